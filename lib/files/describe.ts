@@ -1,0 +1,42 @@
+import type { FileFormat } from './detect';
+import type { ExportFile, ExportFolder } from './export-folder';
+import { inspectFile } from './read';
+
+/** What the trigger tells the next node about a file, besides the file itself. */
+export interface ExportFileDetails {
+	name: string;
+	size: number;
+	modified_at: string;
+	sha256: string;
+	format: FileFormat;
+	encoding: string | null;
+	delimiter: string | null;
+	sheet: string | null;
+	header: string[];
+}
+
+const MIME_TYPES: Record<FileFormat, string> = {
+	csv: 'text/csv',
+	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+	xls: 'application/vnd.ms-excel',
+};
+
+export function mimeTypeFor(format: FileFormat): string {
+	return MIME_TYPES[format];
+}
+
+/** Inspects a file's content; throws a FileReadError naming the file when it cannot be read. */
+export async function describeExportFile(file: ExportFile, folder: ExportFolder, sha256?: string): Promise<ExportFileDetails> {
+	const inspection = await inspectFile(file.readPath);
+	return {
+		name: file.name,
+		size: file.size,
+		modified_at: new Date(file.mtimeMs).toISOString(),
+		sha256: sha256 ?? (await folder.sha256(file)),
+		format: inspection.format,
+		encoding: inspection.encoding,
+		delimiter: inspection.delimiter,
+		sheet: inspection.sheetName,
+		header: inspection.header,
+	};
+}

@@ -1,0 +1,182 @@
+/**
+ * What the POS File Trigger remembers between polls and across restarts: which file contents
+ * (by sha256) it has already handed over, which are being retried, and when a file last came.
+ * It is plain JSON, kept in the workflow's static data, so it must stay small: it is bounded.
+ */
+
+export type LedgerOutcome = 'processed' | 'failed' | 'duplicate';
+
+export interface LedgerEntry {
+	sha256: string;
+	name: string;
+	size: number;
+	mtimeMs: number;
+	outcome: LedgerOutcome;
+	at: string;
+}
+
+export interface RetryRecord {
+	sha256: string;
+	name: string;
+	attempts: number;
+	lastError: string;
+	lastAt: string;
+}
+
+export interface LedgerState {
+	version: 1;
+	/** Oldest first. */
+	entries: LedgerEntry[];
+	/** Files whose executions failed and that will be tried again, by sha256. */
+	retries: Record<string, RetryRecord>;
+	/** When a new file was last handed over, or when watching began. */
+	lastFileAt: string;
+	/** Set once a sync-gap alert has gone out, cleared by the next file. */
+	gapAlertedAt: string | null;
+}
+
+export interface FileIdentity {
+	name: string;
+	size: number;
+	mtimeMs: number;
+}
+
+export const DEFAULT_LEDGER_SIZE = 1000;
+
+export function emptyLedgerState(now: Date): LedgerState {
+	return { version: 1, entries: [], retries: {}, lastFileAt: now.toISOString(), gapAlertedAt: null };
+}
+
+function isLedgerState(value: unknown): value is LedgerState {
+	const state = value as LedgerState | undefined;
+	return !!state && state.version === 1 && Array.isArray(state.entries) && typeof state.retries === 'object';
+}
+
+export class FileLedger {
+	private readonly entries: LedgerEntry[];
+	private readonly retries: Map<string, RetryRecord>;
+	private readonly bySha = new Map<string, LedgerEntry>();
+	private readonly byName = new Map<string, LedgerEntry>();
+	lastFileAt: string;
+	gapAlertedAt: string | null;
+
+	constructor(state: unknown, now: Date, private readonly maxEntries = DEFAULT_LEDGER_SIZE) {
+		const valid = isLedgerState(state) ? state : emptyLedgerState(now);
+		this.entries = valid.entries.map((entry) => ({ ...entry }));
+		this.retries = new Map(Object.entries(valid.retries).map(([sha, record]) => [sha, { ...record }]));
+		this.lastFileAt = valid.lastFileAt;
+		this.gapAlertedAt = valid.gapAlertedAt;
+		for (const entry of this.entries) this.index(entry);
+	}
+
+	/**
+	 * Combines two copies of the ledger (static data and the outcome journal): every outcome either
+	 * copy knows survives, and the later timestamps win.
+	 */
+	static merge(a: unknown, b: unknown, now: Date, maxEntries = DEFAULT_LEDGER_SIZE): FileLedger {
+		const first = isLedgerState(a) ? a : undefined;
+		const second = isLedgerState(b) ? b : undefined;
+		if (!first || !second) return new FileLedger(first ?? second, now, maxEntries);
+		const merged = new FileLedger(first, now, maxEntries);
+		for (const entry of second.entries) {
+			const known = merged.bySha.get(entry.sha256);
+			if (!known || (known.outcome !== 'processed' && entry.at > known.at)) merged.append({ ...entry });
+		}
+		for (const [sha, record] of Object.entries(second.retries)) {
+			const known = merged.retries.get(sha);
+			if (!merged.isProcessed(sha) && (!known || record.attempts > known.attempts)) merged.retries.set(sha, { ...record });
+		}
+		for (const sha of merged.retries.keys()) if (merged.isProcessed(sha)) merged.retries.delete(sha);
+		merged.lastFileAt = first.lastFileAt > second.lastFileAt ? first.lastFileAt : second.lastFileAt;
+		merged.gapAlertedAt = merged.lastFileAt === second.lastFileAt ? second.gapAlertedAt : first.gapAlertedAt;
+		return merged;
+	}
+
+	private index(entry: LedgerEntry) {
+		const current = this.bySha.get(entry.sha256);
+		if (entry.outcome !== 'duplicate' && (!current || current.outcome !== 'processed')) this.bySha.set(entry.sha256, entry);
+		this.byName.set(entry.name, entry);
+	}
+
+	private append(entry: LedgerEntry) {
+		this.entries.push(entry);
+		this.index(entry);
+	}
+
+	/** The sha256 already known for this exact file (same name, size and time), so it need not be hashed again. */
+	knownSha(file: FileIdentity): string | undefined {
+		const entry = this.byName.get(file.name);
+		return entry && entry.size === file.size && entry.mtimeMs === file.mtimeMs ? entry.sha256 : undefined;
+	}
+
+	isProcessed(sha256: string): boolean {
+		return this.bySha.get(sha256)?.outcome === 'processed';
+	}
+
+	retryOf(sha256: string): RetryRecord | undefined {
+		return this.retries.get(sha256);
+	}
+
+	recordProcessed(file: FileIdentity, sha256: string, at: Date) {
+		this.retries.delete(sha256);
+		this.append({ sha256, name: file.name, size: file.size, mtimeMs: file.mtimeMs, outcome: 'processed', at: at.toISOString() });
+	}
+
+	/** Remembers a second file with already-processed content, so it is neither hashed nor emitted again. */
+	recordDuplicate(file: FileIdentity, sha256: string, at: Date) {
+		this.append({ sha256, name: file.name, size: file.size, mtimeMs: file.mtimeMs, outcome: 'duplicate', at: at.toISOString() });
+	}
+
+	/** Counts a failed attempt and returns how many there have been. */
+	recordFailedAttempt(file: FileIdentity, sha256: string, error: string, at: Date): number {
+		const attempts = (this.retries.get(sha256)?.attempts ?? 0) + 1;
+		this.retries.set(sha256, { sha256, name: file.name, attempts, lastError: error, lastAt: at.toISOString() });
+		return attempts;
+	}
+
+	/** The file was given up on and moved to failed/. Dropping the same content again starts afresh. */
+	recordGivenUp(file: FileIdentity, sha256: string, at: Date) {
+		this.retries.delete(sha256);
+		this.append({ sha256, name: file.name, size: file.size, mtimeMs: file.mtimeMs, outcome: 'failed', at: at.toISOString() });
+	}
+
+	noteNewFile(at: Date) {
+		this.lastFileAt = at.toISOString();
+		this.gapAlertedAt = null;
+	}
+
+	/**
+	 * Keeps the ledger bounded. Entries for files still in the folder are always kept, or those
+	 * files would be emitted again; of the rest, the oldest go first.
+	 */
+	prune(namesInFolder: Set<string>) {
+		for (const [sha, record] of this.retries) if (!namesInFolder.has(record.name)) this.retries.delete(sha);
+		let excess = this.entries.length - this.maxEntries;
+		if (excess <= 0) return;
+		const kept = this.entries.filter((entry) => {
+			if (excess > 0 && !namesInFolder.has(entry.name)) {
+				excess--;
+				return false;
+			}
+			return true;
+		});
+		this.entries.splice(0, this.entries.length, ...kept);
+		this.bySha.clear();
+		this.byName.clear();
+		for (const entry of this.entries) this.index(entry);
+	}
+
+	get size() {
+		return this.entries.length;
+	}
+
+	toJSON(): LedgerState {
+		return {
+			version: 1,
+			entries: this.entries.map((entry) => ({ ...entry })),
+			retries: Object.fromEntries([...this.retries].map(([sha, record]) => [sha, { ...record }])),
+			lastFileAt: this.lastFileAt,
+			gapAlertedAt: this.gapAlertedAt,
+		};
+	}
+}

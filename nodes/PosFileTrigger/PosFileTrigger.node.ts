@@ -1,0 +1,237 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IRun,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { join } from 'node:path';
+
+import { fileAccessPolicyFromEnv } from '../../lib/files/access';
+import { ExportFolder, FolderError, type ExportFile } from '../../lib/files/export-folder';
+import { ExportWatcher, type ExecutionOutcome, type FileToEmit } from '../../lib/files/export-watcher';
+import { OutcomeJournal } from '../../lib/files/outcome-journal';
+import { FileLedger } from '../../lib/files/ledger';
+import { describeExportFile, mimeTypeFor } from '../../lib/files/describe';
+import { checkSchedule, scheduleProperties, type ScheduleChoice } from './schedule';
+
+type Feed = 'customer' | 'product' | 'transaction' | 'other';
+
+export class PosFileTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'POS File Trigger',
+		name: 'posFileTrigger',
+		icon: 'file:posFileTrigger.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["feed"] === "other" ? $parameter["customFeed"] : $parameter["feed"] + " files" }}',
+		description: 'Starts a workflow for each new export file your POS writes to a folder',
+		defaults: { name: 'POS File Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		outputNames: ['Files', 'Sync Gap Alerts'],
+		eventTriggerDescription: 'Waiting for a new export file',
+		activationMessage: 'New export files in the folder will now start this workflow, one execution per file, oldest first.',
+		properties: [
+			{
+				displayName: 'Feed',
+				name: 'feed',
+				type: 'options',
+				options: [
+					{ name: 'Customers', value: 'customer' },
+					{ name: 'Products', value: 'product' },
+					{ name: 'Transactions', value: 'transaction' },
+					{ name: 'Other', value: 'other' },
+				],
+				default: 'customer',
+				description: 'Which export this folder receives. It is passed on with each file.',
+			},
+			{
+				displayName: 'Feed Name',
+				name: 'customFeed',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. stock',
+				displayOptions: { show: { feed: ['other'] } },
+			},
+			{
+				displayName: 'Folder',
+				name: 'folder',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: '/home/node/.n8n-files/pos/customers',
+				description: 'Full path of the folder the POS exports into. A mounted network share works.',
+				hint: 'n8n only reads folders allowed by N8N_RESTRICT_FILE_ACCESS_TO (by default ~/.n8n-files)',
+			},
+			{
+				displayName: 'File Name Pattern',
+				name: 'pattern',
+				type: 'string',
+				default: '*.{csv,tsv,txt,xlsx,xls}',
+				placeholder: 'e.g. Customers_*.csv',
+				description: 'Which files in the folder belong to this feed. * matches anything; upper and lower case are treated alike.',
+				hint: 'Temporary and partial files (*.tmp, *.part, ~$*, names starting with a dot) are always ignored',
+			},
+			...scheduleProperties,
+			{
+				displayName: 'Wait Until Unchanged For (Seconds)',
+				name: 'settleSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 10,
+				description: 'A file is taken only once its size and modified time have not changed for this long, so a file still being written is never picked up half-done',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Alert If No File For (Minutes)',
+						name: 'expectedEveryMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 2 },
+						default: 0,
+						description: 'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. 0 turns this off.',
+					},
+					{
+						displayName: 'Attempts Before Moving to Failed',
+						name: 'maxAttempts',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 3,
+						description: 'How many times a file is tried when its execution fails, before it is moved to failed/ with a .reason.txt beside it',
+					},
+					{
+						displayName: 'Max Files per Check',
+						name: 'maxFilesPerCheck',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description: 'The most files one check takes (the oldest first); the rest wait for the next check. 0 means no limit.',
+					},
+					{
+						displayName: 'Move Processed Files',
+						name: 'moveProcessed',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to move each file whose execution succeeded into processed/YYYY-MM-DD/ inside the folder',
+					},
+					{
+						displayName: 'Put File in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						description: 'The binary field that holds the file for the next nodes',
+					},
+				],
+			},
+		],
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const feedChoice = this.getNodeParameter('feed') as Feed;
+		const feed = feedChoice === 'other' ? (this.getNodeParameter('customFeed', '') as string).trim() || 'other' : feedChoice;
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const binaryPropertyName = ((options.binaryPropertyName as string) || 'data').trim();
+
+		let folder: ExportFolder;
+		try {
+			folder = await ExportFolder.open(this.getNodeParameter('folder') as string, this.getNodeParameter('pattern') as string, fileAccessPolicyFromEnv());
+		} catch (error) {
+			if (error instanceof FolderError) throw new NodeOperationError(this.getNode(), error.message, { description: error.description });
+			throw error;
+		}
+
+		const toItem = async (file: ExportFile, sha256: string | undefined, attempt: number): Promise<INodeExecutionData> => {
+			const details = await describeExportFile(file, folder, sha256);
+			const binary = await this.helpers.prepareBinaryData(await folder.openStream(file), file.name, mimeTypeFor(details.format));
+			return { json: { feed, ...details, path: join(folder.folder, file.name), attempt } as unknown as IDataObject, binary: { [binaryPropertyName]: binary } };
+		};
+
+		if (this.getMode() === 'manual') {
+			return {
+				manualTriggerFunction: async () => {
+					const newest = (await folder.list()).pop();
+					if (!newest) {
+						throw new NodeOperationError(this.getNode(), `No file in ${folder.folder} matches "${this.getNodeParameter('pattern')}"`, {
+							description: 'Drop a sample export into the folder, or check the file name pattern. This test run does not mark the file as processed.',
+						});
+					}
+					this.emit([[await toItem(newest, undefined, 1)], []]);
+				},
+			};
+		}
+
+		const staticData = this.getWorkflowStaticData('node');
+		const journal = OutcomeJournal.forTrigger(this.getWorkflow().id ?? 'unsaved', this.getNode().id);
+		const watcher = new ExportWatcher(
+			folder,
+			{
+				feed,
+				settleMs: (this.getNodeParameter('settleSeconds', 10) as number) * 1000,
+				maxAttempts: (options.maxAttempts as number) ?? 3,
+				maxFilesPerCheck: (options.maxFilesPerCheck as number) ?? 0,
+				moveProcessed: (options.moveProcessed as boolean) ?? false,
+				expectedEveryMinutes: (options.expectedEveryMinutes as number) ?? 0,
+				timezone: this.getTimezone(),
+			},
+			{
+				emitFile: async ({ file, sha256, attempt }: FileToEmit): Promise<ExecutionOutcome> => {
+					let item: INodeExecutionData;
+					try {
+						item = await toItem(file, sha256, attempt);
+					} catch (error) {
+						return { status: 'unreadable', error: (error as Error).message };
+					}
+					const done = this.helpers.createDeferredPromise<IRun>();
+					this.emit([[item], []], undefined, done);
+					return outcomeOf(done.promise);
+				},
+				emitAlert: (alert) => this.emit([[], [{ json: alert as unknown as IDataObject }]]),
+				reportProblem: (problem) => this.saveFailedExecution(new NodeOperationError(this.getNode(), problem.message, { description: problem.description })),
+				loadState: async () => FileLedger.merge(staticData.ledger, await journal.read(), new Date()).toJSON(),
+				saveState: async (state) => {
+					staticData.ledger = state as unknown as IDataObject;
+					await journal.write(state);
+				},
+			},
+		);
+
+		const schedule = this.getNodeParameter('schedule') as ScheduleChoice;
+		const runCheck = () => {
+			watcher.check().catch((error: unknown) => {
+				this.saveFailedExecution(new NodeOperationError(this.getNode(), error as Error));
+			});
+		};
+		const stopSchedule = checkSchedule(schedule, this, runCheck);
+		return {
+			closeFunction: async () => {
+				watcher.close();
+				stopSchedule();
+			},
+		};
+	}
+}
+
+async function outcomeOf(run: Promise<IRun>): Promise<ExecutionOutcome> {
+	try {
+		const result = await run;
+		if (!result) return { status: 'unknown' };
+		const error = result.data?.resultData?.error;
+		if (error || result.status === 'error' || result.status === 'crashed') {
+			const where = result.data?.resultData?.lastNodeExecuted;
+			return { status: 'failed', error: `${error?.message ?? `The execution ended with status "${result.status}"`}${where ? ` (in node "${where}")` : ''}` };
+		}
+		if (result.status === 'canceled') return { status: 'failed', error: 'The execution was cancelled' };
+		return { status: 'succeeded' };
+	} catch (error) {
+		return { status: 'failed', error: (error as Error).message || 'The execution was cancelled' };
+	}
+}

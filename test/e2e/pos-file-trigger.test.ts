@@ -1,0 +1,193 @@
+/**
+ * POS File Trigger in a real n8n 2.41.1 server: active workflows watching temp folders,
+ * real executions read back through the public API.
+ */
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { nodeOutput, ranNode, sleep, startServer, waitFor, type E2eServer } from './harness';
+
+const TRIGGER = 'New export';
+const NEXT = 'Next step';
+const ALERT = 'Tell someone';
+
+let server: E2eServer;
+
+beforeAll(async () => {
+	server = await startServer();
+});
+
+afterAll(async () => {
+	await server?.instance.stop();
+});
+
+function watchedFolder(name: string): string {
+	const folder = join(server.files, name);
+	mkdirSync(folder, { recursive: true });
+	return folder;
+}
+
+function triggerWorkflow(name: string, folder: string, options: Record<string, unknown> = {}, downstream: 'noop' | 'fail' = 'noop') {
+	const nextNode =
+		downstream === 'fail'
+			? { name: NEXT, type: 'n8n-nodes-base.stopAndError', typeVersion: 1, position: [300, 0], parameters: { errorMessage: 'The Dotdigital import failed (simulated)' } }
+			: { name: NEXT, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} };
+	return {
+		name,
+		nodes: [
+			{
+				name: TRIGGER,
+				type: 'n8n-nodes-pos-sync.posFileTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { feed: 'customer', folder, pattern: '*.csv', schedule: 'arrival', checkEverySeconds: 1, settleSeconds: 3, options },
+			},
+			nextNode,
+			{ name: ALERT, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 200], parameters: {} },
+		],
+		connections: {
+			[TRIGGER]: { main: [[{ node: NEXT, type: 'main', index: 0 }], [{ node: ALERT, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+async function activeWorkflow(workflow: ReturnType<typeof triggerWorkflow>): Promise<string> {
+	const id = await server.instance.createWorkflow(workflow);
+	await server.instance.activate(id);
+	return id;
+}
+
+const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+const emittedNames = (executions: any[]) => executions.map((e) => nodeOutput(e, TRIGGER)[0]?.json?.name);
+
+/** Long enough for several checks and a full settle time to pass. */
+const QUIET_PERIOD_MS = 8000;
+
+describe('POS File Trigger in a real n8n', () => {
+	let customers: string;
+	let customersWorkflow: string;
+	const complete = 'customer_id,email,first_name\n' + Array.from({ length: 200 }, (_, i) => `C${i},c${i}@example.com,Name ${i}\n`).join('');
+
+	beforeAll(async () => {
+		customers = watchedFolder('customers');
+		customersWorkflow = await activeWorkflow(triggerWorkflow('customers', customers, { moveProcessed: true }));
+	});
+
+	test('a file written slowly, in pieces, gives exactly one execution, and only after it is complete', async () => {
+		const target = join(customers, 'Customers_2026-11-22.csv');
+		const pieces = complete.match(/[\s\S]{1,1500}/g)!;
+		expect(pieces.length).toBeGreaterThanOrEqual(4);
+		for (const piece of pieces) {
+			appendFileSync(target, piece);
+			await sleep(1500); // less than the 3 s settle time, so the file never looks finished
+		}
+		const finishedWritingAt = Date.now();
+
+		const [execution] = await server.instance.waitForExecutions(customersWorkflow, 1, { timeoutMs: 30_000 });
+		await sleep(QUIET_PERIOD_MS);
+		const executions = await server.instance.executions(customersWorkflow);
+		expect(executions).toHaveLength(1);
+		expect(execution.status).toBe('success');
+		expect(new Date(execution.startedAt).getTime()).toBeGreaterThanOrEqual(finishedWritingAt - 1000);
+
+		const [item] = nodeOutput(execution, TRIGGER);
+		expect(item.json).toMatchObject({
+			feed: 'customer',
+			name: 'Customers_2026-11-22.csv',
+			size: Buffer.byteLength(complete),
+			sha256: sha256(complete),
+			format: 'csv',
+			encoding: 'utf-8',
+			delimiter: ',',
+			header: ['customer_id', 'email', 'first_name'],
+		});
+		expect(item.binary.data).toMatchObject({ fileName: 'Customers_2026-11-22.csv', mimeType: 'text/csv' });
+		expect(ranNode(execution, NEXT)).toBe(true);
+		expect(ranNode(execution, ALERT)).toBe(false);
+
+		const today = new Date().toISOString().slice(0, 10);
+		expect(readFileSync(join(customers, 'processed', today, 'Customers_2026-11-22.csv'), 'utf8')).toBe(complete);
+		expect(existsSync(target)).toBe(false);
+	});
+
+	test('the same content dropped again under another name gives no execution', async () => {
+		const today = new Date().toISOString().slice(0, 10);
+		copyFileSync(join(customers, 'processed', today, 'Customers_2026-11-22.csv'), join(customers, 'Customers_copy.csv'));
+		await sleep(QUIET_PERIOD_MS);
+		// A different file afterwards proves the trigger kept checking past the duplicate.
+		writeFileSync(join(customers, 'Customers_2026-11-23.csv'), 'customer_id,email\nC900,new@example.com\n');
+		const executions = await server.instance.waitForExecutions(customersWorkflow, 2, { timeoutMs: 30_000 });
+		await sleep(QUIET_PERIOD_MS);
+
+		expect(emittedNames(await server.instance.executions(customersWorkflow))).toEqual(['Customers_2026-11-22.csv', 'Customers_2026-11-23.csv']);
+		expect(executions).toHaveLength(2);
+		// The duplicate is moved out of the way with the processed files, never emitted.
+		expect(readdirSync(join(customers, 'processed', today)).sort()).toEqual(['Customers_2026-11-22.csv', 'Customers_2026-11-23.csv', 'Customers_copy.csv']);
+	});
+
+	test('refuses to watch a folder outside the folders n8n may read, with a clear message', async () => {
+		const id = await server.instance.createWorkflow(triggerWorkflow('outside', '/etc'));
+		await expect(server.instance.api('POST', `/workflows/${id}/activate`)).rejects.toThrow(/outside the folders n8n may read/);
+	});
+});
+
+describe('POS File Trigger across a restart', () => {
+	test('a file dropped while n8n is stopped is processed after the restart, and nothing is emitted twice', async () => {
+		const products = watchedFolder('products');
+		const workflow = await activeWorkflow(triggerWorkflow('products', products));
+		writeFileSync(join(products, 'Products_1.csv'), 'sku,name\nA1,Mug\n');
+		await server.instance.waitForExecutions(workflow, 1, { timeoutMs: 30_000 });
+
+		await server.instance.stop();
+		writeFileSync(join(products, 'Products_2.csv'), 'sku,name\nB2,Teapot\n');
+		await server.instance.start();
+
+		await server.instance.waitForExecutions(workflow, 2, { timeoutMs: 60_000 });
+		await sleep(QUIET_PERIOD_MS);
+		const executions = await server.instance.executions(workflow);
+		// Products_1.csv is still in the folder (moving is off): only the ledger keeps it from coming back.
+		expect(emittedNames(executions)).toEqual(['Products_1.csv', 'Products_2.csv']);
+		expect(executions.every((e) => e.status === 'success')).toBe(true);
+	});
+});
+
+describe('POS File Trigger when the workflow fails', () => {
+	test('a file whose execution fails is retried, then moved to failed/ with its reason', async () => {
+		const transactions = watchedFolder('transactions');
+		const workflow = await activeWorkflow(triggerWorkflow('transactions', transactions, { maxAttempts: 2 }, 'fail'));
+		writeFileSync(join(transactions, 'Transactions_1.csv'), 'order_id,sku,qty\n1001,A1,2\n');
+
+		const executions = await server.instance.waitForExecutions(workflow, 2, { timeoutMs: 40_000 });
+		const reasonFile = join(transactions, 'failed', 'Transactions_1.csv.reason.txt');
+		await waitFor('the reason file', async () => (existsSync(reasonFile) ? true : undefined), { timeoutMs: 15_000 });
+		await sleep(QUIET_PERIOD_MS);
+
+		expect(await server.instance.executions(workflow)).toHaveLength(2);
+		expect(executions.map((e) => e.status)).toEqual(['error', 'error']);
+		expect(executions.map((e) => nodeOutput(e, TRIGGER)[0].json.attempt)).toEqual([1, 2]);
+		expect(existsSync(join(transactions, 'Transactions_1.csv'))).toBe(false);
+		expect(readFileSync(join(transactions, 'failed', 'Transactions_1.csv'), 'utf8')).toBe('order_id,sku,qty\n1001,A1,2\n');
+		const reason = readFileSync(reasonFile, 'utf8');
+		expect(reason).toContain('after 2 failed attempts');
+		expect(reason).toContain('The Dotdigital import failed (simulated)');
+		expect(reason).toContain(`in node "${NEXT}"`);
+	});
+});
+
+describe('POS File Trigger sync-gap alerts', () => {
+	test('a feed that goes quiet gives one alert on the Sync Gap Alerts output', async () => {
+		const stock = watchedFolder('stock');
+		const workflow = await activeWorkflow(triggerWorkflow('stock', stock, { expectedEveryMinutes: 0.05 }));
+
+		const [execution] = await server.instance.waitForExecutions(workflow, 1, { timeoutMs: 30_000 });
+		await sleep(QUIET_PERIOD_MS);
+		expect(await server.instance.executions(workflow)).toHaveLength(1);
+
+		expect(ranNode(execution, ALERT)).toBe(true);
+		expect(ranNode(execution, NEXT)).toBe(false);
+		const [alert] = nodeOutput(execution, TRIGGER, 1);
+		expect(alert.json).toMatchObject({ alert: 'sync_gap', feed: 'customer', folder: stock, expected_every_minutes: 0.05 });
+		expect(alert.json.message).toContain(`No new customer file has arrived in ${stock}`);
+	});
+});

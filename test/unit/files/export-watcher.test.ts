@@ -1,0 +1,186 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
+import { ExportFolder, type FolderError } from '../../../lib/files/export-folder';
+import { ExportWatcher, type ExecutionOutcome, type FileToEmit, type SyncGapAlert, type WatcherSettings } from '../../../lib/files/export-watcher';
+import type { LedgerState } from '../../../lib/files/ledger';
+
+interface Harness {
+	dir: string;
+	emitted: FileToEmit[];
+	alerts: SyncGapAlert[];
+	problems: FolderError[];
+	saved: LedgerState[];
+	clock: { now: number };
+	outcomes: ExecutionOutcome[];
+	watcher: () => Promise<ExportWatcher>;
+}
+
+const settings: WatcherSettings = {
+	feed: 'customer',
+	settleMs: 1000,
+	maxAttempts: 2,
+	maxFilesPerCheck: 0,
+	moveProcessed: false,
+	expectedEveryMinutes: 0,
+	timezone: 'UTC',
+};
+
+function harness(overrides: Partial<WatcherSettings> = {}, initialState?: LedgerState): Harness {
+	const dir = mkdtempSync(join(tmpdir(), 'watcher-'));
+	const h: Harness = {
+		dir,
+		emitted: [],
+		alerts: [],
+		problems: [],
+		saved: [],
+		clock: { now: Date.parse('2026-11-22T09:00:00Z') },
+		outcomes: [],
+		watcher: async () => {
+			const folder = await ExportFolder.open(dir, '*.csv', fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }));
+			return new ExportWatcher(folder, { ...settings, ...overrides }, {
+				emitFile: async (file) => {
+					h.emitted.push(file);
+					return h.outcomes.shift() ?? { status: 'succeeded' };
+				},
+				emitAlert: (alert) => h.alerts.push(alert),
+				reportProblem: (error) => h.problems.push(error),
+				loadState: async () => h.saved.at(-1) ?? initialState,
+				saveState: async (state) => {
+					h.saved.push(JSON.parse(JSON.stringify(state)));
+				},
+				now: () => new Date(h.clock.now),
+				sleep: async (ms) => {
+					h.clock.now += ms;
+				},
+			});
+		},
+	};
+	return h;
+}
+
+function drop(h: Harness, name: string, content: string, secondsAgo = 60) {
+	const path = join(h.dir, name);
+	writeFileSync(path, content);
+	const when = new Date(Date.now() - secondsAgo * 1000);
+	utimesSync(path, when, when);
+}
+
+describe('ExportWatcher', () => {
+	test('hands over files one at a time, oldest first, each once', async () => {
+		const h = harness();
+		drop(h, 'second.csv', 'b', 30);
+		drop(h, 'first.csv', 'a', 60);
+		const watcher = await h.watcher();
+		const summary = await watcher.check();
+		expect(h.emitted.map((e) => e.file.name)).toEqual(['first.csv', 'second.csv']);
+		expect(summary).toMatchObject({ emitted: 2, succeeded: 2, failed: 0 });
+		await watcher.check();
+		expect(h.emitted).toHaveLength(2);
+	});
+
+	test('a new watcher (after a restart) with the saved ledger emits nothing twice', async () => {
+		const h = harness();
+		drop(h, 'a.csv', 'a');
+		await (await h.watcher()).check();
+		drop(h, 'b.csv', 'b');
+		await (await h.watcher()).check();
+		expect(h.emitted.map((e) => e.file.name)).toEqual(['a.csv', 'b.csv']);
+	});
+
+	test('the same content under another name is skipped as a duplicate', async () => {
+		const h = harness({ moveProcessed: true });
+		drop(h, 'a.csv', 'same');
+		const watcher = await h.watcher();
+		await watcher.check();
+		drop(h, 'a-copy.csv', 'same');
+		const summary = await watcher.check();
+		expect(summary).toMatchObject({ emitted: 0, skippedDuplicates: 1 });
+		expect(h.emitted).toHaveLength(1);
+		expect(existsSync(join(h.dir, 'processed', '2026-11-22', 'a-copy.csv'))).toBe(true);
+	});
+
+	test('a failed execution is retried, then the file goes to failed/ with the reason', async () => {
+		const h = harness();
+		drop(h, 'tx.csv', 'order_id\n1\n');
+		h.outcomes.push({ status: 'failed', error: 'Dotdigital said no (in node "Upsert")' }, { status: 'failed', error: 'Dotdigital said no again' });
+		const watcher = await h.watcher();
+		expect(await watcher.check()).toMatchObject({ emitted: 1, failed: 1, movedToFailed: 0 });
+		expect(await watcher.check()).toMatchObject({ emitted: 1, failed: 1, movedToFailed: 1 });
+		expect(h.emitted.map((e) => e.attempt)).toEqual([1, 2]);
+		const reason = readFileSync(join(h.dir, 'failed', 'tx.csv.reason.txt'), 'utf8');
+		expect(reason).toContain('after 2 failed attempts');
+		expect(reason).toContain('Dotdigital said no again');
+		expect(await watcher.check()).toMatchObject({ emitted: 0 });
+	});
+
+	test('an execution that never finished is tried again without counting an attempt', async () => {
+		const h = harness();
+		drop(h, 'a.csv', 'a');
+		h.outcomes.push({ status: 'unknown' });
+		const watcher = await h.watcher();
+		await watcher.check();
+		await watcher.check();
+		expect(h.emitted.map((e) => e.attempt)).toEqual([1, 1]);
+	});
+
+	test('an unreadable file goes straight to failed/ and is reported', async () => {
+		const h = harness();
+		drop(h, 'report.csv', '%PDF-1.7');
+		h.outcomes.push({ status: 'unreadable', error: 'it is not a CSV or Excel file' });
+		await (await h.watcher()).check();
+		expect(existsSync(join(h.dir, 'failed', 'report.csv'))).toBe(true);
+		expect(h.problems.map((p) => p.message)).toEqual(['report.csv was moved to failed/: it is not a CSV or Excel file']);
+	});
+
+	test('takes at most the configured number of files per check, oldest first', async () => {
+		const h = harness({ maxFilesPerCheck: 2 });
+		for (let i = 1; i <= 5; i++) drop(h, `f${i}.csv`, `content ${i}`, 100 - i);
+		const watcher = await h.watcher();
+		await watcher.check();
+		expect(h.emitted.map((e) => e.file.name)).toEqual(['f1.csv', 'f2.csv']);
+		await watcher.check();
+		await watcher.check();
+		expect(h.emitted.map((e) => e.file.name)).toEqual(['f1.csv', 'f2.csv', 'f3.csv', 'f4.csv', 'f5.csv']);
+	});
+
+	test('a feed that goes quiet raises one alert, and the next file clears it', async () => {
+		const h = harness({ expectedEveryMinutes: 60 });
+		const watcher = await h.watcher();
+		await watcher.check();
+		expect(h.alerts).toHaveLength(0);
+		h.clock.now += 61 * 60_000;
+		await watcher.check();
+		await watcher.check();
+		expect(h.alerts).toHaveLength(1);
+		expect(h.alerts[0]).toMatchObject({ alert: 'sync_gap', feed: 'customer', expected_every_minutes: 60 });
+		expect(h.alerts[0].quiet_for_minutes).toBeGreaterThanOrEqual(61);
+
+		drop(h, 'a.csv', 'a');
+		await watcher.check();
+		h.clock.now += 61 * 60_000;
+		await watcher.check();
+		expect(h.alerts).toHaveLength(2);
+	});
+
+	test('a folder that disappears is reported once while it stays missing', async () => {
+		const h = harness();
+		const watcher = await h.watcher();
+		rmSync(h.dir, { recursive: true });
+		await watcher.check();
+		await watcher.check();
+		expect(h.problems).toHaveLength(1);
+		expect(h.problems[0].message).toMatch(/does not exist/);
+	});
+
+	test('checks never overlap', async () => {
+		const h = harness();
+		drop(h, 'a.csv', 'a');
+		const watcher = await h.watcher();
+		const [first, second] = await Promise.all([watcher.check(), watcher.check()]);
+		expect(first?.emitted).toBe(1);
+		expect(second).toBeUndefined();
+	});
+});
