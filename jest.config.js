@@ -14,7 +14,7 @@ module.exports = {
 			...common,
 			displayName: 'e2e',
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-			testTimeout: 300_000,
+			setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
 			slowTestThreshold: 120,
 		},
 	],

@@ -69,19 +69,19 @@ function matchesBlockedPattern(path: string, patterns: string[]): boolean {
 }
 
 /**
- * Why n8n would refuse this folder, or undefined when it may be read.
+ * Why n8n would refuse this folder ("it is …"), or undefined when it may be read.
  * `folder` should be the folder's real path, so a symlink cannot route around the rules.
  */
 export async function folderAccessProblem(folder: string, policy: FileAccessPolicy): Promise<string | undefined> {
 	for (const blocked of policy.blocked) {
 		for (const variant of await withRealPath(blocked)) {
 			if (isContainedWithin(variant, folder)) {
-				return `"${folder}" is inside n8n's own folder (${blocked}), which n8n does not allow nodes to read. Use a folder outside it.`;
+				return `it is inside n8n's own folder (${blocked})`;
 			}
 		}
 	}
 	if (matchesBlockedPattern(folder, policy.blockedPatterns)) {
-		return `"${folder}" matches a pattern blocked by N8N_BLOCK_FILE_PATTERNS.`;
+		return 'it matches a pattern in N8N_BLOCK_FILE_PATTERNS';
 	}
 	if (policy.allowed.length === 0) return undefined;
 	for (const allowed of policy.allowed) {
@@ -89,8 +89,5 @@ export async function folderAccessProblem(folder: string, policy: FileAccessPoli
 			if (isContainedWithin(variant, folder)) return undefined;
 		}
 	}
-	return (
-		`"${folder}" is outside the folders n8n may read (N8N_RESTRICT_FILE_ACCESS_TO=${policy.allowed.join(';')}). ` +
-		'Move the export folder under one of them, or ask whoever runs n8n to add it to N8N_RESTRICT_FILE_ACCESS_TO.'
-	);
+	return `it is outside the folders n8n may read (N8N_RESTRICT_FILE_ACCESS_TO=${policy.allowed.join(';')})`;
 }

@@ -1,6 +1,7 @@
-import type { FileFormat } from './detect';
+import { detectFormat, SAMPLE_BYTES, type FileFormat } from './detect';
+import { asFileReadError } from './errors';
 import type { ExportFile, ExportFolder } from './export-folder';
-import { inspectFile } from './read';
+import { inspectSample, type FileInspection } from './read';
 
 /** What the trigger tells the next node about a file, besides the file itself. */
 export interface ExportFileDetails {
@@ -25,9 +26,23 @@ export function mimeTypeFor(format: FileFormat): string {
 	return MIME_TYPES[format];
 }
 
+/**
+ * Reads what a file is through the folder, which never follows a link out of it: the first
+ * bytes of a text file, or the whole of a workbook, which cannot be read in part.
+ */
+async function inspectInFolder(file: ExportFile, folder: ExportFolder): Promise<FileInspection> {
+	try {
+		const head = await folder.read(file, SAMPLE_BYTES);
+		if (detectFormat(head, file.name) === 'csv') return inspectSample(head, file.name, head.length < SAMPLE_BYTES);
+		return inspectSample(await folder.read(file), file.name, true);
+	} catch (error) {
+		throw asFileReadError(error, file.name);
+	}
+}
+
 /** Inspects a file's content; throws a FileReadError naming the file when it cannot be read. */
 export async function describeExportFile(file: ExportFile, folder: ExportFolder, sha256?: string): Promise<ExportFileDetails> {
-	const inspection = await inspectFile(file.readPath);
+	const inspection = await inspectInFolder(file, folder);
 	return {
 		name: file.name,
 		size: file.size,

@@ -87,7 +87,12 @@ export class ExportFolder {
 			throw folderErrorFrom(error, folder);
 		}
 		const refusal = await folderAccessProblem(real, policy);
-		if (refusal) throw new FolderError(`n8n does not allow reading the folder "${folder}"`, refusal);
+		if (refusal) {
+			throw new FolderError(
+				`n8n does not allow reading the folder "${folder}": ${refusal}`,
+				'Use a folder inside one n8n may read, or ask whoever runs n8n to add the folder to N8N_RESTRICT_FILE_ACCESS_TO.',
+			);
+		}
 		return new ExportFolder(trimmed, real, matcherFor(pattern));
 	}
 
@@ -172,9 +177,17 @@ export class ExportFolder {
 	}
 
 	/** Opens the file without following a link that may have been swapped in since it was listed. */
-	async openStream(file: ExportFile): Promise<ReadStream> {
+	async openStream(file: ExportFile, range?: { start: number; end: number }): Promise<ReadStream> {
 		const handle = await open(file.readPath, constants.O_RDONLY | constants.O_NOFOLLOW);
-		return handle.createReadStream();
+		return handle.createReadStream(range);
+	}
+
+	/** The first `bytes` bytes of the file, or all of it. */
+	async read(file: ExportFile, bytes = Infinity): Promise<Buffer> {
+		const chunks: Buffer[] = [];
+		const range = Number.isFinite(bytes) ? { start: 0, end: bytes - 1 } : undefined;
+		for await (const chunk of await this.openStream(file, range)) chunks.push(chunk as Buffer);
+		return Buffer.concat(chunks);
 	}
 
 	async sha256(file: ExportFile): Promise<string> {

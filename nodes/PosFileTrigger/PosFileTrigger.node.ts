@@ -16,6 +16,7 @@ import { ExportWatcher, type ExecutionOutcome, type FileToEmit } from '../../lib
 import { OutcomeJournal } from '../../lib/files/outcome-journal';
 import { FileLedger } from '../../lib/files/ledger';
 import { describeExportFile, mimeTypeFor } from '../../lib/files/describe';
+import { FileReadError } from '../../lib/files/errors';
 import { checkSchedule, scheduleProperties, type ScheduleChoice } from './schedule';
 
 type Feed = 'customer' | 'product' | 'transaction' | 'other';
@@ -188,7 +189,8 @@ export class PosFileTrigger implements INodeType {
 					try {
 						item = await toItem(file, sha256, attempt);
 					} catch (error) {
-						return { status: 'unreadable', error: (error as Error).message };
+						if (error instanceof FileReadError) return { status: 'unreadable', error: error.message };
+						throw error;
 					}
 					const done = this.helpers.createDeferredPromise<IRun>();
 					this.emit([[item], []], undefined, done);

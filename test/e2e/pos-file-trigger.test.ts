@@ -128,7 +128,13 @@ describe('POS File Trigger in a real n8n', () => {
 
 	test('refuses to watch a folder outside the folders n8n may read, with a clear message', async () => {
 		const id = await server.instance.createWorkflow(triggerWorkflow('outside', '/etc'));
-		await expect(server.instance.api('POST', `/workflows/${id}/activate`)).rejects.toThrow(/outside the folders n8n may read/);
+		await server.instance.api('POST', `/workflows/${id}/activate`);
+		// n8n 2.x records activation problems beside the workflow; the editor shows them on it.
+		const problem = await waitFor('the activation error', async () => (await server.instance.rest('GET', `/rest/active-workflows/error/${id}`))?.data || undefined, {
+			timeoutMs: 15_000,
+		});
+		expect(problem).toContain('n8n does not allow reading the folder "/etc": it is outside the folders n8n may read');
+		expect(await server.instance.executions(id)).toEqual([]);
 	});
 });
 

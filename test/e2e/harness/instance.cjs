@@ -170,8 +170,12 @@ class N8nInstance {
 
 	async environment() {
 		if (!this.port) this.port = this.requestedPort ?? (await freePort());
+		const inherited = node24Env(this.runtime);
+		// Under jest NODE_ENV is "test", and n8n refuses to load nodes in its own test mode.
+		for (const name of Object.keys(inherited)) if (name.startsWith('JEST_')) delete inherited[name];
 		return {
-			...node24Env(this.runtime),
+			...inherited,
+			NODE_ENV: 'production',
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_ENCRYPTION_KEY: 'pos-sync-test-key-0123456789',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -210,20 +214,24 @@ class N8nInstance {
 		this.child = child;
 		running.add(this);
 		fs.writeFileSync(path.join(this.root, 'n8n.pid'), String(child.pid));
-		let exited = false;
-		child.once('exit', () => {
-			exited = true;
-		});
-
-		await waitFor(
+		const exitedEarly = new Promise((_, reject) =>
+			child.once('exit', (code, signal) => reject(new Error(`n8n exited during start-up (${signal ?? `exit code ${code}`}):\n${this.logTail()}`))),
+		);
+		exitedEarly.catch(() => undefined);
+		const ready = waitFor(
 			`n8n to answer on ${this.baseUrl} (log: ${this.logFile})`,
 			async () => {
-				if (exited) throw new Error(`n8n exited during start-up; see ${this.logFile}`);
 				const res = await fetch(`${this.baseUrl}/healthz/readiness`).catch(() => undefined);
 				return res?.status === 200 ? true : undefined;
 			},
 			{ timeoutMs, intervalMs: 500 },
 		);
+		try {
+			await Promise.race([ready, exitedEarly]);
+		} catch (error) {
+			await this.stop();
+			throw error;
+		}
 		await this.login();
 		return this;
 	}

@@ -84,7 +84,10 @@ function run(label, cmd, args, options = {}) {
 
 /**
  * A lock directory, so two runs sharing the cache never install into it at once.
+ * @template T
  * @param {string} lockDir
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>}
  */
 async function withLock(lockDir, fn) {
 	fs.mkdirSync(path.dirname(lockDir), { recursive: true });

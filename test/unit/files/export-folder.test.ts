@@ -154,7 +154,10 @@ describe('ExportFolder', () => {
 		test('a folder outside N8N_RESTRICT_FILE_ACCESS_TO', async () => {
 			const dir = tempFolder();
 			const refused = ExportFolder.open(dir, '*.csv', fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '/srv/only-here' }));
-			await expect(refused).rejects.toMatchObject({ message: expect.stringMatching(/does not allow reading/), description: expect.stringMatching(/N8N_RESTRICT_FILE_ACCESS_TO/) });
+			await expect(refused).rejects.toMatchObject({
+				message: expect.stringMatching(/does not allow reading the folder .*: it is outside the folders n8n may read \(N8N_RESTRICT_FILE_ACCESS_TO=\/srv\/only-here\)/),
+				description: expect.stringMatching(/N8N_RESTRICT_FILE_ACCESS_TO/),
+			});
 		});
 
 		test('a pattern with a folder in it', async () => {

@@ -1,0 +1,24 @@
+export { FileReadError } from './errors';
+export {
+	SAMPLE_BYTES,
+	describeDelimiter,
+	detectDelimiter,
+	detectEncoding,
+	detectFormat,
+	type Delimiter,
+	type FileFormat,
+	type TextEncoding,
+} from './detect';
+export {
+	inspectFile,
+	inspectSample,
+	readRows,
+	type CellValue,
+	type FileInspection,
+	type HeaderRow,
+	type ReadOptions,
+	type RowEvent,
+	type RowResult,
+	type RowSource,
+	type SkippedRow,
+} from './read';

@@ -1,0 +1,682 @@
+/**
+ * Reads POS exports row by row. Delimited text streams through iconv-lite and csv-parse in
+ * constant memory, whatever the file size. Excel workbooks (xlsx, xls) go through SheetJS, which
+ * cannot stream-read: the whole file and the parsed sheet are held in memory, so workbooks are
+ * limited by memory where text files are not.
+ */
+import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable, Transform, pipeline, type TransformCallback } from 'node:stream';
+
+import { CsvError, parse, type Info, type Options as CsvOptions } from 'csv-parse';
+import { parse as parseCsv } from 'csv-parse/sync';
+import * as iconv from 'iconv-lite';
+import * as XLSX from 'xlsx';
+
+import {
+	SAMPLE_BYTES,
+	detectDelimiter,
+	detectEncoding,
+	detectFormat,
+	type Delimiter,
+	type FileFormat,
+	type TextEncoding,
+} from './detect';
+import { FileReadError, asFileReadError } from './errors';
+
+export interface FileInspection {
+	format: FileFormat;
+	/** null for workbooks. */
+	encoding: TextEncoding | null;
+	/** Whether the text starts with a byte order mark (never part of `header`). */
+	bom: boolean;
+	/** null for workbooks. */
+	delimiter: Delimiter | null;
+	/** The first non-blank row as text; [] when the file has no rows. */
+	header: string[];
+	/** The sheet read, for workbooks: the first unless another was asked for. */
+	sheetName: string | null;
+}
+
+/**
+ * A cell as read. Always a string in text files. In workbooks numbers stay numbers (dates too:
+ * they are Excel serial numbers, left for the mapping layer to convert), booleans stay booleans,
+ * error cells read as their text (`#DIV/0!`). Empty cells are ''.
+ */
+export type CellValue = string | number | boolean;
+
+/** The first non-blank row, yielded first and exactly once; `values` is [] when the file has no rows. */
+export interface HeaderRow {
+	kind: 'header';
+	values: string[];
+}
+
+/**
+ * A data row. `line` is the 1-based physical line the record starts on in a text file (a record
+ * with quoted line breaks spans several lines), or the Excel row number in a workbook.
+ *
+ * Field-count mismatches are left to the caller: text rows are never padded or cut, so compare
+ * `values.length` with the header's length to find rows with missing or extra fields. Workbook
+ * rows are padded with '' to the header's width, because Excel does not store empty trailing
+ * cells; they are longer only when they have values right of the header.
+ */
+export interface RowEvent {
+	kind: 'row';
+	line: number;
+	values: CellValue[];
+}
+
+/**
+ * A record of a text file that could not be parsed, such as one with a stray quote; reading goes
+ * on after it. It runs from `line` to `lastLine`: more than one line when it holds quoted line
+ * breaks, or when a quote left open took in the lines after it until a quote closed (csv-parse
+ * reads those as part of the bad record, so they are skipped with it). `raw` is its text up to
+ * where the problem was found, at most 1,000 characters.
+ */
+export interface SkippedRow {
+	kind: 'skipped';
+	line: number;
+	lastLine: number;
+	reason: string;
+	raw?: string;
+}
+
+export type RowResult = HeaderRow | RowEvent | SkippedRow;
+
+/** A path, a file held in memory, or a stream of its bytes. */
+export type RowSource = string | Buffer | NodeJS.ReadableStream;
+
+export interface ReadOptions {
+	/** The name used in error messages (a path source is still read from its path). */
+	fileName: string;
+	/** An earlier inspection of the same file, to skip detection. */
+	inspection?: FileInspection;
+	/** Overrides the detected encoding of a text file. */
+	encoding?: TextEncoding;
+	/** Overrides the detected delimiter of a text file. */
+	delimiter?: Delimiter;
+	/** The workbook sheet to read; matched case-insensitively when no name matches exactly. Default: the first. */
+	sheetName?: string;
+}
+
+/** Rows longer than this are taken as a quote that never closes, rather than buffered on. */
+const MAX_RECORD_CHARACTERS = 1_000_000;
+const RAW_EXCERPT_CHARACTERS = 1000;
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * What a file is and what its header says. Reads the first SAMPLE_BYTES of a text file, and the
+ * whole of a workbook. `fileName` (default: the path's base name) is used in error messages.
+ */
+export async function inspectFile(path: string, fileName = basename(path)): Promise<FileInspection> {
+	try {
+		const file = new FileSource(path);
+		const sample = await file.readSample();
+		if (detectFormat(sample.bytes, fileName) === 'csv') return inspectSample(sample.bytes, fileName, sample.isWholeFile);
+		return inspectSample(await file.readAll(), fileName, true);
+	} catch (error) {
+		throw asFileReadError(error, fileName);
+	}
+}
+
+/**
+ * What a file is and what its header says, from bytes already in memory. For a text file a sample
+ * of the first SAMPLE_BYTES is enough (more is ignored); say whether it is the whole file, so that a
+ * record or character cut off at its end is not held against it. A workbook cannot be read from
+ * part of it: for one, `sample` must be the whole file, or this throws a plain Error (a mistake in
+ * the caller, not in the file); use inspectFile when the file is on disk.
+ */
+export function inspectSample(sample: Buffer, fileName: string, isWholeFile: boolean): FileInspection {
+	const format = detectFormat(sample, fileName);
+	if (format !== 'csv') {
+		if (!isWholeFile) {
+			throw new Error(`inspectSample needs all of "${fileName}" to inspect an Excel workbook; pass the whole file, or use inspectFile`);
+		}
+		return inspectWorkbook(sample, format, fileName);
+	}
+	const head = sample.subarray(0, SAMPLE_BYTES);
+	const headIsWholeFile = isWholeFile && sample.length <= SAMPLE_BYTES;
+	const { encoding, bom } = detectEncoding(head, headIsWholeFile);
+	const text = iconv.decode(head, encoding);
+	const delimiter = detectDelimiter(text, headIsWholeFile);
+	return { format, encoding, bom, delimiter, header: readHeaderOfText(text, delimiter, fileName), sheetName: null };
+}
+
+/**
+ * The file's rows: the header first, then data rows and skipped records in file order. Text is
+ * streamed, so memory stays flat however large the file; a workbook is read whole (see the module
+ * comment). Blank lines, and rows whose values are all empty or whitespace, are left out, in text
+ * and workbooks alike. Problems with single records of a text file come as `skipped` entries;
+ * a file that cannot be read at all throws a FileReadError naming it, from the first iteration.
+ */
+export async function* readRows(source: RowSource, options: ReadOptions): AsyncGenerator<RowResult, void, undefined> {
+	const { fileName } = options;
+	try {
+		const bytes = byteSource(source);
+		const plan = await planReading(bytes, options);
+		if (plan.format === 'csv') {
+			yield* readTextRows(bytes.stream(), plan, fileName);
+		} else {
+			const sheetName = options.sheetName ?? options.inspection?.sheetName ?? undefined;
+			yield* sheetRows(openSheet(await bytes.readAll(), fileName, sheetName).rows);
+		}
+	} catch (error) {
+		throw asFileReadError(error, fileName);
+	}
+}
+
+type ReadingPlan = { format: 'csv'; encoding: TextEncoding; delimiter: Delimiter } | { format: 'xlsx' | 'xls' };
+
+async function planReading(bytes: ByteSource, options: ReadOptions): Promise<ReadingPlan> {
+	const { inspection } = options;
+	if (inspection) {
+		if (inspection.format !== 'csv') return { format: inspection.format };
+		return {
+			format: 'csv',
+			encoding: options.encoding ?? inspection.encoding ?? 'utf-8',
+			delimiter: options.delimiter ?? inspection.delimiter ?? ',',
+		};
+	}
+	const sample = await bytes.readSample();
+	const format = detectFormat(sample.bytes, options.fileName);
+	if (format !== 'csv') return { format };
+	const encoding = options.encoding ?? detectEncoding(sample.bytes, sample.isWholeFile).encoding;
+	const delimiter = options.delimiter ?? detectDelimiter(iconv.decode(sample.bytes, encoding), sample.isWholeFile);
+	return { format, encoding, delimiter };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources
+
+interface Sample {
+	bytes: Buffer;
+	isWholeFile: boolean;
+}
+
+/** A source's bytes. Read once: readSample() at most once, then either stream() or readAll(). */
+interface ByteSource {
+	/** The first SAMPLE_BYTES, and whether that is all there is. */
+	readSample(): Promise<Sample>;
+	/** Everything from the first byte. */
+	stream(): Readable;
+	readAll(): Promise<Buffer>;
+}
+
+function byteSource(source: RowSource): ByteSource {
+	if (typeof source === 'string') return new FileSource(source);
+	if (Buffer.isBuffer(source)) return new BufferSource(source);
+	return new PeekableStream(source);
+}
+
+class FileSource implements ByteSource {
+	constructor(private readonly path: string) {}
+
+	async readSample(): Promise<Sample> {
+		const file = await open(this.path, 'r');
+		try {
+			// One byte more than a sample tells whether the sample is the whole file.
+			const buffer = Buffer.alloc(SAMPLE_BYTES + 1);
+			let filled = 0;
+			while (filled < buffer.length) {
+				const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, filled);
+				if (bytesRead === 0) break;
+				filled += bytesRead;
+			}
+			return { bytes: buffer.subarray(0, Math.min(filled, SAMPLE_BYTES)), isWholeFile: filled <= SAMPLE_BYTES };
+		} finally {
+			await file.close();
+		}
+	}
+
+	stream(): Readable {
+		return createReadStream(this.path, { highWaterMark: STREAM_CHUNK_BYTES });
+	}
+
+	readAll(): Promise<Buffer> {
+		return readFile(this.path);
+	}
+}
+
+class BufferSource implements ByteSource {
+	constructor(private readonly buffer: Buffer) {}
+
+	async readSample(): Promise<Sample> {
+		return { bytes: this.buffer.subarray(0, SAMPLE_BYTES), isWholeFile: this.buffer.length <= SAMPLE_BYTES };
+	}
+
+	stream(): Readable {
+		// In chunks, so that a large buffer is not decoded into one large string.
+		return Readable.from(chunksOf(this.buffer), { objectMode: false });
+	}
+
+	async readAll(): Promise<Buffer> {
+		return this.buffer;
+	}
+}
+
+function* chunksOf(buffer: Buffer): Generator<Buffer> {
+	for (let at = 0; at < buffer.length; at += STREAM_CHUNK_BYTES) yield buffer.subarray(at, at + STREAM_CHUNK_BYTES);
+}
+
+/** A stream whose first chunks are read for detection, then played again ahead of the rest. */
+class PeekableStream implements ByteSource {
+	private readonly chunks: AsyncIterator<unknown>;
+	private peeked: Buffer[] = [];
+	private peekedBytes = 0;
+	private ended = false;
+
+	constructor(source: NodeJS.ReadableStream) {
+		this.chunks = source[Symbol.asyncIterator]();
+	}
+
+	async readSample(): Promise<Sample> {
+		while (!this.ended && this.peekedBytes <= SAMPLE_BYTES) {
+			const chunk = await this.nextChunk();
+			if (chunk === undefined) break;
+			this.peeked.push(chunk);
+			this.peekedBytes += chunk.length;
+		}
+		const bytes = Buffer.concat(this.peeked, this.peekedBytes).subarray(0, SAMPLE_BYTES);
+		return { bytes, isWholeFile: this.peekedBytes <= SAMPLE_BYTES };
+	}
+
+	stream(): Readable {
+		return Readable.from(this.replay(), { objectMode: false });
+	}
+
+	async readAll(): Promise<Buffer> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of this.replay()) chunks.push(chunk);
+		return Buffer.concat(chunks);
+	}
+
+	private async *replay(): AsyncGenerator<Buffer> {
+		const peeked = this.peeked;
+		this.peeked = [];
+		yield* peeked;
+		try {
+			for (let chunk = await this.nextChunk(); chunk !== undefined; chunk = await this.nextChunk()) yield chunk;
+		} finally {
+			// Stopped early by the reader: let the source stream close.
+			if (!this.ended) await this.chunks.return?.();
+		}
+	}
+
+	private async nextChunk(): Promise<Buffer | undefined> {
+		const { done, value } = await this.chunks.next();
+		if (done) {
+			this.ended = true;
+			return undefined;
+		}
+		if (typeof value === 'string') return Buffer.from(value);
+		if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+		throw new TypeError(`readRows needs a stream of bytes, got a chunk of type ${typeof value}`);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delimited text
+
+interface ParsedRecord {
+	record: string[];
+	raw: string;
+	info: Info;
+}
+
+interface ParseFailure {
+	error: CsvError;
+	raw: string;
+}
+
+/** csv-parse settings shared by the streaming reader and the header read of an inspection. */
+function csvOptions(delimiter: Delimiter): CsvOptions {
+	return {
+		delimiter,
+		// Every line break ends a record, so that a file whose line endings change half-way (one
+		// program wrote it, another appended to it) still splits into its rows.
+		record_delimiter: ['\r\n', '\n', '\r'],
+		bom: true,
+		skip_empty_lines: true,
+		relax_column_count: true,
+	};
+}
+
+async function* readTextRows(
+	input: Readable,
+	settings: { encoding: TextEncoding; delimiter: Delimiter },
+	fileName: string,
+): AsyncGenerator<RowResult> {
+	const lineIndex = new LineIndex();
+	const parser = parse({
+		...csvOptions(settings.delimiter),
+		info: true,
+		raw: true,
+		skip_records_with_error: true,
+		max_record_size: MAX_RECORD_CHARACTERS,
+		// Pushed into the parser's output so that failures arrive in order with the records.
+		on_skip: (error, raw) => {
+			if (error) parser.push({ error, raw: raw ?? '' } satisfies ParseFailure);
+		},
+	});
+	// Errors reach the loop below: pipeline destroys the parser with them.
+	pipeline(input, iconv.decodeStream(settings.encoding), lineIndex, parser, () => {});
+
+	const positions = new RecordPositions(lineIndex);
+	const parsed: AsyncIterable<ParsedRecord | ParseFailure> = parser;
+	let header: string[] | undefined;
+	// A skipped record is held back until the next record shows where it ended.
+	let skipped: SkippedRow | undefined;
+	for await (const item of parsed) {
+		if ('error' in item) {
+			const place = positions.ofFailure(item.error, item.raw);
+			if (place === undefined) continue;
+			if (skipped) yield endSkipped(skipped, place.previousRecordEnd);
+			if (item.error.code === 'CSV_MAX_RECORD_SIZE') {
+				const reason = `the record starting on line ${place.line} is over a million characters long; a quote is probably never closed`;
+				throw new FileReadError(fileName, reason, { line: place.line, cause: item.error });
+			}
+			const reason = describeCsvProblem(item.error, header);
+			if (!header) {
+				throw new FileReadError(fileName, `the header row on line ${place.line} cannot be read: ${reason}`, { line: place.line, cause: item.error });
+			}
+			const raw = splitRaw(item.raw).record.slice(0, RAW_EXCERPT_CHARACTERS);
+			skipped = { kind: 'skipped', line: place.line, lastLine: place.line, reason, raw };
+			continue;
+		}
+		const place = positions.ofRecord(item.info, item.raw);
+		if (skipped) yield endSkipped(skipped, place.previousRecordEnd);
+		skipped = undefined;
+		if (isBlank(item.record)) continue;
+		if (header) {
+			yield { kind: 'row', line: place.line, values: item.record };
+		} else {
+			header = item.record;
+			yield { kind: 'header', values: header };
+		}
+	}
+	if (skipped) yield endSkipped(skipped, lineIndex.lastLineWithText());
+	if (!header) yield { kind: 'header', values: [] };
+}
+
+function endSkipped(skipped: SkippedRow, lastLine: number): SkippedRow {
+	return { ...skipped, lastLine: Math.max(skipped.line, lastLine) };
+}
+
+function readHeaderOfText(text: string, delimiter: Delimiter, fileName: string): string[] {
+	try {
+		const [header] = parseCsv(text, { ...csvOptions(delimiter), skip_records_with_empty_values: true, to: 1 });
+		return header ?? [];
+	} catch (error) {
+		if (!(error instanceof CsvError)) throw error;
+		const line = typeof error.lines === 'number' ? error.lines : 1;
+		const reason = `the header row on line ${line} cannot be read: ${describeCsvProblem(error, undefined)}`;
+		throw new FileReadError(fileName, reason, { line, cause: error });
+	}
+}
+
+function describeCsvProblem(error: CsvError, header: string[] | undefined): string {
+	const column = describeColumn(error.index, header);
+	switch (error.code) {
+		case 'INVALID_OPENING_QUOTE':
+			return `${column} has a quote (") in a value that is not enclosed in quotes`;
+		case 'CSV_INVALID_CLOSING_QUOTE':
+			return `${column} has text after the closing quote of a quoted value (a quote inside a quoted value must be doubled: "")`;
+		case 'CSV_QUOTE_NOT_CLOSED':
+			return `${column} opens a quote that is never closed, so the rest of the file was read as part of this record`;
+		default:
+			return error.message;
+	}
+}
+
+function describeColumn(index: unknown, header: string[] | undefined): string {
+	if (typeof index !== 'number') return 'a value';
+	const name = header?.[index];
+	return name ? `column ${index + 1} ("${name}")` : `column ${index + 1}`;
+}
+
+function isBlank(values: CellValue[]): boolean {
+	return values.every((value) => typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * Works out the physical line each record starts on. csv-parse's own `info.lines` will not do: it
+ * is the line a record ends on, and it counts a CRLF inside a quoted field as two lines. Records
+ * are placed instead by byte offset against a LineIndex: csv-parse gives where a record ends
+ * (`info.bytes`), and the quoted line breaks in its raw text lead back to the line it starts on.
+ *
+ * Records csv-parse skips give no end. A skipped record starts where the record before it ended;
+ * csv-parse still knows that offset while the problem is in the record's first field. Otherwise
+ * it is known if the record before parsed. After another skipped record it is estimated from the
+ * offset of the last field separator read, which is exact unless the bad field itself spans lines.
+ */
+class RecordPositions {
+	/** Byte offset just past the last parsed record, unless a skipped record followed it. */
+	private endOfLastRecord: number | undefined = 0;
+	/** Raw text of the last skipped record, until a record parses. */
+	private lastFailureRaw: string | undefined;
+	private lastLine = 0;
+
+	constructor(private readonly lines: LineIndex) {}
+
+	ofRecord(info: Info, raw: string): Placement {
+		this.endOfLastRecord = info.bytes;
+		this.lastFailureRaw = undefined;
+		const { blankLinesBefore, record } = splitRaw(raw);
+		// The record's last byte is on its last line.
+		return this.place(this.lines.lineAt(info.bytes - 1) - countLineBreaks(record), blankLinesBefore);
+	}
+
+	/** Where a skipped record starts; undefined for another problem in the record skipped last (csv-parse reports each). */
+	ofFailure(error: CsvError, raw: string): Placement | undefined {
+		const previous = this.lastFailureRaw;
+		this.lastFailureRaw = raw;
+		if (previous !== undefined && raw.length > previous.length && raw.startsWith(previous)) return undefined;
+
+		const { blankLinesBefore, record } = splitRaw(raw);
+		const separatorOffset = typeof error.bytes === 'number' ? error.bytes : 0;
+		const start = error.index === 0 ? separatorOffset : this.endOfLastRecord;
+		this.endOfLastRecord = undefined;
+		if (start !== undefined) return this.place(this.lines.lineAt(start) + blankLinesBefore, blankLinesBefore);
+		const estimate = this.lines.lineAt(separatorOffset) - countLineBreaks(record);
+		return this.place(Math.max(estimate, this.lastLine + 1), blankLinesBefore);
+	}
+
+	private place(line: number, blankLinesBefore: number): Placement {
+		this.lastLine = line;
+		return { line, previousRecordEnd: line - blankLinesBefore - 1 };
+	}
+}
+
+interface Placement {
+	/** The line the record starts on. */
+	line: number;
+	/** The last line of the record before it (the line before any blank lines in between). */
+	previousRecordEnd: number;
+}
+
+/**
+ * Splits csv-parse's raw text of a record: first the blank lines skipped before it (one character
+ * each, as csv-parse keeps only the first character of a line break it reads as a separator), then
+ * the record, then the first character of the line break that ended it.
+ */
+function splitRaw(raw: string): { blankLinesBefore: number; record: string } {
+	let start = 0;
+	while (start < raw.length && isLineBreak(raw[start])) start++;
+	const end = raw.length > start && isLineBreak(raw[raw.length - 1]) ? raw.length - 1 : raw.length;
+	return { blankLinesBefore: start, record: raw.slice(start, end) };
+}
+
+function isLineBreak(char: string): boolean {
+	return char === '\n' || char === '\r';
+}
+
+/** CRLF, LF and a lone CR each count as one. */
+function countLineBreaks(text: string): number {
+	let breaks = 0;
+	for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) breaks++;
+	for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
+		if (text[at + 1] !== '\n') breaks++;
+	}
+	return breaks;
+}
+
+/**
+ * Passes text through unchanged (as UTF-8 bytes, which is what csv-parse's offsets count) while
+ * noting the offset at which each physical line starts. Lines are looked up in increasing order
+ * only, so the offsets already passed are dropped and memory stays bounded.
+ */
+class LineIndex extends Transform {
+	private bytesSeen = 0;
+	/** A CR ended the last chunk: whether the break is CRLF depends on the next chunk. */
+	private carriageReturnPending = false;
+	private lineStarts: number[] = [];
+	private nextLineStart = 0;
+	private linesDropped = 0;
+	private lastTextOffset = 0;
+
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+		this.noteLineStarts(chunk);
+		done(null, chunk);
+	}
+
+	override _flush(done: TransformCallback): void {
+		if (this.carriageReturnPending) this.lineStarts.push(this.bytesSeen);
+		this.carriageReturnPending = false;
+		done();
+	}
+
+	/** The 1-based line holding the byte at `offset`. Offsets must not decrease from one call to the next. */
+	lineAt(offset: number): number {
+		while (this.nextLineStart < this.lineStarts.length && this.lineStarts[this.nextLineStart] <= offset) this.nextLineStart++;
+		if (this.nextLineStart > 4096) {
+			this.lineStarts = this.lineStarts.slice(this.nextLineStart);
+			this.linesDropped += this.nextLineStart;
+			this.nextLineStart = 0;
+		}
+		return this.linesDropped + this.nextLineStart + 1;
+	}
+
+	/** The last line that is not blank; call once all text has passed, as a last lookup. */
+	lastLineWithText(): number {
+		return this.lineAt(this.lastTextOffset);
+	}
+
+	private noteLineStarts(chunk: Buffer): void {
+		const base = this.bytesSeen;
+		let lastText = chunk.length - 1;
+		while (lastText >= 0 && (chunk[lastText] === LF || chunk[lastText] === CR)) lastText--;
+		if (lastText >= 0) this.lastTextOffset = base + lastText;
+		let position = 0;
+		if (this.carriageReturnPending) {
+			this.carriageReturnPending = false;
+			if (chunk[0] === LF) position = 1;
+			this.lineStarts.push(base + position);
+		}
+		let nextLf = chunk.indexOf(LF, position);
+		let nextCr = chunk.indexOf(CR, position);
+		while (nextLf !== -1 || nextCr !== -1) {
+			if (nextCr !== -1 && (nextLf === -1 || nextCr < nextLf)) {
+				if (nextCr === chunk.length - 1) {
+					this.carriageReturnPending = true;
+					break;
+				}
+				position = chunk[nextCr + 1] === LF ? nextCr + 2 : nextCr + 1;
+				nextCr = chunk.indexOf(CR, position);
+				if (nextLf !== -1 && nextLf < position) nextLf = chunk.indexOf(LF, position);
+			} else {
+				position = nextLf + 1;
+				nextLf = chunk.indexOf(LF, position);
+			}
+			this.lineStarts.push(base + position);
+		}
+		this.bytesSeen += chunk.length;
+	}
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+// ---------------------------------------------------------------------------------------------
+// Workbooks
+
+const WORKBOOK_READ_OPTIONS: XLSX.ParsingOptions = {
+	type: 'buffer',
+	dense: true,
+	// Formulas are never evaluated: only the value Excel cached when it last saved is read.
+	cellFormula: false,
+	cellHTML: false,
+	cellText: false,
+	cellDates: false,
+	raw: true,
+};
+
+function inspectWorkbook(bytes: Buffer, format: FileFormat, fileName: string): FileInspection {
+	const sheet = openSheet(bytes, fileName);
+	const header = findHeaderRow(sheet.rows)?.values ?? [];
+	return { format, encoding: null, bom: false, delimiter: null, header, sheetName: sheet.name };
+}
+
+function openSheet(bytes: Buffer, fileName: string, sheetName?: string): { name: string; rows: XLSX.CellObject[][] } {
+	// Only the sheet wanted is parsed (xlsx; SheetJS parses every sheet of an xls).
+	let workbook = readWorkbook(bytes, fileName, sheetName ?? 0);
+	if (workbook.SheetNames.length === 0) throw new FileReadError(fileName, 'the workbook has no sheets');
+	const name = sheetName === undefined ? workbook.SheetNames[0] : findSheetName(workbook.SheetNames, sheetName);
+	if (name === undefined) {
+		const sheets = workbook.SheetNames.map((n) => `"${n}"`).join(', ');
+		throw new FileReadError(fileName, `it has no sheet named "${sheetName}" (its sheets: ${sheets})`);
+	}
+	if (!workbook.Sheets[name]) workbook = readWorkbook(bytes, fileName, name);
+	return { name, rows: workbook.Sheets[name]?.['!data'] ?? [] };
+}
+
+function readWorkbook(bytes: Buffer, fileName: string, sheet: string | number): XLSX.WorkBook {
+	try {
+		return XLSX.read(bytes, { ...WORKBOOK_READ_OPTIONS, sheets: sheet });
+	} catch (error) {
+		const detail = error instanceof Error ? error.message : String(error);
+		const reason = /password/i.test(detail)
+			? 'the workbook is password-protected'
+			: `it is not a readable Excel workbook; it may be damaged or incomplete (${detail})`;
+		throw new FileReadError(fileName, reason, { cause: error });
+	}
+}
+
+function findSheetName(names: string[], wanted: string): string | undefined {
+	return names.find((name) => name === wanted) ?? names.find((name) => name.toLowerCase() === wanted.toLowerCase());
+}
+
+function* sheetRows(rows: XLSX.CellObject[][]): Generator<RowResult> {
+	const header = findHeaderRow(rows);
+	yield { kind: 'header', values: header?.values ?? [] };
+	if (!header) return;
+	for (let index = header.index + 1; index < rows.length; index++) {
+		const values = rowValues(rows[index]);
+		if (isBlank(values)) continue;
+		while (values.length < header.values.length) values.push('');
+		yield { kind: 'row', line: index + 1, values };
+	}
+}
+
+function findHeaderRow(rows: XLSX.CellObject[][]): { index: number; values: string[] } | undefined {
+	for (let index = 0; index < rows.length; index++) {
+		const values = rowValues(rows[index]);
+		if (!isBlank(values)) return { index, values: values.map(String) };
+	}
+	return undefined;
+}
+
+/** A dense row's values, without the empty cells at its end. Rows and cells never written are holes. */
+function rowValues(row: XLSX.CellObject[] | undefined): CellValue[] {
+	if (!row) return [];
+	const values = Array.from(row, cellValue);
+	while (values.length > 0 && values[values.length - 1] === '') values.pop();
+	return values;
+}
+
+function cellValue(cell: XLSX.CellObject | undefined): CellValue {
+	if (cell?.v === undefined || cell.v === null) return '';
+	if (cell.t === 'e') return XLSX.utils.format_cell(cell);
+	const { v } = cell;
+	return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : String(v);
+}

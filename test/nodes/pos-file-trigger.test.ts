@@ -1,0 +1,172 @@
+/**
+ * The trigger's n8n face against a mocked ITriggerFunctions: parameters, manual mode, the
+ * done promise and errors. Its behaviour inside a real server is in test/e2e.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { IDataObject, INodeExecutionData, IRun, ITriggerFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { PosFileTrigger } from '../../nodes/PosFileTrigger/PosFileTrigger.node';
+
+interface Deferred<T> {
+	promise: Promise<T>;
+	resolve: (value: T) => void;
+	reject: (error: Error) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+	let resolve!: (value: T) => void;
+	let reject!: (error: Error) => void;
+	const promise = new Promise<T>((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	return { promise, resolve, reject };
+}
+
+interface Emitted {
+	data: INodeExecutionData[][];
+	done?: Deferred<IRun>;
+}
+
+function context(params: Record<string, unknown>, mode: 'manual' | 'trigger' = 'trigger') {
+	const emitted: Emitted[] = [];
+	const failures: Error[] = [];
+	const crons: string[] = [];
+	const staticData: IDataObject = {};
+	const ctx = {
+		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
+		getMode: () => mode,
+		getNode: () => ({ id: 'node-1', name: 'New export', type: 'n8n-nodes-pos-sync.posFileTrigger', typeVersion: 1, position: [0, 0], parameters: {} }),
+		getWorkflow: () => ({ id: 'wf-1', name: 'test', active: true }),
+		getTimezone: () => 'UTC',
+		getWorkflowStaticData: () => staticData,
+		emit: (data: INodeExecutionData[][], _response?: unknown, done?: Deferred<IRun>) => emitted.push({ data, done }),
+		saveFailedExecution: (error: Error) => failures.push(error),
+		helpers: {
+			createDeferredPromise: deferred,
+			registerCron: ({ expression }: { expression: string }) => crons.push(expression),
+			prepareBinaryData: async (stream: Readable, fileName: string, mimeType: string) => {
+				const chunks: Buffer[] = [];
+				for await (const chunk of stream) chunks.push(chunk as Buffer);
+				return { data: Buffer.concat(chunks).toString('base64'), fileName, mimeType };
+			},
+		},
+	};
+	return { ctx: ctx as unknown as ITriggerFunctions, emitted, failures, crons, staticData };
+}
+
+function folderWith(files: Record<string, [string, number]>) {
+	const dir = mkdtempSync(join(tmpdir(), 'trigger-node-'));
+	for (const [name, [content, secondsAgo]] of Object.entries(files)) {
+		writeFileSync(join(dir, name), content);
+		const when = new Date(Date.now() - secondsAgo * 1000);
+		utimesSync(join(dir, name), when, when);
+	}
+	return dir;
+}
+
+const baseParams = (folder: string, extra: Record<string, unknown> = {}) => ({
+	feed: 'transaction',
+	folder,
+	pattern: '*.csv',
+	schedule: 'arrival',
+	checkEverySeconds: 3600,
+	settleSeconds: 0,
+	options: {},
+	...extra,
+});
+
+const run = (status: 'success' | 'error', message?: string) =>
+	({ status, data: { resultData: { runData: {}, ...(message ? { error: { message }, lastNodeExecuted: 'Upsert' } : {}) } } }) as unknown as IRun;
+
+async function until(condition: () => boolean, what: string) {
+	for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+	if (!condition()) throw new Error(`Timed out waiting for ${what}`);
+}
+
+beforeAll(() => {
+	process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
+	process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'n8n-user-'));
+});
+
+describe('POS File Trigger node', () => {
+	test('"Fetch test event" emits the newest file without marking it processed', async () => {
+		const folder = folderWith({ 'old.csv': ['id\n1\n', 60], 'new.csv': ['order_id;total\n7;12,50\n', 5] });
+		const { ctx, emitted, staticData } = context(baseParams(folder), 'manual');
+		const response = await new PosFileTrigger().trigger.call(ctx);
+		await response.manualTriggerFunction!();
+
+		expect(emitted).toHaveLength(1);
+		const [files, alerts] = emitted[0].data;
+		expect(alerts).toEqual([]);
+		expect(files[0].json).toMatchObject({ feed: 'transaction', name: 'new.csv', path: join(folder, 'new.csv'), format: 'csv', delimiter: ';', header: ['order_id', 'total'] });
+		expect(Buffer.from(files[0].binary!.data.data, 'base64').toString()).toBe('order_id;total\n7;12,50\n');
+		expect(staticData).toEqual({});
+		expect(existsSync(join(folder, 'new.csv'))).toBe(true);
+	});
+
+	test('"Fetch test event" on an empty folder says what to do', async () => {
+		const { ctx } = context(baseParams(folderWith({})), 'manual');
+		const response = await new PosFileTrigger().trigger.call(ctx);
+		await expect(response.manualTriggerFunction!()).rejects.toThrow(/No file in .* matches "\*\.csv"/);
+	});
+
+	test('activation on a missing folder fails with a NodeOperationError that says why', async () => {
+		const { ctx } = context(baseParams('/no/such/pos/folder'));
+		const activation = new PosFileTrigger().trigger.call(ctx);
+		await expect(activation).rejects.toBeInstanceOf(NodeOperationError);
+		await expect(activation).rejects.toThrow('The folder "/no/such/pos/folder" does not exist');
+	});
+
+	test('a file counts as processed only when its execution succeeds', async () => {
+		const folder = folderWith({ 'a.csv': ['id\n1\n', 60], 'b.csv': ['id\n2\n', 30] });
+		const { ctx, emitted, staticData } = context(baseParams(folder, { options: { moveProcessed: true } }));
+		const response = await new PosFileTrigger().trigger.call(ctx);
+		try {
+			await until(() => emitted.length === 1, 'the first file');
+			expect(emitted[0].data[0][0].json.name).toBe('a.csv');
+			// The second file waits until the first execution has finished: journals apply in order.
+			await new Promise((r) => setTimeout(r, 50));
+			expect(emitted).toHaveLength(1);
+			emitted[0].done!.resolve(run('success'));
+
+			await until(() => emitted.length === 2, 'the second file');
+			expect(emitted[1].data[0][0].json.name).toBe('b.csv');
+			emitted[1].done!.resolve(run('error', 'Dotdigital rejected the batch'));
+			await until(() => (staticData.ledger as any)?.retries && Object.keys((staticData.ledger as any).retries).length === 1, 'the failure to be recorded');
+
+			const ledger = staticData.ledger as any;
+			expect(ledger.entries.map((e: any) => [e.name, e.outcome])).toEqual([['a.csv', 'processed']]);
+			expect(Object.values(ledger.retries)).toMatchObject([{ name: 'b.csv', attempts: 1, lastError: 'Dotdigital rejected the batch (in node "Upsert")' }]);
+			const today = new Date().toISOString().slice(0, 10);
+			expect(readFileSync(join(folder, 'processed', today, 'a.csv'), 'utf8')).toBe('id\n1\n');
+			expect(existsSync(join(folder, 'b.csv'))).toBe(true);
+
+			// The outcome also reaches the journal, which n8n's static-data saving would otherwise miss.
+			const journal = JSON.parse(readFileSync(join(process.env.N8N_USER_FOLDER!, '.n8n', 'pos-sync', 'trigger-ledgers', 'wf-1-node-1.json'), 'utf8'));
+			expect(journal).toEqual(ledger);
+		} finally {
+			await response.closeFunction!();
+		}
+	});
+
+	test.each([
+		['hourly', { atMinute: 15 }, '0 15 * * * *'],
+		['daily', { atHour: 6, atMinute: 30 }, '0 30 6 * * *'],
+		['cron', { cronExpression: '0 7-19 * * 1-6' }, '0 0 7-19 * * 1-6'],
+	])('the %s schedule registers cron %j → %s', async (schedule, extra, expected) => {
+		const { ctx, crons } = context(baseParams(folderWith({}), { schedule, ...extra }));
+		const response = await new PosFileTrigger().trigger.call(ctx);
+		expect(crons).toEqual([expected]);
+		await response.closeFunction!();
+	});
+
+	test('a cron expression that is not one says so', async () => {
+		const { ctx } = context(baseParams(folderWith({}), { schedule: 'cron', cronExpression: 'every hour' }));
+		await expect(new PosFileTrigger().trigger.call(ctx)).rejects.toThrow(/is not a cron expression/);
+	});
+});
