@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	await server?.instance.stop();
+	await server?.stop();
 });
 
 function watchedFolder(name: string): string {
@@ -129,9 +129,11 @@ describe('POS File Trigger in a real n8n', () => {
 	test('refuses to watch a folder outside the folders n8n may read, with a clear message', async () => {
 		const id = await server.instance.createWorkflow(triggerWorkflow('outside', '/etc'));
 		await server.instance.api('POST', `/workflows/${id}/activate`);
-		// n8n 2.x records activation problems beside the workflow; the editor shows them on it.
+		// n8n 2.x retries a failing trigger (about 15 s of backoff), then records the problem beside
+		// the workflow, where the editor shows it.
 		const problem = await waitFor('the activation error', async () => (await server.instance.rest('GET', `/rest/active-workflows/error/${id}`))?.data || undefined, {
-			timeoutMs: 15_000,
+			timeoutMs: 90_000,
+			intervalMs: 1000,
 		});
 		expect(problem).toContain('n8n does not allow reading the folder "/etc": it is outside the folders n8n may read');
 		expect(await server.instance.executions(id)).toEqual([]);

@@ -2,7 +2,7 @@
  * Typed entry to the real-n8n harness for the e2e tests: one server per test file, on a fresh
  * user folder, with the package installed the way n8n installs community packages.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -22,6 +22,8 @@ export interface E2eServer {
 	root: string;
 	/** The folder n8n may read (N8N_RESTRICT_FILE_ACCESS_TO); watched folders go inside it. */
 	files: string;
+	/** Stops n8n and removes its folder (kept when POS_SYNC_KEEP_E2E is set, for a look at n8n.log). */
+	stop(): Promise<void>;
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<E2eServer> {
@@ -37,7 +39,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<E2e
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: files, GENERIC_TIMEZONE: 'UTC', ...env },
 	});
 	await instance.start();
-	return { instance, root, files };
+	return {
+		instance,
+		root,
+		files,
+		stop: async () => {
+			await instance.stop();
+			if (!process.env.POS_SYNC_KEEP_E2E) rmSync(root, { recursive: true, force: true });
+		},
+	};
 }
 
 /** Output items of one node in an execution read back through the public API. */

@@ -49,6 +49,23 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Whether `promise` settled within `ms`; the timer is cleared either way, so nothing lingers.
+ * @param {Promise<unknown>} promise
+ * @param {number} ms
+ */
+async function settlesWithin(promise, ms) {
+	let timer;
+	const timeout = new Promise((resolve) => {
+		timer = setTimeout(() => resolve(false), ms);
+	});
+	try {
+		return await Promise.race([promise.then(() => true), timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/**
  * Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`.
  * @template T
  * @param {string} what
@@ -362,10 +379,9 @@ class N8nInstance {
 		}
 		const exited = new Promise((resolve) => child.once('exit', resolve));
 		this.signalGroup('SIGTERM');
-		const done = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
-		if (!done) {
+		if (!(await settlesWithin(exited, timeoutMs))) {
 			this.signalGroup('SIGKILL');
-			await Promise.race([exited, sleep(5000)]);
+			await settlesWithin(exited, 5000);
 		}
 		// The task runner lives in the same process group; make sure nothing is left behind.
 		this.signalGroup('SIGKILL');

@@ -129,7 +129,10 @@ function lockIsStale(lockDir) {
 	}
 }
 
-/** Environment in which npm and node-gyp use Node 24 and its bundled headers, offline. */
+/**
+ * Environment in which npm and node-gyp use Node 24 and its bundled headers, offline.
+ * @returns {NodeJS.ProcessEnv}
+ */
 function node24Env(paths = runtimePaths()) {
 	return {
 		...process.env,
