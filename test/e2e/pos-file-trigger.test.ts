@@ -129,14 +129,20 @@ describe('POS File Trigger in a real n8n', () => {
 	test('refuses to watch a folder outside the folders n8n may read, with a clear message', async () => {
 		const id = await server.instance.createWorkflow(triggerWorkflow('outside', '/etc'));
 		await server.instance.api('POST', `/workflows/${id}/activate`);
-		// n8n 2.x retries a failing trigger (about 15 s of backoff), then records the problem beside
-		// the workflow, where the editor shows it.
-		const problem = await waitFor('the activation error', async () => (await server.instance.rest('GET', `/rest/active-workflows/error/${id}`))?.data || undefined, {
-			timeoutMs: 90_000,
-			intervalMs: 1000,
-		});
-		expect(problem).toContain('n8n does not allow reading the folder "/etc": it is outside the folders n8n may read');
+		// n8n 2.x retries a failing trigger (about 15 s of backoff), then records the failure in the
+		// workflow's publication status, which the editor shows on the workflow.
+		const status = await waitFor(
+			'the trigger to be marked as failed',
+			async () => {
+				const { data } = await server.instance.rest('GET', `/rest/workflows/${id}/publication-status`);
+				return data.status === 'failed' ? data : undefined;
+			},
+			{ timeoutMs: 90_000, intervalMs: 1000 },
+		);
+		expect(status.triggers).toHaveLength(1);
+		expect(status.triggers[0].errorMessage).toContain('n8n does not allow reading the folder "/etc": it is outside the folders n8n may read');
 		expect(await server.instance.executions(id)).toEqual([]);
+		await server.instance.deactivate(id);
 	});
 });
 
