@@ -87,8 +87,9 @@ export class FileLedger {
 			if (!merged.isProcessed(sha) && (!known || record.attempts > known.attempts)) merged.retries.set(sha, { ...record });
 		}
 		for (const sha of merged.retries.keys()) if (merged.isProcessed(sha)) merged.retries.delete(sha);
-		merged.lastFileAt = first.lastFileAt > second.lastFileAt ? first.lastFileAt : second.lastFileAt;
-		merged.gapAlertedAt = merged.lastFileAt === second.lastFileAt ? second.gapAlertedAt : first.gapAlertedAt;
+		const newer = second.lastFileAt >= first.lastFileAt ? second : first;
+		merged.lastFileAt = newer.lastFileAt;
+		merged.gapAlertedAt = newer.gapAlertedAt;
 		return merged;
 	}
 

@@ -2,7 +2,7 @@
  * The trigger's n8n face against a mocked ITriggerFunctions: parameters, manual mode, the
  * done promise and errors. Its behaviour inside a real server is in test/e2e.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -10,6 +10,7 @@ import type { IDataObject, INodeExecutionData, IRun, ITriggerFunctions } from 'n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PosFileTrigger } from '../../nodes/PosFileTrigger/PosFileTrigger.node';
+import { writeFileAged } from '../helpers/files';
 
 interface Deferred<T> {
 	promise: Promise<T>;
@@ -61,11 +62,7 @@ function context(params: Record<string, unknown>, mode: 'manual' | 'trigger' = '
 
 function folderWith(files: Record<string, [string, number]>) {
 	const dir = mkdtempSync(join(tmpdir(), 'trigger-node-'));
-	for (const [name, [content, secondsAgo]] of Object.entries(files)) {
-		writeFileSync(join(dir, name), content);
-		const when = new Date(Date.now() - secondsAgo * 1000);
-		utimesSync(join(dir, name), when, when);
-	}
+	for (const [name, [content, secondsAgo]] of Object.entries(files)) writeFileAged(join(dir, name), content, secondsAgo);
 	return dir;
 }
 

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
 import { ExportFolder, FolderError, isIgnoredName } from '../../../lib/files/export-folder';
+import { writeFileAged } from '../../helpers/files';
 
 const open = (folder: string, pattern = '*.csv') => ExportFolder.open(folder, pattern, fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }));
 
@@ -12,11 +13,7 @@ function tempFolder() {
 	return mkdtempSync(join(tmpdir(), 'export-folder-'));
 }
 
-function touch(path: string, content: string, secondsAgo: number) {
-	writeFileSync(path, content);
-	const when = new Date(Date.now() - secondsAgo * 1000);
-	utimesSync(path, when, when);
-}
+const touch = writeFileAged;
 
 describe('ExportFolder', () => {
 	test('lists matching files oldest first and ignores temporary and partial names', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,6 +6,7 @@ import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
 import { ExportFolder, type FolderError } from '../../../lib/files/export-folder';
 import { ExportWatcher, type ExecutionOutcome, type FileToEmit, type SyncGapAlert, type WatcherSettings } from '../../../lib/files/export-watcher';
 import type { LedgerState } from '../../../lib/files/ledger';
+import { writeFileAged } from '../../helpers/files';
 
 interface Harness {
 	dir: string;
@@ -62,10 +63,7 @@ function harness(overrides: Partial<WatcherSettings> = {}, initialState?: Ledger
 }
 
 function drop(h: Harness, name: string, content: string, secondsAgo = 60) {
-	const path = join(h.dir, name);
-	writeFileSync(path, content);
-	const when = new Date(Date.now() - secondsAgo * 1000);
-	utimesSync(path, when, when);
+	writeFileAged(join(h.dir, name), content, secondsAgo);
 }
 
 describe('ExportWatcher', () => {
