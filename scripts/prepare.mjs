@@ -4,7 +4,7 @@
  * it runs before anything is installed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,7 @@ export async function ensurePackages() {
 export async function build(paths) {
 	const env = runtime.node24Env(paths);
 	const bin = (name) => join(repoDir, 'node_modules', '.bin', name);
+	rmSync(join(repoDir, 'dist'), { recursive: true, force: true });
 	await runtime.run('Building the package', bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: repoDir, env });
 	await runtime.run('Copying icons, codex files and templates', bin('gulp'), ['build', '--silent'], { cwd: repoDir, env });
 }
