@@ -63,7 +63,7 @@ function run(label, cmd, args, options = {}) {
 			stdio: ['ignore', 'inherit', 'inherit'],
 		});
 		const heartbeat = setInterval(() => {
-			say(`  still ${label.toLowerCase()}: ${Math.round((Date.now() - started) / 1000)} s`);
+			say(`  … ${Math.round((Date.now() - started) / 1000)} s so far`);
 		}, 20_000);
 		child.on('error', (error) => {
 			clearInterval(heartbeat);
