@@ -157,29 +157,37 @@ export class ExportWatcher {
 		return summary;
 	}
 
+	/**
+	 * Records what became of a file, saves that, and only then moves the file: a move that fails
+	 * (no write permission, say) is reported but never undoes the outcome.
+	 */
 	private async settle(file: ExportFile, sha256: string, outcome: ExecutionOutcome, summary: CheckSummary) {
 		const ledger = this.ledger!;
 		const now = this.now();
+		let move: (() => Promise<string>) | undefined;
 		if (outcome.status === 'succeeded') {
 			ledger.recordProcessed(file, sha256, now);
 			summary.succeeded++;
-			if (this.settings.moveProcessed) await this.folder.moveToProcessed(file, dayInZone(now, this.settings.timezone));
+			if (this.settings.moveProcessed) move = () => this.folder.moveToProcessed(file, dayInZone(now, this.settings.timezone));
 		} else if (outcome.status === 'unreadable') {
 			summary.failed++;
-			await this.folder.moveToFailed(file, failureReason(file, sha256, 1, outcome.error, now));
-			ledger.recordGivenUp(file, sha256, now);
 			summary.movedToFailed++;
+			ledger.recordGivenUp(file, sha256, now);
+			move = () => this.folder.moveToFailed(file, failureReason(file, sha256, 1, outcome.error, now));
 			this.ports.reportProblem(new FolderError(`${file.name} was moved to failed/: ${outcome.error}`));
 		} else if (outcome.status === 'failed') {
 			summary.failed++;
 			const attempts = ledger.recordFailedAttempt(file, sha256, outcome.error, now);
 			if (attempts >= this.settings.maxAttempts) {
-				await this.folder.moveToFailed(file, failureReason(file, sha256, attempts, outcome.error, now));
-				ledger.recordGivenUp(file, sha256, now);
 				summary.movedToFailed++;
+				ledger.recordGivenUp(file, sha256, now);
+				move = () => this.folder.moveToFailed(file, failureReason(file, sha256, attempts, outcome.error, now));
 			}
 		}
 		await this.persist();
+		await move?.().catch((error: Error) => {
+			this.ports.reportProblem(new FolderError(`${file.name} could not be moved: ${error.message}`, 'The user n8n runs as needs write permission on the watched folder.'));
+		});
 	}
 
 	private async alertIfQuiet(): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -131,6 +131,18 @@ describe('ExportWatcher', () => {
 		await (await h.watcher()).check();
 		expect(existsSync(join(h.dir, 'failed', 'report.csv'))).toBe(true);
 		expect(h.problems.map((p) => p.message)).toEqual(['report.csv was moved to failed/: it is not a CSV or Excel file']);
+	});
+
+	test('a processed file that cannot be moved stays processed, and the problem is reported', async () => {
+		const h = harness({ moveProcessed: true });
+		drop(h, 'a.csv', 'a');
+		writeFileSync(join(h.dir, 'processed'), 'a file where the processed/ folder should be');
+		const watcher = await h.watcher();
+		await watcher.check();
+		await watcher.check();
+		expect(h.emitted).toHaveLength(1);
+		expect(h.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^a\.csv could not be moved: /)]);
+		expect(h.saved.at(-1)!.entries).toMatchObject([{ name: 'a.csv', outcome: 'processed' }]);
 	});
 
 	test('takes at most the configured number of files per check, oldest first', async () => {
