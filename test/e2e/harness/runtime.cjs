@@ -6,7 +6,7 @@
  * Plain CommonJS with no dependencies: `npm start` and `npm test` call it before the
  * project's own packages are installed.
  */
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -37,6 +37,7 @@ function runtimePaths(dir = runtimeDir()) {
 		n8nBin: path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
 		nodeMarker: path.join(dir, 'node24', '.complete'),
 		n8nMarker: path.join(n8nDir, '.complete'),
+		sqliteBinding: path.join(n8nDir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
 	};
 }
 
@@ -134,8 +135,12 @@ function lockIsStale(lockDir) {
  * @returns {NodeJS.ProcessEnv}
  */
 function node24Env(paths = runtimePaths()) {
+	const inherited = { ...process.env };
+	// `npm test` passes the project's .npmrc (ignore-scripts) down as npm_config_*; the runtime
+	// installs must not inherit it, or sqlite3 is never built.
+	delete inherited.npm_config_ignore_scripts;
 	return {
-		...process.env,
+		...inherited,
 		PATH: `${paths.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
 		npm_config_nodedir: paths.nodeHeaders,
 		npm_config_update_notifier: 'false',
@@ -145,13 +150,28 @@ function node24Env(paths = runtimePaths()) {
 }
 
 /**
+ * n8n's database driver has no prebuilt binary for Node 24 here: build it from source, offline,
+ * against the Node 24 headers.
+ * @param {string} n8nDir
+ * @param {NodeJS.ProcessEnv} env
+ */
+async function buildSqlite(n8nDir, env) {
+	await run('Building sqlite3 for Node 24', 'npm', ['rebuild', '--prefix', n8nDir, 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
+		cwd: n8nDir,
+		env,
+		expected: '80-120 s',
+	});
+}
+
+/**
  * Installs Node 24 and n8n into the cache if they are not there yet, and returns their paths.
  * Each part is installed into a scratch folder and renamed into place when complete, so an
  * interrupted install is never mistaken for a finished one.
  */
 async function ensureRuntime() {
 	const paths = runtimePaths();
-	if (fs.existsSync(paths.nodeMarker) && fs.existsSync(paths.n8nMarker)) return paths;
+	const complete = () => fs.existsSync(paths.nodeMarker) && fs.existsSync(paths.n8nMarker) && fs.existsSync(paths.sqliteBinding);
+	if (complete()) return paths;
 
 	const started = Date.now();
 	await withLock(path.join(paths.dir + '.lock'), async () => {
@@ -183,15 +203,14 @@ async function ensureRuntime() {
 				['install', '--prefix', scratch, `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
 				{ cwd: scratch, env, expected: '3-5 min' },
 			);
-			await run('Building sqlite3 for Node 24', 'npm', ['rebuild', '--prefix', scratch, 'sqlite3', '--loglevel=error'], {
-				cwd: scratch,
-				env,
-				expected: '80-120 s',
-			});
+			await buildSqlite(scratch, env);
 			fs.writeFileSync(path.join(scratch, '.complete'), new Date().toISOString());
 			fs.rmSync(paths.n8nDir, { recursive: true, force: true });
 			fs.renameSync(scratch, paths.n8nDir);
 		}
+		if (!fs.existsSync(paths.sqliteBinding)) await buildSqlite(paths.n8nDir, node24Env(paths));
+		const check = spawnSync(paths.nodeBin, ['-e', 'require("sqlite3")'], { cwd: paths.n8nDir, encoding: 'utf8' });
+		if (check.status !== 0) throw new Error(`sqlite3 does not load under Node ${NODE_VERSION}:\n${check.stderr}`);
 	});
 	say(`runtime ready in ${Math.round((Date.now() - started) / 1000)} s: ${paths.dir}`);
 	return paths;
