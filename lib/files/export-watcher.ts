@@ -173,8 +173,11 @@ export class ExportWatcher {
 			summary.failed++;
 			summary.movedToFailed++;
 			ledger.recordGivenUp(file, sha256, now);
-			move = () => this.folder.moveToFailed(file, failureReason(file, sha256, 1, outcome.error, now));
-			this.ports.reportProblem(new FolderError(`${file.name} was moved to failed/: ${outcome.error}`));
+			move = async () => {
+				const moved = await this.folder.moveToFailed(file, failureReason(file, sha256, 1, outcome.error, now));
+				this.ports.reportProblem(new FolderError(`${file.name} was moved to failed/: ${outcome.error}`));
+				return moved;
+			};
 		} else if (outcome.status === 'failed') {
 			summary.failed++;
 			const attempts = ledger.recordFailedAttempt(file, sha256, outcome.error, now);

@@ -2,12 +2,13 @@
  * The trigger's n8n face against a mocked ITriggerFunctions: parameters, manual mode, the
  * done promise and errors. Its behaviour inside a real server is in test/e2e.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { IDataObject, INodeExecutionData, IRun, ITriggerFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import * as XLSX from 'xlsx';
 
 import { PosFileTrigger } from '../../nodes/PosFileTrigger/PosFileTrigger.node';
 import { writeFileAged } from '../helpers/files';
@@ -33,7 +34,10 @@ interface Emitted {
 	done?: Deferred<IRun>;
 }
 
+let workflows = 0;
+
 function context(params: Record<string, unknown>, mode: 'manual' | 'trigger' = 'trigger') {
+	const workflowId = `wf-${++workflows}`;
 	const emitted: Emitted[] = [];
 	const failures: Error[] = [];
 	const crons: string[] = [];
@@ -42,7 +46,7 @@ function context(params: Record<string, unknown>, mode: 'manual' | 'trigger' = '
 		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
 		getMode: () => mode,
 		getNode: () => ({ id: 'node-1', name: 'New export', type: 'n8n-nodes-pos-sync.posFileTrigger', typeVersion: 1, position: [0, 0], parameters: {} }),
-		getWorkflow: () => ({ id: 'wf-1', name: 'test', active: true }),
+		getWorkflow: () => ({ id: workflowId, name: 'test', active: true }),
 		getTimezone: () => 'UTC',
 		getWorkflowStaticData: () => staticData,
 		emit: (data: INodeExecutionData[][], _response?: unknown, done?: Deferred<IRun>) => emitted.push({ data, done }),
@@ -57,7 +61,7 @@ function context(params: Record<string, unknown>, mode: 'manual' | 'trigger' = '
 			},
 		},
 	};
-	return { ctx: ctx as unknown as ITriggerFunctions, emitted, failures, crons, staticData };
+	return { ctx: ctx as unknown as ITriggerFunctions, emitted, failures, crons, staticData, workflowId };
 }
 
 function folderWith(files: Record<string, [string, number]>) {
@@ -106,6 +110,38 @@ describe('POS File Trigger node', () => {
 		expect(existsSync(join(folder, 'new.csv'))).toBe(true);
 	});
 
+	test('describes an Excel export by its content, whatever its name', async () => {
+		const folder = folderWith({});
+		const sheet = XLSX.utils.aoa_to_sheet([
+			['SKU', 'Name', 'Price'],
+			['A1', 'Mug', 8.5],
+		]);
+		const workbook = XLSX.utils.book_new();
+		XLSX.utils.book_append_sheet(workbook, sheet, 'Products');
+		writeFileSync(join(folder, 'products-export.csv'), XLSX.write(workbook, { bookType: 'xlsx', type: 'buffer' }) as Buffer);
+		const { ctx, emitted } = context(baseParams(folder), 'manual');
+		await (await new PosFileTrigger().trigger.call(ctx)).manualTriggerFunction!();
+
+		const [item] = emitted[0].data[0];
+		expect(item.json).toMatchObject({ format: 'xlsx', sheet: 'Products', encoding: null, delimiter: null, header: ['SKU', 'Name', 'Price'] });
+		expect(item.binary!.data.mimeType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+	});
+
+	test('a file that is not an export at all goes to failed/ at once, and a failed execution says why', async () => {
+		const folder = folderWith({ 'prices.csv': ['%PDF-1.7\n%\u00e2\u00e3\n1 0 obj', 60] });
+		const { ctx, emitted, failures } = context(baseParams(folder));
+		const response = await new PosFileTrigger().trigger.call(ctx);
+		try {
+			await until(() => failures.length === 1, 'the problem to be reported');
+			expect(emitted).toEqual([]);
+			expect(failures[0]).toBeInstanceOf(NodeOperationError);
+			expect(failures[0].message).toMatch(/^prices\.csv was moved to failed\/: Cannot read "prices\.csv": .*PDF/);
+			expect(readFileSync(join(folder, 'failed', 'prices.csv.reason.txt'), 'utf8')).toContain('PDF');
+		} finally {
+			await response.closeFunction!();
+		}
+	});
+
 	test('"Fetch test event" on an empty folder says what to do', async () => {
 		const { ctx } = context(baseParams(folderWith({})), 'manual');
 		const response = await new PosFileTrigger().trigger.call(ctx);
@@ -121,7 +157,7 @@ describe('POS File Trigger node', () => {
 
 	test('a file counts as processed only when its execution succeeds', async () => {
 		const folder = folderWith({ 'a.csv': ['id\n1\n', 60], 'b.csv': ['id\n2\n', 30] });
-		const { ctx, emitted, staticData } = context(baseParams(folder, { options: { moveProcessed: true } }));
+		const { ctx, emitted, staticData, workflowId } = context(baseParams(folder, { options: { moveProcessed: true } }));
 		const response = await new PosFileTrigger().trigger.call(ctx);
 		try {
 			await until(() => emitted.length === 1, 'the first file');
@@ -144,7 +180,7 @@ describe('POS File Trigger node', () => {
 			expect(existsSync(join(folder, 'b.csv'))).toBe(true);
 
 			// The outcome also reaches the journal, which n8n's static-data saving would otherwise miss.
-			const journal = JSON.parse(readFileSync(join(process.env.N8N_USER_FOLDER!, '.n8n', 'pos-sync', 'trigger-ledgers', 'wf-1-node-1.json'), 'utf8'));
+			const journal = JSON.parse(readFileSync(join(process.env.N8N_USER_FOLDER!, '.n8n', 'pos-sync', 'trigger-ledgers', `${workflowId}-node-1.json`), 'utf8'));
 			expect(journal).toEqual(ledger);
 		} finally {
 			await response.closeFunction!();
