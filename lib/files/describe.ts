@@ -1,5 +1,4 @@
 import { detectFormat, SAMPLE_BYTES, type FileFormat } from './detect';
-import { asFileReadError } from './errors';
 import type { ExportFile, ExportFolder } from './export-folder';
 import { inspectSample, type FileInspection } from './read';
 
@@ -31,16 +30,16 @@ export function mimeTypeFor(format: FileFormat): string {
  * bytes of a text file, or the whole of a workbook, which cannot be read in part.
  */
 async function inspectInFolder(file: ExportFile, folder: ExportFolder): Promise<FileInspection> {
-	try {
-		const head = await folder.read(file, SAMPLE_BYTES);
-		if (detectFormat(head, file.name) === 'csv') return inspectSample(head, file.name, head.length < SAMPLE_BYTES);
-		return inspectSample(await folder.read(file), file.name, true);
-	} catch (error) {
-		throw asFileReadError(error, file.name);
-	}
+	const head = await folder.read(file, SAMPLE_BYTES);
+	if (detectFormat(head, file.name) === 'csv') return inspectSample(head, file.name, head.length < SAMPLE_BYTES);
+	return inspectSample(await folder.read(file), file.name, true);
 }
 
-/** Inspects a file's content; throws a FileReadError naming the file when it cannot be read. */
+/**
+ * Inspects a file's content. Content that is not an export throws a FileReadError naming the file;
+ * a failure to read it at all (locked, no permission, a share hiccup) is thrown as it is, since
+ * trying again later may work.
+ */
 export async function describeExportFile(file: ExportFile, folder: ExportFolder, sha256?: string): Promise<ExportFileDetails> {
 	const inspection = await inspectInFolder(file, folder);
 	return {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { constants, type ReadStream } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, rename, stat, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import picomatch from 'picomatch';
 
-import { folderAccessProblem, isContainedWithin, type FileAccessPolicy } from './access';
+import { folderAccessProblem, type FileAccessPolicy } from './access';
 import type { FileIdentity } from './ledger';
 
 /** Names a writer uses while a file is still being written, and names that are not exports. */
@@ -28,6 +28,9 @@ export interface ExportFile extends FileIdentity {
 	readPath: string;
 	/** The entry in the watched folder, which is what gets moved. */
 	entryPath: string;
+	/** Device and inode of what was listed, so that a file swapped since is never read. */
+	dev: number;
+	ino: number;
 }
 
 interface Observation {
@@ -117,14 +120,15 @@ export class ExportFolder {
 		const entryPath = join(this.realFolder, name);
 		try {
 			if (isLink) {
+				// Only a link to another export file right here: never into subfolders, dotfiles or partial names.
 				const target = await realpath(entryPath);
-				if (!isContainedWithin(this.realFolder, target)) return undefined;
+				if (dirname(target) !== this.realFolder || isIgnoredName(basename(target))) return undefined;
 				const info = await stat(target);
-				return info.isFile() ? { name, size: info.size, mtimeMs: info.mtimeMs, readPath: target, entryPath } : undefined;
+				return info.isFile() ? { name, size: info.size, mtimeMs: info.mtimeMs, readPath: target, entryPath, dev: info.dev, ino: info.ino } : undefined;
 			}
 			if (!isFile) return undefined;
 			const info = await lstat(entryPath);
-			return { name, size: info.size, mtimeMs: info.mtimeMs, readPath: entryPath, entryPath };
+			return info.isFile() ? { name, size: info.size, mtimeMs: info.mtimeMs, readPath: entryPath, entryPath, dev: info.dev, ino: info.ino } : undefined;
 		} catch {
 			// Moved or deleted while we looked: it is simply not there.
 			return undefined;
@@ -176,9 +180,25 @@ export class ExportFolder {
 		return ready.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
 	}
 
-	/** Opens the file without following a link that may have been swapped in since it was listed. */
+	/** The file as it is now, if it has not changed since it was listed; undefined if it has or is gone. */
+	async unchanged(file: ExportFile): Promise<ExportFile | undefined> {
+		const now = await this.describe(file.name, file.readPath !== file.entryPath, file.readPath === file.entryPath);
+		const same = now && now.size === file.size && now.mtimeMs === file.mtimeMs && now.dev === file.dev && now.ino === file.ino;
+		return same ? now : undefined;
+	}
+
+	/**
+	 * Opens exactly the file that was listed. No link is followed at the last step, a FIFO cannot
+	 * block the open, and what was opened must be the same regular file (device and inode) that was
+	 * listed, so a folder or file swapped for a link in the meantime is never read.
+	 */
 	async openStream(file: ExportFile, range?: { start: number; end: number }): Promise<ReadStream> {
-		const handle = await open(file.readPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+		const handle = await open(file.readPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+		const info = await handle.stat();
+		if (!info.isFile() || info.dev !== file.dev || info.ino !== file.ino) {
+			await handle.close();
+			throw new FolderError(`${file.name} changed while it was being read`, 'It will be looked at again at the next check.');
+		}
 		return handle.createReadStream(range);
 	}
 
@@ -206,7 +226,7 @@ export class ExportFolder {
 	async moveToFailed(file: ExportFile, reason: string): Promise<string> {
 		const target = await this.ensureSubfolder(FAILED_FOLDER);
 		const moved = await this.moveInto(file, target);
-		await writeFile(`${moved}.reason.txt`, reason.endsWith('\n') ? reason : `${reason}\n`, { flag: 'w' });
+		await writeNewFile(`${moved}.reason.txt`, reason.endsWith('\n') ? reason : `${reason}\n`);
 		return moved;
 	}
 
@@ -239,6 +259,21 @@ export class ExportFolder {
 				return candidate;
 			}
 		}
+	}
+}
+
+/** Writes a file that must not exist yet; a link planted under its name is removed, never followed. */
+async function writeNewFile(path: string, content: string): Promise<void> {
+	const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+	const handle = await open(path, flags, 0o644).catch(async (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EEXIST') throw error;
+		await unlink(path);
+		return open(path, flags, 0o644);
+	});
+	try {
+		await handle.writeFile(content);
+	} finally {
+		await handle.close();
 	}
 }
 

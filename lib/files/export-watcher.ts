@@ -13,6 +13,8 @@ export interface WatcherSettings {
 	expectedEveryMinutes: number;
 	/** IANA time zone for the processed/YYYY-MM-DD folder names. */
 	timezone: string;
+	/** Names this trigger's state in the process (workflow and node), see `sharedStates`. */
+	stateKey: string;
 	ledgerSize?: number;
 }
 
@@ -63,6 +65,19 @@ export interface CheckSummary {
 	alerted: boolean;
 }
 
+interface SharedState {
+	ledger: FileLedger;
+	/** sha256 of files whose executions are running. */
+	inFlight: Set<string>;
+}
+
+/**
+ * Saving or re-publishing a workflow replaces its trigger while an execution the old one started may
+ * still be running. Both must see the same ledger and the same files in flight, or the new one would
+ * hand that file over again; so the state lives here, per workflow and node, for the process.
+ */
+const sharedStates = new Map<string, SharedState>();
+
 export function dayInZone(date: Date, timezone: string): string {
 	// en-CA formats dates as YYYY-MM-DD.
 	return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
@@ -74,7 +89,7 @@ export function dayInZone(date: Date, timezone: string): string {
  * when its execution succeeds.
  */
 export class ExportWatcher {
-	private ledger: FileLedger | undefined;
+	private state: SharedState | undefined;
 	private checking = false;
 	private closed = false;
 	private lastProblem: string | undefined;
@@ -93,9 +108,20 @@ export class ExportWatcher {
 		this.closed = true;
 	}
 
-	private async loadLedger(): Promise<FileLedger> {
-		this.ledger ??= new FileLedger(await this.ports.loadState(), this.now(), this.settings.ledgerSize);
-		return this.ledger;
+	private get ledger(): FileLedger | undefined {
+		return this.state?.ledger;
+	}
+
+	private async loadState(): Promise<SharedState> {
+		if (this.state) return this.state;
+		let state = sharedStates.get(this.settings.stateKey);
+		if (!state) {
+			const saved = await this.ports.loadState();
+			state = sharedStates.get(this.settings.stateKey) ?? { ledger: new FileLedger(saved, this.now(), this.settings.ledgerSize), inFlight: new Set() };
+			sharedStates.set(this.settings.stateKey, state);
+		}
+		this.state = state;
+		return state;
 	}
 
 	private async persist() {
@@ -122,7 +148,7 @@ export class ExportWatcher {
 	}
 
 	private async runCheck(): Promise<CheckSummary> {
-		const ledger = await this.loadLedger();
+		const { ledger, inFlight } = await this.loadState();
 		const summary: CheckSummary = { emitted: 0, succeeded: 0, failed: 0, movedToFailed: 0, skippedDuplicates: 0, waitingToSettle: 0, alerted: false };
 		const listed = await this.folder.list();
 		ledger.prune(new Set(listed.map((file) => file.name)));
@@ -134,27 +160,52 @@ export class ExportWatcher {
 		const settled = await this.folder.settled(unseen, { settleMs: this.settings.settleMs, now: () => this.now().getTime(), sleep: this.ports.sleep });
 		summary.waitingToSettle = unseen.length - settled.length;
 
-		for (const file of settled) {
+		for (const settledFile of settled) {
 			if (this.closed) break;
 			if (this.settings.maxFilesPerCheck > 0 && summary.emitted >= this.settings.maxFilesPerCheck) break;
-			const sha256 = ledger.knownSha(file) ?? (await this.folder.sha256(file));
+			// Earlier files' executions may have taken a while: the file must still be as it settled.
+			const file = await this.folder.unchanged(settledFile);
+			if (!file) continue;
+			let sha256: string;
+			try {
+				sha256 = ledger.knownSha(file) ?? (await this.folder.sha256(file));
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+				await this.settle(file, `unread:${file.name}:${file.size}:${file.mtimeMs}`, { status: 'failed', error: readProblem(error) }, summary);
+				continue;
+			}
+			if (inFlight.has(sha256)) continue;
 			if (ledger.isProcessed(sha256)) {
 				ledger.recordDuplicate(file, sha256, this.now());
 				summary.skippedDuplicates++;
-				if (this.settings.moveProcessed) await this.folder.moveToProcessed(file, dayInZone(this.now(), this.settings.timezone));
+				if (this.settings.moveProcessed) await this.move(file, () => this.folder.moveToProcessed(file, dayInZone(this.now(), this.settings.timezone)));
 				continue;
 			}
 			const attempt = (ledger.retryOf(sha256)?.attempts ?? 0) + 1;
 			ledger.noteNewFile(this.now());
 			await this.persist();
 			summary.emitted++;
-			const outcome = await this.ports.emitFile({ file, sha256, attempt });
+			inFlight.add(sha256);
+			let outcome: ExecutionOutcome;
+			try {
+				outcome = await this.ports.emitFile({ file, sha256, attempt });
+			} catch (error) {
+				outcome = { status: 'failed', error: readProblem(error) };
+			} finally {
+				inFlight.delete(sha256);
+			}
 			await this.settle(file, sha256, outcome, summary);
 		}
 
-		summary.alerted = await this.alertIfQuiet();
+		if (!this.closed) summary.alerted = await this.alertIfQuiet();
 		await this.persist();
 		return summary;
+	}
+
+	private async move(file: ExportFile, move: () => Promise<string>) {
+		await move().catch((error: Error) => {
+			this.ports.reportProblem(new FolderError(`${file.name} could not be moved: ${error.message}`, 'The user n8n runs as needs write permission on the watched folder.'));
+		});
 	}
 
 	/**
@@ -188,9 +239,7 @@ export class ExportWatcher {
 			}
 		}
 		await this.persist();
-		await move?.().catch((error: Error) => {
-			this.ports.reportProblem(new FolderError(`${file.name} could not be moved: ${error.message}`, 'The user n8n runs as needs write permission on the watched folder.'));
-		});
+		if (move) await this.move(file, move);
 	}
 
 	private async alertIfQuiet(): Promise<boolean> {
@@ -214,6 +263,12 @@ export class ExportWatcher {
 		});
 		return true;
 	}
+}
+
+/** A file that could not be read this time (locked, permissions, a share hiccup): worth another attempt. */
+function readProblem(error: unknown): string {
+	const { code, message } = error as NodeJS.ErrnoException;
+	return code ? `The file could not be read (${code}): ${message}` : String(message ?? error);
 }
 
 function failureReason(file: ExportFile, sha256: string, attempts: number, error: string, at: Date): string {

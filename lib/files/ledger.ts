@@ -147,15 +147,17 @@ export class FileLedger {
 	}
 
 	/**
-	 * Keeps the ledger bounded. Entries for files still in the folder are always kept, or those
-	 * files would be emitted again; of the rest, the oldest go first.
+	 * Keeps the ledger bounded. The latest entry for each file still in the folder is always kept,
+	 * or that file would be emitted again; of the rest, the oldest go first. (A POS that rewrites one
+	 * fixed name leaves one protected entry, not one per version.)
 	 */
 	prune(namesInFolder: Set<string>) {
 		for (const [sha, record] of this.retries) if (!namesInFolder.has(record.name)) this.retries.delete(sha);
 		let excess = this.entries.length - this.maxEntries;
 		if (excess <= 0) return;
+		const protectedEntries = new Set([...this.byName.values()].filter((entry) => namesInFolder.has(entry.name)));
 		const kept = this.entries.filter((entry) => {
-			if (excess > 0 && !namesInFolder.has(entry.name)) {
+			if (excess > 0 && !protectedEntries.has(entry)) {
 				excess--;
 				return false;
 			}

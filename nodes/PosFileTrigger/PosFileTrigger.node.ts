@@ -182,6 +182,7 @@ export class PosFileTrigger implements INodeType {
 				moveProcessed: (options.moveProcessed as boolean) ?? false,
 				expectedEveryMinutes: (options.expectedEveryMinutes as number) ?? 0,
 				timezone: this.getTimezone(),
+				stateKey: journal.path,
 			},
 			{
 				emitFile: async ({ file, sha256, attempt }: FileToEmit): Promise<ExecutionOutcome> => {
@@ -225,7 +226,8 @@ export class PosFileTrigger implements INodeType {
 async function outcomeOf(run: Promise<IRun>): Promise<ExecutionOutcome> {
 	try {
 		const result = await run;
-		if (!result) return { status: 'unknown' };
+		// n8n resolves without a run when the execution could not start (the workflow has issues).
+		if (!result) return { status: 'failed', error: 'The execution could not start; open the workflow in the editor to see its issues' };
 		const error = result.data?.resultData?.error;
 		if (error || result.status === 'error' || result.status === 'crashed') {
 			const where = result.data?.resultData?.lastNodeExecuted;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,6 +41,41 @@ describe('ExportFolder', () => {
 		const folder = await open(dir);
 		const names = (await folder.list()).map((f) => f.name).sort();
 		expect(names).toEqual(['alias.csv', 'real.csv']);
+	});
+
+	test('a symlink into a subfolder or to a dotfile of the watched folder is not followed', async () => {
+		const dir = tempFolder();
+		mkdirSync(join(dir, 'sub'));
+		writeFileSync(join(dir, 'sub', 'config.csv'), 'secret');
+		writeFileSync(join(dir, '.hidden.csv'), 'secret');
+		symlinkSync(join(dir, 'sub', 'config.csv'), join(dir, 'a.csv'));
+		symlinkSync(join(dir, '.hidden.csv'), join(dir, 'b.csv'));
+		expect((await (await open(dir)).list()).map((f) => f.name)).toEqual([]);
+	});
+
+	test('a file replaced after it was listed is not read, even by a regular file', async () => {
+		const dir = tempFolder();
+		writeFileSync(join(dir, 'a.csv'), 'listed');
+		const folder = await open(dir);
+		const [file] = await folder.list();
+		writeFileSync(join(dir, 'replacement.tmp'), 'someone else');
+		renameSync(join(dir, 'replacement.tmp'), join(dir, 'a.csv'));
+		await expect(folder.sha256(file)).rejects.toThrow(/changed while it was being read/);
+		expect(await folder.unchanged(file)).toBeUndefined();
+	});
+
+	test('a reason file planted as a symlink is replaced, never written through', async () => {
+		const outside = tempFolder();
+		writeFileSync(join(outside, 'config'), 'precious');
+		const dir = tempFolder();
+		mkdirSync(join(dir, 'failed'));
+		symlinkSync(join(outside, 'config'), join(dir, 'failed', 'bad.csv.reason.txt'));
+		writeFileSync(join(dir, 'bad.csv'), 'x');
+		const folder = await open(dir);
+		const [file] = await folder.list();
+		await folder.moveToFailed(file, 'why');
+		expect(readFileSync(join(outside, 'config'), 'utf8')).toBe('precious');
+		expect(readFileSync(join(dir, 'failed', 'bad.csv.reason.txt'), 'utf8')).toBe('why\n');
 	});
 
 	test('a file swapped for a symlink after it was listed is not read', async () => {

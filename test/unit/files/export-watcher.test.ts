@@ -15,8 +15,10 @@ interface Harness {
 	problems: FolderError[];
 	saved: LedgerState[];
 	clock: { now: number };
-	outcomes: ExecutionOutcome[];
-	watcher: () => Promise<ExportWatcher>;
+	/** What the next executions end with; a promise stands for one still running. */
+	outcomes: Array<ExecutionOutcome | Promise<ExecutionOutcome>>;
+	/** A watcher as a (re-)activated trigger gets it; `process` names the n8n process it runs in. */
+	watcher: (process?: number) => Promise<ExportWatcher>;
 }
 
 const settings: WatcherSettings = {
@@ -27,6 +29,7 @@ const settings: WatcherSettings = {
 	moveProcessed: false,
 	expectedEveryMinutes: 0,
 	timezone: 'UTC',
+	stateKey: 'unused',
 };
 
 function harness(overrides: Partial<WatcherSettings> = {}, initialState?: LedgerState): Harness {
@@ -39,12 +42,12 @@ function harness(overrides: Partial<WatcherSettings> = {}, initialState?: Ledger
 		saved: [],
 		clock: { now: Date.parse('2026-11-22T09:00:00Z') },
 		outcomes: [],
-		watcher: async () => {
+		watcher: async (process = 1) => {
 			const folder = await ExportFolder.open(dir, '*.csv', fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }));
-			return new ExportWatcher(folder, { ...settings, ...overrides }, {
+			return new ExportWatcher(folder, { ...settings, ...overrides, stateKey: `${dir}#${process}` }, {
 				emitFile: async (file) => {
 					h.emitted.push(file);
-					return h.outcomes.shift() ?? { status: 'succeeded' };
+					return await (h.outcomes.shift() ?? { status: 'succeeded' });
 				},
 				emitAlert: (alert) => h.alerts.push(alert),
 				reportProblem: (error) => h.problems.push(error),
@@ -79,12 +82,12 @@ describe('ExportWatcher', () => {
 		expect(h.emitted).toHaveLength(2);
 	});
 
-	test('a new watcher (after a restart) with the saved ledger emits nothing twice', async () => {
+	test('after a restart, the saved ledger keeps anything from being emitted twice', async () => {
 		const h = harness();
 		drop(h, 'a.csv', 'a');
-		await (await h.watcher()).check();
+		await (await h.watcher(1)).check();
 		drop(h, 'b.csv', 'b');
-		await (await h.watcher()).check();
+		await (await h.watcher(2)).check();
 		expect(h.emitted.map((e) => e.file.name)).toEqual(['a.csv', 'b.csv']);
 	});
 
@@ -183,6 +186,44 @@ describe('ExportWatcher', () => {
 		await watcher.check();
 		expect(h.problems).toHaveLength(1);
 		expect(h.problems[0].message).toMatch(/does not exist/);
+	});
+
+	test('a trigger re-activated while an execution runs does not hand the same file over again', async () => {
+		const h = harness();
+		drop(h, 'a.csv', 'a');
+		let finish!: (outcome: ExecutionOutcome) => void;
+		h.outcomes.push(new Promise<ExecutionOutcome>((resolve) => (finish = resolve)));
+		const old = await h.watcher();
+		const running = old.check();
+		while (h.emitted.length === 0) await new Promise((r) => setImmediate(r));
+		old.close();
+
+		const replacement = await h.watcher();
+		expect(await replacement.check()).toMatchObject({ emitted: 0 });
+		finish({ status: 'succeeded' });
+		await running;
+		expect(await replacement.check()).toMatchObject({ emitted: 0 });
+		expect(h.emitted.map((e) => e.file.name)).toEqual(['a.csv']);
+	});
+
+	test('a file that cannot be read this time counts as an attempt and does not hold up the files after it', async () => {
+		const h = harness({ maxAttempts: 2 });
+		drop(h, 'locked.csv', 'x', 60);
+		drop(h, 'next.csv', 'y', 30);
+		const realSha = ExportFolder.prototype.sha256;
+		const sha = jest.spyOn(ExportFolder.prototype, 'sha256').mockImplementation(async function (this: ExportFolder, file) {
+			if (file.name === 'locked.csv') throw Object.assign(new Error("EACCES: permission denied, open 'locked.csv'"), { code: 'EACCES' });
+			return realSha.call(this, file);
+		});
+		try {
+			const watcher = await h.watcher();
+			expect(await watcher.check()).toMatchObject({ emitted: 1, failed: 1 });
+			expect(h.emitted.map((e) => e.file.name)).toEqual(['next.csv']);
+			await watcher.check();
+			expect(readFileSync(join(h.dir, 'failed', 'locked.csv.reason.txt'), 'utf8')).toContain('The file could not be read (EACCES)');
+		} finally {
+			sha.mockRestore();
+		}
 	});
 
 	test('checks never overlap', async () => {

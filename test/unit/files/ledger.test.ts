@@ -52,6 +52,14 @@ describe('FileLedger', () => {
 		expect(ledger.isProcessed('sha-5')).toBe(true);
 	});
 
+	test('a fixed file name rewritten again and again keeps only its latest entry protected', () => {
+		const ledger = new FileLedger(undefined, at, 3);
+		for (let i = 0; i < 10; i++) ledger.recordProcessed(file('Customers.csv', 10 + i), `sha-${i}`, at);
+		ledger.prune(new Set(['Customers.csv']));
+		expect(ledger.size).toBe(3);
+		expect(ledger.knownSha(file('Customers.csv', 19))).toBe('sha-9');
+	});
+
 	test('drops retry records of files someone removed from the folder', () => {
 		const ledger = new FileLedger(undefined, at);
 		ledger.recordFailedAttempt(file('gone.csv'), 'sha-g', 'e', at);
