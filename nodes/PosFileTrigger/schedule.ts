@@ -23,7 +23,7 @@ export const scheduleProperties: INodeProperties[] = [
 		displayName: 'Look Every (Seconds)',
 		name: 'checkEverySeconds',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, maxValue: 3600 },
 		default: 30,
 		displayOptions: { show: { schedule: ['arrival'] } },
 	},
@@ -31,7 +31,7 @@ export const scheduleProperties: INodeProperties[] = [
 		displayName: 'Every (Minutes)',
 		name: 'everyMinutes',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, maxValue: 1440 },
 		default: 45,
 		displayOptions: { show: { schedule: ['minutes'] } },
 	},
@@ -83,7 +83,8 @@ function toCron(ctx: ITriggerFunctions, choice: ScheduleChoice): string {
 export function checkSchedule(choice: ScheduleChoice, ctx: ITriggerFunctions, onTick: () => void): () => void {
 	if (choice === 'arrival' || choice === 'minutes') {
 		const ms = choice === 'arrival' ? (ctx.getNodeParameter('checkEverySeconds', 30) as number) * 1000 : (ctx.getNodeParameter('everyMinutes', 45) as number) * 60_000;
-		const timer = setInterval(onTick, Math.max(ms, 1000));
+		// Timers past 2^31 ms fire at once; the UI caps the values, this guards imported workflows.
+		const timer = setInterval(onTick, Math.min(Math.max(ms, 1000), 24 * 3_600_000));
 		const first = choice === 'arrival' ? setTimeout(onTick, 0) : undefined;
 		return () => {
 			clearInterval(timer);

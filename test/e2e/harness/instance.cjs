@@ -28,9 +28,17 @@ const API_KEY_SCOPES = [
 
 /** @type {Set<N8nInstance>} */
 const running = new Set();
-process.once('exit', () => {
+const killAll = () => {
 	for (const instance of running) instance.killNow();
-});
+};
+process.once('exit', killAll);
+// n8n runs in its own process group, so a signal that ends this process would not reach it.
+for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGTERM', 'SIGHUP'])) {
+	process.once(signal, () => {
+		killAll();
+		process.kill(process.pid, signal);
+	});
+}
 
 /** A free TCP port on 127.0.0.1. */
 function freePort() {
@@ -108,7 +116,7 @@ function stagePackage(repoDir, stagingDir) {
 	fs.rmSync(stagingDir, { recursive: true, force: true });
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const npm = (/** @type {string[]} */ args, /** @type {string} */ cwd) => {
-		const result = spawnSync('npm', args, { cwd, encoding: 'utf8' });
+		const result = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 10 * 60_000 });
 		if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
 		return result.stdout;
 	};
@@ -180,6 +188,7 @@ class N8nInstance {
 		const bcrypt = path.join(this.runtime.n8nDir, 'node_modules', 'bcryptjs');
 		const out = spawnSync(this.runtime.nodeBin, ['-e', `process.stdout.write(require(${JSON.stringify(bcrypt)}).hashSync(process.argv[1], 10))`, OWNER.password], {
 			encoding: 'utf8',
+			timeout: 60_000,
 		});
 		if (out.status !== 0) throw new Error(`Could not hash the owner password: ${out.stderr}`);
 		return out.stdout;
@@ -238,18 +247,18 @@ class N8nInstance {
 		const ready = waitFor(
 			`n8n to answer on ${this.baseUrl} (log: ${this.logFile})`,
 			async () => {
-				const res = await fetch(`${this.baseUrl}/healthz/readiness`).catch(() => undefined);
+				const res = await fetch(`${this.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
 				return res?.status === 200 ? true : undefined;
 			},
 			{ timeoutMs, intervalMs: 500 },
 		);
 		try {
 			await Promise.race([ready, exitedEarly]);
+			await this.login();
 		} catch (error) {
 			await this.stop();
 			throw error;
 		}
-		await this.login();
 		return this;
 	}
 
@@ -258,6 +267,7 @@ class N8nInstance {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+			signal: AbortSignal.timeout(30_000),
 		});
 		if (res.status !== 200) throw new Error(`Login failed: ${res.status} ${await res.text()}`);
 		this.cookie = (res.headers.getSetCookie?.() ?? [])
@@ -374,6 +384,8 @@ class N8nInstance {
 	async stop({ timeoutMs = 20_000 } = {}) {
 		const child = this.child;
 		if (!child || child.exitCode !== null || child.signalCode !== null) {
+			// The main process is gone, but its task runner may not be.
+			this.signalGroup('SIGKILL');
 			this.forget();
 			return;
 		}

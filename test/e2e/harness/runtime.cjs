@@ -52,9 +52,10 @@ function say(message) {
  * @param {string} label
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, expected?: string }} [options]
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, expected?: string, timeoutMs?: number }} [options]
  */
 function run(label, cmd, args, options = {}) {
+	const timeoutMs = options.timeoutMs ?? 30 * 60_000;
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
 		say(`${label}${options.expected ? ` (usually ${options.expected})` : ''}…`);
@@ -66,12 +67,20 @@ function run(label, cmd, args, options = {}) {
 		const heartbeat = setInterval(() => {
 			say(`  … ${Math.round((Date.now() - started) / 1000)} s so far`);
 		}, 20_000);
-		child.on('error', (error) => {
+		const limit = setTimeout(() => {
+			say(`${label}: no end after ${Math.round(timeoutMs / 60_000)} min, stopping it`);
+			child.kill('SIGKILL');
+		}, timeoutMs);
+		const stopTimers = () => {
 			clearInterval(heartbeat);
+			clearTimeout(limit);
+		};
+		child.on('error', (error) => {
+			stopTimers();
 			reject(error);
 		});
 		child.on('exit', (code, signal) => {
-			clearInterval(heartbeat);
+			stopTimers();
 			const seconds = Math.round((Date.now() - started) / 1000);
 			if (code === 0) {
 				say(`${label}: done in ${seconds} s`);
@@ -95,12 +104,18 @@ async function withLock(lockDir, fn) {
 	const deadline = Date.now() + 45 * 60_000;
 	let told = false;
 	for (;;) {
+		// The lock appears whole (with its pid inside) or not at all: it is renamed into place.
+		const claim = `${lockDir}.${process.pid}`;
+		fs.rmSync(claim, { recursive: true, force: true });
+		fs.mkdirSync(claim);
+		fs.writeFileSync(path.join(claim, 'pid'), String(process.pid));
 		try {
-			fs.mkdirSync(lockDir);
-			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+			fs.renameSync(claim, lockDir);
 			break;
 		} catch (error) {
-			if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
+			fs.rmSync(claim, { recursive: true, force: true });
+			const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+			if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw error;
 			if (lockIsStale(lockDir)) {
 				fs.rmSync(lockDir, { recursive: true, force: true });
 				continue;
