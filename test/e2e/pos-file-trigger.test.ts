@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { writeFileAged } from '../helpers/files';
 import { nodeOutput, ranNode, sleep, startServer, waitFor, type E2eServer } from './harness';
 
 const TRIGGER = 'New export';
@@ -142,6 +143,31 @@ describe('POS File Trigger in a real n8n', () => {
 		expect(status.triggers).toHaveLength(1);
 		expect(status.triggers[0].errorMessage).toContain('n8n does not allow reading the folder "/etc": it is outside the folders n8n may read');
 		expect(await server.instance.executions(id)).toEqual([]);
+		await server.instance.deactivate(id);
+	});
+});
+
+describe('POS File Trigger "Fetch test event"', () => {
+	test('a manual run takes the newest file and leaves it to be processed for real later', async () => {
+		const stockTest = watchedFolder('stock-test');
+		writeFileAged(join(stockTest, 'Stock_old.csv'), 'sku,qty\nA1,3\n', 120);
+		writeFileAged(join(stockTest, 'Stock_new.csv'), 'sku,qty\nA1,2\n', 60);
+		const workflow = triggerWorkflow('stock test', stockTest, { moveProcessed: true });
+		const id = await server.instance.createWorkflow(workflow);
+
+		const { data } = await server.instance.rest('POST', `/rest/workflows/${id}/run`, { workflowData: { id, ...workflow }, triggerToStartFrom: { name: TRIGGER } });
+		const [manual] = await server.instance.waitForExecutions(id, 1, { timeoutMs: 30_000 });
+		expect(manual.id).toBe(String(data.executionId));
+		expect(manual.mode).toBe('manual');
+		expect(nodeOutput(manual, TRIGGER).map((item) => item.json.name)).toEqual(['Stock_new.csv']);
+		expect(readdirSync(stockTest).sort()).toEqual(['Stock_new.csv', 'Stock_old.csv']);
+
+		await server.instance.activate(id);
+		const executions = await server.instance.waitForExecutions(id, 3, { timeoutMs: 30_000 });
+		expect(executions.slice(1).map((e) => [e.mode, nodeOutput(e, TRIGGER)[0].json.name])).toEqual([
+			['trigger', 'Stock_old.csv'],
+			['trigger', 'Stock_new.csv'],
+		]);
 		await server.instance.deactivate(id);
 	});
 });
