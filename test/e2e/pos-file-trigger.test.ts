@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as XLSX from 'xlsx';
 
 import { writeFileAged } from '../helpers/files';
 import { nodeOutput, ranNode, sleep, startServer, waitFor, type E2eServer } from './harness';
@@ -29,7 +30,13 @@ function watchedFolder(name: string): string {
 	return folder;
 }
 
-function triggerWorkflow(name: string, folder: string, options: Record<string, unknown> = {}, downstream: 'noop' | 'fail' = 'noop') {
+interface TriggerSetup {
+	options?: Record<string, unknown>;
+	pattern?: string;
+	downstream?: 'noop' | 'fail';
+}
+
+function triggerWorkflow(name: string, folder: string, { options = {}, pattern = '*.csv', downstream = 'noop' }: TriggerSetup = {}) {
 	const nextNode =
 		downstream === 'fail'
 			? { name: NEXT, type: 'n8n-nodes-base.stopAndError', typeVersion: 1, position: [300, 0], parameters: { errorMessage: 'The Dotdigital import failed (simulated)' } }
@@ -42,7 +49,7 @@ function triggerWorkflow(name: string, folder: string, options: Record<string, u
 				type: 'n8n-nodes-pos-sync.posFileTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { feed: 'customer', folder, pattern: '*.csv', schedule: 'arrival', checkEverySeconds: 1, settleSeconds: 3, options },
+				parameters: { feed: 'customer', folder, pattern, schedule: 'arrival', checkEverySeconds: 1, settleSeconds: 3, options },
 			},
 			nextNode,
 			{ name: ALERT, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 200], parameters: {} },
@@ -72,7 +79,7 @@ describe('POS File Trigger in a real n8n', () => {
 
 	beforeAll(async () => {
 		customers = watchedFolder('customers');
-		customersWorkflow = await activeWorkflow(triggerWorkflow('customers', customers, { moveProcessed: true }));
+		customersWorkflow = await activeWorkflow(triggerWorkflow('customers', customers, { options: { moveProcessed: true } }));
 	});
 
 	test('a file written slowly, in pieces, gives exactly one execution, and only after it is complete', async () => {
@@ -147,12 +154,32 @@ describe('POS File Trigger in a real n8n', () => {
 	});
 });
 
+describe('POS File Trigger with real-world exports', () => {
+	test('a Windows-1252 semicolon export and an Excel workbook are described by their content', async () => {
+		const mixed = watchedFolder('mixed');
+		const workflow = await activeWorkflow(triggerWorkflow('mixed', mixed, { pattern: '*.{csv,xlsx}' }));
+		const german = Buffer.concat([Buffer.from('Artikel;Preis (', 'latin1'), Buffer.from([0xa3]), Buffer.from(');Menge\r\nTasse;12,50;3\r\n', 'latin1')]);
+		writeFileAged(join(mixed, 'Artikel.csv'), german, 120);
+		const sheet = XLSX.utils.aoa_to_sheet([['SKU', 'Name'], ['A1', 'Mug']]);
+		const book = XLSX.utils.book_new();
+		XLSX.utils.book_append_sheet(book, sheet, 'Products');
+		writeFileAged(join(mixed, 'Products.xlsx'), XLSX.write(book, { bookType: 'xlsx', type: 'buffer' }), 60);
+
+		const executions = await server.instance.waitForExecutions(workflow, 2, { timeoutMs: 30_000 });
+		const items = executions.map((e) => nodeOutput(e, TRIGGER)[0]);
+		expect(items[0].json).toMatchObject({ name: 'Artikel.csv', format: 'csv', encoding: 'windows-1252', delimiter: ';', header: ['Artikel', 'Preis (£)', 'Menge'] });
+		expect(items[1].json).toMatchObject({ name: 'Products.xlsx', format: 'xlsx', sheet: 'Products', header: ['SKU', 'Name'] });
+		expect(items[1].binary.data.mimeType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+		await server.instance.deactivate(workflow);
+	});
+});
+
 describe('POS File Trigger "Fetch test event"', () => {
 	test('a manual run takes the newest file and leaves it to be processed for real later', async () => {
 		const stockTest = watchedFolder('stock-test');
 		writeFileAged(join(stockTest, 'Stock_old.csv'), 'sku,qty\nA1,3\n', 120);
 		writeFileAged(join(stockTest, 'Stock_new.csv'), 'sku,qty\nA1,2\n', 60);
-		const workflow = triggerWorkflow('stock test', stockTest, { moveProcessed: true });
+		const workflow = triggerWorkflow('stock test', stockTest, { options: { moveProcessed: true } });
 		const id = await server.instance.createWorkflow(workflow);
 
 		const { data } = await server.instance.rest('POST', `/rest/workflows/${id}/run`, { workflowData: { id, ...workflow }, triggerToStartFrom: { name: TRIGGER } });
@@ -195,7 +222,7 @@ describe('POS File Trigger across a restart', () => {
 describe('POS File Trigger when the workflow fails', () => {
 	test('a file whose execution fails is retried, then moved to failed/ with its reason', async () => {
 		const transactions = watchedFolder('transactions');
-		const workflow = await activeWorkflow(triggerWorkflow('transactions', transactions, { maxAttempts: 2 }, 'fail'));
+		const workflow = await activeWorkflow(triggerWorkflow('transactions', transactions, { options: { maxAttempts: 2 }, downstream: 'fail' }));
 		writeFileSync(join(transactions, 'Transactions_1.csv'), 'order_id,sku,qty\n1001,A1,2\n');
 
 		const executions = await server.instance.waitForExecutions(workflow, 2, { timeoutMs: 40_000 });
@@ -218,7 +245,7 @@ describe('POS File Trigger when the workflow fails', () => {
 describe('POS File Trigger sync-gap alerts', () => {
 	test('a feed that goes quiet gives one alert on the Sync Gap Alerts output', async () => {
 		const stock = watchedFolder('stock');
-		const workflow = await activeWorkflow(triggerWorkflow('stock', stock, { expectedEveryMinutes: 0.05 }));
+		const workflow = await activeWorkflow(triggerWorkflow('stock', stock, { options: { expectedEveryMinutes: 0.05 } }));
 
 		const [execution] = await server.instance.waitForExecutions(workflow, 1, { timeoutMs: 30_000 });
 		await sleep(QUIET_PERIOD_MS);
