@@ -28,9 +28,7 @@ export type ExecutionOutcome =
 	| { status: 'succeeded' }
 	| { status: 'failed'; error: string }
 	/** The file itself cannot be read (not a spreadsheet, empty, corrupt): retrying cannot help. */
-	| { status: 'unreadable'; error: string }
-	/** The execution never started, or n8n stopped before it finished: try again later, uncounted. */
-	| { status: 'unknown' };
+	| { status: 'unreadable'; error: string };
 
 export interface SyncGapAlert {
 	alert: 'sync_gap';

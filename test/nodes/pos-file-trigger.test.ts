@@ -187,6 +187,20 @@ describe('POS File Trigger node', () => {
 		}
 	});
 
+	test('a run n8n could not start counts as a failed attempt, so the file cannot loop forever', async () => {
+		const folder = folderWith({ 'a.csv': ['id\n1\n', 60] });
+		const { ctx, emitted, staticData } = context(baseParams(folder));
+		const response = await new PosFileTrigger().trigger.call(ctx);
+		try {
+			await until(() => emitted.length === 1, 'the file');
+			emitted[0].done!.resolve(undefined as unknown as IRun);
+			await until(() => Object.keys((staticData.ledger as any)?.retries ?? {}).length === 1, 'the attempt to be counted');
+			expect(Object.values((staticData.ledger as any).retries)).toMatchObject([{ attempts: 1, lastError: expect.stringMatching(/could not start/) }]);
+		} finally {
+			await response.closeFunction!();
+		}
+	});
+
 	test.each([
 		['hourly', { atMinute: 15 }, '0 15 * * * *'],
 		['daily', { atHour: 6, atMinute: 30 }, '0 30 6 * * *'],

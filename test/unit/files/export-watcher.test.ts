@@ -117,16 +117,6 @@ describe('ExportWatcher', () => {
 		expect(await watcher.check()).toMatchObject({ emitted: 0 });
 	});
 
-	test('an execution that never finished is tried again without counting an attempt', async () => {
-		const h = harness();
-		drop(h, 'a.csv', 'a');
-		h.outcomes.push({ status: 'unknown' });
-		const watcher = await h.watcher();
-		await watcher.check();
-		await watcher.check();
-		expect(h.emitted.map((e) => e.attempt)).toEqual([1, 1]);
-	});
-
 	test('an unreadable file goes straight to failed/ and is reported', async () => {
 		const h = harness();
 		drop(h, 'report.csv', '%PDF-1.7');
