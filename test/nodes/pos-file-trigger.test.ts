@@ -89,6 +89,16 @@ async function until(condition: () => boolean, what: string) {
 	if (!condition()) throw new Error(`Timed out waiting for ${what}`);
 }
 
+/** Activates the trigger, runs `check` while it is active, and always deactivates it. */
+async function whileActive(ctx: ITriggerFunctions, check: () => Promise<void>) {
+	const response = await new PosFileTrigger().trigger.call(ctx);
+	try {
+		await check();
+	} finally {
+		await response.closeFunction!();
+	}
+}
+
 beforeAll(() => {
 	process.env.N8N_RESTRICT_FILE_ACCESS_TO = tmpdir();
 	process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'n8n-user-'));
@@ -130,16 +140,13 @@ describe('POS File Trigger node', () => {
 	test('a file that is not an export at all goes to failed/ at once, and a failed execution says why', async () => {
 		const folder = folderWith({ 'prices.csv': ['%PDF-1.7\n%\u00e2\u00e3\n1 0 obj', 60] });
 		const { ctx, emitted, failures } = context(baseParams(folder));
-		const response = await new PosFileTrigger().trigger.call(ctx);
-		try {
+		await whileActive(ctx, async () => {
 			await until(() => failures.length === 1, 'the problem to be reported');
 			expect(emitted).toEqual([]);
 			expect(failures[0]).toBeInstanceOf(NodeOperationError);
 			expect(failures[0].message).toMatch(/^prices\.csv was moved to failed\/: Cannot read "prices\.csv": .*PDF/);
 			expect(readFileSync(join(folder, 'failed', 'prices.csv.reason.txt'), 'utf8')).toContain('PDF');
-		} finally {
-			await response.closeFunction!();
-		}
+		});
 	});
 
 	test('"Fetch test event" on an empty folder says what to do', async () => {
@@ -158,8 +165,7 @@ describe('POS File Trigger node', () => {
 	test('a file counts as processed only when its execution succeeds', async () => {
 		const folder = folderWith({ 'a.csv': ['id\n1\n', 60], 'b.csv': ['id\n2\n', 30] });
 		const { ctx, emitted, staticData, workflowId } = context(baseParams(folder, { options: { moveProcessed: true } }));
-		const response = await new PosFileTrigger().trigger.call(ctx);
-		try {
+		await whileActive(ctx, async () => {
 			await until(() => emitted.length === 1, 'the first file');
 			expect(emitted[0].data[0][0].json.name).toBe('a.csv');
 			// The second file waits until the first execution has finished: journals apply in order.
@@ -182,23 +188,18 @@ describe('POS File Trigger node', () => {
 			// The outcome also reaches the journal, which n8n's static-data saving would otherwise miss.
 			const journal = JSON.parse(readFileSync(join(process.env.N8N_USER_FOLDER!, '.n8n', 'pos-sync', 'trigger-ledgers', `${workflowId}-node-1.json`), 'utf8'));
 			expect(journal).toEqual(ledger);
-		} finally {
-			await response.closeFunction!();
-		}
+		});
 	});
 
 	test('a run n8n could not start counts as a failed attempt, so the file cannot loop forever', async () => {
 		const folder = folderWith({ 'a.csv': ['id\n1\n', 60] });
 		const { ctx, emitted, staticData } = context(baseParams(folder));
-		const response = await new PosFileTrigger().trigger.call(ctx);
-		try {
+		await whileActive(ctx, async () => {
 			await until(() => emitted.length === 1, 'the file');
 			emitted[0].done!.resolve(undefined as unknown as IRun);
 			await until(() => Object.keys((staticData.ledger as any)?.retries ?? {}).length === 1, 'the attempt to be counted');
 			expect(Object.values((staticData.ledger as any).retries)).toMatchObject([{ attempts: 1, lastError: expect.stringMatching(/could not start/) }]);
-		} finally {
-			await response.closeFunction!();
-		}
+		});
 	});
 
 	test.each([
