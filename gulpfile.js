@@ -1,7 +1,10 @@
 /**
- * tsc compiles the TypeScript; everything else the package ships at run time is copied here:
- * node icons and codex files, and the template workflows.
+ * tsc compiles the TypeScript; everything else the package ships at run time is made here:
+ * node icons and codex files, the template workflows, and the mapping template workbook, which is
+ * generated from the compiled schema so that it always matches what the code accepts.
  */
+const { writeFileSync } = require('node:fs');
+const { join } = require('node:path');
 const { src, dest, parallel } = require('gulp');
 
 function nodeAssets() {
@@ -12,5 +15,10 @@ function templates() {
 	return src('workflows-templates/**/*.json', { base: '.' }).pipe(dest('dist'));
 }
 
-exports.build = parallel(nodeAssets, templates);
+async function mappingTemplate() {
+	const { buildMappingTemplate, TEMPLATE_FILE_NAME } = require('./dist/lib/mapping/workbook');
+	writeFileSync(join('dist', TEMPLATE_FILE_NAME), buildMappingTemplate());
+}
+
+exports.build = parallel(nodeAssets, templates, mappingTemplate);
 exports.default = exports.build;

@@ -1,0 +1,484 @@
+/**
+ * Runs a mapping over an export's rows and yields canonical records and rejected rows as it goes.
+ * Every data row ends in exactly one place: in a record, or rejected with a reason and the owner of
+ * the fix. Customer and product rows stream straight through; transaction rows grouped into orders
+ * are held until the end of the file, because an order's lines need not be next to each other.
+ */
+import type { CellValue, RowResult } from '../files';
+import { isRequired, resolveColumns, type ResolvedField } from './columns';
+import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
+import { assertValidMapping, customFieldName, MappingError, type Mapping } from './mapping';
+import { coerceValue, isBlank, mapValue, splitFullName, type FieldType, type ValueOptions } from './values';
+
+/** Who fixes a rejected row: the shop, in the till's data, or the consultant, in the mapping. */
+export type FixOwner = 'till data' | 'mapping';
+
+export interface RowProblem {
+	field: string;
+	/** The export column(s) the value came from. */
+	column: string;
+	rule: string;
+	value: string;
+	message: string;
+	owner: FixOwner;
+}
+
+export interface Rejection extends RowProblem {
+	file: string;
+	line: number;
+	/** The last line of a record that spans lines. */
+	last_line?: number;
+	order_id?: string;
+	/** Every problem found in the row, when there was more than one. */
+	problems?: RowProblem[];
+}
+
+export type CanonicalRecord = Record<string, unknown> & { _source: { file: string; lines: number[] } };
+
+export type MappingOutcome = { kind: 'record'; record: CanonicalRecord } | { kind: 'rejected'; rejection: Rejection };
+
+export interface MappingSummary {
+	file: string;
+	feed: Feed;
+	rows_read: number;
+	records: number;
+	rejected: number;
+	/** Rows that went into records: rows_read = rows_in_records + rejected when nothing is lost. */
+	rows_in_records: number;
+	rejected_by_rule: Record<string, number>;
+	/** Optional mapped fields whose columns the export lacks; left empty. */
+	missing_optional_fields: string[];
+	balanced: boolean;
+}
+
+const OWNER_BY_RULE: Record<string, FixOwner> = { 'date.ambiguous': 'mapping', 'map.unmatched': 'mapping' };
+
+type Place = 'record' | 'line' | 'custom';
+
+interface FieldPlan extends ResolvedField {
+	key: string;
+	place: Place;
+	columnNames: string[];
+	joiner: string;
+	type: FieldType;
+	options: ValueOptions;
+	required: boolean;
+	valueMap?: ReadonlyMap<string, string>;
+}
+
+interface MappedRow {
+	record: Record<string, unknown>;
+	line?: Record<string, unknown>;
+	custom?: Record<string, unknown>;
+	currency?: string;
+	problems: RowProblem[];
+}
+
+/** Maps rows as readRows yields them (header first). Returns the summary when the rows end. */
+export async function* applyMapping(
+	rows: AsyncIterable<RowResult> | Iterable<RowResult>,
+	mapping: Mapping,
+	file: string,
+): AsyncGenerator<MappingOutcome, MappingSummary, undefined> {
+	assertValidMapping(mapping);
+	const summary: MappingSummary = {
+		file,
+		feed: mapping.feed,
+		rows_read: 0,
+		records: 0,
+		rejected: 0,
+		rows_in_records: 0,
+		rejected_by_rule: {},
+		missing_optional_fields: [],
+		balanced: true,
+	};
+	const count = (outcome: MappingOutcome) => {
+		if (outcome.kind === 'record') {
+			summary.records++;
+			summary.rows_in_records += outcome.record._source.lines.length;
+		} else {
+			summary.rejected++;
+			summary.rejected_by_rule[outcome.rejection.rule] = (summary.rejected_by_rule[outcome.rejection.rule] ?? 0) + 1;
+		}
+		return outcome;
+	};
+	let mapper: RowMapper | undefined;
+	let rowNumber = 0;
+
+	for await (const row of rows) {
+		if (!mapper) {
+			rowNumber++;
+			if (rowNumber === mapping.settings.headerRow && row.kind !== 'skipped') {
+				const header = row.values.map((value) => String(value));
+				if (!header.length) break;
+				mapper = new RowMapper(mapping, header, file);
+				summary.missing_optional_fields = mapper.missingOptional;
+			}
+			continue;
+		}
+		if (row.kind === 'header') continue;
+		summary.rows_read++;
+		if (row.kind === 'skipped') yield count({ kind: 'rejected', rejection: unreadable(file, row.line, row.lastLine, row.reason, row.raw) });
+		else for (const outcome of mapper.add(row.values, row.line)) yield count(outcome);
+	}
+	if (mapper) for (const outcome of mapper.finish()) yield count(outcome);
+	summary.balanced = summary.rows_read === summary.rows_in_records + summary.rejected;
+	return summary;
+}
+
+function unreadable(file: string, line: number, lastLine: number, reason: string, raw?: string): Rejection {
+	return {
+		file,
+		line,
+		...(lastLine !== line ? { last_line: lastLine } : {}),
+		field: '(whole row)',
+		column: '',
+		rule: 'row.unreadable',
+		value: raw ?? '',
+		message: `The row could not be read: ${reason}`,
+		owner: 'till data',
+	};
+}
+
+interface OrderGroup {
+	order: Record<string, unknown>;
+	lines: Array<Record<string, unknown>>;
+	rowLines: number[];
+	currency?: string;
+	/** Set when one of the order's rows was rejected: the rest of the order is held back with it. */
+	heldBack?: { line: number; message: string };
+}
+
+class RowMapper {
+	readonly missingOptional: string[];
+	private readonly plans: FieldPlan[];
+	private readonly unusedColumns: Array<{ position: number; key: string }>;
+	private readonly feed: Feed;
+	private readonly grouped: boolean;
+	private readonly orders = new Map<string, OrderGroup>();
+	private readonly hasLineFields: boolean;
+
+	constructor(
+		private readonly mapping: Mapping,
+		private readonly header: readonly string[],
+		private readonly file: string,
+	) {
+		const resolved = resolveColumns(header, mapping, file);
+		this.missingOptional = resolved.missingOptional;
+		this.feed = mapping.feed;
+		this.grouped = mapping.feed === 'transaction' && mapping.settings.rowGrain === 'line';
+		this.plans = resolved.fields.map((entry) => this.plan(entry));
+		this.hasLineFields = this.plans.some((plan) => plan.place === 'line');
+		const customKeys = new Set(this.plans.filter((plan) => plan.place === 'custom').map((plan) => plan.key));
+		this.unusedColumns = mapping.settings.keepUnmappedColumns
+			? resolved.unusedColumns
+					.map((position) => ({ position, key: customFieldName(header[position]) }))
+					.filter(({ key }) => key && !customKeys.has(key) && !customKeys.add(key))
+			: [];
+	}
+
+	private plan(entry: ResolvedField): FieldPlan {
+		const { field } = entry;
+		const { settings, valueMaps } = this.mapping;
+		const isCustom = field.target.startsWith(CUSTOM_PREFIX);
+		const place: Place = isCustom ? 'custom' : isLineField(field.target) ? 'line' : 'record';
+		const type = field.type;
+		const textCase = field.transform === 'upper' || field.transform === 'lower' || field.transform === 'title' ? field.transform : 'none';
+		const isDate = type === 'date' || type === 'datetime';
+		return {
+			...entry,
+			key: isCustom ? field.target.slice(CUSTOM_PREFIX.length) : place === 'line' ? field.target.slice('lines.'.length) : field.target,
+			place,
+			columnNames: entry.choices.length ? entry.choices[0].map((position) => this.header[position]) : [],
+			joiner: !isDate && field.format !== undefined && field.format !== '' ? field.format : ' ',
+			type,
+			options: {
+				format: isDate ? (field.format || settings.dateFormat) : undefined,
+				decimalSeparator: settings.decimalSeparator,
+				defaultCountry: settings.defaultCountry,
+				timeZone: settings.timeZone,
+				textCase,
+			},
+			required: isRequired(field, this.mapping),
+			valueMap: field.transform === 'map' && field.valueMap ? valueMaps[field.valueMap] : undefined,
+		};
+	}
+
+	*add(values: CellValue[], line: number): Generator<MappingOutcome> {
+		if (values.length !== this.header.length && !(values.length > this.header.length && values.slice(this.header.length).every(isBlank))) {
+			const problem: RowProblem = {
+				field: '(whole row)',
+				column: '',
+				rule: 'row.field_count',
+				value: values.slice(0, 40).join(','),
+				message: `The row has ${values.length} values but the header has ${this.header.length} columns, so its values may be in the wrong columns`,
+				owner: 'till data',
+			};
+			yield* this.reject(line, [problem], undefined);
+			return;
+		}
+		const mapped = this.mapRow(values);
+		if (this.feed !== 'transaction') {
+			if (mapped.problems.length) yield* this.reject(line, mapped.problems, undefined);
+			else yield { kind: 'record', record: this.finishSimple(mapped, line) };
+			return;
+		}
+		const orderKey = this.orderKeyOf(mapped);
+		if (!this.grouped) {
+			if (mapped.problems.length) yield* this.reject(line, mapped.problems, orderKey);
+			else yield { kind: 'record', record: this.finishOrder(this.newGroup(mapped, line), orderKey!) };
+			return;
+		}
+		if (mapped.problems.length) {
+			yield* this.reject(line, mapped.problems, orderKey);
+			if (orderKey !== undefined) this.holdBack(orderKey, line, mapped.problems[0].message);
+			return;
+		}
+		const group = this.orders.get(orderKey!);
+		if (!group) this.orders.set(orderKey!, this.newGroup(mapped, line));
+		else this.addToGroup(group, mapped, line);
+	}
+
+	*finish(): Generator<MappingOutcome> {
+		for (const [orderKey, group] of this.orders) {
+			if (group.heldBack) {
+				const { line: badLine, message } = group.heldBack;
+				for (const line of group.rowLines) {
+					yield {
+						kind: 'rejected',
+						rejection: {
+							file: this.file,
+							line,
+							order_id: orderKey,
+							field: this.mapping.settings.orderKey,
+							column: '',
+							rule: 'order.incomplete',
+							value: orderKey,
+							message: `Order ${orderKey} is held back because its row on line ${badLine} was rejected (${message}); fix that row and the whole order goes through`,
+							owner: 'till data',
+						},
+					};
+				}
+			} else {
+				yield { kind: 'record', record: this.finishOrder(group, orderKey) };
+			}
+		}
+		this.orders.clear();
+	}
+
+	private *reject(line: number, problems: RowProblem[], orderKey: string | undefined): Generator<MappingOutcome> {
+		const [first] = problems;
+		yield {
+			kind: 'rejected',
+			rejection: {
+				file: this.file,
+				line,
+				...(orderKey !== undefined ? { order_id: orderKey } : {}),
+				...first,
+				...(problems.length > 1 ? { problems } : {}),
+			},
+		};
+	}
+
+	private holdBack(orderKey: string, line: number, message: string) {
+		const group = this.orders.get(orderKey);
+		if (!group) this.orders.set(orderKey, { order: {}, lines: [], rowLines: [], heldBack: { line, message } });
+		else group.heldBack ??= { line, message };
+	}
+
+	private orderKeyOf(mapped: MappedRow): string | undefined {
+		const value = mapped.record[this.mapping.settings.orderKey];
+		return value === undefined || value === null ? undefined : String(value);
+	}
+
+	private mapRow(values: CellValue[]): MappedRow {
+		const mapped: MappedRow = { record: {}, problems: [] };
+		for (const plan of this.plans) this.mapField(plan, values, mapped);
+		if (this.unusedColumns.length) {
+			for (const { position, key } of this.unusedColumns) {
+				const value = values[position];
+				if (value !== undefined && !isBlank(value)) (mapped.custom ??= {})[key] = typeof value === 'string' ? value.trim() : value;
+			}
+		}
+		if (this.hasLineFields && mapped.line && mapped.line.sku === undefined && mapped.line.name === undefined && !mapped.problems.length) {
+			mapped.problems.push({ field: 'lines.sku', column: '', rule: 'line.no_product', value: '', message: 'The row has neither a SKU nor an item name, so the item sold is unknown', owner: 'till data' });
+		}
+		const rule = FEED_DEFINITIONS[this.feed].recordRule;
+		if (rule && !mapped.problems.length && rule.anyOf.every((field) => mapped.record[field] === undefined || mapped.record[field] === null)) {
+			mapped.problems.push({ field: rule.anyOf.join(' / '), column: '', rule: 'record.no_identifier', value: '', message: `The row ${rule.message}`, owner: 'till data' });
+		}
+		return mapped;
+	}
+
+	private mapField(plan: FieldPlan, values: CellValue[], mapped: MappedRow) {
+		let raw: CellValue | undefined;
+		let column = plan.columnNames.join(' + ');
+		for (const choice of plan.choices) {
+			raw = readChoice(values, choice, plan.joiner);
+			if (raw !== undefined) {
+				if (choice !== plan.choices[0]) column = choice.map((position) => this.header[position]).join(' + ');
+				break;
+			}
+		}
+		if (raw === undefined && plan.field.defaultValue !== undefined && !isBlank(plan.field.defaultValue)) {
+			raw = plan.field.defaultValue;
+			column = '(default)';
+		}
+		if (raw !== undefined) raw = this.transform(plan, raw, column, mapped);
+		if (raw === undefined) {
+			if (plan.required) this.problem(mapped, plan, column, 'required.missing', '', `${describeField(this.feed, plan.field.target)} is empty`);
+			else if (plan.field.clearWhenBlank) this.set(mapped, plan, null);
+			return;
+		}
+		const result = coerceValue(raw, plan.type, plan.options);
+		if (!result.ok) {
+			this.problem(mapped, plan, column, result.rule, String(raw), result.message);
+			return;
+		}
+		if (result.currency) mapped.currency ??= result.currency;
+		this.set(mapped, plan, result.value);
+	}
+
+	/** Applies the value map or name split; undefined when that leaves nothing (or rejected the value). */
+	private transform(plan: FieldPlan, raw: CellValue, column: string, mapped: MappedRow): CellValue | undefined {
+		switch (plan.field.transform) {
+			case 'map': {
+				const result = mapValue(String(raw).trim(), plan.valueMap!, plan.field.unmatched ?? 'keep');
+				if (!result.ok) {
+					this.problem(mapped, plan, column, result.rule, String(raw), result.message);
+					return undefined;
+				}
+				return result.value === null ? undefined : (result.value as CellValue);
+			}
+			case 'first_name':
+			case 'last_name':
+			case 'name_title': {
+				const parts = splitFullName(String(raw));
+				const part = plan.field.transform === 'name_title' ? parts.title : parts[plan.field.transform];
+				return part === undefined || part === '' ? undefined : part;
+			}
+			default:
+				return raw;
+		}
+	}
+
+	private problem(mapped: MappedRow, plan: FieldPlan, column: string, rule: string, value: string, message: string) {
+		mapped.problems.push({ field: plan.field.target, column, rule, value, message, owner: OWNER_BY_RULE[rule] ?? 'till data' });
+	}
+
+	private set(mapped: MappedRow, plan: FieldPlan, value: unknown) {
+		if (plan.place === 'record') mapped.record[plan.key] = value;
+		else if (plan.place === 'line') (mapped.line ??= {})[plan.key] = value;
+		else (mapped.custom ??= {})[plan.key] = value;
+	}
+
+	private finishSimple(mapped: MappedRow, line: number): CanonicalRecord {
+		const record = mapped.record;
+		if (this.feed === 'product') {
+			if (typeof record.tags === 'string') record.tags = record.tags.split(',').map((tag) => tag.trim()).filter(Boolean);
+			if (record.currency === undefined) setIfDefined(record, 'currency', mapped.currency ?? this.mapping.settings.currency);
+		}
+		if (mapped.custom) record.custom = mapped.custom;
+		record._source = { file: this.file, lines: [line] };
+		return inCanonicalOrder(record, this.feed);
+	}
+
+	private newGroup(mapped: MappedRow, line: number): OrderGroup {
+		const group: OrderGroup = { order: mapped.record, lines: [], rowLines: [line], currency: mapped.currency };
+		if (mapped.line) group.lines.push(mapped.line);
+		if (mapped.custom) group.order.custom = mapped.custom;
+		return group;
+	}
+
+	private addToGroup(group: OrderGroup, mapped: MappedRow, line: number) {
+		group.rowLines.push(line);
+		if (group.heldBack) return;
+		for (const key in mapped.record) {
+			if (group.order[key] === undefined || (group.order[key] === null && mapped.record[key] !== null)) group.order[key] = mapped.record[key];
+		}
+		if (mapped.line) group.lines.push(mapped.line);
+		if (mapped.custom) group.order.custom = { ...mapped.custom, ...(group.order.custom as Record<string, unknown> | undefined) };
+		group.currency ??= mapped.currency;
+	}
+
+	private finishOrder(group: OrderGroup, orderKey: string): CanonicalRecord {
+		const { settings } = this.mapping;
+		const order = group.order;
+		const lines = group.lines.map(finishLine);
+		const sum = (key: string) => (lines.some((line) => typeof line[key] === 'number') ? fromCents(lines.reduce((total, line) => total + toCents(line[key]), 0)) : undefined);
+		if (order.order_subtotal === undefined) setIfDefined(order, 'order_subtotal', sum('line_total'));
+		if (order.discount_total === undefined) setIfDefined(order, 'discount_total', sum('discount'));
+		if (order.tax_total === undefined) setIfDefined(order, 'tax_total', sum('tax'));
+		if (order.order_total === undefined && typeof order.order_subtotal === 'number') {
+			const tax = settings.pricesIncludeTax ? 0 : toCents(order.tax_total);
+			order.order_total = fromCents(toCents(order.order_subtotal) + tax + toCents(order.delivery_total));
+		}
+		if (order.currency === undefined) setIfDefined(order, 'currency', group.currency ?? settings.currency);
+		const prefix = settings.refundPrefix?.trim();
+		order.is_refund =
+			order.is_refund === true ||
+			(prefix ? orderKey.toUpperCase().startsWith(prefix.toUpperCase()) : false) ||
+			lines.some((line) => typeof line.qty === 'number' && line.qty < 0) ||
+			(typeof order.order_total === 'number' && order.order_total < 0);
+		if (this.hasLineFields || this.grouped) order.lines = lines;
+		order._source = { file: this.file, lines: group.rowLines };
+		return inCanonicalOrder(order, this.feed);
+	}
+}
+
+const KEY_ORDER: Record<Feed, string[]> = Object.fromEntries(
+	(['customer', 'product', 'transaction'] as Feed[]).map((feed) => [
+		feed,
+		[...FEED_DEFINITIONS[feed].fields.filter((field) => !isLineField(field.name)).map((field) => field.name), 'lines', 'custom', '_source'],
+	]),
+) as Record<Feed, string[]>;
+
+/** The record with its fields in the schema's order, so every record reads the same way. */
+function inCanonicalOrder(record: Record<string, unknown>, feed: Feed): CanonicalRecord {
+	const ordered: Record<string, unknown> = {};
+	for (const key of KEY_ORDER[feed]) if (record[key] !== undefined) ordered[key] = record[key];
+	return ordered as CanonicalRecord;
+}
+
+function readChoice(values: CellValue[], choice: number[], joiner: string): CellValue | undefined {
+	if (choice.length === 1) {
+		const value = values[choice[0]];
+		return value === undefined || isBlank(value) ? undefined : value;
+	}
+	const parts: string[] = [];
+	for (const position of choice) {
+		const value = values[position];
+		if (value !== undefined && !isBlank(value)) parts.push(String(value).trim());
+	}
+	return parts.length ? parts.join(joiner) : undefined;
+}
+
+function finishLine(line: Record<string, unknown>): Record<string, unknown> {
+	const { gross_amount: gross, ...rest } = line;
+	const qty = typeof rest.qty === 'number' ? rest.qty : 1;
+	rest.qty = qty;
+	if (typeof rest.discount === 'number') rest.discount = Math.abs(rest.discount);
+	if (rest.unit_price === undefined && typeof gross === 'number' && qty !== 0) rest.unit_price = fromCents(Math.round(toCents(gross) / qty));
+	if (rest.line_total === undefined && typeof rest.unit_price === 'number') {
+		rest.line_total = fromCents(Math.round(toCents(rest.unit_price) * qty) - toCents(rest.discount));
+	}
+	return rest;
+}
+
+function toCents(value: unknown): number {
+	return typeof value === 'number' ? Math.round(value * 100) : 0;
+}
+
+function fromCents(cents: number): number {
+	return cents / 100;
+}
+
+function setIfDefined(record: Record<string, unknown>, key: string, value: unknown) {
+	if (value !== undefined) record[key] = value;
+}
+
+function describeField(feed: Feed, target: string): string {
+	return fieldDefinition(feed, target) ? target : target.replace(CUSTOM_PREFIX, '');
+}
+
+export { MappingError };

@@ -1,0 +1,151 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { FileReadError, readRows, type RowResult } from '../../lib/files';
+import {
+	FEED_DEFINITIONS,
+	MappingError,
+	TEMPLATE_FILE_NAME,
+	applyMapping,
+	buildMappingTemplate,
+	rowsFromObjects,
+	type Feed,
+	type Mapping,
+	type MappingSummary,
+	type Rejection,
+} from '../../lib/mapping';
+import { MappingLoader } from './mapping-loader';
+import { mappingApplyProperties } from './properties';
+
+const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+interface Outputs {
+	records: INodeExecutionData[];
+	rejected: INodeExecutionData[];
+	summaries: INodeExecutionData[];
+}
+
+export class MappingApply implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Mapping Apply',
+		name: 'mappingApply',
+		icon: 'file:mappingApply.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "template" ? "Get mapping template" : $parameter["feed"] + " records" }}',
+		description: 'Turns POS export rows into customer, product and order records, using a mapping workbook',
+		defaults: { name: 'Mapping Apply' },
+		inputs: ['main'],
+		outputs: ['main', 'main', 'main'],
+		outputNames: ['Records', 'Rejected', 'Summary'],
+		properties: mappingApplyProperties,
+	};
+
+	methods = {
+		loadOptions: {
+			async getTargetFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const feed = this.getCurrentNodeParameter('feed') as Feed;
+				const fields = FEED_DEFINITIONS[feed]?.fields ?? [];
+				return [
+					...fields.map((field) => ({ name: field.name, value: field.name, description: field.description })),
+					{ name: 'Custom Field…', value: 'custom', description: 'Keep a column the record has no field for, under "custom"' },
+				];
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		if (this.getNodeParameter('operation', 0) === 'template') {
+			const binary = await this.helpers.prepareBinaryData(buildMappingTemplate(), TEMPLATE_FILE_NAME, XLSX_MIME);
+			return [[{ json: { file: TEMPLATE_FILE_NAME }, binary: { data: binary }, pairedItem: { item: 0 } }], [], []];
+		}
+
+		const outputs: Outputs = { records: [], rejected: [], summaries: [] };
+		const loader = new MappingLoader(this);
+		if (this.getNodeParameter('input', 0) === 'items') {
+			const file = (this.getNodeParameter('sourceName', 0, 'input items') as string) || 'input items';
+			await mapSource(this, outputs, 0, file, async () => ({ mapping: await loader.mappingFor(0), rows: rowsFromObjects(items.map((item) => item.json)) }), (line) => line - 1);
+		} else {
+			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+				const fileName = items[itemIndex].binary?.[property]?.fileName ?? (items[itemIndex].json.name as string | undefined) ?? `item ${itemIndex + 1}`;
+				await mapSource(this, outputs, itemIndex, fileName, async () => {
+					const binary = this.helpers.assertBinaryData(itemIndex, property);
+					const mapping = await loader.mappingFor(itemIndex);
+					const source = binary.id ? await this.helpers.getBinaryStream(binary.id) : await this.helpers.getBinaryDataBuffer(itemIndex, property);
+					const { encoding, delimiter, sheetName } = mapping.settings;
+					return { mapping, rows: readRows(source, { fileName, encoding, delimiter, sheetName }) };
+				}, () => itemIndex);
+			}
+		}
+		return [outputs.records, outputs.rejected, outputs.summaries];
+	}
+}
+
+/**
+ * Maps one source (a file, or all the input items) and adds its results to the outputs only
+ * once it has been read to the end, so a file that fails halfway leaves no partial records.
+ */
+async function mapSource(
+	ctx: IExecuteFunctions,
+	outputs: Outputs,
+	itemIndex: number,
+	file: string,
+	open: () => Promise<{ mapping: Mapping; rows: AsyncIterable<RowResult> | Iterable<RowResult> }>,
+	itemOfLine: (line: number) => number,
+) {
+	const paired = (lines: number[]) => [...new Set(lines.map(itemOfLine))].map((item) => ({ item }));
+	const records: INodeExecutionData[] = [];
+	const rejected: INodeExecutionData[] = [];
+	try {
+		const { mapping, rows } = await open();
+		const run = applyMapping(rows, mapping, file);
+		let next = await run.next();
+		while (!next.done) {
+			const outcome = next.value;
+			if (outcome.kind === 'record') records.push({ json: outcome.record as IDataObject, pairedItem: paired(outcome.record._source.lines) });
+			else rejected.push({ json: outcome.rejection as unknown as IDataObject, pairedItem: paired([outcome.rejection.line]) });
+			next = await run.next();
+		}
+		outputs.records.push(...records);
+		outputs.rejected.push(...rejected);
+		outputs.summaries.push({ json: { ...next.value, mapping: mapping.origin } as unknown as IDataObject, pairedItem: { item: itemIndex } });
+	} catch (error) {
+		const failure = describeFailure(error, file);
+		if (!failure || !ctx.continueOnFail()) {
+			if (error instanceof NodeOperationError) throw error;
+			throw new NodeOperationError(ctx.getNode(), failure?.rejection.message ?? ((error as Error).message || String(error)), { itemIndex, description: failure?.description });
+		}
+		outputs.rejected.push({ json: failure.rejection as unknown as IDataObject, pairedItem: { item: itemIndex } });
+		outputs.summaries.push({ json: failure.summary as unknown as IDataObject, pairedItem: { item: itemIndex } });
+	}
+}
+
+/** A whole source that could not be mapped, as the Rejected and Summary outputs show it. */
+function describeFailure(error: unknown, file: string) {
+	const isMapping = error instanceof MappingError;
+	if (!isMapping && !(error instanceof FileReadError) && !(error instanceof NodeOperationError)) return undefined;
+	const message = (error as Error).message;
+	const rejection: Rejection = {
+		file,
+		line: 0,
+		field: '(whole file)',
+		column: '',
+		rule: isMapping ? 'mapping.invalid' : 'file.unreadable',
+		value: '',
+		message,
+		owner: isMapping ? 'mapping' : 'till data',
+	};
+	const summary: Partial<MappingSummary> & { error: string } = { file, rows_read: 0, records: 0, rejected: 0, rows_in_records: 0, balanced: false, error: message };
+	const description = isMapping ? `Problems in ${error.origin}:\n${error.problems.map((problem) => `• ${problem}`).join('\n')}` : undefined;
+	return { rejection, summary, description };
+}

@@ -1,0 +1,105 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+
+import {
+	MappingError,
+	assertValidMapping,
+	mappingFromFieldList,
+	presetById,
+	readMappingWorkbook,
+	settingsFrom,
+	type Feed,
+	type FieldListEntry,
+	type Mapping,
+	type ValueMapEntry,
+} from '../../lib/mapping';
+
+/** Reads the node's mapping parameters into a checked Mapping, once per distinct mapping in a run. */
+export class MappingLoader {
+	private readonly cache = new Map<string, Promise<Mapping>>();
+
+	constructor(private readonly ctx: IExecuteFunctions) {}
+
+	async mappingFor(itemIndex: number): Promise<Mapping> {
+		const feed = this.ctx.getNodeParameter('feed', itemIndex) as Feed;
+		const source = this.ctx.getNodeParameter('mappingSource', itemIndex) as 'workbook' | 'fields' | 'preset';
+		const written = this.ctx.getNodeParameter('settings', itemIndex, {}) as IDataObject;
+		const key = await this.cacheKey(itemIndex, feed, source, written);
+		let mapping = this.cache.get(key);
+		if (!mapping) {
+			mapping = this.load(itemIndex, feed, source, written);
+			this.cache.set(key, mapping);
+		}
+		return await mapping;
+	}
+
+	private async cacheKey(itemIndex: number, feed: Feed, source: string, written: IDataObject): Promise<string> {
+		const parts: unknown[] = [feed, source, written];
+		if (source === 'workbook') {
+			if (this.ctx.getNodeParameter('workbookLocation', itemIndex) === 'path') parts.push(this.ctx.getNodeParameter('workbookPath', itemIndex));
+			else parts.push(createHash('sha256').update(await this.workbookFromItem(itemIndex)).digest('hex'));
+		} else if (source === 'preset') {
+			parts.push(this.ctx.getNodeParameter('preset', itemIndex));
+		} else {
+			parts.push(this.ctx.getNodeParameter('fields', itemIndex, {}), this.ctx.getNodeParameter('valueMaps', itemIndex, {}));
+		}
+		return JSON.stringify(parts);
+	}
+
+	private async load(itemIndex: number, feed: Feed, source: string, written: IDataObject): Promise<Mapping> {
+		const mapping = await this.read(itemIndex, feed, source);
+		const { settings, problems } = settingsFrom(written, mapping.settings);
+		if (problems.length) throw new MappingError(problems, "the node's settings");
+		const result = { ...mapping, settings };
+		assertValidMapping(result);
+		return result;
+	}
+
+	private async read(itemIndex: number, feed: Feed, source: string): Promise<Mapping> {
+		if (source === 'preset') {
+			const preset = presetById(this.ctx.getNodeParameter('preset', itemIndex) as string);
+			if (preset.feed !== feed) {
+				throw new MappingError([`the "${preset.name}" preset maps ${preset.feed} rows; set Feed to match, or choose another mapping`], `the "${preset.name}" preset`);
+			}
+			return preset.mapping();
+		}
+		if (source === 'fields') {
+			const fields = (this.ctx.getNodeParameter('fields.field', itemIndex, []) as Array<FieldListEntry & { customName?: string }>).map(
+				({ customName, ...entry }) => (entry.target === 'custom' ? { ...entry, target: `custom.${customName ?? ''}` } : entry),
+			);
+			const valueMaps = this.ctx.getNodeParameter('valueMaps.map', itemIndex, []) as ValueMapEntry[];
+			return mappingFromFieldList(feed, fields, valueMaps);
+		}
+		if (this.ctx.getNodeParameter('workbookLocation', itemIndex) === 'binary') {
+			const property = this.ctx.getNodeParameter('workbookBinaryProperty', itemIndex) as string;
+			const fileName = this.ctx.helpers.assertBinaryData(itemIndex, property).fileName ?? 'mapping.xlsx';
+			return await readMappingWorkbook(await this.workbookFromItem(itemIndex), fileName, feed);
+		}
+		const path = (this.ctx.getNodeParameter('workbookPath', itemIndex) as string).trim();
+		return await readMappingWorkbook(await this.workbookFromPath(path), path.split(/[\\/]/).pop() ?? path, feed);
+	}
+
+	private async workbookFromItem(itemIndex: number): Promise<Buffer> {
+		const property = this.ctx.getNodeParameter('workbookBinaryProperty', itemIndex) as string;
+		return await this.ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	}
+
+	/** Reads the workbook through n8n's file helpers, so n8n's file-access restrictions apply. */
+	private async workbookFromPath(path: string): Promise<Buffer> {
+		const fail = (message: string, advice?: string) => new MappingError([advice ? `${message}. ${advice}` : message], `the mapping workbook "${path}"`);
+		if (!path) throw fail('Set the path of the mapping workbook');
+		try {
+			const resolved = await this.ctx.helpers.resolvePath(path);
+			if (this.ctx.helpers.isFilePathBlocked(resolved)) {
+				throw fail(`n8n may not read the mapping workbook "${path}"`, 'Put it in a folder n8n may read: see N8N_RESTRICT_FILE_ACCESS_TO (by default ~/.n8n-files)');
+			}
+			const chunks: Buffer[] = [];
+			for await (const chunk of await this.ctx.helpers.createReadStream(resolved)) chunks.push(chunk as Buffer);
+			return Buffer.concat(chunks);
+		} catch (error) {
+			if (error instanceof MappingError) throw error;
+			const code = (error as NodeJS.ErrnoException).code;
+			throw fail(code === 'ENOENT' ? `There is no mapping workbook at "${path}"` : `Cannot read the mapping workbook "${path}": ${(error as Error).message}`);
+		}
+	}
+}

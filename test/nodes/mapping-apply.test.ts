@@ -1,0 +1,200 @@
+/**
+ * Mapping Apply inside n8n's own engine: parameters as the editor saves them, binary files as n8n
+ * holds them, items paired back to their inputs, errors and "continue on fail".
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INodeExecutionData } from 'n8n-workflow';
+import * as XLSX from 'xlsx';
+
+import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
+import { buildMappingTemplate } from '../../lib/mapping';
+import { FILES_FOLDER, binaryBuffer, errorOf, outputOf, runWorkflow } from './harness/engine';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'pos');
+
+function fileItem(path: string, fileName: string): INodeExecutionData {
+	return {
+		json: { feed: 'transaction', name: fileName },
+		binary: { data: { data: readFileSync(path).toString('base64'), mimeType: 'text/csv', fileName } },
+	};
+}
+
+async function run(items: INodeExecutionData[], parameters: Record<string, unknown>, options: { continueOnFail?: boolean } = {}) {
+	return await runWorkflow({
+		nodes: [
+			{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify(items) } },
+			{
+				name: 'Mapping Apply',
+				type: 'n8n-nodes-pos-sync.mappingApply',
+				parameters,
+				...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			},
+		],
+		connections: { Input: { main: [[{ node: 'Mapping Apply', type: 'main', index: 0 }]] } },
+		nodeTypes: { mappingApply: new MappingApply() },
+	});
+}
+
+describe('Mapping Apply in the n8n engine', () => {
+	it('maps a Square Item Detail file with the preset into one order per transaction', async () => {
+		const result = await run([fileItem(join(FIXTURES, 'square-item-detail.csv'), 'items-2026-06-21.csv')], {
+			feed: 'transaction',
+			mappingSource: 'preset',
+			preset: 'square-item-detail',
+			settings: { timeZone: 'America/New_York' },
+		});
+		const records = outputOf(result, 'Mapping Apply', 0);
+		const rejected = outputOf(result, 'Mapping Apply', 1);
+		const [summary] = outputOf(result, 'Mapping Apply', 2);
+		expect(records).toHaveLength(296);
+		expect(rejected).toHaveLength(0);
+		expect(summary.json).toMatchObject({ file: 'items-2026-06-21.csv', rows_read: 417, records: 296, rejected: 0, balanced: true, mapping: 'the "Square Item Detail" preset' });
+		const first = records[0];
+		expect(first.json).toMatchObject({
+			order_id: 'MCSBDFvo0AGL8yevyAGwmht8sxcZY',
+			customer_id: 'YS5AN0ZVNMSQCGP979B94FG4A8',
+			purchase_date: '2026-06-27T13:01:09-04:00',
+			order_total: 10.76,
+			currency: 'USD',
+			_source: { file: 'items-2026-06-21.csv', lines: [2, 3] },
+		});
+		expect(first.pairedItem).toEqual([{ item: 0 }]);
+	});
+
+	it('maps JSON row items with fields listed in the node, pairing each record and rejection to its item', async () => {
+		const rows = [
+			{ 'Customer No': '1001', Email: ' Jo.Bloggs@Example.COM ', Name: 'Ms Jo Bloggs', Store: 'ldn' },
+			{ 'Customer No': '1002', Email: 'not-an-email', Name: 'Sam Smith', Store: 'man' },
+			{ 'Customer No': '1003', Email: '', Name: 'Alex Jones', Store: 'xxx' },
+		];
+		const result = await run(
+			rows.map((json) => ({ json })),
+			{
+				feed: 'customer',
+				input: 'items',
+				sourceName: 'crm export',
+				mappingSource: 'fields',
+				fields: {
+					field: [
+						{ target: 'customer_id', source: 'Customer No' },
+						{ target: 'email', source: 'Email' },
+						{ target: 'first_name', source: 'Name', transform: 'first_name' },
+						{ target: 'last_name', source: 'Name', transform: 'last_name' },
+						{ target: 'title', source: 'Name', transform: 'name_title' },
+						{ target: 'store_code', source: 'Store', transform: 'map', valueMap: 'Stores', unmatched: 'reject' },
+					],
+				},
+				valueMaps: { map: [{ name: 'Stores', pairs: 'LDN = London\nMAN = Manchester' }] },
+			},
+		);
+		const records = outputOf(result, 'Mapping Apply', 0);
+		const rejected = outputOf(result, 'Mapping Apply', 1);
+		expect(records.map((record) => record.json)).toEqual([
+			{ customer_id: '1001', email: 'jo.bloggs@example.com', first_name: 'Jo', last_name: 'Bloggs', title: 'Ms', store_code: 'London', _source: { file: 'crm export', lines: [1] } },
+		]);
+		expect(records[0].pairedItem).toEqual([{ item: 0 }]);
+		expect(rejected.map((item) => [item.json.line, item.json.field, item.json.rule, item.json.owner, item.pairedItem])).toEqual([
+			[2, 'email', 'email.invalid', 'till data', [{ item: 1 }]],
+			[3, 'store_code', 'map.unmatched', 'mapping', [{ item: 2 }]],
+		]);
+		expect(outputOf(result, 'Mapping Apply', 2)[0].json).toMatchObject({ rows_read: 3, records: 1, rejected: 2, balanced: true });
+	});
+
+	it('reads a filled-in mapping workbook from a path', async () => {
+		const workbook = XLSX.read(buildMappingTemplate(), { type: 'buffer' });
+		const sheet = workbook.Sheets.Transactions;
+		const rows = XLSX.utils.sheet_to_json<string[]>(sheet, { header: 1, defval: '' });
+		const fill = (field: string, source: string, format = '') => {
+			const index = rows.findIndex((row) => row[0] === field);
+			rows[index][1] = source;
+			rows[index][3] = format;
+		};
+		fill('order_id', 'ORDERNUMBER');
+		fill('purchase_date', 'ORDERDATE', 'M/d/yyyy H:mm');
+		fill('status', 'STATUS');
+		fill('lines.sku', 'PRODUCTCODE');
+		fill('lines.qty', 'QUANTITYORDERED');
+		fill('lines.unit_price', 'PRICEEACH');
+		workbook.Sheets.Transactions = XLSX.utils.aoa_to_sheet(rows);
+		const path = join(FILES_FOLDER, 'shop-mapping.xlsx');
+		writeFileSync(path, XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+
+		const result = await run([fileItem(join(FIXTURES, 'sales-data-sample.csv'), 'sales.csv')], {
+			feed: 'transaction',
+			mappingSource: 'workbook',
+			workbookLocation: 'path',
+			workbookPath: path,
+			settings: { currency: 'USD' },
+		});
+		const [summary] = outputOf(result, 'Mapping Apply', 2);
+		expect(summary.json).toMatchObject({ rows_read: 1999, rejected: 0, balanced: true, mapping: 'the mapping workbook "shop-mapping.xlsx"' });
+		const order = outputOf(result, 'Mapping Apply', 0).find((record) => record.json.order_id === '10107');
+		expect(order?.json).toMatchObject({
+			purchase_date: '2003-02-24T00:00:00+00:00',
+			status: 'Shipped',
+			currency: 'USD',
+			order_total: 2871,
+			lines: [{ sku: 'S10_1678', qty: 30, unit_price: 95.7, line_total: 2871 }],
+		});
+	});
+
+	it('will not read a mapping workbook outside the folders n8n may read', async () => {
+		const outside = join(FILES_FOLDER, '..', 'outside.xlsx');
+		writeFileSync(outside, buildMappingTemplate());
+		const result = await run([fileItem(join(FIXTURES, 'square-item-detail.csv'), 'square.csv')], {
+			feed: 'transaction',
+			mappingSource: 'workbook',
+			workbookLocation: 'path',
+			workbookPath: outside,
+		});
+		expect(errorOf(result, 'Mapping Apply').message).toContain(`n8n may not read the mapping workbook "${outside}"`);
+	});
+
+	it('says plainly when the mapping workbook is not there', async () => {
+		const result = await run([fileItem(join(FIXTURES, 'square-item-detail.csv'), 'square.csv')], {
+			feed: 'transaction',
+			mappingSource: 'workbook',
+			workbookLocation: 'path',
+			workbookPath: join(FILES_FOLDER, 'missing.xlsx'),
+		});
+		expect(errorOf(result, 'Mapping Apply').message).toBe(`There is no mapping workbook at "${join(FILES_FOLDER, 'missing.xlsx')}"`);
+	});
+
+	it('stops with one error naming a missing column and the closest columns found', async () => {
+		const csv = 'Invoice No,Stock Code,Invoice Date,Quantity,Unit Price\n1,A,12/1/2010 8:26,1,2.50\n';
+		const item = { json: {}, binary: { data: { data: Buffer.from(csv).toString('base64'), mimeType: 'text/csv', fileName: 'retail.csv' } } };
+		const result = await run([item], { feed: 'transaction', mappingSource: 'preset', preset: 'online-retail' });
+		const error = errorOf(result, 'Mapping Apply');
+		expect(error.message).toContain('"InvoiceDate" is missing for purchase_date; found "Invoice Date"');
+		expect(error.message).toContain('"InvoiceNo" or "Invoice" is missing for order_id; found "Invoice No"');
+		expect(outputOf(result, 'Input')).toHaveLength(1);
+	});
+
+	it('with continue on fail, reports a file it cannot map on Rejected and Summary and maps the next file', async () => {
+		const bad = { json: {}, binary: { data: { data: Buffer.from('Foo,Bar\n1,2\n').toString('base64'), mimeType: 'text/csv', fileName: 'wrong.csv' } } };
+		const result = await run([bad, fileItem(join(FIXTURES, 'square-item-detail.csv'), 'square.csv')], { feed: 'transaction', mappingSource: 'preset', preset: 'square-item-detail' }, { continueOnFail: true });
+		const rejected = outputOf(result, 'Mapping Apply', 1);
+		expect(rejected).toHaveLength(1);
+		expect(rejected[0].json).toMatchObject({ file: 'wrong.csv', rule: 'mapping.invalid', owner: 'mapping', field: '(whole file)' });
+		expect(rejected[0].pairedItem).toEqual({ item: 0 });
+		expect(outputOf(result, 'Mapping Apply', 0)).toHaveLength(296);
+		expect(outputOf(result, 'Mapping Apply', 2).map((summary) => [summary.json.file, summary.json.balanced])).toEqual([
+			['wrong.csv', false],
+			['square.csv', true],
+		]);
+	});
+
+	it('refuses a preset made for another feed', async () => {
+		const result = await run([fileItem(join(FIXTURES, 'square-item-detail.csv'), 'square.csv')], { feed: 'customer', mappingSource: 'preset', preset: 'square-item-detail' });
+		expect(errorOf(result, 'Mapping Apply').message).toContain('the "Square Item Detail" preset maps transaction rows');
+	});
+
+	it('outputs the mapping template workbook', async () => {
+		const result = await run([{ json: {} }], { operation: 'template' });
+		const [item] = outputOf(result, 'Mapping Apply', 0);
+		expect(item.binary?.data.fileName).toBe('mapping-template.xlsx');
+		const workbook = XLSX.read(await binaryBuffer(item.binary!.data), { type: 'buffer' });
+		expect(workbook.SheetNames).toEqual(['Instructions', 'Customers', 'Products', 'Transactions', 'Settings', 'Value Maps']);
+	});
+});
