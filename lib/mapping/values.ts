@@ -76,11 +76,11 @@ export function coerceValue(raw: CellValue | null | undefined, type: FieldType, 
 		case 'phone':
 			return coercePhone(raw, options.defaultCountry);
 		case 'integer':
-			return coerceInteger(raw, options.decimalSeparator ?? '.');
+			return coerceInteger(raw, decimalSeparatorOf(options));
 		case 'number':
-			return coerceNumber(raw, options.decimalSeparator ?? '.');
+			return coerceNumber(raw, decimalSeparatorOf(options));
 		case 'money':
-			return coerceMoney(raw, options.decimalSeparator ?? '.');
+			return coerceMoney(raw, decimalSeparatorOf(options));
 		case 'date':
 		case 'datetime':
 			return coerceDate(raw, type, options);
@@ -98,14 +98,13 @@ export function coerceValue(raw: CellValue | null | undefined, type: FieldType, 
 export function describeOptionProblem(type: FieldType, options: ValueOptions = NO_OPTIONS): string | undefined {
 	const { decimalSeparator, textCase } = options;
 	if (decimalSeparator !== undefined && decimalSeparator !== '.' && decimalSeparator !== ',') {
-		return `The decimal separator must be '.' or ',', not "${String(decimalSeparator)}"`;
+		return decimalSeparatorMessage(decimalSeparator);
 	}
 	if (textCase !== undefined && !['none', 'upper', 'lower', 'title'].includes(textCase)) {
 		return `The text case must be none, upper, lower or title, not "${String(textCase)}"`;
 	}
 	if (type === 'phone' && options.defaultCountry !== undefined) {
-		const country = phoneCountry(options.defaultCountry);
-		if (typeof country !== 'string' || !isSupportedCountry(country)) return unknownCountryMessage(options.defaultCountry);
+		if (!isSupportedCountry(phoneCountry(options.defaultCountry))) return unknownCountryMessage(options.defaultCountry);
 	}
 	if (type === 'date' || type === 'datetime') {
 		const zone = resolveZone(options.timeZone ?? 'UTC');
@@ -115,7 +114,6 @@ export function describeOptionProblem(type: FieldType, options: ValueOptions = N
 	return undefined;
 }
 
-// ---- text ----
 
 function coerceText(raw: CellValue, textCase: TextCase | undefined): string {
 	const text = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? numberToPlainText(raw) : String(raw);
@@ -163,13 +161,13 @@ export function titleCase(text: string): string {
 		);
 }
 
-// ---- names ----
 
 const NAME_TITLES = new Map(
 	['Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Dr', 'Prof', 'Sir', 'Dame', 'Rev'].map((title) => [title.toLowerCase(), title]),
 );
 const SURNAME_PARTICLES = new Set([
-	'al', 'bin', 'da', 'das', 'de', 'del', 'della', 'der', 'des', 'di', 'do', 'dos', 'du', 'el', 'ibn', 'la', 'le', 'st', 'st.', 'ten', 'ter', 'van', 'von',
+	...['al', 'bin', 'da', 'das', 'de', 'del', 'della', 'der', 'des', 'di', 'do', 'dos', 'du', 'el', 'ibn'],
+	...['la', 'le', 'st', 'st.', 'ten', 'ter', 'van', 'von'],
 ]);
 const NAME_SUFFIXES = new Set(['jr', 'jr.', 'sr', 'sr.', 'ii', 'iii', 'iv']);
 const WHITESPACE_RUN = /\s+/;
@@ -236,7 +234,6 @@ export function splitFullName(full: string): SplitName {
 	return result;
 }
 
-// ---- value maps ----
 
 interface NormalisedMap {
 	size: number;
@@ -285,7 +282,6 @@ export function mapValue(value: string, map: ReadonlyMap<string, string>, unmatc
 	}
 }
 
-// ---- email ----
 
 const EMAIL = /^(?!\.)(?!.*\.\.)[^\s@"(),:;<>[\]\\]+(?<!\.)@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)$/u;
 
@@ -296,7 +292,6 @@ function coerceEmail(raw: CellValue): Coerced {
 	return reject('email.invalid', `${quoteValue(raw)} is not a valid email address`);
 }
 
-// ---- phone ----
 
 const countryAliases: Record<string, string> = { UK: 'GB' };
 
@@ -348,7 +343,6 @@ function coercePhone(raw: CellValue, country: string | undefined): Coerced {
 	);
 }
 
-// ---- numbers ----
 
 type DecimalSeparator = '.' | ',';
 
@@ -392,6 +386,16 @@ function separatorHint(text: string, separator: DecimalSeparator): string {
 		: ": if the file writes decimals with a point, set the decimal separator to '.' in the mapping";
 }
 
+function decimalSeparatorMessage(separator: unknown): string {
+	return `The decimal separator must be '.' or ',', not "${String(separator)}"`;
+}
+
+function decimalSeparatorOf(options: ValueOptions): DecimalSeparator {
+	const separator = options.decimalSeparator ?? '.';
+	if (separator !== '.' && separator !== ',') throw new RangeError(decimalSeparatorMessage(separator));
+	return separator;
+}
+
 function withoutNegativeZero(value: number): number {
 	return value === 0 ? 0 : value;
 }
@@ -425,11 +429,22 @@ function coerceNumber(raw: CellValue, separator: DecimalSeparator): Coerced {
 	return reject('number.invalid', `${quoteValue(raw)} is not a number${separatorHint(text, separator)}`);
 }
 
-// ---- money ----
 
-const CURRENCY_BY_MARK: Record<string, string> = { $: 'USD', '£': 'GBP', '€': 'EUR', '¥': 'JPY', usd: 'USD', gbp: 'GBP', eur: 'EUR', jpy: 'JPY' };
-const MONEY =
-	/^(\()?\s*([+\-\u2212])?\s*(GBP|USD|EUR|JPY|[$£€¥])?\s*([+\-\u2212])?\s*(\d[\d.,' \u00a0\u202f]*|[.,]\d+)\s*(GBP|USD|EUR|JPY|[$£€¥])?\s*(\))?$/i;
+const CURRENCY_BY_MARK: Record<string, string> = {
+	$: 'USD',
+	'£': 'GBP',
+	'€': 'EUR',
+	'¥': 'JPY',
+	usd: 'USD',
+	gbp: 'GBP',
+	eur: 'EUR',
+	jpy: 'JPY',
+};
+const MARK = '(GBP|USD|EUR|JPY|[$£€¥])';
+const SIGN = '([+\\-\\u2212])';
+const AMOUNT = "(\\d[\\d.,' \\u00a0\\u202f]*|[.,]\\d+)";
+/** (bracket) sign currency sign amount currency (bracket), every part but the amount optional. */
+const MONEY = new RegExp(`^(\\()?\\s*${SIGN}?\\s*${MARK}?\\s*${SIGN}?\\s*${AMOUNT}\\s*${MARK}?\\s*(\\))?$`, 'i');
 
 function roundMoneyNumber(value: number): number {
 	const cents = value * 100;
@@ -487,7 +502,6 @@ function coerceMoney(raw: CellValue, separator: DecimalSeparator): Coerced {
 	return currency === undefined ? { ok: true, value } : { ok: true, value, currency };
 }
 
-// ---- booleans ----
 
 const BOOLEAN_WORDS = new Map<string, boolean>([
 	['y', true], ['yes', true], ['true', true], ['t', true], ['on', true], ['1', true], ['-1', true],
@@ -506,7 +520,6 @@ function coerceBoolean(raw: CellValue): Coerced {
 	return reject('boolean.invalid', `${quoteValue(raw)} is not a yes/no value (use Y/N, yes/no, true/false or 1/0)`);
 }
 
-// ---- dates ----
 
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const EXCEL_LAST_SERIAL = 2958465;
@@ -613,15 +626,14 @@ function formatOffset(offsetMinutes: number): string {
 
 /** ISO 8601 to the second with the zone's offset, '+00:00' for UTC. */
 function formatDateTime(moment: DateTime): string {
-	return `${formatDate(moment.year, moment.month, moment.day)}T${pad2(moment.hour)}:${pad2(moment.minute)}:${pad2(moment.second)}${formatOffset(moment.offset)}`;
+	const time = `${pad2(moment.hour)}:${pad2(moment.minute)}:${pad2(moment.second)}`;
+	return `${formatDate(moment.year, moment.month, moment.day)}T${time}${formatOffset(moment.offset)}`;
 }
 
 function dateOutput(moment: DateTime, type: 'date' | 'datetime', zone: Zone): Coerced {
 	if (type === 'date') return accept(formatDate(moment.year, moment.month, moment.day));
 	return accept(formatDateTime(moment.setZone(zone)));
 }
-
-// -- zones --
 
 const HOUR_MS = 3_600_000;
 const OFFSET_MEMO_LIMIT = 100_000;
@@ -689,7 +701,9 @@ function resolveZone(name: string): Zone | string {
 		if (UTC_NAMES.test(name)) zone = FixedOffsetZone.utcInstance;
 		else {
 			const iana = IANAZone.create(name);
-			zone = iana.isValid ? new OffsetMemoZone(iana as IANAZone<true>) : `The time zone "${name}" is not a time zone name: use an IANA name such as Europe/London or America/New_York`;
+			zone = iana.isValid
+				? new OffsetMemoZone(iana as IANAZone<true>)
+				: `The time zone "${name}" is not a time zone name: use an IANA name such as Europe/London or America/New_York`;
 		}
 		zones.set(name, zone);
 	}
@@ -702,7 +716,6 @@ function zoneFor(name: string | undefined): Zone {
 	return zone;
 }
 
-// -- formats --
 
 type DateUnit = 'year' | 'month' | 'day' | 'hour' | 'twelveHour' | 'minute' | 'second';
 
@@ -819,7 +832,10 @@ function compileLuxonFormat(format: string): LuxonFormat | string {
 			shapeUnits.push(undefined);
 			units.add(token.text[0]);
 		} else {
-			return `The date format "${format}" has "${token.text}", which Luxon does not read: use d or dd for the day, M or MM for the month, yy or yyyy for the year, H or HH for hours, mm for minutes (quote other letters like 'T')`;
+			return (
+				`The date format "${format}" has "${token.text}", which Luxon does not read: use d or dd for the day, ` +
+				`M or MM for the month, yy or yyyy for the year, H or HH for hours, mm for minutes (quote other letters like 'T')`
+			);
 		}
 	}
 	if (!units.has('y') || !(units.has('M') || units.has('L')) || !units.has('d')) {
@@ -899,7 +915,6 @@ function twoDigitYear(year: number): number {
 	return year > 60 ? 1900 + year : 2000 + year;
 }
 
-// -- parsing --
 
 const ISO_DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;

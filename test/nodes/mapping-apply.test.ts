@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import * as XLSX from 'xlsx';
 
 import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
@@ -20,7 +20,7 @@ function fileItem(path: string, fileName: string): INodeExecutionData {
 	};
 }
 
-async function run(items: INodeExecutionData[], parameters: Record<string, unknown>, options: { continueOnFail?: boolean } = {}) {
+async function run(items: INodeExecutionData[], parameters: INodeParameters, options: { continueOnFail?: boolean } = {}) {
 	return await runWorkflow({
 		nodes: [
 			{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify(items) } },
