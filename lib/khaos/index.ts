@@ -1,0 +1,75 @@
+export { KhaosClient, chunked, csvSafeCodes } from './client';
+export type { ChunkOptions, KhaosTransport, OrderStatusQuery, SendOrderResult, SendOrdersOptions, StockListQuery } from './client';
+export { toAlpha3CountryCode } from './countries';
+export { parseCompanyList, parseExportCompany } from './customers';
+export type { CompanyListEntry, KhaosCustomer } from './customers';
+export { KhaosError, KhaosFaultError, KhaosHttpError, KhaosNetworkError, KhaosProtocolError } from './errors';
+export {
+	KHAOS_FIELD_LIMITS,
+	OrderValidationError,
+	buildImportOrdersXml,
+	classifySkipReason,
+	khaosPaymentType,
+	parseOrderImportResult,
+	validateOrder,
+} from './orders';
+export type {
+	ImportOrdersOptions,
+	ImportedOrder,
+	OrderImportResult,
+	OrderProblem,
+	SkipKind,
+	SkippedOrder,
+	WebOrder,
+	WebOrderAddress,
+	WebOrderCustomer,
+	WebOrderLine,
+	WebOrderPayment,
+} from './orders';
+export { KHAOS_NAMESPACE, KhaosSoapClient, backoffDelay, formatSoapDateTime, isReadMethod, soapList, soapText } from './soap';
+export type { KhaosAuth, KhaosSoapClientOptions, RetryPolicy, SoapParam, SoapParamType, SoapParamValue, SoapValue } from './soap';
+export { parseOrderStatus, parseOrderStatusEx, stageLabel } from './status';
+export type { InvoiceBox, OrderInvoice, OrderStatus } from './status';
+export {
+	categoryPathsByStockCode,
+	indexStockStatus,
+	parseExportStock,
+	parseStockList,
+	parseStockStatus,
+	parseWebCategories,
+	stockStatusInfo,
+	toWebProduct,
+	udaTags,
+} from './stock';
+export type {
+	KhaosLinkedItem,
+	KhaosScs,
+	KhaosScsChild,
+	KhaosScsOption,
+	KhaosStockFields,
+	KhaosStockItem,
+	KhaosStockStatus,
+	KhaosUserDefined,
+	PackComponent,
+	StockListEntry,
+	StockStatusInfo,
+	UnpublishedReason,
+	WebCategory,
+	WebCategoryItem,
+	WebCategoryTree,
+	WebProduct,
+	WebProductOptions,
+	WebProductVariant,
+	WebsiteStockItem,
+} from './stock';
+export { formatMoney, khaosFlag, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
+export {
+	KhaosXmlError,
+	buildXml,
+	escapeXmlAttribute,
+	escapeXmlText,
+	parseXml,
+	stripInvalidXmlChars,
+	xmlElement,
+} from './xml';
+export type { XmlContent, XmlElement, XmlNode } from './xml';
