@@ -1,0 +1,104 @@
+/**
+ * The admin API over HTTP (JSON), for driving the fake from outside the test process (a sandbox
+ * n8n). Routes, all under /__admin/:
+ *   GET  orders                      stored orders (StoredOrder[])
+ *   POST advance {associatedRef, stage: number | 'next', consignmentRef?, trackingUrl?, courier?}
+ *   POST cancel  {associatedRef}
+ *   POST fault   FaultSpec
+ *   GET  calls                       request log (CallRecord[])
+ *   POST reset
+ *   GET  stock                       codes with level, status and dates
+ *   POST stock   {action: 'add', item} | {action: 'update', code, patch} | {action: 'delete', code}
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { FakeKhaos, FakeStockItemInput, FakeStockPatch, FaultSpec } from './types';
+
+export interface AdminBackend {
+	fake: FakeKhaos;
+	stockSummary(): unknown;
+}
+
+const MAX_JSON = 1024 * 1024;
+
+export async function handleAdmin(path: string, req: IncomingMessage, res: ServerResponse, backend: AdminBackend): Promise<void> {
+	const { fake } = backend;
+	const route = `${req.method ?? 'GET'} ${path.replace(/^\/__admin\/?/, '').replace(/\/$/, '')}`;
+	try {
+		const body = req.method === 'POST' ? await readJson(req) : {};
+		switch (route) {
+			case 'GET orders':
+				return send(res, 200, fake.orders());
+			case 'GET calls':
+				return send(res, 200, fake.calls());
+			case 'GET stock':
+				return send(res, 200, backend.stockSummary());
+			case 'POST advance':
+				fake.advanceOrder(requireString(body, 'associatedRef'), body.stage === 'next' ? 'next' : requireNumber(body, 'stage'), {
+					consignmentRef: optionalString(body, 'consignmentRef'),
+					trackingUrl: optionalString(body, 'trackingUrl'),
+					courier: optionalString(body, 'courier'),
+				});
+				return send(res, 200, { ok: true });
+			case 'POST cancel':
+				fake.cancelOrder(requireString(body, 'associatedRef'));
+				return send(res, 200, { ok: true });
+			case 'POST fault':
+				fake.injectFault(body as unknown as FaultSpec);
+				return send(res, 200, { ok: true });
+			case 'POST reset':
+				fake.reset();
+				return send(res, 200, { ok: true });
+			case 'POST stock':
+				if (body.action === 'add') fake.addStock(body.item as FakeStockItemInput);
+				else if (body.action === 'update') fake.updateStock(requireString(body, 'code'), (body.patch ?? {}) as FakeStockPatch);
+				else if (body.action === 'delete') fake.deleteStock(requireString(body, 'code'));
+				else throw new Error("action must be 'add', 'update' or 'delete'");
+				return send(res, 200, { ok: true });
+			default:
+				return send(res, 404, { error: `No admin route ${route}` });
+		}
+	} catch (error) {
+		return send(res, 400, { error: error instanceof Error ? error.message : String(error) });
+	}
+}
+
+function send(res: ServerResponse, status: number, value: unknown): void {
+	const body = JSON.stringify(value);
+	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+	res.end(body);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req) {
+		size += (chunk as Buffer).length;
+		if (size > MAX_JSON) throw new Error('Request body too large');
+		chunks.push(chunk as Buffer);
+	}
+	const text = Buffer.concat(chunks).toString('utf8').trim();
+	if (text === '') return {};
+	const value: unknown = JSON.parse(text);
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('Body must be a JSON object');
+	return value as Record<string, unknown>;
+}
+
+function requireString(body: Record<string, unknown>, name: string): string {
+	const value = body[name];
+	if (typeof value !== 'string' || value === '') throw new Error(`${name} (a string) is required`);
+	return value;
+}
+
+function optionalString(body: Record<string, unknown>, name: string): string | undefined {
+	const value = body[name];
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') throw new Error(`${name} must be a string`);
+	return value;
+}
+
+function requireNumber(body: Record<string, unknown>, name: string): number {
+	const value = body[name];
+	if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${name} must be a number or 'next'`);
+	return value;
+}
