@@ -2,13 +2,13 @@
  * Runs a mapping over an export's rows and yields canonical records and rejected rows as it goes.
  * Every data row ends in exactly one place: in a record, or rejected with a reason and the owner of
  * the fix. Customer and product rows stream straight through; transaction rows grouped into orders
- * are held until the end of the file, because an order's lines need not be next to each other.
+ * are held until OPEN_ORDERS other orders have started after their last row, so memory stays flat.
  */
 import type { CellValue, RowResult } from '../files';
 import { isRequired, resolveColumns, type ResolvedField } from './columns';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
 import { assertValidMapping, customFieldName, MappingError, type Mapping } from './mapping';
-import { coerceValue, isBlank, mapValue, splitFullName, type FieldType, type ValueOptions } from './values';
+import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type FieldType, type ValueOptions } from './values';
 
 /** Who fixes a rejected row: the shop, in the till's data, or the consultant, in the mapping. */
 export type FixOwner = 'till data' | 'mapping';
@@ -55,6 +55,12 @@ const OWNER_BY_RULE: Record<string, FixOwner> = { 'date.ambiguous': 'mapping', '
 
 type Place = 'record' | 'line' | 'custom';
 
+/**
+ * How many orders stay open for more rows. Exports list an order's rows together (by transaction
+ * or time), so an order no row has joined while this many others started is complete.
+ */
+const OPEN_ORDERS = 1_000;
+
 interface FieldPlan extends ResolvedField {
 	key: string;
 	place: Place;
@@ -71,7 +77,8 @@ interface MappedRow {
 	line?: Record<string, unknown>;
 	custom?: Record<string, unknown>;
 	currency?: string;
-	problems: RowProblem[];
+	/** Absent while the row is fine. */
+	problems?: RowProblem[];
 }
 
 /** Maps rows as readRows yields them (header first). Returns the summary when the rows end. */
@@ -104,11 +111,14 @@ export async function* applyMapping(
 	};
 	let mapper: RowMapper | undefined;
 	let rowNumber = 0;
+	const outcomes: MappingOutcome[] = [];
 
 	for await (const row of rows) {
 		if (!mapper) {
+			if (row.kind === 'header' && !row.values.length) break;
 			rowNumber++;
-			if (rowNumber === mapping.settings.headerRow && row.kind !== 'skipped') {
+			if (rowNumber === mapping.settings.headerRow) {
+				if (row.kind === 'skipped') throw new MappingError([`the header row (row ${rowNumber}) of "${file}" cannot be read: ${row.reason}`], mapping.origin);
 				const header = row.values.map((value) => String(value));
 				if (!header.length) break;
 				mapper = new RowMapper(mapping, header, file);
@@ -118,10 +128,21 @@ export async function* applyMapping(
 		}
 		if (row.kind === 'header') continue;
 		summary.rows_read++;
-		if (row.kind === 'skipped') yield count({ kind: 'rejected', rejection: unreadable(file, row.line, row.lastLine, row.reason, row.raw) });
-		else for (const outcome of mapper.add(row.values, row.line)) yield count(outcome);
+		if (row.kind === 'skipped') {
+			yield count({ kind: 'rejected', rejection: unreadable(file, row.line, row.lastLine, row.reason, row.raw) });
+			continue;
+		}
+		mapper.add(row.values, row.line, outcomes);
+		for (let index = 0; index < outcomes.length; index++) yield count(outcomes[index]);
+		outcomes.length = 0;
 	}
-	if (mapper) for (const outcome of mapper.finish()) yield count(outcome);
+	if (mapper) {
+		mapper.finish(outcomes);
+		for (const outcome of outcomes) yield count(outcome);
+	} else if (rowNumber > 0) {
+		const rowsFound = `${rowNumber} non-blank ${rowNumber === 1 ? 'row' : 'rows'}`;
+		throw new MappingError([`the header row is set to row ${mapping.settings.headerRow}, but "${file}" has only ${rowsFound}`], mapping.origin);
+	}
 	summary.balanced = summary.rows_read === summary.rows_in_records + summary.rejected;
 	return summary;
 }
@@ -155,7 +176,11 @@ class RowMapper {
 	private readonly unusedColumns: Array<{ position: number; key: string }>;
 	private readonly feed: Feed;
 	private readonly grouped: boolean;
+	/** Orders still taking rows, least recently joined first. */
 	private readonly orders = new Map<string, OrderGroup>();
+	/** Orders already output. */
+	private readonly sent = new Set<string>();
+	private lastOrderKey: string | undefined;
 	private readonly hasLineFields: boolean;
 
 	constructor(
@@ -168,12 +193,21 @@ class RowMapper {
 		this.feed = mapping.feed;
 		this.grouped = mapping.feed === 'transaction' && mapping.settings.rowGrain === 'line';
 		this.plans = resolved.fields.map((entry) => this.plan(entry));
+		const problems = this.plans.flatMap((plan) => {
+			const problem = describeOptionProblem(plan.type, plan.options);
+			return problem ? [`${plan.field.target}: ${problem}`] : [];
+		});
+		if (problems.length) throw new MappingError([...new Set(problems)], mapping.origin);
 		this.hasLineFields = this.plans.some((plan) => plan.place === 'line');
 		const customKeys = new Set(this.plans.filter((plan) => plan.place === 'custom').map((plan) => plan.key));
 		this.unusedColumns = mapping.settings.keepUnmappedColumns
 			? resolved.unusedColumns
 					.map((position) => ({ position, key: customFieldName(header[position]) }))
-					.filter(({ key }) => key && !customKeys.has(key) && !customKeys.add(key))
+					.filter(({ key }) => {
+						if (!key || customKeys.has(key)) return false;
+						customKeys.add(key);
+						return true;
+					})
 			: [];
 	}
 
@@ -204,7 +238,8 @@ class RowMapper {
 		};
 	}
 
-	*add(values: CellValue[], line: number): Generator<MappingOutcome> {
+	/** Maps one row, adding what it completes (a record, rejections, orders now closed) to `out`. */
+	add(values: CellValue[], line: number, out: MappingOutcome[]): void {
 		if (values.length !== this.header.length && !(values.length > this.header.length && values.slice(this.header.length).every(isBlank))) {
 			const problem: RowProblem = {
 				field: '(whole row)',
@@ -214,61 +249,95 @@ class RowMapper {
 				message: `The row has ${values.length} values but the header has ${this.header.length} columns, so its values may be in the wrong columns`,
 				owner: 'till data',
 			};
-			yield* this.reject(line, [problem], undefined);
+			out.push(this.reject(line, [problem], undefined));
 			return;
 		}
 		const mapped = this.mapRow(values);
+		const { problems } = mapped;
 		if (this.feed !== 'transaction') {
-			if (mapped.problems.length) yield* this.reject(line, mapped.problems, undefined);
-			else yield { kind: 'record', record: this.finishSimple(mapped, line) };
+			out.push(problems ? this.reject(line, problems, undefined) : { kind: 'record', record: this.finishSimple(mapped, line) });
 			return;
 		}
 		const orderKey = this.orderKeyOf(mapped);
 		if (!this.grouped) {
-			if (mapped.problems.length) yield* this.reject(line, mapped.problems, orderKey);
-			else yield { kind: 'record', record: this.finishOrder(this.newGroup(mapped, line), orderKey!) };
+			out.push(problems ? this.reject(line, problems, orderKey) : { kind: 'record', record: this.finishOrder(this.newGroup(mapped, line), orderKey!) });
 			return;
 		}
-		if (mapped.problems.length) {
-			yield* this.reject(line, mapped.problems, orderKey);
-			if (orderKey !== undefined) this.holdBack(orderKey, line, mapped.problems[0].message);
+		if (orderKey !== undefined && this.sent.has(orderKey)) {
+			out.push(this.reject(line, [this.splitOrder(orderKey)], orderKey));
 			return;
 		}
-		const group = this.orders.get(orderKey!);
-		if (!group) this.orders.set(orderKey!, this.newGroup(mapped, line));
-		else this.addToGroup(group, mapped, line);
+		if (problems) {
+			out.push(this.reject(line, problems, orderKey));
+			if (orderKey !== undefined) this.holdBack(orderKey, line, problems[0].message);
+		} else {
+			const group = this.orders.get(orderKey!);
+			if (!group) this.orders.set(orderKey!, this.newGroup(mapped, line));
+			else this.addToGroup(group, mapped, line);
+		}
+		if (orderKey !== undefined && orderKey !== this.lastOrderKey) {
+			this.lastOrderKey = orderKey;
+			// Keeps the open orders in the order their rows were last seen, oldest first.
+			const group = this.orders.get(orderKey)!;
+			this.orders.delete(orderKey);
+			this.orders.set(orderKey, group);
+			this.closeOldOrders(out);
+		}
 	}
 
-	*finish(): Generator<MappingOutcome> {
-		for (const [orderKey, group] of this.orders) {
-			if (group.heldBack) {
-				const { line: badLine, message } = group.heldBack;
-				for (const line of group.rowLines) {
-					yield {
-						kind: 'rejected',
-						rejection: {
-							file: this.file,
-							line,
-							order_id: orderKey,
-							field: this.mapping.settings.orderKey,
-							column: '',
-							rule: 'order.incomplete',
-							value: orderKey,
-							message: `Order ${orderKey} is held back because its row on line ${badLine} was rejected (${message}); fix that row and the whole order goes through`,
-							owner: 'till data',
-						},
-					};
-				}
-			} else {
-				yield { kind: 'record', record: this.finishOrder(group, orderKey) };
-			}
-		}
+	finish(out: MappingOutcome[]): void {
+		for (const [orderKey, group] of this.orders) this.close(orderKey, group, out);
 		this.orders.clear();
 	}
 
-	private *reject(line: number, problems: RowProblem[], orderKey: string | undefined): Generator<MappingOutcome> {
+	/** Orders no row has joined for OPEN_ORDERS other orders are complete: out they go, keeping memory flat. */
+	private closeOldOrders(out: MappingOutcome[]): void {
+		while (this.orders.size > OPEN_ORDERS) {
+			const [orderKey, group] = this.orders.entries().next().value!;
+			this.orders.delete(orderKey);
+			this.sent.add(orderKey);
+			this.close(orderKey, group, out);
+		}
+	}
+
+	private splitOrder(orderKey: string): RowProblem {
+		return {
+			field: this.mapping.settings.orderKey,
+			column: '',
+			rule: 'order.split',
+			value: orderKey,
+			message: `Order ${orderKey} has rows far apart in the file: more than ${OPEN_ORDERS.toLocaleString('en-GB')} other orders came after its earlier rows, which have already gone out as the order. Sort the export by order number and send it again`,
+			owner: 'till data',
+		};
+	}
+
+	private close(orderKey: string, group: OrderGroup, out: MappingOutcome[]): void {
+		if (group.heldBack) {
+			const { line: badLine, message } = group.heldBack;
+			for (const line of group.rowLines) {
+				out.push({
+					kind: 'rejected',
+					rejection: {
+						file: this.file,
+						line,
+						order_id: orderKey,
+						field: this.mapping.settings.orderKey,
+						column: '',
+						rule: 'order.incomplete',
+						value: orderKey,
+						message: `Order ${orderKey} is held back because its row on line ${badLine} was rejected (${message}); fix that row and the whole order goes through`,
+						owner: 'till data',
+					},
+				});
+			}
+		} else {
+			out.push({ kind: 'record', record: this.finishOrder(group, orderKey) });
+		}
+	}
+
+	private reject(line: number, problems: RowProblem[], orderKey: string | undefined): MappingOutcome {
 		const [first] = problems;
-		yield {
+		return {
 			kind: 'rejected',
 			rejection: {
 				file: this.file,
@@ -287,12 +356,13 @@ class RowMapper {
 	}
 
 	private orderKeyOf(mapped: MappedRow): string | undefined {
-		const value = mapped.record[this.mapping.settings.orderKey];
+		const { orderKey } = this.mapping.settings;
+		const value = orderKey.startsWith(CUSTOM_PREFIX) ? mapped.custom?.[orderKey.slice(CUSTOM_PREFIX.length)] : mapped.record[orderKey];
 		return value === undefined || value === null ? undefined : String(value);
 	}
 
 	private mapRow(values: CellValue[]): MappedRow {
-		const mapped: MappedRow = { record: {}, problems: [] };
+		const mapped: MappedRow = { record: {} };
 		for (const plan of this.plans) this.mapField(plan, values, mapped);
 		if (this.unusedColumns.length) {
 			for (const { position, key } of this.unusedColumns) {
@@ -300,12 +370,12 @@ class RowMapper {
 				if (value !== undefined && !isBlank(value)) (mapped.custom ??= {})[key] = typeof value === 'string' ? value.trim() : value;
 			}
 		}
-		if (this.hasLineFields && mapped.line && mapped.line.sku === undefined && mapped.line.name === undefined && !mapped.problems.length) {
-			mapped.problems.push({ field: 'lines.sku', column: '', rule: 'line.no_product', value: '', message: 'The row has neither a SKU nor an item name, so the item sold is unknown', owner: 'till data' });
+		if (this.hasLineFields && mapped.line && mapped.line.sku === undefined && mapped.line.name === undefined && !mapped.problems) {
+			(mapped.problems ??= []).push({ field: 'lines.sku', column: '', rule: 'line.no_product', value: '', message: 'The row has neither a SKU nor an item name, so the item sold is unknown', owner: 'till data' });
 		}
 		const rule = FEED_DEFINITIONS[this.feed].recordRule;
-		if (rule && !mapped.problems.length && rule.anyOf.every((field) => mapped.record[field] === undefined || mapped.record[field] === null)) {
-			mapped.problems.push({ field: rule.anyOf.join(' / '), column: '', rule: 'record.no_identifier', value: '', message: `The row ${rule.message}`, owner: 'till data' });
+		if (rule && !mapped.problems && rule.anyOf.every((field) => mapped.record[field] === undefined || mapped.record[field] === null)) {
+			(mapped.problems ??= []).push({ field: rule.anyOf.join(' / '), column: '', rule: 'record.no_identifier', value: '', message: `The row ${rule.message}`, owner: 'till data' });
 		}
 		return mapped;
 	}
@@ -363,7 +433,7 @@ class RowMapper {
 	}
 
 	private problem(mapped: MappedRow, plan: FieldPlan, column: string, rule: string, value: string, message: string) {
-		mapped.problems.push({ field: plan.field.target, column, rule, value, message, owner: OWNER_BY_RULE[rule] ?? 'till data' });
+		(mapped.problems ??= []).push({ field: plan.field.target, column, rule, value, message, owner: OWNER_BY_RULE[rule] ?? 'till data' });
 	}
 
 	private set(mapped: MappedRow, plan: FieldPlan, value: unknown) {
@@ -453,8 +523,9 @@ function readChoice(values: CellValue[], choice: number[], joiner: string): Cell
 	return parts.length ? parts.join(joiner) : undefined;
 }
 
-function finishLine(line: Record<string, unknown>): Record<string, unknown> {
-	const { gross_amount: gross, ...rest } = line;
+function finishLine(rest: Record<string, unknown>): Record<string, unknown> {
+	const gross = rest.gross_amount;
+	if (gross !== undefined) delete rest.gross_amount;
 	const qty = typeof rest.qty === 'number' ? rest.qty : 1;
 	rest.qty = qty;
 	if (typeof rest.discount === 'number') rest.discount = Math.abs(rest.discount);

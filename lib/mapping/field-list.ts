@@ -35,6 +35,10 @@ export function mappingFromFieldList(feed: Feed, entries: FieldListEntry[], valu
 			problems.push('a value map has no name');
 			continue;
 		}
+		if (Object.hasOwn(valueMaps, mapName)) {
+			problems.push(`the value map "${mapName}" is defined twice; put all its pairs in one map`);
+			continue;
+		}
 		const map = new Map<string, string>();
 		pairs.split(/\r?\n/).forEach((line, index) => {
 			if (!line.trim()) return;

@@ -169,6 +169,7 @@ export function mappingProblems(mapping: Mapping): string[] {
 		}
 	}
 	if (feed === 'transaction' && !seen.has(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is not mapped to a column`);
+	if (feed === 'transaction' && isLineField(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is a line field; use an order field such as order_id`);
 	if (!Number.isInteger(settings.headerRow) || settings.headerRow < 1) problems.push(`the header row must be a whole number from 1 (got ${settings.headerRow})`);
 	return problems;
 }

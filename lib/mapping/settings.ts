@@ -31,7 +31,7 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
 	{ key: 'rowGrain', label: 'Row grain', kind: 'choice', example: 'line', description: 'Transactions: one row per item sold (rows are grouped into orders by the order key), or one row per basket.', choices: [{ value: 'line', label: 'One row per item sold' }, { value: 'basket', label: 'One row per basket' }] },
 	{ key: 'orderKey', label: 'Order key', kind: 'text', example: 'order_id', description: 'Transactions: the field whose value ties the rows of one order together.' },
 	{ key: 'headerRow', label: 'Header row', kind: 'number', example: '1', description: 'Which row holds the column names, counting non-blank rows (1 = the first).' },
-	{ key: 'refundPrefix', label: 'Refund prefix', kind: 'text', example: 'C', description: 'Transactions: order numbers starting with this are refunds or cancellations. Negative quantities are refunds anyway.' },
+	{ key: 'refundPrefix', label: 'Refund prefix', kind: 'text', example: '', description: 'Transactions: order numbers starting with this are refunds or cancellations (C in the Online Retail layout). Leave blank when refunds have no prefix: negative quantities are refunds anyway.' },
 	{ key: 'defaultCountry', label: 'Default country', kind: 'text', example: 'GB', description: 'The country of phone numbers written without +44 and the like (a two-letter code).' },
 	{ key: 'timeZone', label: 'Time zone', kind: 'text', example: 'Europe/London', description: 'The time zone the till writes times in.' },
 	{ key: 'pricesIncludeTax', label: 'Prices include tax', kind: 'yes/no', example: 'No', description: 'Transactions: line prices already include tax (VAT), so the order total does not add it again.' },

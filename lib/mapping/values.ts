@@ -727,6 +727,8 @@ interface LuxonFormat {
 	shape: RegExp;
 	shapeUnits: (DateUnit | undefined)[];
 	twelveHour: boolean;
+	/** Only numbers and literals: read straight from `shape`, without Luxon's general parser. */
+	numericOnly: boolean;
 }
 
 type DateFormat = { kind: 'iso' } | { kind: 'excel' } | LuxonFormat;
@@ -817,6 +819,7 @@ function compileLuxonFormat(format: string): LuxonFormat | string {
 	const pieces: string[] = [];
 	const shapeUnits: (DateUnit | undefined)[] = [];
 	const units = new Set<string>();
+	let numericOnly = true;
 	for (const token of formatTokens(format)) {
 		if (token.literal) {
 			pieces.push(escapeRegExp(token.text));
@@ -828,6 +831,7 @@ function compileLuxonFormat(format: string): LuxonFormat | string {
 			shapeUnits.push(numeric[1]);
 			units.add(token.text[0]);
 		} else if (WORD_TOKENS.has(token.text)) {
+			numericOnly = false;
 			pieces.push('(.+?)');
 			shapeUnits.push(undefined);
 			units.add(token.text[0]);
@@ -851,6 +855,7 @@ function compileLuxonFormat(format: string): LuxonFormat | string {
 		shape: new RegExp(`^${pieces.join('')}$`, 'i'),
 		shapeUnits,
 		twelveHour: units.has('h'),
+		numericOnly: numericOnly && shapeUnits.every((unit) => unit !== undefined),
 	};
 }
 
@@ -919,6 +924,7 @@ function twoDigitYear(year: number): number {
 const ISO_DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const SERIAL_TEXT = /^\d+(?:\.\d+)?$/;
+const HAS_ZONE = /\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const DAY_MONTH_YEAR_LIKE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[\sT,])/;
 
 function coerceDate(raw: CellValue, type: 'date' | 'datetime', options: ValueOptions): Coerced {
@@ -960,7 +966,7 @@ function dateFromSerial(serial: number, raw: CellValue, type: 'date' | 'datetime
 		return reject('date.impossible', `${quoteValue(raw)} is 29 February 1900 in Excel, a day that never existed`);
 	}
 	if (type === 'date') return accept(formatDate(written.year, written.month, written.day));
-	return accept(formatDateTime(DateTime.fromObject(written, { zone })));
+	return dateTimeFromWallClock(raw, Date.UTC(2000, written.month - 1, written.day, written.hour, written.minute, written.second), written.year, zone);
 }
 
 /** undefined when the text is not written as ISO at all. */
@@ -972,25 +978,29 @@ function dateFromIso(raw: CellValue, text: string, type: 'date' | 'datetime', zo
 	}
 	const parts = ISO_DATE_TIME.exec(text);
 	if (parts === null) return undefined;
+	const [, year, month, day, hour, minute, second] = parts;
+	const written = {
+		year: Number(year),
+		month: Number(month),
+		day: Number(day),
+		hour: hour === undefined ? undefined : Number(hour),
+		minute: minute === undefined ? undefined : Number(minute),
+		second: second === undefined ? undefined : Number(second),
+	};
+	if (type === 'datetime' && !HAS_ZONE.test(text)) {
+		const reason = impossibility(written);
+		if (reason !== undefined) return impossibleDate(raw, reason);
+		return dateTimeFromWallClock(raw, Date.UTC(2000, written.month - 1, written.day, written.hour ?? 0, written.minute ?? 0, written.second ?? 0), written.year, zone);
+	}
 	const iso = text.length > 10 && text[10] === ' ' ? `${text.slice(0, 10)}T${text.slice(11)}` : text;
 	const moment = DateTime.fromISO(iso, parseOptions(type, zone));
 	if (moment.isValid) return dateOutput(moment, type, zone);
-	const [, year, month, day, hour, minute, second] = parts;
-	return impossibleDate(
-		raw,
-		impossibility({
-			year: Number(year),
-			month: Number(month),
-			day: Number(day),
-			hour: hour === undefined ? undefined : Number(hour),
-			minute: minute === undefined ? undefined : Number(minute),
-			second: second === undefined ? undefined : Number(second),
-		}),
-	);
+	return impossibleDate(raw, impossibility(written));
 }
 
 /** undefined when the text does not have the format's layout. */
 function dateFromFormat(format: LuxonFormat, raw: CellValue, text: string, type: 'date' | 'datetime', zone: Zone): Coerced | undefined {
+	if (format.numericOnly) return dateFromNumbers(format, raw, text, type, zone);
 	const moment = DateTime.fromFormatParser(text, format.parser, parseOptions(type, zone));
 	if (moment.isValid) {
 		if (!format.twelveHour) return dateOutput(moment, type, zone);
@@ -1000,6 +1010,72 @@ function dateFromFormat(format: LuxonFormat, raw: CellValue, text: string, type:
 	}
 	const fields = writtenFields(format, text);
 	return fields === undefined ? undefined : impossibleDate(raw, impossibility(fields));
+}
+
+/**
+ * A format of numbers only (dd/MM/yyyy HH:mm), read from its layout: the same result as Luxon's
+ * parser at a tenth of the cost, which matters on date columns of a million rows.
+ */
+function dateFromNumbers(format: LuxonFormat, raw: CellValue, text: string, type: 'date' | 'datetime', zone: Zone): Coerced | undefined {
+	const fields = writtenFields(format, text);
+	if (fields === undefined) return undefined;
+	const reason = impossibility(fields);
+	if (reason !== undefined) return impossibleDate(raw, reason);
+	const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = fields;
+	if (type === 'date') return accept(formatDate(year, month, day));
+	const offset = steadyOffsetOfWallHour(zone, year, month, day, hour);
+	if (offset === undefined) return dateTimeFromWallClock(raw, Date.UTC(2000, month - 1, day, hour, minute, second), year, zone);
+	return accept(`${formatDate(year, month, day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}${offset}`);
+}
+
+const WALL_HOUR_MEMO_LIMIT = 100_000;
+const steadyOffsets = new WeakMap<Zone, Map<number, string | null>>();
+
+/**
+ * The zone's offset, written +01:00, throughout a wall-clock hour; undefined when the clocks
+ * change within a day of it (dateTimeFromWallClock then works it out in full). Remembered per
+ * hour, because a date-time column repeats the same few hours over and over.
+ */
+function steadyOffsetOfWallHour(zone: Zone, year: number, month: number, day: number, hour: number): string | undefined {
+	let memo = steadyOffsets.get(zone);
+	if (memo === undefined) steadyOffsets.set(zone, (memo = new Map()));
+	const key = ((year * 16 + month) * 32 + day) * 24 + hour;
+	let offset = memo.get(key);
+	if (offset === undefined) {
+		const wall = new Date(Date.UTC(2000, month - 1, day, hour)).setUTCFullYear(year);
+		const before = zone.offset(wall - DAY_MS_AROUND);
+		offset = before === zone.offset(wall + DAY_MS_AROUND) ? formatOffset(before) : null;
+		if (memo.size >= WALL_HOUR_MEMO_LIMIT) memo.clear();
+		memo.set(key, offset);
+	}
+	return offset ?? undefined;
+}
+
+const DAY_MS_AROUND = 86_400_000;
+
+/**
+ * A wall-clock time (year set apart, as Date.UTC reads years below 100 as 19xx) in the POS's zone,
+ * as ISO 8601 with its offset. A time the clocks skipped, or one they passed twice when they went
+ * back, is rejected rather than guessed.
+ */
+function dateTimeFromWallClock(raw: CellValue, wallIn2000: number, year: number, zone: Zone): Coerced {
+	const wall = new Date(wallIn2000).setUTCFullYear(year);
+	const instants: Array<[number, number]> = [];
+	for (const offset of new Set([zone.offset(wall - DAY_MS_AROUND), zone.offset(wall + DAY_MS_AROUND)])) {
+		const instant = wall - offset * 60_000;
+		if (zone.offset(instant) === offset) instants.push([instant, offset]);
+	}
+	if (instants.length === 0) {
+		return reject('date.impossible', `${quoteValue(raw)} never happened in ${zone.name}: the clocks went forward past it`);
+	}
+	if (instants.length > 1) {
+		const [first, second] = instants.sort(([a], [b]) => a - b).map(([, offset]) => formatOffset(offset));
+		return reject('date.ambiguous', `${quoteValue(raw)} happened twice in ${zone.name} (at ${first} and again at ${second}) when the clocks went back, so it is not clear which is meant`);
+	}
+	const [[instant, offset]] = instants;
+	const shown = new Date(instant + offset * 60_000);
+	const date = formatDate(shown.getUTCFullYear(), shown.getUTCMonth() + 1, shown.getUTCDate());
+	return accept(`${date}T${pad2(shown.getUTCHours())}:${pad2(shown.getUTCMinutes())}:${pad2(shown.getUTCSeconds())}${formatOffset(offset)}`);
 }
 
 interface ParseOptions {

@@ -145,7 +145,7 @@ export async function readMappingWorkbook(bytes: Buffer, fileName: string, feed:
 	const written = settingsGrid ? readSettings(settingsGrid, problems) : {};
 	const parsed = settingsFrom(written, { ...DEFAULT_SETTINGS, ...settings });
 	problems.push(...parsed.problems.map((problem) => `${SETTINGS_SHEET} sheet: ${problem}`));
-	const fields = readFields(sheets.get(sheetName)!, sheetName, feed, problems);
+	const fields = readFields(sheets.get(sheetName)!, sheetName, feed, valueMaps, problems);
 
 	if (problems.length) throw new MappingError(problems, fileName);
 	return { feed, fields, settings: parsed.settings, valueMaps, origin: `the mapping workbook "${fileName}"` };
@@ -167,8 +167,9 @@ async function readSheets(bytes: Buffer, fileName: string): Promise<Map<string, 
 	return sheets;
 }
 
+/** A cell as written, spaces kept: the Format column's joining text (", ") needs them. Readers trim the rest. */
 function cellText(value: unknown): string {
-	return value === null || value === undefined ? '' : String(value).trim();
+	return value === null || value === undefined ? '' : String(value);
 }
 
 function findSheet(names: string[], wanted: string): string | undefined {
@@ -186,7 +187,7 @@ function columnPositions<K extends string>(header: string[], columns: ReadonlyAr
 	return positions;
 }
 
-function readFields(grid: Grid, sheetName: string, feed: Feed, problems: string[]): FieldMapping[] {
+function readFields(grid: Grid, sheetName: string, feed: Feed, valueMaps: Mapping['valueMaps'], problems: string[]): FieldMapping[] {
 	const headerIndex = grid.findIndex((row) => row.some((cell) => normaliseColumnName(cell) === 'field'));
 	if (headerIndex < 0) {
 		problems.push(`the "${sheetName}" sheet needs a header row with "Field" and "Source column(s)" columns, as in the template`);
@@ -196,7 +197,8 @@ function readFields(grid: Grid, sheetName: string, feed: Feed, problems: string[
 	if (!positions.has('source')) problems.push(`the "${sheetName}" sheet has no "Source column(s)" column`);
 	const cell = (row: string[], key: FieldColumn) => {
 		const position = positions.get(key);
-		return position === undefined ? '' : (row[position] ?? '');
+		const text = position === undefined ? '' : (row[position] ?? '');
+		return key === 'format' && text.trim() !== '' ? text : text.trim();
 	};
 	const fields: FieldMapping[] = [];
 	grid.slice(headerIndex + 1).forEach((row, offset) => {
@@ -211,6 +213,9 @@ function readFields(grid: Grid, sheetName: string, feed: Feed, problems: string[
 		const valueMap = cell(row, 'valueMap') || undefined;
 		const transform = parseLabel(cell(row, 'transform'), TRANSFORM_LABELS) ?? (valueMap ? 'map' : undefined);
 		if (transform === undefined && cell(row, 'transform')) problems.push(`${where}: unknown transform "${cell(row, 'transform')}"`);
+		if (transform === 'map' && !(valueMap && Object.hasOwn(valueMaps, valueMap))) {
+			problems.push(`${where}: the value map "${valueMap ?? ''}" is not on the ${VALUE_MAPS_SHEET} sheet`);
+		}
 		const unmatched = parseLabel(cell(row, 'unmatched'), UNMATCHED_LABELS);
 		if (unmatched === undefined && cell(row, 'unmatched')) problems.push(`${where}: "Not in the map" must be ${Object.values(UNMATCHED_LABELS).join(', ')}`);
 		fields.push({
@@ -243,7 +248,8 @@ function parseLabel<K extends string>(text: string, labels: Readonly<Record<K, s
 function readSettings(grid: Grid, problems: string[]): Partial<Record<keyof MappingSettings, unknown>> {
 	const written: Partial<Record<keyof MappingSettings, unknown>> = {};
 	for (const row of grid.slice(1)) {
-		const [label, value] = row;
+		const label = (row[0] ?? '').trim();
+		const value = row[1];
 		if (!label) continue;
 		const definition = SETTING_DEFINITIONS.find((setting) => normaliseColumnName(setting.label) === normaliseColumnName(label));
 		if (definition) written[definition.key] = value;
@@ -256,7 +262,7 @@ function readValueMaps(grid: Grid | undefined, problems: string[]): Mapping['val
 	const maps: Record<string, Map<string, string>> = {};
 	if (!grid) return maps;
 	grid.slice(1).forEach((row, offset) => {
-		const [name, from, to] = row;
+		const [name, from, to] = row.map((cell) => cell.trim());
 		if (!name && !from && !to) return;
 		if (!name || !from) {
 			problems.push(`${VALUE_MAPS_SHEET} sheet, row ${offset + 2}: each row needs a map name and a From value`);
