@@ -466,6 +466,8 @@ class RowMapper {
 		for (const key in mapped.record) {
 			if (group.order[key] === undefined || (group.order[key] === null && mapped.record[key] !== null)) group.order[key] = mapped.record[key];
 		}
+		// One refund row makes the order a refund, whichever row came first.
+		if (mapped.record.is_refund === true) group.order.is_refund = true;
 		if (mapped.line) group.lines.push(mapped.line);
 		if (mapped.custom) group.order.custom = { ...mapped.custom, ...(group.order.custom as Record<string, unknown> | undefined) };
 		group.currency ??= mapped.currency;

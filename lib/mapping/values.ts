@@ -1070,7 +1070,7 @@ function dateTimeFromWallClock(raw: CellValue, wallIn2000: number, year: number,
 	}
 	if (instants.length > 1) {
 		const [first, second] = instants.sort(([a], [b]) => a - b).map(([, offset]) => formatOffset(offset));
-		return reject('date.ambiguous', `${quoteValue(raw)} happened twice in ${zone.name} (at ${first} and again at ${second}) when the clocks went back, so it is not clear which is meant`);
+		return reject('date.repeated_time', `${quoteValue(raw)} happened twice in ${zone.name} (at ${first} and again at ${second}) when the clocks went back, so it is not clear which is meant`);
 	}
 	const [[instant, offset]] = instants;
 	const shown = new Date(instant + offset * 60_000);

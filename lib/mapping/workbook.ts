@@ -106,8 +106,8 @@ export function buildMappingTemplate(): Buffer {
 		['Setting', 'Value', 'What it means', 'Allowed values'],
 		...SETTING_DEFINITIONS.map((setting) => [
 			setting.label,
-			setting.example,
-			setting.description,
+			writtenDefault(setting),
+			setting.example ? `${setting.description} Example: ${setting.example}.` : setting.description,
 			setting.kind === 'choice' ? setting.choices!.map((choice) => choice.label).join(', ') : setting.kind === 'yes/no' ? 'Yes, No' : '',
 		]),
 	]);
@@ -123,6 +123,15 @@ export function buildMappingTemplate(): Buffer {
 	XLSX.utils.book_append_sheet(workbook, valueMaps, VALUE_MAPS_SHEET);
 
 	return XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+}
+
+/** A setting's default as a person would write it in the Settings sheet; blank when there is none. */
+function writtenDefault(setting: (typeof SETTING_DEFINITIONS)[number]): string {
+	const value = DEFAULT_SETTINGS[setting.key];
+	if (value === undefined) return '';
+	if (setting.kind === 'yes/no') return value ? 'Yes' : 'No';
+	if (setting.kind === 'choice') return setting.choices!.find((choice) => choice.value === value)?.label ?? String(value);
+	return String(value);
 }
 
 type Grid = string[][];

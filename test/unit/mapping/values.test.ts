@@ -738,7 +738,7 @@ describe('times around clock changes', () => {
 	it('rejects a time the clocks passed twice, and one they skipped, instead of guessing', () => {
 		expect(coerceValue('01/11/2026 01:30', 'datetime', { format: 'dd/MM/yyyy HH:mm', timeZone: 'America/New_York' })).toEqual({
 			ok: false,
-			rule: 'date.ambiguous',
+			rule: 'date.repeated_time',
 			message: '"01/11/2026 01:30" happened twice in America/New_York (at -04:00 and again at -05:00) when the clocks went back, so it is not clear which is meant',
 		});
 		expect(coerceValue('2026-03-29 01:30', 'datetime', { timeZone: 'Europe/London' })).toEqual({
@@ -768,7 +768,7 @@ describe('numeric date formats agree with Luxon around clock changes', () => {
 				const skipped = luxon.toFormat(format) !== text;
 				const repeated = [30, 60].some((minutes) => luxon.minus({ minutes }).toFormat(format) === text || luxon.plus({ minutes }).toFormat(format) === text);
 				if (skipped || repeated) {
-					if (actual.ok || !['date.impossible', 'date.ambiguous'].includes(actual.rule)) mismatches.push(`${text}: ${JSON.stringify(actual)} should be rejected`);
+					if (actual.ok || !['date.impossible', 'date.repeated_time'].includes(actual.rule)) mismatches.push(`${text}: ${JSON.stringify(actual)} should be rejected`);
 					continue;
 				}
 				const expected = luxon.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
