@@ -73,3 +73,26 @@ export {
 	xmlElement,
 } from './xml';
 export type { XmlContent, XmlElement, XmlNode } from './xml';
+export { khaosSettings } from './settings';
+export type { KhaosCredentialFields, KhaosSettings, StockMappingType } from './settings';
+export {
+	KHAOS_TIME_ZONE,
+	KHAOS_ZERO_TIME,
+	SEEN_CODES_LIMIT,
+	SeenStockCodes,
+	advanceCursor,
+	changedProducts,
+	currentPosition,
+	formatCursor,
+	khaosTime,
+	listChanges,
+	parseCursor,
+	productFingerprint,
+	sampleChangedProducts,
+	webProducts,
+} from './product-feed';
+export type { ChangeKind, ChangeQuery, ChangedProduct, ChangedProductsResult, FeedCursor, FeedProductOptions } from './product-feed';
+export { orderTracking, salesOrderCodes, webOrderFromJson } from './order-flow';
+export type { OrderTracking, WebOrderInputOptions } from './order-flow';
+export { changedCustomers } from './customer-feed';
+export type { CustomerQuery } from './customer-feed';

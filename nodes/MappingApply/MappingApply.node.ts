@@ -44,6 +44,8 @@ export class MappingApply implements INodeType {
 		description: 'Turns POS export rows into customer, product and order records, using a mapping workbook',
 		defaults: { name: 'Mapping Apply' },
 		inputs: ['main'],
+		// Three outputs (Records, Rejected, Summary), as n8n's own If and Switch nodes have several.
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
 		outputs: ['main', 'main', 'main'],
 		outputNames: ['Records', 'Rejected', 'Summary'],
 		properties: mappingApplyProperties,

@@ -23,12 +23,13 @@ function settingProperty(setting: SettingDefinition): INodeProperties {
 
 const fieldEntry: INodeProperties[] = [
 	{
-		displayName: 'Field',
+		displayName: 'Field Name or ID',
 		name: 'target',
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getTargetFields', loadOptionsDependsOn: ['feed'] },
 		default: '',
-		description: 'The field of the customer, product or order record to fill. Choose from the list, or pick "Custom field" to keep an extra column.',
+		description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'The field of the record to fill. Pick "Custom Field…" to keep an extra column.',
 	},
 	{
 		displayName: 'Custom Field Name',
@@ -190,6 +191,8 @@ export const mappingApplyProperties: INodeProperties[] = [
 		description: 'The binary field of the input item that holds the mapping workbook',
 		displayOptions: { show: { ...applyOnly, mappingSource: ['workbook'], workbookLocation: ['binary'] } },
 	},
+	// The default is the first preset; the rule cannot see through the list built from PRESETS.
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 	{
 		displayName: 'Preset',
 		name: 'preset',

@@ -112,10 +112,10 @@ const CUSTOMER_LIMITS: Record<string, number> = {
 	DEMAIL: 50,
 };
 /**
- * ASSOCIATED_REF: the guide's table says 15 characters, KSDXMLImportFormat.xml says 50; the format
- * file is the later and more specific of the two, so 50 is enforced.
+ * ASSOCIATED_REF: the guide's "Maximum Field Lengths" table says 15 characters, KSDXMLImportFormat.xml
+ * says 50. The guide is Khaos's stated rule and the client enforces it, so the fake enforces 15 too.
  */
-const HEADER_LIMITS: Record<string, number> = { ASSOCIATED_REF: 50, PO_NUMBER: 30, ORDER_NOTE: 2000, INVOICE_NOTE: 2000, COURIER_NOTE: 255 };
+const HEADER_LIMITS: Record<string, number> = { ASSOCIATED_REF: 15, PO_NUMBER: 30, ORDER_NOTE: 2000, INVOICE_NOTE: 2000, COURIER_NOTE: 255 };
 const ITEM_LIMITS: Record<string, number> = { STOCK_DESC: 250 };
 
 const CUSTOMER_BOOLEANS = ['IS_NEW_CUSTOMER', 'OPTIN_NEWSLETTER', 'GIFT_AID', 'VAT_RELIEF_QUALIFIED', 'IEMAIL_SUBSCRIBER', 'DEMAIL_SUBSCRIBER'];

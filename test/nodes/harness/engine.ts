@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IBinaryData } from 'n8n-workflow';
 import { Container } from '@n8n/di';
-import { BinaryDataService, Credentials, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, Credentials, ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
 
 /**
  * n8n reads its settings from the environment once, on first use: give the engine a user folder of
@@ -156,6 +156,11 @@ export interface WorkflowSpec {
 	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
 	credentialTypes?: Record<string, ICredentialType>;
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/**
+	 * The workflow's static data. Pass the same object to several runs to have them share it, as
+	 * the runs of an active workflow do (n8n itself does not save it for manual runs).
+	 */
+	staticData?: IDataObject;
 }
 
 let binaryDataReady: Promise<void> | undefined;
@@ -175,7 +180,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<IRun> {
 		position: node.position ?? [index * 200, 0],
 		...node,
 	}));
-	const workflow = new Workflow({ id: 'test', name: 'test', nodes, connections: spec.connections, nodeTypes, active: false, settings: {} });
+	const workflow = new Workflow({ id: 'test', name: 'test', nodes, connections: spec.connections, nodeTypes, active: false, settings: {}, staticData: spec.staticData });
 
 	const hooks = new ExecutionLifecycleHooks('manual', 'execution-1', { id: 'test', name: 'test', nodes, connections: spec.connections, active: false } as never);
 	let finish!: (run: IRun) => void;
@@ -245,4 +250,42 @@ function describeError(run: IRun) {
 /** The bytes of a binary field, wherever n8n keeps them. */
 export async function binaryBuffer(binary: IBinaryData): Promise<Buffer> {
 	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
+
+export interface PollSpec {
+	/** The polling node; its type is `${PACKAGE}.<name>` with <name> a key of nodeTypes. */
+	node: Omit<INode, 'id' | 'typeVersion' | 'position'> & Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>>;
+	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
+	credentialTypes?: Record<string, ICredentialType>;
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** 'manual' is "Fetch Test Event" in the editor; 'trigger' is a scheduled poll of an active workflow. */
+	mode?: 'manual' | 'trigger';
+	/** The workflow's static data; pass the same object to successive polls, as an active workflow keeps it. */
+	staticData?: IDataObject;
+}
+
+/**
+ * Runs one poll of a polling trigger the way n8n does: a real Workflow (parameters resolved with
+ * their defaults) and n8n-core's PollContext, so static data, credentials and mode are n8n's own.
+ */
+export async function pollNode(spec: PollSpec): Promise<INodeExecutionData[][] | null> {
+	const nodeTypes = new NodeTypes();
+	for (const [name, type] of Object.entries(spec.nodeTypes)) nodeTypes.add(`${PACKAGE}.${name}`, type);
+	const node: INode = { id: 'poll-node', typeVersion: 1, position: [0, 0], ...spec.node };
+	const workflow = new Workflow({ id: 'test', name: 'test', nodes: [node], connections: {}, nodeTypes, active: true, settings: {}, staticData: spec.staticData });
+	const mode = spec.mode ?? 'trigger';
+	const additionalData = {
+		credentialsHelper: new CredentialsHelper(spec.credentialTypes ?? {}, spec.credentials ?? {}),
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+		webhookBaseUrl: 'http://localhost/webhook',
+		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost/webhook-test',
+		formWaitingBaseUrl: 'http://localhost/form-waiting',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	if (!nodeType.poll) throw new Error(`${node.type} is not a polling node`);
+	const context = new PollContext(workflow, workflow.getNode(node.name)!, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+	return await nodeType.poll.call(context);
 }

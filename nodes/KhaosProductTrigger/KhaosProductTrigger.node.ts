@@ -1,0 +1,159 @@
+import type { IDataObject, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+
+import {
+	SeenStockCodes,
+	changedProducts,
+	currentPosition,
+	sampleChangedProducts,
+	type FeedCursor,
+	type WebProduct,
+} from '../../lib/khaos';
+import { connectToKhaos, khaosCredentials, khaosNodeError, testKhaosCredential } from '../KhaosProduct/khaos-common';
+
+/** Khaos asks integrations to check stock about every 30 minutes. */
+export const DEFAULT_POLL_TIMES = { item: [{ mode: 'everyX', value: 30, unit: 'minutes' }] };
+
+/**
+ * n8n adds its own "Poll Times" parameter to polling nodes when it loads them (it unshifts it onto
+ * the properties), defaulting to every minute. This list hands that parameter Khaos's 30 minutes
+ * as its default instead; everything else about it stays n8n's.
+ */
+class PollingProperties extends Array<INodeProperties> {
+	override unshift(...properties: INodeProperties[]): number {
+		return super.unshift(...properties.map((property) => (property.name === 'pollTimes' ? { ...property, default: DEFAULT_POLL_TIMES } : property)));
+	}
+}
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Khaos recommends checking about every 30 minutes (the default above). The first check after you activate the workflow only notes where Khaos is; products that change after that start the workflow, up to Max Products per Poll at a time.',
+		name: 'pollNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Max Products per Poll',
+		name: 'maxProducts',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 100,
+		description: 'The most products one check emits, oldest change first. The rest come with the next check.',
+	},
+	{
+		displayName: 'Include Stock Level Changes',
+		name: 'includeMovements',
+		type: 'boolean',
+		default: true,
+		description: 'Whether products whose stock moved (sales, deliveries, adjustments) count as changed, as well as products someone edited',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Flag New Products for Review',
+				name: 'flagNew',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to set needs_web_review on products this trigger has not seen before. Products already in Khaos when the workflow is activated count as seen.',
+			},
+			{
+				displayName: 'Include Web Categories',
+				name: 'includeCategories',
+				type: 'boolean',
+				default: false,
+				description: "Whether to add each product's category paths (e.g. Footwear > Sandals) from the website's categories in Khaos",
+			},
+			{
+				displayName: 'Products in a Test Run',
+				name: 'sampleSize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 5,
+				description: 'How many of the most recently changed products "Fetch Test Event" shows. A test run never moves the trigger on.',
+			},
+			{
+				displayName: 'Website',
+				name: 'website',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Main Website',
+				description: "The website whose categories to use, as named in Khaos. Leave empty to use the credential's Website Name.",
+			},
+		],
+	},
+];
+
+export class KhaosProductTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Khaos Product Trigger',
+		name: 'khaosProductTrigger',
+		icon: 'file:khaosProductTrigger.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'Changed products',
+		description: 'Starts the workflow when products or their stock levels change in Khaos Control',
+		defaults: { name: 'Khaos Product Trigger' },
+		polling: true,
+		activationMessage: 'The first check notes where Khaos is. From then on, products that change in Khaos start this workflow.',
+		inputs: [],
+		outputs: ['main'],
+		credentials: khaosCredentials,
+		properties: PollingProperties.from(properties),
+	};
+
+	methods = {
+		credentialTest: {
+			khaosControlApiTest: testKhaosCredential,
+		},
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const { client, settings } = await connectToKhaos(this);
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const includeMovements = this.getNodeParameter('includeMovements', true) as boolean;
+		const flagNew = options.flagNew !== false;
+		const state = this.getWorkflowStaticData('node');
+		const seen = new SeenStockCodes(state);
+		const build = {
+			includeStock: true,
+			includeMovements,
+			siteId: settings.siteId,
+			website: options.includeCategories === true ? (options.website as string | undefined)?.trim() || settings.websiteName : null,
+			firstSeen: (code: string) => flagNew && !seen.has(code),
+		};
+		const items = (products: WebProduct[]): INodeExecutionData[][] => [products.map((product) => ({ json: product as unknown as IDataObject }))];
+
+		try {
+			if (this.getMode() === 'manual') {
+				// A test run shows a sample and changes nothing: no cursor, no first-seen memory.
+				return items(await sampleChangedProducts(client, Number(options.sampleSize ?? 5) || 5, build));
+			}
+			const cursor = storedCursor(state.cursor);
+			if (cursor === undefined) {
+				const position = await currentPosition(client, build);
+				state.cursor = { since: position.cursor.since, done: { ...position.cursor.done } };
+				if (flagNew) seen.remember(position.codes);
+				return null;
+			}
+			const result = await changedProducts(client, cursor, { ...build, max: Math.max(1, this.getNodeParameter('maxProducts', 100) as number) });
+			state.cursor = { since: result.cursor.since, done: { ...result.cursor.done } };
+			if (flagNew) seen.remember(result.products.map((product) => product.stock_code));
+			return result.products.length === 0 ? null : items(result.products);
+		} catch (error) {
+			throw khaosNodeError(this.getNode(), error);
+		}
+	}
+}
+
+function storedCursor(value: unknown): FeedCursor | undefined {
+	if (typeof value !== 'object' || value === null) return undefined;
+	const { since, done } = value as { since?: unknown; done?: unknown };
+	if (typeof since !== 'string' || since === '') return undefined;
+	const entries = typeof done === 'object' && done !== null && !Array.isArray(done) ? Object.entries(done) : [];
+	return { since, done: Object.fromEntries(entries.filter((entry): entry is [string, string] => typeof entry[1] === 'string')) };
+}
