@@ -553,5 +553,3 @@ function setIfDefined(record: Record<string, unknown>, key: string, value: unkno
 function describeField(feed: Feed, target: string): string {
 	return fieldDefinition(feed, target) ? target : target.replace(CUSTOM_PREFIX, '');
 }
-
-export { MappingError };
