@@ -12,6 +12,7 @@ export {
 export {
 	inspectFile,
 	inspectSample,
+	readRowBatches,
 	readRows,
 	type CellValue,
 	type FileInspection,

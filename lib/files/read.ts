@@ -103,7 +103,12 @@ export interface ReadOptions {
 /** Rows longer than this are taken as a quote that never closes, rather than buffered on. */
 const MAX_RECORD_CHARACTERS = 1_000_000;
 const RAW_EXCERPT_CHARACTERS = 1000;
+/** A run of bad records longer than this is replayed in parts, so that memory stays flat. */
+const FAILED_STRETCH_PART_BYTES = 1024 * 1024;
+/** A run of bad records that cannot be split in parts and grows past this is given up on. */
+const FAILED_STRETCH_LIMIT_BYTES = 64 * 1024 * 1024;
 const STREAM_CHUNK_BYTES = 64 * 1024;
+const SHEET_BATCH_ROWS = 1000;
 
 /**
  * What a file is and what its header says. Reads the first SAMPLE_BYTES of a text file, and the
@@ -151,15 +156,30 @@ export function inspectSample(sample: Buffer, fileName: string, isWholeFile: boo
  * a file that cannot be read at all throws a FileReadError naming it, from the first iteration.
  */
 export async function* readRows(source: RowSource, options: ReadOptions): AsyncGenerator<RowResult, void, undefined> {
+	for await (const batch of readRowBatches(source, options)) {
+		for (const result of batch) yield result;
+	}
+}
+
+/** What readRows yields, in batches as they are read (never empty): the faster way through a large file. */
+export async function* readRowBatches(source: RowSource, options: ReadOptions): AsyncGenerator<RowResult[], void, undefined> {
 	const { fileName } = options;
 	try {
 		const bytes = byteSource(source);
 		const plan = await planReading(bytes, options);
 		if (plan.format === 'csv') {
-			yield* readTextRows(bytes.stream(), plan, fileName);
+			yield* readTextBatches(bytes.stream(), plan, fileName);
 		} else {
 			const sheetName = options.sheetName ?? options.inspection?.sheetName ?? undefined;
-			yield* sheetRows(openSheet(await bytes.readAll(), fileName, sheetName).rows);
+			let batch: RowResult[] = [];
+			for (const result of sheetRows(openSheet(await bytes.readAll(), fileName, sheetName).rows)) {
+				batch.push(result);
+				if (batch.length === SHEET_BATCH_ROWS) {
+					yield batch;
+					batch = [];
+				}
+			}
+			if (batch.length) yield batch;
 		}
 	} catch (error) {
 		throw asFileReadError(error, fileName);
@@ -317,11 +337,16 @@ class PeekableStream implements ByteSource {
 
 // ---------------------------------------------------------------------------------------------
 // Delimited text
+//
+// Good records take a fast path: csv-parse reports where each ends (`info.bytes`), and a LineIndex
+// of the same bytes turns that into lines. Placing a bad record needs csv-parse's `raw` text too,
+// which would slow every record by a third, so instead the bytes since the last good record are
+// kept, and when records fail that stretch is parsed again with `raw` (replayFailures).
 
 interface ParsedRecord {
 	record: string[];
-	raw: string;
 	info: Info;
+	raw?: string;
 }
 
 interface ParseFailure {
@@ -329,7 +354,9 @@ interface ParseFailure {
 	raw: string;
 }
 
-/** csv-parse settings shared by the streaming reader and the header read of an inspection. */
+type ParserOutput = ParsedRecord | ParseFailure;
+
+/** csv-parse settings shared by the streaming reader, the replay of failures and the header read of an inspection. */
 function csvOptions(delimiter: Delimiter): CsvOptions {
 	return {
 		delimiter,
@@ -342,61 +369,218 @@ function csvOptions(delimiter: Delimiter): CsvOptions {
 	};
 }
 
-async function* readTextRows(
+/** Settings for reading records one by one, skipping bad ones; `onSkip` hears of each problem. */
+function recordOptions(delimiter: Delimiter, raw: boolean, onSkip: (failure: ParseFailure) => void): CsvOptions {
+	return {
+		...csvOptions(delimiter),
+		info: true,
+		raw,
+		skip_records_with_error: true,
+		max_record_size: MAX_RECORD_CHARACTERS,
+		on_skip: (error, rawText) => {
+			if (error) onSkip({ error, raw: rawText ?? '' });
+		},
+	};
+}
+
+async function* readTextBatches(
 	input: Readable,
 	settings: { encoding: TextEncoding; delimiter: Delimiter },
 	fileName: string,
-): AsyncGenerator<RowResult> {
-	const lineIndex = new LineIndex();
-	const parser = parse({
-		...csvOptions(settings.delimiter),
-		info: true,
-		raw: true,
-		skip_records_with_error: true,
-		max_record_size: MAX_RECORD_CHARACTERS,
-		// Pushed into the parser's output so that failures arrive in order with the records.
-		on_skip: (error, raw) => {
-			if (error) parser.push({ error, raw: raw ?? '' } satisfies ParseFailure);
-		},
-	});
+): AsyncGenerator<RowResult[]> {
+	const text = new KeptText();
+	// Failures are pushed into the parser's output so that they arrive in order with the records.
+	const parser = parse(recordOptions(settings.delimiter, false, (failure) => parser.push(failure)));
+	// UTF-8 goes to csv-parse as it is (it decodes UTF-8 itself); other encodings become UTF-8 first.
+	const stages: NodeJS.ReadWriteStream[] = settings.encoding === 'utf-8' ? [] : [iconv.decodeStream(settings.encoding), iconv.encodeStream('utf-8')];
 	// Errors reach the loop below: pipeline destroys the parser with them.
-	pipeline(input, iconv.decodeStream(settings.encoding), lineIndex, parser, () => {});
+	pipeline([input, ...stages, text, parser], () => {});
 
-	const positions = new RecordPositions(lineIndex);
-	const parsed: AsyncIterable<ParsedRecord | ParseFailure> = parser;
-	let header: string[] | undefined;
-	// A skipped record is held back until the next record shows where it ended.
-	let skipped: SkippedRow | undefined;
-	for await (const item of parsed) {
-		if ('error' in item) {
+	const rows = new TextRows(text, settings.delimiter, fileName);
+	for await (const batch of readableBatches<ParserOutput>(parser)) {
+		const results = rows.take(batch);
+		if (results.length) yield results;
+	}
+	const last = rows.finish();
+	if (last.length) yield last;
+}
+
+/**
+ * Turns csv-parse's output into rows: the first non-blank record is the header, blank ones are
+ * left out, and each row gets the line it starts on.
+ */
+class TextRows {
+	private header: string[] | undefined;
+	/** Where the last record read ends: the byte just past its line break, and its last line. */
+	private lastEnd = 0;
+	private lastEndLine = 0;
+	/** Bad records since the last good one: where they start, and from where to try to split them off. */
+	private failedStretch: { start: number; firstLine: number; splitFrom: number } | undefined;
+
+	constructor(
+		private readonly text: KeptText,
+		private readonly delimiter: Delimiter,
+		private readonly fileName: string,
+	) {}
+
+	take(batch: ParserOutput[]): RowResult[] {
+		const results: RowResult[] = [];
+		for (const item of batch) {
+			if ('error' in item) {
+				const stretch = (this.failedStretch ??= { start: this.lastEnd, firstLine: this.lastEndLine + 1, splitFrom: this.lastEnd + FAILED_STRETCH_PART_BYTES });
+				if (item.error.code === 'CSV_MAX_RECORD_SIZE') {
+					// Reported now, rather than once the parser has skipped the rest of the runaway record.
+					results.push(...this.endFailedStretch(this.text.bytesSince(stretch.start), 'end'));
+				} else if (typeof item.error.bytes === 'number' && item.error.bytes >= stretch.splitFrom) {
+					results.push(...this.splitFailedStretch(item.error.bytes));
+				}
+				continue;
+			}
+			const end = item.info.bytes;
+			const endLine = this.text.lines.lineAt(end - 1);
+			let line: number;
+			if (this.failedStretch) {
+				results.push(...this.endFailedStretch(this.text.bytesBetween(this.failedStretch.start, end), 'record'));
+				line = endLine - lineBreaksIn(item.record);
+			} else {
+				// Right after the record before, it can only be a record of one line.
+				line = endLine === this.lastEndLine + 1 ? endLine : endLine - lineBreaksIn(item.record);
+			}
+			this.lastEnd = end;
+			this.lastEndLine = endLine;
+			this.text.release(end);
+			if (isBlank(item.record)) continue;
+			if (this.header) {
+				results.push({ kind: 'row', line, values: item.record });
+			} else {
+				this.header = item.record;
+				results.push({ kind: 'header', values: this.header });
+			}
+		}
+		return results;
+	}
+
+	/** What is left once the parser has read everything: the last failures, and an empty header for a file with no rows. */
+	finish(): RowResult[] {
+		const results: RowResult[] = this.failedStretch ? this.endFailedStretch(this.text.bytesSince(this.failedStretch.start), 'end') : [];
+		if (!this.header) results.push({ kind: 'header', values: [] });
+		return results;
+	}
+
+	private endFailedStretch(stretch: Buffer, ending: 'record' | 'end'): SkippedRow[] {
+		const { firstLine } = this.failedStretch!;
+		this.failedStretch = undefined;
+		return this.replayFailures(stretch, firstLine, ending)!;
+	}
+
+	/**
+	 * Replays the bad records before the line holding `offset` (a failure's position), when that
+	 * line starts a record; the rest of the stretch starts there. Otherwise the stretch grows on,
+	 * up to FAILED_STRETCH_LIMIT_BYTES.
+	 */
+	private splitFailedStretch(offset: number): SkippedRow[] {
+		const stretch = this.failedStretch!;
+		stretch.splitFrom = offset + FAILED_STRETCH_PART_BYTES;
+		const { line, start } = this.text.lines.lineStartOf(offset);
+		const { firstLine, splitFrom } = stretch;
+		const part = start > stretch.start ? this.replayFailures(this.text.bytesBetween(stretch.start, start), firstLine, 'split') : undefined;
+		if (part !== undefined) {
+			this.failedStretch = { start, firstLine: line, splitFrom };
+			this.text.release(start);
+			return part;
+		}
+		if (offset - stretch.start > FAILED_STRETCH_LIMIT_BYTES) {
+			const reason = `from line ${firstLine} on, more than ${FAILED_STRETCH_LIMIT_BYTES / 1024 / 1024} MB of the file cannot be read as rows; check its delimiter and quotes`;
+			throw new FileReadError(this.fileName, reason, { line: firstLine });
+		}
+		return [];
+	}
+
+	/**
+	 * Parses the stretch of bad records again, this time keeping their raw text, and returns them
+	 * as skipped rows. The stretch runs from the end of the last good record either to the end of
+	 * the next one (`record`), or to the end of the text (`end`), or to the start of a line that
+	 * may start a record (`split`): undefined when it does not, because a quoted value runs on.
+	 */
+	private replayFailures(stretch: Buffer, firstLine: number, ending: 'record' | 'end' | 'split'): SkippedRow[] | undefined {
+		const lines = new LineIndex();
+		lines.note(stretch);
+		lines.end();
+		const outputs: ParserOutput[] = [];
+		parseCsv(stretch, {
+			...recordOptions(this.delimiter, true, (failure) => outputs.push(failure)),
+			on_record: (record) => {
+				outputs.push(record as unknown as ParsedRecord);
+				return undefined;
+			},
+		});
+		const last = outputs[outputs.length - 1];
+		if (ending === 'split' && last !== undefined && 'error' in last && last.error.code === 'CSV_QUOTE_NOT_CLOSED') return undefined;
+
+		const skippedRows: SkippedRow[] = [];
+		const lineOffset = firstLine - 1;
+		const positions = new RecordPositions(lines);
+		// A skipped record is held back until the next record shows where it ended.
+		let skipped: SkippedRow | undefined;
+		for (const item of outputs) {
+			if (!('error' in item)) {
+				// The good record that ends the stretch.
+				if (skipped) skippedRows.push(endSkipped(skipped, lineOffset + positions.ofRecord(item.info, item.raw ?? '').previousRecordEnd));
+				skipped = undefined;
+				continue;
+			}
 			const place = positions.ofFailure(item.error, item.raw);
 			if (place === undefined) continue;
-			if (skipped) yield endSkipped(skipped, place.previousRecordEnd);
+			const line = lineOffset + place.line;
+			if (skipped) skippedRows.push(endSkipped(skipped, lineOffset + place.previousRecordEnd));
 			if (item.error.code === 'CSV_MAX_RECORD_SIZE') {
-				const reason = `the record starting on line ${place.line} is over a million characters long; a quote is probably never closed`;
-				throw new FileReadError(fileName, reason, { line: place.line, cause: item.error });
+				const reason = `the record starting on line ${line} is over a million characters long; a quote is probably never closed`;
+				throw new FileReadError(this.fileName, reason, { line, cause: item.error });
 			}
-			const reason = describeCsvProblem(item.error, header);
-			if (!header) {
-				throw new FileReadError(fileName, `the header row on line ${place.line} cannot be read: ${reason}`, { line: place.line, cause: item.error });
+			const reason = describeCsvProblem(item.error, this.header);
+			if (!this.header) {
+				throw new FileReadError(this.fileName, `the header row on line ${line} cannot be read: ${reason}`, { line, cause: item.error });
 			}
 			const raw = splitRaw(item.raw).record.slice(0, RAW_EXCERPT_CHARACTERS);
-			skipped = { kind: 'skipped', line: place.line, lastLine: place.line, reason, raw };
-			continue;
+			skipped = { kind: 'skipped', line, lastLine: line, reason, raw };
 		}
-		const place = positions.ofRecord(item.info, item.raw);
-		if (skipped) yield endSkipped(skipped, place.previousRecordEnd);
-		skipped = undefined;
-		if (isBlank(item.record)) continue;
-		if (header) {
-			yield { kind: 'row', line: place.line, values: item.record };
-		} else {
-			header = item.record;
-			yield { kind: 'header', values: header };
-		}
+		if (skipped) skippedRows.push(endSkipped(skipped, ending === 'record' ? skipped.line : lineOffset + lines.lastLineWithText()));
+		return skippedRows;
 	}
-	if (skipped) yield endSkipped(skipped, lineIndex.lastLineWithText());
-	if (!header) yield { kind: 'header', values: [] };
+}
+
+/**
+ * A readable stream's objects in batches: everything it holds each time it has something, so that
+ * the reader pays one wait per batch rather than one per object.
+ */
+async function* readableBatches<T>(stream: Readable): AsyncGenerator<T[]> {
+	try {
+		for (;;) {
+			const batch: T[] = [];
+			for (let item = stream.read() as T | null; item !== null; item = stream.read() as T | null) batch.push(item);
+			if (batch.length) {
+				yield batch;
+				continue;
+			}
+			if (stream.errored) throw stream.errored;
+			if (stream.readableEnded) return;
+			if (stream.destroyed) throw new Error('the file stopped before its end');
+			await nextReadableEvent(stream);
+		}
+	} finally {
+		// Stopped early by the reader, or failed: let the source close.
+		if (!stream.readableEnded) stream.destroy();
+	}
+}
+
+function nextReadableEvent(stream: Readable): Promise<void> {
+	return new Promise((resolve) => {
+		const settle = () => {
+			for (const event of ['readable', 'end', 'error', 'close']) stream.off(event, settle);
+			resolve();
+		};
+		for (const event of ['readable', 'end', 'error', 'close']) stream.on(event, settle);
+	});
 }
 
 function endSkipped(skipped: SkippedRow, lastLine: number): SkippedRow {
@@ -511,6 +695,13 @@ function isLineBreak(char: string): boolean {
 	return char === '\n' || char === '\r';
 }
 
+/** The line breaks inside a record's (quoted) values, which make it span lines. */
+function lineBreaksIn(values: string[]): number {
+	let breaks = 0;
+	for (const value of values) if (value.includes('\n') || value.includes('\r')) breaks += countLineBreaks(value);
+	return breaks;
+}
+
 /** CRLF, LF and a lone CR each count as one. */
 function countLineBreaks(text: string): number {
 	let breaks = 0;
@@ -522,11 +713,60 @@ function countLineBreaks(text: string): number {
 }
 
 /**
- * Passes text through unchanged (as UTF-8 bytes, which is what csv-parse's offsets count) while
- * noting the offset at which each physical line starts. Lines are looked up in increasing order
- * only, so the offsets already passed are dropped and memory stays bounded.
+ * Passes the text through unchanged (as UTF-8 bytes, which is what csv-parse's offsets count),
+ * indexing its lines and keeping the bytes the reader may need to parse again: everything from the
+ * offset last released on.
  */
-class LineIndex extends Transform {
+class KeptText extends Transform {
+	readonly lines = new LineIndex();
+	private kept: Buffer[] = [];
+	/** The offset of the first kept byte. */
+	private keptStart = 0;
+	private released = 0;
+
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+		this.lines.note(chunk);
+		this.dropReleased();
+		this.kept.push(chunk);
+		done(null, chunk);
+	}
+
+	override _flush(done: TransformCallback): void {
+		this.lines.end();
+		done();
+	}
+
+	/** The bytes before `offset` will not be asked for again. */
+	release(offset: number): void {
+		this.released = offset;
+	}
+
+	bytesSince(start: number): Buffer {
+		return this.bytesBetween(start, Number.POSITIVE_INFINITY);
+	}
+
+	/** The kept bytes from `start` up to `end`; `start` must not be before the last release. */
+	bytesBetween(start: number, end: number): Buffer {
+		const parts: Buffer[] = [];
+		let chunkStart = this.keptStart;
+		for (const chunk of this.kept) {
+			const chunkEnd = chunkStart + chunk.length;
+			if (chunkEnd > start && chunkStart < end) parts.push(chunk.subarray(Math.max(start - chunkStart, 0), Math.min(end, chunkEnd) - chunkStart));
+			chunkStart = chunkEnd;
+		}
+		return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+	}
+
+	private dropReleased(): void {
+		while (this.kept.length && this.keptStart + this.kept[0].length <= this.released) this.keptStart += this.kept.shift()!.length;
+	}
+}
+
+/**
+ * The offset at which each line of a text starts, noted chunk by chunk. Lines are looked up in
+ * increasing order only, so the offsets already passed are dropped and memory stays bounded.
+ */
+class LineIndex {
 	private bytesSeen = 0;
 	/** A CR ended the last chunk: whether the break is CRLF depends on the next chunk. */
 	private carriageReturnPending = false;
@@ -535,34 +775,31 @@ class LineIndex extends Transform {
 	private linesDropped = 0;
 	private lastTextOffset = 0;
 
-	override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-		this.noteLineStarts(chunk);
-		done(null, chunk);
-	}
-
-	override _flush(done: TransformCallback): void {
-		if (this.carriageReturnPending) this.lineStarts.push(this.bytesSeen);
-		this.carriageReturnPending = false;
-		done();
-	}
-
 	/** The 1-based line holding the byte at `offset`. Offsets must not decrease from one call to the next. */
 	lineAt(offset: number): number {
 		while (this.nextLineStart < this.lineStarts.length && this.lineStarts[this.nextLineStart] <= offset) this.nextLineStart++;
 		if (this.nextLineStart > 4096) {
-			this.lineStarts = this.lineStarts.slice(this.nextLineStart);
-			this.linesDropped += this.nextLineStart;
-			this.nextLineStart = 0;
+			// The start of the current line stays, for lineStartOf.
+			this.lineStarts = this.lineStarts.slice(this.nextLineStart - 1);
+			this.linesDropped += this.nextLineStart - 1;
+			this.nextLineStart = 1;
 		}
 		return this.linesDropped + this.nextLineStart + 1;
 	}
 
-	/** The last line that is not blank; call once all text has passed, as a last lookup. */
+	/** The line holding the byte at `offset`, and the offset it starts at; the same order rule as lineAt. */
+	lineStartOf(offset: number): { line: number; start: number } {
+		const line = this.lineAt(offset);
+		return { line, start: this.nextLineStart === 0 ? 0 : this.lineStarts[this.nextLineStart - 1] };
+	}
+
+	/** The last line that is not blank; call once all text has been noted, as a last lookup. */
 	lastLineWithText(): number {
 		return this.lineAt(this.lastTextOffset);
 	}
 
-	private noteLineStarts(chunk: Buffer): void {
+	/** Notes the next chunk of the text. */
+	note(chunk: Buffer): void {
 		const base = this.bytesSeen;
 		let lastText = chunk.length - 1;
 		while (lastText >= 0 && (chunk[lastText] === LF || chunk[lastText] === CR)) lastText--;
@@ -591,6 +828,12 @@ class LineIndex extends Transform {
 			this.lineStarts.push(base + position);
 		}
 		this.bytesSeen += chunk.length;
+	}
+
+	/** The text has ended: a CR at its very end was a line break. */
+	end(): void {
+		if (this.carriageReturnPending) this.lineStarts.push(this.bytesSeen);
+		this.carriageReturnPending = false;
 	}
 }
 
