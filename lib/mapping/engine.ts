@@ -7,8 +7,8 @@
 import type { CellValue, RowResult } from '../files';
 import { isRequired, resolveColumns, type ResolvedField } from './columns';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
-import { assertValidMapping, customFieldName, MappingError, type Mapping } from './mapping';
-import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type FieldType, type ValueOptions } from './values';
+import { assertValidMapping, customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
+import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
 
 /** Who fixes a rejected row: the shop, in the till's data, or the consultant, in the mapping. */
 export type FixOwner = 'till data' | 'mapping';
@@ -61,15 +61,33 @@ type Place = 'record' | 'line' | 'custom';
  */
 const OPEN_ORDERS = 1_000;
 
-interface FieldPlan extends ResolvedField {
+/**
+ * How one field is filled, worked out once per file. Every plan has every property, set in the
+ * same order, so that the per-row code sees one object shape.
+ */
+interface FieldPlan {
+	field: FieldMapping;
+	/** The ways to fill the field, in preference order; [] when it only takes its default. */
+	choices: number[][];
+	/** For each choice, its column name(s) as a rejection shows them: `First + Last`. */
+	choiceLabels: string[];
 	key: string;
 	place: Place;
-	columnNames: string[];
 	joiner: string;
 	type: FieldType;
 	options: ValueOptions;
 	required: boolean;
-	valueMap?: ReadonlyMap<string, string>;
+	transform: FieldMapping['transform'];
+	/** Whether the transform changes the value before it is coerced (a value map or a name split). */
+	reshapes: boolean;
+	valueMap: ReadonlyMap<string, string> | undefined;
+	unmatched: NonNullable<FieldMapping['unmatched']>;
+	/** undefined when the default is blank. */
+	defaultValue: string | undefined;
+	clearWhenBlank: boolean;
+	/** The last value coerced and what came of it: rows of one order repeat its date, customer and store. */
+	lastRaw: CellValue | undefined;
+	lastResult: Coerced | undefined;
 }
 
 interface MappedRow {
@@ -81,12 +99,14 @@ interface MappedRow {
 	problems?: RowProblem[];
 }
 
-/** Maps rows as readRows yields them (header first). Returns the summary when the rows end. */
-export async function* applyMapping(
-	rows: AsyncIterable<RowResult> | Iterable<RowResult>,
-	mapping: Mapping,
-	file: string,
-): AsyncGenerator<MappingOutcome, MappingSummary, undefined> {
+/** Rows as readRows or readRowBatches give them: header first, one at a time or in batches. */
+export type MappingInput = AsyncIterable<RowResult | readonly RowResult[]> | Iterable<RowResult | readonly RowResult[]>;
+
+/**
+ * Maps rows (header first), yielding what they complete in batches: everything one input batch
+ * completed, in order. Returns the summary when the rows end.
+ */
+export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: string): AsyncGenerator<MappingOutcome[], MappingSummary, undefined> {
 	assertValidMapping(mapping);
 	const summary: MappingSummary = {
 		file,
@@ -99,46 +119,48 @@ export async function* applyMapping(
 		missing_optional_fields: [],
 		balanced: true,
 	};
-	const count = (outcome: MappingOutcome) => {
-		if (outcome.kind === 'record') {
-			summary.records++;
-			summary.rows_in_records += outcome.record._source.lines.length;
-		} else {
-			summary.rejected++;
-			summary.rejected_by_rule[outcome.rejection.rule] = (summary.rejected_by_rule[outcome.rejection.rule] ?? 0) + 1;
+	const count = (outcomes: MappingOutcome[]) => {
+		for (const outcome of outcomes) {
+			if (outcome.kind === 'record') {
+				summary.records++;
+				summary.rows_in_records += outcome.record._source.lines.length;
+			} else {
+				summary.rejected++;
+				summary.rejected_by_rule[outcome.rejection.rule] = (summary.rejected_by_rule[outcome.rejection.rule] ?? 0) + 1;
+			}
 		}
-		return outcome;
+		return outcomes;
 	};
 	let mapper: RowMapper | undefined;
 	let rowNumber = 0;
-	const outcomes: MappingOutcome[] = [];
 
-	for await (const row of rows) {
-		if (!mapper) {
-			if (row.kind === 'header' && !row.values.length) break;
-			rowNumber++;
-			if (rowNumber === mapping.settings.headerRow) {
-				if (row.kind === 'skipped') throw new MappingError([`the header row (row ${rowNumber}) of "${file}" cannot be read: ${row.reason}`], mapping.origin);
-				const header = row.values.map((value) => String(value));
-				if (!header.length) break;
-				mapper = new RowMapper(mapping, header, file);
-				summary.missing_optional_fields = mapper.missingOptional;
+	reading: for await (const input of rows) {
+		const batch: readonly RowResult[] = Array.isArray(input) ? input : [input as RowResult];
+		const outcomes: MappingOutcome[] = [];
+		for (const row of batch) {
+			if (!mapper) {
+				if (row.kind === 'header' && !row.values.length) break reading;
+				rowNumber++;
+				if (rowNumber === mapping.settings.headerRow) {
+					if (row.kind === 'skipped') throw new MappingError([`the header row (row ${rowNumber}) of "${file}" cannot be read: ${row.reason}`], mapping.origin);
+					const header = row.values.map((value) => String(value));
+					if (!header.length) break reading;
+					mapper = new RowMapper(mapping, header, file);
+					summary.missing_optional_fields = mapper.missingOptional;
+				}
+				continue;
 			}
-			continue;
+			if (row.kind === 'header') continue;
+			summary.rows_read++;
+			if (row.kind === 'skipped') outcomes.push({ kind: 'rejected', rejection: unreadable(file, row.line, row.lastLine, row.reason, row.raw) });
+			else mapper.add(row.values, row.line, outcomes);
 		}
-		if (row.kind === 'header') continue;
-		summary.rows_read++;
-		if (row.kind === 'skipped') {
-			yield count({ kind: 'rejected', rejection: unreadable(file, row.line, row.lastLine, row.reason, row.raw) });
-			continue;
-		}
-		mapper.add(row.values, row.line, outcomes);
-		for (let index = 0; index < outcomes.length; index++) yield count(outcomes[index]);
-		outcomes.length = 0;
+		if (outcomes.length) yield count(outcomes);
 	}
 	if (mapper) {
+		const outcomes: MappingOutcome[] = [];
 		mapper.finish(outcomes);
-		for (const outcome of outcomes) yield count(outcome);
+		if (outcomes.length) yield count(outcomes);
 	} else if (rowNumber > 0) {
 		const rowsFound = `${rowNumber} non-blank ${rowNumber === 1 ? 'row' : 'rows'}`;
 		throw new MappingError([`the header row is set to row ${mapping.settings.headerRow}, but "${file}" has only ${rowsFound}`], mapping.origin);
@@ -220,10 +242,11 @@ class RowMapper {
 		const textCase = field.transform === 'upper' || field.transform === 'lower' || field.transform === 'title' ? field.transform : 'none';
 		const isDate = type === 'date' || type === 'datetime';
 		return {
-			...entry,
+			field,
+			choices: entry.choices,
+			choiceLabels: entry.choices.map((choice) => choice.map((position) => this.header[position]).join(' + ')),
 			key: isCustom ? field.target.slice(CUSTOM_PREFIX.length) : place === 'line' ? field.target.slice('lines.'.length) : field.target,
 			place,
-			columnNames: entry.choices.length ? entry.choices[0].map((position) => this.header[position]) : [],
 			joiner: !isDate && field.format !== undefined && field.format !== '' ? field.format : ' ',
 			type,
 			options: {
@@ -234,7 +257,14 @@ class RowMapper {
 				textCase,
 			},
 			required: isRequired(field, this.mapping),
+			transform: field.transform,
+			reshapes: ['map', 'first_name', 'last_name', 'name_title'].includes(field.transform),
 			valueMap: field.transform === 'map' && field.valueMap ? valueMaps[field.valueMap] : undefined,
+			unmatched: field.unmatched ?? 'keep',
+			defaultValue: field.defaultValue !== undefined && !isBlank(field.defaultValue) ? field.defaultValue : undefined,
+			clearWhenBlank: field.clearWhenBlank,
+			lastRaw: undefined,
+			lastResult: undefined,
 		};
 	}
 
@@ -382,25 +412,27 @@ class RowMapper {
 
 	private mapField(plan: FieldPlan, values: CellValue[], mapped: MappedRow) {
 		let raw: CellValue | undefined;
-		let column = plan.columnNames.join(' + ');
-		for (const choice of plan.choices) {
-			raw = readChoice(values, choice, plan.joiner);
-			if (raw !== undefined) {
-				if (choice !== plan.choices[0]) column = choice.map((position) => this.header[position]).join(' + ');
-				break;
-			}
+		let column = plan.choiceLabels[0] ?? '';
+		for (let index = 0; index < plan.choices.length && raw === undefined; index++) {
+			raw = readChoice(values, plan.choices[index], plan.joiner);
+			if (raw !== undefined) column = plan.choiceLabels[index];
 		}
-		if (raw === undefined && plan.field.defaultValue !== undefined && !isBlank(plan.field.defaultValue)) {
-			raw = plan.field.defaultValue;
+		if (raw === undefined && plan.defaultValue !== undefined) {
+			raw = plan.defaultValue;
 			column = '(default)';
 		}
-		if (raw !== undefined) raw = this.transform(plan, raw, column, mapped);
+		if (raw !== undefined && plan.reshapes) raw = this.transform(plan, raw, column, mapped);
 		if (raw === undefined) {
 			if (plan.required) this.problem(mapped, plan, column, 'required.missing', '', `${describeField(this.feed, plan.field.target)} is empty`);
-			else if (plan.field.clearWhenBlank) this.set(mapped, plan, null);
+			else if (plan.clearWhenBlank) this.set(mapped, plan, null);
 			return;
 		}
-		const result = coerceValue(raw, plan.type, plan.options);
+		let result = plan.lastRaw === raw ? plan.lastResult! : undefined;
+		if (result === undefined) {
+			result = coerceValue(raw, plan.type, plan.options);
+			plan.lastRaw = raw;
+			plan.lastResult = result;
+		}
 		if (!result.ok) {
 			this.problem(mapped, plan, column, result.rule, String(raw), result.message);
 			return;
@@ -411,9 +443,9 @@ class RowMapper {
 
 	/** Applies the value map or name split; undefined when that leaves nothing (or rejected the value). */
 	private transform(plan: FieldPlan, raw: CellValue, column: string, mapped: MappedRow): CellValue | undefined {
-		switch (plan.field.transform) {
+		switch (plan.transform) {
 			case 'map': {
-				const result = mapValue(String(raw).trim(), plan.valueMap!, plan.field.unmatched ?? 'keep');
+				const result = mapValue(String(raw).trim(), plan.valueMap!, plan.unmatched);
 				if (!result.ok) {
 					this.problem(mapped, plan, column, result.rule, String(raw), result.message);
 					return undefined;
@@ -424,7 +456,7 @@ class RowMapper {
 			case 'last_name':
 			case 'name_title': {
 				const parts = splitFullName(String(raw));
-				const part = plan.field.transform === 'name_title' ? parts.title : parts[plan.field.transform];
+				const part = plan.transform === 'name_title' ? parts.title : parts[plan.transform];
 				return part === undefined || part === '' ? undefined : part;
 			}
 			default:
@@ -469,7 +501,11 @@ class RowMapper {
 		// One refund row makes the order a refund, whichever row came first.
 		if (mapped.record.is_refund === true) group.order.is_refund = true;
 		if (mapped.line) group.lines.push(mapped.line);
-		if (mapped.custom) group.order.custom = { ...mapped.custom, ...(group.order.custom as Record<string, unknown> | undefined) };
+		if (mapped.custom) {
+			// The first row to give a custom value keeps it. (Custom names are never prototype keys.)
+			const custom = (group.order.custom ??= {}) as Record<string, unknown>;
+			for (const key in mapped.custom) if (!Object.hasOwn(custom, key)) custom[key] = mapped.custom[key];
+		}
 		group.currency ??= mapped.currency;
 	}
 

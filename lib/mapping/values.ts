@@ -729,6 +729,16 @@ interface LuxonFormat {
 	twelveHour: boolean;
 	/** Only numbers and literals: read straight from `shape`, without Luxon's general parser. */
 	numericOnly: boolean;
+	/** The same layout read without a regular expression, where that reads it the same. */
+	scan: ScanStep[] | undefined;
+}
+
+/** A literal to match, or a number of `fewest` to `most` digits. */
+interface ScanStep {
+	literal: string | undefined;
+	fewest: number;
+	most: number;
+	unit: DateUnit | undefined;
 }
 
 type DateFormat = { kind: 'iso' } | { kind: 'excel' } | LuxonFormat;
@@ -742,41 +752,42 @@ interface DateFormats {
 }
 
 const FORMAT_LOCALE = { locale: 'en-US' } as const;
-const NUMERIC_TOKENS: Record<string, [string, DateUnit | undefined]> = {
-	y: ['\\d{1,6}', 'year'],
-	yy: ['\\d{2,4}', 'year'],
-	yyyy: ['\\d{4}', 'year'],
-	yyyyy: ['\\d{4,6}', 'year'],
-	yyyyyy: ['\\d{6}', 'year'],
-	M: ['\\d{1,2}', 'month'],
-	MM: ['\\d{2}', 'month'],
-	L: ['\\d{1,2}', 'month'],
-	LL: ['\\d{2}', 'month'],
-	d: ['\\d{1,2}', 'day'],
-	dd: ['\\d{2}', 'day'],
-	H: ['\\d{1,2}', 'hour'],
-	HH: ['\\d{2}', 'hour'],
-	h: ['\\d{1,2}', 'twelveHour'],
-	hh: ['\\d{2}', 'twelveHour'],
-	m: ['\\d{1,2}', 'minute'],
-	mm: ['\\d{2}', 'minute'],
-	s: ['\\d{1,2}', 'second'],
-	ss: ['\\d{2}', 'second'],
-	S: ['\\d{1,3}', undefined],
-	SSS: ['\\d{3}', undefined],
-	u: ['\\d{1,9}', undefined],
-	uu: ['\\d{1,2}', undefined],
-	uuu: ['\\d', undefined],
-	o: ['\\d{1,3}', undefined],
-	ooo: ['\\d{3}', undefined],
-	q: ['\\d{1,2}', undefined],
-	qq: ['\\d{2}', undefined],
-	W: ['\\d{1,2}', undefined],
-	WW: ['\\d{2}', undefined],
-	kk: ['\\d{2,4}', undefined],
-	kkkk: ['\\d{4}', undefined],
-	E: ['\\d', undefined],
-	c: ['\\d', undefined],
+/** Luxon's numeric tokens: the fewest and most digits each reads, and what it is. */
+const NUMERIC_TOKENS: Record<string, [number, number, DateUnit | undefined]> = {
+	y: [1, 6, 'year'],
+	yy: [2, 4, 'year'],
+	yyyy: [4, 4, 'year'],
+	yyyyy: [4, 6, 'year'],
+	yyyyyy: [6, 6, 'year'],
+	M: [1, 2, 'month'],
+	MM: [2, 2, 'month'],
+	L: [1, 2, 'month'],
+	LL: [2, 2, 'month'],
+	d: [1, 2, 'day'],
+	dd: [2, 2, 'day'],
+	H: [1, 2, 'hour'],
+	HH: [2, 2, 'hour'],
+	h: [1, 2, 'twelveHour'],
+	hh: [2, 2, 'twelveHour'],
+	m: [1, 2, 'minute'],
+	mm: [2, 2, 'minute'],
+	s: [1, 2, 'second'],
+	ss: [2, 2, 'second'],
+	S: [1, 3, undefined],
+	SSS: [3, 3, undefined],
+	u: [1, 9, undefined],
+	uu: [1, 2, undefined],
+	uuu: [1, 1, undefined],
+	o: [1, 3, undefined],
+	ooo: [3, 3, undefined],
+	q: [1, 2, undefined],
+	qq: [2, 2, undefined],
+	W: [1, 2, undefined],
+	WW: [2, 2, undefined],
+	kk: [2, 4, undefined],
+	kkkk: [4, 4, undefined],
+	E: [1, 1, undefined],
+	c: [1, 1, undefined],
 };
 const WORD_TOKENS = new Set(['MMM', 'MMMM', 'LLL', 'LLLL', 'EEE', 'EEEE', 'ccc', 'cccc', 'a', 'G', 'GG', 'Z', 'ZZ', 'ZZZ', 'z']);
 const FORMAT_SEPARATOR = ' || ';
@@ -827,8 +838,9 @@ function compileLuxonFormat(format: string): LuxonFormat | string {
 		}
 		const numeric = NUMERIC_TOKENS[token.text];
 		if (numeric !== undefined) {
-			pieces.push(`(${numeric[0]})`);
-			shapeUnits.push(numeric[1]);
+			const [fewest, most, unit] = numeric;
+			pieces.push(fewest === most ? `(\\d{${most}})` : `(\\d{${fewest},${most}})`);
+			shapeUnits.push(unit);
 			units.add(token.text[0]);
 		} else if (WORD_TOKENS.has(token.text)) {
 			numericOnly = false;
@@ -856,7 +868,94 @@ function compileLuxonFormat(format: string): LuxonFormat | string {
 		shapeUnits,
 		twelveHour: units.has('h'),
 		numericOnly: numericOnly && shapeUnits.every((unit) => unit !== undefined),
+		scan: numericOnly ? scanSteps(formatTokens(format)) : undefined,
 	};
+}
+
+/**
+ * Steps that read a numbers-only layout character by character, as `shape` would, or undefined
+ * when reading digits greedily could differ from the regular expression: a number of varying
+ * width followed by another number, or literals that are not plain ASCII.
+ */
+function scanSteps(tokens: FormatToken[]): ScanStep[] | undefined {
+	const steps: ScanStep[] = [];
+	for (const [index, token] of tokens.entries()) {
+		if (token.literal) {
+			if (!/^[\x20-\x7e]+$/.test(token.text) || /^\d/.test(token.text)) return undefined;
+			steps.push({ literal: token.text, fewest: 0, most: 0, unit: undefined });
+			continue;
+		}
+		const [fewest, most, unit] = NUMERIC_TOKENS[token.text];
+		if (unit === undefined || (fewest !== most && index + 1 < tokens.length && !tokens[index + 1].literal)) return undefined;
+		steps.push({ literal: undefined, fewest, most, unit });
+	}
+	return steps;
+}
+
+/** The fields of a date written in a numbers-only layout, read with its scan steps; undefined when it does not fit. */
+function scanFields(steps: ScanStep[], text: string): WrittenDateTime | undefined {
+	const fields: WrittenDateTime = { year: undefined, month: undefined, day: undefined, hour: undefined, minute: undefined, second: undefined, twelveHour: false };
+	let position = 0;
+	for (const step of steps) {
+		if (step.literal !== undefined) {
+			if (!startsWithIgnoringCase(text, position, step.literal)) return undefined;
+			position += step.literal.length;
+			continue;
+		}
+		let value = 0;
+		let digits = 0;
+		while (digits < step.most && position < text.length) {
+			const code = text.charCodeAt(position);
+			if (code < 48 || code > 57) break;
+			value = value * 10 + code - 48;
+			digits++;
+			position++;
+		}
+		if (digits < step.fewest) return undefined;
+		setWrittenField(fields, step.unit!, value, digits);
+	}
+	return position === text.length ? fields : undefined;
+}
+
+function startsWithIgnoringCase(text: string, position: number, literal: string): boolean {
+	if (position + literal.length > text.length) return false;
+	for (let index = 0; index < literal.length; index++) {
+		const actual = text.charCodeAt(position + index);
+		const expected = literal.charCodeAt(index);
+		if (actual !== expected && !(isAsciiLetter(expected) && (actual | 0x20) === (expected | 0x20))) return false;
+	}
+	return true;
+}
+
+function isAsciiLetter(code: number): boolean {
+	return (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
+}
+
+function setWrittenField(fields: WrittenDateTime, unit: DateUnit, value: number, digits: number): void {
+	switch (unit) {
+		case 'year':
+			fields.year = digits <= 2 ? twoDigitYear(value) : value;
+			break;
+		case 'month':
+			fields.month = value;
+			break;
+		case 'day':
+			fields.day = value;
+			break;
+		case 'twelveHour':
+			fields.twelveHour = true;
+			fields.hour = value;
+			break;
+		case 'hour':
+			fields.hour = value;
+			break;
+		case 'minute':
+			fields.minute = value;
+			break;
+		case 'second':
+			fields.second = value;
+			break;
+	}
 }
 
 function compileDateFormats(format: string | undefined): DateFormats {
@@ -898,19 +997,13 @@ function compileDateFormats(format: string | undefined): DateFormats {
 
 /** The fields a value written in the format holds, when it has the format's layout. */
 function writtenFields(format: LuxonFormat, text: string): WrittenDateTime | undefined {
+	if (format.scan !== undefined) return scanFields(format.scan, text);
 	const match = format.shape.exec(text);
 	if (match === null) return undefined;
-	const fields: WrittenDateTime = {};
+	const fields: WrittenDateTime = { year: undefined, month: undefined, day: undefined, hour: undefined, minute: undefined, second: undefined, twelveHour: false };
 	for (let index = 0; index < format.shapeUnits.length; index++) {
 		const unit = format.shapeUnits[index];
-		if (unit === undefined) continue;
-		const value = Number(match[index + 1]);
-		if (unit === 'twelveHour') {
-			fields.hour = value;
-			fields.twelveHour = true;
-		} else if (unit === 'year') {
-			fields.year = match[index + 1].length <= 2 ? twoDigitYear(value) : value;
-		} else fields[unit] = value;
+		if (unit !== undefined) setWrittenField(fields, unit, Number(match[index + 1]), match[index + 1].length);
 	}
 	return fields;
 }

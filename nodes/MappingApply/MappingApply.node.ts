@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { FileReadError, readRows, type RowResult } from '../../lib/files';
+import { FileReadError, readRowBatches } from '../../lib/files';
 import {
 	FEED_DEFINITIONS,
 	MappingError,
@@ -19,6 +19,7 @@ import {
 	rowsFromObjects,
 	type Feed,
 	type Mapping,
+	type MappingInput,
 	type MappingSummary,
 	type Rejection,
 } from '../../lib/mapping';
@@ -85,7 +86,7 @@ export class MappingApply implements INodeType {
 					const mapping = await loader.mappingFor(itemIndex);
 					const source = binary.id ? await this.helpers.getBinaryStream(binary.id) : await this.helpers.getBinaryDataBuffer(itemIndex, property);
 					const { encoding, delimiter, sheetName } = mapping.settings;
-					return { mapping, rows: readRows(source, { fileName, encoding, delimiter, sheetName }) };
+					return { mapping, rows: readRowBatches(source, { fileName, encoding, delimiter, sheetName }) };
 				}, () => itemIndex);
 			}
 		}
@@ -102,7 +103,7 @@ async function mapSource(
 	outputs: Outputs,
 	itemIndex: number,
 	file: string,
-	open: () => Promise<{ mapping: Mapping; rows: AsyncIterable<RowResult> | Iterable<RowResult> }>,
+	open: () => Promise<{ mapping: Mapping; rows: MappingInput }>,
 	itemOfLine: (line: number) => number,
 ) {
 	const paired = (lines: number[]) => [...new Set(lines.map(itemOfLine))].map((item) => ({ item }));
@@ -113,9 +114,10 @@ async function mapSource(
 		const run = applyMapping(rows, mapping, file);
 		let next = await run.next();
 		while (!next.done) {
-			const outcome = next.value;
-			if (outcome.kind === 'record') records.push({ json: outcome.record as IDataObject, pairedItem: paired(outcome.record._source.lines) });
-			else rejected.push({ json: outcome.rejection as unknown as IDataObject, pairedItem: paired([outcome.rejection.line]) });
+			for (const outcome of next.value) {
+				if (outcome.kind === 'record') records.push({ json: outcome.record as IDataObject, pairedItem: paired(outcome.record._source.lines) });
+				else rejected.push({ json: outcome.rejection as unknown as IDataObject, pairedItem: paired([outcome.rejection.line]) });
+			}
 			next = await run.next();
 		}
 		outputs.records.push(...records);

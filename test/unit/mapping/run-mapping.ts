@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import { readRows, type RowResult } from '../../../lib/files';
-import { applyMapping, type CanonicalRecord, type Mapping, type MappingSummary, type Rejection } from '../../../lib/mapping';
+import { applyMapping, type CanonicalRecord, type Mapping, type MappingInput, type MappingSummary, type Rejection } from '../../../lib/mapping';
 
 export const SQUARE_SAMPLE = join(__dirname, '../../fixtures/pos/square-item-detail.csv');
 export const SALES_SAMPLE = join(__dirname, '../../fixtures/pos/sales-data-sample.csv');
@@ -15,16 +15,19 @@ export interface MappingRun {
 }
 
 /** Runs a mapping to the end, collecting what it yields and the summary it returns. */
-export async function runMapping(rows: AsyncIterable<RowResult> | Iterable<RowResult>, mapping: Mapping, file = 'export.csv'): Promise<MappingRun> {
+export async function runMapping(rows: MappingInput, mapping: Mapping, file = 'export.csv'): Promise<MappingRun> {
 	const records: CanonicalRecord[] = [];
 	const rejected: Rejection[] = [];
 	const order: MappingRun['order'] = [];
 	const outcomes = applyMapping(rows, mapping, file);
 	for (let step = await outcomes.next(); ; step = await outcomes.next()) {
 		if (step.done) return { records, rejected, summary: step.value, order };
-		order.push(step.value.kind);
-		if (step.value.kind === 'record') records.push(step.value.record);
-		else rejected.push(step.value.rejection);
+		expect(step.value.length).toBeGreaterThan(0);
+		for (const outcome of step.value) {
+			order.push(outcome.kind);
+			if (outcome.kind === 'record') records.push(outcome.record);
+			else rejected.push(outcome.rejection);
+		}
 	}
 }
 

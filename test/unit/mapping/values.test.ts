@@ -778,3 +778,31 @@ describe('numeric date formats agree with Luxon around clock changes', () => {
 		expect(mismatches).toEqual([]);
 	});
 });
+
+describe('numeric date formats read what Luxon reads', () => {
+	const cases: Record<string, string[]> = {
+		'd/M/yyyy': ['1/2/2026', '01/02/2026', '31/12/2026', '1/2/26', '123/2/2026', '1-2-2026', '31/2/2026', ''],
+		'M/d/yy H:mm': ['12/1/10 8:26', '12/1/2010 8:26', '12/1/10 08:26', '12/1/10 8:6', '12/1/10 8:26:00'],
+		yyyyMMdd: ['20260627', '2026627', '202606270', '20261327'],
+		"yyyy-MM-dd'T'HH:mm": ['2026-06-27T14:05', '2026-06-27t14:05', '2026-06-27 14:05', '2026-6-27T14:05'],
+		'dd.MM.yyyy, HH:mm': ['27.06.2026, 14:05', '27.06.2026,14:05', '7.06.2026, 14:05'],
+		'dMyyyy HH:mm': ['2762026 14:05', '27062026 14:05', '1112026 14:05'],
+	};
+
+	it.each(Object.entries(cases))('%s', (format, texts) => {
+		const { DateTime } = jest.requireActual<typeof import('luxon')>('luxon');
+		for (const text of texts) {
+			const luxon = DateTime.fromFormat(text, format, { zone: 'UTC' });
+			const actual = coerceValue(text, 'datetime', { format, timeZone: 'UTC' });
+			if (text === '') expect(actual).toEqual({ ok: true, value: null });
+			else if (luxon.isValid) expect([text, actual]).toEqual([text, { ok: true, value: luxon.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") }]);
+			else expect([text, actual.ok]).toEqual([text, false]);
+		}
+	});
+
+	it('differs from Luxon only where it is stricter or trims', () => {
+		// Luxon rolls 24:00 over to the next day; a till writing it is not guessed at.
+		expect(coerceValue('12/1/10 24:00', 'datetime', { format: 'M/d/yy H:mm', timeZone: 'UTC' })).toMatchObject({ ok: false, rule: 'date.impossible' });
+		expect(coerceValue(' 1/2/2026 ', 'date', { format: 'd/M/yyyy' })).toEqual({ ok: true, value: '2026-02-01' });
+	});
+});
