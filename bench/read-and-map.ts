@@ -19,7 +19,7 @@ import { join } from 'node:path';
 
 import { parse } from 'csv-parse';
 
-import { readRows } from '../lib/files';
+import { readRowBatches, readRows } from '../lib/files';
 import { applyMapping, presetById } from '../lib/mapping';
 
 const MB = 1024 * 1024;
@@ -58,16 +58,35 @@ function randomNumbers(seed: number): () => number {
 	};
 }
 
-function transactionLine(index: number, random: () => number): string {
-	const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+const LINES_PER_INVOICE = 20;
+
+interface Invoice {
+	number: string;
+	date: string;
+	customer: string;
+	country: string;
+	sign: number;
+}
+
+/** As in the real dataset, the lines of an invoice share its number, time, customer and country. */
+function newInvoice(index: number, random: () => number): Invoice {
 	const cancelled = random() < 0.02;
-	const invoice = `${cancelled ? 'C' : ''}${536_365 + Math.floor(index / 20)}`;
-	const quantity = (cancelled ? -1 : 1) * (1 + Math.floor(random() * 24));
 	const day = 1 + (Math.floor(index / 3000) % 28);
 	const time = `${8 + Math.floor(random() * 10)}:${String(Math.floor(random() * 60)).padStart(2, '0')}`;
+	return {
+		number: `${cancelled ? 'C' : ''}${536_365 + Math.floor(index / LINES_PER_INVOICE)}`,
+		date: `12/${day}/2010 ${time}`,
+		customer: random() < 0.2 ? '' : String(12_346 + Math.floor(random() * 6000)),
+		country: COUNTRIES[Math.floor(random() * COUNTRIES.length)],
+		sign: cancelled ? -1 : 1,
+	};
+}
+
+function invoiceLine(invoice: Invoice, random: () => number): string {
+	const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+	const quantity = invoice.sign * (1 + Math.floor(random() * 24));
 	const price = (0.29 + random() * 20).toFixed(2);
-	const customer = random() < 0.2 ? '' : String(12_346 + Math.floor(random() * 6000));
-	return `${invoice},${pick(STOCK_CODES)},${pick(DESCRIPTIONS)},${quantity},12/${day}/2010 ${time},${price},${customer},${pick(COUNTRIES)}\r\n`;
+	return `${invoice.number},${pick(STOCK_CODES)},${pick(DESCRIPTIONS)},${quantity},${invoice.date},${price},${invoice.customer},${invoice.country}\r\n`;
 }
 
 /** Writes the file a chunk at a time, waiting whenever the stream asks to. */
@@ -75,8 +94,10 @@ async function writeTransactions(path: string, rows: number): Promise<void> {
 	const out = createWriteStream(path);
 	const random = randomNumbers(20_101_201);
 	let chunk = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\r\n';
+	let invoice = newInvoice(0, random);
 	for (let index = 0; index < rows; index++) {
-		chunk += transactionLine(index, random);
+		if (index % LINES_PER_INVOICE === 0) invoice = newInvoice(index, random);
+		chunk += invoiceLine(invoice, random);
 		if (chunk.length >= WRITE_CHUNK_CHARACTERS) {
 			const accepted = out.write(chunk);
 			chunk = '';
@@ -104,7 +125,7 @@ async function countWithCsvParse(path: string): Promise<number> {
 
 /** Rows read and mapped into orders; every row must end in a record or a rejection. */
 async function countWithMapping(path: string): Promise<number> {
-	const run = applyMapping(readRows(path, { fileName: 'transactions.csv' }), presetById('online-retail').mapping(), 'transactions.csv');
+	const run = applyMapping(readRowBatches(path, { fileName: 'transactions.csv' }), presetById('online-retail').mapping(), 'transactions.csv');
 	let next = await run.next();
 	while (!next.done) next = await run.next();
 	const summary = next.value;
