@@ -365,10 +365,17 @@ const DECIMAL_SYNTAX: Record<DecimalSeparator, DecimalSyntax> = {
 	},
 };
 
+/** A number written with the given decimal separator and no grouping, or NaN. */
+function parsePlainDecimal(text: string, separator: DecimalSeparator): number {
+	if (!DECIMAL_SYNTAX[separator].plain.test(text)) return NaN;
+	return Number(separator === '.' ? text : text.replace(',', '.'));
+}
+
 /** A number written with the given decimal separator and optional thousands grouping, or NaN. */
 function parseDecimalText(text: string, separator: DecimalSeparator): number {
+	const plain = parsePlainDecimal(text, separator);
+	if (!Number.isNaN(plain)) return plain;
 	const syntax = DECIMAL_SYNTAX[separator];
-	if (syntax.plain.test(text)) return Number(separator === '.' ? text : text.replace(',', '.'));
 	if (!syntax.grouped.test(text)) return NaN;
 	const digits = text.replace(syntax.groupCharacters, '');
 	return Number(separator === '.' ? digits : digits.replace(',', '.'));
@@ -472,10 +479,8 @@ function coerceMoney(raw: CellValue, separator: DecimalSeparator): Coerced {
 	}
 	if (typeof raw !== 'string') return reject('money.invalid', `${quoteValue(raw)} is not an amount of money`);
 	const text = raw.trim();
-	if (DECIMAL_SYNTAX[separator].plain.test(text)) {
-		const plain = parseDecimalText(text, separator);
-		return accept(decimalPlaces(text, separator) > 4 ? roundToFourPlaces(plain) : withoutNegativeZero(plain));
-	}
+	const plain = parsePlainDecimal(text, separator);
+	if (!Number.isNaN(plain)) return accept(decimalPlaces(text, separator) > 4 ? roundToFourPlaces(plain) : withoutNegativeZero(plain));
 	const parts = MONEY.exec(text);
 	if (parts === null) return reject('money.invalid', `${quoteValue(raw)} is not an amount of money`);
 	const [, open, signBefore, markBefore, signAfter, body, markAfter, close] = parts;
