@@ -1,8 +1,9 @@
 /**
  * How fast a large transaction CSV (Online Retail layout) is read by readRows, and read and mapped
  * into orders by Mapping Apply's engine with the Online Retail preset, against plain csv-parse on
- * the same file, and how much memory each takes. Writes a file of ROWS rows (default 1,000,000,
- * about 75 MB) to the system temp folder, reads it each way, prints a table and deletes the file.
+ * the same file, and how much memory each takes; and how fast readRows reads the same rows when
+ * each ends in an extra comma. Writes two files of ROWS rows (default 1,000,000, about 75 MB each)
+ * to the system temp folder, reads them, prints a table and deletes the files.
  *
  *   npm run bench read-and-map          (or: ROWS=200000 node --expose-gc .build/bench/read-and-map.js)
  *
@@ -86,18 +87,22 @@ function invoiceLine(invoice: Invoice, random: () => number): string {
 	const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
 	const quantity = invoice.sign * (1 + Math.floor(random() * 24));
 	const price = (0.29 + random() * 20).toFixed(2);
-	return `${invoice.number},${pick(STOCK_CODES)},${pick(DESCRIPTIONS)},${quantity},${invoice.date},${price},${invoice.customer},${invoice.country}\r\n`;
+	return `${invoice.number},${pick(STOCK_CODES)},${pick(DESCRIPTIONS)},${quantity},${invoice.date},${price},${invoice.customer},${invoice.country}`;
 }
 
-/** Writes the file a chunk at a time, waiting whenever the stream asks to. */
-async function writeTransactions(path: string, rows: number): Promise<void> {
+/**
+ * Writes the file a chunk at a time, waiting whenever the stream asks to. With `extraComma`, every
+ * data row ends in a delimiter the header does not have, as some tills write them.
+ */
+async function writeTransactions(path: string, rows: number, extraComma: boolean): Promise<void> {
+	const ending = extraComma ? ',\r\n' : '\r\n';
 	const out = createWriteStream(path);
 	const random = randomNumbers(20_101_201);
 	let chunk = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\r\n';
 	let invoice = newInvoice(0, random);
 	for (let index = 0; index < rows; index++) {
 		if (index % LINES_PER_INVOICE === 0) invoice = newInvoice(index, random);
-		chunk += invoiceLine(invoice, random);
+		chunk += invoiceLine(invoice, random) + ending;
 		if (chunk.length >= WRITE_CHUNK_CHARACTERS) {
 			const accepted = out.write(chunk);
 			chunk = '';
@@ -134,10 +139,16 @@ async function countWithMapping(path: string): Promise<number> {
 	return summary.rows_read;
 }
 
-const READERS: Record<string, (path: string) => Promise<number>> = {
-	'csv-parse alone': countWithCsvParse,
-	'readRows (lib/files)': countWithReadRows,
-	'readRows + mapping into orders': countWithMapping,
+interface Reader {
+	read: (path: string) => Promise<number>;
+	extraComma: boolean;
+}
+
+const READERS: Record<string, Reader> = {
+	'csv-parse alone': { read: countWithCsvParse, extraComma: false },
+	'readRows (lib/files)': { read: countWithReadRows, extraComma: false },
+	'readRows + mapping into orders': { read: countWithMapping, extraComma: false },
+	'readRows, every row ending in a comma': { read: countWithReadRows, extraComma: true },
 };
 
 /** In the child process: reads the file with one reader and reports to the parent. */
@@ -150,7 +161,7 @@ async function measureInThisProcess(reader: string, path: string): Promise<void>
 	}, RSS_SAMPLE_MS);
 	const started = process.hrtime.bigint();
 	try {
-		const rows = await READERS[reader](path);
+		const rows = await READERS[reader].read(path);
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 		peak = Math.max(peak, process.memoryUsage().rss);
 		const measurement: Measurement = { reader, rows, seconds, peakGrowthMb: (peak - baseline) / MB };
@@ -193,15 +204,17 @@ async function main(): Promise<void> {
 	if (!Number.isInteger(rows) || rows <= 0) throw new Error(`ROWS must be a positive whole number, got "${process.env.ROWS}"`);
 
 	const folder = await mkdtemp(join(tmpdir(), 'pos-sync-bench-'));
-	const path = join(folder, `transactions-${rows}.csv`);
+	const files = { plain: join(folder, `transactions-${rows}.csv`), extraComma: join(folder, `transactions-${rows}-extra-comma.csv`) };
 	try {
-		process.stdout.write(`Writing ${rows.toLocaleString('en-GB')} rows to ${path} … `);
-		await writeTransactions(path, rows);
-		console.log(`${(statSync(path).size / MB).toFixed(1)} MB`);
+		for (const [kind, path] of Object.entries(files)) {
+			process.stdout.write(`Writing ${rows.toLocaleString('en-GB')} rows to ${path} … `);
+			await writeTransactions(path, rows, kind === 'extraComma');
+			console.log(`${(statSync(path).size / MB).toFixed(1)} MB`);
+		}
 		console.log(`Node ${process.version}; each reader in its own process\n`);
 
 		const measurements: Measurement[] = [];
-		for (const reader of Object.keys(READERS)) measurements.push(await measureInChild(reader, path));
+		for (const [name, reader] of Object.entries(READERS)) measurements.push(await measureInChild(name, reader.extraComma ? files.extraComma : files.plain));
 		console.log(table(measurements));
 		const [raw, , mapped] = measurements;
 		console.log(`\nMapping runs at ${((raw.seconds / mapped.seconds) * 100).toFixed(0)}% of csv-parse's speed on the same file.`);

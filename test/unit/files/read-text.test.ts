@@ -228,6 +228,16 @@ describe('malformed records', () => {
 		expect(rows.filter((row) => row.values.length !== header.length).map((row) => row.line)).toEqual([3, 4]);
 	});
 
+	it('reads a large file whose rows end in an extra delimiter, and whose field counts change, as they are', async () => {
+		const lines = ['Item,Qty,Price'];
+		for (let index = 0; index < 30_000; index++) lines.push(index < 20_000 ? `Item ${index},1,2.50,` : `Item ${index},1,2.50`);
+		const { rows, skipped } = await readAll(Buffer.from(lines.join('\n')), { fileName: 'extra-comma.csv' });
+
+		expect(skipped).toEqual([]);
+		expect(rows).toHaveLength(30_000);
+		expect(rows.every((row, index) => row.line === index + 2 && row.values.length === (index < 20_000 ? 4 : 3) && row.values[0] === `Item ${index}`)).toBe(true);
+	});
+
 	it('fails the whole file when the header cannot be parsed', async () => {
 		const read = readAll(Buffer.from('Item,"Size"x,Price\nLatte,12oz,3.50\n'), { fileName: 'bad-header.csv' });
 		await expect(read).rejects.toBeInstanceOf(FileReadError);
