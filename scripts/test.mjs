@@ -21,8 +21,7 @@ const results = join(repoDir, '.build', 'jest-results.json');
 rmSync(results, { force: true });
 const jestArgs = ['--runInBand', '--ci', '--json', `--outputFile=${results}`, ...process.argv.slice(2)];
 const code = await new Promise((resolve) => {
-	// --expose-gc lets the memory tests start from a collected heap, so they measure what reading holds, not leftover garbage.
-	const child = spawn(paths.nodeBin, ['--expose-gc', join(repoDir, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs], { cwd: repoDir, env, stdio: 'inherit' });
+	const child = spawn(paths.nodeBin, [join(repoDir, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs], { cwd: repoDir, env, stdio: 'inherit' });
 	child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
 });
 
