@@ -1,6 +1,6 @@
 /**
- * Reads POS exports row by row. Delimited text streams through iconv-lite and csv-parse in
- * constant memory, whatever the file size. Excel workbooks (xlsx, xls) go through SheetJS, which
+ * Reads POS exports row by row. Delimited text streams through csv-parse (and iconv-lite, for
+ * text that is not UTF-8) in constant memory, whatever the file size. Excel workbooks (xlsx, xls) go through SheetJS, which
  * cannot stream-read: the whole file and the parsed sheet are held in memory, so workbooks are
  * limited by memory where text files are not.
  */
