@@ -341,7 +341,8 @@ class PeekableStream implements ByteSource {
 // Good records take a fast path: csv-parse reports where each ends (`info.bytes`), and a LineIndex
 // of the same bytes turns that into lines. Placing a bad record needs csv-parse's `raw` text too,
 // which would slow every record by a third, so instead the bytes since the last good record are
-// kept, and when records fail that stretch is parsed again with `raw` (replayFailures).
+// kept, and when records fail that stretch is parsed again with `raw` (replayFailures): once the
+// next good record ends it, or in parts of FAILED_STRETCH_PART_BYTES while it runs on.
 
 interface ParsedRecord {
 	record: string[];
@@ -434,9 +435,9 @@ class TextRows {
 				const stretch = (this.failedStretch ??= { start: this.lastEnd, firstLine: this.lastEndLine + 1, splitFrom: this.lastEnd + FAILED_STRETCH_PART_BYTES });
 				if (item.error.code === 'CSV_MAX_RECORD_SIZE') {
 					// Reported now, rather than once the parser has skipped the rest of the runaway record.
-					results.push(...this.endFailedStretch(this.text.bytesSince(stretch.start), 'end'));
+					appendTo(results, this.endFailedStretch(this.text.bytesSince(stretch.start), 'end'));
 				} else if (typeof item.error.bytes === 'number' && item.error.bytes >= stretch.splitFrom) {
-					results.push(...this.splitFailedStretch(item.error.bytes));
+					appendTo(results, this.splitFailedStretch(item.error.bytes));
 				}
 				continue;
 			}
@@ -444,7 +445,7 @@ class TextRows {
 			const endLine = this.text.lines.lineAt(end - 1);
 			let line: number;
 			if (this.failedStretch) {
-				results.push(...this.endFailedStretch(this.text.bytesBetween(this.failedStretch.start, end), 'record'));
+				appendTo(results, this.endFailedStretch(this.text.bytesBetween(this.failedStretch.start, end), 'record'));
 				line = endLine - lineBreaksIn(item.record);
 			} else {
 				// Right after the record before, it can only be a record of one line.
@@ -597,6 +598,11 @@ function nextReadableEvent(stream: Readable): Promise<void> {
 		};
 		for (const event of ['readable', 'end', 'error', 'close']) stream.on(event, settle);
 	});
+}
+
+/** Adds `items` one by one: a run of bad records can be too long to spread into push(). */
+function appendTo<T>(target: T[], items: readonly T[]): void {
+	for (const item of items) target.push(item);
 }
 
 function endSkipped(skipped: SkippedRow, lastLine: number): SkippedRow {

@@ -186,7 +186,7 @@ async function exportCustomers(ctx: IExecuteFunctions, { client }: KhaosConnecti
 				since: text(ctx.getNodeParameter('changedSince', itemIndex, '')),
 				companyClasses: splitCodes(text(ctx.getNodeParameter('companyClasses', itemIndex, ''))),
 			});
-			output.push(...customers.map((customer) => ({ json: customer as unknown as IDataObject, pairedItem: { item: itemIndex } })));
+			for (const customer of customers) output.push({ json: customer as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		} catch (caught) {
 			const error = khaosNodeError(ctx.getNode(), caught, itemIndex);
 			if (!ctx.continueOnFail()) throw error;

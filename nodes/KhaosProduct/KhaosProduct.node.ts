@@ -49,7 +49,7 @@ export class KhaosProduct implements INodeType {
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
 				const results = await runOperation(this, connection, itemIndex);
-				output.push(...results.map((json) => ({ json, pairedItem: { item: itemIndex } })));
+				for (const json of results) output.push({ json, pairedItem: { item: itemIndex } });
 			} catch (caught) {
 				const error = khaosNodeError(this.getNode(), caught, itemIndex);
 				if (!this.continueOnFail()) throw error;

@@ -120,8 +120,9 @@ async function mapSource(
 			}
 			next = await run.next();
 		}
-		outputs.records.push(...records);
-		outputs.rejected.push(...rejected);
+		// One at a time: spreading a file's worth of items into push() overflows the call stack.
+		for (const item of records) outputs.records.push(item);
+		for (const item of rejected) outputs.rejected.push(item);
 		outputs.summaries.push({ json: { ...next.value, mapping: mapping.origin } as unknown as IDataObject, pairedItem: { item: itemIndex } });
 	} catch (error) {
 		const failure = describeFailure(error, file);

@@ -101,6 +101,25 @@ describe('Mapping Apply in the n8n engine', () => {
 		expect(outputOf(result, 'Mapping Apply', 2)[0].json).toMatchObject({ rows_read: 3, records: 1, rejected: 2, balanced: true });
 	});
 
+	it('maps a customer file of 200,000 rows into 200,000 records, every one paired to the file', async () => {
+		const lines = ['Customer No,Email,First Name'];
+		for (let index = 0; index < 200_000; index++) lines.push(`${100_000 + index},customer${index}@example.com,Name${index}`);
+		const file: INodeExecutionData = {
+			json: { feed: 'customer', name: 'customers.csv' },
+			binary: { data: { data: Buffer.from(lines.join('\n')).toString('base64'), mimeType: 'text/csv', fileName: 'customers.csv' } },
+		};
+		const result = await run([file], {
+			feed: 'customer',
+			mappingSource: 'fields',
+			fields: { field: [{ target: 'customer_id', source: 'Customer No' }, { target: 'email', source: 'Email' }, { target: 'first_name', source: 'First Name' }] },
+		});
+		const records = outputOf(result, 'Mapping Apply', 0);
+		expect(records).toHaveLength(200_000);
+		expect(records[199_999].json).toEqual({ customer_id: '299999', email: 'customer199999@example.com', first_name: 'Name199999', _source: { file: 'customers.csv', lines: [200_001] } });
+		expect(records.every((record) => JSON.stringify(record.pairedItem) === '[{"item":0}]')).toBe(true);
+		expect(outputOf(result, 'Mapping Apply', 2)[0].json).toMatchObject({ rows_read: 200_000, records: 200_000, rejected: 0, balanced: true });
+	}, 60_000);
+
 	it('reads a filled-in mapping workbook from a path', async () => {
 		const workbook = XLSX.read(buildMappingTemplate(), { type: 'buffer' });
 		const sheet = workbook.Sheets.Transactions;
