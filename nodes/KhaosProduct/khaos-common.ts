@@ -5,7 +5,6 @@
 import type {
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
-	IDataObject,
 	IExecuteFunctions,
 	INode,
 	INodeCredentialDescription,
@@ -14,6 +13,8 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+export { errorJson } from '../shared/node-errors';
 
 import {
 	KhaosClient,
@@ -97,15 +98,6 @@ export function khaosNodeError(node: INode, error: unknown, itemIndex?: number):
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });
-}
-
-/** What an item carries instead of results when the node is set to continue on error. */
-export function errorJson(error: NodeErrorLike): IDataObject {
-	return {
-		error: error.message,
-		...(error.description ? { description: error.description } : {}),
-		...(error instanceof NodeApiError && error.httpCode ? { http_code: error.httpCode } : {}),
-	};
 }
 
 /** Codes typed into a field: separated by commas or new lines, blanks dropped. */

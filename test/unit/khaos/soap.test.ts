@@ -1,4 +1,4 @@
-import nock, { connectionError, useNock } from './nock';
+import nock, { connectionError, useNock } from '../../helpers/nock';
 
 import { KhaosFaultError, KhaosHttpError, KhaosNetworkError } from '../../../lib/khaos/errors';
 import { KhaosSoapClient, backoffDelay, formatSoapDateTime, type KhaosSoapClientOptions } from '../../../lib/khaos/soap';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { KhaosNetworkError } from '../../../lib/khaos/errors';
 import { KhaosSoapClient } from '../../../lib/khaos/soap';
-import { useNock } from './nock';
+import { useNock } from '../../helpers/nock';
 
 /** A throwaway self-signed certificate (CN=khaos-test.local, EC P-256), like the one Khaos installs by default. */
 const KEY = `-----BEGIN PRIVATE KEY-----

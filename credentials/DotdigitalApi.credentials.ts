@@ -1,0 +1,72 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+/**
+ * A Dotdigital API user (Settings → Access → API users in Dotdigital). The test asks account-info,
+ * which answers on r1 for every account, or on the chosen region (a wrong region answers 403).
+ */
+export class DotdigitalApi implements ICredentialType {
+	name = 'dotdigitalApi';
+
+	displayName = 'Dotdigital API';
+
+	icon: Icon = 'file:dotdigital.svg';
+
+	// A community credential needs a full URL (cred-class-field-documentation-url-not-http-url); the camelCase rule is for n8n's own repository.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
+	documentationUrl = 'https://github.com/n8n-nodes-pos-sync/n8n-nodes-pos-sync/blob/main/docs/dotdigital.md';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API User',
+			name: 'user',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. apiuser-1a2b3c4d5e6f@apiconnector.com',
+			description: 'The API user’s email address, from Settings → Access → API users in Dotdigital',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				{ name: 'Auto-Detect', value: 'auto', description: 'Ask Dotdigital where the account lives (one extra call per run)' },
+				{ name: 'Europe (R1)', value: 'r1' },
+				{ name: 'North America (R2)', value: 'r2' },
+				{ name: 'Asia Pacific (R3)', value: 'r3' },
+			],
+			default: 'auto',
+			description: 'Where the Dotdigital account is hosted. Shown in Dotdigital under Settings → Access → API users.',
+		},
+		{
+			displayName: 'Base URL Override',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. http://localhost:8091/r1',
+			description: 'Leave empty for Dotdigital itself. Set it only to use a sandbox or test server instead.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: { username: '={{$credentials.user}}', password: '={{$credentials.password}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ ($credentials.baseUrl || ("https://" + ($credentials.region === "auto" ? "r1" : $credentials.region) + "-api.dotdigital.com")).replace(/\\/+$/, "") }}',
+			url: '/v2/account-info',
+		},
+	};
+}

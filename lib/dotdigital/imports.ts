@@ -1,0 +1,143 @@
+/**
+ * Bulk imports, contacts and insight data alike: records are cut into batches by count and by bytes,
+ * a bounded number of imports run at once, and each import's status is polled with a widening
+ * interval until it is done or the total wait runs out.
+ */
+import { DotdigitalError } from './errors';
+import type { DotdigitalTransport } from './transport';
+
+export interface PollPolicy {
+	/** Wait before the first status check. */
+	firstMs: number;
+	/** The interval grows by half each time, up to this. */
+	maxMs: number;
+	/** Give up on an import after this long in all. */
+	totalMs: number;
+}
+
+export const DEFAULT_POLL: PollPolicy = { firstMs: 5_000, maxMs: 30_000, totalMs: 15 * 60_000 };
+export const MAX_REQUEST_BYTES = 50 * 1024 * 1024;
+
+export interface ImportKind<S> {
+	/** Names calls in errors and counts: "contact import", "insight import". */
+	name: string;
+	submitPath: string;
+	statusPath(importId: string): string;
+	/** The request body around the records' JSON, which is given already joined by commas. */
+	open: string;
+	close: string;
+	maxRecords: number;
+	maxBytes: number;
+	concurrency: number;
+	/** done: the import finished and `status` has its results; failed: the import as a whole failed. */
+	progress(status: S): 'pending' | 'done' | { failed: string };
+}
+
+export interface Batch {
+	/** Positions of the batch's records in the caller's list. */
+	members: number[];
+	parts: string[];
+	bytes: number;
+}
+
+export type BatchOutcome<S> =
+	| { kind: 'done'; importId: string; status: S }
+	| { kind: 'failed'; importId?: string; error: DotdigitalError | Error; reason: string; retryable: boolean };
+
+export interface ImportRunOptions {
+	poll?: Partial<PollPolicy>;
+	sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Cuts already-serialised records into batches. A record too large for any request is returned in
+ * `oversized` rather than sent.
+ */
+export function batchRecords(jsonRecords: readonly string[], kind: Pick<ImportKind<unknown>, 'open' | 'close' | 'maxRecords' | 'maxBytes'>): { batches: Batch[]; oversized: number[] } {
+	const room = kind.maxBytes - Buffer.byteLength(kind.open) - Buffer.byteLength(kind.close);
+	const batches: Batch[] = [];
+	const oversized: number[] = [];
+	let current: Batch = { members: [], parts: [], bytes: 0 };
+	jsonRecords.forEach((json, position) => {
+		const bytes = Buffer.byteLength(json) + 1;
+		if (bytes > room) {
+			oversized.push(position);
+			return;
+		}
+		if (current.members.length >= kind.maxRecords || current.bytes + bytes > room) {
+			batches.push(current);
+			current = { members: [], parts: [], bytes: 0 };
+		}
+		current.members.push(position);
+		current.parts.push(json);
+		current.bytes += bytes;
+	});
+	if (current.members.length > 0) batches.push(current);
+	return { batches, oversized };
+}
+
+/** Runs every batch as one import, `kind.concurrency` at a time, and reports each batch's outcome once. */
+export async function runImports<S>(
+	transport: DotdigitalTransport,
+	kind: ImportKind<S>,
+	batches: readonly Batch[],
+	onOutcome: (batch: Batch, outcome: BatchOutcome<S>) => void,
+	options: ImportRunOptions = {},
+): Promise<void> {
+	const poll = { ...DEFAULT_POLL, ...options.poll };
+	const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < batches.length) {
+			const batch = batches[next++];
+			onOutcome(batch, await runOne(transport, kind, batch, poll, sleep));
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(kind.concurrency, batches.length) }, worker));
+}
+
+async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, batch: Batch, poll: PollPolicy, sleep: (ms: number) => Promise<void>): Promise<BatchOutcome<S>> {
+	let importId: string | undefined;
+	try {
+		const { body } = await transport.request<{ importId?: string }>('PUT', kind.submitPath, {
+			call: kind.name,
+			body: `${kind.open}${batch.parts.join(',')}${kind.close}`,
+		});
+		importId = body?.importId;
+		if (!importId) throw new DotdigitalError(`Dotdigital accepted the ${kind.name} but gave no import id`, 'noImportId', true);
+		let waited = 0;
+		let interval = poll.firstMs;
+		for (;;) {
+			const wait = Math.min(interval, poll.totalMs - waited);
+			if (wait <= 0) {
+				const minutes = Math.round(poll.totalMs / 60_000);
+				return {
+					kind: 'failed',
+					importId,
+					error: new DotdigitalError('import still running', 'importTimedOut', true),
+					reason: `Dotdigital was still processing ${kind.name} ${importId} after ${minutes || poll.totalMs / 1000 + ' s'}${minutes ? ' minutes' : ''}; it may still finish, and sending the records again is safe`,
+					retryable: true,
+				};
+			}
+			await sleep(wait);
+			waited += wait;
+			interval = Math.min(Math.round(interval * 1.5), poll.maxMs);
+			const { body: status } = await transport.request<S>('GET', kind.statusPath(importId), { call: `${kind.name} status` });
+			const progress = kind.progress(status);
+			if (progress === 'done') return { kind: 'done', importId, status };
+			if (progress !== 'pending') {
+				return { kind: 'failed', importId, error: new DotdigitalError(progress.failed, 'importFailed', false), reason: progress.failed, retryable: false };
+			}
+		}
+	} catch (error) {
+		const known = error instanceof DotdigitalError ? error : undefined;
+		const lost = importId ? `; Dotdigital may have imported them (import ${importId}), and sending them again is safe` : '';
+		return {
+			kind: 'failed',
+			importId,
+			error: error as Error,
+			reason: `${(error as Error).message}${lost}`,
+			retryable: known?.retryable ?? false,
+		};
+	}
+}

@@ -1,0 +1,9 @@
+/** The Dotdigital side of the package: transport, data fields, contacts, insight data and the sync that ties them together. */
+export * from './contacts';
+export * from './data-fields';
+export * from './errors';
+export * from './imports';
+export * from './insight';
+export * from './results';
+export * from './sync';
+export * from './transport';

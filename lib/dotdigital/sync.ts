@@ -1,0 +1,406 @@
+/**
+ * Upserts canonical customers, orders and products into Dotdigital and returns exactly one result per
+ * input record, in input order.
+ *
+ * Records that share a key (the same email twice, the same order twice) go in successive rounds, so
+ * no import holds a key twice and the later record is applied last, as in the file.
+ */
+import {
+	dataFieldTypeFor,
+	prepareContact,
+	type ContactRequest,
+	type ContactSettings,
+	type NewContactConsent,
+	type PreparedContact,
+} from './contacts';
+import { ensureDataFields, type DataField, type EnsureResult } from './data-fields';
+import { DotdigitalApiError, DotdigitalError } from './errors';
+import { batchRecords, MAX_REQUEST_BYTES, runImports, type BatchOutcome, type ImportKind, type ImportRunOptions } from './imports';
+import { collectionNameProblem, orderRecord, productRecord, type InsightRecord } from './insight';
+import { failure, type FailureOwner, type RecordFailure, type RecordResult } from './results';
+import type { DotdigitalTransport } from './transport';
+
+export type ContactMode = 'bulk' | 'realtime';
+
+export interface ContactUpsertSettings extends ContactSettings {
+	mode: ContactMode;
+	createMissingDataFields: boolean;
+}
+
+export interface OrderUpsertSettings {
+	collection: string;
+	createMissingContacts: boolean;
+	newContactConsent: NewContactConsent;
+}
+
+export interface SyncOptions extends ImportRunOptions {
+	contactBatchSize?: number;
+	insightBatchSize?: number;
+	contactConcurrency?: number;
+	insightConcurrency?: number;
+	/** Real-time calls in flight at once. */
+	realtimeConcurrency?: number;
+	now?: () => Date;
+}
+
+interface ContactImportStatus {
+	status?: string;
+	created?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
+	updated?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
+	failures?: Array<{ identifiers?: Record<string, unknown>; failures?: Array<{ failureCode?: string; description?: string }> }>;
+}
+
+interface InsightImportStatus {
+	status?: string;
+	failures?: Array<{ key?: string; failureReason?: string; details?: unknown[] }>;
+}
+
+interface Keyed {
+	index: number;
+	key: string;
+}
+
+type Results = (RecordResult | undefined)[];
+
+export class DotdigitalSync {
+	private readonly options: Required<Omit<SyncOptions, 'poll' | 'sleep'>> & ImportRunOptions;
+
+	constructor(
+		readonly transport: DotdigitalTransport,
+		options: SyncOptions = {},
+	) {
+		this.options = {
+			contactBatchSize: 2000,
+			insightBatchSize: 4000,
+			contactConcurrency: 25,
+			insightConcurrency: 5,
+			realtimeConcurrency: 4,
+			now: () => new Date(),
+			...options,
+		};
+	}
+
+	/** Imports submitted so far, retries included. */
+	get importCalls(): number {
+		const calls = this.transport.stats.byCall;
+		return (calls['contact import'] ?? 0) + (calls['insight import'] ?? 0);
+	}
+
+	async createDataFields(fields: readonly DataField[]): Promise<EnsureResult> {
+		const { created, existing, otherType } = await ensureDataFields(this.transport, fields, { create: true });
+		return { created, existing, otherType };
+	}
+
+	async upsertContacts(records: ReadonlyArray<Record<string, unknown>>, settings: ContactUpsertSettings): Promise<RecordResult[]> {
+		const wanted = settings.fieldMap.map((entry) => ({ name: entry.dataField, type: dataFieldTypeFor(entry.field) }));
+		const { fields } = await ensureDataFields(this.transport, wanted, { create: settings.createMissingDataFields });
+		const results: Results = new Array(records.length).fill(undefined);
+		const prepared: Array<Keyed & PreparedContact> = [];
+		records.forEach((record, index) => {
+			const contact = prepareContact(record, settings, fields, this.options.now);
+			if ('code' in contact) results[index] = { status: 'failed', ...contact };
+			else prepared.push({ index, ...contact });
+		});
+		await this.sendContacts(prepared, settings, results);
+		return finish(results);
+	}
+
+	async upsertOrders(records: ReadonlyArray<Record<string, unknown>>, settings: OrderUpsertSettings): Promise<RecordResult[]> {
+		checkCollection(settings.collection);
+		const results: Results = new Array(records.length).fill(undefined);
+		let orders = this.insightRecords(records, orderRecord, results);
+		if (settings.createMissingContacts) orders = await this.withContacts(orders, settings.newContactConsent, results);
+		await this.sendInsight(orders, { collectionName: settings.collection, collectionScope: 'contact', collectionType: 'orders' }, results);
+		return finish(results);
+	}
+
+	async upsertProducts(records: ReadonlyArray<Record<string, unknown>>, settings: { collection: string }): Promise<RecordResult[]> {
+		checkCollection(settings.collection);
+		const results: Results = new Array(records.length).fill(undefined);
+		const products = this.insightRecords(records, productRecord, results);
+		await this.sendInsight(products, { collectionName: settings.collection, collectionScope: 'account', collectionType: 'catalog' }, results);
+		return finish(results);
+	}
+
+	private insightRecords(
+		records: ReadonlyArray<Record<string, unknown>>,
+		build: (record: Record<string, unknown>) => InsightRecord | RecordFailure,
+		results: Results,
+	): Array<Keyed & { record: InsightRecord }> {
+		const built: Array<Keyed & { record: InsightRecord }> = [];
+		records.forEach((source, index) => {
+			const record = build(source);
+			if ('code' in record) results[index] = { status: 'failed', ...record };
+			else built.push({ index, key: record.key, record });
+		});
+		return built;
+	}
+
+	/** Creates the contacts orders belong to, so transactions post to profiles; orders whose contact could not be made fail. */
+	private async withContacts(orders: Array<Keyed & { record: InsightRecord }>, consent: NewContactConsent, results: Results): Promise<Array<Keyed & { record: InsightRecord }>> {
+		const emails = [...new Set(orders.map((order) => order.record.contactIdentity?.value ?? ''))].filter(Boolean);
+		const contacts: Array<Keyed & PreparedContact> = emails.map((email, index) => ({
+			index,
+			key: email,
+			request: { matchIdentifier: 'email', identifiers: { email } },
+			whenNew: consent === 'posOptIn' ? { channelProperties: { email: { status: 'unsubscribed' } } } : undefined,
+		}));
+		const contactResults: Results = new Array(contacts.length).fill(undefined);
+		await this.sendContacts(contacts, { mode: 'bulk', mergeOption: 'overwriteIfNotEmpty' }, contactResults);
+		const failedByEmail = new Map<string, RecordResult & { status: 'failed' }>();
+		contactResults.forEach((result, index) => {
+			// A suppressed contact still exists, and its orders can still be stored.
+			if (result?.status === 'failed' && result.code.toLowerCase() !== 'globallysuppressed') failedByEmail.set(emails[index], result);
+		});
+		return orders.filter((order) => {
+			const email = order.record.contactIdentity?.value ?? '';
+			const contactFailure = failedByEmail.get(email);
+			if (!contactFailure) return true;
+			results[order.index] = {
+				status: 'failed',
+				key: order.key,
+				code: 'customerLookupFailed',
+				description: `Dotdigital could not create the contact ${email} for this order: ${contactFailure.description}`,
+				retryable: contactFailure.retryable,
+				owner: contactFailure.owner,
+				importId: contactFailure.importId,
+			};
+			return false;
+		});
+	}
+
+	private async sendContacts(contacts: Array<Keyed & PreparedContact>, settings: Pick<ContactSettings, 'mergeOption'> & { mode: ContactMode }, results: Results): Promise<void> {
+		for (const round of rounds(contacts)) {
+			if (settings.mode === 'realtime') await this.patchContacts(round, settings.mergeOption, results);
+			else await this.importContacts(round, settings.mergeOption, results);
+		}
+		// Consent, second step: only contacts this run created, so no existing contact's status is ever touched.
+		const created = contacts.filter((contact) => contact.whenNew && isCreated(results[contact.index]));
+		if (created.length === 0) return;
+		const consentResults: Results = new Array(results.length).fill(undefined);
+		const requests = created.map((contact) => ({ ...contact, request: { matchIdentifier: contact.request.matchIdentifier, identifiers: contact.request.identifiers, ...contact.whenNew } }));
+		if (settings.mode === 'realtime') await this.patchContacts(requests, settings.mergeOption, consentResults);
+		else await this.importContacts(requests, settings.mergeOption, consentResults);
+		for (const contact of created) {
+			const outcome = consentResults[contact.index];
+			if (outcome?.status !== 'failed') continue;
+			results[contact.index] = {
+				...outcome,
+				code: 'consentNotApplied',
+				description: `The contact was created, but its marketing status from the till could not be set, so Dotdigital's default applies (subscribed): ${outcome.description}`,
+				owner: 'API',
+			};
+		}
+	}
+
+	private async importContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results): Promise<void> {
+		const kind: ImportKind<ContactImportStatus> = {
+			name: 'contact import',
+			submitPath: '/contacts/v3/import',
+			statusPath: (id) => `/contacts/v3/import/${encodeURIComponent(id)}`,
+			open: `{"mergeOption":${JSON.stringify(mergeOption)},"contacts":[`,
+			close: ']}',
+			maxRecords: this.options.contactBatchSize,
+			maxBytes: MAX_REQUEST_BYTES,
+			concurrency: this.options.contactConcurrency,
+			progress: (status) => {
+				const state = String(status?.status ?? '');
+				if (state === 'Finished') return 'done';
+				if (state === 'NotFinished' || state === 'NotStarted' || state === '') return 'pending';
+				return { failed: `Dotdigital ended the contact import with status ${state}${state === 'ExceedsAllowedContactLimit' ? ' (the account has reached its contact limit)' : ''}` };
+			},
+		};
+		await this.runBatches(kind, contacts, (contact) => JSON.stringify(contact.request), results, (members, outcome) => {
+			const byKey = new Map(members.map((contact) => [contact.key, contact]));
+			const settle = (entries: ContactImportStatus['created'], action: 'created' | 'updated'): void => {
+				for (const entry of entries ?? []) {
+					const contact = byKey.get(identifierKey(entry.identifiers));
+					if (contact) results[contact.index] = { status: 'done', action, key: contact.key, contactId: entry.contactId, importId: outcome.importId };
+				}
+			};
+			settle(outcome.status.created, 'created');
+			settle(outcome.status.updated, 'updated');
+			for (const entry of outcome.status.failures ?? []) {
+				const contact = byKey.get(identifierKey(entry.identifiers));
+				if (!contact) continue;
+				const first = entry.failures?.[0];
+				const code = first?.failureCode ?? 'importFailure';
+				results[contact.index] = {
+					status: 'failed',
+					key: contact.key,
+					importId: outcome.importId,
+					code,
+					description: (entry.failures ?? []).map((item) => item.description ?? item.failureCode).join('; ') || 'Dotdigital did not import the contact',
+					retryable: false,
+					owner: contactFailureOwner(code),
+				};
+			}
+		});
+	}
+
+	/** Real-time: one PATCH per contact, a few in flight at once. */
+	private async patchContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results): Promise<void> {
+		const mergeQuery = { overwriteIfNotEmpty: 'overwrite-if-not-empty', overwrite: 'overwrite', overwriteIfEmpty: 'overwrite-if-empty' }[mergeOption];
+		let next = 0;
+		const worker = async (): Promise<void> => {
+			while (next < contacts.length) {
+				const contact = contacts[next++];
+				const { matchIdentifier, ...body } = contact.request;
+				try {
+					const response = await this.transport.request<{ contactId?: number }>('PATCH', `/contacts/v3/${matchIdentifier}/${encodeURIComponent(contact.key)}`, {
+						call: 'upsert contact',
+						query: { 'merge-option': mergeQuery },
+						body: body satisfies Omit<ContactRequest, 'matchIdentifier'>,
+					});
+					results[contact.index] = { status: 'done', action: response.status === 201 ? 'created' : 'updated', key: contact.key, contactId: response.body?.contactId };
+				} catch (error) {
+					results[contact.index] = { key: contact.key, ...callFailure(error, contactFailureOwner) };
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(this.options.realtimeConcurrency, contacts.length) }, worker));
+	}
+
+	private async sendInsight(records: Array<Keyed & { record: InsightRecord }>, collection: { collectionName: string; collectionScope: 'contact' | 'account'; collectionType: string }, results: Results): Promise<void> {
+		const kind: ImportKind<InsightImportStatus> = {
+			name: 'insight import',
+			submitPath: '/insightData/v3/import',
+			statusPath: (id) => `/insightData/v3/import/${encodeURIComponent(id)}`,
+			open: `${JSON.stringify(collection).slice(0, -1)},"records":[`,
+			close: ']}',
+			maxRecords: this.options.insightBatchSize,
+			maxBytes: MAX_REQUEST_BYTES,
+			concurrency: this.options.insightConcurrency,
+			progress: (status) => {
+				const state = String(status?.status ?? '');
+				if (state === 'Complete' || state === 'Finished') return 'done';
+				if (state === 'NotStarted' || state === 'Processing' || state === 'NotFinished' || state === '') return 'pending';
+				return { failed: `Dotdigital ended the ${collection.collectionName} import with status ${state}` };
+			},
+		};
+		for (const round of rounds(records)) {
+			await this.runBatches(kind, round, (entry) => JSON.stringify(entry.record), results, (members, outcome) => {
+				const failed = new Map((outcome.status.failures ?? []).map((entry) => [String(entry.key ?? ''), entry]));
+				for (const member of members) {
+					const problem = failed.get(member.key);
+					results[member.index] = problem
+						? { status: 'failed', key: member.key, importId: outcome.importId, ...insightFailure(problem, member.record) }
+						: { status: 'done', action: 'imported', key: member.key, importId: outcome.importId };
+				}
+			});
+		}
+	}
+
+	/**
+	 * Serialises, batches and imports `entries`. Whole-batch failures and oversized records are
+	 * settled here; `settle` handles each finished import. A refused login stops the run.
+	 */
+	private async runBatches<T extends Keyed, S>(
+		kind: ImportKind<S>,
+		entries: readonly T[],
+		serialise: (entry: T) => string,
+		results: Results,
+		settle: (members: T[], outcome: BatchOutcome<S> & { kind: 'done' }) => void,
+	): Promise<void> {
+		const { batches, oversized } = batchRecords(entries.map(serialise), kind);
+		for (const position of oversized) {
+			results[entries[position].index] = { status: 'failed', key: entries[position].key, ...tooLarge() };
+		}
+		let refused: Error | undefined;
+		await runImports(
+			this.transport,
+			kind,
+			batches,
+			(batch, outcome) => {
+				const members = batch.members.map((position) => entries[position]);
+				if (outcome.kind === 'done') {
+					settle(members, outcome);
+					for (const member of members) {
+						results[member.index] ??= { status: 'failed', key: member.key, importId: outcome.importId, code: 'notReported', description: `Dotdigital's ${kind.name} report did not mention this record; sending it again is safe`, retryable: true, owner: 'API' };
+					}
+					return;
+				}
+				if (isLoginRefused(outcome.error)) refused ??= outcome.error;
+				for (const member of members) {
+					results[member.index] = { status: 'failed', key: member.key, importId: outcome.importId, code: errorCode(outcome.error), description: outcome.reason, retryable: outcome.retryable, owner: 'API' };
+				}
+			},
+			this.options,
+		);
+		if (refused) throw refused;
+	}
+}
+
+function checkCollection(name: string): void {
+	const problem = collectionNameProblem(name);
+	if (problem) throw new DotdigitalError(problem, 'badCollectionName', false);
+}
+
+/** Splits entries so that no round holds a key twice; the n-th record with a key goes in round n. */
+function rounds<T extends { key: string }>(entries: readonly T[]): T[][] {
+	const seen = new Map<string, number>();
+	const result: T[][] = [];
+	for (const entry of entries) {
+		const round = seen.get(entry.key) ?? 0;
+		seen.set(entry.key, round + 1);
+		(result[round] ??= []).push(entry);
+	}
+	return result;
+}
+
+function identifierKey(identifiers: Record<string, unknown> | undefined): string {
+	if (!identifiers) return '';
+	if (typeof identifiers.email === 'string') return identifiers.email.trim().toLowerCase();
+	if (identifiers.mobileNumber !== undefined) return String(identifiers.mobileNumber).replace(/^\+/, '');
+	return '';
+}
+
+function isCreated(result: RecordResult | undefined): boolean {
+	return result?.status === 'done' && result.action === 'created';
+}
+
+function contactFailureOwner(code: string): FailureOwner {
+	const lower = code.toLowerCase();
+	if (/email|phone|identifier|duplicate|idalreadyexists|invalidid/.test(lower)) return 'till data';
+	if (/datafield/.test(lower)) return 'mapping';
+	return 'API';
+}
+
+function insightFailure(problem: { failureReason?: string; details?: unknown[] }, record: InsightRecord): RecordFailure {
+	const reason = problem.failureReason ?? 'Unknown';
+	const details = (problem.details ?? []).map(String).join('; ');
+	if (/^Contact(Email|Id)DoesNotExist$|^InvalidContactIdentifier$/.test(reason)) {
+		return {
+			code: 'customerLookupFailed',
+			description: `There is no Dotdigital contact ${record.contactIdentity?.value ?? ''} for this order (${reason}); turn on "Create Missing Contacts First", or sync the customer first`,
+			retryable: false,
+			owner: 'till data',
+		};
+	}
+	const owner: FailureOwner = /^Json/.test(reason) ? 'mapping' : 'API';
+	return { code: reason, description: details ? `${reason}: ${details}` : reason, retryable: reason === 'Unknown', owner };
+}
+
+function callFailure(error: unknown, ownerOf: (code: string) => FailureOwner): RecordFailure & { status: 'failed' } {
+	if (isLoginRefused(error)) throw error;
+	const known = error instanceof DotdigitalError ? error : undefined;
+	const code = errorCode(error);
+	const owner = error instanceof DotdigitalApiError && error.status < 500 && error.status !== 429 ? ownerOf(code) : 'API';
+	return { status: 'failed', code, description: known?.message ?? String(error), retryable: known?.retryable ?? false, owner };
+}
+
+function isLoginRefused(error: unknown): boolean {
+	return error instanceof DotdigitalApiError && (error.status === 401 || error.status === 403);
+}
+
+function errorCode(error: unknown): string {
+	return error instanceof DotdigitalError ? error.code : 'error';
+}
+
+function tooLarge(): RecordFailure {
+	return { code: 'recordTooLarge', description: 'The record is larger than the 50 MB Dotdigital accepts in one request', retryable: false, owner: 'till data' };
+}
+
+function finish(results: Results): RecordResult[] {
+	return results.map((result) => result ?? failure('notProcessed', 'The record was not processed; sending it again is safe', true, 'API'));
+}

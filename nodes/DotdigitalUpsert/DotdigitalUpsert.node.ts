@@ -1,0 +1,187 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import {
+	countResults,
+	DEFAULT_FIELD_MAP,
+	DotdigitalSync,
+	listDataFields,
+	type ContactUpsertSettings,
+	type DataFieldType,
+	type FieldMapEntry,
+	type RecordResult,
+} from '../../lib/dotdigital';
+import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
+import { dotdigitalUpsertProperties } from './properties';
+
+type Resource = 'contact' | 'order' | 'product' | 'dataField';
+
+export class DotdigitalUpsert implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Dotdigital Upsert',
+		name: 'dotdigitalUpsert',
+		icon: 'file:dotdigital.svg',
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ { contact: "Contacts", order: "Orders", product: "Product catalogue", dataField: "Data fields" }[$parameter["resource"]] }}',
+		description: 'Sends customers, orders and products to Dotdigital in bulk or in real time, and reports every record that failed',
+		defaults: { name: 'Dotdigital Upsert' },
+		inputs: ['main'],
+		outputs: `={{ $parameter["resource"] === "dataField" ? [{ "type": "main" }] : [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Summary" }] }}`,
+		credentials: [{ name: 'dotdigitalApi', required: true }],
+		properties: dotdigitalUpsertProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resource = this.getNodeParameter('resource', 0) as Resource;
+		const items = this.getInputData();
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const sync = new DotdigitalSync(await connectToDotdigital(this), {
+			contactBatchSize: Math.min(Number(options.batchSize) || 2000, 2000),
+			insightBatchSize: Math.min(Number(options.batchSize) || 4000, 4000),
+			poll: { totalMs: (Number(options.maxWaitMinutes) || 15) * 60_000 },
+		});
+		if (resource === 'dataField') return [await dataFields(this, sync)];
+
+		const records = items.map((item) => item.json as Record<string, unknown>);
+		let results: RecordResult[];
+		try {
+			results = await upsert(this, sync, resource, records, options);
+		} catch (caught) {
+			const error = dotdigitalNodeError(this.getNode(), caught);
+			if (!this.continueOnFail()) throw error;
+			const { description } = errorJson(error);
+			results = records.map(() => ({ status: 'failed', code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable: true, owner: 'API' }));
+		}
+		return outputs(resource, items, results, sync);
+	}
+}
+
+function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject): Promise<RecordResult[]> {
+	if (resource === 'order') {
+		return sync.upsertOrders(records, {
+			collection: text(ctx.getNodeParameter('orderCollection', 0, 'Orders')),
+			createMissingContacts: ctx.getNodeParameter('createMissingContacts', 0, true) as boolean,
+			newContactConsent: ctx.getNodeParameter('newContactConsent', 0, 'posOptIn') as 'posOptIn' | 'dotdigital',
+		});
+	}
+	if (resource === 'product') return sync.upsertProducts(records, { collection: text(ctx.getNodeParameter('productCollection', 0, 'Catalog_Default')) });
+	return sync.upsertContacts(records, contactSettings(ctx, records.length, options));
+}
+
+function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataObject): ContactUpsertSettings {
+	const mode = ctx.getNodeParameter('mode', 0, 'auto') as 'auto' | 'bulk' | 'realtime';
+	const realtimeLimit = Number(ctx.getNodeParameter('realtimeLimit', 0, 25)) || 25;
+	const extra = (ctx.getNodeParameter('dataFields.field', 0, []) as Array<{ field?: string; dataField?: string }>)
+		.map((entry) => ({ field: text(entry.field), dataField: text(entry.dataField) }))
+		.filter((entry) => entry.field !== '' || entry.dataField !== '');
+	const incomplete = extra.find((entry) => entry.field === '' || entry.dataField === '');
+	if (incomplete) {
+		throw new NodeOperationError(ctx.getNode(), 'A data field in More Data Fields is only half filled in', {
+			description: `Give both the customer field and the Dotdigital data field (got "${incomplete.field}" → "${incomplete.dataField}").`,
+		});
+	}
+	const fieldMap: FieldMapEntry[] = [...((ctx.getNodeParameter('standardFields', 0, true) as boolean) ? DEFAULT_FIELD_MAP : []), ...extra];
+	const lists = listIds(ctx, text(ctx.getNodeParameter('lists', 0, '')));
+	return {
+		identifier: ctx.getNodeParameter('identifier', 0, 'email') as 'email' | 'mobileNumber',
+		mode: mode === 'auto' ? (count <= realtimeLimit ? 'realtime' : 'bulk') : mode,
+		fieldMap,
+		lists,
+		mergeOption: ctx.getNodeParameter('mergeOption', 0, 'overwriteIfNotEmpty') as ContactUpsertSettings['mergeOption'],
+		newContactConsent: ctx.getNodeParameter('newContactConsent', 0, 'posOptIn') as 'posOptIn' | 'dotdigital',
+		consentRecord: text(options.consentText) ? { text: text(options.consentText), url: text(options.consentUrl) } : undefined,
+		createMissingDataFields: options.createMissingDataFields !== false,
+	};
+}
+
+function listIds(ctx: IExecuteFunctions, value: string): number[] {
+	const parts = value.split(/[\s,;]+/).filter(Boolean);
+	const bad = parts.filter((part) => !/^\d+$/.test(part));
+	if (bad.length > 0) {
+		throw new NodeOperationError(ctx.getNode(), `Add to Lists takes list IDs (numbers), not ${bad.map((part) => `"${part}"`).join(', ')}`, {
+			description: 'A list’s ID is shown in Dotdigital under Audience → Lists.',
+		});
+	}
+	return [...new Set(parts.map(Number))];
+}
+
+async function dataFields(ctx: IExecuteFunctions, sync: DotdigitalSync): Promise<INodeExecutionData[]> {
+	const operation = ctx.getNodeParameter('operation', 0) as 'createMissing' | 'getAll';
+	try {
+		if (operation === 'getAll') {
+			return [...(await listDataFields(sync.transport)).values()].map((field) => ({ json: { ...field }, pairedItem: { item: 0 } }));
+		}
+		const wanted = (ctx.getNodeParameter('fieldsToCreate.field', 0, []) as Array<{ name?: string; type?: DataFieldType }>)
+			.map((entry) => ({ name: text(entry.name), type: entry.type ?? 'String' }))
+			.filter((entry) => entry.name !== '');
+		const result = await sync.createDataFields(wanted);
+		return [
+			...result.created.map((field) => ({ json: { name: field.name, type: field.type, action: 'created' }, pairedItem: { item: 0 } })),
+			...result.existing.map((field) => {
+				const other = result.otherType.find((entry) => entry.name.toUpperCase() === field.name.toUpperCase());
+				return { json: { name: field.name, type: field.type, action: 'already existed', ...(other ? { note: `wanted ${other.wanted}, but it is ${other.actual}` } : {}) }, pairedItem: { item: 0 } };
+			}),
+		];
+	} catch (caught) {
+		const error = dotdigitalNodeError(ctx.getNode(), caught);
+		if (!ctx.continueOnFail()) throw error;
+		return [{ json: errorJson(error), pairedItem: { item: 0 } }];
+	}
+}
+
+/** Done and Failed hold one item per input item between them; Summary holds the run's counts. */
+function outputs(resource: string, items: INodeExecutionData[], results: RecordResult[], sync: DotdigitalSync): INodeExecutionData[][] {
+	const done: INodeExecutionData[] = [];
+	const failed: INodeExecutionData[] = [];
+	results.forEach((result, itemIndex) => {
+		const source = items[itemIndex].json._source;
+		const where = source ? { _source: source } : {};
+		if (result.status === 'done') {
+			done.push({
+				json: {
+					resource,
+					action: result.action,
+					...(resource === 'contact' ? { identifier: result.key, contact_id: result.contactId ?? null } : { key: result.key }),
+					import_id: result.importId ?? null,
+					...where,
+				},
+				pairedItem: { item: itemIndex },
+			});
+		} else {
+			failed.push({
+				json: {
+					resource,
+					key: result.key ?? null,
+					code: result.code,
+					description: result.description,
+					retryable: result.retryable,
+					owner: result.owner,
+					import_id: result.importId ?? null,
+					record: items[itemIndex].json,
+				},
+				pairedItem: { item: itemIndex },
+			});
+		}
+	});
+	const counts = countResults(results, { apiCalls: sync.transport.stats.requests, imports: sync.importCalls, retries: sync.transport.stats.retries });
+	const summary = {
+		resource,
+		records: counts.received,
+		done: counts.done,
+		failed: counts.failed,
+		created: counts.created,
+		updated: counts.updated,
+		imported: counts.imported,
+		failed_by_code: counts.failedByCode,
+		balanced: counts.done + counts.failed === counts.received,
+		api_calls: counts.apiCalls,
+		imports: counts.imports,
+		retries: counts.retries,
+	};
+	return [done, failed, [{ json: summary, pairedItem: items.map((_, item) => ({ item })) }]];
+}
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+}
