@@ -5,6 +5,8 @@
  * Those go in a second step, only to contacts this run created (see `newContactConsent`), so an
  * unsubscribed or suppressed contact can never be resubscribed by a sync.
  */
+import { isIP } from 'node:net';
+
 import { dataFieldValue, type DataField, type DataFieldType } from './data-fields';
 import type { RecordFailure } from './results';
 
@@ -19,9 +21,28 @@ export interface FieldMapEntry {
 	dataField: string;
 }
 
+/** Dotdigital refuses a consent record without all of text, time, URL, IP address and user agent. */
 export interface ConsentRecordSettings {
 	text: string;
-	url?: string;
+	/** Where the wording the customer agreed to can be read. */
+	url: string;
+	/** The shop's or till's public address; a till has no browser to take it from. */
+	ipAddress: string;
+}
+
+/** Why these consent settings would be refused by Dotdigital, if they would. */
+export function consentSettingsProblem(consent: ConsentRecordSettings): string | undefined {
+	const missing = [!consent.text.trim() && 'Consent Text', !isWebUrl(consent.url) && 'Consent Page URL (a full http or https address)', isIP(consent.ipAddress.trim()) === 0 && 'Consent IP Address (an IPv4 or IPv6 address)'].filter(Boolean);
+	if (missing.length === 0) return undefined;
+	return `Dotdigital only keeps a consent record that has all of its parts; missing or not valid: ${missing.join(', ')}`;
+}
+
+function isWebUrl(value: string): boolean {
+	try {
+		return /^https?:$/.test(new URL(value.trim()).protocol);
+	} catch {
+		return false;
+	}
 }
 
 export interface ContactSettings {
@@ -59,7 +80,7 @@ export interface ContactRequest {
 	dataFields?: Record<string, string | number | boolean | null>;
 	lists?: number[];
 	channelProperties?: { email: { status: 'subscribed' | 'unsubscribed' } };
-	consentRecords?: Array<{ text: string; dateTimeConsented: string; url?: string; userAgent?: string }>;
+	consentRecords?: Array<{ text: string; dateTimeConsented: string; url: string; ipAddress: string; userAgent: string }>;
 }
 
 export interface PreparedContact {
@@ -135,7 +156,8 @@ function whenNew(record: Record<string, unknown>, settings: ContactSettings, now
 			{
 				text: consent.text.trim(),
 				dateTimeConsented: consentTime(record.created_at) ?? now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-				...(consent.url?.trim() ? { url: consent.url.trim() } : {}),
+				url: consent.url.trim(),
+				ipAddress: consent.ipAddress.trim(),
 				userAgent: `In store${store}, recorded by the POS`,
 			},
 		],

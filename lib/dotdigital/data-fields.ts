@@ -109,7 +109,7 @@ export function dataFieldValue(type: DataFieldType, raw: unknown): FieldValue {
 	}
 	if (type === 'Date') {
 		const text = raw instanceof Date ? raw.toISOString() : String(raw).trim();
-		if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) || Number.isNaN(Date.parse(text.replace(' ', 'T')))) {
+		if (!isIsoDate(text)) {
 			return { problem: `"${text}" is not a date (expected yyyy-mm-dd)` };
 		}
 		return { value: text.replace(' ', 'T') };
@@ -117,4 +117,13 @@ export function dataFieldValue(type: DataFieldType, raw: unknown): FieldValue {
 	const text = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
 	if (text.length > MAX_TEXT_LENGTH) return { problem: `is ${text.length} characters long; Dotdigital text fields hold at most ${MAX_TEXT_LENGTH}` };
 	return { value: text };
+}
+
+/** yyyy-mm-dd, optionally with a time and zone, naming a day that exists (Date.parse rolls 30 February over). */
+function isIsoDate(text: string): boolean {
+	const match = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+	if (!match || Number.isNaN(Date.parse(text.replace(' ', 'T')))) return false;
+	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+	const date = new Date(Date.UTC(year, month - 1, day));
+	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -15,18 +15,22 @@ export interface InsightRecord {
 	json: Record<string, unknown>;
 }
 
+/** A record that cannot be sent, with its key when it has one. */
+export type KeyedFailure = RecordFailure & { key?: string };
+
 export function collectionNameProblem(name: string): string | undefined {
 	if (COLLECTION_NAME.test(name)) return undefined;
 	return `"${name}" cannot be an Insight data collection name: start with a letter, _ or -, then use letters, digits, _ or - (2 to 256 characters)`;
 }
 
-export function orderRecord(order: Record<string, unknown>): InsightRecord | RecordFailure {
+export function orderRecord(order: Record<string, unknown>): InsightRecord | KeyedFailure {
 	const id = text(order.order_id);
 	if (!id) return { code: 'missingOrderId', description: 'The order has no order ID, which is its key in Dotdigital', retryable: false, owner: 'till data' };
 	const email = normaliseEmail(order.email);
 	if (!email) {
 		const customer = text(order.customer_id);
 		return {
+			key: id,
 			code: 'customerLookupFailed',
 			description: customer
 				? `The order has customer ID ${customer} but no email address, so it cannot be linked to a Dotdigital contact`
@@ -67,7 +71,7 @@ export function orderRecord(order: Record<string, unknown>): InsightRecord | Rec
 	return { key: id, contactIdentity: { identifier: 'email', value: email }, json };
 }
 
-export function productRecord(product: Record<string, unknown>): InsightRecord | RecordFailure {
+export function productRecord(product: Record<string, unknown>): InsightRecord | KeyedFailure {
 	const sku = text(product.sku);
 	if (!sku) return { code: 'missingSku', description: 'The product has no SKU, which is its key in the catalogue', retryable: false, owner: 'till data' };
 	const tags = Array.isArray(product.tags) ? product.tags.map(text).filter(Boolean) : text(product.tags) ? text(product.tags).split(',').map((tag) => tag.trim()).filter(Boolean) : [];

@@ -6,6 +6,7 @@
  * no import holds a key twice and the later record is applied last, as in the file.
  */
 import {
+	consentSettingsProblem,
 	dataFieldTypeFor,
 	prepareContact,
 	type ContactRequest,
@@ -16,7 +17,7 @@ import {
 import { ensureDataFields, type DataField, type EnsureResult } from './data-fields';
 import { DotdigitalApiError, DotdigitalError } from './errors';
 import { batchRecords, MAX_REQUEST_BYTES, runImports, type BatchOutcome, type ImportKind, type ImportRunOptions } from './imports';
-import { collectionNameProblem, orderRecord, productRecord, type InsightRecord } from './insight';
+import { collectionNameProblem, orderRecord, productRecord, type InsightRecord, type KeyedFailure } from './insight';
 import { failure, type FailureOwner, type RecordFailure, type RecordResult } from './results';
 import type { DotdigitalTransport } from './transport';
 
@@ -92,6 +93,8 @@ export class DotdigitalSync {
 	}
 
 	async upsertContacts(records: ReadonlyArray<Record<string, unknown>>, settings: ContactUpsertSettings): Promise<RecordResult[]> {
+		const consentProblem = settings.consentRecord && consentSettingsProblem(settings.consentRecord);
+		if (consentProblem) throw new DotdigitalError(consentProblem, 'badConsentSettings', false);
 		const wanted = settings.fieldMap.map((entry) => ({ name: entry.dataField, type: dataFieldTypeFor(entry.field) }));
 		const { fields } = await ensureDataFields(this.transport, wanted, { create: settings.createMissingDataFields });
 		const results: Results = new Array(records.length).fill(undefined);
@@ -124,7 +127,7 @@ export class DotdigitalSync {
 
 	private insightRecords(
 		records: ReadonlyArray<Record<string, unknown>>,
-		build: (record: Record<string, unknown>) => InsightRecord | RecordFailure,
+		build: (record: Record<string, unknown>) => InsightRecord | KeyedFailure,
 		results: Results,
 	): Array<Keyed & { record: InsightRecord }> {
 		const built: Array<Keyed & { record: InsightRecord }> = [];

@@ -90,7 +90,7 @@ function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataOb
 		lists,
 		mergeOption: ctx.getNodeParameter('mergeOption', 0, 'overwriteIfNotEmpty') as ContactUpsertSettings['mergeOption'],
 		newContactConsent: ctx.getNodeParameter('newContactConsent', 0, 'posOptIn') as 'posOptIn' | 'dotdigital',
-		consentRecord: text(options.consentText) ? { text: text(options.consentText), url: text(options.consentUrl) } : undefined,
+		consentRecord: text(options.consentText) ? { text: text(options.consentText), url: text(options.consentUrl), ipAddress: text(options.consentIpAddress) } : undefined,
 		createMissingDataFields: options.createMissingDataFields !== false,
 	};
 }

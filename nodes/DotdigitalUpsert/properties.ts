@@ -258,6 +258,15 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		displayOptions: { show: { resource: ['contact', 'order', 'product'] } },
 		options: [
 			{
+				displayName: 'Consent IP Address',
+				name: 'consentIpAddress',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 203.0.113.25',
+				description: 'The shop’s public IP address. Dotdigital needs one in every consent record, and a till has no browser to take it from.',
+				displayOptions: { show: { '/resource': ['contact'] } },
+			},
+			{
 				displayName: 'Consent Page URL',
 				name: 'consentUrl',
 				type: 'string',
@@ -272,7 +281,7 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. Yes, email me offers and news',
-				description: 'What the customer agreed to at the till. When set, new contacts who opted in get a consent record with this text.',
+				description: 'What the customer agreed to at the till. When set, new contacts who opted in get a consent record with this text, the consent page URL and the IP address.',
 				displayOptions: { show: { '/resource': ['contact'] } },
 			},
 			{
