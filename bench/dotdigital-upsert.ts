@@ -139,12 +139,20 @@ async function measure(fake: Fake, label: string, kind: 'customer' | 'order', pa
 	const calls = await callsSince(fake, callsBefore);
 	const total = [...calls.values()].reduce((sum, count) => sum + count, 0);
 	const records = Number(summary.records);
+	const count = (test: (call: string) => boolean): number => [...calls.entries()].filter(([call]) => test(call)).reduce((sum, [, n]) => sum + n, 0);
+	const sending = count((call) => call.startsWith('PUT ') || call.startsWith('PATCH '));
+	const checks = count((call) => /^GET .*\/import\/\{id\}$/.test(call));
 	process.stdout.write(
 		`\n${label}: ${records.toLocaleString('en-GB')} records in ${seconds.toFixed(1)} s; done ${summary.done}, failed ${summary.failed} ` +
 			`(created ${summary.created}, updated ${summary.updated}, imported ${summary.imported}); peak RSS growth ${((peak - rssBefore) / MB).toFixed(0)} MB\n` +
-			`  API calls: ${total} in all, ${(total / (records / 100_000)).toFixed(1)} per 100,000 records\n`,
+			`  API calls: ${total} in all, ${per100k(total, records)} per 100,000 records: ${sending} that send records (${per100k(sending, records)} per 100,000), ` +
+			`${checks} import status checks (one per import), ${total - sending - checks} other\n`,
 	);
 	for (const [call, count] of [...calls.entries()].sort((a, b) => b[1] - a[1])) process.stdout.write(`    ${String(count).padStart(6)}  ${call}\n`);
+}
+
+function per100k(calls: number, records: number): string {
+	return (calls / (records / 100_000)).toFixed(1);
 }
 
 async function main(): Promise<void> {

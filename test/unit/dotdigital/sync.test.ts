@@ -1,0 +1,143 @@
+/**
+ * DotdigitalSync against the fake Dotdigital on a clock the test moves: how imports are polled and
+ * bounded, how many run at once, and what becomes of records when an import or a call goes wrong.
+ * Waiting is simulated by moving the fake's clock, so nothing here sleeps for real.
+ */
+import { batchRecords, DotdigitalApiError, DotdigitalSync, runImports, DotdigitalTransport, DEFAULT_FIELD_MAP, type ContactUpsertSettings, type SyncOptions } from '../../../lib/dotdigital';
+import { startFakeDotdigital, type FakeDotdigital } from '../../fakes/dotdigital';
+
+let fake: FakeDotdigital;
+let now = Date.parse('2026-11-22T09:00:00Z');
+
+beforeAll(async () => {
+	fake = await startFakeDotdigital({ importMs: 60_000, clock: () => new Date(now) });
+});
+
+afterAll(async () => {
+	await fake.stop();
+});
+
+beforeEach(() => fake.reset());
+
+const CONTACTS: ContactUpsertSettings = {
+	identifier: 'email',
+	fieldMap: DEFAULT_FIELD_MAP,
+	lists: [],
+	mergeOption: 'overwriteIfNotEmpty',
+	newContactConsent: 'dotdigital',
+	mode: 'bulk',
+	createMissingDataFields: false,
+};
+
+function setUp(options: SyncOptions = {}): { sync: DotdigitalSync; waits: number[] } {
+	const waits: number[] = [];
+	// Waits that overlap pass together, as on a real clock: each sleeper wakes at its own start + ms.
+	const sleep = async (ms: number): Promise<void> => {
+		waits.push(ms);
+		const wake = now + ms;
+		await new Promise((resolve) => setImmediate(resolve));
+		now = Math.max(now, wake);
+	};
+	const transport = new DotdigitalTransport({ user: fake.user, password: fake.password, region: 'r1', baseUrl: fake.baseUrl }, { retry: { baseMs: 1, maxMs: 5 }, sleep });
+	return { sync: new DotdigitalSync(transport, { sleep, ...options }), waits };
+}
+
+const customers = (count: number, prefix = 'shopper') => Array.from({ length: count }, (_, index) => ({ email: `${prefix}${index}@example.com`, first_name: `N${index}` }));
+
+describe('polling an import', () => {
+	it('checks first after 5 s, then half as long again each time up to 30 s, until the import has finished', async () => {
+		const { sync, waits } = setUp();
+		const results = await sync.upsertContacts(customers(2), CONTACTS);
+		expect(results.map((result) => result.status)).toEqual(['done', 'done']);
+		expect(waits).toEqual([5000, 7500, 11250, 16875, 25313]);
+		expect(fake.calls().filter((call) => call.method === 'GET' && call.path.includes('/contacts/v3/import/'))).toHaveLength(5);
+	});
+
+	it('gives up after the longest wait set, failing its records as safe to send again', async () => {
+		const { sync, waits } = setUp({ poll: { totalMs: 20_000 } });
+		const [result] = await sync.upsertContacts(customers(1), CONTACTS);
+		expect(waits.reduce((sum, wait) => sum + wait, 0)).toBe(20_000);
+		expect(result).toMatchObject({ status: 'failed', code: 'importTimedOut', retryable: true, owner: 'API', importId: expect.any(String) });
+		expect(result.status === 'failed' && result.description).toMatch(/still processing contact import .* after 20 s.*safe/);
+	});
+});
+
+describe('imports in flight', () => {
+	it.each([
+		['contact', 25],
+		['insight', 5],
+	] as const)('runs at most the %s limit of %i imports at once', async (name, limit) => {
+		// A stand-in transport: an import finishes only once the client has had the chance to start more than the limit.
+		let submitted = 0;
+		let finished = 0;
+		let most = 0;
+		const transport = {
+			request: async (method: string) => {
+				await new Promise((resolve) => setImmediate(resolve));
+				if (method === 'PUT') {
+					submitted += 1;
+					most = Math.max(most, submitted - finished);
+					return { status: 202, body: { importId: `import-${submitted}` } };
+				}
+				if (submitted < limit) return { status: 200, body: { status: 'NotFinished' } };
+				finished += 1;
+				return { status: 200, body: { status: 'Finished' } };
+			},
+		} as unknown as DotdigitalTransport;
+		const kind = { name, submitPath: '/import', statusPath: (id: string) => `/import/${id}`, open: '[', close: ']', maxRecords: 1, maxBytes: 1000, concurrency: limit, progress: (status: { status: string }) => (status.status === 'Finished' ? ('done' as const) : ('pending' as const)) };
+		const { batches } = batchRecords(Array.from({ length: 40 }, (_, index) => `{"n":${index}}`), kind);
+		const outcomes: string[] = [];
+		await runImports(transport, kind, batches, (_, outcome) => outcomes.push(outcome.kind), { sleep: async () => undefined });
+		expect(outcomes).toEqual(new Array(40).fill('done'));
+		expect(most).toBe(limit);
+	});
+
+	it('waits and retries when another job holds the account’s import slots', async () => {
+		const { sync } = setUp();
+		fake.failNext({ method: 'PUT', path: '/contacts/v3/import', status: 429, body: { errorCode: 'contacts:tooManyActiveImports', description: 'Too many imports' }, times: 2 });
+		const results = await sync.upsertContacts(customers(3), CONTACTS);
+		expect(results.every((result) => result.status === 'done')).toBe(true);
+		expect(fake.calls().filter((call) => call.method === 'PUT').map((call) => call.status)).toEqual([429, 429, 202]);
+	});
+});
+
+describe('when an import or a call goes wrong', () => {
+	it('an import whose answer was lost is sent again, and nothing is duplicated', async () => {
+		const { sync } = setUp();
+		fake.failNext({ method: 'PUT', path: '/contacts/v3/import', status: 502, afterApply: true });
+		const results = await sync.upsertContacts(customers(3), CONTACTS);
+		expect(results.map((result) => result.status === 'done' && result.action)).toEqual(['updated', 'updated', 'updated']);
+		expect(fake.contacts()).toHaveLength(3);
+	});
+
+	it('an import Dotdigital ends as a whole fails each of its records, not retryable, with the reason', async () => {
+		const { sync } = setUp();
+		fake.failNext({ method: 'GET', path: /\/contacts\/v3\/import\//, status: 200, body: { importId: 'x', status: 'ExceedsAllowedContactLimit' } });
+		const results = await sync.upsertContacts(customers(2), CONTACTS);
+		for (const result of results) {
+			expect(result).toMatchObject({ status: 'failed', code: 'importFailed', retryable: false, owner: 'API' });
+			expect(result.status === 'failed' && result.description).toMatch(/ExceedsAllowedContactLimit \(the account has reached its contact limit\)/);
+		}
+	});
+
+	it('per-record failures name the record, and the rest of the import is done', async () => {
+		const { sync } = setUp();
+		const results = await sync.upsertContacts([{ email: 'good@example.com' }, { email: 'bad@@example.com' }], CONTACTS);
+		expect(results[0]).toMatchObject({ status: 'done', action: 'created' });
+		expect(results[1]).toMatchObject({ status: 'failed', code: expect.stringMatching(/^invalidEmail$/i), owner: 'till data', retryable: false });
+	});
+
+	it('a refused login stops the whole run', async () => {
+		const { sync } = setUp();
+		fake.failNext({ method: 'PUT', status: 401 });
+		await expect(sync.upsertContacts(customers(2), CONTACTS)).rejects.toBeInstanceOf(DotdigitalApiError);
+	});
+
+	it('a server that keeps failing fails the records as retryable, after bounded tries', async () => {
+		const { sync } = setUp();
+		fake.failNext({ method: 'PUT', path: '/insightData/v3/import', status: 503, times: 8 });
+		const results = await sync.upsertProducts([{ sku: 'MUG-1', name: 'Mug' }], { collection: 'Catalog_Default' });
+		expect(results[0]).toMatchObject({ status: 'failed', retryable: true, owner: 'API', code: 'HTTP503' });
+		expect(fake.calls().filter((call) => call.method === 'PUT')).toHaveLength(8);
+	});
+});
