@@ -67,7 +67,6 @@ const FIELD_TYPES: Record<string, DataFieldType> = {
 	created_at: 'Date',
 	updated_at: 'Date',
 	marketing_opt_in: 'Boolean',
-	last_purchase: 'Date',
 };
 
 export function dataFieldTypeFor(field: string): DataFieldType {
