@@ -101,6 +101,32 @@ describe('imports in flight', () => {
 	});
 });
 
+describe('a per-minute rate limit', () => {
+	it('is waited out as Dotdigital asks by imports running side by side, and no record fails', async () => {
+		const limited = await startFakeDotdigital({ importMs: 1000, rateLimitPerMinute: 20, rateLimitResetStyle: 'epoch', clock: () => new Date(now) });
+		try {
+			const started = now;
+			const sleep = async (ms: number): Promise<void> => {
+				const wake = now + ms;
+				await new Promise((resolve) => setImmediate(resolve));
+				now = Math.max(now, wake);
+			};
+			const transport = new DotdigitalTransport({ user: limited.user, password: limited.password, region: 'r1', baseUrl: limited.baseUrl }, { retry: { baseMs: 1, maxMs: 5 }, sleep, now: () => now });
+			const results = await new DotdigitalSync(transport, { sleep, contactBatchSize: 1 }).upsertContacts(customers(30), CONTACTS);
+			expect(results.filter((result) => result.status !== 'done')).toEqual([]);
+			const calls = limited.calls();
+			const accepted = calls.filter((call) => call.status !== 429);
+			expect(calls.length - accepted.length).toBeGreaterThan(0);
+			// The data fields, 30 imports and a status check each: 61 calls at 20 a minute fill four windows.
+			expect(accepted).toHaveLength(61);
+			expect(now - started).toBeGreaterThanOrEqual(3 * 60_000);
+			expect(transport.stats.retries).toBe(calls.length - accepted.length);
+		} finally {
+			await limited.stop();
+		}
+	});
+});
+
 describe('when an import or a call goes wrong', () => {
 	it('an import whose answer was lost is sent again, and nothing is duplicated', async () => {
 		const { sync } = setUp();
