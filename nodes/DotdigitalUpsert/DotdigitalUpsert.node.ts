@@ -165,6 +165,7 @@ function outputs(resource: string, items: INodeExecutionData[], results: RecordR
 		}
 	});
 	const counts = countResults(results, { apiCalls: sync.transport.stats.requests, imports: sync.importCalls, retries: sync.transport.stats.retries });
+	const files = countsByFile(items, results);
 	const summary = {
 		resource,
 		records: counts.received,
@@ -178,8 +179,23 @@ function outputs(resource: string, items: INodeExecutionData[], results: RecordR
 		api_calls: counts.apiCalls,
 		imports: counts.imports,
 		retries: counts.retries,
+		...(files.length > 0 ? { files } : {}),
 	};
 	return [done, failed, [{ json: summary, pairedItem: items.map((_, item) => ({ item })) }]];
+}
+
+/** Done and failed per source file, for checking each file against Mapping Apply's summary of it. */
+function countsByFile(items: INodeExecutionData[], results: RecordResult[]): IDataObject[] {
+	const byFile = new Map<string, { file: string; records: number; done: number; failed: number }>();
+	results.forEach((result, itemIndex) => {
+		const file = (items[itemIndex].json._source as { file?: unknown } | undefined)?.file;
+		if (typeof file !== 'string') return;
+		const entry = byFile.get(file) ?? { file, records: 0, done: 0, failed: 0 };
+		entry.records += 1;
+		entry[result.status] += 1;
+		byFile.set(file, entry);
+	});
+	return [...byFile.values()];
 }
 
 function text(value: unknown): string {

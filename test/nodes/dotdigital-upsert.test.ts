@@ -90,7 +90,7 @@ describe('Contacts in bulk', () => {
 			[expect.stringMatching(/^invalidEmail$/i), 'till data', { item: 5 }],
 		]);
 		expect(failed[0].json.record).toEqual(items[4]);
-		expect(summary).toMatchObject({ records: 8, done: 6, failed: 2, created: 3, updated: 3, balanced: true });
+		expect(summary).toMatchObject({ records: 8, done: 6, failed: 2, created: 3, updated: 3, balanced: true, files: [{ file: 'customers.csv', records: 8, done: 6, failed: 2 }] });
 
 		expect(fake.contact('email', 'new.yes@example.com')?.channelProperties.email.status).toBe('subscribed');
 		expect(fake.contact('email', 'new.no@example.com')?.channelProperties.email.status).toBe('unsubscribed');
@@ -110,6 +110,19 @@ describe('Contacts in bulk', () => {
 		const again = outputs(await run(items, { resource: 'contact', operation: 'upsert', mode: 'bulk', options: { batchSize: 3 } }));
 		expect(again.summary).toMatchObject({ created: 0, updated: 7, failed: 0 });
 		expect(fake.contacts()).toHaveLength(7);
+	});
+});
+
+describe('Contacts matched on mobile number', () => {
+	it('sends the mobile in international digits and matches the same contact next time', async () => {
+		const items = [customer(null, { mobile: '+44 7700 900123', first_name: 'Mo' }), customer(null, { mobile: 'ask at till' })];
+		const first = outputs(await run(items, { resource: 'contact', operation: 'upsert', identifier: 'mobileNumber', mode: 'bulk' }));
+		expect(first.done.map((item) => [item.json.identifier, item.json.action])).toEqual([['447700900123', 'created']]);
+		expect(first.failed.map((item) => [item.json.code, item.json.owner])).toEqual([['invalidPhoneNumber', 'till data']]);
+		const again = outputs(await run([{ mobile: '+447700900123', first_name: 'Mona' }], { resource: 'contact', operation: 'upsert', identifier: 'mobileNumber', mode: 'realtime' }));
+		expect(again.done.map((item) => item.json.action)).toEqual(['updated']);
+		expect(fake.contacts()).toHaveLength(1);
+		expect(fake.contact('mobileNumber', '447700900123')?.dataFields.FIRSTNAME).toBe('Mona');
 	});
 });
 
