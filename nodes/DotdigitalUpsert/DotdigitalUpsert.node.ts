@@ -4,6 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import {
 	countResults,
 	DEFAULT_FIELD_MAP,
+	DotdigitalApiError,
+	DotdigitalError,
+	DotdigitalNetworkError,
 	DotdigitalSync,
 	listDataFields,
 	type ContactUpsertSettings,
@@ -51,7 +54,11 @@ export class DotdigitalUpsert implements INodeType {
 			const error = dotdigitalNodeError(this.getNode(), caught);
 			if (!this.continueOnFail()) throw error;
 			const { description } = errorJson(error);
-			results = records.map(() => ({ status: 'failed', code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable: true, owner: 'API' }));
+			// Dotdigital's answers and connection faults are the API's; anything else is how the node is set up.
+			const fromApi = caught instanceof DotdigitalApiError || caught instanceof DotdigitalNetworkError;
+			const retryable = caught instanceof DotdigitalError && caught.retryable;
+			const failure = { status: 'failed' as const, code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable, owner: fromApi ? ('API' as const) : ('mapping' as const) };
+			results = records.map(() => failure);
 		}
 		return outputs(resource, items, results, sync);
 	}

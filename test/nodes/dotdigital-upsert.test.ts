@@ -161,7 +161,7 @@ describe('Data fields', () => {
 		expect(error.message).toMatch(/These data fields do not exist in Dotdigital: STORE/);
 		const { failed } = outputs(await run([customer('a@example.com')], parameters, { continueOnFail: true }));
 		expect(failed).toHaveLength(1);
-		expect(failed[0].json).toMatchObject({ code: 'runFailed', description: expect.stringMatching(/STORE/) });
+		expect(failed[0].json).toMatchObject({ code: 'runFailed', description: expect.stringMatching(/STORE/), retryable: false, owner: 'mapping' });
 		expect(fake.contacts()).toHaveLength(0);
 	});
 
@@ -240,6 +240,9 @@ describe('Errors a consultant can act on', () => {
 		const error = errorOf(await run([customer('a@example.com')], { resource: 'contact', operation: 'upsert' }, { password: 'wrong-Passw0rd' }), NODE);
 		expect(error.message).toMatch(/401.*check the API user and password/);
 		expect(JSON.stringify(error)).not.toContain('wrong-Passw0rd');
+		const { failed } = outputs(await run([customer('a@example.com')], { resource: 'contact', operation: 'upsert' }, { password: 'wrong-Passw0rd', continueOnFail: true }));
+		expect(failed.map((item) => [item.json.code, item.json.owner, item.json.retryable])).toEqual([['runFailed', 'API', false]]);
+		expect(JSON.stringify(failed)).not.toContain('wrong-Passw0rd');
 	});
 
 	it('consent settings Dotdigital would refuse stop the run before anything is sent, naming what is missing', async () => {
