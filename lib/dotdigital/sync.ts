@@ -63,6 +63,8 @@ interface Keyed {
 
 type Results = (RecordResult | undefined)[];
 
+const CONTACT_STILL_EXISTS = new Set(['globallysuppressed', 'consentnotapplied']);
+
 export class DotdigitalSync {
 	private readonly options: Required<Omit<SyncOptions, 'poll' | 'sleep'>> & ImportRunOptions;
 
@@ -152,8 +154,8 @@ export class DotdigitalSync {
 		await this.sendContacts(contacts, { mode: 'bulk', mergeOption: 'overwriteIfNotEmpty' }, contactResults);
 		const failedByEmail = new Map<string, RecordResult & { status: 'failed' }>();
 		contactResults.forEach((result, index) => {
-			// A suppressed contact still exists, and its orders can still be stored.
-			if (result?.status === 'failed' && result.code.toLowerCase() !== 'globallysuppressed') failedByEmail.set(emails[index], result);
+			// A suppressed contact, or one created without its status set, still exists and can hold orders.
+			if (result?.status === 'failed' && !CONTACT_STILL_EXISTS.has(result.code.toLowerCase())) failedByEmail.set(emails[index], result);
 		});
 		return orders.filter((order) => {
 			const email = order.record.contactIdentity?.value ?? '';
