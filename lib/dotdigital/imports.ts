@@ -17,6 +17,8 @@ export interface PollPolicy {
 
 export const DEFAULT_POLL: PollPolicy = { firstMs: 5_000, maxMs: 30_000, totalMs: 15 * 60_000 };
 export const MAX_REQUEST_BYTES = 50 * 1024 * 1024;
+/** Slack for Dotdigital's clock: its Date header has whole seconds, and without one we only have ours. */
+export const CLOCK_MARGIN_MS = 2000;
 
 export interface ImportKind<S> {
 	/** Names calls in errors and counts: "contact import", "insight import". */
@@ -41,7 +43,8 @@ export interface Batch {
 }
 
 export type BatchOutcome<S> =
-	| { kind: 'done'; importId: string; status: S }
+	/** `repeatedSince`: the import was sent more than once (see Reply.repeated), the first time no earlier than this (Dotdigital's clock, epoch ms). */
+	| { kind: 'done'; importId: string; status: S; repeatedSince?: number }
 	| { kind: 'failed'; importId?: string; error: DotdigitalError | Error; reason: string; retryable: boolean };
 
 export interface ImportRunOptions {
@@ -98,8 +101,9 @@ export async function runImports<S>(
 
 async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, batch: Batch, poll: PollPolicy, sleep: (ms: number) => Promise<void>): Promise<BatchOutcome<S>> {
 	let importId: string | undefined;
+	const sentAfter = transport.serverTime() ?? Date.now() - CLOCK_MARGIN_MS;
 	try {
-		const { body } = await transport.request<{ importId?: string }>('PUT', kind.submitPath, {
+		const { body, repeated } = await transport.request<{ importId?: string }>('PUT', kind.submitPath, {
 			call: kind.name,
 			body: `${kind.open}${batch.parts.join(',')}${kind.close}`,
 		});
@@ -124,7 +128,7 @@ async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, ba
 			interval = Math.min(Math.round(interval * 1.5), poll.maxMs);
 			const { body: status } = await transport.request<S>('GET', kind.statusPath(importId), { call: `${kind.name} status` });
 			const progress = kind.progress(status);
-			if (progress === 'done') return { kind: 'done', importId, status };
+			if (progress === 'done') return { kind: 'done', importId, status, ...(repeated ? { repeatedSince: sentAfter - CLOCK_MARGIN_MS } : {}) };
 			if (progress !== 'pending') {
 				return { kind: 'failed', importId, error: new DotdigitalError(progress.failed, 'importFailed', false), reason: progress.failed, retryable: false };
 			}

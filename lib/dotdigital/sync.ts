@@ -16,7 +16,7 @@ import {
 } from './contacts';
 import { ensureDataFields, type DataField, type EnsureResult } from './data-fields';
 import { DotdigitalApiError, DotdigitalError } from './errors';
-import { batchRecords, MAX_REQUEST_BYTES, runImports, type BatchOutcome, type ImportKind, type ImportRunOptions } from './imports';
+import { batchRecords, CLOCK_MARGIN_MS, MAX_REQUEST_BYTES, runImports, type BatchOutcome, type ImportKind, type ImportRunOptions } from './imports';
 import { collectionNameProblem, orderRecord, productRecord, type InsightRecord, type KeyedFailure } from './insight';
 import { failure, type FailureOwner, type RecordFailure, type RecordResult } from './results';
 import type { DotdigitalTransport } from './transport';
@@ -59,6 +59,12 @@ interface InsightImportStatus {
 interface Keyed {
 	index: number;
 	key: string;
+}
+
+/** A contact whose call was sent more than once, the first time no earlier than `since`. */
+interface Repeated {
+	contact: Keyed & PreparedContact;
+	since: number;
 }
 
 type Results = (RecordResult | undefined)[];
@@ -175,17 +181,19 @@ export class DotdigitalSync {
 	}
 
 	private async sendContacts(contacts: Array<Keyed & PreparedContact>, settings: Pick<ContactSettings, 'mergeOption'> & { mode: ContactMode }, results: Results): Promise<void> {
+		const repeated: Repeated[] = [];
 		for (const round of rounds(contacts)) {
-			if (settings.mode === 'realtime') await this.patchContacts(round, settings.mergeOption, results);
-			else await this.importContacts(round, settings.mergeOption, results);
+			if (settings.mode === 'realtime') await this.patchContacts(round, settings.mergeOption, results, repeated);
+			else await this.importContacts(round, settings.mergeOption, results, repeated);
 		}
+		await this.findCreatedAmongRepeated(repeated, results);
 		// Consent, second step: only contacts this run created, so no existing contact's status is ever touched.
 		const created = contacts.filter((contact) => contact.whenNew && isCreated(results[contact.index]));
 		if (created.length === 0) return;
 		const consentResults: Results = new Array(results.length).fill(undefined);
 		const requests = created.map((contact) => ({ ...contact, request: { matchIdentifier: contact.request.matchIdentifier, identifiers: contact.request.identifiers, ...contact.whenNew } }));
-		if (settings.mode === 'realtime') await this.patchContacts(requests, settings.mergeOption, consentResults);
-		else await this.importContacts(requests, settings.mergeOption, consentResults);
+		if (settings.mode === 'realtime') await this.patchContacts(requests, settings.mergeOption, consentResults, []);
+		else await this.importContacts(requests, settings.mergeOption, consentResults, []);
 		for (const contact of created) {
 			const outcome = consentResults[contact.index];
 			if (outcome?.status !== 'failed') continue;
@@ -198,7 +206,41 @@ export class DotdigitalSync {
 		}
 	}
 
-	private async importContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results): Promise<void> {
+	/**
+	 * A contact created by a try whose answer was lost is reported "updated" by the try that got
+	 * through, and would miss its consent step. For contacts sent more than once, ask Dotdigital which
+	 * were created since the first try, and count those as created.
+	 */
+	private async findCreatedAmongRepeated(repeated: readonly Repeated[], results: Results): Promise<void> {
+		const candidates = repeated.filter(({ contact }) => contact.whenNew && results[contact.index]?.status === 'done' && !isCreated(results[contact.index]));
+		if (candidates.length === 0) return;
+		const createdSince = await this.contactsCreatedSince(Math.min(...candidates.map((candidate) => candidate.since)));
+		for (const { contact } of candidates) {
+			const result = results[contact.index];
+			if (result?.status === 'done' && createdSince.has(contact.key)) results[contact.index] = { ...result, action: 'created' };
+		}
+	}
+
+	/** The match keys (lower-cased email, mobile digits) of every contact created since `since`, page by page. */
+	private async contactsCreatedSince(since: number): Promise<Set<string>> {
+		const keys = new Set<string>();
+		const query: Record<string, string> = { '~created': `gte::${new Date(since).toISOString().replace(/\.\d{3}Z$/, 'Z')}`, limit: '5000' };
+		for (;;) {
+			const { body } = await this.transport.request<{ _items?: Array<{ identifiers?: Record<string, unknown> }>; _links?: { next?: { marker?: string } } }>('GET', '/contacts/v3', {
+				call: 'list new contacts',
+				query,
+			});
+			for (const item of body?._items ?? []) {
+				if (typeof item.identifiers?.email === 'string') keys.add(identifierKey({ email: item.identifiers.email }));
+				if (item.identifiers?.mobileNumber !== undefined) keys.add(identifierKey({ mobileNumber: item.identifiers.mobileNumber }));
+			}
+			const marker = body?._links?.next?.marker;
+			if (!marker) return keys;
+			query.marker = marker;
+		}
+	}
+
+	private async importContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results, repeated: Repeated[]): Promise<void> {
 		const kind: ImportKind<ContactImportStatus> = {
 			name: 'contact import',
 			submitPath: '/contacts/v3/import',
@@ -225,6 +267,7 @@ export class DotdigitalSync {
 			};
 			settle(outcome.status.created, 'created');
 			settle(outcome.status.updated, 'updated');
+			if (outcome.repeatedSince !== undefined) for (const contact of members) repeated.push({ contact, since: outcome.repeatedSince });
 			for (const entry of outcome.status.failures ?? []) {
 				const contact = byKey.get(identifierKey(entry.identifiers));
 				if (!contact) continue;
@@ -244,13 +287,14 @@ export class DotdigitalSync {
 	}
 
 	/** Real-time: one PATCH per contact, a few in flight at once. */
-	private async patchContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results): Promise<void> {
+	private async patchContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results, repeated: Repeated[]): Promise<void> {
 		const mergeQuery = { overwriteIfNotEmpty: 'overwrite-if-not-empty', overwrite: 'overwrite', overwriteIfEmpty: 'overwrite-if-empty' }[mergeOption];
 		let next = 0;
 		const worker = async (): Promise<void> => {
 			while (next < contacts.length) {
 				const contact = contacts[next++];
 				const { matchIdentifier, ...body } = contact.request;
+				const sentAfter = this.transport.serverTime() ?? Date.now() - CLOCK_MARGIN_MS;
 				try {
 					const response = await this.transport.request<{ contactId?: number }>('PATCH', `/contacts/v3/${matchIdentifier}/${encodeURIComponent(contact.key)}`, {
 						call: 'upsert contact',
@@ -258,6 +302,7 @@ export class DotdigitalSync {
 						body: body satisfies Omit<ContactRequest, 'matchIdentifier'>,
 					});
 					results[contact.index] = { status: 'done', action: response.status === 201 ? 'created' : 'updated', key: contact.key, contactId: response.body?.contactId };
+					if (response.repeated) repeated.push({ contact, since: sentAfter - CLOCK_MARGIN_MS });
 				} catch (error) {
 					results[contact.index] = { key: contact.key, ...callFailure(error, contactFailureOwner) };
 				}

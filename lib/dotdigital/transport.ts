@@ -47,6 +47,17 @@ export interface RequestOptions {
 	call: string;
 }
 
+export interface Reply<T> {
+	status: number;
+	body: T;
+	/**
+	 * An earlier try of this call failed in a way that does not prove Dotdigital ignored it (a 5xx or
+	 * a lost connection, not a 429 or a 4xx): the call may have taken effect twice. Upserts make that
+	 * harmless, but a 200 may then be describing a contact the first try created.
+	 */
+	repeated: boolean;
+}
+
 export interface CallStats {
 	/** Every HTTP request sent, retries included. */
 	requests: number;
@@ -66,6 +77,7 @@ export class DotdigitalTransport {
 	private readonly sleep: (ms: number) => Promise<void>;
 	private readonly now: () => number;
 	private apiBasePromise?: Promise<string>;
+	private lastServerTime?: number;
 
 	constructor(
 		private readonly login: DotdigitalLogin,
@@ -87,7 +99,7 @@ export class DotdigitalTransport {
 		return this.apiBasePromise;
 	}
 
-	async request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, options: RequestOptions): Promise<{ status: number; body: T }> {
+	async request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, options: RequestOptions): Promise<Reply<T>> {
 		return this.send<T>(method, `${await this.apiBase()}${path}`, options);
 	}
 
@@ -101,14 +113,20 @@ export class DotdigitalTransport {
 		return checkedEndpoint(endpoint, Boolean(override));
 	}
 
-	private async send<T>(method: string, url: string, options: RequestOptions): Promise<{ status: number; body: T }> {
+	/** Dotdigital's clock (its Date header) at the last answer, in epoch ms; undefined before any answer. */
+	serverTime(): number | undefined {
+		return this.lastServerTime;
+	}
+
+	private async send<T>(method: string, url: string, options: RequestOptions): Promise<Reply<T>> {
 		let attempt = 0;
 		let lastError: DotdigitalError | undefined;
+		let repeated = false;
 		try {
 			return await backOff(
 				async () => {
 					attempt += 1;
-					return await this.once<T>(method, url, options);
+					return { ...(await this.once<T>(method, url, options)), repeated };
 				},
 				{
 					numOfAttempts: this.retry.attempts,
@@ -120,6 +138,7 @@ export class DotdigitalTransport {
 						lastError = error instanceof DotdigitalError ? error : undefined;
 						if (!lastError?.retryable) return false;
 						this.stats.retries += 1;
+						if (!(lastError instanceof DotdigitalApiError && lastError.status === 429)) repeated = true;
 						if (lastError instanceof DotdigitalApiError && lastError.waitMs) await this.sleep(Math.min(lastError.waitMs, this.retry.maxServerWaitMs));
 						return true;
 					},
@@ -148,6 +167,8 @@ export class DotdigitalTransport {
 		} catch (error) {
 			throw networkError(options.call, error);
 		}
+		const date = Date.parse(response.headers.get('date') ?? '');
+		if (!Number.isNaN(date)) this.lastServerTime = date;
 		let text: string;
 		try {
 			text = await response.text();

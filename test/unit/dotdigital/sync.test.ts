@@ -72,6 +72,7 @@ describe('imports in flight', () => {
 		let finished = 0;
 		let most = 0;
 		const transport = {
+			serverTime: () => undefined,
 			request: async (method: string) => {
 				await new Promise((resolve) => setImmediate(resolve));
 				if (method === 'PUT') {
@@ -134,6 +135,28 @@ describe('when an import or a call goes wrong', () => {
 		const results = await sync.upsertContacts(customers(3), CONTACTS);
 		expect(results.map((result) => result.status === 'done' && result.action)).toEqual(['updated', 'updated', 'updated']);
 		expect(fake.contacts()).toHaveLength(3);
+	});
+
+	it.each(['bulk', 'realtime'] as const)('in %s, a contact created by a try whose answer was lost still gets its consent step, and an existing one still does not', async (mode) => {
+		// Real clock here: the lost try is found by asking Dotdigital which contacts it created since, by its own Date header.
+		const live = await startFakeDotdigital({ importMs: 0 });
+		try {
+			live.addContact({ identifiers: { email: 'kept@example.com' }, created: '2026-01-05T10:00:00Z', status: 'subscribed', channelProperties: { email: { status: 'subscribed', optInType: 'Single', emailType: 'Html' } } });
+			const transport = new DotdigitalTransport({ user: live.user, password: live.password, region: 'r1', baseUrl: live.baseUrl }, { retry: { baseMs: 1, maxMs: 5 } });
+			const sync = new DotdigitalSync(transport, { sleep: async () => undefined, realtimeConcurrency: 1 });
+			live.failNext({ method: mode === 'bulk' ? 'PUT' : 'PATCH', status: 502, afterApply: true, times: mode === 'bulk' ? 1 : 2 });
+			const records = [
+				{ email: 'new.no@example.com', marketing_opt_in: false },
+				{ email: 'kept@example.com', marketing_opt_in: false },
+			];
+			const results = await sync.upsertContacts(records, { ...CONTACTS, mode, newContactConsent: 'posOptIn' });
+			expect(results.map((result) => result.status === 'done' && result.action)).toEqual(['created', 'updated']);
+			expect(live.contact('email', 'new.no@example.com')?.status).toBe('unsubscribed');
+			expect(live.contact('email', 'kept@example.com')?.status).toBe('subscribed');
+			expect(live.calls().filter((call) => call.method === 'GET' && call.path.endsWith('/contacts/v3'))).toHaveLength(1);
+		} finally {
+			await live.stop();
+		}
 	});
 
 	it('an import Dotdigital ends as a whole fails each of its records, not retryable, with the reason', async () => {
