@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 
-import { dataFieldValue, type DataField, type DataFieldType } from './data-fields';
+import { dataFieldValue, inferDataFieldType, type DataField, type DataFieldType } from './data-fields';
 import type { RecordFailure } from './results';
 
 export type MatchIdentifier = 'email' | 'mobileNumber';
@@ -69,8 +69,10 @@ const FIELD_TYPES: Record<string, DataFieldType> = {
 	marketing_opt_in: 'Boolean',
 };
 
-export function dataFieldTypeFor(field: string): DataFieldType {
-	return FIELD_TYPES[field] ?? 'String';
+/** The type for a new data field filled from `field`: fixed for the canonical fields, read from the values for custom ones. */
+export function dataFieldTypeFor(field: string, records: ReadonlyArray<Record<string, unknown>>): DataFieldType {
+	if (!field.startsWith('custom.')) return FIELD_TYPES[field] ?? 'String';
+	return inferDataFieldType(records.map((record) => fieldValue(record, field)));
 }
 
 export interface ContactRequest {
@@ -88,6 +90,11 @@ export interface PreparedContact {
 	request: ContactRequest;
 	/** What a new contact needs in the second step; undefined when Dotdigital's default is right. */
 	whenNew?: Pick<ContactRequest, 'channelProperties' | 'consentRecords'>;
+	/**
+	 * Lists held back to the second step, because a new contact would sit on them subscribed until its
+	 * status is set there (a list can start a welcome programme).
+	 */
+	listsAfter?: number[];
 }
 
 export function normaliseEmail(value: unknown): string {
@@ -126,8 +133,23 @@ export function prepareContact(record: Record<string, unknown>, settings: Contac
 	}
 	const request: ContactRequest = { matchIdentifier: settings.identifier, identifiers: { [settings.identifier]: key } };
 	if (Object.keys(dataFields).length > 0) request.dataFields = dataFields;
-	if (settings.lists.length > 0) request.lists = [...settings.lists];
-	return { key, request, whenNew: whenNew(record, settings, now) };
+	const statusWhenNew = whenNew(record, settings, now);
+	if (settings.lists.length === 0) return { key, request, whenNew: statusWhenNew };
+	if (statusWhenNew?.channelProperties) return { key, request, whenNew: statusWhenNew, listsAfter: [...settings.lists] };
+	request.lists = [...settings.lists];
+	return { key, request, whenNew: statusWhenNew };
+}
+
+/**
+ * One contact from two records with the same email or mobile, as if sent one after the other: data
+ * fields are laid over each other by the merge option, and the later record's opt-in and lists count.
+ */
+export function mergeContacts(earlier: PreparedContact, later: PreparedContact, mergeOption: MergeOption): PreparedContact {
+	const [under, over] = mergeOption === 'overwriteIfEmpty' ? [later, earlier] : [earlier, later];
+	const dataFields = { ...under.request.dataFields, ...over.request.dataFields };
+	const request: ContactRequest = { ...later.request };
+	if (Object.keys(dataFields).length > 0) request.dataFields = dataFields;
+	return { ...later, request };
 }
 
 /** A canonical field, or FULLNAME's fallback of first and last name together. */

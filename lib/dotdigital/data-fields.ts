@@ -127,3 +127,15 @@ function isIsoDate(text: string): boolean {
 	const date = new Date(Date.UTC(year, month - 1, day));
 	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
+
+/** The type a new data field should have for these values: the one they all fit, else text. */
+export function inferDataFieldType(values: Iterable<unknown>): DataFieldType {
+	let type: DataFieldType | undefined;
+	for (const value of values) {
+		if (value === null || value === undefined || value === '') continue;
+		const fits: DataFieldType = typeof value === 'number' ? 'Numeric' : typeof value === 'boolean' ? 'Boolean' : typeof value === 'string' && isIsoDate(value) ? 'Date' : 'String';
+		if (type !== undefined && type !== fits) return 'String';
+		type = fits;
+	}
+	return type ?? 'String';
+}

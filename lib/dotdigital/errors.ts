@@ -40,7 +40,7 @@ export class DotdigitalApiError extends DotdigitalError {
 /** The request never got an HTTP answer: refused, reset, DNS, TLS or timeout. */
 export class DotdigitalNetworkError extends DotdigitalError {
 	constructor(call: string, code: string, message: string, options?: { cause?: unknown }) {
-		super(`Dotdigital ${call} failed: ${message}`, code, !/CERT|SELF_SIGNED|TLS|SSL/.test(code), options);
+		super(`Dotdigital ${call} failed: ${message}`, code, !/CERT|SELF_SIGNED|TLS|SSL|REDIRECT/.test(code), options);
 		this.name = 'DotdigitalNetworkError';
 	}
 }

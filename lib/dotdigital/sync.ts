@@ -2,15 +2,18 @@
  * Upserts canonical customers, orders and products into Dotdigital and returns exactly one result per
  * input record, in input order.
  *
- * Records that share a key (the same email twice, the same order twice) go in successive rounds, so
- * no import holds a key twice and the later record is applied last, as in the file.
+ * Records that share a key (the same email twice, the same order twice) are sent once: contacts merged
+ * as if applied one after the other, orders and products as the last one. Every record with that key
+ * gets the result. A till's placeholder email on 500 customers is then one contact, not 500 imports.
  */
 import {
 	consentSettingsProblem,
 	dataFieldTypeFor,
+	mergeContacts,
 	prepareContact,
 	type ContactRequest,
 	type ContactSettings,
+	type MatchIdentifier,
 	type NewContactConsent,
 	type PreparedContact,
 } from './contacts';
@@ -67,6 +70,12 @@ interface Repeated {
 	since: number;
 }
 
+/** What the contact calls learn on the way: which contacts Dotdigital created, and which were sent more than once. */
+interface Seen {
+	created: Set<number>;
+	repeated: Repeated[];
+}
+
 type Results = (RecordResult | undefined)[];
 
 const CONTACT_STILL_EXISTS = new Set(['globallysuppressed', 'consentnotapplied']);
@@ -81,8 +90,9 @@ export class DotdigitalSync {
 		this.options = {
 			contactBatchSize: 2000,
 			insightBatchSize: 4000,
-			contactConcurrency: 25,
-			insightConcurrency: 5,
+			// About half of Dotdigital's limits (25 and 5 active imports), so two runs at once still fit.
+			contactConcurrency: 12,
+			insightConcurrency: 2,
 			realtimeConcurrency: 4,
 			now: () => new Date(),
 			...options,
@@ -103,48 +113,39 @@ export class DotdigitalSync {
 	async upsertContacts(records: ReadonlyArray<Record<string, unknown>>, settings: ContactUpsertSettings): Promise<RecordResult[]> {
 		const consentProblem = settings.consentRecord && consentSettingsProblem(settings.consentRecord);
 		if (consentProblem) throw new DotdigitalError(consentProblem, 'badConsentSettings', false);
-		const wanted = settings.fieldMap.map((entry) => ({ name: entry.dataField, type: dataFieldTypeFor(entry.field) }));
+		const wanted = settings.fieldMap.map((entry) => ({ name: entry.dataField, type: dataFieldTypeFor(entry.field, records) }));
 		const { fields } = await ensureDataFields(this.transport, wanted, { create: settings.createMissingDataFields });
 		const results: Results = new Array(records.length).fill(undefined);
-		const prepared: Array<Keyed & PreparedContact> = [];
-		records.forEach((record, index) => {
-			const contact = prepareContact(record, settings, fields, this.options.now);
-			if ('code' in contact) results[index] = { status: 'failed', ...contact };
-			else prepared.push({ index, ...contact });
-		});
-		await this.sendContacts(prepared, settings, results);
-		return finish(results);
+		const groups = groupByKey<PreparedContact>((add) =>
+			records.forEach((record, index) => {
+				const contact = prepareContact(record, settings, fields, this.options.now);
+				if ('code' in contact) results[index] = { status: 'failed', ...contact };
+				else add(index, contact.key, contact, (earlier) => mergeContacts(earlier, contact, settings.mergeOption));
+			}),
+		);
+		const entryResults: Results = new Array(groups.length).fill(undefined);
+		await this.sendContacts(groups.map((group, index) => ({ index, ...group.value })), settings, entryResults);
+		return finish(spread(groups, entryResults, results));
 	}
 
 	async upsertOrders(records: ReadonlyArray<Record<string, unknown>>, settings: OrderUpsertSettings): Promise<RecordResult[]> {
 		checkCollection(settings.collection);
 		const results: Results = new Array(records.length).fill(undefined);
-		let orders = this.insightRecords(records, orderRecord, results);
-		if (settings.createMissingContacts) orders = await this.withContacts(orders, settings.newContactConsent, results);
-		await this.sendInsight(orders, { collectionName: settings.collection, collectionScope: 'contact', collectionType: 'orders' }, results);
-		return finish(results);
+		const groups = insightGroups(records, orderRecord, results);
+		const entryResults: Results = new Array(groups.length).fill(undefined);
+		let orders = groups.map((group, index) => ({ index, key: group.key, record: group.value }));
+		if (settings.createMissingContacts) orders = await this.withContacts(orders, settings.newContactConsent, entryResults);
+		await this.sendInsight(orders, { collectionName: settings.collection, collectionScope: 'contact', collectionType: 'orders' }, entryResults);
+		return finish(spread(groups, entryResults, results));
 	}
 
 	async upsertProducts(records: ReadonlyArray<Record<string, unknown>>, settings: { collection: string }): Promise<RecordResult[]> {
 		checkCollection(settings.collection);
 		const results: Results = new Array(records.length).fill(undefined);
-		const products = this.insightRecords(records, productRecord, results);
-		await this.sendInsight(products, { collectionName: settings.collection, collectionScope: 'account', collectionType: 'catalog' }, results);
-		return finish(results);
-	}
-
-	private insightRecords(
-		records: ReadonlyArray<Record<string, unknown>>,
-		build: (record: Record<string, unknown>) => InsightRecord | KeyedFailure,
-		results: Results,
-	): Array<Keyed & { record: InsightRecord }> {
-		const built: Array<Keyed & { record: InsightRecord }> = [];
-		records.forEach((source, index) => {
-			const record = build(source);
-			if ('code' in record) results[index] = { status: 'failed', ...record };
-			else built.push({ index, key: record.key, record });
-		});
-		return built;
+		const groups = insightGroups(records, productRecord, results);
+		const entryResults: Results = new Array(groups.length).fill(undefined);
+		await this.sendInsight(groups.map((group, index) => ({ index, key: group.key, record: group.value })), { collectionName: settings.collection, collectionScope: 'account', collectionType: 'catalog' }, entryResults);
+		return finish(spread(groups, entryResults, results));
 	}
 
 	/** Creates the contacts orders belong to, so transactions post to profiles; orders whose contact could not be made fail. */
@@ -181,29 +182,33 @@ export class DotdigitalSync {
 	}
 
 	private async sendContacts(contacts: Array<Keyed & PreparedContact>, settings: Pick<ContactSettings, 'mergeOption'> & { mode: ContactMode }, results: Results): Promise<void> {
+		const created = new Set<number>();
 		const repeated: Repeated[] = [];
-		for (const round of rounds(contacts)) {
-			if (settings.mode === 'realtime') await this.patchContacts(round, settings.mergeOption, results, repeated);
-			else await this.importContacts(round, settings.mergeOption, results, repeated);
+		await this.sendContactRequests(contacts, settings, results, { created, repeated });
+		await this.findCreatedAmongRepeated(repeated, created, results);
+		// Second step: status, consent and held-back lists for contacts this run created; held-back lists only for the rest.
+		const followUps = contacts.flatMap((contact) => {
+			const isNew = created.has(contact.index);
+			if (!(isNew && contact.whenNew) && !(contact.listsAfter && results[contact.index]?.status === 'done')) return [];
+			const request: ContactRequest = { matchIdentifier: contact.request.matchIdentifier, identifiers: contact.request.identifiers, ...(isNew ? contact.whenNew : {}) };
+			if (contact.listsAfter) request.lists = contact.listsAfter;
+			return [{ ...contact, request, isNew }];
+		});
+		if (followUps.length === 0) return;
+		const followUpResults: Results = new Array(results.length).fill(undefined);
+		await this.sendContactRequests(followUps, settings, followUpResults, { created: new Set(), repeated: [] });
+		for (const contact of followUps) {
+			const outcome = followUpResults[contact.index];
+			if (outcome?.status !== 'failed' || results[contact.index]?.status === 'failed') continue;
+			const listsOnly = !contact.isNew || /list/i.test(outcome.code);
+			results[contact.index] = !listsOnly
+				? { ...outcome, code: 'consentNotApplied', description: `The contact was created, but its marketing status from the till could not be set, so Dotdigital's default applies (subscribed): ${outcome.description}`, owner: 'API' }
+				: { ...outcome, code: 'listsNotApplied', description: `The contact was ${contact.isNew ? 'created' : 'updated'}, but could not be added to its lists: ${outcome.description}`, owner: 'mapping' };
 		}
-		await this.findCreatedAmongRepeated(repeated, results);
-		// Consent, second step: only contacts this run created, so no existing contact's status is ever touched.
-		const created = contacts.filter((contact) => contact.whenNew && isCreated(results[contact.index]));
-		if (created.length === 0) return;
-		const consentResults: Results = new Array(results.length).fill(undefined);
-		const requests = created.map((contact) => ({ ...contact, request: { matchIdentifier: contact.request.matchIdentifier, identifiers: contact.request.identifiers, ...contact.whenNew } }));
-		if (settings.mode === 'realtime') await this.patchContacts(requests, settings.mergeOption, consentResults, []);
-		else await this.importContacts(requests, settings.mergeOption, consentResults, []);
-		for (const contact of created) {
-			const outcome = consentResults[contact.index];
-			if (outcome?.status !== 'failed') continue;
-			results[contact.index] = {
-				...outcome,
-				code: 'consentNotApplied',
-				description: `The contact was created, but its marketing status from the till could not be set, so Dotdigital's default applies (subscribed): ${outcome.description}`,
-				owner: 'API',
-			};
-		}
+	}
+
+	private sendContactRequests(contacts: Array<Keyed & PreparedContact>, settings: Pick<ContactSettings, 'mergeOption'> & { mode: ContactMode }, results: Results, seen: Seen): Promise<void> {
+		return settings.mode === 'realtime' ? this.patchContacts(contacts, settings.mergeOption, results, seen) : this.importContacts(contacts, settings.mergeOption, results, seen);
 	}
 
 	/**
@@ -211,13 +216,15 @@ export class DotdigitalSync {
 	 * through, and would miss its consent step. For contacts sent more than once, ask Dotdigital which
 	 * were created since the first try, and count those as created.
 	 */
-	private async findCreatedAmongRepeated(repeated: readonly Repeated[], results: Results): Promise<void> {
-		const candidates = repeated.filter(({ contact }) => contact.whenNew && results[contact.index]?.status === 'done' && !isCreated(results[contact.index]));
+	private async findCreatedAmongRepeated(repeated: readonly Repeated[], created: Set<number>, results: Results): Promise<void> {
+		const candidates = repeated.filter(({ contact }) => contact.whenNew && !created.has(contact.index));
 		if (candidates.length === 0) return;
 		const createdSince = await this.contactsCreatedSince(Math.min(...candidates.map((candidate) => candidate.since)));
 		for (const { contact } of candidates) {
+			if (!createdSince.has(contact.key)) continue;
+			created.add(contact.index);
 			const result = results[contact.index];
-			if (result?.status === 'done' && createdSince.has(contact.key)) results[contact.index] = { ...result, action: 'created' };
+			if (result?.status === 'done') results[contact.index] = { ...result, action: 'created' };
 		}
 	}
 
@@ -231,8 +238,8 @@ export class DotdigitalSync {
 				query,
 			});
 			for (const item of body?._items ?? []) {
-				if (typeof item.identifiers?.email === 'string') keys.add(identifierKey({ email: item.identifiers.email }));
-				if (item.identifiers?.mobileNumber !== undefined) keys.add(identifierKey({ mobileNumber: item.identifiers.mobileNumber }));
+				keys.add(identifierKey(item.identifiers, 'email'));
+				keys.add(identifierKey(item.identifiers, 'mobileNumber'));
 			}
 			const marker = body?._links?.next?.marker;
 			if (!marker) return keys;
@@ -240,7 +247,7 @@ export class DotdigitalSync {
 		}
 	}
 
-	private async importContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results, repeated: Repeated[]): Promise<void> {
+	private async importContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results, seen: Seen): Promise<void> {
 		const kind: ImportKind<ContactImportStatus> = {
 			name: 'contact import',
 			submitPath: '/contacts/v3/import',
@@ -259,17 +266,20 @@ export class DotdigitalSync {
 		};
 		await this.runBatches(kind, contacts, (contact) => JSON.stringify(contact.request), results, (members, outcome) => {
 			const byKey = new Map(members.map((contact) => [contact.key, contact]));
+			const memberFor = (identifiers: Record<string, unknown> | undefined) => byKey.get(identifierKey(identifiers, members[0].request.matchIdentifier));
 			const settle = (entries: ContactImportStatus['created'], action: 'created' | 'updated'): void => {
 				for (const entry of entries ?? []) {
-					const contact = byKey.get(identifierKey(entry.identifiers));
-					if (contact) results[contact.index] = { status: 'done', action, key: contact.key, contactId: entry.contactId, importId: outcome.importId };
+					const contact = memberFor(entry.identifiers);
+					if (!contact) continue;
+					results[contact.index] = { status: 'done', action, key: contact.key, contactId: entry.contactId, importId: outcome.importId };
+					if (action === 'created') seen.created.add(contact.index);
 				}
 			};
 			settle(outcome.status.created, 'created');
 			settle(outcome.status.updated, 'updated');
-			if (outcome.repeatedSince !== undefined) for (const contact of members) repeated.push({ contact, since: outcome.repeatedSince });
+			if (outcome.repeatedSince !== undefined) for (const contact of members) seen.repeated.push({ contact, since: outcome.repeatedSince });
 			for (const entry of outcome.status.failures ?? []) {
-				const contact = byKey.get(identifierKey(entry.identifiers));
+				const contact = memberFor(entry.identifiers);
 				if (!contact) continue;
 				const first = entry.failures?.[0];
 				const code = first?.failureCode ?? 'importFailure';
@@ -287,11 +297,12 @@ export class DotdigitalSync {
 	}
 
 	/** Real-time: one PATCH per contact, a few in flight at once. */
-	private async patchContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results, repeated: Repeated[]): Promise<void> {
+	private async patchContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results, seen: Seen): Promise<void> {
 		const mergeQuery = { overwriteIfNotEmpty: 'overwrite-if-not-empty', overwrite: 'overwrite', overwriteIfEmpty: 'overwrite-if-empty' }[mergeOption];
 		let next = 0;
+		let stopped = false;
 		const worker = async (): Promise<void> => {
-			while (next < contacts.length) {
+			while (next < contacts.length && !stopped) {
 				const contact = contacts[next++];
 				const { matchIdentifier, ...body } = contact.request;
 				const sentAfter = this.transport.serverTime() ?? Date.now() - CLOCK_MARGIN_MS;
@@ -302,8 +313,10 @@ export class DotdigitalSync {
 						body: body satisfies Omit<ContactRequest, 'matchIdentifier'>,
 					});
 					results[contact.index] = { status: 'done', action: response.status === 201 ? 'created' : 'updated', key: contact.key, contactId: response.body?.contactId };
-					if (response.repeated) repeated.push({ contact, since: sentAfter - CLOCK_MARGIN_MS });
+					if (response.status === 201) seen.created.add(contact.index);
+					if (response.repeated) seen.repeated.push({ contact, since: sentAfter - CLOCK_MARGIN_MS });
 				} catch (error) {
+					stopped ||= isLoginRefused(error);
 					results[contact.index] = { key: contact.key, ...callFailure(error, contactFailureOwner) };
 				}
 			}
@@ -328,17 +341,15 @@ export class DotdigitalSync {
 				return { failed: `Dotdigital ended the ${collection.collectionName} import with status ${state}` };
 			},
 		};
-		for (const round of rounds(records)) {
-			await this.runBatches(kind, round, (entry) => JSON.stringify(entry.record), results, (members, outcome) => {
-				const failed = new Map((outcome.status.failures ?? []).map((entry) => [String(entry.key ?? ''), entry]));
-				for (const member of members) {
-					const problem = failed.get(member.key);
-					results[member.index] = problem
-						? { status: 'failed', key: member.key, importId: outcome.importId, ...insightFailure(problem, member.record) }
-						: { status: 'done', action: 'imported', key: member.key, importId: outcome.importId };
-				}
-			});
-		}
+		await this.runBatches(kind, records, (entry) => JSON.stringify(entry.record), results, (members, outcome) => {
+			const failed = new Map((outcome.status.failures ?? []).map((entry) => [String(entry.key ?? ''), entry]));
+			for (const member of members) {
+				const problem = failed.get(member.key);
+				results[member.index] = problem
+					? { status: 'failed', key: member.key, importId: outcome.importId, ...insightFailure(problem, member.record) }
+					: { status: 'done', action: 'imported', key: member.key, importId: outcome.importId };
+			}
+		});
 	}
 
 	/**
@@ -386,33 +397,57 @@ function checkCollection(name: string): void {
 	if (problem) throw new DotdigitalError(problem, 'badCollectionName', false);
 }
 
-/** Splits entries so that no round holds a key twice; the n-th record with a key goes in round n. */
-function rounds<T extends { key: string }>(entries: readonly T[]): T[][] {
-	const seen = new Map<string, number>();
-	const result: T[][] = [];
-	for (const entry of entries) {
-		const round = seen.get(entry.key) ?? 0;
-		seen.set(entry.key, round + 1);
-		(result[round] ??= []).push(entry);
-	}
-	return result;
+interface Group<T> {
+	key: string;
+	value: T;
+	/** Positions of the input records with this key. */
+	sources: number[];
 }
 
-function identifierKey(identifiers: Record<string, unknown> | undefined): string {
-	if (!identifiers) return '';
-	if (typeof identifiers.email === 'string') return identifiers.email.trim().toLowerCase();
-	if (identifiers.mobileNumber !== undefined) return String(identifiers.mobileNumber).replace(/^\+/, '');
-	return '';
+/** Groups values by key in order of first appearance; `combine` makes a repeat's value from the one so far. */
+function groupByKey<T>(each: (add: (source: number, key: string, value: T, combine: (earlier: T) => T) => void) => void): Group<T>[] {
+	const groups = new Map<string, Group<T>>();
+	each((source, key, value, combine) => {
+		const group = groups.get(key);
+		if (!group) groups.set(key, { key, value, sources: [source] });
+		else {
+			group.value = combine(group.value);
+			group.sources.push(source);
+		}
+	});
+	return [...groups.values()];
 }
 
-function isCreated(result: RecordResult | undefined): boolean {
-	return result?.status === 'done' && result.action === 'created';
+/** Orders or products by key; a key that repeats keeps its last record, as Dotdigital would after sending each in turn. */
+function insightGroups(records: ReadonlyArray<Record<string, unknown>>, build: (record: Record<string, unknown>) => InsightRecord | KeyedFailure, results: Results): Group<InsightRecord>[] {
+	return groupByKey<InsightRecord>((add) =>
+		records.forEach((source, index) => {
+			const record = build(source);
+			if ('code' in record) results[index] = { status: 'failed', ...record };
+			else add(index, record.key, record, () => record);
+		}),
+	);
+}
+
+/** Gives every input record its group's result. */
+function spread<T>(groups: readonly Group<T>[], groupResults: Results, results: Results): Results {
+	groups.forEach((group, index) => {
+		for (const source of group.sources) results[source] = groupResults[index];
+	});
+	return results;
+}
+
+/** The key a contact is matched on, from the identifiers Dotdigital reports (it reports all of them). */
+function identifierKey(identifiers: Record<string, unknown> | undefined, matchIdentifier: MatchIdentifier): string {
+	const value = identifiers?.[matchIdentifier];
+	if (value === undefined || value === null) return '';
+	return matchIdentifier === 'email' ? String(value).trim().toLowerCase() : String(value).replace(/^\+/, '');
 }
 
 function contactFailureOwner(code: string): FailureOwner {
 	const lower = code.toLowerCase();
 	if (/email|phone|identifier|duplicate|idalreadyexists|invalidid/.test(lower)) return 'till data';
-	if (/datafield/.test(lower)) return 'mapping';
+	if (/datafield|list/.test(lower)) return 'mapping';
 	return 'API';
 }
 

@@ -68,6 +68,8 @@ export interface CallStats {
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 1000, maxMs: 30_000, maxServerWaitMs: 65_000 };
 const DOTDIGITAL_HOST = /^r\d+-api\.dotdigital\.com$/;
+/** "Too many active imports" says no when to try again; an import of 2,000 contacts takes about this long. */
+const ACTIVE_IMPORTS_WAIT_MS = 30_000;
 
 export class DotdigitalTransport {
 	readonly stats: CallStats = { requests: 0, retries: 0, byCall: Object.create(null) as Record<string, number> };
@@ -191,7 +193,7 @@ export class DotdigitalTransport {
 			status: response.status,
 			code: parsed.code || `HTTP${response.status}`,
 			description: parsed.description,
-			waitMs: response.status === 429 ? serverWaitMs(response.headers, this.now()) : undefined,
+			waitMs: response.status === 429 ? (serverWaitMs(response.headers, this.now()) ?? (/tooManyActiveImports$/i.test(parsed.code) ? ACTIVE_IMPORTS_WAIT_MS : undefined)) : undefined,
 		});
 	}
 }
@@ -250,6 +252,8 @@ function checkedEndpoint(endpoint: string, sandbox: boolean): string {
 function networkError(call: string, error: unknown): DotdigitalNetworkError {
 	const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
 	if ((error as Error)?.name === 'TimeoutError') return new DotdigitalNetworkError(call, 'ETIMEDOUT', 'no answer in time', { cause: error });
+	// fetch's redirect: 'error' (an API never redirects; a proxy or captive portal does, and will again).
+	if (/redirect/i.test(cause?.message ?? '')) return new DotdigitalNetworkError(call, 'REDIRECT', 'Dotdigital answered with a redirect, which its API never does: check the base URL and any proxy', { cause: error });
 	const code = cause?.code ?? (error as { code?: string })?.code ?? 'NETWORK';
 	return new DotdigitalNetworkError(call, code, `${cause?.message ?? (error as Error)?.message ?? String(error)} (${code})`, { cause: error });
 }

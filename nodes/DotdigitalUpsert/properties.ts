@@ -305,7 +305,7 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				displayName: 'Records per Import',
 				name: 'batchSize',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 4000 },
+				typeOptions: { minValue: 0, maxValue: 4000 },
 				default: 0,
 				description: 'How many records each bulk import holds: at most 2,000 contacts or 4,000 orders or products. 0 uses the most.',
 			},

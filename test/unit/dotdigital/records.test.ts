@@ -1,14 +1,17 @@
 import {
 	batchRecords,
 	consentSettingsProblem,
+	dataFieldTypeFor,
 	dataFieldValue,
 	DEFAULT_FIELD_MAP,
+	mergeContacts,
 	normaliseMobile,
 	orderRecord,
 	prepareContact,
 	productRecord,
 	type ContactSettings,
 	type DataField,
+	type PreparedContact,
 } from '../../../lib/dotdigital';
 
 const FIELDS = new Map<string, DataField>(
@@ -72,6 +75,21 @@ describe('prepareContact', () => {
 		expect((dotdigitalDefault as { whenNew: unknown }).whenNew).toBeUndefined();
 	});
 
+	it('holds the lists back to the second step for a customer who did not opt in, so a new contact is never on them subscribed', () => {
+		const no = prepareContact({ email: 'a@b.co', marketing_opt_in: false }, SETTINGS, FIELDS, NOW) as { request: { lists?: number[] }; listsAfter?: number[] };
+		const yes = prepareContact({ email: 'a@b.co', marketing_opt_in: true }, SETTINGS, FIELDS, NOW) as { request: { lists?: number[] }; listsAfter?: number[] };
+		expect([no.request.lists, no.listsAfter]).toEqual([undefined, [3]]);
+		expect([yes.request.lists, yes.listsAfter]).toEqual([[3], undefined]);
+	});
+
+	it('merges two records for one contact as if sent in turn, by the merge option', () => {
+		const first = prepareContact({ email: 'a@b.co', first_name: 'Jo', postcode: 'NG1 1AA' }, SETTINGS, FIELDS, NOW) as PreparedContact;
+		const second = prepareContact({ email: 'a@b.co', first_name: 'Joanne', marketing_opt_in: true }, SETTINGS, FIELDS, NOW) as PreparedContact;
+		expect(mergeContacts(first, second, 'overwriteIfNotEmpty').request.dataFields).toMatchObject({ FIRSTNAME: 'Joanne', POSTCODE: 'NG1 1AA' });
+		expect(mergeContacts(first, second, 'overwriteIfEmpty').request.dataFields).toMatchObject({ FIRSTNAME: 'Jo', POSTCODE: 'NG1 1AA' });
+		expect(mergeContacts(first, second, 'overwriteIfNotEmpty').whenNew).toEqual(second.whenNew);
+	});
+
 	it('sends blanks as null only when the till is set to clear Dotdigital data', () => {
 		const prepared = prepareContact({ email: 'a@b.co', first_name: '' }, { ...SETTINGS, mergeOption: 'overwrite' }, FIELDS, NOW) as { request: { dataFields: Record<string, unknown> } };
 		expect(prepared.request.dataFields).toMatchObject({ FIRSTNAME: null, POSTCODE: null });
@@ -105,6 +123,25 @@ describe('consentSettingsProblem', () => {
 		expect(consentSettingsProblem({ text: ' ', url: 'shop.example', ipAddress: 'till 3' })).toBe(
 			'Dotdigital only keeps a consent record that has all of its parts; missing or not valid: Consent Text, Consent Page URL (a full http or https address), Consent IP Address (an IPv4 or IPv6 address)',
 		);
+	});
+});
+
+describe('dataFieldTypeFor', () => {
+	it('gives canonical fields their type, and custom fields the type all their values fit', () => {
+		const records = [
+			{ customer_id: 1001, custom: { points: 120, vip: true, joined: '2026-06-27T09:15:00+01:00', tier: 'Gold', mixed: 5 } },
+			{ customer_id: 1002, custom: { points: 80.5, vip: false, joined: '2026-07-01', tier: '', mixed: 'five' } },
+		];
+		expect(['birth_date', 'customer_id', 'custom.points', 'custom.vip', 'custom.joined', 'custom.tier', 'custom.mixed', 'custom.absent'].map((field) => dataFieldTypeFor(field, records))).toEqual([
+			'Date',
+			'String',
+			'Numeric',
+			'Boolean',
+			'Date',
+			'String',
+			'String',
+			'String',
+		]);
 	});
 });
 

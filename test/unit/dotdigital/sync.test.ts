@@ -3,7 +3,7 @@
  * bounded, how many run at once, and what becomes of records when an import or a call goes wrong.
  * Waiting is simulated by moving the fake's clock, so nothing here sleeps for real.
  */
-import { batchRecords, DotdigitalApiError, DotdigitalSync, runImports, DotdigitalTransport, DEFAULT_FIELD_MAP, type ContactUpsertSettings, type SyncOptions } from '../../../lib/dotdigital';
+import { DotdigitalApiError, DotdigitalSync, DotdigitalTransport, DEFAULT_FIELD_MAP, type ContactUpsertSettings, type SyncOptions } from '../../../lib/dotdigital';
 import { startFakeDotdigital, type FakeDotdigital } from '../../fakes/dotdigital';
 
 let fake: FakeDotdigital;
@@ -64,41 +64,83 @@ describe('polling an import', () => {
 
 describe('imports in flight', () => {
 	it.each([
-		['contact', 25],
-		['insight', 5],
-	] as const)('runs at most the %s limit of %i imports at once', async (name, limit) => {
+		['contact', 12],
+		['insight', 2],
+	] as const)('runs at most %s imports %i at a time, about half of Dotdigital’s limit, so two runs at once fit', async (kind, limit) => {
 		// A stand-in transport: an import finishes only once the client has had the chance to start more than the limit.
 		let submitted = 0;
 		let finished = 0;
 		let most = 0;
 		const transport = {
 			serverTime: () => undefined,
-			request: async (method: string) => {
+			request: async (method: string, path: string) => {
 				await new Promise((resolve) => setImmediate(resolve));
+				if (path === '/v2/data-fields') return { status: 200, body: [], repeated: false };
 				if (method === 'PUT') {
 					submitted += 1;
 					most = Math.max(most, submitted - finished);
-					return { status: 202, body: { importId: `import-${submitted}` } };
+					return { status: 202, body: { importId: `import-${submitted}` }, repeated: false };
 				}
-				if (submitted < limit) return { status: 200, body: { status: 'NotFinished' } };
+				if (submitted < limit) return { status: 200, body: { status: 'NotFinished' }, repeated: false };
 				finished += 1;
-				return { status: 200, body: { status: 'Finished' } };
+				return { status: 200, body: { status: kind === 'contact' ? 'Finished' : 'Complete' }, repeated: false };
 			},
 		} as unknown as DotdigitalTransport;
-		const kind = { name, submitPath: '/import', statusPath: (id: string) => `/import/${id}`, open: '[', close: ']', maxRecords: 1, maxBytes: 1000, concurrency: limit, progress: (status: { status: string }) => (status.status === 'Finished' ? ('done' as const) : ('pending' as const)) };
-		const { batches } = batchRecords(Array.from({ length: 40 }, (_, index) => `{"n":${index}}`), kind);
-		const outcomes: string[] = [];
-		await runImports(transport, kind, batches, (_, outcome) => outcomes.push(outcome.kind), { sleep: async () => undefined });
-		expect(outcomes).toEqual(new Array(40).fill('done'));
+		const sync = new DotdigitalSync(transport, { sleep: async () => undefined, contactBatchSize: 1, insightBatchSize: 1 });
+		if (kind === 'contact') await sync.upsertContacts(customers(40), { ...CONTACTS, fieldMap: [] });
+		else await sync.upsertProducts(Array.from({ length: 40 }, (_, index) => ({ sku: `SKU-${index}` })), { collection: 'Catalog_Default' });
+		expect(submitted).toBe(40);
 		expect(most).toBe(limit);
 	});
 
 	it('waits and retries when another job holds the account’s import slots', async () => {
-		const { sync } = setUp();
+		const { sync, waits } = setUp();
 		fake.failNext({ method: 'PUT', path: '/contacts/v3/import', status: 429, body: { errorCode: 'contacts:tooManyActiveImports', description: 'Too many imports' }, times: 2 });
 		const results = await sync.upsertContacts(customers(3), CONTACTS);
 		expect(results.every((result) => result.status === 'done')).toBe(true);
+		expect(waits.slice(0, 2)).toEqual([30_000, 30_000]);
 		expect(fake.calls().filter((call) => call.method === 'PUT').map((call) => call.status)).toEqual([429, 429, 202]);
+	});
+});
+
+describe('contacts that need a second step', () => {
+	const sendTo = (lists: number[], records: Array<Record<string, unknown>>, extra: Partial<ContactUpsertSettings> = {}) =>
+		setUp().sync.upsertContacts(records, { ...CONTACTS, newContactConsent: 'posOptIn', lists, ...extra });
+
+	it('a created contact whose first step partly failed still gets its status and consent record', async () => {
+		const consentRecord = { text: 'Email me offers', url: 'https://shop.example/privacy', ipAddress: '203.0.113.25' };
+		const [optedIn, optedOut] = await sendTo([999], [{ email: 'yes@example.com', marketing_opt_in: true }, { email: 'no@example.com', marketing_opt_in: false }], { consentRecord });
+		expect(optedIn).toMatchObject({ status: 'failed', code: expect.stringMatching(/listNotFound/i), owner: 'mapping' });
+		expect(fake.contact('email', 'yes@example.com')).toMatchObject({ status: 'subscribed', consentRecords: [expect.objectContaining({ text: 'Email me offers' })] });
+		expect(optedOut).toMatchObject({ status: 'failed', code: 'listsNotApplied', owner: 'mapping' });
+		expect(fake.contact('email', 'no@example.com')?.status).toBe('unsubscribed');
+	});
+
+	it('puts new contacts who did not opt in on the lists only with their status, and existing ones on the lists too', async () => {
+		fake.addContact({ identifiers: { email: 'known@example.com' }, created: '2026-01-05T10:00:00Z' });
+		const results = await sendTo([1, 3], [{ email: 'no@example.com', marketing_opt_in: false }, { email: 'known@example.com', marketing_opt_in: false }, { email: 'yes@example.com', marketing_opt_in: true }]);
+		expect(results.map((result) => result.status === 'done' && result.action)).toEqual(['created', 'updated', 'created']);
+		expect(fake.contacts().map((contact) => [contact.identifiers.email, contact.status, contact.lists])).toEqual([
+			['known@example.com', 'subscribed', [1, 3]],
+			['no@example.com', 'unsubscribed', [1, 3]],
+			['yes@example.com', 'subscribed', [1, 3]],
+		]);
+	});
+});
+
+describe('the same customer more than once', () => {
+	it('is one contact in one import, as if the records were applied in turn, and every record gets its result', async () => {
+		const records = Array.from({ length: 30 }, (_, index) => ({ email: 'NoEmail@Shop.example', first_name: index === 29 ? '' : `Name${index}`, last_name: index === 0 ? 'First' : '' }));
+		const results = await setUp().sync.upsertContacts(records, CONTACTS);
+		expect(new Set(results.map((result) => result.status === 'done' && `${result.action} ${result.contactId}`))).toEqual(new Set(['created 1']));
+		expect(fake.calls().filter((call) => call.method === 'PUT')).toHaveLength(1);
+		expect(fake.contact('email', 'noemail@shop.example')?.dataFields).toMatchObject({ FIRSTNAME: 'Name28', LASTNAME: 'First' });
+	});
+
+	it('matched on mobile, finds a contact that also has an email', async () => {
+		fake.addContact({ identifiers: { email: 'mo@example.com', mobileNumber: '447700900123' } });
+		const [result] = await setUp().sync.upsertContacts([{ mobile: '+447700900123', first_name: 'Mo' }], { ...CONTACTS, identifier: 'mobileNumber' });
+		expect(result).toMatchObject({ status: 'done', action: 'updated', key: '447700900123' });
 	});
 });
 

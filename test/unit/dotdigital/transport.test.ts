@@ -178,6 +178,14 @@ describe('DotdigitalTransport: retries', () => {
 		expect(error.message).not.toContain(Buffer.from(`${USER}:${PASSWORD}`).toString('base64'));
 	});
 
+	it('does not retry a redirect, which only a proxy or a wrong base URL would send', async () => {
+		const { transport: client } = transport();
+		nock(R1).get('/v2/data-fields').once().reply(302, '', { Location: 'https://login.example.com/' });
+		const error = (await client.request('GET', '/v2/data-fields', { call: 'list data fields' }).catch((caught: unknown) => caught)) as DotdigitalError;
+		expect(error).toMatchObject({ code: 'REDIRECT', retryable: false, attempts: 1 });
+		expect(error.message).toMatch(/redirect.*check the base URL/);
+	});
+
 	it('refuses a success that is not JSON', async () => {
 		const { transport: client } = transport();
 		nock(R1).get('/v2/data-fields').reply(200, '<html>maintenance</html>');
