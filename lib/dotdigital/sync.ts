@@ -200,8 +200,8 @@ export class DotdigitalSync {
 		for (const contact of followUps) {
 			const outcome = followUpResults[contact.index];
 			if (outcome?.status !== 'failed' || results[contact.index]?.status === 'failed') continue;
-			const listsOnly = !contact.isNew || /list/i.test(outcome.code);
-			results[contact.index] = !listsOnly
+			const statusNotSet = contact.isNew && !/list/i.test(outcome.code);
+			results[contact.index] = statusNotSet
 				? { ...outcome, code: 'consentNotApplied', description: `The contact was created, but its marketing status from the till could not be set, so Dotdigital's default applies (subscribed): ${outcome.description}`, owner: 'API' }
 				: { ...outcome, code: 'listsNotApplied', description: `The contact was ${contact.isNew ? 'created' : 'updated'}, but could not be added to its lists: ${outcome.description}`, owner: 'mapping' };
 		}
@@ -219,7 +219,7 @@ export class DotdigitalSync {
 	private async findCreatedAmongRepeated(repeated: readonly Repeated[], created: Set<number>, results: Results): Promise<void> {
 		const candidates = repeated.filter(({ contact }) => contact.whenNew && !created.has(contact.index));
 		if (candidates.length === 0) return;
-		const createdSince = await this.contactsCreatedSince(Math.min(...candidates.map((candidate) => candidate.since)));
+		const createdSince = await this.contactsCreatedSince(candidates.reduce((earliest, candidate) => Math.min(earliest, candidate.since), Infinity));
 		for (const { contact } of candidates) {
 			if (!createdSince.has(contact.key)) continue;
 			created.add(contact.index);
