@@ -1,27 +1,42 @@
 /**
- * `npm start`: a real n8n on 127.0.0.1 with this package installed as a community package and
- * the template workflows imported and active, watching a demo drop folder. Ctrl-C stops it.
+ * `npm start`: the demo shop in a real n8n on 127.0.0.1. This package is installed as a community
+ * package; the fake Dotdigital, Khaos Control and web store run as sandboxes with credentials pointing
+ * at them; every template is imported and active; and a demo drop folder holds the shop's exports.
+ * Dropping a file into a POS folder runs the whole flow. Ctrl-C stops everything.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { harness, prepare, repoDir, runtime } from './prepare.mjs';
 
+const require = createRequire(import.meta.url);
 const { paths, nodesDir } = await prepare();
+await runtime.run('Compiling the sandbox fakes', join(repoDir, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: repoDir, env: runtime.node24Env(paths) });
+const { startFakeDotdigital } = require('../.build/test/fakes/dotdigital/index.js');
+const { startFakeKhaos } = require('../.build/test/fakes/khaos/index.js');
+const { startFakeStore } = require('../.build/test/fakes/store/index.js');
+const { setUpDemoShop } = require('../test/e2e/harness/sandbox.cjs');
+const demoShop = require('../test/fixtures/demo-shop/index.cjs');
 
 const sandbox = join(runtime.cacheRoot(), 'sandbox');
 const files = join(sandbox, 'files');
-const drop = join(files, 'pos');
 rmSync(sandbox, { recursive: true, force: true });
-for (const feed of ['customers', 'products', 'transactions']) mkdirSync(join(drop, feed), { recursive: true });
 const samples = join(sandbox, 'samples');
-cpSync(join(repoDir, 'test', 'fixtures', 'pos'), samples, { recursive: true });
+cpSync(join(repoDir, 'test', 'fixtures', 'demo-shop'), samples, { recursive: true, filter: (source) => !/(index\.cjs|mapping\.json|README\.md)$/.test(source) });
+cpSync(join(repoDir, 'test', 'fixtures', 'pos', 'square-item-detail.csv'), join(samples, 'square-item-detail.csv'));
 
+const port = Number(process.env.N8N_PORT ?? 5678);
+const [dotdigital, khaos, store] = await Promise.all([
+	startFakeDotdigital({ port: port + 10, importMs: 2000 }),
+	startFakeKhaos({ port: port + 11 }),
+	startFakeStore({ port: port + 12 }),
+]);
 const instance = new harness.N8nInstance({
 	runtime: paths,
 	root: sandbox,
 	packageNodesDir: nodesDir,
-	port: Number(process.env.N8N_PORT ?? 5678),
+	port,
 	env: { N8N_RESTRICT_FILE_ACCESS_TO: files, GENERIC_TIMEZONE: process.env.GENERIC_TIMEZONE ?? 'Europe/London' },
 });
 
@@ -29,8 +44,9 @@ let stopping = false;
 async function shutdown() {
 	if (stopping) return;
 	stopping = true;
-	process.stdout.write('\nStopping n8n…\n');
+	process.stdout.write('\nStopping n8n and the sandboxes…\n');
 	await instance.stop();
+	await Promise.all([dotdigital.stop(), khaos.stop(), store.stop()]);
 	process.exit(0);
 }
 process.on('SIGINT', shutdown);
@@ -38,43 +54,41 @@ process.on('SIGTERM', shutdown);
 
 runtime.say(`Starting n8n ${runtime.N8N_VERSION} on Node ${runtime.NODE_VERSION} (log: ${instance.logFile})…`);
 await instance.start();
-
-/** Template folders point at a Docker-style path; in the sandbox they watch the demo drop folder. */
-function forSandbox(workflow) {
-	for (const node of workflow.nodes) {
-		if (node.type === `${harness.PACKAGE_NAME}.posFileTrigger` && typeof node.parameters.folder === 'string') {
-			node.parameters.folder = join(drop, node.parameters.folder.split('/').pop());
-			node.parameters.checkEverySeconds = 5;
-			node.parameters.settleSeconds = 2;
-		}
-	}
-	return workflow;
-}
-
-const templatesDir = join(repoDir, 'workflows-templates');
-const imported = [];
-for (const name of readdirSync(templatesDir).filter((f) => f.endsWith('.json')).sort()) {
-	const workflow = forSandbox(JSON.parse(readFileSync(join(templatesDir, name), 'utf8')));
-	const id = await instance.createWorkflow(workflow);
-	await instance.activate(id);
-	imported.push(`${workflow.name} (${id})`);
-}
+const { workflows } = await setUpDemoShop(instance, {
+	filesRoot: files,
+	dotdigital: { user: dotdigital.user, password: dotdigital.password, baseUrl: dotdigital.regionUrl('r1') },
+	khaosWsdlUrl: khaos.wsdlUrl,
+	storeUrl: store.apiUrl,
+	welcomeListId: '3',
+});
+const pos = join(files, 'pos');
+const sample = (feed) => join(samples, demoShop.EXPORTS[feed]);
 
 process.stdout.write(`
-n8n is running with n8n-nodes-pos-sync installed.
+n8n is running with n8n-nodes-pos-sync installed and the demo shop set up.
 
   URL:      ${instance.baseUrl}
   Login:    ${harness.OWNER.email}
   Password: ${harness.OWNER.password}
 
 Active template workflows:
-${imported.map((w) => `  - ${w}`).join('\n')}
+${workflows.map((w) => `  - ${w.workflow.name}  ${instance.baseUrl}/workflow/${w.id}`).join('\n')}
 
-Try it: copy a sample export into the drop folder and watch Executions in the editor.
-  cp ${join(samples, 'sales-data-sample.csv')} ${join(drop, 'customers')}/
-It is picked up within seconds and moved to ${join(drop, 'customers', 'processed')}/<today>/.
+Sandboxes (in place of the real services, with credentials "Dotdigital account" and "Khaos Control account"):
+  Dotdigital  ${dotdigital.regionUrl('r1')}   what it holds: ${dotdigital.adminUrl}state
+  Khaos       ${khaos.wsdlUrl}
+  Web store   ${store.apiUrl}   what it received: ${store.baseUrl}/__admin/state
+
+Try it (the POS folders are checked every 5 seconds here):
+  cp ${sample('customers')} ${join(pos, 'customers')}/
+  cp ${sample('transactions')} ${join(pos, 'transactions')}/
+  cp ${sample('products')} ${join(pos, 'products')}/
+  cp ${sample('signups')} ${join(pos, 'signups')}/
+Each file runs within seconds (Executions in the editor), then moves to processed/<today>/.
+Reports land in ${join(pos, 'reports')}/<today>/: the counts, and an exceptions workbook when a row was refused.
+A web order:  curl -X POST ${instance.baseUrl}/webhook/web-orders -H 'content-type: application/json' -d @${join(samples, 'web-order.json')}
+Sync health: open its workflow and press "Execute workflow" on either schedule.
 
 Press Ctrl-C to stop.
 `);
-if (!existsSync(instance.logFile)) process.stdout.write('(no log yet)\n');
 await new Promise(() => {});

@@ -345,6 +345,35 @@ class N8nInstance {
 		}, { timeoutMs: 15_000, intervalMs: 1000 });
 	}
 
+	/**
+	 * Creates a credential through the editor's endpoint (the public API's schema check refuses
+	 * credentials whose fields depend on each other) and returns its id and name.
+	 * @param {string} name
+	 * @param {string} type
+	 * @param {Record<string, unknown>} data
+	 */
+	async createCredential(name, type, data) {
+		const response = await this.rest('POST', '/rest/credentials', { name, type, data });
+		const created = response.data ?? response;
+		return { id: /** @type {string} */ (created.id), name: /** @type {string} */ (created.name) };
+	}
+
+	/**
+	 * Runs a saved workflow from one of its triggers, as "Execute workflow" in the editor does, and
+	 * returns the finished execution with its data.
+	 * @param {string} workflowId
+	 * @param {string} triggerName
+	 */
+	async runManually(workflowId, triggerName, { timeoutMs = 60_000 } = {}) {
+		const started = await this.rest('POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } });
+		const executionId = (started.data ?? started).executionId;
+		if (!executionId) throw new Error(`Workflow ${workflowId} did not start from "${triggerName}": ${JSON.stringify(started).slice(0, 300)}`);
+		return waitFor(`execution ${executionId}`, async () => {
+			const execution = await this.api('GET', `/executions/${executionId}?includeData=true`);
+			return execution.finished || execution.stoppedAt ? execution : undefined;
+		}, { timeoutMs, intervalMs: 500 });
+	}
+
 	/** @param {string} workflowId */
 	async deactivate(workflowId) {
 		await this.api('POST', `/workflows/${workflowId}/deactivate`);

@@ -231,4 +231,31 @@ async function ensureRuntime() {
 	return paths;
 }
 
-module.exports = { NODE_VERSION, N8N_VERSION, cacheRoot, runtimePaths, ensureRuntime, node24Env, run, say };
+const CHROMIUM = process.env.POS_SYNC_CHROMIUM || '/usr/bin/chromium';
+
+/**
+ * Debian's Chromium, for the editor test in a real browser (playwright-core drives it; playwright's own
+ * browser download needs the internet). Installed with apt when missing and this process may do so.
+ */
+async function ensureChromium() {
+	if (fs.existsSync(CHROMIUM)) return CHROMIUM;
+	const root = typeof process.getuid === 'function' && process.getuid() === 0;
+	const sudo = !root && spawnSync('sudo', ['-n', 'true']).status === 0;
+	if (!root && !sudo) {
+		throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: sudo apt-get install -y --no-install-recommends chromium fonts-liberation (or set POS_SYNC_CHROMIUM)`);
+	}
+	/** @param {string} label @param {string[]} args @param {string} expected */
+	const aptGet = (label, args, expected) => {
+		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+		return root ? run(label, 'apt-get', args, { env, expected }) : run(label, 'sudo', ['-n', 'apt-get', ...args], { env, expected });
+	};
+	await withLock(path.join(cacheRoot(), 'chromium.lock'), async () => {
+		if (fs.existsSync(CHROMIUM)) return;
+		await aptGet('Updating the apt package lists for Chromium', ['update', '-q'], '10-30 s');
+		await aptGet("Installing Debian's Chromium for the editor test", ['install', '-y', '-q', '--no-install-recommends', 'chromium', 'fonts-liberation'], '1-2 min');
+	});
+	if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
+	return CHROMIUM;
+}
+
+module.exports = { NODE_VERSION, N8N_VERSION, CHROMIUM, cacheRoot, runtimePaths, ensureRuntime, ensureChromium, node24Env, run, say };

@@ -1,0 +1,460 @@
+/**
+ * Writes the template workflows in workflows-templates/ (`npm run templates`). The four POS → Dotdigital
+ * templates share their reporting tail, so they are built here rather than kept as four hand-edited
+ * copies; a unit test fails when the committed JSON and this script disagree.
+ *
+ * Conventions every template follows: installed type names (n8n-nodes-pos-sync.<node>), credentials
+ * by name only (n8n links them to the credential of that name on import), and sticky notes that say
+ * what to set. Paths are those of n8n's Docker image; the sandbox (`npm start`) points them elsewhere.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PKG = 'n8n-nodes-pos-sync';
+const here = dirname(fileURLToPath(import.meta.url));
+const placeholders = JSON.parse(readFileSync(join(here, 'template-placeholders.json'), 'utf8'));
+const POS_ROOT = `${placeholders.filesRoot}/pos`;
+const REPORTS = `${POS_ROOT}/reports`;
+const WORKBOOK = `${POS_ROOT}/mapping/shop-mapping.xlsx`;
+const STORE_URL = placeholders.storeUrl;
+const credential = (type) => ({ [type]: { id: null, name: placeholders.credentials[type] } });
+
+/** A template under construction: nodes by name, connections by output. */
+class Template {
+	constructor(file, name) {
+		this.file = file;
+		this.name = name;
+		this.nodes = [];
+		this.connections = {};
+	}
+
+	node(name, type, position, parameters = {}, extra = {}) {
+		const id = createHash('sha256').update(`${this.file}/${name}`).digest('hex');
+		const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-4${id.slice(13, 16)}-a${id.slice(17, 20)}-${id.slice(20, 32)}`;
+		const [fullType, typeVersion] = type.split('@');
+		this.nodes.push({ parameters, id: uuid, name, type: fullType.includes('.') ? fullType : `${PKG}.${fullType}`, typeVersion: Number(typeVersion ?? 1), position, ...extra });
+		return name;
+	}
+
+	note(title, lines, position, { width = 380, height = 260, color } = {}) {
+		const content = `## ${title}\n${lines.join('\n')}`;
+		return this.node(`Note: ${title}`, 'n8n-nodes-base.stickyNote', position, { content, height, width, ...(color ? { color } : {}) });
+	}
+
+	connect(from, to, output = 0, input = 0) {
+		const outputs = (this.connections[from] ??= { main: [] }).main;
+		while (outputs.length <= output) outputs.push([]);
+		outputs[output].push({ node: to, type: 'main', index: input });
+	}
+
+	toJSON() {
+		return { name: this.name, nodes: this.nodes, connections: this.connections, settings: { executionOrder: 'v1', timezone: 'Europe/London' }, tags: [] };
+	}
+}
+
+const expr = (code) => `={{ ${code} }}`;
+const now = "$now.toFormat('yyyy-MM-dd-HHmmss')";
+const assignments = (fields) => ({
+	assignments: {
+		assignments: Object.entries(fields).map(([name, [type, value]], index) => ({ id: `f${index}`, name, value, type })),
+	},
+	options: {},
+});
+
+/**
+ * The shared tail of every POS → Dotdigital template: one exceptions workbook per file (rows the
+ * mapping rejected and records Dotdigital refused, in the same columns, owner first), and one run
+ * summary per file, which the Sync Health template adds up every morning.
+ */
+function reportTail(t, { feed, map, send, x }) {
+	const fromMapping = t.node('Rejected rows for the report', 'n8n-nodes-base.set@3.4', [x, 260], assignments({
+		owner: ['string', expr('$json.owner')],
+		reason: ['string', expr('$json.message')],
+		stage: ['string', 'Mapping'],
+		file: ['string', expr("$json.file.split('/').pop()")],
+		line: ['number', expr('$json.line')],
+		field: ['string', expr('$json.field')],
+		value: ['string', expr('$json.value')],
+		identifier: ['string', expr("$json.order_id ?? ''")],
+		retry_helps: ['string', 'No'],
+	}));
+	const fromDotdigital = t.node('Failed records for the report', 'n8n-nodes-base.set@3.4', [x + 220, 80], assignments({
+		owner: ['string', expr('$json.owner')],
+		reason: ['string', expr('$json.description')],
+		stage: ['string', 'Dotdigital'],
+		file: ['string', expr("($json.record._source?.file ?? '').split('/').pop()")],
+		line: ['number', expr('$json.record._source?.lines?.[0] ?? 0')],
+		field: ['string', expr('$json.code')],
+		value: ['string', ''],
+		identifier: ['string', expr("$json.key ?? ''")],
+		retry_helps: ['string', expr("$json.retryable ? 'Yes' : 'No'")],
+	}));
+	t.connect(map, fromMapping, 1);
+	t.connect(send, fromDotdigital, 1);
+	const together = t.node('All exceptions', 'n8n-nodes-base.merge@3.2', [x + 440, 200], {});
+	t.connect(fromDotdigital, together, 0, 0);
+	t.connect(fromMapping, together, 0, 1);
+	const workbook = t.node('Exceptions as a workbook', 'n8n-nodes-base.convertToFile@1.1', [x + 660, 200], {
+		operation: 'xlsx',
+		options: { fileName: `=${feed}-exceptions.xlsx`, sheetName: 'Exceptions', headerRow: true },
+	});
+	t.connect(together, workbook);
+	const save = t.node('Save the exceptions report', 'n8n-nodes-base.readWriteFile@1', [x + 880, 200], {
+		operation: 'write',
+		fileName: `=${REPORTS}/{{ ${now} }}-${feed}-{{ $execution.id }}-exceptions.xlsx`,
+		options: {},
+	});
+	t.connect(workbook, save);
+
+	const sent = (field) => expr(`$('${send}').isExecuted ? $('${send}').first(2).json.${field} : 0`);
+	const summary = t.node('Counts for the daily check', 'n8n-nodes-base.set@3.4', [x, 460], assignments({
+		feed: ['string', feed],
+		file: ['string', expr("$json.file.split('/').pop()")],
+		finished_at: ['string', expr('$now.toISO()')],
+		rows_read: ['number', expr('$json.rows_read')],
+		records: ['number', expr('$json.records')],
+		rejected: ['number', expr('$json.rejected')],
+		sent: ['number', sent('records')],
+		done: ['number', sent('done')],
+		failed: ['number', sent('failed')],
+		balanced: ['boolean', expr(`$json.balanced && (!$('${send}').isExecuted || ($('${send}').first(2).json.balanced && $('${send}').first(2).json.records === $json.records))`)],
+		failed_by_code: ['object', expr(`$('${send}').isExecuted ? $('${send}').first(2).json.failed_by_code : {}`)],
+		rejected_by_rule: ['object', expr('$json.rejected_by_rule ?? {}')],
+	}));
+	t.connect(map, summary, 2);
+	const asJson = t.node('Counts as a file', 'n8n-nodes-base.convertToFile@1.1', [x + 220, 460], { operation: 'toJson', mode: 'each', options: { fileName: `=${feed}-summary.json` } });
+	t.connect(summary, asJson);
+	const saveSummary = t.node('Save the counts', 'n8n-nodes-base.readWriteFile@1', [x + 440, 460], {
+		operation: 'write',
+		fileName: `=${REPORTS}/{{ ${now} }}-${feed}-{{ $execution.id }}-summary.json`,
+		options: {},
+	});
+	t.connect(asJson, saveSummary);
+}
+
+/** POS File Trigger → Mapping Apply (the shop's workbook) → Dotdigital Upsert → reports. */
+function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send, notes, gapMinutes }) {
+	const t = new Template(file, name);
+	notes(t);
+	const watch = t.node(`New ${feed} export`, 'posFileTrigger', [0, 0], {
+		feed: mappingFeed,
+		folder: `${POS_ROOT}/${folder}`,
+		pattern: '*.{csv,tsv,txt,xlsx,xls}',
+		...trigger,
+		settleSeconds: 10,
+		options: { moveProcessed: true, expectedEveryMinutes: gapMinutes },
+	});
+	const map = t.node('Map the rows', 'mappingApply', [240, 0], {
+		feed: mappingFeed,
+		mappingSource: 'workbook',
+		workbookLocation: 'path',
+		workbookPath: WORKBOOK,
+	});
+	t.connect(watch, map);
+	const upsert = t.node('Send to Dotdigital', 'dotdigitalUpsert', [480, -100], send, { credentials: credential('dotdigitalApi') });
+	t.connect(map, upsert, 0);
+	const gap = t.node(`No ${feed} file: tell someone`, 'n8n-nodes-base.noOp', [240, -260], {});
+	t.connect(watch, gap, 1);
+	reportTail(t, { feed, map, send: upsert, x: 480 });
+	return t;
+}
+
+const commonNotes = (feed) => [
+	`**Every run leaves two files** in \`pos/reports\` (create that folder once): \`<date>-<time>-${feed}-<execution>-summary.json\` (the counts the daily check adds up) and, when anything was refused, \`<date>-<time>-${feed}-<execution>-exceptions.xlsx\` (one row per exception, with who fixes it).`,
+	'**Credentials:** a Dotdigital API credential named *Dotdigital account*.',
+];
+
+const templates = [
+	posToDotdigital({
+		file: '01-pos-customers-to-dotdigital.json',
+		name: 'POS customers → Dotdigital contacts',
+		feed: 'customers',
+		folder: 'customers',
+		mappingFeed: 'customer',
+		gapMinutes: 1560,
+		trigger: { schedule: 'hourly', atMinute: 5 },
+		send: { resource: 'contact', operation: 'upsert', identifier: 'email', mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', newContactConsent: 'posOptIn', options: {} },
+		notes: (t) => {
+			t.note('POS customers → Dotdigital contacts', [
+				'Each customer export the till writes into **pos/customers** is mapped with the shop\'s mapping workbook and sent to Dotdigital in bulk imports.',
+				'',
+				'**Set up**',
+				'1. **New customers export → Folder**: where the till writes customer exports.',
+				'2. **Map the rows → Mapping Workbook**: the shop\'s filled-in workbook (Mapping Apply → Get Mapping Template gives a blank one).',
+				'3. **Send to Dotdigital**: lists to add customers to, and how blanks are treated.',
+				...commonNotes('customers'),
+				'',
+				'**Schedule:** checks the folder every hour at :05. Change **Check for Files** on the trigger; nothing else depends on it.',
+				'New contacts get the till\'s opt-in; existing contacts\' marketing status is never changed.',
+			], [-520, -320], { width: 460, height: 520 });
+			t.note('When the feed goes quiet', ['No customer file for 26 hours sends one alert out of **Sync Gap Alerts**. Replace *No customers file: tell someone* with an email or Slack node.'], [160, -460], { width: 320, height: 170, color: 3 });
+		},
+	}),
+	posToDotdigital({
+		file: '02-pos-products-to-dotdigital-catalogue.json',
+		name: 'POS products → Dotdigital product catalogue',
+		feed: 'products',
+		folder: 'products',
+		mappingFeed: 'product',
+		gapMinutes: 1560,
+		trigger: { schedule: 'daily', atHour: 5, atMinute: 30 },
+		send: { resource: 'product', operation: 'upsert', productCollection: 'Catalog_Default', options: {} },
+		notes: (t) => {
+			t.note('POS products → Dotdigital catalogue', [
+				'Each product export in **pos/products** is mapped and upserted into Dotdigital\'s product catalogue (Insight collection **Catalog_Default**), keyed by SKU, for product blocks and recommendations in emails.',
+				'',
+				'**Set up**',
+				'1. **New products export → Folder** and **Map the rows → Mapping Workbook**.',
+				'2. **Send to Dotdigital → Catalogue Collection**: keep `Catalog_Default` unless Dotdigital set up another catalogue for this account.',
+				...commonNotes('products'),
+				'',
+				'**Schedule:** every day at 05:30, before the morning emails. Change **Check for Files** on the trigger.',
+			], [-520, -320], { width: 460, height: 460 });
+		},
+	}),
+	posToDotdigital({
+		file: '03-pos-transactions-to-dotdigital-orders.json',
+		name: 'POS transactions → Dotdigital orders',
+		feed: 'transactions',
+		folder: 'transactions',
+		mappingFeed: 'transaction',
+		gapMinutes: 1560,
+		trigger: { schedule: 'minutes', everyMinutes: 45 },
+		send: { resource: 'order', operation: 'upsert', orderCollection: 'Orders', createMissingContacts: true, options: {} },
+		notes: (t) => {
+			t.note('POS transactions → Dotdigital orders', [
+				'Each transaction export in **pos/transactions** becomes orders (one per receipt, with its lines) in Dotdigital\'s **Orders** collection, on the customer\'s contact.',
+				'',
+				'**Set up**',
+				'1. **New transactions export → Folder** and **Map the rows → Mapping Workbook**. For Square\'s Item Detail export choose **Mapping → Preset → Square Item Detail** instead.',
+				'2. **Send to Dotdigital**: **Create Missing Contacts First** is on, so an order for an email Dotdigital does not know yet creates the contact first (unsubscribed: a purchase is not consent).',
+				'3. Large files go in bulk imports of up to 2,000 orders; nothing else to set.',
+				...commonNotes('transactions'),
+				'',
+				'**Schedule:** every 45 minutes. Run the customers template first on the same day, so contacts carry the till\'s opt-in before their orders arrive.',
+			], [-520, -320], { width: 460, height: 560 });
+		},
+	}),
+	posToDotdigital({
+		file: '04-sign-up-fast-lane.json',
+		name: 'Sign-up fast lane: new sign-ups → welcome programme',
+		feed: 'signups',
+		folder: 'signups',
+		mappingFeed: 'customer',
+		gapMinutes: 1440,
+		trigger: { schedule: 'arrival', checkEverySeconds: 60 },
+		send: {
+			resource: 'contact',
+			operation: 'upsert',
+			identifier: 'email',
+			mode: 'realtime',
+			lists: placeholders.welcomeList,
+			mergeOption: 'overwriteIfNotEmpty',
+			newContactConsent: 'posOptIn',
+			options: {},
+		},
+		notes: (t) => {
+			t.note('Sign-up fast lane', [
+				'Customers who sign up at the till arrive in Dotdigital within a minute or two, on the list that starts the **welcome programme**.',
+				'',
+				'**Set up**',
+				'1. Have the till write its small "new customers since" export into **pos/signups** (every few minutes).',
+				'2. **Send to Dotdigital → Add to Lists**: the ID of the list your welcome programme starts from (Dotdigital → Audience → Lists; the ID is in the list\'s address).',
+				'3. To keep a consent record in Dotdigital, add **Options → Consent Text, Consent URL and Consent IP Address** (the wording agreed to at the till, where it is published, and the shop\'s internet address). Dotdigital keeps a record only when all three are set.',
+				...commonNotes('signups'),
+				'',
+				'**Speed:** one call per contact (Real-Time), checked every 60 seconds. Full customer files and transactions stay on their batched templates.',
+				'Sign-ups who did not opt in are added unsubscribed, so the programme never emails them.',
+			], [-520, -320], { width: 460, height: 560 });
+		},
+	}),
+];
+
+function webOrdersToKhaos() {
+	const t = new Template('05-web-orders-to-khaos.json', 'Web orders → Khaos Control, order status back to the store');
+	t.note('Web orders → Khaos, status back', [
+		'**Top:** the store posts each new web order to this workflow\'s webhook (`POST /webhook/web-orders`, body `{"orders": [ … ]}`). Orders go into Khaos once each: a re-sent order is reported as already imported.',
+		'**Bottom:** every 30 minutes, the store\'s open orders are looked up in Khaos and their status, consignment and tracking sent back.',
+		'',
+		'**Set up**',
+		'1. A Khaos Control credential named *Khaos Control account*.',
+		'2. Replace `https://store.example.com/api` in the two HTTP nodes with your store\'s API (and add its credential).',
+		'3. Orders Khaos refuses (an unknown SKU, a missing price) come out of **Failed**: point *Orders Khaos refused: tell someone* at email or Slack.',
+	], [-560, -340], { width: 480, height: 420 });
+	const hook = t.node('Web order from the store', 'n8n-nodes-base.webhook@2', [0, 0], { httpMethod: 'POST', path: 'web-orders', responseMode: 'onReceived', options: {} }, { webhookId: 'a3c7e0f2-5b1d-4c8e-9f60-2d7b8e4a1c05' });
+	const each = t.node('One item per order', 'n8n-nodes-base.splitOut@1', [220, 0], { fieldToSplitOut: 'body.orders', options: {} });
+	t.connect(hook, each);
+	const khaos = t.node('Import into Khaos', 'khaosOrder', [440, 0], { operation: 'importOrders', pricesIncludeTax: 'order', options: {} }, { credentials: credential('khaosControlApi') });
+	t.connect(each, khaos);
+	const refused = t.node('Orders Khaos refused: tell someone', 'n8n-nodes-base.noOp', [680, 100], {});
+	t.connect(khaos, refused, 1);
+
+	const every = t.node('Every 30 minutes', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 320], { rule: { interval: [{ field: 'minutes', minutesInterval: 30 }] } });
+	const open = t.node('Open orders at the store', 'n8n-nodes-base.httpRequest@4.2', [220, 320], { url: `${STORE_URL}/orders?status=open`, options: {} });
+	t.connect(every, open);
+	const eachOpen = t.node('One item per open order', 'n8n-nodes-base.splitOut@1', [440, 320], { fieldToSplitOut: 'orders', options: {} });
+	t.connect(open, eachOpen);
+	const status = t.node('Order status from Khaos', 'khaosOrder', [660, 320], { operation: 'getStatus', orderRefs: '={{ $json.order_id }}', lookUpBy: 4, options: {} }, { credentials: credential('khaosControlApi') });
+	t.connect(eachOpen, status);
+	const back = t.node('Send the status to the store', 'n8n-nodes-base.httpRequest@4.2', [880, 320], {
+		method: 'POST',
+		url: `=${STORE_URL}/orders/{{ encodeURIComponent($json.associated_ref) }}/status`,
+		sendBody: true,
+		specifyBody: 'json',
+		jsonBody: '={{ JSON.stringify($json) }}',
+		options: {},
+	});
+	t.connect(status, back);
+	return t;
+}
+
+function khaosProductsToStore() {
+	const t = new Template('06-khaos-products-and-stock-to-store.json', 'Khaos product and stock changes → the store');
+	t.note('Khaos products and stock → the store', [
+		'Every 30 minutes, products changed in Khaos (details, prices, web categories, and stock movements) are sent to the web store, one request per product.',
+		'',
+		'**Set up**',
+		'1. A Khaos Control credential named *Khaos Control account*.',
+		'2. **Send to the store**: replace `https://store.example.com/api/products` with your store\'s product API (and add its credential), or swap it for your store\'s own n8n node.',
+		'3. **Khaos product changes → Website**: which Khaos website\'s products to send, when there are several.',
+		'',
+		'The first run sends every web product once; later runs send only what changed. Products marked **needs_web_review** have no web description yet.',
+	], [-560, -340], { width: 460, height: 400 });
+	const changes = t.node('Khaos product changes', 'khaosProductTrigger', [0, 0], { pollTimes: { item: [{ mode: 'everyX', value: 30, unit: 'minutes' }] }, includeMovements: true, options: {} }, { credentials: credential('khaosControlApi') });
+	const send = t.node('Send to the store', 'n8n-nodes-base.httpRequest@4.2', [260, 0], {
+		method: 'PUT',
+		url: `=${STORE_URL}/products/{{ encodeURIComponent($json.stock_code) }}`,
+		sendBody: true,
+		specifyBody: 'json',
+		jsonBody: '={{ JSON.stringify($json) }}',
+		options: { batching: { batch: { batchSize: 20, batchInterval: 1000 } } },
+	});
+	t.connect(changes, send);
+	return t;
+}
+
+const DAILY_CODE = `// Adds up yesterday's run summaries, one line per feed, and flags what needs a look.
+const EXPECTED_FEEDS = ['customers', 'products', 'transactions'];
+const day = $now.minus({ days: 1 }).toFormat('yyyy-MM-dd');
+const runs = $input.all().map((item) => item.json.data ?? item.json).filter((run) => typeof run.feed === 'string');
+const feeds = {};
+for (const run of runs) {
+  const feed = (feeds[run.feed] ??= { files: 0, rows_read: 0, records: 0, rejected: 0, sent: 0, done: 0, failed: 0, unbalanced: [] });
+  feed.files += 1;
+  for (const key of ['rows_read', 'records', 'rejected', 'sent', 'done', 'failed']) feed[key] += Number(run[key] ?? 0);
+  if (run.balanced !== true) feed.unbalanced.push(run.file);
+}
+const problems = [];
+for (const feed of EXPECTED_FEEDS) if (!feeds[feed]) problems.push(\`No \${feed} file was processed on \${day}.\`);
+for (const [feed, counts] of Object.entries(feeds)) {
+  if (counts.unbalanced.length) problems.push(\`\${feed}: counts do not add up for \${counts.unbalanced.join(', ')}.\`);
+  if (counts.failed > 0) problems.push(\`\${feed}: Dotdigital refused \${counts.failed} record(s); see the exceptions reports.\`);
+  if (counts.rejected > 0) problems.push(\`\${feed}: \${counts.rejected} row(s) could not be mapped; see the exceptions reports.\`);
+}
+const lines = Object.entries(feeds).map(([feed, c]) => \`\${feed}: \${c.files} file(s), \${c.rows_read} rows read, \${c.records} records, \${c.rejected} rejected, \${c.sent} sent, \${c.done} done, \${c.failed} failed\`);
+const ok = problems.length === 0;
+return [{ json: {
+  day,
+  ok,
+  subject: \`POS sync \${day}: \${ok ? 'all counts line up' : problems.length + ' thing(s) to check'}\`,
+  text: [...lines, '', ...(ok ? ['Nothing to check.'] : problems)].join('\\n'),
+  feeds,
+  problems,
+} }];`;
+
+const WEEKLY_CODE = `// Groups last week's exceptions by who fixes them and why, biggest first.
+const rows = $input.all().map((item) => item.json).filter((row) => typeof row.owner === 'string');
+const groups = new Map();
+for (const row of rows) {
+  const key = row.owner + '\\u0000' + row.reason;
+  const group = groups.get(key) ?? { owner: row.owner, reason: row.reason, count: 0, example: \`\${row.file} line \${row.line}\` };
+  group.count += 1;
+  groups.set(key, group);
+}
+const byOwner = {};
+for (const row of rows) byOwner[row.owner] = (byOwner[row.owner] ?? 0) + 1;
+const top = [...groups.values()].sort((a, b) => b.count - a.count);
+const from = $now.minus({ days: 7 }).toFormat('d LLL');
+const to = $now.minus({ days: 1 }).toFormat('d LLL yyyy');
+return [{ json: {
+  subject: \`POS sync exceptions, \${from} – \${to}: \${rows.length}\`,
+  text: [
+    ...Object.entries(byOwner).map(([owner, count]) => \`\${owner}: \${count}\`),
+    '',
+    ...top.slice(0, 15).map((g) => \`\${g.count} × \${g.owner}: \${g.reason} (e.g. \${g.example})\`),
+  ].join('\\n') || 'No exceptions last week.',
+  total: rows.length,
+  by_owner: byOwner,
+  top_reasons: top.slice(0, 15),
+} }];`;
+
+function syncHealth() {
+	const t = new Template('07-sync-health.json', 'Sync health: daily record-count check and weekly exception review');
+	t.note('Sync health', [
+		'**Daily check (07:00):** adds up yesterday\'s run summaries from `pos/reports`, one line per feed, and lists what needs a look: a feed with no file, counts that do not add up, rows refused.',
+		'**Weekly review (Monday 08:00):** reads last week\'s exceptions workbooks and groups them by owner (till data, mapping, API) and reason, biggest first.',
+		'',
+		'**Set up**',
+		'1. Replace the two *Send …* nodes with an email (Send Email) or Slack node. Use `{{ $json.subject }}` and `{{ $json.text }}`.',
+		'2. Change **EXPECTED_FEEDS** in *Add up yesterday* if this shop has no product feed.',
+		'3. Change the times on the two schedule nodes. See docs/operations.md for who owns each exception.',
+	], [-560, -360], { width: 480, height: 400 });
+
+	const daily = t.node('Every morning at 07:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], { rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 7 }] } });
+	const readDaily = t.node("Read yesterday's counts", 'n8n-nodes-base.readWriteFile@1', [220, 0], { operation: 'read', fileSelector: `=${REPORTS}/{{ $now.minus({ days: 1 }).toFormat('yyyy-MM-dd') }}-*-summary.json`, options: {} }, { alwaysOutputData: true });
+	t.connect(daily, readDaily);
+	const anyDaily = t.node('Any counts?', 'n8n-nodes-base.if@2.2', [440, 0], ifHasFile());
+	t.connect(readDaily, anyDaily);
+	const parseDaily = t.node('Counts from the files', 'n8n-nodes-base.extractFromFile@1.1', [660, -80], { operation: 'fromJson', options: {} });
+	t.connect(anyDaily, parseDaily, 0);
+	const addUp = t.node('Add up yesterday', 'n8n-nodes-base.code@2', [880, 0], { jsCode: DAILY_CODE });
+	t.connect(parseDaily, addUp);
+	t.connect(anyDaily, addUp, 1);
+	const sendDaily = t.node('Send the daily check (email or Slack)', 'n8n-nodes-base.noOp', [1100, 0], {});
+	t.connect(addUp, sendDaily);
+
+	const weekly = t.node('Every Monday at 08:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 360], { rule: { interval: [{ field: 'weeks', weeksInterval: 1, triggerAtDay: [1], triggerAtHour: 8 }] } });
+	const readWeekly = t.node("Read last week's exceptions", 'n8n-nodes-base.readWriteFile@1', [220, 360], { operation: 'read', fileSelector: expr(`'${REPORTS}/{' + [1, 2, 3, 4, 5, 6, 7].map((days) => $now.minus({ days }).toFormat('yyyy-MM-dd')).join(',') + '}-*-exceptions.xlsx'`), options: {} }, { alwaysOutputData: true });
+	t.connect(weekly, readWeekly);
+	const anyWeekly = t.node('Any exceptions?', 'n8n-nodes-base.if@2.2', [440, 360], ifHasFile());
+	t.connect(readWeekly, anyWeekly);
+	const parseWeekly = t.node('Exceptions from the workbooks', 'n8n-nodes-base.extractFromFile@1.1', [660, 280], { operation: 'xlsx', options: {} });
+	t.connect(anyWeekly, parseWeekly, 0);
+	const group = t.node('Group by owner and reason', 'n8n-nodes-base.code@2', [880, 360], { jsCode: WEEKLY_CODE });
+	t.connect(parseWeekly, group);
+	t.connect(anyWeekly, group, 1);
+	const sendWeekly = t.node('Send the weekly review (email or Slack)', 'n8n-nodes-base.noOp', [1100, 360], {});
+	t.connect(group, sendWeekly);
+	return t;
+}
+
+function ifHasFile() {
+	return {
+		conditions: {
+			options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+			conditions: [{ id: 'has-file', leftValue: '={{ $binary.data !== undefined }}', rightValue: true, operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+			combinator: 'and',
+		},
+		options: {},
+	};
+}
+
+export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth()];
+
+export function render(template) {
+	return `${JSON.stringify(template, null, '\t')}\n`;
+}
+
+/** `--check` lists the templates whose committed JSON differs from what this script writes. */
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	const dir = join(dirname(here), 'workflows-templates');
+	if (process.argv.includes('--check')) {
+		const stale = ALL.filter((template) => readFileSync(join(dir, template.file), 'utf8') !== render(template)).map((template) => template.file);
+		process.stdout.write(JSON.stringify({ templates: ALL.map((template) => template.file), stale }));
+	} else {
+		for (const template of ALL) writeFileSync(join(dir, template.file), render(template));
+		process.stdout.write(`Wrote ${ALL.length} templates to ${dir}\n`);
+	}
+}
