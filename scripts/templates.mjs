@@ -162,6 +162,7 @@ function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send,
 }
 
 const commonNotes = (feed) => [
+	'',
 	`**Every run leaves two files** in \`pos/reports\` (create that folder once): \`<date>-<time>-${feed}-<execution>-summary.json\` (the counts the daily check adds up) and, when anything was refused, \`<date>-<time>-${feed}-<execution>-exceptions.xlsx\` (one row per exception, with who fixes it).`,
 	'**Credentials:** a Dotdigital API credential named *Dotdigital account*.',
 ];

@@ -11,6 +11,7 @@ import { prepare, repoDir, runtime } from './prepare.mjs';
 
 const started = Date.now();
 const { paths, nodesDir } = await prepare();
+await runtime.ensureChromium();
 const env = { ...runtime.node24Env(paths), POS_SYNC_STAGED_NODES: nodesDir };
 const bin = (name) => join(repoDir, 'node_modules', '.bin', name);
 
