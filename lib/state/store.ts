@@ -1,0 +1,181 @@
+/**
+ * The sync's memory between executions, in one SQLite file under the n8n user folder: which email
+ * and mobile each POS customer ID has (so transactions that carry only a customer ID reach the right
+ * contact), and a fingerprint of every record Dotdigital confirmed (so unchanged records are not sent
+ * again). SQLite through Node's own `node:sqlite`: no server and no native build, one file that
+ * survives restarts, and WAL mode so that executions in several processes can share it.
+ */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { DatabaseSync as Database, StatementSync } from 'node:sqlite';
+
+export const STATE_FILE_NAME = 'pos-sync-state.sqlite';
+
+/** Where the store lives: POS_SYNC_STATE_DIR, else `.n8n/pos-sync` in the n8n user folder. */
+export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
+	if (env.POS_SYNC_STATE_DIR) return join(env.POS_SYNC_STATE_DIR, STATE_FILE_NAME);
+	return join(env.N8N_USER_FOLDER ?? homedir(), '.n8n', 'pos-sync', STATE_FILE_NAME);
+}
+
+export interface Identity {
+	email?: string;
+	mobile?: string;
+}
+
+export interface Fingerprint {
+	key: string;
+	fingerprint: string;
+}
+
+const SCHEMA_VERSION = 1;
+/** SQLite's default limit on bound parameters is 32766; lookups go in slices well under it. */
+const SLICE = 500;
+
+export class SyncStateStore {
+	private readonly statements = new Map<string, StatementSync>();
+
+	private constructor(
+		private readonly db: Database,
+		readonly path: string,
+	) {}
+
+	static open(path: string = defaultStatePath()): SyncStateStore {
+		if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+		// Loaded here, not at the top, so that nothing that merely imports this module needs Node 22.5+.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
+		const db = new DatabaseSync(path, { timeout: 30_000 });
+		try {
+			db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+			const store = new SyncStateStore(db, path);
+			store.migrate();
+			return store;
+		} catch (error) {
+			db.close();
+			throw error;
+		}
+	}
+
+	close(): void {
+		this.statements.clear();
+		this.db.close();
+	}
+
+	/** Remembers each customer's email and mobile; a blank value keeps what was known. */
+	rememberIdentities(entries: ReadonlyArray<{ customerId: string } & Identity>): void {
+		const upsert = this.statement(
+			`INSERT INTO identities (customer_id, email, mobile, updated_at) VALUES (?, ?, ?, ?)
+			 ON CONFLICT (customer_id) DO UPDATE SET
+			   email = COALESCE(excluded.email, identities.email),
+			   mobile = COALESCE(excluded.mobile, identities.mobile),
+			   updated_at = excluded.updated_at`,
+		);
+		const now = new Date().toISOString();
+		this.write(() => {
+			for (const entry of entries) {
+				if (!entry.customerId || (!entry.email && !entry.mobile)) continue;
+				upsert.run(entry.customerId, entry.email || null, entry.mobile || null, now);
+			}
+		});
+	}
+
+	lookUpIdentities(customerIds: readonly string[]): Map<string, Identity> {
+		const found = new Map<string, Identity>();
+		const unique = [...new Set(customerIds.filter(Boolean))];
+		for (let start = 0; start < unique.length; start += SLICE) {
+			const slice = unique.slice(start, start + SLICE);
+			const rows = this.statement(`SELECT customer_id, email, mobile FROM identities WHERE customer_id IN (${slice.map(() => '?').join(',')})`).all(...slice);
+			for (const row of rows as Array<{ customer_id: string; email: string | null; mobile: string | null }>) {
+				found.set(row.customer_id, { ...(row.email ? { email: row.email } : {}), ...(row.mobile ? { mobile: row.mobile } : {}) });
+			}
+		}
+		return found;
+	}
+
+	/** The keys among `entries` whose fingerprint in `scope` is the one last confirmed. */
+	unchanged(scope: string, entries: readonly Fingerprint[]): Set<string> {
+		const same = new Set<string>();
+		const wanted = new Map(entries.map((entry) => [entry.key, entry.fingerprint]));
+		const keys = [...wanted.keys()];
+		for (let start = 0; start < keys.length; start += SLICE) {
+			const slice = keys.slice(start, start + SLICE);
+			const rows = this.statement(`SELECT key, fingerprint FROM fingerprints WHERE scope = ? AND key IN (${slice.map(() => '?').join(',')})`).all(scope, ...slice);
+			for (const row of rows as Array<{ key: string; fingerprint: string }>) {
+				if (wanted.get(row.key) === row.fingerprint) same.add(row.key);
+			}
+		}
+		return same;
+	}
+
+	/** Records the fingerprints of records Dotdigital confirmed. */
+	commitFingerprints(scope: string, entries: readonly Fingerprint[]): void {
+		const upsert = this.statement(
+			`INSERT INTO fingerprints (scope, key, fingerprint, confirmed_at) VALUES (?, ?, ?, ?)
+			 ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, confirmed_at = excluded.confirmed_at`,
+		);
+		const now = new Date().toISOString();
+		this.write(() => {
+			for (const entry of entries) upsert.run(scope, entry.key, entry.fingerprint, now);
+		});
+	}
+
+	/** Forgets every fingerprint of a scope, so that its next run sends everything. */
+	forgetFingerprints(scope: string): number {
+		let removed = 0;
+		this.write(() => {
+			removed = Number(this.statement('DELETE FROM fingerprints WHERE scope = ?').run(scope).changes);
+		});
+		return removed;
+	}
+
+	/** `ok` when SQLite finds the file sound. */
+	integrityCheck(): string {
+		return (this.db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check;
+	}
+
+	private migrate(): void {
+		const { user_version: version } = this.db.prepare('PRAGMA user_version').get() as { user_version: number };
+		if (version > SCHEMA_VERSION) throw new Error(`${this.path} was written by a newer version of n8n-nodes-pos-sync (schema ${version})`);
+		if (version === SCHEMA_VERSION) return;
+		this.write(() => {
+			this.db.exec(`
+				CREATE TABLE IF NOT EXISTS identities (
+					customer_id TEXT PRIMARY KEY,
+					email TEXT,
+					mobile TEXT,
+					updated_at TEXT NOT NULL
+				) WITHOUT ROWID;
+				CREATE TABLE IF NOT EXISTS fingerprints (
+					scope TEXT NOT NULL,
+					key TEXT NOT NULL,
+					fingerprint TEXT NOT NULL,
+					confirmed_at TEXT NOT NULL,
+					PRIMARY KEY (scope, key)
+				) WITHOUT ROWID;
+				PRAGMA user_version = ${SCHEMA_VERSION};
+			`);
+		});
+	}
+
+	/** One write transaction, taken at once, so that two writers queue instead of failing half-way. */
+	private write(work: () => void): void {
+		this.db.exec('BEGIN IMMEDIATE');
+		try {
+			work();
+			this.db.exec('COMMIT');
+		} catch (error) {
+			this.db.exec('ROLLBACK');
+			throw error;
+		}
+	}
+
+	private statement(sql: string): StatementSync {
+		let statement = this.statements.get(sql);
+		if (!statement) {
+			statement = this.db.prepare(sql);
+			this.statements.set(sql, statement);
+		}
+		return statement;
+	}
+}
