@@ -176,7 +176,7 @@ const templates = [
 		mappingFeed: 'customer',
 		gapMinutes: 1560,
 		trigger: { schedule: 'hourly', atMinute: 5 },
-		send: { resource: 'contact', operation: 'upsert', identifier: 'email', mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', newContactConsent: 'posOptIn', options: {} },
+		send: { resource: 'contact', operation: 'upsert', identifier: 'email', mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', newContactConsent: 'posOptIn', onlyChanged: true, options: {} },
 		notes: (t) => {
 			t.note('POS customers → Dotdigital contacts', [
 				'Each customer export the till writes into **pos/customers** is mapped with the shop\'s mapping workbook and sent to Dotdigital in bulk imports.',
@@ -184,7 +184,7 @@ const templates = [
 				'**Set up**',
 				'1. **New customers export → Folder**: where the till writes customer exports.',
 				'2. **Map the rows → Mapping Workbook**: the shop\'s filled-in workbook (Mapping Apply → Get Mapping Template gives a blank one).',
-				'3. **Send to Dotdigital**: lists to add customers to, and how blanks are treated.',
+				'3. **Send to Dotdigital**: lists to add customers to, and how blanks are treated. **Only Send Records That Changed** is on: a daily full export costs only what changed.',
 				...commonNotes('customers'),
 				'',
 				'**Schedule:** checks the folder every hour at :05. Change **Check for Files** on the trigger; nothing else depends on it.',
@@ -201,7 +201,7 @@ const templates = [
 		mappingFeed: 'product',
 		gapMinutes: 1560,
 		trigger: { schedule: 'daily', atHour: 5, atMinute: 30 },
-		send: { resource: 'product', operation: 'upsert', productCollection: 'Catalog_Default', options: {} },
+		send: { resource: 'product', operation: 'upsert', productCollection: 'Catalog_Default', onlyChanged: true, options: {} },
 		notes: (t) => {
 			t.note('POS products → Dotdigital catalogue', [
 				'Each product export in **pos/products** is mapped and upserted into Dotdigital\'s product catalogue (Insight collection **Catalog_Default**), keyed by SKU, for product blocks and recommendations in emails.',
@@ -223,7 +223,7 @@ const templates = [
 		mappingFeed: 'transaction',
 		gapMinutes: 1560,
 		trigger: { schedule: 'minutes', everyMinutes: 45 },
-		send: { resource: 'order', operation: 'upsert', orderCollection: 'Orders', createMissingContacts: true, options: {} },
+		send: { resource: 'order', operation: 'upsert', orderCollection: 'Orders', createMissingContacts: true, onlyChanged: true, options: {} },
 		notes: (t) => {
 			t.note('POS transactions → Dotdigital orders', [
 				'Each transaction export in **pos/transactions** becomes orders (one per receipt, with its lines) in Dotdigital\'s **Orders** collection, on the customer\'s contact.',
@@ -231,7 +231,7 @@ const templates = [
 				'**Set up**',
 				'1. **New transactions export → Folder** and **Map the rows → Mapping Workbook**. For Square\'s Item Detail export choose **Mapping → Preset → Square Item Detail** instead.',
 				'2. **Send to Dotdigital**: **Create Missing Contacts First** is on, so an order for an email Dotdigital does not know yet creates the contact first (unsubscribed: a purchase is not consent).',
-				'3. Large files go in bulk imports of up to 2,000 orders; nothing else to set.',
+				'3. Receipts with a customer number but no email reach the contact through the customer number the customers template learnt. Large files go in bulk imports of up to 2,000 orders, and orders Dotdigital already has are not sent again.',
 				...commonNotes('transactions'),
 				'',
 				'**Schedule:** every 45 minutes. Run the customers template first on the same day, so contacts carry the till\'s opt-in before their orders arrive.',

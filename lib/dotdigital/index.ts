@@ -1,6 +1,7 @@
 /** The Dotdigital side of the package: transport, data fields, contacts, insight data and the sync that ties them together. */
 export * from './contacts';
 export * from './data-fields';
+export * from './delta';
 export * from './errors';
 export * from './imports';
 export * from './insight';

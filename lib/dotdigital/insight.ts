@@ -33,7 +33,7 @@ export function orderRecord(order: Record<string, unknown>): InsightRecord | Key
 			key: id,
 			code: 'customerLookupFailed',
 			description: customer
-				? `The order has customer ID ${customer} but no email address, so it cannot be linked to a Dotdigital contact`
+				? `The order has no email address, and customer ID ${customer} is not in the customer index yet: sync the customer file that has this customer first`
 				: 'The order has no email address, so it cannot be linked to a Dotdigital contact',
 			retryable: false,
 			owner: 'till data',

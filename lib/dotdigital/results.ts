@@ -14,12 +14,16 @@ export type RecordAction = 'created' | 'updated' | 'imported';
 
 export type RecordResult =
 	| { status: 'done'; action: RecordAction; contactId?: number; key: string; importId?: string }
+	/** Dotdigital already has this record exactly as it is: the last run that sent it was confirmed. */
+	| { status: 'unchanged'; key: string }
 	| ({ status: 'failed'; key?: string; importId?: string } & RecordFailure);
 
 export interface RunCounts {
 	received: number;
 	done: number;
 	failed: number;
+	/** Not sent, because Dotdigital confirmed exactly this record before. */
+	unchanged: number;
 	created: number;
 	updated: number;
 	imported: number;
@@ -36,11 +40,13 @@ export function failure(code: string, description: string, retryable: boolean, o
 }
 
 export function countResults(results: readonly RecordResult[], calls: { apiCalls: number; imports: number; retries: number }): RunCounts {
-	const counts: RunCounts = { received: results.length, done: 0, failed: 0, created: 0, updated: 0, imported: 0, failedByCode: {}, ...calls };
+	const counts: RunCounts = { received: results.length, done: 0, failed: 0, unchanged: 0, created: 0, updated: 0, imported: 0, failedByCode: {}, ...calls };
 	for (const result of results) {
 		if (result.status === 'done') {
 			counts.done += 1;
 			counts[result.action] += 1;
+		} else if (result.status === 'unchanged') {
+			counts.unchanged += 1;
 		} else {
 			counts.failed += 1;
 			counts.failedByCode[result.code] = (counts.failedByCode[result.code] ?? 0) + 1;

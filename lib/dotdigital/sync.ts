@@ -18,6 +18,7 @@ import {
 	type PreparedContact,
 } from './contacts';
 import { ensureDataFields, type DataField, type EnsureResult } from './data-fields';
+import { fingerprint, type DeltaOptions } from './delta';
 import { DotdigitalApiError, DotdigitalError } from './errors';
 import { batchRecords, CLOCK_MARGIN_MS, MAX_REQUEST_BYTES, runImports, type BatchOutcome, type ImportKind, type ImportRunOptions } from './imports';
 import { collectionNameProblem, orderRecord, productRecord, type InsightRecord, type KeyedFailure } from './insight';
@@ -45,6 +46,8 @@ export interface SyncOptions extends ImportRunOptions {
 	/** Real-time calls in flight at once. */
 	realtimeConcurrency?: number;
 	now?: () => Date;
+	/** Only send records that changed since Dotdigital last confirmed them. */
+	delta?: DeltaOptions;
 }
 
 interface ContactImportStatus {
@@ -81,7 +84,7 @@ type Results = (RecordResult | undefined)[];
 const CONTACT_STILL_EXISTS = new Set(['globallysuppressed', 'consentnotapplied']);
 
 export class DotdigitalSync {
-	private readonly options: Required<Omit<SyncOptions, 'poll' | 'sleep'>> & ImportRunOptions;
+	private readonly options: Required<Omit<SyncOptions, 'poll' | 'sleep' | 'delta'>> & Pick<SyncOptions, 'delta'> & ImportRunOptions;
 
 	constructor(
 		readonly transport: DotdigitalTransport,
@@ -124,7 +127,9 @@ export class DotdigitalSync {
 			}),
 		);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
-		await this.sendContacts(groups.map((group, index) => ({ index, ...group.value })), settings, entryResults);
+		const delta = this.changedOnly(`contact|${settings.identifier}`, groups, entryResults, settings.mergeOption);
+		await this.sendContacts(delta.pending.map((index) => ({ index, ...groups[index].value })), settings, entryResults);
+		delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}
 
@@ -133,9 +138,11 @@ export class DotdigitalSync {
 		const results: Results = new Array(records.length).fill(undefined);
 		const groups = insightGroups(records, orderRecord, results);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
-		let orders = groups.map((group, index) => ({ index, key: group.key, record: group.value }));
+		const delta = this.changedOnly(`order|${settings.collection}`, groups, entryResults);
+		let orders = delta.pending.map((index) => ({ index, key: groups[index].key, record: groups[index].value }));
 		if (settings.createMissingContacts) orders = await this.withContacts(orders, settings.newContactConsent, entryResults);
 		await this.sendInsight(orders, { collectionName: settings.collection, collectionScope: 'contact', collectionType: 'orders' }, entryResults);
+		delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}
 
@@ -144,8 +151,33 @@ export class DotdigitalSync {
 		const results: Results = new Array(records.length).fill(undefined);
 		const groups = insightGroups(records, productRecord, results);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
-		await this.sendInsight(groups.map((group, index) => ({ index, key: group.key, record: group.value })), { collectionName: settings.collection, collectionScope: 'account', collectionType: 'catalog' }, entryResults);
+		const delta = this.changedOnly(`product|${settings.collection}`, groups, entryResults);
+		const products = delta.pending.map((index) => ({ index, key: groups[index].key, record: groups[index].value }));
+		await this.sendInsight(products, { collectionName: settings.collection, collectionScope: 'account', collectionType: 'catalog' }, entryResults);
+		delta.confirm();
 		return finish(spread(groups, entryResults, results));
+	}
+
+	/**
+	 * With "only changed records" on, marks the groups Dotdigital already has exactly as they are, and
+	 * returns the others to send; `confirm` then stores the prints of those Dotdigital confirmed.
+	 */
+	private changedOnly<T>(kind: string, groups: readonly Group<T>[], results: Results, salt?: unknown): { pending: number[]; confirm: () => void } {
+		const all = groups.map((_, index) => index);
+		const delta = this.options.delta;
+		if (!delta) return { pending: all, confirm: () => undefined };
+		const scope = `${delta.scope}|${kind}`;
+		const prints = groups.map((group) => ({ key: group.key, fingerprint: fingerprint([salt ?? null, group.value]) }));
+		const same = delta.force ? new Set<string>() : delta.store.unchanged(scope, prints);
+		const pending = all.filter((index) => {
+			if (!same.has(groups[index].key)) return true;
+			results[index] = { status: 'unchanged', key: groups[index].key };
+			return false;
+		});
+		return {
+			pending,
+			confirm: () => delta.store.commitFingerprints(scope, pending.filter((index) => results[index]?.status === 'done').map((index) => prints[index])),
+		};
 	}
 
 	/** Creates the contacts orders belong to, so transactions post to profiles; orders whose contact could not be made fail. */

@@ -81,6 +81,11 @@ export class DotdigitalTransport {
 	private apiBasePromise?: Promise<string>;
 	private lastServerTime?: number;
 
+	/** Which account this is (API user and where it is reached), without the password. */
+	get account(): string {
+		return `${this.login.user}@${this.login.baseUrl ?? this.login.region}`;
+	}
+
 	constructor(
 		private readonly login: DotdigitalLogin,
 		options: TransportOptions = {},

@@ -14,6 +14,7 @@ import {
 	type FieldMapEntry,
 	type RecordResult,
 } from '../../lib/dotdigital';
+import { defaultStatePath, learnIdentities, SyncStateStore, withIndexedEmails } from '../../lib/state';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { dotdigitalUpsertProperties } from './properties';
 
@@ -39,17 +40,26 @@ export class DotdigitalUpsert implements INodeType {
 		const resource = this.getNodeParameter('resource', 0) as Resource;
 		const items = this.getInputData();
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const sync = new DotdigitalSync(await connectToDotdigital(this), {
+		const transport = await connectToDotdigital(this);
+		const syncOptions = {
 			contactBatchSize: Math.min(Number(options.batchSize) || 2000, 2000),
 			insightBatchSize: Math.min(Number(options.batchSize) || 4000, 4000),
 			poll: { totalMs: (Number(options.maxWaitMinutes) || 15) * 60_000 },
-		});
-		if (resource === 'dataField') return [await dataFields(this, sync)];
+		};
+		if (resource === 'dataField') return [await dataFields(this, new DotdigitalSync(transport, syncOptions))];
 
-		const records = items.map((item) => item.json as Record<string, unknown>);
+		let records = items.map((item) => item.json as Record<string, unknown>);
 		let results: RecordResult[];
+		let state: SyncStateStore | undefined;
+		let sync = new DotdigitalSync(transport, syncOptions);
 		try {
+			state = openState(this);
+			if (this.getNodeParameter('onlyChanged', 0, false) as boolean) {
+				sync = new DotdigitalSync(transport, { ...syncOptions, delta: { store: state, scope: transport.account, force: options.forceFullResync === true } });
+			}
+			if (resource === 'order') records = withIndexedEmails(state, records).orders;
 			results = await upsert(this, sync, resource, records, options);
+			if (resource === 'contact') learnIdentities(state, records, (position) => results[position].status !== 'failed');
 		} catch (caught) {
 			const error = dotdigitalNodeError(this.getNode(), caught);
 			if (!this.continueOnFail()) throw error;
@@ -59,8 +69,22 @@ export class DotdigitalUpsert implements INodeType {
 			const retryable = caught instanceof DotdigitalError && caught.retryable;
 			const failure = { status: 'failed' as const, code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable, owner: fromApi ? ('API' as const) : ('mapping' as const) };
 			results = records.map(() => failure);
+		} finally {
+			state?.close();
 		}
-		return outputs(resource, items, results, sync);
+		return outputs(resource, items, records, results, sync);
+	}
+}
+
+/** The sync state store (identity index and fingerprints) in the n8n user folder, or POS_SYNC_STATE_DIR. */
+function openState(ctx: IExecuteFunctions): SyncStateStore {
+	const path = defaultStatePath();
+	try {
+		return SyncStateStore.open(path);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `Could not open the sync state file ${path}`, {
+			description: `${error instanceof Error ? error.message : String(error)}. Set POS_SYNC_STATE_DIR to a folder n8n can write to.`,
+		});
 	}
 }
 
@@ -138,19 +162,27 @@ async function dataFields(ctx: IExecuteFunctions, sync: DotdigitalSync): Promise
 }
 
 /** Done and Failed hold one item per input item between them; Summary holds the run's counts. */
-function outputs(resource: string, items: INodeExecutionData[], results: RecordResult[], sync: DotdigitalSync): INodeExecutionData[][] {
+function outputs(resource: string, items: INodeExecutionData[], records: Array<Record<string, unknown>>, results: RecordResult[], sync: DotdigitalSync): INodeExecutionData[][] {
 	const done: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
 	results.forEach((result, itemIndex) => {
 		const source = items[itemIndex].json._source;
 		const where = source ? { _source: source } : {};
-		if (result.status === 'done') {
+		const { email, email_from: emailFrom } = records[itemIndex];
+		const resolved = emailFrom ? { email: String(email), email_from: String(emailFrom) } : {};
+		if (result.status === 'unchanged') {
+			done.push({
+				json: { resource, action: 'unchanged', ...(resource === 'contact' ? { identifier: result.key } : { key: result.key }), ...where },
+				pairedItem: { item: itemIndex },
+			});
+		} else if (result.status === 'done') {
 			done.push({
 				json: {
 					resource,
 					action: result.action,
 					...(resource === 'contact' ? { identifier: result.key, contact_id: result.contactId ?? null } : { key: result.key }),
 					import_id: result.importId ?? null,
+					...resolved,
 					...where,
 				},
 				pairedItem: { item: itemIndex },
@@ -178,11 +210,12 @@ function outputs(resource: string, items: INodeExecutionData[], results: RecordR
 		records: counts.received,
 		done: counts.done,
 		failed: counts.failed,
+		unchanged: counts.unchanged,
 		created: counts.created,
 		updated: counts.updated,
 		imported: counts.imported,
 		failed_by_code: counts.failedByCode,
-		balanced: counts.done + counts.failed === counts.received,
+		balanced: counts.done + counts.failed + counts.unchanged === counts.received,
 		api_calls: counts.apiCalls,
 		imports: counts.imports,
 		retries: counts.retries,
@@ -193,11 +226,11 @@ function outputs(resource: string, items: INodeExecutionData[], results: RecordR
 
 /** Done and failed per source file, for checking each file against Mapping Apply's summary of it. */
 function countsByFile(items: INodeExecutionData[], results: RecordResult[]): IDataObject[] {
-	const byFile = new Map<string, { file: string; records: number; done: number; failed: number }>();
+	const byFile = new Map<string, { file: string; records: number; done: number; failed: number; unchanged: number }>();
 	results.forEach((result, itemIndex) => {
 		const file = (items[itemIndex].json._source as { file?: unknown } | undefined)?.file;
 		if (typeof file !== 'string') return;
-		const entry = byFile.get(file) ?? { file, records: 0, done: 0, failed: 0 };
+		const entry = byFile.get(file) ?? { file, records: 0, done: 0, failed: 0, unchanged: 0 };
 		entry.records += 1;
 		entry[result.status] += 1;
 		byFile.set(file, entry);

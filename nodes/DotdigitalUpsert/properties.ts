@@ -248,6 +248,16 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		],
 	},
 
+	{
+		displayName: 'Only Send Records That Changed',
+		name: 'onlyChanged',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to skip records Dotdigital already has exactly as they are. A record counts as sent only once Dotdigital confirms it, so records that failed are always sent again.',
+		hint: 'Best for full daily exports: a file in which 1% changed costs 1% of the calls. Skipped records come out of Done as "unchanged".',
+		displayOptions: { show: { resource: ['contact', 'order', 'product'] } },
+	},
+
 	// ---- Options ----
 	{
 		displayName: 'Options',
@@ -291,6 +301,14 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				default: true,
 				description: 'Whether to create the data fields this node sends when Dotdigital does not have them yet. When off, a missing field stops the run with its name.',
 				displayOptions: { show: { '/resource': ['contact'] } },
+			},
+			{
+				displayName: 'Force Full Resync',
+				name: 'forceFullResync',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to send every record this run, even those Dotdigital already has, and remember them afresh. Use it once after records were changed in Dotdigital by hand.',
+				displayOptions: { show: { '/onlyChanged': [true] } },
 			},
 			{
 				displayName: 'Longest Wait for an Import (Minutes)',

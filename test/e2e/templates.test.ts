@@ -145,6 +145,8 @@ describe('the template workflows in a real n8n', () => {
 		expect(orders).toHaveLength(summary.done);
 		expect(summary.done + summary.failed).toBe(30);
 		for (const order of orders) expect(dotdigital.contact('email', String(order.contactIdentity?.value))).toBeDefined();
+		// A loyalty-card receipt with no email reaches Ava through her customer number, learnt from the customer export.
+		expect(orders.find((order) => order.key === 'R40014')?.contactIdentity?.value).toBe('ava.williams@example.co.uk');
 		const refund = orders.find((order) => order.key === 'R40040');
 		expect(refund?.json).toMatchObject({ email: 'amelia.smith@example.co.uk', order_total: -8.5 });
 

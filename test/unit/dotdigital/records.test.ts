@@ -218,7 +218,7 @@ describe('orderRecord', () => {
 		expect(orderRecord({ ...order, email: '' })).toEqual({
 			key: 'R-000123',
 			code: 'customerLookupFailed',
-			description: 'The order has customer ID C10023 but no email address, so it cannot be linked to a Dotdigital contact',
+			description: 'The order has no email address, and customer ID C10023 is not in the customer index yet: sync the customer file that has this customer first',
 			retryable: false,
 			owner: 'till data',
 		});
