@@ -119,6 +119,7 @@ function reportTail(t, { feed, map, send, x }) {
 		sent: ['number', sent('records')],
 		done: ['number', sent('done')],
 		failed: ['number', sent('failed')],
+		unchanged: ['number', sent('unchanged')],
 		balanced: ['boolean', expr(`$json.balanced && (!$('${send}').isExecuted || ($('${send}').first(2).json.balanced && $('${send}').first(2).json.records === $json.records))`)],
 		failed_by_code: ['object', expr(`$('${send}').isExecuted ? $('${send}').first(2).json.failed_by_code : {}`)],
 		rejected_by_rule: ['object', expr('$json.rejected_by_rule ?? {}')],
@@ -342,9 +343,9 @@ const day = $now.minus({ days: 1 }).toFormat('yyyy-MM-dd');
 const runs = $input.all().map((item) => item.json.data ?? item.json).filter((run) => typeof run.feed === 'string');
 const feeds = {};
 for (const run of runs) {
-  const feed = (feeds[run.feed] ??= { files: 0, rows_read: 0, records: 0, rejected: 0, sent: 0, done: 0, failed: 0, unbalanced: [] });
+  const feed = (feeds[run.feed] ??= { files: 0, rows_read: 0, records: 0, rejected: 0, sent: 0, done: 0, failed: 0, unchanged: 0, unbalanced: [] });
   feed.files += 1;
-  for (const key of ['rows_read', 'records', 'rejected', 'sent', 'done', 'failed']) feed[key] += Number(run[key] ?? 0);
+  for (const key of ['rows_read', 'records', 'rejected', 'sent', 'done', 'failed', 'unchanged']) feed[key] += Number(run[key] ?? 0);
   if (run.balanced !== true) feed.unbalanced.push(run.file);
 }
 const problems = [];
@@ -354,7 +355,7 @@ for (const [feed, counts] of Object.entries(feeds)) {
   if (counts.failed > 0) problems.push(\`\${feed}: Dotdigital refused \${counts.failed} record(s); see the exceptions reports.\`);
   if (counts.rejected > 0) problems.push(\`\${feed}: \${counts.rejected} row(s) could not be mapped; see the exceptions reports.\`);
 }
-const lines = Object.entries(feeds).map(([feed, c]) => \`\${feed}: \${c.files} file(s), \${c.rows_read} rows read, \${c.records} records, \${c.rejected} rejected, \${c.sent} sent, \${c.done} done, \${c.failed} failed\`);
+const lines = Object.entries(feeds).map(([feed, c]) => \`\${feed}: \${c.files} file(s), \${c.rows_read} rows read, \${c.records} records, \${c.rejected} rejected, \${c.sent} sent, \${c.done} done, \${c.failed} failed, \${c.unchanged} unchanged\`);
 const ok = problems.length === 0;
 return [{ json: {
   day,

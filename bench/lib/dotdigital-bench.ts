@@ -59,7 +59,14 @@ function benchRecords(records: RecordSet): INodeType {
 
 /** The fake Dotdigital in its own process, so its work does not count against the node's memory and time. */
 export async function startFake(importMs: number): Promise<{ fake: Fake; stop: () => Promise<void> }> {
-	const child = fork(join(__dirname, '..', '..', 'test', 'fakes', 'dotdigital', 'main.js'), ['--port', '0', '--import-ms', String(importMs)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+	// The fake keeps every contact in memory: a million of them need more than Node's default heap.
+	const child = fork(join(__dirname, '..', '..', 'test', 'fakes', 'dotdigital', 'main.js'), ['--port', '0', '--import-ms', String(importMs)], {
+		stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+		execArgv: ['--max-old-space-size=12288'],
+	});
+	child.on('exit', (code, signal) => {
+		if (code !== 0 && signal !== 'SIGTERM') process.stderr.write(`The fake Dotdigital stopped (${signal ?? `exit code ${code}`})\n`);
+	});
 	const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
 	const info = JSON.parse(line) as Omit<Fake, 'password'>;
 	const state = (await (await fetch(`${info.adminUrl}state`)).json()) as { password?: string };
@@ -139,7 +146,7 @@ export function runBench(main: () => Promise<void>): void {
 	main().then(
 		() => process.exit(0),
 		(error: unknown) => {
-			process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+			process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}${error instanceof Error && error.cause ? `\ncaused by: ${String(error.cause)}` : ''}\n`);
 			process.exit(1);
 		},
 	);

@@ -122,6 +122,18 @@ describe('the template workflows in a real n8n', () => {
 		expect(readdirSync(pos('customers')).filter((name) => name.endsWith('.csv'))).toEqual([]);
 	}, 600_000);
 
+	it("1. customers again: the next day's export with nothing changed sends nothing", async () => {
+		const importsBefore = dotdigital.calls().filter((call) => call.method === 'PUT' && call.path.endsWith('/contacts/v3/import')).length;
+		// The till exports the same customers again; its bytes differ (line endings), its data does not.
+		const again = readFileSync(demoShop.demoExport('customers'), 'utf8').replace(/\r\n/g, '\n');
+		writeFileAged(join(pos('customers'), 'Customers_2026-11-22.csv'), again, 5);
+		const [, execution] = await server.instance.waitForExecutions(workflowId('01-'), 2, { timeoutMs: 300_000 });
+		expectSuccess(execution);
+		expect(nodeOutput(execution, 'Send to Dotdigital', 2)[0].json).toMatchObject({ records: 39, done: 0, failed: 2, unchanged: 37, imports: 0, balanced: true });
+		expect(dotdigital.calls().filter((call) => call.method === 'PUT' && call.path.endsWith('/contacts/v3/import')).length).toBe(importsBefore);
+		expect(reports('customers').summaries[1]).toMatchObject({ file: 'Customers_2026-11-22.csv', sent: 39, done: 0, failed: 2, unchanged: 37, balanced: true });
+	}, 600_000);
+
 	it('2. products: the demo export becomes the product catalogue', async () => {
 		const execution = await dropExport('02-', 'products', demoShop.demoExport('products'));
 		expect(nodeOutput(execution, 'Send to Dotdigital', 2)[0].json).toMatchObject({ records: 13, done: 13, failed: 0, balanced: true });
@@ -255,12 +267,12 @@ describe('the template workflows in a real n8n', () => {
 		const daily = await server.instance.runManually(id, 'Every morning at 07:00');
 		expectSuccess(daily);
 		const [check] = nodeOutput(daily, 'Send the daily check (email or Slack)').map((item) => item.json);
-		expect(check.feeds.customers).toMatchObject({ files: 1, rows_read: 40, records: 39, rejected: 1, sent: 39, done: 37, failed: 2, unbalanced: [] });
+		expect(check.feeds.customers).toMatchObject({ files: 2, rows_read: 80, records: 78, rejected: 2, sent: 78, done: 37, failed: 4, unchanged: 37, unbalanced: [] });
 		expect(check.feeds.products).toMatchObject({ files: 1, rows_read: 14, records: 13, rejected: 1, done: 13 });
 		expect(check.feeds.transactions.files).toBe(2);
 		expect(check.feeds.signups).toMatchObject({ files: 1, records: 3, done: 3 });
 		expect(check.ok).toBe(false);
-		expect(check.problems).toContain('customers: Dotdigital refused 2 record(s); see the exceptions reports.');
+		expect(check.problems).toContain('customers: Dotdigital refused 4 record(s); see the exceptions reports.');
 		expect(check.subject).toMatch(/^POS sync \d{4}-\d\d-\d\d: \d+ thing\(s\) to check$/);
 
 		const weekly = await server.instance.runManually(id, 'Every Monday at 08:00');
