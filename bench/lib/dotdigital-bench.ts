@@ -79,8 +79,22 @@ export async function startFake(importMs: number): Promise<{ fake: Fake; stop: (
 	};
 }
 
+/**
+ * The fake's admin API. Tried again once the connection drops: the node's requests share the process's
+ * connection pool, and a pooled connection can close just as it is reused.
+ */
+async function admin<T>(fake: Fake, path: string): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return (await (await fetch(`${fake.adminUrl}${path}`)).json()) as T;
+		} catch (error) {
+			if (attempt === 3) throw error;
+		}
+	}
+}
+
 async function callsSince(fake: Fake, from: number): Promise<Map<string, number>> {
-	const calls = (await (await fetch(`${fake.adminUrl}calls`)).json()) as Array<{ method: string; path: string }>;
+	const calls = await admin<Array<{ method: string; path: string }>>(fake, 'calls');
 	const byKind = new Map<string, number>();
 	for (const call of calls.slice(from)) {
 		const kind = `${call.method} ${call.path.replace(/^\/r\d/, '').replace(/\/[0-9a-f-]{36}$/, '/{id}')}`;
@@ -101,7 +115,7 @@ export interface Measured {
 
 /** Runs Dotdigital Upsert once on `records` and prints what it took. */
 export async function measure(fake: Fake, label: string, records: RecordSet, parameters: INodeParameters): Promise<Measured> {
-	const callsBefore = ((await (await fetch(`${fake.adminUrl}calls`)).json()) as unknown[]).length;
+	const callsBefore = (await admin<unknown[]>(fake, 'calls')).length;
 	global.gc?.();
 	const rssBefore = process.memoryUsage().rss;
 	let peak = rssBefore;
