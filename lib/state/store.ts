@@ -10,6 +10,9 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync as Database, StatementSync } from 'node:sqlite';
 
+import type { Fingerprint, FingerprintStore } from '../dotdigital/delta';
+import type { IdentityIndex } from './identity';
+
 export const STATE_FILE_NAME = 'pos-sync-state.sqlite';
 
 /** Where the store lives: POS_SYNC_STATE_DIR, else `.n8n/pos-sync` in the n8n user folder. */
@@ -23,16 +26,11 @@ export interface Identity {
 	mobile?: string;
 }
 
-export interface Fingerprint {
-	key: string;
-	fingerprint: string;
-}
-
 const SCHEMA_VERSION = 1;
 /** SQLite's default limit on bound parameters is 32766; lookups go in slices well under it. */
 const SLICE = 500;
 
-export class SyncStateStore {
+export class SyncStateStore implements IdentityIndex, FingerprintStore {
 	private readonly statements = new Map<string, StatementSync>();
 
 	private constructor(
