@@ -54,13 +54,7 @@ process.on('SIGTERM', shutdown);
 
 runtime.say(`Starting n8n ${runtime.N8N_VERSION} on Node ${runtime.NODE_VERSION} (log: ${instance.logFile})…`);
 await instance.start();
-const { workflows } = await setUpDemoShop(instance, {
-	filesRoot: files,
-	dotdigital: { user: dotdigital.user, password: dotdigital.password, baseUrl: dotdigital.regionUrl('r1') },
-	khaosWsdlUrl: khaos.wsdlUrl,
-	storeUrl: store.apiUrl,
-	welcomeListId: '3',
-});
+const { workflows } = await setUpDemoShop(instance, { filesRoot: files, fakes: { dotdigital, khaos, store } });
 const pos = join(files, 'pos');
 const sample = (feed) => join(samples, demoShop.EXPORTS[feed]);
 

@@ -41,13 +41,7 @@ beforeAll(async () => {
 	fakes = await Promise.all([startFakeDotdigital(), startFakeKhaos(), startFakeStore()]);
 	server = await startServer();
 	const [dotdigital, khaos, store] = fakes;
-	shop = await setUpDemoShop(server.instance, {
-		filesRoot: server.files,
-		dotdigital: { user: dotdigital.user, password: dotdigital.password, baseUrl: dotdigital.regionUrl('r1') },
-		khaosWsdlUrl: khaos.wsdlUrl,
-		storeUrl: store.apiUrl,
-		welcomeListId: '3',
-	});
+	shop = await setUpDemoShop(server.instance, { filesRoot: server.files, fakes: { dotdigital, khaos, store } });
 	mkdirSync(ARTIFACTS, { recursive: true });
 	browser = await chromium.launch({
 		executablePath,

@@ -17,7 +17,7 @@ import { writeFileAged } from '../helpers/files';
 import { nodeOutput, startServer, waitFor, type E2eServer } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { setUpDemoShop } = require('./harness/sandbox.cjs') as typeof import('./harness/sandbox.cjs');
+const { setUpDemoShop, WELCOME_LIST_ID } = require('./harness/sandbox.cjs') as typeof import('./harness/sandbox.cjs');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demoShop = require('../fixtures/demo-shop/index.cjs') as typeof import('../fixtures/demo-shop/index.cjs');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,15 +36,7 @@ const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/L
 beforeAll(async () => {
 	[dotdigital, khaos, store] = await Promise.all([startFakeDotdigital({ importMs: 300 }), startFakeKhaos(), startFakeStore()]);
 	server = await startServer({ GENERIC_TIMEZONE: 'Europe/London' });
-	shop = await setUpDemoShop(server.instance, {
-		filesRoot: server.files,
-		dotdigital: { user: dotdigital.user, password: dotdigital.password, baseUrl: dotdigital.regionUrl('r1') },
-		khaosWsdlUrl: khaos.wsdlUrl,
-		storeUrl: store.apiUrl,
-		welcomeListId: '3',
-		checkEverySeconds: 1,
-		settleSeconds: 1,
-	});
+	shop = await setUpDemoShop(server.instance, { filesRoot: server.files, fakes: { dotdigital, khaos, store }, checkEverySeconds: 1, settleSeconds: 1 });
 }, 180_000);
 
 afterAll(async () => {
@@ -170,7 +162,7 @@ describe('the template workflows in a real n8n', () => {
 
 	it('3. transactions, Square shop: the real Square Item Detail sample through the same template with the Square preset', async () => {
 		const [template] = readTemplates().filter((candidate) => candidate.file.startsWith('03-'));
-		const workflow = localise(template.workflow, { filesRoot: server.files, storeUrl: store.apiUrl, welcomeListId: '3', checkEverySeconds: 1, settleSeconds: 1 });
+		const workflow = localise(template.workflow, { filesRoot: server.files, storeUrl: store.apiUrl, welcomeListId: WELCOME_LIST_ID, checkEverySeconds: 1, settleSeconds: 1 });
 		workflow.name = 'Square transactions → Dotdigital orders';
 		for (const node of workflow.nodes) {
 			if (node.name === 'New transactions export') node.parameters.folder = pos('square');

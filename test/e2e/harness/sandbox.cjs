@@ -10,15 +10,18 @@ const { demoMappingWorkbook } = require('../../fixtures/demo-shop/index.cjs');
 const { localise, placeholders, readTemplates } = require('./templates.cjs');
 
 const FEED_FOLDERS = ['customers', 'products', 'transactions', 'signups'];
+/** The fake Dotdigital account's "Welcome" list, which the sign-up template adds to. */
+const WELCOME_LIST_ID = '3';
 
 /**
  * @param {import('./instance.cjs').N8nInstance} instance
  * @param {{
  *   filesRoot: string,
- *   dotdigital: { user: string, password: string, baseUrl: string },
- *   khaosWsdlUrl: string,
- *   storeUrl: string,
- *   welcomeListId: string,
+ *   fakes: {
+ *     dotdigital: { user: string, password: string, regionUrl(region: 'r1'): string },
+ *     khaos: { wsdlUrl: string },
+ *     store: { apiUrl: string },
+ *   },
  *   checkEverySeconds?: number,
  *   settleSeconds?: number,
  * }} shop
@@ -29,15 +32,16 @@ async function setUpDemoShop(instance, shop) {
 	for (const folder of [...FEED_FOLDERS, 'mapping', 'reports']) fs.mkdirSync(path.join(pos, folder), { recursive: true });
 	fs.writeFileSync(path.join(pos, 'mapping', 'shop-mapping.xlsx'), demoMappingWorkbook());
 
+	const { dotdigital, khaos, store } = shop.fakes;
 	const credentials = {
 		dotdigitalApi: await instance.createCredential(placeholders.credentials.dotdigitalApi, 'dotdigitalApi', {
-			user: shop.dotdigital.user,
-			password: shop.dotdigital.password,
+			user: dotdigital.user,
+			password: dotdigital.password,
 			region: 'auto',
-			baseUrl: shop.dotdigital.baseUrl,
+			baseUrl: dotdigital.regionUrl('r1'),
 		}),
 		khaosControlApi: await instance.createCredential(placeholders.credentials.khaosControlApi, 'khaosControlApi', {
-			url: shop.khaosWsdlUrl,
+			url: khaos.wsdlUrl,
 			authentication: 'none',
 			allowSelfSigned: false,
 			siteId: -1,
@@ -49,7 +53,7 @@ async function setUpDemoShop(instance, shop) {
 
 	const workflows = [];
 	for (const { file, workflow } of readTemplates()) {
-		const local = localise(workflow, shop);
+		const local = localise(workflow, { filesRoot: shop.filesRoot, storeUrl: store.apiUrl, welcomeListId: WELCOME_LIST_ID, checkEverySeconds: shop.checkEverySeconds, settleSeconds: shop.settleSeconds });
 		const id = await instance.createWorkflow(local);
 		await instance.activate(id);
 		workflows.push({ file, id, workflow: local });
@@ -57,4 +61,4 @@ async function setUpDemoShop(instance, shop) {
 	return { credentials, workflows };
 }
 
-module.exports = { setUpDemoShop, FEED_FOLDERS };
+module.exports = { setUpDemoShop, FEED_FOLDERS, WELCOME_LIST_ID };
