@@ -1,3 +1,5 @@
-/** What the sync remembers between executions: the customer identity index and confirmed-record fingerprints. */
+/** What the sync remembers between executions: the customer identity index, confirmed-record fingerprints and the ledger. */
 export * from './identity';
 export * from './store';
+export * from './ledger';
+export * from './ledger-report';

@@ -1,8 +1,8 @@
 /**
  * The sync's memory between executions, in one SQLite file under the n8n user folder: which email
  * and mobile each POS customer ID has (so transactions that carry only a customer ID reach the right
- * contact), and a fingerprint of every record Dotdigital confirmed (so unchanged records are not sent
- * again). SQLite through Node's own `node:sqlite`: no server and no native build, one file that
+ * contact), a fingerprint of every record Dotdigital confirmed (so unchanged records are not sent
+ * again), and the reconciliation ledger of every file. SQLite through Node's own `node:sqlite`: no server and no native build, one file that
  * survives restarts, and WAL mode so that executions in several processes can share it.
  */
 import { mkdirSync } from 'node:fs';
@@ -12,6 +12,7 @@ import type { DatabaseSync as Database, StatementSync } from 'node:sqlite';
 
 import type { Fingerprint, FingerprintStore } from '../dotdigital/delta';
 import type { IdentityIndex } from './identity';
+import { mergeCounts, reviveCounts, type LedgerBook, type LedgerStep, type StepCounts } from './ledger';
 
 export const STATE_FILE_NAME = 'pos-sync-state.sqlite';
 
@@ -26,11 +27,13 @@ export interface Identity {
 	mobile?: string;
 }
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+/** Ledger lines older than this are dropped as new ones are written. */
+const LEDGER_KEPT_DAYS = 400;
 /** SQLite's default limit on bound parameters is 32766; lookups go in slices well under it. */
 const SLICE = 500;
 
-export class SyncStateStore implements IdentityIndex, FingerprintStore {
+export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBook {
 	private readonly statements = new Map<string, StatementSync>();
 
 	private constructor(
@@ -127,6 +130,40 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore {
 		return removed;
 	}
 
+	/** Adds each step to the ledger, or to the step the same node already recorded for that execution and file. */
+	recordLedgerSteps(steps: readonly LedgerStep[]): void {
+		const existing = this.statement('SELECT counts FROM ledger WHERE execution_id = ? AND node = ? AND file = ?');
+		const upsert = this.statement(
+			`INSERT INTO ledger (execution_id, node, file, recorded_at, workflow, counts) VALUES (?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (execution_id, node, file) DO UPDATE SET counts = excluded.counts`,
+		);
+		const keptFrom = new Date(Date.now() - LEDGER_KEPT_DAYS * 86_400_000).toISOString();
+		this.write(() => {
+			for (const step of steps) {
+				const earlier = existing.get(step.executionId, step.node, step.file) as { counts: string } | undefined;
+				const counts = earlier ? mergeCounts(JSON.parse(earlier.counts) as StepCounts, step.counts) : step.counts;
+				upsert.run(step.executionId, step.node, step.file, step.recordedAt, step.workflow, JSON.stringify(counts));
+			}
+			this.statement('DELETE FROM ledger WHERE recorded_at < ?').run(keptFrom);
+		});
+	}
+
+	/** The ledger steps recorded from `from` up to (not including) `to`, oldest first. */
+	ledgerSteps(from: Date, to: Date): LedgerStep[] {
+		const rows = this.statement('SELECT execution_id, node, file, recorded_at, workflow, counts FROM ledger WHERE recorded_at >= ? AND recorded_at < ? ORDER BY recorded_at, execution_id, node, file').all(
+			from.toISOString(),
+			to.toISOString(),
+		) as Array<{ execution_id: string; node: string; file: string; recorded_at: string; workflow: string; counts: string }>;
+		return rows.map((row) => ({
+			executionId: row.execution_id,
+			node: row.node,
+			file: row.file,
+			recordedAt: row.recorded_at,
+			workflow: row.workflow,
+			counts: reviveCounts(JSON.parse(row.counts) as StepCounts),
+		}));
+	}
+
 	/** `ok` when SQLite finds the file sound. */
 	integrityCheck(): string {
 		return (this.db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check;
@@ -151,6 +188,16 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore {
 					confirmed_at TEXT NOT NULL,
 					PRIMARY KEY (scope, key)
 				) WITHOUT ROWID;
+				CREATE TABLE IF NOT EXISTS ledger (
+					execution_id TEXT NOT NULL,
+					node TEXT NOT NULL,
+					file TEXT NOT NULL,
+					recorded_at TEXT NOT NULL,
+					workflow TEXT NOT NULL,
+					counts TEXT NOT NULL,
+					PRIMARY KEY (execution_id, node, file)
+				) WITHOUT ROWID;
+				CREATE INDEX IF NOT EXISTS ledger_by_time ON ledger (recorded_at);
 				PRAGMA user_version = ${SCHEMA_VERSION};
 			`);
 		});

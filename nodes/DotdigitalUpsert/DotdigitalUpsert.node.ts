@@ -14,11 +14,15 @@ import {
 	type FieldMapEntry,
 	type RecordResult,
 } from '../../lib/dotdigital';
-import { defaultStatePath, learnIdentities, SyncStateStore, withIndexedEmails } from '../../lib/state';
+import { learnIdentities, sendingCountsByFile, type SyncStateStore, withIndexedEmails } from '../../lib/state';
+import { openState, recordInLedger } from '../shared/sync-state';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { dotdigitalUpsertProperties } from './properties';
 
 type Resource = 'contact' | 'order' | 'product' | 'dataField';
+
+/** How the ledger names the records that came without a `_source` from Mapping Apply. */
+const FILE_WITHOUT_SOURCE = '(items without a source file)';
 
 export class DotdigitalUpsert implements INodeType {
 	description: INodeTypeDescription = {
@@ -53,22 +57,18 @@ export class DotdigitalUpsert implements INodeType {
 		let state: SyncStateStore | undefined;
 		let sync = new DotdigitalSync(transport, syncOptions);
 		try {
-			state = openState(this);
-			if (this.getNodeParameter('onlyChanged', 0, false) as boolean) {
-				sync = new DotdigitalSync(transport, { ...syncOptions, delta: { store: state, scope: transport.account, force: options.forceFullResync === true } });
+			try {
+				state = openState(this);
+				if (this.getNodeParameter('onlyChanged', 0, false) as boolean) {
+					sync = new DotdigitalSync(transport, { ...syncOptions, delta: { store: state, scope: transport.account, force: options.forceFullResync === true } });
+				}
+				if (resource === 'order') records = withIndexedEmails(state, records).orders;
+				results = await upsert(this, sync, resource, records, options);
+				if (resource === 'contact') learnIdentities(state, records, (position) => results[position].status !== 'failed');
+			} catch (caught) {
+				results = failEveryRecord(this, caught, records.length);
 			}
-			if (resource === 'order') records = withIndexedEmails(state, records).orders;
-			results = await upsert(this, sync, resource, records, options);
-			if (resource === 'contact') learnIdentities(state, records, (position) => results[position].status !== 'failed');
-		} catch (caught) {
-			const error = dotdigitalNodeError(this.getNode(), caught);
-			if (!this.continueOnFail()) throw error;
-			const { description } = errorJson(error);
-			// Dotdigital's answers and connection faults are the API's; anything else is how the node is set up.
-			const fromApi = caught instanceof DotdigitalApiError || caught instanceof DotdigitalNetworkError;
-			const retryable = caught instanceof DotdigitalError && caught.retryable;
-			const failure = { status: 'failed' as const, code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable, owner: fromApi ? ('API' as const) : ('mapping' as const) };
-			results = records.map(() => failure);
+			if (state) recordInLedger(this, state, [...sendingCountsByFile(resource, records, results, FILE_WITHOUT_SOURCE)].map(([file, counts]) => ({ file, counts })));
 		} finally {
 			state?.close();
 		}
@@ -76,16 +76,16 @@ export class DotdigitalUpsert implements INodeType {
 	}
 }
 
-/** The sync state store (identity index and fingerprints) in the n8n user folder, or POS_SYNC_STATE_DIR. */
-function openState(ctx: IExecuteFunctions): SyncStateStore {
-	const path = defaultStatePath();
-	try {
-		return SyncStateStore.open(path);
-	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `Could not open the sync state file ${path}`, {
-			description: `${error instanceof Error ? error.message : String(error)}. Set POS_SYNC_STATE_DIR to a folder n8n can write to.`,
-		});
-	}
+/** With Continue On Fail, a fault that stops the whole run fails every record, with the reason; else it is thrown. */
+function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number): RecordResult[] {
+	const error = dotdigitalNodeError(ctx.getNode(), caught);
+	if (!ctx.continueOnFail()) throw error;
+	const { description } = errorJson(error);
+	// Dotdigital's answers and connection faults are the API's; anything else is how the node is set up.
+	const fromApi = caught instanceof DotdigitalApiError || caught instanceof DotdigitalNetworkError;
+	const retryable = caught instanceof DotdigitalError && caught.retryable;
+	const failure = { status: 'failed' as const, code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable, owner: fromApi ? ('API' as const) : ('mapping' as const) };
+	return Array.from({ length: count }, () => failure);
 }
 
 function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject): Promise<RecordResult[]> {

@@ -23,6 +23,8 @@ import {
 	type MappingSummary,
 	type Rejection,
 } from '../../lib/mapping';
+import { mappingCounts, type MappingCounts } from '../../lib/state';
+import { openState, recordInLedger } from '../shared/sync-state';
 import { MappingLoader } from './mapping-loader';
 import { mappingApplyProperties } from './properties';
 
@@ -32,6 +34,8 @@ interface Outputs {
 	records: INodeExecutionData[];
 	rejected: INodeExecutionData[];
 	summaries: INodeExecutionData[];
+	/** Each source's counts, for the reconciliation ledger. */
+	ledger: Array<{ file: string; counts: MappingCounts }>;
 }
 
 export class MappingApply implements INodeType {
@@ -72,7 +76,7 @@ export class MappingApply implements INodeType {
 			return [[{ json: { file: TEMPLATE_FILE_NAME }, binary: { data: binary }, pairedItem: { item: 0 } }], [], []];
 		}
 
-		const outputs: Outputs = { records: [], rejected: [], summaries: [] };
+		const outputs: Outputs = { records: [], rejected: [], summaries: [], ledger: [] };
 		const loader = new MappingLoader(this);
 		if (this.getNodeParameter('input', 0) === 'items') {
 			const file = (this.getNodeParameter('sourceName', 0, 'input items') as string) || 'input items';
@@ -89,6 +93,12 @@ export class MappingApply implements INodeType {
 					return { mapping, rows: readRowBatches(source, { fileName, encoding, delimiter, sheetName }) };
 				}, () => itemIndex);
 			}
+		}
+		const state = openState(this);
+		try {
+			recordInLedger(this, state, outputs.ledger);
+		} finally {
+			state.close();
 		}
 		return [outputs.records, outputs.rejected, outputs.summaries];
 	}
@@ -124,6 +134,7 @@ async function mapSource(
 		for (const item of records) outputs.records.push(item);
 		for (const item of rejected) outputs.rejected.push(item);
 		outputs.summaries.push({ json: { ...next.value, mapping: mapping.origin } as unknown as IDataObject, pairedItem: { item: itemIndex } });
+		outputs.ledger.push({ file, counts: mappingCounts(next.value, rejected.map((item) => item.json as unknown as Rejection), records.map((item) => item.json)) });
 	} catch (error) {
 		const failure = describeFailure(error, file);
 		if (!failure || !ctx.continueOnFail()) {
@@ -132,6 +143,7 @@ async function mapSource(
 		}
 		outputs.rejected.push({ json: failure.rejection as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		outputs.summaries.push({ json: failure.summary as unknown as IDataObject, pairedItem: { item: itemIndex } });
+		outputs.ledger.push({ file, counts: mappingCounts({ ...failure.summary, feed: String(ctx.getNodeParameter('feed', itemIndex, '')) }, [failure.rejection], []) });
 	}
 }
 
@@ -150,7 +162,7 @@ function describeFailure(error: unknown, file: string) {
 		message,
 		owner: isMapping ? 'mapping' : 'till data',
 	};
-	const summary: Partial<MappingSummary> & { error: string } = { file, rows_read: 0, records: 0, rejected: 0, rows_in_records: 0, balanced: false, error: message };
+	const summary = { file, rows_read: 0, records: 0, rejected: 0, rows_in_records: 0, balanced: false, error: message } satisfies Partial<MappingSummary> & { error: string };
 	const description = isMapping ? `Problems in ${error.origin}:\n${error.problems.map((problem) => `• ${problem}`).join('\n')}` : undefined;
 	return { rejection, summary, description };
 }

@@ -3,7 +3,7 @@
  * in, opens each template and sees every node drawn with its own icon, and finds each of our nodes by
  * name in the node creator. Screenshots go to .build/artifacts/editor/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,7 +23,7 @@ const { OWNER } = require('./harness/instance.cjs') as typeof import('./harness/
 const ARTIFACTS = join(repoDir, '.build', 'artifacts', 'editor');
 
 /** Our nodes as the node creator lists them, with the icon file each must be drawn with. */
-const OUR_NODES = ['PosFileTrigger', 'MappingApply', 'DotdigitalUpsert', 'KhaosOrder', 'KhaosProduct', 'KhaosProductTrigger'].map((folder) => {
+const OUR_NODES = (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')).n8n.nodes as string[]).map((path) => path.split('/')[2]).map((folder) => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const NodeClass = require(join(repoDir, 'dist', 'nodes', folder, `${folder}.node.js`))[folder];
 	const { displayName, name, icon } = new NodeClass().description as { displayName: string; name: string; icon: string };

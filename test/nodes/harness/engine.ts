@@ -164,6 +164,7 @@ export interface WorkflowSpec {
 }
 
 let binaryDataReady: Promise<void> | undefined;
+let executions = 0;
 
 /** Runs the workflow from its node without inputs, to the end, and returns n8n's run data. */
 export async function runWorkflow(spec: WorkflowSpec): Promise<IRun> {
@@ -182,7 +183,9 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<IRun> {
 	}));
 	const workflow = new Workflow({ id: 'test', name: 'test', nodes, connections: spec.connections, nodeTypes, active: false, settings: {}, staticData: spec.staticData });
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'execution-1', { id: 'test', name: 'test', nodes, connections: spec.connections, active: false } as never);
+	// Each run is its own execution, as in n8n: the sync ledger tells runs apart by it.
+	const executionId = `execution-${++executions}`;
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', name: 'test', nodes, connections: spec.connections, active: false } as never);
 	let finish!: (run: IRun) => void;
 	const finished = new Promise<IRun>((resolve) => (finish = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
@@ -191,7 +194,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<IRun> {
 	const additionalData = {
 		hooks,
 		credentialsHelper,
-		executionId: 'execution-1',
+		executionId,
 		restApiUrl: 'http://localhost/rest',
 		instanceBaseUrl: 'http://localhost/',
 		webhookBaseUrl: 'http://localhost/webhook',

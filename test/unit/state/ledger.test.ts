@@ -1,0 +1,225 @@
+/**
+ * The reconciliation ledger on a real SQLite file, and the report built from it: one line per file
+ * and run with mapping and sending joined, every way the counts can fail to add up flagged, days
+ * and feeds totalled, reasons grouped by owner, and an HTML summary that escapes what the till wrote.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { DatabaseSync } from 'node:sqlite';
+
+import { ledgerLines, ledgerSummary, mappingCounts, periodFor, sendingCountsByFile, SyncStateStore, type LedgerStep, type SendingResult } from '../../../lib/state';
+
+let dir: string;
+let store: SyncStateStore;
+beforeEach(() => {
+	dir = mkdtempSync(join(tmpdir(), 'pos-sync-ledger-'));
+	store = SyncStateStore.open(join(dir, 'state.sqlite'));
+});
+afterEach(() => {
+	store.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const LONDON = 'Europe/London';
+
+function mappingStep(file: string, at: string, summary: { feed?: string; rows_read: number; records: number; rejected: number; rows_in_records?: number }, orders: Array<Record<string, unknown>> = [], executionId = `run-${file}`): LedgerStep {
+	const rejections = Array.from({ length: summary.rejected }, (_, index) => ({ rule: 'email.invalid', owner: 'till data', file, line: index + 2, message: `"bad${index}@" is not a valid email address` }));
+	return {
+		executionId,
+		workflow: 'POS customers to Dotdigital',
+		node: 'Map the rows',
+		file,
+		recordedAt: at,
+		counts: mappingCounts({ feed: summary.feed ?? 'customer', rows_in_records: summary.rows_in_records ?? summary.records, ...summary }, rejections, orders),
+	};
+}
+
+function sendingStep(file: string, at: string, resource: string, records: Array<Record<string, unknown>>, results: SendingResult[], executionId = `run-${file}`): LedgerStep {
+	const counts = sendingCountsByFile(resource, records.map((record) => ({ ...record, _source: { file, lines: [2] } })), results, '(no file)').get(file)!;
+	return { executionId, workflow: 'POS customers to Dotdigital', node: 'Send to Dotdigital', file, recordedAt: at, counts };
+}
+
+const done = (count: number): SendingResult[] => Array.from({ length: count }, () => ({ status: 'done' }));
+const failed = (count: number, code = 'invalidEmail'): SendingResult[] => Array.from({ length: count }, () => ({ status: 'failed', code, owner: 'till data', description: 'Dotdigital refused it' }));
+const unchanged = (count: number): SendingResult[] => Array.from({ length: count }, () => ({ status: 'unchanged' }));
+const customers = (count: number) => Array.from({ length: count }, (_, index) => ({ email: `c${index}@example.com` }));
+
+describe('the ledger in the state store', () => {
+	it('keeps steps by time, and adds up a node that recorded the same file twice in one execution', () => {
+		store.recordLedgerSteps([mappingStep('a.csv', '2026-11-20T09:00:00.000Z', { rows_read: 10, records: 9, rejected: 1 })]);
+		store.recordLedgerSteps([sendingStep('a.csv', '2026-11-20T09:01:00.000Z', 'contact', customers(5), [...done(4), ...failed(1)])]);
+		// A Loop Over Items sends the rest of the file through the same node in a second batch.
+		store.recordLedgerSteps([sendingStep('a.csv', '2026-11-20T09:02:00.000Z', 'contact', customers(4), [...done(3), ...unchanged(1)])]);
+		store.recordLedgerSteps([mappingStep('b.csv', '2026-11-22T09:00:00.000Z', { rows_read: 1, records: 1, rejected: 0 })]);
+
+		const steps = store.ledgerSteps(new Date('2026-11-20T00:00:00Z'), new Date('2026-11-21T00:00:00Z'));
+		expect(steps.map((step) => [step.file, step.counts.step])).toEqual([
+			['a.csv', 'mapping'],
+			['a.csv', 'sending'],
+		]);
+		expect(steps[1].counts).toMatchObject({ records: 9, accepted: 7, failed: 1, unchanged: 1, failed_by_reason: { invalidEmail: { owner: 'till data', count: 1 } } });
+		expect(steps[1].recordedAt).toBe('2026-11-20T09:01:00.000Z');
+		const [line] = ledgerLines(steps, LONDON);
+		expect(line).toMatchObject({ file: 'a.csv', feed: 'customers', rows_read: 10, records: 9, rejected: 1, sent_as: 'contacts', sent: 8, accepted: 7, failed: 1, unchanged: 1, balanced: true, problems: [] });
+	});
+
+	it('adds the ledger to a state file written before it existed', () => {
+		store.close();
+		const path = join(dir, 'old.sqlite');
+		const old = new DatabaseSync(path);
+		old.exec(`CREATE TABLE identities (customer_id TEXT PRIMARY KEY, email TEXT, mobile TEXT, updated_at TEXT NOT NULL) WITHOUT ROWID;
+			CREATE TABLE fingerprints (scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, confirmed_at TEXT NOT NULL, PRIMARY KEY (scope, key)) WITHOUT ROWID;
+			INSERT INTO identities VALUES ('C1', 'amelia@example.com', NULL, '2026-11-01T00:00:00Z');
+			PRAGMA user_version = 1;`);
+		old.close();
+		store = SyncStateStore.open(path);
+		expect(store.lookUpIdentities(['C1']).get('C1')).toEqual({ email: 'amelia@example.com' });
+		store.recordLedgerSteps([mappingStep('a.csv', new Date().toISOString(), { rows_read: 1, records: 1, rejected: 0 })]);
+		expect(store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000))).toHaveLength(1);
+		expect(store.integrityCheck()).toBe('ok');
+	});
+
+	it('counts reasons named like object internals without touching any prototype', () => {
+		const results: SendingResult[] = ['__proto__', 'constructor', '__proto__'].map((code) => ({ status: 'failed', code, owner: 'API', description: 'odd' }));
+		store.recordLedgerSteps([sendingStep('x.csv', '2026-11-20T09:00:00.000Z', 'contact', customers(3), results)]);
+		store.recordLedgerSteps([sendingStep('x.csv', '2026-11-20T09:00:00.000Z', 'contact', customers(1), results.slice(0, 1))]);
+		const [step] = store.ledgerSteps(new Date('2026-11-20T00:00:00Z'), new Date('2026-11-21T00:00:00Z'));
+		const reasons = (step.counts as { failed_by_reason: Record<string, { count: number }> }).failed_by_reason;
+		expect(Object.keys(reasons).sort()).toEqual(['__proto__', 'constructor']);
+		expect(reasons.__proto__.count).toBe(3);
+		expect(({} as Record<string, unknown>).count).toBeUndefined();
+		expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+	});
+});
+
+describe('ledger lines', () => {
+	const at = '2026-11-21T09:00:00.000Z';
+
+	it('flags each way the counts can fail to add up', () => {
+		const steps = [
+			// Rows lost inside the mapping.
+			mappingStep('lost-rows.csv', at, { rows_read: 10, records: 8, rejected: 1 }),
+			// Records dropped between Mapping Apply and Dotdigital Upsert (a filter, or a node left out).
+			mappingStep('dropped.csv', at, { rows_read: 10, records: 10, rejected: 0 }),
+			sendingStep('dropped.csv', at, 'contact', customers(7), done(7)),
+			// Mapped but never sent: the execution stopped before Dotdigital Upsert.
+			mappingStep('never-sent.csv', at, { rows_read: 5, records: 5, rejected: 0 }),
+			// A file that could not be read at all.
+			{ ...mappingStep('broken.xlsx', at, { rows_read: 0, records: 0, rejected: 0 }), counts: { ...mappingStep('broken.xlsx', at, { rows_read: 0, records: 0, rejected: 0 }).counts, error: 'The file is not a spreadsheet' } },
+			// Everything adds up.
+			mappingStep('fine.csv', at, { rows_read: 3, records: 2, rejected: 1 }),
+			sendingStep('fine.csv', at, 'contact', customers(2), [...done(1), ...failed(1)]),
+		] as LedgerStep[];
+		const byFile = Object.fromEntries(ledgerLines(steps, LONDON).map((line) => [line.file, line]));
+		expect(byFile['lost-rows.csv'].problems).toEqual(['10 rows were read, but 8 went into records and 1 were rejected', '8 records were mapped but never sent to Dotdigital']);
+		expect(byFile['dropped.csv'].problems).toEqual(['Mapping Apply made 10 records, but Dotdigital Upsert got 7']);
+		expect(byFile['never-sent.csv'].problems).toEqual(['5 records were mapped but never sent to Dotdigital']);
+		expect(byFile['broken.xlsx'].problems).toEqual(['The file could not be mapped: The file is not a spreadsheet']);
+		expect(byFile['fine.csv']).toMatchObject({ balanced: true, problems: [], rejected: 1, failed: 1 });
+		expect(Object.values(byFile).filter((line) => !line.balanced)).toHaveLength(4);
+	});
+
+	it('puts the value of the orders in a file next to the value sent, and flags a difference', () => {
+		const orders = [
+			{ order_id: 'R1', order_total: 10.1, currency: 'GBP' },
+			{ order_id: 'R2', order_total: 20.2, currency: 'GBP' },
+			{ order_id: 'R3', order_total: 0.3, currency: 'GBP' },
+		];
+		const steps = [
+			mappingStep('orders.csv', at, { feed: 'transaction', rows_read: 7, records: 3, rejected: 1, rows_in_records: 6 }, orders),
+			sendingStep('orders.csv', at, 'order', orders, [{ status: 'done' }, { status: 'unchanged' }, { status: 'failed', code: 'customerLookupFailed', owner: 'till data', description: 'no email' }]),
+			mappingStep('short.csv', at, { feed: 'transaction', rows_read: 2, records: 2, rejected: 0 }, orders.slice(0, 2)),
+			// Same number of records, but one order's total changed on the way.
+			sendingStep('short.csv', at, 'order', [orders[0], { ...orders[1], order_total: 2.02 }], done(2)),
+		];
+		const [line, short] = ledgerLines(steps, LONDON);
+		expect(line).toMatchObject({
+			feed: 'transactions',
+			sent_as: 'orders',
+			value_in_file: { GBP: 30.6 },
+			value_sent: { GBP: 10.1 },
+			value_unchanged: { GBP: 20.2 },
+			value_failed: { GBP: 0.3 },
+			balanced: true,
+		});
+		expect(short.problems).toEqual(['Orders worth £30.30 were mapped, but £12.12 reached Dotdigital Upsert']);
+	});
+
+	it('keeps a sending without a mapping, named by what it sent', () => {
+		const [line] = ledgerLines([sendingStep('(no file)', at, 'product', [{ sku: 'A' }], done(1))], LONDON);
+		expect(line).toMatchObject({ feed: 'products', rows_read: null, records: 1, accepted: 1, balanced: true });
+	});
+});
+
+describe('periods', () => {
+	it('are whole days in the time zone, across the change of the clocks', () => {
+		// The clocks went back on Sunday 25 October 2026 in London: that day had 25 hours.
+		expect(periodFor('yesterday', { now: new Date('2026-10-26T10:00:00Z'), timeZone: LONDON })).toMatchObject({ from: new Date('2026-10-24T23:00:00Z'), to: new Date('2026-10-26T00:00:00Z'), label: 'Sun 25 Oct 2026' });
+		const now = new Date('2026-10-27T10:00:00Z');
+		expect(periodFor('yesterday', { now, timeZone: LONDON })).toMatchObject({ from: new Date('2026-10-26T00:00:00Z'), to: new Date('2026-10-27T00:00:00Z'), label: 'Mon 26 Oct 2026' });
+		expect(periodFor('last7Days', { now, timeZone: LONDON })).toMatchObject({ from: new Date('2026-10-19T23:00:00Z'), to: new Date('2026-10-27T00:00:00Z'), label: '20 Oct – 26 Oct 2026' });
+		expect(periodFor('today', { now, timeZone: 'America/New_York' })).toMatchObject({ from: new Date('2026-10-27T04:00:00Z'), to: new Date('2026-10-28T04:00:00Z') });
+		expect(periodFor('custom', { now, timeZone: LONDON, from: '2026-12-30', to: '2027-01-02' })).toMatchObject({ label: '30 Dec 2026 – 2 Jan 2027' });
+		expect(periodFor('custom', { now, timeZone: LONDON, from: '2026-11-01T00:00:00' })).toMatchObject({ from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-02T00:00:00Z') });
+		expect(() => periodFor('custom', { now, timeZone: LONDON, from: '' })).toThrow(/needs a start and an end date/);
+		expect(() => periodFor('custom', { now, timeZone: LONDON, from: '2026-11-05', to: '2026-11-01' })).toThrow(/ends before it starts/);
+	});
+});
+
+describe('the summary', () => {
+	const now = new Date('2026-11-22T07:00:00Z');
+
+	it('adds up the period per feed, names a missing feed, groups what to fix, and charts the days', () => {
+		const period = periodFor('yesterday', { now, timeZone: LONDON });
+		store.recordLedgerSteps([
+			mappingStep('Customers_2026-11-21.csv', '2026-11-21T08:05:00.000Z', { rows_read: 40, records: 39, rejected: 1 }),
+			sendingStep('Customers_2026-11-21.csv', '2026-11-21T08:06:00.000Z', 'contact', customers(39), [...done(37), ...failed(2)]),
+			mappingStep('Transactions_2026-11-21.csv', '2026-11-21T20:00:00.000Z', { feed: 'transaction', rows_read: 61, records: 30, rejected: 3, rows_in_records: 58 }, [{ order_total: 12.5, currency: 'GBP' }]),
+			sendingStep('Transactions_2026-11-21.csv', '2026-11-21T20:01:00.000Z', 'order', [{ order_total: 12.5, currency: 'GBP' }, ...customers(29)], [...done(27), ...failed(3, 'customerLookupFailed')]),
+			// Three days earlier, for the chart only.
+			mappingStep('Customers_2026-11-18.csv', '2026-11-18T08:05:00.000Z', { rows_read: 5, records: 5, rejected: 0 }),
+			sendingStep('Customers_2026-11-18.csv', '2026-11-18T08:06:00.000Z', 'contact', customers(5), unchanged(5)),
+		]);
+		const summary = ledgerSummary(store, { period, chartDays: 7, expectedFeeds: ['customers', 'products', 'transactions'] });
+		expect(summary).toMatchObject({ status: 'needs a look', files: 2, files_not_balanced: 0, missing_feeds: ['products'], by_owner: { 'till data': 9 } });
+		expect(summary.subject).toBe('POS sync Sat 21 Nov 2026: products missing, 9 records to fix');
+		expect(summary.totals.customers).toMatchObject({ files: 1, rows_read: 40, records: 39, rejected: 1, accepted: 37, failed: 2, unchanged: 0 });
+		expect(summary.totals.transactions).toMatchObject({ rows_read: 61, records: 30, rejected: 3, accepted: 27, failed: 3, value_in_file: { GBP: 12.5 }, value_sent: { GBP: 12.5 } });
+		expect(summary.exceptions.map((group) => [group.count, group.owner, group.stage, group.reason, group.files])).toEqual([
+			[4, 'till data', 'mapping', 'email invalid', 2],
+			[3, 'till data', 'Dotdigital', 'customer lookup failed', 1],
+			[2, 'till data', 'Dotdigital', 'invalid email', 1],
+		]);
+		expect(summary.exceptions[0].example).toBe('Customers_2026-11-21.csv line 2: "bad0@" is not a valid email address');
+		expect(summary.days.map((day) => [day.date, day.accepted, day.unchanged, day.failed, day.rejected])).toEqual([
+			['2026-11-15', 0, 0, 0, 0],
+			['2026-11-16', 0, 0, 0, 0],
+			['2026-11-17', 0, 0, 0, 0],
+			['2026-11-18', 0, 5, 0, 0],
+			['2026-11-19', 0, 0, 0, 0],
+			['2026-11-20', 0, 0, 0, 0],
+			['2026-11-21', 64, 0, 5, 4],
+		]);
+		expect(summary.text).toContain('No products file came in.');
+		expect(summary.text).toContain('customers: 1 file, 40 rows → 39 records (1 rejected); 37 accepted, 0 unchanged, 2 failed');
+		expect(summary.text).toContain('transactions: 1 file, 61 rows → 30 records (3 rejected); 27 accepted, 0 unchanged, 3 failed; orders worth £12.50, £12.50 sent');
+		expect(summary.html).toContain('No file came in');
+		expect(summary.html.match(/bgcolor="#2e7d32"/g)).toHaveLength(1);
+	});
+
+	it('says all is well when it is, and escapes what the till wrote', () => {
+		const period = periodFor('yesterday', { now, timeZone: LONDON });
+		const file = '<img src=x onerror=alert(1)>.csv';
+		store.recordLedgerSteps([mappingStep(file, '2026-11-21T08:05:00.000Z', { rows_read: 2, records: 2, rejected: 0 })]);
+		const notSent = ledgerSummary(store, { period, chartDays: 1, expectedFeeds: ['customers'] });
+		expect(notSent.subject).toBe('POS sync Sat 21 Nov 2026: 1 file not balanced');
+		expect(notSent.html).not.toContain('<img');
+		expect(notSent.html).toContain('&lt;img src=x onerror=alert(1)&gt;.csv');
+
+		store.recordLedgerSteps([sendingStep(file, '2026-11-21T08:06:00.000Z', 'contact', customers(2), done(2))]);
+		const fine = ledgerSummary(store, { period, chartDays: 1, expectedFeeds: ['customers'] });
+		expect(fine).toMatchObject({ status: 'balanced', subject: 'POS sync Sat 21 Nov 2026: all 1 file balanced', missing_feeds: [], files_not_balanced: 0 });
+	});
+});
