@@ -79,9 +79,9 @@ Try it (the POS folders are checked every 5 seconds here):
   cp ${sample('products')} ${join(pos, 'products')}/
   cp ${sample('signups')} ${join(pos, 'signups')}/
 Each file runs within seconds (Executions in the editor), then moves to processed/<today>/.
-Reports land in ${join(pos, 'reports')}/: each run's counts, and an exceptions workbook when a row was refused.
+Every file's counts go into the sync ledger; an exceptions workbook lands in ${join(pos, 'reports')}/ when a row was refused.
 A web order:  curl -X POST ${instance.baseUrl}/webhook/web-orders -H 'content-type: application/json' -d @${join(samples, 'web-order.json')}
-Sync health: open its workflow and press "Execute workflow" on either schedule.
+Sync health: open its workflow, set Period to Today in "Yesterday's counts", and press "Execute workflow".
 
 Press Ctrl-C to stop.
 `);

@@ -64,9 +64,10 @@ const assignments = (fields) => ({
 });
 
 /**
- * The shared tail of every POS → Dotdigital template: one exceptions workbook per file (rows the
- * mapping rejected and records Dotdigital refused, in the same columns, owner first), and one run
- * summary per file, which the Sync Health template adds up every morning.
+ * The shared tail of every POS → Dotdigital template: one exceptions workbook per file, with the rows
+ * the mapping rejected and the records Dotdigital refused in the same columns, owner first. The
+ * counts need no nodes: Mapping Apply and Dotdigital Upsert record them in the sync ledger, which
+ * the Sync Health template reads.
  */
 function reportTail(t, { feed, map, send, x }) {
 	const fromMapping = t.node('Rejected rows for the report', 'n8n-nodes-base.set@3.4', [x, 260], assignments({
@@ -108,31 +109,6 @@ function reportTail(t, { feed, map, send, x }) {
 	});
 	t.connect(workbook, save);
 
-	const sent = (field) => expr(`$('${send}').isExecuted ? $('${send}').first(2).json.${field} : 0`);
-	const summary = t.node('Counts for the daily check', 'n8n-nodes-base.set@3.4', [x, 460], assignments({
-		feed: ['string', feed],
-		file: ['string', expr("$json.file.split('/').pop()")],
-		finished_at: ['string', expr('$now.toISO()')],
-		rows_read: ['number', expr('$json.rows_read')],
-		records: ['number', expr('$json.records')],
-		rejected: ['number', expr('$json.rejected')],
-		sent: ['number', sent('records')],
-		done: ['number', sent('done')],
-		failed: ['number', sent('failed')],
-		unchanged: ['number', sent('unchanged')],
-		balanced: ['boolean', expr(`$json.balanced && (!$('${send}').isExecuted || ($('${send}').first(2).json.balanced && $('${send}').first(2).json.records === $json.records))`)],
-		failed_by_code: ['object', expr(`$('${send}').isExecuted ? $('${send}').first(2).json.failed_by_code : {}`)],
-		rejected_by_rule: ['object', expr('$json.rejected_by_rule ?? {}')],
-	}));
-	t.connect(map, summary, 2);
-	const asJson = t.node('Counts as a file', 'n8n-nodes-base.convertToFile@1.1', [x + 220, 460], { operation: 'toJson', mode: 'each', options: { fileName: `=${feed}-summary.json` } });
-	t.connect(summary, asJson);
-	const saveSummary = t.node('Save the counts', 'n8n-nodes-base.readWriteFile@1', [x + 440, 460], {
-		operation: 'write',
-		fileName: `=${REPORTS}/{{ ${now} }}-${feed}-{{ $execution.id }}-summary.json`,
-		options: {},
-	});
-	t.connect(asJson, saveSummary);
 }
 
 /** POS File Trigger → Mapping Apply (the shop's workbook) → Dotdigital Upsert → reports. */
@@ -164,7 +140,7 @@ function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send,
 
 const commonNotes = (feed) => [
 	'',
-	`**Every run leaves two files** in \`pos/reports\` (create that folder once): \`<date>-<time>-${feed}-<execution>-summary.json\` (the counts the daily check adds up) and, when anything was refused, \`<date>-<time>-${feed}-<execution>-exceptions.xlsx\` (one row per exception, with who fixes it).`,
+	`**Every run's counts go into the sync ledger** (rows read, records, rejected, sent, accepted, failed, unchanged), which the *Sync health* template reads. When anything was refused, the run also leaves \`<date>-<time>-${feed}-<execution>-exceptions.xlsx\` in \`pos/reports\` (create that folder once): one row per exception, with who fixes it.`,
 	'**Credentials:** a Dotdigital API credential named *Dotdigital account*.',
 ];
 
@@ -337,110 +313,32 @@ function khaosProductsToStore() {
 	return t;
 }
 
-const DAILY_CODE = `// Adds up yesterday's run summaries, one line per feed, and flags what needs a look.
-const EXPECTED_FEEDS = ['customers', 'products', 'transactions'];
-const day = $now.minus({ days: 1 }).toFormat('yyyy-MM-dd');
-const runs = $input.all().map((item) => item.json.data ?? item.json).filter((run) => typeof run.feed === 'string');
-const feeds = {};
-for (const run of runs) {
-  const feed = (feeds[run.feed] ??= { files: 0, rows_read: 0, records: 0, rejected: 0, sent: 0, done: 0, failed: 0, unchanged: 0, unbalanced: [] });
-  feed.files += 1;
-  for (const key of ['rows_read', 'records', 'rejected', 'sent', 'done', 'failed', 'unchanged']) feed[key] += Number(run[key] ?? 0);
-  if (run.balanced !== true) feed.unbalanced.push(run.file);
-}
-const problems = [];
-for (const feed of EXPECTED_FEEDS) if (!feeds[feed]) problems.push(\`No \${feed} file was processed on \${day}.\`);
-for (const [feed, counts] of Object.entries(feeds)) {
-  if (counts.unbalanced.length) problems.push(\`\${feed}: counts do not add up for \${counts.unbalanced.join(', ')}.\`);
-  if (counts.failed > 0) problems.push(\`\${feed}: Dotdigital refused \${counts.failed} record(s); see the exceptions reports.\`);
-  if (counts.rejected > 0) problems.push(\`\${feed}: \${counts.rejected} row(s) could not be mapped; see the exceptions reports.\`);
-}
-const lines = Object.entries(feeds).map(([feed, c]) => \`\${feed}: \${c.files} file(s), \${c.rows_read} rows read, \${c.records} records, \${c.rejected} rejected, \${c.sent} sent, \${c.done} done, \${c.failed} failed, \${c.unchanged} unchanged\`);
-const ok = problems.length === 0;
-return [{ json: {
-  day,
-  ok,
-  subject: \`POS sync \${day}: \${ok ? 'all counts line up' : problems.length + ' thing(s) to check'}\`,
-  text: [...lines, '', ...(ok ? ['Nothing to check.'] : problems)].join('\\n'),
-  feeds,
-  problems,
-} }];`;
-
-const WEEKLY_CODE = `// Groups last week's exceptions by who fixes them and why, biggest first.
-const rows = $input.all().map((item) => item.json).filter((row) => typeof row.owner === 'string');
-const groups = new Map();
-for (const row of rows) {
-  const key = row.owner + '\\u0000' + row.reason;
-  const group = groups.get(key) ?? { owner: row.owner, reason: row.reason, count: 0, example: \`\${row.file} line \${row.line}\` };
-  group.count += 1;
-  groups.set(key, group);
-}
-const byOwner = {};
-for (const row of rows) byOwner[row.owner] = (byOwner[row.owner] ?? 0) + 1;
-const top = [...groups.values()].sort((a, b) => b.count - a.count);
-const from = $now.minus({ days: 7 }).toFormat('d LLL');
-const to = $now.minus({ days: 1 }).toFormat('d LLL yyyy');
-return [{ json: {
-  subject: \`POS sync exceptions, \${from} – \${to}: \${rows.length}\`,
-  text: [
-    ...Object.entries(byOwner).map(([owner, count]) => \`\${owner}: \${count}\`),
-    '',
-    ...top.slice(0, 15).map((g) => \`\${g.count} × \${g.owner}: \${g.reason} (e.g. \${g.example})\`),
-  ].join('\\n') || 'No exceptions last week.',
-  total: rows.length,
-  by_owner: byOwner,
-  top_reasons: top.slice(0, 15),
-} }];`;
-
 function syncHealth() {
 	const t = new Template('07-sync-health.json', 'Sync health: daily record-count check and weekly exception review');
 	t.note('Sync health', [
-		'**Daily check (07:00):** adds up yesterday\'s run summaries from `pos/reports`, one line per feed, and lists what needs a look: a feed with no file, counts that do not add up, rows refused.',
-		'**Weekly review (Monday 08:00):** reads last week\'s exceptions workbooks and groups them by owner (till data, mapping, API) and reason, biggest first.',
+		'Both checks read the **sync ledger**, where every POS template records each file: rows read, records, rejected, sent, accepted, failed and unchanged, and the value of the orders.',
+		'',
+		'**Daily check (07:00):** yesterday, per feed. It says whether every file balanced, names a feed with no file, lists the records to fix by owner, and charts the last 14 days.',
+		'**Weekly review (Monday 08:00):** the same for the last 7 days, with the records to fix by owner (till data, mapping, API) and reason, most common first.',
 		'',
 		'**Set up**',
-		'1. Replace the two *Send …* nodes with an email (Send Email) or Slack node. Use `{{ $json.subject }}` and `{{ $json.text }}`.',
-		'2. Change **EXPECTED_FEEDS** in *Add up yesterday* if this shop has no product feed.',
+		'1. Replace the two *Send …* nodes with an email (Send Email) or Slack node. Use `{{ $json.subject }}`, and `{{ $json.html }}` for an email or `{{ $json.text }}` for Slack.',
+		'2. In *Yesterday\'s counts*, untick a feed in **Feeds Expected** if this shop does not send it every day.',
 		'3. Change the times on the two schedule nodes. See docs/operations.md for who owns each exception.',
-	], [-560, -360], { width: 480, height: 400 });
+	], [-560, -360], { width: 480, height: 420 });
 
 	const daily = t.node('Every morning at 07:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], { rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 7 }] } });
-	const readDaily = t.node("Read yesterday's counts", 'n8n-nodes-base.readWriteFile@1', [220, 0], { operation: 'read', fileSelector: `=${REPORTS}/{{ $now.minus({ days: 1 }).toFormat('yyyy-MM-dd') }}-*-summary.json`, options: {} }, { alwaysOutputData: true });
-	t.connect(daily, readDaily);
-	const anyDaily = t.node('Any counts?', 'n8n-nodes-base.if@2.2', [440, 0], ifHasFile());
-	t.connect(readDaily, anyDaily);
-	const parseDaily = t.node('Counts from the files', 'n8n-nodes-base.extractFromFile@1.1', [660, -80], { operation: 'fromJson', options: {} });
-	t.connect(anyDaily, parseDaily, 0);
-	const addUp = t.node('Add up yesterday', 'n8n-nodes-base.code@2', [880, 0], { jsCode: DAILY_CODE });
-	t.connect(parseDaily, addUp);
-	t.connect(anyDaily, addUp, 1);
-	const sendDaily = t.node('Send the daily check (email or Slack)', 'n8n-nodes-base.noOp', [1100, 0], {});
-	t.connect(addUp, sendDaily);
+	const yesterday = t.node("Yesterday's counts", 'syncLedger', [240, 0], { operation: 'summary', period: 'yesterday', expectedFeeds: ['customers', 'products', 'transactions'], chartDays: 14 });
+	t.connect(daily, yesterday);
+	const sendDaily = t.node('Send the daily check (email or Slack)', 'n8n-nodes-base.noOp', [480, 0], {});
+	t.connect(yesterday, sendDaily);
 
-	const weekly = t.node('Every Monday at 08:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 360], { rule: { interval: [{ field: 'weeks', weeksInterval: 1, triggerAtDay: [1], triggerAtHour: 8 }] } });
-	const readWeekly = t.node("Read last week's exceptions", 'n8n-nodes-base.readWriteFile@1', [220, 360], { operation: 'read', fileSelector: expr(`'${REPORTS}/{' + [1, 2, 3, 4, 5, 6, 7].map((days) => $now.minus({ days }).toFormat('yyyy-MM-dd')).join(',') + '}-*-exceptions.xlsx'`), options: {} }, { alwaysOutputData: true });
-	t.connect(weekly, readWeekly);
-	const anyWeekly = t.node('Any exceptions?', 'n8n-nodes-base.if@2.2', [440, 360], ifHasFile());
-	t.connect(readWeekly, anyWeekly);
-	const parseWeekly = t.node('Exceptions from the workbooks', 'n8n-nodes-base.extractFromFile@1.1', [660, 280], { operation: 'xlsx', options: {} });
-	t.connect(anyWeekly, parseWeekly, 0);
-	const group = t.node('Group by owner and reason', 'n8n-nodes-base.code@2', [880, 360], { jsCode: WEEKLY_CODE });
-	t.connect(parseWeekly, group);
-	t.connect(anyWeekly, group, 1);
-	const sendWeekly = t.node('Send the weekly review (email or Slack)', 'n8n-nodes-base.noOp', [1100, 360], {});
-	t.connect(group, sendWeekly);
+	const weekly = t.node('Every Monday at 08:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 300], { rule: { interval: [{ field: 'weeks', weeksInterval: 1, triggerAtDay: [1], triggerAtHour: 8 }] } });
+	const lastWeek = t.node("Last week's counts", 'syncLedger', [240, 300], { operation: 'summary', period: 'last7Days', expectedFeeds: ['customers', 'products', 'transactions'], chartDays: 28 });
+	t.connect(weekly, lastWeek);
+	const sendWeekly = t.node('Send the weekly review (email or Slack)', 'n8n-nodes-base.noOp', [480, 300], {});
+	t.connect(lastWeek, sendWeekly);
 	return t;
-}
-
-function ifHasFile() {
-	return {
-		conditions: {
-			options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
-			conditions: [{ id: 'has-file', leftValue: '={{ $binary.data !== undefined }}', rightValue: true, operator: { type: 'boolean', operation: 'true', singleValue: true } }],
-			combinator: 'and',
-		},
-		options: {},
-	};
 }
 
 export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth()];

@@ -2,17 +2,20 @@
  * Every template in workflows-templates/, imported into a real n8n 2.41.1 the way `npm start` imports
  * them (credentials linked by name, placeholders pointed at the fakes), then run end to end: the demo
  * shop's exports and the real Square sample dropped into the POS folders, web orders posted to the
- * webhook, Khaos products polled, and the sync-health checks run the next "morning". Results are read
- * where a consultant would look: Dotdigital, Khaos and the store (the fakes), and the report files.
+ * webhook, Khaos products polled, and the sync-health checks run the next "morning" from the ledger.
+ * Results are read where a consultant would look: Dotdigital, Khaos and the store (the fakes), the
+ * exceptions workbooks, and the sync ledger. Last, two executions at once share the state file.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 
 import * as XLSX from 'xlsx';
 
 import { startFakeDotdigital, type FakeDotdigital } from '../fakes/dotdigital';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { startFakeStore, type FakeStore } from '../fakes/store';
+import { defaultStatePath, ledgerLines, SyncStateStore } from '../../lib/state';
 import { writeFileAged } from '../helpers/files';
 import { nodeOutput, startServer, waitFor, type E2eServer } from './harness';
 
@@ -60,18 +63,29 @@ function expectSuccess(execution: any) {
 	expect(execution.status === 'success' ? 'success' : `${execution.status}: ${JSON.stringify(failure)}`).toBe('success');
 }
 
-/** The report files of today's runs for one feed: the counts, and the exceptions workbook's rows. */
-function reports(feed: string) {
+/** The rows of today's exceptions workbooks for one feed. */
+function exceptions(feed: string) {
 	const folder = pos('reports');
-	const files = readdirSync(folder).filter((name) => name.startsWith(today()) && name.includes(`-${feed}-`)).sort();
-	const summaries = files.filter((name) => name.endsWith('-summary.json')).map((name) => JSON.parse(readFileSync(join(folder, name), 'utf8')));
-	const exceptions = files
-		.filter((name) => name.endsWith('-exceptions.xlsx'))
-		.flatMap((name) => {
-			const workbook = XLSX.read(readFileSync(join(folder, name)));
-			return XLSX.utils.sheet_to_json<Record<string, unknown>>(workbook.Sheets.Exceptions);
-		});
-	return { summaries, exceptions };
+	return readdirSync(folder)
+		.filter((name) => name.startsWith(today()) && name.includes(`-${feed}-`) && name.endsWith('-exceptions.xlsx'))
+		.sort()
+		.flatMap((name) => XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(readFileSync(join(folder, name))).Sheets.Exceptions));
+}
+
+/** The sync state file n8n's executions wrote, opened as an operator would open it. */
+function openState() {
+	return SyncStateStore.open(defaultStatePath({ N8N_USER_FOLDER: server.instance.userFolder }));
+}
+
+/** The ledger's line for a file, from the last day's runs. */
+function ledgerLine(file: string) {
+	const state = openState();
+	try {
+		const lines = ledgerLines(state.ledgerSteps(new Date(Date.now() - 86_400_000), new Date(Date.now() + 60_000)), 'Europe/London');
+		return lines.filter((line) => line.file === file);
+	} finally {
+		state.close();
+	}
 }
 
 describe('the template workflows in a real n8n', () => {
@@ -101,15 +115,17 @@ describe('the template workflows in a real n8n', () => {
 		// Trimmed and lower-cased: the till wrote " GRACE.EVANS@EXAMPLE.CO.UK ".
 		expect(dotdigital.contact('email', 'grace.evans@example.co.uk')).toBeDefined();
 
-		const { summaries, exceptions } = reports('customers');
-		expect(summaries).toEqual([expect.objectContaining({ feed: 'customers', file: 'Customers_2026-11-21.csv', rows_read: 40, records: 39, rejected: 1, sent: 39, done: 37, failed: 2, balanced: true })]);
-		expect(exceptions).toHaveLength(3);
-		expect(exceptions.map((row) => [row.stage, row.owner, row.line])).toEqual([
+		expect(ledgerLine('Customers_2026-11-21.csv')).toEqual([
+			expect.objectContaining({ feed: 'customers', workflow: 'POS customers → Dotdigital contacts', rows_read: 40, records: 39, rejected: 1, sent: 39, accepted: 37, failed: 2, unchanged: 0, balanced: true }),
+		]);
+		const rows = exceptions('customers');
+		expect(rows).toHaveLength(3);
+		expect(rows.map((row) => [row.stage, row.owner, row.line])).toEqual([
 			['Dotdigital', 'till data', 25],
 			['Dotdigital', 'till data', 31],
 			['Mapping', 'till data', 19],
 		]);
-		expect(exceptions[2]).toMatchObject({ field: 'email', value: 'charlie.roberts@', reason: '"charlie.roberts@" is not a valid email address' });
+		expect(rows[2]).toMatchObject({ field: 'email', value: 'charlie.roberts@', reason: '"charlie.roberts@" is not a valid email address' });
 		// The processed file moved out of the drop folder.
 		expect(readdirSync(pos('customers')).filter((name) => name.endsWith('.csv'))).toEqual([]);
 	}, 600_000);
@@ -123,7 +139,7 @@ describe('the template workflows in a real n8n', () => {
 		expectSuccess(execution);
 		expect(nodeOutput(execution, 'Send to Dotdigital', 2)[0].json).toMatchObject({ records: 39, done: 0, failed: 2, unchanged: 37, imports: 0, balanced: true });
 		expect(dotdigital.calls().filter((call) => call.method === 'PUT' && call.path.endsWith('/contacts/v3/import')).length).toBe(importsBefore);
-		expect(reports('customers').summaries[1]).toMatchObject({ file: 'Customers_2026-11-22.csv', sent: 39, done: 0, failed: 2, unchanged: 37, balanced: true });
+		expect(ledgerLine('Customers_2026-11-22.csv')).toEqual([expect.objectContaining({ records: 39, sent: 2, accepted: 0, failed: 2, unchanged: 37, balanced: true })]);
 	}, 600_000);
 
 	it('2. products: the demo export becomes the product catalogue', async () => {
@@ -133,9 +149,8 @@ describe('the template workflows in a real n8n', () => {
 		expect(catalogue.map((record) => record.key).sort()).toHaveLength(13);
 		const jacket = catalogue.find((record) => record.key === 'JKT-WAX-OLV-L');
 		expect(jacket?.json).toMatchObject({ name: 'Waxed jacket, olive, L', price: 1149, sale_price: 899, currency: 'GBP', brand: 'Northfield' });
-		const { summaries, exceptions } = reports('products');
-		expect(summaries).toEqual([expect.objectContaining({ rows_read: 14, records: 13, rejected: 1, sent: 13, done: 13, failed: 0, balanced: true })]);
-		expect(exceptions).toEqual([expect.objectContaining({ stage: 'Mapping', owner: 'till data', line: 14, field: 'sku' })]);
+		expect(ledgerLine('Products_2026-11-21.csv')).toEqual([expect.objectContaining({ feed: 'products', sent_as: 'products', rows_read: 14, records: 13, rejected: 1, sent: 13, accepted: 13, failed: 0, balanced: true })]);
+		expect(exceptions('products')).toEqual([expect.objectContaining({ stage: 'Mapping', owner: 'till data', line: 14, field: 'sku' })]);
 	}, 600_000);
 
 	it('3. transactions: receipts with an email become orders on their contacts; receipts with none are reported', async () => {
@@ -154,10 +169,15 @@ describe('the template workflows in a real n8n', () => {
 		const refund = orders.find((order) => order.key === 'R40040');
 		expect(refund?.json).toMatchObject({ email: 'amelia.smith@example.co.uk', order_total: -8.5 });
 
-		const { summaries, exceptions } = reports('transactions');
-		expect(summaries).toEqual([expect.objectContaining({ rows_read: 61, records: 30, rejected: 3, sent: 30, done: summary.done, failed: summary.failed, balanced: true })]);
-		expect(exceptions.filter((row) => row.stage === 'Mapping')).toHaveLength(3);
-		expect(exceptions.filter((row) => row.stage === 'Dotdigital')).toHaveLength(summary.failed);
+		const [line] = ledgerLine('Transactions_2026-11-21.csv');
+		expect(line).toMatchObject({ rows_read: 61, records: 30, rejected: 3, sent: 30, accepted: summary.done, failed: summary.failed, balanced: true });
+		// The value of the receipts in the file, against the value of the orders Dotdigital holds.
+		const heldValue = orders.reduce((sum, order) => sum + Number((order.json as { order_total: number }).order_total), 0);
+		expect(line.value_sent?.GBP).toBeCloseTo(heldValue, 2);
+		expect((line.value_sent?.GBP ?? 0) + (line.value_failed?.GBP ?? 0)).toBeCloseTo(line.value_in_file?.GBP ?? Number.NaN, 2);
+		const rows = exceptions('transactions');
+		expect(rows.filter((row) => row.stage === 'Mapping')).toHaveLength(3);
+		expect(rows.filter((row) => row.stage === 'Dotdigital')).toHaveLength(summary.failed);
 	}, 600_000);
 
 	it('3. transactions, Square shop: the real Square Item Detail sample through the same template with the Square preset', async () => {
@@ -180,8 +200,9 @@ describe('the template workflows in a real n8n', () => {
 		const sent = nodeOutput(execution, 'Send to Dotdigital', 2)[0].json;
 		// Square rows carry a customer id but never an email: until the customer feed links the two, no order can find its contact.
 		expect(sent).toMatchObject({ records: mapped.records, done: 0, failed: mapped.records, failed_by_code: { customerLookupFailed: mapped.records }, balanced: true });
-		const squareReport = reports('transactions').summaries.find((summary) => summary.file === 'items-2026-06-21-2026-06-30.csv');
-		expect(squareReport).toMatchObject({ rows_read: 417, records: mapped.records, rejected: mapped.rejected, sent: mapped.records, failed: mapped.records, balanced: true });
+		expect(ledgerLine('items-2026-06-21-2026-06-30.csv')).toEqual([
+			expect.objectContaining({ workflow: 'Square transactions → Dotdigital orders', rows_read: 417, records: mapped.records, rejected: mapped.rejected, sent: mapped.records, failed: mapped.records, balanced: true }),
+		]);
 	}, 600_000);
 
 	it('4. sign-up fast lane: new sign-ups reach the welcome list in real time; those who did not opt in do not', async () => {
@@ -250,31 +271,96 @@ describe('the template workflows in a real n8n', () => {
 		expect(store.products.get('HL0453')).toMatchObject({ stock_code: 'HL0453', price: 56.99, published: true });
 	}, 600_000);
 
-	it("7. sync health: the next morning, yesterday adds up per feed, and the week's exceptions are grouped by owner", async () => {
-		// The runs above wrote today's reports; the checks read yesterday's, so move them back a day.
-		const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
-		for (const name of readdirSync(pos('reports'))) renameSync(pos('reports', name), pos('reports', name.replace(today(), yesterday)));
+	it("7. sync health: the next morning, yesterday's ledger adds up per feed, and the week's records to fix are grouped by owner", async () => {
+		// The runs above were today; the checks read yesterday, so move the ledger back a day.
+		const state = new DatabaseSync(defaultStatePath({ N8N_USER_FOLDER: server.instance.userFolder }));
+		state.exec("UPDATE ledger SET recorded_at = strftime('%Y-%m-%dT%H:%M:%fZ', recorded_at, '-1 day')");
+		state.close();
 		const id = workflowId('07-');
 
 		const daily = await server.instance.runManually(id, 'Every morning at 07:00');
 		expectSuccess(daily);
 		const [check] = nodeOutput(daily, 'Send the daily check (email or Slack)').map((item) => item.json);
-		expect(check.feeds.customers).toMatchObject({ files: 2, rows_read: 80, records: 78, rejected: 2, sent: 78, done: 37, failed: 4, unchanged: 37, unbalanced: [] });
-		expect(check.feeds.products).toMatchObject({ files: 1, rows_read: 14, records: 13, rejected: 1, done: 13 });
-		expect(check.feeds.transactions.files).toBe(2);
-		expect(check.feeds.signups).toMatchObject({ files: 1, records: 3, done: 3 });
-		expect(check.ok).toBe(false);
-		expect(check.problems).toContain('customers: Dotdigital refused 4 record(s); see the exceptions reports.');
-		expect(check.subject).toMatch(/^POS sync \d{4}-\d\d-\d\d: \d+ thing\(s\) to check$/);
+		// Customers: the two customer exports and the sign-ups. Transactions: the demo shop's and the Square sample.
+		expect(check.totals.customers).toMatchObject({ files: 3, rows_read: 80 + 3, records: 78 + 3, rejected: 2, accepted: 37 + 3, unchanged: 37, failed: 4, not_balanced: 0 });
+		expect(check.totals.products).toMatchObject({ files: 1, rows_read: 14, records: 13, rejected: 1, accepted: 13, failed: 0 });
+		expect(check.totals.transactions).toMatchObject({ files: 2, rows_read: 61 + 417, rejected: 3, not_balanced: 0 });
+		expect(check).toMatchObject({ status: 'balanced', files: 6, files_not_balanced: 0, missing_feeds: [] });
+		const toFix = Object.values(check.by_owner as Record<string, number>).reduce((sum, count) => sum + count, 0);
+		const totals = Object.values(check.totals as Record<string, { rejected: number; failed: number }>);
+		expect(toFix).toBe(totals.reduce((sum, feed) => sum + feed.rejected + feed.failed, 0));
+		expect(check.subject).toMatch(new RegExp(`^POS sync \\w{3} \\d{1,2} \\w{3} \\d{4}: all 6 files balanced, ${toFix} records to fix$`));
+		expect(check.html).toContain('Records per day');
+		expect(check.days).toHaveLength(14);
+		expect(check.days.at(-1)).toMatchObject({ files: 6 });
 
 		const weekly = await server.instance.runManually(id, 'Every Monday at 08:00');
 		expectSuccess(weekly);
 		const [review] = nodeOutput(weekly, 'Send the weekly review (email or Slack)').map((item) => item.json);
+		// Every row of every exceptions workbook is one record to fix in the review, under the same owner.
 		const written = readdirSync(pos('reports'))
 			.filter((name) => name.endsWith('-exceptions.xlsx'))
 			.flatMap((name) => XLSX.utils.sheet_to_json<{ owner: string }>(XLSX.read(readFileSync(pos('reports', name))).Sheets.Exceptions));
-		expect(review.total).toBe(written.length);
-		expect(Object.values(review.by_owner as Record<string, number>).reduce((sum, count) => sum + count, 0)).toBe(written.length);
-		expect(review.top_reasons[0]).toMatchObject({ owner: 'till data' });
+		const writtenByOwner: Record<string, number> = {};
+		for (const row of written) writtenByOwner[row.owner] = (writtenByOwner[row.owner] ?? 0) + 1;
+		expect(review.by_owner).toEqual(writtenByOwner);
+		expect(review.exceptions[0]).toMatchObject({ owner: 'till data', count: expect.any(Number), example: expect.stringMatching(/ line \d+/) });
+		expect(review.text).toContain('Records to fix:');
+	}, 600_000);
+
+	it('two executions at once: both sync, the state file stays sound, and the ledger accounts for both', async () => {
+		const workflow = {
+			name: 'Customers posted by a web form, two at once',
+			nodes: [
+				{ id: 'w1', name: 'Customers posted', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'two-at-once', parameters: { httpMethod: 'POST', path: 'two-at-once', options: {} } },
+				{ id: 'w2', name: 'One item per customer', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.rows', options: {} } },
+				{
+					id: 'w3',
+					name: 'Map the rows',
+					type: 'n8n-nodes-pos-sync.mappingApply',
+					typeVersion: 1,
+					position: [400, 0],
+					parameters: { feed: 'customer', input: 'items', sourceName: "={{ $('Customers posted').first().json.body.batch }}", mappingSource: 'fields', fields: { field: [{ target: 'customer_id', source: 'id' }, { target: 'email', source: 'email' }] } },
+				},
+				{ id: 'w4', name: 'Send to Dotdigital', type: 'n8n-nodes-pos-sync.dotdigitalUpsert', typeVersion: 1, position: [600, 0], credentials: { dotdigitalApi: { id: shop.credentials.dotdigitalApi.id, name: 'Dotdigital account' } }, parameters: { resource: 'contact', operation: 'upsert', mode: 'bulk', onlyChanged: true, options: { batchSize: 100 } } },
+			],
+			connections: {
+				'Customers posted': { main: [[{ node: 'One item per customer', type: 'main', index: 0 }]] },
+				'One item per customer': { main: [[{ node: 'Map the rows', type: 'main', index: 0 }]] },
+				'Map the rows': { main: [[{ node: 'Send to Dotdigital', type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		};
+		const id = await server.instance.createWorkflow(workflow);
+		await server.instance.activate(id);
+		const customers = (from: number, count: number) => Array.from({ length: count }, (_, index) => ({ id: `W${from + index}`, email: `web${from + index}@example.com` }));
+		// Until n8n has registered the webhook it answers 404 and starts nothing, so both ask again until it has.
+		const post = (batch: string, rows: object[]) =>
+			waitFor(`the webhook to take ${batch}`, async () => {
+				const answer = await fetch(`${server.instance.baseUrl}/webhook/two-at-once`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch, rows }) });
+				return answer.status === 404 ? undefined : answer.status;
+			}, { timeoutMs: 30_000, intervalMs: 100 });
+		expect(await Promise.all([post('batch-a', customers(0, 300)), post('batch-b', customers(150, 300))])).toEqual([200, 200]);
+		const executions = await server.instance.waitForExecutions(id, 2, { timeoutMs: 300_000 });
+		for (const execution of executions) expectSuccess(execution);
+		// They really ran at once: each started before the other finished.
+		const [first, second] = executions.map((execution: { startedAt: string; stoppedAt: string }) => ({ start: Date.parse(execution.startedAt), stop: Date.parse(execution.stoppedAt) }));
+		expect(first.start < second.stop && second.start < first.stop).toBe(true);
+
+		const state = openState();
+		expect(state.integrityCheck()).toBe('ok');
+		state.close();
+		const [a, b] = [ledgerLine('batch-a'), ledgerLine('batch-b')];
+		expect(a).toEqual([expect.objectContaining({ rows_read: 300, records: 300, accepted: 300, balanced: true })]);
+		expect(b).toEqual([expect.objectContaining({ rows_read: 300, records: 300, accepted: 300, balanced: true })]);
+		expect(dotdigital.contacts().filter((contact) => contact.identifiers.email?.startsWith('web'))).toHaveLength(450);
+
+		// Both executions' confirmations were kept: all 450 again sends nothing.
+		const importsBefore = dotdigital.calls().filter((call) => call.method === 'PUT' && call.path.endsWith('/contacts/v3/import')).length;
+		expect(await post('batch-c', customers(0, 450))).toBe(200);
+		const [, , third] = await server.instance.waitForExecutions(id, 3, { timeoutMs: 300_000 });
+		expectSuccess(third);
+		expect(ledgerLine('batch-c')).toEqual([expect.objectContaining({ records: 450, accepted: 0, unchanged: 450, balanced: true })]);
+		expect(dotdigital.calls().filter((call) => call.method === 'PUT' && call.path.endsWith('/contacts/v3/import')).length).toBe(importsBefore);
 	}, 600_000);
 });
