@@ -6,7 +6,7 @@
  * Results are read where a consultant would look: Dotdigital, Khaos and the store (the fakes), the
  * exceptions workbooks, and the sync ledger. Last, two executions at once share the state file.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
@@ -17,7 +17,7 @@ import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { startFakeStore, type FakeStore } from '../fakes/store';
 import { defaultStatePath, ledgerLines, SyncStateStore } from '../../lib/state';
 import { writeFileAged } from '../helpers/files';
-import { nodeOutput, startServer, waitFor, type E2eServer } from './harness';
+import { nodeOutput, repoDir, startServer, waitFor, type E2eServer } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { setUpDemoShop, WELCOME_LIST_ID } = require('./harness/sandbox.cjs') as typeof import('./harness/sandbox.cjs');
@@ -25,6 +25,8 @@ const { setUpDemoShop, WELCOME_LIST_ID } = require('./harness/sandbox.cjs') as t
 const demoShop = require('../fixtures/demo-shop/index.cjs') as typeof import('../fixtures/demo-shop/index.cjs');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { localise, readTemplates } = require('./harness/templates.cjs') as typeof import('./harness/templates.cjs');
+
+const ARTIFACTS = join(repoDir, '.build', 'artifacts', 'sync-health');
 
 let server: E2eServer;
 let dotdigital: FakeDotdigital;
@@ -291,6 +293,10 @@ describe('the template workflows in a real n8n', () => {
 		expect(toFix).toBe(totals.reduce((sum, feed) => sum + feed.rejected + feed.failed, 0));
 		expect(check.subject).toMatch(new RegExp(`^POS sync \\w{3} \\d{1,2} \\w{3} \\d{4}: all 6 files balanced, ${toFix} records to fix$`));
 		expect(check.html).toContain('Records per day');
+		// Kept for reading, and for the operations handbook's example.
+		mkdirSync(ARTIFACTS, { recursive: true });
+		writeFileSync(join(ARTIFACTS, 'daily-check.txt'), `${check.text}\n`);
+		writeFileSync(join(ARTIFACTS, 'daily-check.html'), check.html);
 		expect(check.days).toHaveLength(14);
 		expect(check.days.at(-1)).toMatchObject({ files: 6 });
 
