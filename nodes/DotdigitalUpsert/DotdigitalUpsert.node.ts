@@ -14,7 +14,7 @@ import {
 	type FieldMapEntry,
 	type RecordResult,
 } from '../../lib/dotdigital';
-import { learnIdentities, sendingCountsByFile, type SyncStateStore, withIndexedEmails } from '../../lib/state';
+import { learnIdentities, sendingCountsByFile, type SendingCounts, type SyncStateStore, withIndexedEmails } from '../../lib/state';
 import { openState, recordInLedger } from '../shared/sync-state';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { dotdigitalUpsertProperties } from './properties';
@@ -55,6 +55,7 @@ export class DotdigitalUpsert implements INodeType {
 		let records = items.map((item) => item.json as Record<string, unknown>);
 		let results: RecordResult[];
 		let state: SyncStateStore | undefined;
+		let byFile: Map<string, SendingCounts>;
 		let sync = new DotdigitalSync(transport, syncOptions);
 		try {
 			try {
@@ -68,11 +69,12 @@ export class DotdigitalUpsert implements INodeType {
 			} catch (caught) {
 				results = failEveryRecord(this, caught, records.length);
 			}
-			if (state) recordInLedger(this, state, [...sendingCountsByFile(resource, records, results, FILE_WITHOUT_SOURCE)].map(([file, counts]) => ({ file, counts })));
+			byFile = sendingCountsByFile(resource, records, results, FILE_WITHOUT_SOURCE);
+			if (state) recordInLedger(this, state, [...byFile].map(([file, counts]) => ({ file, counts })));
 		} finally {
 			state?.close();
 		}
-		return outputs(resource, items, records, results, sync);
+		return outputs(resource, items, records, results, byFile, sync);
 	}
 }
 
@@ -162,7 +164,7 @@ async function dataFields(ctx: IExecuteFunctions, sync: DotdigitalSync): Promise
 }
 
 /** Done and Failed hold one item per input item between them; Summary holds the run's counts. */
-function outputs(resource: string, items: INodeExecutionData[], records: Array<Record<string, unknown>>, results: RecordResult[], sync: DotdigitalSync): INodeExecutionData[][] {
+function outputs(resource: string, items: INodeExecutionData[], records: Array<Record<string, unknown>>, results: RecordResult[], byFile: Map<string, SendingCounts>, sync: DotdigitalSync): INodeExecutionData[][] {
 	const done: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
 	results.forEach((result, itemIndex) => {
@@ -204,7 +206,10 @@ function outputs(resource: string, items: INodeExecutionData[], records: Array<R
 		}
 	});
 	const counts = countResults(results, { apiCalls: sync.transport.stats.requests, imports: sync.importCalls, retries: sync.transport.stats.retries });
-	const files = countsByFile(items, results);
+	// Per source file, for checking each file against Mapping Apply's summary of it.
+	const files = [...byFile]
+		.filter(([file]) => file !== FILE_WITHOUT_SOURCE)
+		.map(([file, counts]) => ({ file, records: counts.records, done: counts.accepted, failed: counts.failed, unchanged: counts.unchanged }));
 	const summary = {
 		resource,
 		records: counts.received,
@@ -222,20 +227,6 @@ function outputs(resource: string, items: INodeExecutionData[], records: Array<R
 		...(files.length > 0 ? { files } : {}),
 	};
 	return [done, failed, [{ json: summary, pairedItem: items.map((_, item) => ({ item })) }]];
-}
-
-/** Done and failed per source file, for checking each file against Mapping Apply's summary of it. */
-function countsByFile(items: INodeExecutionData[], results: RecordResult[]): IDataObject[] {
-	const byFile = new Map<string, { file: string; records: number; done: number; failed: number; unchanged: number }>();
-	results.forEach((result, itemIndex) => {
-		const file = (items[itemIndex].json._source as { file?: unknown } | undefined)?.file;
-		if (typeof file !== 'string') return;
-		const entry = byFile.get(file) ?? { file, records: 0, done: 0, failed: 0, unchanged: 0 };
-		entry.records += 1;
-		entry[result.status] += 1;
-		byFile.set(file, entry);
-	});
-	return [...byFile.values()];
 }
 
 function text(value: unknown): string {

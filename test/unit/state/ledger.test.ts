@@ -96,6 +96,10 @@ describe('the ledger in the state store', () => {
 
 describe('ledger lines', () => {
 	const at = '2026-11-21T09:00:00.000Z';
+	const unreadable = (file: string, error: string): LedgerStep => {
+		const step = mappingStep(file, at, { rows_read: 0, records: 0, rejected: 0 });
+		return { ...step, counts: { ...step.counts, error } as LedgerStep['counts'] };
+	};
 
 	it('flags each way the counts can fail to add up', () => {
 		const steps = [
@@ -107,11 +111,11 @@ describe('ledger lines', () => {
 			// Mapped but never sent: the execution stopped before Dotdigital Upsert.
 			mappingStep('never-sent.csv', at, { rows_read: 5, records: 5, rejected: 0 }),
 			// A file that could not be read at all.
-			{ ...mappingStep('broken.xlsx', at, { rows_read: 0, records: 0, rejected: 0 }), counts: { ...mappingStep('broken.xlsx', at, { rows_read: 0, records: 0, rejected: 0 }).counts, error: 'The file is not a spreadsheet' } },
+			unreadable('broken.xlsx', 'The file is not a spreadsheet'),
 			// Everything adds up.
 			mappingStep('fine.csv', at, { rows_read: 3, records: 2, rejected: 1 }),
 			sendingStep('fine.csv', at, 'contact', customers(2), [...done(1), ...failed(1)]),
-		] as LedgerStep[];
+		];
 		const byFile = Object.fromEntries(ledgerLines(steps, LONDON).map((line) => [line.file, line]));
 		expect(byFile['lost-rows.csv'].problems).toEqual(['10 rows were read, but 8 went into records and 1 were rejected', '8 records were mapped but never sent to Dotdigital']);
 		expect(byFile['dropped.csv'].problems).toEqual(['Mapping Apply made 10 records, but Dotdigital Upsert got 7']);
