@@ -1,9 +1,10 @@
 /**
  * Canonical customers as Dotdigital v3 contact requests.
  *
- * Consent belongs to Dotdigital: a contact request never carries an email status or a consent record.
- * Those go in a second step, only to contacts this run created (see `newContactConsent`), so an
- * unsubscribed or suppressed contact can never be resubscribed by a sync.
+ * Consent belongs to Dotdigital: a request for a contact Dotdigital already holds never carries an
+ * email status or a consent record, so an unsubscribed or suppressed contact can never be resubscribed
+ * by a sync. A new contact gets its status from the till in the request that creates it (`whenNew`,
+ * see lib/dotdigital/registry.ts for how new is told from existing).
  */
 import { isIP } from 'node:net';
 
@@ -88,13 +89,15 @@ export interface PreparedContact {
 	/** The lower-cased email or the mobile's digits: what Dotdigital matches on. */
 	key: string;
 	request: ContactRequest;
-	/** What a new contact needs in the second step; undefined when Dotdigital's default is right. */
+	/** What a new contact is created with; undefined when Dotdigital's default (subscribed) is right. */
 	whenNew?: Pick<ContactRequest, 'channelProperties' | 'consentRecords'>;
-	/**
-	 * Lists held back to the second step, because a new contact would sit on them subscribed until its
-	 * status is set there (a list can start a welcome programme).
-	 */
-	listsAfter?: number[];
+	/** Lists to add the contact to; never set for a customer who did not opt in, as a list can start a programme. */
+	lists?: number[];
+}
+
+/** The till said no (or nothing): a new contact must be created unsubscribed, and kept off lists. */
+export function withoutOptIn(contact: Pick<PreparedContact, 'whenNew'>): boolean {
+	return contact.whenNew?.channelProperties !== undefined;
 }
 
 export function normaliseEmail(value: unknown): string {
@@ -134,10 +137,9 @@ export function prepareContact(record: Record<string, unknown>, settings: Contac
 	const request: ContactRequest = { matchIdentifier: settings.identifier, identifiers: { [settings.identifier]: key } };
 	if (Object.keys(dataFields).length > 0) request.dataFields = dataFields;
 	const statusWhenNew = whenNew(record, settings, now);
-	if (settings.lists.length === 0) return { key, request, whenNew: statusWhenNew };
-	if (statusWhenNew?.channelProperties) return { key, request, whenNew: statusWhenNew, listsAfter: [...settings.lists] };
-	request.lists = [...settings.lists];
-	return { key, request, whenNew: statusWhenNew };
+	const prepared: PreparedContact = { key, request, whenNew: statusWhenNew };
+	if (settings.lists.length > 0 && !withoutOptIn(prepared)) prepared.lists = [...settings.lists];
+	return prepared;
 }
 
 /**

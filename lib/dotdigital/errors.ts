@@ -8,6 +8,8 @@ export class DotdigitalError extends Error {
 	readonly code: string;
 	/** How many times the call was tried before giving up. */
 	attempts = 1;
+	/** An earlier try failed in a way that does not prove Dotdigital ignored it: this answer may be to our own earlier write. */
+	repeated = false;
 
 	constructor(message: string, code: string, retryable: boolean, options?: { cause?: unknown }) {
 		super(message, options);
@@ -53,7 +55,7 @@ export function isRetryableStatus(status: number): boolean {
 function hint(status: number, description: string): string {
 	if (status === 401) return ' (check the API user and password of the Dotdigital credential)';
 	if (status === 403 && /access is denied/i.test(description)) return ' (the account is in another region: set the credential’s Region to Auto-Detect)';
-	if (status === 413) return ' (the request was over 50 MB)';
+	if (status === 413) return ' (the request was larger than Dotdigital, or a proxy in front of it, accepts)';
 	if (status === 429) return ' (Dotdigital’s rate limit; the calls were spread out and retried, but the limit held)';
 	return '';
 }

@@ -3,7 +3,8 @@
  * a bounded number of imports run at once, and each import's status is polled with a widening
  * interval until it is done or the total wait runs out.
  */
-import { DotdigitalError } from './errors';
+import { DotdigitalApiError, DotdigitalError } from './errors';
+import type { RecordResult } from './results';
 import type { DotdigitalTransport } from './transport';
 
 export interface PollPolicy {
@@ -79,7 +80,15 @@ export function batchRecords(jsonRecords: readonly string[], kind: Pick<ImportKi
 	return { batches, oversized };
 }
 
-/** Runs every batch as one import, `kind.concurrency` at a time, and reports each batch's outcome once. */
+/** A batch is never halved below this many records on a 413; one record alone is reported as too large. */
+const SMALLEST_BATCH = 1;
+
+/**
+ * Runs every batch as one import, `kind.concurrency` at a time, and reports each batch's outcome once.
+ * A batch refused as too large (413) is halved and both halves go again, and every batch still to go
+ * is cut below the refused size, so a gateway with a smaller limit than Dotdigital's costs a few
+ * calls, never the records.
+ */
 export async function runImports<S>(
 	transport: DotdigitalTransport,
 	kind: ImportKind<S>,
@@ -89,14 +98,51 @@ export async function runImports<S>(
 ): Promise<void> {
 	const poll = { ...DEFAULT_POLL, ...options.poll };
 	const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-	let next = 0;
+	const queue = [...batches];
+	let ceiling = Infinity;
 	const worker = async (): Promise<void> => {
-		while (next < batches.length) {
-			const batch = batches[next++];
-			onOutcome(batch, await runOne(transport, kind, batch, poll, sleep));
+		for (;;) {
+			let batch = queue.shift();
+			if (!batch) return;
+			while (batch.bytes > ceiling && batch.members.length > SMALLEST_BATCH) {
+				const [first, second] = halve(batch);
+				queue.unshift(second);
+				batch = first;
+			}
+			const outcome = await runOne(transport, kind, batch, poll, sleep);
+			if (outcome.kind === 'failed' && isTooLarge(outcome.error) && batch.members.length > SMALLEST_BATCH) {
+				ceiling = Math.min(ceiling, Math.floor(batch.bytes / 2));
+				queue.unshift(...halve(batch));
+				continue;
+			}
+			if (outcome.kind === 'failed' && isTooLarge(outcome.error)) {
+				onOutcome(batch, { ...outcome, reason: `Dotdigital refused this record as too large: the request was ${formatBytes(batch.bytes)} with this one record alone`, retryable: false });
+				continue;
+			}
+			onOutcome(batch, outcome);
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(kind.concurrency, batches.length) }, worker));
+	// A worker may find the queue empty while another is about to put halves back on it.
+	while (queue.length > 0) await Promise.all(Array.from({ length: Math.min(kind.concurrency, queue.length) }, worker));
+}
+
+function isTooLarge(error: unknown): boolean {
+	return error instanceof DotdigitalApiError && error.status === 413;
+}
+
+function halve(batch: Batch): [Batch, Batch] {
+	const middle = Math.ceil(batch.members.length / 2);
+	const part = (from: number, to: number): Batch => {
+		const parts = batch.parts.slice(from, to);
+		return { members: batch.members.slice(from, to), parts, bytes: parts.reduce((sum, json) => sum + Buffer.byteLength(json) + 1, 0) };
+	};
+	return [part(0, middle), part(middle, batch.members.length)];
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+	if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+	return `${bytes} bytes`;
 }
 
 async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, batch: Batch, poll: PollPolicy, sleep: (ms: number) => Promise<void>): Promise<BatchOutcome<S>> {
@@ -144,4 +190,56 @@ async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, ba
 			retryable: known?.retryable ?? false,
 		};
 	}
+}
+
+/**
+ * Serialises, batches and imports `entries`, one result per entry in `results` (by `index`). Whole-batch
+ * failures and oversized records are settled here; `settle` handles each finished import. A refused
+ * login is thrown when no batch got through, so the run fails as a whole; after that, it fails only
+ * the batches it hit.
+ */
+export async function importBatches<T extends { index: number; key: string }, S>(
+	transport: DotdigitalTransport,
+	kind: ImportKind<S>,
+	entries: readonly T[],
+	serialise: (entry: T) => string,
+	results: (RecordResult | undefined)[],
+	options: ImportRunOptions,
+	settle: (members: T[], outcome: BatchOutcome<S> & { kind: 'done' }) => void,
+): Promise<void> {
+	const { batches, oversized } = batchRecords(entries.map(serialise), kind);
+	for (const position of oversized) {
+		results[entries[position].index] = {
+			status: 'failed',
+			key: entries[position].key,
+			code: 'recordTooLarge',
+			description: `The record alone is ${formatBytes(Buffer.byteLength(serialise(entries[position])))}, more than the ${formatBytes(kind.maxBytes)} Dotdigital accepts in one request`,
+			retryable: false,
+			owner: 'till data',
+		};
+	}
+	let refused: Error | undefined;
+	let anyDone = false;
+	await runImports(
+		transport,
+		kind,
+		batches,
+		(batch, outcome) => {
+			const members = batch.members.map((position) => entries[position]);
+			if (outcome.kind === 'done') {
+				anyDone = true;
+				settle(members, outcome);
+				for (const member of members) {
+					results[member.index] ??= { status: 'failed', key: member.key, importId: outcome.importId, code: 'notReported', description: `Dotdigital's ${kind.name} report did not mention this record; sending it again is safe`, retryable: true, owner: 'API' };
+				}
+				return;
+			}
+			if (outcome.error instanceof DotdigitalApiError && (outcome.error.status === 401 || outcome.error.status === 403)) refused ??= outcome.error;
+			for (const member of members) {
+				results[member.index] = { status: 'failed', key: member.key, importId: outcome.importId, code: outcome.error instanceof DotdigitalError ? outcome.error.code : 'error', description: outcome.reason, retryable: outcome.retryable, owner: 'API' };
+			}
+		},
+		options,
+	);
+	if (refused && !anyDone) throw refused;
 }

@@ -1,10 +1,12 @@
 /** The Dotdigital side of the package: transport, data fields, contacts, insight data and the sync that ties them together. */
+export * from './contact-sync';
 export * from './contacts';
 export * from './data-fields';
 export * from './delta';
 export * from './errors';
 export * from './imports';
 export * from './insight';
+export * from './registry';
 export * from './results';
 export * from './sync';
 export * from './transport';

@@ -10,7 +10,8 @@ export interface RecordFailure {
 	owner: FailureOwner;
 }
 
-export type RecordAction = 'created' | 'updated' | 'imported';
+/** suppressed: Dotdigital holds the contact suppressed, and keeps it so; nobody's fault, and not sent again while unchanged. */
+export type RecordAction = 'created' | 'updated' | 'imported' | 'suppressed';
 
 export type RecordResult =
 	| { status: 'done'; action: RecordAction; contactId?: number; key: string; importId?: string }
@@ -27,6 +28,7 @@ export interface RunCounts {
 	created: number;
 	updated: number;
 	imported: number;
+	suppressed: number;
 	/** Failed records by code. */
 	failedByCode: Record<string, number>;
 	/** HTTP requests to Dotdigital, retries included. */
@@ -40,7 +42,7 @@ export function failure(code: string, description: string, retryable: boolean, o
 }
 
 export function countResults(results: readonly RecordResult[], calls: { apiCalls: number; imports: number; retries: number }): RunCounts {
-	const counts: RunCounts = { received: results.length, done: 0, failed: 0, unchanged: 0, created: 0, updated: 0, imported: 0, failedByCode: {}, ...calls };
+	const counts: RunCounts = { received: results.length, done: 0, failed: 0, unchanged: 0, created: 0, updated: 0, imported: 0, suppressed: 0, failedByCode: {}, ...calls };
 	for (const result of results) {
 		if (result.status === 'done') {
 			counts.done += 1;

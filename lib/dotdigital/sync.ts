@@ -6,26 +6,19 @@
  * as if applied one after the other, orders and products as the last one. Every record with that key
  * gets the result. A till's placeholder email on 500 customers is then one contact, not 500 imports.
  */
-import {
-	consentSettingsProblem,
-	dataFieldTypeFor,
-	mergeContacts,
-	prepareContact,
-	type ContactRequest,
-	type ContactSettings,
-	type MatchIdentifier,
-	type NewContactConsent,
-	type PreparedContact,
-} from './contacts';
+import { ContactSender, type ContactEntry, type ContactMode, type Keyed } from './contact-sync';
+import { consentSettingsProblem, dataFieldTypeFor, mergeContacts, prepareContact, type ContactSettings, type NewContactConsent, type PreparedContact } from './contacts';
 import { ensureDataFields, type DataField, type EnsureResult } from './data-fields';
 import { fingerprint, type DeltaOptions } from './delta';
-import { DotdigitalApiError, DotdigitalError } from './errors';
-import { batchRecords, CLOCK_MARGIN_MS, MAX_REQUEST_BYTES, runImports, type BatchOutcome, type ImportKind, type ImportRunOptions } from './imports';
+import { DotdigitalError } from './errors';
+import { importBatches, MAX_REQUEST_BYTES, type ImportKind, type ImportRunOptions } from './imports';
 import { collectionNameProblem, orderRecord, productRecord, type InsightRecord, type KeyedFailure } from './insight';
+import { MemoryContactRegistry, type ContactRegistry } from './registry';
 import { failure, type FailureOwner, type RecordFailure, type RecordResult } from './results';
+import type { Results } from './sync-results';
 import type { DotdigitalTransport } from './transport';
 
-export type ContactMode = 'bulk' | 'realtime';
+export type { ContactMode };
 
 export interface ContactUpsertSettings extends ContactSettings {
 	mode: ContactMode;
@@ -48,13 +41,8 @@ export interface SyncOptions extends ImportRunOptions {
 	now?: () => Date;
 	/** Only send records that changed since Dotdigital last confirmed them. */
 	delta?: DeltaOptions;
-}
-
-interface ContactImportStatus {
-	status?: string;
-	created?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
-	updated?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
-	failures?: Array<{ identifiers?: Record<string, unknown>; failures?: Array<{ failureCode?: string; description?: string }> }>;
+	/** Which contacts the account holds, and consent steps owed (the state store in the node); one run's memory when left out. */
+	registry?: ContactRegistry;
 }
 
 interface InsightImportStatus {
@@ -62,29 +50,12 @@ interface InsightImportStatus {
 	failures?: Array<{ key?: string; failureReason?: string; details?: unknown[] }>;
 }
 
-interface Keyed {
-	index: number;
-	key: string;
-}
-
-/** A contact whose call was sent more than once, the first time no earlier than `since`. */
-interface Repeated {
-	contact: Keyed & PreparedContact;
-	since: number;
-}
-
-/** What the contact calls learn on the way: which contacts Dotdigital created, and which were sent more than once. */
-interface Seen {
-	created: Set<number>;
-	repeated: Repeated[];
-}
-
-type Results = (RecordResult | undefined)[];
-
-const CONTACT_STILL_EXISTS = new Set(['globallysuppressed', 'consentnotapplied']);
+/** Order contacts that failed only in a way that leaves them in Dotdigital, able to hold orders. */
+const CONTACT_STILL_EXISTS = new Set(['consentnotapplied', 'listsnotapplied']);
 
 export class DotdigitalSync {
-	private readonly options: Required<Omit<SyncOptions, 'poll' | 'sleep' | 'delta'>> & Pick<SyncOptions, 'delta'> & ImportRunOptions;
+	private readonly options: Required<Omit<SyncOptions, 'poll' | 'sleep' | 'delta' | 'registry'>> & Pick<SyncOptions, 'delta'> & ImportRunOptions;
+	private readonly contacts: ContactSender;
 
 	constructor(
 		readonly transport: DotdigitalTransport,
@@ -100,6 +71,13 @@ export class DotdigitalSync {
 			now: () => new Date(),
 			...options,
 		};
+		this.contacts = new ContactSender(transport, {
+			...this.options,
+			batchSize: this.options.contactBatchSize,
+			concurrency: this.options.contactConcurrency,
+			registry: options.registry ?? new MemoryContactRegistry(),
+			scope: transport.account,
+		});
 	}
 
 	/** Imports submitted so far, retries included. */
@@ -128,7 +106,7 @@ export class DotdigitalSync {
 		);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
 		const delta = this.changedOnly(`contact|${settings.identifier}`, groups, entryResults, settings.mergeOption);
-		await this.sendContacts(delta.pending.map((index) => ({ index, ...groups[index].value })), settings, entryResults);
+		await this.contacts.send(delta.pending.map((index) => ({ index, ...groups[index].value })), settings, entryResults);
 		delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}
@@ -180,21 +158,27 @@ export class DotdigitalSync {
 		};
 	}
 
-	/** Creates the contacts orders belong to, so transactions post to profiles; orders whose contact could not be made fail. */
+	/**
+	 * Creates the contacts orders belong to that Dotdigital does not hold yet, so transactions post to
+	 * profiles; orders whose contact could not be made fail.
+	 */
 	private async withContacts(orders: Array<Keyed & { record: InsightRecord }>, consent: NewContactConsent, results: Results): Promise<Array<Keyed & { record: InsightRecord }>> {
 		const emails = [...new Set(orders.map((order) => order.record.contactIdentity?.value ?? ''))].filter(Boolean);
-		const contacts: Array<Keyed & PreparedContact> = emails.map((email, index) => ({
+		if (emails.length === 0) return orders;
+		await this.contacts.refresh();
+		const known = this.contacts.known('email', emails);
+		const missing = emails.filter((email) => !known.has(email));
+		const contacts: ContactEntry[] = missing.map((email, index) => ({
 			index,
 			key: email,
 			request: { matchIdentifier: 'email', identifiers: { email } },
 			whenNew: consent === 'posOptIn' ? { channelProperties: { email: { status: 'unsubscribed' } } } : undefined,
 		}));
 		const contactResults: Results = new Array(contacts.length).fill(undefined);
-		await this.sendContacts(contacts, { mode: 'bulk', mergeOption: 'overwriteIfNotEmpty' }, contactResults);
+		await this.contacts.send(contacts, { mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', identifier: 'email' }, contactResults);
 		const failedByEmail = new Map<string, RecordResult & { status: 'failed' }>();
 		contactResults.forEach((result, index) => {
-			// A suppressed contact, or one created without its status set, still exists and can hold orders.
-			if (result?.status === 'failed' && !CONTACT_STILL_EXISTS.has(result.code.toLowerCase())) failedByEmail.set(emails[index], result);
+			if (result?.status === 'failed' && !CONTACT_STILL_EXISTS.has(result.code.toLowerCase())) failedByEmail.set(missing[index], result);
 		});
 		return orders.filter((order) => {
 			const email = order.record.contactIdentity?.value ?? '';
@@ -211,149 +195,6 @@ export class DotdigitalSync {
 			};
 			return false;
 		});
-	}
-
-	private async sendContacts(contacts: Array<Keyed & PreparedContact>, settings: Pick<ContactSettings, 'mergeOption'> & { mode: ContactMode }, results: Results): Promise<void> {
-		const created = new Set<number>();
-		const repeated: Repeated[] = [];
-		await this.sendContactRequests(contacts, settings, results, { created, repeated });
-		await this.findCreatedAmongRepeated(repeated, created, results);
-		// Second step: status, consent and held-back lists for contacts this run created; held-back lists only for the rest.
-		const followUps = contacts.flatMap((contact) => {
-			const isNew = created.has(contact.index);
-			if (!(isNew && contact.whenNew) && !(contact.listsAfter && results[contact.index]?.status === 'done')) return [];
-			const request: ContactRequest = { matchIdentifier: contact.request.matchIdentifier, identifiers: contact.request.identifiers, ...(isNew ? contact.whenNew : {}) };
-			if (contact.listsAfter) request.lists = contact.listsAfter;
-			return [{ ...contact, request, isNew }];
-		});
-		if (followUps.length === 0) return;
-		const followUpResults: Results = new Array(results.length).fill(undefined);
-		await this.sendContactRequests(followUps, settings, followUpResults, { created: new Set(), repeated: [] });
-		for (const contact of followUps) {
-			const outcome = followUpResults[contact.index];
-			if (outcome?.status !== 'failed' || results[contact.index]?.status === 'failed') continue;
-			const statusNotSet = contact.isNew && !/list/i.test(outcome.code);
-			results[contact.index] = statusNotSet
-				? { ...outcome, code: 'consentNotApplied', description: `The contact was created, but its marketing status from the till could not be set, so Dotdigital's default applies (subscribed): ${outcome.description}`, owner: 'API' }
-				: { ...outcome, code: 'listsNotApplied', description: `The contact was ${contact.isNew ? 'created' : 'updated'}, but could not be added to its lists: ${outcome.description}`, owner: 'mapping' };
-		}
-	}
-
-	private sendContactRequests(contacts: Array<Keyed & PreparedContact>, settings: Pick<ContactSettings, 'mergeOption'> & { mode: ContactMode }, results: Results, seen: Seen): Promise<void> {
-		return settings.mode === 'realtime' ? this.patchContacts(contacts, settings.mergeOption, results, seen) : this.importContacts(contacts, settings.mergeOption, results, seen);
-	}
-
-	/**
-	 * A contact created by a try whose answer was lost is reported "updated" by the try that got
-	 * through, and would miss its consent step. For contacts sent more than once, ask Dotdigital which
-	 * were created since the first try, and count those as created.
-	 */
-	private async findCreatedAmongRepeated(repeated: readonly Repeated[], created: Set<number>, results: Results): Promise<void> {
-		const candidates = repeated.filter(({ contact }) => contact.whenNew && !created.has(contact.index));
-		if (candidates.length === 0) return;
-		const createdSince = await this.contactsCreatedSince(candidates.reduce((earliest, candidate) => Math.min(earliest, candidate.since), Infinity));
-		for (const { contact } of candidates) {
-			if (!createdSince.has(contact.key)) continue;
-			created.add(contact.index);
-			const result = results[contact.index];
-			if (result?.status === 'done') results[contact.index] = { ...result, action: 'created' };
-		}
-	}
-
-	/** The match keys (lower-cased email, mobile digits) of every contact created since `since`, page by page. */
-	private async contactsCreatedSince(since: number): Promise<Set<string>> {
-		const keys = new Set<string>();
-		const query: Record<string, string> = { '~created': `gte::${new Date(since).toISOString().replace(/\.\d{3}Z$/, 'Z')}`, limit: '5000' };
-		for (;;) {
-			const { body } = await this.transport.request<{ _items?: Array<{ identifiers?: Record<string, unknown> }>; _links?: { next?: { marker?: string } } }>('GET', '/contacts/v3', {
-				call: 'list new contacts',
-				query,
-			});
-			for (const item of body?._items ?? []) {
-				keys.add(identifierKey(item.identifiers, 'email'));
-				keys.add(identifierKey(item.identifiers, 'mobileNumber'));
-			}
-			const marker = body?._links?.next?.marker;
-			if (!marker) return keys;
-			query.marker = marker;
-		}
-	}
-
-	private async importContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results, seen: Seen): Promise<void> {
-		const kind: ImportKind<ContactImportStatus> = {
-			name: 'contact import',
-			submitPath: '/contacts/v3/import',
-			statusPath: (id) => `/contacts/v3/import/${encodeURIComponent(id)}`,
-			open: `{"mergeOption":${JSON.stringify(mergeOption)},"contacts":[`,
-			close: ']}',
-			maxRecords: this.options.contactBatchSize,
-			maxBytes: MAX_REQUEST_BYTES,
-			concurrency: this.options.contactConcurrency,
-			progress: (status) => {
-				const state = String(status?.status ?? '');
-				if (state === 'Finished') return 'done';
-				if (state === 'NotFinished' || state === 'NotStarted' || state === '') return 'pending';
-				return { failed: `Dotdigital ended the contact import with status ${state}${state === 'ExceedsAllowedContactLimit' ? ' (the account has reached its contact limit)' : ''}` };
-			},
-		};
-		await this.runBatches(kind, contacts, (contact) => JSON.stringify(contact.request), results, (members, outcome) => {
-			const byKey = new Map(members.map((contact) => [contact.key, contact]));
-			const memberFor = (identifiers: Record<string, unknown> | undefined) => byKey.get(identifierKey(identifiers, members[0].request.matchIdentifier));
-			const settle = (entries: ContactImportStatus['created'], action: 'created' | 'updated'): void => {
-				for (const entry of entries ?? []) {
-					const contact = memberFor(entry.identifiers);
-					if (!contact) continue;
-					results[contact.index] = { status: 'done', action, key: contact.key, contactId: entry.contactId, importId: outcome.importId };
-					if (action === 'created') seen.created.add(contact.index);
-				}
-			};
-			settle(outcome.status.created, 'created');
-			settle(outcome.status.updated, 'updated');
-			if (outcome.repeatedSince !== undefined) for (const contact of members) seen.repeated.push({ contact, since: outcome.repeatedSince });
-			for (const entry of outcome.status.failures ?? []) {
-				const contact = memberFor(entry.identifiers);
-				if (!contact) continue;
-				const first = entry.failures?.[0];
-				const code = first?.failureCode ?? 'importFailure';
-				results[contact.index] = {
-					status: 'failed',
-					key: contact.key,
-					importId: outcome.importId,
-					code,
-					description: (entry.failures ?? []).map((item) => item.description ?? item.failureCode).join('; ') || 'Dotdigital did not import the contact',
-					retryable: false,
-					owner: contactFailureOwner(code),
-				};
-			}
-		});
-	}
-
-	/** Real-time: one PATCH per contact, a few in flight at once. */
-	private async patchContacts(contacts: Array<Keyed & PreparedContact>, mergeOption: ContactSettings['mergeOption'], results: Results, seen: Seen): Promise<void> {
-		const mergeQuery = { overwriteIfNotEmpty: 'overwrite-if-not-empty', overwrite: 'overwrite', overwriteIfEmpty: 'overwrite-if-empty' }[mergeOption];
-		let next = 0;
-		let stopped = false;
-		const worker = async (): Promise<void> => {
-			while (next < contacts.length && !stopped) {
-				const contact = contacts[next++];
-				const { matchIdentifier, ...body } = contact.request;
-				const sentAfter = this.transport.serverTime() ?? Date.now() - CLOCK_MARGIN_MS;
-				try {
-					const response = await this.transport.request<{ contactId?: number }>('PATCH', `/contacts/v3/${matchIdentifier}/${encodeURIComponent(contact.key)}`, {
-						call: 'upsert contact',
-						query: { 'merge-option': mergeQuery },
-						body: body satisfies Omit<ContactRequest, 'matchIdentifier'>,
-					});
-					results[contact.index] = { status: 'done', action: response.status === 201 ? 'created' : 'updated', key: contact.key, contactId: response.body?.contactId };
-					if (response.status === 201) seen.created.add(contact.index);
-					if (response.repeated) seen.repeated.push({ contact, since: sentAfter - CLOCK_MARGIN_MS });
-				} catch (error) {
-					stopped ||= isLoginRefused(error);
-					results[contact.index] = { key: contact.key, ...callFailure(error, contactFailureOwner) };
-				}
-			}
-		};
-		await Promise.all(Array.from({ length: Math.min(this.options.realtimeConcurrency, contacts.length) }, worker));
 	}
 
 	private async sendInsight(records: Array<Keyed & { record: InsightRecord }>, collection: { collectionName: string; collectionScope: 'contact' | 'account'; collectionType: string }, results: Results): Promise<void> {
@@ -373,7 +214,7 @@ export class DotdigitalSync {
 				return { failed: `Dotdigital ended the ${collection.collectionName} import with status ${state}` };
 			},
 		};
-		await this.runBatches(kind, records, (entry) => JSON.stringify(entry.record), results, (members, outcome) => {
+		await importBatches(this.transport, kind, records, (entry) => JSON.stringify(entry.record), results, this.options, (members, outcome) => {
 			const failed = new Map((outcome.status.failures ?? []).map((entry) => [String(entry.key ?? ''), entry]));
 			for (const member of members) {
 				const problem = failed.get(member.key);
@@ -382,45 +223,6 @@ export class DotdigitalSync {
 					: { status: 'done', action: 'imported', key: member.key, importId: outcome.importId };
 			}
 		});
-	}
-
-	/**
-	 * Serialises, batches and imports `entries`. Whole-batch failures and oversized records are
-	 * settled here; `settle` handles each finished import. A refused login stops the run.
-	 */
-	private async runBatches<T extends Keyed, S>(
-		kind: ImportKind<S>,
-		entries: readonly T[],
-		serialise: (entry: T) => string,
-		results: Results,
-		settle: (members: T[], outcome: BatchOutcome<S> & { kind: 'done' }) => void,
-	): Promise<void> {
-		const { batches, oversized } = batchRecords(entries.map(serialise), kind);
-		for (const position of oversized) {
-			results[entries[position].index] = { status: 'failed', key: entries[position].key, ...tooLarge() };
-		}
-		let refused: Error | undefined;
-		await runImports(
-			this.transport,
-			kind,
-			batches,
-			(batch, outcome) => {
-				const members = batch.members.map((position) => entries[position]);
-				if (outcome.kind === 'done') {
-					settle(members, outcome);
-					for (const member of members) {
-						results[member.index] ??= { status: 'failed', key: member.key, importId: outcome.importId, code: 'notReported', description: `Dotdigital's ${kind.name} report did not mention this record; sending it again is safe`, retryable: true, owner: 'API' };
-					}
-					return;
-				}
-				if (isLoginRefused(outcome.error)) refused ??= outcome.error;
-				for (const member of members) {
-					results[member.index] = { status: 'failed', key: member.key, importId: outcome.importId, code: errorCode(outcome.error), description: outcome.reason, retryable: outcome.retryable, owner: 'API' };
-				}
-			},
-			this.options,
-		);
-		if (refused) throw refused;
 	}
 }
 
@@ -469,20 +271,6 @@ function spread<T>(groups: readonly Group<T>[], groupResults: Results, results: 
 	return results;
 }
 
-/** The key a contact is matched on, from the identifiers Dotdigital reports (it reports all of them). */
-function identifierKey(identifiers: Record<string, unknown> | undefined, matchIdentifier: MatchIdentifier): string {
-	const value = identifiers?.[matchIdentifier];
-	if (value === undefined || value === null) return '';
-	return matchIdentifier === 'email' ? String(value).trim().toLowerCase() : String(value).replace(/^\+/, '');
-}
-
-function contactFailureOwner(code: string): FailureOwner {
-	const lower = code.toLowerCase();
-	if (/email|phone|identifier|duplicate|idalreadyexists|invalidid/.test(lower)) return 'till data';
-	if (/datafield|list/.test(lower)) return 'mapping';
-	return 'API';
-}
-
 function insightFailure(problem: { failureReason?: string; details?: unknown[] }, record: InsightRecord): RecordFailure {
 	const reason = problem.failureReason ?? 'Unknown';
 	const details = (problem.details ?? []).map(String).join('; ');
@@ -496,26 +284,6 @@ function insightFailure(problem: { failureReason?: string; details?: unknown[] }
 	}
 	const owner: FailureOwner = /^Json/.test(reason) ? 'mapping' : 'API';
 	return { code: reason, description: details ? `${reason}: ${details}` : reason, retryable: reason === 'Unknown', owner };
-}
-
-function callFailure(error: unknown, ownerOf: (code: string) => FailureOwner): RecordFailure & { status: 'failed' } {
-	if (isLoginRefused(error)) throw error;
-	const known = error instanceof DotdigitalError ? error : undefined;
-	const code = errorCode(error);
-	const owner = error instanceof DotdigitalApiError && error.status < 500 && error.status !== 429 ? ownerOf(code) : 'API';
-	return { status: 'failed', code, description: known?.message ?? String(error), retryable: known?.retryable ?? false, owner };
-}
-
-function isLoginRefused(error: unknown): boolean {
-	return error instanceof DotdigitalApiError && (error.status === 401 || error.status === 403);
-}
-
-function errorCode(error: unknown): string {
-	return error instanceof DotdigitalError ? error.code : 'error';
-}
-
-function tooLarge(): RecordFailure {
-	return { code: 'recordTooLarge', description: 'The record is larger than the 50 MB Dotdigital accepts in one request', retryable: false, owner: 'till data' };
 }
 
 function finish(results: Results): RecordResult[] {

@@ -152,7 +152,10 @@ export class DotdigitalTransport {
 				},
 			);
 		} catch (error) {
-			if (error instanceof DotdigitalError) error.attempts = attempt;
+			if (error instanceof DotdigitalError) {
+				error.attempts = attempt;
+				error.repeated = repeated;
+			}
 			throw error;
 		}
 	}

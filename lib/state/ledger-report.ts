@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { addMoney, emptyMap, type LedgerBook, type LedgerStep, type MappingCounts, type MoneyByCurrency, type ReasonCounts, type SendingCounts } from './ledger';
+import { addMoney, emptyMap, type InFlightCounts, type LedgerBook, type LedgerStep, type MappingCounts, type MoneyByCurrency, type ReasonCounts, type SendingCounts } from './ledger';
 
 export type PeriodChoice = 'today' | 'yesterday' | 'last7Days' | 'last30Days' | 'custom';
 
@@ -68,6 +68,10 @@ export interface LedgerLine {
 	value_sent: MoneyByCurrency | null;
 	value_unchanged: MoneyByCurrency | null;
 	value_failed: MoneyByCurrency | null;
+	/** Records sent whose outcome the run never saw: it was stopped half-way. */
+	outcome_unknown: number | null;
+	/** The later execution that sent the same file through to the end, settling what was unknown. */
+	confirmed_by: string | null;
 	balanced: boolean;
 	problems: string[];
 }
@@ -83,15 +87,31 @@ export function ledgerLines(steps: readonly LedgerStep[], timeZone: string): Led
 	for (const group of groups.values()) {
 		const mapping = group.find((step) => step.counts.step === 'mapping');
 		const sendings = group.filter((step) => step.counts.step === 'sending');
-		if (sendings.length === 0 && mapping) lines.push(line(mapping, mapping.counts as MappingCounts, undefined, timeZone));
-		for (const sending of sendings) lines.push(line(mapping ?? sending, mapping?.counts as MappingCounts | undefined, sending.counts as SendingCounts, timeZone));
+		const inFlight = group.filter((step) => step.counts.step === 'inFlight').reduce((sum, step) => sum + (step.counts as InFlightCounts).records, 0);
+		const first = mapping ?? group[0];
+		if (sendings.length === 0) lines.push(line(first, mapping?.counts as MappingCounts | undefined, undefined, inFlight, timeZone));
+		sendings.forEach((sending, index) => lines.push(line(mapping ?? sending, mapping?.counts as MappingCounts | undefined, sending.counts as SendingCounts, index === 0 ? inFlight : 0, timeZone)));
 	}
-	return lines.sort((a, b) => (a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0));
+	lines.sort((a, b) => (a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0));
+	closeInterrupted(lines);
+	return lines;
+}
+
+/** A later execution that sent the same file to the end settles an interrupted one: Dotdigital's upserts made the replay whole. */
+function closeInterrupted(lines: LedgerLine[]): void {
+	lines.forEach((entry, position) => {
+		if (!entry.outcome_unknown) return;
+		const later = lines.slice(position + 1).find((other) => other.file === entry.file && other.sent_as !== null && !other.outcome_unknown && other.balanced);
+		if (!later) return;
+		entry.confirmed_by = later.execution_id;
+		entry.problems = entry.problems.filter((problem) => !problem.includes('outcome unknown'));
+		entry.balanced = entry.problems.length === 0;
+	});
 }
 
 const hasMoney = (money: MoneyByCurrency) => Object.keys(money).length > 0;
 
-function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: SendingCounts | undefined, timeZone: string): LedgerLine {
+function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: SendingCounts | undefined, inFlight: number, timeZone: string): LedgerLine {
 	const ordersSent = sending && [sending.value_accepted, sending.value_failed, sending.value_unchanged].some(hasMoney);
 	return {
 		date: DateTime.fromISO(first.recordedAt, { zone: timeZone }).toISODate() ?? first.recordedAt.slice(0, 10),
@@ -114,12 +134,14 @@ function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: Se
 		value_sent: ordersSent ? sending.value_accepted : null,
 		value_unchanged: ordersSent ? sending.value_unchanged : null,
 		value_failed: ordersSent ? sending.value_failed : null,
-		...check(mapping, sending),
+		outcome_unknown: inFlight > 0 ? inFlight : null,
+		confirmed_by: null,
+		...check(mapping, sending, inFlight),
 	};
 }
 
 /** Every count must add up: rows into records and rejections, and records into accepted, failed and unchanged. */
-function check(mapping: MappingCounts | undefined, sending: SendingCounts | undefined): { balanced: boolean; problems: string[] } {
+function check(mapping: MappingCounts | undefined, sending: SendingCounts | undefined, inFlight: number): { balanced: boolean; problems: string[] } {
 	const problems: string[] = [];
 	if (mapping?.error) problems.push(`The file could not be mapped: ${mapping.error}`);
 	if (mapping && mapping.rows_read !== mapping.rows_in_records + mapping.rejected) {
@@ -131,7 +153,8 @@ function check(mapping: MappingCounts | undefined, sending: SendingCounts | unde
 	if (mapping && sending && mapping.records !== sending.records) {
 		problems.push(`Mapping Apply made ${mapping.records} records, but Dotdigital Upsert got ${sending.records}`);
 	}
-	if (mapping && !sending && !mapping.error && mapping.records > 0) problems.push(`${mapping.records} records were mapped but never sent to Dotdigital`);
+	if (inFlight > 0) problems.push(`${inFlight} records were sent to Dotdigital, outcome unknown: the run was stopped before Dotdigital answered, and the next run of the file will confirm them`);
+	else if (mapping && !sending && !mapping.error && mapping.records > 0) problems.push(`${mapping.records} records were mapped but never sent to Dotdigital`);
 	if (mapping && sending && hasMoney(mapping.value)) {
 		const reached = emptyMap<number>();
 		for (const money of [sending.value_accepted, sending.value_failed, sending.value_unchanged]) for (const [currency, amount] of Object.entries(money)) addMoney(reached, currency, amount);

@@ -48,7 +48,22 @@ export interface SendingCounts {
 	value_unchanged: MoneyByCurrency;
 }
 
-export type StepCounts = MappingCounts | SendingCounts;
+/**
+ * Written by Dotdigital Upsert before it sends, and removed when its sending step is written: what
+ * remains tells of records sent whose outcome nobody saw (the run was stopped half-way).
+ */
+export interface InFlightCounts {
+	step: 'inFlight';
+	resource: string;
+	records: number;
+}
+
+export type StepCounts = MappingCounts | SendingCounts | InFlightCounts;
+
+/** The ledger's node name for a node's in-flight step, beside its sending step. */
+export function inFlightNode(node: string): string {
+	return `${node} (in flight)`;
+}
 
 export interface LedgerStep {
 	executionId: string;
@@ -106,6 +121,7 @@ function mergeMoney(into: MoneyByCurrency, from: MoneyByCurrency): void {
 export function reviveCounts(value: StepCounts): StepCounts {
 	const rebuild = <T>(map: Record<string, T> | undefined) => Object.assign(emptyMap<T>(), map ?? {});
 	if (value.step === 'mapping') return { ...value, rejected_by_reason: rebuild(value.rejected_by_reason), value: rebuild(value.value) };
+	if (value.step === 'inFlight') return { ...value };
 	return {
 		...value,
 		failed_by_reason: rebuild(value.failed_by_reason),
@@ -131,6 +147,7 @@ export function mergeCounts(earlier: StepCounts, later: StepCounts): StepCounts 
 		if (later.error) merged.error = later.error;
 		return merged;
 	}
+	if (earlier.step === 'inFlight' && later.step === 'inFlight') return { ...earlier, records: earlier.records + later.records };
 	if (earlier.step === 'sending' && later.step === 'sending') {
 		const merged = reviveCounts(earlier) as SendingCounts;
 		merged.records += later.records;

@@ -2,7 +2,8 @@
  * The sync's memory between executions, in one SQLite file under the n8n user folder: which email
  * and mobile each POS customer ID has (so transactions that carry only a customer ID reach the right
  * contact), a fingerprint of every record Dotdigital confirmed (so unchanged records are not sent
- * again), and the reconciliation ledger of every file. SQLite through Node's own `node:sqlite`: no server and no native build, one file that
+ * again), the reconciliation ledger of every file, and which contacts the Dotdigital account holds
+ * with the consent steps still owed (lib/dotdigital/registry.ts). SQLite through Node's own `node:sqlite`: no server and no native build, one file that
  * survives restarts, and WAL mode so that executions in several processes can share it.
  */
 import { mkdirSync } from 'node:fs';
@@ -11,8 +12,9 @@ import { dirname, join } from 'node:path';
 import type { DatabaseSync as Database, StatementSync } from 'node:sqlite';
 
 import type { Fingerprint, FingerprintStore } from '../dotdigital/delta';
+import { registryKey, type ContactRegistry, type KnownContact, type OwedConsent } from '../dotdigital/registry';
 import type { IdentityIndex } from './identity';
-import { mergeCounts, reviveCounts, type LedgerBook, type LedgerStep, type StepCounts } from './ledger';
+import { inFlightNode, mergeCounts, reviveCounts, type LedgerBook, type LedgerStep, type StepCounts } from './ledger';
 
 export const STATE_FILE_NAME = 'pos-sync-state.sqlite';
 
@@ -27,13 +29,13 @@ export interface Identity {
 	mobile?: string;
 }
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 /** Ledger lines older than this are dropped as new ones are written. */
 const LEDGER_KEPT_DAYS = 400;
 /** SQLite's default limit on bound parameters is 32766; lookups go in slices well under it. */
 const SLICE = 500;
 
-export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBook {
+export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBook, ContactRegistry {
 	private readonly statements = new Map<string, StatementSync>();
 
 	private constructor(
@@ -130,7 +132,66 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 		return removed;
 	}
 
-	/** Adds each step to the ledger, or to the step the same node already recorded for that execution and file. */
+	knownContacts(scope: string, keys: readonly string[]): Map<string, number> {
+		const known = new Map<string, number>();
+		const unique = [...new Set(keys)];
+		for (let start = 0; start < unique.length; start += SLICE) {
+			const slice = unique.slice(start, start + SLICE);
+			const rows = this.statement(`SELECT key, contact_id FROM known_contacts WHERE scope = ? AND key IN (${slice.map(() => '?').join(',')})`).all(scope, ...slice);
+			for (const row of rows as Array<{ key: string; contact_id: number }>) known.set(row.key, row.contact_id);
+		}
+		return known;
+	}
+
+	rememberContacts(scope: string, contacts: readonly KnownContact[]): void {
+		const upsert = this.statement(
+			`INSERT INTO known_contacts (scope, key, contact_id) VALUES (?, ?, ?)
+			 ON CONFLICT (scope, key) DO UPDATE SET contact_id = CASE WHEN excluded.contact_id > 0 THEN excluded.contact_id ELSE known_contacts.contact_id END`,
+		);
+		this.write(() => {
+			for (const { key, contactId } of contacts) upsert.run(scope, key, contactId || 0);
+		});
+	}
+
+	contactsListedUntil(scope: string): number | undefined {
+		const row = this.statement('SELECT listed_until FROM contact_listings WHERE scope = ?').get(scope) as { listed_until: number } | undefined;
+		return row?.listed_until;
+	}
+
+	setContactsListedUntil(scope: string, until: number): void {
+		this.write(() => {
+			this.statement('INSERT INTO contact_listings (scope, listed_until) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET listed_until = excluded.listed_until').run(scope, until);
+		});
+	}
+
+	oweConsent(scope: string, owed: readonly OwedConsent[]): void {
+		const insert = this.statement('INSERT OR IGNORE INTO owed_consent (scope, key, identifier, match_key, contact_id, sent_at) VALUES (?, ?, ?, ?, ?, ?)');
+		this.write(() => {
+			for (const entry of owed) insert.run(scope, registryKey(entry.identifier, entry.key), entry.identifier, entry.key, entry.contactId, entry.sentAt);
+		});
+	}
+
+	owedConsent(scope: string): OwedConsent[] {
+		const rows = this.statement('SELECT identifier, match_key, contact_id, sent_at FROM owed_consent WHERE scope = ?').all(scope) as Array<{
+			identifier: OwedConsent['identifier'];
+			match_key: string;
+			contact_id: number;
+			sent_at: number;
+		}>;
+		return rows.map((row) => ({ key: row.match_key, identifier: row.identifier, contactId: row.contact_id, sentAt: row.sent_at }));
+	}
+
+	settleConsent(scope: string, keys: readonly string[]): void {
+		const remove = this.statement('DELETE FROM owed_consent WHERE scope = ? AND key = ?');
+		this.write(() => {
+			for (const key of keys) remove.run(scope, key);
+		});
+	}
+
+	/**
+	 * Adds each step to the ledger, or to the step the same node already recorded for that execution
+	 * and file. A sending step closes the node's in-flight step for that file: its outcome is now known.
+	 */
 	recordLedgerSteps(steps: readonly LedgerStep[]): void {
 		const existing = this.statement('SELECT counts FROM ledger WHERE execution_id = ? AND node = ? AND file = ?');
 		const upsert = this.statement(
@@ -143,6 +204,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 				const earlier = existing.get(step.executionId, step.node, step.file) as { counts: string } | undefined;
 				const counts = earlier ? mergeCounts(JSON.parse(earlier.counts) as StepCounts, step.counts) : step.counts;
 				upsert.run(step.executionId, step.node, step.file, step.recordedAt, step.workflow, JSON.stringify(counts));
+				if (step.counts.step === 'sending') this.statement('DELETE FROM ledger WHERE execution_id = ? AND node = ? AND file = ?').run(step.executionId, inFlightNode(step.node), step.file);
 			}
 			this.statement('DELETE FROM ledger WHERE recorded_at < ?').run(keptFrom);
 		});
@@ -198,6 +260,25 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 					PRIMARY KEY (execution_id, node, file)
 				) WITHOUT ROWID;
 				CREATE INDEX IF NOT EXISTS ledger_by_time ON ledger (recorded_at);
+				CREATE TABLE IF NOT EXISTS known_contacts (
+					scope TEXT NOT NULL,
+					key TEXT NOT NULL,
+					contact_id INTEGER NOT NULL,
+					PRIMARY KEY (scope, key)
+				) WITHOUT ROWID;
+				CREATE TABLE IF NOT EXISTS contact_listings (
+					scope TEXT PRIMARY KEY,
+					listed_until INTEGER NOT NULL
+				) WITHOUT ROWID;
+				CREATE TABLE IF NOT EXISTS owed_consent (
+					scope TEXT NOT NULL,
+					key TEXT NOT NULL,
+					identifier TEXT NOT NULL,
+					match_key TEXT NOT NULL,
+					contact_id INTEGER NOT NULL,
+					sent_at INTEGER NOT NULL,
+					PRIMARY KEY (scope, key)
+				) WITHOUT ROWID;
 				PRAGMA user_version = ${SCHEMA_VERSION};
 			`);
 		});

@@ -15,7 +15,7 @@ import {
 	type RecordResult,
 } from '../../lib/dotdigital';
 import { learnIdentities, sendingCountsByFile, type SendingCounts, type SyncStateStore, withIndexedEmails } from '../../lib/state';
-import { openState, recordInLedger } from '../shared/sync-state';
+import { markInFlight, openState, recordInLedger } from '../shared/sync-state';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { dotdigitalUpsertProperties } from './properties';
 
@@ -60,10 +60,14 @@ export class DotdigitalUpsert implements INodeType {
 		try {
 			try {
 				state = openState(this);
-				if (this.getNodeParameter('onlyChanged', 0, false) as boolean) {
-					sync = new DotdigitalSync(transport, { ...syncOptions, delta: { store: state, scope: transport.account, force: options.forceFullResync === true } });
-				}
+				const onlyChanged = this.getNodeParameter('onlyChanged', 0, false) as boolean;
+				sync = new DotdigitalSync(transport, {
+					...syncOptions,
+					registry: state,
+					...(onlyChanged ? { delta: { store: state, scope: transport.account, force: options.forceFullResync === true } } : {}),
+				});
 				if (resource === 'order') records = withIndexedEmails(state, records).orders;
+				markInFlight(this, state, resource, records, FILE_WITHOUT_SOURCE);
 				results = await upsert(this, sync, resource, records, options);
 				if (resource === 'contact') learnIdentities(state, records, (position) => results[position].status !== 'failed');
 			} catch (caught) {
@@ -219,6 +223,7 @@ function outputs(resource: string, items: INodeExecutionData[], records: Array<R
 		created: counts.created,
 		updated: counts.updated,
 		imported: counts.imported,
+		suppressed: counts.suppressed,
 		failed_by_code: counts.failedByCode,
 		balanced: counts.done + counts.failed + counts.unchanged === counts.received,
 		api_calls: counts.apiCalls,

@@ -3,6 +3,7 @@
  * Routes, all under /__admin/:
  *   GET  state       {contacts, collections, dataFields, lists}
  *   GET  calls       request log (CallRecord[])
+ *   GET  history     every email status change of every contact (StatusChange[])
  *   POST reset       state back to the seed, calls and faults cleared
  *   POST faults      FakeFaults, replacing the current ones
  *   POST fail-next   ScriptedFault, with `path` as a string
@@ -29,6 +30,8 @@ export async function handleAdmin(path: string, req: IncomingMessage, res: Serve
 				return send(res, 200, backend.state());
 			case 'GET calls':
 				return send(res, 200, fake.calls());
+			case 'GET history':
+				return send(res, 200, fake.statusHistory());
 			case 'POST reset':
 				fake.reset();
 				return send(res, 200, { ok: true });

@@ -53,7 +53,22 @@ const STATUS_UPDATES: ChannelStatusUpdate[] = ['subscribed', 'unsubscribed', 'su
 const MAX_CONSENT = 5;
 const MAX_LISTS = 100;
 
+/** One change of a contact's email status, as the fake saw it happen. */
+export interface StatusChange {
+	contactId: number;
+	email?: string;
+	/** null when the contact came into being with this status. */
+	from: EmailChannelStatus | null;
+	to: EmailChannelStatus;
+	/** Epoch ms by the fake's clock. */
+	at: number;
+	/** What made the change: import, PATCH, POST, seed or admin. */
+	via: string;
+}
+
 export class ContactStore {
+	/** Every status a contact ever had, in order: tests assert over the whole history, not only the end. */
+	readonly history: StatusChange[] = [];
 	private readonly byId = new Map<number, FakeContact>();
 	private readonly byEmail = new Map<string, number>();
 	private readonly byMobile = new Map<string, number>();
@@ -89,6 +104,13 @@ export class ContactStore {
 		return this.lastId;
 	}
 
+	/** Notes a contact's status if it is new or changed. */
+	noteStatus(contact: FakeContact, from: EmailChannelStatus | null, at: string, via: string): void {
+		const to = contact.channelProperties.email.status;
+		if (from === to) return;
+		this.history.push({ contactId: contact.contactId, ...(contact.identifiers.email === undefined ? {} : { email: contact.identifiers.email }), from, to, at: Date.parse(at), via });
+	}
+
 	insert(contact: FakeContact): void {
 		if (this.byId.has(contact.contactId)) throw new Error(`Contact ${contact.contactId} already exists`);
 		const clash = this.conflict(undefined, contact.identifiers);
@@ -96,6 +118,12 @@ export class ContactStore {
 		this.byId.set(contact.contactId, contact);
 		this.lastId = Math.max(this.lastId, contact.contactId);
 		this.index(contact);
+	}
+
+	remove(contact: FakeContact): void {
+		this.byId.delete(contact.contactId);
+		if (contact.identifiers.email !== undefined) this.byEmail.delete(contact.identifiers.email);
+		if (contact.identifiers.mobileNumber !== undefined) this.byMobile.delete(contact.identifiers.mobileNumber);
 	}
 
 	/** Changes a stored contact's identifiers, keeping the indexes right. */
@@ -286,7 +314,7 @@ const isEmpty = (value: unknown): boolean => value === undefined || value === nu
  * data fields only. A channel status that is sent is applied, whatever the contact's status was:
  * v3 does resubscribe unsubscribed and suppressed contacts.
  */
-export function applyContact(contact: FakeContact, input: ContactInput, merge: MergeOption, isNew: boolean, now: string): void {
+export function applyContact(contact: FakeContact, input: ContactInput, merge: MergeOption, isNew: boolean, now: string, record: { store: ContactStore; via: string }): void {
 	for (const [name, value] of input.dataFields) {
 		const current = contact.dataFields[name];
 		if (merge === 'overwriteIfNotEmpty' && isEmpty(value)) continue;
@@ -301,8 +329,9 @@ export function applyContact(contact: FakeContact, input: ContactInput, merge: M
 	const requested = input.channel.status ?? (isNew ? 'subscribed' : undefined);
 	if (requested !== undefined) email.status = channelStatus(requested, previous, isNew, input);
 	contact.status = email.status;
+	record.store.noteStatus(contact, isNew ? null : previous, now, record.via);
 	for (const id of input.lists) if (!contact.lists.includes(id)) contact.lists.push(id);
-	for (const record of input.consentRecords) contact.consentRecords.push({ ...record, dateTimeCreated: now });
+	for (const consent of input.consentRecords) contact.consentRecords.push({ ...consent, dateTimeCreated: now });
 	contact.updated = now;
 }
 

@@ -46,7 +46,6 @@ export interface ContactImport {
 
 export interface ImportTarget {
 	store: ContactStore;
-	suppressed: Set<string>;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -105,8 +104,10 @@ export function runImport(job: ContactImport, target: ImportTarget, now: string)
 		seen.add(key);
 		const existing = store.find(match, matchValue);
 		const identifiers = { email: input.identifiers.email ?? existing?.identifiers.email, mobileNumber: input.identifiers.mobileNumber ?? existing?.identifiers.mobileNumber };
-		if (identifiers.email !== undefined && target.suppressed.has(identifiers.email)) {
-			fail([{ failureCode: 'GloballySuppressed', description: `The email '${identifiers.email}' is globally suppressed` }], 'globallySuppressed', existing?.contactId);
+		// Suppression is the contact's status: an import neither updates such a contact nor changes its status.
+		const suppressedContact = existing?.status === 'suppressed' ? existing : identifiers.email === undefined ? undefined : store.find('email', identifiers.email);
+		if (suppressedContact?.status === 'suppressed') {
+			fail([{ failureCode: 'GloballySuppressed', description: `The contact '${suppressedContact.identifiers.email ?? suppressedContact.contactId}' is suppressed at the account level, so can't be updated` }], 'globallySuppressed', suppressedContact.contactId);
 			continue;
 		}
 		if (input.dataFailures.length > 0) {
@@ -125,7 +126,7 @@ export function runImport(job: ContactImport, target: ImportTarget, now: string)
 		const contact = existing ?? newContact(store.nextId(), now);
 		if (existing === undefined) store.insert(contact);
 		store.setIdentifiers(contact, identifiers);
-		applyContact(contact, input, job.mergeOption, existing === undefined, now);
+		applyContact(contact, input, job.mergeOption, existing === undefined, now, { store, via: `import ${job.importId}` });
 		const reference = { contactId: contact.contactId, identifiers: { ...contact.identifiers } };
 		if (existing === undefined) {
 			result.summary.newContacts += 1;

@@ -6,6 +6,7 @@
  * with lib/dotdigital, so it can catch client bugs.
  */
 export { startFakeDotdigital } from './server';
+export type { StatusChange } from './contacts';
 export type {
 	CallRecord,
 	EmailChannelStatus,
@@ -20,6 +21,7 @@ export type {
 	FakeInsightRecord,
 	FakeList,
 	InjectedKind,
+	Intercept,
 	Region,
 	ScriptedFault,
 } from './types';

@@ -84,7 +84,13 @@ function route(state: DotdigitalState, call: ApiCall, account: Account): Reply {
 		if (n === 2) return methods({ GET: () => listContacts(state, call), POST: () => createContact(state, call) });
 		if (n === 3 && is(2, 'import')) return methods({ PUT: () => importContacts(state, call) });
 		if (n === 4 && is(2, 'import')) return methods({ GET: () => contactImportStatus(state, segments[3]) });
-		if (n === 4) return methods({ GET: () => getContact(state, segments[2], segments[3]), PATCH: () => patchContact(state, call, segments[2], segments[3]) });
+		if (n === 4) {
+			return methods({
+				GET: () => getContact(state, segments[2], segments[3]),
+				PATCH: () => patchContact(state, call, segments[2], segments[3]),
+				DELETE: () => deleteContact(state, segments[2], segments[3]),
+			});
+		}
 		return notFound(call);
 	}
 	if (is(0, 'insightData') && is(1, 'v3')) {
@@ -204,6 +210,15 @@ function getContact(state: DotdigitalState, identifier: string, rawValue: string
 	return json(200, contactJson(contact, state));
 }
 
+/** The spec's 200 {contactId}; the contact and its lists are gone, and a later import creates it anew. */
+function deleteContact(state: DotdigitalState, identifier: string, rawValue: string): Reply {
+	const { name, value } = pathIdentifier(identifier, rawValue);
+	const contact = state.contacts.find(name, value);
+	if (contact === undefined) throw contactNotFound(name, value);
+	state.contacts.remove(contact);
+	return json(200, { contactId: contact.contactId });
+}
+
 const contactNotFound = (name: string, value: string | number): ApiError =>
 	v3Error(404, 'contacts:contactNotFound', 'The following contacts could not be found', [{ item: String(value), description: `Not found using the identifier '${name}'` }]);
 
@@ -217,12 +232,6 @@ function rejectFailures(input: ContactInput): void {
 		failures[0].description,
 		failures.map((failure) => ({ item: failure.failureCode, description: failure.description })),
 	);
-}
-
-function suppressedCheck(state: DotdigitalState, email: string | undefined, current: string | undefined): void {
-	if (email !== undefined && email !== current && state.suppressed.has(email)) {
-		throw v3Error(400, 'contacts:globallySuppressed', `The email '${email}' is globally suppressed and cannot be added`);
-	}
 }
 
 function patchContact(state: DotdigitalState, call: ApiCall, identifier: string, rawValue: string): Reply {
@@ -240,14 +249,13 @@ function patchContact(state: DotdigitalState, call: ApiCall, identifier: string,
 	if (existing === undefined && name !== 'contactId') identifiers[name] = String(value);
 	if (input.identifiers.email !== undefined) identifiers.email = input.identifiers.email;
 	if (input.identifiers.mobileNumber !== undefined) identifiers.mobileNumber = input.identifiers.mobileNumber;
-	suppressedCheck(state, identifiers.email, existing?.identifiers.email);
 	const clash = state.contacts.conflict(existing, identifiers);
 	if (clash !== undefined) throw idAlreadyExists(clash.identifier, clash.value);
 	const now = state.nowIso();
 	const contact = existing ?? newContact(state.contacts.nextId(), now);
 	if (existing === undefined) state.contacts.insert(contact);
 	state.contacts.setIdentifiers(contact, identifiers);
-	applyContact(contact, input, merge, existing === undefined, now);
+	applyContact(contact, input, merge, existing === undefined, now, { store: state.contacts, via: 'PATCH' });
 	return json(existing === undefined ? 201 : 200, contactJson(contact, state));
 }
 
@@ -261,14 +269,13 @@ function createContact(state: DotdigitalState, call: ApiCall): Reply {
 	rejectFailures(input);
 	const identifiers = { email: input.identifiers.email, mobileNumber: input.identifiers.mobileNumber };
 	if (identifiers.email === undefined && identifiers.mobileNumber === undefined) throw v3Error(400, 'contacts:noValidIdentifiers', 'No valid identifiers were supplied');
-	suppressedCheck(state, identifiers.email, undefined);
 	const clash = state.contacts.conflict(undefined, identifiers);
 	if (clash !== undefined) throw idAlreadyExists(clash.identifier, clash.value);
 	const now = state.nowIso();
 	const contact = newContact(state.contacts.nextId(), now);
 	state.contacts.insert(contact);
 	state.contacts.setIdentifiers(contact, identifiers);
-	applyContact(contact, input, 'overwrite', true, now);
+	applyContact(contact, input, 'overwrite', true, now, { store: state.contacts, via: 'POST' });
 	return json(201, contactJson(contact, state));
 }
 

@@ -22,7 +22,7 @@ import type { Reply } from './replies';
 import { dispatch } from './routes';
 import type { Account, ApiCall } from './routes';
 import { DotdigitalState } from './state';
-import type { CallRecord, FakeDotdigital, FakeDotdigitalOptions, InjectedKind, Region } from './types';
+import type { CallRecord, FakeDotdigital, FakeDotdigitalOptions, InjectedKind, Intercept, Region } from './types';
 
 export const MAX_BODY = 50 * 1024 * 1024;
 const REGIONS: Region[] = ['r1', 'r2', 'r3'];
@@ -43,6 +43,8 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 	if (!REGIONS.includes(region)) throw new Error(`region must be one of ${REGIONS.join(', ')}`);
 	const clock = options.clock ?? ((): Date => new Date());
 	const importMs = options.importMs ?? 300;
+	const maxBody = options.maxBodyBytes ?? MAX_BODY;
+	let intercept: Intercept | undefined;
 	if (!Number.isFinite(importMs) || importMs < 0) throw new Error('importMs must be 0 or more');
 	const limit = options.rateLimitPerMinute ?? 0;
 	if (!Number.isInteger(limit) || limit < 0) throw new Error('rateLimitPerMinute must be a whole number, 0 for unlimited');
@@ -101,10 +103,13 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 		const send = (reply: Reply, injected?: InjectedKind): void => {
 			record.status = reply.status;
 			if (injected !== undefined) record.injected = injected;
+			// Dotdigital's Date header and its contacts' timestamps come from one clock.
+			res.setHeader('Date', clock().toUTCString());
 			write(res, reply);
 		};
-		if (!authorised(req)) return send({ status: 401 });
-		const body = await readBody(req);
+		// v3's 401 has no body; v2 answers every error with a message.
+		if (!authorised(req)) return send(/^\/r[123]\/v2\//i.test(url.pathname) ? { status: 401, json: { message: 'Authorization has been denied for this request.' } } : { status: 401 });
+		const body = await readBody(req, maxBody);
 		record.bytes = body.bytes;
 		if (body.text === undefined) {
 			return send({
@@ -150,7 +155,10 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 			if (draw.lost) apply();
 			return send(serverError(draw.status), draw.lost ? 'lost-response' : '5xx');
 		}
-		return send(apply());
+		if ((await intercept?.(record, 'received')) === 'drop') return void res.destroy();
+		const reply = apply();
+		if ((await intercept?.(record, 'applied')) === 'drop') return void res.destroy();
+		return send(reply);
 	};
 
 	const server = createServer((req, res) => {
@@ -202,6 +210,10 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 		resetCalls(): void {
 			log = [];
 		},
+		statusHistory() {
+			state.settle();
+			return state.contacts.history.map((change) => ({ ...change }));
+		},
 		contacts(): ReturnType<FakeDotdigital['contacts']> {
 			state.settle();
 			return state.contacts.all().map(cloneContact);
@@ -220,6 +232,9 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 		},
 		dataFields: () => state.fields.all(),
 		setFaults: (faults) => dice.set(faults),
+		setIntercept: (hook) => {
+			intercept = hook;
+		},
 		failNext: (spec) => scripted.add(spec),
 		addContact: (contact) => state.addContact(contact),
 		activeImports: () => state.activeImports(),
@@ -258,14 +273,14 @@ function write(res: ServerResponse, reply: Reply): void {
  * The body as text, or no text once it passes MAX_BODY: from then on the rest is drained and dropped
  * (not kept), and the 413 goes out at once, so the client sees the answer rather than a reset.
  */
-function readBody(req: IncomingMessage): Promise<{ text?: string; bytes: number }> {
+function readBody(req: IncomingMessage, maxBody: number): Promise<{ text?: string; bytes: number }> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let bytes = 0;
 		let done = false;
 		const onData = (chunk: Buffer): void => {
 			bytes += chunk.length;
-			if (bytes > MAX_BODY) {
+			if (bytes > maxBody) {
 				chunks.length = 0;
 				req.off('data', onData);
 				req.on('data', () => undefined);

@@ -31,7 +31,6 @@ export class DotdigitalState {
 	readonly fields: DataFieldStore;
 	readonly lists: Map<number, FakeList>;
 	readonly contacts = new ContactStore();
-	readonly suppressed = new Set<string>();
 	readonly insight = new InsightStore();
 	readonly contactImports = new Map<string, ContactImport>();
 	readonly insightImports = new Map<string, InsightImport>();
@@ -45,12 +44,18 @@ export class DotdigitalState {
 	) {
 		this.fields = new DataFieldStore(seed.dataFields ?? DEFAULT_DATA_FIELDS);
 		this.lists = new Map((seed.lists ?? DEFAULT_LISTS).map((list) => [list.id, { ...list }]));
+		for (const contact of seed.contacts ?? []) this.addContact(contact);
 		for (const email of seed.globallySuppressed ?? []) {
 			const stored = normaliseEmail(email);
 			if (stored === undefined) throw new Error(`Invalid globally suppressed email '${email}'`);
-			this.suppressed.add(stored);
+			const contact = this.contacts.find('email', stored);
+			if (contact === undefined) this.addContact({ identifiers: { email: stored }, status: 'suppressed' });
+			else {
+				const from = contact.channelProperties.email.status;
+				contact.status = contact.channelProperties.email.status = 'suppressed';
+				this.contacts.noteStatus(contact, from, this.nowIso(), 'seed');
+			}
 		}
-		for (const contact of seed.contacts ?? []) this.addContact(contact);
 	}
 
 	now(): number {
@@ -64,6 +69,7 @@ export class DotdigitalState {
 	addContact(partial: Partial<FakeContact>): FakeContact {
 		const contact = contactFromPartial(partial, partial.contactId ?? this.contacts.nextId(), this.nowIso(), this.fields);
 		this.contacts.insert(contact);
+		this.contacts.noteStatus(contact, null, contact.created, 'seed');
 		return cloneContact(contact);
 	}
 
@@ -86,7 +92,7 @@ export class DotdigitalState {
 		while (this.pending.length > 0 && this.isFinished(this.pending[0].job.acceptedAt)) {
 			const next = this.pending.shift()!;
 			const now = this.nowIso();
-			if (next.kind === 'contacts') next.job.result = runImport(next.job, { store: this.contacts, suppressed: this.suppressed }, now);
+			if (next.kind === 'contacts') next.job.result = runImport(next.job, { store: this.contacts }, now);
 			else next.job.result = this.insight.runImport(next.job, this.contacts, now);
 		}
 	}

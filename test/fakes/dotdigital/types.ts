@@ -1,3 +1,5 @@
+import type { StatusChange } from './contacts';
+
 /** Public shapes of the fake Dotdigital server: options, what it stores, the request log. */
 
 export type Region = 'r1' | 'r2' | 'r3';
@@ -17,6 +19,8 @@ export interface FakeDotdigitalOptions {
 	rateLimitPerMinute?: number;
 	/** x-ratelimit-reset as seconds until the window resets (the default) or as the epoch second it resets at. */
 	rateLimitResetStyle?: 'seconds' | 'epoch';
+	/** Request bodies over this many bytes are refused with a 413 by the gateway. Defaults to 50 MB, Dotdigital's documented limit. */
+	maxBodyBytes?: number;
 	/** An import finishes this many ms (by `clock`) after it was accepted. Defaults to 300. */
 	importMs?: number;
 	faults?: FakeFaults;
@@ -31,7 +35,7 @@ export interface FakeDotdigitalSeed {
 	/** Replaces the default lists. */
 	lists?: FakeList[];
 	contacts?: Partial<FakeContact>[];
-	/** Emails on the global suppression list: imports never create or update them. */
+	/** Emails suppressed at the account level: contacts whose status is suppressed (created when the email has no contact yet). Imports do not update them. */
 	globallySuppressed?: string[];
 }
 
@@ -63,6 +67,8 @@ export interface ScriptedFault {
 	/** How many matching calls it hits. Defaults to 1. */
 	times?: number;
 }
+
+export type Intercept = (call: CallRecord, phase: 'received' | 'applied') => 'drop' | void | Promise<'drop' | void>;
 
 export type InjectedKind = 'rate-limit' | '429' | '5xx' | 'lost-response' | 'scripted';
 
@@ -150,11 +156,19 @@ export interface FakeDotdigital {
 	/** Every API call (not /__admin), in order. */
 	calls(): CallRecord[];
 	resetCalls(): void;
+	/** Every email status every contact ever had, oldest first (finished imports applied). */
+	statusHistory(): StatusChange[];
 	/** Current contacts, finished imports applied; copies. */
 	contacts(): FakeContact[];
 	contact(identifier: 'email' | 'mobileNumber' | 'contactId', value: string | number): FakeContact | undefined;
 	collection(name: string): FakeInsightCollection | undefined;
 	dataFields(): FakeDataField[];
+	/**
+	 * Called for each API call that gets past auth, rate limit and injected faults: once when received
+	 * and once when applied, before the answer goes out. 'drop' cuts the connection there (the call is
+	 * then not applied, or applied with its answer lost). For crash tests.
+	 */
+	setIntercept(hook: Intercept | undefined): void;
 	/** Replaces the random fault settings and restarts their PRNG. */
 	setFaults(faults: FakeFaults): void;
 	failNext(spec: ScriptedFault): void;

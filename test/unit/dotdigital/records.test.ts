@@ -49,9 +49,9 @@ describe('prepareContact', () => {
 				matchIdentifier: 'email',
 				identifiers: { email: 'jo.bloggs@example.com' },
 				dataFields: { FIRSTNAME: 'Jo', LASTNAME: 'Bloggs', FULLNAME: 'Jo Bloggs', POS_CUSTOMER_ID: '10023', LOYALTY_POINTS: 120, BIRTHDAY: '1988-04-17' },
-				lists: [3],
 			},
 			whenNew: undefined,
+			lists: [3],
 		});
 	});
 
@@ -75,11 +75,11 @@ describe('prepareContact', () => {
 		expect((dotdigitalDefault as { whenNew: unknown }).whenNew).toBeUndefined();
 	});
 
-	it('holds the lists back to the second step for a customer who did not opt in, so a new contact is never on them subscribed', () => {
-		const no = prepareContact({ email: 'a@b.co', marketing_opt_in: false }, SETTINGS, FIELDS, NOW) as { request: { lists?: number[] }; listsAfter?: number[] };
-		const yes = prepareContact({ email: 'a@b.co', marketing_opt_in: true }, SETTINGS, FIELDS, NOW) as { request: { lists?: number[] }; listsAfter?: number[] };
-		expect([no.request.lists, no.listsAfter]).toEqual([undefined, [3]]);
-		expect([yes.request.lists, yes.listsAfter]).toEqual([[3], undefined]);
+	it('gives lists only to a customer who opted in, unless consent is left to Dotdigital: a list can start a programme', () => {
+		const no = prepareContact({ email: 'a@b.co', marketing_opt_in: false }, SETTINGS, FIELDS, NOW) as PreparedContact;
+		const yes = prepareContact({ email: 'a@b.co', marketing_opt_in: true }, SETTINGS, FIELDS, NOW) as PreparedContact;
+		const left = prepareContact({ email: 'a@b.co', marketing_opt_in: false }, { ...SETTINGS, newContactConsent: 'dotdigital' }, FIELDS, NOW) as PreparedContact;
+		expect([no.lists, no.request.lists, yes.lists, left.lists]).toEqual([undefined, undefined, [3], [3]]);
 	});
 
 	it('merges two records for one contact as if sent in turn, by the merge option', () => {

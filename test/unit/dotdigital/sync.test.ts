@@ -103,28 +103,30 @@ describe('imports in flight', () => {
 	});
 });
 
-describe('contacts that need a second step', () => {
+describe('new contacts get their status in the request that creates them', () => {
 	const sendTo = (lists: number[], records: Array<Record<string, unknown>>, extra: Partial<ContactUpsertSettings> = {}) =>
 		setUp().sync.upsertContacts(records, { ...CONTACTS, newContactConsent: 'posOptIn', lists, ...extra });
 
-	it('a created contact whose first step partly failed still gets its status and consent record', async () => {
+	it('a created contact keeps its consent record when its list does not exist, and one who did not opt in is created unsubscribed, off lists', async () => {
 		const consentRecord = { text: 'Email me offers', url: 'https://shop.example/privacy', ipAddress: '203.0.113.25' };
 		const [optedIn, optedOut] = await sendTo([999], [{ email: 'yes@example.com', marketing_opt_in: true }, { email: 'no@example.com', marketing_opt_in: false }], { consentRecord });
 		expect(optedIn).toMatchObject({ status: 'failed', code: expect.stringMatching(/listNotFound/i), owner: 'mapping' });
 		expect(fake.contact('email', 'yes@example.com')).toMatchObject({ status: 'subscribed', consentRecords: [expect.objectContaining({ text: 'Email me offers' })] });
-		expect(optedOut).toMatchObject({ status: 'failed', code: 'listsNotApplied', owner: 'mapping' });
-		expect(fake.contact('email', 'no@example.com')?.status).toBe('unsubscribed');
+		expect(optedOut).toMatchObject({ status: 'done', action: 'created' });
+		expect(fake.contact('email', 'no@example.com')).toMatchObject({ status: 'unsubscribed', lists: [] });
+		expect(fake.statusHistory().filter((change) => change.email === 'no@example.com').map((change) => change.to)).toEqual(['unsubscribed']);
 	});
 
-	it('puts new contacts who did not opt in on the lists only with their status, and existing ones on the lists too', async () => {
+	it('puts on lists only customers who opted in; an existing contact keeps its status, and one import does it all', async () => {
 		fake.addContact({ identifiers: { email: 'known@example.com' }, created: '2026-01-05T10:00:00Z' });
 		const results = await sendTo([1, 3], [{ email: 'no@example.com', marketing_opt_in: false }, { email: 'known@example.com', marketing_opt_in: false }, { email: 'yes@example.com', marketing_opt_in: true }]);
 		expect(results.map((result) => result.status === 'done' && result.action)).toEqual(['created', 'updated', 'created']);
 		expect(fake.contacts().map((contact) => [contact.identifiers.email, contact.status, contact.lists])).toEqual([
-			['known@example.com', 'subscribed', [1, 3]],
-			['no@example.com', 'unsubscribed', [1, 3]],
+			['known@example.com', 'subscribed', []],
+			['no@example.com', 'unsubscribed', []],
 			['yes@example.com', 'subscribed', [1, 3]],
 		]);
+		expect(fake.calls().filter((call) => call.method === 'PUT')).toHaveLength(1);
 	});
 });
 
@@ -160,8 +162,8 @@ describe('a per-minute rate limit', () => {
 			const calls = limited.calls();
 			const accepted = calls.filter((call) => call.status !== 429);
 			expect(calls.length - accepted.length).toBeGreaterThan(0);
-			// The data fields, 30 imports and a status check each: 61 calls at 20 a minute fill four windows.
-			expect(accepted).toHaveLength(61);
+			// The data fields, the listing of contacts, 30 imports and a status check each: 62 calls at 20 a minute fill four windows.
+			expect(accepted).toHaveLength(62);
 			expect(now - started).toBeGreaterThanOrEqual(3 * 60_000);
 			expect(transport.stats.retries).toBe(calls.length - accepted.length);
 		} finally {
@@ -171,11 +173,11 @@ describe('a per-minute rate limit', () => {
 });
 
 describe('when an import or a call goes wrong', () => {
-	it('an import whose answer was lost is sent again, and nothing is duplicated', async () => {
+	it('an import whose answer was lost is sent again, nothing is duplicated, and the contacts the lost try made count as created', async () => {
 		const { sync } = setUp();
 		fake.failNext({ method: 'PUT', path: '/contacts/v3/import', status: 502, afterApply: true });
 		const results = await sync.upsertContacts(customers(3), CONTACTS);
-		expect(results.map((result) => result.status === 'done' && result.action)).toEqual(['updated', 'updated', 'updated']);
+		expect(results.map((result) => result.status === 'done' && result.action)).toEqual(['created', 'created', 'created']);
 		expect(fake.contacts()).toHaveLength(3);
 	});
 
@@ -195,7 +197,10 @@ describe('when an import or a call goes wrong', () => {
 			expect(results.map((result) => result.status === 'done' && result.action)).toEqual(['created', 'updated']);
 			expect(live.contact('email', 'new.no@example.com')?.status).toBe('unsubscribed');
 			expect(live.contact('email', 'kept@example.com')?.status).toBe('subscribed');
-			expect(live.calls().filter((call) => call.method === 'GET' && call.path.endsWith('/contacts/v3'))).toHaveLength(1);
+			expect(live.statusHistory().map((change) => [change.email, change.to])).toEqual([
+				['kept@example.com', 'subscribed'],
+				['new.no@example.com', 'unsubscribed'],
+			]);
 		} finally {
 			await live.stop();
 		}

@@ -102,10 +102,10 @@ describe('fake Dotdigital API', () => {
 	beforeEach(() => fake.reset());
 
 	describe('regions, auth and routing', () => {
-		test('a call without credentials, or with wrong ones, is a 401 with no body', async () => {
+		test('a call without credentials, or with wrong ones, is a 401: v3 with no body, v2 with its message', async () => {
 			const missing = await call(fake, 'GET', '/v2/data-fields', undefined, { auth: null });
 			expect(missing.status).toBe(401);
-			expect(missing.text).toBe('');
+			expect(missing.json).toEqual({ message: 'Authorization has been denied for this request.' });
 			const wrong = await call(fake, 'GET', '/contacts/v3/email/existing%40example.com', undefined, { auth: basic(fake.user, 'not-it') });
 			expect(wrong.status).toBe(401);
 			expect(wrong.text).toBe('');
@@ -153,7 +153,7 @@ describe('fake Dotdigital API', () => {
 			expect(v2.json.message).toMatch(/ ERROR_[A-Z_]+$/);
 			const text = await call(fake, 'PATCH', '/contacts/v3/email/a%40example.com', undefined, { raw: '{}', contentType: 'text/plain;charset=UTF-8' });
 			expect(text.status).toBe(415);
-			expect(fake.contacts()).toHaveLength(1);
+			expect(fake.contacts().map((contact) => contact.identifiers.email)).toEqual(['existing@example.com', 'spamtrap@example.com']);
 		});
 
 		test('a body over 50 MB is refused with 413 and a later call still works', async () => {
@@ -230,7 +230,7 @@ describe('fake Dotdigital API', () => {
 			expect(updated.status).toBe(200);
 			expect(updated.json.contactId).toBe(created.json.contactId);
 			expect(updated.json.dataFields).toMatchObject({ FIRSTNAME: 'Jo', LASTNAME: 'Bloggs' });
-			expect(fake.contacts()).toHaveLength(2);
+			expect(fake.contacts()).toHaveLength(3);
 			expect(fake.contact('email', 'Jo.Bloggs@example.com')?.identifiers.email).toBe('jo.bloggs@example.com');
 			expect(fake.contact('mobileNumber', '447700900123')?.contactId).toBe(created.json.contactId);
 
@@ -315,7 +315,7 @@ describe('fake Dotdigital API', () => {
 			const clash = await patch(fake, 'new@example.com', { identifiers: { email: 'other@example.com' } });
 			expect(clash.status).toBe(409);
 			expect(clash.json.errorCode).toBe('contacts:idAlreadyExists');
-			expect(fake.contacts()).toHaveLength(2);
+			expect(fake.contacts()).toHaveLength(3);
 		});
 
 		test('POST only creates (409 when the contact exists); GET of an unknown contact is a 404', async () => {
@@ -336,7 +336,7 @@ describe('fake Dotdigital API', () => {
 			expect(first.json._items).toHaveLength(4);
 			expect(first.json._items[0]).toMatchObject({ identifiers: { email: 'existing@example.com' }, dataFields: { FIRSTNAME: 'Ann' } });
 			const next = await call(fake, 'GET', `/contacts/v3?limit=4&marker=${encodeURIComponent(first.json._links.next.marker)}`);
-			expect(next.json._items.map((item: { identifiers: { email: string } }) => item.identifiers.email)).toEqual(['page3@example.com', 'page4@example.com']);
+			expect(next.json._items.map((item: { identifiers: { email: string } }) => item.identifiers.email)).toEqual(['page2@example.com', 'page3@example.com', 'page4@example.com']);
 			expect(next.json._links.next).toBeUndefined();
 		});
 	});
@@ -388,17 +388,52 @@ describe('fake Dotdigital API', () => {
 			expect(fake.activeImports().contacts).toBe(0);
 		});
 
-		test('globally suppressed emails are neither created nor updated', async () => {
-			const { json } = await call(fake, 'PUT', '/contacts/v3/import', importBody([{ matchIdentifier: 'email', identifiers: { email: 'SpamTrap@example.com' } }, { matchIdentifier: 'email', identifiers: { email: 'fine@example.com' } }]));
+		test('suppression is a contact status: an import neither updates nor resubscribes it, a PATCH applies its data and keeps it suppressed', async () => {
+			const { json } = await call(fake, 'PUT', '/contacts/v3/import', importBody([{ matchIdentifier: 'email', identifiers: { email: 'SpamTrap@example.com' }, dataFields: { FIRSTNAME: 'Imported' }, lists: [1] }, { matchIdentifier: 'email', identifiers: { email: 'fine@example.com' } }]));
 			time.advance(1000);
 			const status = (await call(fake, 'GET', `/contacts/v3/import/${json.importId}`)).json;
-			expect(status.summary).toMatchObject({ newContacts: 1, globallySuppressed: 1 });
-			expect(status.failures[0].failures[0].failureCode).toBe('GloballySuppressed');
-			expect(fake.contact('email', 'spamtrap@example.com')).toBeUndefined();
-			const single = await patch(fake, 'spamtrap@example.com', {});
-			expect(single.status).toBe(400);
-			expect(single.json.errorCode).toBe('contacts:globallySuppressed');
-			expect(fake.contact('email', 'spamtrap@example.com')).toBeUndefined();
+			expect(status.summary).toMatchObject({ newContacts: 1, updatedContacts: 0, globallySuppressed: 1 });
+			expect(status.failures[0]).toMatchObject({ contactId: fake.contact('email', 'spamtrap@example.com')?.contactId, failures: [{ failureCode: 'GloballySuppressed' }] });
+			expect(fake.contact('email', 'spamtrap@example.com')).toMatchObject({ status: 'suppressed', dataFields: {}, lists: [] });
+			const single = await patch(fake, 'spamtrap@example.com', { dataFields: { FIRSTNAME: 'Patched' } });
+			expect(single.status).toBe(200);
+			expect(single.json).toMatchObject({ status: 'suppressed', dataFields: { FIRSTNAME: 'Patched' } });
+			expect(fake.statusHistory().filter((change) => change.email === 'spamtrap@example.com')).toEqual([expect.objectContaining({ from: null, to: 'suppressed', via: 'seed' })]);
+		});
+
+		test('every status a contact ever had is in the history, with its time and what changed it', async () => {
+			const created = await patch(fake, 'history@example.com', { channelProperties: { email: { status: 'unsubscribed' } } });
+			expect(created.status).toBe(201);
+			await patch(fake, 'history@example.com', { channelProperties: { email: { status: 'subscribed' } } });
+			await patch(fake, 'history@example.com', { dataFields: { FIRSTNAME: 'No status change' } });
+			expect(fake.statusHistory().filter((change) => change.email === 'history@example.com')).toEqual([
+				{ contactId: created.json.contactId, email: 'history@example.com', from: null, to: 'unsubscribed', at: Date.parse(created.json.created), via: 'PATCH' },
+				{ contactId: created.json.contactId, email: 'history@example.com', from: 'unsubscribed', to: 'subscribed', at: Date.parse(created.json.created), via: 'PATCH' },
+			]);
+		});
+
+		test('DELETE removes a contact, and a later import creates it anew with another id', async () => {
+			const before = fake.contact('email', 'existing@example.com')!;
+			const deleted = await call(fake, 'DELETE', '/contacts/v3/email/existing%40example.com');
+			expect(deleted).toMatchObject({ status: 200, json: { contactId: before.contactId } });
+			expect(fake.contact('email', 'existing@example.com')).toBeUndefined();
+			const { json } = await call(fake, 'PUT', '/contacts/v3/import', importBody([{ matchIdentifier: 'email', identifiers: { email: 'existing@example.com' } }]));
+			time.advance(1000);
+			const status = (await call(fake, 'GET', `/contacts/v3/import/${json.importId}`)).json;
+			expect(status.created).toHaveLength(1);
+			expect(fake.contact('email', 'existing@example.com')?.contactId).not.toBe(before.contactId);
+			expect((await call(fake, 'DELETE', '/contacts/v3/email/existing%40example.com')).status).toBe(200);
+			expect((await call(fake, 'DELETE', '/contacts/v3/email/existing%40example.com')).json).toMatchObject({ errorCode: 'contacts:contactNotFound' });
+		});
+
+		test('a gateway with a smaller body limit answers 413 past it', async () => {
+			await withFake({ maxBodyBytes: 1000 }, async (small) => {
+				const auth = { Authorization: basic(small.user, small.password), 'Content-Type': 'application/json' };
+				const over = await fetch(`${small.baseUrl}/contacts/v3/import`, { method: 'PUT', headers: auth, body: JSON.stringify(importBody([{ matchIdentifier: 'email', identifiers: { email: 'a@example.com' }, dataFields: { FIRSTNAME: 'x'.repeat(1000) } }])) });
+				expect(over.status).toBe(413);
+				const under = await fetch(`${small.baseUrl}/contacts/v3/import`, { method: 'PUT', headers: auth, body: JSON.stringify(importBody([{ matchIdentifier: 'email', identifiers: { email: 'a@example.com' } }])) });
+				expect(under.status).toBe(202);
+			});
 		});
 
 		test('an import applies the merge option and a sent email status, even to an unsubscribed contact', async () => {
@@ -714,7 +749,7 @@ describe('fake Dotdigital API', () => {
 			await call(fake, 'PUT', '/insightData/v3/import', { collectionName: 'Catalogue', collectionScope: 'account', collectionType: 'catalog', records: [{ key: 'SKU1', json: { name: 'Hat' } }] });
 			time.advance(1000);
 			const state = (await admin('state')).json;
-			expect(state.contacts.map((contact: { identifiers: { email: string } }) => contact.identifiers.email)).toEqual(['existing@example.com', 'admin@example.com']);
+			expect(state.contacts.map((contact: { identifiers: { email: string } }) => contact.identifiers.email)).toEqual(['existing@example.com', 'spamtrap@example.com', 'admin@example.com']);
 			expect(state.collections).toEqual([expect.objectContaining({ name: 'Catalogue', scope: 'account', records: [expect.objectContaining({ key: 'SKU1' })] })]);
 			expect(state.dataFields.map((field: { name: string }) => field.name)).toContain('LOYALTY_POINTS');
 			expect(state.lists).toEqual([
@@ -730,7 +765,7 @@ describe('fake Dotdigital API', () => {
 			expect((await admin('reset', {})).status).toBe(200);
 			expect((await call(fake, 'GET', '/v2/data-fields')).status).toBe(200);
 			const after = (await admin('state')).json;
-			expect(after.contacts).toHaveLength(1);
+			expect(after.contacts.map((contact: { identifiers: { email: string } }) => contact.identifiers.email)).toEqual(['existing@example.com', 'spamtrap@example.com']);
 			expect(after.collections).toEqual([]);
 			expect(fake.calls()).toHaveLength(1);
 			expect((await admin('nothing')).status).toBe(404);

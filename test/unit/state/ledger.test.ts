@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { DatabaseSync } from 'node:sqlite';
 
-import { ledgerLines, ledgerSummary, mappingCounts, periodFor, sendingCountsByFile, SyncStateStore, type LedgerStep, type SendingResult } from '../../../lib/state';
+import { inFlightNode, ledgerLines, ledgerSummary, mappingCounts, periodFor, sendingCountsByFile, SyncStateStore, type LedgerStep, type SendingResult } from '../../../lib/state';
 
 let dir: string;
 let store: SyncStateStore;
@@ -154,6 +154,41 @@ describe('ledger lines', () => {
 	it('keeps a sending without a mapping, named by what it sent', () => {
 		const [line] = ledgerLines([sendingStep('(no file)', at, 'product', [{ sku: 'A' }], done(1))], LONDON);
 		expect(line).toMatchObject({ feed: 'products', rows_read: null, records: 1, accepted: 1, balanced: true });
+	});
+});
+
+describe('a run stopped half-way', () => {
+	const inFlight = (file: string, at: string, records: number, executionId: string): LedgerStep => ({
+		executionId,
+		workflow: 'POS customers to Dotdigital',
+		node: inFlightNode('Send to Dotdigital'),
+		file,
+		recordedAt: at,
+		counts: { step: 'inFlight', resource: 'contact', records },
+	});
+
+	it('says the records were sent with their outcome unknown, not that they were never sent, until a later run of the file confirms them', () => {
+		store.recordLedgerSteps([mappingStep('c.csv', '2026-11-20T09:00:00.000Z', { rows_read: 20, records: 20, rejected: 0 }, [], 'killed')]);
+		store.recordLedgerSteps([inFlight('c.csv', '2026-11-20T09:00:01.000Z', 20, 'killed')]);
+		const day = [new Date('2026-11-20T00:00:00Z'), new Date('2026-11-21T00:00:00Z')] as const;
+		const [interrupted] = ledgerLines(store.ledgerSteps(...day), LONDON);
+		expect(interrupted).toMatchObject({ execution_id: 'killed', records: 20, outcome_unknown: 20, confirmed_by: null, balanced: false });
+		expect(interrupted.problems).toEqual(['20 records were sent to Dotdigital, outcome unknown: the run was stopped before Dotdigital answered, and the next run of the file will confirm them']);
+
+		store.recordLedgerSteps([mappingStep('c.csv', '2026-11-20T09:05:00.000Z', { rows_read: 20, records: 20, rejected: 0 }, [], 'replay')]);
+		store.recordLedgerSteps([inFlight('c.csv', '2026-11-20T09:05:01.000Z', 20, 'replay')]);
+		store.recordLedgerSteps([sendingStep('c.csv', '2026-11-20T09:06:00.000Z', 'contact', customers(20), done(20), 'replay')]);
+		const steps = store.ledgerSteps(...day);
+		// The replay's own in-flight step went when its sending step was written.
+		expect(steps.filter((step) => step.counts.step === 'inFlight').map((step) => step.executionId)).toEqual(['killed']);
+		const [closed, replay] = ledgerLines(steps, LONDON);
+		expect(closed).toMatchObject({ execution_id: 'killed', outcome_unknown: 20, confirmed_by: 'replay', balanced: true, problems: [] });
+		expect(replay).toMatchObject({ execution_id: 'replay', outcome_unknown: null, accepted: 20, balanced: true });
+	});
+
+	it('a mapped file that nobody sent is still reported as never sent', () => {
+		const [line] = ledgerLines([mappingStep('d.csv', '2026-11-20T09:00:00.000Z', { rows_read: 3, records: 3, rejected: 0 })], LONDON);
+		expect(line.problems).toEqual(['3 records were mapped but never sent to Dotdigital']);
 	});
 });
 

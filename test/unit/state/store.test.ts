@@ -85,22 +85,14 @@ describe('SyncStateStore', () => {
 	it('two processes writing at once lose nothing and leave a sound file', async () => {
 		const path = join(dir, 'state.sqlite');
 		SyncStateStore.open(path).close();
-		const stateFolder = join(__dirname, '..', '..', '..', 'lib', 'state');
+		const register = join(__dirname, '..', '..', 'helpers', 'ts-register.cjs');
+		const storeSource = join(__dirname, '..', '..', '..', 'lib', 'state', 'store.ts');
 		// Each writer (a separate Node process running the store's own source) commits 20,000 fingerprints
 		// and identities in 40 transactions, each read back at once.
 		const script = (name: string) => `
-			const ts = require(${JSON.stringify(require.resolve('typescript'))});
-			const fs = require('fs');
-			const path = require('path');
-			// The store's own source and the modules of lib/state it needs, compiled as they are loaded.
-			const load = (name) => {
-				const source = fs.readFileSync(path.join(${JSON.stringify(stateFolder)}, name + '.ts'), 'utf8');
-				const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-				const m = { exports: {} };
-				new Function('require', 'module', 'exports', js)((id) => (id.startsWith('./') ? load(id.slice(2)) : require(id)), m, m.exports);
-				return m.exports;
-			};
-			const store = load('store').SyncStateStore.open(${JSON.stringify(path)});
+			require(${JSON.stringify(register)});
+			const { SyncStateStore } = require(${JSON.stringify(storeSource)});
+			const store = SyncStateStore.open(${JSON.stringify(path)});
 			for (let batch = 0; batch < 40; batch++) {
 				const entries = Array.from({ length: 500 }, (_, i) => ({ key: '${name}-' + (batch * 500 + i), fingerprint: 'f' + batch }));
 				store.commitFingerprints('shared', entries);

@@ -1,0 +1,385 @@
+/**
+ * Sends contacts so that consent holds at every instant, whatever fails and wherever a run stops.
+ *
+ * - A contact Dotdigital does not hold yet is created with its status from the till in the same
+ *   request: unsubscribed when the customer did not opt in, and then on no list. In real time that is
+ *   `POST /contacts/v3`, which only ever creates; in bulk it is the import entry itself.
+ * - A contact Dotdigital holds is sent without a status, so its status stays Dotdigital's.
+ * - Which is which comes from the registry, brought up to date by listing the contacts created since
+ *   the last run. Only a contact deleted in Dotdigital since then can be created by a request without
+ *   a status; for a customer without an opt-in that consent step is written down before the request
+ *   goes, applied as soon as Dotdigital reports the contact created, and otherwise settled by the next
+ *   listing, in this run or any later one.
+ * - Every call after the first write is guarded: a record ends in Done or Failed with a reason.
+ */
+import { withoutOptIn, type ContactRequest, type MatchIdentifier, type MergeOption, type PreparedContact } from './contacts';
+import { DotdigitalApiError } from './errors';
+import { CLOCK_MARGIN_MS, importBatches, MAX_REQUEST_BYTES, type ImportKind, type ImportRunOptions } from './imports';
+import { listContactsCreated, listedKeys, LISTING_OVERLAP_MS, registryKey, type ContactRegistry, type ListedContact, type OwedConsent } from './registry';
+import { callFailure, contactFailureOwner, isLoginRefused, type Results } from './sync-results';
+import type { DotdigitalTransport } from './transport';
+
+export type ContactMode = 'bulk' | 'realtime';
+
+export interface ContactSendSettings {
+	mode: ContactMode;
+	mergeOption: MergeOption;
+	identifier: MatchIdentifier;
+}
+
+export interface Keyed {
+	index: number;
+	key: string;
+}
+
+export type ContactEntry = Keyed & PreparedContact;
+
+export interface ContactSenderOptions extends ImportRunOptions {
+	batchSize: number;
+	concurrency: number;
+	realtimeConcurrency: number;
+	registry: ContactRegistry;
+	scope: string;
+}
+
+interface ContactImportStatus {
+	status?: string;
+	created?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
+	updated?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
+	failures?: Array<{ identifiers?: Record<string, unknown>; failures?: Array<{ failureCode?: string; description?: string }> }>;
+}
+
+/** A contact as it goes out: `known` when Dotdigital holds it, and the request that suits that. */
+type Planned = ContactEntry & { known: boolean };
+
+/** What the calls learn on the way: the contacts Dotdigital created, and those sent more than once (from when). */
+interface Seen {
+	created: Set<number>;
+	repeated: Array<{ contact: Planned; since: number }>;
+}
+
+/** An owed consent step older than this has had every import it could come from finish or time out. */
+const OWED_STALE_MS = 60 * 60_000;
+const UNSUBSCRIBED = { email: { status: 'unsubscribed' as const } };
+
+export class ContactSender {
+	private check?: Promise<{ ok: true } | { ok: false; reason: string }>;
+
+	constructor(
+		private readonly transport: DotdigitalTransport,
+		private readonly options: ContactSenderOptions,
+	) {}
+
+	/**
+	 * Once per run: learns the contacts created since the last listing, and finishes the consent steps
+	 * earlier runs still owe. A failure is remembered, not thrown: contacts that need the answer wait.
+	 */
+	refresh(): Promise<{ ok: true } | { ok: false; reason: string }> {
+		this.check ??= this.list(undefined, new Set()).then(
+			() => ({ ok: true as const }),
+			(error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }),
+		);
+		return this.check;
+	}
+
+	/** The keys among `keys` Dotdigital is known to hold, with their contact ids (0 when not known). */
+	known(identifier: MatchIdentifier, keys: readonly string[]): Map<string, number> {
+		const found = this.options.registry.knownContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
+		return new Map(keys.filter((key) => found.has(registryKey(identifier, key))).map((key) => [key, found.get(registryKey(identifier, key)) ?? 0]));
+	}
+
+	async send(contacts: readonly ContactEntry[], settings: ContactSendSettings, results: Results): Promise<void> {
+		if (contacts.length === 0) return;
+		const { registry, scope } = this.options;
+		const check = await this.refresh();
+		const known = this.known(settings.identifier, contacts.map((contact) => contact.key));
+		const earlier = new Set(registry.owedConsent(scope).map(owedKey));
+		const sentAt = this.clock();
+		const planned: Planned[] = [];
+		const owed: OwedConsent[] = [];
+		for (const contact of contacts) {
+			const lists = contact.lists ? { lists: contact.lists } : {};
+			if (known.has(contact.key)) {
+				planned.push({ ...contact, known: true, request: { ...contact.request, ...lists } });
+				if (withoutOptIn(contact)) owed.push({ key: contact.key, identifier: settings.identifier, contactId: known.get(contact.key) ?? 0, sentAt });
+			} else if (!check.ok && withoutOptIn(contact)) {
+				results[contact.index] = {
+					status: 'failed',
+					key: contact.key,
+					code: 'contactCheckFailed',
+					description: `Nothing was sent for this customer: Dotdigital could not be asked which contacts exist (${check.reason}), and a new contact without an opt-in must be created unsubscribed in the same request. The next run sends it.`,
+					retryable: true,
+					owner: 'API',
+				};
+			} else {
+				planned.push({ ...contact, known: false, request: { ...contact.request, ...contact.whenNew, ...lists } });
+			}
+		}
+		registry.oweConsent(scope, owed);
+		const seen: Seen = { created: new Set(), repeated: [] };
+		if (settings.mode === 'realtime') await this.patchAll(planned, settings, results, seen);
+		else await this.importAll(planned, settings.mergeOption, results, seen);
+		registry.rememberContacts(
+			scope,
+			planned.flatMap((contact) => {
+				const result = results[contact.index];
+				return result?.status === 'done' ? [{ key: registryKey(settings.identifier, contact.key), contactId: result.contactId }] : [];
+			}),
+		);
+
+		// Known contacts that Dotdigital created after all (it had deleted them) were created subscribed.
+		const due = planned.filter((contact) => contact.known && seen.created.has(contact.index) && withoutOptIn(contact));
+		const applied = await this.applyStatus(due.map((contact) => ({ key: contact.key, identifier: settings.identifier, contactId: 0, sentAt })));
+		for (const contact of due) {
+			if (applied.has(registryKey(settings.identifier, contact.key))) continue;
+			results[contact.index] = {
+				status: 'failed',
+				key: contact.key,
+				code: 'consentNotApplied',
+				description: 'Dotdigital had deleted this contact and created it again, subscribed by default; setting it unsubscribed failed. The next run sets it before sending anything else.',
+				retryable: true,
+				owner: 'API',
+			};
+		}
+		// This run's own consent steps whose outcome is known: the contact was updated, refused, or is settled above.
+		const settled = owed.filter((entry) => !earlier.has(owedKey(entry))).filter((entry) => {
+			const contact = planned.find((candidate) => candidate.key === entry.key);
+			const result = contact && results[contact.index];
+			if (!contact || !result) return false;
+			if (due.includes(contact)) return applied.has(owedKey(entry));
+			return result.status === 'done' || (result.status === 'failed' && !result.retryable);
+		});
+		registry.settleConsent(scope, [...applied, ...settled.map(owedKey)]);
+		await this.afterRun(settings.identifier, planned, results, seen);
+	}
+
+	/**
+	 * One more listing when it can tell something: which contacts sent more than once were created by
+	 * the first try (for the counts), and whether consent steps owed by earlier runs are due.
+	 */
+	private async afterRun(identifier: MatchIdentifier, planned: readonly Planned[], results: Results, seen: Seen): Promise<void> {
+		const owed = this.options.registry.owedConsent(this.options.scope);
+		const recount = seen.repeated.filter(({ contact }) => !seen.created.has(contact.index) && results[contact.index]?.status === 'done');
+		if (owed.length === 0 && recount.length === 0) return;
+		const reported = new Set(planned.filter((contact) => results[contact.index]?.status === 'done').map((contact) => registryKey(identifier, contact.key)));
+		const since = Math.min(...recount.map((entry) => entry.since), ...owed.map((entry) => entry.sentAt));
+		try {
+			const listed = await this.list(since, reported);
+			for (const { contact, since: firstTry } of recount) {
+				const result = results[contact.index];
+				if ((listed.get(registryKey(identifier, contact.key))?.created ?? -Infinity) >= firstTry && result?.status === 'done') results[contact.index] = { ...result, action: 'created' };
+			}
+		} catch {
+			// The counts stay as Dotdigital's reports gave them; owed steps wait for the next run's listing.
+		}
+	}
+
+	/**
+	 * Lists contacts created since `since` (the last listing when undefined), remembers them, and
+	 * applies the owed consent steps the listing proves due. Returns what was listed, by registry key.
+	 */
+	private async list(since: number | undefined, reported: ReadonlySet<string>): Promise<Map<string, ListedContact>> {
+		const { registry, scope } = this.options;
+		const owed = registry.owedConsent(scope);
+		const listedUntil = registry.contactsListedUntil(scope);
+		const from = since ?? (listedUntil === undefined ? undefined : Math.min(listedUntil - LISTING_OVERLAP_MS, ...owed.map((entry) => entry.sentAt)));
+		const listing = await listContactsCreated(this.transport, from);
+		const listed = new Map<string, ListedContact>();
+		for (const contact of listing.contacts) for (const key of listedKeys(contact)) listed.set(key, contact);
+		registry.rememberContacts(scope, [...listed].map(([key, contact]) => ({ key, contactId: contact.contactId })));
+		if (from === undefined || from <= (listedUntil ?? Infinity)) registry.setContactsListedUntil(scope, Math.max(listing.until, listedUntil ?? 0));
+		await this.settleOwed(owed, listed, reported, listing.until);
+		return listed;
+	}
+
+	/**
+	 * An owed step is due when Dotdigital made the contact anew after its request went out (another
+	 * contact id, or created since then when the id was not known) and it is subscribed.
+	 */
+	private async settleOwed(owed: readonly OwedConsent[], listed: ReadonlyMap<string, ListedContact>, reported: ReadonlySet<string>, now: number): Promise<void> {
+		const due: OwedConsent[] = [];
+		const done: string[] = [];
+		for (const entry of owed) {
+			const key = owedKey(entry);
+			const contact = listed.get(key);
+			const remade = contact !== undefined && (entry.contactId > 0 ? contact.contactId !== entry.contactId : contact.created >= entry.sentAt);
+			if (remade) {
+				if (contact.status === 'subscribed') due.push(entry);
+				else done.push(key);
+			} else if (reported.has(key) || entry.sentAt < now - OWED_STALE_MS) {
+				done.push(key);
+			}
+		}
+		const applied = await this.applyStatus(due);
+		this.options.registry.settleConsent(this.options.scope, [...done, ...applied]);
+	}
+
+	/** Sets contacts unsubscribed; the keys it was set for. Never throws. */
+	private async applyStatus(entries: readonly OwedConsent[]): Promise<Set<string>> {
+		const applied = new Set<string>();
+		if (entries.length === 0) return applied;
+		const steps: Planned[] = entries.map((entry, index) => ({
+			index,
+			key: entry.key,
+			known: true,
+			request: { matchIdentifier: entry.identifier, identifiers: { [entry.identifier]: entry.key }, channelProperties: UNSUBSCRIBED },
+		}));
+		const results: Results = new Array(steps.length).fill(undefined);
+		try {
+			if (steps.length <= this.options.realtimeConcurrency * 4) {
+				await this.eachAtOnce(steps, async (step) => {
+					await this.patch(step, { channelProperties: UNSUBSCRIBED });
+					results[step.index] = { status: 'done', action: 'updated', key: step.key };
+				}, results);
+			} else {
+				await this.importAll(steps, 'overwriteIfNotEmpty', results, { created: new Set(), repeated: [] });
+			}
+		} catch {
+			// A refused login: nothing more can be set now; the steps stay owed.
+		}
+		steps.forEach((step, index) => {
+			if (results[index]?.status === 'done') applied.add(registryKey(step.request.matchIdentifier, step.key));
+		});
+		return applied;
+	}
+
+	private async importAll(contacts: readonly Planned[], mergeOption: MergeOption, results: Results, seen: Seen): Promise<void> {
+		const kind: ImportKind<ContactImportStatus> = {
+			name: 'contact import',
+			submitPath: '/contacts/v3/import',
+			statusPath: (id) => `/contacts/v3/import/${encodeURIComponent(id)}`,
+			open: `{"mergeOption":${JSON.stringify(mergeOption)},"contacts":[`,
+			close: ']}',
+			maxRecords: this.options.batchSize,
+			maxBytes: MAX_REQUEST_BYTES,
+			concurrency: this.options.concurrency,
+			progress: (status) => {
+				const state = String(status?.status ?? '');
+				if (state === 'Finished') return 'done';
+				if (state === 'NotFinished' || state === 'NotStarted' || state === '') return 'pending';
+				return { failed: `Dotdigital ended the contact import with status ${state}${state === 'ExceedsAllowedContactLimit' ? ' (the account has reached its contact limit)' : ''}` };
+			},
+		};
+		await importBatches(this.transport, kind, contacts, (contact) => JSON.stringify(contact.request), results, this.options, (members, outcome) => {
+			const byKey = new Map(members.map((contact) => [contact.key, contact]));
+			const memberFor = (identifiers: Record<string, unknown> | undefined) => byKey.get(identifierKey(identifiers, members[0].request.matchIdentifier));
+			const settle = (entries: ContactImportStatus['created'], action: 'created' | 'updated'): void => {
+				for (const entry of entries ?? []) {
+					const contact = memberFor(entry.identifiers);
+					if (!contact) continue;
+					results[contact.index] = { status: 'done', action, key: contact.key, contactId: entry.contactId, importId: outcome.importId };
+					if (action === 'created') seen.created.add(contact.index);
+				}
+			};
+			settle(outcome.status.created, 'created');
+			settle(outcome.status.updated, 'updated');
+			if (outcome.repeatedSince !== undefined) for (const contact of members) seen.repeated.push({ contact, since: outcome.repeatedSince });
+			for (const entry of outcome.status.failures ?? []) {
+				const contact = memberFor(entry.identifiers);
+				if (!contact) continue;
+				const first = entry.failures?.[0];
+				const code = first?.failureCode ?? 'importFailure';
+				if (/^globallySuppressed$/i.test(code)) {
+					results[contact.index] = { status: 'done', action: 'suppressed', key: contact.key, importId: outcome.importId };
+					continue;
+				}
+				results[contact.index] = {
+					status: 'failed',
+					key: contact.key,
+					importId: outcome.importId,
+					code,
+					description: (entry.failures ?? []).map((item) => item.description ?? item.failureCode).join('; ') || 'Dotdigital did not import the contact',
+					retryable: false,
+					owner: contactFailureOwner(code),
+				};
+			}
+		});
+	}
+
+	/** Real time: a few contacts at once, each created with POST when new, else PATCHed without a status. */
+	private patchAll(contacts: readonly Planned[], settings: ContactSendSettings, results: Results, seen: Seen): Promise<void> {
+		return this.eachAtOnce(contacts, (contact) => this.upsertOne(contact, settings, results, seen), results);
+	}
+
+	private async upsertOne(contact: Planned, settings: ContactSendSettings, results: Results, seen: Seen): Promise<void> {
+		const sentAt = this.clock();
+		const { matchIdentifier, lists, channelProperties, consentRecords, ...data } = contact.request;
+		let createdByLostTry = false;
+		if (!contact.known) {
+			try {
+				const { body } = await this.transport.request<{ contactId?: number }>('POST', '/contacts/v3', { call: 'create contact', body: { ...data, channelProperties, consentRecords, lists } });
+				results[contact.index] = { status: 'done', action: 'created', key: contact.key, contactId: body?.contactId };
+				seen.created.add(contact.index);
+				return;
+			} catch (error) {
+				// 409: it exists after all, made by someone else or by our own try whose answer was lost; update it as a known contact.
+				if (!(error instanceof DotdigitalApiError && error.status === 409)) throw error;
+				createdByLostTry = error.repeated;
+			}
+		}
+		const response = await this.patch(contact, data, settings.mergeOption);
+		const body = response.body as { contactId?: number; status?: string; created?: string } | undefined;
+		const createdHere = response.status === 201 || (createdByLostTry && Date.parse(body?.created ?? '') >= sentAt);
+		const done = { status: 'done' as const, key: contact.key, contactId: body?.contactId };
+		if (body?.status === 'suppressed') {
+			results[contact.index] = { ...done, action: 'suppressed' };
+			return;
+		}
+		results[contact.index] = { ...done, action: createdHere ? 'created' : 'updated' };
+		if (response.status === 201) seen.created.add(contact.index);
+		if (response.status === 201 && withoutOptIn(contact)) return; // its status is set by `send`, and it gets no list
+		if (!lists) return;
+		try {
+			await this.patch(contact, { lists });
+		} catch (error) {
+			if (isLoginRefused(error)) throw error;
+			const failed = callFailure(error, contactFailureOwner);
+			results[contact.index] = { ...failed, key: contact.key, code: 'listsNotApplied', description: `The contact was ${createdHere ? 'created' : 'updated'}, but could not be added to its lists: ${failed.description}`, owner: 'mapping' };
+		}
+	}
+
+	private patch(contact: Pick<Planned, 'key' | 'request'>, body: Partial<Omit<ContactRequest, 'matchIdentifier'>>, mergeOption: MergeOption = 'overwriteIfNotEmpty') {
+		const mergeQuery = { overwriteIfNotEmpty: 'overwrite-if-not-empty', overwrite: 'overwrite', overwriteIfEmpty: 'overwrite-if-empty' }[mergeOption];
+		return this.transport.request<unknown>('PATCH', `/contacts/v3/${contact.request.matchIdentifier}/${encodeURIComponent(contact.key)}`, {
+			call: 'upsert contact',
+			query: { 'merge-option': mergeQuery },
+			body: { identifiers: contact.request.identifiers, ...body },
+		});
+	}
+
+	/** Runs `work` for each contact, a few at once; a failure becomes that contact's result, and a refused login stops the rest. */
+	private async eachAtOnce(contacts: readonly Planned[], work: (contact: Planned) => Promise<void>, results: Results): Promise<void> {
+		let next = 0;
+		let refused: unknown;
+		const worker = async (): Promise<void> => {
+			while (next < contacts.length && refused === undefined) {
+				const contact = contacts[next++];
+				try {
+					await work(contact);
+				} catch (error) {
+					if (isLoginRefused(error)) refused = error;
+					else results[contact.index] = { key: contact.key, ...callFailure(error, contactFailureOwner) };
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(this.options.realtimeConcurrency, contacts.length) }, worker));
+		if (refused === undefined) return;
+		if (!contacts.some((contact) => results[contact.index]?.status === 'done')) throw refused;
+		for (const contact of contacts) results[contact.index] ??= { key: contact.key, ...callFailure(refused, contactFailureOwner) };
+	}
+
+	private clock(): number {
+		return (this.transport.serverTime() ?? Date.now()) - CLOCK_MARGIN_MS;
+	}
+}
+
+function owedKey(entry: OwedConsent): string {
+	return registryKey(entry.identifier, entry.key);
+}
+
+/** The key a contact is matched on, from the identifiers Dotdigital reports (it reports all of them). */
+export function identifierKey(identifiers: Record<string, unknown> | undefined, matchIdentifier: MatchIdentifier): string {
+	const value = identifiers?.[matchIdentifier];
+	if (value === undefined || value === null) return '';
+	return matchIdentifier === 'email' ? String(value).trim().toLowerCase() : String(value).replace(/^\+/, '');
+}

@@ -1,0 +1,143 @@
+/**
+ * What the sync knows of the account's contacts, so that it can tell a new contact from an existing
+ * one before it sends anything: Dotdigital's v3 API has no "set this status only when creating", and
+ * a status left out means "subscribed" for a new contact. Knowing which contacts exist, a new contact
+ * that did not opt in is created with its status in the same request, and an existing one never gets
+ * a status at all.
+ *
+ * The registry is kept current by listing the account (`GET /contacts/v3`, newest by `~created`), and
+ * by every contact Dotdigital reports created or updated. It also holds the consent steps still owed:
+ * a contact believed to exist is sent without a status, so if Dotdigital had deleted it, the import
+ * creates it subscribed; such sends are written down before they go, and settled by a later listing.
+ */
+import { CLOCK_MARGIN_MS } from './imports';
+import type { MatchIdentifier } from './contacts';
+import type { DotdigitalTransport } from './transport';
+
+export interface OwedConsent {
+	/** The match key: lower-cased email or mobile digits. */
+	key: string;
+	identifier: MatchIdentifier;
+	/** The contact's id when the request went out; another id later means Dotdigital made it anew. 0 when not known. */
+	contactId: number;
+	/** Dotdigital's clock when the request went out, less the clock margin (epoch ms). */
+	sentAt: number;
+}
+
+export interface ContactRegistry {
+	/** The keys among `keys` that Dotdigital is known to hold, with their contact ids (0 when not known). */
+	knownContacts(scope: string, keys: readonly string[]): Map<string, number>;
+	rememberContacts(scope: string, contacts: readonly KnownContact[]): void;
+	/** Up to when (Dotdigital's clock, epoch ms) every contact created is known; undefined before the first listing. */
+	contactsListedUntil(scope: string): number | undefined;
+	setContactsListedUntil(scope: string, until: number): void;
+	/** Writes consent steps that may be owed; a key already owed keeps its earlier time. */
+	oweConsent(scope: string, owed: readonly OwedConsent[]): void;
+	owedConsent(scope: string): OwedConsent[];
+	/** `keys` as registryKey gives them. */
+	settleConsent(scope: string, keys: readonly string[]): void;
+}
+
+/** `email:jo@example.com` or `mobileNumber:447700900123`. */
+export function registryKey(identifier: MatchIdentifier, key: string): string {
+	return `${identifier}:${key}`;
+}
+
+/** How far back each incremental listing reaches past the last one, for contacts Dotdigital lists late. */
+export const LISTING_OVERLAP_MS = 10 * 60_000;
+const PAGE = 5000;
+
+export interface KnownContact {
+	key: string;
+	contactId?: number;
+}
+
+export interface ListedContact {
+	contactId: number;
+	email?: string;
+	mobile?: string;
+	/** Epoch ms. */
+	created: number;
+	status: string;
+}
+
+/**
+ * Lists the contacts created since `since` (every contact when undefined), page by page, and returns
+ * them with the time the listing can be trusted up to.
+ */
+export async function listContactsCreated(transport: DotdigitalTransport, since: number | undefined): Promise<{ contacts: ListedContact[]; until: number }> {
+	const until = (transport.serverTime() ?? Date.now()) - CLOCK_MARGIN_MS;
+	const query: Record<string, string> = { limit: String(PAGE) };
+	if (since !== undefined) query['~created'] = `gte::${new Date(Math.max(0, since)).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+	const contacts: ListedContact[] = [];
+	for (;;) {
+		const { body } = await transport.request<{ _items?: Array<{ contactId?: number; identifiers?: Record<string, unknown>; created?: string; status?: string }>; _links?: { next?: { marker?: string } } }>('GET', '/contacts/v3', {
+			call: 'list contacts',
+			query,
+		});
+		for (const item of body?._items ?? []) {
+			const email = item.identifiers?.email;
+			const mobile = item.identifiers?.mobileNumber;
+			contacts.push({
+				contactId: Number(item.contactId) || 0,
+				...(typeof email === 'string' && email ? { email: email.trim().toLowerCase() } : {}),
+				...((typeof mobile === 'string' || typeof mobile === 'number') && String(mobile) ? { mobile: String(mobile).replace(/^\+/, '') } : {}),
+				created: Date.parse(item.created ?? '') || 0,
+				status: String(item.status ?? ''),
+			});
+		}
+		const marker = body?._links?.next?.marker;
+		if (!marker) return { contacts, until };
+		query.marker = marker;
+	}
+}
+
+export function listedKeys(contact: ListedContact): string[] {
+	return [...(contact.email ? [registryKey('email', contact.email)] : []), ...(contact.mobile ? [registryKey('mobileNumber', contact.mobile)] : [])];
+}
+
+/** A registry for one run only, when no state store is at hand: every run then lists the whole account once. */
+export class MemoryContactRegistry implements ContactRegistry {
+	private readonly known = new Map<string, number>();
+	private readonly owed = new Map<string, OwedConsent>();
+	private listedUntil = new Map<string, number>();
+
+	knownContacts(scope: string, keys: readonly string[]): Map<string, number> {
+		const found = new Map<string, number>();
+		for (const key of keys) {
+			const id = this.known.get(`${scope}\n${key}`);
+			if (id !== undefined) found.set(key, id);
+		}
+		return found;
+	}
+
+	rememberContacts(scope: string, contacts: readonly KnownContact[]): void {
+		for (const { key, contactId } of contacts) {
+			const id = `${scope}\n${key}`;
+			this.known.set(id, contactId || this.known.get(id) || 0);
+		}
+	}
+
+	contactsListedUntil(scope: string): number | undefined {
+		return this.listedUntil.get(scope);
+	}
+
+	setContactsListedUntil(scope: string, until: number): void {
+		this.listedUntil.set(scope, until);
+	}
+
+	oweConsent(scope: string, owed: readonly OwedConsent[]): void {
+		for (const entry of owed) {
+			const id = `${scope}\n${registryKey(entry.identifier, entry.key)}`;
+			if (!this.owed.has(id)) this.owed.set(id, entry);
+		}
+	}
+
+	owedConsent(scope: string): OwedConsent[] {
+		return [...this.owed].filter(([id]) => id.startsWith(`${scope}\n`)).map(([, entry]) => entry);
+	}
+
+	settleConsent(scope: string, keys: readonly string[]): void {
+		for (const key of keys) this.owed.delete(`${scope}\n${key}`);
+	}
+}
