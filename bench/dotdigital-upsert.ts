@@ -5,8 +5,9 @@
  *
  *   npm run bench dotdigital-upsert      (or: CUSTOMERS=20000 node .build/bench/dotdigital-upsert.js)
  *
- * Four runs: the customers into an empty account (every contact new), the same customers again
- * (every contact known), then the orders, whose contacts all exist. The fake finishes an import
+ * Four runs with "Only Send Records That Changed": the customers into an empty account (every
+ * contact new), the same customers unchanged (nothing to send), the same customers with Force Full
+ * Resync (every contact known, all sent), then the orders, whose contacts all exist. The fake finishes an import
  * IMPORT_MS after accepting it (default 2,000 ms); the node checks an import first after 5 s, as in
  * production. A per-record approach would need one call per customer.
  */
@@ -57,9 +58,10 @@ async function main(): Promise<void> {
 	const { fake, stop } = await startFake(IMPORT_MS);
 	process.stdout.write(`Fake Dotdigital at ${fake.rootUrl}; an import finishes ${IMPORT_MS} ms after it is accepted.\n`);
 	try {
-		const contacts: INodeParameters = { resource: 'contact', operation: 'upsert', mode: 'auto', dataFields: { field: [{ field: 'customer_id', dataField: 'POS_CUSTOMER_ID' }, { field: 'store_code', dataField: 'STORE' }] } };
-		await measure(fake, `Contacts, first sync (all new; ${Math.round(CUSTOMERS * 0.3).toLocaleString('en-GB')} not opted in, set unsubscribed in a second step)`, customers, contacts);
-		await measure(fake, 'Contacts, next sync (all known)', customers, contacts);
+		const contacts: INodeParameters = { resource: 'contact', operation: 'upsert', mode: 'auto', onlyChanged: true, dataFields: { field: [{ field: 'customer_id', dataField: 'POS_CUSTOMER_ID' }, { field: 'store_code', dataField: 'STORE' }] } };
+		await measure(fake, `Contacts, first sync (all new; ${Math.round(CUSTOMERS * 0.3).toLocaleString('en-GB')} not opted in, created unsubscribed in the same import)`, customers, contacts);
+		await measure(fake, 'Contacts, unchanged re-run', customers, contacts);
+		await measure(fake, 'Contacts, Force Full Resync (all known, all sent)', customers, { ...contacts, options: { forceFullResync: true } });
 		await measure(fake, `Orders (${ORDER_LINES.toLocaleString('en-GB')} lines in ${(ORDER_LINES / LINES_PER_ORDER).toLocaleString('en-GB')} orders; contacts exist)`, orders, { resource: 'order', operation: 'upsert' });
 		process.stdout.write(`\nA per-record approach: ${CUSTOMERS.toLocaleString('en-GB')} calls for the customers and ${(ORDER_LINES / LINES_PER_ORDER).toLocaleString('en-GB')} for the orders.\n`);
 	} finally {

@@ -71,19 +71,24 @@ export class ContactSender {
 	) {}
 
 	/**
-	 * Once per run: learns the contacts created since the last listing, and finishes the consent steps
-	 * earlier runs still owe. A failure is remembered, not thrown: contacts that need the answer wait.
+	 * The keys among `keys` Dotdigital holds, with their contact ids (0 when not known). When the
+	 * registry does not know them all, or earlier runs owe consent steps, it first lists the contacts
+	 * created since the last listing (once per run) and finishes those steps; a failed listing is
+	 * returned, not thrown, so that the contacts which need the answer wait while the rest go.
 	 */
-	refresh(): Promise<{ ok: true } | { ok: false; reason: string }> {
+	async known(identifier: MatchIdentifier, keys: readonly string[]): Promise<{ known: Map<string, number>; check: { ok: true } | { ok: false; reason: string } }> {
+		let known = this.lookUp(identifier, keys);
+		if (known.size === keys.length && this.options.registry.owedConsent(this.options.scope).length === 0) return { known, check: { ok: true } };
 		this.check ??= this.list(undefined, new Set()).then(
 			() => ({ ok: true as const }),
 			(error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }),
 		);
-		return this.check;
+		const check = await this.check;
+		known = this.lookUp(identifier, keys);
+		return { known, check };
 	}
 
-	/** The keys among `keys` Dotdigital is known to hold, with their contact ids (0 when not known). */
-	known(identifier: MatchIdentifier, keys: readonly string[]): Map<string, number> {
+	private lookUp(identifier: MatchIdentifier, keys: readonly string[]): Map<string, number> {
 		const found = this.options.registry.knownContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
 		return new Map(keys.filter((key) => found.has(registryKey(identifier, key))).map((key) => [key, found.get(registryKey(identifier, key)) ?? 0]));
 	}
@@ -91,8 +96,7 @@ export class ContactSender {
 	async send(contacts: readonly ContactEntry[], settings: ContactSendSettings, results: Results): Promise<void> {
 		if (contacts.length === 0) return;
 		const { registry, scope } = this.options;
-		const check = await this.refresh();
-		const known = this.known(settings.identifier, contacts.map((contact) => contact.key));
+		const { known, check } = await this.known(settings.identifier, contacts.map((contact) => contact.key));
 		const earlier = new Set(registry.owedConsent(scope).map(owedKey));
 		const sentAt = this.clock();
 		const planned: Planned[] = [];

@@ -165,8 +165,7 @@ export class DotdigitalSync {
 	private async withContacts(orders: Array<Keyed & { record: InsightRecord }>, consent: NewContactConsent, results: Results): Promise<Array<Keyed & { record: InsightRecord }>> {
 		const emails = [...new Set(orders.map((order) => order.record.contactIdentity?.value ?? ''))].filter(Boolean);
 		if (emails.length === 0) return orders;
-		await this.contacts.refresh();
-		const known = this.contacts.known('email', emails);
+		const { known } = await this.contacts.known('email', emails);
 		const missing = emails.filter((email) => !known.has(email));
 		const contacts: ContactEntry[] = missing.map((email, index) => ({
 			index,
