@@ -88,6 +88,11 @@ export class ContactSender {
 		return { known, check };
 	}
 
+	/** Contacts found missing after all (an order for them was refused): the next look-up treats them as new. */
+	forget(identifier: MatchIdentifier, keys: readonly string[]): void {
+		this.options.registry.forgetContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
+	}
+
 	private lookUp(identifier: MatchIdentifier, keys: readonly string[]): Map<string, number> {
 		const found = this.options.registry.knownContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
 		return new Map(keys.filter((key) => found.has(registryKey(identifier, key))).map((key) => [key, found.get(registryKey(identifier, key)) ?? 0]));
@@ -146,11 +151,11 @@ export class ContactSender {
 			};
 		}
 		// This run's own consent steps whose outcome is known: the contact was updated, refused, or is settled above.
-		const settled = owed.filter((entry) => !earlier.has(owedKey(entry))).filter((entry) => {
-			const contact = planned.find((candidate) => candidate.key === entry.key);
-			const result = contact && results[contact.index];
-			if (!contact || !result) return false;
-			if (due.includes(contact)) return applied.has(owedKey(entry));
+		const byKey = new Map(planned.map((contact) => [contact.key, contact]));
+		const dueKeys = new Set(due.map((contact) => contact.key));
+		const settled = owed.filter((entry) => {
+			const result = results[byKey.get(entry.key)?.index ?? -1];
+			if (earlier.has(owedKey(entry)) || !result || dueKeys.has(entry.key)) return false;
 			return result.status === 'done' || (result.status === 'failed' && !result.retryable);
 		});
 		registry.settleConsent(scope, [...applied, ...settled.map(owedKey)]);

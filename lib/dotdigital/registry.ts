@@ -28,6 +28,7 @@ export interface ContactRegistry {
 	/** The keys among `keys` that Dotdigital is known to hold, with their contact ids (0 when not known). */
 	knownContacts(scope: string, keys: readonly string[]): Map<string, number>;
 	rememberContacts(scope: string, contacts: readonly KnownContact[]): void;
+	forgetContacts(scope: string, keys: readonly string[]): void;
 	/** Up to when (Dotdigital's clock, epoch ms) every contact created is known; undefined before the first listing. */
 	contactsListedUntil(scope: string): number | undefined;
 	setContactsListedUntil(scope: string, until: number): void;
@@ -116,6 +117,10 @@ export class MemoryContactRegistry implements ContactRegistry {
 			const id = `${scope}\n${key}`;
 			this.known.set(id, contactId || this.known.get(id) || 0);
 		}
+	}
+
+	forgetContacts(scope: string, keys: readonly string[]): void {
+		for (const key of keys) this.known.delete(`${scope}\n${key}`);
 	}
 
 	contactsListedUntil(scope: string): number | undefined {

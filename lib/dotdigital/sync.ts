@@ -117,9 +117,21 @@ export class DotdigitalSync {
 		const groups = insightGroups(records, orderRecord, results);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
 		const delta = this.changedOnly(`order|${settings.collection}`, groups, entryResults);
+		const collection = { collectionName: settings.collection, collectionScope: 'contact' as const, collectionType: 'orders' };
 		let orders = delta.pending.map((index) => ({ index, key: groups[index].key, record: groups[index].value }));
 		if (settings.createMissingContacts) orders = await this.withContacts(orders, settings.newContactConsent, entryResults);
-		await this.sendInsight(orders, { collectionName: settings.collection, collectionScope: 'contact', collectionType: 'orders' }, entryResults);
+		await this.sendInsight(orders, collection, entryResults);
+		if (settings.createMissingContacts) {
+			// A contact the register believed Dotdigital held had been deleted there: forget it, create it, and send its orders again.
+			const orphans = orders.filter((order) => {
+				const result = entryResults[order.index];
+				return result?.status === 'failed' && result.code === 'customerLookupFailed';
+			});
+			if (orphans.length > 0) {
+				this.contacts.forget('email', orphans.map((order) => order.record.contactIdentity?.value ?? ''));
+				await this.sendInsight(await this.withContacts(orphans, settings.newContactConsent, entryResults), collection, entryResults);
+			}
+		}
 		delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}

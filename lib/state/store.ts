@@ -153,6 +153,13 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 		});
 	}
 
+	forgetContacts(scope: string, keys: readonly string[]): void {
+		const remove = this.statement('DELETE FROM known_contacts WHERE scope = ? AND key = ?');
+		this.write(() => {
+			for (const key of keys) remove.run(scope, key);
+		});
+	}
+
 	contactsListedUntil(scope: string): number | undefined {
 		const row = this.statement('SELECT listed_until FROM contact_listings WHERE scope = ?').get(scope) as { listed_until: number } | undefined;
 		return row?.listed_until;

@@ -294,6 +294,7 @@ function listContacts(state: DotdigitalState, call: ApiCall): Reply {
 	};
 	const created = since('~created');
 	const modified = since('~modified');
+	if (created !== undefined && modified !== undefined) throw v3Error(400, 'contacts:invalidFilter', "The filter '~created' can't be used in conjunction with '~modified'");
 	const listText = query.get('~listId');
 	const listId = listText === null ? undefined : Number(listText);
 	if (listId !== undefined && !Number.isInteger(listId)) throw v3Error(400, 'contacts:invalidFilter', `The filter value '${listText}' is invalid`);
@@ -317,7 +318,8 @@ function listContacts(state: DotdigitalState, call: ApiCall): Reply {
 		return { marker, link: `/contacts/v3${text === '' ? '' : `?${text}`}` };
 	};
 	const links: Record<string, { marker: string; link: string }> = { self: link(query.get('marker') ?? ''), first: link('') };
-	if (matching.length > limit) links.next = link(writeMarker(page[page.length - 1].contactId));
+	// A full page always links on, even when nothing follows: the client must stop at an empty page.
+	if (page.length === limit) links.next = link(writeMarker(page[page.length - 1].contactId));
 	return json(200, { _links: links, _items: page.map((contact) => contactJson(contact, state, parts)) });
 }
 
@@ -348,7 +350,9 @@ function contactImportStatus(state: DotdigitalState, importId: string): Reply {
 	const job = state.contactImports.get(importId);
 	if (job === undefined) throw v3Error(404, 'contacts:importNotFound', `The import request '${importId}' could not be found!`);
 	if (job.result === undefined) return json(200, { importId, status: 'NotFinished' });
-	return json(200, { importId, status: 'Finished', ...structuredClone(job.result) });
+	// Only importId and status are required: empty lists are left out.
+	const { summary, created, updated, failures } = structuredClone(job.result);
+	return json(200, { importId, status: 'Finished', summary, ...(created.length > 0 ? { created } : {}), ...(updated.length > 0 ? { updated } : {}), ...(failures.length > 0 ? { failures } : {}) });
 }
 
 function importInsight(state: DotdigitalState, call: ApiCall): Reply {

@@ -194,6 +194,15 @@ describe('Create Missing Contacts First', () => {
 			const second = await syncFor(fake, { registry: store }).upsertOrders([order('3', 'web@example.com'), order('4', 'till@example.com')], settings);
 			expect(actions(second)).toEqual(['imported', 'imported']);
 			expect(contactImports()).toBe(1);
+
+			// Deleted in Dotdigital after the register saw it: the order is refused, the contact made again (unsubscribed), and the order lands.
+			const response = await fetch(`${fake.baseUrl}/contacts/v3/email/till%40example.com`, { method: 'DELETE', headers: { Authorization: `Basic ${Buffer.from(`${fake.user}:${fake.password}`).toString('base64')}` } });
+			expect(response.status).toBe(200);
+			const third = await syncFor(fake, { registry: store }).upsertOrders([order('5', 'till@example.com')], settings);
+			expect(actions(third)).toEqual(['imported']);
+			expect(fake.contact('email', 'till@example.com')?.status).toBe('unsubscribed');
+			expect(fake.collection('Orders')?.records.map((record) => record.key).sort()).toEqual(['1', '2', '3', '4', '5']);
+			expectConsentHeld(fake);
 		} finally {
 			store.close();
 		}

@@ -339,6 +339,17 @@ describe('fake Dotdigital API', () => {
 			expect(next.json._items.map((item: { identifiers: { email: string } }) => item.identifiers.email)).toEqual(['page2@example.com', 'page3@example.com', 'page4@example.com']);
 			expect(next.json._links.next).toBeUndefined();
 		});
+
+		test('a full last page still links on, to an empty page; ~created and ~modified together are refused', async () => {
+			for (let index = 0; index < 2; index += 1) fake.addContact({ identifiers: { email: `full${index}@example.com` } });
+			const first = await call(fake, 'GET', '/contacts/v3?limit=4');
+			expect(first.json._items).toHaveLength(4);
+			const empty = await call(fake, 'GET', `/contacts/v3?limit=4&marker=${encodeURIComponent(first.json._links.next.marker)}`);
+			expect(empty.json).toMatchObject({ _items: [] });
+			expect(empty.json._links.next).toBeUndefined();
+			const both = await call(fake, 'GET', '/contacts/v3?~created=gte::2024-01-01T00:00:00Z&~modified=gte::2024-01-01T00:00:00Z');
+			expect(both).toMatchObject({ status: 400, json: { errorCode: 'contacts:invalidFilter' } });
+		});
 	});
 
 	describe('contact imports (v3)', () => {
