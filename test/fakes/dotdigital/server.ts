@@ -155,9 +155,13 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 			if (draw.lost) apply();
 			return send(serverError(draw.status), draw.lost ? 'lost-response' : '5xx');
 		}
-		if ((await intercept?.(record, 'received')) === 'drop') return void res.destroy();
+		const received = await intercept?.(record, 'received');
+		if (received === 'drop') return void res.destroy();
+		if (received) return send(serverError(received.status), 'scripted');
 		const reply = apply();
-		if ((await intercept?.(record, 'applied')) === 'drop') return void res.destroy();
+		const applied = await intercept?.(record, 'applied');
+		if (applied === 'drop') return void res.destroy();
+		if (applied) return send(serverError(applied.status), 'lost-response');
 		return send(reply);
 	};
 

@@ -68,7 +68,9 @@ export interface ScriptedFault {
 	times?: number;
 }
 
-export type Intercept = (call: CallRecord, phase: 'received' | 'applied') => 'drop' | void | Promise<'drop' | void>;
+/** 'drop' cuts the connection; a status answers with that error instead (after 'applied': the call took effect, its answer is lost). */
+export type InterceptAction = 'drop' | { status: number };
+export type Intercept = (call: CallRecord, phase: 'received' | 'applied') => InterceptAction | void | Promise<InterceptAction | void>;
 
 export type InjectedKind = 'rate-limit' | '429' | '5xx' | 'lost-response' | 'scripted';
 

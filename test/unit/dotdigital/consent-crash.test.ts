@@ -4,7 +4,8 @@
  * and once after it was applied (the answer never read); then the replay runs to the end on the same
  * state file. After every one, over the fake's whole status history: nobody without an opt-in was
  * ever subscribed or put on a list, no existing contact's status changed, the account equals a clean
- * run's, and the replay accounts for every record.
+ * run's, the replay accounts for every record, and the ledger line of the killed run ("outcome
+ * unknown") is closed by the replay's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DEFAULT_FIELD_MAP, type ContactUpsertSettings, type RecordResult } from '../../../lib/dotdigital';
+import { ledgerLines, SyncStateStore } from '../../../lib/state';
 import { startFakeDotdigital, type FakeDotdigital, type FakeDotdigitalSeed } from '../../fakes/dotdigital';
 
 const CHILD = join(__dirname, '..', '..', 'helpers', 'dotdigital-child.cjs');
@@ -59,7 +61,8 @@ interface Outcome {
 /** Runs the upsert in a child; with `killAt`, SIGKILLs it at that call (counted from 1) and phase. */
 async function runChild(fake: FakeDotdigital, statePath: string, batch: Array<Record<string, unknown>>, killAt?: { call: number; phase: 'received' | 'applied' }): Promise<Outcome> {
 	const jobFile = join(work, `job-${Math.random().toString(36).slice(2)}.json`);
-	writeFileSync(jobFile, JSON.stringify({ user: fake.user, password: fake.password, baseUrl: fake.baseUrl, statePath, batchSize: 12, records: batch, settings: SETTINGS }));
+	const executionId = jobFile;
+	writeFileSync(jobFile, JSON.stringify({ user: fake.user, password: fake.password, baseUrl: fake.baseUrl, statePath, batchSize: 12, records: batch, settings: SETTINGS, executionId, file: 'customers.csv' }));
 	const child: ChildProcess = spawn(process.execPath, [CHILD, jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
 	let stdout = '';
 	let stderr = '';
@@ -120,6 +123,19 @@ function expectConsentHeld(fake: FakeDotdigital, batch: Array<Record<string, unk
 	expect(fake.contact('email', 'complained@example.com')?.lists).toEqual([]);
 }
 
+/** The killed run's line says its records went out with the outcome unknown, and the replay's line closes it. */
+function expectLedgerClosed(statePath: string, records: number, wasKilled: boolean): void {
+	const store = SyncStateStore.open(statePath);
+	try {
+		const [killed, replay, ...more] = ledgerLines(store.ledgerSteps(new Date(0), new Date(Date.now() + 60_000)), 'UTC');
+		expect(more).toEqual([]);
+		expect(killed).toMatchObject(wasKilled ? { outcome_unknown: records, confirmed_by: replay.execution_id, balanced: true } : { outcome_unknown: null, accepted: records, balanced: true });
+		expect(replay).toMatchObject({ outcome_unknown: null, records, accepted: records, balanced: true });
+	} finally {
+		store.close();
+	}
+}
+
 function expectEveryRecordAccounted(results: RecordResult[] | undefined, batch: Array<Record<string, unknown>>): void {
 	expect(results).toHaveLength(batch.length);
 	const failed = results!.filter((result) => result.status === 'failed');
@@ -166,6 +182,7 @@ describe('a contact sync killed at any call, then replayed', () => {
 					expectEveryRecordAccounted(replay.results, batch);
 					expectConsentHeld(fake, batch);
 					expect(account(fake)).toEqual(clean.account);
+					expectLedgerClosed(statePath, batch.length, crashed.killed);
 				} finally {
 					await fake.stop();
 				}

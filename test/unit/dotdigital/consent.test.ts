@@ -72,13 +72,21 @@ describe('an answer lost after each write', () => {
 		expect(clean.account).toContain('c1@example.com unsubscribed C1 []');
 	});
 
-	it.each([1, 2, 3])('with write %i applied and its answer lost, the account equals a clean run’s, consent held, and every contact counts as created', async (write) => {
+	it.each([
+		[1, 'a 502'],
+		[2, 'a 502'],
+		[3, 'a 502'],
+		[1, 'a dropped connection'],
+		[2, 'a dropped connection'],
+		[3, 'a dropped connection'],
+	] as const)('with write %i applied and its answer lost to %s, the account equals a clean run’s, consent held, and every contact counts as created', async (write, loss) => {
 		const fake = await fakeDotdigital();
 		let writes = 0;
 		fake.setIntercept((call, phase) => {
 			if (call.method === 'GET' || phase !== 'applied') return undefined;
 			writes += 1;
-			return writes === write ? 'drop' : undefined;
+			if (writes !== write) return undefined;
+			return loss === 'a 502' ? { status: 502 } : 'drop';
 		});
 		const results = await syncFor(fake).upsertContacts(CUSTOMERS, SETTINGS);
 		expect(fake.calls().filter((call) => call.method === 'PUT')).toHaveLength(4);
