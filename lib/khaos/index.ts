@@ -30,38 +30,12 @@ export { KHAOS_NAMESPACE, KhaosSoapClient, backoffDelay, formatSoapDateTime, isR
 export type { KhaosAuth, KhaosSoapClientOptions, RetryPolicy, SoapParam, SoapParamType, SoapParamValue, SoapValue } from './soap';
 export { parseOrderStatus, parseOrderStatusEx, stageLabel } from './status';
 export type { InvoiceBox, OrderInvoice, OrderStatus } from './status';
-export {
-	categoryPathsByStockCode,
-	indexStockStatus,
-	parseExportStock,
-	parseStockList,
-	parseStockStatus,
-	parseWebCategories,
-	stockStatusInfo,
-	toWebProduct,
-	udaTags,
-} from './stock';
-export type {
-	KhaosLinkedItem,
-	KhaosScs,
-	KhaosScsChild,
-	KhaosScsOption,
-	KhaosStockFields,
-	KhaosStockItem,
-	KhaosStockStatus,
-	KhaosUserDefined,
-	PackComponent,
-	StockListEntry,
-	StockStatusInfo,
-	UnpublishedReason,
-	WebCategory,
-	WebCategoryItem,
-	WebCategoryTree,
-	WebProduct,
-	WebProductOptions,
-	WebProductVariant,
-	WebsiteStockItem,
-} from './stock';
+export { parseExportStock } from './stock';
+export type { KhaosLinkedItem, KhaosScs, KhaosScsChild, KhaosScsLeaf, KhaosScsOption, KhaosStockFields, KhaosStockItem, KhaosUserDefined } from './stock';
+export { toWebProduct, udaTags } from './web-product';
+export type { PackComponent, UnpublishedReason, WebProduct, WebProductOptions, WebProductVariant } from './web-product';
+export { categoryPathsByStockCode, indexStockStatus, parseStockList, parseStockStatus, parseWebCategories, stockStatusInfo } from './stock-status';
+export type { KhaosStockStatus, StockListEntry, StockStatusInfo, WebCategory, WebCategoryItem, WebCategoryTree, WebsiteStockItem } from './stock-status';
 export { formatMoney, khaosFlag, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
 export {
 	KhaosXmlError,

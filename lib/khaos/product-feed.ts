@@ -21,15 +21,10 @@ import { DateTime } from 'luxon';
 
 import type { KhaosClient } from './client';
 import type { StockMappingType } from './settings';
-import {
-	categoryPathsByStockCode,
-	indexStockStatus,
-	toWebProduct,
-	type KhaosStockItem,
-	type KhaosStockStatus,
-	type StockListEntry,
-	type WebProduct,
-} from './stock';
+import type { KhaosStockItem } from './stock';
+import { categoryPathsByStockCode, indexStockStatus, type KhaosStockStatus, type StockListEntry } from './stock-status';
+import { ScsChildDirectory, resolveScsChildren } from './scs-children';
+import { toWebProduct, type WebProduct } from './web-product';
 
 /** Khaos Control runs on UK time. */
 export const KHAOS_TIME_ZONE = 'Europe/London';
@@ -77,6 +72,8 @@ export interface FeedProductOptions {
 	lastUpdated?: ReadonlyMap<string, string | null>;
 	/** Codes per ExportStock call. Default 15. */
 	chunkSize?: number;
+	/** Where SCS children missing from ExportStock are looked up; one per run saves listing them twice. */
+	scsChildren?: ScsChildDirectory;
 }
 
 export interface ChangeQuery {
@@ -166,7 +163,7 @@ export function advanceCursor(cursor: FeedCursor, delivered: readonly { change: 
  * (needs_web_review, last_updated): equal fingerprints mean nothing the web store uses has changed.
  */
 export function productFingerprint(product: WebProduct): string {
-	const { needs_web_review: _review, last_updated: _updated, ...content } = product;
+	const { needs_web_review: _review, review_reasons: _reasons, last_updated: _updated, ...content } = product;
 	return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12);
 }
 
@@ -221,7 +218,9 @@ export async function webProducts(client: KhaosClient, codes: readonly string[],
 	const website = options.website?.trim() ?? '';
 	const categories = website === '' ? undefined : categoryPathsByStockCode(await client.exportWebCategories(website));
 	const products: WebProduct[] = [];
+	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client);
 	for await (const chunk of client.exportStockChunks(codes, { mappingType, chunkSize: options.chunkSize })) {
+		await resolveScsChildren(client, chunk, scsChildren, { chunkSize: options.chunkSize });
 		const stockStatus = options.includeStock === false ? undefined : await stockStatusFor(client, chunk, options.siteId);
 		for (const item of chunk) {
 			products.push(

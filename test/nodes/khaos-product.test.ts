@@ -6,7 +6,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { KhaosControlApi } from '../../credentials/KhaosControlApi.credentials';
-import { SeenStockCodes, formatCursor, parseCursor } from '../../lib/khaos';
+import { SeenStockCodes, formatCursor, parseCursor, type WebProduct } from '../../lib/khaos';
 import { KhaosProduct } from '../../nodes/KhaosProduct/KhaosProduct.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { errorOf, outputOf, runWorkflow } from './harness/engine';
@@ -95,7 +95,24 @@ describe('Khaos Product: Get Products by Stock Code', () => {
 			vat_rate: 20,
 			brand: 'Pleaser',
 			barcodes: [],
-			variants: [
+			variants: expect.any(Array),
+			tags: ['HEEL_HEIGHT: 5.0', 'SUB_BRAND: Pleaser', 'VEGAN', 'STATUS: SALE'],
+			categories: ['Footwear > Sandals'],
+			pack_components: [],
+			images: [],
+			stock_level: 7,
+			stock_status: { code: 0, label: 'in stock' },
+			published: true,
+			unpublished_reason: null,
+			needs_web_review: true,
+			review_reasons: ['first time this product is seen'],
+			last_updated: null,
+		});
+		// ExportStock carries two of the ten sizes in the sandal's tree; the other eight come from GetStockList's SCS children.
+		const sandalVariants = (sandal as unknown as WebProduct).variants;
+		expect(sandalVariants.map((variant) => variant.size)).toEqual(['12', '13', '14', '7', '5', '6', '8', '9', '10', '11']);
+		expect(sandalVariants.map((variant) => variant.stock_code)).toEqual(['12', '13', '14', '7', '5', '6', '8', '9', '10', '11'].map((size) => `AMU15/SMPU-SMPU-${size}`));
+		expect(sandalVariants.slice(8)).toEqual([
 				{
 					stock_code: 'AMU15/SMPU-SMPU-10',
 					stock_id: '118664',
@@ -126,18 +143,7 @@ describe('Khaos Product: Get Products by Stock Code', () => {
 					stock_status: { code: 0, label: 'in stock' },
 					published: true,
 				},
-			],
-			tags: ['HEEL_HEIGHT: 5.0', 'SUB_BRAND: Pleaser', 'VEGAN', 'STATUS: SALE'],
-			categories: ['Footwear > Sandals'],
-			pack_components: [],
-			images: [],
-			stock_level: 7,
-			stock_status: { code: 0, label: 'in stock' },
-			published: true,
-			unpublished_reason: null,
-			needs_web_review: true,
-			last_updated: null,
-		});
+		]);
 		expect(cabinet).toMatchObject({
 			stock_code: 'HL0453',
 			other_ref: 'HL0453-OAK',

@@ -175,9 +175,10 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 			let entries: StockEntry[];
 			if (args.list('StockCode').length > 0) {
 				// "If both StockCode and LastUpdated parameters are specified the StockCode parameter will take precedence."
-				// Codes Khaos does not know are simply absent; SCS children only come inside their parent.
-				const wanted = new Set(args.list('StockCode').flatMap((code) => stock.lookup(code, mapping, topLevel)));
-				entries = topLevel.filter((entry) => wanted.has(entry));
+				// Codes Khaos does not know are simply absent; an SCS child asked for by code comes flat.
+				const all = stock.all();
+				const wanted = new Set(args.list('StockCode').flatMap((code) => stock.lookup(code, mapping, all)));
+				entries = all.filter((entry) => wanted.has(entry));
 			} else {
 				const since = args.date('LastUpdated');
 				entries = since === undefined ? topLevel : topLevel.filter((entry) => stock.revisedAt(entry) >= since);

@@ -65,9 +65,13 @@ export interface FakeStockItemInput {
 	userDefined?: Array<{ name: string; type: string; value: string }>;
 	/** Makes the item a Pack: LINKED_ITEMS with LINK_TYPE 3 and LINK_VALUE = qty. */
 	pack?: Array<{ code: string; qty: number }>;
-	/** Makes the item an SCS parent; each child sits under STYLE elements, one per suffix. */
+	/**
+	 * Makes the item an SCS parent; each child sits under STYLE elements, one per suffix. As in the
+	 * real installation, ExportStock of the parent leaves the children out unless itemsInExport.
+	 */
 	scs?: {
 		headings: string[];
+		itemsInExport?: boolean;
 		children: Array<{ code: string; suffixes: string[]; descriptions?: string[]; otherRef?: string; level?: number; sellPrice?: number }>;
 	};
 	xml?: string;

@@ -249,12 +249,33 @@ describe('fake Khaos SOAP service', () => {
 			expect(children.map((child) => field(child, 'STOCK_CODE')).sort()).toEqual(['ABBEY-03-BLK-10', 'ABBEY-03-BLK-11', 'ABBEY-03-BLK-12', 'ABBEY-03-BLK-6', 'ABBEY-03-BLK-7', 'ABBEY-03-BLK-8', 'ABBEY-03-BLK-9']);
 		});
 
-		test('unknown codes (and SCS child codes) are simply absent', async () => {
+		test('unknown codes are simply absent; an SCS child asked for by code comes flat, without its place in the tree', async () => {
 			const xml = returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'NOPE-1,AMU16/B,ABBEY-03-BLK-7']]), 'ExportStock');
 			const items = all(first(parse(xml), 'STOCK_ITEMS'), 'STOCK_ITEM');
-			expect(items.map((item) => field(item, 'STOCK_CODE'))).toEqual(['AMU16/B']);
+			expect(items.map((item) => field(item, 'STOCK_CODE'))).toEqual(['AMU16/B', 'ABBEY-03-BLK-7']);
+			expect(field(items[1], 'STOCK_DESC')).toMatch(/Blk Vegan Leather/);
+			expect(items[1].SCS).toBeUndefined();
 			const none = returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'NOPE-1']]), 'ExportStock');
 			expect(all(first(parse(none), 'STOCK_ITEMS'), 'STOCK_ITEM')).toHaveLength(0);
+		});
+
+		test('a parent whose tree came without SCS_ITEMs has those children in Khaos: listed with ParentCode, left out of the parent', async () => {
+			const children = structResult(await soap(fake, 'GetStockList', [['StockItemType', 'int', '2']]), 'GetStockList') as { List: Array<Record<string, string>> };
+			const ofAmu16 = children.List.filter((item) => item.ParentCode === 'AMU16/B').map((item) => item.StockCode);
+			// AMU16/B's tree has 12 sizes; its ExportStock carries one SCS_ITEM.
+			expect(ofAmu16).toHaveLength(12);
+			expect(ofAmu16).toEqual(expect.arrayContaining(['AMU16/B-BLK-10', 'AMU16/B-BLK-9']));
+			const parent = returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'AMU16/B']]), 'ExportStock');
+			expect(parent.match(/<SCS_ITEM>/g)).toHaveLength(1);
+			const flat = all(first(parse(returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'AMU16/B-BLK-5']]), 'ExportStock')), 'STOCK_ITEMS'), 'STOCK_ITEM');
+			expect(flat.map((item) => field(item, 'STOCK_CODE'))).toEqual(['AMU16/B-BLK-5']);
+		});
+
+		test('GetStockList leaves out what changed at exactly DateValue (the guide does not promise it)', async () => {
+			const at = structResult(await soap(fake, 'GetStockList', [['DateValue', 'dateTime', '2020-11-12T13:03:04']]), 'GetStockList') as { List: Array<Record<string, string>> };
+			expect(at.List.map((item) => item.StockCode)).not.toContain('ABBEY-03');
+			const before = structResult(await soap(fake, 'GetStockList', [['DateValue', 'dateTime', '2020-11-12T13:03:03']]), 'GetStockList') as { List: Array<Record<string, string>> };
+			expect(before.List.map((item) => item.StockCode)).toContain('ABBEY-03');
 		});
 
 		test('ExportStock maps by other ref and description, and packs carry LINK_TYPE 3', async () => {
