@@ -1,7 +1,7 @@
 /** Customers changed in Khaos since a date: GetCompanyList says which, ExportCompany gives them, in chunks. */
 import type { KhaosClient } from './client';
 import type { KhaosCustomer } from './customers';
-import { KHAOS_ZERO_TIME, khaosTime } from './product-feed';
+import { KHAOS_ZERO_TIME, khaosTime } from './feed-cursor';
 
 export interface CustomerQuery {
 	/** Changed since this date (Khaos time, or a date with a zone); blank means every customer. */

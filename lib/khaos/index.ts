@@ -50,22 +50,21 @@ export type { XmlContent, XmlElement, XmlNode } from './xml';
 export { khaosSettings } from './settings';
 export type { KhaosCredentialFields, KhaosSettings, StockMappingType } from './settings';
 export {
+	DEFAULT_OVERLAP_SECONDS,
 	KHAOS_TIME_ZONE,
 	KHAOS_ZERO_TIME,
-	SEEN_CODES_LIMIT,
-	SeenStockCodes,
-	advanceCursor,
-	changedProducts,
-	currentPosition,
+	cursorFromState,
 	formatCursor,
 	khaosTime,
-	listChanges,
 	parseCursor,
 	productFingerprint,
-	sampleChangedProducts,
-	webProducts,
-} from './product-feed';
-export type { ChangeKind, ChangeQuery, ChangedProduct, ChangedProductsResult, FeedCursor, FeedProductOptions } from './product-feed';
+	readStart,
+	shiftKhaosTime,
+} from './feed-cursor';
+export type { DoneEntry, FeedCursor } from './feed-cursor';
+export { SEEN_CODES_LIMIT, SeenStockCodes, changedProducts, currentPosition, listChanges, sampleChangedProducts, webProducts } from './product-feed';
+export type { ChangeKind, ChangeQuery, ChangedProduct, ChangedProductsResult, FeedProductOptions } from './product-feed';
+export { ScsChildDirectory, fitsLeaf, resolveScsChildren } from './scs-children';
 export { orderTracking, salesOrderCodes, webOrderFromJson } from './order-flow';
 export type { OrderTracking, WebOrderInputOptions } from './order-flow';
 export { changedCustomers } from './customer-feed';

@@ -87,7 +87,11 @@ describe('Khaos Product Trigger', () => {
 	test('the first poll only notes where Khaos is; a stock change is then emitted on its own, once', async () => {
 		const staticData: IDataObject = {};
 		expect(await poll(staticData)).toBeNull();
-		expect(stateOf(staticData)).toEqual({ cursor: { since: '2020-11-12T13:03:04', done: { 'ABBEY-03': expect.stringMatching(/^[0-9a-f]{12}$/) } }, seenStockCodes: SEEDED_PRODUCTS });
+		// The newest revision or movement, with what changed in the five minutes before it fingerprinted, so the next read can skip it.
+		expect(stateOf(staticData)).toEqual({
+			cursor: { since: '2020-11-12T13:03:04', done: { 'ABBEY-03': { fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/), at: '2020-11-12T13:03:04' } } },
+			seenStockCodes: SEEDED_PRODUCTS,
+		});
 		expect(await poll(staticData)).toBeNull();
 
 		fake.updateStock('HL0454', { level: 4 });
@@ -97,7 +101,7 @@ describe('Khaos Product Trigger', () => {
 		const movedAt = (stateOf(staticData).cursor as IDataObject).since as string;
 		expect(movedAt > '2020-11-12T13:03:04').toBe(true);
 		const cursor = stateOf(staticData).cursor as IDataObject;
-		expect(cursor).toEqual({ since: movedAt, done: { HL0454: expect.stringMatching(/^[0-9a-f]{12}$/) } });
+		expect(cursor).toEqual({ since: movedAt, done: { HL0454: { fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/), at: movedAt } } });
 
 		expect(await poll(staticData)).toBeNull();
 		expect(stateOf(staticData).cursor).toEqual(cursor);

@@ -223,23 +223,28 @@ describe('Khaos Product: Get Changed Products', () => {
 			['ADO709HGCH/HPHG/HPCH', '2020-11-10T16:40:06'],
 			['ADO709HGCH/PWHG/PWCH', '2020-11-10T16:40:06'],
 		]);
-		// The cursor: the newest second delivered, and what was delivered at that second (with fingerprints).
-		expect(first[0].cursor).toMatch(/^2020-11-10T16:40:06\|ADO709HGCH\/HPHG\/HPCH:[0-9a-f]{12},ADO709HGCH\/PWHG\/PWCH:[0-9a-f]{12}$/);
+		// The cursor: the date asked for, the newest change delivered, and what was delivered (fingerprinted) in the overlap before it.
+		expect(first[0].cursor).toMatch(
+			/^2020-11-10T16:39:59\.\.2020-11-10T16:40:06\|ADO709HGCH\/HPHG\/HPCH:[0-9a-f]{12}@2020-11-10T16:40:06,ADO709HGCH\/PWHG\/PWCH:[0-9a-f]{12}@2020-11-10T16:40:06$/,
+		);
 		expect(first[1].cursor).toBe(first[0].cursor);
 		const second = await products(changed(first[0].cursor as string, { maxProducts: 2 }));
 		expect(second.map((product) => product.stock_code)).toEqual(['ADO709HGCH/ROGLDHG/M', 'ABBEY-03']);
-		expect(second[0].cursor).toMatch(/^2020-11-12T13:03:04\|ABBEY-03:[0-9a-f]{12}$/);
+		expect(second[0].cursor).toMatch(/^2020-11-10T16:39:59\.\.2020-11-12T13:03:04\|ABBEY-03:[0-9a-f]{12}@2020-11-12T13:03:04$/);
 		expect(second[1]).toMatchObject({ name: '**3 3/4" PF Goth Lolita Shoe W/ Interchangeable Bows', price: 32.56, stock_level: 27, last_updated: '2020-11-12T13:03:04' });
 		expect(await products(changed(second[0].cursor as string))).toEqual([]);
-		// Each call asked from the cursor's second, for edits and for stock movements.
-		const lists = fake.calls().filter((call) => call.method === 'GetStockList').map((call) => [call.params.DateType, call.params.DateValue]);
+		// Each read reaches back by the overlap (5 minutes and a second), never before the date first asked for.
+		const lists = fake
+			.calls()
+			.filter((call) => call.method === 'GetStockList' && call.params.StockItemType !== '2')
+			.map((call) => [call.params.DateType, call.params.DateValue]);
 		expect(lists).toEqual([
-			['0', '2020-11-10T16:40:00'],
-			['2', '2020-11-10T16:40:00'],
-			['0', '2020-11-10T16:40:06'],
-			['2', '2020-11-10T16:40:06'],
-			['0', '2020-11-12T13:03:04'],
-			['2', '2020-11-12T13:03:04'],
+			['0', '2020-11-10T16:39:59'],
+			['2', '2020-11-10T16:39:59'],
+			['0', '2020-11-10T16:39:59'],
+			['2', '2020-11-10T16:39:59'],
+			['0', '2020-11-12T12:58:03'],
+			['2', '2020-11-12T12:58:03'],
 		]);
 	});
 
@@ -252,7 +257,8 @@ describe('Khaos Product: Get Changed Products', () => {
 		expect(moved.map((product) => product.stock_code).sort()).toEqual(['AMU15/SMPU', 'HL0454']);
 		expect(moved.find((product) => product.stock_code === 'HL0454')).toMatchObject({ stock_level: 4, last_updated: null });
 		const sandal = moved.find((product) => product.stock_code === 'AMU15/SMPU') as IDataObject;
-		expect((sandal.variants as IDataObject[]).map((variant) => variant.price)).toEqual([30.25, 31.5]);
+		const prices = Object.fromEntries((sandal.variants as IDataObject[]).map((variant) => [variant.stock_code, variant.price]));
+		expect(prices).toMatchObject({ 'AMU15/SMPU-SMPU-10': 30.25, 'AMU15/SMPU-SMPU-11': 31.5, 'AMU15/SMPU-SMPU-12': 30.25 });
 
 		const editsOnly = await products(changed(cursor, { includeMovements: false }));
 		expect(editsOnly.map((product) => product.stock_code)).toEqual(['AMU15/SMPU']);
@@ -260,7 +266,8 @@ describe('Khaos Product: Get Changed Products', () => {
 
 	test('a date with a time zone is read as UK time, and a date that is not one is refused before Khaos is called', async () => {
 		await products(changed('2020-07-01T09:00:00.000+00:00'));
-		expect(fake.calls().find((call) => call.method === 'GetStockList')?.params.DateValue).toBe('2020-07-01T10:00:00');
+		// Read from the second before, so a change at exactly 10:00:00 is included.
+		expect(fake.calls().find((call) => call.method === 'GetStockList')?.params.DateValue).toBe('2020-07-01T09:59:59');
 
 		// Left at its default, Changed Since is this time yesterday.
 		fake.reset();
@@ -388,9 +395,14 @@ describe('first-seen memory and cursor text', () => {
 	});
 
 	test('a cursor typed by hand (no fingerprints) or a plain date is understood', () => {
-		expect(parseCursor('2024-05-01')).toEqual({ since: '2024-05-01T00:00:00', done: {} });
-		expect(parseCursor(' 2024-05-01 09:30 | HL0453, AMU15/SMPU:0a1b2c3d4e5f ')).toEqual({ since: '2024-05-01T09:30:00', done: { HL0453: '', 'AMU15/SMPU': '0a1b2c3d4e5f' } });
-		expect(formatCursor({ since: '2024-05-01T09:30:00', done: { HL0453: '', 'AMU15/SMPU': '0a1b2c3d4e5f' } })).toBe('2024-05-01T09:30:00|HL0453,AMU15/SMPU:0a1b2c3d4e5f');
+		expect(parseCursor('2024-05-01')).toEqual({ since: '2024-05-01T00:00:00', done: {}, floor: '2024-04-30T23:59:59' });
+		expect(parseCursor(' 2024-05-01 09:30 | HL0453, AMU15/SMPU:0a1b2c3d4e5f ')).toEqual({
+			since: '2024-05-01T09:30:00',
+			done: { HL0453: { fingerprint: '', at: '2024-05-01T09:30:00' }, 'AMU15/SMPU': { fingerprint: '0a1b2c3d4e5f', at: '2024-05-01T09:30:00' } },
+		});
+		const written = { since: '2024-05-01T09:30:00', done: { HL0453: { fingerprint: '', at: '2024-05-01T09:29:00' }, 'AMU15/SMPU': { fingerprint: '0a1b2c3d4e5f', at: '2024-05-01T09:30:00' } } };
+		expect(formatCursor(written)).toBe('2024-05-01T09:30:00|HL0453@2024-05-01T09:29:00,AMU15/SMPU:0a1b2c3d4e5f@2024-05-01T09:30:00');
+		expect(parseCursor(formatCursor(written))).toEqual(written);
 		expect(() => parseCursor('2024-02-30')).toThrow('"2024-02-30" is not a real date');
 	});
 

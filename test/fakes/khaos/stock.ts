@@ -207,7 +207,7 @@ export class StockCatalogue {
 			if (itemType === 2 && entry.parent === null) continue;
 			const date = dateType === 1 ? this.launchedAt(entry) : dateType === 2 ? entry.movedAt : entry.lastUpdated;
 			// The guide says "since"; whether that includes the very time given it does not say, so it does not.
-			if (date === undefined || date < since) continue;
+			if (date === undefined || date <= since) continue;
 			result.push({
 				stockCode: entry.code,
 				otherRef: this.otherRef(entry),
