@@ -2,11 +2,12 @@
  * The one transport to Khaos Control's SOAP web service (KhaosWS, interface IKosWeb): RPC-style
  * SOAP 1.1 over HTTP(S), optional Basic auth, optional self-signed certificates, bounded retries.
  *
- * Retries: only reads are retried, on 429/502/503/504, timeouts and connection failures, with
- * exponential backoff and full jitter. Methods whose name starts with `Import` (ImportOrders,
+ * Retries: only reads are retried, on 429 and 5xx answers that are not SOAP Faults, faults that
+ * report a database or connection outage (see isTransientFault), timeouts and connection failures,
+ * with exponential backoff and full jitter. Methods whose name starts with `Import` (ImportOrders,
  * ImportCompany, …) are never retried here: a lost answer does not mean the import did not happen,
  * and ImportOrders' own idempotency (a re-sent ASSOCIATED_REF is skipped) is handled by the caller.
- * Faults, 401 and 403 are never retried.
+ * Other faults (business refusals), 401 and 403 are never retried.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -53,7 +54,7 @@ export type SoapParam = readonly [name: string, value: SoapParamValue, type: Soa
 export type SoapValue = string | number | boolean | null | SoapValue[] | { [property: string]: SoapValue };
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8000 };
-const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 const RETRYABLE_NETWORK_CODES = new Set([
 	'ECONNRESET',
 	'ECONNREFUSED',

@@ -177,8 +177,9 @@ describe('Khaos Order: Import Orders', () => {
 		fake.injectFault({ kind: 'soap-fault', method: 'ImportOrders', message: 'Deadlock detected, transaction rolled back' });
 		const alone = await run([ORDERS[0]], importOrders);
 		expect(outputOf(alone, NODE, 1).map((item) => [item.json.order_id, item.json.reason, item.json.retryable])).toEqual([
-			['WEB-2001', 'Khaos refused ImportOrders: Deadlock detected, transaction rolled back', false],
+			['WEB-2001', 'Khaos refused ImportOrders: Deadlock detected, transaction rolled back', true],
 		]);
+		// A deadlock is an outage, not a refusal: the order may be sent again later.
 		expect(fake.orders()).toEqual([]);
 	});
 

@@ -173,8 +173,8 @@ describe('Khaos Product Trigger', () => {
 		expect(await poll(staticData)).toBeNull();
 		const before = stateOf(staticData);
 		fake.updateStock('HL0454', { level: 4 });
-		fake.injectFault({ kind: 'soap-fault', method: 'ExportStock', message: 'Database is being backed up, try again later' });
-		await expect(poll(staticData)).rejects.toMatchObject({ name: 'NodeApiError', message: 'Database is being backed up, try again later' });
+		fake.injectFault({ kind: 'soap-fault', method: 'ExportStock', message: 'Access violation at address 004F2C1A in module KhaosKSD.exe' });
+		await expect(poll(staticData)).rejects.toMatchObject({ name: 'NodeApiError', message: 'Access violation at address 004F2C1A in module KhaosKSD.exe' });
 		expect(stateOf(staticData)).toEqual(before);
 		expect(codes(await poll(staticData))).toEqual(['HL0454']);
 	});
