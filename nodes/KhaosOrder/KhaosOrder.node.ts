@@ -185,6 +185,7 @@ async function exportCustomers(ctx: IExecuteFunctions, { client }: KhaosConnecti
 			const customers = await changedCustomers(client, {
 				since: text(ctx.getNodeParameter('changedSince', itemIndex, '')),
 				companyClasses: splitCodes(text(ctx.getNodeParameter('companyClasses', itemIndex, ''))),
+				excludeCodes: splitCodes(text(ctx.getNodeParameter('excludeCodes', itemIndex, 'EPOS, *TEST*'))),
 			});
 			for (const customer of customers) output.push({ json: customer as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		} catch (caught) {

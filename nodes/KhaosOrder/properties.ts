@@ -195,4 +195,12 @@ export const khaosOrderProperties: INodeProperties[] = [
 		description: 'Only customers of these classes, separated by commas. Leave empty for all.',
 		displayOptions: customersOnly,
 	},
+	{
+		displayName: 'Leave Out Customer Codes',
+		name: 'excludeCodes',
+		type: 'string',
+		default: 'EPOS, *TEST*',
+		description: "System accounts to leave out (the till's EPOS account, test accounts), separated by commas; * matches anything. Hidden customers are always left out.",
+		displayOptions: customersOnly,
+	},
 ];

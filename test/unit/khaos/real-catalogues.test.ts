@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { KhaosClient } from '../../../lib/khaos/client';
+import { DEFAULT_SYSTEM_ACCOUNTS, isSystemAccount, parseExportCompany } from '../../../lib/khaos/customers';
 import { webProducts } from '../../../lib/khaos/product-feed';
 import { startFakeKhaos, type FakeKhaos } from '../../fakes/khaos';
 import { child, childText, elements, parseXml, type XElement } from '../../fakes/khaos/xml';
@@ -133,5 +134,46 @@ describe('a parent whose variants Khaos cannot give', () => {
 			['SOCK-M', -2],
 		]);
 		expect(sock.stock_level).toBe(5);
+	});
+});
+
+describe('real ExportCompany answers', () => {
+	const files = readdirSync(join(FIXTURES, 'khaos-real', 'ExportCompany')).sort();
+
+	test.each(files)('%s: hidden records left out, the mailing preference read, system accounts recognised', (name) => {
+		const xml = readFileSync(join(FIXTURES, 'khaos-real', 'ExportCompany', name), 'utf8');
+		const companies = elements(parseXml(xml), 'COMPANY');
+		const customers = parseExportCompany(xml);
+		expect(customers).toHaveLength(companies.filter((company) => childText(company, 'HIDE_COMPANY') !== '-1').length);
+		const codes = customers.map((customer) => customer.customer_id);
+		expect(codes).toContain('EPOS');
+		expect(codes.filter((code) => isSystemAccount(code, DEFAULT_SYSTEM_ACCOUNTS))).toEqual(expect.arrayContaining(['EPOS', 'KCSL_TEST']));
+		expect(codes.filter((code) => isSystemAccount(code, DEFAULT_SYSTEM_ACCOUNTS)).every((code) => code === 'EPOS' || /TEST/i.test(code))).toBe(true);
+		for (const customer of customers) {
+			expect(customer.custom.mailing_status).not.toBeUndefined();
+			if (customer.custom.mailing_status !== null && customer.custom.mailing_status > 3) expect(customer.marketing_opt_in).toBe(false);
+			if (customer.custom.email_subscribe === false) expect(customer.marketing_opt_in).toBe(false);
+		}
+		expect(customers.some((customer) => customer.marketing_opt_in === true)).toBe(true);
+	});
+
+	test('a hidden company, address or contact never comes out', () => {
+		const xml = readFileSync(join(FIXTURES, 'khaos-real', 'ExportCompany', files[0]), 'utf8');
+		const first = elements(parseXml(xml), 'COMPANY')[0];
+		const code = childText(first, 'COMPANY_CODE');
+		const hiddenCompany = xml.replace(/<HIDE_COMPANY>0<\/HIDE_COMPANY>/, '<HIDE_COMPANY>-1</HIDE_COMPANY>');
+		expect(parseExportCompany(hiddenCompany).map((customer) => customer.customer_id)).not.toContain(code);
+		const before = parseExportCompany(xml).find((customer) => customer.customer_id === code);
+		const hiddenContacts = xml.replace(/<HIDE_CONTACT>0<\/HIDE_CONTACT>/g, '<HIDE_CONTACT>-1</HIDE_CONTACT>');
+		const after = parseExportCompany(hiddenContacts).find((customer) => customer.customer_id === code);
+		expect(before?.email).not.toBeNull();
+		expect(after).toMatchObject({ first_name: null, last_name: null, marketing_opt_in: null });
+	});
+
+	test('marketing_opt_in: yes to email and our use allowed; no when either says no; unknown when Khaos says nothing', () => {
+		const company = (subscribe: string, status: string): string =>
+			`<COMPANYS><COMPANY><COMPANY_CODE>C1</COMPANY_CODE><MAILING_STATUS>${status}</MAILING_STATUS><ADDRESSES><ADDRESS><ADDRTYPE>1</ADDRTYPE><CONTACTS><CONTACT><SURNAME>Ng</SURNAME><EMAILSUBSCRIBE>${subscribe}</EMAILSUBSCRIBE></CONTACT></CONTACTS></ADDRESS></ADDRESSES></COMPANY></COMPANYS>`;
+		const optIn = (subscribe: string, status: string): boolean | null => parseExportCompany(company(subscribe, status))[0].marketing_opt_in;
+		expect([optIn('-1', '3'), optIn('-1', '1'), optIn('-1', '6'), optIn('0', '3'), optIn('', ''), optIn('-1', '')]).toEqual([true, true, false, false, null, true]);
 	});
 });
