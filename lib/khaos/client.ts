@@ -303,7 +303,13 @@ export class KhaosClient {
 		for (const entry of batch) results[entry.index] = resultFor(entry, outcome);
 	}
 
-	private async text(method: string, params: readonly SoapParam[]): Promise<string> {
+	/** Any IKosWeb method, for the operations kept outside this class (lookups.ts, price-lists.ts, compressed.ts). */
+	async call(method: string, params: readonly SoapParam[] = []): Promise<SoapValue | undefined> {
+		return this.transport.call(method, params);
+	}
+
+	/** A method that returns an XML document as text. */
+	async text(method: string, params: readonly SoapParam[]): Promise<string> {
 		const result = await this.transport.call(method, params);
 		if (typeof result === 'string') return result;
 		if (result === undefined || result === null) return '';

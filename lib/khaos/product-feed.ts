@@ -6,6 +6,7 @@
  * change: see feed-cursor.ts.
  */
 import type { KhaosClient } from './client';
+import { exportStockCompressedChunks } from './compressed';
 import {
 	DEFAULT_OVERLAP_SECONDS,
 	KHAOS_ZERO_TIME,
@@ -54,6 +55,8 @@ export interface FeedProductOptions {
 	chunkSize?: number;
 	/** Where SCS children missing from ExportStock are looked up; one per run saves listing them twice. */
 	scsChildren?: ScsChildDirectory;
+	/** Fetch product data with ExportStockCompressed (ZIP), for large catalogues that time out. */
+	compressed?: boolean;
 }
 
 export interface ChangeQuery {
@@ -115,7 +118,10 @@ export async function webProducts(client: KhaosClient, codes: readonly string[],
 	const categories = website === '' ? undefined : categoryPathsByStockCode(await client.exportWebCategories(website));
 	const products: WebProduct[] = [];
 	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client);
-	for await (const chunk of client.exportStockChunks(codes, { mappingType, chunkSize: options.chunkSize })) {
+	const chunks = options.compressed
+		? exportStockCompressedChunks(client, codes, { mappingType, chunkSize: options.chunkSize })
+		: client.exportStockChunks(codes, { mappingType, chunkSize: options.chunkSize });
+	for await (const chunk of chunks) {
 		await resolveScsChildren(client, chunk, scsChildren, { chunkSize: options.chunkSize });
 		const stockStatus = options.includeStock === false ? undefined : await stockStatusFor(client, chunk, options.siteId);
 		for (const item of chunk) {

@@ -5,6 +5,7 @@ import {
 	changedCustomers,
 	orderTracking,
 	salesOrderCodes,
+	sendOrdersChecked,
 	webOrderFromJson,
 	type OrderProblem,
 	type OrderStatus,
@@ -89,7 +90,7 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 
 	let results: SendOrderResult[] = [];
 	try {
-		results = orders.length === 0 ? [] : await client.sendOrders(orders, sendOptions);
+		results = orders.length === 0 ? [] : await sendOrdersChecked(client, orders, sendOptions);
 	} catch (caught) {
 		const error = khaosNodeError(ctx.getNode(), caught);
 		if (!ctx.continueOnFail()) throw error;

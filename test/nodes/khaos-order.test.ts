@@ -183,6 +183,30 @@ describe('Khaos Order: Import Orders', () => {
 		expect(fake.orders()).toEqual([]);
 	});
 
+	test('a line naming a size/colour parent, or a courier Khaos does not have, fails with the reason before Khaos is asked to import', async () => {
+		const result = await run(
+			[
+				webOrder('WEB-3001', [['AMU15/SMPU', 1, 30.25]]),
+				webOrder('WEB-3002', [['HL0453', 1, 56.99]], { delivery: { method: 'Pigeon Post', charge_gross: 4.95 } }),
+				webOrder('WEB-3003', [['AMU15/SMPU-SMPU-5', 1, 30.25]]),
+			],
+			importOrders,
+		);
+		expect(outputOf(result, NODE, 0).map((item) => [item.json.order_id, item.json.status])).toEqual([['WEB-3003', 'imported']]);
+		expect(outputOf(result, NODE, 1).map((item) => [item.json.order_id, item.json.reason, item.pairedItem])).toEqual([
+			['WEB-3001', expect.stringMatching(/^choose a size\/colour: AMU15\/SMPU is a product with sizes or colours/), { item: 0 }],
+			['WEB-3002', expect.stringContaining('delivery.method "Pigeon Post" is not a courier in Khaos (its couriers: ROYAL MAIL, ROYAL MAIL 48, DPD NEXT DAY)'), { item: 1 }],
+		]);
+		// A size Khaos's ExportStock never carried as an SCS_ITEM is still a real child: it imports.
+		expect(fake.orders().map((order) => [order.associatedRef, order.lines.map((line) => line.stockCode)])).toEqual([['WEB-3003', ['AMU15/SMPU-SMPU-5']]]);
+	});
+
+	test('a sales source Khaos does not have fails every order, naming it, and nothing is sent', async () => {
+		const result = await run([webOrder('WEB-3101', [['HL0453', 1, 56.99]])], { ...importOrders, options: { salesSource: 'Amazon' } });
+		expect(outputOf(result, NODE, 1).map((item) => item.json.reason)).toEqual(['Sales Source "Amazon" does not exist in Khaos (its sales sources: Web, Telephone, Shop); fix Sales Source in the node options or the Khaos credential']);
+		expect(fake.calls().filter((call) => call.method === 'ImportOrders')).toEqual([]);
+	});
+
 	test("the fake keeps the guide's 15-character limit on ASSOCIATED_REF, as the client does", async () => {
 		const order = webOrder('WEB-2006-LONGREF', [['HL0453', 1, 56.99]]) as unknown as WebOrder;
 		const xml = buildImportOrdersXml([{ ...order, order_id: 'WEB-2006' }]).replace('<ASSOCIATED_REF>WEB-2006</ASSOCIATED_REF>', '<ASSOCIATED_REF>WEB-2006-LONGREF</ASSOCIATED_REF>');

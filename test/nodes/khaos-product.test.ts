@@ -365,8 +365,19 @@ describe('Khaos Control credential test', () => {
 
 	test('connects with GetVersion and reports the version', async () => {
 		expect(await test_(credential(fake))).toEqual({ status: 'OK', message: 'Connected to Khaos Control 8.146.12' });
-		expect(fake.calls().map((call) => call.method)).toEqual(['GetVersion']);
+		// The website named in the credential is checked too.
+		expect(fake.calls().map((call) => call.method)).toEqual(['GetVersion', 'ExportWebCategories']);
 		expect(await test_(credential(guarded, { authentication: 'basic', user: 'n8n', password: PASSWORD }))).toEqual({ status: 'OK', message: 'Connected to Khaos Control 8.146.12' });
+	});
+
+	test("names a sales source, site or website the credential gives that Khaos does not have", async () => {
+		const wrong = await test_(credential(fake, { salesSource: 'web', siteId: 7, websiteName: 'Old Site' }));
+		expect(wrong.status).toBe('Error');
+		expect(wrong.message).toContain('Sales Source "web" must be written as in Khaos: "Web"');
+		expect(wrong.message).toContain('Site ID 7 does not exist in Khaos (its sites: 1 Main Site; -1 means all)');
+		expect(wrong.message).toContain('Website Name "Old Site" was not accepted by Khaos');
+		expect(await test_(credential(fake, { salesSource: 'Amazon' }))).toMatchObject({ status: 'Error', message: expect.stringContaining('Sales Source "Amazon" does not exist in Khaos (its sales sources: Web, Telephone, Shop)') });
+		expect(await test_(credential(fake, { salesSource: 'Web', siteId: 1 }))).toEqual({ status: 'OK', message: 'Connected to Khaos Control 8.146.12' });
 	});
 
 	test('reports a bad URL or a wrong password as an error, quickly and without the password', async () => {

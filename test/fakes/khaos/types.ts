@@ -188,6 +188,8 @@ export interface FakeKhaos {
 	addStock(item: FakeStockItemInput): void;
 	updateStock(code: string, patch: FakeStockPatch): void;
 	deleteStock(code: string): void;
+	/** Deletes a customer as Khaos does, for GetDeletedEntries; mergedInto names the customer it was merged into. */
+	deleteCustomer(code: string, mergedInto?: string): void;
 	injectFault(fault: FaultSpec): void;
 	calls(): CallRecord[];
 	reset(): void;
