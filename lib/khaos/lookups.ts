@@ -76,7 +76,9 @@ export async function getDeletedCustomers(client: KhaosClient, from: string, to:
 		['DateTo', to, 'dateTime'],
 		['DocumentType', 5, 'int'],
 	]);
-	return parseDeletedEntries(xml).filter((entry) => entry.document_type === 5);
+	return parseDeletedEntries(xml)
+		.filter((entry) => entry.document_type === 5)
+		.map(({ document_type: _type, ...entry }) => entry);
 }
 
 export function parseDeletedEntries(xml: string): Array<DeletedCustomer & { document_type: number | null }> {

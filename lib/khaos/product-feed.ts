@@ -122,7 +122,7 @@ export async function webProducts(client: KhaosClient, codes: readonly string[],
 		? exportStockCompressedChunks(client, codes, { mappingType, chunkSize: options.chunkSize })
 		: client.exportStockChunks(codes, { mappingType, chunkSize: options.chunkSize });
 	for await (const chunk of chunks) {
-		await resolveScsChildren(client, chunk, scsChildren, { chunkSize: options.chunkSize });
+		await resolveScsChildren(client, chunk, scsChildren, { chunkSize: options.chunkSize, compressed: options.compressed });
 		const stockStatus = options.includeStock === false ? undefined : await stockStatusFor(client, chunk, options.siteId);
 		for (const item of chunk) {
 			products.push(

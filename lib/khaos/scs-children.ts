@@ -7,6 +7,7 @@
  * AMU15/SMPU-SMPU-10, in every real response).
  */
 import type { KhaosClient } from './client';
+import { exportStockCompressedChunks } from './compressed';
 import type { StockListEntry } from './stock-status';
 import type { KhaosScs, KhaosScsChild, KhaosScsLeaf, KhaosStockFields, KhaosStockItem } from './stock';
 
@@ -54,7 +55,7 @@ export async function resolveScsChildren(
 	client: KhaosClient,
 	items: readonly KhaosStockItem[],
 	directory: ScsChildDirectory,
-	options: { chunkSize?: number } = {},
+	options: { chunkSize?: number; compressed?: boolean } = {},
 ): Promise<void> {
 	const incomplete = items.filter(hasMissingChildren);
 	if (incomplete.length === 0) return;
@@ -77,7 +78,9 @@ export async function resolveScsChildren(
 	}
 
 	const codes = [...placements.values()].flatMap((placed) => placed.map(({ entry }) => entry.stock_code)).filter((code) => !code.includes(','));
-	const exported = new Map((await client.exportStock(codes, { chunkSize: options.chunkSize })).map((child) => [codeKey(child.stockCode), child]));
+	const exported = new Map<string, KhaosStockItem>();
+	const chunks = options.compressed ? exportStockCompressedChunks(client, codes, { chunkSize: options.chunkSize }) : client.exportStockChunks(codes, { chunkSize: options.chunkSize });
+	for await (const chunk of chunks) for (const child of chunk) exported.set(codeKey(child.stockCode), child);
 
 	for (const [item, placed] of placements) {
 		const scs = item.scs as KhaosScs;

@@ -18,6 +18,12 @@ export const khaosOrderProperties: INodeProperties[] = [
 				action: 'Export customers',
 			},
 			{
+				name: 'Get Deleted Customers',
+				value: 'getDeletedCustomers',
+				description: 'Customers deleted or merged in Khaos between two dates, so they can be removed or re-exported',
+				action: 'Get deleted customers',
+			},
+			{
 				name: 'Get Order Status',
 				value: 'getStatus',
 				description: 'Where web orders are in Khaos: stage, invoices, consignment and tracking',
@@ -202,5 +208,23 @@ export const khaosOrderProperties: INodeProperties[] = [
 		default: 'EPOS, *TEST*',
 		description: "System accounts to leave out (the till's EPOS account, test accounts), separated by commas; * matches anything. Hidden customers are always left out.",
 		displayOptions: customersOnly,
+	},
+	{
+		displayName: 'Deleted From',
+		name: 'deletedFrom',
+		type: 'string',
+		default: '={{ $now.minus({ days: 1 }).toFormat("yyyy-MM-dd") }}',
+		required: true,
+		description: 'First day to look at (UK time). Khaos records deletions by day.',
+		displayOptions: { show: { operation: ['getDeletedCustomers'] } },
+	},
+	{
+		displayName: 'Deleted To',
+		name: 'deletedTo',
+		type: 'string',
+		default: '={{ $now.toFormat("yyyy-MM-dd") }}',
+		required: true,
+		description: 'Last day to look at (UK time)',
+		displayOptions: { show: { operation: ['getDeletedCustomers'] } },
 	},
 ];

@@ -10,6 +10,7 @@ import {
 	type FeedCursor,
 	type WebProduct,
 } from '../../lib/khaos';
+import { compressedOption } from '../KhaosProduct/properties';
 import { connectToKhaos, khaosCredentials, khaosNodeError, testKhaosCredential } from '../KhaosProduct/khaos-common';
 
 /** Khaos asks integrations to check stock about every 30 minutes. */
@@ -63,6 +64,7 @@ const properties: INodeProperties[] = [
 				default: true,
 				description: 'Whether to set needs_web_review on products this trigger has not seen before. Products already in Khaos when the workflow is activated count as seen.',
 			},
+			compressedOption,
 			{
 				displayName: 'Include Web Categories',
 				name: 'includeCategories',
@@ -133,6 +135,7 @@ export class KhaosProductTrigger implements INodeType {
 		const build = {
 			includeStock: true,
 			includeMovements,
+			compressed: options.compressed === true,
 			overlapSeconds: Math.max(0, Number(options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS)),
 			siteId: settings.siteId,
 			website: options.includeCategories === true ? (options.website as string | undefined)?.trim() || settings.websiteName : null,

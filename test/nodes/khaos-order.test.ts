@@ -287,3 +287,25 @@ describe('Khaos Order: Export Customers', () => {
 		expect(trade.map((item) => item.json.customer_id)).toEqual(['CU1234']);
 	});
 });
+
+describe('Khaos Order: Get Deleted Customers', () => {
+	test('lists customers deleted or merged in the days asked for (GetDeletedEntries, companies only), by Khaos ID', async () => {
+		fake.deleteCustomer('CU1234');
+		fake.deleteCustomer('OBR001', 'KCS001');
+		const today = new Date().toISOString().slice(0, 10);
+		const result = await run([{}], { operation: 'getDeletedCustomers', deletedFrom: today, deletedTo: today });
+		expect(outputOf(result, NODE, 0).map((item) => item.json)).toEqual([
+			{ company_id: '2', merged_into: null, deleted_on: today },
+			{ company_id: '3', merged_into: '1', deleted_on: today },
+		]);
+		expect(fake.calls().find((call) => call.method === 'GetDeletedEntries')?.params).toMatchObject({ DocumentType: '5', DateFrom: `${today}T00:00:00`, DateTo: `${today}T23:59:59` });
+		const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+		expect(outputOf(await run([{}], { operation: 'getDeletedCustomers', deletedFrom: yesterday, deletedTo: yesterday }), NODE, 0)).toEqual([]);
+	});
+
+	test('a date that is not one is refused, naming the field, before Khaos is called', async () => {
+		const error = errorOf(await run([{}], { operation: 'getDeletedCustomers', deletedFrom: 'last week', deletedTo: '2024-05-01' }), NODE);
+		expect(error.message).toBe('Deleted From: "last week" is not a date: use 2024-05-01 or 2024-05-01T10:30:00');
+		expect(fake.calls()).toEqual([]);
+	});
+});

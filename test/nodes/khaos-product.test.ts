@@ -73,6 +73,47 @@ async function run(parameters: INodeParameters, options: RunOptions = {}) {
 
 const products = async (parameters: INodeParameters, options: RunOptions = {}) => outputOf(await run(parameters, options), NODE).map((item) => item.json);
 
+describe('Khaos Product: stock potential, price lists, compressed transfers', () => {
+	test('Get Stock Potential gives what a pack can be built from: its scarcest component', async () => {
+		// HLPACK01 holds 1 HL0453 (20 in stock) and 2 HL0454 (15 in stock): 7 packs.
+		const rows = await products({ operation: 'getStockPotential', stockCodes: 'HLPACK01, HL0453' });
+		expect(rows).toEqual([
+			{ stock_code: 'HLPACK01', other_ref: null, available: 7, on_order: 0, back_order: 0, potential: 7 },
+			{ stock_code: 'HL0453', other_ref: 'HL0453-OAK', available: 20, on_order: 0, back_order: 0, potential: 20 },
+		]);
+		// The codes were sent as stock codes: left to Khaos's default they would be read as internal IDs.
+		expect(fake.calls().find((call) => call.method === 'GetStockPotential')?.params).toMatchObject({ StockCode: 'HLPACK01,HL0453', MappingType: '1' });
+	});
+
+	test('Get Price List Names and Get Price List: the web list by default, class lists by name, customer prices by code', async () => {
+		expect(await products({ operation: 'getPriceLists' })).toEqual([{ price_list: 'Web Prices' }, { price_list: 'Web Sale' }, { price_list: 'Trade' }]);
+		// Two lists begin with "web", so Khaos cannot choose one: its fault says so.
+		expect(errorOf(await run({ operation: 'getPriceList', priceListKind: 0, priceListNames: '' }), NODE).message).toContain('More than one price list matches');
+		const web = await products({ operation: 'getPriceList', priceListKind: 0, priceListNames: 'Web Prices' });
+		expect(web.map((row) => [row.list_type, row.price_list, row.stock_code, row.amount])).toEqual([
+			['stock_item_class', 'Web Prices', 'HL0453', 52.99],
+			['stock_item_class', 'Web Prices', 'AMU15/SMPU-SMPU-10', 28],
+		]);
+		const trade = await products({ operation: 'getPriceList', priceListKind: 3, priceListNames: 'Trade' });
+		expect(trade.map((row) => [row.stock_code, row.qty_start, row.qty_end, row.amount])).toEqual([
+			['HL0453', 1, 4, 40],
+			['HL0453', 5, 9999, 36],
+		]);
+		const customer = await products({ operation: 'getPriceList', priceListKind: 1, priceListNames: 'KCS001' });
+		expect(customer).toEqual([expect.objectContaining({ list_type: 'stock_item_customer', price_list: 'KCS001', stock_code: 'HL0454', amount: 30 })]);
+	});
+
+	test('compressed transfers (ExportStockCompressed, ZIP) give the same products, every variant included', async () => {
+		const plain = await products({ operation: 'getByCode', stockCodes: 'AMU15/SMPU, HL0453, ABBEY-03', options: { flagNew: false } });
+		fake.reset();
+		const zipped = await products({ operation: 'getByCode', stockCodes: 'AMU15/SMPU, HL0453, ABBEY-03', options: { flagNew: false, compressed: true } });
+		expect(zipped).toEqual(plain);
+		expect((zipped[0].variants as unknown[]).length).toBe(10);
+		expect(fake.calls().some((call) => call.method === 'ExportStockCompressed' && call.params.CompressionMethod === '0')).toBe(true);
+		expect(fake.calls().filter((call) => call.method === 'ExportStock')).toEqual([]);
+	});
+});
+
 describe('Khaos Product: Get Products by Stock Code', () => {
 	const byCode = { operation: 'getByCode', stockCodes: 'AMU15/SMPU, HL0453\nHL0460, BM101902,HLPACK01', options: { includeCategories: true } };
 
