@@ -13,7 +13,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 
 import { KhaosError, KhaosFaultError, KhaosHttpError, KhaosNetworkError, KhaosProtocolError } from './errors';
-import { attribute, buildXml, childElement, childText, descendants, parseXml, xmlElement, type XmlElement } from './xml';
+import { KhaosXmlError, attribute, buildXml, childElement, childText, descendants, parseXml, xmlElement, type XmlElement } from './xml';
 
 export const KHAOS_NAMESPACE = 'urn:IKosWebIntf-IKosWeb';
 
@@ -308,7 +308,7 @@ export function formatSoapDateTime(name: string, value: string | number | boolea
 // ---- response ----
 
 function readSoapResponse(method: string, response: HttpResponse): SoapValue | undefined {
-	const envelope = tryParseEnvelope(response.body);
+	const envelope = tryParseEnvelope(method, response.body);
 	const body = childElement(envelope, 'Body');
 	const fault = childElement(body, 'Fault');
 	if (fault) throw faultError(method, fault, response.status);
@@ -322,11 +322,13 @@ function readSoapResponse(method: string, response: HttpResponse): SoapValue | u
 	return result ? decodeValue(method, result, references, new Set()) : undefined;
 }
 
-function tryParseEnvelope(body: string): XmlElement | undefined {
+function tryParseEnvelope(method: string, body: string): XmlElement | undefined {
 	try {
 		const root = parseXml(body);
 		return root.name === 'Envelope' ? root : undefined;
-	} catch {
+	} catch (error) {
+		// Say so when the answer was refused for what it declares, not for being no envelope at all.
+		if (error instanceof KhaosXmlError && /refused for safety/.test(error.message)) throw new KhaosProtocolError(method, error.message, { cause: error });
 		return undefined;
 	}
 }

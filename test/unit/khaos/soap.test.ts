@@ -322,6 +322,11 @@ describe('KhaosSoapClient errors and retries', () => {
 		nock(HOST).post(SOAP_PATH).reply(200, '<html><body>Login</body></html>');
 		await expect(client().soap.call('GetVersion')).rejects.toThrow('returned something unexpected');
 	});
+
+	it('says an envelope with a DOCTYPE was refused for safety, not that there was none', async () => {
+		nock(HOST).post(SOAP_PATH).reply(200, `<!DOCTYPE x [<!ENTITY a "b">]>${stringResponse('GetVersion', '8.200')}`);
+		await expect(client().soap.call('GetVersion')).rejects.toThrow('Khaos GetVersion returned something unexpected: Khaos sent XML with a DOCTYPE; refused for safety');
+	});
 });
 
 describe('backoff and dates', () => {
