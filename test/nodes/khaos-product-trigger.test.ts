@@ -107,6 +107,17 @@ describe('Khaos Product Trigger', () => {
 		expect(stateOf(staticData).cursor).toEqual(cursor);
 	});
 
+	test('the first poll starts from the newest stock movement when it is newer than every edit, and sends nothing then or next', async () => {
+		const staticData: IDataObject = {};
+		fake.updateStock('HL0454', { level: 4 });
+		expect(await poll(staticData)).toBeNull();
+		const since = (stateOf(staticData).cursor as IDataObject).since as string;
+		expect(since > '2020-11-12T13:03:04').toBe(true);
+		expect(Object.keys((stateOf(staticData).cursor as IDataObject).done as IDataObject)).toEqual(['HL0454']);
+		expect(await poll(staticData)).toBeNull();
+		expect(await poll(staticData, { includeMovements: false })).toBeNull();
+	});
+
 	test('Max Products per Poll caps each poll; the rest come with the next, and nothing comes twice', async () => {
 		const staticData: IDataObject = {};
 		const parameters = { maxProducts: 2 };
@@ -156,6 +167,19 @@ describe('Khaos Product Trigger', () => {
 		} finally {
 			await frozen.stop();
 		}
+	});
+
+	test('a product deleted in Khaos (discontinued: Khaos keeps the record) is emitted once, unpublished, so the store can take it down', async () => {
+		const staticData: IDataObject = {};
+		expect(await poll(staticData)).toBeNull();
+		fake.deleteStock('HL0454');
+		fake.deleteStock('AMU15/SMPU');
+		const gone = await poll(staticData);
+		expect(gone![0].map((item) => [item.json.stock_code, item.json.published, item.json.unpublished_reason])).toEqual([
+			['AMU15/SMPU', false, 'deleted'],
+			['HL0454', false, 'deleted'],
+		]);
+		expect(await poll(staticData)).toBeNull();
 	});
 
 	test('stock movements can be left out: only edits start the workflow then', async () => {
