@@ -145,7 +145,7 @@ export function invokeMore(state: MoreState, call: SoapCall, args: Args): string
 					['Data', soapBase64(zip)],
 					['OriginalSize', soapInt(xml.length)],
 					['CompressedSize', soapInt(zip.length)],
-					['PasswordProtected', soapString('False')],
+					['PasswordProtected', { kind: 'boolean', value: false }],
 				]),
 			);
 		}

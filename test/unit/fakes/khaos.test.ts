@@ -236,6 +236,43 @@ describe('fake Khaos SOAP service', () => {
 		});
 	});
 
+	describe('the guide\'s further operations', () => {
+		test('GetDeletedEntries reports companies only (DocumentType 5), by day; other document types fault', async () => {
+			fake.deleteCustomer('CU1234', 'KCS001');
+			const today = new Date().toISOString().slice(0, 10);
+			const xml = returned(
+				await soap(fake, 'GetDeletedEntries', [
+					['DateFrom', 'dateTime', `${today}T00:00:00`],
+					['DateTo', 'dateTime', `${today}T00:00:01`],
+					['DocumentType', 'int', '5'],
+				]),
+				'GetDeletedEntries',
+			);
+			const [day, month, year] = [today.slice(8), today.slice(5, 7), today.slice(0, 4)];
+			expect(xml).toBe(`<DELETED_ENTRIES><DELETED_ENTRY><HEADER_ID>2</HEADER_ID><DOCUMENT_TYPE>5</DOCUMENT_TYPE><ADDITIONAL_REF>1</ADDITIONAL_REF><DELETION_DATE>${day}/${month}/${year}</DELETION_DATE><PARENT_ID/></DELETED_ENTRY></DELETED_ENTRIES>`);
+			const stock = await soap(fake, 'GetDeletedEntries', [
+				['DateFrom', 'dateTime', `${today}T00:00:00`],
+				['DateTo', 'dateTime', `${today}T23:59:59`],
+				['DocumentType', 'int', '1'],
+			]);
+			expect(fault(stock).message).toMatch(/DocumentType 1 is not supported/);
+		});
+
+		test('GetStockPotential reads codes as internal STOCK_IDs unless MappingType says otherwise', async () => {
+			const byId = structResult(await soap(fake, 'GetStockPotential', [['StockCode', 'string', 'HL0453']]), 'GetStockPotential') as unknown[];
+			expect(byId).toEqual([]);
+			const byCode = structResult(await soap(fake, 'GetStockPotential', [['StockCode', 'string', 'HL0453'], ['MappingType', 'int', '1']]), 'GetStockPotential') as Array<Record<string, string>>;
+			expect(byCode.map((row) => [row.StockCode, row.Available, row.Potential])).toEqual([['HL0453', '20', '20']]);
+		});
+
+		test('ExportStockCompressed answers with a ZIP in TCompressedResult; BZip2 is refused here', async () => {
+			const result = structResult(await soap(fake, 'ExportStockCompressed', [['StockCode', 'string', 'HL0453'], ['CompressionMethod', 'int', '0']]), 'ExportStockCompressed') as Record<string, string>;
+			expect(result).toMatchObject({ Method: 'ZIP', FileName: 'KSDXMLStock.xml', PasswordProtected: 'false' });
+			expect(Buffer.from(result.Data, 'base64').subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+			expect(fault(await soap(fake, 'ExportStockCompressed', [['StockCode', 'string', 'HL0453'], ['CompressionMethod', 'int', '1']])).message).toMatch(/BZip2/);
+		});
+	});
+
 	describe('stock', () => {
 		test('ExportStock returns the real response for a known code, byte for byte', async () => {
 			const xml = returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'ABBEY-03'], ['MappingType', 'int', '1']]), 'ExportStock');
