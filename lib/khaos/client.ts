@@ -3,6 +3,7 @@
  * sendOrders, the checked and idempotent way to push web orders.
  */
 import { parseCompanyList, parseExportCompany, type CompanyListEntry, type KhaosCustomer } from './customers';
+import { chunked, csvSafeCodes } from './codes';
 import { KhaosError, KhaosFaultError, KhaosProtocolError } from './errors';
 import {
 	buildImportOrdersXml,
@@ -384,19 +385,3 @@ function normaliseRef(value: string | undefined): string {
 }
 
 const ZERO_TIME = '1899-12-30T00:00:00';
-
-/** Codes for a comma-separated parameter: trimmed, blanks and repeats dropped, commas refused. */
-export function csvSafeCodes(codes: readonly string[]): string[] {
-	const cleaned = codes.map((code) => code.trim()).filter((code) => code !== '');
-	const withComma = cleaned.filter((code) => code.includes(','));
-	if (withComma.length > 0) {
-		throw new Error(`Khaos takes codes as a comma-separated list, so these cannot be looked up: ${withComma.map((code) => `"${code}"`).join(', ')}`);
-	}
-	return [...new Set(cleaned)];
-}
-
-export function chunked<T>(items: readonly T[], size: number): T[][] {
-	const chunks: T[][] = [];
-	for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-	return chunks;
-}

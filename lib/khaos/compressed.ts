@@ -6,7 +6,7 @@
 import { inflateRawSync } from 'node:zlib';
 
 import type { KhaosClient } from './client';
-import { chunked, csvSafeCodes } from './client';
+import { chunked, csvSafeCodes } from './codes';
 import { KhaosProtocolError } from './errors';
 import type { SoapValue } from './soap';
 import { soapText } from './soap';

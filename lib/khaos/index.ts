@@ -1,4 +1,5 @@
-export { KhaosClient, chunked, csvSafeCodes } from './client';
+export { KhaosClient } from './client';
+export { chunked, csvSafeCodes } from './codes';
 export type { ChunkOptions, KhaosTransport, OrderStatusQuery, SendOrderResult, SendOrdersOptions, StockListQuery } from './client';
 export { toAlpha3CountryCode } from './countries';
 export { parseCompanyList, parseExportCompany } from './customers';

@@ -4,7 +4,7 @@
  * for kits and builds (GetStockPotential).
  */
 import type { KhaosClient } from './client';
-import { csvSafeCodes } from './client';
+import { csvSafeCodes } from './codes';
 import { soapList, soapText, type SoapValue } from './soap';
 import { nonBlank, parseNumber } from './values';
 import { attribute, childElement, childElements, childText, descendants, parseXml } from './xml';

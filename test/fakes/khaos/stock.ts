@@ -12,6 +12,7 @@
 import { attr, child, childText, descendants, el, elements, isElement, leaf, parseXml, serialize, setChildText, textOf } from './xml';
 import type { XElement } from './xml';
 import { parseKhaosDate } from './dates';
+import { buildStockItem } from './stock-build';
 import type { FakeStockItemInput, FakeStockLevel, FakeStockPatch } from './types';
 
 export interface StockEntry {
@@ -267,7 +268,7 @@ export class StockCatalogue {
 	add(input: FakeStockItemInput): void {
 		if (this.get(input.code) !== undefined) throw new Error(`Stock code ${input.code} already exists`);
 		const unexported = new Map<XElement, XElement>();
-		const node = input.xml !== undefined ? parseXml(input.xml) : this.buildItem(input, unexported);
+		const node = input.xml !== undefined ? parseXml(input.xml) : buildStockItem(input, unexported, this.nextStockId());
 		if (node.name !== 'STOCK_ITEM') throw new Error('addStock xml must be one STOCK_ITEM element');
 		if (childText(node, 'STOCK_CODE') !== input.code) throw new Error(`addStock: STOCK_CODE in xml is not ${input.code}`);
 		const entry = this.insert(node, this.clock(), unexported);
@@ -368,98 +369,5 @@ export class StockCatalogue {
 	private nextStockId(): number {
 		const ids = this.all().map((entry) => Number(this.stockId(entry))).filter(Number.isFinite);
 		return Math.max(900_000, ...ids) + 1;
-	}
-
-	private buildItem(input: FakeStockItemInput, unexported: Map<XElement, XElement>): XElement {
-		const web = input.web ?? true;
-		const discontinued = input.discontinued ?? false;
-		const isParent = input.scs !== undefined;
-		const stockControlled = input.stockControlled ?? !(isParent || input.pack !== undefined);
-		let stockId = this.nextStockId();
-		const launch = input.launchDate ?? '';
-		const item = el(
-			'STOCK_ITEM',
-			{},
-			leaf('STOCK_CODE', input.code),
-			leaf('ASSOCIATED_REF', input.otherRef ?? ''),
-			leaf('STOCK_DESC', input.desc ?? input.code, {}, true),
-			leaf('LONG_DESC', input.longDesc ?? '', {}, true),
-			leaf('EPOS_DESC', ''),
-			leaf('WEB_TEASER', input.webTeaser ?? ''),
-			leaf('BUY_PRICE', input.buyPrice ?? 0, { IS_NET: khaosBool(input.sellPriceIsNet ?? false) }),
-			leaf('SELL_PRICE', input.sellPrice ?? 0, { IS_NET: khaosBool(input.sellPriceIsNet ?? false) }),
-			leaf('SELL_PRICE_WEB', input.sellPriceWeb ?? 0),
-			leaf('VAT_RATE', input.vatRate ?? 20),
-			leaf('DELETED', khaosBool(discontinued || !web)),
-			leaf('WEB', khaosBool(web)),
-			leaf('DISCONTINUED', khaosBool(discontinued)),
-			leaf('DROP_SHIP', '0'),
-			leaf('DISCOUNTS_DISABLED', '0'),
-			leaf('RUN_TO_ZERO', khaosBool(input.runToZero ?? false)),
-			leaf('STOCK_ID', stockId),
-			leaf('STOCK_CONTROLLED', khaosBool(stockControlled)),
-			leaf('LAUNCH_DATE', launch === '' ? '' : launch.slice(0, 10)),
-			leaf('LAUNCH_TIME', launch === '' ? '' : (launch.slice(11, 19) || '00:00:00')),
-			leaf('STOCK_OPTION', khaosBool(input.runToZero ?? false), { NAME: 'Run To Zero' }),
-			...(input.userDefined ?? []).map((uda) => leaf('USER_DEFINED', uda.value, { NAME: uda.name, TYPE: uda.type })),
-		);
-		if (input.pack) {
-			item.children.push(
-				el(
-					'LINKED_ITEMS',
-					{},
-					...input.pack.map((component) =>
-						el('LINK_ITEM', {}, leaf('STOCK_CODE', component.code), leaf('LINK_TYPE', '3'), leaf('LINK_VALUE', component.qty), leaf('AUTO_ADD', '0')),
-					),
-				),
-			);
-		}
-		if (input.scs) {
-			const scs = el('SCS');
-			for (const scsChild of input.scs.children) {
-				let holder = scs;
-				scsChild.suffixes.forEach((suffix, depth) => {
-					let style = elements(holder, 'STYLE').find((candidate) => childText(candidate, 'SCS_CODE_SUFFIX') === suffix);
-					if (style === undefined) {
-						style = el('STYLE', {}, leaf('DESCRIPTION', scsChild.descriptions?.[depth] ?? 'Null'), leaf('SCS_CODE_SUFFIX', suffix));
-						holder.children.push(style);
-					}
-					holder = style;
-				});
-				stockId += 1;
-				const descriptions = scsChild.descriptions ?? scsChild.suffixes.map(() => 'Null');
-				const place = (scsItem: XElement): void => {
-					if (input.scs?.itemsInExport === true) holder.children.push(scsItem);
-					else unexported.set(holder, scsItem);
-				};
-				place(
-					el(
-						'SCS_ITEM',
-						{},
-						leaf('STOCK_CODE', scsChild.code),
-						leaf('DESCRIPTION', [input.desc ?? input.code, ...descriptions].join(' - ')),
-						leaf('BUY_PRICE', input.buyPrice ?? 0),
-						leaf('SELL_PRICE', scsChild.sellPrice ?? input.sellPrice ?? 0),
-						leaf('SELL_PRICE_WEB', input.sellPriceWeb ?? 0),
-						leaf('STOCK_ID', stockId),
-						leaf('LONG_DESC', input.longDesc ?? ''),
-						leaf('WEB_TEASER', '', {}, true),
-						leaf('DELETED', khaosBool(discontinued || !web)),
-						leaf('WEB', khaosBool(web)),
-						leaf('STOCK_CONTROLLED', '-1'),
-						leaf('DISCONTINUED', khaosBool(discontinued)),
-						leaf('RUN_TO_ZERO', khaosBool(input.runToZero ?? false)),
-						leaf('ASSOCIATED_REF', scsChild.otherRef ?? input.code),
-						leaf('LAUNCH_DATE', ''),
-						leaf('LAUNCH_TIME', ''),
-						leaf('VAT_RATE', input.vatRate ?? 20),
-					),
-				);
-			}
-			// Real exports put the headings after the styles.
-			input.scs.headings.forEach((heading, index) => scs.children.push(leaf('HEADING', heading, { LEVEL: index + 1 })));
-			item.children.push(scs);
-		}
-		return item;
 	}
 }
