@@ -3,6 +3,9 @@
  * Failed outputs that account for every input item, safe re-sending, order status with tracking,
  * and the customer export.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { KhaosControlApi } from '../../credentials/KhaosControlApi.credentials';
@@ -285,6 +288,41 @@ describe('Khaos Order: Export Customers', () => {
 		expect(recent.map((item) => item.json.customer_id)).toEqual(['CU1234', 'OBR001']);
 		const trade = outputOf(await run([{}], { operation: 'exportCustomers', companyClasses: 'Trade' }), NODE);
 		expect(trade.map((item) => item.json.customer_id)).toEqual(['CU1234']);
+	});
+});
+
+describe('Khaos Order: Export Customers from a real Khaos customer database', () => {
+	test('leaves out system accounts (EPOS, test accounts) unless told otherwise, and carries the mailing preference', async () => {
+		const xml = readFileSync(join(__dirname, '..', 'fixtures', 'khaos', 'khaos-real', 'ExportCompany', '1578391809.xml'), 'utf8');
+		const real = await startFakeKhaos({ seed: { customersXml: xml } });
+		try {
+			const exportFrom = async (parameters: INodeParameters) =>
+				outputOf(
+					await runWorkflow({
+						nodes: [
+							{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify([{ json: {} }]) } },
+							{ name: NODE, type: 'n8n-nodes-pos-sync.khaosOrder', parameters, credentials: { khaosControlApi: { id: 'khaos-1', name: 'Khaos (fake)' } } },
+						],
+						connections: { Input: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
+						nodeTypes: { khaosOrder: new KhaosOrder() },
+						credentialTypes: { khaosControlApi: new KhaosControlApi() },
+						credentials: { khaosControlApi: { url: real.wsdlUrl, authentication: 'none', allowSelfSigned: false, siteId: -1, stockMappingType: 1, salesSource: '', websiteName: '' } },
+					}),
+					NODE,
+				).map((item) => item.json);
+			const customers = await exportFrom({ operation: 'exportCustomers' });
+			const codes = customers.map((customer) => customer.customer_id);
+			expect(codes).not.toContain('EPOS');
+			expect(codes).not.toContain('KCSL_TEST');
+			expect(codes).toContain('CU0000019');
+			expect(customers.every((customer) => typeof customer.marketing_opt_in === 'boolean' || customer.marketing_opt_in === null)).toBe(true);
+			expect(customers.some((customer) => customer.marketing_opt_in === true)).toBe(true);
+			const everyone = await exportFrom({ operation: 'exportCustomers', excludeCodes: '' });
+			expect(everyone.map((customer) => customer.customer_id)).toEqual(expect.arrayContaining(['EPOS', 'KCSL_TEST']));
+			expect(everyone).toHaveLength(customers.length + 2);
+		} finally {
+			await real.stop();
+		}
 	});
 });
 
