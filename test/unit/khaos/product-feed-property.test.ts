@@ -3,7 +3,8 @@
  * same-second changes, clock steps and polls with random caps and overlaps. Every edit sets a new,
  * higher price and every movement a higher level, so each product's states are ordered: the feed
  * must never emit a state twice or go back to an older one, must emit nothing that did not change,
- * and once Khaos is quiet must have emitted every product's final state.
+ * and once Khaos is quiet must have emitted every product's final state. Some changes are stamped
+ * late (a clock a little behind, within the overlap), which only the overlap catches.
  */
 import { KhaosClient } from '../../../lib/khaos/client';
 import type { FeedCursor } from '../../../lib/khaos/feed-cursor';
@@ -113,6 +114,14 @@ test(`${SCENARIOS} random interleavings: every change emitted exactly once, none
 				const mover = truth[code].moves;
 				const level = mover === code ? truth[code].level : truth[code].level - 3;
 				fake.updateStock(mover, { level });
+			} else if (action < 0.6 && overlapSeconds >= 5) {
+				// A change saved with a time up to the overlap in the past, as a server clock behind the others would.
+				const late = now;
+				now -= Math.floor(next() * Math.min(overlapSeconds, 120)) * 1000;
+				truth[code].price += 1;
+				truth[code].changed = true;
+				fake.updateStock(code, { sellPrice: truth[code].price });
+				now = late;
 			} else if (action < 0.75) {
 				// Same second, a few hundred milliseconds on, or seconds later.
 				now += pick([0, 0, 300, 1000, 2000, 7000]);
