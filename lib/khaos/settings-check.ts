@@ -21,12 +21,13 @@ export async function checkSettings(client: KhaosClient, settings: SettingsToChe
 	const problems: string[] = [];
 	const salesSource = settings.salesSource?.trim() ?? '';
 	if (salesSource !== '') {
-		const problem = salesSourceProblem(salesSource, await getSaleSources(client));
+		const known = await unlessMissing(getSaleSources(client));
+		const problem = known === undefined ? null : salesSourceProblem(salesSource, known);
 		if (problem) problems.push(problem);
 	}
 	if (settings.siteId !== undefined && settings.siteId !== -1) {
-		const { sites } = await getSiteList(client);
-		if (!sites.some((site) => site.site_id === settings.siteId)) {
+		const sites = (await unlessMissing(getSiteList(client)))?.sites;
+		if (sites !== undefined && !sites.some((site) => site.site_id === settings.siteId)) {
 			problems.push(`Site ID ${settings.siteId} does not exist in Khaos (its sites: ${sites.map((site) => `${site.site_id} ${site.site_name}`).join(', ') || 'none'}; -1 means all)`);
 		}
 	}
@@ -40,6 +41,16 @@ export async function checkSettings(client: KhaosClient, settings: SettingsToChe
 		}
 	}
 	return problems;
+}
+
+/** An older web service without the lookup method cannot be checked; that is not a problem with the settings. */
+async function unlessMissing<T>(lookup: Promise<T>): Promise<T | undefined> {
+	try {
+		return await lookup;
+	} catch (error) {
+		if (error instanceof KhaosFaultError && /no method named|not supported|not implemented/i.test(error.faultString)) return undefined;
+		throw error;
+	}
 }
 
 function salesSourceProblem(salesSource: string, known: readonly string[]): string | null {
@@ -59,14 +70,16 @@ export async function sendOrdersChecked(client: KhaosClient, orders: readonly We
 	const fail = (index: number, reason: string): SendOrderResult => ({ index, order_id: orders[index].order_id ?? '', warnings: [], status: 'failed', reason, retryable: false });
 	const salesSource = options.salesSource?.trim() ?? '';
 	if (salesSource !== '') {
-		const problem = salesSourceProblem(salesSource, await getSaleSources(client));
+		const known = await unlessMissing(getSaleSources(client));
+		const problem = known === undefined ? null : salesSourceProblem(salesSource, known);
 		if (problem) return orders.map((_, index) => fail(index, `${problem}; fix Sales Source in the node options or the Khaos credential`));
 	}
 	const wanted = new Set(orders.map((order) => order.delivery?.method?.trim() ?? '').filter(Boolean));
-	const couriers = wanted.size === 0 ? [] : (await getCouriers(client)).map((courier) => courier.name.toUpperCase());
+	const found = wanted.size === 0 ? undefined : await unlessMissing(getCouriers(client));
+	const couriers = (found ?? []).map((courier) => courier.name.toUpperCase());
 	const results: Array<SendOrderResult | undefined> = orders.map((order, index) => {
 		const method = order.delivery?.method?.trim() ?? '';
-		if (method === '' || couriers.includes(method.toUpperCase())) return undefined;
+		if (method === '' || found === undefined || couriers.includes(method.toUpperCase())) return undefined;
 		return fail(index, `delivery.method "${method}" is not a courier in Khaos (its couriers: ${couriers.length > 0 ? [...new Set(couriers)].join(', ') : 'none'})`);
 	});
 	const sendable = orders.map((order, index) => ({ order, index })).filter(({ index }) => results[index] === undefined);
