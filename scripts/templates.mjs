@@ -254,12 +254,12 @@ function webOrdersToKhaos() {
 	const t = new Template('05-web-orders-to-khaos.json', 'Web orders → Khaos Control, order status back to the store');
 	t.note('Web orders → Khaos, status back', [
 		'**Top:** the store posts each new web order to this workflow\'s webhook (`POST /webhook/web-orders`, body `{"orders": [ … ]}`). Orders go into Khaos once each: a re-sent order is reported as already imported.',
-		'**Bottom:** every 30 minutes, the store\'s open orders are looked up in Khaos and their status, consignment and tracking sent back.',
+		'**Bottom:** every 30 minutes, the store\'s open orders are looked up in Khaos; for each order Khaos has, its status, consignment and tracking go back to the store. Orders Khaos does not have yet (`found: false`) are not sent.',
 		'',
 		'**Set up**',
 		'1. A Khaos Control credential named *Khaos Control account*.',
 		'2. Replace `https://store.example.com/api` in the two HTTP nodes with your store\'s API (and add its credential).',
-		'3. Orders Khaos refuses (an unknown SKU, a missing price) come out of **Failed**: point *Orders Khaos refused: tell someone* at email or Slack.',
+		'3. Orders Khaos refuses (an unknown SKU, a product with sizes ordered without choosing one, a missing price) come out of **Failed**: point *Orders Khaos refused: tell someone* at email or Slack. `retryable: true` means Khaos was unreachable or its database was down: the order can be sent again as it is.',
 	], [-560, -340], { width: 480, height: 420 });
 	const hook = t.node('Web order from the store', 'n8n-nodes-base.webhook@2', [0, 0], { httpMethod: 'POST', path: 'web-orders', responseMode: 'onReceived', options: {} }, { webhookId: 'a3c7e0f2-5b1d-4c8e-9f60-2d7b8e4a1c05' });
 	const each = t.node('One item per order', 'n8n-nodes-base.splitOut@1', [220, 0], { fieldToSplitOut: 'body.orders', options: {} });
@@ -276,7 +276,16 @@ function webOrdersToKhaos() {
 	t.connect(open, eachOpen);
 	const status = t.node('Order status from Khaos', 'khaosOrder', [660, 320], { operation: 'getStatus', orderRefs: '={{ $json.order_id }}', lookUpBy: 4, options: {} }, { credentials: credential('khaosControlApi') });
 	t.connect(eachOpen, status);
-	const back = t.node('Send the status to the store', 'n8n-nodes-base.httpRequest@4.2', [880, 320], {
+	const found = t.node('Only orders Khaos has', 'n8n-nodes-base.filter@2', [880, 320], {
+		conditions: {
+			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict' },
+			conditions: [{ id: 'b1f0c2d4-6a3e-4f5b-8c7d-9e0f1a2b3c4d', leftValue: '={{ $json.found }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+			combinator: 'and',
+		},
+		options: {},
+	});
+	t.connect(status, found);
+	const back = t.node('Send the status to the store', 'n8n-nodes-base.httpRequest@4.2', [1100, 320], {
 		method: 'POST',
 		url: `=${STORE_URL}/orders/{{ encodeURIComponent($json.associated_ref) }}/status`,
 		sendBody: true,
@@ -284,21 +293,22 @@ function webOrdersToKhaos() {
 		jsonBody: '={{ JSON.stringify($json) }}',
 		options: {},
 	});
-	t.connect(status, back);
+	t.connect(found, back);
 	return t;
 }
 
 function khaosProductsToStore() {
 	const t = new Template('06-khaos-products-and-stock-to-store.json', 'Khaos product and stock changes → the store');
 	t.note('Khaos products and stock → the store', [
-		'Every 30 minutes, products changed in Khaos (details, prices, web categories, and stock movements) are sent to the web store, one request per product.',
+		'Every 30 minutes, products changed in Khaos (details, prices, and stock movements) are sent to the web store, one request per product, with every size/colour variant and its own stock code.',
 		'',
 		'**Set up**',
 		'1. A Khaos Control credential named *Khaos Control account*.',
 		'2. **Send to the store**: replace `https://store.example.com/api/products` with your store\'s product API (and add its credential), or swap it for your store\'s own n8n node.',
-		'3. **Khaos product changes → Website**: which Khaos website\'s products to send, when there are several.',
+		'3. To send category paths too, turn on **Include Web Categories** in the trigger\'s options (Website: which Khaos website\'s categories, when there are several). It adds categories; it does not choose which products are sent.',
 		'',
-		'The first run sends every web product once; later runs send only what changed. Products marked **needs_web_review** have no web description yet.',
+		'The first check after you activate sends nothing: it notes where Khaos is. From then on only products that change are sent, each once. To fill the store the first time, run *Khaos Product → Get Products by Stock Code* or *Get Changed Products* from an early date.',
+		'Products with **published: false** must be hidden (discontinued, not for the web, out of run-to-zero stock, or sizes Khaos could not give). **needs_web_review** with **review_reasons**: new to the store, or variants missing in Khaos.',
 	], [-560, -340], { width: 460, height: 400 });
 	const changes = t.node('Khaos product changes', 'khaosProductTrigger', [0, 0], { pollTimes: { item: [{ mode: 'everyX', value: 30, unit: 'minutes' }] }, includeMovements: true, options: {} }, { credentials: credential('khaosControlApi') });
 	const send = t.node('Send to the store', 'n8n-nodes-base.httpRequest@4.2', [260, 0], {

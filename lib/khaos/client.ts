@@ -3,6 +3,7 @@
  * sendOrders, the checked and idempotent way to push web orders.
  */
 import { parseCompanyList, parseExportCompany, type CompanyListEntry, type KhaosCustomer } from './customers';
+import { chunked, csvSafeCodes } from './codes';
 import { KhaosError, KhaosFaultError, KhaosProtocolError } from './errors';
 import {
 	buildImportOrdersXml,
@@ -15,16 +16,8 @@ import {
 } from './orders';
 import { KhaosSoapClient, type KhaosSoapClientOptions, type SoapParam, type SoapValue } from './soap';
 import { parseOrderStatus, parseOrderStatusEx, type OrderStatus } from './status';
-import {
-	parseExportStock,
-	parseStockList,
-	parseStockStatus,
-	parseWebCategories,
-	type KhaosStockItem,
-	type KhaosStockStatus,
-	type StockListEntry,
-	type WebCategoryTree,
-} from './stock';
+import { parseExportStock, type KhaosStockItem } from './stock';
+import { parseStockList, parseStockStatus, parseWebCategories, type KhaosStockStatus, type StockListEntry, type WebCategoryTree } from './stock-status';
 
 /** What KhaosClient needs from a transport; KhaosSoapClient is the real one. */
 export interface KhaosTransport {
@@ -217,18 +210,25 @@ export class KhaosClient {
 	 */
 	async sendOrders(orders: readonly WebOrder[], options: SendOrdersOptions = {}): Promise<SendOrderResult[]> {
 		const results: (SendOrderResult | undefined)[] = new Array(orders.length).fill(undefined);
-		const pending = this.validForSending(orders, options, results);
+		const duplicates: Duplicate[] = [];
+		const pending = this.validForSending(orders, options, results, duplicates);
 		const sendable = await this.withKnownCodes(pending, options, results);
 		for (const batch of chunked(sendable, Math.max(1, options.batchSize ?? 20))) {
 			await this.sendBatch(batch, options, results);
 		}
+		for (const duplicate of duplicates) results[duplicate.index] = sameAsFirst(duplicate, orders, results[duplicate.first]);
 		return results.map(
 			(result, index) =>
 				result ?? failed({ index, orderId: orders[index]?.order_id, warnings: [] }, 'the order was not processed', true),
 		);
 	}
 
-	private validForSending(orders: readonly WebOrder[], options: SendOrdersOptions, results: (SendOrderResult | undefined)[]): PendingOrder[] {
+	private validForSending(
+		orders: readonly WebOrder[],
+		options: SendOrdersOptions,
+		results: (SendOrderResult | undefined)[],
+		duplicates: Duplicate[],
+	): PendingOrder[] {
 		const firstIndexById = new Map<string, number>();
 		const pending: PendingOrder[] = [];
 		orders.forEach((order, index) => {
@@ -240,7 +240,7 @@ export class KhaosClient {
 			if (errors.length > 0) {
 				results[index] = { ...failed(base, errors.map((problem) => `${problem.field} ${problem.message}`).join('; '), false), problems: errors };
 			} else if (firstIndexById.has(key)) {
-				results[index] = failed(base, `order_id ${order.order_id} appears earlier in this input (item ${firstIndexById.get(key)}); it is sent once`, false);
+				duplicates.push({ index, first: firstIndexById.get(key) as number, warnings });
 			} else {
 				firstIndexById.set(key, index);
 				pending.push({ ...base, order });
@@ -262,21 +262,29 @@ export class KhaosClient {
 		if (checkable.length === 0) return [];
 		const skus = [...new Set(checkable.flatMap((entry) => orderSkus(entry.order)))];
 		let known: Set<string>;
+		let parents: Set<string>;
 		try {
 			const statuses = await this.exportStockStatus(skus, { mappingType });
 			known = new Set(statuses.map((status) => normaliseRef((mappingType === 2 ? status.other_ref : status.stock_code) ?? '')));
+			// An SCS parent is a template: Khaos would take the order, for no size or colour at all.
+			const scsParents = await this.getStockList({ dateType: 0, since: ZERO_TIME, itemType: 1 });
+			parents = new Set(scsParents.map((entry) => normaliseRef((mappingType === 2 ? entry.other_ref : entry.stock_code) ?? '')));
 		} catch (error) {
 			for (const entry of checkable) results[entry.index] = failed(entry, `could not check the stock codes in Khaos: ${describe(error)}`, isRetryable(error));
 			return [];
 		}
 		return checkable.filter((entry) => {
 			const unknownCodes = orderSkus(entry.order).filter((sku) => !known.has(normaliseRef(sku)));
-			if (unknownCodes.length === 0) return true;
-			results[entry.index] = {
-				...failed(entry, `stock code${unknownCodes.length > 1 ? 's' : ''} not found in Khaos: ${unknownCodes.join(', ')}`, false),
-				unknownCodes,
-			};
-			return false;
+			const templates = orderSkus(entry.order).filter((sku) => parents.has(normaliseRef(sku)));
+			if (unknownCodes.length > 0) {
+				results[entry.index] = {
+					...failed(entry, `stock code${unknownCodes.length > 1 ? 's' : ''} not found in Khaos: ${unknownCodes.join(', ')}`, false),
+					unknownCodes,
+				};
+			} else if (templates.length > 0) {
+				results[entry.index] = failed(entry, `choose a size/colour: ${templates.join(', ')} ${templates.length > 1 ? 'are products' : 'is a product'} with sizes or colours, and an order line must name one of its variants`, false);
+			}
+			return results[entry.index] === undefined;
 		});
 	}
 
@@ -296,12 +304,35 @@ export class KhaosClient {
 		for (const entry of batch) results[entry.index] = resultFor(entry, outcome);
 	}
 
-	private async text(method: string, params: readonly SoapParam[]): Promise<string> {
+	/** Any IKosWeb method, for the operations kept outside this class (lookups.ts, price-lists.ts, compressed.ts). */
+	async call(method: string, params: readonly SoapParam[] = []): Promise<SoapValue | undefined> {
+		return this.transport.call(method, params);
+	}
+
+	/** A method that returns an XML document as text. */
+	async text(method: string, params: readonly SoapParam[]): Promise<string> {
 		const result = await this.transport.call(method, params);
 		if (typeof result === 'string') return result;
 		if (result === undefined || result === null) return '';
 		throw new KhaosProtocolError(method, 'expected text (an XML document) but got a structure');
 	}
+}
+
+/** An order whose order_id an earlier item of the same input already has. */
+interface Duplicate {
+	index: number;
+	first: number;
+	warnings: OrderProblem[];
+}
+
+/** A repeat of an order in the same input: sent once; the repeat is already imported when the first made it in. */
+function sameAsFirst(duplicate: Duplicate, orders: readonly WebOrder[], first: SendOrderResult | undefined): SendOrderResult {
+	const base = { index: duplicate.index, orderId: orders[duplicate.index]?.order_id, warnings: duplicate.warnings };
+	const note = `order_id ${base.orderId ?? ''} appears earlier in this input (item ${duplicate.first})`;
+	if (first?.status === 'imported' || first?.status === 'already_imported') {
+		return { index: base.index, order_id: base.orderId ?? '', warnings: base.warnings, status: 'already_imported', reason: `${note}, which Khaos has` };
+	}
+	return failed(base, `${note}, which was not imported: ${first?.status === 'failed' ? first.reason : 'not processed'}`, first?.status === 'failed' ? first.retryable : true);
 }
 
 interface PendingOrder {
@@ -353,18 +384,4 @@ function normaliseRef(value: string | undefined): string {
 	return (value ?? '').trim().toUpperCase();
 }
 
-/** Codes for a comma-separated parameter: trimmed, blanks and repeats dropped, commas refused. */
-export function csvSafeCodes(codes: readonly string[]): string[] {
-	const cleaned = codes.map((code) => code.trim()).filter((code) => code !== '');
-	const withComma = cleaned.filter((code) => code.includes(','));
-	if (withComma.length > 0) {
-		throw new Error(`Khaos takes codes as a comma-separated list, so these cannot be looked up: ${withComma.map((code) => `"${code}"`).join(', ')}`);
-	}
-	return [...new Set(cleaned)];
-}
-
-export function chunked<T>(items: readonly T[], size: number): T[][] {
-	const chunks: T[][] = [];
-	for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-	return chunks;
-}
+const ZERO_TIME = '1899-12-30T00:00:00';

@@ -2,11 +2,13 @@
  * Khaos customers for the one-time import: GetCompanyList (TCompanyList) says which changed,
  * ExportCompany (KSDXMLCustomer) gives their details, read here into canonical customer records.
  *
- * Marketing consent (EMAILSUBSCRIBE, MAILING_STATUS) is deliberately not carried over: Dotdigital
- * owns consent. WEB_PASSWORD is never read.
+ * Hidden records (HIDE_COMPANY, HIDE_ADDRESS, HIDE_CONTACT, INACTIVE) are left out. Khaos's mailing
+ * preference (the contact's EMAILSUBSCRIBE and the company's MAILING_STATUS) becomes
+ * marketing_opt_in, which Dotdigital Upsert uses for new contacts only: Dotdigital owns consent, so
+ * it never resubscribes anyone. WEB_PASSWORD is never read.
  */
 import { soapList, soapText, type SoapValue } from './soap';
-import { nonBlank, parseKhaosBoolean, parseKhaosDate } from './values';
+import { nonBlank, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
 import { attribute, childElement, childElements, childText, descendants, parseXml, type XmlElement } from './xml';
 
 export interface CompanyListEntry {
@@ -44,6 +46,7 @@ export interface KhaosCustomer {
 	county: string | null;
 	postcode: string | null;
 	country: string | null; // country code as Khaos holds it, else its country name
+	marketing_opt_in: boolean | null; // EMAILSUBSCRIBE -1 and a MAILING_STATUS that allows our use (1-3); null when Khaos says neither
 	created_at: string | null; // DATE_CREATED
 	updated_at: string | null; // GetCompanyList's LastUpdated when given
 	custom: {
@@ -53,13 +56,15 @@ export interface KhaosCustomer {
 		company_type: string | null;
 		company_status: string | null;
 		currency_code: string | null;
+		email_subscribe: boolean | null; // the contact's EMAILSUBSCRIBE
+		mailing_status: number | null; // MAILING_STATUS (1-3 our use, 4-5 order correspondence only, 6 do not use, 7 gone away, 8 deceased)
 		additional: Record<string, string>; // customer UDAs (ADDITIONAL NAME="…")
 	};
 }
 
-/** Reads an ExportCompany result; `updatedAt` maps customer codes to GetCompanyList's LastUpdated. */
+/** Reads an ExportCompany result, hidden customers left out; `updatedAt` maps customer codes to GetCompanyList's LastUpdated. */
 export function parseExportCompany(xml: string, updatedAt?: ReadonlyMap<string, string | null>): KhaosCustomer[] {
-	return descendants(parseXml(xml), 'COMPANY').map((company) => {
+	return descendants(parseXml(xml), 'COMPANY').filter((company) => !hidden(company, 'HIDE_COMPANY')).map((company) => {
 		const address = mainAddress(company);
 		const contact = mainContact(address);
 		const code = childText(company, 'COMPANY_CODE');
@@ -68,6 +73,8 @@ export function parseExportCompany(xml: string, updatedAt?: ReadonlyMap<string, 
 		const companyName = nonBlank(childText(company, 'COMPANY_NAME'));
 		const addressCountry = nonBlank(childText(address, 'COUNTRY_CODE')) ?? nonBlank(childText(address, 'COUNTRY'));
 		const dateCreated = childText(company, 'DATE_CREATED');
+		const emailSubscribe = parseKhaosBoolean(childText(contact, 'EMAILSUBSCRIBE'));
+		const mailingStatus = parseNumber(childText(company, 'MAILING_STATUS'));
 		return {
 			customer_id: code,
 			email: nonBlank(childText(contact, 'EMAIL')) ?? nonBlank(childText(address, 'EMAIL')),
@@ -84,6 +91,7 @@ export function parseExportCompany(xml: string, updatedAt?: ReadonlyMap<string, 
 			county: nonBlank(childText(address, 'COUNTY')),
 			postcode: nonBlank(childText(address, 'POSTCODE')),
 			country: addressCountry ?? nonBlank(childText(company, 'COUNTRY_CODE')) ?? nonBlank(childText(company, 'COUNTRY')),
+			marketing_opt_in: optIn(emailSubscribe, mailingStatus),
 			created_at: parseKhaosDate(dateCreated) ?? nonBlank(dateCreated),
 			updated_at: updatedAt?.get(code) ?? null,
 			custom: {
@@ -93,6 +101,8 @@ export function parseExportCompany(xml: string, updatedAt?: ReadonlyMap<string, 
 				company_type: nonBlank(childText(company, 'COMPANY_TYPE')),
 				company_status: nonBlank(childText(company, 'COMPANY_STATUS')),
 				currency_code: nonBlank(childText(company, 'CURRENCY_CODE')),
+				email_subscribe: emailSubscribe,
+				mailing_status: mailingStatus,
 				additional: Object.fromEntries(
 					childElements(company, 'ADDITIONAL')
 						.map((uda) => [attribute(uda, 'NAME'), uda.text.trim()] as const)
@@ -103,8 +113,32 @@ export function parseExportCompany(xml: string, updatedAt?: ReadonlyMap<string, 
 	});
 }
 
+/** Consent needs both a yes to email and a mailing status that allows the shop's own use. */
+function optIn(emailSubscribe: boolean | null, mailingStatus: number | null): boolean | null {
+	if (emailSubscribe === false || (mailingStatus !== null && mailingStatus > 3)) return false;
+	if (emailSubscribe === true) return true;
+	return null;
+}
+
+function hidden(element: XmlElement, flag: string): boolean {
+	return parseKhaosBoolean(childText(element, flag)) === true;
+}
+
 function isActive(element: XmlElement): boolean {
-	return parseKhaosBoolean(childText(element, 'INACTIVE')) !== true;
+	return !hidden(element, 'INACTIVE') && !hidden(element, 'HIDE_ADDRESS') && !hidden(element, 'HIDE_CONTACT');
+}
+
+/** Accounts Khaos keeps for itself (the till, tests), left out of a customer export unless asked for. */
+export const DEFAULT_SYSTEM_ACCOUNTS = ['EPOS', '*TEST*'];
+
+/** Whether a customer code matches one of these codes, where `*` stands for anything. */
+export function isSystemAccount(code: string, patterns: readonly string[]): boolean {
+	return patterns.some((pattern) => {
+		const trimmed = pattern.trim();
+		if (trimmed === '') return false;
+		const regex = new RegExp(`^${trimmed.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+		return regex.test(code.trim());
+	});
 }
 
 function mainAddress(company: XmlElement): XmlElement | undefined {

@@ -17,8 +17,10 @@ export class KhaosError extends Error {
 }
 
 /**
- * Khaos answered with a SOAP Fault. This includes business rejections ("item is discontinued"),
- * so it is never retried. `faultString` is Khaos's own message.
+ * Khaos answered with a SOAP Fault. Most are business rejections ("item is discontinued"), final.
+ * A fault that says the server lost its database or a connection (EDatabaseError, "Database
+ * connection lost", timeouts, deadlocks) is an outage, not an answer, so it is retryable.
+ * `faultString` is Khaos's own message.
  */
 export class KhaosFaultError extends KhaosError {
 	readonly faultCode: string;
@@ -36,7 +38,7 @@ export class KhaosFaultError extends KhaosError {
 		detail: KhaosFaultError['detail'];
 		httpStatus: number;
 	}) {
-		super(`Khaos refused ${fields.method}: ${fields.faultString || fields.faultCode || 'SOAP fault without a message'}`, fields.method, false);
+		super(`Khaos refused ${fields.method}: ${fields.faultString || fields.faultCode || 'SOAP fault without a message'}`, fields.method, isTransientFault(fields));
 		this.name = 'KhaosFaultError';
 		this.faultCode = fields.faultCode;
 		this.faultString = fields.faultString;
@@ -44,6 +46,16 @@ export class KhaosFaultError extends KhaosError {
 		this.detail = fields.detail;
 		this.httpStatus = fields.httpStatus;
 	}
+}
+
+const TRANSIENT_EXCEPTIONS = /\b(EDatabaseError|EADOError|EOleException|EIdSocketError|EIdConnClosedGracefully|EIdReadTimeout|EIdConnectTimeout|ESocketError|EOutOfResources)\b/i;
+const TRANSIENT_MESSAGES =
+	/database connection|connection (?:was |has been )?(?:lost|reset|closed|refused|failure|timed out)|communication link failure|timeout expired|deadlock|server is (?:busy|not available|unavailable)|general network error|could not (?:open|establish) (?:a )?connection|try again later/i;
+
+/** Whether a fault reports an outage (database or connection trouble on the Khaos side) rather than a refusal. */
+export function isTransientFault(fault: { faultString: string; detail: { exceptionClass?: string; inheritance?: string; text?: string }; faultActor?: string }): boolean {
+	const classes = [fault.detail.exceptionClass, fault.detail.inheritance, fault.faultActor].filter(Boolean).join(' ');
+	return TRANSIENT_EXCEPTIONS.test(classes) || TRANSIENT_MESSAGES.test(fault.faultString) || TRANSIENT_EXCEPTIONS.test(fault.faultString);
 }
 
 /** Khaos (or IIS, or a proxy in front) answered with an HTTP error that is not a SOAP Fault. */

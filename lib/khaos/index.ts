@@ -1,4 +1,5 @@
-export { KhaosClient, chunked, csvSafeCodes } from './client';
+export { KhaosClient } from './client';
+export { chunked, csvSafeCodes } from './codes';
 export type { ChunkOptions, KhaosTransport, OrderStatusQuery, SendOrderResult, SendOrdersOptions, StockListQuery } from './client';
 export { toAlpha3CountryCode } from './countries';
 export { parseCompanyList, parseExportCompany } from './customers';
@@ -30,38 +31,12 @@ export { KHAOS_NAMESPACE, KhaosSoapClient, backoffDelay, formatSoapDateTime, isR
 export type { KhaosAuth, KhaosSoapClientOptions, RetryPolicy, SoapParam, SoapParamType, SoapParamValue, SoapValue } from './soap';
 export { parseOrderStatus, parseOrderStatusEx, stageLabel } from './status';
 export type { InvoiceBox, OrderInvoice, OrderStatus } from './status';
-export {
-	categoryPathsByStockCode,
-	indexStockStatus,
-	parseExportStock,
-	parseStockList,
-	parseStockStatus,
-	parseWebCategories,
-	stockStatusInfo,
-	toWebProduct,
-	udaTags,
-} from './stock';
-export type {
-	KhaosLinkedItem,
-	KhaosScs,
-	KhaosScsChild,
-	KhaosScsOption,
-	KhaosStockFields,
-	KhaosStockItem,
-	KhaosStockStatus,
-	KhaosUserDefined,
-	PackComponent,
-	StockListEntry,
-	StockStatusInfo,
-	UnpublishedReason,
-	WebCategory,
-	WebCategoryItem,
-	WebCategoryTree,
-	WebProduct,
-	WebProductOptions,
-	WebProductVariant,
-	WebsiteStockItem,
-} from './stock';
+export { parseExportStock } from './stock';
+export type { KhaosLinkedItem, KhaosScs, KhaosScsChild, KhaosScsLeaf, KhaosScsOption, KhaosStockFields, KhaosStockItem, KhaosUserDefined } from './stock';
+export { toWebProduct, udaTags } from './web-product';
+export type { PackComponent, UnpublishedReason, WebProduct, WebProductOptions, WebProductVariant } from './web-product';
+export { categoryPathsByStockCode, indexStockStatus, parseStockList, parseStockStatus, parseWebCategories, stockStatusInfo } from './stock-status';
+export type { KhaosStockStatus, StockListEntry, StockStatusInfo, WebCategory, WebCategoryItem, WebCategoryTree, WebsiteStockItem } from './stock-status';
 export { formatMoney, khaosFlag, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
 export {
 	KhaosXmlError,
@@ -76,23 +51,29 @@ export type { XmlContent, XmlElement, XmlNode } from './xml';
 export { khaosSettings } from './settings';
 export type { KhaosCredentialFields, KhaosSettings, StockMappingType } from './settings';
 export {
+	DEFAULT_OVERLAP_SECONDS,
 	KHAOS_TIME_ZONE,
 	KHAOS_ZERO_TIME,
-	SEEN_CODES_LIMIT,
-	SeenStockCodes,
-	advanceCursor,
-	changedProducts,
-	currentPosition,
+	cursorFromState,
 	formatCursor,
 	khaosTime,
-	listChanges,
 	parseCursor,
 	productFingerprint,
-	sampleChangedProducts,
-	webProducts,
-} from './product-feed';
-export type { ChangeKind, ChangeQuery, ChangedProduct, ChangedProductsResult, FeedCursor, FeedProductOptions } from './product-feed';
+	readStart,
+	shiftKhaosTime,
+} from './feed-cursor';
+export type { DoneEntry, FeedCursor } from './feed-cursor';
+export { SEEN_CODES_LIMIT, SeenStockCodes, changedProducts, currentPosition, listChanges, sampleChangedProducts, webProducts } from './product-feed';
+export type { ChangeKind, ChangeQuery, ChangedProduct, ChangedProductsResult, FeedProductOptions } from './product-feed';
+export { ScsChildDirectory, fitsLeaf, resolveScsChildren } from './scs-children';
 export { orderTracking, salesOrderCodes, webOrderFromJson } from './order-flow';
 export type { OrderTracking, WebOrderInputOptions } from './order-flow';
 export { changedCustomers } from './customer-feed';
 export type { CustomerQuery } from './customer-feed';
+export { decompressResult, exportStockCompressedChunks, firstFileOfZip } from './compressed';
+export { getCouriers, getDeletedCustomers, getSaleSources, getSiteList, getStockPotential, parseDataArray, parseDeletedEntries, parseStockPotential } from './lookups';
+export type { DeletedCustomer, KhaosCourier, KhaosSite, StockPotential } from './lookups';
+export { exportPriceList, exportPriceListEx, getPriceLists, parsePriceLists } from './price-lists';
+export type { PriceListRow, PriceListType } from './price-lists';
+export { checkSettings, sendOrdersChecked } from './settings-check';
+export type { SettingsToCheck } from './settings-check';

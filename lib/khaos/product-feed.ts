@@ -1,54 +1,30 @@
 /**
  * The product feed from Khaos to a web store: which products changed since a cursor (revisions and,
  * optionally, stock movements, from GetStockList), turned into web products (ExportStock in chunks,
- * with ExportStockStatus levels and web categories), and a bounded memory of the stock codes already
- * seen, which decides `needs_web_review`.
- *
- * Times: Khaos writes and reads times without a zone, on its own (UK) clock. The cursor keeps
- * Khaos's own times, so the n8n host's clock and zone never matter; a date typed with a zone is
- * converted to UK time first.
- *
- * Cursor: GetStockList returns items changed at or after DateValue, to the second, so the cursor is
- * the newest change time delivered plus the products already delivered at exactly that second, each
- * with a fingerprint of what was delivered. The next read starts at that second and builds those
- * products again: one that still matches its fingerprint is skipped, one that changed again within
- * that same second is delivered again. So nothing is missed, and nothing is sent twice unless it
- * changed.
+ * with SCS children, ExportStockStatus levels and web categories), and a bounded memory of the stock
+ * codes already seen, which decides `needs_web_review`. How the cursor never loses or repeats a
+ * change: see feed-cursor.ts.
  */
-import { createHash } from 'node:crypto';
-
-import { DateTime } from 'luxon';
-
 import type { KhaosClient } from './client';
-import type { StockMappingType } from './settings';
+import { exportStockCompressedChunks } from './compressed';
 import {
-	categoryPathsByStockCode,
-	indexStockStatus,
-	toWebProduct,
-	type KhaosStockItem,
-	type KhaosStockStatus,
-	type StockListEntry,
-	type WebProduct,
-} from './stock';
-
-/** Khaos Control runs on UK time. */
-export const KHAOS_TIME_ZONE = 'Europe/London';
-
-/** Delphi's zero date: "since the beginning", which lists every item. */
-export const KHAOS_ZERO_TIME = '1899-12-30T00:00:00';
+	DEFAULT_OVERLAP_SECONDS,
+	KHAOS_ZERO_TIME,
+	codeKey,
+	khaosTime,
+	productFingerprint,
+	readStart,
+	type DoneEntry,
+	type FeedCursor,
+} from './feed-cursor';
+import { ScsChildDirectory, resolveScsChildren } from './scs-children';
+import type { StockMappingType } from './settings';
+import type { KhaosStockItem } from './stock';
+import { categoryPathsByStockCode, indexStockStatus, type KhaosStockStatus, type StockListEntry } from './stock-status';
+import { toWebProduct, type WebProduct } from './web-product';
 
 /** How many stock codes the first-seen memory keeps; the least recently seen are forgotten first. */
 export const SEEN_CODES_LIMIT = 10_000;
-
-export interface FeedCursor {
-	/** Khaos time, yyyy-MM-ddTHH:mm:ss: the newest change already delivered. */
-	since: string;
-	/**
-	 * Top-level stock codes already delivered whose change time is exactly `since`, each with the
-	 * fingerprint of the product delivered ('' when unknown: the product is then delivered again).
-	 */
-	done: Record<string, string>;
-}
 
 export type ChangeKind = 'revision' | 'movement';
 
@@ -77,97 +53,17 @@ export interface FeedProductOptions {
 	lastUpdated?: ReadonlyMap<string, string | null>;
 	/** Codes per ExportStock call. Default 15. */
 	chunkSize?: number;
+	/** Where SCS children missing from ExportStock are looked up; one per run saves listing them twice. */
+	scsChildren?: ScsChildDirectory;
+	/** Fetch product data with ExportStockCompressed (ZIP), for large catalogues that time out. */
+	compressed?: boolean;
 }
 
 export interface ChangeQuery {
 	/** Also list items whose stock moved (GetStockList DateType 2), not only edited ones. Default true. */
 	includeMovements?: boolean;
-}
-
-// ---- times and cursors ----
-
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?)?$/;
-const ZONED_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
-
-/**
- * A time as Khaos reads and writes it: yyyy-MM-ddTHH:mm:ss on its own clock, to the second
- * (fractions are dropped, which only ever widens a "changed since" window). Accepts a date
- * (2024-05-01), a local date-time, a date-time with a zone (converted to UK time) or a Date.
- */
-export function khaosTime(value: string | Date, zone: string = KHAOS_TIME_ZONE): string {
-	if (value instanceof Date) {
-		const time = DateTime.fromJSDate(value).setZone(zone);
-		if (!time.isValid) throw new Error('Not a valid date');
-		return time.toFormat("yyyy-MM-dd'T'HH:mm:ss");
-	}
-	const text = value.trim();
-	const local = LOCAL_TIME.exec(text);
-	if (local) {
-		const [, year, month, day, hour = '00', minute = '00', second = '00'] = local;
-		const time = DateTime.fromObject(
-			{ year: Number(year), month: Number(month), day: Number(day), hour: Number(hour), minute: Number(minute), second: Number(second) },
-			{ zone: 'UTC' },
-		);
-		if (!time.isValid || time.day !== Number(day)) throw new Error(`"${text}" is not a real date`);
-		return time.toFormat("yyyy-MM-dd'T'HH:mm:ss");
-	}
-	if (ZONED_TIME.test(text)) {
-		const time = DateTime.fromISO(text.replace(' ', 'T').replace(/\s+/g, ''), { setZone: true });
-		if (time.isValid) return time.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm:ss");
-	}
-	throw new Error(`"${text}" is not a date: use 2024-05-01 or 2024-05-01T10:30:00`);
-}
-
-/**
- * A cursor from its text: a date or date-time ("changed since then"), or what formatCursor wrote
- * (`2024-05-01T10:30:00|CODE1:fingerprint,CODE2:fingerprint`: products already delivered at exactly
- * that second). Stock codes cannot contain commas in Khaos's lists, so the list is unambiguous.
- */
-export function parseCursor(text: string): FeedCursor {
-	const trimmed = text.trim();
-	if (trimmed === '') throw new Error('No date or cursor given');
-	const bar = trimmed.indexOf('|');
-	const since = khaosTime(bar < 0 ? trimmed : trimmed.slice(0, bar));
-	const done: Record<string, string> = {};
-	if (bar >= 0) {
-		for (const entry of trimmed.slice(bar + 1).split(',')) {
-			const colon = entry.lastIndexOf(':');
-			const fingerprint = colon >= 0 && /^[0-9a-f]+$/.test(entry.slice(colon + 1).trim()) ? entry.slice(colon + 1).trim() : '';
-			const code = (fingerprint === '' ? entry : entry.slice(0, colon)).trim();
-			if (code !== '') done[code] = fingerprint;
-		}
-	}
-	return { since, done };
-}
-
-export function formatCursor(cursor: FeedCursor): string {
-	const done = Object.entries(cursor.done).map(([code, fingerprint]) => (fingerprint === '' ? code : `${code}:${fingerprint}`));
-	return done.length === 0 ? cursor.since : `${cursor.since}|${done.join(',')}`;
-}
-
-/**
- * The cursor after delivering these products (changed_at from their changes): the newest second
- * delivered, with every product delivered at that second and its fingerprint.
- */
-export function advanceCursor(cursor: FeedCursor, delivered: readonly { change: ChangedProduct; product?: WebProduct }[]): FeedCursor {
-	if (delivered.length === 0) return cursor;
-	const newest = delivered.reduce((latest, { change }) => (change.changed_at > latest ? change.changed_at : latest), cursor.since);
-	const done: Record<string, string> = newest === cursor.since ? { ...cursor.done } : {};
-	for (const { change, product } of delivered) {
-		if (change.changed_at !== newest) continue;
-		for (const code of Object.keys(done)) if (codeKey(code) === codeKey(change.stock_code)) delete done[code];
-		done[change.stock_code] = product ? productFingerprint(product) : '';
-	}
-	return { since: newest, done };
-}
-
-/**
- * A short hash of what a web product says, leaving out what does not come from Khaos's data
- * (needs_web_review, last_updated): equal fingerprints mean nothing the web store uses has changed.
- */
-export function productFingerprint(product: WebProduct): string {
-	const { needs_web_review: _review, last_updated: _updated, ...content } = product;
-	return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12);
+	/** How many seconds before the cursor each read reaches back (the guide's buffer). Default 300. */
+	overlapSeconds?: number;
 }
 
 // ---- what changed ----
@@ -221,7 +117,12 @@ export async function webProducts(client: KhaosClient, codes: readonly string[],
 	const website = options.website?.trim() ?? '';
 	const categories = website === '' ? undefined : categoryPathsByStockCode(await client.exportWebCategories(website));
 	const products: WebProduct[] = [];
-	for await (const chunk of client.exportStockChunks(codes, { mappingType, chunkSize: options.chunkSize })) {
+	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client);
+	const chunks = options.compressed
+		? exportStockCompressedChunks(client, codes, { mappingType, chunkSize: options.chunkSize })
+		: client.exportStockChunks(codes, { mappingType, chunkSize: options.chunkSize });
+	for await (const chunk of chunks) {
+		await resolveScsChildren(client, chunk, scsChildren, { chunkSize: options.chunkSize, compressed: options.compressed });
 		const stockStatus = options.includeStock === false ? undefined : await stockStatusFor(client, chunk, options.siteId);
 		for (const item of chunk) {
 			products.push(
@@ -255,73 +156,101 @@ export interface ChangedProductsResult {
 	remaining: number;
 }
 
+interface Built {
+	change: ChangedProduct;
+	product?: WebProduct;
+}
+
 /**
- * Changed products since the cursor, at most `max` (0 = all), and the cursor after them. Products
- * the cursor says were delivered at its second are built again and delivered only if they differ
- * from what was delivered.
+ * Changed products since the cursor, at most `max` (0 = all), oldest change first, and the cursor
+ * after them. The read reaches back by the overlap; products delivered in that window are built
+ * again and delivered only if they differ from what was delivered.
  */
 export async function changedProducts(
 	client: KhaosClient,
 	cursor: FeedCursor,
 	options: FeedProductOptions & ChangeQuery & { max?: number } = {},
 ): Promise<ChangedProductsResult> {
-	const changes = await listChanges(client, cursor.since, options);
-	const doneFingerprint = new Map(Object.entries(cursor.done).map(([code, fingerprint]) => [codeKey(code), fingerprint]));
-	const isRecheck = (change: ChangedProduct): boolean => change.changed_at === cursor.since && doneFingerprint.has(codeKey(change.stock_code));
-	const build = async (list: readonly ChangedProduct[]): Promise<{ change: ChangedProduct; product?: WebProduct }[]> => {
-		const lastUpdated = new Map(list.map((change) => [codeKey(change.stock_code), change.last_updated]));
-		const built = await webProducts(
-			client,
-			list.map((change) => change.stock_code),
-			{ ...options, mappingType: 1, lastUpdated },
-		);
-		const byCode = new Map(built.map((product) => [codeKey(product.stock_code), product]));
-		return list.map((change) => ({ change, product: byCode.get(codeKey(change.stock_code)) }));
-	};
+	const overlap = options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS;
+	const from = readStart(cursor, overlap);
+	const changes = await listChanges(client, from, options);
+	const done = new Map(Object.entries(cursor.done).map(([code, entry]) => [codeKey(code), entry]));
+	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client);
+	const build = (list: readonly ChangedProduct[]): Promise<Built[]> => buildChanges(client, list, { ...options, scsChildren });
 
+	const rebuilt = await build(changes.filter((change) => done.has(codeKey(change.stock_code))));
+	const unchanged = rebuilt.filter(({ change, product }) => fingerprintOf(product) === done.get(codeKey(change.stock_code))?.fingerprint);
+	const again = new Map(rebuilt.filter((built) => !unchanged.includes(built)).map((built) => [built.change, built]));
+	const candidates = changes.filter((change) => !unchanged.some((built) => built.change === change));
 	const max = options.max && options.max > 0 ? options.max : Infinity;
-	const rechecked = (await build(changes.filter(isRecheck))).filter(
-		({ change, product }) => product !== undefined && productFingerprint(product) !== doneFingerprint.get(codeKey(change.stock_code)),
-	);
-	const fresh = changes.filter((change) => !isRecheck(change));
-	const again = rechecked.slice(0, max);
-	const taken = fresh.slice(0, Math.max(0, max - again.length));
-	const position = new Map(changes.map((change, index) => [change, index]));
-	const delivered = [...again, ...(await build(taken))].sort((a, b) => (position.get(a.change) ?? 0) - (position.get(b.change) ?? 0));
+	const taken = candidates.slice(0, max);
+	const fresh = await build(taken.filter((change) => !again.has(change)));
+	const delivered = taken.map((change) => again.get(change) ?? fresh.find((built) => built.change === change) ?? { change });
+
+	const since = delivered.reduce((latest, { change }) => (change.changed_at > latest ? change.changed_at : latest), cursor.since);
+	const next: Record<string, DoneEntry> = {};
+	const keep = (code: string, entry: DoneEntry): void => {
+		next[codeKey(code)] = entry;
+	};
+	for (const [code, entry] of done) keep(code, entry);
+	for (const { change, product } of unchanged) keep(change.stock_code, { fingerprint: fingerprintOf(product), at: latest(done.get(codeKey(change.stock_code))?.at, change.changed_at) });
+	for (const { change, product } of delivered) keep(change.stock_code, { fingerprint: fingerprintOf(product), at: change.changed_at });
+	const nextCursor: FeedCursor = { since, done: {}, ...(cursor.floor === undefined ? {} : { floor: cursor.floor }) };
+	const window = readStart(nextCursor, overlap);
+	nextCursor.done = Object.fromEntries(Object.entries(next).filter(([, entry]) => entry.at >= window));
 	return {
 		products: delivered.map(({ product }) => product).filter((product): product is WebProduct => product !== undefined),
 		delivered: delivered.map(({ change }) => change),
-		cursor: advanceCursor(cursor, delivered),
-		remaining: rechecked.length - again.length + fresh.length - taken.length,
+		cursor: nextCursor,
+		remaining: candidates.length - taken.length,
 	};
 }
 
+async function buildChanges(client: KhaosClient, list: readonly ChangedProduct[], options: FeedProductOptions): Promise<Built[]> {
+	if (list.length === 0) return [];
+	const lastUpdated = new Map(list.map((change) => [codeKey(change.stock_code), change.last_updated]));
+	const built = await webProducts(
+		client,
+		list.map((change) => change.stock_code),
+		{ ...options, mappingType: 1, lastUpdated },
+	);
+	const byCode = new Map(built.map((product) => [codeKey(product.stock_code), product]));
+	return list.map((change) => ({ change, product: byCode.get(codeKey(change.stock_code)) }));
+}
+
+/** '' for a product Khaos no longer exports, so it is reported once, not at every read. */
+function fingerprintOf(product: WebProduct | undefined): string {
+	return product ? productFingerprint(product) : '';
+}
+
+function latest(a: string | undefined, b: string): string {
+	return a !== undefined && a > b ? a : b;
+}
+
 /**
- * Where Khaos is now: the cursor just past every change so far, and every product's code (to
- * remember as already seen). Lists the whole catalogue once with GetStockList, and builds only the
- * few products changed in the newest second, for their fingerprints.
+ * Where Khaos is now, for a first poll that delivers nothing: the newest revision or stock movement
+ * of any item, with the products changed inside the overlap window before it fingerprinted (so the
+ * next read, which reaches back into that window, does not send them), and every product's code
+ * (to remember as already seen).
  */
 export async function currentPosition(
 	client: KhaosClient,
 	options: FeedProductOptions & ChangeQuery = {},
 ): Promise<{ cursor: FeedCursor; codes: string[] }> {
 	const revisions = await client.getStockList({ dateType: 0, since: KHAOS_ZERO_TIME });
-	const all = groupChanges(revisions, [], KHAOS_ZERO_TIME);
-	const newestRevision = all.reduce((latest, change) => (change.changed_at > latest ? change.changed_at : latest), KHAOS_ZERO_TIME);
-	const changes = options.includeMovements === false ? all : await listChanges(client, newestRevision, options);
-	const newest = changes.reduce((latest, change) => (change.changed_at > latest ? change.changed_at : latest), KHAOS_ZERO_TIME);
-	const atNewest = changes.filter((change) => change.changed_at === newest);
-	const built = await webProducts(
+	const movements = options.includeMovements === false ? [] : await client.getStockList({ dateType: 2, since: KHAOS_ZERO_TIME });
+	const all = groupChanges(revisions, movements, KHAOS_ZERO_TIME);
+	const since = all.reduce((newest, change) => (change.changed_at > newest ? change.changed_at : newest), KHAOS_ZERO_TIME);
+	const window = readStart({ since, done: {} }, options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS);
+	const recent = await buildChanges(
 		client,
-		atNewest.map((change) => change.stock_code),
-		{ ...options, mappingType: 1 },
+		all.filter((change) => change.changed_at >= window),
+		options,
 	);
-	const byCode = new Map(built.map((product) => [codeKey(product.stock_code), product]));
-	const cursor = advanceCursor(
-		{ since: KHAOS_ZERO_TIME, done: {} },
-		atNewest.map((change) => ({ change, product: byCode.get(codeKey(change.stock_code)) })),
+	const done = Object.fromEntries(
+		recent.map(({ change, product }) => [codeKey(change.stock_code), { fingerprint: fingerprintOf(product), at: change.changed_at }]),
 	);
-	return { cursor, codes: all.map((change) => change.stock_code) };
+	return { cursor: { since, done }, codes: all.map((change) => change.stock_code) };
 }
 
 /**
@@ -387,11 +316,6 @@ export class SeenStockCodes {
 		}
 		this.store[this.key] = kept;
 	}
-}
-
-/** Stock codes match case-insensitively in Khaos. */
-function codeKey(code: string): string {
-	return code.trim().toUpperCase();
 }
 
 function compare(a: string, b: string): number {

@@ -2,17 +2,18 @@
  * The one transport to Khaos Control's SOAP web service (KhaosWS, interface IKosWeb): RPC-style
  * SOAP 1.1 over HTTP(S), optional Basic auth, optional self-signed certificates, bounded retries.
  *
- * Retries: only reads are retried, on 429/502/503/504, timeouts and connection failures, with
- * exponential backoff and full jitter. Methods whose name starts with `Import` (ImportOrders,
+ * Retries: only reads are retried, on 429 and 5xx answers that are not SOAP Faults, faults that
+ * report a database or connection outage (see isTransientFault), timeouts and connection failures,
+ * with exponential backoff and full jitter. Methods whose name starts with `Import` (ImportOrders,
  * ImportCompany, …) are never retried here: a lost answer does not mean the import did not happen,
  * and ImportOrders' own idempotency (a re-sent ASSOCIATED_REF is skipped) is handled by the caller.
- * Faults, 401 and 403 are never retried.
+ * Other faults (business refusals), 401 and 403 are never retried.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 
 import { KhaosError, KhaosFaultError, KhaosHttpError, KhaosNetworkError, KhaosProtocolError } from './errors';
-import { attribute, buildXml, childElement, childText, descendants, parseXml, xmlElement, type XmlElement } from './xml';
+import { KhaosXmlError, attribute, buildXml, childElement, childText, descendants, parseXml, xmlElement, type XmlElement } from './xml';
 
 export const KHAOS_NAMESPACE = 'urn:IKosWebIntf-IKosWeb';
 
@@ -53,7 +54,7 @@ export type SoapParam = readonly [name: string, value: SoapParamValue, type: Soa
 export type SoapValue = string | number | boolean | null | SoapValue[] | { [property: string]: SoapValue };
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8000 };
-const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 const RETRYABLE_NETWORK_CODES = new Set([
 	'ECONNRESET',
 	'ECONNREFUSED',
@@ -307,7 +308,7 @@ export function formatSoapDateTime(name: string, value: string | number | boolea
 // ---- response ----
 
 function readSoapResponse(method: string, response: HttpResponse): SoapValue | undefined {
-	const envelope = tryParseEnvelope(response.body);
+	const envelope = tryParseEnvelope(method, response.body);
 	const body = childElement(envelope, 'Body');
 	const fault = childElement(body, 'Fault');
 	if (fault) throw faultError(method, fault, response.status);
@@ -321,11 +322,13 @@ function readSoapResponse(method: string, response: HttpResponse): SoapValue | u
 	return result ? decodeValue(method, result, references, new Set()) : undefined;
 }
 
-function tryParseEnvelope(body: string): XmlElement | undefined {
+function tryParseEnvelope(method: string, body: string): XmlElement | undefined {
 	try {
 		const root = parseXml(body);
 		return root.name === 'Envelope' ? root : undefined;
-	} catch {
+	} catch (error) {
+		// Say so when the answer was refused for what it declares, not for being no envelope at all.
+		if (error instanceof KhaosXmlError && /refused for safety/.test(error.message)) throw new KhaosProtocolError(method, error.message, { cause: error });
 		return undefined;
 	}
 }

@@ -3,8 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	changedCustomers,
+	getDeletedCustomers,
+	khaosTime,
 	orderTracking,
 	salesOrderCodes,
+	sendOrdersChecked,
 	webOrderFromJson,
 	type OrderProblem,
 	type OrderStatus,
@@ -15,7 +18,7 @@ import {
 import { connectToKhaos, errorJson, khaosCredentials, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
 import { khaosOrderProperties } from './properties';
 
-type Operation = 'importOrders' | 'getStatus' | 'exportCustomers';
+type Operation = 'importOrders' | 'getStatus' | 'exportCustomers' | 'getDeletedCustomers';
 
 export class KhaosOrder implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,7 +27,7 @@ export class KhaosOrder implements INodeType {
 		icon: 'file:khaosOrder.svg',
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers" }[$parameter["operation"]] }}',
+		subtitle: '={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
 		description: 'Sends web orders into Khaos Control, reads back their status and tracking, and exports customers',
 		defaults: { name: 'Khaos Order' },
 		inputs: ['main'],
@@ -44,8 +47,32 @@ export class KhaosOrder implements INodeType {
 		const connection = await connectToKhaos(this);
 		if (operation === 'importOrders') return await importOrders(this, connection);
 		if (operation === 'getStatus') return [await orderStatuses(this, connection)];
+		if (operation === 'getDeletedCustomers') return [await deletedCustomers(this, connection)];
 		return [await exportCustomers(this, connection)];
 	}
+}
+
+/** One item per customer deleted (or merged: merged_into names the customer to export again) in the date range. */
+async function deletedCustomers(ctx: IExecuteFunctions, { client }: KhaosConnection): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) {
+		try {
+			const day = (name: string): string => {
+				try {
+					return khaosTime(text(ctx.getNodeParameter(name, itemIndex, ''))).slice(0, 10);
+				} catch (error) {
+					throw new NodeOperationError(ctx.getNode(), `${name === 'deletedFrom' ? 'Deleted From' : 'Deleted To'}: ${(error as Error).message}`, { itemIndex });
+				}
+			};
+			const entries = await getDeletedCustomers(client, `${day('deletedFrom')}T00:00:00`, `${day('deletedTo')}T23:59:59`);
+			for (const entry of entries) output.push({ json: entry as unknown as IDataObject, pairedItem: { item: itemIndex } });
+		} catch (caught) {
+			const error = caught instanceof NodeOperationError ? caught : khaosNodeError(ctx.getNode(), caught, itemIndex);
+			if (!ctx.continueOnFail()) throw error;
+			output.push({ json: errorJson(error), pairedItem: { item: itemIndex } });
+		}
+	}
+	return output;
 }
 
 /**
@@ -89,7 +116,7 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 
 	let results: SendOrderResult[] = [];
 	try {
-		results = orders.length === 0 ? [] : await client.sendOrders(orders, sendOptions);
+		results = orders.length === 0 ? [] : await sendOrdersChecked(client, orders, sendOptions);
 	} catch (caught) {
 		const error = khaosNodeError(ctx.getNode(), caught);
 		if (!ctx.continueOnFail()) throw error;
@@ -185,6 +212,7 @@ async function exportCustomers(ctx: IExecuteFunctions, { client }: KhaosConnecti
 			const customers = await changedCustomers(client, {
 				since: text(ctx.getNodeParameter('changedSince', itemIndex, '')),
 				companyClasses: splitCodes(text(ctx.getNodeParameter('companyClasses', itemIndex, ''))),
+				excludeCodes: splitCodes(text(ctx.getNodeParameter('excludeCodes', itemIndex, 'EPOS, *TEST*'))),
 			});
 			for (const customer of customers) output.push({ json: customer as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		} catch (caught) {

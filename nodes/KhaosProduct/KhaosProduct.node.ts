@@ -4,12 +4,17 @@ import { NodeOperationError } from 'n8n-workflow';
 import {
 	SeenStockCodes,
 	changedProducts,
+	exportPriceList,
+	exportPriceListEx,
 	formatCursor,
+	getPriceLists,
+	getStockPotential,
 	indexStockStatus,
 	parseCursor,
 	webProducts,
 	type FeedProductOptions,
 	type KhaosStockStatus,
+	type PriceListType,
 	type StockMappingType,
 	type WebCategory,
 	type WebProduct,
@@ -17,7 +22,7 @@ import {
 import { connectToKhaos, errorJson, khaosCredentials, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from './khaos-common';
 import { khaosProductProperties } from './properties';
 
-type Operation = 'getChanged' | 'getByCode' | 'getStockLevels' | 'getWebCategories';
+type Operation = 'getChanged' | 'getByCode' | 'getStockLevels' | 'getWebCategories' | 'getStockPotential' | 'getPriceLists' | 'getPriceList';
 
 export class KhaosProduct implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,7 +32,7 @@ export class KhaosProduct implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle:
-			'={{ { getChanged: "Changed products", getByCode: "Products by stock code", getStockLevels: "Stock levels", getWebCategories: "Web categories" }[$parameter["operation"]] }}',
+			'={{ { getChanged: "Changed products", getByCode: "Products by stock code", getStockLevels: "Stock levels", getWebCategories: "Web categories", getStockPotential: "Stock potential", getPriceLists: "Price lists", getPriceList: "Price list" }[$parameter["operation"]] }}',
 		description: 'Gets products, stock levels and web categories from Khaos Control, ready for a web store',
 		defaults: { name: 'Khaos Product' },
 		inputs: ['main'],
@@ -74,6 +79,22 @@ async function runOperation(ctx: IExecuteFunctions, { client, settings }: KhaosC
 		return flattenCategories(tree.categories, null).map((category) => ({ website: tree.website_name ?? website, ...category }));
 	}
 
+	if (operation === 'getStockPotential') {
+		const codes = splitCodes(ctx.getNodeParameter('stockCodes', itemIndex, '') as string);
+		if (codes.length === 0) throw new NodeOperationError(ctx.getNode(), 'No stock codes given', { itemIndex });
+		return (await getStockPotential(client, codes)) as unknown as IDataObject[];
+	}
+
+	if (operation === 'getPriceLists') return (await getPriceLists(client)).map((name) => ({ price_list: name }));
+
+	if (operation === 'getPriceList') {
+		const kind = ctx.getNodeParameter('priceListKind', itemIndex, 0) as number;
+		const names = splitCodes(ctx.getNodeParameter('priceListNames', itemIndex, '') as string);
+		if (kind === 0) return (await exportPriceList(client, names[0] ?? '')) as unknown as IDataObject[];
+		if (names.length === 0) throw new NodeOperationError(ctx.getNode(), 'No price lists given', { itemIndex, description: 'Give price list names, or customer codes for the customer kinds.' });
+		return (await exportPriceListEx(client, names, kind as PriceListType)) as unknown as IDataObject[];
+	}
+
 	if (operation === 'getStockLevels') {
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const codes = splitCodes(ctx.getNodeParameter('stockCodes', itemIndex, '') as string);
@@ -88,6 +109,7 @@ async function runOperation(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	const seen = flagNew ? new SeenStockCodes(ctx.getWorkflowStaticData('node')) : undefined;
 	const build: FeedProductOptions = {
 		includeStock: options.includeStock !== false,
+		compressed: options.compressed === true,
 		siteId: settings.siteId,
 		website: options.includeCategories === true ? (options.website as string | undefined)?.trim() || settings.websiteName || missingWebsite(ctx, itemIndex) : null,
 		firstSeen: (code) => seen !== undefined && !seen.has(code),

@@ -22,6 +22,7 @@ import {
 	KhaosFaultError,
 	KhaosHttpError,
 	KhaosNetworkError,
+	checkSettings,
 	khaosSettings,
 	type KhaosSettings,
 } from '../../lib/khaos';
@@ -34,7 +35,10 @@ export const khaosCredentials: INodeCredentialDescription[] = [{ name: KHAOS_CRE
 export async function testKhaosCredential(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	try {
 		const settings = khaosSettings(credential.data ?? {}, { retry: { attempts: 1 }, timeoutMs: 20_000 });
-		const version = (await new KhaosClient(settings.client).getVersion()).trim();
+		const client = new KhaosClient(settings.client);
+		const version = (await client.getVersion()).trim();
+		const problems = await checkSettings(client, { salesSource: settings.salesSource, siteId: settings.siteId, websiteName: settings.websiteName });
+		if (problems.length > 0) return { status: 'Error', message: `Connected to Khaos Control${version ? ` ${version}` : ''}, but: ${problems.join('; ')}` };
 		return { status: 'OK', message: `Connected to Khaos Control${version ? ` ${version}` : ''}` };
 	} catch (error) {
 		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };

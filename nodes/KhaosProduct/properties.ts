@@ -17,6 +17,15 @@ export const lookUpByProperty: INodeProperties = {
 	description: 'What the codes you give are in Khaos',
 };
 
+/** For large catalogues: Khaos's guide warns that plain transfers may time out. */
+export const compressedOption: INodeProperties = {
+	displayName: 'Compressed Transfers',
+	name: 'compressed',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to fetch product data zipped (ExportStockCompressed), for large catalogues where plain transfers time out',
+};
+
 export const khaosProductProperties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -31,6 +40,18 @@ export const khaosProductProperties: INodeProperties[] = [
 				action: 'Get changed products',
 			},
 			{
+				name: 'Get Price List',
+				value: 'getPriceList',
+				description: 'Sale, web, customer-class or customer prices, one item per price',
+				action: 'Get a price list',
+			},
+			{
+				name: 'Get Price List Names',
+				value: 'getPriceLists',
+				description: 'The price lists set up in Khaos',
+				action: 'Get price list names',
+			},
+			{
 				name: 'Get Products by Stock Code',
 				value: 'getByCode',
 				description: 'Products for the stock codes you list',
@@ -41,6 +62,12 @@ export const khaosProductProperties: INodeProperties[] = [
 				value: 'getStockLevels',
 				description: 'Stock level, status and prices per item',
 				action: 'Get stock levels',
+			},
+			{
+				name: 'Get Stock Potential',
+				value: 'getStockPotential',
+				description: 'For kits and builds: available, on order, back-ordered and potential stock per item',
+				action: 'Get stock potential',
 			},
 			{
 				name: 'Get Web Categories',
@@ -136,6 +163,7 @@ export const khaosProductProperties: INodeProperties[] = [
 				default: false,
 				description: "Whether to add each product's category paths (e.g. Footwear > Sandals) from the website's categories in Khaos",
 			},
+			compressedOption,
 			{
 				displayName: 'Website',
 				name: 'website',
@@ -145,6 +173,43 @@ export const khaosProductProperties: INodeProperties[] = [
 				description: "The website whose categories to use, as named in Khaos. Leave empty to use the credential's Website Name.",
 			},
 		],
+	},
+
+	// ---- Get Stock Potential ----
+	{
+		displayName: 'Stock Codes',
+		name: 'stockCodes',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. HLPACK01',
+		description: 'Separate codes with commas or new lines',
+		displayOptions: { show: { operation: ['getStockPotential'] } },
+	},
+
+	// ---- Get Price List ----
+	{
+		displayName: 'Price List Kind',
+		name: 'priceListKind',
+		type: 'options',
+		options: [
+			{ name: 'Stock Item Price List (by Name)', value: 0, description: 'ExportPriceList: a stock item price list; leave the name empty for the one whose name begins with "web"' },
+			{ name: 'Stock Item / Customer', value: 1, description: 'Prices for particular customers, by customer code' },
+			{ name: 'Stock Item / Customer Class', value: 3, description: 'Prices per customer class price list, by price list name' },
+			{ name: 'Stock Type / Customer', value: 2, description: 'Prices per stock type for particular customers, by customer code' },
+			{ name: 'Stock Type / Customer Class', value: 4, description: 'Prices per stock type and price list, by price list name' },
+		],
+		default: 0,
+		displayOptions: { show: { operation: ['getPriceList'] } },
+	},
+	{
+		displayName: 'Price Lists',
+		name: 'priceListNames',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Web Prices',
+		description: 'Price list names, or customer codes for the customer kinds, separated by commas',
+		displayOptions: { show: { operation: ['getPriceList'] } },
 	},
 
 	// ---- Get Stock Levels ----

@@ -1,13 +1,16 @@
 import type { IDataObject, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
 import {
+	DEFAULT_OVERLAP_SECONDS,
 	SeenStockCodes,
 	changedProducts,
 	currentPosition,
+	cursorFromState,
 	sampleChangedProducts,
 	type FeedCursor,
 	type WebProduct,
 } from '../../lib/khaos';
+import { compressedOption } from '../KhaosProduct/properties';
 import { connectToKhaos, khaosCredentials, khaosNodeError, testKhaosCredential } from '../KhaosProduct/khaos-common';
 
 /** Khaos asks integrations to check stock about every 30 minutes. */
@@ -61,12 +64,22 @@ const properties: INodeProperties[] = [
 				default: true,
 				description: 'Whether to set needs_web_review on products this trigger has not seen before. Products already in Khaos when the workflow is activated count as seen.',
 			},
+			compressedOption,
 			{
 				displayName: 'Include Web Categories',
 				name: 'includeCategories',
 				type: 'boolean',
 				default: false,
 				description: "Whether to add each product's category paths (e.g. Footwear > Sandals) from the website's categories in Khaos",
+			},
+			{
+				displayName: 'Overlap (Seconds)',
+				name: 'overlapSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_OVERLAP_SECONDS,
+				description:
+					"How far before the last change delivered each check looks again, as Khaos advises, so changes saved late or at the same second are not missed. Products already delivered and unchanged are not sent again.",
 			},
 			{
 				displayName: 'Products in a Test Run',
@@ -122,6 +135,8 @@ export class KhaosProductTrigger implements INodeType {
 		const build = {
 			includeStock: true,
 			includeMovements,
+			compressed: options.compressed === true,
+			overlapSeconds: Math.max(0, Number(options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS)),
 			siteId: settings.siteId,
 			website: options.includeCategories === true ? (options.website as string | undefined)?.trim() || settings.websiteName : null,
 			firstSeen: (code: string) => flagNew && !seen.has(code),
@@ -133,15 +148,15 @@ export class KhaosProductTrigger implements INodeType {
 				// A test run shows a sample and changes nothing: no cursor, no first-seen memory.
 				return items(await sampleChangedProducts(client, Number(options.sampleSize ?? 5) || 5, build));
 			}
-			const cursor = storedCursor(state.cursor);
+			const cursor = cursorFromState(state.cursor);
 			if (cursor === undefined) {
 				const position = await currentPosition(client, build);
-				state.cursor = { since: position.cursor.since, done: { ...position.cursor.done } };
+				state.cursor = plain(position.cursor);
 				if (flagNew) seen.remember(position.codes);
 				return null;
 			}
 			const result = await changedProducts(client, cursor, { ...build, max: Math.max(1, this.getNodeParameter('maxProducts', 100) as number) });
-			state.cursor = { since: result.cursor.since, done: { ...result.cursor.done } };
+			state.cursor = plain(result.cursor);
 			if (flagNew) seen.remember(result.products.map((product) => product.stock_code));
 			return result.products.length === 0 ? null : items(result.products);
 		} catch (error) {
@@ -150,10 +165,7 @@ export class KhaosProductTrigger implements INodeType {
 	}
 }
 
-function storedCursor(value: unknown): FeedCursor | undefined {
-	if (typeof value !== 'object' || value === null) return undefined;
-	const { since, done } = value as { since?: unknown; done?: unknown };
-	if (typeof since !== 'string' || since === '') return undefined;
-	const entries = typeof done === 'object' && done !== null && !Array.isArray(done) ? Object.entries(done) : [];
-	return { since, done: Object.fromEntries(entries.filter((entry): entry is [string, string] => typeof entry[1] === 'string')) };
+/** The cursor as plain static data (n8n saves it with the workflow). */
+function plain(cursor: FeedCursor): IDataObject {
+	return { since: cursor.since, done: Object.fromEntries(Object.entries(cursor.done).map(([code, entry]) => [code, { ...entry }])) };
 }

@@ -255,22 +255,49 @@ describe('the template workflows in a real n8n', () => {
 		expect(khaos.orders().filter((stored) => stored.associatedRef === 'WEB7001')).toHaveLength(1);
 
 		khaos.advanceOrder('WEB7001', 14, { consignmentRef: 'RM123456789GB', trackingUrl: 'https://track.example/RM123456789GB', courier: 'Royal Mail' });
-		store.openOrders = ['WEB7001'];
+		store.openOrders = ['WEB7001', 'WEB7002'];
 		const statusRun = await server.instance.runManually(id, 'Every 30 minutes');
 		expectSuccess(statusRun);
 		expect(store.statuses.get('WEB7001')).toMatchObject({ associated_ref: 'WEB7001', stage_id: 14, cancelled: false });
+		// WEB7002 never got into Khaos: nothing is posted for it.
+		expect(store.statuses.has('WEB7002')).toBe(false);
 		expect(JSON.stringify(store.statuses.get('WEB7001'))).toContain('RM123456789GB');
 	}, 600_000);
 
-	it('6. Khaos products: changed products and stock reach the store', async () => {
+	it('6. Khaos products: activated on a quiet Khaos it sends nothing; then exactly the changed products, with every variant', async () => {
 		const id = workflowId('06-');
-		// The trigger polls every minute in the sandbox; its first poll sends every web product once.
-		const [execution] = await server.instance.waitForExecutions(id, 1, { timeoutMs: 150_000 });
-		expect(execution.status).toBe('success');
-		const sent = nodeOutput(execution, 'Khaos product changes').map((item) => item.json.stock_code);
-		expect(sent.length).toBeGreaterThan(0);
-		expect([...store.products.keys()].sort()).toEqual([...sent].sort());
-		expect(store.products.get('HL0453')).toMatchObject({ stock_code: 'HL0453', price: 56.99, published: true });
+		const sentBy = (executions: any[]) => executions.flatMap((execution) => nodeOutput(execution, 'Khaos product changes').map((item) => item.json));
+		/** Resolves once the trigger has polled Khaos (listed changes since a real time) after `since`. */
+		const pollAfter = (since: number) =>
+			waitFor('a poll of the Khaos Product Trigger', async () =>
+				khaos.calls().some((call) => call.method === 'GetStockList' && call.at > since && call.params.StockItemType !== '2' && !String(call.params.DateValue).startsWith('1899')) ? true : undefined,
+			{ timeoutMs: 150_000, intervalMs: 1000 });
+
+		// The trigger was activated with the demo shop, long before this test; the only stock that has moved since is HL0453 (order WEB7001).
+		await pollAfter(Date.now());
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const before = await server.instance.executions(id);
+		expect([...new Set(sentBy(before).map((product) => product.stock_code))].filter((code) => code !== 'HL0453')).toEqual([]);
+
+		// Quiet: another poll, nothing sent.
+		await pollAfter(Date.now());
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		expect(await server.instance.executions(id)).toHaveLength(before.length);
+
+		store.products.clear();
+		khaos.updateStock('AMU15/SMPU-SMPU-11', { sellPrice: 31.5 });
+		khaos.updateStock('HL0454', { level: 9 });
+		const after = (await server.instance.waitForExecutions(id, before.length + 1, { timeoutMs: 150_000 })).slice(before.length);
+		after.forEach(expectSuccess);
+		const sent = sentBy(after);
+		expect(sent.map((product) => product.stock_code).sort()).toEqual(['AMU15/SMPU', 'HL0454']);
+		expect([...store.products.keys()].sort()).toEqual(['AMU15/SMPU', 'HL0454']);
+		const sandal = store.products.get('AMU15/SMPU') as any;
+		// Ten sizes in the sandal's tree, two of them as SCS_ITEMs in ExportStock: all ten reach the store, each with its own code.
+		expect(sandal.variants.map((variant: any) => variant.stock_code).sort()).toEqual(['10', '11', '12', '13', '14', '5', '6', '7', '8', '9'].map((size) => `AMU15/SMPU-SMPU-${size}`).sort());
+		expect(sandal.variants.find((variant: any) => variant.size === '11')).toMatchObject({ price: 31.5, colour: 'Slv Met Pu' });
+		expect(sandal).toMatchObject({ published: true, needs_web_review: false });
+		expect(store.products.get('HL0454')).toMatchObject({ stock_level: 9 });
 	}, 600_000);
 
 	it("7. sync health: the next morning, yesterday's ledger adds up per feed, and the week's records to fix are grouped by owner", async () => {

@@ -3,6 +3,9 @@
  * Failed outputs that account for every input item, safe re-sending, order status with tracking,
  * and the customer export.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { KhaosControlApi } from '../../credentials/KhaosControlApi.credentials';
@@ -177,9 +180,34 @@ describe('Khaos Order: Import Orders', () => {
 		fake.injectFault({ kind: 'soap-fault', method: 'ImportOrders', message: 'Deadlock detected, transaction rolled back' });
 		const alone = await run([ORDERS[0]], importOrders);
 		expect(outputOf(alone, NODE, 1).map((item) => [item.json.order_id, item.json.reason, item.json.retryable])).toEqual([
-			['WEB-2001', 'Khaos refused ImportOrders: Deadlock detected, transaction rolled back', false],
+			['WEB-2001', 'Khaos refused ImportOrders: Deadlock detected, transaction rolled back', true],
 		]);
+		// A deadlock is an outage, not a refusal: the order may be sent again later.
 		expect(fake.orders()).toEqual([]);
+	});
+
+	test('a line naming a size/colour parent, or a courier Khaos does not have, fails with the reason before Khaos is asked to import', async () => {
+		const result = await run(
+			[
+				webOrder('WEB-3001', [['AMU15/SMPU', 1, 30.25]]),
+				webOrder('WEB-3002', [['HL0453', 1, 56.99]], { delivery: { method: 'Pigeon Post', charge_gross: 4.95 } }),
+				webOrder('WEB-3003', [['AMU15/SMPU-SMPU-5', 1, 30.25]]),
+			],
+			importOrders,
+		);
+		expect(outputOf(result, NODE, 0).map((item) => [item.json.order_id, item.json.status])).toEqual([['WEB-3003', 'imported']]);
+		expect(outputOf(result, NODE, 1).map((item) => [item.json.order_id, item.json.reason, item.pairedItem])).toEqual([
+			['WEB-3001', expect.stringMatching(/^choose a size\/colour: AMU15\/SMPU is a product with sizes or colours/), { item: 0 }],
+			['WEB-3002', expect.stringContaining('delivery.method "Pigeon Post" is not a courier in Khaos (its couriers: ROYAL MAIL, ROYAL MAIL 48, DPD NEXT DAY)'), { item: 1 }],
+		]);
+		// A size Khaos's ExportStock never carried as an SCS_ITEM is still a real child: it imports.
+		expect(fake.orders().map((order) => [order.associatedRef, order.lines.map((line) => line.stockCode)])).toEqual([['WEB-3003', ['AMU15/SMPU-SMPU-5']]]);
+	});
+
+	test('a sales source Khaos does not have fails every order, naming it, and nothing is sent', async () => {
+		const result = await run([webOrder('WEB-3101', [['HL0453', 1, 56.99]])], { ...importOrders, options: { salesSource: 'Amazon' } });
+		expect(outputOf(result, NODE, 1).map((item) => item.json.reason)).toEqual(['Sales Source "Amazon" does not exist in Khaos (its sales sources: Web, Telephone, Shop); fix Sales Source in the node options or the Khaos credential']);
+		expect(fake.calls().filter((call) => call.method === 'ImportOrders')).toEqual([]);
 	});
 
 	test("the fake keeps the guide's 15-character limit on ASSOCIATED_REF, as the client does", async () => {
@@ -260,5 +288,62 @@ describe('Khaos Order: Export Customers', () => {
 		expect(recent.map((item) => item.json.customer_id)).toEqual(['CU1234', 'OBR001']);
 		const trade = outputOf(await run([{}], { operation: 'exportCustomers', companyClasses: 'Trade' }), NODE);
 		expect(trade.map((item) => item.json.customer_id)).toEqual(['CU1234']);
+	});
+});
+
+describe('Khaos Order: Export Customers from a real Khaos customer database', () => {
+	test('leaves out system accounts (EPOS, test accounts) unless told otherwise, and carries the mailing preference', async () => {
+		const xml = readFileSync(join(__dirname, '..', 'fixtures', 'khaos', 'khaos-real', 'ExportCompany', '1578391809.xml'), 'utf8');
+		const real = await startFakeKhaos({ seed: { customersXml: xml } });
+		try {
+			const exportFrom = async (parameters: INodeParameters) =>
+				outputOf(
+					await runWorkflow({
+						nodes: [
+							{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify([{ json: {} }]) } },
+							{ name: NODE, type: 'n8n-nodes-pos-sync.khaosOrder', parameters, credentials: { khaosControlApi: { id: 'khaos-1', name: 'Khaos (fake)' } } },
+						],
+						connections: { Input: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
+						nodeTypes: { khaosOrder: new KhaosOrder() },
+						credentialTypes: { khaosControlApi: new KhaosControlApi() },
+						credentials: { khaosControlApi: { url: real.wsdlUrl, authentication: 'none', allowSelfSigned: false, siteId: -1, stockMappingType: 1, salesSource: '', websiteName: '' } },
+					}),
+					NODE,
+				).map((item) => item.json);
+			const customers = await exportFrom({ operation: 'exportCustomers' });
+			const codes = customers.map((customer) => customer.customer_id);
+			expect(codes).not.toContain('EPOS');
+			expect(codes).not.toContain('KCSL_TEST');
+			expect(codes).toContain('CU0000019');
+			expect(customers.every((customer) => typeof customer.marketing_opt_in === 'boolean' || customer.marketing_opt_in === null)).toBe(true);
+			expect(customers.some((customer) => customer.marketing_opt_in === true)).toBe(true);
+			const everyone = await exportFrom({ operation: 'exportCustomers', excludeCodes: '' });
+			expect(everyone.map((customer) => customer.customer_id)).toEqual(expect.arrayContaining(['EPOS', 'KCSL_TEST']));
+			expect(everyone).toHaveLength(customers.length + 2);
+		} finally {
+			await real.stop();
+		}
+	});
+});
+
+describe('Khaos Order: Get Deleted Customers', () => {
+	test('lists customers deleted or merged in the days asked for (GetDeletedEntries, companies only), by Khaos ID', async () => {
+		fake.deleteCustomer('CU1234');
+		fake.deleteCustomer('OBR001', 'KCS001');
+		const today = new Date().toISOString().slice(0, 10);
+		const result = await run([{}], { operation: 'getDeletedCustomers', deletedFrom: today, deletedTo: today });
+		expect(outputOf(result, NODE, 0).map((item) => item.json)).toEqual([
+			{ company_id: '2', merged_into: null, deleted_on: today },
+			{ company_id: '3', merged_into: '1', deleted_on: today },
+		]);
+		expect(fake.calls().find((call) => call.method === 'GetDeletedEntries')?.params).toMatchObject({ DocumentType: '5', DateFrom: `${today}T00:00:00`, DateTo: `${today}T23:59:59` });
+		const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+		expect(outputOf(await run([{}], { operation: 'getDeletedCustomers', deletedFrom: yesterday, deletedTo: yesterday }), NODE, 0)).toEqual([]);
+	});
+
+	test('a date that is not one is refused, naming the field, before Khaos is called', async () => {
+		const error = errorOf(await run([{}], { operation: 'getDeletedCustomers', deletedFrom: 'last week', deletedTo: '2024-05-01' }), NODE);
+		expect(error.message).toBe('Deleted From: "last week" is not a date: use 2024-05-01 or 2024-05-01T10:30:00');
+		expect(fake.calls()).toEqual([]);
 	});
 });

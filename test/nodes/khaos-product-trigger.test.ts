@@ -87,7 +87,11 @@ describe('Khaos Product Trigger', () => {
 	test('the first poll only notes where Khaos is; a stock change is then emitted on its own, once', async () => {
 		const staticData: IDataObject = {};
 		expect(await poll(staticData)).toBeNull();
-		expect(stateOf(staticData)).toEqual({ cursor: { since: '2020-11-12T13:03:04', done: { 'ABBEY-03': expect.stringMatching(/^[0-9a-f]{12}$/) } }, seenStockCodes: SEEDED_PRODUCTS });
+		// The newest revision or movement, with what changed in the five minutes before it fingerprinted, so the next read can skip it.
+		expect(stateOf(staticData)).toEqual({
+			cursor: { since: '2020-11-12T13:03:04', done: { 'ABBEY-03': { fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/), at: '2020-11-12T13:03:04' } } },
+			seenStockCodes: SEEDED_PRODUCTS,
+		});
 		expect(await poll(staticData)).toBeNull();
 
 		fake.updateStock('HL0454', { level: 4 });
@@ -97,10 +101,21 @@ describe('Khaos Product Trigger', () => {
 		const movedAt = (stateOf(staticData).cursor as IDataObject).since as string;
 		expect(movedAt > '2020-11-12T13:03:04').toBe(true);
 		const cursor = stateOf(staticData).cursor as IDataObject;
-		expect(cursor).toEqual({ since: movedAt, done: { HL0454: expect.stringMatching(/^[0-9a-f]{12}$/) } });
+		expect(cursor).toEqual({ since: movedAt, done: { HL0454: { fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/), at: movedAt } } });
 
 		expect(await poll(staticData)).toBeNull();
 		expect(stateOf(staticData).cursor).toEqual(cursor);
+	});
+
+	test('the first poll starts from the newest stock movement when it is newer than every edit, and sends nothing then or next', async () => {
+		const staticData: IDataObject = {};
+		fake.updateStock('HL0454', { level: 4 });
+		expect(await poll(staticData)).toBeNull();
+		const since = (stateOf(staticData).cursor as IDataObject).since as string;
+		expect(since > '2020-11-12T13:03:04').toBe(true);
+		expect(Object.keys((stateOf(staticData).cursor as IDataObject).done as IDataObject)).toEqual(['HL0454']);
+		expect(await poll(staticData)).toBeNull();
+		expect(await poll(staticData, { includeMovements: false })).toBeNull();
 	});
 
 	test('Max Products per Poll caps each poll; the rest come with the next, and nothing comes twice', async () => {
@@ -154,6 +169,19 @@ describe('Khaos Product Trigger', () => {
 		}
 	});
 
+	test('a product deleted in Khaos (discontinued: Khaos keeps the record) is emitted once, unpublished, so the store can take it down', async () => {
+		const staticData: IDataObject = {};
+		expect(await poll(staticData)).toBeNull();
+		fake.deleteStock('HL0454');
+		fake.deleteStock('AMU15/SMPU');
+		const gone = await poll(staticData);
+		expect(gone![0].map((item) => [item.json.stock_code, item.json.published, item.json.unpublished_reason])).toEqual([
+			['AMU15/SMPU', false, 'deleted'],
+			['HL0454', false, 'deleted'],
+		]);
+		expect(await poll(staticData)).toBeNull();
+	});
+
 	test('stock movements can be left out: only edits start the workflow then', async () => {
 		const staticData: IDataObject = {};
 		const parameters = { includeMovements: false };
@@ -169,8 +197,8 @@ describe('Khaos Product Trigger', () => {
 		expect(await poll(staticData)).toBeNull();
 		const before = stateOf(staticData);
 		fake.updateStock('HL0454', { level: 4 });
-		fake.injectFault({ kind: 'soap-fault', method: 'ExportStock', message: 'Database is being backed up, try again later' });
-		await expect(poll(staticData)).rejects.toMatchObject({ name: 'NodeApiError', message: 'Database is being backed up, try again later' });
+		fake.injectFault({ kind: 'soap-fault', method: 'ExportStock', message: 'Access violation at address 004F2C1A in module KhaosKSD.exe' });
+		await expect(poll(staticData)).rejects.toMatchObject({ name: 'NodeApiError', message: 'Access violation at address 004F2C1A in module KhaosKSD.exe' });
 		expect(stateOf(staticData)).toEqual(before);
 		expect(codes(await poll(staticData))).toEqual(['HL0454']);
 	});

@@ -6,7 +6,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { KhaosControlApi } from '../../credentials/KhaosControlApi.credentials';
-import { SeenStockCodes, formatCursor, parseCursor } from '../../lib/khaos';
+import { SeenStockCodes, formatCursor, parseCursor, type WebProduct } from '../../lib/khaos';
 import { KhaosProduct } from '../../nodes/KhaosProduct/KhaosProduct.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { errorOf, outputOf, runWorkflow } from './harness/engine';
@@ -73,6 +73,47 @@ async function run(parameters: INodeParameters, options: RunOptions = {}) {
 
 const products = async (parameters: INodeParameters, options: RunOptions = {}) => outputOf(await run(parameters, options), NODE).map((item) => item.json);
 
+describe('Khaos Product: stock potential, price lists, compressed transfers', () => {
+	test('Get Stock Potential gives what a pack can be built from: its scarcest component', async () => {
+		// HLPACK01 holds 1 HL0453 (20 in stock) and 2 HL0454 (15 in stock): 7 packs.
+		const rows = await products({ operation: 'getStockPotential', stockCodes: 'HLPACK01, HL0453' });
+		expect(rows).toEqual([
+			{ stock_code: 'HLPACK01', other_ref: null, available: 7, on_order: 0, back_order: 0, potential: 7 },
+			{ stock_code: 'HL0453', other_ref: 'HL0453-OAK', available: 20, on_order: 0, back_order: 0, potential: 20 },
+		]);
+		// The codes were sent as stock codes: left to Khaos's default they would be read as internal IDs.
+		expect(fake.calls().find((call) => call.method === 'GetStockPotential')?.params).toMatchObject({ StockCode: 'HLPACK01,HL0453', MappingType: '1' });
+	});
+
+	test('Get Price List Names and Get Price List: the web list by default, class lists by name, customer prices by code', async () => {
+		expect(await products({ operation: 'getPriceLists' })).toEqual([{ price_list: 'Web Prices' }, { price_list: 'Web Sale' }, { price_list: 'Trade' }]);
+		// Two lists begin with "web", so Khaos cannot choose one: its fault says so.
+		expect(errorOf(await run({ operation: 'getPriceList', priceListKind: 0, priceListNames: '' }), NODE).message).toContain('More than one price list matches');
+		const web = await products({ operation: 'getPriceList', priceListKind: 0, priceListNames: 'Web Prices' });
+		expect(web.map((row) => [row.list_type, row.price_list, row.stock_code, row.amount])).toEqual([
+			['stock_item_class', 'Web Prices', 'HL0453', 52.99],
+			['stock_item_class', 'Web Prices', 'AMU15/SMPU-SMPU-10', 28],
+		]);
+		const trade = await products({ operation: 'getPriceList', priceListKind: 3, priceListNames: 'Trade' });
+		expect(trade.map((row) => [row.stock_code, row.qty_start, row.qty_end, row.amount])).toEqual([
+			['HL0453', 1, 4, 40],
+			['HL0453', 5, 9999, 36],
+		]);
+		const customer = await products({ operation: 'getPriceList', priceListKind: 1, priceListNames: 'KCS001' });
+		expect(customer).toEqual([expect.objectContaining({ list_type: 'stock_item_customer', price_list: 'KCS001', stock_code: 'HL0454', amount: 30 })]);
+	});
+
+	test('compressed transfers (ExportStockCompressed, ZIP) give the same products, every variant included', async () => {
+		const plain = await products({ operation: 'getByCode', stockCodes: 'AMU15/SMPU, HL0453, ABBEY-03', options: { flagNew: false } });
+		fake.reset();
+		const zipped = await products({ operation: 'getByCode', stockCodes: 'AMU15/SMPU, HL0453, ABBEY-03', options: { flagNew: false, compressed: true } });
+		expect(zipped).toEqual(plain);
+		expect((zipped[0].variants as unknown[]).length).toBe(10);
+		expect(fake.calls().some((call) => call.method === 'ExportStockCompressed' && call.params.CompressionMethod === '0')).toBe(true);
+		expect(fake.calls().filter((call) => call.method === 'ExportStock')).toEqual([]);
+	});
+});
+
 describe('Khaos Product: Get Products by Stock Code', () => {
 	const byCode = { operation: 'getByCode', stockCodes: 'AMU15/SMPU, HL0453\nHL0460, BM101902,HLPACK01', options: { includeCategories: true } };
 
@@ -95,7 +136,24 @@ describe('Khaos Product: Get Products by Stock Code', () => {
 			vat_rate: 20,
 			brand: 'Pleaser',
 			barcodes: [],
-			variants: [
+			variants: expect.any(Array),
+			tags: ['HEEL_HEIGHT: 5.0', 'SUB_BRAND: Pleaser', 'VEGAN', 'STATUS: SALE'],
+			categories: ['Footwear > Sandals'],
+			pack_components: [],
+			images: [],
+			stock_level: 7,
+			stock_status: { code: 0, label: 'in stock' },
+			published: true,
+			unpublished_reason: null,
+			needs_web_review: true,
+			review_reasons: ['first time this product is seen'],
+			last_updated: null,
+		});
+		// ExportStock carries two of the ten sizes in the sandal's tree; the other eight come from GetStockList's SCS children.
+		const sandalVariants = (sandal as unknown as WebProduct).variants;
+		expect(sandalVariants.map((variant) => variant.size)).toEqual(['12', '13', '14', '7', '5', '6', '8', '9', '10', '11']);
+		expect(sandalVariants.map((variant) => variant.stock_code)).toEqual(['12', '13', '14', '7', '5', '6', '8', '9', '10', '11'].map((size) => `AMU15/SMPU-SMPU-${size}`));
+		expect(sandalVariants.slice(8)).toEqual([
 				{
 					stock_code: 'AMU15/SMPU-SMPU-10',
 					stock_id: '118664',
@@ -126,18 +184,7 @@ describe('Khaos Product: Get Products by Stock Code', () => {
 					stock_status: { code: 0, label: 'in stock' },
 					published: true,
 				},
-			],
-			tags: ['HEEL_HEIGHT: 5.0', 'SUB_BRAND: Pleaser', 'VEGAN', 'STATUS: SALE'],
-			categories: ['Footwear > Sandals'],
-			pack_components: [],
-			images: [],
-			stock_level: 7,
-			stock_status: { code: 0, label: 'in stock' },
-			published: true,
-			unpublished_reason: null,
-			needs_web_review: true,
-			last_updated: null,
-		});
+		]);
 		expect(cabinet).toMatchObject({
 			stock_code: 'HL0453',
 			other_ref: 'HL0453-OAK',
@@ -217,23 +264,28 @@ describe('Khaos Product: Get Changed Products', () => {
 			['ADO709HGCH/HPHG/HPCH', '2020-11-10T16:40:06'],
 			['ADO709HGCH/PWHG/PWCH', '2020-11-10T16:40:06'],
 		]);
-		// The cursor: the newest second delivered, and what was delivered at that second (with fingerprints).
-		expect(first[0].cursor).toMatch(/^2020-11-10T16:40:06\|ADO709HGCH\/HPHG\/HPCH:[0-9a-f]{12},ADO709HGCH\/PWHG\/PWCH:[0-9a-f]{12}$/);
+		// The cursor: the date asked for, the newest change delivered, and what was delivered (fingerprinted) in the overlap before it.
+		expect(first[0].cursor).toMatch(
+			/^2020-11-10T16:39:59\.\.2020-11-10T16:40:06\|ADO709HGCH\/HPHG\/HPCH:[0-9a-f]{12}@2020-11-10T16:40:06,ADO709HGCH\/PWHG\/PWCH:[0-9a-f]{12}@2020-11-10T16:40:06$/,
+		);
 		expect(first[1].cursor).toBe(first[0].cursor);
 		const second = await products(changed(first[0].cursor as string, { maxProducts: 2 }));
 		expect(second.map((product) => product.stock_code)).toEqual(['ADO709HGCH/ROGLDHG/M', 'ABBEY-03']);
-		expect(second[0].cursor).toMatch(/^2020-11-12T13:03:04\|ABBEY-03:[0-9a-f]{12}$/);
+		expect(second[0].cursor).toMatch(/^2020-11-10T16:39:59\.\.2020-11-12T13:03:04\|ABBEY-03:[0-9a-f]{12}@2020-11-12T13:03:04$/);
 		expect(second[1]).toMatchObject({ name: '**3 3/4" PF Goth Lolita Shoe W/ Interchangeable Bows', price: 32.56, stock_level: 27, last_updated: '2020-11-12T13:03:04' });
 		expect(await products(changed(second[0].cursor as string))).toEqual([]);
-		// Each call asked from the cursor's second, for edits and for stock movements.
-		const lists = fake.calls().filter((call) => call.method === 'GetStockList').map((call) => [call.params.DateType, call.params.DateValue]);
+		// Each read reaches back by the overlap (5 minutes and a second), never before the date first asked for.
+		const lists = fake
+			.calls()
+			.filter((call) => call.method === 'GetStockList' && call.params.StockItemType !== '2')
+			.map((call) => [call.params.DateType, call.params.DateValue]);
 		expect(lists).toEqual([
-			['0', '2020-11-10T16:40:00'],
-			['2', '2020-11-10T16:40:00'],
-			['0', '2020-11-10T16:40:06'],
-			['2', '2020-11-10T16:40:06'],
-			['0', '2020-11-12T13:03:04'],
-			['2', '2020-11-12T13:03:04'],
+			['0', '2020-11-10T16:39:59'],
+			['2', '2020-11-10T16:39:59'],
+			['0', '2020-11-10T16:39:59'],
+			['2', '2020-11-10T16:39:59'],
+			['0', '2020-11-12T12:58:03'],
+			['2', '2020-11-12T12:58:03'],
 		]);
 	});
 
@@ -246,7 +298,8 @@ describe('Khaos Product: Get Changed Products', () => {
 		expect(moved.map((product) => product.stock_code).sort()).toEqual(['AMU15/SMPU', 'HL0454']);
 		expect(moved.find((product) => product.stock_code === 'HL0454')).toMatchObject({ stock_level: 4, last_updated: null });
 		const sandal = moved.find((product) => product.stock_code === 'AMU15/SMPU') as IDataObject;
-		expect((sandal.variants as IDataObject[]).map((variant) => variant.price)).toEqual([30.25, 31.5]);
+		const prices = Object.fromEntries((sandal.variants as IDataObject[]).map((variant) => [variant.stock_code, variant.price]));
+		expect(prices).toMatchObject({ 'AMU15/SMPU-SMPU-10': 30.25, 'AMU15/SMPU-SMPU-11': 31.5, 'AMU15/SMPU-SMPU-12': 30.25 });
 
 		const editsOnly = await products(changed(cursor, { includeMovements: false }));
 		expect(editsOnly.map((product) => product.stock_code)).toEqual(['AMU15/SMPU']);
@@ -254,7 +307,8 @@ describe('Khaos Product: Get Changed Products', () => {
 
 	test('a date with a time zone is read as UK time, and a date that is not one is refused before Khaos is called', async () => {
 		await products(changed('2020-07-01T09:00:00.000+00:00'));
-		expect(fake.calls().find((call) => call.method === 'GetStockList')?.params.DateValue).toBe('2020-07-01T10:00:00');
+		// Read from the second before, so a change at exactly 10:00:00 is included.
+		expect(fake.calls().find((call) => call.method === 'GetStockList')?.params.DateValue).toBe('2020-07-01T09:59:59');
 
 		// Left at its default, Changed Since is this time yesterday.
 		fake.reset();
@@ -352,8 +406,19 @@ describe('Khaos Control credential test', () => {
 
 	test('connects with GetVersion and reports the version', async () => {
 		expect(await test_(credential(fake))).toEqual({ status: 'OK', message: 'Connected to Khaos Control 8.146.12' });
-		expect(fake.calls().map((call) => call.method)).toEqual(['GetVersion']);
+		// The website named in the credential is checked too.
+		expect(fake.calls().map((call) => call.method)).toEqual(['GetVersion', 'ExportWebCategories']);
 		expect(await test_(credential(guarded, { authentication: 'basic', user: 'n8n', password: PASSWORD }))).toEqual({ status: 'OK', message: 'Connected to Khaos Control 8.146.12' });
+	});
+
+	test("names a sales source, site or website the credential gives that Khaos does not have", async () => {
+		const wrong = await test_(credential(fake, { salesSource: 'web', siteId: 7, websiteName: 'Old Site' }));
+		expect(wrong.status).toBe('Error');
+		expect(wrong.message).toContain('Sales Source "web" must be written as in Khaos: "Web"');
+		expect(wrong.message).toContain('Site ID 7 does not exist in Khaos (its sites: 1 Main Site; -1 means all)');
+		expect(wrong.message).toContain('Website Name "Old Site" was not accepted by Khaos');
+		expect(await test_(credential(fake, { salesSource: 'Amazon' }))).toMatchObject({ status: 'Error', message: expect.stringContaining('Sales Source "Amazon" does not exist in Khaos (its sales sources: Web, Telephone, Shop)') });
+		expect(await test_(credential(fake, { salesSource: 'Web', siteId: 1 }))).toEqual({ status: 'OK', message: 'Connected to Khaos Control 8.146.12' });
 	});
 
 	test('reports a bad URL or a wrong password as an error, quickly and without the password', async () => {
@@ -382,9 +447,14 @@ describe('first-seen memory and cursor text', () => {
 	});
 
 	test('a cursor typed by hand (no fingerprints) or a plain date is understood', () => {
-		expect(parseCursor('2024-05-01')).toEqual({ since: '2024-05-01T00:00:00', done: {} });
-		expect(parseCursor(' 2024-05-01 09:30 | HL0453, AMU15/SMPU:0a1b2c3d4e5f ')).toEqual({ since: '2024-05-01T09:30:00', done: { HL0453: '', 'AMU15/SMPU': '0a1b2c3d4e5f' } });
-		expect(formatCursor({ since: '2024-05-01T09:30:00', done: { HL0453: '', 'AMU15/SMPU': '0a1b2c3d4e5f' } })).toBe('2024-05-01T09:30:00|HL0453,AMU15/SMPU:0a1b2c3d4e5f');
+		expect(parseCursor('2024-05-01')).toEqual({ since: '2024-05-01T00:00:00', done: {}, floor: '2024-04-30T23:59:59' });
+		expect(parseCursor(' 2024-05-01 09:30 | HL0453, AMU15/SMPU:0a1b2c3d4e5f ')).toEqual({
+			since: '2024-05-01T09:30:00',
+			done: { HL0453: { fingerprint: '', at: '2024-05-01T09:30:00' }, 'AMU15/SMPU': { fingerprint: '0a1b2c3d4e5f', at: '2024-05-01T09:30:00' } },
+		});
+		const written = { since: '2024-05-01T09:30:00', done: { HL0453: { fingerprint: '', at: '2024-05-01T09:29:00' }, 'AMU15/SMPU': { fingerprint: '0a1b2c3d4e5f', at: '2024-05-01T09:30:00' } } };
+		expect(formatCursor(written)).toBe('2024-05-01T09:30:00|HL0453@2024-05-01T09:29:00,AMU15/SMPU:0a1b2c3d4e5f@2024-05-01T09:30:00');
+		expect(parseCursor(formatCursor(written))).toEqual(written);
 		expect(() => parseCursor('2024-02-30')).toThrow('"2024-02-30" is not a real date');
 	});
 

@@ -8,6 +8,7 @@ import { DELPHI_ZERO_DATE, parseSoapDateTime } from './dates';
 import { OrderBook } from './orders';
 import { INTERFACE, SoapFault, soapArray, soapDateTime, soapInt, soapString, soapStruct, stringResponse, structResponse } from './soap';
 import type { SoapCall } from './soap';
+import { MORE_METHODS, invokeMore, type MoreState } from './more-methods';
 import { StockCatalogue } from './stock';
 import type { StockEntry, StockMapping } from './stock';
 import { attr, elements, parseXml, serialize } from './xml';
@@ -19,7 +20,7 @@ export type ParamType = 'string' | 'int' | 'boolean' | 'dateTime';
 export interface MethodSpec {
 	params: Record<string, ParamType>;
 	/** xsd:string, or the Delphi struct type returned in multiRef form. */
-	returns: 'xsd:string' | 'TStockList' | 'TOrderImportResult' | 'TCompanyList';
+	returns: 'xsd:string' | 'TStockList' | 'TOrderImportResult' | 'TCompanyList' | 'TDataArray' | 'TSiteList' | 'TStockPotentialArray' | 'TCompressedResult';
 }
 
 export const METHODS: Record<string, MethodSpec> = {
@@ -50,10 +51,12 @@ export const METHODS: Record<string, MethodSpec> = {
 	},
 	GetCompanyList: { params: { LastUpdated: 'dateTime', CompanyClassList: 'string' }, returns: 'TCompanyList' },
 	ExportCompany: { params: { CompanyCode: 'string', MappingType: 'int', LastUpdated: 'dateTime' }, returns: 'xsd:string' },
+	...MORE_METHODS,
 };
 
-export class KhaosState {
+export class KhaosState implements MoreState {
 	readonly stock: StockCatalogue;
+	readonly deletedCompanies: Array<{ id: string; mergedInto: string; at: Date }> = [];
 	readonly customers: CustomerBook;
 	readonly orders: OrderBook;
 	readonly websites: XElement[];
@@ -69,7 +72,7 @@ export class KhaosState {
 }
 
 /** Typed access to a call's parameters; a value that is not of its declared type is a fault, as in Delphi's deserialiser. */
-class Args {
+export class Args {
 	constructor(
 		private readonly call: SoapCall,
 		spec: MethodSpec,
@@ -175,9 +178,10 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 			let entries: StockEntry[];
 			if (args.list('StockCode').length > 0) {
 				// "If both StockCode and LastUpdated parameters are specified the StockCode parameter will take precedence."
-				// Codes Khaos does not know are simply absent; SCS children only come inside their parent.
-				const wanted = new Set(args.list('StockCode').flatMap((code) => stock.lookup(code, mapping, topLevel)));
-				entries = topLevel.filter((entry) => wanted.has(entry));
+				// Codes Khaos does not know are simply absent; an SCS child asked for by code comes flat.
+				const all = stock.all();
+				const wanted = new Set(args.list('StockCode').flatMap((code) => stock.lookup(code, mapping, all)));
+				entries = all.filter((entry) => wanted.has(entry));
 			} else {
 				const since = args.date('LastUpdated');
 				entries = since === undefined ? topLevel : topLevel.filter((entry) => stock.revisedAt(entry) >= since);
@@ -298,5 +302,6 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 			return stringResponse(call.method, customers.export(entries));
 		}
 	}
+	if (call.method in MORE_METHODS) return invokeMore(state, call, args);
 	throw new SoapFault(`No method named '${call.method}' is supported by interface '${INTERFACE}'`, 'Client', 'ERemotableException');
 }

@@ -10,6 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 
 import { handleAdmin } from './admin';
 import { FaultQueue } from './faults';
+import { childText } from './xml';
 import { KhaosState, invoke } from './methods';
 import { resolveSeed } from './seed';
 import { SoapFault, faultEnvelope, methodFromSoapAction, readSoapCall } from './soap';
@@ -203,6 +204,14 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 		addStock: (item) => state.stock.add(item),
 		updateStock: (code, patch) => state.stock.update(code, patch),
 		deleteStock: (code) => state.stock.remove(code),
+		deleteCustomer(code, mergedInto) {
+			const idOf = (wanted: string): string => {
+				const entry = state.customers.lookup(wanted, 1)[0];
+				if (entry === undefined) throw new Error(`No customer ${wanted}`);
+				return childText(entry.node, 'COMPANY_ID');
+			};
+			state.deletedCompanies.push({ id: idOf(code), mergedInto: mergedInto === undefined ? '' : idOf(mergedInto), at: clock() });
+		},
 		injectFault: (spec) => faults.add(spec),
 		calls: () => structuredClone(log),
 		reset(): void {

@@ -146,12 +146,16 @@ export type SoapValue =
 	| { kind: 'int'; value: number }
 	| { kind: 'boolean'; value: boolean }
 	| { kind: 'dateTime'; value: Date | undefined }
+	| { kind: 'double'; value: number }
+	| { kind: 'base64'; value: Buffer }
 	| { kind: 'struct'; typeName: string; fields: Array<[string, SoapValue]> }
 	| { kind: 'array'; itemType: string; items: SoapValue[] };
 
 export const soapString = (value: string): SoapValue => ({ kind: 'string', value });
 export const soapInt = (value: number): SoapValue => ({ kind: 'int', value });
 export const soapDateTime = (value: Date | undefined): SoapValue => ({ kind: 'dateTime', value });
+export const soapDouble = (value: number): SoapValue => ({ kind: 'double', value });
+export const soapBase64 = (value: Buffer): SoapValue => ({ kind: 'base64', value });
 export const soapStruct = (typeName: string, fields: Array<[string, SoapValue]>): SoapValue => ({ kind: 'struct', typeName, fields });
 export const soapArray = (itemType: string, items: SoapValue[]): SoapValue => ({ kind: 'array', itemType, items });
 
@@ -163,6 +167,10 @@ function simpleValue(name: string, value: SoapValue): string {
 			return `<${name} xsi:type="xsd:int">${value.value}</${name}>`;
 		case 'boolean':
 			return `<${name} xsi:type="xsd:boolean">${value.value ? 'true' : 'false'}</${name}>`;
+		case 'double':
+			return `<${name} xsi:type="xsd:double">${value.value}</${name}>`;
+		case 'base64':
+			return `<${name} xsi:type="xsd:base64Binary">${value.value.toString('base64')}</${name}>`;
 		case 'dateTime':
 			return value.value === undefined ? `<${name} xsi:nil="true"/>` : `<${name} xsi:type="xsd:dateTime">${formatSoapDateTime(value.value)}</${name}>`;
 		default:

@@ -1,13 +1,18 @@
 /**
  * The stock catalogue. Items are kept as the STOCK_ITEM elements Khaos sent (real responses and
- * seed/example-stock.xml), so ExportStock re-emits them field for field, CDATA included; SCS
- * children stay inside their parent's SCS tree and are indexed for lookups. Revision dates
+ * seed/example-stock.xml), so ExportStock re-emits them field for field, CDATA included. SCS
+ * children that came as SCS_ITEMs stay inside their parent's tree. As in the real installation,
+ * most parents carry only their heading tree: every lowest STYLE without an SCS_ITEM is a child that
+ * exists in Khaos (code: parent code and level suffixes joined by '-', as in every real response)
+ * but that ExportStock of the parent leaves out. Children are found through GetStockList
+ * (StockItemType 2) and exported by their own code as flat STOCK_ITEMs. Revision dates
  * (GetStockList DateType 0) and movement dates (DateType 2) are tracked separately: a level change
  * is a movement, not a revision, as in Khaos.
  */
-import { attr, child, childText, descendants, el, elements, leaf, parseXml, serialize, setChildText, textOf } from './xml';
+import { attr, child, childText, descendants, el, elements, isElement, leaf, parseXml, serialize, setChildText, textOf } from './xml';
 import type { XElement } from './xml';
 import { parseKhaosDate } from './dates';
+import { buildStockItem } from './stock-build';
 import type { FakeStockItemInput, FakeStockLevel, FakeStockPatch } from './types';
 
 export interface StockEntry {
@@ -36,6 +41,14 @@ export interface StockInfo {
 export type StockMapping = 1 | 2 | 4 | 5;
 
 const key = (value: string): string => value.trim().toUpperCase();
+
+function flatChild(scsItem: XElement): XElement {
+	return el(
+		'STOCK_ITEM',
+		{},
+		...scsItem.children.filter(isElement).map((node) => (node.name === 'DESCRIPTION' ? leaf('STOCK_DESC', textOf(node)) : node)),
+	);
+}
 const flag = (node: XElement, name: string): boolean => childText(node, name).trim() === '-1';
 const khaosBool = (value: boolean): string => (value ? '-1' : '0');
 
@@ -62,18 +75,30 @@ export class StockCatalogue {
 		}
 	}
 
-	private insert(item: XElement, lastUpdated: Date): StockEntry {
+	/** `unexported`: SCS_ITEMs (by their lowest STYLE) that exist but that ExportStock of the parent leaves out. */
+	private insert(item: XElement, lastUpdated: Date, unexported = new Map<XElement, XElement>()): StockEntry {
 		const code = childText(item, 'STOCK_CODE');
 		if (code === '') throw new Error('A seeded STOCK_ITEM has no STOCK_CODE');
 		if (this.byCode.has(key(code))) throw new Error(`Stock code ${code} already exists`);
 		const entry: StockEntry = { code, node: item, parent: null, children: [], lastUpdated, movedAt: lastUpdated, level: 0, status: undefined, leadTime: '' };
-		for (const scsItem of descendants(item, 'SCS_ITEM')) {
+		const addChild = (scsItem: XElement): void => {
 			const childCode = childText(scsItem, 'STOCK_CODE');
-			if (childCode === '' || this.byCode.has(key(childCode))) continue;
+			if (childCode === '' || this.byCode.has(key(childCode))) return;
 			const childEntry: StockEntry = { code: childCode, node: scsItem, parent: entry, children: [], lastUpdated, movedAt: lastUpdated, level: 0, status: undefined, leadTime: '' };
 			entry.children.push(childEntry);
 			this.byCode.set(key(childCode), childEntry);
-		}
+		};
+		const scs = child(item, 'SCS');
+		const walk = (holder: XElement, path: XElement[]): void => {
+			for (const style of elements(holder, 'STYLE')) {
+				const items = elements(style, 'SCS_ITEM');
+				items.forEach(addChild);
+				const lowest = elements(style, 'STYLE').length === 0;
+				if (lowest && items.length === 0) addChild(unexported.get(style) ?? this.treeChild(item, [...path, style]));
+				walk(style, [...path, style]);
+			}
+		};
+		if (scs) walk(scs, []);
 		this.top.push(entry);
 		this.byCode.set(key(code), entry);
 		return entry;
@@ -182,7 +207,8 @@ export class StockCatalogue {
 			if (itemType === 1 && !this.isScsParent(entry)) continue;
 			if (itemType === 2 && entry.parent === null) continue;
 			const date = dateType === 1 ? this.launchedAt(entry) : dateType === 2 ? entry.movedAt : entry.lastUpdated;
-			if (date === undefined || date < since) continue;
+			// The guide says "since"; whether that includes the very time given it does not say, so it does not.
+			if (date === undefined || date <= since) continue;
 			result.push({
 				stockCode: entry.code,
 				otherRef: this.otherRef(entry),
@@ -195,9 +221,13 @@ export class StockCatalogue {
 		return result;
 	}
 
-	/** KSDXMLStock for the top-level items asked for. SCS children are exported inside their parent only. */
+	/**
+	 * KSDXMLStock for the items asked for. A parent carries only the SCS_ITEMs it was given; a child
+	 * asked for by its own code comes as a flat STOCK_ITEM (its DESCRIPTION as STOCK_DESC), without
+	 * any sign of which size or colour it is.
+	 */
 	exportStock(entries: StockEntry[]): string {
-		return serialize(el('STOCK_ITEMS', {}, ...entries.map((entry) => entry.node)));
+		return serialize(el('STOCK_ITEMS', {}, ...entries.map((entry) => (entry.parent ? flatChild(entry.node) : entry.node))));
 	}
 
 	/** KSDXMLStockStatus, one flat STOCK_ITEM per item (SCS children included as items of their own). */
@@ -237,10 +267,11 @@ export class StockCatalogue {
 
 	add(input: FakeStockItemInput): void {
 		if (this.get(input.code) !== undefined) throw new Error(`Stock code ${input.code} already exists`);
-		const node = input.xml !== undefined ? parseXml(input.xml) : this.buildItem(input);
+		const unexported = new Map<XElement, XElement>();
+		const node = input.xml !== undefined ? parseXml(input.xml) : buildStockItem(input, unexported, this.nextStockId());
 		if (node.name !== 'STOCK_ITEM') throw new Error('addStock xml must be one STOCK_ITEM element');
 		if (childText(node, 'STOCK_CODE') !== input.code) throw new Error(`addStock: STOCK_CODE in xml is not ${input.code}`);
-		const entry = this.insert(node, this.clock());
+		const entry = this.insert(node, this.clock(), unexported);
 		if (input.level !== undefined || input.leadTime !== undefined) {
 			entry.level = input.level ?? 0;
 			entry.leadTime = input.leadTime ?? '';
@@ -309,97 +340,34 @@ export class StockCatalogue {
 		this.update(code, { discontinued: true });
 	}
 
+	/** A child the tree describes but ExportStock did not carry, with what Khaos gives children of that parent. */
+	private treeChild(parent: XElement, styles: XElement[]): XElement {
+		const suffixes = styles.map((style) => childText(style, 'SCS_CODE_SUFFIX'));
+		const descriptions = styles.map((style) => childText(style, 'DESCRIPTION') || 'Null');
+		const copy = (name: string): XElement => leaf(name, childText(parent, name));
+		return el(
+			'SCS_ITEM',
+			{},
+			leaf('STOCK_CODE', [childText(parent, 'STOCK_CODE'), ...suffixes].join('-')),
+			leaf('DESCRIPTION', [childText(parent, 'STOCK_DESC'), ...descriptions].join(' - ')),
+			copy('BUY_PRICE'),
+			copy('SELL_PRICE'),
+			copy('SELL_PRICE_WEB'),
+			leaf('STOCK_ID', this.generatedIds++),
+			copy('DELETED'),
+			copy('WEB'),
+			leaf('STOCK_CONTROLLED', '-1'),
+			copy('DISCONTINUED'),
+			copy('RUN_TO_ZERO'),
+			leaf('ASSOCIATED_REF', childText(parent, 'STOCK_CODE')),
+			copy('VAT_RATE'),
+		);
+	}
+
+	private generatedIds = 800_000;
+
 	private nextStockId(): number {
 		const ids = this.all().map((entry) => Number(this.stockId(entry))).filter(Number.isFinite);
 		return Math.max(900_000, ...ids) + 1;
-	}
-
-	private buildItem(input: FakeStockItemInput): XElement {
-		const web = input.web ?? true;
-		const discontinued = input.discontinued ?? false;
-		const isParent = input.scs !== undefined;
-		const stockControlled = input.stockControlled ?? !(isParent || input.pack !== undefined);
-		let stockId = this.nextStockId();
-		const launch = input.launchDate ?? '';
-		const item = el(
-			'STOCK_ITEM',
-			{},
-			leaf('STOCK_CODE', input.code),
-			leaf('ASSOCIATED_REF', input.otherRef ?? ''),
-			leaf('STOCK_DESC', input.desc ?? input.code, {}, true),
-			leaf('LONG_DESC', input.longDesc ?? '', {}, true),
-			leaf('EPOS_DESC', ''),
-			leaf('WEB_TEASER', input.webTeaser ?? ''),
-			leaf('BUY_PRICE', input.buyPrice ?? 0, { IS_NET: khaosBool(input.sellPriceIsNet ?? false) }),
-			leaf('SELL_PRICE', input.sellPrice ?? 0, { IS_NET: khaosBool(input.sellPriceIsNet ?? false) }),
-			leaf('SELL_PRICE_WEB', input.sellPriceWeb ?? 0),
-			leaf('VAT_RATE', input.vatRate ?? 20),
-			leaf('DELETED', khaosBool(discontinued || !web)),
-			leaf('WEB', khaosBool(web)),
-			leaf('DISCONTINUED', khaosBool(discontinued)),
-			leaf('DROP_SHIP', '0'),
-			leaf('DISCOUNTS_DISABLED', '0'),
-			leaf('RUN_TO_ZERO', khaosBool(input.runToZero ?? false)),
-			leaf('STOCK_ID', stockId),
-			leaf('STOCK_CONTROLLED', khaosBool(stockControlled)),
-			leaf('LAUNCH_DATE', launch === '' ? '' : launch.slice(0, 10)),
-			leaf('LAUNCH_TIME', launch === '' ? '' : (launch.slice(11, 19) || '00:00:00')),
-			leaf('STOCK_OPTION', khaosBool(input.runToZero ?? false), { NAME: 'Run To Zero' }),
-			...(input.userDefined ?? []).map((uda) => leaf('USER_DEFINED', uda.value, { NAME: uda.name, TYPE: uda.type })),
-		);
-		if (input.pack) {
-			item.children.push(
-				el(
-					'LINKED_ITEMS',
-					{},
-					...input.pack.map((component) =>
-						el('LINK_ITEM', {}, leaf('STOCK_CODE', component.code), leaf('LINK_TYPE', '3'), leaf('LINK_VALUE', component.qty), leaf('AUTO_ADD', '0')),
-					),
-				),
-			);
-		}
-		if (input.scs) {
-			const scs = el('SCS');
-			for (const scsChild of input.scs.children) {
-				let holder = scs;
-				scsChild.suffixes.forEach((suffix, depth) => {
-					let style = elements(holder, 'STYLE').find((candidate) => childText(candidate, 'SCS_CODE_SUFFIX') === suffix);
-					if (style === undefined) {
-						style = el('STYLE', {}, leaf('DESCRIPTION', scsChild.descriptions?.[depth] ?? 'Null'), leaf('SCS_CODE_SUFFIX', suffix));
-						holder.children.push(style);
-					}
-					holder = style;
-				});
-				stockId += 1;
-				const descriptions = scsChild.descriptions ?? scsChild.suffixes.map(() => 'Null');
-				holder.children.push(
-					el(
-						'SCS_ITEM',
-						{},
-						leaf('STOCK_CODE', scsChild.code),
-						leaf('DESCRIPTION', [input.desc ?? input.code, ...descriptions].join(' - ')),
-						leaf('BUY_PRICE', input.buyPrice ?? 0),
-						leaf('SELL_PRICE', scsChild.sellPrice ?? input.sellPrice ?? 0),
-						leaf('SELL_PRICE_WEB', input.sellPriceWeb ?? 0),
-						leaf('STOCK_ID', stockId),
-						leaf('LONG_DESC', input.longDesc ?? ''),
-						leaf('WEB_TEASER', '', {}, true),
-						leaf('DELETED', khaosBool(discontinued || !web)),
-						leaf('WEB', khaosBool(web)),
-						leaf('STOCK_CONTROLLED', '-1'),
-						leaf('DISCONTINUED', khaosBool(discontinued)),
-						leaf('RUN_TO_ZERO', khaosBool(input.runToZero ?? false)),
-						leaf('ASSOCIATED_REF', scsChild.otherRef ?? input.code),
-						leaf('LAUNCH_DATE', ''),
-						leaf('LAUNCH_TIME', ''),
-						leaf('VAT_RATE', input.vatRate ?? 20),
-					),
-				);
-			}
-			// Real exports put the headings after the styles.
-			input.scs.headings.forEach((heading, index) => scs.children.push(leaf('HEADING', heading, { LEVEL: index + 1 })));
-			item.children.push(scs);
-		}
-		return item;
 	}
 }

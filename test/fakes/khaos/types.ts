@@ -65,9 +65,13 @@ export interface FakeStockItemInput {
 	userDefined?: Array<{ name: string; type: string; value: string }>;
 	/** Makes the item a Pack: LINKED_ITEMS with LINK_TYPE 3 and LINK_VALUE = qty. */
 	pack?: Array<{ code: string; qty: number }>;
-	/** Makes the item an SCS parent; each child sits under STYLE elements, one per suffix. */
+	/**
+	 * Makes the item an SCS parent; each child sits under STYLE elements, one per suffix. As in the
+	 * real installation, ExportStock of the parent leaves the children out unless itemsInExport.
+	 */
 	scs?: {
 		headings: string[];
+		itemsInExport?: boolean;
 		children: Array<{ code: string; suffixes: string[]; descriptions?: string[]; otherRef?: string; level?: number; sellPrice?: number }>;
 	};
 	xml?: string;
@@ -184,6 +188,8 @@ export interface FakeKhaos {
 	addStock(item: FakeStockItemInput): void;
 	updateStock(code: string, patch: FakeStockPatch): void;
 	deleteStock(code: string): void;
+	/** Deletes a customer as Khaos does, for GetDeletedEntries; mergedInto names the customer it was merged into. */
+	deleteCustomer(code: string, mergedInto?: string): void;
 	injectFault(fault: FaultSpec): void;
 	calls(): CallRecord[];
 	reset(): void;

@@ -236,6 +236,43 @@ describe('fake Khaos SOAP service', () => {
 		});
 	});
 
+	describe('the guide\'s further operations', () => {
+		test('GetDeletedEntries reports companies only (DocumentType 5), by day; other document types fault', async () => {
+			fake.deleteCustomer('CU1234', 'KCS001');
+			const today = new Date().toISOString().slice(0, 10);
+			const xml = returned(
+				await soap(fake, 'GetDeletedEntries', [
+					['DateFrom', 'dateTime', `${today}T00:00:00`],
+					['DateTo', 'dateTime', `${today}T00:00:01`],
+					['DocumentType', 'int', '5'],
+				]),
+				'GetDeletedEntries',
+			);
+			const [day, month, year] = [today.slice(8), today.slice(5, 7), today.slice(0, 4)];
+			expect(xml).toBe(`<DELETED_ENTRIES><DELETED_ENTRY><HEADER_ID>2</HEADER_ID><DOCUMENT_TYPE>5</DOCUMENT_TYPE><ADDITIONAL_REF>1</ADDITIONAL_REF><DELETION_DATE>${day}/${month}/${year}</DELETION_DATE><PARENT_ID/></DELETED_ENTRY></DELETED_ENTRIES>`);
+			const stock = await soap(fake, 'GetDeletedEntries', [
+				['DateFrom', 'dateTime', `${today}T00:00:00`],
+				['DateTo', 'dateTime', `${today}T23:59:59`],
+				['DocumentType', 'int', '1'],
+			]);
+			expect(fault(stock).message).toMatch(/DocumentType 1 is not supported/);
+		});
+
+		test('GetStockPotential reads codes as internal STOCK_IDs unless MappingType says otherwise', async () => {
+			const byId = structResult(await soap(fake, 'GetStockPotential', [['StockCode', 'string', 'HL0453']]), 'GetStockPotential') as unknown[];
+			expect(byId).toEqual([]);
+			const byCode = structResult(await soap(fake, 'GetStockPotential', [['StockCode', 'string', 'HL0453'], ['MappingType', 'int', '1']]), 'GetStockPotential') as Array<Record<string, string>>;
+			expect(byCode.map((row) => [row.StockCode, row.Available, row.Potential])).toEqual([['HL0453', '20', '20']]);
+		});
+
+		test('ExportStockCompressed answers with a ZIP in TCompressedResult; BZip2 is refused here', async () => {
+			const result = structResult(await soap(fake, 'ExportStockCompressed', [['StockCode', 'string', 'HL0453'], ['CompressionMethod', 'int', '0']]), 'ExportStockCompressed') as Record<string, string>;
+			expect(result).toMatchObject({ Method: 'ZIP', FileName: 'KSDXMLStock.xml', PasswordProtected: 'false' });
+			expect(Buffer.from(result.Data, 'base64').subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+			expect(fault(await soap(fake, 'ExportStockCompressed', [['StockCode', 'string', 'HL0453'], ['CompressionMethod', 'int', '1']])).message).toMatch(/BZip2/);
+		});
+	});
+
 	describe('stock', () => {
 		test('ExportStock returns the real response for a known code, byte for byte', async () => {
 			const xml = returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'ABBEY-03'], ['MappingType', 'int', '1']]), 'ExportStock');
@@ -249,12 +286,33 @@ describe('fake Khaos SOAP service', () => {
 			expect(children.map((child) => field(child, 'STOCK_CODE')).sort()).toEqual(['ABBEY-03-BLK-10', 'ABBEY-03-BLK-11', 'ABBEY-03-BLK-12', 'ABBEY-03-BLK-6', 'ABBEY-03-BLK-7', 'ABBEY-03-BLK-8', 'ABBEY-03-BLK-9']);
 		});
 
-		test('unknown codes (and SCS child codes) are simply absent', async () => {
+		test('unknown codes are simply absent; an SCS child asked for by code comes flat, without its place in the tree', async () => {
 			const xml = returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'NOPE-1,AMU16/B,ABBEY-03-BLK-7']]), 'ExportStock');
 			const items = all(first(parse(xml), 'STOCK_ITEMS'), 'STOCK_ITEM');
-			expect(items.map((item) => field(item, 'STOCK_CODE'))).toEqual(['AMU16/B']);
+			expect(items.map((item) => field(item, 'STOCK_CODE'))).toEqual(['AMU16/B', 'ABBEY-03-BLK-7']);
+			expect(field(items[1], 'STOCK_DESC')).toMatch(/Blk Vegan Leather/);
+			expect(items[1].SCS).toBeUndefined();
 			const none = returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'NOPE-1']]), 'ExportStock');
 			expect(all(first(parse(none), 'STOCK_ITEMS'), 'STOCK_ITEM')).toHaveLength(0);
+		});
+
+		test('a parent whose tree came without SCS_ITEMs has those children in Khaos: listed with ParentCode, left out of the parent', async () => {
+			const children = structResult(await soap(fake, 'GetStockList', [['StockItemType', 'int', '2']]), 'GetStockList') as { List: Array<Record<string, string>> };
+			const ofAmu16 = children.List.filter((item) => item.ParentCode === 'AMU16/B').map((item) => item.StockCode);
+			// AMU16/B's tree has 12 sizes; its ExportStock carries one SCS_ITEM.
+			expect(ofAmu16).toHaveLength(12);
+			expect(ofAmu16).toEqual(expect.arrayContaining(['AMU16/B-BLK-10', 'AMU16/B-BLK-9']));
+			const parent = returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'AMU16/B']]), 'ExportStock');
+			expect(parent.match(/<SCS_ITEM>/g)).toHaveLength(1);
+			const flat = all(first(parse(returned(await soap(fake, 'ExportStock', [['StockCode', 'string', 'AMU16/B-BLK-5']]), 'ExportStock')), 'STOCK_ITEMS'), 'STOCK_ITEM');
+			expect(flat.map((item) => field(item, 'STOCK_CODE'))).toEqual(['AMU16/B-BLK-5']);
+		});
+
+		test('GetStockList leaves out what changed at exactly DateValue (the guide does not promise it)', async () => {
+			const at = structResult(await soap(fake, 'GetStockList', [['DateValue', 'dateTime', '2020-11-12T13:03:04']]), 'GetStockList') as { List: Array<Record<string, string>> };
+			expect(at.List.map((item) => item.StockCode)).not.toContain('ABBEY-03');
+			const before = structResult(await soap(fake, 'GetStockList', [['DateValue', 'dateTime', '2020-11-12T13:03:03']]), 'GetStockList') as { List: Array<Record<string, string>> };
+			expect(before.List.map((item) => item.StockCode)).toContain('ABBEY-03');
 		});
 
 		test('ExportStock maps by other ref and description, and packs carry LINK_TYPE 3', async () => {

@@ -12,7 +12,7 @@ interface Call {
 /** Just enough of Khaos for the client: known stock codes, ImportOrders with its ASSOCIATED_REF duplicate check. */
 class FakeKhaos implements KhaosTransport {
 	readonly calls: Call[] = [];
-	readonly known = new Set(['AMU15/SMPU-SMPU-10', '00123', 'SOCK-1']);
+	readonly known = new Set(['AMU15/SMPU-SMPU-10', '00123', 'SOCK-1', 'AMU15/SMPU']);
 	readonly imported = new Map<string, string>();
 	readonly faultingRefs = new Set<string>();
 	importFailure?: Error;
@@ -25,6 +25,7 @@ class FakeKhaos implements KhaosTransport {
 		if (method === 'ImportOrders') return this.importOrders(String(named.Orders));
 		if (method === 'GetVersion') return '8.200.1';
 		if (method === 'ExportStock') return fixture('real-responses/ExportStock__archive__1605186184.xml');
+		if (method === 'GetStockList' && named.StockItemType === 1) return { Count: 1, List: [{ StockCode: 'AMU15/SMPU', ParentCode: '' }] };
 		if (method === 'ExportOrderStatusEx') return fixture('xml-examples/KSDXMLOrderStatusEx.xml');
 		if (method === 'ExportCompany') return fixture('xml-examples/KSDXMLCustomer.xml');
 		return { Count: 0, List: [] };
@@ -101,6 +102,25 @@ describe('KhaosClient.sendOrders', () => {
 		expect(String(khaos.callsTo('ImportOrders')[0].params.Orders)).not.toContain('WEB2');
 	});
 
+	it('fails an order line naming a size/colour parent without sending it: the customer must choose a size/colour', async () => {
+		const khaos = new FakeKhaos();
+		const results = await new KhaosClient(khaos).sendOrders([
+			webOrder({ order_id: 'WEB1', lines: [{ sku: 'amu15/smpu', qty: 1, unit_price: 30.25 }] }),
+			webOrder({ order_id: 'WEB2' }),
+		]);
+		expect(results[0]).toMatchObject({ status: 'failed', retryable: false, reason: expect.stringMatching(/^choose a size\/colour: amu15\/smpu is a product with sizes or colours/) });
+		expect(results[1].status).toBe('imported');
+		expect(String(khaos.callsTo('ImportOrders')[0].params.Orders)).not.toContain('WEB1');
+	});
+
+	it('a repeat of a failed order in the same input fails with the first one\'s reason', async () => {
+		const khaos = new FakeKhaos();
+		const bad = webOrder({ order_id: 'WEB9', lines: [{ sku: 'NOPE', qty: 1, unit_price: 1 }] });
+		const results = await new KhaosClient(khaos).sendOrders([bad, bad]);
+		expect(results.map((result) => result.status)).toEqual(['failed', 'failed']);
+		expect(results[1]).toMatchObject({ reason: expect.stringMatching(/appears earlier in this input \(item 0\), which was not imported: stock code not found in Khaos: NOPE/) });
+	});
+
 	it('reports a re-sent order as already imported: replays are harmless', async () => {
 		const khaos = new FakeKhaos();
 		const client = new KhaosClient(khaos);
@@ -124,10 +144,10 @@ describe('KhaosClient.sendOrders', () => {
 		expect(results.map((result) => result.index)).toEqual(orders.map((_, index) => index));
 		expect(results.map((result) => result.order_id)).toEqual(orders.map((order) => order.order_id));
 		const count = (status: string): number => results.filter((result) => result.status === status).length;
-		expect({ imported: count('imported'), already: count('already_imported'), failed: count('failed') }).toEqual({ imported: 41, already: 1, failed: 3 });
+		expect({ imported: count('imported'), already: count('already_imported'), failed: count('failed') }).toEqual({ imported: 41, already: 2, failed: 2 });
 		expect(count('imported') + count('already_imported') + count('failed')).toBe(orders.length);
 		expect(results[3]).toMatchObject({ status: 'failed', retryable: false, problems: [expect.objectContaining({ field: 'invoice_address.postcode' })] });
-		expect(results[5]).toMatchObject({ status: 'failed', reason: expect.stringContaining('appears earlier in this input (item 0)') });
+		expect(results[5]).toMatchObject({ status: 'already_imported', reason: expect.stringContaining('appears earlier in this input (item 0)') });
 		expect(khaos.callsTo('ImportOrders')).toHaveLength(3);
 	});
 

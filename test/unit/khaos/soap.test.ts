@@ -201,6 +201,39 @@ describe('KhaosSoapClient errors and retries', () => {
 		expect(delays).toEqual([]);
 	});
 
+	it('retries a fault that reports a database or connection outage, then succeeds; a business fault stays final', async () => {
+		const outage = envelope(
+			'<SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode><faultstring>Database connection lost</faultstring><faultactor/>' +
+				'<detail><NS1:EWebServiceError xmlns:NS1="urn:WebServiceP" xsi:type="NS1:EWebServiceError">' +
+				'<ExceptionClassName xsi:type="xsd:string">EDatabaseError</ExceptionClassName>' +
+				'<ExceptionInheritance xsi:type="xsd:string">EDatabaseError,Exception</ExceptionInheritance>' +
+				'</NS1:EWebServiceError></detail></SOAP-ENV:Fault>',
+		);
+		nock(HOST).post(SOAP_PATH).reply(500, outage).post(SOAP_PATH).reply(200, stringResponse('GetVersion', '8.200'));
+		const { soap, delays } = client();
+		await expect(soap.call('GetVersion')).resolves.toBe('8.200');
+		expect(delays).toHaveLength(1);
+
+		nock(HOST).post(SOAP_PATH).times(3).reply(500, outage);
+		const lasting = await soap.call('GetVersion').catch((caught: unknown) => caught);
+		expect(lasting).toMatchObject({ name: 'KhaosFaultError', faultString: 'Database connection lost', retryable: true, attempts: 3 });
+
+		nock(HOST).post(SOAP_PATH).once().reply(500, fault('Timeout expired. The timeout period elapsed prior to obtaining a connection from the pool'));
+		nock(HOST).post(SOAP_PATH).reply(200, stringResponse('GetVersion', '8.200'));
+		await expect(soap.call('GetVersion')).resolves.toBe('8.200');
+
+		nock(HOST).post(SOAP_PATH).once().reply(500, fault('Stock code NOPE not found'));
+		expect(await soap.call('GetVersion').catch((caught: unknown) => caught)).toMatchObject({ retryable: false, attempts: 1 });
+	});
+
+	it('never retries an ImportOrders outage itself, but reports it retryable for the caller', async () => {
+		nock(HOST).post(SOAP_PATH).once().reply(500, fault('[DBNETLIB][ConnectionWrite (send()).]General network error. Check your network documentation.'));
+		const { soap, delays } = client();
+		const error = await soap.call('ImportOrders', [['Orders', '<SALES_ORDERS/>', 'string']]).catch((caught: unknown) => caught);
+		expect(error).toMatchObject({ name: 'KhaosFaultError', retryable: true, attempts: 1 });
+		expect(delays).toEqual([]);
+	});
+
 	it('retries a 503 from IIS with jittered backoff, then succeeds', async () => {
 		nock(HOST)
 			.post(SOAP_PATH)
@@ -288,6 +321,11 @@ describe('KhaosSoapClient errors and retries', () => {
 	it('reports an HTML page answered with 200 as a protocol problem', async () => {
 		nock(HOST).post(SOAP_PATH).reply(200, '<html><body>Login</body></html>');
 		await expect(client().soap.call('GetVersion')).rejects.toThrow('returned something unexpected');
+	});
+
+	it('says an envelope with a DOCTYPE was refused for safety, not that there was none', async () => {
+		nock(HOST).post(SOAP_PATH).reply(200, `<!DOCTYPE x [<!ENTITY a "b">]>${stringResponse('GetVersion', '8.200')}`);
+		await expect(client().soap.call('GetVersion')).rejects.toThrow('Khaos GetVersion returned something unexpected: Khaos sent XML with a DOCTYPE; refused for safety');
 	});
 });
 

@@ -1,14 +1,13 @@
+import { parseExportStock } from '../../../lib/khaos/stock';
 import {
 	categoryPathsByStockCode,
 	indexStockStatus,
-	parseExportStock,
 	parseStockList,
 	parseStockStatus,
 	parseWebCategories,
-	toWebProduct,
-	udaTags,
 	type KhaosStockStatus,
-} from '../../../lib/khaos/stock';
+} from '../../../lib/khaos/stock-status';
+import { toWebProduct, udaTags } from '../../../lib/khaos/web-product';
 import { fixture } from './helpers';
 
 const SANDALS = fixture('real-responses/ExportStock__archive__1605026106.xml');
