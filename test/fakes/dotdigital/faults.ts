@@ -2,19 +2,9 @@
  * Trouble on purpose: random 429s and 5xx drawn from a seeded PRNG (so a run can be repeated),
  * scripted one-shot answers, and the per-minute rate-limit window.
  */
-import type { FakeFaults, ScriptedFault } from './types';
+import { mulberry32 } from '../../helpers/random';
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import type { FakeFaults, ScriptedFault } from './types';
 
 export type Draw = { kind: 'none' } | { kind: '429' } | { kind: '5xx'; status: number; lost: boolean };
 

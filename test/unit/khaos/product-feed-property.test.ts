@@ -11,20 +11,10 @@ import type { FeedCursor } from '../../../lib/khaos/feed-cursor';
 import { changedProducts, currentPosition } from '../../../lib/khaos/product-feed';
 import type { WebProduct } from '../../../lib/khaos/web-product';
 import { startFakeKhaos, type FakeKhaos } from '../../fakes/khaos';
+import { mulberry32 } from '../../helpers/random';
 
 const SCENARIOS = 200;
 
-/** A small seeded generator (mulberry32), so a failing scenario can be replayed from its number. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 interface Truth {
 	price: number;
@@ -64,7 +54,7 @@ function seedProducts(run: number): Record<string, Truth> {
 
 test(`${SCENARIOS} random interleavings: every change emitted exactly once, none lost, none repeated`, async () => {
 	for (let run = 0; run < SCENARIOS; run++) {
-		const next = random(run + 1);
+		const next = mulberry32(run + 1);
 		const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
 		fake.reset();
 		now += 3_600_000;
