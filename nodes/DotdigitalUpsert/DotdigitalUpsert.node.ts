@@ -57,6 +57,7 @@ export class DotdigitalUpsert implements INodeType {
 		let state: SyncStateStore | undefined;
 		let byFile: Map<string, SendingCounts>;
 		let sync = new DotdigitalSync(transport, syncOptions);
+		let stopped: Error | undefined;
 		try {
 			try {
 				state = openState(this);
@@ -71,27 +72,28 @@ export class DotdigitalUpsert implements INodeType {
 				results = await upsert(this, sync, resource, records, options);
 				if (resource === 'contact') learnIdentities(state, records, (position) => results[position].status !== 'failed');
 			} catch (caught) {
-				results = failEveryRecord(this, caught, records.length);
+				({ results, error: stopped } = failEveryRecord(this, caught, records.length));
 			}
+			// Written whatever happened, so the ledger says why the file's records failed rather than "outcome unknown".
 			byFile = sendingCountsByFile(resource, records, results, FILE_WITHOUT_SOURCE);
 			if (state) recordInLedger(this, state, [...byFile].map(([file, counts]) => ({ file, counts })));
 		} finally {
 			state?.close();
 		}
+		if (stopped && !this.continueOnFail()) throw stopped;
 		return outputs(resource, items, records, results, byFile, sync);
 	}
 }
 
-/** With Continue On Fail, a fault that stops the whole run fails every record, with the reason; else it is thrown. */
-function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number): RecordResult[] {
+/** A fault that stops the whole run fails every record, with the reason; the node throws the error after the ledger is written, unless it continues on fail. */
+function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number): { results: RecordResult[]; error: Error } {
 	const error = dotdigitalNodeError(ctx.getNode(), caught);
-	if (!ctx.continueOnFail()) throw error;
 	const { description } = errorJson(error);
 	// Dotdigital's answers and connection faults are the API's; anything else is how the node is set up.
 	const fromApi = caught instanceof DotdigitalApiError || caught instanceof DotdigitalNetworkError;
 	const retryable = caught instanceof DotdigitalError && caught.retryable;
 	const failure = { status: 'failed' as const, code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable, owner: fromApi ? ('API' as const) : ('mapping' as const) };
-	return Array.from({ length: count }, () => failure);
+	return { results: Array.from({ length: count }, () => failure), error };
 }
 
 function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject): Promise<RecordResult[]> {

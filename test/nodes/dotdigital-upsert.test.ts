@@ -8,6 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { DotdigitalApi } from '../../credentials/DotdigitalApi.credentials';
 import { DotdigitalUpsert } from '../../nodes/DotdigitalUpsert/DotdigitalUpsert.node';
+import { defaultStatePath, SyncStateStore, type SendingCounts } from '../../lib/state';
 import { startFakeDotdigital, type FakeDotdigital } from '../fakes/dotdigital';
 import { errorOf, outputOf, runWorkflow } from './harness/engine';
 
@@ -243,6 +244,16 @@ describe('Errors a consultant can act on', () => {
 		const error = errorOf(await run([customer('a@example.com')], { resource: 'contact', operation: 'upsert' }, { password: 'wrong-Passw0rd' }), NODE);
 		expect(error.message).toMatch(/401.*check the API user and password/);
 		expect(JSON.stringify(error)).not.toContain('wrong-Passw0rd');
+		// The ledger says why the file's record failed, not "sent, outcome unknown".
+		const store = SyncStateStore.open(defaultStatePath());
+		try {
+			const steps = store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000));
+			expect(steps.filter((step) => step.counts.step === 'inFlight')).toEqual([]);
+			const last = steps[steps.length - 1].counts as SendingCounts;
+			expect(last).toMatchObject({ step: 'sending', records: 1, failed: 1, failed_by_reason: { runFailed: { owner: 'API', count: 1 } } });
+		} finally {
+			store.close();
+		}
 		const { failed } = outputs(await run([customer('a@example.com')], { resource: 'contact', operation: 'upsert' }, { password: 'wrong-Passw0rd', continueOnFail: true }));
 		expect(failed.map((item) => [item.json.code, item.json.owner, item.json.retryable])).toEqual([['runFailed', 'API', false]]);
 		expect(JSON.stringify(failed)).not.toContain('wrong-Passw0rd');
