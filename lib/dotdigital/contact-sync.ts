@@ -173,7 +173,7 @@ export class ContactSender {
 		const reported = new Set(planned.filter((contact) => results[contact.index]?.status === 'done').map((contact) => registryKey(identifier, contact.key)));
 		const since = Math.min(...recount.map((entry) => entry.since), ...owed.map((entry) => entry.sentAt));
 		try {
-			const listed = await this.list(since, reported);
+			const listed = await this.list(since, reported, recount.map(({ contact }) => registryKey(identifier, contact.key)));
 			for (const { contact, since: firstTry } of recount) {
 				const result = results[contact.index];
 				if ((listed.get(registryKey(identifier, contact.key))?.created ?? -Infinity) >= firstTry && result?.status === 'done') results[contact.index] = { ...result, action: 'created' };
@@ -185,17 +185,22 @@ export class ContactSender {
 
 	/**
 	 * Lists contacts created since `since` (the last listing when undefined), remembers them, and
-	 * applies the owed consent steps the listing proves due. Returns what was listed, by registry key.
+	 * applies the owed consent steps the listing proves due. Returns what was listed of the owed keys
+	 * and of `keep`, by registry key.
 	 */
-	private async list(since: number | undefined, reported: ReadonlySet<string>): Promise<Map<string, ListedContact>> {
+	private async list(since: number | undefined, reported: ReadonlySet<string>, keep: readonly string[] = []): Promise<Map<string, ListedContact>> {
 		const { registry, scope } = this.options;
 		const owed = registry.owedConsent(scope);
 		const listedUntil = registry.contactsListedUntil(scope);
 		const from = since ?? (listedUntil === undefined ? undefined : Math.min(listedUntil - LISTING_OVERLAP_MS, ...owed.map((entry) => entry.sentAt)));
-		const listing = await listContactsCreated(this.transport, from);
+		// Only the contacts someone asks about are kept; the rest go into the register page by page.
+		const wanted = new Set([...owed.map(owedKey), ...keep]);
 		const listed = new Map<string, ListedContact>();
-		for (const contact of listing.contacts) for (const key of listedKeys(contact)) listed.set(key, contact);
-		registry.rememberContacts(scope, [...listed].map(([key, contact]) => ({ key, contactId: contact.contactId })));
+		const listing = await listContactsCreated(this.transport, from, (page) => {
+			const known = page.flatMap((contact) => listedKeys(contact).map((key) => ({ key, contact })));
+			registry.rememberContacts(scope, known.map(({ key, contact }) => ({ key, contactId: contact.contactId })));
+			for (const { key, contact } of known) if (wanted.has(key)) listed.set(key, contact);
+		});
 		if (from === undefined || from <= (listedUntil ?? Infinity)) registry.setContactsListedUntil(scope, Math.max(listing.until, listedUntil ?? 0));
 		await this.settleOwed(owed, listed, reported, listing.until);
 		return listed;

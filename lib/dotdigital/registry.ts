@@ -63,32 +63,34 @@ export interface ListedContact {
 }
 
 /**
- * Lists the contacts created since `since` (every contact when undefined), page by page, and returns
- * them with the time the listing can be trusted up to.
+ * Lists the contacts created since `since` (every contact when undefined), page by page, handing each
+ * page to `onPage` as it comes so that a large account is never held whole; returns the time the
+ * listing can be trusted up to.
  */
-export async function listContactsCreated(transport: DotdigitalTransport, since: number | undefined): Promise<{ contacts: ListedContact[]; until: number }> {
+export async function listContactsCreated(transport: DotdigitalTransport, since: number | undefined, onPage: (contacts: ListedContact[]) => void): Promise<{ until: number }> {
 	const until = (transport.serverTime() ?? Date.now()) - CLOCK_MARGIN_MS;
 	const query: Record<string, string> = { limit: String(PAGE) };
 	if (since !== undefined) query['~created'] = `gte::${new Date(Math.max(0, since)).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
-	const contacts: ListedContact[] = [];
 	for (;;) {
 		const { body } = await transport.request<{ _items?: Array<{ contactId?: number; identifiers?: Record<string, unknown>; created?: string; status?: string }>; _links?: { next?: { marker?: string } } }>('GET', '/contacts/v3', {
 			call: 'list contacts',
 			query,
 		});
-		for (const item of body?._items ?? []) {
-			const email = item.identifiers?.email;
-			const mobile = item.identifiers?.mobileNumber;
-			contacts.push({
-				contactId: Number(item.contactId) || 0,
-				...(typeof email === 'string' && email ? { email: email.trim().toLowerCase() } : {}),
-				...((typeof mobile === 'string' || typeof mobile === 'number') && String(mobile) ? { mobile: String(mobile).replace(/^\+/, '') } : {}),
-				created: Date.parse(item.created ?? '') || 0,
-				status: String(item.status ?? ''),
-			});
-		}
+		onPage(
+			(body?._items ?? []).map((item) => {
+				const email = item.identifiers?.email;
+				const mobile = item.identifiers?.mobileNumber;
+				return {
+					contactId: Number(item.contactId) || 0,
+					...(typeof email === 'string' && email ? { email: email.trim().toLowerCase() } : {}),
+					...((typeof mobile === 'string' || typeof mobile === 'number') && String(mobile) ? { mobile: String(mobile).replace(/^\+/, '') } : {}),
+					created: Date.parse(item.created ?? '') || 0,
+					status: String(item.status ?? ''),
+				};
+			}),
+		);
 		const marker = body?._links?.next?.marker;
-		if (!marker) return { contacts, until };
+		if (!marker) return { until };
 		query.marker = marker;
 	}
 }

@@ -71,6 +71,31 @@ describe('SyncStateStore', () => {
 		store.close();
 	});
 
+	it('keeps the register of contacts and the consent steps owed across a reopen, per account', () => {
+		const path = join(dir, 'state.sqlite');
+		const first = SyncStateStore.open(path);
+		first.rememberContacts('acct', [{ key: 'email:a@example.com', contactId: 7 }, { key: 'email:b@example.com' }]);
+		first.rememberContacts('acct', [{ key: 'email:a@example.com' }]);
+		first.setContactsListedUntil('acct', 1_700_000_000_000);
+		first.oweConsent('acct', [{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 10 }]);
+		first.oweConsent('acct', [{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 20 }]);
+		first.close();
+
+		const store = SyncStateStore.open(path);
+		// A contact id once known is kept when a later report does not carry one.
+		expect(store.knownContacts('acct', ['email:a@example.com', 'email:b@example.com', 'email:c@example.com'])).toEqual(new Map([['email:a@example.com', 7], ['email:b@example.com', 0]]));
+		expect(store.knownContacts('other', ['email:a@example.com']).size).toBe(0);
+		expect(store.contactsListedUntil('acct')).toBe(1_700_000_000_000);
+		expect(store.contactsListedUntil('other')).toBeUndefined();
+		// The earliest time a step became owed is the one kept.
+		expect(store.owedConsent('acct')).toEqual([{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 10 }]);
+		store.settleConsent('acct', ['email:b@example.com']);
+		store.forgetContacts('acct', ['email:a@example.com']);
+		expect(store.owedConsent('acct')).toEqual([]);
+		expect([...store.knownContacts('acct', ['email:a@example.com', 'email:b@example.com']).keys()]).toEqual(['email:b@example.com']);
+		store.close();
+	});
+
 	it('refuses a file written by a newer schema instead of guessing', () => {
 		const path = join(dir, 'state.sqlite');
 		SyncStateStore.open(path).close();
