@@ -80,6 +80,11 @@ export interface SkippedRow {
 	lastLine: number;
 	reason: string;
 	raw?: string;
+	/**
+	 * The values of `raw` as far as they can be told apart, split at each delimiter outside quotes:
+	 * right up to the problem, and a best guess after it. Enough to tell which order a row was of.
+	 */
+	values?: string[];
 }
 
 export type RowResult = HeaderRow | RowEvent | SkippedRow;
@@ -547,8 +552,9 @@ class TextRows {
 			if (!this.header) {
 				throw new FileReadError(this.fileName, `the header row on line ${line} cannot be read: ${reason}`, { line, cause: item.error });
 			}
-			const raw = splitRaw(item.raw).record.slice(0, RAW_EXCERPT_CHARACTERS);
-			skipped = { kind: 'skipped', line, lastLine: line, reason, raw };
+			const record = splitRaw(item.raw).record;
+			const raw = record.slice(0, RAW_EXCERPT_CHARACTERS);
+			skipped = { kind: 'skipped', line, lastLine: line, reason, raw, values: roughValues(record.slice(0, MAX_ROUGH_CHARACTERS), this.delimiter) };
 		}
 		if (skipped) skippedRows.push(endSkipped(skipped, ending === 'record' ? skipped.line : lineOffset + lines.lastLineWithText()));
 		return skippedRows;
@@ -603,6 +609,30 @@ function nextReadableEvent(stream: Readable): Promise<void> {
 /** Adds `items` one by one: a run of bad records can be too long to spread into push(). */
 function appendTo<T>(target: T[], items: readonly T[]): void {
 	for (const item of items) target.push(item);
+}
+
+const MAX_ROUGH_CHARACTERS = 64 * 1024;
+
+/** A bad record's values as far as they can be told apart: split at delimiters outside quotes, quotes taken off. */
+function roughValues(record: string, delimiter: string): string[] {
+	const values: string[] = [];
+	let current = '';
+	let quoted = false;
+	for (let at = 0; at < record.length; at++) {
+		const character = record[at];
+		if (character === '"') {
+			if (quoted && record[at + 1] === '"') {
+				current += '"';
+				at++;
+			} else quoted = !quoted;
+		} else if (!quoted && record.startsWith(delimiter, at)) {
+			values.push(current);
+			current = '';
+			at += delimiter.length - 1;
+		} else current += character;
+	}
+	values.push(current);
+	return values;
 }
 
 function endSkipped(skipped: SkippedRow, lastLine: number): SkippedRow {

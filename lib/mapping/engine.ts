@@ -4,9 +4,10 @@
  * the fix. Customer and product rows stream straight through; transaction rows grouped into orders
  * are held until OPEN_ORDERS other orders have started after their last row, so memory stays flat.
  */
-import type { CellValue, RowResult } from '../files';
+import type { CellValue, RowResult, SkippedRow } from '../files';
 import { isRequired, resolveColumns, type ResolvedField } from './columns';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
+import { RuleTallies } from './faults';
 import { assertValidMapping, customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
 import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
 
@@ -46,8 +47,10 @@ export interface MappingSummary {
 	/** Rows that went into records: rows_read = rows_in_records + rejected when nothing is lost. */
 	rows_in_records: number;
 	rejected_by_rule: Record<string, number>;
-	/** Optional mapped fields whose columns the export lacks; left empty. */
+	/** Mapped fields marked "may be absent" whose columns the export lacks; left empty. */
 	missing_optional_fields: string[];
+	/** Header names the export repeats, renamed so that no column is lost: the second `name` is `name (2)`. */
+	renamed_columns: string[];
 	balanced: boolean;
 }
 
@@ -117,6 +120,7 @@ export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: 
 		rows_in_records: 0,
 		rejected_by_rule: {},
 		missing_optional_fields: [],
+		renamed_columns: [],
 		balanced: true,
 	};
 	const count = (outcomes: MappingOutcome[]) => {
@@ -147,12 +151,13 @@ export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: 
 					if (!header.length) break reading;
 					mapper = new RowMapper(mapping, header, file);
 					summary.missing_optional_fields = mapper.missingOptional;
+					summary.renamed_columns = mapper.renamedColumns;
 				}
 				continue;
 			}
 			if (row.kind === 'header') continue;
 			summary.rows_read++;
-			if (row.kind === 'skipped') outcomes.push({ kind: 'rejected', rejection: unreadable(file, row.line, row.lastLine, row.reason, row.raw) });
+			if (row.kind === 'skipped') mapper.addUnreadable(row, outcomes);
 			else mapper.add(row.values, row.line, outcomes);
 		}
 		if (outcomes.length) yield count(outcomes);
@@ -161,6 +166,8 @@ export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: 
 		const outcomes: MappingOutcome[] = [];
 		mapper.finish(outcomes);
 		if (outcomes.length) yield count(outcomes);
+		const faults = mapper.faults(summary.rows_read);
+		if (faults.length) throw new MappingError(faults.map((fault) => `${fault} (in ${file})`), mapping.origin);
 	} else if (rowNumber > 0) {
 		const rowsFound = `${rowNumber} non-blank ${rowNumber === 1 ? 'row' : 'rows'}`;
 		throw new MappingError([`the header row is set to row ${mapping.settings.headerRow}, but "${file}" has only ${rowsFound}`], mapping.origin);
@@ -169,19 +176,6 @@ export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: 
 	return summary;
 }
 
-function unreadable(file: string, line: number, lastLine: number, reason: string, raw?: string): Rejection {
-	return {
-		file,
-		line,
-		...(lastLine !== line ? { last_line: lastLine } : {}),
-		field: '(whole row)',
-		column: '',
-		rule: 'row.unreadable',
-		value: raw ?? '',
-		message: `The row could not be read: ${reason}`,
-		owner: 'till data',
-	};
-}
 
 interface OrderGroup {
 	order: Record<string, unknown>;
@@ -194,7 +188,12 @@ interface OrderGroup {
 
 class RowMapper {
 	readonly missingOptional: string[];
+	readonly renamedColumns: string[];
+	private readonly header: readonly string[];
 	private readonly plans: FieldPlan[];
+	private readonly tallies = new RuleTallies();
+	/** The plan of the order key's field, to find the order of a row that cannot be mapped. */
+	private readonly orderKeyPlan: FieldPlan | undefined;
 	private readonly unusedColumns: Array<{ position: number; key: string }>;
 	private readonly feed: Feed;
 	private readonly grouped: boolean;
@@ -207,11 +206,13 @@ class RowMapper {
 
 	constructor(
 		private readonly mapping: Mapping,
-		private readonly header: readonly string[],
+		originalHeader: readonly string[],
 		private readonly file: string,
 	) {
-		const resolved = resolveColumns(header, mapping, file);
+		const resolved = resolveColumns(originalHeader, mapping, file);
+		const header = (this.header = resolved.header);
 		this.missingOptional = resolved.missingOptional;
+		this.renamedColumns = resolved.renamedColumns;
 		this.feed = mapping.feed;
 		this.grouped = mapping.feed === 'transaction' && mapping.settings.rowGrain === 'line';
 		this.plans = resolved.fields.map((entry) => this.plan(entry));
@@ -221,6 +222,7 @@ class RowMapper {
 		});
 		if (problems.length) throw new MappingError([...new Set(problems)], mapping.origin);
 		this.hasLineFields = this.plans.some((plan) => plan.place === 'line');
+		this.orderKeyPlan = this.feed === 'transaction' ? this.plans.find((plan) => plan.field.target === mapping.settings.orderKey) : undefined;
 		const customKeys = new Set(this.plans.filter((plan) => plan.place === 'custom').map((plan) => plan.key));
 		this.unusedColumns = mapping.settings.keepUnmappedColumns
 			? resolved.unusedColumns
@@ -279,7 +281,7 @@ class RowMapper {
 				message: `The row has ${values.length} values but the header has ${this.header.length} columns, so its values may be in the wrong columns`,
 				owner: 'till data',
 			};
-			out.push(this.reject(line, [problem], undefined));
+			this.rejectUnmapped(line, undefined, problem, values, out);
 			return;
 		}
 		const mapped = this.mapRow(values);
@@ -305,6 +307,49 @@ class RowMapper {
 			if (!group) this.orders.set(orderKey!, this.newGroup(mapped, line));
 			else this.addToGroup(group, mapped, line);
 		}
+		this.touch(orderKey, out);
+	}
+
+	/** A record of the file that could not be read as a row. */
+	addUnreadable(row: SkippedRow, out: MappingOutcome[]): void {
+		const problem: RowProblem = {
+			field: '(whole row)',
+			column: '',
+			rule: 'row.unreadable',
+			value: row.raw ?? '',
+			message: `The row could not be read: ${row.reason}`,
+			owner: 'till data',
+		};
+		this.rejectUnmapped(row.line, row.lastLine, problem, row.values, out);
+	}
+
+	/**
+	 * Rejects a row that cannot be mapped at all (unreadable, or with the wrong number of values),
+	 * with its order when the order key can still be read from it: that order is then held back
+	 * whole, never sent short of this row.
+	 */
+	private rejectUnmapped(line: number, lastLine: number | undefined, problem: RowProblem, values: readonly CellValue[] | undefined, out: MappingOutcome[]): void {
+		const orderKey = values ? this.orderKeyFromValues(values) : undefined;
+		const rejection = this.reject(line, [problem], orderKey);
+		if (lastLine !== undefined && lastLine !== line && rejection.kind === 'rejected') rejection.rejection.last_line = lastLine;
+		out.push(rejection);
+		if (orderKey === undefined || !this.grouped) return;
+		if (this.sent.has(orderKey)) return;
+		this.holdBack(orderKey, line, problem.message);
+		this.touch(orderKey, out);
+	}
+
+	/** The order key as the row gives it, read on its own; undefined when it cannot be read. */
+	private orderKeyFromValues(values: readonly CellValue[]): string | undefined {
+		const plan = this.orderKeyPlan;
+		if (!plan) return undefined;
+		const scratch: MappedRow = { record: {} };
+		this.mapField(plan, values as CellValue[], scratch);
+		return scratch.problems ? undefined : this.orderKeyOf(scratch);
+	}
+
+	/** Notes that a row of `orderKey` was seen, and lets out the orders no row has joined for long. */
+	private touch(orderKey: string | undefined, out: MappingOutcome[]): void {
 		if (orderKey !== undefined && orderKey !== this.lastOrderKey) {
 			this.lastOrderKey = orderKey;
 			// Keeps the open orders in the order their rows were last seen, oldest first.
@@ -318,6 +363,14 @@ class RowMapper {
 	finish(out: MappingOutcome[]): void {
 		for (const [orderKey, group] of this.orders) this.close(orderKey, group, out);
 		this.orders.clear();
+	}
+
+	/** The rules that rejected so much of the file that the mapping, not the till, is at fault. */
+	faults(rowsRead: number): string[] {
+		return this.tallies.faults(rowsRead, (field) => {
+			const plan = this.plans.find((candidate) => candidate.field.target === field);
+			return plan ? { type: plan.type, options: plan.options } : undefined;
+		});
 	}
 
 	/** Orders no row has joined for OPEN_ORDERS other orders are complete: out they go, keeping memory flat. */
@@ -366,6 +419,7 @@ class RowMapper {
 	}
 
 	private reject(line: number, problems: RowProblem[], orderKey: string | undefined): MappingOutcome {
+		for (const problem of problems) this.tallies.note(problem);
 		const [first] = problems;
 		return {
 			kind: 'rejected',

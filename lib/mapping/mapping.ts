@@ -55,6 +55,11 @@ export interface FieldMapping {
 	unmatched?: 'keep' | 'blank' | 'reject';
 	/** A blank cell clears the field downstream, instead of leaving it alone. */
 	clearWhenBlank: boolean;
+	/**
+	 * The export may lack the column: the field is then left empty. Otherwise a mapped column the
+	 * export does not have stops the mapping before any row is read.
+	 */
+	mayBeAbsent?: boolean;
 }
 
 export type RowGrain = 'line' | 'basket';
@@ -167,6 +172,9 @@ export function mappingProblems(mapping: Mapping): string[] {
 		if (definition.required && !seen.has(definition.name) && !(feed === 'transaction' && definition.name === settings.orderKey)) {
 			problems.push(`"${definition.name}" is required: map it to a column`);
 		}
+	}
+	if (feed === 'customer' && !seen.has('email') && !seen.has('mobile')) {
+		problems.push('neither email nor mobile is mapped, so no customer can become a Dotdigital contact: map the export\'s email or mobile column');
 	}
 	if (feed === 'transaction' && !seen.has(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is not mapped to a column`);
 	if (feed === 'transaction' && isLineField(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is a line field; use an order field such as order_id`);

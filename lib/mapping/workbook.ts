@@ -23,7 +23,7 @@ import { normaliseColumnName } from './columns';
 import { FEED_DEFINITIONS, FEEDS, type Feed } from './schema';
 import { SETTING_DEFINITIONS, settingsFrom } from './settings';
 
-type FieldColumn = keyof Pick<FieldMapping, 'target' | 'source' | 'type' | 'format' | 'required' | 'defaultValue' | 'transform' | 'valueMap' | 'unmatched' | 'clearWhenBlank'>;
+type FieldColumn = keyof Pick<FieldMapping, 'target' | 'source' | 'type' | 'format' | 'required' | 'defaultValue' | 'transform' | 'valueMap' | 'unmatched' | 'clearWhenBlank' | 'mayBeAbsent'>;
 
 /** The columns of a feed sheet that the reader uses, in template order. */
 const FIELD_COLUMNS: ReadonlyArray<{ key: FieldColumn; label: string }> = [
@@ -37,6 +37,7 @@ const FIELD_COLUMNS: ReadonlyArray<{ key: FieldColumn; label: string }> = [
 	{ key: 'valueMap', label: 'Value map' },
 	{ key: 'unmatched', label: 'Not in the map' },
 	{ key: 'clearWhenBlank', label: 'Blank clears the field' },
+	{ key: 'mayBeAbsent', label: 'Column may be absent' },
 ];
 /** Columns the template adds for the reader's benefit; the reader ignores them. */
 const HELP_COLUMNS = ['What it is', 'Example', 'Columns seen in real exports'];
@@ -66,6 +67,7 @@ const INSTRUCTIONS = [
 	'5. Required: Yes rejects a row that has no value for the field. Default: the value used when the cell is blank.',
 	`6. Transform: ${TRANSFORMS.map((transform) => TRANSFORM_LABELS[transform]).join(', ')}.`,
 	'   For a Value map, name a map from the Value Maps sheet (for example store codes → store names) and say what to do with values not in it.',
+	'   Every column named must be in the export: a missing one stops the file before anything is sent, naming the closest columns found. Set "Column may be absent" to Yes for a column some exports leave out; the field is then left empty.',
 	'7. A blank cell never overwrites what Dotdigital or Khaos already holds. Set "Blank clears the field" to Yes only where a blank really means "remove it".',
 	'8. Extra fields: write custom.<name> in the Field column (for example custom.loyalty_tier).',
 	'9. Check the Settings sheet: delimiter, encoding, date format, decimal separator, row grain, order key and header row.',
@@ -93,12 +95,13 @@ export function buildMappingTemplate(): Buffer {
 			'',
 			'',
 			'',
+			'',
 			field.description,
 			field.example,
 			(field.commonColumns ?? []).join(' | '),
 		]);
 		const sheet = XLSX.utils.aoa_to_sheet([[...FIELD_COLUMNS.map((column) => column.label), ...HELP_COLUMNS], ...rows]);
-		sheet['!cols'] = [22, 30, 10, 22, 10, 14, 22, 18, 16, 12, 60, 26, 40].map((wch) => ({ wch }));
+		sheet['!cols'] = [22, 30, 10, 22, 10, 14, 22, 18, 16, 12, 12, 60, 26, 40].map((wch) => ({ wch }));
 		XLSX.utils.book_append_sheet(workbook, sheet, definition.sheet);
 	}
 
@@ -238,6 +241,7 @@ function readFields(grid: Grid, sheetName: string, feed: Feed, valueMaps: Mappin
 			valueMap,
 			unmatched,
 			clearWhenBlank: yes(cell(row, 'clearWhenBlank')),
+			mayBeAbsent: yes(cell(row, 'mayBeAbsent')),
 		});
 	});
 	return fields;

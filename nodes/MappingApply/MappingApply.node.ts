@@ -137,13 +137,25 @@ async function mapSource(
 		outputs.ledger.push({ file, counts: mappingCounts(next.value, rejected.map((item) => item.json as unknown as Rejection), records.map((item) => item.json)) });
 	} catch (error) {
 		const failure = describeFailure(error, file);
+		const ledgerEntry = failure && { file, counts: mappingCounts({ ...failure.summary, feed: String(ctx.getNodeParameter('feed', itemIndex, '')) }, [failure.rejection], []) };
 		if (!failure || !ctx.continueOnFail()) {
+			// The ledger keeps why the file stopped, though the node fails and sends nothing on.
+			if (ledgerEntry) recordFailureInLedger(ctx, ledgerEntry);
 			if (error instanceof NodeOperationError) throw error;
 			throw new NodeOperationError(ctx.getNode(), failure?.rejection.message ?? ((error as Error).message || String(error)), { itemIndex, description: failure?.description });
 		}
 		outputs.rejected.push({ json: failure.rejection as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		outputs.summaries.push({ json: failure.summary as unknown as IDataObject, pairedItem: { item: itemIndex } });
-		outputs.ledger.push({ file, counts: mappingCounts({ ...failure.summary, feed: String(ctx.getNodeParameter('feed', itemIndex, '')) }, [failure.rejection], []) });
+		outputs.ledger.push(ledgerEntry!);
+	}
+}
+
+function recordFailureInLedger(ctx: IExecuteFunctions, entry: { file: string; counts: MappingCounts }) {
+	const state = openState(ctx);
+	try {
+		recordInLedger(ctx, state, [entry]);
+	} finally {
+		state.close();
 	}
 }
 

@@ -11,6 +11,7 @@ import {
 	type Feed,
 	type FieldListEntry,
 	type Mapping,
+	type MappingSettings,
 	type ValueMapEntry,
 } from '../../lib/mapping';
 
@@ -47,21 +48,22 @@ export class MappingLoader {
 	}
 
 	private async load(itemIndex: number, feed: Feed, source: string, written: IDataObject): Promise<Mapping> {
-		const mapping = await this.read(itemIndex, feed, source);
-		const { settings, problems } = settingsFrom(written, mapping.settings);
-		if (problems.length) throw new MappingError(problems, "the node's settings");
+		const overrides = settingsFrom(written, {} as MappingSettings);
+		if (overrides.problems.length) throw new MappingError(overrides.problems, "the node's settings");
+		const mapping = await this.read(itemIndex, feed, source, overrides.settings);
+		const { settings } = settingsFrom(written, mapping.settings);
 		const result = { ...mapping, settings };
 		assertValidMapping(result);
 		return result;
 	}
 
-	private async read(itemIndex: number, feed: Feed, source: string): Promise<Mapping> {
+	private async read(itemIndex: number, feed: Feed, source: string, overrides: Partial<MappingSettings>): Promise<Mapping> {
 		if (source === 'preset') {
 			const preset = presetById(this.ctx.getNodeParameter('preset', itemIndex) as string);
 			if (preset.feed !== feed) {
 				throw new MappingError([`the "${preset.name}" preset maps ${preset.feed} rows; set Feed to match, or choose another mapping`], `the "${preset.name}" preset`);
 			}
-			return preset.mapping();
+			return preset.mapping(overrides);
 		}
 		if (source === 'fields') {
 			const fields = (this.ctx.getNodeParameter('fields.field', itemIndex, []) as Array<FieldListEntry & { customName?: string }>).map(

@@ -96,6 +96,13 @@ const fieldEntry: INodeProperties[] = [
 		default: false,
 		description: 'Whether a blank cell removes the value downstream. Off: a blank cell leaves what Dotdigital or Khaos holds alone.',
 	},
+	{
+		displayName: 'Column May Be Absent',
+		name: 'mayBeAbsent',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the export may lack this column, leaving the field empty. Off: a missing column stops the file before anything is sent.',
+	},
 ];
 
 export const mappingApplyProperties: INodeProperties[] = [

@@ -9,6 +9,7 @@ import * as XLSX from 'xlsx';
 
 import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
 import { buildMappingTemplate } from '../../lib/mapping';
+import { SyncStateStore, defaultStatePath } from '../../lib/state';
 import { FILES_FOLDER, binaryBuffer, errorOf, outputOf, runWorkflow } from './harness/engine';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'pos');
@@ -181,12 +182,12 @@ describe('Mapping Apply in the n8n engine', () => {
 	});
 
 	it('stops with one error naming a missing column and the closest columns found', async () => {
-		const csv = 'Invoice No,Stock Code,Invoice Date,Quantity,Unit Price\n1,A,12/1/2010 8:26,1,2.50\n';
+		const csv = 'Invoice Number,Stock Code,Invoice Dt,Quantity,Unit Price\n1,A,12/1/2010 8:26,1,2.50\n';
 		const item = { json: {}, binary: { data: { data: Buffer.from(csv).toString('base64'), mimeType: 'text/csv', fileName: 'retail.csv' } } };
 		const result = await run([item], { feed: 'transaction', mappingSource: 'preset', preset: 'online-retail' });
 		const error = errorOf(result, 'Mapping Apply');
-		expect(error.message).toContain('"InvoiceDate" is missing for purchase_date; found "Invoice Date"');
-		expect(error.message).toContain('"InvoiceNo" or "Invoice" is missing for order_id; found "Invoice No"');
+		expect(error.message).toContain('"InvoiceDate" is missing for purchase_date; found "Invoice Dt"');
+		expect(error.message).toContain('"InvoiceNo" or "Invoice" is missing for order_id; found "Invoice Dt", "Invoice Number"');
 		expect(outputOf(result, 'Input')).toHaveLength(1);
 	});
 
@@ -202,6 +203,47 @@ describe('Mapping Apply in the n8n engine', () => {
 			['wrong.csv', false],
 			['square.csv', true],
 		]);
+	});
+
+	describe('an Online Retail extract written day first (1/12/2010 is 1 December)', () => {
+		const lines = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];
+		for (let day = 13; day <= 31; day++) {
+			lines.push(`${581000 + day},85123A,WHITE HANGING HEART,6,${day}/12/2010 8:26,2.55,17850,United Kingdom`);
+			lines.push(`${581000 + day},71053,WHITE METAL LANTERN,6,${day}/12/2010 8:26,3.39,17850,United Kingdom`);
+		}
+		const item = () => ({ json: {}, binary: { data: { data: Buffer.from(lines.join('\n')).toString('base64'), mimeType: 'text/csv', fileName: 'online-retail-uk.csv' } } });
+
+		it('with the preset as it is, the node stops on one mapping fault that names the format that reads the dates, and the ledger records why', async () => {
+			const result = await run([item()], { feed: 'transaction', mappingSource: 'preset', preset: 'online-retail' });
+			const error = errorOf(result, 'Mapping Apply');
+			expect(error.message).toContain('rejected all 38 rows of purchase_date from the column "InvoiceDate"');
+			expect(error.message).toContain('the date format d/M/yyyy H:mm reads every sample');
+
+			const store = SyncStateStore.open(defaultStatePath());
+			try {
+				const steps = store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000)).filter((step) => step.file === 'online-retail-uk.csv');
+				expect(steps).toHaveLength(1);
+				expect(steps[0].counts).toMatchObject({ step: 'mapping', records: 0, rejected_by_reason: { 'mapping.invalid': { owner: 'mapping', count: 1 } } });
+				expect((steps[0].counts as { error?: string }).error).toContain('d/M/yyyy H:mm reads every sample');
+			} finally {
+				store.close();
+			}
+		});
+
+		it('with continue on fail, the file is one mapping rejection owned by "mapping" and no record goes out', async () => {
+			const result = await run([item()], { feed: 'transaction', mappingSource: 'preset', preset: 'online-retail' }, { continueOnFail: true });
+			expect(outputOf(result, 'Mapping Apply', 0)).toHaveLength(0);
+			const rejected = outputOf(result, 'Mapping Apply', 1);
+			expect(rejected.map((entry) => [entry.json.rule, entry.json.owner, entry.json.field])).toEqual([['mapping.invalid', 'mapping', '(whole file)']]);
+		});
+
+		it('the Date Format setting overrides the preset\'s formats, and every invoice reads', async () => {
+			const result = await run([item()], { feed: 'transaction', mappingSource: 'preset', preset: 'online-retail', settings: { dateFormat: 'd/M/yyyy H:mm' } });
+			const records = outputOf(result, 'Mapping Apply', 0);
+			expect(records).toHaveLength(19);
+			expect(records[0].json).toMatchObject({ order_id: '581013', purchase_date: '2010-12-13T08:26:00+00:00' });
+			expect(outputOf(result, 'Mapping Apply', 1)).toHaveLength(0);
+		});
 	});
 
 	it('refuses a preset made for another feed', async () => {

@@ -159,6 +159,7 @@ describe('malformed records', () => {
 				lastLine: 3,
 				reason: 'column 2 ("Size") has a quote (") in a value that is not enclosed in quotes',
 				raw: 'Pizza,12"',
+				values: ['Pizza', '12'],
 			},
 		]);
 		expect(rows.map((row) => [row.line, row.values[0]])).toEqual([

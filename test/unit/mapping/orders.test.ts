@@ -74,6 +74,7 @@ describe('line-item rows grouped into orders', () => {
 			rows_in_records: 3,
 			rejected_by_rule: {},
 			missing_optional_fields: [],
+			renamed_columns: [],
 			balanced: true,
 		});
 	});

@@ -108,13 +108,14 @@ describe('the mapping template', () => {
 			'Value map',
 			'Not in the map',
 			'Blank clears the field',
+			'Column may be absent',
 			'What it is',
 			'Example',
 			'Columns seen in real exports',
 		]);
 		const fields = FEED_DEFINITIONS[feed].fields;
 		expect(rows.slice(1).map((row) => row[0])).toEqual(fields.map((field) => field.name));
-		expect(rows.slice(1).map((row) => [row[2], row[4], row[10], row[11], row[12]])).toEqual(
+		expect(rows.slice(1).map((row) => [row[2], row[4], row[11], row[12], row[13]])).toEqual(
 			fields.map((field) => [field.type, field.required ? 'Yes' : '', field.description, field.example, (field.commonColumns ?? []).join(' | ')]),
 		);
 		expect(rows.slice(1).every((row) => row[1] === '')).toBe(true);
@@ -206,7 +207,7 @@ describe('a filled-in workbook for the sales_data_sample export', () => {
 			customer_id: { 'Source column(s)': 'CUSTOMERNAME' },
 			first_name: { 'Source column(s)': 'CONTACTFIRSTNAME' },
 			last_name: { 'Source column(s)': 'CONTACTLASTNAME', Transform: 'UPPER CASE' },
-			phone: { 'Source column(s)': 'PHONE' },
+			mobile: { 'Source column(s)': 'PHONE' },
 			address_1: { 'Source column(s)': 'ADDRESSLINE1 + ADDRESSLINE2', Format: ', ' },
 			town: { 'Source column(s)': 'CITY' },
 			county: { 'Source column(s)': 'STATE' },
@@ -229,7 +230,7 @@ describe('a filled-in workbook for the sales_data_sample export', () => {
 		expect(mapping.origin).toBe('the mapping workbook "shop.xlsx"');
 		expect(mapping.fields.map(({ target, source, type, format, transform, valueMap, unmatched, defaultValue }) => ({ target, source, type, format, transform, valueMap, unmatched, defaultValue }))).toEqual([
 			{ target: 'customer_id', source: 'CUSTOMERNAME', type: 'text', format: undefined, transform: 'none', valueMap: undefined, unmatched: undefined, defaultValue: undefined },
-			{ target: 'phone', source: 'PHONE', type: 'phone', format: undefined, transform: 'none', valueMap: undefined, unmatched: undefined, defaultValue: undefined },
+			{ target: 'mobile', source: 'PHONE', type: 'phone', format: undefined, transform: 'none', valueMap: undefined, unmatched: undefined, defaultValue: undefined },
 			{ target: 'first_name', source: 'CONTACTFIRSTNAME', type: 'text', format: undefined, transform: 'none', valueMap: undefined, unmatched: undefined, defaultValue: undefined },
 			{ target: 'last_name', source: 'CONTACTLASTNAME', type: 'text', format: undefined, transform: 'upper', valueMap: undefined, unmatched: undefined, defaultValue: undefined },
 			{ target: 'address_1', source: 'ADDRESSLINE1 + ADDRESSLINE2', type: 'text', format: ', ', transform: 'none', valueMap: undefined, unmatched: undefined, defaultValue: undefined },
@@ -251,7 +252,7 @@ describe('a filled-in workbook for the sales_data_sample export', () => {
 		expect(rejected[0]).toEqual({
 			file: 'sales_data_sample.csv',
 			line: 3,
-			field: 'phone',
+			field: 'mobile',
 			column: 'PHONE',
 			rule: 'phone.invalid',
 			value: '26.47.1555',
@@ -259,12 +260,12 @@ describe('a filled-in workbook for the sales_data_sample export', () => {
 			owner: 'till data',
 		});
 		expect(rejected.filter((rejection) => rows[rejection.line - 2].COUNTRY === 'USA')).toEqual([]);
-		expect(new Set(rejected.map((rejection) => `${rejection.rule} ${rejection.field} ${rejection.owner}`))).toEqual(new Set(['phone.invalid phone till data']));
+		expect(new Set(rejected.map((rejection) => `${rejection.rule} ${rejection.field} ${rejection.owner}`))).toEqual(new Set(['phone.invalid mobile till data']));
 		for (const rejection of rejected) expect(rejection.value).toBe(rows[rejection.line - 2].PHONE);
 
 		expect(records[0]).toEqual({
 			customer_id: 'Land of Toys Inc.',
-			phone: '+12125557818',
+			mobile: '+12125557818',
 			first_name: 'Kwai',
 			last_name: 'YU',
 			address_1: '897 Long Airport Avenue',
@@ -288,8 +289,8 @@ describe('a filled-in workbook for the sales_data_sample export', () => {
 		expect(byCountry('Spain')).toBe(rowsIn('Spain'));
 		expect(byCountry('USA')).toBe(0);
 		const american = records.filter((candidate) => candidate.country === 'US');
-		expect(american.map((candidate) => candidate.phone)).toEqual(american.map((candidate) => `+1${rows[candidate._source.lines[0] - 2].PHONE.replace(/\D/g, '')}`));
-		expect(records.every((candidate) => typeof candidate.phone === 'string' && candidate.phone.startsWith('+'))).toBe(true);
+		expect(american.map((candidate) => candidate.mobile)).toEqual(american.map((candidate) => `+1${rows[candidate._source.lines[0] - 2].PHONE.replace(/\D/g, '')}`));
+		expect(records.every((candidate) => typeof candidate.mobile === 'string' && candidate.mobile.startsWith('+'))).toBe(true);
 		expect(records.every((candidate) => candidate.last_name === String(candidate.last_name).toUpperCase())).toBe(true);
 	});
 

@@ -1,0 +1,206 @@
+/**
+ * The cases real exports showed up (issue 17), each on a file that reproduces it: no order goes out
+ * short of a line, and a mapping that does not fit the file stops as one mapping fault instead of
+ * thousands of rows blamed on the till.
+ */
+import { MappingError, mappingFromFieldList, presetById, type Mapping } from '../../../lib/mapping';
+import { MIN_ROWS_ALL, MIN_ROWS_MAJORITY, isFault } from '../../../lib/mapping/faults';
+import { mapCsv } from './run-mapping';
+
+const RETAIL_HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
+
+async function mappingErrorOf(run: Promise<unknown>): Promise<MappingError> {
+	const error = await run.then(
+		() => undefined,
+		(thrown: unknown) => thrown,
+	);
+	if (!(error instanceof MappingError)) throw new Error(`expected a MappingError, got ${String(error)}`);
+	return error;
+}
+
+/** A small pseudo-random generator, seeded, so that generated cases are the same on every run. */
+function random(seed: number): () => number {
+	return () => {
+		seed = (seed + 0x6d2b79f5) | 0;
+		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+describe('1. never a half order', () => {
+	// Three invoices of two lines each; one line of 536366 has a stray quote, one of 536367 an extra field.
+	const csv = [
+		RETAIL_HEADER,
+		'536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom',
+		'536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850,United Kingdom',
+		'536366,22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,17850,United Kingdom',
+		'536366,22632,HAND WARMER 12" RED,6,12/1/2010 8:28,1.85,17850,United Kingdom',
+		'536367,84879,ASSORTED BIRD ORNAMENT,32,12/1/2010 8:34,1.69,13047,United Kingdom',
+		'536367,22745,POPPY\'S PLAYHOUSE, BEDROOM,6,12/1/2010 8:34,2.10,13047,United Kingdom',
+		'',
+	].join('\n');
+
+	test('an unreadable row and a row with too many fields hold their whole orders back, every rejection naming the order', async () => {
+		const { records, rejected, summary } = await mapCsv(csv, presetById('online-retail').mapping(), 'online-retail.csv');
+		expect(records.map((record) => record.order_id)).toEqual(['536365']);
+		expect(records[0].lines).toHaveLength(2);
+		expect(rejected.map(({ line, rule, order_id }) => ({ line, rule, order_id })).sort((a, b) => a.line - b.line)).toEqual([
+			{ line: 4, rule: 'order.incomplete', order_id: '536366' },
+			{ line: 5, rule: 'row.unreadable', order_id: '536366' },
+			{ line: 6, rule: 'order.incomplete', order_id: '536367' },
+			{ line: 7, rule: 'row.field_count', order_id: '536367' },
+		]);
+		expect(rejected.find((rejection) => rejection.line === 4)!.message).toContain('held back because its row on line 5 was rejected');
+		expect(summary).toMatchObject({ rows_read: 6, records: 1, rows_in_records: 2, rejected: 4, balanced: true });
+	});
+
+	test('generated files: no order ever goes out without every one of its rows, and the counts balance', async () => {
+		const next = random(17);
+		for (let round = 0; round < 30; round++) {
+			const lines = [RETAIL_HEADER];
+			const damaged = new Set<string>();
+			const rowsOf = new Map<string, number>();
+			const orders = 2 + Math.floor(next() * 12);
+			for (let order = 0; order < orders; order++) {
+				const invoice = String(540000 + order);
+				const rows = 1 + Math.floor(next() * 4);
+				rowsOf.set(invoice, rows);
+				for (let row = 0; row < rows; row++) {
+					const roll = next();
+					let line = `${invoice},SKU${row},ITEM ${row},${1 + row},12/1/2010 9:${String(order % 60).padStart(2, '0')},1.25,17850,United Kingdom`;
+					if (roll < 0.08) line = line.replace(`ITEM ${row}`, `ITEM ${row} 12" BOX`);
+					else if (roll < 0.16) line = line.replace(`ITEM ${row}`, `ITEM ${row}, LARGE`);
+					else if (roll < 0.22) line = line.replace(',1.25,', ',one pound,');
+					if (roll < 0.22) damaged.add(invoice);
+					lines.push(line);
+				}
+			}
+			const { records, rejected, summary } = await mapCsv(`${lines.join('\n')}\n`, presetById('online-retail').mapping(), 'generated.csv').catch((error: unknown) => {
+				// A file where one rule rejects most rows is a mapping fault: nothing goes out at all.
+				if (error instanceof MappingError) return { records: [], rejected: [], summary: { balanced: true } };
+				throw error;
+			});
+			for (const record of records) {
+				expect(damaged.has(String(record.order_id))).toBe(false);
+				expect((record.lines as unknown[]).length).toBe(rowsOf.get(String(record.order_id)));
+			}
+			for (const rejection of rejected) expect(rejection.order_id).toBeDefined();
+			expect(summary.balanced).toBe(true);
+		}
+	});
+});
+
+describe('2. a mapping that does not fit the file stops before anything is sent', () => {
+	/** An Online Retail extract written day first, as the public UK copy is: 1/12/2010 is 1 December. */
+	const dayFirst = [
+		RETAIL_HEADER,
+		...['13/12/2010 8:26', '14/12/2010 9:02', '21/12/2010 10:15', '22/12/2010 11:40', '23/12/2010 12:01'].flatMap((date, index) => [
+			`${581000 + index},85123A,WHITE HANGING HEART,6,${date},2.55,17850,United Kingdom`,
+			`${581000 + index},71053,WHITE METAL LANTERN,6,${date},3.39,17850,United Kingdom`,
+		]),
+		'',
+	].join('\n');
+
+	test('day-first dates under a month-first preset: one mapping fault naming the rule, the column, three samples and the format that reads them', async () => {
+		const error = await mappingErrorOf(mapCsv(dayFirst, presetById('online-retail').mapping(), 'online-retail-uk.csv'));
+		expect(error.problems).toHaveLength(1);
+		const [problem] = error.problems;
+		expect(problem).toContain('the rule date.impossible rejected all 10 rows of purchase_date from the column "InvoiceDate"');
+		expect(problem).toContain('(for example "13/12/2010 8:26", "14/12/2010 9:02", "21/12/2010 10:15")');
+		expect(problem).toContain('the date format d/M/yyyy H:mm reads every sample');
+		expect(problem).toContain('nothing from it was sent');
+		expect(error.origin).toBe('the "Online Retail (invoice lines)" preset');
+	});
+
+	test('the Date format setting overrides the preset\'s own formats, and then every row reads', async () => {
+		const { records, rejected } = await mapCsv(dayFirst, presetById('online-retail').mapping({ dateFormat: 'd/M/yyyy H:mm' }), 'online-retail-uk.csv');
+		expect(rejected).toEqual([]);
+		expect(records.map((record) => record.purchase_date)).toEqual([
+			'2010-12-13T08:26:00+00:00',
+			'2010-12-14T09:02:00+00:00',
+			'2010-12-21T10:15:00+00:00',
+			'2010-12-22T11:40:00+00:00',
+			'2010-12-23T12:01:00+00:00',
+		]);
+	});
+
+	test('when every sample reads both day first and month first, the fault says so instead of choosing', async () => {
+		const mapping = mappingFromFieldList('transaction', [
+			{ target: 'order_id', source: 'Receipt' },
+			{ target: 'purchase_date', source: 'Date' },
+		], []);
+		const error = await mappingErrorOf(mapCsv('Receipt,Date\nR1,01/02/2026\nR2,03/04/2026\nR3,05/06/2026\n', mapping));
+		expect(error.problems[0]).toContain('date.ambiguous rejected all 3 rows of purchase_date from the column "Date"');
+		expect(error.problems[0]).toContain('every sample could be read as d/M/yyyy (day first) or as M/d/yyyy (month first), so the format cannot be chosen from these values');
+	});
+
+	test('a decimal comma read with a decimal point: one fault that names the setting to change', async () => {
+		const mapping = mappingFromFieldList('product', [
+			{ target: 'sku', source: 'Artikelnummer' },
+			{ target: 'price', source: 'Preis (brutto)' },
+		], []);
+		const rows = Array.from({ length: 12 }, (_, index) => `A${index};${index + 1},${(index * 7) % 100}`.replace(/,(\d)$/, ',0$1'));
+		const error = await mappingErrorOf(mapCsv(`Artikelnummer;Preis (brutto)\n${rows.join('\n')}\n`, mapping, 'sumup.csv'));
+		expect(error.problems[0]).toMatch(/^the rule money\.invalid rejected all 12 rows of price from the column "Preis \(brutto\)" \(for example "1,00", "2,07", "3,14"\)/);
+		expect(error.problems[0]).toContain('every sample reads with a decimal comma: set Decimal separator to "Comma (12,50)"');
+	});
+
+	test('a few bad rows in a file stay the till\'s to fix: the rows are rejected, owned by till data, and the rest go out', async () => {
+		const mapping = mappingFromFieldList('customer', [
+			{ target: 'customer_id', source: 'ID' },
+			{ target: 'email', source: 'Email' },
+		], []);
+		const rows = Array.from({ length: 10 }, (_, index) => `C${index},${index < 4 ? `not-an-email-${index}` : `c${index}@example.com`}`);
+		const { records, rejected } = await mapCsv(`ID,Email\n${rows.join('\n')}\n`, mapping);
+		expect(records).toHaveLength(6);
+		expect(rejected.map((rejection) => [rejection.rule, rejection.owner])).toEqual(Array.from({ length: 4 }, () => ['email.invalid', 'till data']));
+	});
+
+	test('generated files: the mapping stops exactly when one rule rejects every row (2 or more) or over half of 10 or more', async () => {
+		const next = random(42);
+		const mapping = mappingFromFieldList('customer', [
+			{ target: 'customer_id', source: 'ID' },
+			{ target: 'email', source: 'Email' },
+		], []);
+		expect([isFault(1, 1), isFault(2, 2), isFault(5, 9), isFault(5, 10), isFault(6, 10)]).toEqual([false, true, false, false, true]);
+		expect([MIN_ROWS_ALL, MIN_ROWS_MAJORITY]).toEqual([2, 10]);
+		for (let round = 0; round < 40; round++) {
+			const total = 1 + Math.floor(next() * 30);
+			const bad = Math.floor(next() * (total + 1));
+			const rows = Array.from({ length: total }, (_, index) => `C${index},${index < bad ? `bad${index}` : `c${index}@example.com`}`);
+			const outcome = await mapCsv(`ID,Email\n${rows.join('\n')}\n`, mapping).then(
+				(run) => run,
+				(error: unknown) => error,
+			);
+			const stopped = outcome instanceof MappingError;
+			expect(stopped).toBe((bad === total && total >= 2) || (total >= 10 && bad * 2 > total));
+			if (!stopped) expect((outcome as { rejected: unknown[] }).rejected).toHaveLength(bad);
+		}
+	});
+});
+
+describe('3. repeated header names keep every column', () => {
+	test('email,name,name,amount,Amount: the second name and Amount are kept as "name (2)" and "Amount (2)", and reported', async () => {
+		const mapping: Mapping = mappingFromFieldList(
+			'customer',
+			[
+				{ target: 'email', source: 'email' },
+				{ target: 'first_name', source: 'name' },
+				{ target: 'last_name', source: 'name (2)' },
+				{ target: 'custom.amount', source: 'amount' },
+				{ target: 'custom.amount_2', source: 'Amount (2)' },
+			],
+			[],
+		);
+		const { records, summary } = await mapCsv('email,name,name,amount,Amount\njo@example.com,Jo,Bloggs,10,12\n', mapping);
+		expect(records[0]).toMatchObject({ email: 'jo@example.com', first_name: 'Jo', last_name: 'Bloggs', custom: { amount: '10', amount_2: '12' } });
+		expect(summary.renamed_columns).toEqual(['name (2)', 'Amount (2)']);
+	});
+
+	test('kept as unmapped columns, the repeats come out under their own names', async () => {
+		const mapping = mappingFromFieldList('customer', [{ target: 'email', source: 'email' }], [], { keepUnmappedColumns: true });
+		const { records } = await mapCsv('email,name,name,amount,Amount\njo@example.com,Jo,Bloggs,10,12\n', mapping);
+		expect(records[0].custom).toEqual({ name: 'Jo', name_2: 'Bloggs', amount: '10', amount_2: '12' });
+	});
+});
