@@ -18,7 +18,9 @@ import {
 	SAMPLE_BYTES,
 	detectDelimiter,
 	detectEncoding,
+	delimiterHint,
 	detectFormat,
+	isDelimiterHintRecord,
 	type Delimiter,
 	type FileFormat,
 	type TextEncoding,
@@ -425,6 +427,8 @@ class TextRows {
 
 	/** The field count of the last data row; see expectFieldCount. */
 	private fieldCount = -1;
+	/** Until the first non-blank record: it may be Excel's `sep=` line rather than the header. */
+	private firstRecord = true;
 
 	constructor(
 		private readonly text: KeptText,
@@ -460,6 +464,9 @@ class TextRows {
 			this.lastEndLine = endLine;
 			this.text.release(end);
 			if (isBlank(item.record)) continue;
+			const first = this.firstRecord;
+			this.firstRecord = false;
+			if (first && isDelimiterHintRecord(item.record)) continue;
 			if (this.header) {
 				results.push({ kind: 'row', line, values: item.record });
 				if (item.record.length !== this.fieldCount) this.onFieldCountChange((this.fieldCount = item.record.length));
@@ -641,7 +648,9 @@ function endSkipped(skipped: SkippedRow, lastLine: number): SkippedRow {
 
 function readHeaderOfText(text: string, delimiter: Delimiter, fileName: string): string[] {
 	try {
-		const [header] = parseCsv(text, { ...csvOptions(delimiter), skip_records_with_empty_values: true, to: 1 });
+		// Excel's `sep=;` line comes before the header.
+		const from = delimiterHint(text) ? 2 : 1;
+		const [header] = parseCsv(text, { ...csvOptions(delimiter), skip_records_with_empty_values: true, from, to: from }) as string[][];
 		return header ?? [];
 	} catch (error) {
 		if (!(error instanceof CsvError)) throw error;

@@ -754,6 +754,8 @@ interface DateFormats {
 	description: string;
 	problem?: string;
 	isoOnly: boolean;
+	/** A number written in a text file (45292) may be an Excel date: no format given reads a number that way. */
+	serialsInText: boolean;
 }
 
 const FORMAT_LOCALE = { locale: 'en-US' } as const;
@@ -995,6 +997,7 @@ function compileDateFormats(format: string | undefined): DateFormats {
 		description: names.join(' or '),
 		problem,
 		isoOnly: key.trim() === '',
+		serialsInText: !formats.some((candidate) => candidate.kind === 'luxon' && DIGITS_ALONE.test(candidate.format)),
 	};
 	formatCache.set(key, compiled);
 	return compiled;
@@ -1022,6 +1025,13 @@ function twoDigitYear(year: number): number {
 const ISO_DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const SERIAL_TEXT = /^\d+(?:\.\d+)?$/;
+/**
+ * An Excel date number as a text file holds it when a date column was saved as General: five
+ * digits (1927 to 2173), a fraction for the time.
+ */
+const SERIAL_IN_TEXT = /^\d{5}(?:\.\d+)?$/;
+/** A format with no separators (yyMMdd): its values are plain numbers too, so none is taken for an Excel date. */
+const DIGITS_ALONE = /^[A-Za-z]+$/;
 const HAS_ZONE = /\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const DAY_MONTH_YEAR_LIKE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[\sT,])/;
 
@@ -1043,6 +1053,7 @@ function coerceDate(raw: CellValue, type: 'date' | 'datetime', options: ValueOpt
 		if (outcome.ok) return outcome;
 		impossible ??= outcome;
 	}
+	if (impossible === undefined && formats.serialsInText && SERIAL_IN_TEXT.test(text)) return dateFromSerial(Number(text), raw, type, zone);
 	if (impossible !== undefined) return impossible;
 	if (formats.isoOnly) return notIsoWithoutFormat(raw, text);
 	return reject(

@@ -3,6 +3,7 @@
  * short of a line, and a mapping that does not fit the file stops as one mapping fault instead of
  * thousands of rows blamed on the till.
  */
+import { inspectSample } from '../../../lib/files';
 import { MappingError, mappingFromFieldList, presetById, type Mapping } from '../../../lib/mapping';
 import { MIN_ROWS_ALL, MIN_ROWS_MAJORITY, isFault } from '../../../lib/mapping/faults';
 import { mapCsv } from './run-mapping';
@@ -202,5 +203,56 @@ describe('3. repeated header names keep every column', () => {
 		const mapping = mappingFromFieldList('customer', [{ target: 'email', source: 'email' }], [], { keepUnmappedColumns: true });
 		const { records } = await mapCsv('email,name,name,amount,Amount\njo@example.com,Jo,Bloggs,10,12\n', mapping);
 		expect(records[0].custom).toEqual({ name: 'Jo', name_2: 'Bloggs', amount: '10', amount_2: '12' });
+	});
+});
+
+describe('5. Excel\'s sep= first line', () => {
+	test('"sep=;" names the delimiter and is not read as the header; lines keep their numbers', async () => {
+		const mapping = mappingFromFieldList('product', [
+			{ target: 'sku', source: 'SKU' },
+			{ target: 'name', source: 'Name' },
+			{ target: 'price', source: 'Price' },
+		], [], { decimalSeparator: ',' });
+		const { records, summary } = await mapCsv('sep=;\r\nSKU;Name;Price\r\nA1;Apron, blue;12,50\r\nB2;Bag;3,00\r\n', mapping, 'excel-de.csv');
+		expect(records.map(({ sku, name, price, _source }) => ({ sku, name, price, lines: _source.lines }))).toEqual([
+			{ sku: 'A1', name: 'Apron, blue', price: 12.5, lines: [3] },
+			{ sku: 'B2', name: 'Bag', price: 3, lines: [4] },
+		]);
+		expect(summary).toMatchObject({ rows_read: 2, balanced: true });
+	});
+
+	test('inspecting such a file gives the delimiter and the real header', () => {
+		const inspection = inspectSample(Buffer.from('\uFEFFsep=,\nSKU,Name\nA1,Apron\n'), 'excel.csv', true);
+		expect(inspection).toMatchObject({ delimiter: ',', header: ['SKU', 'Name'] });
+	});
+});
+
+describe('7. Excel date numbers in a text file', () => {
+	test('"45292" in a CSV date column is 1 January 2024 when no format is given, and with a format that cannot read a plain number', async () => {
+		const mapping = (format?: string) =>
+			mappingFromFieldList('customer', [
+				{ target: 'email', source: 'Email' },
+				{ target: 'birth_date', source: 'Born', format },
+				{ target: 'created_at', source: 'Joined', format },
+			], [], { timeZone: 'Europe/London' });
+		const csv = 'Email,Born,Joined\njo@example.com,45292,45292.5\nsam@example.com,01/02/1990,45474.75\n';
+		const plain = await mapCsv(csv.replace('01/02/1990', '1990-02-01'), mapping());
+		expect(plain.records.map(({ birth_date, created_at }) => [birth_date, created_at])).toEqual([
+			['2024-01-01', '2024-01-01T12:00:00+00:00'],
+			['1990-02-01', '2024-07-01T18:00:00+01:00'],
+		]);
+		const formatted = await mapCsv(csv, mapping('dd/MM/yyyy || dd/MM/yyyy HH:mm'));
+		expect(formatted.rejected).toEqual([]);
+		expect(formatted.records.map(({ birth_date }) => birth_date)).toEqual(['2024-01-01', '1990-02-01']);
+	});
+
+	test('a format of digits alone (yyyyMMdd) keeps its own reading: a five-digit number is not taken for a date number', async () => {
+		const mapping = mappingFromFieldList('customer', [
+			{ target: 'email', source: 'Email' },
+			{ target: 'birth_date', source: 'Born', format: 'yyMMdd' },
+		], [], {});
+		const { records, rejected } = await mapCsv('Email,Born\njo@example.com,900201\nsam@example.com,45292\nal@example.com,900202\n', mapping);
+		expect(records.map(({ birth_date }) => birth_date)).toEqual(['1990-02-01', '1990-02-02']);
+		expect(rejected.map(({ rule, value }) => [rule, value])).toEqual([['date.format_mismatch', '45292']]);
 	});
 });
