@@ -8,6 +8,7 @@ import type { CellValue, RowResult, SkippedRow } from '../files';
 import { isRequired, resolveColumns, type ResolvedField } from './columns';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
 import { RuleTallies } from './faults';
+import { ZERO, add, decimalOf, divide, minorDigits, multiply, roundTo, subtract, toNumber, type Decimal } from './money';
 import { assertValidMapping, customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
 import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
 
@@ -563,19 +564,28 @@ class RowMapper {
 		group.currency ??= mapped.currency;
 	}
 
+	/**
+	 * The order with its lines and totals. Money is worked out in decimals and rounded once to the
+	 * currency's minor unit: each line's total, then each order total from the rounded line totals,
+	 * so the order total is the sum of the lines it shows plus tax and delivery, to the penny.
+	 */
 	private finishOrder(group: OrderGroup, orderKey: string): CanonicalRecord {
 		const { settings } = this.mapping;
 		const order = group.order;
-		const lines = group.lines.map(finishLine);
-		const sum = (key: string) => (lines.some((line) => typeof line[key] === 'number') ? fromCents(lines.reduce((total, line) => total + toCents(line[key]), 0)) : undefined);
-		if (order.order_subtotal === undefined) setIfDefined(order, 'order_subtotal', sum('line_total'));
-		if (order.discount_total === undefined) setIfDefined(order, 'discount_total', sum('discount'));
-		if (order.tax_total === undefined) setIfDefined(order, 'tax_total', sum('tax'));
-		if (order.order_total === undefined && typeof order.order_subtotal === 'number') {
-			const tax = settings.pricesIncludeTax ? 0 : toCents(order.tax_total);
-			order.order_total = fromCents(toCents(order.order_subtotal) + tax + toCents(order.delivery_total));
-		}
 		if (order.currency === undefined) setIfDefined(order, 'currency', group.currency ?? settings.currency);
+		const digits = minorDigits(typeof order.currency === 'string' ? order.currency : undefined);
+		const lines = group.lines.map((line) => finishLine(line, digits));
+		const sum = (key: string) =>
+			lines.some((line) => typeof line[key] === 'number') ? roundTo(add(...lines.map((line) => decimalOrZero(line[key]))), digits) : undefined;
+		for (const key of ORDER_MONEY) if (typeof order[key] === 'number') order[key] = toNumber(roundTo(decimalOf(order[key]), digits));
+		const subtotal = order.order_subtotal === undefined ? sum('line_total') : decimalOrZero(order.order_subtotal);
+		if (order.order_subtotal === undefined && subtotal) order.order_subtotal = toNumber(subtotal);
+		if (order.discount_total === undefined) setIfDefined(order, 'discount_total', optionalNumber(sum('discount')));
+		if (order.tax_total === undefined) setIfDefined(order, 'tax_total', optionalNumber(sum('tax')));
+		if (order.order_total === undefined && typeof order.order_subtotal === 'number') {
+			const tax = settings.pricesIncludeTax ? ZERO : decimalOrZero(order.tax_total);
+			order.order_total = toNumber(add(decimalOrZero(order.order_subtotal), tax, decimalOrZero(order.delivery_total)));
+		}
 		const prefix = settings.refundPrefix?.trim();
 		order.is_refund =
 			order.is_refund === true ||
@@ -615,25 +625,30 @@ function readChoice(values: CellValue[], choice: number[], joiner: string): Cell
 	return parts.length ? parts.join(joiner) : undefined;
 }
 
-function finishLine(rest: Record<string, unknown>): Record<string, unknown> {
+const ORDER_MONEY = ['order_subtotal', 'discount_total', 'tax_total', 'delivery_total', 'order_total'] as const;
+
+/** A line's quantity, unit price and total: the total worked out exactly and rounded once to `digits` places. */
+function finishLine(rest: Record<string, unknown>, digits: number): Record<string, unknown> {
 	const gross = rest.gross_amount;
 	if (gross !== undefined) delete rest.gross_amount;
 	const qty = typeof rest.qty === 'number' ? rest.qty : 1;
 	rest.qty = qty;
 	if (typeof rest.discount === 'number') rest.discount = Math.abs(rest.discount);
-	if (rest.unit_price === undefined && typeof gross === 'number' && qty !== 0) rest.unit_price = fromCents(Math.round(toCents(gross) / qty));
-	if (rest.line_total === undefined && typeof rest.unit_price === 'number') {
-		rest.line_total = fromCents(Math.round(toCents(rest.unit_price) * qty) - toCents(rest.discount));
+	if (rest.unit_price === undefined && typeof gross === 'number' && qty !== 0) rest.unit_price = optionalNumber(divide(decimalOf(gross), decimalOf(qty), digits));
+	if (typeof rest.line_total === 'number') rest.line_total = toNumber(roundTo(decimalOf(rest.line_total), digits));
+	else if (rest.line_total === undefined) {
+		const beforeDiscount = typeof gross === 'number' ? decimalOf(gross) : typeof rest.unit_price === 'number' ? multiply(decimalOf(rest.unit_price), decimalOf(qty)) : undefined;
+		if (beforeDiscount) rest.line_total = toNumber(roundTo(subtract(beforeDiscount, decimalOrZero(rest.discount)), digits));
 	}
 	return rest;
 }
 
-function toCents(value: unknown): number {
-	return typeof value === 'number' ? Math.round(value * 100) : 0;
+function decimalOrZero(value: unknown): Decimal {
+	return typeof value === 'number' ? decimalOf(value) : ZERO;
 }
 
-function fromCents(cents: number): number {
-	return cents / 100;
+function optionalNumber(value: Decimal | undefined): number | undefined {
+	return value === undefined ? undefined : toNumber(value);
 }
 
 function setIfDefined(record: Record<string, unknown>, key: string, value: unknown) {
