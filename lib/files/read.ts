@@ -107,8 +107,10 @@ export interface ReadOptions {
 	sheetName?: string;
 }
 
-/** Rows longer than this are taken as a quote that never closes, rather than buffered on. */
+/** Records longer than this are taken as a quote that never closes, rather than buffered on. */
 const MAX_RECORD_CHARACTERS = 1_000_000;
+/** A line longer than this is rejected as a row on its own, and reading goes on after it. */
+const MAX_LINE_BYTES = 1_000_000;
 const RAW_EXCERPT_CHARACTERS = 1000;
 /** A run of bad records longer than this is replayed in parts, so that memory stays flat. */
 const FAILED_STRETCH_PART_BYTES = 1024 * 1024;
@@ -397,14 +399,15 @@ async function* readTextBatches(
 	fileName: string,
 ): AsyncGenerator<RowResult[]> {
 	const text = new KeptText();
+	const longLines = new LongLineFilter();
 	// Failures are pushed into the parser's output so that they arrive in order with the records.
 	const parser = parse(recordOptions(settings.delimiter, false, (failure) => parser.push(failure)));
 	// UTF-8 goes to csv-parse as it is (it decodes UTF-8 itself); other encodings become UTF-8 first.
 	const stages: NodeJS.ReadWriteStream[] = settings.encoding === 'utf-8' ? [] : [iconv.decodeStream(settings.encoding), iconv.encodeStream('utf-8')];
 	// Errors reach the loop below: pipeline destroys the parser with them.
-	pipeline([input, ...stages, text, parser], () => {});
+	pipeline([input, ...stages, longLines, text, parser], () => {});
 
-	const rows = new TextRows(text, settings.delimiter, fileName, (count) => expectFieldCount(parser, count));
+	const rows = new TextRows(text, longLines.dropped, settings.delimiter, fileName, (count) => expectFieldCount(parser, count));
 	for await (const batch of readableBatches<ParserOutput>(parser)) {
 		const results = rows.take(batch);
 		if (results.length) yield results;
@@ -432,6 +435,8 @@ class TextRows {
 
 	constructor(
 		private readonly text: KeptText,
+		/** Lines too long to be rows, taken out of the text before csv-parse; reported in their place. */
+		private readonly dropped: DroppedLine[],
 		private readonly delimiter: Delimiter,
 		private readonly fileName: string,
 		private readonly onFieldCountChange: (count: number) => void,
@@ -440,6 +445,8 @@ class TextRows {
 	take(batch: ParserOutput[]): RowResult[] {
 		const results: RowResult[] = [];
 		for (const item of batch) {
+			// Before a failure, only lines before the last good record: the failure's own place is worked out later.
+			this.reportDroppedBefore('error' in item ? this.lastEnd : item.info.bytes, results);
 			if ('error' in item) {
 				const stretch = (this.failedStretch ??= { start: this.lastEnd, firstLine: this.lastEndLine + 1, splitFrom: this.lastEnd + FAILED_STRETCH_PART_BYTES });
 				if (item.error.code === 'CSV_MAX_RECORD_SIZE') {
@@ -481,8 +488,20 @@ class TextRows {
 	/** What is left once the parser has read everything: the last failures, and an empty header for a file with no rows. */
 	finish(): RowResult[] {
 		const results: RowResult[] = this.failedStretch ? this.endFailedStretch(this.text.bytesSince(this.failedStretch.start), 'end') : [];
+		this.reportDroppedBefore(Number.POSITIVE_INFINITY, results);
 		if (!this.header) results.push({ kind: 'header', values: [] });
 		return results;
+	}
+
+	/** The over-long lines taken out before `offset` of the text, as skipped rows in their place. */
+	private reportDroppedBefore(offset: number, results: RowResult[]): void {
+		while (this.dropped.length && this.dropped[0].offset < offset) {
+			const line = this.dropped.shift()!;
+			const number = this.text.lines.lineAt(line.offset);
+			const reason = `the line is ${line.bytes.toLocaleString('en-GB')} bytes long, more than the ${MAX_LINE_BYTES.toLocaleString('en-GB')} a row may have, so it is not read`;
+			if (!this.header) throw new FileReadError(this.fileName, `the header row on line ${number} cannot be read: ${reason}`, { line: number });
+			results.push({ kind: 'skipped', line: number, lastLine: number, reason, raw: line.raw, values: roughValues(line.raw, this.delimiter) });
+		}
 	}
 
 	private endFailedStretch(stretch: Buffer, ending: 'record' | 'end'): SkippedRow[] {
@@ -771,6 +790,101 @@ function countLineBreaks(text: string): number {
 		if (text[at + 1] !== '\n') breaks++;
 	}
 	return breaks;
+}
+
+interface DroppedLine {
+	/** Where the line was, in the text as passed on (the offset of the line break that ended it). */
+	offset: number;
+	bytes: number;
+	/** Its first RAW_EXCERPT_CHARACTERS characters or so. */
+	raw: string;
+}
+
+/**
+ * Takes lines longer than MAX_LINE_BYTES out of the text, keeping their line breaks so that every
+ * line keeps its number, and notes each in `dropped`. A line is held back until it ends or grows
+ * too long, so memory stays within MAX_LINE_BYTES; text with short lines passes in whole chunks.
+ */
+class LongLineFilter extends Transform {
+	readonly dropped: DroppedLine[] = [];
+	private held: Buffer[] = [];
+	private heldBytes = 0;
+	private dropping: { bytes: number; raw: string } | undefined;
+	private passedBytes = 0;
+
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+		const out: Buffer[] = [];
+		if (!this.dropping && this.heldBytes + chunk.length <= MAX_LINE_BYTES) {
+			const lastBreak = Math.max(chunk.lastIndexOf(LF), chunk.lastIndexOf(CR));
+			if (lastBreak === -1) this.hold(chunk);
+			else {
+				this.release(out);
+				out.push(chunk.subarray(0, lastBreak + 1));
+				if (lastBreak + 1 < chunk.length) this.hold(chunk.subarray(lastBreak + 1));
+			}
+		} else {
+			let position = 0;
+			while (position < chunk.length) {
+				const lf = chunk.indexOf(LF, position);
+				const cr = chunk.indexOf(CR, position);
+				const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+				if (end === -1) {
+					this.addToLine(chunk.subarray(position));
+					break;
+				}
+				this.addToLine(chunk.subarray(position, end));
+				this.endLine(out);
+				out.push(chunk.subarray(end, end + 1));
+				position = end + 1;
+			}
+		}
+		this.send(out, done);
+	}
+
+	override _flush(done: TransformCallback): void {
+		const out: Buffer[] = [];
+		this.endLine(out);
+		this.send(out, done);
+	}
+
+	private send(out: Buffer[], done: TransformCallback): void {
+		const bytes = out.length === 1 ? out[0] : Buffer.concat(out);
+		this.passedBytes += bytes.length;
+		done(null, bytes.length ? bytes : undefined);
+	}
+
+	private hold(part: Buffer): void {
+		this.held.push(part);
+		this.heldBytes += part.length;
+	}
+
+	private release(out: Buffer[]): void {
+		for (const part of this.held) out.push(part);
+		this.held = [];
+		this.heldBytes = 0;
+	}
+
+	private addToLine(part: Buffer): void {
+		if (this.dropping) {
+			this.dropping.bytes += part.length;
+			return;
+		}
+		this.hold(part);
+		if (this.heldBytes > MAX_LINE_BYTES) {
+			const start = Buffer.concat(this.held).subarray(0, RAW_EXCERPT_CHARACTERS * 4).toString('utf8');
+			this.dropping = { bytes: this.heldBytes, raw: start.slice(0, RAW_EXCERPT_CHARACTERS) };
+			this.held = [];
+			this.heldBytes = 0;
+		}
+	}
+
+	private endLine(out: Buffer[]): void {
+		if (this.dropping) {
+			const offset = this.passedBytes + out.reduce((total, part) => total + part.length, 0);
+			this.dropped.push({ offset, bytes: this.dropping.bytes, raw: this.dropping.raw });
+			this.dropping = undefined;
+		} else this.release(out);
+	}
 }
 
 /**

@@ -206,6 +206,27 @@ describe('3. repeated header names keep every column', () => {
 	});
 });
 
+describe('4. one line over a million characters', () => {
+	test('is rejected with its true reason, holds back its order, and the rest of the file goes out', async () => {
+		const long = `536366,22633,${'HAND WARMER '.repeat(100_000)},6,12/1/2010 8:28,1.85,17850,United Kingdom`;
+		const csv = [
+			RETAIL_HEADER,
+			'536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom',
+			long,
+			'536366,22632,HAND WARMER RED,6,12/1/2010 8:28,1.85,17850,United Kingdom',
+			'536367,84879,ASSORTED BIRD ORNAMENT,32,12/1/2010 8:34,1.69,13047,United Kingdom',
+			'',
+		].join('\n');
+		const { records, rejected, summary } = await mapCsv(csv, presetById('online-retail').mapping(), 'online-retail.csv');
+		expect(records.map((record) => record.order_id)).toEqual(['536365', '536367']);
+		expect(rejected.map(({ line, rule, order_id, message }) => ({ line, rule, order_id, message }))).toEqual([
+			{ line: 3, rule: 'row.unreadable', order_id: '536366', message: `The row could not be read: the line is ${long.length.toLocaleString('en-GB')} bytes long, more than the 1,000,000 a row may have, so it is not read` },
+			{ line: 4, rule: 'order.incomplete', order_id: '536366', message: expect.stringContaining('held back because its row on line 3 was rejected') },
+		]);
+		expect(summary).toMatchObject({ rows_read: 4, balanced: true });
+	});
+});
+
 describe('5. Excel\'s sep= first line', () => {
 	test('"sep=;" names the delimiter and is not read as the header; lines keep their numbers', async () => {
 		const mapping = mappingFromFieldList('product', [
