@@ -8,6 +8,7 @@ import type { CellValue, RowResult, SkippedRow } from '../files';
 import { isRequired, resolveColumns, type ResolvedField } from './columns';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
 import { RuleTallies } from './faults';
+import { RecordMerger } from './merge';
 import { ZERO, add, decimalOf, divide, minorDigits, multiply, roundTo, subtract, toNumber, type Decimal } from './money';
 import { assertValidMapping, customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
 import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
@@ -52,6 +53,8 @@ export interface MappingSummary {
 	missing_optional_fields: string[];
 	/** Header names the export repeats, renamed so that no column is lost: the second `name` is `name (2)`. */
 	renamed_columns: string[];
+	/** Customer and product rows that joined an earlier row's record (the same customer ID, email or SKU). */
+	merged_rows: number;
 	balanced: boolean;
 }
 
@@ -122,6 +125,7 @@ export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: 
 		rejected_by_rule: {},
 		missing_optional_fields: [],
 		renamed_columns: [],
+		merged_rows: 0,
 		balanced: true,
 	};
 	const count = (outcomes: MappingOutcome[]) => {
@@ -167,6 +171,7 @@ export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: 
 		const outcomes: MappingOutcome[] = [];
 		mapper.finish(outcomes);
 		if (outcomes.length) yield count(outcomes);
+		summary.merged_rows = mapper.mergedRows;
 		const faults = mapper.faults(summary.rows_read);
 		if (faults.length) throw new MappingError(faults.map((fault) => `${fault} (in ${file})`), mapping.origin);
 	} else if (rowNumber > 0) {
@@ -193,6 +198,7 @@ class RowMapper {
 	private readonly header: readonly string[];
 	private readonly plans: FieldPlan[];
 	private readonly tallies = new RuleTallies();
+	private readonly merger: RecordMerger<CanonicalRecord>;
 	/** The plan of the order key's field, to find the order of a row that cannot be mapped. */
 	private readonly orderKeyPlan: FieldPlan | undefined;
 	private readonly unusedColumns: Array<{ position: number; key: string }>;
@@ -215,6 +221,7 @@ class RowMapper {
 		this.missingOptional = resolved.missingOptional;
 		this.renamedColumns = resolved.renamedColumns;
 		this.feed = mapping.feed;
+		this.merger = new RecordMerger(mapping.feed);
 		this.grouped = mapping.feed === 'transaction' && mapping.settings.rowGrain === 'line';
 		this.plans = resolved.fields.map((entry) => this.plan(entry));
 		const problems = this.plans.flatMap((plan) => {
@@ -288,7 +295,11 @@ class RowMapper {
 		const mapped = this.mapRow(values);
 		const { problems } = mapped;
 		if (this.feed !== 'transaction') {
-			out.push(problems ? this.reject(line, problems, undefined) : { kind: 'record', record: this.finishSimple(mapped, line) });
+			if (problems) out.push(this.reject(line, problems, undefined));
+			else {
+				const record = this.merger.add(this.finishSimple(mapped, line));
+				if (record) out.push({ kind: 'record', record });
+			}
 			return;
 		}
 		const orderKey = this.orderKeyOf(mapped);
@@ -364,6 +375,12 @@ class RowMapper {
 	finish(out: MappingOutcome[]): void {
 		for (const [orderKey, group] of this.orders) this.close(orderKey, group, out);
 		this.orders.clear();
+		for (const record of this.merger.drain()) out.push({ kind: 'record', record: inCanonicalOrder(record, this.feed) });
+	}
+
+	/** Rows that joined the record of an earlier row of the same customer or product. */
+	get mergedRows(): number {
+		return this.merger.mergedRows;
 	}
 
 	/** The rules that rejected so much of the file that the mapping, not the till, is at fault. */

@@ -75,6 +75,7 @@ describe('line-item rows grouped into orders', () => {
 			rejected_by_rule: {},
 			missing_optional_fields: [],
 			renamed_columns: [],
+			merged_rows: 0,
 			balanced: true,
 		});
 	});

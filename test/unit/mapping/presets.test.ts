@@ -56,6 +56,7 @@ describe('Square Item Detail preset on the real Square export', () => {
 			rejected_by_rule: {},
 			missing_optional_fields: [],
 			renamed_columns: [],
+			merged_rows: 0,
 			balanced: true,
 		});
 		expect(new Set(run.records.map((record) => record.order_id)).size).toBe(296);

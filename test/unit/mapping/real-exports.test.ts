@@ -6,6 +6,7 @@
 import { inspectSample } from '../../../lib/files';
 import { MappingError, mappingFromFieldList, presetById, type Mapping } from '../../../lib/mapping';
 import { MIN_ROWS_ALL, MIN_ROWS_MAJORITY, isFault } from '../../../lib/mapping/faults';
+import { random, superstoreLike } from './generated';
 import { mapCsv } from './run-mapping';
 
 const RETAIL_HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
@@ -17,16 +18,6 @@ async function mappingErrorOf(run: Promise<unknown>): Promise<MappingError> {
 	);
 	if (!(error instanceof MappingError)) throw new Error(`expected a MappingError, got ${String(error)}`);
 	return error;
-}
-
-/** A small pseudo-random generator, seeded, so that generated cases are the same on every run. */
-function random(seed: number): () => number {
-	return () => {
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 describe('1. never a half order', () => {
@@ -275,5 +266,53 @@ describe('7. Excel date numbers in a text file', () => {
 		const { records, rejected } = await mapCsv('Email,Born\njo@example.com,900201\nsam@example.com,45292\nal@example.com,900202\n', mapping);
 		expect(records.map(({ birth_date }) => birth_date)).toEqual(['1990-02-01', '1990-02-02']);
 		expect(rejected.map(({ rule, value }) => [rule, value])).toEqual([['date.format_mismatch', '45292']]);
+	});
+});
+
+describe('9. per-sale rows: one record per customer and per product', () => {
+	const file = superstoreLike(400);
+
+	test('customers merge by customer ID: one record each, every line named, the Summary counting the merged rows', async () => {
+		const mapping = mappingFromFieldList('customer', [
+			{ target: 'customer_id', source: 'Customer ID' },
+			{ target: 'email', source: 'Email', mayBeAbsent: true },
+			{ target: 'full_name', source: 'Customer Name' },
+			{ target: 'town', source: 'City' },
+			{ target: 'postcode', source: 'Postal Code' },
+		], []);
+		const { records, rejected, summary } = await mapCsv(file.csv, mapping, 'superstore.csv');
+		expect(rejected).toEqual([]);
+		expect(records.map((record) => record.customer_id).sort()).toEqual([...file.customers].sort());
+		expect(records.flatMap((record) => record._source.lines).sort((a, b) => a - b)).toEqual(Array.from({ length: file.rows }, (_, index) => index + 2));
+		expect(records.every((record) => record.postcode === '42420')).toBe(true);
+		expect(summary).toMatchObject({ rows_read: file.rows, records: file.customers.size, merged_rows: file.rows - file.customers.size, rows_in_records: file.rows, balanced: true });
+	});
+
+	test('products merge by SKU', async () => {
+		const mapping = mappingFromFieldList('product', [
+			{ target: 'sku', source: 'Product ID' },
+			{ target: 'name', source: 'Product Name' },
+			{ target: 'category', source: 'Category' },
+		], []);
+		const { records, summary } = await mapCsv(file.csv, mapping, 'superstore.csv');
+		expect(records.map((record) => record.sku).sort()).toEqual([...file.products].sort());
+		expect(summary).toMatchObject({ records: file.products.size, merged_rows: file.rows - file.products.size, balanced: true });
+	});
+
+	test('customers without an ID merge by email; later filled-in values win and a blank never erases one', async () => {
+		const mapping = mappingFromFieldList('customer', [
+			{ target: 'customer_id', source: 'ID' },
+			{ target: 'email', source: 'Email' },
+			{ target: 'first_name', source: 'First' },
+			{ target: 'town', source: 'Town' },
+		], []);
+		const csv = 'ID,Email,First,Town\n,jo@example.com,Jo,Bath\n,JO@example.com,,York\nC9,sam@example.com,Sam,\n,al@example.com,Al,Leeds\nC9,sam@example.com,Samuel,Hull\n';
+		const { records, summary } = await mapCsv(csv, mapping);
+		expect(records.map(({ customer_id, email, first_name, town, _source }) => ({ customer_id, email, first_name, town, lines: _source.lines }))).toEqual([
+			{ customer_id: undefined, email: 'jo@example.com', first_name: 'Jo', town: 'York', lines: [2, 3] },
+			{ customer_id: 'C9', email: 'sam@example.com', first_name: 'Samuel', town: 'Hull', lines: [4, 6] },
+			{ customer_id: undefined, email: 'al@example.com', first_name: 'Al', town: 'Leeds', lines: [5] },
+		]);
+		expect(summary).toMatchObject({ rows_read: 5, records: 3, merged_rows: 2, rows_in_records: 5, balanced: true });
 	});
 });
