@@ -1,16 +1,16 @@
 /**
- * Runs a mapping over an export's rows and yields canonical records and rejected rows as it goes.
- * Every data row ends in exactly one place: in a record, or rejected with a reason and the owner of
- * the fix. Customer and product rows stream straight through; transaction rows grouped into orders
- * are held until OPEN_ORDERS other orders have started after their last row, so memory stays flat.
+ * Maps an export's rows, one at a time, into canonical records and rejected rows (apply.ts drives
+ * it). Customer and product rows are held to merge rows of the same customer or product; transaction
+ * rows grouped into orders are held until OPEN_ORDERS other orders have started after their last
+ * row, so memory stays flat.
  */
-import type { CellValue, RowResult, SkippedRow } from '../files';
+import type { CellValue, SkippedRow } from '../files';
 import { isRequired, resolveColumns, type ResolvedField } from './columns';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
 import { RuleTallies } from './faults';
 import { RecordMerger } from './merge';
 import { ZERO, add, decimalOf, divide, minorDigits, multiply, roundTo, subtract, toNumber, type Decimal } from './money';
-import { assertValidMapping, customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
+import { customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
 import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
 
 /** Who fixes a rejected row: the shop, in the till's data, or the consultant, in the mapping. */
@@ -36,27 +36,10 @@ export interface Rejection extends RowProblem {
 	problems?: RowProblem[];
 }
 
-export type CanonicalRecord = Record<string, unknown> & { _source: { file: string; lines: number[] } };
+/** `_source.feed` is set when one export feeds several feeds at once. */
+export type CanonicalRecord = Record<string, unknown> & { _source: { file: string; lines: number[]; feed?: Feed } };
 
 export type MappingOutcome = { kind: 'record'; record: CanonicalRecord } | { kind: 'rejected'; rejection: Rejection };
-
-export interface MappingSummary {
-	file: string;
-	feed: Feed;
-	rows_read: number;
-	records: number;
-	rejected: number;
-	/** Rows that went into records: rows_read = rows_in_records + rejected when nothing is lost. */
-	rows_in_records: number;
-	rejected_by_rule: Record<string, number>;
-	/** Mapped fields marked "may be absent" whose columns the export lacks; left empty. */
-	missing_optional_fields: string[];
-	/** Header names the export repeats, renamed so that no column is lost: the second `name` is `name (2)`. */
-	renamed_columns: string[];
-	/** Customer and product rows that joined an earlier row's record (the same customer ID, email or SKU). */
-	merged_rows: number;
-	balanced: boolean;
-}
 
 const OWNER_BY_RULE: Record<string, FixOwner> = { 'date.ambiguous': 'mapping', 'map.unmatched': 'mapping' };
 
@@ -106,83 +89,6 @@ interface MappedRow {
 	problems?: RowProblem[];
 }
 
-/** Rows as readRows or readRowBatches give them: header first, one at a time or in batches. */
-export type MappingInput = AsyncIterable<RowResult | readonly RowResult[]> | Iterable<RowResult | readonly RowResult[]>;
-
-/**
- * Maps rows (header first), yielding what they complete in batches: everything one input batch
- * completed, in order. Returns the summary when the rows end.
- */
-export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: string): AsyncGenerator<MappingOutcome[], MappingSummary, undefined> {
-	assertValidMapping(mapping);
-	const summary: MappingSummary = {
-		file,
-		feed: mapping.feed,
-		rows_read: 0,
-		records: 0,
-		rejected: 0,
-		rows_in_records: 0,
-		rejected_by_rule: {},
-		missing_optional_fields: [],
-		renamed_columns: [],
-		merged_rows: 0,
-		balanced: true,
-	};
-	const count = (outcomes: MappingOutcome[]) => {
-		for (const outcome of outcomes) {
-			if (outcome.kind === 'record') {
-				summary.records++;
-				summary.rows_in_records += outcome.record._source.lines.length;
-			} else {
-				summary.rejected++;
-				summary.rejected_by_rule[outcome.rejection.rule] = (summary.rejected_by_rule[outcome.rejection.rule] ?? 0) + 1;
-			}
-		}
-		return outcomes;
-	};
-	let mapper: RowMapper | undefined;
-	let rowNumber = 0;
-
-	reading: for await (const input of rows) {
-		const batch: readonly RowResult[] = Array.isArray(input) ? input : [input as RowResult];
-		const outcomes: MappingOutcome[] = [];
-		for (const row of batch) {
-			if (!mapper) {
-				if (row.kind === 'header' && !row.values.length) break reading;
-				rowNumber++;
-				if (rowNumber === mapping.settings.headerRow) {
-					if (row.kind === 'skipped') throw new MappingError([`the header row (row ${rowNumber}) of "${file}" cannot be read: ${row.reason}`], mapping.origin);
-					const header = row.values.map((value) => String(value));
-					if (!header.length) break reading;
-					mapper = new RowMapper(mapping, header, file);
-					summary.missing_optional_fields = mapper.missingOptional;
-					summary.renamed_columns = mapper.renamedColumns;
-				}
-				continue;
-			}
-			if (row.kind === 'header') continue;
-			summary.rows_read++;
-			if (row.kind === 'skipped') mapper.addUnreadable(row, outcomes);
-			else mapper.add(row.values, row.line, outcomes);
-		}
-		if (outcomes.length) yield count(outcomes);
-	}
-	if (mapper) {
-		const outcomes: MappingOutcome[] = [];
-		mapper.finish(outcomes);
-		if (outcomes.length) yield count(outcomes);
-		summary.merged_rows = mapper.mergedRows;
-		const faults = mapper.faults(summary.rows_read);
-		if (faults.length) throw new MappingError(faults.map((fault) => `${fault} (in ${file})`), mapping.origin);
-	} else if (rowNumber > 0) {
-		const rowsFound = `${rowNumber} non-blank ${rowNumber === 1 ? 'row' : 'rows'}`;
-		throw new MappingError([`the header row is set to row ${mapping.settings.headerRow}, but "${file}" has only ${rowsFound}`], mapping.origin);
-	}
-	summary.balanced = summary.rows_read === summary.rows_in_records + summary.rejected;
-	return summary;
-}
-
-
 interface OrderGroup {
 	order: Record<string, unknown>;
 	lines: Array<Record<string, unknown>>;
@@ -192,7 +98,7 @@ interface OrderGroup {
 	heldBack?: { line: number; message: string };
 }
 
-class RowMapper {
+export class RowMapper {
 	readonly missingOptional: string[];
 	readonly renamedColumns: string[];
 	private readonly header: readonly string[];

@@ -4,10 +4,10 @@
  * thousands of rows blamed on the till.
  */
 import { inspectSample } from '../../../lib/files';
-import { MappingError, mappingFromFieldList, presetById, type Mapping } from '../../../lib/mapping';
+import { MappingError, applyMappings, mappingFromFieldList, presetById, type CanonicalRecord, type Mapping, type Rejection } from '../../../lib/mapping';
 import { MIN_ROWS_ALL, MIN_ROWS_MAJORITY, isFault } from '../../../lib/mapping/faults';
 import { random, superstoreLike } from './generated';
-import { mapCsv } from './run-mapping';
+import { csvRows, mapCsv } from './run-mapping';
 
 const RETAIL_HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
 
@@ -314,5 +314,73 @@ describe('9. per-sale rows: one record per customer and per product', () => {
 			{ customer_id: undefined, email: 'al@example.com', first_name: 'Al', town: 'Leeds', lines: [5] },
 		]);
 		expect(summary).toMatchObject({ rows_read: 5, records: 3, merged_rows: 2, rows_in_records: 5, balanced: true });
+	});
+});
+
+describe('9. one export, several feeds', () => {
+	const file = superstoreLike(300, 2017);
+	const mappings = () => [
+		mappingFromFieldList('customer', [
+			{ target: 'customer_id', source: 'Customer ID' },
+			{ target: 'email', source: 'Email', mayBeAbsent: true },
+			{ target: 'full_name', source: 'Customer Name' },
+			{ target: 'postcode', source: 'Postal Code' },
+		], [], { currency: 'USD' }),
+		mappingFromFieldList('product', [
+			{ target: 'sku', source: 'Product ID' },
+			{ target: 'name', source: 'Product Name' },
+		], [], { currency: 'USD' }),
+		mappingFromFieldList('transaction', [
+			{ target: 'order_id', source: 'Order ID' },
+			{ target: 'purchase_date', source: 'Order Date', format: 'M/d/yyyy' },
+			{ target: 'customer_id', source: 'Customer ID' },
+			{ target: 'lines.sku', source: 'Product ID' },
+			{ target: 'lines.qty', source: 'Quantity' },
+			{ target: 'lines.line_total', source: 'Sales' },
+		], [], { currency: 'USD' }),
+	];
+
+	test('a Superstore-like export gives customers and products once each and exact orders, from one read, each feed reconciled', async () => {
+		let reads = 0;
+		async function* countedRows() {
+			reads++;
+			yield* csvRows(file.csv, 'superstore.csv');
+		}
+		const records: CanonicalRecord[] = [];
+		const rejected: Rejection[] = [];
+		const run = applyMappings(countedRows(), mappings(), 'superstore.csv');
+		let step = await run.next();
+		for (; !step.done; step = await run.next()) for (const outcome of step.value) outcome.kind === 'record' ? records.push(outcome.record) : rejected.push(outcome.rejection);
+		const summaries = step.value;
+
+		expect(reads).toBe(1);
+		expect(rejected).toEqual([]);
+		const ofFeed = (feed: string) => records.filter((record) => record._source.feed === feed);
+		expect(ofFeed('customer').map((record) => record.customer_id).sort()).toEqual([...file.customers].sort());
+		expect(ofFeed('product').map((record) => record.sku).sort()).toEqual([...file.products].sort());
+		expect(ofFeed('transaction')).toHaveLength(300);
+		for (const order of ofFeed('transaction')) {
+			const lineCents = (order.lines as Array<{ line_total: number }>).map((line) => Math.round(line.line_total * 100));
+			expect((order.lines as Array<{ line_total: number }>).every((line) => Number(line.line_total.toFixed(2)) === line.line_total)).toBe(true);
+			expect(order.order_total).toBe(lineCents.reduce((sum, value) => sum + value, 0) / 100);
+		}
+		expect(summaries.map(({ file: source, feed, rows_read, records: count, rows_in_records, rejected: none, balanced }) => ({ source, feed, rows_read, count, rows_in_records, none, balanced }))).toEqual([
+			{ source: 'superstore.csv (customers)', feed: 'customer', rows_read: file.rows, count: file.customers.size, rows_in_records: file.rows, none: 0, balanced: true },
+			{ source: 'superstore.csv (products)', feed: 'product', rows_read: file.rows, count: file.products.size, rows_in_records: file.rows, none: 0, balanced: true },
+			{ source: 'superstore.csv (transactions)', feed: 'transaction', rows_read: file.rows, count: 300, rows_in_records: file.rows, none: 0, balanced: true },
+		]);
+		expect(new Set(records.map((record) => record._source.file))).toEqual(new Set(['superstore.csv (customers)', 'superstore.csv (products)', 'superstore.csv (transactions)']));
+	});
+
+	test('a column missing for any feed stops all of them, each problem named with its feed', async () => {
+		const [customers, products, transactions] = mappings();
+		const broken = { ...products, fields: products.fields.map((field) => (field.target === 'name' ? { ...field, source: 'Product Nme' } : field)) };
+		const error = await mappingErrorOf(runMappings([customers, broken, transactions]));
+		expect(error.problems).toEqual(['Products: "Product Nme" is missing for name; found "Product Name", "Product ID" (in superstore.csv (products))']);
+
+		async function runMappings(list: Mapping[]) {
+			const run = applyMappings(csvRows(file.csv, 'superstore.csv'), list, 'superstore.csv');
+			for (let step = await run.next(); !step.done; step = await run.next());
+		}
 	});
 });
