@@ -10,6 +10,7 @@ import * as XLSX from 'xlsx';
 import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
 import { buildMappingTemplate } from '../../lib/mapping';
 import { SyncStateStore, defaultStatePath } from '../../lib/state';
+import { superstoreLike } from '../unit/mapping/generated';
 import { FILES_FOLDER, binaryBuffer, errorOf, outputOf, runWorkflow } from './harness/engine';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'pos');
@@ -244,6 +245,53 @@ describe('Mapping Apply in the n8n engine', () => {
 			expect(records[0].json).toMatchObject({ order_id: '581013', purchase_date: '2010-12-13T08:26:00+00:00' });
 			expect(outputOf(result, 'Mapping Apply', 1)).toHaveLength(0);
 		});
+	});
+
+	it('maps one Superstore-like export into customers, products and orders at once, each its own source in the Summary and the ledger', async () => {
+		const workbook = XLSX.read(buildMappingTemplate(), { type: 'buffer' });
+		const fill = (sheet: string, fields: Record<string, [string, string?]>) => {
+			const rows = XLSX.utils.sheet_to_json<string[]>(workbook.Sheets[sheet], { header: 1, defval: '' });
+			for (const [field, [source, format = '']] of Object.entries(fields)) {
+				const index = rows.findIndex((row) => row[0] === field);
+				rows[index][1] = source;
+				rows[index][3] = format;
+			}
+			workbook.Sheets[sheet] = XLSX.utils.aoa_to_sheet(rows);
+		};
+		fill('Customers', { customer_id: ['Customer ID'], full_name: ['Customer Name'], postcode: ['Postal Code'], email: ['Email'] });
+		fill('Products', { sku: ['Product ID'], name: ['Product Name'], category: ['Category'] });
+		fill('Transactions', { order_id: ['Order ID'], purchase_date: ['Order Date', 'M/d/yyyy'], customer_id: ['Customer ID'], 'lines.sku': ['Product ID'], 'lines.qty': ['Quantity'], 'lines.line_total': ['Sales'] });
+		const path = join(FILES_FOLDER, 'superstore-mapping.xlsx');
+		writeFileSync(path, XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+		const file = superstoreLike(200, 77);
+		const csv = file.csv.replace('Customer Name,', 'Customer Name,Email,').replace(/(Claire Gute),/g, '$1,,');
+		const item = { json: {}, binary: { data: { data: Buffer.from(csv).toString('base64'), mimeType: 'text/csv', fileName: 'superstore.csv' } } };
+
+		const result = await run([item], { feed: 'all', mappingSource: 'workbook', workbookLocation: 'path', workbookPath: path, settings: { currency: 'USD' } });
+		const records = outputOf(result, 'Mapping Apply', 0).map((record) => record.json as { _source: { feed: string; file: string }; [key: string]: unknown });
+		expect(outputOf(result, 'Mapping Apply', 1)).toHaveLength(0);
+		const ofFeed = (feed: string) => records.filter((record) => record._source.feed === feed);
+		expect(ofFeed('customer')).toHaveLength(file.customers.size);
+		expect(ofFeed('product')).toHaveLength(file.products.size);
+		expect(ofFeed('transaction')).toHaveLength(200);
+		const summaries = outputOf(result, 'Mapping Apply', 2).map((summary) => summary.json);
+		expect(summaries.map(({ file: source, feed, rows_read, records: count, balanced }) => [source, feed, rows_read, count, balanced])).toEqual([
+			['superstore.csv (customers)', 'customer', file.rows, file.customers.size, true],
+			['superstore.csv (products)', 'product', file.rows, file.products.size, true],
+			['superstore.csv (transactions)', 'transaction', file.rows, 200, true],
+		]);
+
+		const store = SyncStateStore.open(defaultStatePath());
+		try {
+			const steps = store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000)).filter((step) => step.file.startsWith('superstore.csv'));
+			expect(steps.map((step) => [step.file, step.counts.records])).toEqual([
+				['superstore.csv (customers)', file.customers.size],
+				['superstore.csv (products)', file.products.size],
+				['superstore.csv (transactions)', 200],
+			]);
+		} finally {
+			store.close();
+		}
 	});
 
 	it('refuses a preset made for another feed', async () => {
