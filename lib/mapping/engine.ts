@@ -9,7 +9,8 @@ import { isRequired, resolveColumns, type ResolvedField } from './columns';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
 import { RuleTallies } from './faults';
 import { RecordMerger } from './merge';
-import { ZERO, add, decimalOf, divide, minorDigits, multiply, roundTo, subtract, toNumber, type Decimal } from './money';
+import { RATE_KEYS, expandLine, finishLine, parseList } from './lines';
+import { ZERO, add, decimalOf, minorDigits, roundTo, toNumber, type Decimal } from './money';
 import { customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
 import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
 
@@ -70,6 +71,8 @@ interface FieldPlan {
 	transform: FieldMapping['transform'];
 	/** Whether the transform changes the value before it is coerced (a value map or a name split). */
 	reshapes: boolean;
+	/** The length digits are padded to with leading zeros; 0 when they are not. */
+	padWidth: number;
 	valueMap: ReadonlyMap<string, string> | undefined;
 	unmatched: NonNullable<FieldMapping['unmatched']>;
 	/** undefined when the default is blank. */
@@ -161,9 +164,9 @@ export class RowMapper {
 			field,
 			choices: entry.choices,
 			choiceLabels: entry.choices.map((choice) => choice.map((position) => this.header[position]).join(' + ')),
-			key: isCustom ? field.target.slice(CUSTOM_PREFIX.length) : place === 'line' ? field.target.slice('lines.'.length) : field.target,
+			key: isCustom ? field.target.slice(CUSTOM_PREFIX.length) : place === 'line' ? lineKey(field.target.slice('lines.'.length), type) : field.target,
 			place,
-			joiner: !isDate && field.format !== undefined && field.format !== '' ? field.format : ' ',
+			joiner: !isDate && field.transform !== 'pad_zeros' && field.format !== undefined && field.format !== '' ? field.format : ' ',
 			type,
 			options: {
 				format: isDate ? (field.format || settings.dateFormat) : undefined,
@@ -175,6 +178,7 @@ export class RowMapper {
 			required: isRequired(field, this.mapping),
 			transform: field.transform,
 			reshapes: ['map', 'first_name', 'last_name', 'name_title'].includes(field.transform),
+			padWidth: field.transform === 'pad_zeros' ? Number(field.format) : 0,
 			valueMap: field.transform === 'map' && field.valueMap ? valueMaps[field.valueMap] : undefined,
 			unmatched: field.unmatched ?? 'keep',
 			defaultValue: field.defaultValue !== undefined && !isBlank(field.defaultValue) ? field.defaultValue : undefined,
@@ -202,10 +206,7 @@ export class RowMapper {
 		const { problems } = mapped;
 		if (this.feed !== 'transaction') {
 			if (problems) out.push(this.reject(line, problems, undefined));
-			else {
-				const record = this.merger.add(this.finishSimple(mapped, line));
-				if (record) out.push({ kind: 'record', record });
-			}
+			else this.merger.add(this.finishSimple(mapped, line));
 			return;
 		}
 		const orderKey = this.orderKeyOf(mapped);
@@ -405,6 +406,10 @@ export class RowMapper {
 			else if (plan.clearWhenBlank) this.set(mapped, plan, null);
 			return;
 		}
+		if (plan.transform === 'split_list') {
+			this.mapList(plan, String(raw), column, mapped);
+			return;
+		}
 		let result = plan.lastRaw === raw ? plan.lastResult! : undefined;
 		if (result === undefined) {
 			result = coerceValue(raw, plan.type, plan.options);
@@ -416,7 +421,23 @@ export class RowMapper {
 			return;
 		}
 		if (result.currency) mapped.currency ??= result.currency;
-		this.set(mapped, plan, result.value);
+		const value = plan.padWidth && typeof result.value === 'string' && /^\d+$/.test(result.value) ? result.value.padStart(plan.padWidth, '0') : result.value;
+		this.set(mapped, plan, value);
+	}
+
+	/** A list in one cell: each item read as the field's type; the line becomes one line per item. */
+	private mapList(plan: FieldPlan, raw: string, column: string, mapped: MappedRow) {
+		const items: unknown[] = [];
+		for (const item of parseList(raw)) {
+			const result = coerceValue(item, plan.type, plan.options);
+			if (!result.ok) {
+				this.problem(mapped, plan, column, result.rule, raw, result.message);
+				return;
+			}
+			if (result.value !== null) items.push(result.value);
+		}
+		if (items.length) this.set(mapped, plan, items);
+		else this.problem(mapped, plan, column, 'line.no_product', raw, `The list of items sold is empty, so the basket has no lines`);
 	}
 
 	/** Applies the value map or name split; undefined when that leaves nothing (or rejected the value). */
@@ -465,7 +486,7 @@ export class RowMapper {
 
 	private newGroup(mapped: MappedRow, line: number): OrderGroup {
 		const group: OrderGroup = { order: mapped.record, lines: [], rowLines: [line], currency: mapped.currency };
-		if (mapped.line) group.lines.push(mapped.line);
+		if (mapped.line) group.lines.push(...expandLine(mapped.line));
 		if (mapped.custom) group.order.custom = mapped.custom;
 		return group;
 	}
@@ -478,7 +499,7 @@ export class RowMapper {
 		}
 		// One refund row makes the order a refund, whichever row came first.
 		if (mapped.record.is_refund === true) group.order.is_refund = true;
-		if (mapped.line) group.lines.push(mapped.line);
+		if (mapped.line) group.lines.push(...expandLine(mapped.line));
 		if (mapped.custom) {
 			// The first row to give a custom value keeps it. (Custom names are never prototype keys.)
 			const custom = (group.order.custom ??= {}) as Record<string, unknown>;
@@ -550,28 +571,17 @@ function readChoice(values: CellValue[], choice: number[], joiner: string): Cell
 
 const ORDER_MONEY = ['order_subtotal', 'discount_total', 'tax_total', 'delivery_total', 'order_total'] as const;
 
-/** A line's quantity, unit price and total: the total worked out exactly and rounded once to `digits` places. */
-function finishLine(rest: Record<string, unknown>, digits: number): Record<string, unknown> {
-	const gross = rest.gross_amount;
-	if (gross !== undefined) delete rest.gross_amount;
-	const qty = typeof rest.qty === 'number' ? rest.qty : 1;
-	rest.qty = qty;
-	if (typeof rest.discount === 'number') rest.discount = Math.abs(rest.discount);
-	if (rest.unit_price === undefined && typeof gross === 'number' && qty !== 0) rest.unit_price = optionalNumber(divide(decimalOf(gross), decimalOf(qty), digits));
-	if (typeof rest.line_total === 'number') rest.line_total = toNumber(roundTo(decimalOf(rest.line_total), digits));
-	else if (rest.line_total === undefined) {
-		const beforeDiscount = typeof gross === 'number' ? decimalOf(gross) : typeof rest.unit_price === 'number' ? multiply(decimalOf(rest.unit_price), decimalOf(qty)) : undefined;
-		if (beforeDiscount) rest.line_total = toNumber(roundTo(subtract(beforeDiscount, decimalOrZero(rest.discount)), digits));
-	}
-	return rest;
-}
-
 function decimalOrZero(value: unknown): Decimal {
 	return typeof value === 'number' ? decimalOf(value) : ZERO;
 }
 
 function optionalNumber(value: Decimal | undefined): number | undefined {
 	return value === undefined ? undefined : toNumber(value);
+}
+
+/** Where a line field is kept: a discount or tax given as a rate waits under its rate key until the line is finished. */
+function lineKey(name: string, type: FieldType): string {
+	return type === 'percent' && Object.hasOwn(RATE_KEYS, name) ? RATE_KEYS[name] : name;
 }
 
 function setIfDefined(record: Record<string, unknown>, key: string, value: unknown) {

@@ -15,17 +15,20 @@ export class RecordMerger<R extends MergeableRecord> {
 
 	constructor(private readonly feed: Feed) {}
 
-	/** The record to let out now (it has no key to merge on), or undefined while it waits for more rows. */
-	add(record: R): R | undefined {
-		const key = mergeKey(this.feed, record);
-		if (key === undefined) return record;
+	private keyless = 0;
+
+	/**
+	 * Holds the record until the file ends, merged with any earlier one of the same customer or
+	 * product. A record with nothing to merge on is held too, so that records keep the file's order.
+	 */
+	add(record: R): void {
+		const key = mergeKey(this.feed, record) ?? `row\u0000${this.keyless++}`;
 		const earlier = this.records.get(key);
 		if (!earlier) this.records.set(key, record);
 		else {
 			mergeInto(earlier, record);
 			this.mergedRows += record._source.lines.length;
 		}
-		return undefined;
 	}
 
 	/** Every merged record, in the order their first rows came. */

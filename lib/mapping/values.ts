@@ -3,7 +3,7 @@ import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from
 
 import type { CellValue } from '../files';
 
-export type FieldType = 'text' | 'email' | 'phone' | 'integer' | 'number' | 'money' | 'date' | 'datetime' | 'boolean';
+export type FieldType = 'text' | 'email' | 'phone' | 'integer' | 'number' | 'money' | 'percent' | 'date' | 'datetime' | 'boolean';
 export type TextCase = 'none' | 'upper' | 'lower' | 'title';
 
 export interface ValueOptions {
@@ -81,6 +81,8 @@ export function coerceValue(raw: CellValue | null | undefined, type: FieldType, 
 			return coerceNumber(raw, decimalSeparatorOf(options));
 		case 'money':
 			return coerceMoney(raw, decimalSeparatorOf(options));
+		case 'percent':
+			return coercePercent(raw, decimalSeparatorOf(options));
 		case 'date':
 		case 'datetime':
 			return coerceDate(raw, type, options);
@@ -507,6 +509,22 @@ function coerceMoney(raw: CellValue, separator: DecimalSeparator): Coerced {
 	return currency === undefined ? { ok: true, value } : { ok: true, value, currency };
 }
 
+
+/**
+ * A rate: `20%` and `0.2` are both 0.2. A plain number above 1 is percentage points (`20` is 20%),
+ * as tills write VAT rates; a rate is never more than 100%.
+ */
+function coercePercent(raw: CellValue, separator: DecimalSeparator): Coerced {
+	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+	const written = /^(.*?)\s*%$/.exec(text);
+	const number = typeof raw === 'number' ? raw : parseDecimalText(written ? written[1] : text, separator);
+	if (!Number.isFinite(number) || typeof raw === 'boolean') {
+		return reject('percent.invalid', `${quoteValue(raw)} is not a percentage (write 20%, 0.2 or 20)${Number.isNaN(number) ? separatorHint(text.replace(/%$/, '').trim(), separator) : ''}`);
+	}
+	const rate = written || Math.abs(number) > 1 ? number / 100 : number;
+	if (Math.abs(rate) > 1) return reject('percent.out_of_range', `${quoteValue(raw)} is more than 100%`);
+	return accept(withoutNegativeZero(roundToFourPlaces(rate)));
+}
 
 const BOOLEAN_WORDS = new Map<string, boolean>([
 	['y', true], ['yes', true], ['true', true], ['t', true], ['on', true], ['1', true], ['-1', true],

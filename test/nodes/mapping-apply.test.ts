@@ -294,6 +294,35 @@ describe('Mapping Apply in the n8n engine', () => {
 		}
 	});
 
+	it('takes the transforms real exports need from the node\'s field list: a list split into lines and zeros padded', async () => {
+		const rows = [
+			{ Basket: 'B1', When: '2026-06-27 13:01', Items: "['Ketchup', 'Milk']", Zip: '2134', Total: '7.50' },
+			{ Basket: 'B2', When: '2026-06-27 13:05', Items: "['Bread']", Zip: '90210', Total: '1.20' },
+		];
+		const result = await run(
+			rows.map((json) => ({ json })),
+			{
+				feed: 'transaction',
+				input: 'items',
+				mappingSource: 'fields',
+				settings: { rowGrain: 'basket', currency: 'USD' },
+				fields: {
+					field: [
+						{ target: 'order_id', source: 'Basket' },
+						{ target: 'purchase_date', source: 'When' },
+						{ target: 'lines.name', source: 'Items', transform: 'split_list' },
+						{ target: 'custom', customName: 'zip', source: 'Zip', transform: 'pad_zeros', format: '5' },
+						{ target: 'order_total', source: 'Total' },
+					],
+				},
+			},
+		);
+		expect(outputOf(result, 'Mapping Apply', 0).map((record) => [record.json.order_id, record.json.lines, record.json.custom])).toEqual([
+			['B1', [{ name: 'Ketchup', qty: 1 }, { name: 'Milk', qty: 1 }], { zip: '02134' }],
+			['B2', [{ name: 'Bread', qty: 1 }], { zip: '90210' }],
+		]);
+	});
+
 	it('refuses a preset made for another feed', async () => {
 		const result = await run([fileItem(join(FIXTURES, 'square-item-detail.csv'), 'square.csv')], { feed: 'customer', mappingSource: 'preset', preset: 'square-item-detail' });
 		expect(errorOf(result, 'Mapping Apply').message).toContain('the "Square Item Detail" preset maps transaction rows');

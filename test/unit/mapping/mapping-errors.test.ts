@@ -172,7 +172,7 @@ describe('mapping problems found before reading the export', () => {
 			{ target: 'store_code', source: '' },
 		]);
 		expect(mappingProblems(mapping)).toEqual([
-			'"purchase_date": unknown type "date-time" (use text, email, phone, integer, number, money, date, datetime, boolean)',
+			'"purchase_date": unknown type "date-time" (use text, email, phone, integer, number, money, percent, date, datetime, boolean)',
 			'"colour" is not a transactions field; use one of the fields listed in the template, or custom.<name>',
 			'"custom.Loyalty Tier": custom field names are lower case letters, digits and _ (for example custom.loyalty_tier)',
 			'"status" uses the value map "Statuses", which the mapping does not define',

@@ -4,7 +4,7 @@
  * thousands of rows blamed on the till.
  */
 import { inspectSample } from '../../../lib/files';
-import { MappingError, applyMappings, mappingFromFieldList, presetById, type CanonicalRecord, type Mapping, type Rejection } from '../../../lib/mapping';
+import { MappingError, applyMappings, mappingFromFieldList, mappingProblems, presetById, type CanonicalRecord, type Feed, type FieldListEntry, type Mapping, type Rejection } from '../../../lib/mapping';
 import { MIN_ROWS_ALL, MIN_ROWS_MAJORITY, isFault } from '../../../lib/mapping/faults';
 import { random, superstoreLike } from './generated';
 import { csvRows, mapCsv } from './run-mapping';
@@ -384,3 +384,103 @@ describe('9. one export, several feeds', () => {
 		}
 	});
 });
+
+describe('9. transforms real exports need', () => {
+	test('ZIP codes that lost their leading zeros are padded to the length in Format; other values are kept', async () => {
+		const mapping = mappingFromFieldList('customer', [
+			{ target: 'email', source: 'Email' },
+			{ target: 'postcode', source: 'ZIP', transform: 'pad_zeros', format: '5' },
+		], []);
+		const { records } = await mapCsv('Email,ZIP\na@example.com,2134\nb@example.com,501\nc@example.com,90210\nd@example.com,02134-1234\n', mapping);
+		expect(records.map((record) => record.postcode)).toEqual(['02134', '00501', '90210', '02134-1234']);
+		expect(mappingProblemsOf([{ target: 'email', source: 'Email' }, { target: 'postcode', source: 'ZIP', transform: 'pad_zeros' }])).toEqual([
+			'"postcode": padding with zeros needs the length in Format, a whole number from 1 to 50 (5 for a US ZIP code)',
+		]);
+	});
+
+	test('a unit price is worked out from the line total and the quantity when the export has none', async () => {
+		const mapping = mappingFromFieldList('transaction', [
+			{ target: 'order_id', source: 'Order ID' },
+			{ target: 'purchase_date', source: 'Order Date', format: 'M/d/yyyy' },
+			{ target: 'lines.sku', source: 'Product ID' },
+			{ target: 'lines.qty', source: 'Quantity' },
+			{ target: 'lines.line_total', source: 'Sales' },
+		], [], { currency: 'USD' });
+		const { records } = await mapCsv('Order ID,Order Date,Product ID,Quantity,Sales\nCA-1,11/8/2016,A,3,261.96\nCA-1,11/8/2016,B,7,22.368\n', mapping);
+		expect(records[0].lines).toEqual([
+			{ sku: 'A', qty: 3, unit_price: 87.32, line_total: 261.96 },
+			{ sku: 'B', qty: 7, unit_price: 3.2, line_total: 22.37 },
+		]);
+	});
+
+	test('a discount given as a rate is a percentage of the line, not money: 20% of 2 × £10 is £4', async () => {
+		const mapping = mappingFromFieldList('transaction', [
+			{ target: 'order_id', source: 'Receipt' },
+			{ target: 'purchase_date', source: 'Date' },
+			{ target: 'lines.sku', source: 'SKU' },
+			{ target: 'lines.qty', source: 'Qty' },
+			{ target: 'lines.unit_price', source: 'Price' },
+			{ target: 'lines.discount', source: 'Discount', type: 'percent' },
+		], [], { currency: 'GBP' });
+		const { records, rejected } = await mapCsv('Receipt,Date,SKU,Qty,Price,Discount\nR1,2026-06-27,A,2,10.00,0.2\nR1,2026-06-27,B,1,5.00,15%\nR1,2026-06-27,C,1,5.00,\nR2,2026-06-27,A,1,10.00,lots\n', mapping);
+		expect(records[0]).toMatchObject({
+			order_subtotal: 25.25,
+			discount_total: 4.75,
+			lines: [
+				{ sku: 'A', qty: 2, unit_price: 10, discount: 4, line_total: 16 },
+				{ sku: 'B', qty: 1, unit_price: 5, discount: 0.75, line_total: 4.25 },
+				{ sku: 'C', qty: 1, unit_price: 5, line_total: 5 },
+			],
+		});
+		expect(rejected.map(({ rule, value }) => [rule, value])).toEqual([['percent.invalid', 'lots']]);
+	});
+
+	test('Superstore\'s Sales are after its Discount rate: the gross, the discount and the unit price are worked back from them', async () => {
+		const mapping = mappingFromFieldList('transaction', [
+			{ target: 'order_id', source: 'Order ID' },
+			{ target: 'purchase_date', source: 'Order Date', format: 'M/d/yyyy' },
+			{ target: 'lines.sku', source: 'Product ID' },
+			{ target: 'lines.qty', source: 'Quantity' },
+			{ target: 'lines.line_total', source: 'Sales' },
+			{ target: 'lines.discount', source: 'Discount', type: 'percent' },
+		], [], { currency: 'USD' });
+		const { records } = await mapCsv('Order ID,Order Date,Product ID,Quantity,Sales,Discount\nUS-2015-108966,10/11/2015,FUR-TA-10000577,5,957.5775,0.45\n', mapping);
+		// 957.58 ÷ (1 − 0.45) = 1741.05; less 957.58 is a discount of 783.47; 1741.05 ÷ 5 = 348.21.
+		expect(records[0].lines).toEqual([{ sku: 'FUR-TA-10000577', qty: 5, discount: 783.47, line_total: 957.58, unit_price: 348.21 }]);
+		expect(records[0]).toMatchObject({ order_total: 957.58, discount_total: 783.47 });
+	});
+
+	test('a basket whose products are a list in one cell gives one order line per item', async () => {
+		const mapping = mappingFromFieldList('transaction', [
+			{ target: 'order_id', source: 'Transaction_ID' },
+			{ target: 'purchase_date', source: 'Date' },
+			{ target: 'lines.name', source: 'Product', transform: 'split_list' },
+			{ target: 'order_total', source: 'Total_Cost' },
+		], [], { rowGrain: 'basket', currency: 'USD' });
+		const csv = 'Transaction_ID,Date,Product,Total_Cost\n1000000000,2022-01-21 06:27:29,"[\'Ketchup\', \'Shaving Cream\', \'Light Bulbs\']",71.65\n1000000001,2023-03-01 13:01:21,"[\'Ice Cream\']",25.93\n1000000002,2024-03-21 15:37:04,"[]",10.00\n';
+		const { records, rejected } = await mapCsv(csv, mapping);
+		expect(records.map(({ order_id, order_total, lines }) => ({ order_id, order_total, lines }))).toEqual([
+			{ order_id: '1000000000', order_total: 71.65, lines: [{ name: 'Ketchup', qty: 1 }, { name: 'Shaving Cream', qty: 1 }, { name: 'Light Bulbs', qty: 1 }] },
+			{ order_id: '1000000001', order_total: 25.93, lines: [{ name: 'Ice Cream', qty: 1 }] },
+		]);
+		expect(rejected.map(({ line, rule }) => [line, rule])).toEqual([[4, 'line.no_product']]);
+	});
+
+	test('a list split into lines cannot take per-line amounts: the mapping says to map them to the order', () => {
+		expect(
+			mappingProblemsOf(
+				[
+					{ target: 'order_id', source: 'Transaction_ID' },
+					{ target: 'purchase_date', source: 'Date' },
+					{ target: 'lines.name', source: 'Product', transform: 'split_list' },
+					{ target: 'lines.unit_price', source: 'Total_Cost' },
+				],
+				'transaction',
+			),
+		).toEqual(['"lines.name" is split into one line per item, so lines.unit_price cannot be read per line: map the basket\'s amounts to order fields (order_total, discount_total…)']);
+	});
+});
+
+function mappingProblemsOf(entries: FieldListEntry[], feed: Feed = 'customer'): string[] {
+	return mappingProblems(mappingFromFieldList(feed, entries, []));
+}

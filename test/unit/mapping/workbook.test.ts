@@ -180,8 +180,8 @@ describe('the mapping template', () => {
 			.join('\n');
 		expect(text).toContain('Names joined by + are put together');
 		expect(text).toContain('Several names separated by | are alternatives');
-		expect(text).toContain('Type: text, email, phone, integer, number, money, date, datetime, boolean.');
-		expect(text).toContain('Transform: None, UPPER CASE, lower case, Title Case, First name, from a full name, Last name, from a full name, Title (Mr, Ms…), from a full name, Value map.');
+		expect(text).toContain('Type: text, email, phone, integer, number, money, percent, date, datetime, boolean.');
+		expect(text).toContain('Transform: None, UPPER CASE, lower case, Title Case, First name, from a full name, Last name, from a full name, Title (Mr, Ms…), from a full name, Value map, Pad with leading zeros (to the length in Format), A list in one cell: one order line per item.');
 		expect(text).toContain('(33.62) for a negative');
 	});
 
@@ -489,7 +489,7 @@ describe('problems in a workbook', () => {
 			'Settings sheet: unknown setting "Loyalty scheme"; the settings are Delimiter, Encoding, Date format, Decimal separator, Row grain, Order key, Header row, Refund prefix, Default country, Time zone, Prices include tax, Currency, Keep unmapped columns, Sheet name',
 			'Settings sheet: Header row must be a whole number from 1, not "two"',
 			'Settings sheet: Prices include tax must be Yes or No, not "Sometimes"',
-			'Customers sheet, row 3 (email): unknown type "e-mail"; use text, email, phone, integer, number, money, date, datetime, boolean',
+			'Customers sheet, row 3 (email): unknown type "e-mail"; use text, email, phone, integer, number, money, percent, date, datetime, boolean',
 			'Customers sheet, row 10 (gender): unknown transform "Reverse"',
 			'Customers sheet, row 10 (gender): "Not in the map" must be Keep as written, Leave blank, Reject the row',
 			'Customers sheet, row 18 (store_code): the value map "Shops" is not on the Value Maps sheet',
