@@ -4,7 +4,8 @@
  * record, or rejected with a reason and the owner of the fix.
  */
 import type { RowResult } from '../files';
-import { RowMapper, type MappingOutcome } from './engine';
+import { RowMapper } from './engine';
+import type { MappingOutcome } from './outcomes';
 import { MappingError, assertValidMapping, type Mapping } from './mapping';
 import { FEED_DEFINITIONS, type Feed } from './schema';
 

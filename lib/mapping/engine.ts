@@ -9,38 +9,10 @@ import { isRequired, resolveColumns, type ResolvedField } from './columns';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
 import { RuleTallies } from './faults';
 import { RecordMerger } from './merge';
-import { RATE_KEYS, expandLine, finishLine, parseList } from './lines';
-import { ZERO, add, decimalOf, minorDigits, roundTo, toNumber, type Decimal } from './money';
+import { RATE_KEYS, completeOrderMoney, expandLine, parseList } from './lines';
+import { inCanonicalOrder, type CanonicalRecord, type FixOwner, type MappingOutcome, type RowProblem } from './outcomes';
 import { customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
 import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
-
-/** Who fixes a rejected row: the shop, in the till's data, or the consultant, in the mapping. */
-export type FixOwner = 'till data' | 'mapping';
-
-export interface RowProblem {
-	field: string;
-	/** The export column(s) the value came from. */
-	column: string;
-	rule: string;
-	value: string;
-	message: string;
-	owner: FixOwner;
-}
-
-export interface Rejection extends RowProblem {
-	file: string;
-	line: number;
-	/** The last line of a record that spans lines. */
-	last_line?: number;
-	order_id?: string;
-	/** Every problem found in the row, when there was more than one. */
-	problems?: RowProblem[];
-}
-
-/** `_source.feed` is set when one export feeds several feeds at once. */
-export type CanonicalRecord = Record<string, unknown> & { _source: { file: string; lines: number[]; feed?: Feed } };
-
-export type MappingOutcome = { kind: 'record'; record: CanonicalRecord } | { kind: 'rejected'; rejection: Rejection };
 
 const OWNER_BY_RULE: Record<string, FixOwner> = { 'date.ambiguous': 'mapping', 'map.unmatched': 'mapping' };
 
@@ -508,28 +480,12 @@ export class RowMapper {
 		group.currency ??= mapped.currency;
 	}
 
-	/**
-	 * The order with its lines and totals. Money is worked out in decimals and rounded once to the
-	 * currency's minor unit: each line's total, then each order total from the rounded line totals,
-	 * so the order total is the sum of the lines it shows plus tax and delivery, to the penny.
-	 */
+		/** The order with its lines, totals (see completeOrderMoney) and refund flag. */
 	private finishOrder(group: OrderGroup, orderKey: string): CanonicalRecord {
 		const { settings } = this.mapping;
 		const order = group.order;
 		if (order.currency === undefined) setIfDefined(order, 'currency', group.currency ?? settings.currency);
-		const digits = minorDigits(typeof order.currency === 'string' ? order.currency : undefined);
-		const lines = group.lines.map((line) => finishLine(line, digits));
-		const sum = (key: string) =>
-			lines.some((line) => typeof line[key] === 'number') ? roundTo(add(...lines.map((line) => decimalOrZero(line[key]))), digits) : undefined;
-		for (const key of ORDER_MONEY) if (typeof order[key] === 'number') order[key] = toNumber(roundTo(decimalOf(order[key]), digits));
-		const subtotal = order.order_subtotal === undefined ? sum('line_total') : decimalOrZero(order.order_subtotal);
-		if (order.order_subtotal === undefined && subtotal) order.order_subtotal = toNumber(subtotal);
-		if (order.discount_total === undefined) setIfDefined(order, 'discount_total', optionalNumber(sum('discount')));
-		if (order.tax_total === undefined) setIfDefined(order, 'tax_total', optionalNumber(sum('tax')));
-		if (order.order_total === undefined && typeof order.order_subtotal === 'number') {
-			const tax = settings.pricesIncludeTax ? ZERO : decimalOrZero(order.tax_total);
-			order.order_total = toNumber(add(decimalOrZero(order.order_subtotal), tax, decimalOrZero(order.delivery_total)));
-		}
+		const lines = completeOrderMoney(order, group.lines, settings.pricesIncludeTax);
 		const prefix = settings.refundPrefix?.trim();
 		order.is_refund =
 			order.is_refund === true ||
@@ -540,20 +496,6 @@ export class RowMapper {
 		order._source = { file: this.file, lines: group.rowLines };
 		return inCanonicalOrder(order, this.feed);
 	}
-}
-
-const KEY_ORDER: Record<Feed, string[]> = Object.fromEntries(
-	(['customer', 'product', 'transaction'] as Feed[]).map((feed) => [
-		feed,
-		[...FEED_DEFINITIONS[feed].fields.filter((field) => !isLineField(field.name)).map((field) => field.name), 'lines', 'custom', '_source'],
-	]),
-) as Record<Feed, string[]>;
-
-/** The record with its fields in the schema's order, so every record reads the same way. */
-function inCanonicalOrder(record: Record<string, unknown>, feed: Feed): CanonicalRecord {
-	const ordered: Record<string, unknown> = {};
-	for (const key of KEY_ORDER[feed]) if (record[key] !== undefined) ordered[key] = record[key];
-	return ordered as CanonicalRecord;
 }
 
 function readChoice(values: CellValue[], choice: number[], joiner: string): CellValue | undefined {
@@ -567,16 +509,6 @@ function readChoice(values: CellValue[], choice: number[], joiner: string): Cell
 		if (value !== undefined && !isBlank(value)) parts.push(String(value).trim());
 	}
 	return parts.length ? parts.join(joiner) : undefined;
-}
-
-const ORDER_MONEY = ['order_subtotal', 'discount_total', 'tax_total', 'delivery_total', 'order_total'] as const;
-
-function decimalOrZero(value: unknown): Decimal {
-	return typeof value === 'number' ? decimalOf(value) : ZERO;
-}
-
-function optionalNumber(value: Decimal | undefined): number | undefined {
-	return value === undefined ? undefined : toNumber(value);
 }
 
 /** Where a line field is kept: a discount or tax given as a rate waits under its rate key until the line is finished. */

@@ -1,9 +1,9 @@
 /**
- * Order lines: the values one row gives, completed from each other (a unit price from the line's
- * gross or total, a discount or tax given as a rate), and a list written in one cell made into one
- * line per item.
+ * Order lines and totals: the values one row gives, completed from each other (a unit price from
+ * the line's gross or total, a discount or tax given as a rate), a list written in one cell made
+ * into one line per item, and the order's totals from its lines.
  */
-import { ZERO, add, decimalOf, divide, multiply, roundTo, subtract, toNumber, type Decimal } from './money';
+import { ZERO, add, decimalOf, divide, minorDigits, multiply, roundTo, subtract, toNumber, type Decimal } from './money';
 
 /** Line fields given as rates are kept under these keys until the line is finished. */
 export const RATE_KEYS: Readonly<Record<string, string>> = { discount: 'discount_rate', tax: 'tax_rate' };
@@ -68,6 +68,34 @@ export function expandLine(line: Record<string, unknown>): Array<Record<string, 
 	const listed = Object.keys(line).find((key) => Array.isArray(line[key]));
 	if (listed === undefined) return [line];
 	return (line[listed] as unknown[]).map((item) => ({ ...line, [listed]: item, qty: 1 }));
+}
+
+const ORDER_MONEY = ['order_subtotal', 'discount_total', 'tax_total', 'delivery_total', 'order_total'] as const;
+
+/**
+ * Finishes an order's lines and fills in the totals the export does not give. Money is worked out
+ * in decimals and rounded once to the currency's minor unit: each line's total, then each order
+ * total from the rounded line totals, so the order total is the sum of the lines it shows plus tax
+ * (unless prices include it) and delivery, to the penny. Returns the finished lines.
+ */
+export function completeOrderMoney(order: Record<string, unknown>, rawLines: Array<Record<string, unknown>>, pricesIncludeTax: boolean): Array<Record<string, unknown>> {
+	const digits = minorDigits(typeof order.currency === 'string' ? order.currency : undefined);
+	const lines = rawLines.map((line) => finishLine(line, digits));
+	const sum = (key: string) =>
+		lines.some((line) => typeof line[key] === 'number') ? roundTo(add(...lines.map((line) => decimalOrZero(line[key]))), digits) : undefined;
+	for (const key of ORDER_MONEY) if (typeof order[key] === 'number') order[key] = toNumber(roundTo(decimalOf(order[key]), digits));
+	if (order.order_subtotal === undefined) setNumber(order, 'order_subtotal', sum('line_total'));
+	if (order.discount_total === undefined) setNumber(order, 'discount_total', sum('discount'));
+	if (order.tax_total === undefined) setNumber(order, 'tax_total', sum('tax'));
+	if (order.order_total === undefined && typeof order.order_subtotal === 'number') {
+		const tax = pricesIncludeTax ? ZERO : decimalOrZero(order.tax_total);
+		order.order_total = toNumber(add(decimalOrZero(order.order_subtotal), tax, decimalOrZero(order.delivery_total)));
+	}
+	return lines;
+}
+
+function setNumber(record: Record<string, unknown>, key: string, value: Decimal | undefined): void {
+	if (value !== undefined) record[key] = toNumber(value);
 }
 
 function takeNumber(line: Record<string, unknown>, key: string): number | undefined {
