@@ -69,7 +69,7 @@ const assignments = (fields) => ({
  * counts need no nodes: Mapping Apply and Dotdigital Upsert record them in the sync ledger, which
  * the Sync Health template reads.
  */
-function reportTail(t, { feed, map, send, x }) {
+function reportTail(t, { feed, map, send, x, runs = false }) {
 	const fromMapping = t.node('Rejected rows for the report', 'n8n-nodes-base.set@3.4', [x, 260], assignments({
 		owner: ['string', expr('$json.owner')],
 		reason: ['string', expr('$json.message')],
@@ -104,7 +104,8 @@ function reportTail(t, { feed, map, send, x }) {
 	t.connect(together, workbook);
 	const save = t.node('Save the exceptions report', 'n8n-nodes-base.readWriteFile@1', [x + 880, 200], {
 		operation: 'write',
-		fileName: `=${REPORTS}/{{ ${now} }}-${feed}-{{ $execution.id }}-exceptions.xlsx`,
+		// With several sending nodes the tail can run more than once in an execution: each run keeps its own workbook.
+		fileName: `=${REPORTS}/{{ ${now} }}-${feed}-{{ $execution.id }}${runs ? '-{{ $runIndex }}' : ''}-exceptions.xlsx`,
 		options: {},
 	});
 	t.connect(workbook, save);
@@ -297,7 +298,7 @@ function salesExportToDotdigital() {
 	t.connect(byFeed, contacts, 0);
 	t.connect(byFeed, products, 1);
 	t.connect(byFeed, orders, 2);
-	reportTail(t, { feed: 'sales', map, send: contacts, x: 960 });
+	reportTail(t, { feed: 'sales', map, send: contacts, x: 960, runs: true });
 	t.connect(products, 'Failed records for the report', 1);
 	t.connect(orders, 'Failed records for the report', 1);
 	return t;
