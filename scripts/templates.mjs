@@ -1,5 +1,5 @@
 /**
- * Writes the template workflows in workflows-templates/ (`npm run templates`). The four POS → Dotdigital
+ * Writes the template workflows in workflows-templates/ (`npm run templates`). The POS → Dotdigital
  * templates share their reporting tail, so they are built here rather than kept as four hand-edited
  * copies; a unit test fails when the committed JSON and this script disagree.
  *
@@ -69,7 +69,7 @@ const assignments = (fields) => ({
  * counts need no nodes: Mapping Apply and Dotdigital Upsert record them in the sync ledger, which
  * the Sync Health template reads.
  */
-function reportTail(t, { feed, map, send, x }) {
+function reportTail(t, { feed, map, send, x, runs = false }) {
 	const fromMapping = t.node('Rejected rows for the report', 'n8n-nodes-base.set@3.4', [x, 260], assignments({
 		owner: ['string', expr('$json.owner')],
 		reason: ['string', expr('$json.message')],
@@ -104,7 +104,8 @@ function reportTail(t, { feed, map, send, x }) {
 	t.connect(together, workbook);
 	const save = t.node('Save the exceptions report', 'n8n-nodes-base.readWriteFile@1', [x + 880, 200], {
 		operation: 'write',
-		fileName: `=${REPORTS}/{{ ${now} }}-${feed}-{{ $execution.id }}-exceptions.xlsx`,
+		// With several sending nodes the tail can run more than once in an execution: each run keeps its own workbook.
+		fileName: `=${REPORTS}/{{ ${now} }}-${feed}-{{ $execution.id }}${runs ? '-{{ $runIndex }}' : ''}-exceptions.xlsx`,
 		options: {},
 	});
 	t.connect(workbook, save);
@@ -250,6 +251,59 @@ const templates = [
 	}),
 ];
 
+/** One per-sale export → Mapping Apply (all three sheets of the workbook) → a Switch by feed → three Dotdigital Upserts. */
+function salesExportToDotdigital() {
+	const t = new Template('08-pos-sales-export-to-dotdigital.json', 'POS sales export → Dotdigital contacts, catalogue and orders');
+	t.note('One sales export → contacts, catalogue and orders', [
+		'For tills that export **one file per day of sales** with the customer and the product on every row (like the Sample Superstore layout): the file is read once and mapped three ways, with the **Customers**, **Products** and **Transactions** sheets of the shop\'s mapping workbook.',
+		'Rows of the same customer become one contact and rows of the same SKU one product; each receipt becomes one order with its lines.',
+		'',
+		'**Set up**',
+		'1. **New sales export → Folder**: where the till writes the export.',
+		'2. **Map the rows → Mapping Workbook**: fill in all three sheets; a sheet left blank is skipped.',
+		'3. The three **Send …** nodes run top to bottom: contacts first, so orders find them.',
+		...commonNotes('sales'),
+		'',
+		'Each feed is reconciled on its own in the ledger, as `<file> (customers)`, `<file> (products)` and `<file> (transactions)`.',
+	], [-560, -360], { width: 480, height: 560 });
+	const watch = t.node('New sales export', 'posFileTrigger', [0, 0], {
+		feed: 'transaction',
+		folder: `${POS_ROOT}/sales`,
+		pattern: '*.{csv,tsv,txt,xlsx,xls}',
+		schedule: 'daily',
+		atHour: 6,
+		atMinute: 0,
+		settleSeconds: 10,
+		options: { moveProcessed: true, expectedEveryMinutes: 1560 },
+	});
+	const map = t.node('Map the rows', 'mappingApply', [240, 0], { feed: 'all', mappingSource: 'workbook', workbookLocation: 'path', workbookPath: WORKBOOK });
+	t.connect(watch, map);
+	const rule = (feed, outputKey) => ({
+		outputKey,
+		renameOutput: true,
+		conditions: {
+			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+			conditions: [{ leftValue: expr('$json._source.feed'), rightValue: feed, operator: { type: 'string', operation: 'equals' } }],
+			combinator: 'and',
+		},
+	});
+	const byFeed = t.node('By feed', 'n8n-nodes-base.switch@3.2', [480, 0], {
+		rules: { values: [rule('customer', 'Customers'), rule('product', 'Products'), rule('transaction', 'Orders')] },
+		options: {},
+	});
+	t.connect(map, byFeed, 0);
+	const contacts = t.node('Send contacts', 'dotdigitalUpsert', [720, -200], { resource: 'contact', operation: 'upsert', identifier: 'email', mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', newContactConsent: 'posOptIn', onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
+	const products = t.node('Send products', 'dotdigitalUpsert', [720, 0], { resource: 'product', operation: 'upsert', productCollection: 'Catalog_Default', onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
+	const orders = t.node('Send orders', 'dotdigitalUpsert', [720, 200], { resource: 'order', operation: 'upsert', orderCollection: 'Orders', createMissingContacts: true, onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
+	t.connect(byFeed, contacts, 0);
+	t.connect(byFeed, products, 1);
+	t.connect(byFeed, orders, 2);
+	reportTail(t, { feed: 'sales', map, send: contacts, x: 960, runs: true });
+	t.connect(products, 'Failed records for the report', 1);
+	t.connect(orders, 'Failed records for the report', 1);
+	return t;
+}
+
 function webOrdersToKhaos() {
 	const t = new Template('05-web-orders-to-khaos.json', 'Web orders → Khaos Control, order status back to the store');
 	t.note('Web orders → Khaos, status back', [
@@ -351,7 +405,7 @@ function syncHealth() {
 	return t;
 }
 
-export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth()];
+export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth(), salesExportToDotdigital()];
 
 export function render(template) {
 	return `${JSON.stringify(template, null, '\t')}\n`;

@@ -190,6 +190,8 @@ const DELIMITER_SAMPLE_LINES = 50;
  * counted.
  */
 export function detectDelimiter(text: string, isWholeFile = true): Delimiter {
+	const hint = delimiterHint(text);
+	if (hint) return hint;
 	const counts = countDelimitersPerRecord(text, isWholeFile);
 	let best: { delimiter: Delimiter; agreeing: number; perRecord: number } | undefined;
 	for (const delimiter of DELIMITERS) {
@@ -200,6 +202,18 @@ export function detectDelimiter(text: string, isWholeFile = true): Delimiter {
 		}
 	}
 	return best?.delimiter ?? ',';
+}
+
+const SEP_HINT = /^\uFEFF?sep=([,;\t|])[ \t]*(?:\r\n|\n|\r|$)/i;
+
+/** The delimiter Excel's `sep=;` first line names, which Excel reads and does not show as a row. */
+export function delimiterHint(text: string): Delimiter | undefined {
+	return SEP_HINT.exec(text)?.[1] as Delimiter | undefined;
+}
+
+/** Whether a parsed record is a `sep=` hint line: `sep=` and nothing else (the delimiter split it off). */
+export function isDelimiterHintRecord(values: readonly unknown[]): boolean {
+	return typeof values[0] === 'string' && /^sep=[,;\t|]?$/i.test(values[0].trim()) && values.slice(1).every((value) => value === '');
 }
 
 type DelimiterCounts = Record<Delimiter, number>;

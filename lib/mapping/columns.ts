@@ -18,8 +18,12 @@ export interface ResolvedField {
 
 export interface ResolvedColumns {
 	fields: ResolvedField[];
-	/** Optional fields whose columns this export does not have; they are left empty. */
+	/** Fields marked "may be absent" whose columns this export does not have; they are left empty. */
 	missingOptional: string[];
+	/** The header with each repeated name made unique: the second `name` becomes `name (2)`. */
+	header: string[];
+	/** The repeated names renamed, as `name (2)`, in header order. */
+	renamedColumns: string[];
 	/** Columns no field reads, by position (kept under `custom` when the mapping asks). */
 	unusedColumns: number[];
 }
@@ -49,16 +53,52 @@ export function parseSource(source: string): string[][] {
 	return alternatives;
 }
 
-/** How column names are compared: case, surrounding and repeated spaces, and a BOM do not matter. */
+/**
+ * How column names are compared: case, spaces, underscores, punctuation, accents and a BOM do not
+ * matter, so `Invoice No`, `InvoiceNo` and `invoice_no` are one name.
+ */
 export function normaliseColumnName(name: string): string {
-	return name.replace(/^\uFEFF/, '').trim().replace(/\s+/g, ' ').toLowerCase();
+	const squashed = name
+		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]/gu, '');
+	// A name of punctuation only (`#`, `%`) keeps its characters, so that it still names one column.
+	return squashed || name.replace(/^\uFEFF/, '').trim().replace(/\s+/g, ' ');
 }
 
 /**
- * Matches every mapped field to the header. Throws one MappingError listing every required column
- * that is missing, each with the closest columns the export does have.
+ * The header with repeated names made unique, as people would number them: the second `name`
+ * becomes `name (2)`. Names that differ only in case, spacing or punctuation are repeats too,
+ * since the mapping could not tell them apart.
  */
-export function resolveColumns(header: readonly string[], mapping: Mapping, fileName: string): ResolvedColumns {
+export function uniqueHeader(header: readonly string[]): { header: string[]; renamed: string[] } {
+	const taken = new Set(header.map(normaliseColumnName));
+	const seen = new Set<string>();
+	const renamed: string[] = [];
+	const unique = header.map((name) => {
+		const key = normaliseColumnName(name);
+		if (!name.trim() || !seen.has(key)) {
+			seen.add(key);
+			return name;
+		}
+		let count = 2;
+		while (taken.has(normaliseColumnName(`${name.trim()} (${count})`))) count++;
+		const newName = `${name.trim()} (${count})`;
+		taken.add(normaliseColumnName(newName));
+		renamed.push(newName);
+		return newName;
+	});
+	return { header: unique, renamed };
+}
+
+/**
+ * Matches every mapped field to the header. Throws one MappingError listing every mapped column
+ * that is missing (unless its field is marked "may be absent"), each with the closest columns the
+ * export does have.
+ */
+export function resolveColumns(originalHeader: readonly string[], mapping: Mapping, fileName: string): ResolvedColumns {
+	const { header, renamed } = uniqueHeader(originalHeader);
 	const positions = new Map<string, number>();
 	header.forEach((name, index) => {
 		const key = normaliseColumnName(name);
@@ -81,15 +121,17 @@ export function resolveColumns(header: readonly string[], mapping: Mapping, file
 		choices.flat().forEach((position) => used.add(position));
 		fields.push({ field, choices });
 		if (alternatives.length && !choices.length) {
-			if (isRequired(field, mapping) && field.defaultValue === undefined) problems.push(describeMissing(field.target, missing, header));
-			else missingOptional.push(field.target);
+			if (field.mayBeAbsent && !isRequired(field, mapping)) missingOptional.push(field.target);
+			else problems.push(describeMissing(field.target, missing, header, field.mayBeAbsent ? ' (it is required, so it cannot be absent)' : ''));
 		}
 	}
 	if (problems.length) throw new MappingError(problems.map((problem) => `${problem} (in ${fileName})`), mapping.origin);
 
 	const unusedColumns = header.map((_, index) => index).filter((index) => !used.has(index) && header[index].trim() !== '');
-	return { fields, missingOptional, unusedColumns };
+	return { fields, missingOptional, unusedColumns, header, renamedColumns: renamed };
 }
+
+
 
 export function isRequired(field: FieldMapping, mapping: Mapping): boolean {
 	if (field.required) return true;
@@ -97,17 +139,17 @@ export function isRequired(field: FieldMapping, mapping: Mapping): boolean {
 	return fieldDefinition(mapping.feed, field.target)?.required === true;
 }
 
-function describeMissing(target: string, missing: string[], header: readonly string[]): string {
+function describeMissing(target: string, missing: string[], header: readonly string[], note: string): string {
 	const names = [...new Set(missing)];
 	const wanted = names.map((name) => `"${name}"`).join(' or ');
 	const near = closestColumns(names, header);
 	const found = near.length ? `found ${near.map((name) => `"${name}"`).join(', ')}` : `the export's columns are ${header.slice(0, 12).map((name) => `"${name}"`).join(', ')}${header.length > 12 ? ', …' : ''}`;
-	return `${wanted} is missing for ${target}; ${found}`;
+	return `${wanted} is missing for ${target}${note}; ${found}`;
 }
 
 /** Up to three header names that look like the wanted ones: same letters, a typo away, or one inside the other. */
 export function closestColumns(wanted: readonly string[], header: readonly string[]): string[] {
-	const squash = (name: string) => normaliseColumnName(name).replace(/[^a-z0-9]/g, '');
+	const squash = normaliseColumnName;
 	const scored = header
 		.filter((name) => name.trim())
 		.map((name) => {

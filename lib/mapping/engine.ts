@@ -1,55 +1,18 @@
 /**
- * Runs a mapping over an export's rows and yields canonical records and rejected rows as it goes.
- * Every data row ends in exactly one place: in a record, or rejected with a reason and the owner of
- * the fix. Customer and product rows stream straight through; transaction rows grouped into orders
- * are held until OPEN_ORDERS other orders have started after their last row, so memory stays flat.
+ * Maps an export's rows, one at a time, into canonical records and rejected rows (apply.ts drives
+ * it). Customer and product rows are held to merge rows of the same customer or product; transaction
+ * rows grouped into orders are held until OPEN_ORDERS other orders have started after their last
+ * row, so memory stays flat.
  */
-import type { CellValue, RowResult } from '../files';
+import type { CellValue, SkippedRow } from '../files';
 import { isRequired, resolveColumns, type ResolvedField } from './columns';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
-import { assertValidMapping, customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
+import { RuleTallies } from './faults';
+import { RecordMerger } from './merge';
+import { RATE_KEYS, completeOrderMoney, expandLine, parseList } from './lines';
+import { inCanonicalOrder, type CanonicalRecord, type FixOwner, type MappingOutcome, type RowProblem } from './outcomes';
+import { customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
 import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
-
-/** Who fixes a rejected row: the shop, in the till's data, or the consultant, in the mapping. */
-export type FixOwner = 'till data' | 'mapping';
-
-export interface RowProblem {
-	field: string;
-	/** The export column(s) the value came from. */
-	column: string;
-	rule: string;
-	value: string;
-	message: string;
-	owner: FixOwner;
-}
-
-export interface Rejection extends RowProblem {
-	file: string;
-	line: number;
-	/** The last line of a record that spans lines. */
-	last_line?: number;
-	order_id?: string;
-	/** Every problem found in the row, when there was more than one. */
-	problems?: RowProblem[];
-}
-
-export type CanonicalRecord = Record<string, unknown> & { _source: { file: string; lines: number[] } };
-
-export type MappingOutcome = { kind: 'record'; record: CanonicalRecord } | { kind: 'rejected'; rejection: Rejection };
-
-export interface MappingSummary {
-	file: string;
-	feed: Feed;
-	rows_read: number;
-	records: number;
-	rejected: number;
-	/** Rows that went into records: rows_read = rows_in_records + rejected when nothing is lost. */
-	rows_in_records: number;
-	rejected_by_rule: Record<string, number>;
-	/** Optional mapped fields whose columns the export lacks; left empty. */
-	missing_optional_fields: string[];
-	balanced: boolean;
-}
 
 const OWNER_BY_RULE: Record<string, FixOwner> = { 'date.ambiguous': 'mapping', 'map.unmatched': 'mapping' };
 
@@ -80,6 +43,8 @@ interface FieldPlan {
 	transform: FieldMapping['transform'];
 	/** Whether the transform changes the value before it is coerced (a value map or a name split). */
 	reshapes: boolean;
+	/** The length digits are padded to with leading zeros; 0 when they are not. */
+	padWidth: number;
 	valueMap: ReadonlyMap<string, string> | undefined;
 	unmatched: NonNullable<FieldMapping['unmatched']>;
 	/** undefined when the default is blank. */
@@ -99,90 +64,6 @@ interface MappedRow {
 	problems?: RowProblem[];
 }
 
-/** Rows as readRows or readRowBatches give them: header first, one at a time or in batches. */
-export type MappingInput = AsyncIterable<RowResult | readonly RowResult[]> | Iterable<RowResult | readonly RowResult[]>;
-
-/**
- * Maps rows (header first), yielding what they complete in batches: everything one input batch
- * completed, in order. Returns the summary when the rows end.
- */
-export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: string): AsyncGenerator<MappingOutcome[], MappingSummary, undefined> {
-	assertValidMapping(mapping);
-	const summary: MappingSummary = {
-		file,
-		feed: mapping.feed,
-		rows_read: 0,
-		records: 0,
-		rejected: 0,
-		rows_in_records: 0,
-		rejected_by_rule: {},
-		missing_optional_fields: [],
-		balanced: true,
-	};
-	const count = (outcomes: MappingOutcome[]) => {
-		for (const outcome of outcomes) {
-			if (outcome.kind === 'record') {
-				summary.records++;
-				summary.rows_in_records += outcome.record._source.lines.length;
-			} else {
-				summary.rejected++;
-				summary.rejected_by_rule[outcome.rejection.rule] = (summary.rejected_by_rule[outcome.rejection.rule] ?? 0) + 1;
-			}
-		}
-		return outcomes;
-	};
-	let mapper: RowMapper | undefined;
-	let rowNumber = 0;
-
-	reading: for await (const input of rows) {
-		const batch: readonly RowResult[] = Array.isArray(input) ? input : [input as RowResult];
-		const outcomes: MappingOutcome[] = [];
-		for (const row of batch) {
-			if (!mapper) {
-				if (row.kind === 'header' && !row.values.length) break reading;
-				rowNumber++;
-				if (rowNumber === mapping.settings.headerRow) {
-					if (row.kind === 'skipped') throw new MappingError([`the header row (row ${rowNumber}) of "${file}" cannot be read: ${row.reason}`], mapping.origin);
-					const header = row.values.map((value) => String(value));
-					if (!header.length) break reading;
-					mapper = new RowMapper(mapping, header, file);
-					summary.missing_optional_fields = mapper.missingOptional;
-				}
-				continue;
-			}
-			if (row.kind === 'header') continue;
-			summary.rows_read++;
-			if (row.kind === 'skipped') outcomes.push({ kind: 'rejected', rejection: unreadable(file, row.line, row.lastLine, row.reason, row.raw) });
-			else mapper.add(row.values, row.line, outcomes);
-		}
-		if (outcomes.length) yield count(outcomes);
-	}
-	if (mapper) {
-		const outcomes: MappingOutcome[] = [];
-		mapper.finish(outcomes);
-		if (outcomes.length) yield count(outcomes);
-	} else if (rowNumber > 0) {
-		const rowsFound = `${rowNumber} non-blank ${rowNumber === 1 ? 'row' : 'rows'}`;
-		throw new MappingError([`the header row is set to row ${mapping.settings.headerRow}, but "${file}" has only ${rowsFound}`], mapping.origin);
-	}
-	summary.balanced = summary.rows_read === summary.rows_in_records + summary.rejected;
-	return summary;
-}
-
-function unreadable(file: string, line: number, lastLine: number, reason: string, raw?: string): Rejection {
-	return {
-		file,
-		line,
-		...(lastLine !== line ? { last_line: lastLine } : {}),
-		field: '(whole row)',
-		column: '',
-		rule: 'row.unreadable',
-		value: raw ?? '',
-		message: `The row could not be read: ${reason}`,
-		owner: 'till data',
-	};
-}
-
 interface OrderGroup {
 	order: Record<string, unknown>;
 	lines: Array<Record<string, unknown>>;
@@ -192,9 +73,15 @@ interface OrderGroup {
 	heldBack?: { line: number; message: string };
 }
 
-class RowMapper {
+export class RowMapper {
 	readonly missingOptional: string[];
+	readonly renamedColumns: string[];
+	private readonly header: readonly string[];
 	private readonly plans: FieldPlan[];
+	private readonly tallies = new RuleTallies();
+	private readonly merger: RecordMerger<CanonicalRecord>;
+	/** The plan of the order key's field, to find the order of a row that cannot be mapped. */
+	private readonly orderKeyPlan: FieldPlan | undefined;
 	private readonly unusedColumns: Array<{ position: number; key: string }>;
 	private readonly feed: Feed;
 	private readonly grouped: boolean;
@@ -207,12 +94,15 @@ class RowMapper {
 
 	constructor(
 		private readonly mapping: Mapping,
-		private readonly header: readonly string[],
+		originalHeader: readonly string[],
 		private readonly file: string,
 	) {
-		const resolved = resolveColumns(header, mapping, file);
+		const resolved = resolveColumns(originalHeader, mapping, file);
+		const header = (this.header = resolved.header);
 		this.missingOptional = resolved.missingOptional;
+		this.renamedColumns = resolved.renamedColumns;
 		this.feed = mapping.feed;
+		this.merger = new RecordMerger(mapping.feed);
 		this.grouped = mapping.feed === 'transaction' && mapping.settings.rowGrain === 'line';
 		this.plans = resolved.fields.map((entry) => this.plan(entry));
 		const problems = this.plans.flatMap((plan) => {
@@ -221,6 +111,7 @@ class RowMapper {
 		});
 		if (problems.length) throw new MappingError([...new Set(problems)], mapping.origin);
 		this.hasLineFields = this.plans.some((plan) => plan.place === 'line');
+		this.orderKeyPlan = this.feed === 'transaction' ? this.plans.find((plan) => plan.field.target === mapping.settings.orderKey) : undefined;
 		const customKeys = new Set(this.plans.filter((plan) => plan.place === 'custom').map((plan) => plan.key));
 		this.unusedColumns = mapping.settings.keepUnmappedColumns
 			? resolved.unusedColumns
@@ -245,9 +136,9 @@ class RowMapper {
 			field,
 			choices: entry.choices,
 			choiceLabels: entry.choices.map((choice) => choice.map((position) => this.header[position]).join(' + ')),
-			key: isCustom ? field.target.slice(CUSTOM_PREFIX.length) : place === 'line' ? field.target.slice('lines.'.length) : field.target,
+			key: isCustom ? field.target.slice(CUSTOM_PREFIX.length) : place === 'line' ? lineKey(field.target.slice('lines.'.length), type) : field.target,
 			place,
-			joiner: !isDate && field.format !== undefined && field.format !== '' ? field.format : ' ',
+			joiner: !isDate && field.transform !== 'pad_zeros' && field.format !== undefined && field.format !== '' ? field.format : ' ',
 			type,
 			options: {
 				format: isDate ? (field.format || settings.dateFormat) : undefined,
@@ -259,6 +150,7 @@ class RowMapper {
 			required: isRequired(field, this.mapping),
 			transform: field.transform,
 			reshapes: ['map', 'first_name', 'last_name', 'name_title'].includes(field.transform),
+			padWidth: field.transform === 'pad_zeros' ? Number(field.format) : 0,
 			valueMap: field.transform === 'map' && field.valueMap ? valueMaps[field.valueMap] : undefined,
 			unmatched: field.unmatched ?? 'keep',
 			defaultValue: field.defaultValue !== undefined && !isBlank(field.defaultValue) ? field.defaultValue : undefined,
@@ -279,13 +171,14 @@ class RowMapper {
 				message: `The row has ${values.length} values but the header has ${this.header.length} columns, so its values may be in the wrong columns`,
 				owner: 'till data',
 			};
-			out.push(this.reject(line, [problem], undefined));
+			this.rejectUnmapped(line, undefined, problem, values, out);
 			return;
 		}
 		const mapped = this.mapRow(values);
 		const { problems } = mapped;
 		if (this.feed !== 'transaction') {
-			out.push(problems ? this.reject(line, problems, undefined) : { kind: 'record', record: this.finishSimple(mapped, line) });
+			if (problems) out.push(this.reject(line, problems, undefined));
+			else this.merger.add(this.finishSimple(mapped, line));
 			return;
 		}
 		const orderKey = this.orderKeyOf(mapped);
@@ -305,6 +198,49 @@ class RowMapper {
 			if (!group) this.orders.set(orderKey!, this.newGroup(mapped, line));
 			else this.addToGroup(group, mapped, line);
 		}
+		this.touch(orderKey, out);
+	}
+
+	/** A record of the file that could not be read as a row. */
+	addUnreadable(row: SkippedRow, out: MappingOutcome[]): void {
+		const problem: RowProblem = {
+			field: '(whole row)',
+			column: '',
+			rule: 'row.unreadable',
+			value: row.raw ?? '',
+			message: `The row could not be read: ${row.reason}`,
+			owner: 'till data',
+		};
+		this.rejectUnmapped(row.line, row.lastLine, problem, row.values, out);
+	}
+
+	/**
+	 * Rejects a row that cannot be mapped at all (unreadable, or with the wrong number of values),
+	 * with its order when the order key can still be read from it: that order is then held back
+	 * whole, never sent short of this row.
+	 */
+	private rejectUnmapped(line: number, lastLine: number | undefined, problem: RowProblem, values: readonly CellValue[] | undefined, out: MappingOutcome[]): void {
+		const orderKey = values ? this.orderKeyFromValues(values) : undefined;
+		const rejection = this.reject(line, [problem], orderKey);
+		if (lastLine !== undefined && lastLine !== line && rejection.kind === 'rejected') rejection.rejection.last_line = lastLine;
+		out.push(rejection);
+		if (orderKey === undefined || !this.grouped) return;
+		if (this.sent.has(orderKey)) return;
+		this.holdBack(orderKey, line, problem.message);
+		this.touch(orderKey, out);
+	}
+
+	/** The order key as the row gives it, read on its own; undefined when it cannot be read. */
+	private orderKeyFromValues(values: readonly CellValue[]): string | undefined {
+		const plan = this.orderKeyPlan;
+		if (!plan) return undefined;
+		const scratch: MappedRow = { record: {} };
+		this.mapField(plan, values as CellValue[], scratch);
+		return scratch.problems ? undefined : this.orderKeyOf(scratch);
+	}
+
+	/** Notes that a row of `orderKey` was seen, and lets out the orders no row has joined for long. */
+	private touch(orderKey: string | undefined, out: MappingOutcome[]): void {
 		if (orderKey !== undefined && orderKey !== this.lastOrderKey) {
 			this.lastOrderKey = orderKey;
 			// Keeps the open orders in the order their rows were last seen, oldest first.
@@ -318,6 +254,20 @@ class RowMapper {
 	finish(out: MappingOutcome[]): void {
 		for (const [orderKey, group] of this.orders) this.close(orderKey, group, out);
 		this.orders.clear();
+		for (const record of this.merger.drain()) out.push({ kind: 'record', record: inCanonicalOrder(record, this.feed) });
+	}
+
+	/** Rows that joined the record of an earlier row of the same customer or product. */
+	get mergedRows(): number {
+		return this.merger.mergedRows;
+	}
+
+	/** The rules that rejected so much of the file that the mapping, not the till, is at fault. */
+	faults(rowsRead: number): string[] {
+		return this.tallies.faults(rowsRead, (field) => {
+			const plan = this.plans.find((candidate) => candidate.field.target === field);
+			return plan ? { type: plan.type, options: plan.options } : undefined;
+		});
 	}
 
 	/** Orders no row has joined for OPEN_ORDERS other orders are complete: out they go, keeping memory flat. */
@@ -366,6 +316,7 @@ class RowMapper {
 	}
 
 	private reject(line: number, problems: RowProblem[], orderKey: string | undefined): MappingOutcome {
+		for (const problem of problems) this.tallies.note(problem);
 		const [first] = problems;
 		return {
 			kind: 'rejected',
@@ -427,6 +378,10 @@ class RowMapper {
 			else if (plan.clearWhenBlank) this.set(mapped, plan, null);
 			return;
 		}
+		if (plan.transform === 'split_list') {
+			this.mapList(plan, String(raw), column, mapped);
+			return;
+		}
 		let result = plan.lastRaw === raw ? plan.lastResult! : undefined;
 		if (result === undefined) {
 			result = coerceValue(raw, plan.type, plan.options);
@@ -438,7 +393,23 @@ class RowMapper {
 			return;
 		}
 		if (result.currency) mapped.currency ??= result.currency;
-		this.set(mapped, plan, result.value);
+		const value = plan.padWidth && typeof result.value === 'string' && /^\d+$/.test(result.value) ? result.value.padStart(plan.padWidth, '0') : result.value;
+		this.set(mapped, plan, value);
+	}
+
+	/** A list in one cell: each item read as the field's type; the line becomes one line per item. */
+	private mapList(plan: FieldPlan, raw: string, column: string, mapped: MappedRow) {
+		const items: unknown[] = [];
+		for (const item of parseList(raw)) {
+			const result = coerceValue(item, plan.type, plan.options);
+			if (!result.ok) {
+				this.problem(mapped, plan, column, result.rule, raw, result.message);
+				return;
+			}
+			if (result.value !== null) items.push(result.value);
+		}
+		if (items.length) this.set(mapped, plan, items);
+		else this.problem(mapped, plan, column, 'line.no_product', raw, `The list of items sold is empty, so the basket has no lines`);
 	}
 
 	/** Applies the value map or name split; undefined when that leaves nothing (or rejected the value). */
@@ -487,7 +458,7 @@ class RowMapper {
 
 	private newGroup(mapped: MappedRow, line: number): OrderGroup {
 		const group: OrderGroup = { order: mapped.record, lines: [], rowLines: [line], currency: mapped.currency };
-		if (mapped.line) group.lines.push(mapped.line);
+		if (mapped.line) group.lines.push(...expandLine(mapped.line));
 		if (mapped.custom) group.order.custom = mapped.custom;
 		return group;
 	}
@@ -500,7 +471,7 @@ class RowMapper {
 		}
 		// One refund row makes the order a refund, whichever row came first.
 		if (mapped.record.is_refund === true) group.order.is_refund = true;
-		if (mapped.line) group.lines.push(mapped.line);
+		if (mapped.line) group.lines.push(...expandLine(mapped.line));
 		if (mapped.custom) {
 			// The first row to give a custom value keeps it. (Custom names are never prototype keys.)
 			const custom = (group.order.custom ??= {}) as Record<string, unknown>;
@@ -509,19 +480,12 @@ class RowMapper {
 		group.currency ??= mapped.currency;
 	}
 
+		/** The order with its lines, totals (see completeOrderMoney) and refund flag. */
 	private finishOrder(group: OrderGroup, orderKey: string): CanonicalRecord {
 		const { settings } = this.mapping;
 		const order = group.order;
-		const lines = group.lines.map(finishLine);
-		const sum = (key: string) => (lines.some((line) => typeof line[key] === 'number') ? fromCents(lines.reduce((total, line) => total + toCents(line[key]), 0)) : undefined);
-		if (order.order_subtotal === undefined) setIfDefined(order, 'order_subtotal', sum('line_total'));
-		if (order.discount_total === undefined) setIfDefined(order, 'discount_total', sum('discount'));
-		if (order.tax_total === undefined) setIfDefined(order, 'tax_total', sum('tax'));
-		if (order.order_total === undefined && typeof order.order_subtotal === 'number') {
-			const tax = settings.pricesIncludeTax ? 0 : toCents(order.tax_total);
-			order.order_total = fromCents(toCents(order.order_subtotal) + tax + toCents(order.delivery_total));
-		}
 		if (order.currency === undefined) setIfDefined(order, 'currency', group.currency ?? settings.currency);
+		const lines = completeOrderMoney(order, group.lines, settings.pricesIncludeTax);
 		const prefix = settings.refundPrefix?.trim();
 		order.is_refund =
 			order.is_refund === true ||
@@ -532,20 +496,6 @@ class RowMapper {
 		order._source = { file: this.file, lines: group.rowLines };
 		return inCanonicalOrder(order, this.feed);
 	}
-}
-
-const KEY_ORDER: Record<Feed, string[]> = Object.fromEntries(
-	(['customer', 'product', 'transaction'] as Feed[]).map((feed) => [
-		feed,
-		[...FEED_DEFINITIONS[feed].fields.filter((field) => !isLineField(field.name)).map((field) => field.name), 'lines', 'custom', '_source'],
-	]),
-) as Record<Feed, string[]>;
-
-/** The record with its fields in the schema's order, so every record reads the same way. */
-function inCanonicalOrder(record: Record<string, unknown>, feed: Feed): CanonicalRecord {
-	const ordered: Record<string, unknown> = {};
-	for (const key of KEY_ORDER[feed]) if (record[key] !== undefined) ordered[key] = record[key];
-	return ordered as CanonicalRecord;
 }
 
 function readChoice(values: CellValue[], choice: number[], joiner: string): CellValue | undefined {
@@ -561,25 +511,9 @@ function readChoice(values: CellValue[], choice: number[], joiner: string): Cell
 	return parts.length ? parts.join(joiner) : undefined;
 }
 
-function finishLine(rest: Record<string, unknown>): Record<string, unknown> {
-	const gross = rest.gross_amount;
-	if (gross !== undefined) delete rest.gross_amount;
-	const qty = typeof rest.qty === 'number' ? rest.qty : 1;
-	rest.qty = qty;
-	if (typeof rest.discount === 'number') rest.discount = Math.abs(rest.discount);
-	if (rest.unit_price === undefined && typeof gross === 'number' && qty !== 0) rest.unit_price = fromCents(Math.round(toCents(gross) / qty));
-	if (rest.line_total === undefined && typeof rest.unit_price === 'number') {
-		rest.line_total = fromCents(Math.round(toCents(rest.unit_price) * qty) - toCents(rest.discount));
-	}
-	return rest;
-}
-
-function toCents(value: unknown): number {
-	return typeof value === 'number' ? Math.round(value * 100) : 0;
-}
-
-function fromCents(cents: number): number {
-	return cents / 100;
+/** Where a line field is kept: a discount or tax given as a rate waits under its rate key until the line is finished. */
+function lineKey(name: string, type: FieldType): string {
+	return type === 'percent' && Object.hasOwn(RATE_KEYS, name) ? RATE_KEYS[name] : name;
 }
 
 function setIfDefined(record: Record<string, unknown>, key: string, value: unknown) {

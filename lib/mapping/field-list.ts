@@ -18,6 +18,7 @@ export interface FieldListEntry {
 	valueMap?: string;
 	unmatched?: FieldMapping['unmatched'];
 	clearWhenBlank?: boolean;
+	mayBeAbsent?: boolean;
 }
 
 export interface ValueMapEntry {
@@ -61,6 +62,7 @@ export function mappingFromFieldList(feed: Feed, entries: FieldListEntry[], valu
 			valueMap: entry.valueMap || undefined,
 			unmatched: entry.unmatched,
 			clearWhenBlank: entry.clearWhenBlank ?? false,
+			mayBeAbsent: entry.mayBeAbsent ?? false,
 		}),
 	);
 	return { feed, fields, settings: { ...DEFAULT_SETTINGS, ...settings }, valueMaps, origin: "the node's field list" };

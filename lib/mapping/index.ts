@@ -1,4 +1,5 @@
-export { applyMapping, type CanonicalRecord, type MappingInput, type FixOwner, type MappingOutcome, type MappingSummary, type Rejection, type RowProblem } from './engine';
+export { applyMapping, applyMappings, type MappingInput, type MappingSummary } from './apply';
+export { type CanonicalRecord, type FixOwner, type MappingOutcome, type Rejection, type RowProblem } from './outcomes';
 export { closestColumns, parseSource, resolveColumns } from './columns';
 export { mappingFromFieldList, type FieldListEntry, type ValueMapEntry } from './field-list';
 export { rowsFromObjects } from './json-rows';

@@ -6,13 +6,15 @@ import type { Delimiter, TextEncoding } from '../files';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
 import type { FieldType, TextCase } from './values';
 
-export const FIELD_TYPES: readonly FieldType[] = ['text', 'email', 'phone', 'integer', 'number', 'money', 'date', 'datetime', 'boolean'];
+export const FIELD_TYPES: readonly FieldType[] = ['text', 'email', 'phone', 'integer', 'number', 'money', 'percent', 'date', 'datetime', 'boolean'];
 
 /**
  * How a cell becomes a value, after the type's own clean-up. `first_name`, `last_name` and
- * `name_title` take their part of a full name; `map` looks the value up in a value map.
+ * `name_title` take their part of a full name; `map` looks the value up in a value map; `pad_zeros`
+ * puts back the leading zeros a number lost (to the length in Format); `split_list` makes one order
+ * line per item of a list written in one cell (`['Ketchup', 'Milk']`).
  */
-export type Transform = 'none' | TextCase | 'first_name' | 'last_name' | 'name_title' | 'map';
+export type Transform = 'none' | TextCase | 'first_name' | 'last_name' | 'name_title' | 'map' | 'pad_zeros' | 'split_list';
 
 export const TRANSFORM_LABELS: Readonly<Record<Transform, string>> = {
 	none: 'None',
@@ -23,6 +25,8 @@ export const TRANSFORM_LABELS: Readonly<Record<Transform, string>> = {
 	last_name: 'Last name, from a full name',
 	name_title: 'Title (Mr, Ms…), from a full name',
 	map: 'Value map',
+	pad_zeros: 'Pad with leading zeros (to the length in Format)',
+	split_list: 'A list in one cell: one order line per item',
 };
 
 export const TRANSFORMS = Object.keys(TRANSFORM_LABELS) as Transform[];
@@ -55,6 +59,11 @@ export interface FieldMapping {
 	unmatched?: 'keep' | 'blank' | 'reject';
 	/** A blank cell clears the field downstream, instead of leaving it alone. */
 	clearWhenBlank: boolean;
+	/**
+	 * The export may lack the column: the field is then left empty. Otherwise a mapped column the
+	 * export does not have stops the mapping before any row is read.
+	 */
+	mayBeAbsent?: boolean;
 }
 
 export type RowGrain = 'line' | 'basket';
@@ -162,11 +171,21 @@ export function mappingProblems(mapping: Mapping): string[] {
 		}
 		if (!field.source.trim() && field.defaultValue === undefined) problems.push(`${where} has neither a source column nor a default`);
 		if (feed !== 'transaction' && isLineField(field.target)) problems.push(`${where} only applies to transactions`);
+		if (field.transform === 'pad_zeros' && !/^\s*([1-9]|[1-4]\d|50)\s*$/.test(field.format ?? '')) problems.push(`${where}: padding with zeros needs the length in Format, a whole number from 1 to 50 (5 for a US ZIP code)`);
+		if (field.transform === 'split_list' && !isLineField(field.target)) problems.push(`${where}: only a line field (lines.sku, lines.name) can be split into one order line per item`);
 	}
 	for (const definition of FEED_DEFINITIONS[feed].fields) {
 		if (definition.required && !seen.has(definition.name) && !(feed === 'transaction' && definition.name === settings.orderKey)) {
 			problems.push(`"${definition.name}" is required: map it to a column`);
 		}
+	}
+	if (feed === 'customer' && !seen.has('email') && !seen.has('mobile')) {
+		problems.push('neither email nor mobile is mapped, so no customer can become a Dotdigital contact: map the export\'s email or mobile column');
+	}
+	const split = fields.find((field) => field.transform === 'split_list');
+	const perItem = fields.filter((field) => ['lines.qty', 'lines.unit_price', 'lines.gross_amount', 'lines.discount', 'lines.tax', 'lines.line_total'].includes(field.target));
+	if (split && perItem.length) {
+		problems.push(`"${split.target}" is split into one line per item, so ${perItem.map((field) => field.target).join(', ')} cannot be read per line: map the basket's amounts to order fields (order_total, discount_total…)`);
 	}
 	if (feed === 'transaction' && !seen.has(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is not mapped to a column`);
 	if (feed === 'transaction' && isLineField(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is a line field; use an order field such as order_id`);

@@ -4,14 +4,17 @@
  */
 import { DEFAULT_SETTINGS, type FieldMapping, type Mapping, type MappingSettings } from './mapping';
 import { defaultType } from './mapping';
-import type { Feed } from './schema';
+import { fieldDefinition, type Feed } from './schema';
 
 export interface Preset {
 	id: string;
 	name: string;
 	description: string;
 	feed: Feed;
-	/** Builds the mapping; the settings given override the preset's own (time zone, currency…). */
+	/**
+	 * Builds the mapping; the settings given override the preset's own (time zone, currency…). A
+	 * date format given overrides the formats of the preset's date fields too.
+	 */
 	mapping(overrides?: Partial<MappingSettings>): Mapping;
 }
 
@@ -25,6 +28,8 @@ function fields(feed: Feed, specs: FieldSpec[]): FieldMapping[] {
 		required: false,
 		transform: 'none',
 		clearWhenBlank: false,
+		// A preset names every column its layout may have; versions of the layout leave some out.
+		mayBeAbsent: !(extra?.required || fieldDefinition(feed, target)?.required),
 		...extra,
 	}));
 }
@@ -35,7 +40,9 @@ function preset(definition: Omit<Preset, 'mapping'> & { fields: FieldSpec[]; set
 		...about,
 		mapping: (overrides = {}) => ({
 			feed: about.feed,
-			fields: fields(about.feed, specs),
+			fields: fields(about.feed, specs).map((field) =>
+				overrides.dateFormat && (field.type === 'date' || field.type === 'datetime') ? { ...field, format: undefined } : field,
+			),
 			settings: { ...DEFAULT_SETTINGS, ...settings, ...overrides },
 			valueMaps,
 			origin: `the "${about.name}" preset`,

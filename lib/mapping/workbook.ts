@@ -23,7 +23,7 @@ import { normaliseColumnName } from './columns';
 import { FEED_DEFINITIONS, FEEDS, type Feed } from './schema';
 import { SETTING_DEFINITIONS, settingsFrom } from './settings';
 
-type FieldColumn = keyof Pick<FieldMapping, 'target' | 'source' | 'type' | 'format' | 'required' | 'defaultValue' | 'transform' | 'valueMap' | 'unmatched' | 'clearWhenBlank'>;
+type FieldColumn = keyof Pick<FieldMapping, 'target' | 'source' | 'type' | 'format' | 'required' | 'defaultValue' | 'transform' | 'valueMap' | 'unmatched' | 'clearWhenBlank' | 'mayBeAbsent'>;
 
 /** The columns of a feed sheet that the reader uses, in template order. */
 const FIELD_COLUMNS: ReadonlyArray<{ key: FieldColumn; label: string }> = [
@@ -37,6 +37,7 @@ const FIELD_COLUMNS: ReadonlyArray<{ key: FieldColumn; label: string }> = [
 	{ key: 'valueMap', label: 'Value map' },
 	{ key: 'unmatched', label: 'Not in the map' },
 	{ key: 'clearWhenBlank', label: 'Blank clears the field' },
+	{ key: 'mayBeAbsent', label: 'Column may be absent' },
 ];
 /** Columns the template adds for the reader's benefit; the reader ignores them. */
 const HELP_COLUMNS = ['What it is', 'Example', 'Columns seen in real exports'];
@@ -54,7 +55,7 @@ const INSTRUCTIONS = [
 	'The node reads it as it is: save it, point the node at it, and the next file uses it. Nobody needs to configure anything else.',
 	'',
 	'1. Open the sheet for the export you are mapping: Customers, Products or Transactions.',
-	'2. For each field you want, type the export’s column name in "Source column(s)", exactly as it appears in the export’s header row (capitals and spaces do not matter).',
+	'2. For each field you want, type the export’s column name in "Source column(s)", as it appears in the export’s header row (capitals, spaces, underscores and punctuation do not matter: Invoice No is InvoiceNo).',
 	'   • Several names separated by | are alternatives: "Email | E-mail Address" uses the first that has a value.',
 	'   • Names joined by + are put together: "Address 1 + Address 2". The Format column can give the joining text (a space by default).',
 	'   • Put a name containing | or + in double quotes: "Size+Fit".',
@@ -63,9 +64,13 @@ const INSTRUCTIONS = [
 	'   • money understands $1,149.00, (33.62) for a negative, £4,250.00 and, with the decimal comma setting, 12,50.',
 	'   • date and datetime need the Format the till uses, for example dd/MM/yyyy or M/d/yy H:mm (d = day, M = month, yy/yyyy = year, H = hour 0-23, h = hour 1-12 with a for AM/PM, mm = minutes, ss = seconds). Separate alternatives with ||. Excel dates need no format. A date that could be read two ways, or that does not exist, is rejected with a reason, never guessed.',
 	'   • boolean understands Y/N, yes/no, true/false, 1/0 and -1/0. phone numbers are sent in international form (+44…) using the Default country setting.',
+	'   • percent reads a rate: 20%, 0.2 and 20 are all 20%. On lines.discount or lines.tax it is applied to the line: a 20% discount on a £10 line is £2.00.',
 	'5. Required: Yes rejects a row that has no value for the field. Default: the value used when the cell is blank.',
 	`6. Transform: ${TRANSFORMS.map((transform) => TRANSFORM_LABELS[transform]).join(', ')}.`,
 	'   For a Value map, name a map from the Value Maps sheet (for example store codes → store names) and say what to do with values not in it.',
+	'   Pad with leading zeros puts back the zeros a number lost, to the length in Format: a US ZIP code 2134 with Format 5 is 02134.',
+	'   A list in one cell, on lines.sku or lines.name, makes one order line per item (quantity 1) of a basket written [\'Ketchup\', \'Milk\'] or Ketchup, Milk.',
+	'   Every column named must be in the export: a missing one stops the file before anything is sent, naming the closest columns found. Set "Column may be absent" to Yes for a column some exports leave out; the field is then left empty.',
 	'7. A blank cell never overwrites what Dotdigital or Khaos already holds. Set "Blank clears the field" to Yes only where a blank really means "remove it".',
 	'8. Extra fields: write custom.<name> in the Field column (for example custom.loyalty_tier).',
 	'9. Check the Settings sheet: delimiter, encoding, date format, decimal separator, row grain, order key and header row.',
@@ -93,12 +98,13 @@ export function buildMappingTemplate(): Buffer {
 			'',
 			'',
 			'',
+			'',
 			field.description,
 			field.example,
 			(field.commonColumns ?? []).join(' | '),
 		]);
 		const sheet = XLSX.utils.aoa_to_sheet([[...FIELD_COLUMNS.map((column) => column.label), ...HELP_COLUMNS], ...rows]);
-		sheet['!cols'] = [22, 30, 10, 22, 10, 14, 22, 18, 16, 12, 60, 26, 40].map((wch) => ({ wch }));
+		sheet['!cols'] = [22, 30, 10, 22, 10, 14, 22, 18, 16, 12, 12, 60, 26, 40].map((wch) => ({ wch }));
 		XLSX.utils.book_append_sheet(workbook, sheet, definition.sheet);
 	}
 
@@ -238,6 +244,7 @@ function readFields(grid: Grid, sheetName: string, feed: Feed, valueMaps: Mappin
 			valueMap,
 			unmatched,
 			clearWhenBlank: yes(cell(row, 'clearWhenBlank')),
+			mayBeAbsent: yes(cell(row, 'mayBeAbsent')),
 		});
 	});
 	return fields;

@@ -14,7 +14,7 @@ import {
 	FEED_DEFINITIONS,
 	MappingError,
 	TEMPLATE_FILE_NAME,
-	applyMapping,
+	applyMappings,
 	buildMappingTemplate,
 	rowsFromObjects,
 	type Feed,
@@ -80,17 +80,17 @@ export class MappingApply implements INodeType {
 		const loader = new MappingLoader(this);
 		if (this.getNodeParameter('input', 0) === 'items') {
 			const file = (this.getNodeParameter('sourceName', 0, 'input items') as string) || 'input items';
-			await mapSource(this, outputs, 0, file, async () => ({ mapping: await loader.mappingFor(0), rows: rowsFromObjects(items.map((item) => item.json)) }), (line) => line - 1);
+			await mapSource(this, outputs, 0, file, async () => ({ mappings: await loader.mappingsFor(0), rows: rowsFromObjects(items.map((item) => item.json)) }), (line) => line - 1);
 		} else {
 			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 				const fileName = items[itemIndex].binary?.[property]?.fileName ?? (items[itemIndex].json.name as string | undefined) ?? `item ${itemIndex + 1}`;
 				await mapSource(this, outputs, itemIndex, fileName, async () => {
 					const binary = this.helpers.assertBinaryData(itemIndex, property);
-					const mapping = await loader.mappingFor(itemIndex);
+					const mappings = await loader.mappingsFor(itemIndex);
 					const source = binary.id ? await this.helpers.getBinaryStream(binary.id) : await this.helpers.getBinaryDataBuffer(itemIndex, property);
-					const { encoding, delimiter, sheetName } = mapping.settings;
-					return { mapping, rows: readRowBatches(source, { fileName, encoding, delimiter, sheetName }) };
+					const { encoding, delimiter, sheetName } = mappings[0].settings;
+					return { mappings, rows: readRowBatches(source, { fileName, encoding, delimiter, sheetName }) };
 				}, () => itemIndex);
 			}
 		}
@@ -113,15 +113,15 @@ async function mapSource(
 	outputs: Outputs,
 	itemIndex: number,
 	file: string,
-	open: () => Promise<{ mapping: Mapping; rows: MappingInput }>,
+	open: () => Promise<{ mappings: Mapping[]; rows: MappingInput }>,
 	itemOfLine: (line: number) => number,
 ) {
 	const paired = (lines: number[]) => [...new Set(lines.map(itemOfLine))].map((item) => ({ item }));
 	const records: INodeExecutionData[] = [];
 	const rejected: INodeExecutionData[] = [];
 	try {
-		const { mapping, rows } = await open();
-		const run = applyMapping(rows, mapping, file);
+		const { mappings, rows } = await open();
+		const run = applyMappings(rows, mappings, file);
 		let next = await run.next();
 		while (!next.done) {
 			for (const outcome of next.value) {
@@ -133,17 +133,34 @@ async function mapSource(
 		// One at a time: spreading a file's worth of items into push() overflows the call stack.
 		for (const item of records) outputs.records.push(item);
 		for (const item of rejected) outputs.rejected.push(item);
-		outputs.summaries.push({ json: { ...next.value, mapping: mapping.origin } as unknown as IDataObject, pairedItem: { item: itemIndex } });
-		outputs.ledger.push({ file, counts: mappingCounts(next.value, rejected.map((item) => item.json as unknown as Rejection), records.map((item) => item.json)) });
+		// Each feed of the file is a source of its own in the Summary and the ledger.
+		next.value.forEach((summary, index) => {
+			outputs.summaries.push({ json: { ...summary, mapping: mappings[index].origin } as unknown as IDataObject, pairedItem: { item: itemIndex } });
+			const feedRejected = rejected.map((item) => item.json as unknown as Rejection).filter((rejection) => rejection.file === summary.file);
+			const feedRecords = records.map((item) => item.json).filter((json) => (json._source as { file?: string } | undefined)?.file === summary.file);
+			outputs.ledger.push({ file: summary.file, counts: mappingCounts(summary, feedRejected, feedRecords) });
+		});
 	} catch (error) {
 		const failure = describeFailure(error, file);
+		const ledgerEntry = failure && { file, counts: mappingCounts({ ...failure.summary, feed: String(ctx.getNodeParameter('feed', itemIndex, '')) }, [failure.rejection], []) };
 		if (!failure || !ctx.continueOnFail()) {
+			// The ledger keeps why the file stopped, though the node fails and sends nothing on.
+			if (ledgerEntry) recordFailureInLedger(ctx, ledgerEntry);
 			if (error instanceof NodeOperationError) throw error;
 			throw new NodeOperationError(ctx.getNode(), failure?.rejection.message ?? ((error as Error).message || String(error)), { itemIndex, description: failure?.description });
 		}
 		outputs.rejected.push({ json: failure.rejection as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		outputs.summaries.push({ json: failure.summary as unknown as IDataObject, pairedItem: { item: itemIndex } });
-		outputs.ledger.push({ file, counts: mappingCounts({ ...failure.summary, feed: String(ctx.getNodeParameter('feed', itemIndex, '')) }, [failure.rejection], []) });
+		outputs.ledger.push(ledgerEntry!);
+	}
+}
+
+function recordFailureInLedger(ctx: IExecuteFunctions, entry: { file: string; counts: MappingCounts }) {
+	const state = openState(ctx);
+	try {
+		recordInLedger(ctx, state, [entry]);
+	} finally {
+		state.close();
 	}
 }
 

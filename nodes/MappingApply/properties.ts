@@ -96,6 +96,13 @@ const fieldEntry: INodeProperties[] = [
 		default: false,
 		description: 'Whether a blank cell removes the value downstream. Off: a blank cell leaves what Dotdigital or Khaos holds alone.',
 	},
+	{
+		displayName: 'Column May Be Absent',
+		name: 'mayBeAbsent',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the export may lack this column, leaving the field empty. Off: a missing column stops the file before anything is sent.',
+	},
 ];
 
 export const mappingApplyProperties: INodeProperties[] = [
@@ -118,6 +125,11 @@ export const mappingApplyProperties: INodeProperties[] = [
 			{ name: 'Customers', value: 'customer' },
 			{ name: 'Products', value: 'product' },
 			{ name: 'Transactions', value: 'transaction' },
+			{
+				name: 'Customers, Products and Orders From One Export',
+				value: 'all',
+				description: 'A per-sale export that carries the customer and the product on every row: each sheet of the mapping workbook that maps something gives its records, from one read of the file',
+			},
 		],
 		default: 'customer',
 		description: 'What the rows are, and so which records come out',

@@ -93,7 +93,7 @@ function ledgerLine(file: string) {
 describe('the template workflows in a real n8n', () => {
 	it('all import and activate, linked to the credentials by name', async () => {
 		expect(shop.workflows.map((workflow) => workflow.file)).toEqual(readTemplates().map((template) => template.file));
-		expect(shop.workflows).toHaveLength(7);
+		expect(shop.workflows).toHaveLength(8);
 		for (const { id } of shop.workflows) {
 			const saved = await server.instance.api('GET', `/workflows/${id}`);
 			expect(saved.active).toBe(true);
@@ -395,5 +395,29 @@ describe('the template workflows in a real n8n', () => {
 		expectSuccess(third);
 		expect(ledgerLine('batch-c')).toEqual([expect.objectContaining({ records: 450, accepted: 0, unchanged: 450, balanced: true })]);
 		expect(dotdigital.calls().filter((call) => call.method === 'PUT' && call.path.endsWith('/contacts/v3/import')).length).toBe(importsBefore);
+	}, 600_000);
+
+	it('8. one sales export: read once, it gives contacts, products and orders, each reconciled on its own', async () => {
+		const execution = await dropExport('08-', 'sales', demoShop.demoExport('sales'));
+		const mapped = nodeOutput(execution, 'Map the rows', 2).map((item) => item.json);
+		expect(mapped.map(({ file, feed, rows_read, records, rejected, balanced }) => ({ file, feed, rows_read, records, rejected, balanced }))).toEqual([
+			{ file: 'Sales_2026-11-22.csv (customers)', feed: 'customer', rows_read: 61, records: 27, rejected: 7, balanced: true },
+			{ file: 'Sales_2026-11-22.csv (products)', feed: 'product', rows_read: 61, records: 13, rejected: 0, balanced: true },
+			{ file: 'Sales_2026-11-22.csv (transactions)', feed: 'transaction', rows_read: 61, records: 30, rejected: 3, balanced: true },
+		]);
+		const sent = (node: string) => nodeOutput(execution, node, 2)[0].json;
+		expect(sent('Send contacts')).toMatchObject({ records: 27, balanced: true });
+		expect(sent('Send products')).toMatchObject({ records: 13, balanced: true });
+		expect(sent('Send orders')).toMatchObject({ records: 30, balanced: true });
+		const orders = (dotdigital.collection('Orders')?.records ?? []).filter((order) => String(order.key).startsWith('S5'));
+		expect(orders).toHaveLength(sent('Send orders').done);
+
+		for (const [source, feed, records] of [['customers', 'customers', 27], ['products', 'products', 13], ['transactions', 'transactions', 30]] as const) {
+			const [line] = ledgerLine(`Sales_2026-11-22.csv (${source})`);
+			expect(line).toMatchObject({ feed, rows_read: 61, records, balanced: true });
+			// Contacts and products the earlier templates sent are unchanged; the rest were sent.
+			expect((line.sent ?? 0) + (line.unchanged ?? 0)).toBe(records);
+		}
+		expect(exceptions('sales').filter((row) => row.stage === 'Mapping')).toHaveLength(10);
 	}, 600_000);
 });

@@ -9,6 +9,8 @@ import * as XLSX from 'xlsx';
 
 import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
 import { buildMappingTemplate } from '../../lib/mapping';
+import { SyncStateStore, defaultStatePath } from '../../lib/state';
+import { superstoreLike } from '../unit/mapping/generated';
 import { FILES_FOLDER, binaryBuffer, errorOf, outputOf, runWorkflow } from './harness/engine';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'pos');
@@ -181,12 +183,12 @@ describe('Mapping Apply in the n8n engine', () => {
 	});
 
 	it('stops with one error naming a missing column and the closest columns found', async () => {
-		const csv = 'Invoice No,Stock Code,Invoice Date,Quantity,Unit Price\n1,A,12/1/2010 8:26,1,2.50\n';
+		const csv = 'Invoice Number,Stock Code,Invoice Dt,Quantity,Unit Price\n1,A,12/1/2010 8:26,1,2.50\n';
 		const item = { json: {}, binary: { data: { data: Buffer.from(csv).toString('base64'), mimeType: 'text/csv', fileName: 'retail.csv' } } };
 		const result = await run([item], { feed: 'transaction', mappingSource: 'preset', preset: 'online-retail' });
 		const error = errorOf(result, 'Mapping Apply');
-		expect(error.message).toContain('"InvoiceDate" is missing for purchase_date; found "Invoice Date"');
-		expect(error.message).toContain('"InvoiceNo" or "Invoice" is missing for order_id; found "Invoice No"');
+		expect(error.message).toContain('"InvoiceDate" is missing for purchase_date; found "Invoice Dt"');
+		expect(error.message).toContain('"InvoiceNo" or "Invoice" is missing for order_id; found "Invoice Dt", "Invoice Number"');
 		expect(outputOf(result, 'Input')).toHaveLength(1);
 	});
 
@@ -201,6 +203,123 @@ describe('Mapping Apply in the n8n engine', () => {
 		expect(outputOf(result, 'Mapping Apply', 2).map((summary) => [summary.json.file, summary.json.balanced])).toEqual([
 			['wrong.csv', false],
 			['square.csv', true],
+		]);
+	});
+
+	describe('an Online Retail extract written day first (1/12/2010 is 1 December)', () => {
+		const lines = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];
+		for (let day = 13; day <= 31; day++) {
+			lines.push(`${581000 + day},85123A,WHITE HANGING HEART,6,${day}/12/2010 8:26,2.55,17850,United Kingdom`);
+			lines.push(`${581000 + day},71053,WHITE METAL LANTERN,6,${day}/12/2010 8:26,3.39,17850,United Kingdom`);
+		}
+		const item = () => ({ json: {}, binary: { data: { data: Buffer.from(lines.join('\n')).toString('base64'), mimeType: 'text/csv', fileName: 'online-retail-uk.csv' } } });
+
+		it('with the preset as it is, the node stops on one mapping fault that names the format that reads the dates, and the ledger records why', async () => {
+			const result = await run([item()], { feed: 'transaction', mappingSource: 'preset', preset: 'online-retail' });
+			const error = errorOf(result, 'Mapping Apply');
+			expect(error.message).toContain('rejected all 38 rows of purchase_date from the column "InvoiceDate"');
+			expect(error.message).toContain('the date format d/M/yyyy H:mm reads every sample');
+
+			const store = SyncStateStore.open(defaultStatePath());
+			try {
+				const steps = store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000)).filter((step) => step.file === 'online-retail-uk.csv');
+				expect(steps).toHaveLength(1);
+				expect(steps[0].counts).toMatchObject({ step: 'mapping', records: 0, rejected_by_reason: { 'mapping.invalid': { owner: 'mapping', count: 1 } } });
+				expect((steps[0].counts as { error?: string }).error).toContain('d/M/yyyy H:mm reads every sample');
+			} finally {
+				store.close();
+			}
+		});
+
+		it('with continue on fail, the file is one mapping rejection owned by "mapping" and no record goes out', async () => {
+			const result = await run([item()], { feed: 'transaction', mappingSource: 'preset', preset: 'online-retail' }, { continueOnFail: true });
+			expect(outputOf(result, 'Mapping Apply', 0)).toHaveLength(0);
+			const rejected = outputOf(result, 'Mapping Apply', 1);
+			expect(rejected.map((entry) => [entry.json.rule, entry.json.owner, entry.json.field])).toEqual([['mapping.invalid', 'mapping', '(whole file)']]);
+		});
+
+		it('the Date Format setting overrides the preset\'s formats, and every invoice reads', async () => {
+			const result = await run([item()], { feed: 'transaction', mappingSource: 'preset', preset: 'online-retail', settings: { dateFormat: 'd/M/yyyy H:mm' } });
+			const records = outputOf(result, 'Mapping Apply', 0);
+			expect(records).toHaveLength(19);
+			expect(records[0].json).toMatchObject({ order_id: '581013', purchase_date: '2010-12-13T08:26:00+00:00' });
+			expect(outputOf(result, 'Mapping Apply', 1)).toHaveLength(0);
+		});
+	});
+
+	it('maps one Superstore-like export into customers, products and orders at once, each its own source in the Summary and the ledger', async () => {
+		const workbook = XLSX.read(buildMappingTemplate(), { type: 'buffer' });
+		const fill = (sheet: string, fields: Record<string, [string, string?]>) => {
+			const rows = XLSX.utils.sheet_to_json<string[]>(workbook.Sheets[sheet], { header: 1, defval: '' });
+			for (const [field, [source, format = '']] of Object.entries(fields)) {
+				const index = rows.findIndex((row) => row[0] === field);
+				rows[index][1] = source;
+				rows[index][3] = format;
+			}
+			workbook.Sheets[sheet] = XLSX.utils.aoa_to_sheet(rows);
+		};
+		fill('Customers', { customer_id: ['Customer ID'], full_name: ['Customer Name'], postcode: ['Postal Code'], email: ['Email'] });
+		fill('Products', { sku: ['Product ID'], name: ['Product Name'], category: ['Category'] });
+		fill('Transactions', { order_id: ['Order ID'], purchase_date: ['Order Date', 'M/d/yyyy'], customer_id: ['Customer ID'], 'lines.sku': ['Product ID'], 'lines.qty': ['Quantity'], 'lines.line_total': ['Sales'] });
+		const path = join(FILES_FOLDER, 'superstore-mapping.xlsx');
+		writeFileSync(path, XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+		const file = superstoreLike(200, 77);
+		const csv = file.csv.replace('Customer Name,', 'Customer Name,Email,').replace(/(Claire Gute),/g, '$1,,');
+		const item = { json: {}, binary: { data: { data: Buffer.from(csv).toString('base64'), mimeType: 'text/csv', fileName: 'superstore.csv' } } };
+
+		const result = await run([item], { feed: 'all', mappingSource: 'workbook', workbookLocation: 'path', workbookPath: path, settings: { currency: 'USD' } });
+		const records = outputOf(result, 'Mapping Apply', 0).map((record) => record.json as { _source: { feed: string; file: string }; [key: string]: unknown });
+		expect(outputOf(result, 'Mapping Apply', 1)).toHaveLength(0);
+		const ofFeed = (feed: string) => records.filter((record) => record._source.feed === feed);
+		expect(ofFeed('customer')).toHaveLength(file.customers.size);
+		expect(ofFeed('product')).toHaveLength(file.products.size);
+		expect(ofFeed('transaction')).toHaveLength(200);
+		const summaries = outputOf(result, 'Mapping Apply', 2).map((summary) => summary.json);
+		expect(summaries.map(({ file: source, feed, rows_read, records: count, balanced }) => [source, feed, rows_read, count, balanced])).toEqual([
+			['superstore.csv (customers)', 'customer', file.rows, file.customers.size, true],
+			['superstore.csv (products)', 'product', file.rows, file.products.size, true],
+			['superstore.csv (transactions)', 'transaction', file.rows, 200, true],
+		]);
+
+		const store = SyncStateStore.open(defaultStatePath());
+		try {
+			const steps = store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000)).filter((step) => step.file.startsWith('superstore.csv'));
+			expect(steps.map((step) => [step.file, step.counts.records])).toEqual([
+				['superstore.csv (customers)', file.customers.size],
+				['superstore.csv (products)', file.products.size],
+				['superstore.csv (transactions)', 200],
+			]);
+		} finally {
+			store.close();
+		}
+	});
+
+	it('takes the transforms real exports need from the node\'s field list: a list split into lines and zeros padded', async () => {
+		const rows = [
+			{ Basket: 'B1', When: '2026-06-27 13:01', Items: "['Ketchup', 'Milk']", Zip: '2134', Total: '7.50' },
+			{ Basket: 'B2', When: '2026-06-27 13:05', Items: "['Bread']", Zip: '90210', Total: '1.20' },
+		];
+		const result = await run(
+			rows.map((json) => ({ json })),
+			{
+				feed: 'transaction',
+				input: 'items',
+				mappingSource: 'fields',
+				settings: { rowGrain: 'basket', currency: 'USD' },
+				fields: {
+					field: [
+						{ target: 'order_id', source: 'Basket' },
+						{ target: 'purchase_date', source: 'When' },
+						{ target: 'lines.name', source: 'Items', transform: 'split_list' },
+						{ target: 'custom', customName: 'zip', source: 'Zip', transform: 'pad_zeros', format: '5' },
+						{ target: 'order_total', source: 'Total' },
+					],
+				},
+			},
+		);
+		expect(outputOf(result, 'Mapping Apply', 0).map((record) => [record.json.order_id, record.json.lines, record.json.custom])).toEqual([
+			['B1', [{ name: 'Ketchup', qty: 1 }, { name: 'Milk', qty: 1 }], { zip: '02134' }],
+			['B2', [{ name: 'Bread', qty: 1 }], { zip: '90210' }],
 		]);
 	});
 

@@ -50,6 +50,7 @@ describe('csv-spectrum', () => {
 				lastLine: 2,
 				reason: 'column 2 ("Location Coordinates") has a quote (") in a value that is not enclosed in quotes',
 				raw: expect.stringMatching(/^2095257564,37.+"$/) as unknown as string,
+				values: ['2095257564', expect.stringMatching(/^37.+37\.8$/) as unknown as string],
 			},
 		]);
 	});

@@ -159,6 +159,7 @@ describe('malformed records', () => {
 				lastLine: 3,
 				reason: 'column 2 ("Size") has a quote (") in a value that is not enclosed in quotes',
 				raw: 'Pizza,12"',
+				values: ['Pizza', '12'],
 			},
 		]);
 		expect(rows.map((row) => [row.line, row.values[0]])).toEqual([
@@ -201,6 +202,39 @@ describe('malformed records', () => {
 		const failure = readAll(Buffer.from(text), { fileName: 'runaway.csv' });
 		await expect(failure).rejects.toBeInstanceOf(FileReadError);
 		await expect(failure).rejects.toMatchObject({ line: 3, message: expect.stringContaining('the record starting on line 3 is over a million characters long') });
+	});
+
+	it('rejects one unquoted line over a million bytes with its true reason, and reads the rows around it', async () => {
+		const long = `Banner,${'x'.repeat(1_200_000)},1`;
+		const text = `Item,Note,Qty\nLatte,plain,1\n${long}\nMocha,plain,2\r\nTea,plain,3\n`;
+		const { rows, skipped } = await readAll(Buffer.from(text), { fileName: 'long-line.csv' });
+
+		expect(rows.map((row) => [row.line, row.values[0]])).toEqual([
+			[2, 'Latte'],
+			[4, 'Mocha'],
+			[5, 'Tea'],
+		]);
+		expect(skipped).toHaveLength(1);
+		expect(skipped[0]).toMatchObject({ line: 3, lastLine: 3, reason: 'the line is 1,200,009 bytes long, more than the 1,000,000 a row may have, so it is not read' });
+		expect(skipped[0].raw).toHaveLength(1000);
+		expect(skipped[0].values?.[0]).toBe('Banner');
+	});
+
+	it('streams past several over-long lines in small chunks, each reported on its own line', async () => {
+		const lines = ['Item,Note,Qty'];
+		for (let index = 0; index < 40; index++) lines.push(index % 10 === 5 ? `Long ${index},${'y'.repeat(1_000_100)},1` : `Item ${index},plain,${index}`);
+		const text = Buffer.from(`${lines.join('\n')}\n`);
+		const chunks = Array.from({ length: Math.ceil(text.length / 7919) }, (_, index) => text.subarray(index * 7919, (index + 1) * 7919));
+		const { rows, skipped } = await readAll(Readable.from(chunks), { fileName: 'chunked-long.csv' });
+
+		expect(skipped.map((row) => row.line)).toEqual([7, 17, 27, 37]);
+		expect(rows).toHaveLength(36);
+		expect(rows.every((row) => row.values[0] === `Item ${row.line - 2}`)).toBe(true);
+	});
+
+	it('a header line over a million bytes is a file that cannot be read, said as such', async () => {
+		const failure = readAll(Buffer.from(`${'H'.repeat(1_100_000)}\nA,1\n`), { fileName: 'long-header.csv' });
+		await expect(failure).rejects.toMatchObject({ message: expect.stringContaining('the header row on line 1 cannot be read: the line is 1,100,000 bytes long') });
 	});
 
 	it('numbers consecutive bad records one by one', async () => {

@@ -41,13 +41,13 @@ function countingRows(header: string[], count: number): { rows: Iterable<RowResu
 describe('a required column missing from the export', () => {
 	test('gives one MappingError naming the column and the closest header the export has', async () => {
 		const mapping = presetById('online-retail').mapping();
-		const csv = 'InvoiceNo,StockCode,Description,Quantity,Invoice Date,UnitPrice,CustomerID,Country\n536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n';
+		const csv = 'InvoiceNo,StockCode,Description,Quantity,Invoice Dt,UnitPrice,CustomerID,Country\n536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n';
 		const error = await mappingErrorOf(mapCsv(csv, mapping, 'online.csv'));
 
-		expect(error.problems).toEqual(['"InvoiceDate" is missing for purchase_date; found "Invoice Date" (in online.csv)']);
+		expect(error.problems).toEqual(['"InvoiceDate" is missing for purchase_date; found "Invoice Dt" (in online.csv)']);
 		expect(error.message).toBe(error.problems[0]);
 		expect(error.message).toContain('"InvoiceDate" is missing');
-		expect(error.message).toContain('found "Invoice Date"');
+		expect(error.message).toContain('found "Invoice Dt"');
 		expect(error.origin).toBe('the "Online Retail (invoice lines)" preset');
 	});
 
@@ -69,15 +69,16 @@ describe('a required column missing from the export', () => {
 			{ target: 'email', source: 'Email', required: true },
 			{ target: 'status', source: 'Status' },
 		]);
-		const csv = 'TransactionID,Date,Tme,E-mail,Other\nT1,2026-06-27,13:01,jo@example.com,x\n';
+		const csv = 'TransactionNo,Date,Tme,E-mail Address,Other\nT1,2026-06-27,13:01,jo@example.com,x\n';
 		const error = await mappingErrorOf(mapCsv(csv, mapping, 'sales.csv'));
 		expect(error.problems).toEqual([
-			'"Transaction ID" is missing for order_id; found "TransactionID" (in sales.csv)',
+			'"Transaction ID" is missing for order_id; found "TransactionNo" (in sales.csv)',
 			'"Time" is missing for purchase_date; found "Tme" (in sales.csv)',
-			'"Email" is missing for email; found "E-mail" (in sales.csv)',
+			'"Email" is missing for email; found "E-mail Address" (in sales.csv)',
+			'"Status" is missing for status; the export\'s columns are "TransactionNo", "Date", "Tme", "E-mail Address", "Other" (in sales.csv)',
 		]);
 		expect(error.message).toBe(
-			`3 problems in the node's field list: ${error.problems.join('; ')}`,
+			`4 problems in the node's field list: ${error.problems.join('; ')}`,
 		);
 	});
 
@@ -93,17 +94,54 @@ describe('a required column missing from the export', () => {
 		]);
 	});
 
-	test('a missing optional column leaves its field empty and is listed in the summary', async () => {
+	test('a missing optional column stops the mapping too, naming the closest header, as a misspelt column would leave a field empty in every row', async () => {
+		const customers = mappingFromFieldList('customer', [
+			{ target: 'customer_id', source: 'ID' },
+			{ target: 'email', source: 'Emial' },
+		], []);
+		const error = await mappingErrorOf(mapCsv('ID,Email\nC1,jo@example.com\n', customers, 'customers.csv'));
+		expect(error.problems).toEqual(['"Emial" is missing for email; found "Email" (in customers.csv)']);
+	});
+
+	test('a column marked "may be absent" leaves its field empty and is listed in the summary', async () => {
 		const mapping = transactions([
 			{ target: 'order_id', source: 'Receipt' },
 			{ target: 'purchase_date', source: 'Date', format: 'yyyy-MM-dd' },
-			{ target: 'store_code', source: 'Store' },
-			{ target: 'customer_id', source: 'Customer', defaultValue: 'WALK-IN', required: true },
+			{ target: 'store_code', source: 'Store', mayBeAbsent: true },
+			{ target: 'customer_id', source: 'Customer', defaultValue: 'WALK-IN', mayBeAbsent: true },
 		]);
 		const { records, summary } = await mapCsv('Receipt,Date\nR1,2026-06-27\n', mapping);
 		expect(records[0]).toMatchObject({ order_id: 'R1', customer_id: 'WALK-IN', purchase_date: '2026-06-27T00:00:00+00:00' });
 		expect('store_code' in records[0]).toBe(false);
 		expect(summary.missing_optional_fields).toEqual(['store_code', 'customer_id']);
+	});
+
+	test('a required field cannot be absent, whatever the mapping says', async () => {
+		const mapping = transactions([
+			{ target: 'order_id', source: 'Receipt Id', mayBeAbsent: true },
+			{ target: 'purchase_date', source: 'Date', format: 'yyyy-MM-dd' },
+		]);
+		const error = await mappingErrorOf(mapCsv('Receipt No.,Date\nR1,2026-06-27\n', mapping));
+		expect(error.problems).toEqual(['"Receipt Id" is missing for order_id (it is required, so it cannot be absent); found "Receipt No." (in export.csv)']);
+	});
+
+	test('a customer mapping with neither email nor mobile stops before reading: no customer could become a Dotdigital contact', async () => {
+		const customers = mappingFromFieldList('customer', [{ target: 'customer_id', source: 'Customer ID' }, { target: 'first_name', source: 'First Name' }], []);
+		expect(mappingProblems(customers)).toEqual([
+			"neither email nor mobile is mapped, so no customer can become a Dotdigital contact: map the export's email or mobile column",
+		]);
+		const error = await mappingErrorOf(mapCsv('Customer ID,First Name\nC1,Jo\n', customers));
+		expect(error.message).toContain('no customer can become a Dotdigital contact');
+	});
+
+	test('column names match whatever their case, spaces, underscores or punctuation: "Invoice No" is InvoiceNo', async () => {
+		const mapping = transactions([
+			{ target: 'order_id', source: 'InvoiceNo' },
+			{ target: 'purchase_date', source: 'invoice_date', format: 'yyyy-MM-dd' },
+			{ target: 'customer_id', source: 'Customer-ID' },
+		]);
+		const { records } = await mapCsv('Invoice No,Invoice Date,Customer ID.\n536365,2010-12-01,17850\n', mapping);
+		expect(records.map((record) => [record.order_id, record.customer_id])).toEqual([['536365', '17850']]);
 	});
 
 	test('column names match whatever their case, spacing or a BOM', async () => {
@@ -134,7 +172,7 @@ describe('mapping problems found before reading the export', () => {
 			{ target: 'store_code', source: '' },
 		]);
 		expect(mappingProblems(mapping)).toEqual([
-			'"purchase_date": unknown type "date-time" (use text, email, phone, integer, number, money, date, datetime, boolean)',
+			'"purchase_date": unknown type "date-time" (use text, email, phone, integer, number, money, percent, date, datetime, boolean)',
 			'"colour" is not a transactions field; use one of the fields listed in the template, or custom.<name>',
 			'"custom.Loyalty Tier": custom field names are lower case letters, digits and _ (for example custom.loyalty_tier)',
 			'"status" uses the value map "Statuses", which the mapping does not define',
@@ -155,7 +193,7 @@ describe('mapping problems found before reading the export', () => {
 	});
 
 	test('line fields are refused outside transactions, and the order key cannot be a line field', () => {
-		const customer = mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, { target: 'lines.sku', source: 'SKU' }], []);
+		const customer = mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, { target: 'email', source: 'Email' }, { target: 'lines.sku', source: 'SKU' }], []);
 		expect(mappingProblems(customer)).toEqual([
 			'"lines.sku" is not a customers field; use one of the fields listed in the template, or custom.<name>',
 			'"lines.sku" only applies to transactions',
@@ -185,7 +223,7 @@ describe('mapping problems found before reading the export', () => {
 	test('a value map line without "=" is reported with its map and line', () => {
 		let error: unknown;
 		try {
-			mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }], [
+			mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, { target: 'email', source: 'Email' }], [
 				{ name: 'Stores', pairs: 'LDN01 = London\nMAN02 Manchester' },
 				{ name: ' ', pairs: 'A = B' },
 			]);
@@ -199,7 +237,7 @@ describe('mapping problems found before reading the export', () => {
 	test('two value maps with the same name are a mapping problem, not a crash', () => {
 		let error: unknown;
 		try {
-			mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }], [
+			mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, { target: 'email', source: 'Email' }], [
 				{ name: 'Stores', pairs: 'LDN01 = London' },
 				{ name: ' Stores ', pairs: 'MAN02 = Manchester' },
 				{ name: '__proto__', pairs: 'A = B' },

@@ -74,6 +74,8 @@ describe('line-item rows grouped into orders', () => {
 			rows_in_records: 3,
 			rejected_by_rule: {},
 			missing_optional_fields: [],
+			renamed_columns: [],
+			merged_rows: 0,
 			balanced: true,
 		});
 	});

@@ -55,6 +55,8 @@ describe('Square Item Detail preset on the real Square export', () => {
 			rows_in_records: 417,
 			rejected_by_rule: {},
 			missing_optional_fields: [],
+			renamed_columns: [],
+			merged_rows: 0,
 			balanced: true,
 		});
 		expect(new Set(run.records.map((record) => record.order_id)).size).toBe(296);

@@ -15,7 +15,7 @@ function expectPrototypeUntouched() {
 }
 
 function customers(entries: FieldListEntry[], keepUnmappedColumns = false) {
-	return mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, ...entries], [], { keepUnmappedColumns });
+	return mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, ...entries, { target: 'email', source: 'Email', mayBeAbsent: true }], [], { keepUnmappedColumns });
 }
 
 afterEach(expectPrototypeUntouched);
@@ -65,6 +65,7 @@ describe('prototype names in exports and mappings', () => {
 				{ target: 'customer_id', source: 'ID' },
 				{ target: 'store_code', source: 'Store', valueMap: '__proto__', unmatched: 'reject' },
 				{ target: 'town', source: 'Town', valueMap: 'constructor' },
+				{ target: 'email', source: 'Email', mayBeAbsent: true },
 			],
 			[
 				{ name: '__proto__', pairs: 'LDN01 = London\npolluted = yes' },
@@ -86,6 +87,8 @@ describe('prototype names in exports and mappings', () => {
 		XLSX.utils.sheet_add_aoa(customersSheet, [['store_code', 'Store', '', '', '', '', 'Value map', '__proto__', 'Reject the row']], { origin: { r: row, c: 0 } });
 		const idRow = rows.findIndex((cells) => cells[0] === 'customer_id');
 		XLSX.utils.sheet_add_aoa(customersSheet, [['customer_id', 'ID']], { origin: { r: idRow, c: 0 } });
+		const emailRow = rows.findIndex((cells) => cells[0] === 'email');
+		XLSX.utils.sheet_add_aoa(customersSheet, [['email', 'Email', '', '', '', '', '', '', '', '', 'Yes']], { origin: { r: emailRow, c: 0 } });
 		workbook.Sheets['Value Maps'] = XLSX.utils.aoa_to_sheet([
 			['Map', 'From', 'To'],
 			['__proto__', 'LDN01', 'London'],

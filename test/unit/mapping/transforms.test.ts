@@ -1,9 +1,14 @@
 import { mappingFromFieldList, rowsFromObjects, type FieldListEntry, type MappingSettings, type ValueMapEntry } from '../../../lib/mapping';
 import { mapCsv, runMapping } from './run-mapping';
 
-/** A customer mapping with an ID column, so that every row has an identifier, plus the entries under test. */
+/**
+ * A customer mapping with an ID column, so that every row has an identifier, plus the entries under
+ * test; and an email column the test files may leave out, as a customer mapping needs one.
+ */
 function customers(entries: FieldListEntry[], settings: Partial<MappingSettings> = {}, valueMaps: ValueMapEntry[] = []) {
-	return mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, ...entries], valueMaps, settings);
+	const contact: FieldListEntry[] = entries.some((entry) => entry.target === 'email' || entry.target === 'mobile') ? [] : [{ target: 'email', source: 'Email', mayBeAbsent: true }];
+	const entriesMayBeAbsent = entries.map((entry) => ({ mayBeAbsent: true, ...entry }));
+	return mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, ...entriesMayBeAbsent, ...contact], valueMaps, settings);
 }
 
 describe('text fields', () => {
@@ -188,7 +193,7 @@ describe('dates and times', () => {
 
 	test('a date that does not exist is rejected with the reason', async () => {
 		const mapping = customers([{ target: 'birth_date', source: 'Born', format: 'dd/MM/yyyy' }]);
-		const { rejected } = await mapCsv('ID,Born\nC1,31/02/1988\nC2,29/02/2023\nC3,1988-04-17\n', mapping);
+		const { rejected } = await mapCsv('ID,Born\nC1,31/02/1988\nC2,29/02/2023\nC3,1988-04-17\nC4,17/04/1988\nC5,18/04/1988\n', mapping);
 		expect(rejected.map(({ line, rule, message, owner }) => ({ line, rule, message, owner }))).toEqual([
 			{ line: 2, rule: 'date.impossible', message: '"31/02/1988" is not a real date (no 31st in February)', owner: 'till data' },
 			{ line: 3, rule: 'date.impossible', message: '"29/02/2023" is not a real date (no 29th in February 2023)', owner: 'till data' },
@@ -242,8 +247,8 @@ describe('combining and choosing columns', () => {
 	});
 
 	test('A | B takes the first alternative that has a value, and a column missing from the export is skipped', async () => {
-		const mapping = customers([{ target: 'email', source: 'Work Email | Email | E-mail' }]);
-		const { records, summary } = await mapCsv('ID,Email,E-mail\nC1,,second@example.com\nC2,first@example.com,second@example.com\n', mapping);
+		const mapping = customers([{ target: 'email', source: 'Work Email | Email | Email Address' }]);
+		const { records, summary } = await mapCsv('ID,Email,Email Address\nC1,,second@example.com\nC2,first@example.com,second@example.com\n', mapping);
 		expect(records.map((record) => record.email)).toEqual(['second@example.com', 'first@example.com']);
 		expect(summary.missing_optional_fields).toEqual([]);
 	});

@@ -1,0 +1,69 @@
+/**
+ * One record per customer and per product in a file. Exports made per sale carry the customer and
+ * the product on every row; their rows merge into one record: a customer by customer ID (else by
+ * email), a product by SKU. Later rows' filled-in values win, and the record names every line it
+ * came from, so rows read still equals rows in records plus rejected.
+ */
+import type { Feed } from './schema';
+
+type MergeableRecord = Record<string, unknown> & { _source: { file: string; lines: number[] } };
+
+export class RecordMerger<R extends MergeableRecord> {
+	private readonly records = new Map<string, R>();
+	/** Rows that joined the record of an earlier row. */
+	mergedRows = 0;
+
+	constructor(private readonly feed: Feed) {}
+
+	private keyless = 0;
+
+	/**
+	 * Holds the record until the file ends, merged with any earlier one of the same customer or
+	 * product. A record with nothing to merge on is held too, so that records keep the file's order.
+	 */
+	add(record: R): void {
+		const key = mergeKey(this.feed, record) ?? `row\u0000${this.keyless++}`;
+		const earlier = this.records.get(key);
+		if (!earlier) this.records.set(key, record);
+		else {
+			mergeInto(earlier, record);
+			this.mergedRows += record._source.lines.length;
+		}
+	}
+
+	/** Every merged record, in the order their first rows came. */
+	drain(): R[] {
+		const records = [...this.records.values()];
+		this.records.clear();
+		return records;
+	}
+}
+
+function mergeKey(feed: Feed, record: MergeableRecord): string | undefined {
+	const text = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : String(value));
+	if (feed === 'customer') {
+		const id = text(record.customer_id);
+		if (id !== undefined) return `id\u0000${id}`;
+		const email = text(record.email);
+		return email === undefined ? undefined : `email\u0000${email.toLowerCase()}`;
+	}
+	if (feed === 'product') {
+		const sku = text(record.sku);
+		return sku === undefined ? undefined : `sku\u0000${sku}`;
+	}
+	return undefined;
+}
+
+function mergeInto(target: MergeableRecord, later: MergeableRecord): void {
+	for (const key of Object.keys(later)) {
+		const value = later[key];
+		if (key === '_source') target._source.lines.push(...later._source.lines);
+		else if (key === 'custom') target.custom = { ...(target.custom as Record<string, unknown> | undefined), ...filledIn(value as Record<string, unknown>) };
+		else if (value !== undefined && value !== null) target[key] = value;
+		else if (value === null && target[key] === undefined) target[key] = null;
+	}
+}
+
+function filledIn(values: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== null));
+}
