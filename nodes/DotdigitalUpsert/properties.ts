@@ -95,7 +95,7 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 12345, 67890',
-		description: 'IDs of the Dotdigital lists to add every contact to, separated by commas. Leave empty to add to none.',
+		description: 'IDs of the Dotdigital lists to add contacts to, separated by commas. With the till’s opt-in, only customers who opted in go on them (a list can start a programme), and never a suppressed contact. Leave empty to add to none.',
 		hint: 'A list’s ID is shown in Dotdigital under Audience → Lists',
 		displayOptions: contactOnly,
 	},
