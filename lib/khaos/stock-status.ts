@@ -2,6 +2,7 @@
  * Khaos stock lists: GetStockList (TStockList), ExportStockStatus (KSDXMLStockStatus) and
  * ExportWebCategories (KSDXMLWebCategories).
  */
+import { KhaosProtocolError } from './errors';
 import { soapList, soapText, type SoapValue } from './soap';
 import { nonBlank, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
 import { attribute, childElement, childElements, childText, descendants, parseXml } from './xml';
@@ -55,6 +56,22 @@ export function parseStockList(result: SoapValue | undefined): StockListEntry[] 
 			parent_code: nonBlank(soapText(entry, 'ParentCode')),
 			parent_other_ref: nonBlank(soapText(entry, 'ParentOtherRef')),
 			last_updated: nonBlank(soapText(entry, 'LastUpdated')),
+		}))
+		.filter((entry) => entry.stock_code !== '');
+}
+
+/** GetStockListCompressed's unzipped document: the TStockList as XML (TStockInfo elements). */
+export function parseStockListXml(method: string, xml: string): StockListEntry[] {
+	const root = parseXml(xml);
+	if (root.name !== 'TStockList') throw new KhaosProtocolError(method, `expected a TStockList document but got <${root.name}>`);
+	return descendants(root, 'TStockInfo')
+		.map((entry) => ({
+			stock_code: childText(entry, 'StockCode'),
+			other_ref: nonBlank(childText(entry, 'OtherRef')),
+			stock_desc: childText(entry, 'StockDesc'),
+			parent_code: nonBlank(childText(entry, 'ParentCode')),
+			parent_other_ref: nonBlank(childText(entry, 'ParentOtherRef')),
+			last_updated: nonBlank(childText(entry, 'LastUpdated')),
 		}))
 		.filter((entry) => entry.stock_code !== '');
 }
