@@ -110,7 +110,9 @@ describe('Khaos Product: stock potential, price lists, compressed transfers', ()
 		expect(zipped).toEqual(plain);
 		expect((zipped[0].variants as unknown[]).length).toBe(10);
 		expect(fake.calls().some((call) => call.method === 'ExportStockCompressed' && call.params.CompressionMethod === '0')).toBe(true);
-		expect(fake.calls().filter((call) => call.method === 'ExportStock')).toEqual([]);
+		expect(fake.calls().filter((call) => call.method === 'ExportStock' || call.method === 'GetStockList')).toEqual([]);
+		// Children missing from ExportStock are found through the compressed list of SCS children.
+		expect(fake.calls().filter((call) => call.method === 'GetStockListCompressed').map((call) => [call.params.StockItemType, call.params.CompressionMethod])).toEqual([['2', '0']]);
 	});
 });
 
