@@ -148,7 +148,15 @@ export class KhaosClient {
 		return statuses;
 	}
 
-	async exportWebCategories(website: string): Promise<WebCategoryTree> {
+	/** With `compressed`, ExportWebCategoriesCompressed (ZIP): the same KSDXMLWebCategories document. */
+	async exportWebCategories(website: string, options: { compressed?: boolean } = {}): Promise<WebCategoryTree> {
+		if (options.compressed === true) {
+			const zipped = await this.transport.call('ExportWebCategoriesCompressed', [
+				['Website', website, 'string'],
+				['CompressionMethod', 0, 'int'],
+			]);
+			return parseWebCategories(decompressResult('ExportWebCategoriesCompressed', zipped));
+		}
 		return parseWebCategories(await this.text('ExportWebCategories', [['Website', website, 'string']]));
 	}
 

@@ -118,7 +118,7 @@ export async function webProducts(client: KhaosClient, codes: readonly string[],
 	if (codes.length === 0) return [];
 	const mappingType = options.mappingType ?? 1;
 	const website = options.website?.trim() ?? '';
-	const categories = website === '' ? undefined : categoryPathsByStockCode(await client.exportWebCategories(website));
+	const categories = website === '' ? undefined : categoryPathsByStockCode(await client.exportWebCategories(website, { compressed: options.compressed === true }));
 	const products: WebProduct[] = [];
 	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client, options.compressed === true);
 	const chunks = options.compressed

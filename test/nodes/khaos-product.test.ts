@@ -363,6 +363,26 @@ describe('Khaos Product: stock levels and web categories', () => {
 		expect(categories[0]).toMatchObject({ website: 'Main Website', long_desc: 'Shoes & sandals', file_name: 'footwear.jpg' });
 		expect(categories.find((category) => category.name === 'Cabinets & Display')).toMatchObject({ path_text: 'Furniture > Cabinets & Display' });
 	});
+
+	test('Get Web Categories with Compressed Transfers gives the same list through ExportWebCategoriesCompressed (ZIP)', async () => {
+		const plain = await products({ operation: 'getWebCategories' });
+		fake.reset();
+		const zipped = await products({ operation: 'getWebCategories', compressed: true });
+		expect(zipped).toEqual(plain);
+		expect(fake.calls().map((call) => [call.method, call.params.CompressionMethod])).toEqual([['ExportWebCategoriesCompressed', '0']]);
+	});
+
+	test('products with categories and Compressed Transfers read the categories zipped too, with the same paths', async () => {
+		const request = { operation: 'getByCode', stockCodes: 'AMU15/SMPU, HL0453', options: { includeCategories: true, flagNew: false } };
+		const plain = await products(request);
+		fake.reset();
+		const zipped = await products({ ...request, options: { ...request.options, compressed: true } });
+		expect(zipped).toEqual(plain);
+		expect(zipped[0].categories).not.toEqual([]);
+		const methods = fake.calls().map((call) => call.method);
+		expect(methods).toContain('ExportWebCategoriesCompressed');
+		expect(methods).not.toContain('ExportWebCategories');
+	});
 });
 
 describe('Khaos Product: errors', () => {

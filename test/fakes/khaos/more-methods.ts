@@ -175,7 +175,7 @@ export function invokeMore(state: MoreState, call: SoapCall, args: Args): string
 }
 
 /** A TCompressedResult holding `document` as the only file of a ZIP (CompressionMethod 0). */
-function compressedResponse(method: string, fileName: string, document: string): string {
+export function compressedResponse(method: string, fileName: string, document: string): string {
 	const xml = Buffer.from(document, 'utf8');
 	const zip = zipOne(fileName, xml);
 	return structResponse(

@@ -71,3 +71,19 @@ describe('GetStockListCompressed', () => {
 		await expect(client.getStockList({ since: '1899-12-30T00:00:00', compressed: true })).rejects.toThrow(/expected a ZIP result but got "BZIP2"/);
 	});
 });
+
+describe('ExportWebCategoriesCompressed', () => {
+	test('gives the same category tree as ExportWebCategories, from a ZIP whose OriginalSize matches', async () => {
+		let seen: Record<string, SoapValue> = {};
+		const client = new KhaosClient(editedTransport((result) => (seen = result)));
+		const zipped = await client.exportWebCategories('Main Website', { compressed: true });
+		expect(zipped).toEqual(await client.exportWebCategories('Main Website'));
+		expect(seen).toMatchObject({ Method: 'ZIP', FileName: 'KSDXMLWebCategories.xml', PasswordProtected: false });
+		expect(fake.calls().find((call) => call.method === 'ExportWebCategoriesCompressed')?.params).toEqual({ Website: 'Main Website', CompressionMethod: '0' });
+	});
+
+	test('a short unzipped document is reported as damaged, not read as a smaller tree', async () => {
+		const client = new KhaosClient(editedTransport((result) => ({ ...result, OriginalSize: String(Number(result.OriginalSize) * 2) })));
+		await expect(client.exportWebCategories('Main Website', { compressed: true })).rejects.toThrow(/ExportWebCategoriesCompressed.*but Khaos reported OriginalSize/);
+	});
+});
