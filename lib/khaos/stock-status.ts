@@ -60,11 +60,22 @@ export function parseStockList(result: SoapValue | undefined): StockListEntry[] 
 		.filter((entry) => entry.stock_code !== '');
 }
 
-/** GetStockListCompressed's unzipped document: the TStockList as XML (TStockInfo elements). */
+/**
+ * GetStockListCompressed's unzipped document. The guide says only that it "will match" GetStockList's
+ * TStockList (Count, List of TStockInfo), not its element names, so each element holding a StockCode
+ * is read as one TStockInfo, whatever it and its ancestors are called.
+ */
 export function parseStockListXml(method: string, xml: string): StockListEntry[] {
 	const root = parseXml(xml);
-	if (root.name !== 'TStockList') throw new KhaosProtocolError(method, `expected a TStockList document but got <${root.name}>`);
-	return descendants(root, 'TStockInfo')
+	const infos: XmlElement[] = [];
+	const walk = (element: XmlElement): void => {
+		if (childElement(element, 'StockCode') !== undefined) infos.push(element);
+		else element.children.forEach(walk);
+	};
+	walk(root);
+	const count = childText(root, 'Count').trim();
+	if (count !== '' && Number(count) !== infos.length) throw new KhaosProtocolError(method, `the list says Count ${count} but holds ${infos.length} stock items`);
+	return infos
 		.map((entry) => ({
 			stock_code: childText(entry, 'StockCode'),
 			other_ref: nonBlank(childText(entry, 'OtherRef')),

@@ -5,6 +5,7 @@
 import { KhaosClient, type KhaosTransport } from '../../../lib/khaos/client';
 import { KhaosProtocolError } from '../../../lib/khaos/errors';
 import { KhaosSoapClient, type SoapValue } from '../../../lib/khaos/soap';
+import { parseStockListXml } from '../../../lib/khaos/stock-status';
 import { startFakeKhaos, type FakeKhaos } from '../../fakes/khaos';
 
 let fake: FakeKhaos;
@@ -85,5 +86,22 @@ describe('ExportWebCategoriesCompressed', () => {
 	test('a short unzipped document is reported as damaged, not read as a smaller tree', async () => {
 		const client = new KhaosClient(editedTransport((result) => ({ ...result, OriginalSize: String(Number(result.OriginalSize) * 2) })));
 		await expect(client.exportWebCategories('Main Website', { compressed: true })).rejects.toThrow(/ExportWebCategoriesCompressed.*but Khaos reported OriginalSize/);
+	});
+});
+
+describe('reading the unzipped stock list', () => {
+	test('items are read by their StockCode whatever the elements around them are called, as the guide names none', () => {
+		const xml =
+			'<StockList><Count>2</Count><Items><Item><StockCode>AMU15/SMPU-SMPU-10</StockCode><ParentCode>AMU15/SMPU</ParentCode><LastUpdated>2020-11-12T13:03:04</LastUpdated></Item>' +
+			'<Item><StockCode>HL0453</StockCode><ParentCode></ParentCode></Item></Items></StockList>';
+		expect(parseStockListXml('GetStockListCompressed', xml)).toEqual([
+			{ stock_code: 'AMU15/SMPU-SMPU-10', other_ref: null, stock_desc: '', parent_code: 'AMU15/SMPU', parent_other_ref: null, last_updated: '2020-11-12T13:03:04' },
+			{ stock_code: 'HL0453', other_ref: null, stock_desc: '', parent_code: null, parent_other_ref: null, last_updated: null },
+		]);
+	});
+
+	test('a Count that disagrees with the items listed is reported, not passed over', () => {
+		const xml = '<TStockList><Count>3</Count><List><TStockInfo><StockCode>HL0453</StockCode></TStockInfo></List></TStockList>';
+		expect(() => parseStockListXml('GetStockListCompressed', xml)).toThrow(/Count 3 but holds 1 stock items/);
 	});
 });
