@@ -17,7 +17,8 @@ import {
 import { KhaosSoapClient, type KhaosSoapClientOptions, type SoapParam, type SoapValue } from './soap';
 import { parseOrderStatus, parseOrderStatusEx, type OrderStatus } from './status';
 import { parseExportStock, type KhaosStockItem } from './stock';
-import { parseStockList, parseStockStatus, parseWebCategories, type KhaosStockStatus, type StockListEntry, type WebCategoryTree } from './stock-status';
+import { decompressResult } from './compressed';
+import { parseStockList, parseStockListXml, parseStockStatus, parseWebCategories, type KhaosStockStatus, type StockListEntry, type WebCategoryTree } from './stock-status';
 
 /** What KhaosClient needs from a transport; KhaosSoapClient is the real one. */
 export interface KhaosTransport {
@@ -33,6 +34,8 @@ export interface StockListQuery {
 	since: DateInput;
 	/** 0 all items (default), 1 SCS parents only, 2 SCS children only. */
 	itemType?: 0 | 1 | 2;
+	/** Ask with GetStockListCompressed (ZIP) instead, for catalogues where the plain list times out. */
+	compressed?: boolean;
 }
 
 export interface ChunkOptions {
@@ -90,6 +93,15 @@ export class KhaosClient {
 	}
 
 	async getStockList(query: StockListQuery): Promise<StockListEntry[]> {
+		if (query.compressed === true) {
+			const zipped = await this.transport.call('GetStockListCompressed', [
+				['DateType', query.dateType ?? 0, 'int'],
+				['DateValue', query.since, 'dateTime'],
+				['StockItemType', query.itemType ?? 0, 'int'],
+				['CompressionMethod', 0, 'int'],
+			]);
+			return parseStockListXml('GetStockListCompressed', decompressResult('GetStockListCompressed', zipped));
+		}
 		const result = await this.transport.call('GetStockList', [
 			['DateType', query.dateType ?? 0, 'int'],
 			['DateValue', query.since, 'dateTime'],
@@ -136,7 +148,15 @@ export class KhaosClient {
 		return statuses;
 	}
 
-	async exportWebCategories(website: string): Promise<WebCategoryTree> {
+	/** With `compressed`, ExportWebCategoriesCompressed (ZIP): the same KSDXMLWebCategories document. */
+	async exportWebCategories(website: string, options: { compressed?: boolean } = {}): Promise<WebCategoryTree> {
+		if (options.compressed === true) {
+			const zipped = await this.transport.call('ExportWebCategoriesCompressed', [
+				['Website', website, 'string'],
+				['CompressionMethod', 0, 'int'],
+			]);
+			return parseWebCategories(decompressResult('ExportWebCategoriesCompressed', zipped));
+		}
 		return parseWebCategories(await this.text('ExportWebCategories', [['Website', website, 'string']]));
 	}
 

@@ -1,6 +1,7 @@
 /**
- * ExportStockCompressed, for large catalogues where the guide warns that plain transfers may time
- * out: the same KSDXMLStock, sent as a ZIP (CompressionMethod 0) in a TCompressedResult. BZip2
+ * ExportStockCompressed and GetStockListCompressed, for large catalogues where the guide warns that
+ * plain transfers may time out: the same documents, sent as a ZIP (CompressionMethod 0) in a
+ * TCompressedResult. BZip2
  * (method 1) needs a decoder Node does not have, so ZIP is always asked for.
  */
 import { inflateRawSync } from 'node:zlib';
@@ -35,7 +36,12 @@ export function decompressResult(method: string, result: SoapValue | undefined):
 	const kind = soapText(result ?? undefined, 'Method').toUpperCase();
 	const data = soapText(result ?? undefined, 'Data');
 	if (kind !== 'ZIP') throw new KhaosProtocolError(method, `expected a ZIP result but got "${kind || 'nothing'}"`);
-	return firstFileOfZip(method, Buffer.from(data, 'base64')).toString('utf8');
+	const unzipped = firstFileOfZip(method, Buffer.from(data, 'base64'));
+	const originalSize = soapText(result ?? undefined, 'OriginalSize');
+	if (originalSize !== '' && Number(originalSize) !== unzipped.length) {
+		throw new KhaosProtocolError(method, `the unzipped document is ${unzipped.length} bytes but Khaos reported OriginalSize ${originalSize}: the transfer is incomplete or damaged`);
+	}
+	return unzipped.toString('utf8');
 }
 
 /** The first file of a ZIP archive, found through its central directory. */

@@ -64,14 +64,17 @@ export interface ChangeQuery {
 	includeMovements?: boolean;
 	/** How many seconds before the cursor each read reaches back (the guide's buffer). Default 300. */
 	overlapSeconds?: number;
+	/** List changes with GetStockListCompressed (ZIP). */
+	compressed?: boolean;
 }
 
 // ---- what changed ----
 
 /** Products changed at or after `since` (Khaos time), oldest change first, ties by stock code. SCS children count as their parent. */
 export async function listChanges(client: KhaosClient, since: string, query: ChangeQuery = {}): Promise<ChangedProduct[]> {
-	const revisions = await client.getStockList({ dateType: 0, since });
-	const movements = query.includeMovements === false ? [] : await client.getStockList({ dateType: 2, since });
+	const compressed = query.compressed === true;
+	const revisions = await client.getStockList({ dateType: 0, since, compressed });
+	const movements = query.includeMovements === false ? [] : await client.getStockList({ dateType: 2, since, compressed });
 	return groupChanges(revisions, movements, since);
 }
 
@@ -115,9 +118,9 @@ export async function webProducts(client: KhaosClient, codes: readonly string[],
 	if (codes.length === 0) return [];
 	const mappingType = options.mappingType ?? 1;
 	const website = options.website?.trim() ?? '';
-	const categories = website === '' ? undefined : categoryPathsByStockCode(await client.exportWebCategories(website));
+	const categories = website === '' ? undefined : categoryPathsByStockCode(await client.exportWebCategories(website, { compressed: options.compressed === true }));
 	const products: WebProduct[] = [];
-	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client);
+	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client, options.compressed === true);
 	const chunks = options.compressed
 		? exportStockCompressedChunks(client, codes, { mappingType, chunkSize: options.chunkSize })
 		: client.exportStockChunks(codes, { mappingType, chunkSize: options.chunkSize });
@@ -175,7 +178,7 @@ export async function changedProducts(
 	const from = readStart(cursor, overlap);
 	const changes = await listChanges(client, from, options);
 	const done = new Map(Object.entries(cursor.done).map(([code, entry]) => [codeKey(code), entry]));
-	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client);
+	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client, options.compressed === true);
 	const build = (list: readonly ChangedProduct[]): Promise<Built[]> => buildChanges(client, list, { ...options, scsChildren });
 
 	const rebuilt = await build(changes.filter((change) => done.has(codeKey(change.stock_code))));
@@ -237,8 +240,9 @@ export async function currentPosition(
 	client: KhaosClient,
 	options: FeedProductOptions & ChangeQuery = {},
 ): Promise<{ cursor: FeedCursor; codes: string[] }> {
-	const revisions = await client.getStockList({ dateType: 0, since: KHAOS_ZERO_TIME });
-	const movements = options.includeMovements === false ? [] : await client.getStockList({ dateType: 2, since: KHAOS_ZERO_TIME });
+	const compressed = options.compressed === true;
+	const revisions = await client.getStockList({ dateType: 0, since: KHAOS_ZERO_TIME, compressed });
+	const movements = options.includeMovements === false ? [] : await client.getStockList({ dateType: 2, since: KHAOS_ZERO_TIME, compressed });
 	const all = groupChanges(revisions, movements, KHAOS_ZERO_TIME);
 	const since = all.reduce((newest, change) => (change.changed_at > newest ? change.changed_at : newest), KHAOS_ZERO_TIME);
 	const window = readStart({ since, done: {} }, options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS);

@@ -24,10 +24,13 @@ const SEPARATORS = ['-', '', '/', '_', '.', ' '];
 export class ScsChildDirectory {
 	private listing: Promise<Map<string, StockListEntry[]>> | undefined;
 
-	constructor(private readonly client: KhaosClient) {}
+	constructor(
+		private readonly client: KhaosClient,
+		private readonly compressed = false,
+	) {}
 
 	async childrenOf(parentCode: string): Promise<StockListEntry[]> {
-		this.listing ??= this.client.getStockList({ dateType: 0, since: ZERO_TIME, itemType: 2 }).then((entries) => {
+		this.listing ??= this.client.getStockList({ dateType: 0, since: ZERO_TIME, itemType: 2, compressed: this.compressed }).then((entries) => {
 			const byParent = new Map<string, StockListEntry[]>();
 			for (const entry of entries) {
 				if (entry.parent_code === null) continue;

@@ -2,6 +2,7 @@
  * Khaos stock lists: GetStockList (TStockList), ExportStockStatus (KSDXMLStockStatus) and
  * ExportWebCategories (KSDXMLWebCategories).
  */
+import { KhaosProtocolError } from './errors';
 import { soapList, soapText, type SoapValue } from './soap';
 import { nonBlank, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
 import { attribute, childElement, childElements, childText, descendants, parseXml } from './xml';
@@ -55,6 +56,33 @@ export function parseStockList(result: SoapValue | undefined): StockListEntry[] 
 			parent_code: nonBlank(soapText(entry, 'ParentCode')),
 			parent_other_ref: nonBlank(soapText(entry, 'ParentOtherRef')),
 			last_updated: nonBlank(soapText(entry, 'LastUpdated')),
+		}))
+		.filter((entry) => entry.stock_code !== '');
+}
+
+/**
+ * GetStockListCompressed's unzipped document. The guide says only that it "will match" GetStockList's
+ * TStockList (Count, List of TStockInfo), not its element names, so each element holding a StockCode
+ * is read as one TStockInfo, whatever it and its ancestors are called.
+ */
+export function parseStockListXml(method: string, xml: string): StockListEntry[] {
+	const root = parseXml(xml);
+	const infos: XmlElement[] = [];
+	const walk = (element: XmlElement): void => {
+		if (childElement(element, 'StockCode') !== undefined) infos.push(element);
+		else element.children.forEach(walk);
+	};
+	walk(root);
+	const count = childText(root, 'Count').trim();
+	if (count !== '' && Number(count) !== infos.length) throw new KhaosProtocolError(method, `the list says Count ${count} but holds ${infos.length} stock items`);
+	return infos
+		.map((entry) => ({
+			stock_code: childText(entry, 'StockCode'),
+			other_ref: nonBlank(childText(entry, 'OtherRef')),
+			stock_desc: childText(entry, 'StockDesc'),
+			parent_code: nonBlank(childText(entry, 'ParentCode')),
+			parent_other_ref: nonBlank(childText(entry, 'ParentOtherRef')),
+			last_updated: nonBlank(childText(entry, 'LastUpdated')),
 		}))
 		.filter((entry) => entry.stock_code !== '');
 }

@@ -75,7 +75,7 @@ async function runOperation(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	if (operation === 'getWebCategories') {
 		const website = (ctx.getNodeParameter('website', itemIndex, '') as string).trim() || settings.websiteName;
 		if (website === '') throw new NodeOperationError(ctx.getNode(), 'No website given', { itemIndex, description: 'Fill in Website here, or Website Name in the Khaos credential.' });
-		const tree = await client.exportWebCategories(website);
+		const tree = await client.exportWebCategories(website, { compressed: ctx.getNodeParameter('compressed', itemIndex, false) === true });
 		return flattenCategories(tree.categories, null).map((category) => ({ website: tree.website_name ?? website, ...category }));
 	}
 

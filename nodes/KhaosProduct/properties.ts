@@ -23,7 +23,8 @@ export const compressedOption: INodeProperties = {
 	name: 'compressed',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to fetch product data zipped (ExportStockCompressed), for large catalogues where plain transfers time out',
+	description:
+		'Whether to fetch lists, product data and categories zipped (GetStockListCompressed, ExportStockCompressed, ExportWebCategoriesCompressed), for large catalogues where plain transfers time out',
 };
 
 export const khaosProductProperties: INodeProperties[] = [
@@ -256,6 +257,11 @@ export const khaosProductProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. Main Website',
 		description: "The website as named in Khaos. Leave empty to use the credential's Website Name.",
+		displayOptions: { show: { operation: ['getWebCategories'] } },
+	},
+	{
+		...compressedOption,
+		description: 'Whether to fetch the categories zipped (ExportWebCategoriesCompressed), for large category trees where plain transfers time out',
 		displayOptions: { show: { operation: ['getWebCategories'] } },
 	},
 ];

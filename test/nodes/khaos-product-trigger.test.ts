@@ -182,6 +182,21 @@ describe('Khaos Product Trigger', () => {
 		expect(await poll(staticData)).toBeNull();
 	});
 
+	test('with Compressed Transfers, every list of changes and every product comes zipped (GetStockListCompressed, ExportStockCompressed), with the same result', async () => {
+		const staticData: IDataObject = {};
+		const parameters = { options: { compressed: true } };
+		expect(await poll(staticData, parameters)).toBeNull();
+		fake.updateStock('HL0454', { level: 4 });
+		const changed = await poll(staticData, parameters);
+		expect(codes(changed)).toEqual(['HL0454']);
+		expect(changed![0][0].json).toMatchObject({ stock_level: 4 });
+		const methods = fake.calls().map((call) => call.method);
+		expect(methods).toContain('GetStockListCompressed');
+		expect(methods).toContain('ExportStockCompressed');
+		expect(methods.filter((method) => method === 'GetStockList' || method === 'ExportStock')).toEqual([]);
+		expect(fake.calls().filter((call) => call.method === 'GetStockListCompressed').map((call) => call.params.DateType)).toEqual(expect.arrayContaining(['0', '2']));
+	});
+
 	test('stock movements can be left out: only edits start the workflow then', async () => {
 		const staticData: IDataObject = {};
 		const parameters = { includeMovements: false };

@@ -110,7 +110,9 @@ describe('Khaos Product: stock potential, price lists, compressed transfers', ()
 		expect(zipped).toEqual(plain);
 		expect((zipped[0].variants as unknown[]).length).toBe(10);
 		expect(fake.calls().some((call) => call.method === 'ExportStockCompressed' && call.params.CompressionMethod === '0')).toBe(true);
-		expect(fake.calls().filter((call) => call.method === 'ExportStock')).toEqual([]);
+		expect(fake.calls().filter((call) => call.method === 'ExportStock' || call.method === 'GetStockList')).toEqual([]);
+		// Children missing from ExportStock are found through the compressed list of SCS children.
+		expect(fake.calls().filter((call) => call.method === 'GetStockListCompressed').map((call) => [call.params.StockItemType, call.params.CompressionMethod])).toEqual([['2', '0']]);
 	});
 });
 
@@ -360,6 +362,26 @@ describe('Khaos Product: stock levels and web categories', () => {
 		]);
 		expect(categories[0]).toMatchObject({ website: 'Main Website', long_desc: 'Shoes & sandals', file_name: 'footwear.jpg' });
 		expect(categories.find((category) => category.name === 'Cabinets & Display')).toMatchObject({ path_text: 'Furniture > Cabinets & Display' });
+	});
+
+	test('Get Web Categories with Compressed Transfers gives the same list through ExportWebCategoriesCompressed (ZIP)', async () => {
+		const plain = await products({ operation: 'getWebCategories' });
+		fake.reset();
+		const zipped = await products({ operation: 'getWebCategories', compressed: true });
+		expect(zipped).toEqual(plain);
+		expect(fake.calls().map((call) => [call.method, call.params.CompressionMethod])).toEqual([['ExportWebCategoriesCompressed', '0']]);
+	});
+
+	test('products with categories and Compressed Transfers read the categories zipped too, with the same paths', async () => {
+		const request = { operation: 'getByCode', stockCodes: 'AMU15/SMPU, HL0453', options: { includeCategories: true, flagNew: false } };
+		const plain = await products(request);
+		fake.reset();
+		const zipped = await products({ ...request, options: { ...request.options, compressed: true } });
+		expect(zipped).toEqual(plain);
+		expect(zipped[0].categories).not.toEqual([]);
+		const methods = fake.calls().map((call) => call.method);
+		expect(methods).toContain('ExportWebCategoriesCompressed');
+		expect(methods).not.toContain('ExportWebCategories');
 	});
 });
 

@@ -8,7 +8,7 @@ import { DELPHI_ZERO_DATE, parseSoapDateTime } from './dates';
 import { OrderBook } from './orders';
 import { INTERFACE, SoapFault, soapArray, soapDateTime, soapInt, soapString, soapStruct, stringResponse, structResponse } from './soap';
 import type { SoapCall } from './soap';
-import { MORE_METHODS, invokeMore, type MoreState } from './more-methods';
+import { MORE_METHODS, compressedResponse, invokeMore, type MoreState } from './more-methods';
 import { StockCatalogue } from './stock';
 import type { StockEntry, StockMapping } from './stock';
 import { attr, elements, parseXml, serialize } from './xml';
@@ -32,6 +32,8 @@ export const METHODS: Record<string, MethodSpec> = {
 		returns: 'xsd:string',
 	},
 	ExportWebCategories: { params: { Website: 'string' }, returns: 'xsd:string' },
+	// The guide's signature says WideString, its Return Results a TCompressedResult like its siblings'.
+	ExportWebCategoriesCompressed: { params: { Website: 'string', CompressionMethod: 'int' }, returns: 'TCompressedResult' },
 	ImportOrders: { params: { Orders: 'string' }, returns: 'TOrderImportResult' },
 	ExportOrderStatus: { params: {}, returns: 'xsd:string' },
 	ExportOrderStatusEx: {
@@ -213,6 +215,14 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 			// The guide does not say what an unknown website gives; a fault makes a wrong name obvious.
 			if (website === undefined) throw new SoapFault(`Website '${name}' not found`);
 			return stringResponse(call.method, serialize(website));
+		}
+		case 'ExportWebCategoriesCompressed': {
+			const method = args.oneOf('CompressionMethod', 0, [0, 1], 'use 0 ZIP or 1 BZip2');
+			if (method === 1) throw new SoapFault('BZip2 compression is not available on this server');
+			const name = args.string('Website').trim();
+			const website = state.websites.find((candidate) => (attr(candidate, 'NAME') ?? '').toUpperCase() === name.toUpperCase());
+			if (website === undefined) throw new SoapFault(`Website '${name}' not found`);
+			return compressedResponse(call.method, 'KSDXMLWebCategories.xml', serialize(website));
 		}
 
 		case 'ImportOrders': {

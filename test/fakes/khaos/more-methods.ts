@@ -1,13 +1,13 @@
 /**
  * The rest of the guide's operations the nodes use: reference lists (GetSaleSource, GetSiteList,
  * GetSOPData couriers, GetPriceLists), price lists (ExportPriceList, ExportPriceListEx), deleted
- * customers (GetDeletedEntries), GetStockPotential and ExportStockCompressed. Shapes as the guide
+ * customers (GetDeletedEntries), GetStockPotential, ExportStockCompressed and GetStockListCompressed. Shapes as the guide
  * and the XML examples give them; where the guide is silent, the least convenient reading.
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 
 import type { CustomerBook } from './customers';
-import { formatDmy } from './dates';
+import { DELPHI_ZERO_DATE, formatDmy, formatSoapDateTime } from './dates';
 import type { Args, MethodSpec } from './methods';
 import { SoapFault, soapArray, soapBase64, soapDouble, soapInt, soapString, soapStruct, stringResponse, structResponse } from './soap';
 import type { SoapCall } from './soap';
@@ -33,6 +33,7 @@ export const MORE_METHODS: Record<string, MethodSpec> = {
 	GetDeletedEntries: { params: { DateFrom: 'dateTime', DateTo: 'dateTime', DocumentType: 'int', ObjectID: 'string' }, returns: 'xsd:string' },
 	GetStockPotential: { params: { StockCode: 'string', MappingType: 'int' }, returns: 'TStockPotentialArray' },
 	ExportStockCompressed: { params: { StockCode: 'string', MappingType: 'int', LastUpdated: 'dateTime', CompressionMethod: 'int' }, returns: 'TCompressedResult' },
+	GetStockListCompressed: { params: { DateType: 'int', DateValue: 'dateTime', StockItemType: 'int', CompressionMethod: 'int' }, returns: 'TCompressedResult' },
 };
 
 export const SALE_SOURCES = ['Web', 'Telephone', 'Shop'];
@@ -135,22 +136,59 @@ export function invokeMore(state: MoreState, call: SoapCall, args: Args): string
 			const mapping = args.oneOf('MappingType', 1, [1, 2, 4], 'use 1 STOCK_CODE, 2 OTHER_REF or 4 SHORT_DESC') as StockMapping;
 			const all = state.stock.all();
 			const wanted = new Set(args.list('StockCode').flatMap((code) => state.stock.lookup(code, mapping, all)));
-			const xml = Buffer.from(state.stock.exportStock(all.filter((entry) => wanted.has(entry))), 'utf8');
-			const zip = zipOne('KSDXMLStock.xml', xml);
-			return structResponse(
-				call.method,
-				soapStruct('TCompressedResult', [
-					['Method', soapString('ZIP')],
-					['FileName', soapString('KSDXMLStock.xml')],
-					['Data', soapBase64(zip)],
-					['OriginalSize', soapInt(xml.length)],
-					['CompressedSize', soapInt(zip.length)],
-					['PasswordProtected', { kind: 'boolean', value: false }],
-				]),
+			return compressedResponse(call.method, 'KSDXMLStock.xml', state.stock.exportStock(all.filter((entry) => wanted.has(entry))));
+		}
+		case 'GetStockListCompressed': {
+			const method = args.oneOf('CompressionMethod', 0, [0, 1], 'use 0 ZIP or 1 BZip2');
+			if (method === 1) throw new SoapFault('BZip2 compression is not available on this server');
+			const dateType = args.oneOf('DateType', 0, [0, 1, 2], 'use 0 REVISION_DATE, 1 LAUNCH_DATE or 2 MOVEMENT_DATE');
+			const itemType = args.oneOf('StockItemType', 0, [0, 1, 2], 'use 0 all, 1 SCS parents or 2 SCS children');
+			const list = state.stock.stockList(dateType, args.date('DateValue') ?? DELPHI_ZERO_DATE, itemType);
+			// The guide: the unzipped Data "will match the returned result format of GetStockList".
+			const xml = serialize(
+				el(
+					'TStockList',
+					{},
+					leaf('Count', list.length),
+					el(
+						'List',
+						{},
+						...list.map((info) =>
+							el(
+								'TStockInfo',
+								{},
+								leaf('StockCode', info.stockCode),
+								leaf('OtherRef', info.otherRef),
+								leaf('StockDesc', info.stockDesc),
+								leaf('ParentCode', info.parentCode),
+								leaf('ParentOtherRef', info.parentOtherRef),
+								leaf('LastUpdated', formatSoapDateTime(info.lastUpdated)),
+							),
+						),
+					),
+				),
 			);
+			return compressedResponse(call.method, 'StockList.xml', xml);
 		}
 	}
 	throw new SoapFault(`No method named '${call.method}'`, 'Client', 'ERemotableException');
+}
+
+/** A TCompressedResult holding `document` as the only file of a ZIP (CompressionMethod 0). */
+export function compressedResponse(method: string, fileName: string, document: string): string {
+	const xml = Buffer.from(document, 'utf8');
+	const zip = zipOne(fileName, xml);
+	return structResponse(
+		method,
+		soapStruct('TCompressedResult', [
+			['Method', soapString('ZIP')],
+			['FileName', soapString(fileName)],
+			['Data', soapBase64(zip)],
+			['OriginalSize', soapInt(xml.length)],
+			['CompressedSize', soapInt(zip.length)],
+			['PasswordProtected', { kind: 'boolean', value: false }],
+		]),
+	);
 }
 
 /** A pack or build can be made as many times as its scarcest component allows; anything else has its own level. */
