@@ -48,14 +48,19 @@ export interface StockListEntry {
 /** Reads GetStockList's TStockList (Count, List of TStockInfo). */
 export function parseStockList(result: SoapValue | undefined): StockListEntry[] {
 	const list = result && typeof result === 'object' && !Array.isArray(result) ? result.List : result;
-	return soapList(list)
-		.map((entry) => ({
-			stock_code: soapText(entry, 'StockCode'),
-			other_ref: nonBlank(soapText(entry, 'OtherRef')),
-			stock_desc: soapText(entry, 'StockDesc'),
-			parent_code: nonBlank(soapText(entry, 'ParentCode')),
-			parent_other_ref: nonBlank(soapText(entry, 'ParentOtherRef')),
-			last_updated: nonBlank(soapText(entry, 'LastUpdated')),
+	return stockListEntries(soapList(list).map((entry) => (name: string) => soapText(entry, name)));
+}
+
+/** TStockInfo entries, each read through its own field reader; entries without a stock code are dropped. */
+function stockListEntries(entries: ReadonlyArray<(name: string) => string>): StockListEntry[] {
+	return entries
+		.map((text) => ({
+			stock_code: text('StockCode'),
+			other_ref: nonBlank(text('OtherRef')),
+			stock_desc: text('StockDesc'),
+			parent_code: nonBlank(text('ParentCode')),
+			parent_other_ref: nonBlank(text('ParentOtherRef')),
+			last_updated: nonBlank(text('LastUpdated')),
 		}))
 		.filter((entry) => entry.stock_code !== '');
 }
@@ -75,16 +80,7 @@ export function parseStockListXml(method: string, xml: string): StockListEntry[]
 	walk(root);
 	const count = childText(root, 'Count').trim();
 	if (count !== '' && Number(count) !== infos.length) throw new KhaosProtocolError(method, `the list says Count ${count} but holds ${infos.length} stock items`);
-	return infos
-		.map((entry) => ({
-			stock_code: childText(entry, 'StockCode'),
-			other_ref: nonBlank(childText(entry, 'OtherRef')),
-			stock_desc: childText(entry, 'StockDesc'),
-			parent_code: nonBlank(childText(entry, 'ParentCode')),
-			parent_other_ref: nonBlank(childText(entry, 'ParentOtherRef')),
-			last_updated: nonBlank(childText(entry, 'LastUpdated')),
-		}))
-		.filter((entry) => entry.stock_code !== '');
+	return stockListEntries(infos.map((entry) => (name: string) => childText(entry, name)));
 }
 
 // ---- ExportStockStatus ----
