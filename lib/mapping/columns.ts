@@ -4,6 +4,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 
+import { parseFormula } from './formula';
 import { MappingError, type FieldMapping, type Mapping } from './mapping';
 import { fieldDefinition } from './schema';
 
@@ -110,7 +111,8 @@ export function resolveColumns(originalHeader: readonly string[], mapping: Mappi
 	const fields: ResolvedField[] = [];
 
 	for (const field of mapping.fields) {
-		const alternatives = parseSource(field.source);
+		// A calculated field reads every column its formula names (mappingProblems has checked it reads).
+		const alternatives = field.transform === 'calculate' ? [parseFormula(field.format ?? '').columns] : parseSource(field.source);
 		const choices: ColumnChoice[] = [];
 		const missing: string[] = [];
 		for (const columns of alternatives) {

@@ -1,8 +1,8 @@
 /**
  * Maps an export's rows, one at a time, into canonical records and rejected rows (apply.ts drives
  * it). Customer and product rows are held to merge rows of the same customer or product; transaction
- * rows grouped into orders are held until OPEN_ORDERS other orders have started after their last
- * row, so memory stays flat.
+ * rows grouped into orders are held until the file ends, so an order's rows may be anywhere in the
+ * file (its records are held until its end anyway: a file that fails halfway sends nothing).
  */
 import type { CellValue, SkippedRow } from '../files';
 import { isRequired, resolveColumns, type ResolvedField } from './columns';
@@ -10,6 +10,8 @@ import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Fee
 import { RuleTallies } from './faults';
 import { RecordMerger } from './merge';
 import { RATE_KEYS, completeOrderMoney, expandLine, parseList } from './lines';
+import { evaluateFormula, parseFormula, type Formula } from './formula';
+import { decimalOf, toNumber, type Decimal } from './money';
 import { inCanonicalOrder, type CanonicalRecord, type FixOwner, type MappingOutcome, type RowProblem } from './outcomes';
 import { customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
 import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
@@ -17,12 +19,6 @@ import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, t
 const OWNER_BY_RULE: Record<string, FixOwner> = { 'date.ambiguous': 'mapping', 'map.unmatched': 'mapping' };
 
 type Place = 'record' | 'line' | 'custom';
-
-/**
- * How many orders stay open for more rows. Exports list an order's rows together (by transaction
- * or time), so an order no row has joined while this many others started is complete.
- */
-const OPEN_ORDERS = 1_000;
 
 /**
  * How one field is filled, worked out once per file. Every plan has every property, set in the
@@ -45,6 +41,8 @@ interface FieldPlan {
 	reshapes: boolean;
 	/** The length digits are padded to with leading zeros; 0 when they are not. */
 	padWidth: number;
+	/** The formula of a calculated field; its columns are the plan's only choice. */
+	formula: Formula | undefined;
 	valueMap: ReadonlyMap<string, string> | undefined;
 	unmatched: NonNullable<FieldMapping['unmatched']>;
 	/** undefined when the default is blank. */
@@ -85,11 +83,8 @@ export class RowMapper {
 	private readonly unusedColumns: Array<{ position: number; key: string }>;
 	private readonly feed: Feed;
 	private readonly grouped: boolean;
-	/** Orders still taking rows, least recently joined first. */
+	/** Orders by key, in the order of their first row. */
 	private readonly orders = new Map<string, OrderGroup>();
-	/** Orders already output. */
-	private readonly sent = new Set<string>();
-	private lastOrderKey: string | undefined;
 	private readonly hasLineFields: boolean;
 
 	constructor(
@@ -135,7 +130,7 @@ export class RowMapper {
 		return {
 			field,
 			choices: entry.choices,
-			choiceLabels: entry.choices.map((choice) => choice.map((position) => this.header[position]).join(' + ')),
+			choiceLabels: field.transform === 'calculate' ? [field.format ?? ''] : entry.choices.map((choice) => choice.map((position) => this.header[position]).join(' + ')),
 			key: isCustom ? field.target.slice(CUSTOM_PREFIX.length) : place === 'line' ? lineKey(field.target.slice('lines.'.length), type) : field.target,
 			place,
 			joiner: !isDate && field.transform !== 'pad_zeros' && field.format !== undefined && field.format !== '' ? field.format : ' ',
@@ -151,6 +146,7 @@ export class RowMapper {
 			transform: field.transform,
 			reshapes: ['map', 'first_name', 'last_name', 'name_title'].includes(field.transform),
 			padWidth: field.transform === 'pad_zeros' ? Number(field.format) : 0,
+			formula: field.transform === 'calculate' ? parseFormula(field.format ?? '') : undefined,
 			valueMap: field.transform === 'map' && field.valueMap ? valueMaps[field.valueMap] : undefined,
 			unmatched: field.unmatched ?? 'keep',
 			defaultValue: field.defaultValue !== undefined && !isBlank(field.defaultValue) ? field.defaultValue : undefined,
@@ -186,10 +182,6 @@ export class RowMapper {
 			out.push(problems ? this.reject(line, problems, orderKey) : { kind: 'record', record: this.finishOrder(this.newGroup(mapped, line), orderKey!) });
 			return;
 		}
-		if (orderKey !== undefined && this.sent.has(orderKey)) {
-			out.push(this.reject(line, [this.splitOrder(orderKey)], orderKey));
-			return;
-		}
 		if (problems) {
 			out.push(this.reject(line, problems, orderKey));
 			if (orderKey !== undefined) this.holdBack(orderKey, line, problems[0].message);
@@ -198,7 +190,6 @@ export class RowMapper {
 			if (!group) this.orders.set(orderKey!, this.newGroup(mapped, line));
 			else this.addToGroup(group, mapped, line);
 		}
-		this.touch(orderKey, out);
 	}
 
 	/** A record of the file that could not be read as a row. */
@@ -224,10 +215,7 @@ export class RowMapper {
 		const rejection = this.reject(line, [problem], orderKey);
 		if (lastLine !== undefined && lastLine !== line && rejection.kind === 'rejected') rejection.rejection.last_line = lastLine;
 		out.push(rejection);
-		if (orderKey === undefined || !this.grouped) return;
-		if (this.sent.has(orderKey)) return;
-		this.holdBack(orderKey, line, problem.message);
-		this.touch(orderKey, out);
+		if (orderKey !== undefined && this.grouped) this.holdBack(orderKey, line, problem.message);
 	}
 
 	/** The order key as the row gives it, read on its own; undefined when it cannot be read. */
@@ -237,18 +225,6 @@ export class RowMapper {
 		const scratch: MappedRow = { record: {} };
 		this.mapField(plan, values as CellValue[], scratch);
 		return scratch.problems ? undefined : this.orderKeyOf(scratch);
-	}
-
-	/** Notes that a row of `orderKey` was seen, and lets out the orders no row has joined for long. */
-	private touch(orderKey: string | undefined, out: MappingOutcome[]): void {
-		if (orderKey !== undefined && orderKey !== this.lastOrderKey) {
-			this.lastOrderKey = orderKey;
-			// Keeps the open orders in the order their rows were last seen, oldest first.
-			const group = this.orders.get(orderKey)!;
-			this.orders.delete(orderKey);
-			this.orders.set(orderKey, group);
-			this.closeOldOrders(out);
-		}
 	}
 
 	finish(out: MappingOutcome[]): void {
@@ -268,27 +244,6 @@ export class RowMapper {
 			const plan = this.plans.find((candidate) => candidate.field.target === field);
 			return plan ? { type: plan.type, options: plan.options } : undefined;
 		});
-	}
-
-	/** Orders no row has joined for OPEN_ORDERS other orders are complete: out they go, keeping memory flat. */
-	private closeOldOrders(out: MappingOutcome[]): void {
-		while (this.orders.size > OPEN_ORDERS) {
-			const [orderKey, group] = this.orders.entries().next().value!;
-			this.orders.delete(orderKey);
-			this.sent.add(orderKey);
-			this.close(orderKey, group, out);
-		}
-	}
-
-	private splitOrder(orderKey: string): RowProblem {
-		return {
-			field: this.mapping.settings.orderKey,
-			column: '',
-			rule: 'order.split',
-			value: orderKey,
-			message: `Order ${orderKey} has rows far apart in the file: more than ${OPEN_ORDERS.toLocaleString('en-GB')} other orders came after its earlier rows, which have already gone out as the order. Sort the export by order number and send it again`,
-			owner: 'till data',
-		};
 	}
 
 	private close(orderKey: string, group: OrderGroup, out: MappingOutcome[]): void {
@@ -364,7 +319,12 @@ export class RowMapper {
 	private mapField(plan: FieldPlan, values: CellValue[], mapped: MappedRow) {
 		let raw: CellValue | undefined;
 		let column = plan.choiceLabels[0] ?? '';
-		for (let index = 0; index < plan.choices.length && raw === undefined; index++) {
+		if (plan.formula && plan.choices.length) {
+			const calculated = this.calculate(plan, plan.formula, values, mapped);
+			if (calculated === null) return;
+			raw = calculated;
+		}
+		for (let index = 0; index < plan.choices.length && raw === undefined && !plan.formula; index++) {
 			raw = readChoice(values, plan.choices[index], plan.joiner);
 			if (raw !== undefined) column = plan.choiceLabels[index];
 		}
@@ -395,6 +355,30 @@ export class RowMapper {
 		if (result.currency) mapped.currency ??= result.currency;
 		const value = plan.padWidth && typeof result.value === 'string' && /^\d+$/.test(result.value) ? result.value.padStart(plan.padWidth, '0') : result.value;
 		this.set(mapped, plan, value);
+	}
+
+	/**
+	 * A calculated field's value from its formula's columns: undefined when one of them is blank,
+	 * null when the row was given a problem instead.
+	 */
+	private calculate(plan: FieldPlan, formula: Formula, values: CellValue[], mapped: MappedRow): number | undefined | null {
+		const operands: Decimal[] = [];
+		for (let index = 0; index < formula.columns.length; index++) {
+			const raw = values[plan.choices[0][index]];
+			if (raw === undefined || isBlank(raw)) return undefined;
+			const amount = coerceValue(raw, 'money', plan.options);
+			if (!amount.ok || typeof amount.value !== 'number') {
+				const name = this.header[plan.choices[0][index]];
+				this.problem(mapped, plan, name, 'calculate.not_a_number', String(raw), `"${String(raw)}" in ${name} is not a number, so ${plan.field.target} (${formula.columns.map((column) => `[${column}]`).join(', ')}) cannot be worked out`);
+				return null;
+			}
+			operands.push(decimalOf(amount.value));
+		}
+		// Money keeps four places, as when it is read from a cell; other numbers six.
+		const result = evaluateFormula(formula, operands, plan.type === 'money' ? 4 : 6);
+		if (result.ok) return toNumber(result.value);
+		this.problem(mapped, plan, result.divisionByZero, 'calculate.divide_by_zero', '0', `${result.divisionByZero} is 0, so ${plan.field.target} (${plan.field.format}) cannot be worked out`);
+		return null;
 	}
 
 	/** A list in one cell: each item read as the field's type; the line becomes one line per item. */

@@ -17,7 +17,7 @@ export const MIN_ROWS_ALL = 2;
 export const MIN_ROWS_MAJORITY = 10;
 
 /** Rules about a row as a whole, which say nothing about how a field is mapped. */
-const ROW_RULES = new Set(['row.unreadable', 'row.field_count', 'order.split', 'order.incomplete']);
+const ROW_RULES = new Set(['row.unreadable', 'row.field_count', 'order.incomplete']);
 
 const SAMPLES_KEPT = 20;
 const SAMPLES_SHOWN = 3;

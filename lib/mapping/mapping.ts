@@ -4,6 +4,7 @@
  */
 import type { Delimiter, TextEncoding } from '../files';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
+import { FormulaError, parseFormula } from './formula';
 import type { FieldType, TextCase } from './values';
 
 export const FIELD_TYPES: readonly FieldType[] = ['text', 'email', 'phone', 'integer', 'number', 'money', 'percent', 'date', 'datetime', 'boolean'];
@@ -12,9 +13,10 @@ export const FIELD_TYPES: readonly FieldType[] = ['text', 'email', 'phone', 'int
  * How a cell becomes a value, after the type's own clean-up. `first_name`, `last_name` and
  * `name_title` take their part of a full name; `map` looks the value up in a value map; `pad_zeros`
  * puts back the leading zeros a number lost (to the length in Format); `split_list` makes one order
- * line per item of a list written in one cell (`['Ketchup', 'Milk']`).
+ * line per item of a list written in one cell (`['Ketchup', 'Milk']`); `calculate` works the value
+ * out from other columns with the formula in Format (see formula.ts).
  */
-export type Transform = 'none' | TextCase | 'first_name' | 'last_name' | 'name_title' | 'map' | 'pad_zeros' | 'split_list';
+export type Transform = 'none' | TextCase | 'first_name' | 'last_name' | 'name_title' | 'map' | 'pad_zeros' | 'split_list' | 'calculate';
 
 export const TRANSFORM_LABELS: Readonly<Record<Transform, string>> = {
 	none: 'None',
@@ -27,7 +29,11 @@ export const TRANSFORM_LABELS: Readonly<Record<Transform, string>> = {
 	map: 'Value map',
 	pad_zeros: 'Pad with leading zeros (to the length in Format)',
 	split_list: 'A list in one cell: one order line per item',
+	calculate: 'Calculate from other columns (the formula in Format)',
 };
+
+/** The types a calculated field can have. */
+const CALCULATED_TYPES: readonly FieldType[] = ['number', 'integer', 'money', 'percent'];
 
 export const TRANSFORMS = Object.keys(TRANSFORM_LABELS) as Transform[];
 
@@ -169,7 +175,8 @@ export function mappingProblems(mapping: Mapping): string[] {
 		if (field.transform === 'map' && !(field.valueMap && Object.hasOwn(valueMaps, field.valueMap))) {
 			problems.push(`${where} uses the value map "${field.valueMap ?? ''}", which the mapping does not define`);
 		}
-		if (!field.source.trim() && field.defaultValue === undefined) problems.push(`${where} has neither a source column nor a default`);
+		if (field.transform === 'calculate') problems.push(...formulaProblems(field, where));
+		else if (!field.source.trim() && field.defaultValue === undefined) problems.push(`${where} has neither a source column nor a default`);
 		if (feed !== 'transaction' && isLineField(field.target)) problems.push(`${where} only applies to transactions`);
 		if (field.transform === 'pad_zeros' && !/^\s*([1-9]|[1-4]\d|50)\s*$/.test(field.format ?? '')) problems.push(`${where}: padding with zeros needs the length in Format, a whole number from 1 to 50 (5 for a US ZIP code)`);
 		if (field.transform === 'split_list' && !isLineField(field.target)) problems.push(`${where}: only a line field (lines.sku, lines.name) can be split into one order line per item`);
@@ -190,6 +197,21 @@ export function mappingProblems(mapping: Mapping): string[] {
 	if (feed === 'transaction' && !seen.has(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is not mapped to a column`);
 	if (feed === 'transaction' && isLineField(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is a line field; use an order field such as order_id`);
 	if (!Number.isInteger(settings.headerRow) || settings.headerRow < 1) problems.push(`the header row must be a whole number from 1 (got ${settings.headerRow})`);
+	return problems;
+}
+
+function formulaProblems(field: FieldMapping, where: string): string[] {
+	const problems: string[] = [];
+	if (!CALCULATED_TYPES.includes(field.type)) problems.push(`${where}: a calculated field is a number, so its type must be ${CALCULATED_TYPES.join(', ')} (not ${field.type})`);
+	if (!field.format?.trim()) problems.push(`${where}: Calculate needs a formula in Format, for example [Line Total] / [Quantity]`);
+	else {
+		try {
+			parseFormula(field.format);
+		} catch (error) {
+			if (!(error instanceof FormulaError)) throw error;
+			problems.push(`${where}: the formula in Format cannot be read: ${error.message}`);
+		}
+	}
 	return problems;
 }
 

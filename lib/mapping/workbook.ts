@@ -70,6 +70,7 @@ const INSTRUCTIONS = [
 	'   For a Value map, name a map from the Value Maps sheet (for example store codes → store names) and say what to do with values not in it.',
 	'   Pad with leading zeros puts back the zeros a number lost, to the length in Format: a US ZIP code 2134 with Format 5 is 02134.',
 	'   A list in one cell, on lines.sku or lines.name, makes one order line per item (quantity 1) of a basket written [\'Ketchup\', \'Milk\'] or Ketchup, Milk.',
+	'   Calculate works a number out from other columns of the row with the formula in Format: columns in [square brackets], numbers, + - * / and brackets, for example [Line Total] / [Quantity] for lines.unit_price. Leave Source empty. A blank column leaves the field blank; a division by 0 rejects the row.',
 	'   Every column named must be in the export: a missing one stops the file before anything is sent, naming the closest columns found. Set "Column may be absent" to Yes for a column some exports leave out; the field is then left empty.',
 	'7. A blank cell never overwrites what Dotdigital or Khaos already holds. Set "Blank clears the field" to Yes only where a blank really means "remove it".',
 	'8. Extra fields: write custom.<name> in the Field column (for example custom.loyalty_tier).',
@@ -220,7 +221,8 @@ function readFields(grid: Grid, sheetName: string, feed: Feed, valueMaps: Mappin
 		const target = cell(row, 'target');
 		const source = cell(row, 'source');
 		const defaultValue = cell(row, 'defaultValue');
-		if (!target || (!source && !defaultValue)) return;
+		const calculated = parseLabel(cell(row, 'transform'), TRANSFORM_LABELS) === 'calculate';
+		if (!target || (!source && !defaultValue && !calculated)) return;
 		const where = `${sheetName} sheet, row ${headerIndex + offset + 2} (${target})`;
 		const typeText = cell(row, 'type').toLowerCase();
 		const type = typeText ? FIELD_TYPES.find((candidate) => candidate === typeText) : defaultType(feed, target);

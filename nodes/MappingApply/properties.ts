@@ -61,7 +61,7 @@ const fieldEntry: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. dd/MM/yyyy HH:mm',
-		description: 'For dates: how the till writes them (dd/MM/yyyy, M/d/yy H:mm; alternatives separated by ||). For columns joined with +: the text between them.',
+		description: 'For dates: how the till writes them (dd/MM/yyyy, M/d/yy H:mm; alternatives separated by ||). For columns joined with +: the text between them. For Calculate: the formula, columns in [brackets], e.g. [Line Total] / [Quantity].',
 	},
 	{ displayName: 'Required', name: 'required', type: 'boolean', default: false, description: 'Whether a row without a value for this field is rejected' },
 	{ displayName: 'Default', name: 'defaultValue', type: 'string', default: '', description: 'Used when the cell is blank' },

@@ -323,6 +323,40 @@ describe('Mapping Apply in the n8n engine', () => {
 		]);
 	});
 
+	it('works a unit price out from the line total and quantity with a Calculate transform in the node\'s field list', async () => {
+		const rows = [
+			{ Order: 'S-1', When: '2026-06-27 13:01', SKU: 'CHAIR', Qty: '3', Sales: '907.152' },
+			{ Order: 'S-1', When: '2026-06-27 13:01', SKU: 'PEN', Qty: '0', Sales: '18.504' },
+			{ Order: 'S-2', When: '2026-06-27 13:05', SKU: 'PEN', Qty: '7', Sales: '18.504' },
+		];
+		const result = await run(
+			rows.map((json) => ({ json })),
+			{
+				feed: 'transaction',
+				input: 'items',
+				mappingSource: 'fields',
+				settings: { currency: 'USD' },
+				fields: {
+					field: [
+						{ target: 'order_id', source: 'Order' },
+						{ target: 'purchase_date', source: 'When' },
+						{ target: 'lines.sku', source: 'SKU' },
+						{ target: 'lines.qty', source: 'Qty' },
+						{ target: 'lines.line_total', source: 'Sales' },
+						{ target: 'lines.unit_price', source: '', transform: 'calculate', format: '[Sales] / [Qty]' },
+					],
+				},
+			},
+		);
+		expect(outputOf(result, 'Mapping Apply', 0).map((record) => [record.json.order_id, record.json.lines, record.json.order_total])).toEqual([
+			['S-2', [{ sku: 'PEN', qty: 7, unit_price: 2.6434, line_total: 18.5 }], 18.5],
+		]);
+		expect(outputOf(result, 'Mapping Apply', 1).map((rejected) => [rejected.json.line, rejected.json.order_id, rejected.json.rule])).toEqual([
+			[2, 'S-1', 'calculate.divide_by_zero'],
+			[1, 'S-1', 'order.incomplete'],
+		]);
+	});
+
 	it('refuses a preset made for another feed', async () => {
 		const result = await run([fileItem(join(FIXTURES, 'square-item-detail.csv'), 'square.csv')], { feed: 'customer', mappingSource: 'preset', preset: 'square-item-detail' });
 		expect(errorOf(result, 'Mapping Apply').message).toContain('the "Square Item Detail" preset maps transaction rows');

@@ -309,7 +309,27 @@ describe('every row in exactly one place', () => {
 		expect(summary.balanced).toBe(true);
 		const placed = [...records.flatMap((record) => record._source.lines), ...rejected.map((rejection) => rejection.line)].sort((a, b) => a - b);
 		expect(placed).toEqual(Array.from({ length: 5002 }, (_, index) => index + 2));
-		expect(records.filter((record) => record.order_id === 'A-1').length).toBe(1);
+		expect(rejected).toEqual([]);
+		const apron = records.filter((record) => record.order_id === 'A-1');
+		expect(apron).toHaveLength(1);
+		expect((apron[0].lines as Array<{ sku: string }>).map((line) => line.sku)).toEqual(['A', 'C']);
+		expect(apron[0].order_total).toBe(19);
+		expect(apron[0]._source.lines).toEqual([2, 5003]);
+	});
+
+	test('a bad row thousands of orders after the rest of its order still holds the whole order back', async () => {
+		const lines = [HEADER, 'A-1,01/07/2026 10:00,,A,Apron,1,12.00,,'];
+		for (let order = 0; order < 3000; order++) lines.push(`B-${order},01/07/2026 10:00,,B,Bag,1,5.00,,`);
+		lines.push('A-1,01/07/2026 10:00,,C,Cap,one,7.00,,', '');
+		const { records, rejected, summary } = await mapCsv(lines.join('\n'), transactions());
+
+		expect(records.some((record) => record.order_id === 'A-1')).toBe(false);
+		expect(rejected.map((rejection) => [rejection.line, rejection.order_id, rejection.rule]).sort()).toEqual([
+			[2, 'A-1', 'order.incomplete'],
+			[3003, 'A-1', 'number.invalid'],
+		].sort());
+		expect(records).toHaveLength(3000);
+		expect(summary.balanced).toBe(true);
 	});
 });
 

@@ -181,7 +181,7 @@ describe('the mapping template', () => {
 		expect(text).toContain('Names joined by + are put together');
 		expect(text).toContain('Several names separated by | are alternatives');
 		expect(text).toContain('Type: text, email, phone, integer, number, money, percent, date, datetime, boolean.');
-		expect(text).toContain('Transform: None, UPPER CASE, lower case, Title Case, First name, from a full name, Last name, from a full name, Title (Mr, Ms…), from a full name, Value map, Pad with leading zeros (to the length in Format), A list in one cell: one order line per item.');
+		expect(text).toContain('Transform: None, UPPER CASE, lower case, Title Case, First name, from a full name, Last name, from a full name, Title (Mr, Ms…), from a full name, Value map, Pad with leading zeros (to the length in Format), A list in one cell: one order line per item, Calculate from other columns (the formula in Format).');
 		expect(text).toContain('(33.62) for a negative');
 	});
 
@@ -347,6 +347,25 @@ describe('a filled-in workbook for the sales_data_sample export', () => {
 
 		const summer = records.find((record) => record.order_id === rows.find((row) => row.ORDERDATE.startsWith('7/'))!.ORDERNUMBER)!;
 		expect(summer.purchase_date).toMatch(/^2\d{3}-07-\d{2}T00:00:00-04:00$/);
+	});
+
+	test('a unit price calculated from the sample’s sales and quantity, written in the workbook, is read and worked out', async () => {
+		const workbook = XLSX.read(transactionWorkbook(), { type: 'buffer' });
+		fill(workbook, 'Transactions', {
+			'lines.unit_price': { 'Source column(s)': '', Type: 'money', Transform: 'Calculate from other columns (the formula in Format)', Format: '[SALES] / [QUANTITYORDERED]' },
+		});
+		const mapping = await readMappingWorkbook(save(workbook), 'shop.xlsx', 'transaction');
+		expect(mapping.fields.find((field) => field.target === 'lines.unit_price')).toMatchObject({ transform: 'calculate', format: '[SALES] / [QUANTITYORDERED]' });
+		const { records, summary } = await runMapping(readRows(SALES_SAMPLE, { fileName: 'sales_data_sample.csv' }), mapping, 'sales_data_sample.csv');
+
+		expect(summary.balanced).toBe(true);
+		const rows = sampleRows(SALES_SAMPLE);
+		const first = (records[0].lines as Array<{ unit_price: number }>)[0];
+		const sample = rows.find((row) => row.ORDERNUMBER === records[0].order_id)!;
+		expect(first.unit_price).toBeCloseTo(Number(sample.SALES) / Number(sample.QUANTITYORDERED), 4);
+		const capped = rows.find((row) => Number(row.PRICEEACH) === 100 && Number(row.SALES) / Number(row.QUANTITYORDERED) > 100)!;
+		const cappedLine = records.find((record) => record.order_id === capped.ORDERNUMBER)!.lines as Array<{ sku: string; unit_price: number }>;
+		expect(cappedLine.find((line) => line.sku === capped.PRODUCTCODE)!.unit_price).toBeGreaterThan(100);
 	});
 
 	test('the filled-in workbook survives being saved as .xls too', async () => {
