@@ -5,62 +5,15 @@
  * file (its records are held until its end anyway: a file that fails halfway sends nothing).
  */
 import type { CellValue, SkippedRow } from '../files';
-import { isRequired, resolveColumns, type ResolvedField } from './columns';
-import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
+import { resolveColumns } from './columns';
 import { RuleTallies } from './faults';
 import { RecordMerger } from './merge';
-import { RATE_KEYS, completeOrderMoney, expandLine, parseList } from './lines';
-import { evaluateFormula, parseFormula, type Formula } from './formula';
-import { decimalOf, toNumber, type Decimal } from './money';
-import { inCanonicalOrder, type CanonicalRecord, type FixOwner, type MappingOutcome, type RowProblem } from './outcomes';
-import { customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
-import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
-
-const OWNER_BY_RULE: Record<string, FixOwner> = { 'date.ambiguous': 'mapping', 'map.unmatched': 'mapping' };
-
-type Place = 'record' | 'line' | 'custom';
-
-/**
- * How one field is filled, worked out once per file. Every plan has every property, set in the
- * same order, so that the per-row code sees one object shape.
- */
-interface FieldPlan {
-	field: FieldMapping;
-	/** The ways to fill the field, in preference order; [] when it only takes its default. */
-	choices: number[][];
-	/** For each choice, its column name(s) as a rejection shows them: `First + Last`. */
-	choiceLabels: string[];
-	key: string;
-	place: Place;
-	joiner: string;
-	type: FieldType;
-	options: ValueOptions;
-	required: boolean;
-	transform: FieldMapping['transform'];
-	/** Whether the transform changes the value before it is coerced (a value map or a name split). */
-	reshapes: boolean;
-	/** The length digits are padded to with leading zeros; 0 when they are not. */
-	padWidth: number;
-	/** The formula of a calculated field; its columns are the plan's only choice. */
-	formula: Formula | undefined;
-	valueMap: ReadonlyMap<string, string> | undefined;
-	unmatched: NonNullable<FieldMapping['unmatched']>;
-	/** undefined when the default is blank. */
-	defaultValue: string | undefined;
-	clearWhenBlank: boolean;
-	/** The last value coerced and what came of it: rows of one order repeat its date, customer and store. */
-	lastRaw: CellValue | undefined;
-	lastResult: Coerced | undefined;
-}
-
-interface MappedRow {
-	record: Record<string, unknown>;
-	line?: Record<string, unknown>;
-	custom?: Record<string, unknown>;
-	currency?: string;
-	/** Absent while the row is fine. */
-	problems?: RowProblem[];
-}
+import { completeOrderMoney, expandLine } from './lines';
+import { inCanonicalOrder, type CanonicalRecord, type MappingOutcome, type RowProblem } from './outcomes';
+import type { Mapping } from './mapping';
+import { RowReader, type MappedRow } from './row-reader';
+import type { Feed } from './schema';
+import { isBlank } from './values';
 
 interface OrderGroup {
 	order: Record<string, unknown>;
@@ -75,17 +28,13 @@ export class RowMapper {
 	readonly missingOptional: string[];
 	readonly renamedColumns: string[];
 	private readonly header: readonly string[];
-	private readonly plans: FieldPlan[];
+	private readonly reader: RowReader;
 	private readonly tallies = new RuleTallies();
 	private readonly merger: RecordMerger<CanonicalRecord>;
-	/** The plan of the order key's field, to find the order of a row that cannot be mapped. */
-	private readonly orderKeyPlan: FieldPlan | undefined;
-	private readonly unusedColumns: Array<{ position: number; key: string }>;
 	private readonly feed: Feed;
 	private readonly grouped: boolean;
 	/** Orders by key, in the order of their first row. */
 	private readonly orders = new Map<string, OrderGroup>();
-	private readonly hasLineFields: boolean;
 
 	constructor(
 		private readonly mapping: Mapping,
@@ -93,67 +42,13 @@ export class RowMapper {
 		private readonly file: string,
 	) {
 		const resolved = resolveColumns(originalHeader, mapping, file);
-		const header = (this.header = resolved.header);
+		this.header = resolved.header;
 		this.missingOptional = resolved.missingOptional;
 		this.renamedColumns = resolved.renamedColumns;
 		this.feed = mapping.feed;
 		this.merger = new RecordMerger(mapping.feed);
 		this.grouped = mapping.feed === 'transaction' && mapping.settings.rowGrain === 'line';
-		this.plans = resolved.fields.map((entry) => this.plan(entry));
-		const problems = this.plans.flatMap((plan) => {
-			const problem = describeOptionProblem(plan.type, plan.options);
-			return problem ? [`${plan.field.target}: ${problem}`] : [];
-		});
-		if (problems.length) throw new MappingError([...new Set(problems)], mapping.origin);
-		this.hasLineFields = this.plans.some((plan) => plan.place === 'line');
-		this.orderKeyPlan = this.feed === 'transaction' ? this.plans.find((plan) => plan.field.target === mapping.settings.orderKey) : undefined;
-		const customKeys = new Set(this.plans.filter((plan) => plan.place === 'custom').map((plan) => plan.key));
-		this.unusedColumns = mapping.settings.keepUnmappedColumns
-			? resolved.unusedColumns
-					.map((position) => ({ position, key: customFieldName(header[position]) }))
-					.filter(({ key }) => {
-						if (!key || customKeys.has(key)) return false;
-						customKeys.add(key);
-						return true;
-					})
-			: [];
-	}
-
-	private plan(entry: ResolvedField): FieldPlan {
-		const { field } = entry;
-		const { settings, valueMaps } = this.mapping;
-		const isCustom = field.target.startsWith(CUSTOM_PREFIX);
-		const place: Place = isCustom ? 'custom' : isLineField(field.target) ? 'line' : 'record';
-		const type = field.type;
-		const textCase = field.transform === 'upper' || field.transform === 'lower' || field.transform === 'title' ? field.transform : 'none';
-		const isDate = type === 'date' || type === 'datetime';
-		return {
-			field,
-			choices: entry.choices,
-			choiceLabels: field.transform === 'calculate' ? [field.format ?? ''] : entry.choices.map((choice) => choice.map((position) => this.header[position]).join(' + ')),
-			key: isCustom ? field.target.slice(CUSTOM_PREFIX.length) : place === 'line' ? lineKey(field.target.slice('lines.'.length), type) : field.target,
-			place,
-			joiner: !isDate && field.transform !== 'pad_zeros' && field.format !== undefined && field.format !== '' ? field.format : ' ',
-			type,
-			options: {
-				format: isDate ? (field.format || settings.dateFormat) : undefined,
-				decimalSeparator: settings.decimalSeparator,
-				defaultCountry: settings.defaultCountry,
-				timeZone: settings.timeZone,
-				textCase,
-			},
-			required: isRequired(field, this.mapping),
-			transform: field.transform,
-			reshapes: ['map', 'first_name', 'last_name', 'name_title'].includes(field.transform),
-			padWidth: field.transform === 'pad_zeros' ? Number(field.format) : 0,
-			formula: field.transform === 'calculate' ? parseFormula(field.format ?? '') : undefined,
-			valueMap: field.transform === 'map' && field.valueMap ? valueMaps[field.valueMap] : undefined,
-			unmatched: field.unmatched ?? 'keep',
-			defaultValue: field.defaultValue !== undefined && !isBlank(field.defaultValue) ? field.defaultValue : undefined,
-			clearWhenBlank: field.clearWhenBlank,
-			lastRaw: undefined,
-			lastResult: undefined,
-		};
+		this.reader = new RowReader(mapping, resolved.header, resolved.fields, resolved.unusedColumns);
 	}
 
 	/** Maps one row, adding what it completes (a record, rejections, orders now closed) to `out`. */
@@ -170,14 +65,14 @@ export class RowMapper {
 			this.rejectUnmapped(line, undefined, problem, values, out);
 			return;
 		}
-		const mapped = this.mapRow(values);
+		const mapped = this.reader.read(values);
 		const { problems } = mapped;
 		if (this.feed !== 'transaction') {
 			if (problems) out.push(this.reject(line, problems, undefined));
 			else this.merger.add(this.finishSimple(mapped, line));
 			return;
 		}
-		const orderKey = this.orderKeyOf(mapped);
+		const orderKey = this.reader.orderKeyOf(mapped);
 		if (!this.grouped) {
 			out.push(problems ? this.reject(line, problems, orderKey) : { kind: 'record', record: this.finishOrder(this.newGroup(mapped, line), orderKey!) });
 			return;
@@ -211,20 +106,11 @@ export class RowMapper {
 	 * whole, never sent short of this row.
 	 */
 	private rejectUnmapped(line: number, lastLine: number | undefined, problem: RowProblem, values: readonly CellValue[] | undefined, out: MappingOutcome[]): void {
-		const orderKey = values ? this.orderKeyFromValues(values) : undefined;
+		const orderKey = values ? this.reader.orderKeyFromValues(values) : undefined;
 		const rejection = this.reject(line, [problem], orderKey);
 		if (lastLine !== undefined && lastLine !== line && rejection.kind === 'rejected') rejection.rejection.last_line = lastLine;
 		out.push(rejection);
 		if (orderKey !== undefined && this.grouped) this.holdBack(orderKey, line, problem.message);
-	}
-
-	/** The order key as the row gives it, read on its own; undefined when it cannot be read. */
-	private orderKeyFromValues(values: readonly CellValue[]): string | undefined {
-		const plan = this.orderKeyPlan;
-		if (!plan) return undefined;
-		const scratch: MappedRow = { record: {} };
-		this.mapField(plan, values as CellValue[], scratch);
-		return scratch.problems ? undefined : this.orderKeyOf(scratch);
 	}
 
 	finish(out: MappingOutcome[]): void {
@@ -240,10 +126,7 @@ export class RowMapper {
 
 	/** The rules that rejected so much of the file that the mapping, not the till, is at fault. */
 	faults(rowsRead: number): string[] {
-		return this.tallies.faults(rowsRead, (field) => {
-			const plan = this.plans.find((candidate) => candidate.field.target === field);
-			return plan ? { type: plan.type, options: plan.options } : undefined;
-		});
+		return this.tallies.faults(rowsRead, (field) => this.reader.valueRules(field));
 	}
 
 	private close(orderKey: string, group: OrderGroup, out: MappingOutcome[]): void {
@@ -289,144 +172,6 @@ export class RowMapper {
 		const group = this.orders.get(orderKey);
 		if (!group) this.orders.set(orderKey, { order: {}, lines: [], rowLines: [], heldBack: { line, message } });
 		else group.heldBack ??= { line, message };
-	}
-
-	private orderKeyOf(mapped: MappedRow): string | undefined {
-		const { orderKey } = this.mapping.settings;
-		const value = orderKey.startsWith(CUSTOM_PREFIX) ? mapped.custom?.[orderKey.slice(CUSTOM_PREFIX.length)] : mapped.record[orderKey];
-		return value === undefined || value === null ? undefined : String(value);
-	}
-
-	private mapRow(values: CellValue[]): MappedRow {
-		const mapped: MappedRow = { record: {} };
-		for (const plan of this.plans) this.mapField(plan, values, mapped);
-		if (this.unusedColumns.length) {
-			for (const { position, key } of this.unusedColumns) {
-				const value = values[position];
-				if (value !== undefined && !isBlank(value)) (mapped.custom ??= {})[key] = typeof value === 'string' ? value.trim() : value;
-			}
-		}
-		if (this.hasLineFields && mapped.line && mapped.line.sku === undefined && mapped.line.name === undefined && !mapped.problems) {
-			(mapped.problems ??= []).push({ field: 'lines.sku', column: '', rule: 'line.no_product', value: '', message: 'The row has neither a SKU nor an item name, so the item sold is unknown', owner: 'till data' });
-		}
-		const rule = FEED_DEFINITIONS[this.feed].recordRule;
-		if (rule && !mapped.problems && rule.anyOf.every((field) => mapped.record[field] === undefined || mapped.record[field] === null)) {
-			(mapped.problems ??= []).push({ field: rule.anyOf.join(' / '), column: '', rule: 'record.no_identifier', value: '', message: `The row ${rule.message}`, owner: 'till data' });
-		}
-		return mapped;
-	}
-
-	private mapField(plan: FieldPlan, values: CellValue[], mapped: MappedRow) {
-		let raw: CellValue | undefined;
-		let column = plan.choiceLabels[0] ?? '';
-		if (plan.formula && plan.choices.length) {
-			const calculated = this.calculate(plan, plan.formula, values, mapped);
-			if (calculated === null) return;
-			raw = calculated;
-		}
-		for (let index = 0; index < plan.choices.length && raw === undefined && !plan.formula; index++) {
-			raw = readChoice(values, plan.choices[index], plan.joiner);
-			if (raw !== undefined) column = plan.choiceLabels[index];
-		}
-		if (raw === undefined && plan.defaultValue !== undefined) {
-			raw = plan.defaultValue;
-			column = '(default)';
-		}
-		if (raw !== undefined && plan.reshapes) raw = this.transform(plan, raw, column, mapped);
-		if (raw === undefined) {
-			if (plan.required) this.problem(mapped, plan, column, 'required.missing', '', `${describeField(this.feed, plan.field.target)} is empty`);
-			else if (plan.clearWhenBlank) this.set(mapped, plan, null);
-			return;
-		}
-		if (plan.transform === 'split_list') {
-			this.mapList(plan, String(raw), column, mapped);
-			return;
-		}
-		let result = plan.lastRaw === raw ? plan.lastResult! : undefined;
-		if (result === undefined) {
-			result = coerceValue(raw, plan.type, plan.options);
-			plan.lastRaw = raw;
-			plan.lastResult = result;
-		}
-		if (!result.ok) {
-			this.problem(mapped, plan, column, result.rule, String(raw), result.message);
-			return;
-		}
-		if (result.currency) mapped.currency ??= result.currency;
-		const value = plan.padWidth && typeof result.value === 'string' && /^\d+$/.test(result.value) ? result.value.padStart(plan.padWidth, '0') : result.value;
-		this.set(mapped, plan, value);
-	}
-
-	/**
-	 * A calculated field's value from its formula's columns: undefined when one of them is blank,
-	 * null when the row was given a problem instead.
-	 */
-	private calculate(plan: FieldPlan, formula: Formula, values: CellValue[], mapped: MappedRow): number | undefined | null {
-		const operands: Decimal[] = [];
-		for (let index = 0; index < formula.columns.length; index++) {
-			const raw = values[plan.choices[0][index]];
-			if (raw === undefined || isBlank(raw)) return undefined;
-			const amount = coerceValue(raw, 'money', plan.options);
-			if (!amount.ok || typeof amount.value !== 'number') {
-				const name = this.header[plan.choices[0][index]];
-				this.problem(mapped, plan, name, 'calculate.not_a_number', String(raw), `"${String(raw)}" in ${name} is not a number, so ${plan.field.target} (${formula.columns.map((column) => `[${column}]`).join(', ')}) cannot be worked out`);
-				return null;
-			}
-			operands.push(decimalOf(amount.value));
-		}
-		// Money keeps four places, as when it is read from a cell; other numbers six.
-		const result = evaluateFormula(formula, operands, plan.type === 'money' ? 4 : 6);
-		if (result.ok) return toNumber(result.value);
-		this.problem(mapped, plan, result.divisionByZero, 'calculate.divide_by_zero', '0', `${result.divisionByZero} is 0, so ${plan.field.target} (${plan.field.format}) cannot be worked out`);
-		return null;
-	}
-
-	/** A list in one cell: each item read as the field's type; the line becomes one line per item. */
-	private mapList(plan: FieldPlan, raw: string, column: string, mapped: MappedRow) {
-		const items: unknown[] = [];
-		for (const item of parseList(raw)) {
-			const result = coerceValue(item, plan.type, plan.options);
-			if (!result.ok) {
-				this.problem(mapped, plan, column, result.rule, raw, result.message);
-				return;
-			}
-			if (result.value !== null) items.push(result.value);
-		}
-		if (items.length) this.set(mapped, plan, items);
-		else this.problem(mapped, plan, column, 'line.no_product', raw, `The list of items sold is empty, so the basket has no lines`);
-	}
-
-	/** Applies the value map or name split; undefined when that leaves nothing (or rejected the value). */
-	private transform(plan: FieldPlan, raw: CellValue, column: string, mapped: MappedRow): CellValue | undefined {
-		switch (plan.transform) {
-			case 'map': {
-				const result = mapValue(String(raw).trim(), plan.valueMap!, plan.unmatched);
-				if (!result.ok) {
-					this.problem(mapped, plan, column, result.rule, String(raw), result.message);
-					return undefined;
-				}
-				return result.value === null ? undefined : (result.value as CellValue);
-			}
-			case 'first_name':
-			case 'last_name':
-			case 'name_title': {
-				const parts = splitFullName(String(raw));
-				const part = plan.transform === 'name_title' ? parts.title : parts[plan.transform];
-				return part === undefined || part === '' ? undefined : part;
-			}
-			default:
-				return raw;
-		}
-	}
-
-	private problem(mapped: MappedRow, plan: FieldPlan, column: string, rule: string, value: string, message: string) {
-		(mapped.problems ??= []).push({ field: plan.field.target, column, rule, value, message, owner: OWNER_BY_RULE[rule] ?? 'till data' });
-	}
-
-	private set(mapped: MappedRow, plan: FieldPlan, value: unknown) {
-		if (plan.place === 'record') mapped.record[plan.key] = value;
-		else if (plan.place === 'line') (mapped.line ??= {})[plan.key] = value;
-		else (mapped.custom ??= {})[plan.key] = value;
 	}
 
 	private finishSimple(mapped: MappedRow, line: number): CanonicalRecord {
@@ -476,34 +221,12 @@ export class RowMapper {
 			(prefix ? orderKey.toUpperCase().startsWith(prefix.toUpperCase()) : false) ||
 			lines.some((line) => typeof line.qty === 'number' && line.qty < 0) ||
 			(typeof order.order_total === 'number' && order.order_total < 0);
-		if (this.hasLineFields || this.grouped) order.lines = lines;
+		if (this.reader.hasLineFields || this.grouped) order.lines = lines;
 		order._source = { file: this.file, lines: group.rowLines };
 		return inCanonicalOrder(order, this.feed);
 	}
 }
 
-function readChoice(values: CellValue[], choice: number[], joiner: string): CellValue | undefined {
-	if (choice.length === 1) {
-		const value = values[choice[0]];
-		return value === undefined || isBlank(value) ? undefined : value;
-	}
-	const parts: string[] = [];
-	for (const position of choice) {
-		const value = values[position];
-		if (value !== undefined && !isBlank(value)) parts.push(String(value).trim());
-	}
-	return parts.length ? parts.join(joiner) : undefined;
-}
-
-/** Where a line field is kept: a discount or tax given as a rate waits under its rate key until the line is finished. */
-function lineKey(name: string, type: FieldType): string {
-	return type === 'percent' && Object.hasOwn(RATE_KEYS, name) ? RATE_KEYS[name] : name;
-}
-
 function setIfDefined(record: Record<string, unknown>, key: string, value: unknown) {
 	if (value !== undefined) record[key] = value;
-}
-
-function describeField(feed: Feed, target: string): string {
-	return fieldDefinition(feed, target) ? target : target.replace(CUSTOM_PREFIX, '');
 }
