@@ -12,8 +12,8 @@ export interface Fingerprint {
 
 /** Where confirmed fingerprints are kept (lib/state's SyncStateStore in the node). */
 export interface FingerprintStore {
-	unchanged(scope: string, entries: readonly Fingerprint[]): Set<string>;
-	commitFingerprints(scope: string, entries: readonly Fingerprint[]): void;
+	unchanged(scope: string, entries: readonly Fingerprint[]): Promise<Set<string>>;
+	commitFingerprints(scope: string, entries: readonly Fingerprint[]): Promise<void>;
 }
 
 export interface DeltaOptions {

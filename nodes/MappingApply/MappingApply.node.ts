@@ -94,11 +94,11 @@ export class MappingApply implements INodeType {
 				}, () => itemIndex);
 			}
 		}
-		const state = openState(this);
+		const state = await openState(this);
 		try {
-			recordInLedger(this, state, outputs.ledger);
+			await recordInLedger(this, state, outputs.ledger);
 		} finally {
-			state.close();
+			await state.close();
 		}
 		return [outputs.records, outputs.rejected, outputs.summaries];
 	}
@@ -145,7 +145,7 @@ async function mapSource(
 		const ledgerEntry = failure && { file, counts: mappingCounts({ ...failure.summary, feed: String(ctx.getNodeParameter('feed', itemIndex, '')) }, [failure.rejection], []) };
 		if (!failure || !ctx.continueOnFail()) {
 			// The ledger keeps why the file stopped, though the node fails and sends nothing on.
-			if (ledgerEntry) recordFailureInLedger(ctx, ledgerEntry);
+			if (ledgerEntry) await recordFailureInLedger(ctx, ledgerEntry);
 			if (error instanceof NodeOperationError) throw error;
 			throw new NodeOperationError(ctx.getNode(), failure?.rejection.message ?? ((error as Error).message || String(error)), { itemIndex, description: failure?.description });
 		}
@@ -155,12 +155,12 @@ async function mapSource(
 	}
 }
 
-function recordFailureInLedger(ctx: IExecuteFunctions, entry: { file: string; counts: MappingCounts }) {
-	const state = openState(ctx);
+async function recordFailureInLedger(ctx: IExecuteFunctions, entry: { file: string; counts: MappingCounts }) {
+	const state = await openState(ctx);
 	try {
-		recordInLedger(ctx, state, [entry]);
+		await recordInLedger(ctx, state, [entry]);
 	} finally {
-		state.close();
+		await state.close();
 	}
 }
 
