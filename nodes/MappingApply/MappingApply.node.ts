@@ -24,6 +24,7 @@ import {
 	type Rejection,
 } from '../../lib/mapping';
 import { mappingCounts, type MappingCounts } from '../../lib/state';
+import { binaryFile } from '../shared/binary-data';
 import { openState, recordInLedger } from '../shared/sync-state';
 import { MappingLoader } from './mapping-loader';
 import { mappingApplyProperties } from './properties';
@@ -86,9 +87,8 @@ export class MappingApply implements INodeType {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 				const fileName = items[itemIndex].binary?.[property]?.fileName ?? (items[itemIndex].json.name as string | undefined) ?? `item ${itemIndex + 1}`;
 				await mapSource(this, outputs, itemIndex, fileName, async () => {
-					const binary = this.helpers.assertBinaryData(itemIndex, property);
 					const mappings = await loader.mappingsFor(itemIndex);
-					const source = binary.id ? await this.helpers.getBinaryStream(binary.id) : await this.helpers.getBinaryDataBuffer(itemIndex, property);
+					const source = await binaryFile(this, itemIndex, property, fileName);
 					const { encoding, delimiter, sheetName } = mappings[0].settings;
 					return { mappings, rows: readRowBatches(source, { fileName, encoding, delimiter, sheetName }) };
 				}, () => itemIndex);
