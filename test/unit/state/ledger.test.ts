@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { DatabaseSync } from 'node:sqlite';
 
-import { inFlightNode, ledgerLines, ledgerSummary, mappingCounts, periodFor, sendingCountsByFile, SyncStateStore, type LedgerStep, type SyncState, type SendingResult } from '../../../lib/state';
+import { inFlightNode, ledgerLines, ledgerSummary, mappingCounts, mergeCounts, periodFor, sendingCountsByFile, SyncStateStore, type LedgerStep, type SendingResult, type StepCounts, type SyncState } from '../../../lib/state';
 import { stateBackends } from '../../helpers/state-backends';
 
 let store: SyncState;
@@ -64,6 +64,32 @@ describe.each(stateBackends())('the ledger in $name', (backend) => {
 			expect(steps[1].recordedAt).toBe('2026-11-20T09:01:00.000Z');
 			const [line] = ledgerLines(steps, LONDON);
 			expect(line).toMatchObject({ file: 'a.csv', feed: 'customers', rows_read: 10, records: 9, rejected: 1, sent_as: 'contacts', sent: 8, accepted: 7, failed: 1, unchanged: 1, balanced: true, problems: [] });
+		});
+
+		it('adds any sequence of steps of one node and file exactly as mergeCounts does', async () => {
+			// A small seeded generator, so that a failure is the same on every run.
+			let seed = 19;
+			const next = (below: number) => {
+				seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+				return seed % below;
+			};
+			const reasons = ['invalidEmail', '__proto__', 'constructor', 'customerLookupFailed'];
+			const money = () => Object.fromEntries(['GBP', 'EUR', ''].filter(() => next(2) === 0).map((currency) => [currency, (next(200_001) - 100_000) / 100]));
+			const byReason = (owner: string) => Object.fromEntries(reasons.filter(() => next(3) === 0).map((reason) => [reason, { owner: `${owner}${next(2)}`, count: 1 + next(5), ...(next(2) ? { example: `line ${next(99)}` } : {}) }]));
+			const counts = (kind: number): StepCounts => {
+				if (kind === 0) return { step: 'mapping', feed: 'customers', rows_read: next(50), records: next(50), rejected: next(5), rows_in_records: next(50), rejected_by_reason: byReason('till data'), value: money(), ...(next(4) === 0 ? { error: `bad file ${next(9)}` } : {}) };
+				if (kind === 1) return { step: 'inFlight', resource: 'order', records: next(50) };
+				return { step: 'sending', resource: 'order', records: next(50), accepted: next(50), failed: next(5), unchanged: next(9), failed_by_reason: byReason('API'), value_accepted: money(), value_failed: money(), value_unchanged: money() };
+			};
+			for (let sequence = 0; sequence < 30; sequence++) {
+				// Mostly steps of one kind, as a node writes them; now and then another kind, which replaces it.
+				const kind = next(3);
+				const steps = Array.from({ length: 1 + next(5) }, () => counts(next(6) === 0 ? next(3) : kind));
+				const node = `Node ${sequence}`;
+				for (const step of steps) await store.recordLedgerSteps([{ executionId: 'property', workflow: 'w', node, file: 'p.csv', recordedAt: '2026-11-20T09:00:00.000Z', counts: step }]);
+				const [stored] = (await store.ledgerSteps(new Date('2026-11-20T00:00:00Z'), new Date('2026-11-21T00:00:00Z'))).filter((step) => step.node === node);
+				expect({ sequence, counts: stored.counts }).toEqual({ sequence, counts: steps.reduce((earlier, later) => mergeCounts(earlier, later)) });
+			}
 		});
 
 		it('counts reasons named like object internals without touching any prototype', async () => {
