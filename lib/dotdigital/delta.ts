@@ -10,7 +10,7 @@ export interface Fingerprint {
 	fingerprint: string;
 }
 
-/** Where confirmed fingerprints are kept (lib/state's SyncStateStore in the node). */
+/** Where confirmed fingerprints are kept (lib/state's SyncState, in SQLite or Postgres, in the node). */
 export interface FingerprintStore {
 	unchanged(scope: string, entries: readonly Fingerprint[]): Promise<Set<string>>;
 	commitFingerprints(scope: string, entries: readonly Fingerprint[]): Promise<void>;

@@ -79,7 +79,7 @@ export interface LedgerStep {
 /** Ledger lines older than this are dropped as new ones are written. */
 export const LEDGER_KEPT_DAYS = 400;
 
-/** Where the ledger is kept (lib/state's SyncStateStore in the nodes). */
+/** Where the ledger is kept (lib/state's SyncState, in SQLite or Postgres, in the nodes). */
 export interface LedgerBook {
 	recordLedgerSteps(steps: readonly LedgerStep[]): Promise<void>;
 	ledgerSteps(from: Date, to: Date): Promise<LedgerStep[]>;

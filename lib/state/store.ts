@@ -3,8 +3,10 @@
  * and mobile each POS customer ID has (so transactions that carry only a customer ID reach the right
  * contact), a fingerprint of every record Dotdigital confirmed (so unchanged records are not sent
  * again), the reconciliation ledger of every file, and which contacts the Dotdigital account holds
- * with the consent steps still owed (lib/dotdigital/registry.ts). SQLite through Node's own `node:sqlite`: no server and no native build, one file that
- * survives restarts, and WAL mode so that executions in several processes can share it.
+ * with the consent steps still owed (lib/dotdigital/registry.ts). SQLite through Node's own
+ * `node:sqlite`: no server and no native build, one file that survives restarts, and WAL mode so that
+ * executions in several processes on one host can share it. Queue mode on several hosts keeps the
+ * same state in Postgres (postgres-store.ts); backend.ts chooses.
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
