@@ -45,7 +45,8 @@ export class PostgresSyncState implements SyncState {
 		// Loaded here, so that a single n8n process on SQLite never loads the Postgres client.
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { Pool } = require('pg') as typeof import('pg');
-		const pool = new Pool({ ...connection, max: 4, connectionTimeoutMillis: 30_000, application_name: 'n8n-nodes-pos-sync' });
+		// One execution asks one thing at a time; two connections leave room for its writes beside a read.
+		const pool = new Pool({ ...connection, max: 2, connectionTimeoutMillis: 30_000, application_name: 'n8n-nodes-pos-sync' });
 		// An idle connection the server dropped is replaced on the next query; it must not stop n8n.
 		pool.on('error', () => undefined);
 		try {
