@@ -77,24 +77,24 @@ export class ContactSender {
 	 * returned, not thrown, so that the contacts which need the answer wait while the rest go.
 	 */
 	async known(identifier: MatchIdentifier, keys: readonly string[]): Promise<{ known: Map<string, number>; check: { ok: true } | { ok: false; reason: string } }> {
-		let known = this.lookUp(identifier, keys);
-		if (known.size === keys.length && this.options.registry.owedConsent(this.options.scope).length === 0) return { known, check: { ok: true } };
+		let known = await this.lookUp(identifier, keys);
+		if (known.size === keys.length && (await this.options.registry.owedConsent(this.options.scope)).length === 0) return { known, check: { ok: true } };
 		this.check ??= this.list(undefined, new Set()).then(
 			() => ({ ok: true as const }),
 			(error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }),
 		);
 		const check = await this.check;
-		known = this.lookUp(identifier, keys);
+		known = await this.lookUp(identifier, keys);
 		return { known, check };
 	}
 
 	/** Contacts found missing after all (an order for them was refused): the next look-up treats them as new. */
-	forget(identifier: MatchIdentifier, keys: readonly string[]): void {
-		this.options.registry.forgetContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
+	async forget(identifier: MatchIdentifier, keys: readonly string[]): Promise<void> {
+		await this.options.registry.forgetContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
 	}
 
-	private lookUp(identifier: MatchIdentifier, keys: readonly string[]): Map<string, number> {
-		const found = this.options.registry.knownContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
+	private async lookUp(identifier: MatchIdentifier, keys: readonly string[]): Promise<Map<string, number>> {
+		const found = await this.options.registry.knownContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
 		return new Map(keys.filter((key) => found.has(registryKey(identifier, key))).map((key) => [key, found.get(registryKey(identifier, key)) ?? 0]));
 	}
 
@@ -102,7 +102,7 @@ export class ContactSender {
 		if (contacts.length === 0) return;
 		const { registry, scope } = this.options;
 		const { known, check } = await this.known(settings.identifier, contacts.map((contact) => contact.key));
-		const earlier = new Set(registry.owedConsent(scope).map(owedKey));
+		const earlier = new Set((await registry.owedConsent(scope)).map(owedKey));
 		const sentAt = this.clock();
 		const planned: Planned[] = [];
 		const owed: OwedConsent[] = [];
@@ -124,11 +124,11 @@ export class ContactSender {
 				planned.push({ ...contact, known: false, request: { ...contact.request, ...contact.whenNew, ...lists } });
 			}
 		}
-		registry.oweConsent(scope, owed);
+		await registry.oweConsent(scope, owed);
 		const seen: Seen = { created: new Set(), repeated: [] };
 		if (settings.mode === 'realtime') await this.patchAll(planned, settings, results, seen);
 		else await this.importAll(planned, settings.mergeOption, results, seen);
-		registry.rememberContacts(
+		await registry.rememberContacts(
 			scope,
 			planned.flatMap((contact) => {
 				const result = results[contact.index];
@@ -158,7 +158,7 @@ export class ContactSender {
 			if (earlier.has(owedKey(entry)) || !result || dueKeys.has(entry.key)) return false;
 			return result.status === 'done' || (result.status === 'failed' && !result.retryable);
 		});
-		registry.settleConsent(scope, [...applied, ...settled.map(owedKey)]);
+		await registry.settleConsent(scope, [...applied, ...settled.map(owedKey)]);
 		await this.afterRun(settings.identifier, planned, results, seen);
 	}
 
@@ -167,7 +167,7 @@ export class ContactSender {
 	 * the first try (for the counts), and whether consent steps owed by earlier runs are due.
 	 */
 	private async afterRun(identifier: MatchIdentifier, planned: readonly Planned[], results: Results, seen: Seen): Promise<void> {
-		const owed = this.options.registry.owedConsent(this.options.scope);
+		const owed = await this.options.registry.owedConsent(this.options.scope);
 		const recount = seen.repeated.filter(({ contact }) => !seen.created.has(contact.index) && results[contact.index]?.status === 'done');
 		if (owed.length === 0 && recount.length === 0) return;
 		const reported = new Set(planned.filter((contact) => results[contact.index]?.status === 'done').map((contact) => registryKey(identifier, contact.key)));
@@ -190,18 +190,18 @@ export class ContactSender {
 	 */
 	private async list(since: number | undefined, reported: ReadonlySet<string>, keep: readonly string[] = []): Promise<Map<string, ListedContact>> {
 		const { registry, scope } = this.options;
-		const owed = registry.owedConsent(scope);
-		const listedUntil = registry.contactsListedUntil(scope);
+		const owed = await registry.owedConsent(scope);
+		const listedUntil = await registry.contactsListedUntil(scope);
 		const from = since ?? (listedUntil === undefined ? undefined : Math.min(listedUntil - LISTING_OVERLAP_MS, ...owed.map((entry) => entry.sentAt)));
 		// Only the contacts someone asks about are kept; the rest go into the register page by page.
 		const wanted = new Set([...owed.map(owedKey), ...keep]);
 		const listed = new Map<string, ListedContact>();
-		const listing = await listContactsCreated(this.transport, from, (page) => {
+		const listing = await listContactsCreated(this.transport, from, async (page) => {
 			const known = page.flatMap((contact) => listedKeys(contact).map((key) => ({ key, contact })));
-			registry.rememberContacts(scope, known.map(({ key, contact }) => ({ key, contactId: contact.contactId })));
+			await registry.rememberContacts(scope, known.map(({ key, contact }) => ({ key, contactId: contact.contactId })));
 			for (const { key, contact } of known) if (wanted.has(key)) listed.set(key, contact);
 		});
-		if (from === undefined || from <= (listedUntil ?? Infinity)) registry.setContactsListedUntil(scope, Math.max(listing.until, listedUntil ?? 0));
+		if (from === undefined || from <= (listedUntil ?? Infinity)) await registry.setContactsListedUntil(scope, Math.max(listing.until, listedUntil ?? 0));
 		await this.settleOwed(owed, listed, reported, listing.until);
 		return listed;
 	}
@@ -225,7 +225,7 @@ export class ContactSender {
 			}
 		}
 		const applied = await this.applyStatus(due);
-		this.options.registry.settleConsent(this.options.scope, [...done, ...applied]);
+		await this.options.registry.settleConsent(this.options.scope, [...done, ...applied]);
 	}
 
 	/** Sets contacts unsubscribed; the keys it was set for. Never throws. */

@@ -10,10 +10,10 @@ export interface Fingerprint {
 	fingerprint: string;
 }
 
-/** Where confirmed fingerprints are kept (lib/state's SyncStateStore in the node). */
+/** Where confirmed fingerprints are kept (lib/state's SyncState, in SQLite or Postgres, in the node). */
 export interface FingerprintStore {
-	unchanged(scope: string, entries: readonly Fingerprint[]): Set<string>;
-	commitFingerprints(scope: string, entries: readonly Fingerprint[]): void;
+	unchanged(scope: string, entries: readonly Fingerprint[]): Promise<Set<string>>;
+	commitFingerprints(scope: string, entries: readonly Fingerprint[]): Promise<void>;
 }
 
 export interface DeltaOptions {

@@ -26,17 +26,18 @@ export interface OwedConsent {
 
 export interface ContactRegistry {
 	/** The keys among `keys` that Dotdigital is known to hold, with their contact ids (0 when not known). */
-	knownContacts(scope: string, keys: readonly string[]): Map<string, number>;
-	rememberContacts(scope: string, contacts: readonly KnownContact[]): void;
-	forgetContacts(scope: string, keys: readonly string[]): void;
+	knownContacts(scope: string, keys: readonly string[]): Promise<Map<string, number>>;
+	rememberContacts(scope: string, contacts: readonly KnownContact[]): Promise<void>;
+	forgetContacts(scope: string, keys: readonly string[]): Promise<void>;
 	/** Up to when (Dotdigital's clock, epoch ms) every contact created is known; undefined before the first listing. */
-	contactsListedUntil(scope: string): number | undefined;
-	setContactsListedUntil(scope: string, until: number): void;
+	contactsListedUntil(scope: string): Promise<number | undefined>;
+	/** Moves the time forward; an earlier time than the one kept changes nothing. */
+	setContactsListedUntil(scope: string, until: number): Promise<void>;
 	/** Writes consent steps that may be owed; a key already owed keeps its earlier time. */
-	oweConsent(scope: string, owed: readonly OwedConsent[]): void;
-	owedConsent(scope: string): OwedConsent[];
+	oweConsent(scope: string, owed: readonly OwedConsent[]): Promise<void>;
+	owedConsent(scope: string): Promise<OwedConsent[]>;
 	/** `keys` as registryKey gives them. */
-	settleConsent(scope: string, keys: readonly string[]): void;
+	settleConsent(scope: string, keys: readonly string[]): Promise<void>;
 }
 
 /** `email:jo@example.com` or `mobileNumber:447700900123`. */
@@ -67,7 +68,7 @@ export interface ListedContact {
  * page to `onPage` as it comes so that a large account is never held whole; returns the time the
  * listing can be trusted up to.
  */
-export async function listContactsCreated(transport: DotdigitalTransport, since: number | undefined, onPage: (contacts: ListedContact[]) => void): Promise<{ until: number }> {
+export async function listContactsCreated(transport: DotdigitalTransport, since: number | undefined, onPage: (contacts: ListedContact[]) => Promise<void>): Promise<{ until: number }> {
 	const until = (transport.serverTime() ?? Date.now()) - CLOCK_MARGIN_MS;
 	const query: Record<string, string> = { limit: String(PAGE) };
 	if (since !== undefined) query['~created'] = `gte::${new Date(Math.max(0, since)).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
@@ -76,7 +77,7 @@ export async function listContactsCreated(transport: DotdigitalTransport, since:
 			call: 'list contacts',
 			query,
 		});
-		onPage(
+		await onPage(
 			(body?._items ?? []).map((item) => {
 				const email = item.identifiers?.email;
 				const mobile = item.identifiers?.mobileNumber;
@@ -105,7 +106,7 @@ export class MemoryContactRegistry implements ContactRegistry {
 	private readonly owed = new Map<string, OwedConsent>();
 	private listedUntil = new Map<string, number>();
 
-	knownContacts(scope: string, keys: readonly string[]): Map<string, number> {
+	async knownContacts(scope: string, keys: readonly string[]): Promise<Map<string, number>> {
 		const found = new Map<string, number>();
 		for (const key of keys) {
 			const id = this.known.get(`${scope}\n${key}`);
@@ -114,37 +115,37 @@ export class MemoryContactRegistry implements ContactRegistry {
 		return found;
 	}
 
-	rememberContacts(scope: string, contacts: readonly KnownContact[]): void {
+	async rememberContacts(scope: string, contacts: readonly KnownContact[]): Promise<void> {
 		for (const { key, contactId } of contacts) {
 			const id = `${scope}\n${key}`;
 			this.known.set(id, contactId || this.known.get(id) || 0);
 		}
 	}
 
-	forgetContacts(scope: string, keys: readonly string[]): void {
+	async forgetContacts(scope: string, keys: readonly string[]): Promise<void> {
 		for (const key of keys) this.known.delete(`${scope}\n${key}`);
 	}
 
-	contactsListedUntil(scope: string): number | undefined {
+	async contactsListedUntil(scope: string): Promise<number | undefined> {
 		return this.listedUntil.get(scope);
 	}
 
-	setContactsListedUntil(scope: string, until: number): void {
-		this.listedUntil.set(scope, until);
+	async setContactsListedUntil(scope: string, until: number): Promise<void> {
+		this.listedUntil.set(scope, Math.max(until, this.listedUntil.get(scope) ?? until));
 	}
 
-	oweConsent(scope: string, owed: readonly OwedConsent[]): void {
+	async oweConsent(scope: string, owed: readonly OwedConsent[]): Promise<void> {
 		for (const entry of owed) {
 			const id = `${scope}\n${registryKey(entry.identifier, entry.key)}`;
 			if (!this.owed.has(id)) this.owed.set(id, entry);
 		}
 	}
 
-	owedConsent(scope: string): OwedConsent[] {
+	async owedConsent(scope: string): Promise<OwedConsent[]> {
 		return [...this.owed].filter(([id]) => id.startsWith(`${scope}\n`)).map(([, entry]) => entry);
 	}
 
-	settleConsent(scope: string, keys: readonly string[]): void {
+	async settleConsent(scope: string, keys: readonly string[]): Promise<void> {
 		for (const key of keys) this.owed.delete(`${scope}\n${key}`);
 	}
 }

@@ -105,9 +105,9 @@ export class DotdigitalSync {
 			}),
 		);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
-		const delta = this.changedOnly(`contact|${settings.identifier}`, groups, entryResults, settings.mergeOption);
+		const delta = await this.changedOnly(`contact|${settings.identifier}`, groups, entryResults, settings.mergeOption);
 		await this.contacts.send(delta.pending.map((index) => ({ index, ...groups[index].value })), settings, entryResults);
-		delta.confirm();
+		await delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}
 
@@ -116,7 +116,7 @@ export class DotdigitalSync {
 		const results: Results = new Array(records.length).fill(undefined);
 		const groups = insightGroups(records, orderRecord, results);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
-		const delta = this.changedOnly(`order|${settings.collection}`, groups, entryResults);
+		const delta = await this.changedOnly(`order|${settings.collection}`, groups, entryResults);
 		const collection = { collectionName: settings.collection, collectionScope: 'contact' as const, collectionType: 'orders' };
 		let orders = delta.pending.map((index) => ({ index, key: groups[index].key, record: groups[index].value }));
 		if (settings.createMissingContacts) orders = await this.withContacts(orders, settings.newContactConsent, entryResults);
@@ -128,11 +128,11 @@ export class DotdigitalSync {
 				return result?.status === 'failed' && result.code === 'customerLookupFailed';
 			});
 			if (orphans.length > 0) {
-				this.contacts.forget('email', orphans.map((order) => order.record.contactIdentity?.value ?? ''));
+				await this.contacts.forget('email', orphans.map((order) => order.record.contactIdentity?.value ?? ''));
 				await this.sendInsight(await this.withContacts(orphans, settings.newContactConsent, entryResults), collection, entryResults);
 			}
 		}
-		delta.confirm();
+		await delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}
 
@@ -141,10 +141,10 @@ export class DotdigitalSync {
 		const results: Results = new Array(records.length).fill(undefined);
 		const groups = insightGroups(records, productRecord, results);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
-		const delta = this.changedOnly(`product|${settings.collection}`, groups, entryResults);
+		const delta = await this.changedOnly(`product|${settings.collection}`, groups, entryResults);
 		const products = delta.pending.map((index) => ({ index, key: groups[index].key, record: groups[index].value }));
 		await this.sendInsight(products, { collectionName: settings.collection, collectionScope: 'account', collectionType: 'catalog' }, entryResults);
-		delta.confirm();
+		await delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}
 
@@ -152,13 +152,13 @@ export class DotdigitalSync {
 	 * With "only changed records" on, marks the groups Dotdigital already has exactly as they are, and
 	 * returns the others to send; `confirm` then stores the prints of those Dotdigital confirmed.
 	 */
-	private changedOnly<T>(kind: string, groups: readonly Group<T>[], results: Results, salt?: unknown): { pending: number[]; confirm: () => void } {
+	private async changedOnly<T>(kind: string, groups: readonly Group<T>[], results: Results, salt?: unknown): Promise<{ pending: number[]; confirm: () => Promise<void> }> {
 		const all = groups.map((_, index) => index);
 		const delta = this.options.delta;
-		if (!delta) return { pending: all, confirm: () => undefined };
+		if (!delta) return { pending: all, confirm: async () => undefined };
 		const scope = `${delta.scope}|${kind}`;
 		const prints = groups.map((group) => ({ key: group.key, fingerprint: fingerprint([salt ?? null, group.value]) }));
-		const same = delta.force ? new Set<string>() : delta.store.unchanged(scope, prints);
+		const same = delta.force ? new Set<string>() : await delta.store.unchanged(scope, prints);
 		const pending = all.filter((index) => {
 			if (!same.has(groups[index].key)) return true;
 			results[index] = { status: 'unchanged', key: groups[index].key };

@@ -3,22 +3,25 @@
  * and the transaction flow uses it for orders that carry only a customer ID (Square, loyalty-card
  * receipts), so that they still reach the right Dotdigital contact.
  */
-import type { Identity } from './store';
+export interface Identity {
+	email?: string;
+	mobile?: string;
+}
 
 export interface IdentityIndex {
-	rememberIdentities(entries: ReadonlyArray<{ customerId: string } & Identity>): void;
-	lookUpIdentities(customerIds: readonly string[]): Map<string, Identity>;
+	rememberIdentities(entries: ReadonlyArray<{ customerId: string } & Identity>): Promise<void>;
+	lookUpIdentities(customerIds: readonly string[]): Promise<Map<string, Identity>>;
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '');
 
 /** Customer ID → email and mobile, from customer records Dotdigital accepted. */
-export function learnIdentities(index: IdentityIndex, records: ReadonlyArray<Record<string, unknown>>, accepted: (position: number) => boolean): number {
+export async function learnIdentities(index: IdentityIndex, records: ReadonlyArray<Record<string, unknown>>, accepted: (position: number) => boolean): Promise<number> {
 	const entries = records
 		.map((record, position) => ({ position, customerId: text(record.customer_id), email: text(record.email).toLowerCase(), mobile: text(record.mobile) }))
 		.filter((entry) => entry.customerId && (entry.email || entry.mobile) && accepted(entry.position))
 		.map(({ customerId, email, mobile }) => ({ customerId, email: email || undefined, mobile: mobile || undefined }));
-	if (entries.length > 0) index.rememberIdentities(entries);
+	if (entries.length > 0) await index.rememberIdentities(entries);
 	return entries.length;
 }
 
@@ -26,10 +29,10 @@ export function learnIdentities(index: IdentityIndex, records: ReadonlyArray<Rec
  * Orders without an email get the one the index knows for their customer ID, marked with
  * `email_from: "customer index"`. Other orders are returned as they are.
  */
-export function withIndexedEmails(index: IdentityIndex, orders: ReadonlyArray<Record<string, unknown>>): { orders: Array<Record<string, unknown>>; resolved: number } {
+export async function withIndexedEmails(index: IdentityIndex, orders: ReadonlyArray<Record<string, unknown>>): Promise<{ orders: Array<Record<string, unknown>>; resolved: number }> {
 	const missing = orders.filter((order) => !text(order.email) && text(order.customer_id)).map((order) => text(order.customer_id));
 	if (missing.length === 0) return { orders: [...orders], resolved: 0 };
-	const known = index.lookUpIdentities(missing);
+	const known = await index.lookUpIdentities(missing);
 	let resolved = 0;
 	const result = orders.map((order) => {
 		if (text(order.email)) return order;

@@ -295,10 +295,10 @@ export interface LedgerSummary {
  * does every file balance, and what was refused; with a chart of the `chartDays` days up to the
  * period's end.
  */
-export function ledgerSummary(ledger: LedgerBook, options: { period: Period; chartDays: number; expectedFeeds: readonly string[] }): LedgerSummary {
+export async function ledgerSummary(ledger: LedgerBook, options: { period: Period; chartDays: number; expectedFeeds: readonly string[] }): Promise<LedgerSummary> {
 	const { period } = options;
 	const chartFrom = DateTime.fromJSDate(period.to, { zone: period.timeZone }).minus({ days: options.chartDays }).toJSDate();
-	const all = ledgerLines(ledger.ledgerSteps(new Date(Math.min(chartFrom.getTime(), period.from.getTime())), period.to), period.timeZone);
+	const all = ledgerLines(await ledger.ledgerSteps(new Date(Math.min(chartFrom.getTime(), period.from.getTime())), period.to), period.timeZone);
 	const lines = all.filter((entry) => entry.recorded_at >= period.from.toISOString());
 	const totals = totalsByFeed(lines);
 	const missing = options.expectedFeeds.filter((feed) => !totals[feed]);

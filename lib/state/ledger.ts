@@ -76,10 +76,13 @@ export interface LedgerStep {
 	counts: StepCounts;
 }
 
-/** Where the ledger is kept (lib/state's SyncStateStore in the nodes). */
+/** Ledger lines older than this are dropped as new ones are written. */
+export const LEDGER_KEPT_DAYS = 400;
+
+/** Where the ledger is kept (lib/state's SyncState, in SQLite or Postgres, in the nodes). */
 export interface LedgerBook {
-	recordLedgerSteps(steps: readonly LedgerStep[]): void;
-	ledgerSteps(from: Date, to: Date): LedgerStep[];
+	recordLedgerSteps(steps: readonly LedgerStep[]): Promise<void>;
+	ledgerSteps(from: Date, to: Date): Promise<LedgerStep[]>;
 }
 
 /** Reason and money maps are keyed by values from files and APIs, so they never have a prototype. */

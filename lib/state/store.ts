@@ -3,18 +3,21 @@
  * and mobile each POS customer ID has (so transactions that carry only a customer ID reach the right
  * contact), a fingerprint of every record Dotdigital confirmed (so unchanged records are not sent
  * again), the reconciliation ledger of every file, and which contacts the Dotdigital account holds
- * with the consent steps still owed (lib/dotdigital/registry.ts). SQLite through Node's own `node:sqlite`: no server and no native build, one file that
- * survives restarts, and WAL mode so that executions in several processes can share it.
+ * with the consent steps still owed (lib/dotdigital/registry.ts). SQLite through Node's own
+ * `node:sqlite`: no server and no native build, one file that survives restarts, and WAL mode so that
+ * executions in several processes on one host can share it. Queue mode on several hosts keeps the
+ * same state in Postgres (postgres-store.ts); backend.ts chooses.
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync as Database, StatementSync } from 'node:sqlite';
 
-import type { Fingerprint, FingerprintStore } from '../dotdigital/delta';
-import { registryKey, type ContactRegistry, type KnownContact, type OwedConsent } from '../dotdigital/registry';
-import type { IdentityIndex } from './identity';
-import { inFlightNode, mergeCounts, reviveCounts, type LedgerBook, type LedgerStep, type StepCounts } from './ledger';
+import type { Fingerprint } from '../dotdigital/delta';
+import { registryKey, type KnownContact, type OwedConsent } from '../dotdigital/registry';
+import type { Identity } from './identity';
+import type { SyncState } from './backend';
+import { inFlightNode, LEDGER_KEPT_DAYS, mergeCounts, reviveCounts, type LedgerStep, type StepCounts } from './ledger';
 
 export const STATE_FILE_NAME = 'pos-sync-state.sqlite';
 
@@ -24,24 +27,23 @@ export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
 	return join(env.N8N_USER_FOLDER ?? homedir(), '.n8n', 'pos-sync', STATE_FILE_NAME);
 }
 
-export interface Identity {
-	email?: string;
-	mobile?: string;
-}
-
 const SCHEMA_VERSION = 3;
-/** Ledger lines older than this are dropped as new ones are written. */
-const LEDGER_KEPT_DAYS = 400;
 /** SQLite's default limit on bound parameters is 32766; lookups go in slices well under it. */
 const SLICE = 500;
 
-export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBook, ContactRegistry {
+/** The SQLite backend: the default when n8n runs as one process. */
+export class SyncStateStore implements SyncState {
+	readonly backend = 'sqlite';
 	private readonly statements = new Map<string, StatementSync>();
 
 	private constructor(
 		private readonly db: Database,
 		readonly path: string,
 	) {}
+
+	get where(): string {
+		return this.path;
+	}
 
 	static open(path: string = defaultStatePath()): SyncStateStore {
 		if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -60,13 +62,13 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 		}
 	}
 
-	close(): void {
+	async close(): Promise<void> {
 		this.statements.clear();
 		this.db.close();
 	}
 
 	/** Remembers each customer's email and mobile; a blank value keeps what was known. */
-	rememberIdentities(entries: ReadonlyArray<{ customerId: string } & Identity>): void {
+	async rememberIdentities(entries: ReadonlyArray<{ customerId: string } & Identity>): Promise<void> {
 		const upsert = this.statement(
 			`INSERT INTO identities (customer_id, email, mobile, updated_at) VALUES (?, ?, ?, ?)
 			 ON CONFLICT (customer_id) DO UPDATE SET
@@ -83,7 +85,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 		});
 	}
 
-	lookUpIdentities(customerIds: readonly string[]): Map<string, Identity> {
+	async lookUpIdentities(customerIds: readonly string[]): Promise<Map<string, Identity>> {
 		const found = new Map<string, Identity>();
 		const unique = [...new Set(customerIds.filter(Boolean))];
 		for (let start = 0; start < unique.length; start += SLICE) {
@@ -97,7 +99,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 	}
 
 	/** The keys among `entries` whose fingerprint in `scope` is the one last confirmed. */
-	unchanged(scope: string, entries: readonly Fingerprint[]): Set<string> {
+	async unchanged(scope: string, entries: readonly Fingerprint[]): Promise<Set<string>> {
 		const same = new Set<string>();
 		const wanted = new Map(entries.map((entry) => [entry.key, entry.fingerprint]));
 		const keys = [...wanted.keys()];
@@ -112,7 +114,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 	}
 
 	/** Records the fingerprints of records Dotdigital confirmed. */
-	commitFingerprints(scope: string, entries: readonly Fingerprint[]): void {
+	async commitFingerprints(scope: string, entries: readonly Fingerprint[]): Promise<void> {
 		const upsert = this.statement(
 			`INSERT INTO fingerprints (scope, key, fingerprint, confirmed_at) VALUES (?, ?, ?, ?)
 			 ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, confirmed_at = excluded.confirmed_at`,
@@ -124,7 +126,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 	}
 
 	/** Forgets every fingerprint of a scope, so that its next run sends everything. */
-	forgetFingerprints(scope: string): number {
+	async forgetFingerprints(scope: string): Promise<number> {
 		let removed = 0;
 		this.write(() => {
 			removed = Number(this.statement('DELETE FROM fingerprints WHERE scope = ?').run(scope).changes);
@@ -132,7 +134,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 		return removed;
 	}
 
-	knownContacts(scope: string, keys: readonly string[]): Map<string, number> {
+	async knownContacts(scope: string, keys: readonly string[]): Promise<Map<string, number>> {
 		const known = new Map<string, number>();
 		const unique = [...new Set(keys)];
 		for (let start = 0; start < unique.length; start += SLICE) {
@@ -143,7 +145,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 		return known;
 	}
 
-	rememberContacts(scope: string, contacts: readonly KnownContact[]): void {
+	async rememberContacts(scope: string, contacts: readonly KnownContact[]): Promise<void> {
 		const upsert = this.statement(
 			`INSERT INTO known_contacts (scope, key, contact_id) VALUES (?, ?, ?)
 			 ON CONFLICT (scope, key) DO UPDATE SET contact_id = CASE WHEN excluded.contact_id > 0 THEN excluded.contact_id ELSE known_contacts.contact_id END`,
@@ -153,32 +155,32 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 		});
 	}
 
-	forgetContacts(scope: string, keys: readonly string[]): void {
+	async forgetContacts(scope: string, keys: readonly string[]): Promise<void> {
 		const remove = this.statement('DELETE FROM known_contacts WHERE scope = ? AND key = ?');
 		this.write(() => {
 			for (const key of keys) remove.run(scope, key);
 		});
 	}
 
-	contactsListedUntil(scope: string): number | undefined {
+	async contactsListedUntil(scope: string): Promise<number | undefined> {
 		const row = this.statement('SELECT listed_until FROM contact_listings WHERE scope = ?').get(scope) as { listed_until: number } | undefined;
 		return row?.listed_until;
 	}
 
-	setContactsListedUntil(scope: string, until: number): void {
+	async setContactsListedUntil(scope: string, until: number): Promise<void> {
 		this.write(() => {
-			this.statement('INSERT INTO contact_listings (scope, listed_until) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET listed_until = excluded.listed_until').run(scope, until);
+			this.statement('INSERT INTO contact_listings (scope, listed_until) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET listed_until = max(contact_listings.listed_until, excluded.listed_until)').run(scope, until);
 		});
 	}
 
-	oweConsent(scope: string, owed: readonly OwedConsent[]): void {
+	async oweConsent(scope: string, owed: readonly OwedConsent[]): Promise<void> {
 		const insert = this.statement('INSERT OR IGNORE INTO owed_consent (scope, key, identifier, match_key, contact_id, sent_at) VALUES (?, ?, ?, ?, ?, ?)');
 		this.write(() => {
 			for (const entry of owed) insert.run(scope, registryKey(entry.identifier, entry.key), entry.identifier, entry.key, entry.contactId, entry.sentAt);
 		});
 	}
 
-	owedConsent(scope: string): OwedConsent[] {
+	async owedConsent(scope: string): Promise<OwedConsent[]> {
 		const rows = this.statement('SELECT identifier, match_key, contact_id, sent_at FROM owed_consent WHERE scope = ?').all(scope) as Array<{
 			identifier: OwedConsent['identifier'];
 			match_key: string;
@@ -188,7 +190,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 		return rows.map((row) => ({ key: row.match_key, identifier: row.identifier, contactId: row.contact_id, sentAt: row.sent_at }));
 	}
 
-	settleConsent(scope: string, keys: readonly string[]): void {
+	async settleConsent(scope: string, keys: readonly string[]): Promise<void> {
 		const remove = this.statement('DELETE FROM owed_consent WHERE scope = ? AND key = ?');
 		this.write(() => {
 			for (const key of keys) remove.run(scope, key);
@@ -199,7 +201,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 	 * Adds each step to the ledger, or to the step the same node already recorded for that execution
 	 * and file. A sending step closes the node's in-flight step for that file: its outcome is now known.
 	 */
-	recordLedgerSteps(steps: readonly LedgerStep[]): void {
+	async recordLedgerSteps(steps: readonly LedgerStep[]): Promise<void> {
 		const existing = this.statement('SELECT counts FROM ledger WHERE execution_id = ? AND node = ? AND file = ?');
 		const upsert = this.statement(
 			`INSERT INTO ledger (execution_id, node, file, recorded_at, workflow, counts) VALUES (?, ?, ?, ?, ?, ?)
@@ -218,7 +220,7 @@ export class SyncStateStore implements IdentityIndex, FingerprintStore, LedgerBo
 	}
 
 	/** The ledger steps recorded from `from` up to (not including) `to`, oldest first. */
-	ledgerSteps(from: Date, to: Date): LedgerStep[] {
+	async ledgerSteps(from: Date, to: Date): Promise<LedgerStep[]> {
 		const rows = this.statement('SELECT execution_id, node, file, recorded_at, workflow, counts FROM ledger WHERE recorded_at >= ? AND recorded_at < ? ORDER BY recorded_at, execution_id, node, file').all(
 			from.toISOString(),
 			to.toISOString(),

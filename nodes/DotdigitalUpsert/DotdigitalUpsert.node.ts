@@ -14,7 +14,7 @@ import {
 	type FieldMapEntry,
 	type RecordResult,
 } from '../../lib/dotdigital';
-import { learnIdentities, sendingCountsByFile, type SendingCounts, type SyncStateStore, withIndexedEmails } from '../../lib/state';
+import { learnIdentities, sendingCountsByFile, type SendingCounts, type SyncState, withIndexedEmails } from '../../lib/state';
 import { markInFlight, openState, recordInLedger } from '../shared/sync-state';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { dotdigitalUpsertProperties } from './properties';
@@ -54,31 +54,31 @@ export class DotdigitalUpsert implements INodeType {
 
 		let records = items.map((item) => item.json as Record<string, unknown>);
 		let results: RecordResult[];
-		let state: SyncStateStore | undefined;
+		let state: SyncState | undefined;
 		let byFile: Map<string, SendingCounts>;
 		let sync = new DotdigitalSync(transport, syncOptions);
 		let stopped: Error | undefined;
 		try {
 			try {
-				state = openState(this);
+				state = await openState(this);
 				const onlyChanged = this.getNodeParameter('onlyChanged', 0, false) as boolean;
 				sync = new DotdigitalSync(transport, {
 					...syncOptions,
 					registry: state,
 					...(onlyChanged ? { delta: { store: state, scope: transport.account, force: options.forceFullResync === true } } : {}),
 				});
-				if (resource === 'order') records = withIndexedEmails(state, records).orders;
-				markInFlight(this, state, resource, records, FILE_WITHOUT_SOURCE);
+				if (resource === 'order') records = (await withIndexedEmails(state, records)).orders;
+				await markInFlight(this, state, resource, records, FILE_WITHOUT_SOURCE);
 				results = await upsert(this, sync, resource, records, options);
-				if (resource === 'contact') learnIdentities(state, records, (position) => results[position].status !== 'failed');
+				if (resource === 'contact') await learnIdentities(state, records, (position) => results[position].status !== 'failed');
 			} catch (caught) {
 				({ results, error: stopped } = failEveryRecord(this, caught, records.length));
 			}
 			// Written whatever happened, so the ledger says why the file's records failed rather than "outcome unknown".
 			byFile = sendingCountsByFile(resource, records, results, FILE_WITHOUT_SOURCE);
-			if (state) recordInLedger(this, state, [...byFile].map(([file, counts]) => ({ file, counts })));
+			if (state) await recordInLedger(this, state, [...byFile].map(([file, counts]) => ({ file, counts })));
 		} finally {
-			state?.close();
+			await state?.close();
 		}
 		if (stopped && !this.continueOnFail()) throw stopped;
 		return outputs(resource, items, records, results, byFile, sync);

@@ -24,6 +24,7 @@ import {
 	type Rejection,
 } from '../../lib/mapping';
 import { mappingCounts, type MappingCounts } from '../../lib/state';
+import { binaryFile } from '../shared/binary-data';
 import { openState, recordInLedger } from '../shared/sync-state';
 import { MappingLoader } from './mapping-loader';
 import { mappingApplyProperties } from './properties';
@@ -86,19 +87,18 @@ export class MappingApply implements INodeType {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 				const fileName = items[itemIndex].binary?.[property]?.fileName ?? (items[itemIndex].json.name as string | undefined) ?? `item ${itemIndex + 1}`;
 				await mapSource(this, outputs, itemIndex, fileName, async () => {
-					const binary = this.helpers.assertBinaryData(itemIndex, property);
 					const mappings = await loader.mappingsFor(itemIndex);
-					const source = binary.id ? await this.helpers.getBinaryStream(binary.id) : await this.helpers.getBinaryDataBuffer(itemIndex, property);
+					const source = await binaryFile(this, itemIndex, property, fileName);
 					const { encoding, delimiter, sheetName } = mappings[0].settings;
 					return { mappings, rows: readRowBatches(source, { fileName, encoding, delimiter, sheetName }) };
 				}, () => itemIndex);
 			}
 		}
-		const state = openState(this);
+		const state = await openState(this);
 		try {
-			recordInLedger(this, state, outputs.ledger);
+			await recordInLedger(this, state, outputs.ledger);
 		} finally {
-			state.close();
+			await state.close();
 		}
 		return [outputs.records, outputs.rejected, outputs.summaries];
 	}
@@ -145,7 +145,7 @@ async function mapSource(
 		const ledgerEntry = failure && { file, counts: mappingCounts({ ...failure.summary, feed: String(ctx.getNodeParameter('feed', itemIndex, '')) }, [failure.rejection], []) };
 		if (!failure || !ctx.continueOnFail()) {
 			// The ledger keeps why the file stopped, though the node fails and sends nothing on.
-			if (ledgerEntry) recordFailureInLedger(ctx, ledgerEntry);
+			if (ledgerEntry) await recordFailureInLedger(ctx, ledgerEntry);
 			if (error instanceof NodeOperationError) throw error;
 			throw new NodeOperationError(ctx.getNode(), failure?.rejection.message ?? ((error as Error).message || String(error)), { itemIndex, description: failure?.description });
 		}
@@ -155,12 +155,12 @@ async function mapSource(
 	}
 }
 
-function recordFailureInLedger(ctx: IExecuteFunctions, entry: { file: string; counts: MappingCounts }) {
-	const state = openState(ctx);
+async function recordFailureInLedger(ctx: IExecuteFunctions, entry: { file: string; counts: MappingCounts }) {
+	const state = await openState(ctx);
 	try {
-		recordInLedger(ctx, state, [entry]);
+		await recordInLedger(ctx, state, [entry]);
 	} finally {
-		state.close();
+		await state.close();
 	}
 }
 

@@ -24,11 +24,11 @@ export class SyncLedger implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		try {
-			const state = openState(this);
+			const state = await openState(this);
 			try {
-				return [report(this, state).map((json) => ({ json, pairedItem: { item: 0 } }))];
+				return [(await report(this, state)).map((json) => ({ json, pairedItem: { item: 0 } }))];
 			} finally {
-				state.close();
+				await state.close();
 			}
 		} catch (caught) {
 			const error = caught instanceof NodeOperationError ? caught : new NodeOperationError(this.getNode(), caught as Error, { itemIndex: 0 });
@@ -38,7 +38,7 @@ export class SyncLedger implements INodeType {
 	}
 }
 
-function report(ctx: IExecuteFunctions, ledger: LedgerBook): IDataObject[] {
+async function report(ctx: IExecuteFunctions, ledger: LedgerBook): Promise<IDataObject[]> {
 	const operation = ctx.getNodeParameter('operation', 0) as Operation;
 	const timeZone = ctx.getTimezone();
 	let period;
@@ -55,9 +55,9 @@ function report(ctx: IExecuteFunctions, ledger: LedgerBook): IDataObject[] {
 	if (operation === 'summary') {
 		const chartDays = Math.max(1, Number(ctx.getNodeParameter('chartDays', 0, 14)) || 14);
 		const expectedFeeds = ctx.getNodeParameter('expectedFeeds', 0, []) as string[];
-		return [ledgerSummary(ledger, { period, chartDays, expectedFeeds }) as unknown as IDataObject];
+		return [(await ledgerSummary(ledger, { period, chartDays, expectedFeeds })) as unknown as IDataObject];
 	}
-	const lines = ledgerLines(ledger.ledgerSteps(period.from, period.to), timeZone);
+	const lines = ledgerLines(await ledger.ledgerSteps(period.from, period.to), timeZone);
 	if (operation === 'exceptions') return exceptionsByReason(lines) as unknown as IDataObject[];
 	const onlyNotBalanced = ctx.getNodeParameter('onlyNotBalanced', 0, false) as boolean;
 	return lines.filter((line) => !onlyNotBalanced || !line.balanced) as unknown as IDataObject[];

@@ -3,16 +3,31 @@ import { randomUUID } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { defaultStatePath, inFlightNode, SyncStateStore, type StepCounts } from '../../lib/state';
+import { defaultStatePath, inFlightNode, openSyncState, queueModeProblem, stateLocation, type StateLocation, type StepCounts, type SyncState } from '../../lib/state';
 
-/** The sync state store (identity index, fingerprints, ledger) in the n8n user folder, or POS_SYNC_STATE_DIR. */
-export function openState(ctx: IExecuteFunctions): SyncStateStore {
-	const path = defaultStatePath();
+/**
+ * The sync state (identity index, fingerprints, contact registry, ledger): a SQLite file in the n8n
+ * user folder (or POS_SYNC_STATE_DIR), or Postgres when n8n runs on Postgres or
+ * POS_SYNC_STATE_POSTGRES_URL is set. In queue mode a state per process is refused: it would split.
+ */
+export async function openState(ctx: IExecuteFunctions): Promise<SyncState> {
+	let location: StateLocation;
 	try {
-		return SyncStateStore.open(path);
+		location = stateLocation(process.env, defaultStatePath());
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `Could not open the sync state file ${path}`, {
-			description: `${error instanceof Error ? error.message : String(error)}. Set POS_SYNC_STATE_DIR to a folder n8n can write to.`,
+		throw new NodeOperationError(ctx.getNode(), 'The sync state settings are not right', { description: error instanceof Error ? error.message : String(error) });
+	}
+	const problem = queueModeProblem(process.env, location);
+	if (problem) throw new NodeOperationError(ctx.getNode(), 'The sync state must be shared by all of n8n’s processes in queue mode', { description: problem });
+	try {
+		return await openSyncState(location);
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new NodeOperationError(ctx.getNode(), location.backend === 'sqlite' ? `Could not open the sync state file ${location.path}` : `Could not open the sync state in Postgres at ${location.where}`, {
+			description:
+				location.backend === 'sqlite'
+					? `${reason}. Set POS_SYNC_STATE_DIR to a folder n8n can write to.`
+					: `${reason}. Check ${location.source === 'DB_POSTGRESDB' ? 'n8n’s DB_POSTGRESDB_* settings' : 'POS_SYNC_STATE_POSTGRES_URL'}; the database user needs to create the schema ${location.schema} and tables in it.`,
 		});
 	}
 }
@@ -20,26 +35,26 @@ export function openState(ctx: IExecuteFunctions): SyncStateStore {
 const unsavedRuns = new WeakMap<object, string>();
 
 /** Writes this node's counts per file into the ledger, under the execution that made them. */
-export function recordInLedger(ctx: IExecuteFunctions, store: SyncStateStore, counts: ReadonlyArray<{ file: string; counts: StepCounts }>, node = ctx.getNode().name): void {
+export async function recordInLedger(ctx: IExecuteFunctions, store: SyncState, counts: ReadonlyArray<{ file: string; counts: StepCounts }>, node = ctx.getNode().name): Promise<void> {
 	if (counts.length === 0) return;
 	const executionId = executionIdOf(ctx);
 	const workflow = ctx.getWorkflow().name ?? '';
 	const recordedAt = new Date().toISOString();
-	store.recordLedgerSteps(counts.map((entry) => ({ executionId, workflow, node, file: entry.file, recordedAt, counts: entry.counts })));
+	await store.recordLedgerSteps(counts.map((entry) => ({ executionId, workflow, node, file: entry.file, recordedAt, counts: entry.counts })));
 }
 
 /**
  * Before anything is sent: how many records of each file are about to go, so that a run stopped
  * half-way leaves "sent, outcome unknown" in the ledger rather than nothing.
  */
-export function markInFlight(ctx: IExecuteFunctions, store: SyncStateStore, resource: string, records: ReadonlyArray<Record<string, unknown>>, fileWithoutSource: string): void {
+export async function markInFlight(ctx: IExecuteFunctions, store: SyncState, resource: string, records: ReadonlyArray<Record<string, unknown>>, fileWithoutSource: string): Promise<void> {
 	const byFile = new Map<string, number>();
 	for (const record of records) {
 		const source = record._source as { file?: unknown } | undefined;
 		const file = typeof source?.file === 'string' ? source.file : fileWithoutSource;
 		byFile.set(file, (byFile.get(file) ?? 0) + 1);
 	}
-	recordInLedger(ctx, store, [...byFile].map(([file, count]) => ({ file, counts: { step: 'inFlight', resource, records: count } })), inFlightNode(ctx.getNode().name));
+	await recordInLedger(ctx, store, [...byFile].map(([file, count]) => ({ file, counts: { step: 'inFlight', resource, records: count } })), inFlightNode(ctx.getNode().name));
 }
 
 /** The execution's id; a manual run that is not saved gets one id for all its nodes. */

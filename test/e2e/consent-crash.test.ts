@@ -112,11 +112,11 @@ it('n8n killed after the third import reached Dotdigital: the replay leaves cons
 	// The killed execution's line says its records went out with their outcome unknown, settled by the replay.
 	const store = SyncStateStore.open(join(server.instance.userFolder, '.n8n', 'pos-sync', 'pos-sync-state.sqlite'));
 	try {
-		const lines = ledgerLines(store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000)), 'UTC').filter((line) => line.file === 'customers.csv');
+		const lines = ledgerLines(await store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000)), 'UTC').filter((line) => line.file === 'customers.csv');
 		const interrupted = lines.find((line) => line.outcome_unknown !== null);
 		expect(interrupted).toMatchObject({ outcome_unknown: CUSTOMERS, confirmed_by: String(replay.id), balanced: true });
 		expect(lines.find((line) => line.execution_id === String(replay.id))).toMatchObject({ records: CUSTOMERS, accepted: CUSTOMERS, balanced: true });
 	} finally {
-		store.close();
+		await store.close();
 	}
 }, 600_000);

@@ -80,13 +80,13 @@ function openState() {
 }
 
 /** The ledger's line for a file, from the last day's runs. */
-function ledgerLine(file: string) {
+async function ledgerLine(file: string) {
 	const state = openState();
 	try {
-		const lines = ledgerLines(state.ledgerSteps(new Date(Date.now() - 86_400_000), new Date(Date.now() + 60_000)), 'Europe/London');
+		const lines = ledgerLines(await state.ledgerSteps(new Date(Date.now() - 86_400_000), new Date(Date.now() + 60_000)), 'Europe/London');
 		return lines.filter((line) => line.file === file);
 	} finally {
-		state.close();
+		await state.close();
 	}
 }
 
@@ -117,7 +117,7 @@ describe('the template workflows in a real n8n', () => {
 		// Trimmed and lower-cased: the till wrote " GRACE.EVANS@EXAMPLE.CO.UK ".
 		expect(dotdigital.contact('email', 'grace.evans@example.co.uk')).toBeDefined();
 
-		expect(ledgerLine('Customers_2026-11-21.csv')).toEqual([
+		expect(await ledgerLine('Customers_2026-11-21.csv')).toEqual([
 			expect.objectContaining({ feed: 'customers', workflow: 'POS customers → Dotdigital contacts', rows_read: 40, records: 39, rejected: 1, sent: 39, accepted: 37, failed: 2, unchanged: 0, balanced: true }),
 		]);
 		const rows = exceptions('customers');
@@ -141,7 +141,7 @@ describe('the template workflows in a real n8n', () => {
 		expectSuccess(execution);
 		expect(nodeOutput(execution, 'Send to Dotdigital', 2)[0].json).toMatchObject({ records: 39, done: 0, failed: 2, unchanged: 37, imports: 0, balanced: true });
 		expect(dotdigital.calls().filter((call) => call.method === 'PUT' && call.path.endsWith('/contacts/v3/import')).length).toBe(importsBefore);
-		expect(ledgerLine('Customers_2026-11-22.csv')).toEqual([expect.objectContaining({ records: 39, sent: 2, accepted: 0, failed: 2, unchanged: 37, balanced: true })]);
+		expect(await ledgerLine('Customers_2026-11-22.csv')).toEqual([expect.objectContaining({ records: 39, sent: 2, accepted: 0, failed: 2, unchanged: 37, balanced: true })]);
 	}, 600_000);
 
 	it('2. products: the demo export becomes the product catalogue', async () => {
@@ -151,7 +151,7 @@ describe('the template workflows in a real n8n', () => {
 		expect(catalogue.map((record) => record.key).sort()).toHaveLength(13);
 		const jacket = catalogue.find((record) => record.key === 'JKT-WAX-OLV-L');
 		expect(jacket?.json).toMatchObject({ name: 'Waxed jacket, olive, L', price: 1149, sale_price: 899, currency: 'GBP', brand: 'Northfield' });
-		expect(ledgerLine('Products_2026-11-21.csv')).toEqual([expect.objectContaining({ feed: 'products', sent_as: 'products', rows_read: 14, records: 13, rejected: 1, sent: 13, accepted: 13, failed: 0, balanced: true })]);
+		expect(await ledgerLine('Products_2026-11-21.csv')).toEqual([expect.objectContaining({ feed: 'products', sent_as: 'products', rows_read: 14, records: 13, rejected: 1, sent: 13, accepted: 13, failed: 0, balanced: true })]);
 		expect(exceptions('products')).toEqual([expect.objectContaining({ stage: 'Mapping', owner: 'till data', line: 14, field: 'sku' })]);
 	}, 600_000);
 
@@ -171,7 +171,7 @@ describe('the template workflows in a real n8n', () => {
 		const refund = orders.find((order) => order.key === 'R40040');
 		expect(refund?.json).toMatchObject({ email: 'amelia.smith@example.co.uk', order_total: -8.5 });
 
-		const [line] = ledgerLine('Transactions_2026-11-21.csv');
+		const [line] = await ledgerLine('Transactions_2026-11-21.csv');
 		expect(line).toMatchObject({ rows_read: 61, records: 30, rejected: 3, sent: 30, accepted: summary.done, failed: summary.failed, balanced: true });
 		// The value of the receipts in the file, against the value of the orders Dotdigital holds.
 		const heldValue = orders.reduce((sum, order) => sum + Number((order.json as { order_total: number }).order_total), 0);
@@ -202,7 +202,7 @@ describe('the template workflows in a real n8n', () => {
 		const sent = nodeOutput(execution, 'Send to Dotdigital', 2)[0].json;
 		// Square rows carry a customer id but never an email: until the customer feed links the two, no order can find its contact.
 		expect(sent).toMatchObject({ records: mapped.records, done: 0, failed: mapped.records, failed_by_code: { customerLookupFailed: mapped.records }, balanced: true });
-		expect(ledgerLine('items-2026-06-21-2026-06-30.csv')).toEqual([
+		expect(await ledgerLine('items-2026-06-21-2026-06-30.csv')).toEqual([
 			expect.objectContaining({ workflow: 'Square transactions → Dotdigital orders', rows_read: 417, records: mapped.records, rejected: mapped.rejected, sent: mapped.records, failed: mapped.records, balanced: true }),
 		]);
 	}, 600_000);
@@ -382,8 +382,8 @@ describe('the template workflows in a real n8n', () => {
 
 		const state = openState();
 		expect(state.integrityCheck()).toBe('ok');
-		state.close();
-		const [a, b] = [ledgerLine('batch-a'), ledgerLine('batch-b')];
+		await state.close();
+		const [a, b] = [await ledgerLine('batch-a'), await ledgerLine('batch-b')];
 		expect(a).toEqual([expect.objectContaining({ rows_read: 300, records: 300, accepted: 300, balanced: true })]);
 		expect(b).toEqual([expect.objectContaining({ rows_read: 300, records: 300, accepted: 300, balanced: true })]);
 		expect(dotdigital.contacts().filter((contact) => contact.identifiers.email?.startsWith('web'))).toHaveLength(450);
@@ -393,7 +393,7 @@ describe('the template workflows in a real n8n', () => {
 		expect(await post('batch-c', customers(0, 450))).toBe(200);
 		const [, , third] = await server.instance.waitForExecutions(id, 3, { timeoutMs: 300_000 });
 		expectSuccess(third);
-		expect(ledgerLine('batch-c')).toEqual([expect.objectContaining({ records: 450, accepted: 0, unchanged: 450, balanced: true })]);
+		expect(await ledgerLine('batch-c')).toEqual([expect.objectContaining({ records: 450, accepted: 0, unchanged: 450, balanced: true })]);
 		expect(dotdigital.calls().filter((call) => call.method === 'PUT' && call.path.endsWith('/contacts/v3/import')).length).toBe(importsBefore);
 	}, 600_000);
 
@@ -413,7 +413,7 @@ describe('the template workflows in a real n8n', () => {
 		expect(orders).toHaveLength(sent('Send orders').done);
 
 		for (const [source, feed, records] of [['customers', 'customers', 27], ['products', 'products', 13], ['transactions', 'transactions', 30]] as const) {
-			const [line] = ledgerLine(`Sales_2026-11-22.csv (${source})`);
+			const [line] = await ledgerLine(`Sales_2026-11-22.csv (${source})`);
 			expect(line).toMatchObject({ feed, rows_read: 61, records, balanced: true });
 			// Contacts and products the earlier templates sent are unchanged; the rest were sent.
 			expect((line.sent ?? 0) + (line.unchanged ?? 0)).toBe(records);

@@ -22,13 +22,13 @@ async function main() {
 			...(job.onlyChanged ? { delta: { store, scope: transport.account } } : {}),
 		});
 		const step = (node, counts) => ({ executionId: job.executionId, workflow: 'crash test', node, file: job.file, recordedAt: new Date().toISOString(), counts });
-		store.recordLedgerSteps([step(inFlightNode('Dotdigital'), { step: 'inFlight', resource: 'contact', records: job.records.length })]);
+		await store.recordLedgerSteps([step(inFlightNode('Dotdigital'), { step: 'inFlight', resource: 'contact', records: job.records.length })]);
 		const results = await sync.upsertContacts(job.records, job.settings);
 		const records = job.records.map((record) => ({ ...record, _source: { file: job.file, lines: [2] } }));
-		store.recordLedgerSteps([step('Dotdigital', sendingCountsByFile('contact', records, results, '(none)').get(job.file))]);
+		await store.recordLedgerSteps([step('Dotdigital', sendingCountsByFile('contact', records, results, '(none)').get(job.file))]);
 		process.stdout.write(JSON.stringify(results));
 	} finally {
-		store.close();
+		await store.close();
 	}
 }
 

@@ -247,12 +247,12 @@ describe('Errors a consultant can act on', () => {
 		// The ledger says why the file's record failed, not "sent, outcome unknown".
 		const store = SyncStateStore.open(defaultStatePath());
 		try {
-			const steps = store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000));
+			const steps = await store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000));
 			expect(steps.filter((step) => step.counts.step === 'inFlight')).toEqual([]);
 			const last = steps[steps.length - 1].counts as SendingCounts;
 			expect(last).toMatchObject({ step: 'sending', records: 1, failed: 1, failed_by_reason: { runFailed: { owner: 'API', count: 1 } } });
 		} finally {
-			store.close();
+			await store.close();
 		}
 		const { failed } = outputs(await run([customer('a@example.com')], { resource: 'contact', operation: 'upsert' }, { password: 'wrong-Passw0rd', continueOnFail: true }));
 		expect(failed.map((item) => [item.json.code, item.json.owner, item.json.retryable])).toEqual([['runFailed', 'API', false]]);

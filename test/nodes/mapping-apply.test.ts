@@ -222,12 +222,12 @@ describe('Mapping Apply in the n8n engine', () => {
 
 			const store = SyncStateStore.open(defaultStatePath());
 			try {
-				const steps = store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000)).filter((step) => step.file === 'online-retail-uk.csv');
+				const steps = (await store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000))).filter((step) => step.file === 'online-retail-uk.csv');
 				expect(steps).toHaveLength(1);
 				expect(steps[0].counts).toMatchObject({ step: 'mapping', records: 0, rejected_by_reason: { 'mapping.invalid': { owner: 'mapping', count: 1 } } });
 				expect((steps[0].counts as { error?: string }).error).toContain('d/M/yyyy H:mm reads every sample');
 			} finally {
-				store.close();
+				await store.close();
 			}
 		});
 
@@ -283,14 +283,14 @@ describe('Mapping Apply in the n8n engine', () => {
 
 		const store = SyncStateStore.open(defaultStatePath());
 		try {
-			const steps = store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000)).filter((step) => step.file.startsWith('superstore.csv'));
+			const steps = (await store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000))).filter((step) => step.file.startsWith('superstore.csv'));
 			expect(steps.map((step) => [step.file, step.counts.records])).toEqual([
 				['superstore.csv (customers)', file.customers.size],
 				['superstore.csv (products)', file.products.size],
 				['superstore.csv (transactions)', 200],
 			]);
 		} finally {
-			store.close();
+			await store.close();
 		}
 	});
 

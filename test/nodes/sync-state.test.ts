@@ -134,7 +134,7 @@ describe('only sending records that changed', () => {
 
 		const store = SyncStateStore.open(defaultStatePath());
 		expect(store.integrityCheck()).toBe('ok');
-		store.close();
+		await store.close();
 		const importsBefore = imports();
 		const again = await run([...left, ...right.slice(150)], contactsOnly());
 		expect(again.summary).toMatchObject({ records: 450, done: 0, unchanged: 450, imports: 0 });

@@ -152,6 +152,7 @@ class N8nInstance {
 	 *   port?: number,
 	 *   env?: Record<string, string>,
 	 *   logToConsole?: boolean,
+	 *   command?: 'start' | 'worker',
 	 * }} options
 	 */
 	constructor(options) {
@@ -163,6 +164,8 @@ class N8nInstance {
 		this.requestedPort = options.port;
 		this.extraEnv = options.env ?? {};
 		this.logToConsole = options.logToConsole ?? false;
+		/** `worker`: a queue-mode worker, which answers only on its health check port. */
+		this.command = options.command ?? 'start';
 		/** @type {import('node:child_process').ChildProcess | undefined} */
 		this.child = undefined;
 		this.port = 0;
@@ -220,6 +223,7 @@ class N8nInstance {
 			N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
 			N8N_INSTANCE_OWNER_PASSWORD_HASH: this.passwordHash(),
 			N8N_LOG_LEVEL: 'info',
+			...(this.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {}),
 			...this.extraEnv,
 		};
 	}
@@ -230,7 +234,7 @@ class N8nInstance {
 		if (!fs.existsSync(path.join(this.userFolder, '.n8n', 'nodes'))) this.prepare();
 		const env = await this.environment();
 		const log = fs.openSync(this.logFile, 'a');
-		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, 'start'], {
+		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, this.command], {
 			env,
 			cwd: this.root,
 			detached: true,
@@ -254,7 +258,7 @@ class N8nInstance {
 		);
 		try {
 			await Promise.race([ready, exitedEarly]);
-			await this.login();
+			if (this.command === 'start') await this.login();
 		} catch (error) {
 			await this.stop();
 			throw error;

@@ -258,4 +258,4 @@ async function ensureChromium() {
 	return CHROMIUM;
 }
 
-module.exports = { NODE_VERSION, N8N_VERSION, CHROMIUM, cacheRoot, runtimePaths, ensureRuntime, ensureChromium, node24Env, run, say };
+module.exports = { NODE_VERSION, N8N_VERSION, CHROMIUM, cacheRoot, runtimePaths, ensureRuntime, ensureChromium, node24Env, run, say, withLock };

@@ -124,15 +124,15 @@ function expectConsentHeld(fake: FakeDotdigital, batch: Array<Record<string, unk
 }
 
 /** The killed run's line says its records went out with the outcome unknown, and the replay's line closes it. */
-function expectLedgerClosed(statePath: string, records: number, wasKilled: boolean): void {
+async function expectLedgerClosed(statePath: string, records: number, wasKilled: boolean): Promise<void> {
 	const store = SyncStateStore.open(statePath);
 	try {
-		const [killed, replay, ...more] = ledgerLines(store.ledgerSteps(new Date(0), new Date(Date.now() + 60_000)), 'UTC');
+		const [killed, replay, ...more] = ledgerLines(await store.ledgerSteps(new Date(0), new Date(Date.now() + 60_000)), 'UTC');
 		expect(more).toEqual([]);
 		expect(killed).toMatchObject(wasKilled ? { outcome_unknown: records, confirmed_by: replay.execution_id, balanced: true } : { outcome_unknown: null, accepted: records, balanced: true });
 		expect(replay).toMatchObject({ outcome_unknown: null, records, accepted: records, balanced: true });
 	} finally {
-		store.close();
+		await store.close();
 	}
 }
 
@@ -182,7 +182,7 @@ describe('a contact sync killed at any call, then replayed', () => {
 					expectEveryRecordAccounted(replay.results, batch);
 					expectConsentHeld(fake, batch);
 					expect(account(fake)).toEqual(clean.account);
-					expectLedgerClosed(statePath, batch.length, crashed.killed);
+					await expectLedgerClosed(statePath, batch.length, crashed.killed);
 				} finally {
 					await fake.stop();
 				}

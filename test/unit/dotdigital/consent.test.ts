@@ -181,7 +181,7 @@ describe('suppressed contacts', () => {
 			expect(actions(again)).toEqual(['unchanged', 'unchanged']);
 			expect(fake.calls().slice(before).filter((call) => !call.path.endsWith('/v2/data-fields'))).toEqual([]);
 		} finally {
-			store.close();
+			await store.close();
 		}
 	});
 });
@@ -212,7 +212,7 @@ describe('Create Missing Contacts First', () => {
 			expect(fake.collection('Orders')?.records.map((record) => record.key).sort()).toEqual(['1', '2', '3', '4', '5']);
 			expectConsentHeld(fake);
 		} finally {
-			store.close();
+			await store.close();
 		}
 	});
 });

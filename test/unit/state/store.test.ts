@@ -1,130 +1,155 @@
 /**
- * The sync-state store on a real SQLite file: identities and fingerprints survive reopening, a
- * fingerprint only counts when it is the one confirmed, and two processes writing at once (two
- * executions, or two queue-mode workers on one volume) lose nothing and leave a sound file.
+ * The sync-state store, the same tests on both backends (a SQLite file, and a real Postgres server):
+ * identities and fingerprints survive reopening, a fingerprint only counts when it is the one
+ * confirmed, the contact register and owed consent steps keep their rules, and two processes writing
+ * the same keys at once (two executions, or two queue-mode workers) lose nothing.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { defaultStatePath, SyncStateStore } from '../../../lib/state/store';
+import { defaultStatePath, SyncStateStore, type LedgerStep, type SendingCounts, type StateLocation, type SyncState } from '../../../lib/state';
+import { stateBackends } from '../../helpers/state-backends';
 
-let dir: string;
-beforeEach(() => {
-	dir = mkdtempSync(join(tmpdir(), 'pos-sync-state-'));
+it('the SQLite file lives in the n8n user folder unless POS_SYNC_STATE_DIR says otherwise', () => {
+	expect(defaultStatePath({ N8N_USER_FOLDER: '/data' })).toBe('/data/.n8n/pos-sync/pos-sync-state.sqlite');
+	expect(defaultStatePath({ N8N_USER_FOLDER: '/data', POS_SYNC_STATE_DIR: '/shared/state' })).toBe('/shared/state/pos-sync-state.sqlite');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('SyncStateStore', () => {
-	it('lives in the n8n user folder unless POS_SYNC_STATE_DIR says otherwise', () => {
-		expect(defaultStatePath({ N8N_USER_FOLDER: '/data' })).toBe('/data/.n8n/pos-sync/pos-sync-state.sqlite');
-		expect(defaultStatePath({ N8N_USER_FOLDER: '/data', POS_SYNC_STATE_DIR: '/shared/state' })).toBe('/shared/state/pos-sync-state.sqlite');
+describe.each(stateBackends())('the sync state in $name', (backend) => {
+	beforeAll(() => backend.setUp(), 120_000);
+	afterAll(() => backend.tearDown(), 60_000);
+
+	const opened: SyncState[] = [];
+	const open = async (location: StateLocation) => {
+		const state = await backend.open(location);
+		opened.push(state);
+		return state;
+	};
+	afterEach(async () => {
+		await Promise.all(opened.splice(0).map((state) => state.close().catch(() => undefined)));
 	});
 
-	it('remembers identities across reopening, and a blank value keeps what was known', () => {
-		const path = join(dir, 'nested', 'state.sqlite');
-		const store = SyncStateStore.open(path);
-		store.rememberIdentities([
+	it('remembers identities across reopening, and a blank value keeps what was known', async () => {
+		const location = backend.fresh();
+		const store = await open(location);
+		await store.rememberIdentities([
 			{ customerId: 'C1', email: 'amelia@example.com', mobile: '+447700900100' },
 			{ customerId: 'C2', email: 'oliver@example.com' },
 			{ customerId: 'C3' },
+			{ customerId: 'C4', mobile: '+447700900104' },
+			{ customerId: 'C4', email: 'isla@example.com' },
 		]);
-		store.rememberIdentities([{ customerId: 'C1', email: 'amelia.new@example.com' }]);
-		store.close();
-		expect(existsSync(path)).toBe(true);
+		await store.rememberIdentities([{ customerId: 'C1', email: 'amelia.new@example.com' }]);
+		await store.close();
 
-		const again = SyncStateStore.open(path);
-		const found = again.lookUpIdentities(['C1', 'C2', 'C3', 'C9', 'C1']);
+		const again = await open(location);
+		const found = await again.lookUpIdentities(['C1', 'C2', 'C3', 'C4', 'C9', 'C1']);
 		expect(Object.fromEntries(found)).toEqual({
 			C1: { email: 'amelia.new@example.com', mobile: '+447700900100' },
 			C2: { email: 'oliver@example.com' },
+			C4: { email: 'isla@example.com', mobile: '+447700900104' },
 		});
-		again.close();
 	});
 
-	it('counts a record unchanged only when its fingerprint is the one confirmed, per scope', () => {
-		const store = SyncStateStore.open(join(dir, 'state.sqlite'));
-		store.commitFingerprints('acct|contact', [
+	it('counts a record unchanged only when its fingerprint is the one confirmed, per scope', async () => {
+		const store = await open(backend.fresh());
+		await store.commitFingerprints('acct|contact', [
 			{ key: 'a@example.com', fingerprint: 'f1' },
+			{ key: 'b@example.com', fingerprint: 'old' },
 			{ key: 'b@example.com', fingerprint: 'f2' },
 		]);
-		const unchanged = store.unchanged('acct|contact', [
+		const unchanged = await store.unchanged('acct|contact', [
 			{ key: 'a@example.com', fingerprint: 'f1' },
 			{ key: 'b@example.com', fingerprint: 'changed' },
 			{ key: 'c@example.com', fingerprint: 'f3' },
 		]);
 		expect([...unchanged]).toEqual(['a@example.com']);
-		expect(store.unchanged('other|contact', [{ key: 'a@example.com', fingerprint: 'f1' }]).size).toBe(0);
-		expect(store.forgetFingerprints('acct|contact')).toBe(2);
-		expect(store.unchanged('acct|contact', [{ key: 'a@example.com', fingerprint: 'f1' }]).size).toBe(0);
-		store.close();
+		expect([...(await store.unchanged('acct|contact', [{ key: 'b@example.com', fingerprint: 'f2' }]))]).toEqual(['b@example.com']);
+		expect((await store.unchanged('other|contact', [{ key: 'a@example.com', fingerprint: 'f1' }])).size).toBe(0);
+		expect(await store.forgetFingerprints('acct|contact')).toBe(2);
+		expect((await store.unchanged('acct|contact', [{ key: 'a@example.com', fingerprint: 'f1' }])).size).toBe(0);
 	});
 
-	it('looks up more keys than SQLite takes in one statement', () => {
-		const store = SyncStateStore.open(join(dir, 'state.sqlite'));
+	it('looks up more keys than one statement takes', async () => {
+		const store = await open(backend.fresh());
 		const entries = Array.from({ length: 40_000 }, (_, index) => ({ key: `k${index}`, fingerprint: `f${index}` }));
-		store.commitFingerprints('s', entries);
-		expect(store.unchanged('s', entries).size).toBe(40_000);
-		store.rememberIdentities(entries.map((entry) => ({ customerId: entry.key, email: `${entry.key}@example.com` })));
-		expect(store.lookUpIdentities(entries.map((entry) => entry.key)).size).toBe(40_000);
-		store.close();
-	});
+		await store.commitFingerprints('s', entries);
+		expect((await store.unchanged('s', entries)).size).toBe(40_000);
+		await store.rememberIdentities(entries.map((entry) => ({ customerId: entry.key, email: `${entry.key}@example.com` })));
+		expect((await store.lookUpIdentities(entries.map((entry) => entry.key))).size).toBe(40_000);
+	}, 60_000);
 
-	it('keeps the register of contacts and the consent steps owed across a reopen, per account', () => {
-		const path = join(dir, 'state.sqlite');
-		const first = SyncStateStore.open(path);
-		first.rememberContacts('acct', [{ key: 'email:a@example.com', contactId: 7 }, { key: 'email:b@example.com' }]);
-		first.rememberContacts('acct', [{ key: 'email:a@example.com' }]);
-		first.setContactsListedUntil('acct', 1_700_000_000_000);
-		first.oweConsent('acct', [{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 10 }]);
-		first.oweConsent('acct', [{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 20 }]);
-		first.close();
+	it('keeps the register of contacts and the consent steps owed across a reopen, per account', async () => {
+		const location = backend.fresh();
+		const first = await open(location);
+		await first.rememberContacts('acct', [{ key: 'email:a@example.com', contactId: 7 }, { key: 'email:b@example.com' }]);
+		await first.rememberContacts('acct', [{ key: 'email:a@example.com' }]);
+		await first.setContactsListedUntil('acct', 1_700_000_000_000);
+		// A listing that started earlier and finished later does not move the time back.
+		await first.setContactsListedUntil('acct', 1_600_000_000_000);
+		await first.oweConsent('acct', [{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 10 }]);
+		await first.oweConsent('acct', [
+			{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 20 },
+			{ key: '447700900123', identifier: 'mobileNumber', contactId: 9_000_000_001, sentAt: 1_700_000_000_123 },
+		]);
+		await first.close();
 
-		const store = SyncStateStore.open(path);
+		const store = await open(location);
 		// A contact id once known is kept when a later report does not carry one.
-		expect(store.knownContacts('acct', ['email:a@example.com', 'email:b@example.com', 'email:c@example.com'])).toEqual(new Map([['email:a@example.com', 7], ['email:b@example.com', 0]]));
-		expect(store.knownContacts('other', ['email:a@example.com']).size).toBe(0);
-		expect(store.contactsListedUntil('acct')).toBe(1_700_000_000_000);
-		expect(store.contactsListedUntil('other')).toBeUndefined();
+		expect(await store.knownContacts('acct', ['email:a@example.com', 'email:b@example.com', 'email:c@example.com'])).toEqual(new Map([['email:a@example.com', 7], ['email:b@example.com', 0]]));
+		expect((await store.knownContacts('other', ['email:a@example.com'])).size).toBe(0);
+		expect(await store.contactsListedUntil('acct')).toBe(1_700_000_000_000);
+		expect(await store.contactsListedUntil('other')).toBeUndefined();
 		// The earliest time a step became owed is the one kept.
-		expect(store.owedConsent('acct')).toEqual([{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 10 }]);
-		store.settleConsent('acct', ['email:b@example.com']);
-		store.forgetContacts('acct', ['email:a@example.com']);
-		expect(store.owedConsent('acct')).toEqual([]);
-		expect([...store.knownContacts('acct', ['email:a@example.com', 'email:b@example.com']).keys()]).toEqual(['email:b@example.com']);
-		store.close();
+		expect(await store.owedConsent('acct')).toEqual(
+			expect.arrayContaining([
+				{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 10 },
+				{ key: '447700900123', identifier: 'mobileNumber', contactId: 9_000_000_001, sentAt: 1_700_000_000_123 },
+			]),
+		);
+		await store.settleConsent('acct', ['email:b@example.com', 'mobileNumber:447700900123']);
+		await store.forgetContacts('acct', ['email:a@example.com']);
+		expect(await store.owedConsent('acct')).toEqual([]);
+		expect([...(await store.knownContacts('acct', ['email:a@example.com', 'email:b@example.com'])).keys()]).toEqual(['email:b@example.com']);
 	});
 
-	it('refuses a file written by a newer schema instead of guessing', () => {
-		const path = join(dir, 'state.sqlite');
-		SyncStateStore.open(path).close();
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
-		const raw = new DatabaseSync(path);
-		raw.exec('PRAGMA user_version = 99');
-		raw.close();
-		expect(() => SyncStateStore.open(path)).toThrow(/newer version/);
+	it('refuses a state written by a newer schema instead of guessing', async () => {
+		const location = backend.fresh();
+		await (await backend.open(location)).close();
+		await backend.setSchemaVersion(location, 99);
+		await expect(backend.open(location)).rejects.toThrow(/newer version of n8n-nodes-pos-sync/);
 	});
 
-	it('two processes writing at once lose nothing and leave a sound file', async () => {
-		const path = join(dir, 'state.sqlite');
-		SyncStateStore.open(path).close();
+	it('two processes writing the same keys at once lose nothing', async () => {
+		const location = backend.fresh();
+		await (await backend.open(location)).close();
 		const register = join(__dirname, '..', '..', 'helpers', 'ts-register.cjs');
-		const storeSource = join(__dirname, '..', '..', '..', 'lib', 'state', 'store.ts');
-		// Each writer (a separate Node process running the store's own source) commits 20,000 fingerprints
-		// and identities in 40 transactions, each read back at once.
+		const stateSource = join(__dirname, '..', '..', '..', 'lib', 'state', 'index.ts');
+		// Each writer (a separate Node process running the store's own source) writes 40 batches of the
+		// same 250 keys as the other, and 250 keys of its own, each batch read back at once, and adds
+		// every batch to the same ledger line.
 		const script = (name: string) => `
 			require(${JSON.stringify(register)});
-			const { SyncStateStore } = require(${JSON.stringify(storeSource)});
-			const store = SyncStateStore.open(${JSON.stringify(path)});
-			for (let batch = 0; batch < 40; batch++) {
-				const entries = Array.from({ length: 500 }, (_, i) => ({ key: '${name}-' + (batch * 500 + i), fingerprint: 'f' + batch }));
-				store.commitFingerprints('shared', entries);
-				store.rememberIdentities(entries.map((e) => ({ customerId: e.key, email: e.key + '@example.com' })));
-				if (store.unchanged('shared', entries).size !== entries.length) throw new Error('a committed fingerprint was not read back');
-			}
-			store.close();
+			const { openSyncState } = require(${JSON.stringify(stateSource)});
+			(async () => {
+				const store = await openSyncState(${JSON.stringify(location)});
+				for (let batch = 0; batch < 40; batch++) {
+					const shared = Array.from({ length: 250 }, (_, i) => ({ key: 'shared-' + (batch * 250 + i), fingerprint: 'f' + batch }));
+					const own = Array.from({ length: 250 }, (_, i) => ({ key: '${name}-' + (batch * 250 + i), fingerprint: 'f' + batch }));
+					const entries = batch % 2 ? [...shared, ...own].reverse() : [...shared, ...own];
+					await store.commitFingerprints('shared', entries);
+					await store.rememberIdentities(entries.map((e) => ({ customerId: e.key, email: e.key + '@example.com' })));
+					await store.rememberContacts('acct', entries.map((e, i) => ({ key: 'email:' + e.key, contactId: i % 2 === ${name === 'one' ? 0 : 1} ? 1000 + i : undefined })));
+					await store.recordLedgerSteps([{
+						executionId: 'one-run', workflow: 'w', node: 'Send', file: 'f.csv', recordedAt: '2026-11-20T09:00:00.000Z',
+						counts: { step: 'sending', resource: 'contact', records: 3, accepted: 2, failed: 1, unchanged: 0,
+							failed_by_reason: { invalidEmail: { owner: 'till data', count: 1, example: '${name}' } },
+							value_accepted: { GBP: 10.1 }, value_failed: { EUR: 0.2 }, value_unchanged: {} },
+					}]);
+					if ((await store.unchanged('shared', entries)).size !== entries.length) throw new Error('a committed fingerprint was not read back');
+				}
+				await store.close();
+			})().catch((error) => { console.error(error); process.exit(1); });
 		`;
 		const run = (name: string) =>
 			new Promise<number>((resolve) => {
@@ -133,11 +158,19 @@ describe('SyncStateStore', () => {
 			});
 		expect(await Promise.all([run('one'), run('two')])).toEqual([0, 0]);
 
-		const store = SyncStateStore.open(path);
-		expect(store.integrityCheck()).toBe('ok');
-		const all = ['one', 'two'].flatMap((name) => Array.from({ length: 20_000 }, (_, i) => ({ key: `${name}-${i}`, fingerprint: `f${Math.floor(i / 500)}` })));
-		expect(store.unchanged('shared', all).size).toBe(40_000);
-		expect(store.lookUpIdentities(all.map((entry) => entry.key)).size).toBe(40_000);
-		store.close();
-	}, 120_000);
+		const store = await open(location);
+		if (store instanceof SyncStateStore) expect(store.integrityCheck()).toBe('ok');
+		const all = ['shared', 'one', 'two'].flatMap((name) => Array.from({ length: 10_000 }, (_, i) => ({ key: `${name}-${i}`, fingerprint: `f${Math.floor(i / 250)}` })));
+		expect((await store.unchanged('shared', all)).size).toBe(30_000);
+		expect((await store.lookUpIdentities(all.map((entry) => entry.key))).size).toBe(30_000);
+		const contacts = await store.knownContacts('acct', all.map((entry) => `email:${entry.key}`));
+		expect(contacts.size).toBe(30_000);
+		// Each shared contact's id came from one of the processes, and is kept over the other's report without one.
+		expect([...contacts].filter(([key, id]) => key.startsWith('email:shared-') && id === 0)).toEqual([]);
+		const steps: LedgerStep[] = await store.ledgerSteps(new Date('2026-11-20T00:00:00Z'), new Date('2026-11-21T00:00:00Z'));
+		expect(steps).toHaveLength(1);
+		const counts = steps[0].counts as SendingCounts;
+		expect(counts).toMatchObject({ records: 240, accepted: 160, failed: 80, unchanged: 0, value_accepted: { GBP: 808 }, value_failed: { EUR: 16 } });
+		expect(counts.failed_by_reason.invalidEmail).toMatchObject({ owner: 'till data', count: 80 });
+	}, 180_000);
 });
