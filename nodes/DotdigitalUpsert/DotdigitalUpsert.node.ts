@@ -15,6 +15,7 @@ import {
 	type RecordResult,
 } from '../../lib/dotdigital';
 import { learnIdentities, sendingCountsByFile, type SendingCounts, type SyncStateStore, withIndexedEmails } from '../../lib/state';
+import { readRecordInput, sourceOf, type RecordInput } from '../shared/record-input';
 import { markInFlight, openState, recordInLedger } from '../shared/sync-state';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { dotdigitalUpsertProperties } from './properties';
@@ -52,7 +53,8 @@ export class DotdigitalUpsert implements INodeType {
 		};
 		if (resource === 'dataField') return [await dataFields(this, new DotdigitalSync(transport, syncOptions))];
 
-		let records = items.map((item) => item.json as Record<string, unknown>);
+		const input = await readRecordInput(this, items);
+		let records = input.records;
 		let results: RecordResult[];
 		let state: SyncStateStore | undefined;
 		let byFile: Map<string, SendingCounts>;
@@ -81,7 +83,7 @@ export class DotdigitalUpsert implements INodeType {
 			state?.close();
 		}
 		if (stopped && !this.continueOnFail()) throw stopped;
-		return outputs(resource, items, records, results, byFile, sync);
+		return outputs(resource, items, input, records, results, byFile, sync);
 	}
 }
 
@@ -169,33 +171,17 @@ async function dataFields(ctx: IExecuteFunctions, sync: DotdigitalSync): Promise
 	}
 }
 
-/** Done and Failed hold one item per input item between them; Summary holds the run's counts. */
-function outputs(resource: string, items: INodeExecutionData[], records: Array<Record<string, unknown>>, results: RecordResult[], byFile: Map<string, SendingCounts>, sync: DotdigitalSync): INodeExecutionData[][] {
+/**
+ * Done and Failed hold one item per record between them; Summary holds the run's counts. Records that
+ * came in Mapping Apply's batches are reported in Done as counts per file instead, and in Failed one by one.
+ */
+function outputs(resource: string, items: INodeExecutionData[], input: RecordInput, records: Array<Record<string, unknown>>, results: RecordResult[], byFile: Map<string, SendingCounts>, sync: DotdigitalSync): INodeExecutionData[][] {
 	const done: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
-	results.forEach((result, itemIndex) => {
-		const source = items[itemIndex].json._source;
-		const where = source ? { _source: source } : {};
-		const { email, email_from: emailFrom } = records[itemIndex];
-		const resolved = emailFrom ? { email: String(email), email_from: String(emailFrom) } : {};
-		if (result.status === 'unchanged') {
-			done.push({
-				json: { resource, action: 'unchanged', ...(resource === 'contact' ? { identifier: result.key } : { key: result.key }), ...where },
-				pairedItem: { item: itemIndex },
-			});
-		} else if (result.status === 'done') {
-			done.push({
-				json: {
-					resource,
-					action: result.action,
-					...(resource === 'contact' ? { identifier: result.key, contact_id: result.contactId ?? null } : { key: result.key }),
-					import_id: result.importId ?? null,
-					...resolved,
-					...where,
-				},
-				pairedItem: { item: itemIndex },
-			});
-		} else {
+	results.forEach((result, position) => {
+		const pairedItem = { item: input.itemOf[position] };
+		const where = sourceOf(input.records[position]);
+		if (result.status === 'failed') {
 			failed.push({
 				json: {
 					resource,
@@ -205,12 +191,32 @@ function outputs(resource: string, items: INodeExecutionData[], records: Array<R
 					retryable: result.retryable,
 					owner: result.owner,
 					import_id: result.importId ?? null,
-					record: items[itemIndex].json,
+					record: input.records[position] as IDataObject,
 				},
-				pairedItem: { item: itemIndex },
+				pairedItem,
+			});
+			return;
+		}
+		if (input.batched) return;
+		const { email, email_from: emailFrom } = records[position];
+		const resolved = emailFrom ? { email: String(email), email_from: String(emailFrom) } : {};
+		if (result.status === 'unchanged') {
+			done.push({ json: { resource, action: 'unchanged', ...(resource === 'contact' ? { identifier: result.key } : { key: result.key }), ...where }, pairedItem });
+		} else {
+			done.push({
+				json: {
+					resource,
+					action: result.action,
+					...(resource === 'contact' ? { identifier: result.key, contact_id: result.contactId ?? null } : { key: result.key }),
+					import_id: result.importId ?? null,
+					...resolved,
+					...where,
+				},
+				pairedItem,
 			});
 		}
 	});
+	if (input.batched) done.push(...doneByFile(resource, input, results));
 	const counts = countResults(results, { apiCalls: sync.transport.stats.requests, imports: sync.importCalls, retries: sync.transport.stats.retries });
 	// Per source file, for checking each file against Mapping Apply's summary of it.
 	const files = [...byFile]
@@ -234,6 +240,27 @@ function outputs(resource: string, items: INodeExecutionData[], records: Array<R
 		...(files.length > 0 ? { files } : {}),
 	};
 	return [done, failed, [{ json: summary, pairedItem: items.map((_, item) => ({ item })) }]];
+}
+
+/** One Done item per source file: how many of its records went, by what Dotdigital did with them. */
+function doneByFile(resource: string, input: RecordInput, results: RecordResult[]): INodeExecutionData[] {
+	const files = new Map<string, { counts: IDataObject & Record<'created' | 'updated' | 'imported' | 'suppressed' | 'unchanged', number>; items: Set<number> }>();
+	results.forEach((result, position) => {
+		if (result.status === 'failed') return;
+		const file = String((input.records[position]._source as { file?: unknown } | undefined)?.file ?? FILE_WITHOUT_SOURCE);
+		let entry = files.get(file);
+		if (!entry) {
+			entry = { counts: { created: 0, updated: 0, imported: 0, suppressed: 0, unchanged: 0 }, items: new Set() };
+			files.set(file, entry);
+		}
+		entry.counts[result.status === 'unchanged' ? 'unchanged' : result.action] += 1;
+		entry.items.add(input.itemOf[position]);
+	});
+	return [...files].map(([file, { counts, items }]) => {
+		const shown = resource === 'contact' ? { created: counts.created, updated: counts.updated, suppressed: counts.suppressed } : { imported: counts.imported };
+		const sent = Object.values(shown).reduce((sum, count) => sum + (count as number), 0);
+		return { json: { resource, action: 'counts per file', file, done: sent, ...shown, unchanged: counts.unchanged }, pairedItem: [...items].map((item) => ({ item })) };
+	});
 }
 
 function text(value: unknown): string {
