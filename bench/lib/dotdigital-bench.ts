@@ -93,7 +93,7 @@ async function admin<T>(fake: Fake, path: string): Promise<T> {
 	}
 }
 
-async function callsSince(fake: Fake, from: number): Promise<Map<string, number>> {
+export async function callsSince(fake: Fake, from: number): Promise<Map<string, number>> {
 	const calls = await admin<Array<{ method: string; path: string }>>(fake, 'calls');
 	const byKind = new Map<string, number>();
 	for (const call of calls.slice(from)) {

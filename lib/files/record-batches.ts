@@ -16,6 +16,8 @@ export const RECORDS_PER_BATCH = 5000;
 export interface RecordBatchInfo {
 	/** The source file the records came from (as in each record's `_source.file`). */
 	file: string;
+	/** The feed of the records, when the export gave several (as each record's `_source.feed`). */
+	feed?: string;
 	/** 1 for the file's first batch. */
 	batch: number;
 	records: number;
@@ -26,7 +28,7 @@ export interface RecordBatchInfo {
 export const BATCH_MIME = 'application/x-ndjson';
 export const BATCH_PROPERTY = 'records';
 
-type BatchRecord = Record<string, unknown> & { _source?: { file?: string; lines?: number[] } };
+type BatchRecord = Record<string, unknown> & { _source?: { file?: string; lines?: number[]; feed?: string } };
 
 /**
  * Collects one source's records. Until `threshold` records have come it holds them (`held`); past
@@ -74,7 +76,8 @@ export class RecordBatcher<R extends BatchRecord> {
 				last = Math.max(last, line);
 			}
 		}
-		const info: RecordBatchInfo = { file: records[0]?._source?.file ?? this.file, batch: this.batches, records: records.length, first_line: last ? first : 0, last_line: last };
+		const feed = records[0]?._source?.feed;
+		const info: RecordBatchInfo = { file: records[0]?._source?.file ?? this.file, ...(feed ? { feed } : {}), batch: this.batches, records: records.length, first_line: last ? first : 0, last_line: last };
 		await this.flush(info, encodeBatch(records));
 	}
 }

@@ -127,7 +127,9 @@ async function mapSource(
 		if (!source) {
 			const batcher = new RecordBatcher<CanonicalRecord>(name, async (info, data) => {
 				const binary = await ctx.helpers.prepareBinaryData(data, `${name} batch ${info.batch}.ndjson`, BATCH_MIME);
-				batchItems.push({ json: { record_batch: info as unknown as IDataObject }, binary: { [BATCH_PROPERTY]: binary }, pairedItem: { item: itemIndex } });
+				// A batch of one feed of several names it where a record would (`_source.feed`), for a Switch by feed.
+				const source = info.feed ? { _source: { file: info.file, feed: info.feed } } : {};
+				batchItems.push({ json: { record_batch: info as unknown as IDataObject, ...source }, binary: { [BATCH_PROPERTY]: binary }, pairedItem: { item: itemIndex } });
 			});
 			source = { batcher, values: [] };
 			sources.set(name, source);
