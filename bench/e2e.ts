@@ -146,6 +146,7 @@ const figures: RunFigures[] = [];
 
 async function measured(server: E2eServer, sampler: RssSampler, label: string, run: () => Promise<{ id: string; status: string }>): Promise<RunFigures> {
 	const started = Date.now();
+	const before = rss(server.instance.child!.pid!) / MB;
 	sampler.start();
 	let execution: { id: string; status: string };
 	try {
@@ -166,7 +167,7 @@ async function measured(server: E2eServer, sampler: RssSampler, label: string, r
 	}
 	const result = { label, seconds, mainMb: sampler.main / MB, runnersMb: sampler.runners / MB, status: execution.status, nodes, viewable };
 	figures.push(result);
-	process.stdout.write(`${label}: ${execution.status} in ${seconds.toFixed(1)} s; peak RSS main ${result.mainMb.toFixed(0)} MB, task runners ${result.runnersMb.toFixed(0)} MB; saved and viewable: ${viewable ? 'yes' : 'NO'}\n`);
+	process.stdout.write(`${label}: ${execution.status} in ${seconds.toFixed(1)} s; peak RSS main ${result.mainMb.toFixed(0)} MB (${before.toFixed(0)} MB just before), task runners ${result.runnersMb.toFixed(0)} MB; saved and viewable: ${viewable ? 'yes' : 'NO'}\n`);
 	for (const [name, time] of Object.entries(nodes)) process.stdout.write(`    ${time.toFixed(1).padStart(8)} s  ${name}\n`);
 	return result;
 }

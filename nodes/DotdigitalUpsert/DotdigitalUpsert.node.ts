@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
-	countResults,
 	DEFAULT_FIELD_MAP,
 	DotdigitalApiError,
 	DotdigitalError,
@@ -14,10 +13,11 @@ import {
 	type FieldMapEntry,
 	type RecordResult,
 } from '../../lib/dotdigital';
-import { learnIdentities, sendingCountsByFile, type SendingCounts, type SyncStateStore, withIndexedEmails } from '../../lib/state';
-import { readRecordInput, sourceOf, type RecordInput } from '../shared/record-input';
+import { learnIdentities, type SyncStateStore, withIndexedEmails } from '../../lib/state';
+import { planRecordInput, readRecordChunks } from '../shared/record-input';
 import { markInFlight, openState, recordInLedger } from '../shared/sync-state';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
+import { RunReport } from './run-report';
 import { dotdigitalUpsertProperties } from './properties';
 
 type Resource = 'contact' | 'order' | 'product' | 'dataField';
@@ -53,13 +53,11 @@ export class DotdigitalUpsert implements INodeType {
 		};
 		if (resource === 'dataField') return [await dataFields(this, new DotdigitalSync(transport, syncOptions))];
 
-		const input = await readRecordInput(this, items);
-		let records = input.records;
-		let results: RecordResult[];
+		const plan = planRecordInput(items, FILE_WITHOUT_SOURCE);
+		const report = new RunReport(resource, plan.batched, FILE_WITHOUT_SOURCE);
 		let state: SyncStateStore | undefined;
-		let byFile: Map<string, SendingCounts>;
 		let sync = new DotdigitalSync(transport, syncOptions);
-		let stopped: Error | undefined;
+		let stoppedBy: unknown;
 		try {
 			try {
 				state = openState(this);
@@ -69,21 +67,37 @@ export class DotdigitalUpsert implements INodeType {
 					registry: state,
 					...(onlyChanged ? { delta: { store: state, scope: transport.account, force: options.forceFullResync === true } } : {}),
 				});
-				if (resource === 'order') records = withIndexedEmails(state, records).orders;
-				markInFlight(this, state, resource, records, FILE_WITHOUT_SOURCE);
-				results = await upsert(this, sync, resource, records, options);
-				if (resource === 'contact') learnIdentities(state, records, (position) => results[position].status !== 'failed');
+				markInFlight(this, state, resource, plan.perFile);
 			} catch (caught) {
-				({ results, error: stopped } = failEveryRecord(this, caught, records.length));
+				stoppedBy = caught;
 			}
-			// Written whatever happened, so the ledger says why the file's records failed rather than "outcome unknown".
-			byFile = sendingCountsByFile(resource, records, results, FILE_WITHOUT_SOURCE);
-			if (state) recordInLedger(this, state, [...byFile].map(([file, counts]) => ({ file, counts })));
+			// A batched file goes RECORDS_PER_SEND records at a time: one run of imports each, the same sync (and its pacing) throughout.
+			for await (const chunk of readRecordChunks(this, items)) {
+				let records = chunk.records;
+				let results: RecordResult[];
+				if (stoppedBy === undefined) {
+					try {
+						if (resource === 'order') records = withIndexedEmails(state!, records).orders;
+						results = await upsert(this, sync, resource, records, options, plan.total);
+						if (resource === 'contact') learnIdentities(state!, records, (position) => results[position].status !== 'failed');
+					} catch (caught) {
+						stoppedBy = caught;
+					}
+				}
+				// After a fault that stops the run, the rest of the records fail with its reason, unsent.
+				if (stoppedBy !== undefined) results = failEveryRecord(this, stoppedBy, records.length).results;
+				report.add(chunk, records, results!);
+			}
 		} finally {
-			state?.close();
+			// Written whatever happened, so the ledger says why the file's records failed rather than "outcome unknown".
+			try {
+				if (state) recordInLedger(this, state, report.ledger());
+			} finally {
+				state?.close();
+			}
 		}
-		if (stopped && !this.continueOnFail()) throw stopped;
-		return outputs(resource, items, input, records, results, byFile, sync);
+		if (stoppedBy !== undefined && !this.continueOnFail()) throw failEveryRecord(this, stoppedBy, 0).error;
+		return report.outputs(items, sync);
 	}
 }
 
@@ -98,7 +112,7 @@ function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number)
 	return { results: Array.from({ length: count }, () => failure), error };
 }
 
-function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject): Promise<RecordResult[]> {
+function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject, total: number): Promise<RecordResult[]> {
 	if (resource === 'order') {
 		return sync.upsertOrders(records, {
 			collection: text(ctx.getNodeParameter('orderCollection', 0, 'Orders')),
@@ -107,7 +121,7 @@ function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<
 		});
 	}
 	if (resource === 'product') return sync.upsertProducts(records, { collection: text(ctx.getNodeParameter('productCollection', 0, 'Catalog_Default')) });
-	return sync.upsertContacts(records, contactSettings(ctx, records.length, options));
+	return sync.upsertContacts(records, contactSettings(ctx, total, options));
 }
 
 function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataObject): ContactUpsertSettings {
@@ -169,98 +183,6 @@ async function dataFields(ctx: IExecuteFunctions, sync: DotdigitalSync): Promise
 		if (!ctx.continueOnFail()) throw error;
 		return [{ json: errorJson(error), pairedItem: { item: 0 } }];
 	}
-}
-
-/**
- * Done and Failed hold one item per record between them; Summary holds the run's counts. Records that
- * came in Mapping Apply's batches are reported in Done as counts per file instead, and in Failed one by one.
- */
-function outputs(resource: string, items: INodeExecutionData[], input: RecordInput, records: Array<Record<string, unknown>>, results: RecordResult[], byFile: Map<string, SendingCounts>, sync: DotdigitalSync): INodeExecutionData[][] {
-	const done: INodeExecutionData[] = [];
-	const failed: INodeExecutionData[] = [];
-	results.forEach((result, position) => {
-		const pairedItem = { item: input.itemOf[position] };
-		const where = sourceOf(input.records[position]);
-		if (result.status === 'failed') {
-			failed.push({
-				json: {
-					resource,
-					key: result.key ?? null,
-					code: result.code,
-					description: result.description,
-					retryable: result.retryable,
-					owner: result.owner,
-					import_id: result.importId ?? null,
-					record: input.records[position] as IDataObject,
-				},
-				pairedItem,
-			});
-			return;
-		}
-		if (input.batched) return;
-		const { email, email_from: emailFrom } = records[position];
-		const resolved = emailFrom ? { email: String(email), email_from: String(emailFrom) } : {};
-		if (result.status === 'unchanged') {
-			done.push({ json: { resource, action: 'unchanged', ...(resource === 'contact' ? { identifier: result.key } : { key: result.key }), ...where }, pairedItem });
-		} else {
-			done.push({
-				json: {
-					resource,
-					action: result.action,
-					...(resource === 'contact' ? { identifier: result.key, contact_id: result.contactId ?? null } : { key: result.key }),
-					import_id: result.importId ?? null,
-					...resolved,
-					...where,
-				},
-				pairedItem,
-			});
-		}
-	});
-	if (input.batched) done.push(...doneByFile(resource, input, results));
-	const counts = countResults(results, { apiCalls: sync.transport.stats.requests, imports: sync.importCalls, retries: sync.transport.stats.retries });
-	// Per source file, for checking each file against Mapping Apply's summary of it.
-	const files = [...byFile]
-		.filter(([file]) => file !== FILE_WITHOUT_SOURCE)
-		.map(([file, counts]) => ({ file, records: counts.records, done: counts.accepted, failed: counts.failed, unchanged: counts.unchanged }));
-	const summary = {
-		resource,
-		records: counts.received,
-		done: counts.done,
-		failed: counts.failed,
-		unchanged: counts.unchanged,
-		created: counts.created,
-		updated: counts.updated,
-		imported: counts.imported,
-		suppressed: counts.suppressed,
-		failed_by_code: counts.failedByCode,
-		balanced: counts.done + counts.failed + counts.unchanged === counts.received,
-		api_calls: counts.apiCalls,
-		imports: counts.imports,
-		retries: counts.retries,
-		...(files.length > 0 ? { files } : {}),
-	};
-	return [done, failed, [{ json: summary, pairedItem: items.map((_, item) => ({ item })) }]];
-}
-
-/** One Done item per source file: how many of its records went, by what Dotdigital did with them. */
-function doneByFile(resource: string, input: RecordInput, results: RecordResult[]): INodeExecutionData[] {
-	const files = new Map<string, { counts: IDataObject & Record<'created' | 'updated' | 'imported' | 'suppressed' | 'unchanged', number>; items: Set<number> }>();
-	results.forEach((result, position) => {
-		if (result.status === 'failed') return;
-		const file = String((input.records[position]._source as { file?: unknown } | undefined)?.file ?? FILE_WITHOUT_SOURCE);
-		let entry = files.get(file);
-		if (!entry) {
-			entry = { counts: { created: 0, updated: 0, imported: 0, suppressed: 0, unchanged: 0 }, items: new Set() };
-			files.set(file, entry);
-		}
-		entry.counts[result.status === 'unchanged' ? 'unchanged' : result.action] += 1;
-		entry.items.add(input.itemOf[position]);
-	});
-	return [...files].map(([file, { counts, items }]) => {
-		const shown = resource === 'contact' ? { created: counts.created, updated: counts.updated, suppressed: counts.suppressed } : { imported: counts.imported };
-		const sent = Object.values(shown).reduce((sum, count) => sum + (count as number), 0);
-		return { json: { resource, action: 'counts per file', file, done: sent, ...shown, unchanged: counts.unchanged }, pairedItem: [...items].map((item) => ({ item })) };
-	});
 }
 
 function text(value: unknown): string {

@@ -32,14 +32,8 @@ export function recordInLedger(ctx: IExecuteFunctions, store: SyncStateStore, co
  * Before anything is sent: how many records of each file are about to go, so that a run stopped
  * half-way leaves "sent, outcome unknown" in the ledger rather than nothing.
  */
-export function markInFlight(ctx: IExecuteFunctions, store: SyncStateStore, resource: string, records: ReadonlyArray<Record<string, unknown>>, fileWithoutSource: string): void {
-	const byFile = new Map<string, number>();
-	for (const record of records) {
-		const source = record._source as { file?: unknown } | undefined;
-		const file = typeof source?.file === 'string' ? source.file : fileWithoutSource;
-		byFile.set(file, (byFile.get(file) ?? 0) + 1);
-	}
-	recordInLedger(ctx, store, [...byFile].map(([file, count]) => ({ file, counts: { step: 'inFlight', resource, records: count } })), inFlightNode(ctx.getNode().name));
+export function markInFlight(ctx: IExecuteFunctions, store: SyncStateStore, resource: string, recordsPerFile: ReadonlyMap<string, number>): void {
+	recordInLedger(ctx, store, [...recordsPerFile].map(([file, count]) => ({ file, counts: { step: 'inFlight', resource, records: count } })), inFlightNode(ctx.getNode().name));
 }
 
 /** The execution's id; a manual run that is not saved gets one id for all its nodes. */
