@@ -56,60 +56,25 @@ class Template {
 
 const expr = (code) => `={{ ${code} }}`;
 const now = "$now.toFormat('yyyy-MM-dd-HHmmss')";
-const assignments = (fields) => ({
-	assignments: {
-		assignments: Object.entries(fields).map(([name, [type, value]], index) => ({ id: `f${index}`, name, value, type })),
-	},
-	options: {},
-});
+const EXCEPTIONS_REPORT = 'Exceptions report';
 
 /**
  * The shared tail of every POS → Dotdigital template: one exceptions workbook per file, with the rows
- * the mapping rejected and the records Dotdigital refused in the same columns, owner first. The
- * counts need no nodes: Mapping Apply and Dotdigital Upsert record them in the sync ledger, which
- * the Sync Health template reads.
+ * the mapping rejected and the records Dotdigital refused in the same columns, owner first, each with
+ * a message in plain words, written in one step by the Exceptions Report node (no expression runs per
+ * record). The counts need no nodes: Mapping Apply and Dotdigital Upsert record them in the sync
+ * ledger, which the Sync Health template reads.
  */
 function reportTail(t, { feed, map, send, x, runs = false }) {
-	const fromMapping = t.node('Rejected rows for the report', 'n8n-nodes-base.set@3.4', [x, 260], assignments({
-		owner: ['string', expr('$json.owner')],
-		reason: ['string', expr('$json.message')],
-		stage: ['string', 'Mapping'],
-		file: ['string', expr("$json.file.split('/').pop()")],
-		line: ['number', expr('$json.line')],
-		field: ['string', expr('$json.field')],
-		value: ['string', expr('$json.value')],
-		identifier: ['string', expr("$json.order_id ?? ''")],
-		retry_helps: ['string', 'No'],
-	}));
-	const fromDotdigital = t.node('Failed records for the report', 'n8n-nodes-base.set@3.4', [x + 220, 80], assignments({
-		owner: ['string', expr('$json.owner')],
-		reason: ['string', expr('$json.description')],
-		stage: ['string', 'Dotdigital'],
-		file: ['string', expr("($json.record._source?.file ?? '').split('/').pop()")],
-		line: ['number', expr('$json.record._source?.lines?.[0] ?? 0')],
-		field: ['string', expr('$json.code')],
-		value: ['string', ''],
-		identifier: ['string', expr("$json.key ?? ''")],
-		retry_helps: ['string', expr("$json.retryable ? 'Yes' : 'No'")],
-	}));
-	t.connect(map, fromMapping, 1);
-	t.connect(send, fromDotdigital, 1);
-	const together = t.node('All exceptions', 'n8n-nodes-base.merge@3.2', [x + 440, 200], {});
-	t.connect(fromDotdigital, together, 0, 0);
-	t.connect(fromMapping, together, 0, 1);
-	const workbook = t.node('Exceptions as a workbook', 'n8n-nodes-base.convertToFile@1.1', [x + 660, 200], {
-		operation: 'xlsx',
-		options: { fileName: `=${feed}-exceptions.xlsx`, sheetName: 'Exceptions', headerRow: true },
-	});
-	t.connect(together, workbook);
-	const save = t.node('Save the exceptions report', 'n8n-nodes-base.readWriteFile@1', [x + 880, 200], {
-		operation: 'write',
+	const report = t.node(EXCEPTIONS_REPORT, 'exceptionsReport', [x + 220, 200], {
+		folder: REPORTS,
 		// With several sending nodes the tail can run more than once in an execution: each run keeps its own workbook.
-		fileName: `=${REPORTS}/{{ ${now} }}-${feed}-{{ $execution.id }}${runs ? '-{{ $runIndex }}' : ''}-exceptions.xlsx`,
-		options: {},
+		fileName: `={{ ${now} }}-${feed}-{{ $execution.id }}${runs ? '-{{ $runIndex }}' : ''}-exceptions.xlsx`,
+		format: 'xlsx',
+		sender: 'Dotdigital',
 	});
-	t.connect(workbook, save);
-
+	t.connect(map, report, 1, 0);
+	t.connect(send, report, 1, 1);
 }
 
 /** POS File Trigger → Mapping Apply (the shop's workbook) → Dotdigital Upsert → reports. */
@@ -299,8 +264,8 @@ function salesExportToDotdigital() {
 	t.connect(byFeed, products, 1);
 	t.connect(byFeed, orders, 2);
 	reportTail(t, { feed: 'sales', map, send: contacts, x: 960, runs: true });
-	t.connect(products, 'Failed records for the report', 1);
-	t.connect(orders, 'Failed records for the report', 1);
+	t.connect(products, EXCEPTIONS_REPORT, 1, 1);
+	t.connect(orders, EXCEPTIONS_REPORT, 1, 1);
 	return t;
 }
 

@@ -5,6 +5,7 @@
  */
 import { DotdigitalApiError, DotdigitalError } from './errors';
 import type { RecordResult } from './results';
+import { ImportPace } from './pace';
 import type { DotdigitalTransport } from './transport';
 
 export interface PollPolicy {
@@ -50,6 +51,8 @@ export type BatchOutcome<S> =
 
 export interface ImportRunOptions {
 	poll?: Partial<PollPolicy>;
+	/** What the run has learnt of how long its imports take; one per run, shared by its calls. */
+	pace?: ImportPace;
 	sleep?: (ms: number) => Promise<void>;
 }
 
@@ -99,9 +102,13 @@ export async function runImports<S>(
 	const poll = { ...DEFAULT_POLL, ...options.poll };
 	const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 	const queue = [...batches];
+	const pace = options.pace ?? new ImportPace();
 	let ceiling = Infinity;
+	let started = 0;
 	const worker = async (): Promise<void> => {
 		for (;;) {
+			// The first import of a kind goes alone: the rest then wait as long as it took.
+			if (started++ > 0) await pace.firstEnded(kind.name);
 			let batch = queue.shift();
 			if (!batch) return;
 			while (batch.bytes > ceiling && batch.members.length > SMALLEST_BATCH) {
@@ -109,7 +116,7 @@ export async function runImports<S>(
 				queue.unshift(second);
 				batch = first;
 			}
-			const outcome = await runOne(transport, kind, batch, poll, sleep);
+			const outcome = await runOne(transport, kind, batch, poll, sleep, pace);
 			if (outcome.kind === 'failed' && isTooLarge(outcome.error) && batch.members.length > SMALLEST_BATCH) {
 				ceiling = Math.min(ceiling, Math.floor(batch.bytes / 2));
 				queue.unshift(...halve(batch));
@@ -145,7 +152,24 @@ export function formatBytes(bytes: number): string {
 	return `${bytes} bytes`;
 }
 
-async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, batch: Batch, poll: PollPolicy, sleep: (ms: number) => Promise<void>): Promise<BatchOutcome<S>> {
+async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, batch: Batch, poll: PollPolicy, sleep: (ms: number) => Promise<void>, pace: ImportPace): Promise<BatchOutcome<S>> {
+	let foundDoneAfter: number | undefined;
+	try {
+		return await sendAndWait(transport, kind, batch, poll, sleep, pace, (waited) => (foundDoneAfter = waited));
+	} finally {
+		pace.ended(kind.name, foundDoneAfter);
+	}
+}
+
+async function sendAndWait<S>(
+	transport: DotdigitalTransport,
+	kind: ImportKind<S>,
+	batch: Batch,
+	poll: PollPolicy,
+	sleep: (ms: number) => Promise<void>,
+	pace: ImportPace,
+	foundDone: (waited: number) => void,
+): Promise<BatchOutcome<S>> {
 	let importId: string | undefined;
 	const sentAfter = transport.serverTime() ?? Date.now() - CLOCK_MARGIN_MS;
 	try {
@@ -156,9 +180,9 @@ async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, ba
 		importId = body?.importId;
 		if (!importId) throw new DotdigitalError(`Dotdigital accepted the ${kind.name} but gave no import id`, 'noImportId', true);
 		let waited = 0;
-		let interval = poll.firstMs;
+		const nextWait = pace.waits(kind.name, poll);
 		for (;;) {
-			const wait = Math.min(interval, poll.totalMs - waited);
+			const wait = Math.min(nextWait(), poll.totalMs - waited);
 			if (wait <= 0) {
 				const minutes = Math.round(poll.totalMs / 60_000);
 				return {
@@ -171,10 +195,12 @@ async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, ba
 			}
 			await sleep(wait);
 			waited += wait;
-			interval = Math.min(Math.round(interval * 1.5), poll.maxMs);
 			const { body: status } = await transport.request<S>('GET', kind.statusPath(importId), { call: `${kind.name} status` });
 			const progress = kind.progress(status);
-			if (progress === 'done') return { kind: 'done', importId, status, ...(repeated ? { repeatedSince: sentAfter - CLOCK_MARGIN_MS } : {}) };
+			if (progress === 'done') {
+				foundDone(waited);
+				return { kind: 'done', importId, status, ...(repeated ? { repeatedSince: sentAfter - CLOCK_MARGIN_MS } : {}) };
+			}
 			if (progress !== 'pending') {
 				return { kind: 'failed', importId, error: new DotdigitalError(progress.failed, 'importFailed', false), reason: progress.failed, retryable: false };
 			}

@@ -12,6 +12,7 @@ import { ensureDataFields, type DataField, type EnsureResult } from './data-fiel
 import { fingerprint, type DeltaOptions } from './delta';
 import { DotdigitalError } from './errors';
 import { importBatches, MAX_REQUEST_BYTES, type ImportKind, type ImportRunOptions } from './imports';
+import { ImportPace } from './pace';
 import { collectionNameProblem, orderRecord, productRecord, type InsightRecord, type KeyedFailure } from './insight';
 import { MemoryContactRegistry, type ContactRegistry } from './registry';
 import { failure, type FailureOwner, type RecordFailure, type RecordResult } from './results';
@@ -54,7 +55,7 @@ interface InsightImportStatus {
 const CONTACT_STILL_EXISTS = new Set(['consentnotapplied', 'listsnotapplied']);
 
 export class DotdigitalSync {
-	private readonly options: Required<Omit<SyncOptions, 'poll' | 'sleep' | 'delta' | 'registry'>> & Pick<SyncOptions, 'delta'> & ImportRunOptions;
+	private readonly options: Required<Omit<SyncOptions, 'poll' | 'sleep' | 'delta' | 'registry' | 'pace'>> & Pick<SyncOptions, 'delta'> & ImportRunOptions;
 	private readonly contacts: ContactSender;
 
 	constructor(
@@ -69,6 +70,7 @@ export class DotdigitalSync {
 			insightConcurrency: 2,
 			realtimeConcurrency: 4,
 			now: () => new Date(),
+			pace: new ImportPace(),
 			...options,
 		};
 		this.contacts = new ContactSender(transport, {

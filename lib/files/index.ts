@@ -23,3 +23,4 @@ export {
 	type RowSource,
 	type SkippedRow,
 } from './read';
+export { BATCH_MIME, BATCH_PROPERTY, RECORDS_PER_BATCH, RecordBatcher, encodeBatch, readBatch, recordBatchInfo, type RecordBatchInfo } from './record-batches';

@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
-	countResults,
 	DEFAULT_FIELD_MAP,
 	DotdigitalApiError,
 	DotdigitalError,
@@ -14,9 +13,11 @@ import {
 	type FieldMapEntry,
 	type RecordResult,
 } from '../../lib/dotdigital';
-import { learnIdentities, sendingCountsByFile, type SendingCounts, type SyncState, withIndexedEmails } from '../../lib/state';
+import { learnIdentities, type SyncState, withIndexedEmails } from '../../lib/state';
+import { planRecordInput, readRecordChunks } from '../shared/record-input';
 import { markInFlight, openState, recordInLedger } from '../shared/sync-state';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
+import { RunReport } from './run-report';
 import { dotdigitalUpsertProperties } from './properties';
 
 type Resource = 'contact' | 'order' | 'product' | 'dataField';
@@ -52,12 +53,11 @@ export class DotdigitalUpsert implements INodeType {
 		};
 		if (resource === 'dataField') return [await dataFields(this, new DotdigitalSync(transport, syncOptions))];
 
-		let records = items.map((item) => item.json as Record<string, unknown>);
-		let results: RecordResult[];
+		const plan = planRecordInput(items, FILE_WITHOUT_SOURCE);
+		const report = new RunReport(resource, plan.batched, FILE_WITHOUT_SOURCE);
 		let state: SyncState | undefined;
-		let byFile: Map<string, SendingCounts>;
 		let sync = new DotdigitalSync(transport, syncOptions);
-		let stopped: Error | undefined;
+		let stoppedBy: unknown;
 		try {
 			try {
 				state = await openState(this);
@@ -67,21 +67,37 @@ export class DotdigitalUpsert implements INodeType {
 					registry: state,
 					...(onlyChanged ? { delta: { store: state, scope: transport.account, force: options.forceFullResync === true } } : {}),
 				});
-				if (resource === 'order') records = (await withIndexedEmails(state, records)).orders;
-				await markInFlight(this, state, resource, records, FILE_WITHOUT_SOURCE);
-				results = await upsert(this, sync, resource, records, options);
-				if (resource === 'contact') await learnIdentities(state, records, (position) => results[position].status !== 'failed');
+				await markInFlight(this, state, resource, plan.perFile);
 			} catch (caught) {
-				({ results, error: stopped } = failEveryRecord(this, caught, records.length));
+				stoppedBy = caught;
 			}
-			// Written whatever happened, so the ledger says why the file's records failed rather than "outcome unknown".
-			byFile = sendingCountsByFile(resource, records, results, FILE_WITHOUT_SOURCE);
-			if (state) await recordInLedger(this, state, [...byFile].map(([file, counts]) => ({ file, counts })));
+			// A batched file goes RECORDS_PER_SEND records at a time: one run of imports each, the same sync (and its pacing) throughout.
+			for await (const chunk of readRecordChunks(this, items)) {
+				let records = chunk.records;
+				let results: RecordResult[];
+				if (stoppedBy === undefined) {
+					try {
+						if (resource === 'order') records = (await withIndexedEmails(state!, records)).orders;
+						results = await upsert(this, sync, resource, records, options, plan.total);
+						if (resource === 'contact') await learnIdentities(state!, records, (position) => results[position].status !== 'failed');
+					} catch (caught) {
+						stoppedBy = caught;
+					}
+				}
+				// After a fault that stops the run, the rest of the records fail with its reason, unsent.
+				if (stoppedBy !== undefined) results = failEveryRecord(this, stoppedBy, records.length).results;
+				report.add(chunk, records, results!);
+			}
 		} finally {
-			await state?.close();
+			// Written whatever happened, so the ledger says why the file's records failed rather than "outcome unknown".
+			try {
+				if (state) await recordInLedger(this, state, report.ledger());
+			} finally {
+				await state?.close();
+			}
 		}
-		if (stopped && !this.continueOnFail()) throw stopped;
-		return outputs(resource, items, records, results, byFile, sync);
+		if (stoppedBy !== undefined && !this.continueOnFail()) throw failEveryRecord(this, stoppedBy, 0).error;
+		return report.outputs(items, sync);
 	}
 }
 
@@ -96,7 +112,7 @@ function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number)
 	return { results: Array.from({ length: count }, () => failure), error };
 }
 
-function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject): Promise<RecordResult[]> {
+function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject, total: number): Promise<RecordResult[]> {
 	if (resource === 'order') {
 		return sync.upsertOrders(records, {
 			collection: text(ctx.getNodeParameter('orderCollection', 0, 'Orders')),
@@ -105,7 +121,7 @@ function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<
 		});
 	}
 	if (resource === 'product') return sync.upsertProducts(records, { collection: text(ctx.getNodeParameter('productCollection', 0, 'Catalog_Default')) });
-	return sync.upsertContacts(records, contactSettings(ctx, records.length, options));
+	return sync.upsertContacts(records, contactSettings(ctx, total, options));
 }
 
 function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataObject): ContactUpsertSettings {
@@ -167,73 +183,6 @@ async function dataFields(ctx: IExecuteFunctions, sync: DotdigitalSync): Promise
 		if (!ctx.continueOnFail()) throw error;
 		return [{ json: errorJson(error), pairedItem: { item: 0 } }];
 	}
-}
-
-/** Done and Failed hold one item per input item between them; Summary holds the run's counts. */
-function outputs(resource: string, items: INodeExecutionData[], records: Array<Record<string, unknown>>, results: RecordResult[], byFile: Map<string, SendingCounts>, sync: DotdigitalSync): INodeExecutionData[][] {
-	const done: INodeExecutionData[] = [];
-	const failed: INodeExecutionData[] = [];
-	results.forEach((result, itemIndex) => {
-		const source = items[itemIndex].json._source;
-		const where = source ? { _source: source } : {};
-		const { email, email_from: emailFrom } = records[itemIndex];
-		const resolved = emailFrom ? { email: String(email), email_from: String(emailFrom) } : {};
-		if (result.status === 'unchanged') {
-			done.push({
-				json: { resource, action: 'unchanged', ...(resource === 'contact' ? { identifier: result.key } : { key: result.key }), ...where },
-				pairedItem: { item: itemIndex },
-			});
-		} else if (result.status === 'done') {
-			done.push({
-				json: {
-					resource,
-					action: result.action,
-					...(resource === 'contact' ? { identifier: result.key, contact_id: result.contactId ?? null } : { key: result.key }),
-					import_id: result.importId ?? null,
-					...resolved,
-					...where,
-				},
-				pairedItem: { item: itemIndex },
-			});
-		} else {
-			failed.push({
-				json: {
-					resource,
-					key: result.key ?? null,
-					code: result.code,
-					description: result.description,
-					retryable: result.retryable,
-					owner: result.owner,
-					import_id: result.importId ?? null,
-					record: items[itemIndex].json,
-				},
-				pairedItem: { item: itemIndex },
-			});
-		}
-	});
-	const counts = countResults(results, { apiCalls: sync.transport.stats.requests, imports: sync.importCalls, retries: sync.transport.stats.retries });
-	// Per source file, for checking each file against Mapping Apply's summary of it.
-	const files = [...byFile]
-		.filter(([file]) => file !== FILE_WITHOUT_SOURCE)
-		.map(([file, counts]) => ({ file, records: counts.records, done: counts.accepted, failed: counts.failed, unchanged: counts.unchanged }));
-	const summary = {
-		resource,
-		records: counts.received,
-		done: counts.done,
-		failed: counts.failed,
-		unchanged: counts.unchanged,
-		created: counts.created,
-		updated: counts.updated,
-		imported: counts.imported,
-		suppressed: counts.suppressed,
-		failed_by_code: counts.failedByCode,
-		balanced: counts.done + counts.failed + counts.unchanged === counts.received,
-		api_calls: counts.apiCalls,
-		imports: counts.imports,
-		retries: counts.retries,
-		...(files.length > 0 ? { files } : {}),
-	};
-	return [done, failed, [{ json: summary, pairedItem: items.map((_, item) => ({ item })) }]];
 }
 
 function text(value: unknown): string {

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { FileReadError, readRowBatches } from '../../lib/files';
+import { BATCH_MIME, BATCH_PROPERTY, FileReadError, RecordBatcher, readRowBatches } from '../../lib/files';
 import {
 	FEED_DEFINITIONS,
 	MappingError,
@@ -17,13 +17,14 @@ import {
 	applyMappings,
 	buildMappingTemplate,
 	rowsFromObjects,
+	type CanonicalRecord,
 	type Feed,
 	type Mapping,
 	type MappingInput,
 	type MappingSummary,
 	type Rejection,
 } from '../../lib/mapping';
-import { mappingCounts, type MappingCounts } from '../../lib/state';
+import { mappingCounts, orderValue, type MappingCounts } from '../../lib/state';
 import { binaryFile } from '../shared/binary-data';
 import { openState, recordInLedger } from '../shared/sync-state';
 import { MappingLoader } from './mapping-loader';
@@ -117,28 +118,50 @@ async function mapSource(
 	itemOfLine: (line: number) => number,
 ) {
 	const paired = (lines: number[]) => [...new Set(lines.map(itemOfLine))].map((item) => ({ item }));
-	const records: INodeExecutionData[] = [];
+	const batchItems: INodeExecutionData[] = [];
 	const rejected: INodeExecutionData[] = [];
+	// One batcher per source (each feed of a several-feed file is a source of its own).
+	const sources = new Map<string, { batcher: RecordBatcher<CanonicalRecord>; values: Array<Record<string, unknown>> }>();
+	const sourceOf = (name: string) => {
+		let source = sources.get(name);
+		if (!source) {
+			const batcher = new RecordBatcher<CanonicalRecord>(name, async (info, data) => {
+				const binary = await ctx.helpers.prepareBinaryData(data, `${name} batch ${info.batch}.ndjson`, BATCH_MIME);
+				// A batch of one feed of several names it where a record would (`_source.feed`), for a Switch by feed.
+				const source = info.feed ? { _source: { file: info.file, feed: info.feed } } : {};
+				batchItems.push({ json: { record_batch: info as unknown as IDataObject, ...source }, binary: { [BATCH_PROPERTY]: binary }, pairedItem: { item: itemIndex } });
+			});
+			source = { batcher, values: [] };
+			sources.set(name, source);
+		}
+		return source;
+	};
 	try {
 		const { mappings, rows } = await open();
 		const run = applyMappings(rows, mappings, file);
 		let next = await run.next();
 		while (!next.done) {
 			for (const outcome of next.value) {
-				if (outcome.kind === 'record') records.push({ json: outcome.record as IDataObject, pairedItem: paired(outcome.record._source.lines) });
-				else rejected.push({ json: outcome.rejection as unknown as IDataObject, pairedItem: paired([outcome.rejection.line]) });
+				if (outcome.kind === 'record') {
+					const source = sourceOf(outcome.record._source.file);
+					// The ledger's money per file: only what orderValue reads is kept of a record that goes on in a batch.
+					if (orderValue(outcome.record)) source.values.push({ order_total: outcome.record.order_total, currency: outcome.record.currency });
+					await source.batcher.add(outcome.record);
+				} else rejected.push({ json: outcome.rejection as unknown as IDataObject, pairedItem: paired([outcome.rejection.line]) });
 			}
 			next = await run.next();
 		}
-		// One at a time: spreading a file's worth of items into push() overflows the call stack.
-		for (const item of records) outputs.records.push(item);
+		// A small source keeps one item per record; a large one is already in batch items.
+		for (const source of sources.values()) {
+			for (const record of await source.batcher.finish()) outputs.records.push({ json: record as IDataObject, pairedItem: paired(record._source.lines) });
+		}
+		for (const item of batchItems) outputs.records.push(item);
 		for (const item of rejected) outputs.rejected.push(item);
 		// Each feed of the file is a source of its own in the Summary and the ledger.
 		next.value.forEach((summary, index) => {
 			outputs.summaries.push({ json: { ...summary, mapping: mappings[index].origin } as unknown as IDataObject, pairedItem: { item: itemIndex } });
 			const feedRejected = rejected.map((item) => item.json as unknown as Rejection).filter((rejection) => rejection.file === summary.file);
-			const feedRecords = records.map((item) => item.json).filter((json) => (json._source as { file?: string } | undefined)?.file === summary.file);
-			outputs.ledger.push({ file: summary.file, counts: mappingCounts(summary, feedRejected, feedRecords) });
+			outputs.ledger.push({ file: summary.file, counts: mappingCounts(summary, feedRejected, sources.get(summary.file)?.values ?? []) });
 		});
 	} catch (error) {
 		const failure = describeFailure(error, file);

@@ -47,14 +47,8 @@ export async function recordInLedger(ctx: IExecuteFunctions, store: SyncState, c
  * Before anything is sent: how many records of each file are about to go, so that a run stopped
  * half-way leaves "sent, outcome unknown" in the ledger rather than nothing.
  */
-export async function markInFlight(ctx: IExecuteFunctions, store: SyncState, resource: string, records: ReadonlyArray<Record<string, unknown>>, fileWithoutSource: string): Promise<void> {
-	const byFile = new Map<string, number>();
-	for (const record of records) {
-		const source = record._source as { file?: unknown } | undefined;
-		const file = typeof source?.file === 'string' ? source.file : fileWithoutSource;
-		byFile.set(file, (byFile.get(file) ?? 0) + 1);
-	}
-	await recordInLedger(ctx, store, [...byFile].map(([file, count]) => ({ file, counts: { step: 'inFlight', resource, records: count } })), inFlightNode(ctx.getNode().name));
+export async function markInFlight(ctx: IExecuteFunctions, store: SyncState, resource: string, recordsPerFile: ReadonlyMap<string, number>): Promise<void> {
+	await recordInLedger(ctx, store, [...recordsPerFile].map(([file, count]) => ({ file, counts: { step: 'inFlight', resource, records: count } })), inFlightNode(ctx.getNode().name));
 }
 
 /** The execution's id; a manual run that is not saved gets one id for all its nodes. */

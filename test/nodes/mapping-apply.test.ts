@@ -103,7 +103,7 @@ describe('Mapping Apply in the n8n engine', () => {
 		expect(outputOf(result, 'Mapping Apply', 2)[0].json).toMatchObject({ rows_read: 3, records: 1, rejected: 2, balanced: true });
 	});
 
-	it('maps a customer file of 200,000 rows into 200,000 records, every one paired to the file', async () => {
+	it('maps a customer file of 200,000 rows into 200,000 records, in batches of 5,000 paired to the file', async () => {
 		const lines = ['Customer No,Email,First Name'];
 		for (let index = 0; index < 200_000; index++) lines.push(`${100_000 + index},customer${index}@example.com,Name${index}`);
 		const file: INodeExecutionData = {
@@ -115,10 +115,14 @@ describe('Mapping Apply in the n8n engine', () => {
 			mappingSource: 'fields',
 			fields: { field: [{ target: 'customer_id', source: 'Customer No' }, { target: 'email', source: 'Email' }, { target: 'first_name', source: 'First Name' }] },
 		});
-		const records = outputOf(result, 'Mapping Apply', 0);
-		expect(records).toHaveLength(200_000);
-		expect(records[199_999].json).toEqual({ customer_id: '299999', email: 'customer199999@example.com', first_name: 'Name199999', _source: { file: 'customers.csv', lines: [200_001] } });
-		expect(records.every((record) => JSON.stringify(record.pairedItem) === '[{"item":0}]')).toBe(true);
+		const batches = outputOf(result, 'Mapping Apply', 0);
+		expect(batches).toHaveLength(40);
+		expect(batches.map((batch) => (batch.json.record_batch as { records: number }).records)).toEqual(Array(40).fill(5000));
+		expect(batches[39].json.record_batch).toEqual({ file: 'customers.csv', batch: 40, records: 5000, first_line: 195_002, last_line: 200_001 });
+		const last = (await binaryBuffer(batches[39].binary!.records)).toString('utf8').trimEnd().split('\n');
+		expect(last).toHaveLength(5000);
+		expect(JSON.parse(last[4999])).toEqual({ customer_id: '299999', email: 'customer199999@example.com', first_name: 'Name199999', _source: { file: 'customers.csv', lines: [200_001] } });
+		expect(batches.every((batch) => JSON.stringify(batch.pairedItem) === '{"item":0}')).toBe(true);
 		expect(outputOf(result, 'Mapping Apply', 2)[0].json).toMatchObject({ rows_read: 200_000, records: 200_000, rejected: 0, balanced: true });
 	}, 60_000);
 

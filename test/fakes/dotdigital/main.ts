@@ -1,9 +1,9 @@
 /**
  * Runs the fake Dotdigital on its own, for a sandbox n8n:
  *   node .build/test/fakes/dotdigital/main.js [--port 8091] [--host 0.0.0.0] [--user u --password p] [--region r2]
- *     [--rate-limit 60] [--import-ms 300]
+ *     [--rate-limit 60] [--import-ms 300] [--import-max-ms 300]
  * or FAKE_DOTDIGITAL_PORT, FAKE_DOTDIGITAL_HOST, FAKE_DOTDIGITAL_USER, FAKE_DOTDIGITAL_PASSWORD,
- * FAKE_DOTDIGITAL_REGION, FAKE_DOTDIGITAL_RATE_LIMIT, FAKE_DOTDIGITAL_IMPORT_MS.
+ * FAKE_DOTDIGITAL_REGION, FAKE_DOTDIGITAL_RATE_LIMIT, FAKE_DOTDIGITAL_IMPORT_MS, FAKE_DOTDIGITAL_IMPORT_MAX_MS.
  * Prints one JSON line {baseUrl, rootUrl, adminUrl, user, region}, then serves until SIGINT or SIGTERM.
  */
 import { startFakeDotdigital } from './server';
@@ -40,6 +40,7 @@ export async function main(args: string[] = process.argv.slice(2), print: (line:
 		region: region as Region,
 		rateLimitPerMinute: wholeNumber(option(args, 'rate-limit', 'FAKE_DOTDIGITAL_RATE_LIMIT'), 'rate limit'),
 		importMs: wholeNumber(option(args, 'import-ms', 'FAKE_DOTDIGITAL_IMPORT_MS'), 'import ms'),
+		importMaxMs: wholeNumber(option(args, 'import-max-ms', 'FAKE_DOTDIGITAL_IMPORT_MAX_MS'), 'import max ms'),
 	});
 	print(`${JSON.stringify({ baseUrl: fake.baseUrl, rootUrl: fake.rootUrl, adminUrl: fake.adminUrl, user: fake.user, region: fake.region })}\n`);
 	return fake;

@@ -373,7 +373,7 @@ function insightImportStatus(state: DotdigitalState, importId: string): Reply {
 	const job = state.insightImports.get(importId);
 	if (job === undefined) throw v3Error(404, 'insightData:importNotFound', `The import request '${importId}' could not be found!`);
 	if (job.result === undefined) {
-		const processing = state.now() - job.acceptedAt >= state.importMs / 2;
+		const processing = state.now() - job.acceptedAt >= state.importMsOf(job) / 2;
 		return json(200, { importId, status: processing ? 'Processing' : 'NotStarted' });
 	}
 	const out: Record<string, unknown> = { importId, status: 'Complete', collectionName: job.collectionName, summary: { ...job.result.summary } };

@@ -43,15 +43,17 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 	if (!REGIONS.includes(region)) throw new Error(`region must be one of ${REGIONS.join(', ')}`);
 	const clock = options.clock ?? ((): Date => new Date());
 	const importMs = options.importMs ?? 300;
+	const importTimes = { min: importMs, max: options.importMaxMs ?? importMs };
 	const maxBody = options.maxBodyBytes ?? MAX_BODY;
 	let intercept: Intercept | undefined;
 	if (!Number.isFinite(importMs) || importMs < 0) throw new Error('importMs must be 0 or more');
+	if (!Number.isFinite(importTimes.max) || importTimes.max < importMs) throw new Error('importMaxMs must be importMs or more');
 	const limit = options.rateLimitPerMinute ?? 0;
 	if (!Number.isInteger(limit) || limit < 0) throw new Error('rateLimitPerMinute must be a whole number, 0 for unlimited');
 	const resetStyle = options.rateLimitResetStyle ?? 'seconds';
 	const seed = structuredClone(options.seed ?? {});
 
-	let state = new DotdigitalState(seed, clock, importMs);
+	let state = new DotdigitalState(seed, clock, importTimes);
 	const dice = new FaultDice(options.faults);
 	const scripted = new ScriptedFaults();
 	const rateWindow = new RateWindow(limit);
@@ -243,7 +245,7 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 		addContact: (contact) => state.addContact(contact),
 		activeImports: () => state.activeImports(),
 		reset(): void {
-			state = new DotdigitalState(seed, clock, importMs);
+			state = new DotdigitalState(seed, clock, importTimes);
 			dice.set({});
 			scripted.clear();
 			rateWindow.clear();

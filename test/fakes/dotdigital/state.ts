@@ -3,6 +3,7 @@
  * insight collections and the imports in flight. Imports finish lazily: every call (and every
  * look from the test) first applies the imports whose time has come, in the order they were accepted.
  */
+import { mulberry32 } from '../../helpers/random';
 import { ContactStore, cloneContact, contactFromPartial } from './contacts';
 import { DataFieldStore } from './fields';
 import { normaliseEmail } from './identifiers';
@@ -40,7 +41,7 @@ export class DotdigitalState {
 	constructor(
 		seed: FakeDotdigitalSeed,
 		private readonly clock: () => Date,
-		readonly importMs: number,
+		private readonly importTimes: { min: number; max: number },
 	) {
 		this.fields = new DataFieldStore(seed.dataFields ?? DEFAULT_DATA_FIELDS);
 		this.lists = new Map((seed.lists ?? DEFAULT_LISTS).map((list) => [list.id, { ...list }]));
@@ -73,23 +74,39 @@ export class DotdigitalState {
 		return cloneContact(contact);
 	}
 
-	isFinished(acceptedAt: number): boolean {
-		return this.now() - acceptedAt >= this.importMs;
+	/** How long an import takes, by the order it was accepted in. */
+	private readonly durations = new WeakMap<object, number>();
+	private readonly draw = mulberry32(22);
+
+	/** The ms an accepted import takes to finish. */
+	importMsOf(job: object): number {
+		return this.durations.get(job) ?? this.importTimes.min;
+	}
+
+	isFinished(job: { acceptedAt: number }): boolean {
+		return this.now() - job.acceptedAt >= this.importMsOf(job);
+	}
+
+	private time(job: object): void {
+		const { min, max } = this.importTimes;
+		this.durations.set(job, min + Math.round(this.draw() * (max - min)));
 	}
 
 	acceptContactImport(job: ContactImport): void {
+		this.time(job);
 		this.contactImports.set(job.importId, job);
 		this.pending.push({ kind: 'contacts', job });
 	}
 
 	acceptInsightImport(job: InsightImport): void {
+		this.time(job);
 		this.insightImports.set(job.importId, job);
 		this.pending.push({ kind: 'insight', job });
 	}
 
 	/** Applies every import whose time has come. */
 	settle(): void {
-		while (this.pending.length > 0 && this.isFinished(this.pending[0].job.acceptedAt)) {
+		while (this.pending.length > 0 && this.isFinished(this.pending[0].job)) {
 			const next = this.pending.shift()!;
 			const now = this.nowIso();
 			if (next.kind === 'contacts') next.job.result = runImport(next.job, { store: this.contacts }, now);

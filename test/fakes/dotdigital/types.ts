@@ -23,6 +23,11 @@ export interface FakeDotdigitalOptions {
 	maxBodyBytes?: number;
 	/** An import finishes this many ms (by `clock`) after it was accepted. Defaults to 300. */
 	importMs?: number;
+	/**
+	 * With this, each import takes its own time, drawn evenly (and the same every run) between
+	 * importMs and importMaxMs: imports of one run finishing on the 2nd or the 3rd status check.
+	 */
+	importMaxMs?: number;
 	faults?: FakeFaults;
 	/** Clock for timestamps, import progress and the rate-limit window. Defaults to the real clock. */
 	clock?: () => Date;

@@ -161,6 +161,8 @@ export interface WorkflowSpec {
 	 * the runs of an active workflow do (n8n itself does not save it for manual runs).
 	 */
 	staticData?: IDataObject;
+	/** n8n's execution order; the templates use v1 (a node with two inputs runs once either has data). */
+	executionOrder?: 'v0' | 'v1';
 }
 
 let binaryDataReady: Promise<void> | undefined;
@@ -181,7 +183,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<IRun> {
 		position: node.position ?? [index * 200, 0],
 		...node,
 	}));
-	const workflow = new Workflow({ id: 'test', name: 'test', nodes, connections: spec.connections, nodeTypes, active: false, settings: {}, staticData: spec.staticData });
+	const workflow = new Workflow({ id: 'test', name: 'test', nodes, connections: spec.connections, nodeTypes, active: false, settings: spec.executionOrder ? { executionOrder: spec.executionOrder } : {}, staticData: spec.staticData });
 
 	// Each run is its own execution, as in n8n: the sync ledger tells runs apart by it.
 	const executionId = `execution-${++executions}`;

@@ -67,7 +67,8 @@ describe('imports in flight', () => {
 		['contact', 12],
 		['insight', 2],
 	] as const)('runs at most %s imports %i at a time, about half of Dotdigital’s limit, so two runs at once fit', async (kind, limit) => {
-		// A stand-in transport: an import finishes only once the client has had the chance to start more than the limit.
+		// A stand-in transport: the first import (which goes alone, to learn how long imports take) finishes at once;
+		// every other finishes only once the client has had the chance to start more than the limit.
 		let submitted = 0;
 		let finished = 0;
 		let most = 0;
@@ -81,8 +82,8 @@ describe('imports in flight', () => {
 					most = Math.max(most, submitted - finished);
 					return { status: 202, body: { importId: `import-${submitted}` }, repeated: false };
 				}
-				if (submitted < limit) return { status: 200, body: { status: 'NotFinished' }, repeated: false };
-				finished += 1;
+				if (submitted > 1 && submitted <= limit) return { status: 200, body: { status: 'NotFinished' }, repeated: false };
+				if (path.includes('/import/')) finished += 1;
 				return { status: 200, body: { status: kind === 'contact' ? 'Finished' : 'Complete' }, repeated: false };
 			},
 		} as unknown as DotdigitalTransport;
