@@ -1,4 +1,4 @@
-import type { IAuthenticateGeneric, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
 
 /**
  * Khaos Control's SOAP web service (KhaosWS). Khaos itself has no login: installs are protected by
@@ -98,14 +98,9 @@ export class KhaosControlApi implements ICredentialType {
 		},
 	];
 
-	/** For n8n's own HTTP helpers (the HTTP Request node with this credential); the Khaos nodes send Basic themselves. */
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{ $credentials.authentication === "basic" ? $credentials.user : "" }}',
-				password: '={{ $credentials.authentication === "basic" ? $credentials.password : "" }}',
-			},
-		},
-	};
+	/** HTTP Basic on every request the Khaos nodes (or an HTTP Request node) send, when the server asks for it; nothing otherwise. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		if (credentials.authentication !== 'basic') return requestOptions;
+		return { ...requestOptions, auth: { username: String(credentials.user ?? ''), password: String(credentials.password ?? '') } };
+	}
 }
