@@ -13,7 +13,7 @@ export class DotdigitalApi implements ICredentialType {
 
 	// A community credential needs a full URL (cred-class-field-documentation-url-not-http-url); the camelCase rule is for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
-	documentationUrl = 'https://github.com/n8n-nodes-pos-sync/n8n-nodes-pos-sync/blob/main/docs/dotdigital.md';
+	documentationUrl = 'https://unpkg.com/n8n-nodes-pos-sync/docs/dotdigital.md';
 
 	properties: INodeProperties[] = [
 		{
