@@ -25,7 +25,8 @@ beforeAll(() => {
 	symlinkSync(join(repoDir, 'node_modules'), join(clone, 'node_modules'));
 	const out = join(work, 'out');
 	mkdirSync(out);
-	execFileSync('npm', ['pack', '--pack-destination', out, '--loglevel=error'], { cwd: clone, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+	// The repository's .npmrc turns scripts off for installs (isolated-vm); packing must run prepack.
+	execFileSync('npm', ['pack', '--ignore-scripts=false', '--pack-destination', out, '--loglevel=error'], { cwd: clone, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
 	const [tarball] = readdirSync(out).filter((name) => name.endsWith('.tgz'));
 	tarballBytes = statSync(join(out, tarball)).size;
 	files = execFileSync('tar', ['-tzf', join(out, tarball)], { encoding: 'utf8' })
