@@ -51,10 +51,11 @@ describe('npm pack from a clean clone', () => {
 		for (const entry of entries) expect(files).toContain(entry);
 		symlinkSync(join(repoDir, 'node_modules'), join(unpacked, 'node_modules'));
 		for (const entry of manifest.n8n.nodes) {
-			const exported = Object.values(require(join(unpacked, entry)) as Record<string, new () => { description: { name: string; icon: unknown } }>);
-			expect(exported).toHaveLength(1);
-			const { description } = new exported[0]();
-			expect(typeof description.name).toBe('string');
+			// n8n loads the class named as the file is.
+			const className = /([^/]+)\.node\.js$/.exec(entry)?.[1] ?? '';
+			const NodeClass = (require(join(unpacked, entry)) as Record<string, new () => { description: { name: string } }>)[className];
+			expect(typeof NodeClass).toBe('function');
+			expect(typeof new NodeClass().description.name).toBe('string');
 		}
 	});
 
