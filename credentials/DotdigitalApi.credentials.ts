@@ -9,7 +9,7 @@ export class DotdigitalApi implements ICredentialType {
 
 	displayName = 'Dotdigital API';
 
-	icon: Icon = 'file:dotdigital.svg';
+	icon: Icon = { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' };
 
 	// A community credential needs a full URL (cred-class-field-documentation-url-not-http-url); the camelCase rule is for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased

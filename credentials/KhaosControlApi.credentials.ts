@@ -11,7 +11,7 @@ export class KhaosControlApi implements ICredentialType {
 
 	displayName = 'Khaos Control API';
 
-	icon: Icon = 'file:khaosControl.svg';
+	icon: Icon = { light: 'file:khaosControl.svg', dark: 'file:khaosControl.dark.svg' };
 
 	// A community credential needs a full URL (cred-class-field-documentation-url-not-http-url); the camelCase rule is for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
 	countResults,
@@ -28,13 +28,14 @@ export class DotdigitalUpsert implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dotdigital Upsert',
 		name: 'dotdigitalUpsert',
-		icon: 'file:dotdigital.svg',
+		icon: { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ { contact: "Contacts", order: "Orders", product: "Product catalogue", dataField: "Data fields" }[$parameter["resource"]] }}',
 		description: 'Sends customers, orders and products to Dotdigital in bulk or in real time, and reports every record that failed',
 		defaults: { name: 'Dotdigital Upsert' },
-		inputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		outputs: `={{ $parameter["resource"] === "dataField" ? [{ "type": "main" }] : [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Summary" }] }}`,
 		credentials: [{ name: 'dotdigitalApi', required: true }],
 		properties: dotdigitalUpsertProperties,

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
 	changedCustomers,
@@ -15,7 +15,7 @@ import {
 	type SendOrdersOptions,
 	type WebOrder,
 } from '../../lib/khaos';
-import { connectToKhaos, errorJson, khaosCredentials, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
+import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
 import { khaosOrderProperties } from './properties';
 
 type Operation = 'importOrders' | 'getStatus' | 'exportCustomers' | 'getDeletedCustomers';
@@ -24,15 +24,16 @@ export class KhaosOrder implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Khaos Order',
 		name: 'khaosOrder',
-		icon: 'file:khaosOrder.svg',
+		icon: { light: 'file:khaosOrder.svg', dark: 'file:khaosOrder.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
 		description: 'Sends web orders into Khaos Control, reads back their status and tracking, and exports customers',
 		defaults: { name: 'Khaos Order' },
-		inputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		outputs: `={{ $parameter["operation"] === "importOrders" ? [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }] : [{ "type": "main" }] }}`,
-		credentials: khaosCredentials,
+		credentials: [{ name: 'khaosControlApi', required: true, testedBy: 'khaosControlApiTest' }],
 		properties: khaosOrderProperties,
 	};
 

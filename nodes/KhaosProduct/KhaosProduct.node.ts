@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
 	SeenStockCodes,
@@ -19,7 +19,7 @@ import {
 	type WebCategory,
 	type WebProduct,
 } from '../../lib/khaos';
-import { connectToKhaos, errorJson, khaosCredentials, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from './khaos-common';
+import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from './khaos-common';
 import { khaosProductProperties } from './properties';
 
 type Operation = 'getChanged' | 'getByCode' | 'getStockLevels' | 'getWebCategories' | 'getStockPotential' | 'getPriceLists' | 'getPriceList';
@@ -28,16 +28,17 @@ export class KhaosProduct implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Khaos Product',
 		name: 'khaosProduct',
-		icon: 'file:khaosProduct.svg',
+		icon: { light: 'file:khaosProduct.svg', dark: 'file:khaosProduct.dark.svg' },
 		group: ['input'],
 		version: 1,
 		subtitle:
 			'={{ { getChanged: "Changed products", getByCode: "Products by stock code", getStockLevels: "Stock levels", getWebCategories: "Web categories", getStockPotential: "Stock potential", getPriceLists: "Price lists", getPriceList: "Price list" }[$parameter["operation"]] }}',
 		description: 'Gets products, stock levels and web categories from Khaos Control, ready for a web store',
 		defaults: { name: 'Khaos Product' },
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: khaosCredentials,
+		inputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'khaosControlApi', required: true, testedBy: 'khaosControlApiTest' }],
 		properties: khaosProductProperties,
 	};
 

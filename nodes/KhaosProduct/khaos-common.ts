@@ -7,7 +7,6 @@ import type {
 	ICredentialsDecrypted,
 	IAllExecuteFunctions,
 	INode,
-	INodeCredentialDescription,
 	INodeCredentialTestResult,
 	JsonObject,
 } from 'n8n-workflow';
@@ -29,8 +28,6 @@ import {
 } from '../../lib/khaos';
 
 export const KHAOS_CREDENTIAL_TYPE = 'khaosControlApi';
-
-export const khaosCredentials: INodeCredentialDescription[] = [{ name: KHAOS_CREDENTIAL_TYPE, required: true, testedBy: 'khaosControlApiTest' }];
 
 /** The credential test: GetVersion, tried once, so a wrong URL answers quickly. */
 export async function testKhaosCredential(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {

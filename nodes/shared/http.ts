@@ -4,9 +4,13 @@
  * call to Dotdigital and Khaos.
  */
 import type { IAllExecuteFunctions, ICredentialTestFunctions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
-import type { Readable } from 'node:stream';
 
 import { HttpFailure, TOO_LARGE, type HttpAnswer, type HttpRequest, type Send } from '../../lib/http';
+
+/** What axios hands back for `encoding: 'stream'` (a Node Readable). */
+interface ByteStream extends AsyncIterable<unknown> {
+	destroy(): void;
+}
 
 interface FullResponse {
 	body: unknown;
@@ -83,8 +87,8 @@ async function bodyText(body: unknown, limit: number | undefined): Promise<strin
 	if (typeof body === 'string') return body;
 	if (body === undefined || body === null) return '';
 	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	if (typeof (body as Readable).on === 'function') {
-		const stream = body as Readable;
+	if (typeof (body as ByteStream)[Symbol.asyncIterator] === 'function') {
+		const stream = body as ByteStream;
 		const chunks: Buffer[] = [];
 		let size = 0;
 		for await (const chunk of stream) {

@@ -59,12 +59,14 @@ describe('npm pack from a clean clone', () => {
 		}
 	});
 
-	it('ships each node its icon and a codex file whose documentation links point at docs it ships', () => {
+	it('ships each node a light and a dark icon and a codex file whose documentation links point at docs it ships', () => {
 		for (const entry of manifest.n8n.nodes) {
 			const folder = entry.replace(/\/[^/]+$/, '');
 			const codexFile = entry.replace(/\.js$/, '.json');
 			expect(files).toContain(codexFile);
-			expect(files.filter((file) => file.startsWith(`${folder}/`) && file.endsWith('.svg')).length).toBeGreaterThanOrEqual(1);
+			const icons = files.filter((file) => file.startsWith(`${folder}/`) && file.endsWith('.svg'));
+			expect(icons.filter((file) => file.endsWith('.dark.svg'))).toHaveLength(1);
+			expect(icons.filter((file) => !file.endsWith('.dark.svg'))).toHaveLength(1);
 			const codex = JSON.parse(readFileSync(join(unpacked, codexFile), 'utf8'));
 			expect(codex.categories).not.toContain('Core Nodes');
 			const links = [...(codex.resources?.primaryDocumentation ?? []), ...(codex.resources?.credentialDocumentation ?? [])].map((link: { url: string }) => link.url);
