@@ -26,8 +26,9 @@ const ARTIFACTS = join(repoDir, '.build', 'artifacts', 'editor');
 const OUR_NODES = (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')).n8n.nodes as string[]).map((path) => path.split('/')[2]).map((folder) => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const NodeClass = require(join(repoDir, 'dist', 'nodes', folder, `${folder}.node.js`))[folder];
-	const { displayName, name, icon } = new NodeClass().description as { displayName: string; name: string; icon: string };
-	return { folder, type: `n8n-nodes-pos-sync.${name}`, displayName, icon: `/icons/n8n-nodes-pos-sync/dist/nodes/${folder}/${icon.replace(/^file:/, '')}` };
+	const { displayName, name, icon } = new NodeClass().description as { displayName: string; name: string; icon: { light: string; dark: string } };
+	// The editor's light theme draws the light icon.
+	return { folder, type: `n8n-nodes-pos-sync.${name}`, displayName, icon: `/icons/n8n-nodes-pos-sync/dist/nodes/${folder}/${icon.light.replace(/^file:/, '')}` };
 });
 
 let server: E2eServer;
