@@ -15,6 +15,7 @@ import {
 	type SendOrdersOptions,
 	type WebOrder,
 } from '../../lib/khaos';
+import { khaosListSearch, pickedValue } from '../KhaosProduct/khaos-pickers';
 import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
 import { khaosOrderProperties } from './properties';
 
@@ -41,6 +42,7 @@ export class KhaosOrder implements INodeType {
 		credentialTest: {
 			khaosControlApiTest: testKhaosCredential,
 		},
+		listSearch: khaosListSearch,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -105,9 +107,9 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	// A description is no way to name an order line, so a credential set to Description means stock codes here.
 	const mappingType = Number(options.mappingType ?? 0) || (settings.stockMappingType === 2 ? 2 : 1);
 	const sendOptions: SendOrdersOptions = {
-		salesSource: text(options.salesSource) || settings.salesSource,
+		salesSource: pickedValue(options.salesSource) || settings.salesSource,
 		websiteName: text(options.websiteName) || settings.websiteName,
-		site: text(options.site),
+		site: pickedValue(options.site),
 		companyClass: text(options.companyClass),
 		brand: text(options.brand),
 		mappingType,

@@ -19,6 +19,7 @@ import {
 	type WebCategory,
 	type WebProduct,
 } from '../../lib/khaos';
+import { khaosListSearch, pickedValue } from './khaos-pickers';
 import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from './khaos-common';
 import { khaosProductProperties } from './properties';
 
@@ -46,6 +47,7 @@ export class KhaosProduct implements INodeType {
 		credentialTest: {
 			khaosControlApiTest: testKhaosCredential,
 		},
+		listSearch: khaosListSearch,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -99,7 +101,8 @@ async function runOperation(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	if (operation === 'getStockLevels') {
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const codes = splitCodes(ctx.getNodeParameter('stockCodes', itemIndex, '') as string);
-		const siteId = typeof options.siteId === 'number' ? options.siteId : settings.siteId;
+		const siteId = options.siteId === undefined || pickedValue(options.siteId) === '' ? settings.siteId : Number(pickedValue(options.siteId));
+		if (!Number.isInteger(siteId)) throw new NodeOperationError(ctx.getNode(), `Site "${pickedValue(options.siteId)}" is not a site ID`, { itemIndex, description: 'Pick a site from the list, or give its ID (-1 for all sites)' });
 		const statuses = await client.exportStockStatus(codes.length === 0 ? '' : codes, { mappingType: mappingType(), siteId });
 		const rows: KhaosStockStatus[] = options.addUpSites === true ? [...indexStockStatus(statuses).values()] : statuses;
 		return rows as unknown as IDataObject[];
