@@ -16,6 +16,8 @@ import {
 } from '../../lib/dotdigital';
 import { learnIdentities, sendingCountsByFile, type SendingCounts, type SyncStateStore, withIndexedEmails } from '../../lib/state';
 import { markInFlight, openState, recordInLedger } from '../shared/sync-state';
+import { pickedValue } from '../shared/pickers';
+import { dotdigitalListSearch } from './dotdigital-pickers';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { dotdigitalUpsertProperties } from './properties';
 
@@ -40,6 +42,8 @@ export class DotdigitalUpsert implements INodeType {
 		credentials: [{ name: 'dotdigitalApi', required: true }],
 		properties: dotdigitalUpsertProperties,
 	};
+
+	methods = { listSearch: dotdigitalListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as Resource;
@@ -100,20 +104,20 @@ function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number)
 function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject): Promise<RecordResult[]> {
 	if (resource === 'order') {
 		return sync.upsertOrders(records, {
-			collection: text(ctx.getNodeParameter('orderCollection', 0, 'Orders')),
+			collection: pickedValue(ctx.getNodeParameter('orderCollection', 0, 'Orders')),
 			createMissingContacts: ctx.getNodeParameter('createMissingContacts', 0, true) as boolean,
 			newContactConsent: ctx.getNodeParameter('newContactConsent', 0, 'posOptIn') as 'posOptIn' | 'dotdigital',
 		});
 	}
-	if (resource === 'product') return sync.upsertProducts(records, { collection: text(ctx.getNodeParameter('productCollection', 0, 'Catalog_Default')) });
+	if (resource === 'product') return sync.upsertProducts(records, { collection: pickedValue(ctx.getNodeParameter('productCollection', 0, 'Catalog_Default')) });
 	return sync.upsertContacts(records, contactSettings(ctx, records.length, options));
 }
 
 function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataObject): ContactUpsertSettings {
 	const mode = ctx.getNodeParameter('mode', 0, 'auto') as 'auto' | 'bulk' | 'realtime';
 	const realtimeLimit = Number(ctx.getNodeParameter('realtimeLimit', 0, 25)) || 25;
-	const extra = (ctx.getNodeParameter('dataFields.field', 0, []) as Array<{ field?: string; dataField?: string }>)
-		.map((entry) => ({ field: text(entry.field), dataField: text(entry.dataField) }))
+	const extra = (ctx.getNodeParameter('dataFields.field', 0, []) as Array<{ field?: string; dataField?: unknown }>)
+		.map((entry) => ({ field: text(entry.field), dataField: pickedValue(entry.dataField) }))
 		.filter((entry) => entry.field !== '' || entry.dataField !== '');
 	const incomplete = extra.find((entry) => entry.field === '' || entry.dataField === '');
 	if (incomplete) {

@@ -15,7 +15,8 @@ import {
 	type SendOrdersOptions,
 	type WebOrder,
 } from '../../lib/khaos';
-import { khaosListSearch, pickedValue } from '../KhaosProduct/khaos-pickers';
+import { khaosListSearch } from '../KhaosProduct/khaos-pickers';
+import { pickedValue } from '../shared/pickers';
 import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
 import { khaosOrderProperties } from './properties';
 

@@ -1,4 +1,4 @@
-import { picker } from '../KhaosProduct/khaos-pickers';
+import { picker } from '../shared/pickers';
 import type { INodeProperties } from 'n8n-workflow';
 
 const importOnly = { show: { operation: ['importOrders'] } };

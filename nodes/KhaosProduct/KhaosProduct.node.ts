@@ -19,7 +19,8 @@ import {
 	type WebCategory,
 	type WebProduct,
 } from '../../lib/khaos';
-import { khaosListSearch, pickedValue } from './khaos-pickers';
+import { pickedValue } from '../shared/pickers';
+import { khaosListSearch } from './khaos-pickers';
 import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from './khaos-common';
 import { khaosProductProperties } from './properties';
 

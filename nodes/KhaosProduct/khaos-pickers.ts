@@ -2,21 +2,11 @@
  * Pickers for the Khaos nodes: sales sources and stock sites loaded from the Khaos the credential
  * names ("From List"), or typed ("By Name" / "By ID"), as n8n's own nodes offer them.
  */
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodeProperties } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { getSaleSources, getSiteList } from '../../lib/khaos';
+import { matching } from '../shared/pickers';
 import { connectToKhaos, khaosNodeError } from './khaos-common';
-
-/** The value a picker holds, whether set with it ({ __rl, mode, value }) or typed as plain text before it existed. */
-export function pickedValue(value: unknown): string {
-	const picked = value !== null && typeof value === 'object' && 'value' in value ? (value as { value: unknown }).value : value;
-	return typeof picked === 'string' ? picked.trim() : typeof picked === 'number' ? String(picked) : '';
-}
-
-function matching(items: INodeListSearchItems[], filter: string | undefined): INodeListSearchResult {
-	const wanted = (filter ?? '').trim().toLowerCase();
-	return { results: wanted ? items.filter((item) => item.name.toLowerCase().includes(wanted)) : items };
-}
 
 export const khaosListSearch = {
 	async searchSalesSources(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -52,35 +42,3 @@ export const khaosListSearch = {
 		}
 	},
 };
-
-/** A "From List" / typed picker parameter. */
-export function picker(fields: {
-	displayName: string;
-	name: string;
-	description: string;
-	searchListMethod: keyof typeof khaosListSearch;
-	typed: { displayName: string; placeholder: string; validate?: { regex: string; errorMessage: string } };
-}): INodeProperties {
-	return {
-		displayName: fields.displayName,
-		name: fields.name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description: fields.description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: fields.searchListMethod, searchable: true },
-			},
-			{
-				displayName: fields.typed.displayName,
-				name: 'id',
-				type: 'string',
-				placeholder: fields.typed.placeholder,
-				...(fields.typed.validate ? { validation: [{ type: 'regex', properties: fields.typed.validate }] } : {}),
-			},
-		],
-	};
-}

@@ -1,4 +1,4 @@
-import { picker } from './khaos-pickers';
+import { picker } from '../shared/pickers';
 import type { INodeProperties } from 'n8n-workflow';
 
 const productOperations = ['getChanged', 'getByCode'];
