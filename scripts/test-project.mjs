@@ -1,5 +1,5 @@
 /**
- * `npm run test:unit` and `npm run test:nodes`: one jest project on Node 24 or later, straight from
+ * `npm run test:unit`, `test:slow` and `test:nodes`: one jest project on Node 24 or later, straight from
  * the TypeScript sources. No build, no n8n server, no browser: only the project's packages (npm ci
  * when they are missing) and Node 24 (this Node when it is 24 or later, else the one in the cache
  * `npm test` keeps, installed there once, about 190 MB, if missing).
@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { ensurePackages, repoDir, runtime } from './prepare.mjs';
 
 const [project, ...jestArgs] = process.argv.slice(2);
-if (!['unit', 'nodes'].includes(project)) {
-	process.stderr.write('usage: node scripts/test-project.mjs unit|nodes [jest arguments]\n');
+if (!['unit', 'slow', 'nodes'].includes(project)) {
+	process.stderr.write('usage: node scripts/test-project.mjs unit|slow|nodes [jest arguments]\n');
 	process.exit(2);
 }
 await ensurePackages();
