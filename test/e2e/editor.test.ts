@@ -153,7 +153,7 @@ describe('the editor in a real browser', () => {
 		// As the template sets it: typed by name.
 		expect(await picker.locator('input[data-test-id=rlc-input]').inputValue()).toBe('Orders');
 		await picker.locator('[data-test-id=rlc-mode-selector]').click();
-		await page.locator('.el-select-dropdown__item', { hasText: /^From List$/ }).filter({ visible: true }).click();
+		await page.locator('[data-test-id=mode-list]').filter({ visible: true }).click();
 		await picker.locator('[data-test-id=rlc-input]').click();
 		const items = page.locator('[data-test-id=rlc-item]');
 		await items.first().waitFor({ timeout: 15_000 });
