@@ -1,5 +1,8 @@
-/** Three projects: plain units, nodes inside n8n's engine, and a real n8n server. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+/** Four projects: plain units, the slow units, nodes inside n8n's engine, and a real n8n server. */
+/** Crash replays, generated histories and memory ceilings: minutes, not seconds. */
+const SLOW_FILES = ['-crash.test.ts', '-property.test.ts', '/streaming-memory.test.ts'];
+// Types are checked once by tsc (npm test); jest only transpiles, file by file.
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
 const common = {
 	testEnvironment: 'node',
 	transform: { '^.+\\.ts$': tsJest },
@@ -8,7 +11,8 @@ const common = {
 
 module.exports = {
 	projects: [
-		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], testPathIgnorePatterns: SLOW_FILES.map((end) => `${end.replace(/\./g, '\\.')}$`) },
+		{ ...common, displayName: 'slow', testMatch: SLOW_FILES.map((end) => `<rootDir>/test/unit/**/*${end.replace(/^\//, '')}`) },
 		{ ...common, displayName: 'nodes', testMatch: ['<rootDir>/test/nodes/**/*.test.ts'], setupFiles: ['<rootDir>/test/nodes/setup.ts'] },
 		{
 			...common,

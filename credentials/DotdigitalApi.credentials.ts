@@ -9,11 +9,11 @@ export class DotdigitalApi implements ICredentialType {
 
 	displayName = 'Dotdigital API';
 
-	icon: Icon = 'file:dotdigital.svg';
+	icon: Icon = { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' };
 
 	// A community credential needs a full URL (cred-class-field-documentation-url-not-http-url); the camelCase rule is for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
-	documentationUrl = 'https://github.com/n8n-nodes-pos-sync/n8n-nodes-pos-sync/blob/main/docs/dotdigital.md';
+	documentationUrl = 'https://unpkg.com/n8n-nodes-pos-sync/docs/dotdigital.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -68,5 +68,37 @@ export class DotdigitalApi implements ICredentialType {
 			baseURL: '={{ ($credentials.baseUrl || ("https://" + ($credentials.region === "auto" ? "r1" : $credentials.region) + "-api.dotdigital.com")).replace(/\\/+$/, "") }}',
 			url: '/v2/account-info',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Dotdigital did not accept this API user and password. Check both in Dotdigital under Settings → Access → API users: the API user is an email address ending @apiconnector.com, and its password is the one set for the API user, not a login to Dotdigital.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Dotdigital knows this API user but refused it here: the account is hosted in another region. Set Region to Auto-Detect, or to the region shown in Dotdigital under Settings → Access → API users.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'Nothing that answers like Dotdigital is at this address. Leave Base URL Override empty to use Dotdigital itself.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 429,
+					message: 'Dotdigital’s rate limit for this account is used up for the moment. The login may be right: test again in a minute.',
+				},
+			},
+		],
 	};
 }

@@ -1,4 +1,4 @@
-import type { IAuthenticateGeneric, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
 
 /**
  * Khaos Control's SOAP web service (KhaosWS). Khaos itself has no login: installs are protected by
@@ -11,11 +11,11 @@ export class KhaosControlApi implements ICredentialType {
 
 	displayName = 'Khaos Control API';
 
-	icon: Icon = 'file:khaosControl.svg';
+	icon: Icon = { light: 'file:khaosControl.svg', dark: 'file:khaosControl.dark.svg' };
 
 	// A community credential needs a full URL (cred-class-field-documentation-url-not-http-url); the camelCase rule is for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
-	documentationUrl = 'https://github.com/n8n-nodes-pos-sync/n8n-nodes-pos-sync/blob/main/docs/khaos-control.md';
+	documentationUrl = 'https://unpkg.com/n8n-nodes-pos-sync/docs/khaos-control.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -98,14 +98,9 @@ export class KhaosControlApi implements ICredentialType {
 		},
 	];
 
-	/** For n8n's own HTTP helpers (the HTTP Request node with this credential); the Khaos nodes send Basic themselves. */
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{ $credentials.authentication === "basic" ? $credentials.user : "" }}',
-				password: '={{ $credentials.authentication === "basic" ? $credentials.password : "" }}',
-			},
-		},
-	};
+	/** HTTP Basic on every request the Khaos nodes (or an HTTP Request node) send, when the server asks for it; nothing otherwise. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		if (credentials.authentication !== 'basic') return requestOptions;
+		return { ...requestOptions, auth: { username: String(credentials.user ?? ''), password: String(credentials.password ?? '') } };
+	}
 }

@@ -20,6 +20,8 @@ const REPORTS = `${POS_ROOT}/reports`;
 const WORKBOOK = `${POS_ROOT}/mapping/shop-mapping.xlsx`;
 const STORE_URL = placeholders.storeUrl;
 const credential = (type) => ({ [type]: { id: null, name: placeholders.credentials[type] } });
+/** A picker's value typed by name (the "By Name" mode), as the editor stores it. */
+const byName = (value) => ({ __rl: true, mode: 'id', value });
 
 /** A template under construction: nodes by name, connections by output. */
 class Template {
@@ -144,7 +146,7 @@ const templates = [
 		mappingFeed: 'product',
 		gapMinutes: 1560,
 		trigger: { schedule: 'daily', atHour: 5, atMinute: 30 },
-		send: { resource: 'product', operation: 'upsert', productCollection: 'Catalog_Default', onlyChanged: true, options: {} },
+		send: { resource: 'product', operation: 'upsert', productCollection: byName('Catalog_Default'), onlyChanged: true, options: {} },
 		notes: (t) => {
 			t.note('POS products → Dotdigital catalogue', [
 				'Each product export in **pos/products** is mapped and upserted into Dotdigital\'s product catalogue (Insight collection **Catalog_Default**), keyed by SKU, for product blocks and recommendations in emails.',
@@ -166,7 +168,7 @@ const templates = [
 		mappingFeed: 'transaction',
 		gapMinutes: 1560,
 		trigger: { schedule: 'minutes', everyMinutes: 45 },
-		send: { resource: 'order', operation: 'upsert', orderCollection: 'Orders', createMissingContacts: true, onlyChanged: true, options: {} },
+		send: { resource: 'order', operation: 'upsert', orderCollection: byName('Orders'), createMissingContacts: true, onlyChanged: true, options: {} },
 		notes: (t) => {
 			t.note('POS transactions → Dotdigital orders', [
 				'Each transaction export in **pos/transactions** becomes orders (one per receipt, with its lines) in Dotdigital\'s **Orders** collection, on the customer\'s contact.',
@@ -258,8 +260,8 @@ function salesExportToDotdigital() {
 	});
 	t.connect(map, byFeed, 0);
 	const contacts = t.node('Send contacts', 'dotdigitalUpsert', [720, -200], { resource: 'contact', operation: 'upsert', identifier: 'email', mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', newContactConsent: 'posOptIn', onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
-	const products = t.node('Send products', 'dotdigitalUpsert', [720, 0], { resource: 'product', operation: 'upsert', productCollection: 'Catalog_Default', onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
-	const orders = t.node('Send orders', 'dotdigitalUpsert', [720, 200], { resource: 'order', operation: 'upsert', orderCollection: 'Orders', createMissingContacts: true, onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
+	const products = t.node('Send products', 'dotdigitalUpsert', [720, 0], { resource: 'product', operation: 'upsert', productCollection: byName('Catalog_Default'), onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
+	const orders = t.node('Send orders', 'dotdigitalUpsert', [720, 200], { resource: 'order', operation: 'upsert', orderCollection: byName('Orders'), createMissingContacts: true, onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
 	t.connect(byFeed, contacts, 0);
 	t.connect(byFeed, products, 1);
 	t.connect(byFeed, orders, 2);

@@ -16,7 +16,7 @@ const env = { ...runtime.node24Env(paths), POS_SYNC_STAGED_NODES: nodesDir };
 const bin = (name) => join(repoDir, 'node_modules', '.bin', name);
 
 await runtime.run('Type-checking (tsc --noEmit)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { cwd: repoDir, env });
-await runtime.run('Linting with eslint-plugin-n8n-nodes-base', bin('eslint'), ['--no-error-on-unmatched-pattern', 'package.json', 'nodes', 'credentials'], { cwd: repoDir, env });
+await runtime.run("Linting with n8n's community-node rules", bin('eslint'), ['--no-error-on-unmatched-pattern', 'package.json', 'nodes', 'credentials'], { cwd: repoDir, env });
 
 const results = join(repoDir, '.build', 'jest-results.json');
 rmSync(results, { force: true });

@@ -6,6 +6,7 @@
  */
 import { normaliseEmail } from './contacts';
 import type { RecordFailure } from './results';
+import type { DotdigitalTransport } from './transport';
 
 export const COLLECTION_NAME = /^[-A-Za-z_][-A-Za-z0-9_]{1,255}$/;
 
@@ -141,4 +142,20 @@ function compact<T extends Record<string, unknown>>(record: T): Record<string, u
 		result[name] = value;
 	}
 	return result;
+}
+
+export interface InsightCollection {
+	name: string;
+	/** What the collection holds, e.g. "orders" or "catalog". */
+	type: string;
+	/** "contact" (each record belongs to a contact) or "account". */
+	scope: string;
+}
+
+/** Every Insight data collection of the account. */
+export async function listCollections(transport: DotdigitalTransport): Promise<InsightCollection[]> {
+	const { body } = await transport.request<Array<{ collectionName?: unknown; collectionType?: unknown; collectionScope?: unknown }>>('GET', '/insightData/v3/collections', { call: 'list Insight collections' });
+	return (Array.isArray(body) ? body : [])
+		.filter((entry) => typeof entry?.collectionName === 'string')
+		.map((entry) => ({ name: String(entry.collectionName), type: String(entry.collectionType ?? ''), scope: String(entry.collectionScope ?? '') }));
 }

@@ -6,32 +6,30 @@
  * epoch, or `Retry-After`), capped, then the usual backoff. Every call we make is an upsert or a
  * read, so repeating one after a lost answer cannot duplicate anything.
  */
-import { backOff } from 'exponential-backoff';
-
+import { HttpFailure, nodeSend, withRetries, type HttpAnswer, type RetryPolicy as BackoffPolicy, type Send } from '../http';
 import { DotdigitalApiError, DotdigitalError, DotdigitalNetworkError } from './errors';
 
 export type Region = 'r1' | 'r2' | 'r3';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 export interface DotdigitalLogin {
 	user: string;
-	password: string;
+	/** Sent as HTTP Basic. Left out when the Send authenticates (n8n's request helper with the credential). */
+	password?: string;
 	/** 'auto' asks account-info on r1 where the account lives. */
 	region: Region | 'auto';
 	/** Replaces https://{region}-api.dotdigital.com, for sandboxes and tests. With 'auto', account-info is asked here. */
 	baseUrl?: string;
 }
 
-export interface RetryPolicy {
-	/** Total tries, the first included. */
-	attempts: number;
-	/** Backoff before the second try; doubles each time, before jitter. */
-	baseMs: number;
-	maxMs: number;
+export interface RetryPolicy extends BackoffPolicy {
 	/** The longest wait a 429 may ask for; a per-minute bucket resets within 60 s. */
 	maxServerWaitMs: number;
 }
 
 export interface TransportOptions {
+	/** How requests go out; Node's own http(s) when not given. */
+	send?: Send;
 	timeoutMs?: number;
 	retry?: Partial<RetryPolicy>;
 	/** For tests: replaces the wait a 429 asks for (the jittered backoff itself is the library's). */
@@ -73,7 +71,8 @@ const ACTIVE_IMPORTS_WAIT_MS = 30_000;
 
 export class DotdigitalTransport {
 	readonly stats: CallStats = { requests: 0, retries: 0, byCall: Object.create(null) as Record<string, number> };
-	private readonly authorization: string;
+	private readonly authorization?: string;
+	private readonly sendRequest: Send;
 	private readonly retry: RetryPolicy;
 	private readonly timeoutMs: number;
 	private readonly sleep: (ms: number) => Promise<void>;
@@ -90,7 +89,8 @@ export class DotdigitalTransport {
 		private readonly login: DotdigitalLogin,
 		options: TransportOptions = {},
 	) {
-		this.authorization = `Basic ${Buffer.from(`${login.user}:${login.password}`, 'utf8').toString('base64')}`;
+		if (login.password !== undefined) this.authorization = `Basic ${Buffer.from(`${login.user}:${login.password}`, 'utf8').toString('base64')}`;
+		this.sendRequest = options.send ?? nodeSend();
 		this.retry = { ...DEFAULT_RETRY, ...options.retry };
 		this.timeoutMs = options.timeoutMs ?? 120_000;
 		this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -106,7 +106,7 @@ export class DotdigitalTransport {
 		return this.apiBasePromise;
 	}
 
-	async request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, options: RequestOptions): Promise<Reply<T>> {
+	async request<T>(method: HttpMethod, path: string, options: RequestOptions): Promise<Reply<T>> {
 		return this.send<T>(method, `${await this.apiBase()}${path}`, options);
 	}
 
@@ -125,67 +125,54 @@ export class DotdigitalTransport {
 		return this.lastServerTime;
 	}
 
-	private async send<T>(method: string, url: string, options: RequestOptions): Promise<Reply<T>> {
-		let attempt = 0;
-		let lastError: DotdigitalError | undefined;
+	private async send<T>(method: HttpMethod, url: string, options: RequestOptions): Promise<Reply<T>> {
 		let repeated = false;
-		try {
-			return await backOff(
-				async () => {
-					attempt += 1;
-					return { ...(await this.once<T>(method, url, options)), repeated };
-				},
-				{
-					numOfAttempts: this.retry.attempts,
-					startingDelay: this.retry.baseMs,
-					maxDelay: this.retry.maxMs,
-					timeMultiple: 2,
-					jitter: 'full',
-					retry: async (error: unknown) => {
-						lastError = error instanceof DotdigitalError ? error : undefined;
-						if (!lastError?.retryable) return false;
-						this.stats.retries += 1;
-						if (!(lastError instanceof DotdigitalApiError && lastError.status === 429)) repeated = true;
-						if (lastError instanceof DotdigitalApiError && lastError.waitMs) await this.sleep(Math.min(lastError.waitMs, this.retry.maxServerWaitMs));
-						return true;
-					},
-				},
-			);
-		} catch (error) {
-			if (error instanceof DotdigitalError) {
-				error.attempts = attempt;
-				error.repeated = repeated;
-			}
-			throw error;
-		}
+		const reply = await withRetries(async () => this.once<T>(method, url, options), {
+			policy: this.retry,
+			retryable: async (error: unknown) => {
+				const failure = error instanceof DotdigitalError ? error : undefined;
+				if (!failure?.retryable) return false;
+				this.stats.retries += 1;
+				if (!(failure instanceof DotdigitalApiError && failure.status === 429)) repeated = true;
+				if (failure instanceof DotdigitalApiError && failure.waitMs) await this.sleep(Math.min(failure.waitMs, this.retry.maxServerWaitMs));
+				return true;
+			},
+			onGiveUp: (error: unknown, tries: number) => {
+				if (error instanceof DotdigitalError) {
+					error.attempts = tries;
+					error.repeated = repeated;
+				}
+			},
+		});
+		return { ...reply, repeated };
 	}
 
-	private async once<T>(method: string, url: string, options: RequestOptions): Promise<{ status: number; body: T }> {
+	private async once<T>(method: HttpMethod, url: string, options: RequestOptions): Promise<{ status: number; body: T }> {
 		this.stats.requests += 1;
 		this.stats.byCall[options.call] = (this.stats.byCall[options.call] ?? 0) + 1;
 		const target = new URL(url);
 		for (const [name, value] of Object.entries(options.query ?? {})) target.searchParams.set(name, value);
-		const headers: Record<string, string> = { Authorization: this.authorization, Accept: 'application/json' };
+		const headers: Record<string, string> = { Accept: 'application/json' };
+		if (this.authorization) headers.Authorization = this.authorization;
 		let body: string | undefined;
 		if (options.body !== undefined) {
 			body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
 			headers['Content-Type'] = 'application/json';
 		}
-		let response: Response;
+		let response: HttpAnswer;
 		try {
-			response = await fetch(target, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error' });
+			response = await this.sendRequest({ method, url: target.toString(), headers, body, timeoutMs: this.timeoutMs });
 		} catch (error) {
 			throw networkError(options.call, error);
 		}
 		const date = Date.parse(response.headers.get('date') ?? '');
 		if (!Number.isNaN(date)) this.lastServerTime = date;
-		let text: string;
-		try {
-			text = await response.text();
-		} catch (error) {
-			throw networkError(options.call, error);
+		// An API never redirects; a proxy or captive portal does, and will again.
+		if (response.status >= 300 && response.status < 400) {
+			throw new DotdigitalNetworkError(options.call, 'REDIRECT', 'Dotdigital answered with a redirect, which its API never does: check the base URL and any proxy');
 		}
-		if (!response.ok) throw this.apiError(options.call, response, text);
+		if (response.status < 200 || response.status > 299) throw this.apiError(options.call, response);
+		const text = response.body;
 		if (text === '') return { status: response.status, body: undefined as T };
 		try {
 			return { status: response.status, body: JSON.parse(text) as T };
@@ -194,8 +181,8 @@ export class DotdigitalTransport {
 		}
 	}
 
-	private apiError(call: string, response: Response, text: string): DotdigitalApiError {
-		const parsed = parseErrorBody(text);
+	private apiError(call: string, response: HttpAnswer): DotdigitalApiError {
+		const parsed = parseErrorBody(response.body);
 		return new DotdigitalApiError({
 			call,
 			status: response.status,
@@ -258,12 +245,11 @@ function checkedEndpoint(endpoint: string, sandbox: boolean): string {
 }
 
 function networkError(call: string, error: unknown): DotdigitalNetworkError {
-	const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-	if ((error as Error)?.name === 'TimeoutError') return new DotdigitalNetworkError(call, 'ETIMEDOUT', 'no answer in time', { cause: error });
-	// fetch's redirect: 'error' (an API never redirects; a proxy or captive portal does, and will again).
-	if (/redirect/i.test(cause?.message ?? '')) return new DotdigitalNetworkError(call, 'REDIRECT', 'Dotdigital answered with a redirect, which its API never does: check the base URL and any proxy', { cause: error });
-	const code = cause?.code ?? (error as { code?: string })?.code ?? 'NETWORK';
-	return new DotdigitalNetworkError(call, code, `${cause?.message ?? (error as Error)?.message ?? String(error)} (${code})`, { cause: error });
+	if (error instanceof HttpFailure) {
+		const reason = error.code === 'ETIMEDOUT' ? 'no answer in time' : `${error.message}${error.message.includes(error.code) ? '' : ` (${error.code})`}`;
+		return new DotdigitalNetworkError(call, error.code, reason, { cause: error });
+	}
+	return new DotdigitalNetworkError(call, 'NETWORK', error instanceof Error ? error.message : String(error), { cause: error });
 }
 
 export function defaultApiBase(region: Region): string {

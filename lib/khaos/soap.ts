@@ -9,9 +9,7 @@
  * and ImportOrders' own idempotency (a re-sent ASSOCIATED_REF is skipped) is handled by the caller.
  * Other faults (business refusals), 401 and 403 are never retried.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-
+import { HttpFailure, TOO_LARGE, nodeSend, withRetries, type HttpAnswer, type RetryPolicy, type Send } from '../http';
 import { KhaosError, KhaosFaultError, KhaosHttpError, KhaosNetworkError, KhaosProtocolError } from './errors';
 import { KhaosXmlError, attribute, buildXml, childElement, childText, descendants, parseXml, xmlElement, type XmlElement } from './xml';
 
@@ -19,19 +17,17 @@ export const KHAOS_NAMESPACE = 'urn:IKosWebIntf-IKosWeb';
 
 export type KhaosAuth = { type: 'none' } | { type: 'basic'; user: string; password: string };
 
-export interface RetryPolicy {
-	/** Total tries for a retryable call, the first included. */
-	attempts: number;
-	/** Backoff before the second try; doubles each time (before jitter). */
-	baseMs: number;
-	/** Cap on any one backoff. */
-	maxMs: number;
-}
+export { backoffDelay, type RetryPolicy } from '../http';
 
 export interface KhaosSoapClientOptions {
 	/** The WSDL URL (…/wsdl/IKosWeb), the SOAP endpoint (…/soap/IKosWeb) or the base `.exe` URL. */
 	url: string;
+	/** Sent as HTTP Basic. Leave it out when the Send authenticates (n8n's request helper with the credential). */
 	auth?: KhaosAuth;
+	/** How requests go out; Node's own http(s) when not given. */
+	send?: Send;
+	/** Masked in every error message, like a Basic password (for a Send that authenticates). */
+	secrets?: readonly string[];
 	/** Accept a self-signed or otherwise unverifiable HTTPS certificate (Khaos installs one by default). */
 	allowSelfSigned?: boolean;
 	/** Give up on a request after this long without data. Default 60 s. */
@@ -68,37 +64,32 @@ const RETRYABLE_NETWORK_CODES = new Set([
 ]);
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
 
-interface HttpResponse {
-	status: number;
-	statusText: string;
-	body: string;
-}
-
 export class KhaosSoapClient {
 	private readonly url: URL;
 	private readonly authorization?: string;
-	private readonly password?: string;
+	private readonly secrets: string[];
+	private readonly allowSelfSigned: boolean;
+	private readonly sendRequest: Send;
 	private readonly timeoutMs: number;
 	private readonly retry: RetryPolicy;
 	private readonly maxResponseBytes: number;
-	private readonly sleep: (ms: number) => Promise<void>;
+	private readonly sleepOverride?: (ms: number) => Promise<void>;
 	private readonly random: () => number;
-	private readonly httpAgent = new http.Agent();
-	private readonly httpsAgent: https.Agent;
 	private endpointPromise?: Promise<URL>;
 
 	constructor(options: KhaosSoapClientOptions) {
 		this.url = parseServiceUrl(options.url);
 		if (options.auth?.type === 'basic') {
 			this.authorization = `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`, 'utf8').toString('base64')}`;
-			this.password = options.auth.password;
 		}
+		this.secrets = [...(options.secrets ?? []), ...(options.auth?.type === 'basic' ? [options.auth.password] : [])].filter(Boolean);
 		this.timeoutMs = options.timeoutMs ?? 60_000;
 		this.retry = { ...DEFAULT_RETRY, ...options.retry };
 		this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
-		this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+		this.sleepOverride = options.sleep;
 		this.random = options.random ?? Math.random;
-		this.httpsAgent = new https.Agent({ rejectUnauthorized: !options.allowSelfSigned });
+		this.allowSelfSigned = options.allowSelfSigned === true;
+		this.sendRequest = options.send ?? nodeSend();
 	}
 
 	/**
@@ -155,56 +146,36 @@ export class KhaosSoapClient {
 		return new URL(location, this.url);
 	}
 
-	private async withRetries<T>(retryable: boolean, attempt: () => Promise<T>): Promise<T> {
-		const attempts = retryable ? Math.max(1, this.retry.attempts) : 1;
-		for (let tries = 1; ; tries++) {
-			try {
-				return await attempt();
-			} catch (error) {
+	private withRetries<T>(retryable: boolean, attempt: () => Promise<T>): Promise<T> {
+		return withRetries(attempt, {
+			policy: { ...this.retry, attempts: retryable ? this.retry.attempts : 1 },
+			retryable: (error) => error instanceof KhaosError && error.retryable,
+			onGiveUp: (error, tries) => {
 				if (error instanceof KhaosError) error.attempts = tries;
-				if (tries >= attempts || !(error instanceof KhaosError) || !error.retryable) throw error;
-				await this.sleep(backoffDelay(tries, this.retry, this.random()));
-			}
-		}
+			},
+			sleep: this.sleepOverride,
+			random: this.random,
+		});
 	}
 
-	private send(method: string, url: URL, httpMethod: 'GET' | 'POST', init: Record<string, string>): Promise<HttpResponse> {
+	private async send(method: string, url: URL, httpMethod: 'GET' | 'POST', init: Record<string, string>): Promise<HttpAnswer> {
 		const { body, ...headerFields } = init;
-		const headers: Record<string, string | number> = { 'User-Agent': 'n8n-nodes-pos-sync', Accept: 'text/xml', ...headerFields };
+		const headers: Record<string, string> = { 'User-Agent': 'n8n-nodes-pos-sync', Accept: 'text/xml', ...headerFields };
 		if (this.authorization) headers.Authorization = this.authorization;
-		if (body !== undefined) headers['Content-Length'] = Buffer.byteLength(body, 'utf8');
-		// The WSDL's soap:address may use another scheme than the URL configured.
-		const [transport, agent] = url.protocol === 'https:' ? [https, this.httpsAgent] : [http, this.httpAgent];
-
-		return new Promise<HttpResponse>((resolve, reject) => {
-			// Settles first, then tears the request down: what destroy() reports afterwards is ignored.
-			const abort = (error: KhaosError): void => {
-				reject(error);
-				request.destroy();
-			};
-			const request = transport.request(url, { method: httpMethod, headers, agent }, (response) => {
-				const chunks: Buffer[] = [];
-				let size = 0;
-				response.on('data', (chunk: Buffer) => {
-					size += chunk.length;
-					if (size > this.maxResponseBytes) abort(new KhaosProtocolError(method, `the response is larger than ${this.maxResponseBytes} bytes`));
-					else chunks.push(chunk);
-				});
-				response.on('end', () =>
-					resolve({
-						status: response.statusCode ?? 0,
-						statusText: response.statusMessage ?? '',
-						body: Buffer.concat(chunks).toString('utf8'),
-					}),
-				);
-				response.on('error', (error) => reject(networkError(method, url, error)));
+		try {
+			return await this.sendRequest({
+				method: httpMethod,
+				url: url.toString(),
+				headers,
+				body,
+				timeoutMs: this.timeoutMs,
+				maxResponseBytes: this.maxResponseBytes,
+				skipSslCertificateValidation: this.allowSelfSigned,
 			});
-			request.setTimeout(this.timeoutMs, () =>
-				abort(networkError(method, url, Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' }))),
-			);
-			request.on('error', (error) => reject(networkError(method, url, error)));
-			request.end(body);
-		});
+		} catch (error) {
+			if (error instanceof HttpFailure && error.code === TOO_LARGE) throw new KhaosProtocolError(method, `the response is larger than ${this.maxResponseBytes} bytes`);
+			throw networkError(method, url, error instanceof HttpFailure ? error : new HttpFailure(String((error as Error)?.message ?? error), 'ENETWORK', { cause: error }));
+		}
 	}
 
 	/**
@@ -212,8 +183,9 @@ export class KhaosSoapClient {
 	 * whole occurrences are masked, so a short password does not mangle words that contain it.
 	 */
 	private redacted(error: unknown): unknown {
-		if (this.password && error instanceof Error) {
-			const escaped = this.password.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+		if (!(error instanceof Error)) return error;
+		for (const secret of this.secrets) {
+			const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 			error.message = error.message.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), '***');
 		}
 		return error;
@@ -223,12 +195,6 @@ export class KhaosSoapClient {
 /** Khaos's writes are the `Import…` methods; everything else only reads. */
 export function isReadMethod(method: string): boolean {
 	return !/^Import/i.test(method);
-}
-
-/** Full jitter: a random wait between 0 and the capped exponential step. */
-export function backoffDelay(failedTries: number, policy: RetryPolicy, random: number): number {
-	const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (failedTries - 1));
-	return Math.floor(random * ceiling);
 }
 
 function parseServiceUrl(value: string): URL {
@@ -307,7 +273,7 @@ export function formatSoapDateTime(name: string, value: string | number | boolea
 
 // ---- response ----
 
-function readSoapResponse(method: string, response: HttpResponse): SoapValue | undefined {
+function readSoapResponse(method: string, response: HttpAnswer): SoapValue | undefined {
 	const envelope = tryParseEnvelope(method, response.body);
 	const body = childElement(envelope, 'Body');
 	const fault = childElement(body, 'Fault');
@@ -404,12 +370,12 @@ function faultError(method: string, fault: XmlElement, httpStatus: number): Khao
 	});
 }
 
-function httpError(method: string, response: HttpResponse): KhaosHttpError {
+function httpError(method: string, response: HttpAnswer): KhaosHttpError {
 	return new KhaosHttpError(method, response.status, response.statusText, RETRYABLE_STATUSES.has(response.status));
 }
 
-function networkError(method: string, url: URL, error: Error & { code?: string }): KhaosNetworkError {
-	const code = error.code ?? 'ENETWORK';
+function networkError(method: string, url: URL, error: HttpFailure): KhaosNetworkError {
+	const code = error.code;
 	const where = `${url.protocol}//${url.host}`;
 	if (TLS_CODES.test(code)) {
 		return new KhaosNetworkError(

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
 	DEFAULT_FIELD_MAP,
@@ -16,6 +16,8 @@ import {
 import { learnIdentities, type SyncState, withIndexedEmails } from '../../lib/state';
 import { planRecordInput, readRecordChunks } from '../shared/record-input';
 import { markInFlight, openState, recordInLedger } from '../shared/sync-state';
+import { pickedValue } from '../shared/pickers';
+import { dotdigitalListSearch } from './dotdigital-pickers';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { RunReport } from './run-report';
 import { dotdigitalUpsertProperties } from './properties';
@@ -29,17 +31,20 @@ export class DotdigitalUpsert implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dotdigital Upsert',
 		name: 'dotdigitalUpsert',
-		icon: 'file:dotdigital.svg',
+		icon: { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ { contact: "Contacts", order: "Orders", product: "Product catalogue", dataField: "Data fields" }[$parameter["resource"]] }}',
 		description: 'Sends customers, orders and products to Dotdigital in bulk or in real time, and reports every record that failed',
 		defaults: { name: 'Dotdigital Upsert' },
-		inputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		outputs: `={{ $parameter["resource"] === "dataField" ? [{ "type": "main" }] : [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Summary" }] }}`,
 		credentials: [{ name: 'dotdigitalApi', required: true }],
 		properties: dotdigitalUpsertProperties,
 	};
+
+	methods = { listSearch: dotdigitalListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as Resource;
@@ -115,20 +120,20 @@ function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number)
 function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject, total: number): Promise<RecordResult[]> {
 	if (resource === 'order') {
 		return sync.upsertOrders(records, {
-			collection: text(ctx.getNodeParameter('orderCollection', 0, 'Orders')),
+			collection: pickedValue(ctx.getNodeParameter('orderCollection', 0, 'Orders')),
 			createMissingContacts: ctx.getNodeParameter('createMissingContacts', 0, true) as boolean,
 			newContactConsent: ctx.getNodeParameter('newContactConsent', 0, 'posOptIn') as 'posOptIn' | 'dotdigital',
 		});
 	}
-	if (resource === 'product') return sync.upsertProducts(records, { collection: text(ctx.getNodeParameter('productCollection', 0, 'Catalog_Default')) });
+	if (resource === 'product') return sync.upsertProducts(records, { collection: pickedValue(ctx.getNodeParameter('productCollection', 0, 'Catalog_Default')) });
 	return sync.upsertContacts(records, contactSettings(ctx, total, options));
 }
 
 function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataObject): ContactUpsertSettings {
 	const mode = ctx.getNodeParameter('mode', 0, 'auto') as 'auto' | 'bulk' | 'realtime';
 	const realtimeLimit = Number(ctx.getNodeParameter('realtimeLimit', 0, 25)) || 25;
-	const extra = (ctx.getNodeParameter('dataFields.field', 0, []) as Array<{ field?: string; dataField?: string }>)
-		.map((entry) => ({ field: text(entry.field), dataField: text(entry.dataField) }))
+	const extra = (ctx.getNodeParameter('dataFields.field', 0, []) as Array<{ field?: string; dataField?: unknown }>)
+		.map((entry) => ({ field: text(entry.field), dataField: pickedValue(entry.dataField) }))
 		.filter((entry) => entry.field !== '' || entry.dataField !== '');
 	const incomplete = extra.find((entry) => entry.field === '' || entry.dataField === '');
 	if (incomplete) {

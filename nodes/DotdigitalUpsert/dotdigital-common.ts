@@ -2,15 +2,20 @@
  * The Dotdigital credential as a transport, and lib/dotdigital errors as n8n errors (Dotdigital's own
  * description as the message; never the password).
  */
-import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
+import type { IAllExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DotdigitalApiError, DotdigitalError, DotdigitalNetworkError, DotdigitalTransport, type Region } from '../../lib/dotdigital';
 
+import { n8nSend } from '../shared/http';
+
 export { errorJson } from '../shared/node-errors';
 
-export async function connectToDotdigital(ctx: IExecuteFunctions): Promise<DotdigitalTransport> {
-	const credential = await ctx.getCredentials('dotdigitalApi');
+export const DOTDIGITAL_CREDENTIAL_TYPE = 'dotdigitalApi';
+
+/** A transport whose requests go out through n8n's request helper with the Dotdigital credential. */
+export async function connectToDotdigital(ctx: IAllExecuteFunctions): Promise<DotdigitalTransport> {
+	const credential = await ctx.getCredentials(DOTDIGITAL_CREDENTIAL_TYPE);
 	const user = typeof credential.user === 'string' ? credential.user.trim() : '';
 	const password = typeof credential.password === 'string' ? credential.password : '';
 	if (!user || !password) {
@@ -18,7 +23,7 @@ export async function connectToDotdigital(ctx: IExecuteFunctions): Promise<Dotdi
 	}
 	const region = ['r1', 'r2', 'r3'].includes(String(credential.region)) ? (credential.region as Region) : 'auto';
 	const baseUrl = typeof credential.baseUrl === 'string' && credential.baseUrl.trim() ? credential.baseUrl.trim() : undefined;
-	return new DotdigitalTransport({ user, password, region, baseUrl });
+	return new DotdigitalTransport({ user, region, baseUrl }, { send: n8nSend(ctx, DOTDIGITAL_CREDENTIAL_TYPE) });
 }
 
 export function dotdigitalNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {

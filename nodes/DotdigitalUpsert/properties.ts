@@ -1,3 +1,4 @@
+import { picker } from '../shared/pickers';
 import type { INodeProperties } from 'n8n-workflow';
 
 const contactOnly = { show: { resource: ['contact'] } };
@@ -129,14 +130,13 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 						placeholder: 'e.g. customer_id, store_code or custom.tier',
 						description: 'A field of the customer record, as named in the mapping workbook',
 					},
-					{
+					picker({
 						displayName: 'Dotdigital Data Field',
 						name: 'dataField',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. POS_CUSTOMER_ID',
-						description: 'Up to 20 letters, digits, _ or -',
-					},
+						description: 'A contact data field of the account (up to 20 letters, digits, _ or -)',
+						searchListMethod: 'searchDataFields',
+						typed: { displayName: 'By Name', placeholder: 'e.g. POS_CUSTOMER_ID' },
+					}),
 				],
 			},
 		],
@@ -180,12 +180,15 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		displayOptions: orderOnly,
 	},
 	{
-		displayName: 'Collection',
-		name: 'orderCollection',
-		type: 'string',
-		default: 'Orders',
-		required: true,
-		description: 'The Insight data collection orders are stored in. Programs and segments read orders from here.',
+		...picker({
+			displayName: 'Collection',
+			name: 'orderCollection',
+			default: 'Orders',
+			required: true,
+			description: 'The Insight data collection orders are stored in. Programs and segments read orders from here.',
+			searchListMethod: 'searchCollections',
+			typed: { displayName: 'By Name', placeholder: 'e.g. Orders' },
+		}),
 		displayOptions: orderOnly,
 	},
 	{
@@ -207,12 +210,15 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		displayOptions: productOnly,
 	},
 	{
-		displayName: 'Catalogue Collection',
-		name: 'productCollection',
-		type: 'string',
-		default: 'Catalog_Default',
-		required: true,
-		description: 'The account’s product catalogue collection',
+		...picker({
+			displayName: 'Catalogue Collection',
+			name: 'productCollection',
+			default: 'Catalog_Default',
+			required: true,
+			description: 'The account’s product catalogue collection',
+			searchListMethod: 'searchCollections',
+			typed: { displayName: 'By Name', placeholder: 'e.g. Catalog_Default' },
+		}),
 		displayOptions: productOnly,
 	},
 

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
 	changedCustomers,
@@ -15,7 +15,9 @@ import {
 	type SendOrdersOptions,
 	type WebOrder,
 } from '../../lib/khaos';
-import { connectToKhaos, errorJson, khaosCredentials, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
+import { khaosListSearch } from '../KhaosProduct/khaos-pickers';
+import { pickedValue } from '../shared/pickers';
+import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
 import { khaosOrderProperties } from './properties';
 
 type Operation = 'importOrders' | 'getStatus' | 'exportCustomers' | 'getDeletedCustomers';
@@ -24,15 +26,16 @@ export class KhaosOrder implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Khaos Order',
 		name: 'khaosOrder',
-		icon: 'file:khaosOrder.svg',
+		icon: { light: 'file:khaosOrder.svg', dark: 'file:khaosOrder.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
 		description: 'Sends web orders into Khaos Control, reads back their status and tracking, and exports customers',
 		defaults: { name: 'Khaos Order' },
-		inputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		outputs: `={{ $parameter["operation"] === "importOrders" ? [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }] : [{ "type": "main" }] }}`,
-		credentials: khaosCredentials,
+		credentials: [{ name: 'khaosControlApi', required: true, testedBy: 'khaosControlApiTest' }],
 		properties: khaosOrderProperties,
 	};
 
@@ -40,6 +43,7 @@ export class KhaosOrder implements INodeType {
 		credentialTest: {
 			khaosControlApiTest: testKhaosCredential,
 		},
+		listSearch: khaosListSearch,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -104,9 +108,9 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	// A description is no way to name an order line, so a credential set to Description means stock codes here.
 	const mappingType = Number(options.mappingType ?? 0) || (settings.stockMappingType === 2 ? 2 : 1);
 	const sendOptions: SendOrdersOptions = {
-		salesSource: text(options.salesSource) || settings.salesSource,
+		salesSource: pickedValue(options.salesSource) || settings.salesSource,
 		websiteName: text(options.websiteName) || settings.websiteName,
-		site: text(options.site),
+		site: pickedValue(options.site),
 		companyClass: text(options.companyClass),
 		brand: text(options.brand),
 		mappingType,

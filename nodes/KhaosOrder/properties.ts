@@ -1,3 +1,4 @@
+import { picker } from '../shared/pickers';
 import type { INodeProperties } from 'n8n-workflow';
 
 const importOnly = { show: { operation: ['importOrders'] } };
@@ -103,21 +104,20 @@ export const khaosOrderProperties: INodeProperties[] = [
 				default: 20,
 				description: 'How many orders go to Khaos in one call',
 			},
-			{
+			picker({
 				displayName: 'Sales Source',
 				name: 'salesSource',
-				type: 'string',
-				default: '',
-				description: "Leave empty to use the credential's Sales Source. It must already exist in Khaos, spelt exactly the same.",
-			},
-			{
+				description: "The Sales Source the orders are recorded under. Leave empty to use the credential's Sales Source.",
+				searchListMethod: 'searchSalesSources',
+				typed: { displayName: 'By Name', placeholder: 'e.g. Web, spelt exactly as in Khaos' },
+			}),
+			picker({
 				displayName: 'Stock Site',
 				name: 'site',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Main Site',
-				description: "Name of the stock site that fulfils the orders. Leave empty for Khaos's default.",
-			},
+				description: "The stock site that fulfils the orders. Leave empty for Khaos's default.",
+				searchListMethod: 'searchSiteNames',
+				typed: { displayName: 'By Name', placeholder: 'e.g. Main Site' },
+			}),
 			{
 				displayName: 'Time Zone of Order Dates',
 				name: 'timeZone',

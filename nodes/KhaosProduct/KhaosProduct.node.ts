@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
 	SeenStockCodes,
@@ -19,7 +19,9 @@ import {
 	type WebCategory,
 	type WebProduct,
 } from '../../lib/khaos';
-import { connectToKhaos, errorJson, khaosCredentials, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from './khaos-common';
+import { pickedValue } from '../shared/pickers';
+import { khaosListSearch } from './khaos-pickers';
+import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from './khaos-common';
 import { khaosProductProperties } from './properties';
 
 type Operation = 'getChanged' | 'getByCode' | 'getStockLevels' | 'getWebCategories' | 'getStockPotential' | 'getPriceLists' | 'getPriceList';
@@ -28,16 +30,17 @@ export class KhaosProduct implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Khaos Product',
 		name: 'khaosProduct',
-		icon: 'file:khaosProduct.svg',
+		icon: { light: 'file:khaosProduct.svg', dark: 'file:khaosProduct.dark.svg' },
 		group: ['input'],
 		version: 1,
 		subtitle:
 			'={{ { getChanged: "Changed products", getByCode: "Products by stock code", getStockLevels: "Stock levels", getWebCategories: "Web categories", getStockPotential: "Stock potential", getPriceLists: "Price lists", getPriceList: "Price list" }[$parameter["operation"]] }}',
 		description: 'Gets products, stock levels and web categories from Khaos Control, ready for a web store',
 		defaults: { name: 'Khaos Product' },
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: khaosCredentials,
+		inputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'khaosControlApi', required: true, testedBy: 'khaosControlApiTest' }],
 		properties: khaosProductProperties,
 	};
 
@@ -45,6 +48,7 @@ export class KhaosProduct implements INodeType {
 		credentialTest: {
 			khaosControlApiTest: testKhaosCredential,
 		},
+		listSearch: khaosListSearch,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -98,7 +102,8 @@ async function runOperation(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	if (operation === 'getStockLevels') {
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const codes = splitCodes(ctx.getNodeParameter('stockCodes', itemIndex, '') as string);
-		const siteId = typeof options.siteId === 'number' ? options.siteId : settings.siteId;
+		const siteId = options.siteId === undefined || pickedValue(options.siteId) === '' ? settings.siteId : Number(pickedValue(options.siteId));
+		if (!Number.isInteger(siteId)) throw new NodeOperationError(ctx.getNode(), `Site "${pickedValue(options.siteId)}" is not a site ID`, { itemIndex, description: 'Pick a site from the list, or give its ID (-1 for all sites)' });
 		const statuses = await client.exportStockStatus(codes.length === 0 ? '' : codes, { mappingType: mappingType(), siteId });
 		const rows: KhaosStockStatus[] = options.addUpSites === true ? [...indexStockStatus(statuses).values()] : statuses;
 		return rows as unknown as IDataObject[];

@@ -5,14 +5,14 @@
 import type {
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
-	IExecuteFunctions,
+	IAllExecuteFunctions,
 	INode,
-	INodeCredentialDescription,
 	INodeCredentialTestResult,
-	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { credentialTestSend, n8nSend } from '../shared/http';
 
 export { errorJson } from '../shared/node-errors';
 
@@ -29,13 +29,13 @@ import {
 
 export const KHAOS_CREDENTIAL_TYPE = 'khaosControlApi';
 
-export const khaosCredentials: INodeCredentialDescription[] = [{ name: KHAOS_CREDENTIAL_TYPE, required: true, testedBy: 'khaosControlApiTest' }];
-
 /** The credential test: GetVersion, tried once, so a wrong URL answers quickly. */
 export async function testKhaosCredential(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	try {
 		const settings = khaosSettings(credential.data ?? {}, { retry: { attempts: 1 }, timeoutMs: 20_000 });
-		const client = new KhaosClient(settings.client);
+		const { auth, ...options } = settings.client;
+		const basic = auth?.type === 'basic' ? { user: auth.user, password: auth.password } : undefined;
+		const client = new KhaosClient({ ...options, secrets: basic ? [basic.password] : [], send: credentialTestSend(this, basic) });
 		const version = (await client.getVersion()).trim();
 		const problems = await checkSettings(client, { salesSource: settings.salesSource, siteId: settings.siteId, websiteName: settings.websiteName });
 		if (problems.length > 0) return { status: 'Error', message: `Connected to Khaos Control${version ? ` ${version}` : ''}, but: ${problems.join('; ')}` };
@@ -50,7 +50,8 @@ export interface KhaosConnection {
 	settings: KhaosSettings;
 }
 
-export async function connectToKhaos(ctx: IExecuteFunctions | IPollFunctions): Promise<KhaosConnection> {
+/** A client whose requests go out through n8n's request helper with the Khaos credential (its Basic login, if any). */
+export async function connectToKhaos(ctx: IAllExecuteFunctions): Promise<KhaosConnection> {
 	const fields = await ctx.getCredentials(KHAOS_CREDENTIAL_TYPE);
 	let settings: KhaosSettings;
 	try {
@@ -58,7 +59,9 @@ export async function connectToKhaos(ctx: IExecuteFunctions | IPollFunctions): P
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { description: 'Open the Khaos Control credential and complete it.' });
 	}
-	return { client: new KhaosClient(settings.client), settings };
+	const { auth, ...options } = settings.client;
+	const secrets = auth?.type === 'basic' ? [auth.password] : [];
+	return { client: new KhaosClient({ ...options, secrets, send: n8nSend(ctx, KHAOS_CREDENTIAL_TYPE) }), settings };
 }
 
 type NodeErrorLike = NodeApiError | NodeOperationError;

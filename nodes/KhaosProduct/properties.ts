@@ -1,3 +1,4 @@
+import { picker } from '../shared/pickers';
 import type { INodeProperties } from 'n8n-workflow';
 
 const productOperations = ['getChanged', 'getByCode'];
@@ -239,13 +240,13 @@ export const khaosProductProperties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to give one row per item with the levels of all sites added up, instead of one row per item and site',
 			},
-			{
-				displayName: 'Site ID',
+			picker({
+				displayName: 'Site',
 				name: 'siteId',
-				type: 'number',
-				default: -1,
-				description: "The Khaos stock site to report. -1 means all sites. Leave this option out to use the credential's Site ID.",
-			},
+				description: "The Khaos stock site to report (-1: all sites, added up). Leave this option out to use the credential's Site ID.",
+				searchListMethod: 'searchSiteIds',
+				typed: { displayName: 'By ID', placeholder: 'e.g. 1, or -1 for all sites', validate: { regex: '^-?[0-9]+$', errorMessage: 'A site ID is a whole number (-1 for all sites)' } },
+			}),
 		],
 	},
 

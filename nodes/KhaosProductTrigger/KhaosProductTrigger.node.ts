@@ -1,4 +1,5 @@
 import type { IDataObject, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	DEFAULT_OVERLAP_SECONDS,
@@ -11,7 +12,7 @@ import {
 	type WebProduct,
 } from '../../lib/khaos';
 import { compressedOption } from '../KhaosProduct/properties';
-import { connectToKhaos, khaosCredentials, khaosNodeError, testKhaosCredential } from '../KhaosProduct/khaos-common';
+import { connectToKhaos, khaosNodeError, testKhaosCredential } from '../KhaosProduct/khaos-common';
 
 /** Khaos asks integrations to check stock about every 30 minutes. */
 export const DEFAULT_POLL_TIMES = { item: [{ mode: 'everyX', value: 30, unit: 'minutes' }] };
@@ -105,7 +106,7 @@ export class KhaosProductTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Khaos Product Trigger',
 		name: 'khaosProductTrigger',
-		icon: 'file:khaosProductTrigger.svg',
+		icon: { light: 'file:khaosProductTrigger.svg', dark: 'file:khaosProductTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: 'Changed products',
@@ -114,8 +115,8 @@ export class KhaosProductTrigger implements INodeType {
 		polling: true,
 		activationMessage: 'The first check notes where Khaos is. From then on, products that change in Khaos start this workflow.',
 		inputs: [],
-		outputs: ['main'],
-		credentials: khaosCredentials,
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'khaosControlApi', required: true, testedBy: 'khaosControlApiTest' }],
 		properties: PollingProperties.from(properties),
 	};
 

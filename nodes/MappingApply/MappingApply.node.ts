@@ -7,7 +7,7 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { BATCH_MIME, BATCH_PROPERTY, FileReadError, RecordBatcher, readRowBatches } from '../../lib/files';
 import {
@@ -44,16 +44,16 @@ export class MappingApply implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Mapping Apply',
 		name: 'mappingApply',
-		icon: 'file:mappingApply.svg',
+		icon: { light: 'file:mappingApply.svg', dark: 'file:mappingApply.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "template" ? "Get mapping template" : $parameter["feed"] + " records" }}',
 		description: 'Turns POS export rows into customer, product and order records, using a mapping workbook',
 		defaults: { name: 'Mapping Apply' },
-		inputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		// Three outputs (Records, Rejected, Summary), as n8n's own If and Switch nodes have several.
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
-		outputs: ['main', 'main', 'main'],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Records', 'Rejected', 'Summary'],
 		properties: mappingApplyProperties,
 	};
@@ -169,8 +169,9 @@ async function mapSource(
 		if (!failure || !ctx.continueOnFail()) {
 			// The ledger keeps why the file stopped, though the node fails and sends nothing on.
 			if (ledgerEntry) await recordFailureInLedger(ctx, ledgerEntry);
-			if (error instanceof NodeOperationError) throw error;
-			throw new NodeOperationError(ctx.getNode(), failure?.rejection.message ?? ((error as Error).message || String(error)), { itemIndex, description: failure?.description });
+			throw error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(ctx.getNode(), failure?.rejection.message ?? ((error as Error).message || String(error)), { itemIndex, description: failure?.description });
 		}
 		outputs.rejected.push({ json: failure.rejection as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		outputs.summaries.push({ json: failure.summary as unknown as IDataObject, pairedItem: { item: itemIndex } });

@@ -113,18 +113,25 @@ export class MappingLoader {
 	private async workbookFromPath(path: string): Promise<Buffer> {
 		const fail = (message: string, advice?: string) => new MappingError([advice ? `${message}. ${advice}` : message], `the mapping workbook "${path}"`);
 		if (!path) throw fail('Set the path of the mapping workbook');
+		const unreadable = (error: unknown) => {
+			const code = (error as NodeJS.ErrnoException).code;
+			return fail(code === 'ENOENT' ? `There is no mapping workbook at "${path}"` : `Cannot read the mapping workbook "${path}": ${(error as Error).message}`);
+		};
+		let resolved: Awaited<ReturnType<typeof this.ctx.helpers.resolvePath>>;
 		try {
-			const resolved = await this.ctx.helpers.resolvePath(path);
-			if (this.ctx.helpers.isFilePathBlocked(resolved)) {
-				throw fail(`n8n may not read the mapping workbook "${path}"`, 'Put it in a folder n8n may read: see N8N_RESTRICT_FILE_ACCESS_TO (by default ~/.n8n-files)');
-			}
+			resolved = await this.ctx.helpers.resolvePath(path);
+		} catch (error) {
+			throw unreadable(error);
+		}
+		if (this.ctx.helpers.isFilePathBlocked(resolved)) {
+			throw fail(`n8n may not read the mapping workbook "${path}"`, 'Put it in a folder n8n may read: see N8N_RESTRICT_FILE_ACCESS_TO (by default ~/.n8n-files)');
+		}
+		try {
 			const chunks: Buffer[] = [];
 			for await (const chunk of await this.ctx.helpers.createReadStream(resolved)) chunks.push(chunk as Buffer);
 			return Buffer.concat(chunks);
 		} catch (error) {
-			if (error instanceof MappingError) throw error;
-			const code = (error as NodeJS.ErrnoException).code;
-			throw fail(code === 'ENOENT' ? `There is no mapping workbook at "${path}"` : `Cannot read the mapping workbook "${path}": ${(error as Error).message}`);
+			throw unreadable(error);
 		}
 	}
 }

@@ -7,7 +7,7 @@ import type {
 	ITriggerFunctions,
 	ITriggerResponse,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../lib/files/access';
@@ -25,14 +25,14 @@ export class PosFileTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'POS File Trigger',
 		name: 'posFileTrigger',
-		icon: 'file:posFileTrigger.svg',
+		icon: { light: 'file:posFileTrigger.svg', dark: 'file:posFileTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["feed"] === "other" ? $parameter["customFeed"] : $parameter["feed"] + " files" }}',
 		description: 'Starts a workflow for each new export file your POS writes to a folder',
 		defaults: { name: 'POS File Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		outputNames: ['Files', 'Sync Gap Alerts'],
 		eventTriggerDescription: 'Waiting for a new export file',
 		activationMessage: 'New export files in the folder will now start this workflow, one execution per file, oldest first.',
@@ -147,7 +147,7 @@ export class PosFileTrigger implements INodeType {
 			folder = await ExportFolder.open(this.getNodeParameter('folder') as string, this.getNodeParameter('pattern') as string, fileAccessPolicyFromEnv());
 		} catch (error) {
 			if (error instanceof FolderError) throw new NodeOperationError(this.getNode(), error.message, { description: error.description });
-			throw error;
+			throw new NodeOperationError(this.getNode(), error as Error);
 		}
 
 		const toItem = async (file: ExportFile, sha256: string | undefined, attempt: number): Promise<INodeExecutionData> => {
@@ -191,7 +191,7 @@ export class PosFileTrigger implements INodeType {
 						item = await toItem(file, sha256, attempt);
 					} catch (error) {
 						if (error instanceof FileReadError) return { status: 'unreadable', error: error.message };
-						throw error;
+						throw new NodeOperationError(this.getNode(), error as Error);
 					}
 					const done = this.helpers.createDeferredPromise<IRun>();
 					this.emit([[item], []], undefined, done);

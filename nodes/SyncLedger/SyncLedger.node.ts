@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ledgerSummary, exceptionsByReason, ledgerLines, periodFor, type LedgerBook, type PeriodChoice } from '../../lib/state';
 import { openState } from '../shared/sync-state';
@@ -11,14 +11,15 @@ export class SyncLedger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Sync Ledger',
 		name: 'syncLedger',
-		icon: 'file:syncLedger.svg',
+		icon: { light: 'file:syncLedger.svg', dark: 'file:syncLedger.dark.svg' },
 		group: ['input'],
 		version: 1,
 		subtitle: '={{ { summary: "Summary", files: "Files", exceptions: "Records to fix" }[$parameter["operation"]] }}',
 		description: 'Reports what each POS file contained and what became of it in Dotdigital, for the daily check and the weekly review',
 		defaults: { name: 'Sync Ledger' },
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		outputs: [NodeConnectionTypes.Main],
 		properties: syncLedgerProperties,
 	};
 

@@ -38,14 +38,12 @@ export const syncLedgerProperties: INodeProperties[] = [
 		displayName: 'Period',
 		name: 'period',
 		type: 'options',
-		// In time order, as a person reads them, not alphabetically.
-		// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 		options: [
+			{ name: 'Between Two Dates', value: 'custom' },
+			{ name: 'Last 30 Days', value: 'last30Days', description: 'The 30 days before today' },
+			{ name: 'Last 7 Days', value: 'last7Days', description: 'The 7 days before today' },
 			{ name: 'Today', value: 'today' },
 			{ name: 'Yesterday', value: 'yesterday' },
-			{ name: 'Last 7 Days', value: 'last7Days', description: 'The 7 days before today' },
-			{ name: 'Last 30 Days', value: 'last30Days', description: 'The 30 days before today' },
-			{ name: 'Between Two Dates', value: 'custom' },
 		],
 		default: 'yesterday',
 		description: 'Whole days in the workflow’s time zone (Workflow Settings → Timezone)',

@@ -164,7 +164,7 @@ describe('POS exports → Mapping Apply → Dotdigital Upsert in a real n8n', ()
 		expect(await test(dotdigital.password)).toMatchObject({ status: 'OK' });
 		const refused = await test('not-the-password');
 		expect(refused.status).toBe('Error');
-		expect(refused.message).toMatch(/401|[Aa]uthori/);
+		expect(refused.message).toMatch(/^Dotdigital did not accept this API user and password\. Check both in Dotdigital under Settings → Access → API users/);
 		const [first, ...afterwards] = dotdigital.calls().filter((call) => call.path.endsWith('/v2/account-info')).map((call) => call.status);
 		expect(first).toBe(200);
 		expect(afterwards.length).toBeGreaterThan(0);

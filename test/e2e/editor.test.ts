@@ -26,8 +26,9 @@ const ARTIFACTS = join(repoDir, '.build', 'artifacts', 'editor');
 const OUR_NODES = (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')).n8n.nodes as string[]).map((path) => path.split('/')[2]).map((folder) => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const NodeClass = require(join(repoDir, 'dist', 'nodes', folder, `${folder}.node.js`))[folder];
-	const { displayName, name, icon } = new NodeClass().description as { displayName: string; name: string; icon: string };
-	return { folder, type: `n8n-nodes-pos-sync.${name}`, displayName, icon: `/icons/n8n-nodes-pos-sync/dist/nodes/${folder}/${icon.replace(/^file:/, '')}` };
+	const { displayName, name, icon } = new NodeClass().description as { displayName: string; name: string; icon: { light: string; dark: string } };
+	// The editor's light theme draws the light icon.
+	return { folder, type: `n8n-nodes-pos-sync.${name}`, displayName, icon: `/icons/n8n-nodes-pos-sync/dist/nodes/${folder}/${icon.light.replace(/^file:/, '')}` };
 });
 
 let server: E2eServer;
@@ -135,4 +136,32 @@ describe('the editor in a real browser', () => {
 			await search.waitFor({ state: 'detached', timeout: 10_000 });
 		}
 	}, 180_000);
+
+	it("offers the account's Insight collections in Dotdigital Upsert's Collection picker", async () => {
+		const [dotdigital] = fakes;
+		const login = `Basic ${Buffer.from(`${dotdigital.user}:${dotdigital.password}`).toString('base64')}`;
+		for (const [name, scope, type] of [['Orders', 'contact', 'orders'], ['Returns', 'contact', 'orders']]) {
+			const created = await fetch(`${dotdigital.regionUrl('r1')}/insightData/v3/collections/${name}?collectionScope=${scope}&collectionType=${type}`, { method: 'POST', headers: { Authorization: login } });
+			expect(created.status).toBeLessThan(300);
+		}
+		const transactions = shop.workflows.find(({ workflow }) => workflow.nodes.some((node: { name: string }) => node.name === 'Send to Dotdigital') && JSON.stringify(workflow).includes('"orderCollection"'));
+		expect(transactions).toBeDefined();
+		await page.goto(`${server.instance.baseUrl}/workflow/${transactions!.id}`);
+		await page.locator('[data-test-id=canvas-node][data-node-name="Send to Dotdigital"]').dblclick();
+		const picker = page.locator('[data-test-id=resource-locator-orderCollection]');
+		await picker.waitFor({ timeout: 15_000 });
+		// As the template sets it: typed by name.
+		expect(await picker.locator('input[data-test-id=rlc-input]').inputValue()).toBe('Orders');
+		await picker.locator('[data-test-id=rlc-mode-selector]').click();
+		await page.locator('[data-test-id=mode-list]').filter({ visible: true }).click();
+		await picker.locator('[data-test-id=rlc-input]').click();
+		const items = page.locator('[data-test-id=rlc-item]');
+		await items.first().waitFor({ timeout: 15_000 });
+		const listed = await items.allInnerTexts();
+		expect(listed.map((text) => text.split('\n')[0].trim()).sort()).toEqual(['Orders', 'Returns']);
+		await page.screenshot({ path: join(ARTIFACTS, 'collection-picker.png') });
+		await items.filter({ hasText: 'Returns' }).first().click();
+		expect(await picker.locator('input[data-test-id=rlc-input]').inputValue()).toBe('Returns');
+		await page.keyboard.press('Escape');
+	}, 120_000);
 });

@@ -3,7 +3,8 @@
  * responses, first-seen memory in static data, the changed-products cursor, stock levels,
  * categories, SOAP faults, Basic auth and the credential test.
  */
-import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject, INodeParameters, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import { CredentialTestContext } from 'n8n-core';
 
 import { KhaosControlApi } from '../../credentials/KhaosControlApi.credentials';
 import { SeenStockCodes, formatCursor, parseCursor, type WebProduct } from '../../lib/khaos';
@@ -424,7 +425,7 @@ describe('Khaos Product: errors', () => {
 
 describe('Khaos Control credential test', () => {
 	const test_ = (data: ICredentialDataDecryptedObject) =>
-		new KhaosProduct().methods.credentialTest.khaosControlApiTest.call({} as ICredentialTestFunctions, { id: 'khaos-1', name: 'Khaos', type: 'khaosControlApi', data });
+		new KhaosProduct().methods.credentialTest.khaosControlApiTest.call(new CredentialTestContext({} as IWorkflowExecuteAdditionalData) as ICredentialTestFunctions, { id: 'khaos-1', name: 'Khaos', type: 'khaosControlApi', data });
 
 	test('connects with GetVersion and reports the version', async () => {
 		expect(await test_(credential(fake))).toEqual({ status: 'OK', message: 'Connected to Khaos Control 8.146.12' });

@@ -179,6 +179,34 @@ async function buildSqlite(n8nDir, env) {
 }
 
 /**
+ * Node 24 from the npm registry into the cache, unless it is there.
+ * @param {ReturnType<typeof runtimePaths>} paths
+ */
+async function installNode24(paths) {
+	if (fs.existsSync(paths.nodeMarker)) return;
+	fs.mkdirSync(paths.dir, { recursive: true });
+	const scratch = path.join(paths.dir, `node24.partial-${process.pid}`);
+	fs.rmSync(scratch, { recursive: true, force: true });
+	fs.mkdirSync(scratch, { recursive: true });
+	await run(
+		`Installing Node ${NODE_VERSION} from the npm registry (about 190 MB)`,
+		'npm',
+		['install', '--prefix', scratch, `node@${NODE_VERSION}`, '--no-audit', '--no-fund', '--ignore-scripts=false', '--loglevel=error'],
+		{ cwd: scratch, expected: '10-30 s' },
+	);
+	fs.writeFileSync(path.join(scratch, '.complete'), new Date().toISOString());
+	fs.rmSync(path.dirname(paths.nodeMarker), { recursive: true, force: true });
+	fs.renameSync(scratch, path.dirname(paths.nodeMarker));
+}
+
+/** Only Node 24 (for the unit and engine tests, which need no n8n server and no browser). */
+async function ensureNode24() {
+	const paths = runtimePaths();
+	if (!fs.existsSync(paths.nodeMarker)) await withLock(path.join(paths.dir + '.lock'), () => installNode24(paths));
+	return paths;
+}
+
+/**
  * Installs Node 24 and n8n into the cache if they are not there yet, and returns their paths.
  * Each part is installed into a scratch folder and renamed into place when complete, so an
  * interrupted install is never mistaken for a finished one.
@@ -191,20 +219,7 @@ async function ensureRuntime() {
 	const started = Date.now();
 	await withLock(path.join(paths.dir + '.lock'), async () => {
 		fs.mkdirSync(paths.dir, { recursive: true });
-		if (!fs.existsSync(paths.nodeMarker)) {
-			const scratch = path.join(paths.dir, `node24.partial-${process.pid}`);
-			fs.rmSync(scratch, { recursive: true, force: true });
-			fs.mkdirSync(scratch, { recursive: true });
-			await run(
-				`Installing Node ${NODE_VERSION} from the npm registry (about 190 MB)`,
-				'npm',
-				['install', '--prefix', scratch, `node@${NODE_VERSION}`, '--no-audit', '--no-fund', '--ignore-scripts=false', '--loglevel=error'],
-				{ cwd: scratch, expected: '10-30 s' },
-			);
-			fs.writeFileSync(path.join(scratch, '.complete'), new Date().toISOString());
-			fs.rmSync(path.dirname(paths.nodeMarker), { recursive: true, force: true });
-			fs.renameSync(scratch, path.dirname(paths.nodeMarker));
-		}
+		await installNode24(paths);
 		if (!fs.existsSync(paths.n8nMarker)) {
 			const scratch = path.join(paths.dir, `n8n.partial-${process.pid}`);
 			fs.rmSync(scratch, { recursive: true, force: true });
@@ -258,4 +273,4 @@ async function ensureChromium() {
 	return CHROMIUM;
 }
 
-module.exports = { NODE_VERSION, N8N_VERSION, CHROMIUM, cacheRoot, runtimePaths, ensureRuntime, ensureChromium, node24Env, run, say, withLock };
+module.exports = { NODE_VERSION, N8N_VERSION, CHROMIUM, cacheRoot, runtimePaths, ensureNode24, ensureRuntime, ensureChromium, node24Env, run, say, withLock };

@@ -10,6 +10,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	INodeTypeDescription,
 	INodeTypes,
@@ -26,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IBinaryData } from 'n8n-workflow';
 import { Container } from '@n8n/di';
-import { BinaryDataService, Credentials, ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, Credentials, ExecutionLifecycleHooks, LoadOptionsContext, PollContext, WorkflowExecute } from 'n8n-core';
 
 /**
  * n8n reads its settings from the environment once, on first use: give the engine a user folder of
@@ -293,4 +294,35 @@ export async function pollNode(spec: PollSpec): Promise<INodeExecutionData[][] |
 	if (!nodeType.poll) throw new Error(`${node.type} is not a polling node`);
 	const context = new PollContext(workflow, workflow.getNode(node.name)!, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
 	return await nodeType.poll.call(context);
+}
+
+export interface ListSearchSpec {
+	/** The node as it sits in the editor; its type is `${PACKAGE}.<name>` with <name> a key of nodeTypes. */
+	node: Omit<INode, 'id' | 'typeVersion' | 'position'> & Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>>;
+	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
+	credentialTypes?: Record<string, ICredentialType>;
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** The parameter whose picker asks, e.g. `options.salesSource`. */
+	path: string;
+	method: string;
+	filter?: string;
+}
+
+/** Opens a "From List" picker the way the editor asks n8n to: the node's listSearch method in n8n-core's LoadOptionsContext. */
+export async function listSearch(spec: ListSearchSpec): Promise<INodeListSearchResult> {
+	const nodeTypes = new NodeTypes();
+	for (const [name, type] of Object.entries(spec.nodeTypes)) nodeTypes.add(`${PACKAGE}.${name}`, type);
+	const node: INode = { id: 'picker-node', typeVersion: 1, position: [0, 0], ...spec.node };
+	const workflow = new Workflow({ id: 'test', name: 'test', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const additionalData = {
+		credentialsHelper: new CredentialsHelper(spec.credentialTypes ?? {}, spec.credentials ?? {}),
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const method = nodeType.methods?.listSearch?.[spec.method];
+	if (!method) throw new Error(`${node.type} has no listSearch method ${spec.method}`);
+	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, spec.path);
+	return await method.call(context, spec.filter);
 }

@@ -1,0 +1,32 @@
+/**
+ * Pickers for Dotdigital Upsert: data fields and Insight collections loaded from the account the
+ * credential names ("From List"), or typed ("By Name"), as n8n's own nodes offer them.
+ */
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+
+import { listCollections, listDataFields } from '../../lib/dotdigital';
+import { matching } from '../shared/pickers';
+import { connectToDotdigital, dotdigitalNodeError } from './dotdigital-common';
+
+export const dotdigitalListSearch = {
+	async searchDataFields(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+		try {
+			const fields = [...(await listDataFields(await connectToDotdigital(this))).values()].sort((a, b) => a.name.localeCompare(b.name));
+			return matching(fields.map((field) => ({ name: field.name, value: field.name, description: `${field.type}, ${(field.visibility ?? 'Private').toLowerCase()}` })), filter);
+		} catch (error) {
+			throw dotdigitalNodeError(this.getNode(), error);
+		}
+	},
+
+	async searchCollections(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+		try {
+			const collections = (await listCollections(await connectToDotdigital(this))).sort((a, b) => a.name.localeCompare(b.name));
+			return matching(
+				collections.map((collection) => ({ name: collection.name, value: collection.name, description: [collection.type, collection.scope && `${collection.scope} scope`].filter(Boolean).join(', ') })),
+				filter,
+			);
+		} catch (error) {
+			throw dotdigitalNodeError(this.getNode(), error);
+		}
+	},
+};
