@@ -50,9 +50,31 @@ export function sqliteBackend(): StateBackend {
 	};
 }
 
-export function postgresBackend(): StateBackend {
+export interface PostgresStateBackend extends StateBackend {
+	/** Runs SQL as the server's superuser. */
+	admin(sql: string): Promise<void>;
+	/** The location of `schema` for a login role. */
+	as(user: string, password: string, schema: string): StateLocation;
+}
+
+export function postgresBackend(): PostgresStateBackend {
 	let server: { url: (database?: string) => string; stop: () => Promise<void> } | undefined;
 	return {
+		admin: async (sql) => {
+			const client = new Client({ connectionString: server!.url() });
+			await client.connect();
+			try {
+				await client.query(sql);
+			} finally {
+				await client.end();
+			}
+		},
+		as: (user, password, schema) => {
+			const url = new URL(server!.url());
+			url.username = user;
+			url.password = password;
+			return { backend: 'postgres', connection: { connectionString: url.toString() }, schema, where: `test schema ${schema}`, source: 'POS_SYNC_STATE_POSTGRES_URL' };
+		},
 		name: 'postgres',
 		setUp: async () => {
 			server = await startPostgres();

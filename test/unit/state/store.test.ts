@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 import { defaultStatePath, SyncStateStore, type LedgerStep, type SendingCounts, type StateLocation, type SyncState } from '../../../lib/state';
-import { stateBackends } from '../../helpers/state-backends';
+import { postgresBackend, stateBackends } from '../../helpers/state-backends';
 
 it('the SQLite file lives in the n8n user folder unless POS_SYNC_STATE_DIR says otherwise', () => {
 	expect(defaultStatePath({ N8N_USER_FOLDER: '/data' })).toBe('/data/.n8n/pos-sync/pos-sync-state.sqlite');
@@ -173,4 +173,30 @@ describe.each(stateBackends())('the sync state in $name', (backend) => {
 		expect(counts).toMatchObject({ records: 240, accepted: 160, failed: 80, unchanged: 0, value_accepted: { GBP: 808 }, value_failed: { EUR: 16 } });
 		expect(counts.failed_by_reason.invalidEmail).toMatchObject({ owner: 'till data', count: 80 });
 	}, 180_000);
+});
+
+describe('the sync state in Postgres, for a database user with few rights', () => {
+	const backend = postgresBackend();
+	beforeAll(() => backend.setUp(), 120_000);
+	afterAll(() => backend.tearDown(), 60_000);
+
+	it('uses a schema made for it, without the right to create, and says so when the schema is missing', async () => {
+		const location = backend.fresh();
+		const { schema } = location as { schema: string };
+		await (await backend.open(location)).close();
+		// The trust authentication of the test server ignores the password; the rights are what count.
+		await backend.admin(`CREATE ROLE shop_worker LOGIN;
+			GRANT USAGE ON SCHEMA "${schema}" TO shop_worker;
+			GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO shop_worker;
+			GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA "${schema}" TO shop_worker;
+			REVOKE CREATE ON DATABASE n8n FROM PUBLIC; REVOKE CREATE ON SCHEMA public FROM PUBLIC;`);
+		const store = await backend.open(backend.as('shop_worker', 'unused', schema));
+		try {
+			await store.rememberIdentities([{ customerId: 'C1', email: 'amelia@example.com' }]);
+			expect(Object.fromEntries(await store.lookUpIdentities(['C1']))).toEqual({ C1: { email: 'amelia@example.com' } });
+		} finally {
+			await store.close();
+		}
+		await expect(backend.open(backend.as('shop_worker', 'unused', 'not_made_yet'))).rejects.toThrow(/permission denied for database n8n/);
+	});
 });
