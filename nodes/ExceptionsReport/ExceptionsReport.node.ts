@@ -2,7 +2,7 @@ import { lstat, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { exceptionRow, exceptionsFile, type ExceptionRow } from '../../lib/files/exceptions';
 
@@ -10,19 +10,19 @@ export class ExceptionsReport implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Exceptions Report',
 		name: 'exceptionsReport',
-		icon: 'file:exceptionsReport.svg',
+		icon: { light: 'file:exceptionsReport.svg', dark: 'file:exceptionsReport.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["fileName"] }}',
 		description: 'Writes the rows Mapping Apply rejected and the records a sending node refused into one workbook, each with who fixes it and why, in plain words',
 		defaults: { name: 'Exceptions Report' },
 		// Two inputs, as n8n's own Merge node has: the rejected rows and the failed records.
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
-		inputs: ['main', 'main'],
+		inputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		inputNames: ['Rejected', 'Failed'],
 		// Runs once either input has items, as n8n's Merge node does.
 		requiredInputs: 1,
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		properties: [
 			{
 				displayName: 'Folder',
@@ -104,7 +104,7 @@ async function resolveForWriting(ctx: IExecuteFunctions, folder: string, fileNam
 			return join(real, ...missing) as typeof real;
 		} catch (error) {
 			const parent = dirname(existing);
-			if ((error as { code?: string }).code !== 'ENOENT' || parent === existing) throw error;
+			if ((error as { code?: string }).code !== 'ENOENT' || parent === existing) throw new NodeOperationError(ctx.getNode(), error as Error, { description: `The report folder ${folder} cannot be used` });
 			missing.unshift(basename(existing));
 			existing = parent;
 		}
@@ -119,7 +119,7 @@ async function makeFolders(ctx: IExecuteFunctions, path: string): Promise<void> 
 		try {
 			await mkdir(folder);
 		} catch (error) {
-			if ((error as { code?: string }).code !== 'EEXIST') throw error;
+			if ((error as { code?: string }).code !== 'EEXIST') throw new NodeOperationError(ctx.getNode(), error as Error, { description: `The folder ${folder} could not be created` });
 		}
 		const stats = await lstat(folder);
 		if (stats.isSymbolicLink() || !stats.isDirectory()) throw new NodeOperationError(ctx.getNode(), `${folder} is not a folder n8n may write into`);

@@ -14,7 +14,7 @@ export async function binaryFile(ctx: IExecuteFunctions, itemIndex: number, prop
 		return binary.id ? await ctx.helpers.getBinaryStream(binary.id) : await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 	} catch (error) {
 		const missing = error instanceof Error && (error.message === 'File not found' || (error as { code?: unknown }).code === 'ENOENT');
-		if (!missing) throw error;
+		if (!missing) throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 		const store = (binary.id ?? '').split(':')[0] || 'memory';
 		throw new NodeOperationError(ctx.getNode(), `n8n could not find the file ${fileName} in its binary data (${store})`, {
 			itemIndex,
