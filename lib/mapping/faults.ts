@@ -94,7 +94,7 @@ function adviceFor(tally: Tally, samples: string[], reading: FieldReading): stri
 
 export type DateOrder = 'day first' | 'month first' | 'year first';
 
-const TIMES = ['', ' H:mm', ' H:mm:ss', ' h:mm a', ' h:mm:ss a', "'T'HH:mm:ss"];
+const TIMES = ['', ' H:mm', ' H:mm:ss', ' h:mm a', ' h:mm:ss a', "'T'HH:mm:ss", ' H:mm:ss ZZZ', ' H:mm ZZZ'];
 
 /** Date layouts tried on samples: every order of day, month and year, with the separators the samples use. */
 function candidateFormats(samples: string[]): Array<{ format: string; order: DateOrder }> {

@@ -10,7 +10,10 @@ import { uniqueHeader } from '../columns';
 import { FEED_DEFINITIONS, FEEDS, type Feed, type FieldDefinition } from '../schema';
 import type { FieldType } from '../values';
 import { expectation, headerMatch, headerWords, quoteExamples, valueEvidence } from './evidence';
+import type { DateChoice } from './dates';
 import { decimalSeparatorOf, profileColumns, type ColumnProfile } from './profile';
+
+export type DateReading = 'ISO or Excel dates' | 'day first' | 'month first' | 'year first' | 'ambiguous';
 
 export interface FieldSuggestion {
 	field: string;
@@ -19,6 +22,8 @@ export interface FieldSuggestion {
 	type: FieldType;
 	/** The date format chosen, '' when none is needed or it is ambiguous. */
 	format: string;
+	/** Date fields: how the values are written (an order of day, month and year), or why no format is set. */
+	dateReading?: DateReading;
 	/** 0-100. */
 	confidence: number;
 	why: string;
@@ -74,6 +79,7 @@ interface Candidate {
 	confidence: number;
 	why: string;
 	format: string;
+	dateReading?: DateReading;
 	ambiguous?: string;
 }
 
@@ -89,7 +95,7 @@ export function suggestMapping(input: SampleInput, feedWanted?: Feed): Suggestio
 	const fields = FEED_DEFINITIONS[feed.feed].fields.map((field) => {
 		const candidate = chosen.byField.get(field.name);
 		if (!candidate) return { field: field.name, source: '', type: field.type, format: '', confidence: 0, why: chosen.emptyWhy.get(field.name) ?? 'no column looks like it' };
-		return { field: field.name, source: candidate.source ?? candidate.column.header, type: field.type, format: candidate.format, confidence: candidate.confidence, why: candidate.why };
+		return { field: field.name, source: candidate.source ?? candidate.column.header, type: field.type, format: candidate.format, dateReading: candidate.dateReading, confidence: candidate.confidence, why: candidate.why };
 	});
 	const leftEmpty = FEED_DEFINITIONS[feed.feed].fields
 		.filter((field) => !chosen.byField.has(field.name))
@@ -141,7 +147,8 @@ function assign(feed: Feed, columns: ColumnProfile[]): Assignment {
 			}
 		}
 	}
-	candidates.sort((a, b) => b.score - a.score || Number(b.field.required ?? false) - Number(a.field.required ?? false));
+	// On a tie the column with more values wins (Shopify's "Created at" over "Paid at", blank for unpaid orders).
+	candidates.sort((a, b) => b.score - a.score || b.column.values.length - a.column.values.length || Number(b.field.required ?? false) - Number(a.field.required ?? false));
 	const byField: Assignment['byField'] = new Map();
 	const taken = new Set<number>();
 	for (const each of candidates) {
@@ -158,14 +165,21 @@ function assign(feed: Feed, columns: ColumnProfile[]): Assignment {
 
 function candidate(field: FieldDefinition, column: ColumnProfile, headerScore: number, valueScore: number, why: string): Candidate {
 	const score = 0.6 * headerScore + 0.4 * valueScore;
-	let format = '';
-	let ambiguous: string | undefined;
-	if (field.type === 'date' || field.type === 'datetime') {
-		const choice = column.date(field.type);
-		if (choice.kind === 'format') format = choice.format;
-		if (choice.kind === 'ambiguous') ambiguous = choice.description;
+	const dated = field.type === 'date' || field.type === 'datetime' ? dateFields(column.date(field.type)) : { format: '' };
+	return { field, column, score, confidence: Math.round(score * 100), why, ...dated };
+}
+
+function dateFields(choice: DateChoice): Pick<Candidate, 'format' | 'dateReading' | 'ambiguous'> {
+	switch (choice.kind) {
+		case 'plain':
+			return { format: '', dateReading: 'ISO or Excel dates' };
+		case 'format':
+			return { format: choice.format, dateReading: choice.order };
+		case 'ambiguous':
+			return { format: '', dateReading: 'ambiguous', ambiguous: choice.description };
+		default:
+			return { format: '' };
 	}
-	return { field, column, score, confidence: Math.round(score * 100), why, format, ambiguous };
 }
 
 /** A date-only column next to a column of times (Square's Date and Time): the field reads both, joined. */
@@ -186,8 +200,7 @@ function joinSeparateTimes(byField: Assignment['byField'], columns: ColumnProfil
 			...chosen,
 			source: `${chosen.column.header} + ${time.header}`,
 			columns: [chosen.column.index, time.index],
-			format: joinedChoice.kind === 'format' ? joinedChoice.format : '',
-			ambiguous: joinedChoice.kind === 'ambiguous' ? joinedChoice.description : undefined,
+			...dateFields(joinedChoice),
 			why: `${chosen.why}; joined with the times in "${time.header}": ${joinedChoice.description}`,
 		});
 	}
