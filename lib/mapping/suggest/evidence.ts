@@ -40,7 +40,9 @@ export function headerMatch(feed: Feed, field: string, header: string): HeaderMa
 		else {
 			const knownWords = headerWords(known);
 			const extra = words.length - knownWords.length;
-			if (knownWords.length && extra === 1 && knownWords.every((word) => words.includes(word))) match = { score: 0.85, header: known, seenIn, how: 'contains the name' };
+			// One word more than a name of two or more ("Original Order Date"); a one-word name inside a
+			// longer header says too little ("Card Brand" is not the product's brand).
+			if (knownWords.length > 1 && extra === 1 && knownWords.every((word) => words.includes(word))) match = { score: 0.85, header: known, seenIn, how: 'contains the name' };
 			else if (knownSquashed.length >= 5) {
 				const similarity = 1 - distance(squashed, knownSquashed) / Math.max(squashed.length, knownSquashed.length);
 				if (similarity >= 0.85) match = { score: 0.9 * similarity, header: known, seenIn, how: 'spelt almost the same' };

@@ -134,7 +134,8 @@ function assign(feed: Feed, columns: ColumnProfile[]): Assignment {
 		for (const column of columns) {
 			const named = headerMatch(feed, field.name, column.header);
 			const values = valueEvidence(field, column);
-			if (named && named.score >= HEADER_THRESHOLD) {
+			// With no values to check, only a name real exports use for the field itself will do.
+			if (named && named.score >= (column.values.length ? HEADER_THRESHOLD : 1)) {
 				const said = `header "${column.header}" ~ ${field.name} (${named.how === 'same name' ? `as in ${named.seenIn}` : `${named.how} "${named.header}", ${named.seenIn}`})`;
 				if (!values.fits) {
 					if (values.rate) rates.push({ field: field.name, column: column.header, why: values.words });
@@ -159,7 +160,9 @@ function assign(feed: Feed, columns: ColumnProfile[]): Assignment {
 	joinSeparateTimes(byField, columns, taken);
 	let score = 0;
 	for (const each of byField.values()) score += each.score * (IDENTITY[feed].includes(each.field.name) ? 3 : 1);
-	if (!IDENTITY[feed].some((name) => byField.has(name)) || (feed !== 'customer' && !IDENTITY[feed].every((name) => byField.has(name)))) score = 0;
+	// The feed's key must be there and hold values: a blank SKU column does not make a product export.
+	const keyed = (name: string) => (byField.get(name)?.column.values.length ?? 0) > 0;
+	if (!IDENTITY[feed].some(keyed) || (feed !== 'customer' && !IDENTITY[feed].every(keyed))) score = 0;
 	return { byField, emptyWhy, rates, score };
 }
 
