@@ -209,21 +209,27 @@ function joinSeparateTimes(byField: Assignment['byField'], columns: ColumnProfil
 	}
 }
 
+function scoresOf(perFeed: Record<Feed, Assignment>): Record<Feed, number> {
+	return Object.fromEntries(FEEDS.map((feed) => [feed, Math.round(perFeed[feed].score * 10) / 10])) as Record<Feed, number>;
+}
+
 function guessFeed(perFeed: Record<Feed, Assignment>): FeedGuess {
-	const scores = Object.fromEntries(FEEDS.map((feed) => [feed, Math.round(perFeed[feed].score * 10) / 10])) as Record<Feed, number>;
+	const scores = scoresOf(perFeed);
 	// Rows with an order number and a date of sale are sales, even when they carry the customer and the product too.
-	const sale = IDENTITY.transaction.every((name) => perFeed.transaction.byField.has(name));
+	const sale = scores.transaction > 0;
 	const feed = sale ? 'transaction' : [...FEEDS].sort((a, b) => scores[b] - scores[a])[0];
 	const guess = guessWith(perFeed, feed);
-	if (sale && (scores.customer > 0 || scores.product > 0)) {
-		guess.evidence.push(`the rows carry ${FEEDS.filter((each) => each !== 'transaction' && scores[each] > 0).map((each) => FEED_DEFINITIONS[each].label.toLowerCase()).join(' and ')} columns too: suggest again with the feed set to map them from this export`);
+	const others = FEEDS.filter((each) => each !== 'transaction' && scores[each] > 0);
+	if (sale && others.length) {
+		guess.evidence.push(`the rows carry ${others.map((each) => FEED_DEFINITIONS[each].label.toLowerCase()).join(' and ')} columns too: suggest again with the feed set to map them from this export`);
 	}
 	return guess;
 }
 
 function guessWith(perFeed: Record<Feed, Assignment>, feed: Feed): FeedGuess {
-	const scores = Object.fromEntries(FEEDS.map((each) => [each, Math.round(perFeed[each].score * 10) / 10])) as Record<Feed, number>;
-	const found = IDENTITY[feed].filter((name) => perFeed[feed].byField.has(name)).map((name) => `${name} from "${perFeed[feed].byField.get(name)!.source ?? perFeed[feed].byField.get(name)!.column.header}"`);
+	const scores = scoresOf(perFeed);
+	const sourceOf = (name: string) => perFeed[feed].byField.get(name)!.source ?? perFeed[feed].byField.get(name)!.column.header;
+	const found = IDENTITY[feed].filter((name) => perFeed[feed].byField.has(name)).map((name) => `${name} from "${sourceOf(name)}"`);
 	const evidence = [
 		found.length ? `its key columns: ${found.join(', ')}` : `no key column for ${FEED_DEFINITIONS[feed].label.toLowerCase()} (${IDENTITY[feed].join(', ')})`,
 		`${perFeed[feed].byField.size} fields matched; scores ${FEEDS.map((each) => `${FEED_DEFINITIONS[each].label.toLowerCase()} ${scores[each]}`).join(', ')}`,
