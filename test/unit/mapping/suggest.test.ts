@@ -140,6 +140,24 @@ describe('the suggested workbook', () => {
 		expect(mapping.settings.timeZone).toBe('UTC');
 	});
 
+	test('an Excel export: date cells need no format, a rate column is left empty, the preview balances', async () => {
+		const book = XLSX.utils.book_new();
+		const day = (month: number, date: number) => new Date(Date.UTC(2025, month, date, 10, 30));
+		const rows = [
+			['Order ID', 'Order Date', 'Customer Email', 'Item Code', 'Qty', 'Unit Price', 'Discount %'],
+			['A1', day(0, 15), 'jo@example.com', 'SKU-1', 2, 9.99, 0.1],
+			['A1', day(0, 15), 'jo@example.com', 'SKU-2', 1, 4.5, 0],
+			['A2', day(1, 3), 'sam@example.org', 'SKU-1', 1, 9.99, 0.25],
+		];
+		XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows, { cellDates: true }), 'Sales');
+		const { suggestion, preview } = await suggestFromFile(XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer, 'sales.xlsx');
+		expect(suggestion.feed.feed).toBe('transaction');
+		expect(field(suggestion, 'purchase_date')).toMatchObject({ source: 'Order Date', format: '', dateReading: 'ISO or Excel dates' });
+		expect(field(suggestion, 'email').source).toBe('Customer Email');
+		expect(field(suggestion, 'lines.discount').source).toBe('');
+		expect(preview.summary).toMatchObject({ rows_read: 3, records: 2, rejected: 0, balanced: true });
+	});
+
 	test('a decimal comma is found from the values and set', async () => {
 		const { suggestion, workbook } = await suggestCsv(['SKU;Description;Price;Stock', 'A-1;Mug;12,50;4', 'A-2;Bowl;7,25;10'].join('\n'));
 		expect(field(suggestion, 'price').source).toBe('Price');
