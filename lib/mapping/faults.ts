@@ -94,7 +94,7 @@ function adviceFor(tally: Tally, samples: string[], reading: FieldReading): stri
 
 export type DateOrder = 'day first' | 'month first' | 'year first';
 
-const TIMES = ['', ' H:mm', ' H:mm:ss', ' h:mm a', ' h:mm:ss a', "'T'HH:mm:ss", ' H:mm:ss ZZZ', ' H:mm ZZZ'];
+const TIMES = ['', ' H:mm', ' H:mm:ss', ' h:mm a', ' h:mm:ss a', "'T'HH:mm:ss", ' H:mm:ss ZZZ', ' H:mm ZZZ', ' h:mm a z', ' H:mm z'];
 
 /** Date layouts tried on samples: every order of day, month and year, with the separators the samples use. */
 function candidateFormats(samples: string[]): Array<{ format: string; order: DateOrder }> {
@@ -109,6 +109,11 @@ function candidateFormats(samples: string[]): Array<{ format: string; order: Dat
 			];
 			for (const [date, order] of layouts) for (const time of TIMES) candidates.push({ format: `${date}${time}`, order });
 		}
+	}
+	// A month written as a word (16-Dec-2023, Dec 16, 2023): the order is plain from the words.
+	if (samples.some((sample) => /\p{L}{3}/u.test(sample))) {
+		const named: Array<[string, DateOrder]> = [['d-MMM-yyyy', 'day first'], ['d-MMM-yy', 'day first'], ['d MMM yyyy', 'day first'], ['MMM d, yyyy', 'month first'], ['MMM d yyyy', 'month first']];
+		for (const [date, order] of named) for (const time of TIMES) candidates.push({ format: `${date}${time}`, order });
 	}
 	return candidates;
 }

@@ -7,7 +7,7 @@
  */
 import type { CellValue } from '../../files';
 import { uniqueHeader } from '../columns';
-import { FEED_DEFINITIONS, FEEDS, type Feed, type FieldDefinition } from '../schema';
+import { FEED_DEFINITIONS, FEEDS, fieldDefinition, type Feed, type FieldDefinition } from '../schema';
 import type { FieldType } from '../values';
 import { expectation, headerMatch, headerWords, quoteExamples, valueEvidence } from './evidence';
 import type { DateChoice } from './dates';
@@ -92,6 +92,7 @@ export function suggestMapping(input: SampleInput, feedWanted?: Feed): Suggestio
 	const chosen = perFeed[feed.feed];
 	const grain = feed.feed === 'transaction' ? rowGrain(chosen, columns) : undefined;
 	if (grain) feed.grain = grain;
+	if (grain?.rowGrain === 'basket') moveToOrder(chosen);
 	const fields = FEED_DEFINITIONS[feed.feed].fields.map((field) => {
 		const candidate = chosen.byField.get(field.name);
 		if (!candidate) return { field: field.name, source: '', type: field.type, format: '', confidence: 0, why: chosen.emptyWhy.get(field.name) ?? 'no column looks like it' };
@@ -122,7 +123,10 @@ interface Assignment {
 	emptyWhy: Map<string, string>;
 	/** Money fields whose best column holds rates. */
 	rates: Array<{ field: string; column: string; why: string }>;
+	/** The fields matched, weighted; 0 when the feed's key columns are not all there with values. */
 	score: number;
+	/** The same before the key columns are checked: which feed the file is closest to when none has its keys. */
+	matched: number;
 }
 
 /** Every field's candidates, then the best pairs first: a column fills one field, a field takes one column. */
@@ -160,10 +164,11 @@ function assign(feed: Feed, columns: ColumnProfile[]): Assignment {
 	joinSeparateTimes(byField, columns, taken);
 	let score = 0;
 	for (const each of byField.values()) score += each.score * (IDENTITY[feed].includes(each.field.name) ? 3 : 1);
+	const matched = score;
 	// The feed's key must be there and hold values: a blank SKU column does not make a product export.
 	const keyed = (name: string) => (byField.get(name)?.column.values.length ?? 0) > 0;
 	if (!IDENTITY[feed].some(keyed) || (feed !== 'customer' && !IDENTITY[feed].every(keyed))) score = 0;
-	return { byField, emptyWhy, rates, score };
+	return { byField, emptyWhy, rates, score, matched };
 }
 
 function candidate(field: FieldDefinition, column: ColumnProfile, headerScore: number, valueScore: number, why: string): Candidate {
@@ -217,8 +222,11 @@ function guessFeed(perFeed: Record<Feed, Assignment>): FeedGuess {
 	const scores = scoresOf(perFeed);
 	// Rows with an order number and a date of sale are sales, even when they carry the customer and the product too.
 	const sale = scores.transaction > 0;
-	const feed = sale ? 'transaction' : [...FEEDS].sort((a, b) => scores[b] - scores[a])[0];
+	const keyless = FEEDS.every((each) => scores[each] === 0);
+	const rank = (each: Feed) => (keyless ? perFeed[each].matched : scores[each]);
+	const feed = sale ? 'transaction' : [...FEEDS].sort((a, b) => rank(b) - rank(a))[0];
 	const guess = guessWith(perFeed, feed);
+	if (keyless) guess.evidence.unshift(`no feed has all its key columns with values; ${FEED_DEFINITIONS[feed].label.toLowerCase()} is the closest by the columns matched`);
 	const others = FEEDS.filter((each) => each !== 'transaction' && scores[each] > 0);
 	if (sale && others.length) {
 		guess.evidence.push(`the rows carry ${others.map((each) => FEED_DEFINITIONS[each].label.toLowerCase()).join(' and ')} columns too: suggest again with the feed set to map them from this export`);
@@ -235,6 +243,18 @@ function guessWith(perFeed: Record<Feed, Assignment>, feed: Feed): FeedGuess {
 		`${perFeed[feed].byField.size} fields matched; scores ${FEEDS.map((each) => `${FEED_DEFINITIONS[each].label.toLowerCase()} ${scores[each]}`).join(', ')}`,
 	];
 	return { feed, evidence, scores };
+}
+
+/** One row per basket: an amount that looked like a line's is the order's (Clover's Discount is the basket's discount). */
+const ORDER_AMOUNT_OF: Readonly<Record<string, string>> = { 'lines.discount': 'discount_total', 'lines.tax': 'tax_total', 'lines.line_total': 'order_total', 'lines.gross_amount': 'order_subtotal' };
+
+function moveToOrder(chosen: Assignment): void {
+	for (const [line, order] of Object.entries(ORDER_AMOUNT_OF)) {
+		const candidate = chosen.byField.get(line);
+		if (!candidate || chosen.byField.has(order)) continue;
+		chosen.byField.delete(line);
+		chosen.byField.set(order, { ...candidate, field: fieldDefinition('transaction', order)!, why: `${candidate.why}; one row per basket, so it is the order's ${order}, not a line's` });
+	}
 }
 
 /** Line items when the order key repeats (rows of one order next to each other), otherwise one row per basket. */
