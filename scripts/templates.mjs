@@ -372,7 +372,50 @@ function syncHealth() {
 	return t;
 }
 
-export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth(), salesExportToDotdigital()];
+/** A new shop's first export → Suggest Mapping → the suggested workbook saved as the shop's mapping workbook. */
+function newShopSuggestMapping() {
+	const t = new Template('09-new-shop-suggest-mapping.json', 'New shop: suggest and check a mapping');
+	t.note('New shop: suggest and check a mapping', [
+		'Run once for a new shop, on its first export: Mapping Apply reads the file\'s headers and values and writes the mapping workbook the other templates use, filled in, with a **Confidence** and a **Why** for every field.',
+		'',
+		'**Set up**',
+		'1. Put one export from the till (customers, products or transactions) into **pos/new-shop**.',
+		'2. Open **First export** and click **Fetch test event**, then **Execute workflow**. The newest file in the folder is read; nothing is marked as processed and nothing is sent anywhere.',
+		'3. Check the output of **Suggest a mapping**: the feed and row grain it found and why, the settings, every field with its confidence and reason, the fields left empty, any date it could not tell day-first from month-first, and **preview**: the first records and the faults Apply Mapping would raise (no identity column, a rate that is not money, a required field with no column).',
+		'4. The workbook is saved as **pos/mapping/shop-mapping.xlsx**. Open it, read its **Suggestion** sheet, fill in what was left empty, set the **Time zone** on the Settings sheet, then turn on the customers, products or transactions template.',
+		'',
+		'**Careful:** running it again replaces pos/mapping/shop-mapping.xlsx. Keep this workflow inactive and run it by hand.',
+	], [-560, -360], { width: 520, height: 520 });
+	const first = t.node('First export', 'posFileTrigger', [0, 0], {
+		feed: 'other',
+		customFeed: 'first export',
+		folder: `${POS_ROOT}/new-shop`,
+		pattern: '*.{csv,tsv,txt,xlsx,xls}',
+		schedule: 'hourly',
+		atMinute: 0,
+		settleSeconds: 10,
+		options: {},
+	});
+	const suggest = t.node('Suggest a mapping', 'mappingApply', [260, 0], {
+		operation: 'suggest',
+		sampleSource: 'binary',
+		sampleBinaryProperty: 'data',
+		suggestFeed: 'detect',
+		suggestedFileName: 'shop-mapping.xlsx',
+		previewRecords: 5,
+	});
+	t.connect(first, suggest);
+	const save = t.node('Save as the shop\'s mapping workbook', 'n8n-nodes-base.readWriteFile@1', [520, 0], {
+		operation: 'write',
+		fileName: WORKBOOK,
+		dataPropertyName: 'mapping',
+		options: {},
+	});
+	t.connect(suggest, save);
+	return t;
+}
+
+export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth(), salesExportToDotdigital(), newShopSuggestMapping()];
 
 export function render(template) {
 	return `${JSON.stringify(template, null, '\t')}\n`;

@@ -92,17 +92,17 @@ function adviceFor(tally: Tally, samples: string[], reading: FieldReading): stri
 	return undefined;
 }
 
-type Order = 'day first' | 'month first' | 'year first';
+export type DateOrder = 'day first' | 'month first' | 'year first';
 
-const TIMES = ['', ' H:mm', ' H:mm:ss', ' h:mm a', ' h:mm:ss a', "'T'HH:mm:ss"];
+const TIMES = ['', ' H:mm', ' H:mm:ss', ' h:mm a', ' h:mm:ss a', "'T'HH:mm:ss", ' H:mm:ss ZZZ', ' H:mm ZZZ', ' h:mm a z', ' H:mm z'];
 
 /** Date layouts tried on samples: every order of day, month and year, with the separators the samples use. */
-function candidateFormats(samples: string[]): Array<{ format: string; order: Order }> {
+function candidateFormats(samples: string[]): Array<{ format: string; order: DateOrder }> {
 	const separators = ['/', '-', '.'].filter((separator) => samples.some((sample) => sample.includes(separator)));
-	const candidates: Array<{ format: string; order: Order }> = [];
+	const candidates: Array<{ format: string; order: DateOrder }> = [];
 	for (const separator of separators.length ? separators : ['/']) {
 		for (const year of ['yyyy', 'yy']) {
-			const layouts: Array<[string, Order]> = [
+			const layouts: Array<[string, DateOrder]> = [
 				[`d${separator}M${separator}${year}`, 'day first'],
 				[`M${separator}d${separator}${year}`, 'month first'],
 				[`${year}${separator}M${separator}d`, 'year first'],
@@ -110,7 +110,17 @@ function candidateFormats(samples: string[]): Array<{ format: string; order: Ord
 			for (const [date, order] of layouts) for (const time of TIMES) candidates.push({ format: `${date}${time}`, order });
 		}
 	}
+	// A month written as a word (16-Dec-2023, Dec 16, 2023): the order is plain from the words.
+	if (samples.some((sample) => /\p{L}{3}/u.test(sample))) {
+		const named: Array<[string, DateOrder]> = [['d-MMM-yyyy', 'day first'], ['d-MMM-yy', 'day first'], ['d MMM yyyy', 'day first'], ['MMM d, yyyy', 'month first'], ['MMM d yyyy', 'month first']];
+		for (const [date, order] of named) for (const time of TIMES) candidates.push({ format: `${date}${time}`, order });
+	}
 	return candidates;
+}
+
+/** The common date layouts that read every sample, each with its order of day, month and year. */
+export function formatsReadingAll(samples: readonly string[], type: 'date' | 'datetime', options: ValueOptions): Array<{ format: string; order: DateOrder }> {
+	return candidateFormats([...samples]).filter(({ format }) => samples.every((sample) => coerceValue(sample, type, { ...options, format }).ok));
 }
 
 /**
@@ -119,7 +129,7 @@ function candidateFormats(samples: string[]): Array<{ format: string; order: Ord
  */
 export function dateAdvice(samples: string[], type: 'date' | 'datetime', options: ValueOptions): string {
 	if (!samples.length) return 'set the date format the till uses';
-	const reading = candidateFormats(samples).filter(({ format }) => samples.every((sample) => coerceValue(sample, type, { ...options, format }).ok));
+	const reading = formatsReadingAll(samples, type, options);
 	const orders = [...new Set(reading.map(({ order }) => order))];
 	if (orders.length === 1) return `the date format ${reading[0].format} reads every sample: set it as the field's Format (or the Date format setting)`;
 	if (orders.length > 1) {

@@ -20,6 +20,7 @@ import {
 	type Transform,
 } from './mapping';
 import { normaliseColumnName } from './columns';
+import { columnsSeen } from './headers-seen';
 import { FEED_DEFINITIONS, FEEDS, type Feed } from './schema';
 import { SETTING_DEFINITIONS, settingsFrom } from './settings';
 
@@ -102,7 +103,7 @@ export function buildMappingTemplate(): Buffer {
 			'',
 			field.description,
 			field.example,
-			(field.commonColumns ?? []).join(' | '),
+			columnsSeen(feed, field.name).join(' | '),
 		]);
 		const sheet = XLSX.utils.aoa_to_sheet([[...FIELD_COLUMNS.map((column) => column.label), ...HELP_COLUMNS], ...rows]);
 		sheet['!cols'] = [22, 30, 10, 22, 10, 14, 22, 18, 16, 12, 12, 60, 26, 40].map((wch) => ({ wch }));

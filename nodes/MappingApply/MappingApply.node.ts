@@ -29,6 +29,7 @@ import { binaryFile } from '../shared/binary-data';
 import { openState, recordInLedger } from '../shared/sync-state';
 import { MappingLoader } from './mapping-loader';
 import { mappingApplyProperties } from './properties';
+import { suggestMappings } from './suggest-operation';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -47,7 +48,7 @@ export class MappingApply implements INodeType {
 		icon: { light: 'file:mappingApply.svg', dark: 'file:mappingApply.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "template" ? "Get mapping template" : $parameter["feed"] + " records" }}',
+		subtitle: '={{ $parameter["operation"] === "template" ? "Get mapping template" : $parameter["operation"] === "suggest" ? "Suggest mapping" : $parameter["feed"] + " records" }}',
 		description: 'Turns POS export rows into customer, product and order records, using a mapping workbook',
 		defaults: { name: 'Mapping Apply' },
 		inputs: [NodeConnectionTypes.Main],
@@ -73,6 +74,7 @@ export class MappingApply implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
+		if (this.getNodeParameter('operation', 0) === 'suggest') return [await suggestMappings(this), [], []];
 		if (this.getNodeParameter('operation', 0) === 'template') {
 			const binary = await this.helpers.prepareBinaryData(buildMappingTemplate(), TEMPLATE_FILE_NAME, XLSX_MIME);
 			return [[{ json: { file: TEMPLATE_FILE_NAME }, binary: { data: binary }, pairedItem: { item: 0 } }], [], []];

@@ -15,6 +15,7 @@ import {
 	type MappingSettings,
 	type ValueMapEntry,
 } from '../../lib/mapping';
+import { readFileAtPath } from './read-path';
 
 /** Reads the node's mapping parameters into a checked Mapping, once per distinct mapping in a run. */
 export class MappingLoader {
@@ -111,27 +112,6 @@ export class MappingLoader {
 
 	/** Reads the workbook through n8n's file helpers, so n8n's file-access restrictions apply. */
 	private async workbookFromPath(path: string): Promise<Buffer> {
-		const fail = (message: string, advice?: string) => new MappingError([advice ? `${message}. ${advice}` : message], `the mapping workbook "${path}"`);
-		if (!path) throw fail('Set the path of the mapping workbook');
-		const unreadable = (error: unknown) => {
-			const code = (error as NodeJS.ErrnoException).code;
-			return fail(code === 'ENOENT' ? `There is no mapping workbook at "${path}"` : `Cannot read the mapping workbook "${path}": ${(error as Error).message}`);
-		};
-		let resolved: Awaited<ReturnType<typeof this.ctx.helpers.resolvePath>>;
-		try {
-			resolved = await this.ctx.helpers.resolvePath(path);
-		} catch (error) {
-			throw unreadable(error);
-		}
-		if (this.ctx.helpers.isFilePathBlocked(resolved)) {
-			throw fail(`n8n may not read the mapping workbook "${path}"`, 'Put it in a folder n8n may read: see N8N_RESTRICT_FILE_ACCESS_TO (by default ~/.n8n-files)');
-		}
-		try {
-			const chunks: Buffer[] = [];
-			for await (const chunk of await this.ctx.helpers.createReadStream(resolved)) chunks.push(chunk as Buffer);
-			return Buffer.concat(chunks);
-		} catch (error) {
-			throw unreadable(error);
-		}
+		return await readFileAtPath(this.ctx, path, 'the mapping workbook');
 	}
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { suggestProperties } from './suggest-operation';
 import { FIELD_TYPES, PRESETS, SETTING_DEFINITIONS, TRANSFORM_LABELS, TRANSFORMS, UNMATCHED_LABELS, type SettingDefinition } from '../../lib/mapping';
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -114,6 +115,12 @@ export const mappingApplyProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Apply Mapping', value: 'apply', action: 'Apply a mapping to POS rows', description: 'Turn export rows into customer, product or order records' },
 			{ name: 'Get Mapping Template', value: 'template', action: 'Get the mapping template workbook', description: 'Output the blank mapping workbook to fill in' },
+			{
+				name: 'Suggest Mapping',
+				value: 'suggest',
+				action: 'Suggest a mapping for a sample export',
+				description: 'Read a sample export and output the mapping workbook filled in from its headers and values, with a preview of the records',
+			},
 		],
 		default: 'apply',
 	},
@@ -259,4 +266,5 @@ export const mappingApplyProperties: INodeProperties[] = [
 		displayOptions: { show: applyOnly },
 		options: SETTING_DEFINITIONS.map(settingProperty).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
+	...suggestProperties,
 ];

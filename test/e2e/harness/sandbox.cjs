@@ -9,7 +9,7 @@ const path = require('node:path');
 const { demoMappingWorkbook } = require('../../fixtures/demo-shop/index.cjs');
 const { localise, placeholders, readTemplates } = require('./templates.cjs');
 
-const FEED_FOLDERS = ['customers', 'products', 'transactions', 'signups', 'sales'];
+const FEED_FOLDERS = ['customers', 'products', 'transactions', 'signups', 'sales', 'new-shop'];
 /** The fake Dotdigital account's "Welcome" list, which the sign-up template adds to. */
 const WELCOME_LIST_ID = '3';
 

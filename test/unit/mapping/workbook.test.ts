@@ -15,6 +15,7 @@ import {
 	type Feed,
 	type Mapping,
 } from '../../../lib/mapping';
+import { columnsSeen } from '../../../lib/mapping/headers-seen';
 import { SALES_SAMPLE, SQUARE_SAMPLE, mapCsv, runMapping } from './run-mapping';
 
 type Column = 'Field' | 'Source column(s)' | 'Type' | 'Format' | 'Required' | 'Default' | 'Transform' | 'Value map' | 'Not in the map' | 'Blank clears the field';
@@ -116,9 +117,16 @@ describe('the mapping template', () => {
 		const fields = FEED_DEFINITIONS[feed].fields;
 		expect(rows.slice(1).map((row) => row[0])).toEqual(fields.map((field) => field.name));
 		expect(rows.slice(1).map((row) => [row[2], row[4], row[11], row[12], row[13]])).toEqual(
-			fields.map((field) => [field.type, field.required ? 'Yes' : '', field.description, field.example, (field.commonColumns ?? []).join(' | ')]),
+			fields.map((field) => [field.type, field.required ? 'Yes' : '', field.description, field.example, columnsSeen(feed, field.name).join(' | ')]),
 		);
 		expect(rows.slice(1).every((row) => row[1] === '')).toBe(true);
+	});
+
+	test('"Columns seen in real exports" comes from the one table of real headers (Square, Shopify, Epos Now…)', () => {
+		const email = grid(workbook, 'Customers').find((row) => row[0] === 'email')!;
+		expect(String(email[13]).split(' | ')).toEqual(expect.arrayContaining(['Email', 'Email Address', 'Customer Email']));
+		const qty = grid(workbook, 'Transactions').find((row) => row[0] === 'lines.qty')!;
+		expect(String(qty[13]).split(' | ')).toEqual(expect.arrayContaining(['Qty', 'Quantity', 'Lineitem quantity', 'QUANTITYORDERED']));
 	});
 
 	test('the Transactions sheet marks order_id and purchase_date as required and offers the line fields', () => {
