@@ -78,6 +78,9 @@ async function writeCustomers(path: string, rows: number): Promise<void> {
 	await once(out, 'finish');
 }
 
+/** The contacts in a generated file of `rows` rows: every tenth row is rejected. */
+const contactsIn = (rows: number): number => rows - Math.floor(rows / 10);
+
 /** RSS of n8n's main process and of its children (the task runners), sampled until stopped. */
 class RssSampler {
 	main = 0;
@@ -221,11 +224,11 @@ async function dropAndWait(server: E2eServer, workflowId: string, folder: string
 	return { id: String(last.id), status: String(last.status) };
 }
 
-async function printCalls(fake: Fake, from: number, rows: number): Promise<number> {
+/** `sent`: the contacts the run sent (not rejected, not unchanged since an earlier run). */
+async function printCalls(fake: Fake, from: number, sent: number): Promise<number> {
 	const calls = await callsSince(fake, from);
 	const total = [...calls.values()].reduce((sum, count) => sum + count, 0);
-	const accepted = rows - Math.floor(rows / 10);
-	process.stdout.write(`  API calls: ${total} (${(total / (accepted / 100_000)).toFixed(1)} per 100,000 contacts sent)\n`);
+	process.stdout.write(`  API calls: ${total} (${sent ? (total / (sent / 100_000)).toFixed(1) : '–'} per 100,000 contacts sent)\n`);
 	for (const [route, count] of [...calls].sort((a, b) => b[1] - a[1])) process.stdout.write(`    ${String(count).padStart(6)}  ${route}\n`);
 	return total;
 }
@@ -268,17 +271,18 @@ async function main(): Promise<void> {
 		const runs: Array<{ rows: number; figures: RunFigures; calls: number }> = [];
 		let from = await callCount(fake);
 		const first = await measured(server, sampler, `Customers template, ${ROWS.toLocaleString('en-GB')} customers (1 in 10 rejected), first sync`, () => dropAndWait(server, customersId, join(pos, 'customers'), small, `Customers_${ROWS}.csv`, 1));
-		runs.push({ rows: ROWS, figures: first, calls: await printCalls(fake, from, ROWS) });
+		runs.push({ rows: ROWS, figures: first, calls: await printCalls(fake, from, contactsIn(ROWS)) });
 		from = await callCount(fake);
 		await measured(server, sampler, `Customers template, the same ${ROWS.toLocaleString('en-GB')} customers again (unchanged)`, () => dropAndWait(server, customersId, join(pos, 'customers'), small, `Customers_${ROWS}_again.csv`, 2, true));
-		await printCalls(fake, from, ROWS);
+		await printCalls(fake, from, 0);
 
 		if (BIG > 0) {
 			const big = join(pos, 'bench', `customers-${BIG}.csv`);
 			await writeCustomers(big, BIG);
 			from = await callCount(fake);
 			const large = await measured(server, sampler, `Customers template, ${BIG.toLocaleString('en-GB')} customers (1 in 10 rejected), first sync`, () => dropAndWait(server, customersId, join(pos, 'customers'), big, `Customers_${BIG}.csv`, 3));
-			runs.push({ rows: BIG, figures: large, calls: await printCalls(fake, from, BIG) });
+			// The big file's first ROWS customers are the small file's, unchanged since its run: they are not sent.
+			runs.push({ rows: BIG, figures: large, calls: await printCalls(fake, from, contactsIn(BIG) - contactsIn(Math.min(ROWS, BIG))) });
 		}
 
 		const exceptionsNode = first.nodes['Exceptions report'] ?? 0;
@@ -288,7 +292,7 @@ async function main(): Promise<void> {
 		process.stdout.write('\nTargets\n');
 		process.stdout.write(`  ${ROWS.toLocaleString('en-GB')} rows file → records: ${ratio.toFixed(1)}× the built-ins (target ≥ 50×) at ${memory.toFixed(2)} of their main-process memory (target ≤ 0.33)\n`);
 		process.stdout.write(`  Exceptions branch on ${ROWS.toLocaleString('en-GB')} rows with 10% rejected: ${exceptionsNode.toFixed(1)} s (target: seconds)\n`);
-		process.stdout.write(`  Calls per 100,000 contacts, first sync: ${(runs[0].calls / ((ROWS * 0.9) / 100_000)).toFixed(1)} (target ≤ 110)\n`);
+		process.stdout.write(`  Calls per 100,000 contacts, first sync: ${(runs[0].calls / (contactsIn(ROWS) / 100_000)).toFixed(1)} (target ≤ 110)\n`);
 		if (large) process.stdout.write(`  ${BIG.toLocaleString('en-GB')} customers: ${large.figures.status}, saved and viewable: ${large.figures.viewable ? 'yes' : 'no'}, main peak ${(large.figures.mainMb / 1024).toFixed(2)} GB (target ≤ 1.5 GB)\n`);
 	} finally {
 		sampler.stop();

@@ -66,8 +66,9 @@ export class ExceptionsReport implements INodeType {
 		const failed = safeInput(this, 1);
 		const sender = (this.getNodeParameter('sender', 0, 'Dotdigital') as string).trim() || 'Dotdigital';
 		const rows: ExceptionRow[] = [];
-		for (const item of rejected) rows.push(exceptionRow(item.json));
+		// The sending node's refusals first, then the mapping's, as the templates' workbooks have always listed them.
 		for (const item of failed) rows.push(exceptionRow(item.json, sender));
+		for (const item of rejected) rows.push(exceptionRow(item.json));
 		const byOwner: IDataObject = {};
 		for (const row of rows) byOwner[String(row.owner)] = ((byOwner[String(row.owner)] as number | undefined) ?? 0) + 1;
 		const pairedItem = [...rejected.map((_, item) => ({ item, input: 0 })), ...failed.map((_, item) => ({ item, input: 1 }))];

@@ -68,9 +68,10 @@ describe('Exceptions Report in the n8n engine', () => {
 		expect(summary.json).toEqual({ file: join(FILES_FOLDER, 'reports', 'today', 'customers-exceptions.xlsx'), rows: 50, rejected: 30, failed: 20, by_owner: { 'till data': 30, mapping: 20 } });
 		const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(readFileSync(summary.json.file as string)).Sheets.Exceptions);
 		expect(rows).toHaveLength(50);
-		expect(rows[0]).toMatchObject({ owner: 'till data', stage: 'Mapping', line: 2, value: '=1+1', message: '"=1+1" is not a valid email address' });
-		expect(rows[30]).toMatchObject({ owner: 'mapping', stage: 'Dotdigital', line: 100, field: 'invalidDataFieldValue', identifier: 'c100@example.com', retry_helps: 'No' });
-		expect(rows[30].message).toMatch(/does not fit the type of its Dotdigital data field/);
+		// Dotdigital's refusals first, then the mapping's rejections.
+		expect(rows[0]).toMatchObject({ owner: 'mapping', stage: 'Dotdigital', line: 100, field: 'invalidDataFieldValue', identifier: 'c100@example.com', retry_helps: 'No' });
+		expect(rows[0].message).toMatch(/does not fit the type of its Dotdigital data field/);
+		expect(rows[20]).toMatchObject({ owner: 'till data', stage: 'Mapping', line: 2, value: '=1+1', message: '"=1+1" is not a valid email address' });
 		expect(rows.every((row) => typeof row.message === 'string' && / /.test(row.message))).toBe(true);
 	});
 
