@@ -1,5 +1,6 @@
 import { ExportFolder, FolderError, type ExportFile } from './export-folder';
-import { FileLedger, type LedgerState } from './ledger';
+import { FileLedger, type FeedPause, type LedgerState } from './ledger';
+import type { SystemFault } from './system-fault';
 
 export interface WatcherSettings {
 	feed: string;
@@ -16,7 +17,18 @@ export interface WatcherSettings {
 	/** Names this trigger's state in the process (workflow and node), see `sharedStates`. */
 	stateKey: string;
 	ledgerSize?: number;
+	/** "Send Failed Files Back": a new value sends every file in failed/ back once. */
+	sendFailedBack?: string;
+	/** Wait before the first retry of a file that failed on its content; each later wait is three times longer (at most an hour). */
+	retryAfterMs?: number;
+	/** Wait before trying a paused feed again; each later wait is twice as long (at most 15 minutes). */
+	pauseRetryAfterMs?: number;
 }
+
+const DEFAULT_RETRY_AFTER_MS = 20_000;
+const MAX_RETRY_AFTER_MS = 3_600_000;
+const DEFAULT_PAUSE_RETRY_AFTER_MS = 15_000;
+const MAX_PAUSE_RETRY_AFTER_MS = 15 * 60_000;
 
 export interface FileToEmit {
 	file: ExportFile;
@@ -28,7 +40,9 @@ export type ExecutionOutcome =
 	| { status: 'succeeded' }
 	| { status: 'failed'; error: string }
 	/** The file itself cannot be read (not a spreadsheet, empty, corrupt): retrying cannot help. */
-	| { status: 'unreadable'; error: string };
+	| { status: 'unreadable'; error: string }
+	/** A fault that is nobody's data (a refused login, an outage): the feed waits and the file keeps its attempts. */
+	| { status: 'waiting'; error: string; fault: SystemFault };
 
 export interface SyncGapAlert {
 	alert: 'sync_gap';
@@ -39,12 +53,28 @@ export interface SyncGapAlert {
 	quiet_for_minutes: number;
 	expected_every_minutes: number;
 	detected_at: string;
+	/** Set when the feed is quiet because it is paused. */
+	paused_because?: string;
+}
+
+/** The feed paused on a fault that is nobody's data, or went on again once it was fixed. */
+export interface FeedPauseAlert {
+	alert: 'feed_paused' | 'feed_resumed';
+	feed: string;
+	folder: string;
+	message: string;
+	cause: string;
+	paused_since: string;
+	/** The file that waits (paused) or went through (resumed). */
+	file: string;
+	next_try_at?: string;
+	detected_at: string;
 }
 
 export interface WatcherPorts {
 	/** Starts one execution for a file and resolves when it has finished. */
 	emitFile(file: FileToEmit): Promise<ExecutionOutcome>;
-	emitAlert(alert: SyncGapAlert): void;
+	emitAlert(alert: SyncGapAlert | FeedPauseAlert): void;
 	/** Records a problem as a failed execution while the trigger stays active. */
 	reportProblem(error: FolderError): void;
 	loadState(): Promise<unknown>;
@@ -61,6 +91,10 @@ export interface CheckSummary {
 	skippedDuplicates: number;
 	waitingToSettle: number;
 	alerted: boolean;
+	/** Files that wait for their next attempt, or for a paused feed. */
+	waitingToRetry: number;
+	paused: boolean;
+	sentBack: string[];
 }
 
 interface SharedState {
@@ -147,7 +181,8 @@ export class ExportWatcher {
 
 	private async runCheck(): Promise<CheckSummary> {
 		const { ledger, inFlight } = await this.loadState();
-		const summary: CheckSummary = { emitted: 0, succeeded: 0, failed: 0, movedToFailed: 0, skippedDuplicates: 0, waitingToSettle: 0, alerted: false };
+		const summary: CheckSummary = { emitted: 0, succeeded: 0, failed: 0, movedToFailed: 0, skippedDuplicates: 0, waitingToSettle: 0, alerted: false, waitingToRetry: 0, paused: false, sentBack: [] };
+		await this.sendFailedBackOnce(ledger, summary);
 		const listed = await this.folder.list();
 		ledger.prune(new Set(listed.map((file) => file.name)));
 
@@ -158,8 +193,14 @@ export class ExportWatcher {
 		const settled = await this.folder.settled(unseen, { settleMs: this.settings.settleMs, now: () => this.now().getTime(), sleep: this.ports.sleep });
 		summary.waitingToSettle = unseen.length - settled.length;
 
+		const now = this.now();
+		const pauseHolds = !!ledger.paused && now < new Date(ledger.paused.nextTryAt);
 		for (const settledFile of settled) {
 			if (this.closed) break;
+			if (pauseHolds || summary.paused) {
+				summary.waitingToRetry++;
+				continue;
+			}
 			if (this.settings.maxFilesPerCheck > 0 && summary.emitted >= this.settings.maxFilesPerCheck) break;
 			// Earlier files' executions may have taken a while: the file must still be as it settled.
 			const file = await this.folder.unchanged(settledFile);
@@ -179,8 +220,13 @@ export class ExportWatcher {
 				if (this.settings.moveProcessed) await this.move(file, () => this.folder.moveToProcessed(file, dayInZone(this.now(), this.settings.timezone)));
 				continue;
 			}
-			const attempt = (ledger.retryOf(sha256)?.attempts ?? 0) + 1;
-			ledger.noteNewFile(this.now());
+			const retry = ledger.retryOf(sha256);
+			if (retry?.nextTryAt && this.now() < new Date(retry.nextTryAt)) {
+				summary.waitingToRetry++;
+				continue;
+			}
+			const attempt = (retry?.attempts ?? 0) + 1;
+			if (!retry && ledger.paused?.file !== file.name) ledger.noteNewFile(this.now());
 			await this.persist();
 			summary.emitted++;
 			inFlight.add(sha256);
@@ -194,10 +240,20 @@ export class ExportWatcher {
 			}
 			await this.settle(file, sha256, outcome, summary);
 		}
+		summary.paused = summary.paused || pauseHolds;
 
 		if (!this.closed) summary.alerted = await this.alertIfQuiet();
 		await this.persist();
 		return summary;
+	}
+
+	/** A new "Send Failed Files Back" setting moves every file in failed/ back into the folder, once. */
+	private async sendFailedBackOnce(ledger: FileLedger, summary: CheckSummary) {
+		const wanted = this.settings.sendFailedBack?.trim();
+		if (!wanted || ledger.failedSentBackFor === wanted) return;
+		summary.sentBack = await this.folder.sendFailedBack();
+		ledger.failedSentBackFor = wanted;
+		await this.persist();
 	}
 
 	private async move(file: ExportFile, move: () => Promise<string>) {
@@ -214,6 +270,14 @@ export class ExportWatcher {
 		const ledger = this.ledger!;
 		const now = this.now();
 		let move: (() => Promise<string>) | undefined;
+		if (outcome.status === 'waiting') {
+			this.pause(file, outcome, now);
+			summary.paused = true;
+			summary.waitingToRetry++;
+			await this.persist();
+			return;
+		}
+		this.resumeAfter(file, now);
 		if (outcome.status === 'succeeded') {
 			ledger.recordProcessed(file, sha256, now);
 			summary.succeeded++;
@@ -229,7 +293,9 @@ export class ExportWatcher {
 			};
 		} else if (outcome.status === 'failed') {
 			summary.failed++;
-			const attempts = ledger.recordFailedAttempt(file, sha256, outcome.error, now);
+			const previous = ledger.retryOf(sha256)?.attempts ?? 0;
+			const wait = Math.min((this.settings.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) * 3 ** previous, MAX_RETRY_AFTER_MS);
+			const attempts = ledger.recordFailedAttempt(file, sha256, outcome.error, now, new Date(now.getTime() + wait));
 			if (attempts >= this.settings.maxAttempts) {
 				summary.movedToFailed++;
 				ledger.recordGivenUp(file, sha256, now);
@@ -238,6 +304,46 @@ export class ExportWatcher {
 		}
 		await this.persist();
 		if (move) await this.move(file, move);
+	}
+
+	/** Starts or extends a pause; the first try of a pause (or a new cause) is announced on the alerts output. */
+	private pause(file: ExportFile, outcome: { error: string; fault: SystemFault }, now: Date) {
+		const ledger = this.ledger!;
+		const current = ledger.paused;
+		const same = current?.cause === outcome.fault.cause;
+		const tries = same ? current.tries + 1 : 1;
+		const wait = Math.min((this.settings.pauseRetryAfterMs ?? DEFAULT_PAUSE_RETRY_AFTER_MS) * 2 ** (tries - 1), MAX_PAUSE_RETRY_AFTER_MS);
+		const pause: FeedPause = { cause: outcome.fault.cause, error: outcome.error, file: file.name, since: same ? current.since : now.toISOString(), tries, nextTryAt: new Date(now.getTime() + wait).toISOString() };
+		ledger.paused = pause;
+		if (same) return;
+		this.ports.emitAlert({
+			alert: 'feed_paused',
+			feed: this.settings.feed,
+			folder: this.folder.folder,
+			message: `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${file.name} waits and keeps its attempts; it is tried again in ${describeWait(wait)}, then less and less often, and goes through by itself once the cause is fixed. (${outcome.error})`,
+			cause: pause.cause,
+			paused_since: pause.since,
+			file: file.name,
+			next_try_at: pause.nextTryAt,
+			detected_at: now.toISOString(),
+		});
+	}
+
+	private resumeAfter(file: ExportFile, now: Date) {
+		const ledger = this.ledger!;
+		const pause = ledger.paused;
+		if (!pause) return;
+		ledger.paused = null;
+		this.ports.emitAlert({
+			alert: 'feed_resumed',
+			feed: this.settings.feed,
+			folder: this.folder.folder,
+			message: `${feedName(this.settings.feed)} feed running again after "${pause.cause}" (paused since ${clockTime(new Date(pause.since), now, this.settings.timezone)}): ${file.name} was tried again.`,
+			cause: pause.cause,
+			paused_since: pause.since,
+			file: file.name,
+			detected_at: now.toISOString(),
+		});
 	}
 
 	private async alertIfQuiet(): Promise<boolean> {
@@ -249,11 +355,14 @@ export class ExportWatcher {
 		if (quietMs < expected * 60_000) return false;
 		const quietMinutes = Math.round(quietMs / 6_000) / 10;
 		ledger.gapAlertedAt = now.toISOString();
+		const pause = ledger.paused;
+		const quiet = `No new ${this.settings.feed} file has arrived in ${this.folder.folder} for ${describeWait(quietMs)} (expected at least every ${describeWait(expected * 60_000)}).`;
 		this.ports.emitAlert({
 			alert: 'sync_gap',
 			feed: this.settings.feed,
 			folder: this.folder.folder,
-			message: `No new ${this.settings.feed} file has arrived in ${this.folder.folder} for ${quietMinutes} minutes (expected at least every ${expected} minutes).`,
+			message: pause ? `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${quiet}` : quiet,
+			...(pause ? { paused_because: pause.cause } : {}),
 			last_file_at: ledger.lastFileAt,
 			quiet_for_minutes: quietMinutes,
 			expected_every_minutes: expected,
@@ -269,6 +378,37 @@ function readProblem(error: unknown): string {
 	return code ? `The file could not be read (${code}): ${message}` : String(message ?? error);
 }
 
+const FEED_NAMES: Record<string, string> = { customer: 'customers', product: 'products', transaction: 'transactions' };
+
+function feedName(feed: string): string {
+	const name = FEED_NAMES[feed] ?? feed;
+	return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** "Customers feed paused: Dotdigital refused the login since 09:12". */
+export function pauseHeadline(feed: string, pause: FeedPause, timezone: string): string {
+	return `${feedName(feed)} feed paused: ${pause.cause} since ${clockTime(new Date(pause.since), new Date(pause.nextTryAt), timezone)}`;
+}
+
+/** "09:12", or "Sat 5 Dec 09:12" when it was not on the day of `reference`. */
+function clockTime(at: Date, reference: Date, timezone: string): string {
+	const time = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+	if (dayInZone(at, timezone) === dayInZone(reference, timezone)) return time;
+	const day = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', day: 'numeric', month: 'short' }).format(at).replace(',', '');
+	return `${day} ${time}`;
+}
+
+/** A length of time as people say it: "15 seconds", "2 minutes", "26 hours", "1 hour 30 minutes". */
+export function describeWait(ms: number): string {
+	const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
+	if (ms < 60_000) return plural(Math.max(1, Math.round(ms / 1000)), 'second');
+	const minutes = Math.round(ms / 60_000);
+	if (minutes < 60) return plural(minutes, 'minute');
+	const hours = Math.floor(minutes / 60);
+	const rest = minutes % 60;
+	return rest ? `${plural(hours, 'hour')} ${plural(rest, 'minute')}` : plural(hours, 'hour');
+}
+
 function failureReason(file: ExportFile, sha256: string, attempts: number, error: string, at: Date): string {
 	return [
 		`File: ${file.name}`,
@@ -276,6 +416,6 @@ function failureReason(file: ExportFile, sha256: string, attempts: number, error
 		`Last error: ${error}`,
 		`sha256: ${sha256}`,
 		'',
-		'To try again, fix the cause and move the file back into the watched folder.',
+		'To try again, fix the cause, then in the POS File Trigger set Options > Send Failed Files Back to the current time and save the workflow (or move the file back into the watched folder by hand).',
 	].join('\n');
 }

@@ -14,6 +14,7 @@ import { fileAccessPolicyFromEnv } from '../../lib/files/access';
 import { ExportFolder, FolderError, type ExportFile } from '../../lib/files/export-folder';
 import { ExportWatcher, type ExecutionOutcome, type FileToEmit } from '../../lib/files/export-watcher';
 import { OutcomeJournal } from '../../lib/files/outcome-journal';
+import { systemFaultOf } from '../../lib/files/system-fault';
 import { FileLedger } from '../../lib/files/ledger';
 import { describeExportFile, mimeTypeFor } from '../../lib/files/describe';
 import { FileReadError } from '../../lib/files/errors';
@@ -107,7 +108,8 @@ export class PosFileTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 3,
-						description: 'How many times a file is tried when its execution fails, before it is moved to failed/ with a .reason.txt beside it',
+						description:
+							'How many times a file is tried when its execution fails on the file itself, before it is moved to failed/ with a .reason.txt beside it. Tries are spaced out (20 seconds, then 1 minute, 3 minutes …). A refused login or an outage does not use up tries: the feed pauses and the file goes through once the cause is fixed.',
 					},
 					{
 						displayName: 'Max Files per Check',
@@ -130,6 +132,14 @@ export class PosFileTrigger implements INodeType {
 						type: 'string',
 						default: 'data',
 						description: 'The binary field that holds the file for the next nodes',
+					},
+					{
+						displayName: 'Send Failed Files Back',
+						name: 'sendFailedBack',
+						type: 'dateTime',
+						default: '',
+						description:
+							'To try the files in failed/ again once their cause is fixed: set this to the current time and save the workflow. Every file in failed/ goes back into the folder once and is tried with fresh attempts. A later time sends back what has failed since.',
 					},
 				],
 			},
@@ -183,6 +193,7 @@ export class PosFileTrigger implements INodeType {
 				expectedEveryMinutes: (options.expectedEveryMinutes as number) ?? 0,
 				timezone: this.getTimezone(),
 				stateKey: journal.path,
+				sendFailedBack: typeof options.sendFailedBack === 'string' ? options.sendFailedBack : undefined,
 			},
 			{
 				emitFile: async ({ file, sha256, attempt }: FileToEmit): Promise<ExecutionOutcome> => {
@@ -231,7 +242,9 @@ async function outcomeOf(run: Promise<IRun>): Promise<ExecutionOutcome> {
 		const error = result.data?.resultData?.error;
 		if (error || result.status === 'error' || result.status === 'crashed') {
 			const where = result.data?.resultData?.lastNodeExecuted;
-			return { status: 'failed', error: `${error?.message ?? `The execution ended with status "${result.status}"`}${where ? ` (in node "${where}")` : ''}` };
+			const message = `${error?.message ?? `The execution ended with status "${result.status}"`}${where ? ` (in node "${where}")` : ''}`;
+			const fault = systemFaultOf(error);
+			return fault ? { status: 'waiting', error: message, fault } : { status: 'failed', error: message };
 		}
 		if (result.status === 'canceled') return { status: 'failed', error: 'The execution was cancelled' };
 		return { status: 'succeeded' };

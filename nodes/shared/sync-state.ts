@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withSystemFault } from './node-errors';
 import { defaultStatePath, inFlightNode, SyncStateStore, type StepCounts } from '../../lib/state';
 
 /** The sync state store (identity index, fingerprints, ledger) in the n8n user folder, or POS_SYNC_STATE_DIR. */
@@ -11,9 +12,10 @@ export function openState(ctx: IExecuteFunctions): SyncStateStore {
 	try {
 		return SyncStateStore.open(path);
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `Could not open the sync state file ${path}`, {
+		const refused = new NodeOperationError(ctx.getNode(), `Could not open the sync state file ${path}`, {
 			description: `${error instanceof Error ? error.message : String(error)}. Set POS_SYNC_STATE_DIR to a folder n8n can write to.`,
 		});
+		throw withSystemFault(refused, { system: 'the sync state store', cause: 'the sync state store cannot be opened' });
 	}
 }
 
