@@ -3,3 +3,4 @@ export * from './identity';
 export * from './store';
 export * from './ledger';
 export * from './ledger-report';
+export { attemptsInWords } from './ledger-attempts';

@@ -6,6 +6,7 @@
  */
 import { DateTime } from 'luxon';
 
+import { attemptsInWords, foldAttempts, stopCause } from './ledger-attempts';
 import { addMoney, emptyMap, type InFlightCounts, type LedgerBook, type LedgerStep, type MappingCounts, type MoneyByCurrency, type ReasonCounts, type SendingCounts } from './ledger';
 
 export type PeriodChoice = 'today' | 'yesterday' | 'last7Days' | 'last30Days' | 'custom';
@@ -72,6 +73,12 @@ export interface LedgerLine {
 	outcome_unknown: number | null;
 	/** The later execution that sent the same file through to the end, settling what was unknown. */
 	confirmed_by: string | null;
+	/** Executions of this file folded into this line: the ones that stopped before it, and this one. */
+	attempts: number;
+	/** When the first of them ran. */
+	first_tried_at: string;
+	/** Why the last execution that stopped did, in words; null when none stopped. */
+	last_error: string | null;
 	balanced: boolean;
 	problems: string[];
 }
@@ -94,7 +101,7 @@ export function ledgerLines(steps: readonly LedgerStep[], timeZone: string): Led
 	}
 	lines.sort((a, b) => (a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0));
 	closeInterrupted(lines);
-	return lines;
+	return foldAttempts(lines);
 }
 
 /** A later execution that sent the same file to the end settles an interrupted one: Dotdigital's upserts made the replay whole. */
@@ -136,6 +143,9 @@ function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: Se
 		value_failed: ordersSent ? sending.value_failed : null,
 		outcome_unknown: inFlight > 0 ? inFlight : null,
 		confirmed_by: null,
+		attempts: 1,
+		first_tried_at: first.recordedAt,
+		last_error: null,
 		...check(mapping, sending, inFlight),
 	};
 }
@@ -283,7 +293,9 @@ export interface LedgerSummary {
 	files_not_balanced: number;
 	missing_feeds: string[];
 	totals: Record<string, Totals>;
-	not_balanced: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'problems'>>;
+	not_balanced: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'problems' | 'attempts' | 'last_error'>>;
+	/** Files whose last execution stopped before their records got anywhere (they are tried again, or wait in failed/). */
+	stopped: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'attempts' | 'last_error'>>;
 	/** Records to fix, per owner: till data, mapping, API. */
 	by_owner: Record<string, number>;
 	exceptions: ExceptionLine[];
@@ -321,7 +333,8 @@ export function ledgerSummary(ledger: LedgerBook, options: { period: Period; cha
 		files_not_balanced: notBalanced.length,
 		missing_feeds: missing,
 		totals,
-		not_balanced: notBalanced.map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found })),
+		not_balanced: notBalanced.map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found, attempts, last_error: lastError }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found, attempts, last_error: lastError })),
+		stopped: lines.filter((entry) => stopCause(entry)).map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, attempts, last_error: lastError }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, attempts, last_error: lastError })),
 		by_owner: byOwner,
 		exceptions,
 		days,
@@ -344,7 +357,11 @@ function summaryText(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 	for (const [feed, totals] of Object.entries(check.totals)) lines.push(feedSentence(feed, totals));
 	if (check.not_balanced.length > 0) {
 		lines.push('', 'Files that do not balance:');
-		for (const entry of check.not_balanced) lines.push(`- ${entry.file} (${entry.workflow}, execution ${entry.execution_id}): ${entry.problems.join('; ')}`);
+		for (const entry of check.not_balanced) lines.push(`- ${entry.file} (${entry.workflow}, execution ${entry.execution_id}): ${[...entry.problems, attemptsInWords(entry)].filter(Boolean).join('; ')}`);
+	}
+	if (check.stopped.length > 0) {
+		lines.push('', 'Files that did not go through:');
+		for (const entry of check.stopped) lines.push(`- ${entry.file} (${entry.workflow}): ${attemptsInWords(entry)}`);
 	}
 	if (check.exceptions.length > 0) {
 		lines.push('', `Records to fix: ${Object.entries(check.by_owner).map(([owner, count]) => `${count} for ${owner}`).join(', ')}`);
@@ -376,7 +393,10 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 		.join('');
 	const missing = check.missing_feeds.map((feed) => `<tr><td ${cell.replace('right', 'left')}>${escapeHtml(feed)}</td><td colspan="8" style="padding:4px 8px;color:#c62828">No file came in</td></tr>`).join('');
 	const problems = check.not_balanced.length
-		? `<h3 style="margin:16px 0 4px">Files that do not balance</h3><ul style="margin:0;padding-left:18px">${check.not_balanced.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}, execution ${escapeHtml(entry.execution_id)}): ${entry.problems.map(escapeHtml).join('; ')}</li>`).join('')}</ul>`
+		? `<h3 style="margin:16px 0 4px">Files that do not balance</h3><ul style="margin:0;padding-left:18px">${check.not_balanced.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}, execution ${escapeHtml(entry.execution_id)}): ${[...entry.problems, attemptsInWords(entry)].filter(Boolean).map(escapeHtml).join('; ')}</li>`).join('')}</ul>`
+		: '';
+	const stopped = check.stopped.length
+		? `<h3 style="margin:16px 0 4px">Files that did not go through</h3><ul style="margin:0;padding-left:18px">${check.stopped.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}): ${escapeHtml(attemptsInWords(entry))}</li>`).join('')}</ul>`
 		: '';
 	const exceptions = check.exceptions.length
 		? `<h3 style="margin:16px 0 4px">Records to fix</h3><table style="border-collapse:collapse">${check.exceptions
@@ -390,6 +410,7 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 		`<p style="margin:0 0 12px;color:#555">${escapeHtml(check.period.label)} (${escapeHtml(check.period.time_zone)})</p>`,
 		`<table style="border-collapse:collapse"><tr><th ${head.replace('right', 'left')}>Feed</th>${['Files', 'Rows', 'Records', 'Rejected', 'Accepted', 'Unchanged', 'Failed', 'Order value in files / sent'].map((title) => `<th ${head}>${title}</th>`).join('')}</tr>${feeds}${missing}</table>`,
 		problems,
+		stopped,
 		exceptions,
 		chartHtml(check.days),
 		'</div>',

@@ -262,3 +262,36 @@ describe('the summary', () => {
 		expect(fine).toMatchObject({ status: 'balanced', subject: 'POS sync Sat 21 Nov 2026: all 1 file balanced', missing_feeds: [], files_not_balanced: 0 });
 	});
 });
+
+describe('one line per file, tries folded in', () => {
+	const refused = (count: number): SendingResult[] =>
+		Array.from({ length: count }, () => ({ status: 'failed', code: 'runFailed', owner: 'API', description: 'Dotdigital GET /v2/account-info failed: HTTP 401 Authorization has been denied for this request.: Dotdigital answered 401.' }));
+	const tryOf = (run: string, minute: number, results: SendingResult[]) => [
+		mappingStep('customers.csv', `2026-11-21T09:${minute}:00.000Z`, { rows_read: 3, records: 3, rejected: 0 }, [], run),
+		sendingStep('customers.csv', `2026-11-21T09:${minute}:30.000Z`, 'contact', customers(3), results, run),
+	];
+
+	it('a file refused twice by the login, then sent, is one balanced line: tried 3 times, with the last error in words', () => {
+		const lines = ledgerLines([...tryOf('run-1', 10, refused(3)), ...tryOf('run-2', 11, refused(3)), ...tryOf('run-3', 12, done(3))], LONDON);
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toMatchObject({ execution_id: 'run-3', attempts: 3, first_tried_at: '2026-11-21T09:10:00.000Z', accepted: 3, failed: 0, balanced: true });
+		expect(lines[0].last_error).toBe('Dotdigital refused the login (Dotdigital GET /v2/account-info failed: HTTP 401 Authorization has been denied for this request.: Dotdigital answered 401.)');
+	});
+
+	it('a file still refused is one line that says so, in the summary too; another file and another workflow stay apart', () => {
+		const other = { ...tryOf('run-9', 13, done(3))[1], file: 'other.csv' };
+		const elsewhere = tryOf('run-8', 14, done(3)).map((step) => ({ ...step, workflow: 'Another shop' }));
+		const steps = [...tryOf('run-1', 10, refused(3)), other, ...tryOf('run-2', 11, refused(3)), ...elsewhere];
+		const lines = ledgerLines(steps, LONDON);
+		expect(lines.map((line) => [line.workflow, line.file, line.attempts, line.last_error?.slice(0, 28) ?? null])).toEqual([
+			['POS customers to Dotdigital', 'customers.csv', 2, 'Dotdigital refused the login'],
+			['POS customers to Dotdigital', 'other.csv', 1, null],
+			['Another shop', 'customers.csv', 1, null],
+		]);
+		store.recordLedgerSteps(steps);
+		const summary = ledgerSummary(store, { period: periodFor('custom', { now: new Date(), timeZone: LONDON, from: '2026-11-21' }), chartDays: 1, expectedFeeds: [] });
+		expect(summary.stopped).toMatchObject([{ file: 'customers.csv', attempts: 2 }]);
+		expect(summary.text).toContain('Files that did not go through:\n- customers.csv (POS customers to Dotdigital): tried 2 times; last error: Dotdigital refused the login (');
+		expect(summary.html).toContain('Files that did not go through');
+	});
+});
