@@ -113,7 +113,7 @@ function reportTail(t, { feed, map, send, x, runs = false }) {
 }
 
 /** POS File Trigger → Mapping Apply (the shop's workbook) → Dotdigital Upsert → reports. */
-function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send, notes, gapMinutes }) {
+function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send, notes, alertAfter }) {
 	const t = new Template(file, name);
 	notes(t);
 	const watch = t.node(`New ${feed} export`, 'posFileTrigger', [0, 0], {
@@ -122,7 +122,7 @@ function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send,
 		pattern: '*.{csv,tsv,txt,xlsx,xls}',
 		...trigger,
 		settleSeconds: 10,
-		options: { moveProcessed: true, expectedEveryMinutes: gapMinutes },
+		options: { moveProcessed: true, alertAfter },
 	});
 	const map = t.node('Map the rows', 'mappingApply', [240, 0], {
 		feed: mappingFeed,
@@ -152,7 +152,7 @@ const templates = [
 		feed: 'customers',
 		folder: 'customers',
 		mappingFeed: 'customer',
-		gapMinutes: 1560,
+		alertAfter: '26h',
 		trigger: { schedule: 'hourly', atMinute: 5 },
 		send: { resource: 'contact', operation: 'upsert', identifier: 'email', mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', newContactConsent: 'posOptIn', onlyChanged: true, options: {} },
 		notes: (t) => {
@@ -177,7 +177,7 @@ const templates = [
 		feed: 'products',
 		folder: 'products',
 		mappingFeed: 'product',
-		gapMinutes: 1560,
+		alertAfter: '26h',
 		trigger: { schedule: 'daily', atHour: 5, atMinute: 30 },
 		send: { resource: 'product', operation: 'upsert', productCollection: 'Catalog_Default', onlyChanged: true, options: {} },
 		notes: (t) => {
@@ -199,7 +199,7 @@ const templates = [
 		feed: 'transactions',
 		folder: 'transactions',
 		mappingFeed: 'transaction',
-		gapMinutes: 1560,
+		alertAfter: '26h',
 		trigger: { schedule: 'minutes', everyMinutes: 45 },
 		send: { resource: 'order', operation: 'upsert', orderCollection: 'Orders', createMissingContacts: true, onlyChanged: true, options: {} },
 		notes: (t) => {
@@ -222,7 +222,7 @@ const templates = [
 		feed: 'signups',
 		folder: 'signups',
 		mappingFeed: 'customer',
-		gapMinutes: 1440,
+		alertAfter: '24h',
 		trigger: { schedule: 'arrival', checkEverySeconds: 60 },
 		send: {
 			resource: 'contact',
@@ -274,7 +274,7 @@ function salesExportToDotdigital() {
 		atHour: 6,
 		atMinute: 0,
 		settleSeconds: 10,
-		options: { moveProcessed: true, expectedEveryMinutes: 1560 },
+		options: { moveProcessed: true, alertAfter: '26h' },
 	});
 	const map = t.node('Map the rows', 'mappingApply', [240, 0], { feed: 'all', mappingSource: 'workbook', workbookLocation: 'path', workbookPath: WORKBOOK });
 	t.connect(watch, map);

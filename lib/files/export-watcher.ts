@@ -1,5 +1,6 @@
 import { ExportFolder, FolderError, type ExportFile } from './export-folder';
 import { FileLedger, type FeedPause, type LedgerState } from './ledger';
+import { describeMinutes } from './duration';
 import type { SystemFault } from './system-fault';
 
 export interface WatcherSettings {
@@ -52,6 +53,8 @@ export interface SyncGapAlert {
 	last_file_at: string;
 	quiet_for_minutes: number;
 	expected_every_minutes: number;
+	/** The same, in words: "26 hours". */
+	expected_every: string;
 	detected_at: string;
 	/** Set when the feed is quiet because it is paused. */
 	paused_because?: string;
@@ -366,6 +369,7 @@ export class ExportWatcher {
 			last_file_at: ledger.lastFileAt,
 			quiet_for_minutes: quietMinutes,
 			expected_every_minutes: expected,
+			expected_every: describeMinutes(expected),
 			detected_at: now.toISOString(),
 		});
 		return true;
@@ -400,13 +404,7 @@ function clockTime(at: Date, reference: Date, timezone: string): string {
 
 /** A length of time as people say it: "15 seconds", "2 minutes", "26 hours", "1 hour 30 minutes". */
 export function describeWait(ms: number): string {
-	const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
-	if (ms < 60_000) return plural(Math.max(1, Math.round(ms / 1000)), 'second');
-	const minutes = Math.round(ms / 60_000);
-	if (minutes < 60) return plural(minutes, 'minute');
-	const hours = Math.floor(minutes / 60);
-	const rest = minutes % 60;
-	return rest ? `${plural(hours, 'hour')} ${plural(rest, 'minute')}` : plural(hours, 'hour');
+	return describeMinutes(ms / 60_000);
 }
 
 function failureReason(file: ExportFile, sha256: string, attempts: number, error: string, at: Date): string {

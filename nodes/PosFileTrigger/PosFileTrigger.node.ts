@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileAccessPolicyFromEnv } from '../../lib/files/access';
 import { ExportFolder, FolderError, type ExportFile } from '../../lib/files/export-folder';
 import { ExportWatcher, type ExecutionOutcome, type FileToEmit } from '../../lib/files/export-watcher';
+import { DurationError, parseDurationMinutes } from '../../lib/files/duration';
 import { OutcomeJournal } from '../../lib/files/outcome-journal';
 import { systemFaultOf } from '../../lib/files/system-fault';
 import { FileLedger } from '../../lib/files/ledger';
@@ -33,7 +34,9 @@ export class PosFileTrigger implements INodeType {
 		description: 'Starts a workflow for each new export file your POS writes to a folder',
 		defaults: { name: 'POS File Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		// Two outputs, Files and Sync Gap Alerts, as n8n's own If and Switch nodes have several.
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		outputs: ['main', 'main'],
 		outputNames: ['Files', 'Sync Gap Alerts'],
 		eventTriggerDescription: 'Waiting for a new export file',
 		activationMessage: 'New export files in the folder will now start this workflow, one execution per file, oldest first.',
@@ -95,12 +98,13 @@ export class PosFileTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Alert If No File For (Minutes)',
-						name: 'expectedEveryMinutes',
-						type: 'number',
-						typeOptions: { minValue: 0, numberPrecision: 2 },
-						default: 0,
-						description: 'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. 0 turns this off.',
+						displayName: 'Alert If No File For',
+						name: 'alertAfter',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 26h, 1h 30m or 45m',
+						description:
+							'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. Write it in hours (h), minutes (m) or days (d). Empty turns this off.',
 					},
 					{
 						displayName: 'Attempts Before Moving to Failed',
@@ -190,7 +194,7 @@ export class PosFileTrigger implements INodeType {
 				maxAttempts: (options.maxAttempts as number) ?? 3,
 				maxFilesPerCheck: (options.maxFilesPerCheck as number) ?? 0,
 				moveProcessed: (options.moveProcessed as boolean) ?? false,
-				expectedEveryMinutes: (options.expectedEveryMinutes as number) ?? 0,
+				expectedEveryMinutes: alertAfterMinutes(this, options),
 				timezone: this.getTimezone(),
 				stateKey: journal.path,
 				sendFailedBack: typeof options.sendFailedBack === 'string' ? options.sendFailedBack : undefined,
@@ -231,6 +235,17 @@ export class PosFileTrigger implements INodeType {
 				stopSchedule();
 			},
 		};
+	}
+}
+
+/** "Alert If No File For" in minutes; workflows saved before it was typed in hours read the old minutes field. */
+function alertAfterMinutes(ctx: ITriggerFunctions, options: IDataObject): number {
+	if (typeof options.alertAfter !== 'string' || options.alertAfter.trim() === '') return Number(options.expectedEveryMinutes) || 0;
+	try {
+		return parseDurationMinutes(options.alertAfter);
+	} catch (error) {
+		if (!(error instanceof DurationError)) throw error;
+		throw new NodeOperationError(ctx.getNode(), `Alert If No File For: ${error.message}`, { description: 'Write it like 26h, 1h 30m or 45m.' });
 	}
 }
 
