@@ -70,6 +70,8 @@ export class ExportFolder {
 	private constructor(
 		readonly folder: string,
 		readonly realFolder: string,
+		/** The file name pattern, as the user wrote it. */
+		readonly pattern: string,
 		private readonly matches: (name: string) => boolean,
 	) {}
 
@@ -96,7 +98,7 @@ export class ExportFolder {
 				'Use a folder inside one n8n may read, or ask whoever runs n8n to add the folder to N8N_RESTRICT_FILE_ACCESS_TO.',
 			);
 		}
-		return new ExportFolder(trimmed, real, matcherFor(pattern));
+		return new ExportFolder(trimmed, real, pattern.trim() || '*', matcherFor(pattern));
 	}
 
 	/** Matching export files, oldest first, so that journals apply in order. */
@@ -114,6 +116,20 @@ export class ExportFolder {
 			if (file) files.push(file);
 		}
 		return files.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
+	}
+
+	/** Plain files in the folder that are not this feed's (they do not match the pattern), by name. */
+	async strays(): Promise<string[]> {
+		let entries;
+		try {
+			entries = await readdir(this.realFolder, { withFileTypes: true });
+		} catch (error) {
+			throw folderErrorFrom(error, this.folder);
+		}
+		return entries
+			.filter((entry) => entry.isFile() && !isIgnoredName(entry.name) && !this.matches(entry.name))
+			.map((entry) => entry.name)
+			.sort();
 	}
 
 	private async describe(name: string, isLink: boolean, isFile: boolean): Promise<ExportFile | undefined> {

@@ -1,6 +1,8 @@
 import { ExportFolder, FolderError, type ExportFile } from './export-folder';
 import { FileLedger, type FeedPause, type LedgerState } from './ledger';
-import { describeMinutes } from './duration';
+
+export { dayInZone } from './feed-words';
+import { dateTimeInZone, dayInZone, describeMinutes, describeWait, feedName, clockTime, pauseHeadline } from './feed-words';
 import type { SystemFault } from './system-fault';
 
 export interface WatcherSettings {
@@ -74,12 +76,23 @@ export interface FeedPauseAlert {
 	detected_at: string;
 }
 
+export interface SkippedFile {
+	file: string;
+	reason: 'duplicate' | 'stray';
+	/** In words: "same content as Customers_1.csv, processed Sun 22 Nov 2026 09:12". */
+	note: string;
+	/** Names this one drop (name and modified time), so that it is written down once. */
+	key: string;
+}
+
 export interface WatcherPorts {
 	/** Starts one execution for a file and resolves when it has finished. */
 	emitFile(file: FileToEmit): Promise<ExecutionOutcome>;
 	emitAlert(alert: SyncGapAlert | FeedPauseAlert): void;
 	/** Records a problem as a failed execution while the trigger stays active. */
 	reportProblem(error: FolderError): void;
+	/** Leaves a trace of a file that is not handed over: a duplicate or a stray (ledger line and log). */
+	recordSkipped?(skipped: SkippedFile): Promise<void>;
 	loadState(): Promise<unknown>;
 	saveState(state: LedgerState): Promise<void>;
 	now?: () => Date;
@@ -98,6 +111,8 @@ export interface CheckSummary {
 	waitingToRetry: number;
 	paused: boolean;
 	sentBack: string[];
+	/** Files not matching the pattern, reported at this check (each only once). */
+	strays: string[];
 }
 
 interface SharedState {
@@ -113,10 +128,6 @@ interface SharedState {
  */
 const sharedStates = new Map<string, SharedState>();
 
-export function dayInZone(date: Date, timezone: string): string {
-	// en-CA formats dates as YYYY-MM-DD.
-	return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
-}
 
 /**
  * Decides, at each check, which export files to hand over and what becomes of them afterwards.
@@ -184,8 +195,9 @@ export class ExportWatcher {
 
 	private async runCheck(): Promise<CheckSummary> {
 		const { ledger, inFlight } = await this.loadState();
-		const summary: CheckSummary = { emitted: 0, succeeded: 0, failed: 0, movedToFailed: 0, skippedDuplicates: 0, waitingToSettle: 0, alerted: false, waitingToRetry: 0, paused: false, sentBack: [] };
+		const summary: CheckSummary = { emitted: 0, succeeded: 0, failed: 0, movedToFailed: 0, skippedDuplicates: 0, waitingToSettle: 0, alerted: false, waitingToRetry: 0, paused: false, sentBack: [], strays: [] };
 		await this.sendFailedBackOnce(ledger, summary);
+		await this.reportStrays(ledger, summary);
 		const listed = await this.folder.list();
 		ledger.prune(new Set(listed.map((file) => file.name)));
 
@@ -218,8 +230,15 @@ export class ExportWatcher {
 			}
 			if (inFlight.has(sha256)) continue;
 			if (ledger.isProcessed(sha256)) {
+				const original = ledger.processedAs(sha256)!;
 				ledger.recordDuplicate(file, sha256, this.now());
 				summary.skippedDuplicates++;
+				await this.skipped({
+					file: file.name,
+					reason: 'duplicate',
+					note: `same content as ${original.name}, processed ${dateTimeInZone(new Date(original.at), this.settings.timezone)}`,
+					key: `${file.name}@${file.mtimeMs}`,
+				});
 				if (this.settings.moveProcessed) await this.move(file, () => this.folder.moveToProcessed(file, dayInZone(this.now(), this.settings.timezone)));
 				continue;
 			}
@@ -248,6 +267,25 @@ export class ExportWatcher {
 		if (!this.closed) summary.alerted = await this.alertIfQuiet();
 		await this.persist();
 		return summary;
+	}
+
+	/** Files that do not match the pattern are written down once each, so a stray PDF does not sit there unseen. */
+	private async reportStrays(ledger: FileLedger, summary: CheckSummary) {
+		const strays = await this.folder.strays();
+		const present = new Set(strays);
+		for (const name of ledger.straysReported) if (!present.has(name)) ledger.straysReported.delete(name);
+		for (const name of strays) {
+			if (ledger.straysReported.has(name)) continue;
+			ledger.straysReported.add(name);
+			summary.strays.push(name);
+			await this.skipped({ file: name, reason: 'stray', note: `does not match the file name pattern "${this.folder.pattern}", so the ${this.settings.feed} feed leaves it in the folder`, key: name });
+		}
+	}
+
+	private async skipped(skipped: SkippedFile) {
+		await this.ports.recordSkipped?.(skipped).catch((error: Error) => {
+			this.ports.reportProblem(new FolderError(`${skipped.file} (${skipped.note}) could not be written to the ledger: ${error.message}`));
+		});
 	}
 
 	/** A new "Send Failed Files Back" setting moves every file in failed/ back into the folder, once. */
@@ -380,31 +418,6 @@ export class ExportWatcher {
 function readProblem(error: unknown): string {
 	const { code, message } = error as NodeJS.ErrnoException;
 	return code ? `The file could not be read (${code}): ${message}` : String(message ?? error);
-}
-
-const FEED_NAMES: Record<string, string> = { customer: 'customers', product: 'products', transaction: 'transactions' };
-
-function feedName(feed: string): string {
-	const name = FEED_NAMES[feed] ?? feed;
-	return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** "Customers feed paused: Dotdigital refused the login since 09:12". */
-export function pauseHeadline(feed: string, pause: FeedPause, timezone: string): string {
-	return `${feedName(feed)} feed paused: ${pause.cause} since ${clockTime(new Date(pause.since), new Date(pause.nextTryAt), timezone)}`;
-}
-
-/** "09:12", or "Sat 5 Dec 09:12" when it was not on the day of `reference`. */
-function clockTime(at: Date, reference: Date, timezone: string): string {
-	const time = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-	if (dayInZone(at, timezone) === dayInZone(reference, timezone)) return time;
-	const day = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', day: 'numeric', month: 'short' }).format(at).replace(',', '');
-	return `${day} ${time}`;
-}
-
-/** A length of time as people say it: "15 seconds", "2 minutes", "26 hours", "1 hour 30 minutes". */
-export function describeWait(ms: number): string {
-	return describeMinutes(ms / 60_000);
 }
 
 function failureReason(file: ExportFile, sha256: string, attempts: number, error: string, at: Date): string {

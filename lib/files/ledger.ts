@@ -51,6 +51,8 @@ export interface LedgerState {
 	paused?: FeedPause | null;
 	/** The last "Send Failed Files Back" setting acted on, so that it acts once. */
 	failedSentBackFor?: string | null;
+	/** Files in the folder that do not match the pattern and have been reported, so each is reported once. */
+	straysReported?: string[];
 }
 
 export interface FileIdentity {
@@ -79,6 +81,7 @@ export class FileLedger {
 	gapAlertedAt: string | null;
 	paused: FeedPause | null;
 	failedSentBackFor: string | null;
+	straysReported: Set<string>;
 
 	constructor(state: unknown, now: Date, private readonly maxEntries = DEFAULT_LEDGER_SIZE) {
 		const valid = isLedgerState(state) ? state : emptyLedgerState(now);
@@ -88,6 +91,7 @@ export class FileLedger {
 		this.gapAlertedAt = valid.gapAlertedAt;
 		this.paused = valid.paused ? { ...valid.paused } : null;
 		this.failedSentBackFor = valid.failedSentBackFor ?? null;
+		this.straysReported = new Set(valid.straysReported ?? []);
 		for (const entry of this.entries) this.index(entry);
 	}
 
@@ -113,6 +117,7 @@ export class FileLedger {
 		merged.lastFileAt = newer.lastFileAt;
 		merged.gapAlertedAt = newer.gapAlertedAt;
 		merged.paused = newer.paused ? { ...newer.paused } : null;
+		for (const name of second.straysReported ?? []) merged.straysReported.add(name);
 		merged.failedSentBackFor = [first.failedSentBackFor, second.failedSentBackFor].filter((value): value is string => !!value).sort().at(-1) ?? null;
 		return merged;
 	}
@@ -136,6 +141,12 @@ export class FileLedger {
 
 	isProcessed(sha256: string): boolean {
 		return this.bySha.get(sha256)?.outcome === 'processed';
+	}
+
+	/** The file that was processed with this content, and when. */
+	processedAs(sha256: string): { name: string; at: string } | undefined {
+		const entry = this.bySha.get(sha256);
+		return entry?.outcome === 'processed' ? { name: entry.name, at: entry.at } : undefined;
 	}
 
 	retryOf(sha256: string): RetryRecord | undefined {
@@ -206,6 +217,7 @@ export class FileLedger {
 			gapAlertedAt: this.gapAlertedAt,
 			paused: this.paused ? { ...this.paused } : null,
 			failedSentBackFor: this.failedSentBackFor,
+			straysReported: [...this.straysReported],
 		};
 	}
 }

@@ -26,6 +26,10 @@ export function foldAttempts(lines: readonly LedgerLine[]): LedgerLine[] {
 	const folded: Array<LedgerLine | undefined> = [];
 	const stoppedAt = new Map<string, number>();
 	for (const line of lines) {
+		if (line.skipped) {
+			folded.push(line);
+			continue;
+		}
 		const key = JSON.stringify([line.workflow, line.file]);
 		const earlier = stoppedAt.get(key);
 		const cause = stopCause(line);

@@ -79,6 +79,10 @@ export interface LedgerLine {
 	first_tried_at: string;
 	/** Why the last execution that stopped did, in words; null when none stopped. */
 	last_error: string | null;
+	/** A file the POS File Trigger did not hand over: a duplicate, or a stray that does not match the pattern. */
+	skipped: 'duplicate' | 'stray' | null;
+	/** Why, in words: "same content as Customers_1.csv, processed Sun 22 Nov 2026 09:12". */
+	note: string | null;
 	balanced: boolean;
 	problems: string[];
 }
@@ -119,6 +123,7 @@ function closeInterrupted(lines: LedgerLine[]): void {
 const hasMoney = (money: MoneyByCurrency) => Object.keys(money).length > 0;
 
 function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: SendingCounts | undefined, inFlight: number, timeZone: string): LedgerLine {
+	const skipped = first.counts.step === 'skipped' ? first.counts : undefined;
 	const ordersSent = sending && [sending.value_accepted, sending.value_failed, sending.value_unchanged].some(hasMoney);
 	return {
 		date: DateTime.fromISO(first.recordedAt, { zone: timeZone }).toISODate() ?? first.recordedAt.slice(0, 10),
@@ -126,7 +131,7 @@ function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: Se
 		workflow: first.workflow,
 		execution_id: first.executionId,
 		file: first.file,
-		feed: mapping ? (FEED_NAMES[mapping.feed] ?? mapping.feed) : (FEED_OF_RESOURCE[sending?.resource ?? ''] ?? ''),
+		feed: mapping ? (FEED_NAMES[mapping.feed] ?? mapping.feed) : skipped ? (FEED_NAMES[skipped.feed] ?? skipped.feed) : (FEED_OF_RESOURCE[sending?.resource ?? ''] ?? ''),
 		rows_read: mapping ? mapping.rows_read : null,
 		records: mapping ? mapping.records : (sending?.records ?? null),
 		rejected: mapping ? mapping.rejected : null,
@@ -146,6 +151,8 @@ function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: Se
 		attempts: 1,
 		first_tried_at: first.recordedAt,
 		last_error: null,
+		skipped: skipped?.reason ?? null,
+		note: skipped?.note ?? null,
 		...check(mapping, sending, inFlight),
 	};
 }
@@ -211,7 +218,7 @@ function addLine(totals: Totals, entry: LedgerLine): void {
 
 export function totalsByFeed(lines: readonly LedgerLine[]): Record<string, Totals> {
 	const byFeed: Record<string, Totals> = emptyMap();
-	for (const entry of lines) addLine((byFeed[entry.feed] ??= emptyTotals()), entry);
+	for (const entry of lines) if (!entry.skipped) addLine((byFeed[entry.feed] ??= emptyTotals()), entry);
 	return byFeed;
 }
 
@@ -221,7 +228,7 @@ export function totalsByDay(lines: readonly LedgerLine[], from: Date, to: Date, 
 	for (let day = DateTime.fromJSDate(from, { zone: timeZone }).startOf('day'); day.toJSDate() < to; day = day.plus({ days: 1 })) days.set(day.toISODate()!, emptyTotals());
 	for (const entry of lines) {
 		const totals = days.get(entry.date);
-		if (totals) addLine(totals, entry);
+		if (totals && !entry.skipped) addLine(totals, entry);
 	}
 	return [...days].map(([date, totals]) => ({ date, ...totals }));
 }
@@ -294,6 +301,8 @@ export interface LedgerSummary {
 	missing_feeds: string[];
 	totals: Record<string, Totals>;
 	not_balanced: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'problems' | 'attempts' | 'last_error'>>;
+	/** Files the POS File Trigger left alone (duplicates, strays), with why. */
+	skipped: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'recorded_at' | 'skipped' | 'note'>>;
 	/** Files whose last execution stopped before their records got anywhere (they are tried again, or wait in failed/). */
 	stopped: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'attempts' | 'last_error'>>;
 	/** Records to fix, per owner: till data, mapping, API. */
@@ -311,7 +320,8 @@ export function ledgerSummary(ledger: LedgerBook, options: { period: Period; cha
 	const { period } = options;
 	const chartFrom = DateTime.fromJSDate(period.to, { zone: period.timeZone }).minus({ days: options.chartDays }).toJSDate();
 	const all = ledgerLines(ledger.ledgerSteps(new Date(Math.min(chartFrom.getTime(), period.from.getTime())), period.to), period.timeZone);
-	const lines = all.filter((entry) => entry.recorded_at >= period.from.toISOString());
+	const inPeriod = all.filter((entry) => entry.recorded_at >= period.from.toISOString());
+	const lines = inPeriod.filter((entry) => !entry.skipped);
 	const totals = totalsByFeed(lines);
 	const missing = options.expectedFeeds.filter((feed) => !totals[feed]);
 	const notBalanced = lines.filter((entry) => !entry.balanced);
@@ -334,6 +344,7 @@ export function ledgerSummary(ledger: LedgerBook, options: { period: Period; cha
 		missing_feeds: missing,
 		totals,
 		not_balanced: notBalanced.map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found, attempts, last_error: lastError }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found, attempts, last_error: lastError })),
+		skipped: inPeriod.filter((entry) => entry.skipped).map(({ file, feed, workflow, recorded_at: recordedAt, skipped, note }) => ({ file, feed, workflow, recorded_at: recordedAt, skipped, note })),
 		stopped: lines.filter((entry) => stopCause(entry)).map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, attempts, last_error: lastError }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, attempts, last_error: lastError })),
 		by_owner: byOwner,
 		exceptions,
@@ -362,6 +373,10 @@ function summaryText(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 	if (check.stopped.length > 0) {
 		lines.push('', 'Files that did not go through:');
 		for (const entry of check.stopped) lines.push(`- ${entry.file} (${entry.workflow}): ${attemptsInWords(entry)}`);
+	}
+	if (check.skipped.length > 0) {
+		lines.push('', 'Files left alone:');
+		for (const entry of check.skipped) lines.push(`- ${entry.file} (${entry.feed}): ${entry.note}`);
 	}
 	if (check.exceptions.length > 0) {
 		lines.push('', `Records to fix: ${Object.entries(check.by_owner).map(([owner, count]) => `${count} for ${owner}`).join(', ')}`);
@@ -395,6 +410,9 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 	const problems = check.not_balanced.length
 		? `<h3 style="margin:16px 0 4px">Files that do not balance</h3><ul style="margin:0;padding-left:18px">${check.not_balanced.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}, execution ${escapeHtml(entry.execution_id)}): ${[...entry.problems, attemptsInWords(entry)].filter(Boolean).map(escapeHtml).join('; ')}</li>`).join('')}</ul>`
 		: '';
+	const skipped = check.skipped.length
+		? `<h3 style="margin:16px 0 4px">Files left alone</h3><ul style="margin:0;padding-left:18px">${check.skipped.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.feed)}): ${escapeHtml(entry.note)}</li>`).join('')}</ul>`
+		: '';
 	const stopped = check.stopped.length
 		? `<h3 style="margin:16px 0 4px">Files that did not go through</h3><ul style="margin:0;padding-left:18px">${check.stopped.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}): ${escapeHtml(attemptsInWords(entry))}</li>`).join('')}</ul>`
 		: '';
@@ -411,6 +429,7 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 		`<table style="border-collapse:collapse"><tr><th ${head.replace('right', 'left')}>Feed</th>${['Files', 'Rows', 'Records', 'Rejected', 'Accepted', 'Unchanged', 'Failed', 'Order value in files / sent'].map((title) => `<th ${head}>${title}</th>`).join('')}</tr>${feeds}${missing}</table>`,
 		problems,
 		stopped,
+		skipped,
 		exceptions,
 		chartHtml(check.days),
 		'</div>',

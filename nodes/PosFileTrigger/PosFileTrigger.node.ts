@@ -19,6 +19,7 @@ import { systemFaultOf } from '../../lib/files/system-fault';
 import { FileLedger } from '../../lib/files/ledger';
 import { describeExportFile, mimeTypeFor } from '../../lib/files/describe';
 import { FileReadError } from '../../lib/files/errors';
+import { defaultStatePath, SyncStateStore } from '../../lib/state';
 import { checkSchedule, scheduleProperties, type ScheduleChoice } from './schedule';
 
 type Feed = 'customer' | 'product' | 'transaction' | 'other';
@@ -213,6 +214,24 @@ export class PosFileTrigger implements INodeType {
 					return outcomeOf(done.promise);
 				},
 				emitAlert: (alert) => this.emit([[], [{ json: alert as unknown as IDataObject }]]),
+				recordSkipped: async ({ file, reason, note, key }) => {
+					this.logger.info(`POS File Trigger: ${file} was not handed over: ${note}`, { workflowId: this.getWorkflow().id, node: this.getNode().name });
+					const store = SyncStateStore.open(defaultStatePath());
+					try {
+						store.recordLedgerSteps([
+							{
+								executionId: `trigger:${this.getWorkflow().id ?? 'unsaved'}:${reason}:${key}`,
+								workflow: this.getWorkflow().name ?? '',
+								node: this.getNode().name,
+								file,
+								recordedAt: new Date().toISOString(),
+								counts: { step: 'skipped', feed, reason, note },
+							},
+						]);
+					} finally {
+						store.close();
+					}
+				},
 				reportProblem: (problem) => this.saveFailedExecution(new NodeOperationError(this.getNode(), problem.message, { description: problem.description })),
 				loadState: async () => FileLedger.merge(staticData.ledger, await journal.read(), new Date()).toJSON(),
 				saveState: async (state) => {

@@ -53,6 +53,7 @@ function context(params: Record<string, unknown>, mode: 'manual' | 'trigger' = '
 		getWorkflowStaticData: () => staticData,
 		emit: (data: INodeExecutionData[][], _response?: unknown, done?: Deferred<IRun>) => emitted.push({ data, done }),
 		saveFailedExecution: (error: Error) => failures.push(error),
+		logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
 		helpers: {
 			createDeferredPromise: deferred,
 			registerCron: ({ expression }: { expression: string }) => crons.push(expression),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
 import { ExportFolder, type FolderError } from '../../../lib/files/export-folder';
-import { ExportWatcher, type ExecutionOutcome, type FileToEmit, type FeedPauseAlert, type SyncGapAlert, type WatcherSettings } from '../../../lib/files/export-watcher';
+import { ExportWatcher, type ExecutionOutcome, type FileToEmit, type FeedPauseAlert, type SkippedFile, type SyncGapAlert, type WatcherSettings } from '../../../lib/files/export-watcher';
 import type { LedgerState } from '../../../lib/files/ledger';
 import { writeFileAged } from '../../helpers/files';
 
@@ -13,6 +13,7 @@ interface Harness {
 	emitted: FileToEmit[];
 	alerts: Array<SyncGapAlert | FeedPauseAlert>;
 	problems: FolderError[];
+	skipped: SkippedFile[];
 	saved: LedgerState[];
 	clock: { now: number };
 	/** What the next executions end with; a promise stands for one still running. */
@@ -39,6 +40,7 @@ function harness(overrides: Partial<WatcherSettings> = {}, initialState?: Ledger
 		emitted: [],
 		alerts: [],
 		problems: [],
+		skipped: [],
 		saved: [],
 		clock: { now: Date.parse('2026-11-22T09:00:00Z') },
 		outcomes: [],
@@ -51,6 +53,9 @@ function harness(overrides: Partial<WatcherSettings> = {}, initialState?: Ledger
 				},
 				emitAlert: (alert) => h.alerts.push(alert),
 				reportProblem: (error) => h.problems.push(error),
+				recordSkipped: async (skipped) => {
+					h.skipped.push(skipped);
+				},
 				loadState: async () => h.saved.at(-1) ?? initialState,
 				saveState: async (state) => {
 					h.saved.push(JSON.parse(JSON.stringify(state)));
@@ -101,6 +106,14 @@ describe('ExportWatcher', () => {
 		expect(summary).toMatchObject({ emitted: 0, skippedDuplicates: 1 });
 		expect(h.emitted).toHaveLength(1);
 		expect(existsSync(join(h.dir, 'processed', '2026-11-22', 'a-copy.csv'))).toBe(true);
+		// The same content under the same name again, later.
+		drop(h, 'a.csv', 'same', 5);
+		await watcher.check();
+		expect(h.skipped).toEqual([
+			{ file: 'a-copy.csv', reason: 'duplicate', note: 'same content as a.csv, processed Sun 22 Nov 2026 09:00', key: expect.stringMatching(/^a-copy\.csv@/) },
+			{ file: 'a.csv', reason: 'duplicate', note: 'same content as a.csv, processed Sun 22 Nov 2026 09:00', key: expect.stringMatching(/^a\.csv@/) },
+		]);
+		expect(h.emitted).toHaveLength(1);
 	});
 
 	test('a failed execution is retried, then the file goes to failed/ with the reason', async () => {
@@ -218,6 +231,22 @@ describe('ExportWatcher', () => {
 		} finally {
 			sha.mockRestore();
 		}
+	});
+
+	test('a file that does not match the pattern is reported once, and again only if it comes back after going', async () => {
+		const h = harness();
+		drop(h, 'report.pdf', '%PDF-1.7');
+		drop(h, '~$open.xlsx', 'lock');
+		const watcher = await h.watcher();
+		expect(await watcher.check()).toMatchObject({ strays: ['report.pdf'] });
+		await watcher.check();
+		await (await h.watcher(2)).check();
+		expect(h.skipped).toEqual([{ file: 'report.pdf', reason: 'stray', note: 'does not match the file name pattern "*.csv", so the customer feed leaves it in the folder', key: 'report.pdf' }]);
+		rmSync(join(h.dir, 'report.pdf'));
+		await watcher.check();
+		drop(h, 'report.pdf', '%PDF-1.7');
+		await watcher.check();
+		expect(h.skipped.map((s) => s.file)).toEqual(['report.pdf', 'report.pdf']);
 	});
 
 	test('checks never overlap', async () => {

@@ -295,3 +295,36 @@ describe('one line per file, tries folded in', () => {
 		expect(summary.html).toContain('Files that did not go through');
 	});
 });
+
+describe('files the trigger left alone', () => {
+	it('a duplicate and a stray are lines of their own with why, outside the totals, listed in the summary', () => {
+		const skipped = (file: string, reason: 'duplicate' | 'stray', note: string, at: string): LedgerStep => ({
+			executionId: `trigger:wf:${reason}:${file}`,
+			workflow: 'POS customers to Dotdigital',
+			node: 'New export',
+			file,
+			recordedAt: at,
+			counts: { step: 'skipped', feed: 'customer', reason, note },
+		});
+		store.recordLedgerSteps([
+			mappingStep('a.csv', '2026-11-21T09:00:00.000Z', { rows_read: 2, records: 2, rejected: 0 }),
+			sendingStep('a.csv', '2026-11-21T09:00:30.000Z', 'contact', customers(2), done(2)),
+			skipped('a (2).csv', 'duplicate', 'same content as a.csv, processed Sat 21 Nov 2026 09:00', '2026-11-21T10:00:00.000Z'),
+			skipped('<b>report</b>.pdf', 'stray', 'does not match the file name pattern "*.csv", so the customer feed leaves it in the folder', '2026-11-21T10:01:00.000Z'),
+		]);
+		// Written again (a trigger re-activated): still one line.
+		store.recordLedgerSteps([skipped('a (2).csv', 'duplicate', 'same content as a.csv, processed Sat 21 Nov 2026 09:00', '2026-11-21T10:05:00.000Z')]);
+		const lines = ledgerLines(store.ledgerSteps(new Date('2026-11-21T00:00:00Z'), new Date('2026-11-22T00:00:00Z')), LONDON);
+		expect(lines.map((line) => [line.file, line.feed, line.skipped, line.note, line.balanced])).toEqual([
+			['a.csv', 'customers', null, null, true],
+			['a (2).csv', 'customers', 'duplicate', 'same content as a.csv, processed Sat 21 Nov 2026 09:00', true],
+			['<b>report</b>.pdf', 'customers', 'stray', 'does not match the file name pattern "*.csv", so the customer feed leaves it in the folder', true],
+		]);
+		const summary = ledgerSummary(store, { period: periodFor('custom', { now: new Date(), timeZone: LONDON, from: '2026-11-21' }), chartDays: 1, expectedFeeds: ['customers'] });
+		expect(summary.files).toBe(1);
+		expect(summary.totals.customers).toMatchObject({ files: 1, records: 2, accepted: 2 });
+		expect(summary.text).toContain('Files left alone:\n- a (2).csv (customers): same content as a.csv, processed Sat 21 Nov 2026 09:00\n- <b>report</b>.pdf (customers): does not match');
+		expect(summary.html).toContain('&lt;b&gt;report&lt;/b&gt;.pdf');
+		expect(summary.html).not.toContain('<b>report</b>');
+	});
+});
