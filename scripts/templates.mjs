@@ -405,7 +405,23 @@ function syncHealth() {
 	return t;
 }
 
-export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth(), salesExportToDotdigital()];
+function unsubscribesBackToTill() {
+	const t = new Template('09-unsubscribes-back-to-the-till.json', 'Unsubscribes back to the till');
+	t.note('Unsubscribes back to the till', [
+		'Every morning, the contacts who **unsubscribed** or whom Dotdigital **suppressed** (bounces, complaints, its suppression list) since the last run are written to a CSV file for the till to import, so the next sign-up form at the counter shows them opted out. Each change comes once; a day with none writes no file.',
+		'',
+		'**Set up**',
+		`1. In *Unsubscribes and suppressions*, set **Shop Folder** to the folder the till imports from (now \`${POS_ROOT}/consent\`).`,
+		"2. Change the **Columns** headings and **Unsubscribed Reads** / **Suppressed Reads** to what the till's import expects.",
+		'3. Change the time on *Every morning at 06:00* if the till imports at another time.',
+	], [-560, -320], { width: 480, height: 320 });
+	const daily = t.node('Every morning at 06:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], { rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 6 }] } });
+	const changes = t.node('Unsubscribes and suppressions', 'dotdigitalConsentChanges', [240, 0], { folder: `${POS_ROOT}/consent` }, { credentials: credential('dotdigitalApi') });
+	t.connect(daily, changes);
+	return t;
+}
+
+export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth(), salesExportToDotdigital(), unsubscribesBackToTill()];
 
 export function render(template) {
 	return `${JSON.stringify(template, null, '\t')}\n`;

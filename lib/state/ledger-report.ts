@@ -21,8 +21,8 @@ export interface Period {
 
 /** Feeds as people name them: Mapping Apply's feed, or what Dotdigital Upsert sent when no mapping was recorded. */
 const FEED_NAMES: Record<string, string> = { customer: 'customers', product: 'products', transaction: 'transactions' };
-const FEED_OF_RESOURCE: Record<string, string> = { contact: 'customers', order: 'transactions', product: 'products' };
-const SENT_AS: Record<string, string> = { contact: 'contacts', order: 'orders', product: 'products' };
+const FEED_OF_RESOURCE: Record<string, string> = { contact: 'customers', order: 'transactions', product: 'products', consent: 'unsubscribes back to the till' };
+const SENT_AS: Record<string, string> = { contact: 'contacts', order: 'orders', product: 'products', consent: 'lines in the till file' };
 
 /** A period of whole days in the workflow's time zone; a custom period includes both its dates. */
 export function periodFor(choice: PeriodChoice, options: { now: Date; timeZone: string; from?: string; to?: string }): Period {
