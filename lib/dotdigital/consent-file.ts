@@ -1,10 +1,11 @@
 /**
  * The consent changes as a file in the shop's folder, in the columns the till's import expects.
- * Written to a scratch name and renamed, so the till never reads half a file.
+ * Written to a scratch name and linked into place, so the till never reads half a file, and never
+ * over a file it has not imported yet.
  */
 import { constants } from 'node:fs';
-import { mkdir, open, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, mkdir, open, unlink } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 
 import { csvText } from '../files/csv-out';
 import type { ConsentChange } from './consent-back';
@@ -26,7 +27,6 @@ export async function writeConsentFile(folder: string, name: string, changes: re
 	if (fields.length === 0) throw new Error('Every column of the file has an empty heading: give at least the Email column a heading');
 	const rows = changes.map((change) => fields.map((field) => (field === 'status' ? words[change.status] : change[field])));
 	await mkdir(folder, { recursive: true });
-	const path = join(folder, name);
 	const scratch = join(folder, `.${name}.${process.pid}.part`);
 	const handle = await open(scratch, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
 	try {
@@ -35,6 +35,24 @@ export async function writeConsentFile(folder: string, name: string, changes: re
 	} finally {
 		await handle.close();
 	}
-	await rename(scratch, path);
-	return path;
+	try {
+		return await placeWithoutOverwriting(scratch, folder, name);
+	} finally {
+		await unlink(scratch).catch(() => undefined);
+	}
+}
+
+/** A file the till has not imported yet is never replaced: a name taken gets " (2)", " (3)" … */
+async function placeWithoutOverwriting(scratch: string, folder: string, name: string): Promise<string> {
+	const extension = extname(name);
+	const stem = name.slice(0, name.length - extension.length);
+	for (let copy = 1; ; copy++) {
+		const path = join(folder, copy === 1 ? name : `${stem} (${copy})${extension}`);
+		try {
+			await link(scratch, path);
+			return path;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+	}
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { basename } from 'node:path';
 
 import { listConsentChanges, type ConsentBackStore } from '../../lib/dotdigital/consent-back';
 import { DEFAULT_CONSENT_COLUMNS, writeConsentFile, type ConsentColumns } from '../../lib/dotdigital/consent-file';
@@ -35,8 +36,8 @@ export class DotdigitalConsentChanges implements INodeType {
 				displayName: 'File Name',
 				name: 'fileName',
 				type: 'string',
-				default: "=unsubscribes-{{ $now.toFormat('yyyy-MM-dd-HHmm') }}.csv",
-				description: 'One file per run with changes; a run with none writes no file',
+				default: "=unsubscribes-{{ $now.toFormat('yyyy-MM-dd-HHmmss') }}.csv",
+				description: 'One file per run with changes; a run with none writes no file. A file of that name still in the folder is never replaced: the new one gets " (2)" added.',
 			},
 			{
 				displayName: 'Columns',
@@ -98,7 +99,7 @@ export class DotdigitalConsentChanges implements INodeType {
 			const count = (status: string) => listing.changes.filter((change) => change.status === status).length;
 			if (path) {
 				const counts: SendingCounts = { step: 'sending', resource: 'consent', records: listing.changes.length, accepted: listing.changes.length, failed: 0, unchanged: 0, failed_by_reason: emptyMap(), value_accepted: emptyMap(), value_failed: emptyMap(), value_unchanged: emptyMap() };
-				recordInLedger(this, state, [{ file: fileName, counts }]);
+				recordInLedger(this, state, [{ file: basename(path), counts }]);
 			}
 			const summary: IDataObject = {
 				file: path,

@@ -80,6 +80,13 @@ test('unsubscribes and suppressions made in Dotdigital come out in the next file
 	await setStatus('bob@example.com', 'unsubscribed');
 	expect(await run('day-5.csv')).toEqual(['bob@example.com,,N']);
 	expect(readdirSync(join(dir, 'till')).sort()).toEqual(['day-1.csv', 'day-3.csv', 'day-5.csv']);
+
+	// A run under a name the till has not imported yet leaves that file alone.
+	await setStatus('ann@example.com', 'subscribed');
+	await setStatus('ann@example.com', 'suppressed');
+	expect(await run('day-5.csv')).toEqual(['ann@example.com,,S']);
+	expect(readdirSync(join(dir, 'till')).sort()).toEqual(['day-1.csv', 'day-3.csv', 'day-5 (2).csv', 'day-5.csv']);
+	expect(readFileSync(join(dir, 'till', 'day-5.csv'), 'utf8')).toContain('bob@example.com');
 });
 
 test('a run that stops after writing its file but before committing loses nothing: the next run writes the same changes again', async () => {
