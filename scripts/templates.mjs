@@ -17,7 +17,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const placeholders = JSON.parse(readFileSync(join(here, 'template-placeholders.json'), 'utf8'));
 const POS_ROOT = `${placeholders.filesRoot}/pos`;
 const REPORTS = `${POS_ROOT}/reports`;
-const WORKBOOK = `${POS_ROOT}/mapping/shop-mapping.xlsx`;
+// Follows the trigger's folder: mapping/ sits beside the feed folders, in the shop's folder above them.
+const WORKBOOK = '={{ $json.shop_folder }}/mapping/shop-mapping.xlsx';
 const STORE_URL = placeholders.storeUrl;
 const credential = (type) => ({ [type]: { id: null, name: placeholders.credentials[type] } });
 
@@ -160,9 +161,8 @@ const templates = [
 				'Each customer export the till writes into **pos/customers** is mapped with the shop\'s mapping workbook and sent to Dotdigital in bulk imports.',
 				'',
 				'**Set up**',
-				'1. **New customers export → Folder**: where the till writes customer exports.',
-				'2. **Map the rows → Mapping Workbook**: the shop\'s filled-in workbook (Mapping Apply → Get Mapping Template gives a blank one).',
-				'3. **Send to Dotdigital**: lists to add customers to, and how blanks are treated. **Only Send Records That Changed** is on: a daily full export costs only what changed.',
+				'1. **New customers export → Folder**: where the till writes customer exports. The shop\'s filled-in mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it (Mapping Apply → Get Mapping Template gives a blank one).',
+				'2. **Send to Dotdigital**: lists to add customers to, and how blanks are treated. **Only Send Records That Changed** is on: a daily full export costs only what changed.',
 				...commonNotes('customers'),
 				'',
 				'**Schedule:** checks the folder every hour at :05. Change **Check for Files** on the trigger; nothing else depends on it.',
@@ -185,7 +185,7 @@ const templates = [
 				'Each product export in **pos/products** is mapped and upserted into Dotdigital\'s product catalogue (Insight collection **Catalog_Default**), keyed by SKU, for product blocks and recommendations in emails.',
 				'',
 				'**Set up**',
-				'1. **New products export → Folder** and **Map the rows → Mapping Workbook**.',
+				'1. **New products export → Folder**. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it.',
 				'2. **Send to Dotdigital → Catalogue Collection**: keep `Catalog_Default` unless Dotdigital set up another catalogue for this account.',
 				...commonNotes('products'),
 				'',
@@ -207,7 +207,7 @@ const templates = [
 				'Each transaction export in **pos/transactions** becomes orders (one per receipt, with its lines) in Dotdigital\'s **Orders** collection, on the customer\'s contact.',
 				'',
 				'**Set up**',
-				'1. **New transactions export → Folder** and **Map the rows → Mapping Workbook**. For Square\'s Item Detail export choose **Mapping → Preset → Square Item Detail** instead.',
+				'1. **New transactions export → Folder**. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it. For Square\'s Item Detail export choose **Mapping → Preset → Square Item Detail** instead.',
 				'2. **Send to Dotdigital**: **Create Missing Contacts First** is on, so an order for an email Dotdigital does not know yet creates the contact first (unsubscribed: a purchase is not consent).',
 				'3. Receipts with a customer number but no email reach the contact through the customer number the customers template learnt. Large files go in bulk imports of up to 2,000 orders, and orders Dotdigital already has are not sent again.',
 				...commonNotes('transactions'),
@@ -259,9 +259,8 @@ function salesExportToDotdigital() {
 		'Rows of the same customer become one contact and rows of the same SKU one product; each receipt becomes one order with its lines.',
 		'',
 		'**Set up**',
-		'1. **New sales export → Folder**: where the till writes the export.',
-		'2. **Map the rows → Mapping Workbook**: fill in all three sheets; a sheet left blank is skipped.',
-		'3. The three **Send …** nodes run top to bottom: contacts first, so orders find them.',
+		'1. **New sales export → Folder**: where the till writes the export. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it: fill in all three sheets; a sheet left blank is skipped.',
+		'2. The three **Send …** nodes run top to bottom: contacts first, so orders find them.',
 		...commonNotes('sales'),
 		'',
 		'Each feed is reconciled on its own in the ledger, as `<file> (customers)`, `<file> (products)` and `<file> (transactions)`.',

@@ -8,7 +8,7 @@ import type {
 	ITriggerResponse,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../lib/files/access';
 import { ExportFolder, FolderError, type ExportFile } from '../../lib/files/export-folder';
@@ -168,7 +168,7 @@ export class PosFileTrigger implements INodeType {
 		const toItem = async (file: ExportFile, sha256: string | undefined, attempt: number): Promise<INodeExecutionData> => {
 			const details = await describeExportFile(file, folder, sha256);
 			const binary = await this.helpers.prepareBinaryData(await folder.openStream(file), file.name, mimeTypeFor(details.format));
-			return { json: { feed, ...details, path: join(folder.folder, file.name), attempt } as unknown as IDataObject, binary: { [binaryPropertyName]: binary } };
+			return { json: { feed, ...details, path: join(folder.folder, file.name), shop_folder: dirname(folder.folder), attempt } as unknown as IDataObject, binary: { [binaryPropertyName]: binary } };
 		};
 
 		if (this.getMode() === 'manual') {
