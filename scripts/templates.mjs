@@ -117,7 +117,7 @@ function reportTail(t, { feed, map, send, x, runs = false }) {
 function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send, notes, alertAfter }) {
 	const t = new Template(file, name);
 	notes(t);
-	const watch = t.node(`New ${feed} export`, 'posFileTrigger', [0, 0], {
+	const watch = t.node(`New ${feed} export`, 'posFileTrigger@1.1', [0, 0], {
 		feed: mappingFeed,
 		folder: `${POS_ROOT}/${folder}`,
 		pattern: '*.{csv,tsv,txt,xlsx,xls}',
@@ -265,7 +265,7 @@ function salesExportToDotdigital() {
 		'',
 		'Each feed is reconciled on its own in the ledger, as `<file> (customers)`, `<file> (products)` and `<file> (transactions)`.',
 	], [-560, -360], { width: 480, height: 560 });
-	const watch = t.node('New sales export', 'posFileTrigger', [0, 0], {
+	const watch = t.node('New sales export', 'posFileTrigger@1.1', [0, 0], {
 		feed: 'transaction',
 		folder: `${POS_ROOT}/sales`,
 		pattern: '*.{csv,tsv,txt,xlsx,xls}',

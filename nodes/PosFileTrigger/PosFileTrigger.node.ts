@@ -1,6 +1,7 @@
 import type {
 	IDataObject,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IRun,
@@ -24,13 +25,90 @@ import { checkSchedule, scheduleProperties, type ScheduleChoice } from './schedu
 
 type Feed = 'customer' | 'product' | 'transaction' | 'other';
 
+/** Options of every version; "Alert If No File For" is typed in hours and minutes from 1.1 on. */
+const otherOptions: INodeProperties[] = [
+	{
+		displayName: 'Attempts Before Moving to Failed',
+		name: 'maxAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 3,
+		description:
+			'How many times a file is tried when its execution fails on the file itself, before it is moved to failed/ with a .reason.txt beside it. Tries are spaced out (20 seconds, then 1 minute, 3 minutes …). A refused login or an outage does not use up tries: the feed pauses and the file goes through once the cause is fixed.',
+	},
+	{
+		displayName: 'Max Files per Check',
+		name: 'maxFilesPerCheck',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description: 'The most files one check takes (the oldest first); the rest wait for the next check. 0 means no limit.',
+	},
+	{
+		displayName: 'Move Processed Files',
+		name: 'moveProcessed',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to move each file whose execution succeeded into processed/YYYY-MM-DD/ inside the folder',
+	},
+	{
+		displayName: 'Put File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'The binary field that holds the file for the next nodes',
+	},
+	{
+		displayName: 'Send Failed Files Back',
+		name: 'sendFailedBack',
+		type: 'dateTime',
+		default: '',
+		description:
+			'To try the files in failed/ again once their cause is fixed: set this to the current time and save the workflow. Every file in failed/ goes back into the folder once and is tried with fresh attempts. A later time sends back what has failed since.',
+	},
+];
+
+const alertInMinutes: INodeProperties = {
+	displayName: 'Alert If No File For (Minutes)',
+	name: 'expectedEveryMinutes',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 2 },
+	default: 0,
+	description: 'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. 0 turns this off.',
+};
+
+const alertInWords: INodeProperties = {
+	displayName: 'Alert If No File For',
+	name: 'alertAfter',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 26h, 1h 30m or 45m',
+	description:
+		'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. Write it in hours (h), minutes (m) or days (d). Empty turns this off.',
+};
+
+/** Version 1 keeps its minutes field, so workflows saved with it keep their alert (n8n drops options a collection does not list); 1.1 takes "26h". */
+function optionsByVersion(): INodeProperties[] {
+	const options = (alert: INodeProperties, version: 'v1' | 'later'): INodeProperties => ({
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { '@version': version === 'v1' ? [1] : [{ _cnd: { gte: 1.1 } }] } },
+		options: [alert, ...otherOptions],
+	});
+	return [options(alertInMinutes, 'v1'), options(alertInWords, 'later')];
+}
+
 export class PosFileTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'POS File Trigger',
 		name: 'posFileTrigger',
 		icon: 'file:posFileTrigger.svg',
 		group: ['trigger'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["feed"] === "other" ? $parameter["customFeed"] : $parameter["feed"] + " files" }}',
 		description: 'Starts a workflow for each new export file your POS writes to a folder',
 		defaults: { name: 'POS File Trigger' },
@@ -91,63 +169,7 @@ export class PosFileTrigger implements INodeType {
 				default: 10,
 				description: 'A file is taken only once its size and modified time have not changed for this long, so a file still being written is never picked up half-done',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Alert If No File For',
-						name: 'alertAfter',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 26h, 1h 30m or 45m',
-						description:
-							'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. Write it in hours (h), minutes (m) or days (d). Empty turns this off.',
-					},
-					{
-						displayName: 'Attempts Before Moving to Failed',
-						name: 'maxAttempts',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 3,
-						description:
-							'How many times a file is tried when its execution fails on the file itself, before it is moved to failed/ with a .reason.txt beside it. Tries are spaced out (20 seconds, then 1 minute, 3 minutes …). A refused login or an outage does not use up tries: the feed pauses and the file goes through once the cause is fixed.',
-					},
-					{
-						displayName: 'Max Files per Check',
-						name: 'maxFilesPerCheck',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 0,
-						description: 'The most files one check takes (the oldest first); the rest wait for the next check. 0 means no limit.',
-					},
-					{
-						displayName: 'Move Processed Files',
-						name: 'moveProcessed',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to move each file whose execution succeeded into processed/YYYY-MM-DD/ inside the folder',
-					},
-					{
-						displayName: 'Put File in Field',
-						name: 'binaryPropertyName',
-						type: 'string',
-						default: 'data',
-						description: 'The binary field that holds the file for the next nodes',
-					},
-					{
-						displayName: 'Send Failed Files Back',
-						name: 'sendFailedBack',
-						type: 'dateTime',
-						default: '',
-						description:
-							'To try the files in failed/ again once their cause is fixed: set this to the current time and save the workflow. Every file in failed/ goes back into the folder once and is tried with fresh attempts. A later time sends back what has failed since.',
-					},
-				],
-			},
+			...optionsByVersion(),
 		],
 	};
 
