@@ -69,8 +69,8 @@ Active template workflows:
 ${workflows.map((w) => `  - ${w.workflow.name}  ${instance.baseUrl}/workflow/${w.id}`).join('\n')}
 
 Sandboxes (in place of the real services, with credentials "Dotdigital account" and "Khaos Control account"):
-  Dotdigital  ${dotdigital.regionUrl('r1')}   what it holds: ${dotdigital.adminUrl}state
-  Khaos       ${khaos.wsdlUrl}
+  Dotdigital  ${dotdigital.regionUrl('r1')}   what it holds: ${dotdigital.adminUrl}page  (JSON: ${dotdigital.adminUrl}state)
+  Khaos       ${khaos.wsdlUrl}   orders and stock: ${khaos.baseUrl}/__admin/page
   Web store   ${store.apiUrl}   what it received: ${store.baseUrl}/__admin/state
 
 Try it (the POS folders are checked every 5 seconds here):
@@ -83,6 +83,19 @@ Every file's counts go into the sync ledger; an exceptions workbook lands in ${j
 A web order:  curl -X POST ${instance.baseUrl}/webhook/web-orders -H 'content-type: application/json' -d @${join(samples, 'web-order.json')}
 Sync health: open its workflow, set Period to Today in "Yesterday's counts", and press "Execute workflow".
 
+Each web order Khaos receives is printed below as it arrives.
+
 Press Ctrl-C to stop.
 `);
+
+// What each posted web order became in Khaos, as it arrives.
+const seenOrders = new Set();
+setInterval(() => {
+	for (const order of khaos.orders()) {
+		if (seenOrders.has(order.salesOrderCode)) continue;
+		seenOrders.add(order.salesOrderCode);
+		const lines = order.lines.map((line) => `${line.qty} × ${line.stockCode}`).join(', ');
+		process.stdout.write(`Web order ${order.associatedRef} → Khaos sales order ${order.salesOrderCode} for ${order.newCustomer ? 'new ' : ''}customer ${order.companyCode} (${order.companyName}): ${lines}; ${order.orderAmount} ${order.currency}\n`);
+	}
+}, 2000).unref();
 await new Promise(() => {});

@@ -17,7 +17,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const placeholders = JSON.parse(readFileSync(join(here, 'template-placeholders.json'), 'utf8'));
 const POS_ROOT = `${placeholders.filesRoot}/pos`;
 const REPORTS = `${POS_ROOT}/reports`;
-const WORKBOOK = `${POS_ROOT}/mapping/shop-mapping.xlsx`;
+// Follows the trigger's folder: mapping/ sits beside the feed folders, in the shop's folder above them.
+const WORKBOOK = '={{ $json.shop_folder }}/mapping/shop-mapping.xlsx';
 const STORE_URL = placeholders.storeUrl;
 const credential = (type) => ({ [type]: { id: null, name: placeholders.credentials[type] } });
 /** A picker's value typed by name (the "By Name" mode), as the editor stores it. */
@@ -80,16 +81,16 @@ function reportTail(t, { feed, map, send, x, runs = false }) {
 }
 
 /** POS File Trigger → Mapping Apply (the shop's workbook) → Dotdigital Upsert → reports. */
-function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send, notes, gapMinutes }) {
+function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send, notes, alertAfter }) {
 	const t = new Template(file, name);
 	notes(t);
-	const watch = t.node(`New ${feed} export`, 'posFileTrigger', [0, 0], {
+	const watch = t.node(`New ${feed} export`, 'posFileTrigger@1.1', [0, 0], {
 		feed: mappingFeed,
 		folder: `${POS_ROOT}/${folder}`,
 		pattern: '*.{csv,tsv,txt,xlsx,xls}',
 		...trigger,
 		settleSeconds: 10,
-		options: { moveProcessed: true, expectedEveryMinutes: gapMinutes },
+		options: { moveProcessed: true, alertAfter },
 	});
 	const map = t.node('Map the rows', 'mappingApply', [240, 0], {
 		feed: mappingFeed,
@@ -119,7 +120,7 @@ const templates = [
 		feed: 'customers',
 		folder: 'customers',
 		mappingFeed: 'customer',
-		gapMinutes: 1560,
+		alertAfter: '26h',
 		trigger: { schedule: 'hourly', atMinute: 5 },
 		send: { resource: 'contact', operation: 'upsert', identifier: 'email', mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', newContactConsent: 'posOptIn', onlyChanged: true, options: {} },
 		notes: (t) => {
@@ -127,9 +128,8 @@ const templates = [
 				'Each customer export the till writes into **pos/customers** is mapped with the shop\'s mapping workbook and sent to Dotdigital in bulk imports.',
 				'',
 				'**Set up**',
-				'1. **New customers export → Folder**: where the till writes customer exports.',
-				'2. **Map the rows → Mapping Workbook**: the shop\'s filled-in workbook (Mapping Apply → Get Mapping Template gives a blank one).',
-				'3. **Send to Dotdigital**: lists to add customers to, and how blanks are treated. **Only Send Records That Changed** is on: a daily full export costs only what changed.',
+				'1. **New customers export → Folder**: where the till writes customer exports. The shop\'s filled-in mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it (Mapping Apply → Get Mapping Template gives a blank one).',
+				'2. **Send to Dotdigital**: lists to add customers to, and how blanks are treated. **Only Send Records That Changed** is on: a daily full export costs only what changed.',
 				...commonNotes('customers'),
 				'',
 				'**Schedule:** checks the folder every hour at :05. Change **Check for Files** on the trigger; nothing else depends on it.',
@@ -144,7 +144,7 @@ const templates = [
 		feed: 'products',
 		folder: 'products',
 		mappingFeed: 'product',
-		gapMinutes: 1560,
+		alertAfter: '26h',
 		trigger: { schedule: 'daily', atHour: 5, atMinute: 30 },
 		send: { resource: 'product', operation: 'upsert', productCollection: byName('Catalog_Default'), onlyChanged: true, options: {} },
 		notes: (t) => {
@@ -152,7 +152,7 @@ const templates = [
 				'Each product export in **pos/products** is mapped and upserted into Dotdigital\'s product catalogue (Insight collection **Catalog_Default**), keyed by SKU, for product blocks and recommendations in emails.',
 				'',
 				'**Set up**',
-				'1. **New products export → Folder** and **Map the rows → Mapping Workbook**.',
+				'1. **New products export → Folder**. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it.',
 				'2. **Send to Dotdigital → Catalogue Collection**: keep `Catalog_Default` unless Dotdigital set up another catalogue for this account.',
 				...commonNotes('products'),
 				'',
@@ -166,7 +166,7 @@ const templates = [
 		feed: 'transactions',
 		folder: 'transactions',
 		mappingFeed: 'transaction',
-		gapMinutes: 1560,
+		alertAfter: '26h',
 		trigger: { schedule: 'minutes', everyMinutes: 45 },
 		send: { resource: 'order', operation: 'upsert', orderCollection: byName('Orders'), createMissingContacts: true, onlyChanged: true, options: {} },
 		notes: (t) => {
@@ -174,7 +174,7 @@ const templates = [
 				'Each transaction export in **pos/transactions** becomes orders (one per receipt, with its lines) in Dotdigital\'s **Orders** collection, on the customer\'s contact.',
 				'',
 				'**Set up**',
-				'1. **New transactions export → Folder** and **Map the rows → Mapping Workbook**. For Square\'s Item Detail export choose **Mapping → Preset → Square Item Detail** instead.',
+				'1. **New transactions export → Folder**. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it. For Square\'s Item Detail export choose **Mapping → Preset → Square Item Detail** instead.',
 				'2. **Send to Dotdigital**: **Create Missing Contacts First** is on, so an order for an email Dotdigital does not know yet creates the contact first (unsubscribed: a purchase is not consent).',
 				'3. Receipts with a customer number but no email reach the contact through the customer number the customers template learnt. Large files go in bulk imports of up to 2,000 orders, and orders Dotdigital already has are not sent again.',
 				...commonNotes('transactions'),
@@ -189,7 +189,7 @@ const templates = [
 		feed: 'signups',
 		folder: 'signups',
 		mappingFeed: 'customer',
-		gapMinutes: 1440,
+		alertAfter: '24h',
 		trigger: { schedule: 'arrival', checkEverySeconds: 60 },
 		send: {
 			resource: 'contact',
@@ -226,14 +226,13 @@ function salesExportToDotdigital() {
 		'Rows of the same customer become one contact and rows of the same SKU one product; each receipt becomes one order with its lines.',
 		'',
 		'**Set up**',
-		'1. **New sales export → Folder**: where the till writes the export.',
-		'2. **Map the rows → Mapping Workbook**: fill in all three sheets; a sheet left blank is skipped.',
-		'3. The three **Send …** nodes run top to bottom: contacts first, so orders find them.',
+		'1. **New sales export → Folder**: where the till writes the export. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it: fill in all three sheets; a sheet left blank is skipped.',
+		'2. The three **Send …** nodes run top to bottom: contacts first, so orders find them.',
 		...commonNotes('sales'),
 		'',
 		'Each feed is reconciled on its own in the ledger, as `<file> (customers)`, `<file> (products)` and `<file> (transactions)`.',
 	], [-560, -360], { width: 480, height: 560 });
-	const watch = t.node('New sales export', 'posFileTrigger', [0, 0], {
+	const watch = t.node('New sales export', 'posFileTrigger@1.1', [0, 0], {
 		feed: 'transaction',
 		folder: `${POS_ROOT}/sales`,
 		pattern: '*.{csv,tsv,txt,xlsx,xls}',
@@ -241,7 +240,7 @@ function salesExportToDotdigital() {
 		atHour: 6,
 		atMinute: 0,
 		settleSeconds: 10,
-		options: { moveProcessed: true, expectedEveryMinutes: 1560 },
+		options: { moveProcessed: true, alertAfter: '26h' },
 	});
 	const map = t.node('Map the rows', 'mappingApply', [240, 0], { feed: 'all', mappingSource: 'workbook', workbookLocation: 'path', workbookPath: WORKBOOK });
 	t.connect(watch, map);
@@ -407,7 +406,8 @@ function newShopSuggestMapping() {
 	t.connect(first, suggest);
 	const save = t.node('Save as the shop\'s mapping workbook', 'n8n-nodes-base.readWriteFile@1', [520, 0], {
 		operation: 'write',
-		fileName: WORKBOOK,
+		// The trigger's folder is the shop's feed folder; mapping/ sits beside it, as for the other templates.
+		fileName: "={{ $('First export').item.json.shop_folder }}/mapping/shop-mapping.xlsx",
 		dataPropertyName: 'mapping',
 		options: {},
 	});
@@ -415,7 +415,24 @@ function newShopSuggestMapping() {
 	return t;
 }
 
-export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth(), salesExportToDotdigital(), newShopSuggestMapping()];
+
+function unsubscribesBackToTill() {
+	const t = new Template('10-unsubscribes-back-to-the-till.json', 'Unsubscribes back to the till');
+	t.note('Unsubscribes back to the till', [
+		'Every morning, the contacts who **unsubscribed** or whom Dotdigital **suppressed** (bounces, complaints, its suppression list) since the last run are written to a CSV file for the till to import, so the next sign-up form at the counter shows them opted out. Each change comes once; a day with none writes no file.',
+		'',
+		'**Set up**',
+		`1. In *Unsubscribes and suppressions*, set **Shop Folder** to the folder the till imports from (now \`${POS_ROOT}/consent\`).`,
+		"2. Change the **Columns** headings and **Unsubscribed Reads** / **Suppressed Reads** to what the till's import expects.",
+		'3. Change the time on *Every morning at 06:00* if the till imports at another time.',
+	], [-560, -320], { width: 480, height: 320 });
+	const daily = t.node('Every morning at 06:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], { rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 6 }] } });
+	const changes = t.node('Unsubscribes and suppressions', 'dotdigitalConsentChanges', [240, 0], { folder: `${POS_ROOT}/consent` }, { credentials: credential('dotdigitalApi') });
+	t.connect(daily, changes);
+	return t;
+}
+
+export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth(), salesExportToDotdigital(), newShopSuggestMapping(), unsubscribesBackToTill()];
 
 export function render(template) {
 	return `${JSON.stringify(template, null, '\t')}\n`;

@@ -59,3 +59,15 @@ function hint(status: number, description: string): string {
 	if (status === 429) return ' (Dotdigital’s rate limit; the calls were spread out and retried, but the limit held)';
 	return '';
 }
+
+/** A fault no file can fix (a refused login, an outage that outlasted the retries), in plain words; undefined for anything else. */
+export function dotdigitalSystemFault(error: unknown): { system: string; cause: string } | undefined {
+	const system = 'Dotdigital';
+	if (error instanceof DotdigitalApiError) {
+		if (error.status === 401 || error.status === 403) return { system, cause: 'Dotdigital refused the login' };
+		if (error.retryable) return { system, cause: `Dotdigital is not answering (HTTP ${error.status})` };
+		return undefined;
+	}
+	if (error instanceof DotdigitalNetworkError) return { system, cause: 'Dotdigital cannot be reached' };
+	return undefined;
+}

@@ -60,6 +60,8 @@ export interface ListedContact {
 	mobile?: string;
 	/** Epoch ms. */
 	created: number;
+	/** Epoch ms: when the contact last changed. */
+	updated: number;
 	status: string;
 }
 
@@ -68,12 +70,18 @@ export interface ListedContact {
  * page to `onPage` as it comes so that a large account is never held whole; returns the time the
  * listing can be trusted up to.
  */
-export async function listContactsCreated(transport: DotdigitalTransport, since: number | undefined, onPage: (contacts: ListedContact[]) => Promise<void>): Promise<{ until: number }> {
+export function listContactsCreated(transport: DotdigitalTransport, since: number | undefined, onPage: (contacts: ListedContact[]) => Promise<void>): Promise<{ until: number }> {
+	return listContactsSince(transport, '~created', since, onPage);
+}
+
+/** The same for the contacts created or changed (`~modified`) since `since`. */
+export async function listContactsSince(transport: DotdigitalTransport, filter: '~created' | '~modified', since: number | undefined, onPage: (contacts: ListedContact[]) => Promise<void>): Promise<{ until: number }> {
 	const until = (transport.serverTime() ?? Date.now()) - CLOCK_MARGIN_MS;
 	const query: Record<string, string> = { limit: String(PAGE) };
-	if (since !== undefined) query['~created'] = `gte::${new Date(Math.max(0, since)).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+	// The filter takes whole seconds: the second `since` falls in is asked for whole (gte), never skipped.
+	if (since !== undefined) query[filter] = `gte::${new Date(Math.max(0, since)).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
 	for (;;) {
-		const { body } = await transport.request<{ _items?: Array<{ contactId?: number; identifiers?: Record<string, unknown>; created?: string; status?: string }>; _links?: { next?: { marker?: string } } }>('GET', '/contacts/v3', {
+		const { body } = await transport.request<{ _items?: Array<{ contactId?: number; identifiers?: Record<string, unknown>; created?: string; updated?: string; status?: string }>; _links?: { next?: { marker?: string } } }>('GET', '/contacts/v3', {
 			call: 'list contacts',
 			query,
 		});
@@ -86,6 +94,7 @@ export async function listContactsCreated(transport: DotdigitalTransport, since:
 					...(typeof email === 'string' && email ? { email: email.trim().toLowerCase() } : {}),
 					...((typeof mobile === 'string' || typeof mobile === 'number') && String(mobile) ? { mobile: String(mobile).replace(/^\+/, '') } : {}),
 					created: Date.parse(item.created ?? '') || 0,
+					updated: Date.parse(item.updated ?? '') || Date.parse(item.created ?? '') || 0,
 					status: String(item.status ?? ''),
 				};
 			}),

@@ -70,6 +70,8 @@ export class ExportFolder {
 	private constructor(
 		readonly folder: string,
 		readonly realFolder: string,
+		/** The file name pattern, as the user wrote it. */
+		readonly pattern: string,
 		private readonly matches: (name: string) => boolean,
 	) {}
 
@@ -96,7 +98,7 @@ export class ExportFolder {
 				'Use a folder inside one n8n may read, or ask whoever runs n8n to add the folder to N8N_RESTRICT_FILE_ACCESS_TO.',
 			);
 		}
-		return new ExportFolder(trimmed, real, matcherFor(pattern));
+		return new ExportFolder(trimmed, real, pattern.trim() || '*', matcherFor(pattern));
 	}
 
 	/** Matching export files, oldest first, so that journals apply in order. */
@@ -114,6 +116,20 @@ export class ExportFolder {
 			if (file) files.push(file);
 		}
 		return files.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
+	}
+
+	/** Plain files in the folder that are not this feed's (they do not match the pattern), by name. */
+	async strays(): Promise<string[]> {
+		let entries;
+		try {
+			entries = await readdir(this.realFolder, { withFileTypes: true });
+		} catch (error) {
+			throw folderErrorFrom(error, this.folder);
+		}
+		return entries
+			.filter((entry) => entry.isFile() && !isIgnoredName(entry.name) && !this.matches(entry.name))
+			.map((entry) => entry.name)
+			.sort();
 	}
 
 	private async describe(name: string, isLink: boolean, isFile: boolean): Promise<ExportFile | undefined> {
@@ -230,6 +246,25 @@ export class ExportFolder {
 		return moved;
 	}
 
+	/**
+	 * Moves every file in failed/ back into the folder (under a free name) and removes its
+	 * .reason.txt, so that it is tried again with fresh attempts. Returns the names moved back.
+	 */
+	async sendFailedBack(): Promise<string[]> {
+		const failed = join(this.realFolder, FAILED_FOLDER);
+		const info = await lstat(failed).catch(() => undefined);
+		if (!info?.isDirectory() || info.isSymbolicLink()) return [];
+		const moved: string[] = [];
+		for (const entry of await readdir(failed, { withFileTypes: true })) {
+			if (!entry.isFile() || entry.name.endsWith('.reason.txt') || isIgnoredName(entry.name)) continue;
+			const target = await this.freeName(this.realFolder, entry.name);
+			await rename(join(failed, entry.name), target);
+			await unlink(join(failed, `${entry.name}.reason.txt`)).catch(() => undefined);
+			moved.push(basename(target));
+		}
+		return moved;
+	}
+
 	private async ensureSubfolder(...parts: string[]): Promise<string> {
 		let current = this.realFolder;
 		for (const part of parts) {
@@ -246,18 +281,22 @@ export class ExportFolder {
 	}
 
 	private async moveInto(file: ExportFile, folder: string): Promise<string> {
-		const extension = extname(file.name);
-		const stem = file.name.slice(0, file.name.length - extension.length);
+		const candidate = await this.freeName(folder, file.name);
+		await rename(file.entryPath, candidate);
+		return candidate;
+	}
+
+	/** `name` in `folder`, or "name (2).ext", "name (3).ext" … if it is taken. */
+	private async freeName(folder: string, name: string): Promise<string> {
+		const extension = extname(name);
+		const stem = name.slice(0, name.length - extension.length);
 		for (let copy = 1; ; copy++) {
-			const candidate = join(folder, copy === 1 ? file.name : `${stem} (${copy})${extension}`);
+			const candidate = join(folder, copy === 1 ? name : `${stem} (${copy})${extension}`);
 			const taken = await lstat(candidate).then(
 				() => true,
 				() => false,
 			);
-			if (!taken) {
-				await rename(file.entryPath, candidate);
-				return candidate;
-			}
+			if (!taken) return candidate;
 		}
 	}
 }

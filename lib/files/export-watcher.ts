@@ -1,5 +1,9 @@
 import { ExportFolder, FolderError, type ExportFile } from './export-folder';
-import { FileLedger, type LedgerState } from './ledger';
+import { FileLedger, type FeedPause, type LedgerState } from './ledger';
+
+export { dayInZone } from './feed-words';
+import { dateTimeInZone, dayInZone, describeMinutes, describeWait, feedName, clockTime, pauseHeadline } from './feed-words';
+import type { SystemFault } from './system-fault';
 
 export interface WatcherSettings {
 	feed: string;
@@ -16,7 +20,18 @@ export interface WatcherSettings {
 	/** Names this trigger's state in the process (workflow and node), see `sharedStates`. */
 	stateKey: string;
 	ledgerSize?: number;
+	/** "Send Failed Files Back": a new value sends every file in failed/ back once. */
+	sendFailedBack?: string;
+	/** Wait before the first retry of a file that failed on its content; each later wait is three times longer (at most an hour). */
+	retryAfterMs?: number;
+	/** Wait before trying a paused feed again; each later wait is twice as long (at most 15 minutes). */
+	pauseRetryAfterMs?: number;
 }
+
+const DEFAULT_RETRY_AFTER_MS = 20_000;
+const MAX_RETRY_AFTER_MS = 3_600_000;
+const DEFAULT_PAUSE_RETRY_AFTER_MS = 15_000;
+const MAX_PAUSE_RETRY_AFTER_MS = 15 * 60_000;
 
 export interface FileToEmit {
 	file: ExportFile;
@@ -28,7 +43,9 @@ export type ExecutionOutcome =
 	| { status: 'succeeded' }
 	| { status: 'failed'; error: string }
 	/** The file itself cannot be read (not a spreadsheet, empty, corrupt): retrying cannot help. */
-	| { status: 'unreadable'; error: string };
+	| { status: 'unreadable'; error: string }
+	/** A fault that is nobody's data (a refused login, an outage): the feed waits and the file keeps its attempts. */
+	| { status: 'waiting'; error: string; fault: SystemFault };
 
 export interface SyncGapAlert {
 	alert: 'sync_gap';
@@ -38,15 +55,44 @@ export interface SyncGapAlert {
 	last_file_at: string;
 	quiet_for_minutes: number;
 	expected_every_minutes: number;
+	/** The same, in words: "26 hours". */
+	expected_every: string;
 	detected_at: string;
+	/** Set when the feed is quiet because it is paused. */
+	paused_because?: string;
+}
+
+/** The feed paused on a fault that is nobody's data, or went on again once it was fixed. */
+export interface FeedPauseAlert {
+	alert: 'feed_paused' | 'feed_resumed';
+	feed: string;
+	folder: string;
+	message: string;
+	cause: string;
+	paused_since: string;
+	/** The file that waits (paused) or went through (resumed). */
+	file: string;
+	next_try_at?: string;
+	detected_at: string;
+}
+
+export interface SkippedFile {
+	file: string;
+	reason: 'duplicate' | 'stray';
+	/** In words: "same content as Customers_1.csv, processed Sun 22 Nov 2026 09:12". */
+	note: string;
+	/** Names this one drop (name and modified time), so that it is written down once. */
+	key: string;
 }
 
 export interface WatcherPorts {
 	/** Starts one execution for a file and resolves when it has finished. */
 	emitFile(file: FileToEmit): Promise<ExecutionOutcome>;
-	emitAlert(alert: SyncGapAlert): void;
+	emitAlert(alert: SyncGapAlert | FeedPauseAlert): void;
 	/** Records a problem as a failed execution while the trigger stays active. */
 	reportProblem(error: FolderError): void;
+	/** Leaves a trace of a file that is not handed over: a duplicate or a stray (ledger line and log). */
+	recordSkipped?(skipped: SkippedFile): Promise<void>;
 	loadState(): Promise<unknown>;
 	saveState(state: LedgerState): Promise<void>;
 	now?: () => Date;
@@ -61,6 +107,12 @@ export interface CheckSummary {
 	skippedDuplicates: number;
 	waitingToSettle: number;
 	alerted: boolean;
+	/** Files that wait for their next attempt, or for a paused feed. */
+	waitingToRetry: number;
+	paused: boolean;
+	sentBack: string[];
+	/** Files not matching the pattern, reported at this check (each only once). */
+	strays: string[];
 }
 
 interface SharedState {
@@ -76,10 +128,6 @@ interface SharedState {
  */
 const sharedStates = new Map<string, SharedState>();
 
-export function dayInZone(date: Date, timezone: string): string {
-	// en-CA formats dates as YYYY-MM-DD.
-	return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
-}
 
 /**
  * Decides, at each check, which export files to hand over and what becomes of them afterwards.
@@ -147,7 +195,9 @@ export class ExportWatcher {
 
 	private async runCheck(): Promise<CheckSummary> {
 		const { ledger, inFlight } = await this.loadState();
-		const summary: CheckSummary = { emitted: 0, succeeded: 0, failed: 0, movedToFailed: 0, skippedDuplicates: 0, waitingToSettle: 0, alerted: false };
+		const summary: CheckSummary = { emitted: 0, succeeded: 0, failed: 0, movedToFailed: 0, skippedDuplicates: 0, waitingToSettle: 0, alerted: false, waitingToRetry: 0, paused: false, sentBack: [], strays: [] };
+		await this.sendFailedBackOnce(ledger, summary);
+		await this.reportStrays(ledger, summary);
 		const listed = await this.folder.list();
 		ledger.prune(new Set(listed.map((file) => file.name)));
 
@@ -158,8 +208,14 @@ export class ExportWatcher {
 		const settled = await this.folder.settled(unseen, { settleMs: this.settings.settleMs, now: () => this.now().getTime(), sleep: this.ports.sleep });
 		summary.waitingToSettle = unseen.length - settled.length;
 
+		const now = this.now();
+		const pauseHolds = !!ledger.paused && now < new Date(ledger.paused.nextTryAt);
 		for (const settledFile of settled) {
 			if (this.closed) break;
+			if (pauseHolds || summary.paused) {
+				summary.waitingToRetry++;
+				continue;
+			}
 			if (this.settings.maxFilesPerCheck > 0 && summary.emitted >= this.settings.maxFilesPerCheck) break;
 			// Earlier files' executions may have taken a while: the file must still be as it settled.
 			const file = await this.folder.unchanged(settledFile);
@@ -174,13 +230,25 @@ export class ExportWatcher {
 			}
 			if (inFlight.has(sha256)) continue;
 			if (ledger.isProcessed(sha256)) {
+				const original = ledger.processedAs(sha256)!;
 				ledger.recordDuplicate(file, sha256, this.now());
 				summary.skippedDuplicates++;
+				await this.skipped({
+					file: file.name,
+					reason: 'duplicate',
+					note: `same content as ${original.name}, processed ${dateTimeInZone(new Date(original.at), this.settings.timezone)}`,
+					key: `${file.name}@${file.mtimeMs}`,
+				});
 				if (this.settings.moveProcessed) await this.move(file, () => this.folder.moveToProcessed(file, dayInZone(this.now(), this.settings.timezone)));
 				continue;
 			}
-			const attempt = (ledger.retryOf(sha256)?.attempts ?? 0) + 1;
-			ledger.noteNewFile(this.now());
+			const retry = ledger.retryOf(sha256);
+			if (retry?.nextTryAt && this.now() < new Date(retry.nextTryAt)) {
+				summary.waitingToRetry++;
+				continue;
+			}
+			const attempt = (retry?.attempts ?? 0) + 1;
+			if (!retry && ledger.paused?.file !== file.name) ledger.noteNewFile(this.now());
 			await this.persist();
 			summary.emitted++;
 			inFlight.add(sha256);
@@ -194,10 +262,39 @@ export class ExportWatcher {
 			}
 			await this.settle(file, sha256, outcome, summary);
 		}
+		summary.paused = summary.paused || pauseHolds;
 
 		if (!this.closed) summary.alerted = await this.alertIfQuiet();
 		await this.persist();
 		return summary;
+	}
+
+	/** Files that do not match the pattern are written down once each, so a stray PDF does not sit there unseen. */
+	private async reportStrays(ledger: FileLedger, summary: CheckSummary) {
+		const strays = await this.folder.strays();
+		const present = new Set(strays);
+		for (const name of ledger.straysReported) if (!present.has(name)) ledger.straysReported.delete(name);
+		for (const name of strays) {
+			if (ledger.straysReported.has(name)) continue;
+			ledger.straysReported.add(name);
+			summary.strays.push(name);
+			await this.skipped({ file: name, reason: 'stray', note: `does not match the file name pattern "${this.folder.pattern}", so the ${this.settings.feed} feed leaves it in the folder`, key: name });
+		}
+	}
+
+	private async skipped(skipped: SkippedFile) {
+		await this.ports.recordSkipped?.(skipped).catch((error: Error) => {
+			this.ports.reportProblem(new FolderError(`${skipped.file} (${skipped.note}) could not be written to the ledger: ${error.message}`));
+		});
+	}
+
+	/** A new "Send Failed Files Back" setting moves every file in failed/ back into the folder, once. */
+	private async sendFailedBackOnce(ledger: FileLedger, summary: CheckSummary) {
+		const wanted = this.settings.sendFailedBack?.trim();
+		if (!wanted || ledger.failedSentBackFor === wanted) return;
+		summary.sentBack = await this.folder.sendFailedBack();
+		ledger.failedSentBackFor = wanted;
+		await this.persist();
 	}
 
 	private async move(file: ExportFile, move: () => Promise<string>) {
@@ -214,6 +311,14 @@ export class ExportWatcher {
 		const ledger = this.ledger!;
 		const now = this.now();
 		let move: (() => Promise<string>) | undefined;
+		if (outcome.status === 'waiting') {
+			this.pause(file, outcome, now);
+			summary.paused = true;
+			summary.waitingToRetry++;
+			await this.persist();
+			return;
+		}
+		this.resumeAfter(file, now);
 		if (outcome.status === 'succeeded') {
 			ledger.recordProcessed(file, sha256, now);
 			summary.succeeded++;
@@ -229,7 +334,9 @@ export class ExportWatcher {
 			};
 		} else if (outcome.status === 'failed') {
 			summary.failed++;
-			const attempts = ledger.recordFailedAttempt(file, sha256, outcome.error, now);
+			const previous = ledger.retryOf(sha256)?.attempts ?? 0;
+			const wait = Math.min((this.settings.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) * 3 ** previous, MAX_RETRY_AFTER_MS);
+			const attempts = ledger.recordFailedAttempt(file, sha256, outcome.error, now, new Date(now.getTime() + wait));
 			if (attempts >= this.settings.maxAttempts) {
 				summary.movedToFailed++;
 				ledger.recordGivenUp(file, sha256, now);
@@ -238,6 +345,46 @@ export class ExportWatcher {
 		}
 		await this.persist();
 		if (move) await this.move(file, move);
+	}
+
+	/** Starts or extends a pause; the first try of a pause (or a new cause) is announced on the alerts output. */
+	private pause(file: ExportFile, outcome: { error: string; fault: SystemFault }, now: Date) {
+		const ledger = this.ledger!;
+		const current = ledger.paused;
+		const same = current?.cause === outcome.fault.cause;
+		const tries = same ? current.tries + 1 : 1;
+		const wait = Math.min((this.settings.pauseRetryAfterMs ?? DEFAULT_PAUSE_RETRY_AFTER_MS) * 2 ** (tries - 1), MAX_PAUSE_RETRY_AFTER_MS);
+		const pause: FeedPause = { cause: outcome.fault.cause, error: outcome.error, file: file.name, since: same ? current.since : now.toISOString(), tries, nextTryAt: new Date(now.getTime() + wait).toISOString() };
+		ledger.paused = pause;
+		if (same) return;
+		this.ports.emitAlert({
+			alert: 'feed_paused',
+			feed: this.settings.feed,
+			folder: this.folder.folder,
+			message: `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${file.name} waits and keeps its attempts; it is tried again in ${describeWait(wait)}, then less and less often, and goes through by itself once the cause is fixed. (${outcome.error})`,
+			cause: pause.cause,
+			paused_since: pause.since,
+			file: file.name,
+			next_try_at: pause.nextTryAt,
+			detected_at: now.toISOString(),
+		});
+	}
+
+	private resumeAfter(file: ExportFile, now: Date) {
+		const ledger = this.ledger!;
+		const pause = ledger.paused;
+		if (!pause) return;
+		ledger.paused = null;
+		this.ports.emitAlert({
+			alert: 'feed_resumed',
+			feed: this.settings.feed,
+			folder: this.folder.folder,
+			message: `${feedName(this.settings.feed)} feed running again after "${pause.cause}" (paused since ${clockTime(new Date(pause.since), now, this.settings.timezone)}): ${file.name} was tried again.`,
+			cause: pause.cause,
+			paused_since: pause.since,
+			file: file.name,
+			detected_at: now.toISOString(),
+		});
 	}
 
 	private async alertIfQuiet(): Promise<boolean> {
@@ -249,14 +396,18 @@ export class ExportWatcher {
 		if (quietMs < expected * 60_000) return false;
 		const quietMinutes = Math.round(quietMs / 6_000) / 10;
 		ledger.gapAlertedAt = now.toISOString();
+		const pause = ledger.paused;
+		const quiet = `No new ${this.settings.feed} file has arrived in ${this.folder.folder} for ${describeWait(quietMs)} (expected at least every ${describeWait(expected * 60_000)}).`;
 		this.ports.emitAlert({
 			alert: 'sync_gap',
 			feed: this.settings.feed,
 			folder: this.folder.folder,
-			message: `No new ${this.settings.feed} file has arrived in ${this.folder.folder} for ${quietMinutes} minutes (expected at least every ${expected} minutes).`,
+			message: pause ? `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${quiet}` : quiet,
+			...(pause ? { paused_because: pause.cause } : {}),
 			last_file_at: ledger.lastFileAt,
 			quiet_for_minutes: quietMinutes,
 			expected_every_minutes: expected,
+			expected_every: describeMinutes(expected),
 			detected_at: now.toISOString(),
 		});
 		return true;
@@ -276,6 +427,6 @@ function failureReason(file: ExportFile, sha256: string, attempts: number, error
 		`Last error: ${error}`,
 		`sha256: ${sha256}`,
 		'',
-		'To try again, fix the cause and move the file back into the watched folder.',
+		'To try again, fix the cause, then in the POS File Trigger set Options > Send Failed Files Back to the current time and save the workflow (or move the file back into the watched folder by hand).',
 	].join('\n');
 }

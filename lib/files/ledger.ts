@@ -21,6 +21,21 @@ export interface RetryRecord {
 	attempts: number;
 	lastError: string;
 	lastAt: string;
+	/** Not tried again before this time: attempts are spaced out. */
+	nextTryAt?: string;
+}
+
+/** The feed waits on a fault that is nobody's data; no file uses up attempts meanwhile. */
+export interface FeedPause {
+	cause: string;
+	/** The last execution's error as n8n gave it. */
+	error: string;
+	/** The file that met the fault; it is the one tried again. */
+	file: string;
+	since: string;
+	/** Tries since the pause began, the first included. */
+	tries: number;
+	nextTryAt: string;
 }
 
 export interface LedgerState {
@@ -33,6 +48,11 @@ export interface LedgerState {
 	lastFileAt: string;
 	/** Set once a sync-gap alert has gone out, cleared by the next file. */
 	gapAlertedAt: string | null;
+	paused?: FeedPause | null;
+	/** The last "Send Failed Files Back" setting acted on, so that it acts once. */
+	failedSentBackFor?: string | null;
+	/** Files in the folder that do not match the pattern and have been reported, so each is reported once. */
+	straysReported?: string[];
 }
 
 export interface FileIdentity {
@@ -59,6 +79,9 @@ export class FileLedger {
 	private readonly byName = new Map<string, LedgerEntry>();
 	lastFileAt: string;
 	gapAlertedAt: string | null;
+	paused: FeedPause | null;
+	failedSentBackFor: string | null;
+	straysReported: Set<string>;
 
 	constructor(state: unknown, now: Date, private readonly maxEntries = DEFAULT_LEDGER_SIZE) {
 		const valid = isLedgerState(state) ? state : emptyLedgerState(now);
@@ -66,6 +89,9 @@ export class FileLedger {
 		this.retries = new Map(Object.entries(valid.retries).map(([sha, record]) => [sha, { ...record }]));
 		this.lastFileAt = valid.lastFileAt;
 		this.gapAlertedAt = valid.gapAlertedAt;
+		this.paused = valid.paused ? { ...valid.paused } : null;
+		this.failedSentBackFor = valid.failedSentBackFor ?? null;
+		this.straysReported = new Set(valid.straysReported ?? []);
 		for (const entry of this.entries) this.index(entry);
 	}
 
@@ -90,6 +116,9 @@ export class FileLedger {
 		const newer = second.lastFileAt >= first.lastFileAt ? second : first;
 		merged.lastFileAt = newer.lastFileAt;
 		merged.gapAlertedAt = newer.gapAlertedAt;
+		merged.paused = newer.paused ? { ...newer.paused } : null;
+		for (const name of second.straysReported ?? []) merged.straysReported.add(name);
+		merged.failedSentBackFor = [first.failedSentBackFor, second.failedSentBackFor].filter((value): value is string => !!value).sort().at(-1) ?? null;
 		return merged;
 	}
 
@@ -114,6 +143,12 @@ export class FileLedger {
 		return this.bySha.get(sha256)?.outcome === 'processed';
 	}
 
+	/** The file that was processed with this content, and when. */
+	processedAs(sha256: string): { name: string; at: string } | undefined {
+		const entry = this.bySha.get(sha256);
+		return entry?.outcome === 'processed' ? { name: entry.name, at: entry.at } : undefined;
+	}
+
 	retryOf(sha256: string): RetryRecord | undefined {
 		return this.retries.get(sha256);
 	}
@@ -128,10 +163,10 @@ export class FileLedger {
 		this.append({ sha256, name: file.name, size: file.size, mtimeMs: file.mtimeMs, outcome: 'duplicate', at: at.toISOString() });
 	}
 
-	/** Counts a failed attempt and returns how many there have been. */
-	recordFailedAttempt(file: FileIdentity, sha256: string, error: string, at: Date): number {
+	/** Counts a failed attempt and returns how many there have been; the next is not before `nextTryAt`. */
+	recordFailedAttempt(file: FileIdentity, sha256: string, error: string, at: Date, nextTryAt?: Date): number {
 		const attempts = (this.retries.get(sha256)?.attempts ?? 0) + 1;
-		this.retries.set(sha256, { sha256, name: file.name, attempts, lastError: error, lastAt: at.toISOString() });
+		this.retries.set(sha256, { sha256, name: file.name, attempts, lastError: error, lastAt: at.toISOString(), ...(nextTryAt ? { nextTryAt: nextTryAt.toISOString() } : {}) });
 		return attempts;
 	}
 
@@ -180,6 +215,10 @@ export class FileLedger {
 			retries: Object.fromEntries([...this.retries].map(([sha, record]) => [sha, { ...record }])),
 			lastFileAt: this.lastFileAt,
 			gapAlertedAt: this.gapAlertedAt,
+			paused: this.paused ? { ...this.paused } : null,
+			failedSentBackFor: this.failedSentBackFor,
+			straysReported: [...this.straysReported],
 		};
 	}
 }
+

@@ -96,3 +96,16 @@ export class KhaosProtocolError extends KhaosError {
 		this.name = 'KhaosProtocolError';
 	}
 }
+
+/** A fault no file can fix (a refused login, Khaos down or unreachable), in plain words; undefined for anything else. */
+export function khaosSystemFault(error: unknown): { system: string; cause: string } | undefined {
+	const system = 'Khaos';
+	if (error instanceof KhaosHttpError) {
+		if (error.status === 401 || error.status === 403) return { system, cause: 'Khaos refused the login' };
+		if (error.retryable || error.status >= 500) return { system, cause: `Khaos is not answering (HTTP ${error.status})` };
+		return undefined;
+	}
+	if (error instanceof KhaosNetworkError) return { system, cause: 'Khaos cannot be reached' };
+	if (error instanceof KhaosFaultError && error.retryable) return { system, cause: `Khaos reports an outage: ${error.faultString}` };
+	return undefined;
+}

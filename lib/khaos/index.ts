@@ -4,7 +4,7 @@ export type { ChunkOptions, KhaosTransport, OrderStatusQuery, SendOrderResult, S
 export { toAlpha3CountryCode } from './countries';
 export { parseCompanyList, parseExportCompany } from './customers';
 export type { CompanyListEntry, KhaosCustomer } from './customers';
-export { KhaosError, KhaosFaultError, KhaosHttpError, KhaosNetworkError, KhaosProtocolError } from './errors';
+export { KhaosError, KhaosFaultError, KhaosHttpError, KhaosNetworkError, KhaosProtocolError, khaosSystemFault } from './errors';
 export {
 	KHAOS_FIELD_LIMITS,
 	OrderValidationError,

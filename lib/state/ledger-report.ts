@@ -6,6 +6,7 @@
  */
 import { DateTime } from 'luxon';
 
+import { attemptsInWords, foldAttempts, stopCause } from './ledger-attempts';
 import { addMoney, emptyMap, type InFlightCounts, type LedgerBook, type LedgerStep, type MappingCounts, type MoneyByCurrency, type ReasonCounts, type SendingCounts } from './ledger';
 
 export type PeriodChoice = 'today' | 'yesterday' | 'last7Days' | 'last30Days' | 'custom';
@@ -20,8 +21,8 @@ export interface Period {
 
 /** Feeds as people name them: Mapping Apply's feed, or what Dotdigital Upsert sent when no mapping was recorded. */
 const FEED_NAMES: Record<string, string> = { customer: 'customers', product: 'products', transaction: 'transactions' };
-const FEED_OF_RESOURCE: Record<string, string> = { contact: 'customers', order: 'transactions', product: 'products' };
-const SENT_AS: Record<string, string> = { contact: 'contacts', order: 'orders', product: 'products' };
+const FEED_OF_RESOURCE: Record<string, string> = { contact: 'customers', order: 'transactions', product: 'products', consent: 'unsubscribes back to the till' };
+const SENT_AS: Record<string, string> = { contact: 'contacts', order: 'orders', product: 'products', consent: 'lines in the till file' };
 
 /** A period of whole days in the workflow's time zone; a custom period includes both its dates. */
 export function periodFor(choice: PeriodChoice, options: { now: Date; timeZone: string; from?: string; to?: string }): Period {
@@ -72,6 +73,16 @@ export interface LedgerLine {
 	outcome_unknown: number | null;
 	/** The later execution that sent the same file through to the end, settling what was unknown. */
 	confirmed_by: string | null;
+	/** Executions of this file folded into this line: the ones that stopped before it, and this one. */
+	attempts: number;
+	/** When the first of them ran. */
+	first_tried_at: string;
+	/** Why the last execution that stopped did, in words; null when none stopped. */
+	last_error: string | null;
+	/** A file the POS File Trigger did not hand over: a duplicate, or a stray that does not match the pattern. */
+	skipped: 'duplicate' | 'stray' | null;
+	/** Why, in words: "same content as Customers_1.csv, processed Sun 22 Nov 2026 09:12". */
+	note: string | null;
 	balanced: boolean;
 	problems: string[];
 }
@@ -94,7 +105,7 @@ export function ledgerLines(steps: readonly LedgerStep[], timeZone: string): Led
 	}
 	lines.sort((a, b) => (a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0));
 	closeInterrupted(lines);
-	return lines;
+	return foldAttempts(lines);
 }
 
 /** A later execution that sent the same file to the end settles an interrupted one: Dotdigital's upserts made the replay whole. */
@@ -112,6 +123,7 @@ function closeInterrupted(lines: LedgerLine[]): void {
 const hasMoney = (money: MoneyByCurrency) => Object.keys(money).length > 0;
 
 function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: SendingCounts | undefined, inFlight: number, timeZone: string): LedgerLine {
+	const skipped = first.counts.step === 'skipped' ? first.counts : undefined;
 	const ordersSent = sending && [sending.value_accepted, sending.value_failed, sending.value_unchanged].some(hasMoney);
 	return {
 		date: DateTime.fromISO(first.recordedAt, { zone: timeZone }).toISODate() ?? first.recordedAt.slice(0, 10),
@@ -119,7 +131,7 @@ function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: Se
 		workflow: first.workflow,
 		execution_id: first.executionId,
 		file: first.file,
-		feed: mapping ? (FEED_NAMES[mapping.feed] ?? mapping.feed) : (FEED_OF_RESOURCE[sending?.resource ?? ''] ?? ''),
+		feed: mapping ? (FEED_NAMES[mapping.feed] ?? mapping.feed) : skipped ? (FEED_NAMES[skipped.feed] ?? skipped.feed) : (FEED_OF_RESOURCE[sending?.resource ?? ''] ?? ''),
 		rows_read: mapping ? mapping.rows_read : null,
 		records: mapping ? mapping.records : (sending?.records ?? null),
 		rejected: mapping ? mapping.rejected : null,
@@ -136,6 +148,11 @@ function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: Se
 		value_failed: ordersSent ? sending.value_failed : null,
 		outcome_unknown: inFlight > 0 ? inFlight : null,
 		confirmed_by: null,
+		attempts: 1,
+		first_tried_at: first.recordedAt,
+		last_error: null,
+		skipped: skipped?.reason ?? null,
+		note: skipped?.note ?? null,
 		...check(mapping, sending, inFlight),
 	};
 }
@@ -201,7 +218,7 @@ function addLine(totals: Totals, entry: LedgerLine): void {
 
 export function totalsByFeed(lines: readonly LedgerLine[]): Record<string, Totals> {
 	const byFeed: Record<string, Totals> = emptyMap();
-	for (const entry of lines) addLine((byFeed[entry.feed] ??= emptyTotals()), entry);
+	for (const entry of lines) if (!entry.skipped) addLine((byFeed[entry.feed] ??= emptyTotals()), entry);
 	return byFeed;
 }
 
@@ -211,7 +228,7 @@ export function totalsByDay(lines: readonly LedgerLine[], from: Date, to: Date, 
 	for (let day = DateTime.fromJSDate(from, { zone: timeZone }).startOf('day'); day.toJSDate() < to; day = day.plus({ days: 1 })) days.set(day.toISODate()!, emptyTotals());
 	for (const entry of lines) {
 		const totals = days.get(entry.date);
-		if (totals) addLine(totals, entry);
+		if (totals && !entry.skipped) addLine(totals, entry);
 	}
 	return [...days].map(([date, totals]) => ({ date, ...totals }));
 }
@@ -283,7 +300,11 @@ export interface LedgerSummary {
 	files_not_balanced: number;
 	missing_feeds: string[];
 	totals: Record<string, Totals>;
-	not_balanced: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'problems'>>;
+	not_balanced: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'problems' | 'attempts' | 'last_error'>>;
+	/** Files the POS File Trigger left alone (duplicates, strays), with why. */
+	skipped: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'recorded_at' | 'skipped' | 'note'>>;
+	/** Files whose last execution stopped before their records got anywhere (they are tried again, or wait in failed/). */
+	stopped: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'attempts' | 'last_error'>>;
 	/** Records to fix, per owner: till data, mapping, API. */
 	by_owner: Record<string, number>;
 	exceptions: ExceptionLine[];
@@ -299,7 +320,8 @@ export async function ledgerSummary(ledger: LedgerBook, options: { period: Perio
 	const { period } = options;
 	const chartFrom = DateTime.fromJSDate(period.to, { zone: period.timeZone }).minus({ days: options.chartDays }).toJSDate();
 	const all = ledgerLines(await ledger.ledgerSteps(new Date(Math.min(chartFrom.getTime(), period.from.getTime())), period.to), period.timeZone);
-	const lines = all.filter((entry) => entry.recorded_at >= period.from.toISOString());
+	const inPeriod = all.filter((entry) => entry.recorded_at >= period.from.toISOString());
+	const lines = inPeriod.filter((entry) => !entry.skipped);
 	const totals = totalsByFeed(lines);
 	const missing = options.expectedFeeds.filter((feed) => !totals[feed]);
 	const notBalanced = lines.filter((entry) => !entry.balanced);
@@ -321,7 +343,9 @@ export async function ledgerSummary(ledger: LedgerBook, options: { period: Perio
 		files_not_balanced: notBalanced.length,
 		missing_feeds: missing,
 		totals,
-		not_balanced: notBalanced.map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found })),
+		not_balanced: notBalanced.map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found, attempts, last_error: lastError }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found, attempts, last_error: lastError })),
+		skipped: inPeriod.filter((entry) => entry.skipped).map(({ file, feed, workflow, recorded_at: recordedAt, skipped, note }) => ({ file, feed, workflow, recorded_at: recordedAt, skipped, note })),
+		stopped: lines.filter((entry) => stopCause(entry)).map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, attempts, last_error: lastError }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, attempts, last_error: lastError })),
 		by_owner: byOwner,
 		exceptions,
 		days,
@@ -344,7 +368,15 @@ function summaryText(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 	for (const [feed, totals] of Object.entries(check.totals)) lines.push(feedSentence(feed, totals));
 	if (check.not_balanced.length > 0) {
 		lines.push('', 'Files that do not balance:');
-		for (const entry of check.not_balanced) lines.push(`- ${entry.file} (${entry.workflow}, execution ${entry.execution_id}): ${entry.problems.join('; ')}`);
+		for (const entry of check.not_balanced) lines.push(`- ${entry.file} (${entry.workflow}, execution ${entry.execution_id}): ${[...entry.problems, attemptsInWords(entry)].filter(Boolean).join('; ')}`);
+	}
+	if (check.stopped.length > 0) {
+		lines.push('', 'Files that did not go through:');
+		for (const entry of check.stopped) lines.push(`- ${entry.file} (${entry.workflow}): ${attemptsInWords(entry)}`);
+	}
+	if (check.skipped.length > 0) {
+		lines.push('', 'Files left alone:');
+		for (const entry of check.skipped) lines.push(`- ${entry.file} (${entry.feed}): ${entry.note}`);
 	}
 	if (check.exceptions.length > 0) {
 		lines.push('', `Records to fix: ${Object.entries(check.by_owner).map(([owner, count]) => `${count} for ${owner}`).join(', ')}`);
@@ -376,7 +408,13 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 		.join('');
 	const missing = check.missing_feeds.map((feed) => `<tr><td ${cell.replace('right', 'left')}>${escapeHtml(feed)}</td><td colspan="8" style="padding:4px 8px;color:#c62828">No file came in</td></tr>`).join('');
 	const problems = check.not_balanced.length
-		? `<h3 style="margin:16px 0 4px">Files that do not balance</h3><ul style="margin:0;padding-left:18px">${check.not_balanced.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}, execution ${escapeHtml(entry.execution_id)}): ${entry.problems.map(escapeHtml).join('; ')}</li>`).join('')}</ul>`
+		? `<h3 style="margin:16px 0 4px">Files that do not balance</h3><ul style="margin:0;padding-left:18px">${check.not_balanced.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}, execution ${escapeHtml(entry.execution_id)}): ${[...entry.problems, attemptsInWords(entry)].filter(Boolean).map(escapeHtml).join('; ')}</li>`).join('')}</ul>`
+		: '';
+	const skipped = check.skipped.length
+		? `<h3 style="margin:16px 0 4px">Files left alone</h3><ul style="margin:0;padding-left:18px">${check.skipped.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.feed)}): ${escapeHtml(entry.note)}</li>`).join('')}</ul>`
+		: '';
+	const stopped = check.stopped.length
+		? `<h3 style="margin:16px 0 4px">Files that did not go through</h3><ul style="margin:0;padding-left:18px">${check.stopped.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}): ${escapeHtml(attemptsInWords(entry))}</li>`).join('')}</ul>`
 		: '';
 	const exceptions = check.exceptions.length
 		? `<h3 style="margin:16px 0 4px">Records to fix</h3><table style="border-collapse:collapse">${check.exceptions
@@ -390,6 +428,8 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 		`<p style="margin:0 0 12px;color:#555">${escapeHtml(check.period.label)} (${escapeHtml(check.period.time_zone)})</p>`,
 		`<table style="border-collapse:collapse"><tr><th ${head.replace('right', 'left')}>Feed</th>${['Files', 'Rows', 'Records', 'Rejected', 'Accepted', 'Unchanged', 'Failed', 'Order value in files / sent'].map((title) => `<th ${head}>${title}</th>`).join('')}</tr>${feeds}${missing}</table>`,
 		problems,
+		stopped,
+		skipped,
 		exceptions,
 		chartHtml(check.days),
 		'</div>',

@@ -58,7 +58,19 @@ export interface InFlightCounts {
 	records: number;
 }
 
-export type StepCounts = MappingCounts | SendingCounts | InFlightCounts;
+/**
+ * Written by the POS File Trigger for a file it did not hand over: the same content as a file already
+ * processed, or a file in the folder that does not match the feed's pattern.
+ */
+export interface SkippedCounts {
+	step: 'skipped';
+	feed: string;
+	reason: 'duplicate' | 'stray';
+	/** In words: "same content as Customers_1.csv, processed Sun 22 Nov 2026 09:12". */
+	note: string;
+}
+
+export type StepCounts = MappingCounts | SendingCounts | InFlightCounts | SkippedCounts;
 
 /** The ledger's node name for a node's in-flight step, beside its sending step. */
 export function inFlightNode(node: string): string {
@@ -124,7 +136,7 @@ function mergeMoney(into: MoneyByCurrency, from: MoneyByCurrency): void {
 export function reviveCounts(value: StepCounts): StepCounts {
 	const rebuild = <T>(map: Record<string, T> | undefined) => Object.assign(emptyMap<T>(), map ?? {});
 	if (value.step === 'mapping') return { ...value, rejected_by_reason: rebuild(value.rejected_by_reason), value: rebuild(value.value) };
-	if (value.step === 'inFlight') return { ...value };
+	if (value.step === 'inFlight' || value.step === 'skipped') return { ...value };
 	return {
 		...value,
 		failed_by_reason: rebuild(value.failed_by_reason),

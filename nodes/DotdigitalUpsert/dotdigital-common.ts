@@ -5,7 +5,8 @@
 import type { IAllExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { DotdigitalApiError, DotdigitalError, DotdigitalNetworkError, DotdigitalTransport, type Region } from '../../lib/dotdigital';
+import { DotdigitalApiError, DotdigitalError, DotdigitalNetworkError, DotdigitalTransport, dotdigitalSystemFault, type Region } from '../../lib/dotdigital';
+import { withSystemFault } from '../shared/node-errors';
 
 import { n8nSend } from '../shared/http';
 
@@ -28,6 +29,10 @@ export async function connectToDotdigital(ctx: IAllExecuteFunctions): Promise<Do
 
 export function dotdigitalNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return withSystemFault(asNodeError(node, error, itemIndex), dotdigitalSystemFault(error));
+}
+
+function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
 	const tries = error instanceof DotdigitalError && error.attempts > 1 ? ` Tried ${error.attempts} times.` : '';
 	if (error instanceof DotdigitalApiError) {
 		return new NodeApiError(node, { message: error.message } as JsonObject, {

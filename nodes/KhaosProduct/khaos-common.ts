@@ -15,6 +15,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { credentialTestSend, n8nSend } from '../shared/http';
 
 export { errorJson } from '../shared/node-errors';
+import { withSystemFault } from '../shared/node-errors';
 
 import {
 	KhaosClient,
@@ -24,6 +25,7 @@ import {
 	KhaosNetworkError,
 	checkSettings,
 	khaosSettings,
+	khaosSystemFault,
 	type KhaosSettings,
 } from '../../lib/khaos';
 
@@ -73,6 +75,10 @@ type NodeErrorLike = NodeApiError | NodeOperationError;
  */
 export function khaosNodeError(node: INode, error: unknown, itemIndex?: number): NodeErrorLike {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return withSystemFault(asNodeError(node, error, itemIndex), khaosSystemFault(error));
+}
+
+function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeErrorLike {
 	if (error instanceof KhaosFaultError) {
 		const said = error.faultString || error.faultCode || 'Khaos returned a SOAP fault without a message';
 		const exception = error.detail.exceptionClass ?? (error.faultActor || undefined);

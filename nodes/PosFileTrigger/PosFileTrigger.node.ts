@@ -1,6 +1,7 @@
 import type {
 	IDataObject,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IRun,
@@ -8,18 +9,97 @@ import type {
 	ITriggerResponse,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../lib/files/access';
 import { ExportFolder, FolderError, type ExportFile } from '../../lib/files/export-folder';
 import { ExportWatcher, type ExecutionOutcome, type FileToEmit } from '../../lib/files/export-watcher';
+import { DurationError, parseDurationMinutes } from '../../lib/files/duration';
 import { OutcomeJournal } from '../../lib/files/outcome-journal';
+import { systemFaultOf } from '../../lib/files/system-fault';
 import { FileLedger } from '../../lib/files/ledger';
 import { describeExportFile, mimeTypeFor } from '../../lib/files/describe';
 import { FileReadError } from '../../lib/files/errors';
+import { defaultStatePath, openSyncState, stateLocation } from '../../lib/state';
 import { checkSchedule, scheduleProperties, type ScheduleChoice } from './schedule';
 
 type Feed = 'customer' | 'product' | 'transaction' | 'other';
+
+/** Options of every version; "Alert If No File For" is typed in hours and minutes from 1.1 on. */
+const otherOptions: INodeProperties[] = [
+	{
+		displayName: 'Attempts Before Moving to Failed',
+		name: 'maxAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 3,
+		description:
+			'How many times a file is tried when its execution fails on the file itself, before it is moved to failed/ with a .reason.txt beside it. Tries are spaced out (20 seconds, then 1 minute, 3 minutes …). A refused login or an outage does not use up tries: the feed pauses and the file goes through once the cause is fixed.',
+	},
+	{
+		displayName: 'Max Files per Check',
+		name: 'maxFilesPerCheck',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description: 'The most files one check takes (the oldest first); the rest wait for the next check. 0 means no limit.',
+	},
+	{
+		displayName: 'Move Processed Files',
+		name: 'moveProcessed',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to move each file whose execution succeeded into processed/YYYY-MM-DD/ inside the folder',
+	},
+	{
+		displayName: 'Put File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'The binary field that holds the file for the next nodes',
+	},
+	{
+		displayName: 'Send Failed Files Back',
+		name: 'sendFailedBack',
+		type: 'dateTime',
+		default: '',
+		description:
+			'To try the files in failed/ again once their cause is fixed: set this to the current time and save the workflow. Every file in failed/ goes back into the folder once and is tried with fresh attempts. A later time sends back what has failed since.',
+	},
+];
+
+const alertInMinutes: INodeProperties = {
+	displayName: 'Alert If No File For (Minutes)',
+	name: 'expectedEveryMinutes',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 2 },
+	default: 0,
+	description: 'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. 0 turns this off.',
+};
+
+const alertInWords: INodeProperties = {
+	displayName: 'Alert If No File For',
+	name: 'alertAfter',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 26h, 1h 30m or 45m',
+	description:
+		'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. Write it in hours (h), minutes (m) or days (d). Empty turns this off.',
+};
+
+/** Version 1 keeps its minutes field, so workflows saved with it keep their alert (n8n drops options a collection does not list); 1.1 takes "26h". */
+function optionsByVersion(): INodeProperties[] {
+	const options = (alert: INodeProperties, version: 'v1' | 'later'): INodeProperties => ({
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { '@version': version === 'v1' ? [1] : [{ _cnd: { gte: 1.1 } }] } },
+		options: [alert, ...otherOptions],
+	});
+	return [options(alertInMinutes, 'v1'), options(alertInWords, 'later')];
+}
 
 export class PosFileTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,12 +107,14 @@ export class PosFileTrigger implements INodeType {
 		name: 'posFileTrigger',
 		icon: { light: 'file:posFileTrigger.svg', dark: 'file:posFileTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["feed"] === "other" ? $parameter["customFeed"] : $parameter["feed"] + " files" }}',
 		description: 'Starts a workflow for each new export file your POS writes to a folder',
 		defaults: { name: 'POS File Trigger' },
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		// Two outputs, Files and Sync Gap Alerts, as n8n's own If and Switch nodes have several.
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Files', 'Sync Gap Alerts'],
 		eventTriggerDescription: 'Waiting for a new export file',
 		activationMessage: 'New export files in the folder will now start this workflow, one execution per file, oldest first.',
@@ -86,53 +168,7 @@ export class PosFileTrigger implements INodeType {
 				default: 10,
 				description: 'A file is taken only once its size and modified time have not changed for this long, so a file still being written is never picked up half-done',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Alert If No File For (Minutes)',
-						name: 'expectedEveryMinutes',
-						type: 'number',
-						typeOptions: { minValue: 0, numberPrecision: 2 },
-						default: 0,
-						description: 'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. 0 turns this off.',
-					},
-					{
-						displayName: 'Attempts Before Moving to Failed',
-						name: 'maxAttempts',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 3,
-						description: 'How many times a file is tried when its execution fails, before it is moved to failed/ with a .reason.txt beside it',
-					},
-					{
-						displayName: 'Max Files per Check',
-						name: 'maxFilesPerCheck',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 0,
-						description: 'The most files one check takes (the oldest first); the rest wait for the next check. 0 means no limit.',
-					},
-					{
-						displayName: 'Move Processed Files',
-						name: 'moveProcessed',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to move each file whose execution succeeded into processed/YYYY-MM-DD/ inside the folder',
-					},
-					{
-						displayName: 'Put File in Field',
-						name: 'binaryPropertyName',
-						type: 'string',
-						default: 'data',
-						description: 'The binary field that holds the file for the next nodes',
-					},
-				],
-			},
+			...optionsByVersion(),
 		],
 	};
 
@@ -153,7 +189,7 @@ export class PosFileTrigger implements INodeType {
 		const toItem = async (file: ExportFile, sha256: string | undefined, attempt: number): Promise<INodeExecutionData> => {
 			const details = await describeExportFile(file, folder, sha256);
 			const binary = await this.helpers.prepareBinaryData(await folder.openStream(file), file.name, mimeTypeFor(details.format));
-			return { json: { feed, ...details, path: join(folder.folder, file.name), attempt } as unknown as IDataObject, binary: { [binaryPropertyName]: binary } };
+			return { json: { feed, ...details, path: join(folder.folder, file.name), shop_folder: dirname(folder.folder), attempt } as unknown as IDataObject, binary: { [binaryPropertyName]: binary } };
 		};
 
 		if (this.getMode() === 'manual') {
@@ -180,9 +216,10 @@ export class PosFileTrigger implements INodeType {
 				maxAttempts: (options.maxAttempts as number) ?? 3,
 				maxFilesPerCheck: (options.maxFilesPerCheck as number) ?? 0,
 				moveProcessed: (options.moveProcessed as boolean) ?? false,
-				expectedEveryMinutes: (options.expectedEveryMinutes as number) ?? 0,
+				expectedEveryMinutes: alertAfterMinutes(this, options),
 				timezone: this.getTimezone(),
 				stateKey: journal.path,
+				sendFailedBack: typeof options.sendFailedBack === 'string' ? options.sendFailedBack : undefined,
 			},
 			{
 				emitFile: async ({ file, sha256, attempt }: FileToEmit): Promise<ExecutionOutcome> => {
@@ -198,6 +235,25 @@ export class PosFileTrigger implements INodeType {
 					return outcomeOf(done.promise);
 				},
 				emitAlert: (alert) => this.emit([[], [{ json: alert as unknown as IDataObject }]]),
+				recordSkipped: async ({ file, reason, note, key }) => {
+					this.logger.info(`POS File Trigger: ${file} was not handed over: ${note}`, { workflowId: this.getWorkflow().id, node: this.getNode().name });
+					// The same state the nodes use: SQLite in one process, Postgres in queue mode.
+					const store = await openSyncState(stateLocation(process.env, defaultStatePath()));
+					try {
+						await store.recordLedgerSteps([
+							{
+								executionId: `trigger:${this.getWorkflow().id ?? 'unsaved'}:${reason}:${key}`,
+								workflow: this.getWorkflow().name ?? '',
+								node: this.getNode().name,
+								file,
+								recordedAt: new Date().toISOString(),
+								counts: { step: 'skipped', feed, reason, note },
+							},
+						]);
+					} finally {
+						await store.close();
+					}
+				},
 				reportProblem: (problem) => this.saveFailedExecution(new NodeOperationError(this.getNode(), problem.message, { description: problem.description })),
 				loadState: async () => FileLedger.merge(staticData.ledger, await journal.read(), new Date()).toJSON(),
 				saveState: async (state) => {
@@ -223,6 +279,17 @@ export class PosFileTrigger implements INodeType {
 	}
 }
 
+/** "Alert If No File For" in minutes; workflows saved before it was typed in hours read the old minutes field. */
+function alertAfterMinutes(ctx: ITriggerFunctions, options: IDataObject): number {
+	if (typeof options.alertAfter !== 'string' || options.alertAfter.trim() === '') return Number(options.expectedEveryMinutes) || 0;
+	try {
+		return parseDurationMinutes(options.alertAfter);
+	} catch (error) {
+		const message = error instanceof DurationError ? `Alert If No File For: ${error.message}` : (error as Error).message;
+		throw new NodeOperationError(ctx.getNode(), message, { description: 'Write it like 26h, 1h 30m or 45m.' });
+	}
+}
+
 async function outcomeOf(run: Promise<IRun>): Promise<ExecutionOutcome> {
 	try {
 		const result = await run;
@@ -231,7 +298,9 @@ async function outcomeOf(run: Promise<IRun>): Promise<ExecutionOutcome> {
 		const error = result.data?.resultData?.error;
 		if (error || result.status === 'error' || result.status === 'crashed') {
 			const where = result.data?.resultData?.lastNodeExecuted;
-			return { status: 'failed', error: `${error?.message ?? `The execution ended with status "${result.status}"`}${where ? ` (in node "${where}")` : ''}` };
+			const message = `${error?.message ?? `The execution ended with status "${result.status}"`}${where ? ` (in node "${where}")` : ''}`;
+			const fault = systemFaultOf(error);
+			return fault ? { status: 'waiting', error: message, fault } : { status: 'failed', error: message };
 		}
 		if (result.status === 'canceled') return { status: 'failed', error: 'The execution was cancelled' };
 		return { status: 'succeeded' };

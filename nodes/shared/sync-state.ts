@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withSystemFault } from './node-errors';
 import { defaultStatePath, inFlightNode, openSyncState, queueModeProblem, stateLocation, type StateLocation, type StepCounts, type SyncState } from '../../lib/state';
 
 /**
@@ -23,12 +24,13 @@ export async function openState(ctx: IExecuteFunctions): Promise<SyncState> {
 		return await openSyncState(location);
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
-		throw new NodeOperationError(ctx.getNode(), location.backend === 'sqlite' ? `Could not open the sync state file ${location.path}` : `Could not open the sync state in Postgres at ${location.where}`, {
+		const refused = new NodeOperationError(ctx.getNode(), location.backend === 'sqlite' ? `Could not open the sync state file ${location.path}` : `Could not open the sync state in Postgres at ${location.where}`, {
 			description:
 				location.backend === 'sqlite'
 					? `${reason}. Set POS_SYNC_STATE_DIR to a folder n8n can write to.`
 					: `${reason}. Check ${location.source === 'DB_POSTGRESDB' ? 'n8n’s DB_POSTGRESDB_* settings' : 'POS_SYNC_STATE_POSTGRES_URL'}; the database user needs to create the schema ${location.schema} and tables in it.`,
 		});
+		throw withSystemFault(refused, { system: 'the sync state store', cause: 'the sync state store cannot be opened' });
 	}
 }
 

@@ -7,6 +7,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, read
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 
+import { ledgerLines, SyncStateStore } from '../../lib/state';
 import { writeFileAged } from '../helpers/files';
 import { nodeOutput, ranNode, sleep, startServer, waitFor, type E2eServer } from './harness';
 
@@ -119,9 +120,10 @@ describe('POS File Trigger in a real n8n', () => {
 		expect(existsSync(target)).toBe(false);
 	});
 
-	test('the same content dropped again under another name gives no execution', async () => {
+	test('the same content dropped again under another name gives no execution, and a stray file is noted once; both leave a ledger line saying why', async () => {
 		const today = new Date().toISOString().slice(0, 10);
 		copyFileSync(join(customers, 'processed', today, 'Customers_2026-11-22.csv'), join(customers, 'Customers_copy.csv'));
+		writeFileSync(join(customers, 'Till report.pdf'), '%PDF-1.7');
 		await sleep(QUIET_PERIOD_MS);
 		// A different file afterwards proves the trigger kept checking past the duplicate.
 		writeFileSync(join(customers, 'Customers_2026-11-23.csv'), 'customer_id,email\nC900,new@example.com\n');
@@ -132,6 +134,18 @@ describe('POS File Trigger in a real n8n', () => {
 		expect(executions).toHaveLength(2);
 		// The duplicate is moved out of the way with the processed files, never emitted.
 		expect(readdirSync(join(customers, 'processed', today)).sort()).toEqual(['Customers_2026-11-22.csv', 'Customers_2026-11-23.csv', 'Customers_copy.csv']);
+		expect(existsSync(join(customers, 'Till report.pdf'))).toBe(true);
+
+		const store = SyncStateStore.open(join(server.instance.userFolder, '.n8n', 'pos-sync', 'pos-sync-state.sqlite'));
+		try {
+			const lines = ledgerLines(await store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000)), 'UTC').filter((line) => line.workflow === 'customers');
+			expect(lines.map((line) => [line.file, line.skipped, line.note])).toEqual([
+				['Till report.pdf', 'stray', 'does not match the file name pattern "*.csv", so the customer feed leaves it in the folder'],
+				['Customers_copy.csv', 'duplicate', expect.stringMatching(/^same content as Customers_2026-11-22\.csv, processed \w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d$/)],
+			]);
+		} finally {
+			await store.close();
+		}
 	});
 
 	test('refuses to watch a folder outside the folders n8n may read, with a clear message', async () => {

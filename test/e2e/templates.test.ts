@@ -93,7 +93,7 @@ async function ledgerLine(file: string) {
 describe('the template workflows in a real n8n', () => {
 	it('all import and activate, linked to the credentials by name', async () => {
 		expect(shop.workflows.map((workflow) => workflow.file)).toEqual(readTemplates().map((template) => template.file));
-		expect(shop.workflows).toHaveLength(9);
+		expect(shop.workflows).toHaveLength(10);
 		for (const { id } of shop.workflows) {
 			const saved = await server.instance.api('GET', `/workflows/${id}`);
 			expect(saved.active).toBe(true);

@@ -9,7 +9,7 @@ import * as XLSX from 'xlsx';
 
 import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
 import { buildMappingTemplate } from '../../lib/mapping';
-import { SyncStateStore, defaultStatePath } from '../../lib/state';
+import { SyncStateStore, defaultStatePath, type MappingCounts } from '../../lib/state';
 import { superstoreLike } from '../unit/mapping/generated';
 import { FILES_FOLDER, binaryBuffer, errorOf, outputOf, runWorkflow } from './harness/engine';
 
@@ -288,7 +288,7 @@ describe('Mapping Apply in the n8n engine', () => {
 		const store = SyncStateStore.open(defaultStatePath());
 		try {
 			const steps = (await store.ledgerSteps(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000))).filter((step) => step.file.startsWith('superstore.csv'));
-			expect(steps.map((step) => [step.file, step.counts.records])).toEqual([
+			expect(steps.map((step) => [step.file, (step.counts as MappingCounts).records])).toEqual([
 				['superstore.csv (customers)', file.customers.size],
 				['superstore.csv (products)', file.products.size],
 				['superstore.csv (transactions)', 200],

@@ -10,6 +10,8 @@ import type { IDataObject, INodeExecutionData, IRun, ITriggerFunctions } from 'n
 import { NodeOperationError } from 'n8n-workflow';
 import * as XLSX from 'xlsx';
 
+import { DotdigitalApiError } from '../../lib/dotdigital';
+import { dotdigitalNodeError } from '../../nodes/DotdigitalUpsert/dotdigital-common';
 import { PosFileTrigger } from '../../nodes/PosFileTrigger/PosFileTrigger.node';
 import { writeFileAged } from '../helpers/files';
 
@@ -51,6 +53,7 @@ function context(params: Record<string, unknown>, mode: 'manual' | 'trigger' = '
 		getWorkflowStaticData: () => staticData,
 		emit: (data: INodeExecutionData[][], _response?: unknown, done?: Deferred<IRun>) => emitted.push({ data, done }),
 		saveFailedExecution: (error: Error) => failures.push(error),
+		logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
 		helpers: {
 			createDeferredPromise: deferred,
 			registerCron: ({ expression }: { expression: string }) => crons.push(expression),
@@ -216,5 +219,38 @@ describe('POS File Trigger node', () => {
 	test('a cron expression that is not one says so', async () => {
 		const { ctx } = context(baseParams(folderWith({}), { schedule: 'cron', cronExpression: 'every hour' }));
 		await expect(new PosFileTrigger().trigger.call(ctx)).rejects.toThrow(/is not a cron expression/);
+	});
+
+	test('declares its two outputs, Files and Sync Gap Alerts, as two handles', () => {
+		const { outputs, outputNames } = new PosFileTrigger().description;
+		expect(outputs).toEqual(['main', 'main']);
+		expect(outputNames).toEqual(['Files', 'Sync Gap Alerts']);
+	});
+
+	test("a run stopped by Dotdigital Upsert's refused login pauses the feed: no attempt used, an alert on Sync Gap Alerts saying why", async () => {
+		const folder = folderWith({ 'a.csv': ['id\n1\n', 60] });
+		const { ctx, emitted, staticData } = context(baseParams(folder));
+		const node = { id: 'n2', name: 'Upsert', type: 'n8n-nodes-pos-sync.dotdigitalUpsert', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
+		const refused = dotdigitalNodeError(node, new DotdigitalApiError({ call: 'GET /v2/account-info', status: 401, code: '', description: 'Authorization has been denied for this request.' }));
+		await whileActive(ctx, async () => {
+			await until(() => emitted.length === 1, 'the file');
+			emitted[0].done!.resolve({ status: 'error', data: { resultData: { runData: {}, error: { ...refused, message: refused.message }, lastNodeExecuted: 'Upsert' } } } as unknown as IRun);
+			await until(() => emitted.length === 2, 'the alert');
+			const ledger = staticData.ledger as any;
+			expect(ledger.retries).toEqual({});
+			expect(ledger.paused).toMatchObject({ cause: 'Dotdigital refused the login', file: 'a.csv', tries: 1 });
+			const [files, alerts] = emitted[1].data;
+			expect(files).toEqual([]);
+			expect(alerts[0].json).toMatchObject({ alert: 'feed_paused', feed: 'transaction', cause: 'Dotdigital refused the login' });
+			expect(alerts[0].json.message).toMatch(/^Transactions feed paused: Dotdigital refused the login since \d\d:\d\d\. a\.csv waits/);
+			expect(existsSync(join(folder, 'a.csv'))).toBe(true);
+		});
+	});
+
+	test('"Alert If No File For" is typed in hours and minutes, and a length without a unit is refused at activation', async () => {
+		const quiet = context(baseParams(folderWith({}), { options: { alertAfter: '1h 30m' } }));
+		await whileActive(quiet.ctx, async () => undefined);
+		const { ctx } = context(baseParams(folderWith({}), { options: { alertAfter: '26' } }));
+		await expect(new PosFileTrigger().trigger.call(ctx)).rejects.toThrow('Alert If No File For: "26" is not a length of time: 26 needs a unit, for example 26h for hours or 26m for minutes');
 	});
 });

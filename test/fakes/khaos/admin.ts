@@ -1,6 +1,7 @@
 /**
  * The admin API over HTTP (JSON), for driving the fake from outside the test process (a sandbox
  * n8n). Routes, all under /__admin/:
+ *   GET  page                        orders and stock as a small HTML page
  *   GET  orders                      stored orders (StoredOrder[])
  *   POST advance {associatedRef, stage: number | 'next', consignmentRef?, trackingUrl?, courier?}
  *   POST cancel  {associatedRef}
@@ -12,9 +13,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { htmlPage, sendHtml } from '../admin-html';
 import { readJson, send } from '../admin-json';
 
-import type { FakeKhaos, FakeStockItemInput, FakeStockPatch, FaultSpec } from './types';
+import type { FakeKhaos, FakeStockItemInput, FakeStockPatch, FaultSpec, StoredOrder } from './types';
 
 export interface AdminBackend {
 	fake: FakeKhaos;
@@ -27,6 +29,8 @@ export async function handleAdmin(path: string, req: IncomingMessage, res: Serve
 	try {
 		const body = req.method === 'POST' ? await readJson(req) : {};
 		switch (route) {
+			case 'GET page':
+				return sendHtml(res, khaosPage(fake.orders(), backend.stockSummary() as KhaosStockRow[]));
 			case 'GET orders':
 				return send(res, 200, fake.orders());
 			case 'GET calls':
@@ -80,4 +84,39 @@ function requireNumber(body: Record<string, unknown>, name: string): number {
 	const value = body[name];
 	if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${name} must be a number or 'next'`);
 	return value;
+}
+
+interface KhaosStockRow {
+	code: string;
+	parentCode: string | null;
+	desc: string;
+	level: number;
+	status: unknown;
+	lastUpdated: string;
+}
+
+function khaosPage(orders: StoredOrder[], stock: KhaosStockRow[]): string {
+	return htmlPage('Khaos Control stand-in', [
+		{
+			heading: 'Sales orders',
+			columns: ['Order', 'Web reference', 'Customer', 'New customer', 'Stage', 'Amount', 'Currency', 'Lines', 'Courier', 'Created'],
+			rows: orders.map((order) => [
+				order.salesOrderCode,
+				order.associatedRef,
+				`${order.companyCode} ${order.companyName}`,
+				order.newCustomer ? 'yes' : 'no',
+				order.cancelled ? 'cancelled' : order.stage,
+				order.orderAmount,
+				order.currency,
+				order.lines.map((line) => `${line.qty} × ${line.stockCode}${line.requested !== line.stockCode ? ` (sent as ${line.requested})` : ''}`).join(', '),
+				order.courier,
+				order.createdAt,
+			]),
+		},
+		{
+			heading: 'Stock',
+			columns: ['Stock code', 'Parent', 'Description', 'Level', 'Status', 'Last updated'],
+			rows: stock.map((item) => [item.code, item.parentCode, item.desc, item.level, item.status, item.lastUpdated]),
+		},
+	]);
 }

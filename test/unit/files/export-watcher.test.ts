@@ -4,21 +4,22 @@ import { join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
 import { ExportFolder, type FolderError } from '../../../lib/files/export-folder';
-import { ExportWatcher, type ExecutionOutcome, type FileToEmit, type SyncGapAlert, type WatcherSettings } from '../../../lib/files/export-watcher';
+import { ExportWatcher, type ExecutionOutcome, type FileToEmit, type FeedPauseAlert, type SkippedFile, type SyncGapAlert, type WatcherSettings } from '../../../lib/files/export-watcher';
 import type { LedgerState } from '../../../lib/files/ledger';
 import { writeFileAged } from '../../helpers/files';
 
 interface Harness {
 	dir: string;
 	emitted: FileToEmit[];
-	alerts: SyncGapAlert[];
+	alerts: Array<SyncGapAlert | FeedPauseAlert>;
 	problems: FolderError[];
+	skipped: SkippedFile[];
 	saved: LedgerState[];
 	clock: { now: number };
 	/** What the next executions end with; a promise stands for one still running. */
 	outcomes: Array<ExecutionOutcome | Promise<ExecutionOutcome>>;
-	/** A watcher as a (re-)activated trigger gets it; `process` names the n8n process it runs in. */
-	watcher: (process?: number) => Promise<ExportWatcher>;
+	/** A watcher as a (re-)activated trigger gets it; `process` names the n8n process it runs in, `saved` the settings it was saved with since. */
+	watcher: (process?: number, saved?: Partial<WatcherSettings>) => Promise<ExportWatcher>;
 }
 
 const settings: WatcherSettings = {
@@ -39,18 +40,22 @@ function harness(overrides: Partial<WatcherSettings> = {}, initialState?: Ledger
 		emitted: [],
 		alerts: [],
 		problems: [],
+		skipped: [],
 		saved: [],
 		clock: { now: Date.parse('2026-11-22T09:00:00Z') },
 		outcomes: [],
-		watcher: async (process = 1) => {
+		watcher: async (process = 1, saved = {}) => {
 			const folder = await ExportFolder.open(dir, '*.csv', fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }));
-			return new ExportWatcher(folder, { ...settings, ...overrides, stateKey: `${dir}#${process}` }, {
+			return new ExportWatcher(folder, { ...settings, ...overrides, ...saved, stateKey: `${dir}#${process}` }, {
 				emitFile: async (file) => {
 					h.emitted.push(file);
 					return await (h.outcomes.shift() ?? { status: 'succeeded' });
 				},
 				emitAlert: (alert) => h.alerts.push(alert),
 				reportProblem: (error) => h.problems.push(error),
+				recordSkipped: async (skipped) => {
+					h.skipped.push(skipped);
+				},
 				loadState: async () => h.saved.at(-1) ?? initialState,
 				saveState: async (state) => {
 					h.saved.push(JSON.parse(JSON.stringify(state)));
@@ -101,6 +106,14 @@ describe('ExportWatcher', () => {
 		expect(summary).toMatchObject({ emitted: 0, skippedDuplicates: 1 });
 		expect(h.emitted).toHaveLength(1);
 		expect(existsSync(join(h.dir, 'processed', '2026-11-22', 'a-copy.csv'))).toBe(true);
+		// The same content under the same name again, later.
+		drop(h, 'a.csv', 'same', 5);
+		await watcher.check();
+		expect(h.skipped).toEqual([
+			{ file: 'a-copy.csv', reason: 'duplicate', note: 'same content as a.csv, processed Sun 22 Nov 2026 09:00', key: expect.stringMatching(/^a-copy\.csv@/) },
+			{ file: 'a.csv', reason: 'duplicate', note: 'same content as a.csv, processed Sun 22 Nov 2026 09:00', key: expect.stringMatching(/^a\.csv@/) },
+		]);
+		expect(h.emitted).toHaveLength(1);
 	});
 
 	test('a failed execution is retried, then the file goes to failed/ with the reason', async () => {
@@ -109,6 +122,9 @@ describe('ExportWatcher', () => {
 		h.outcomes.push({ status: 'failed', error: 'Dotdigital said no (in node "Upsert")' }, { status: 'failed', error: 'Dotdigital said no again' });
 		const watcher = await h.watcher();
 		expect(await watcher.check()).toMatchObject({ emitted: 1, failed: 1, movedToFailed: 0 });
+		// Attempts are spaced out: straight away the file waits.
+		expect(await watcher.check()).toMatchObject({ emitted: 0, waitingToRetry: 1 });
+		h.clock.now += 20_000;
 		expect(await watcher.check()).toMatchObject({ emitted: 1, failed: 1, movedToFailed: 1 });
 		expect(h.emitted.map((e) => e.attempt)).toEqual([1, 2]);
 		const reason = readFileSync(join(h.dir, 'failed', 'tx.csv.reason.txt'), 'utf8');
@@ -159,7 +175,7 @@ describe('ExportWatcher', () => {
 		await watcher.check();
 		expect(h.alerts).toHaveLength(1);
 		expect(h.alerts[0]).toMatchObject({ alert: 'sync_gap', feed: 'customer', expected_every_minutes: 60 });
-		expect(h.alerts[0].quiet_for_minutes).toBeGreaterThanOrEqual(61);
+		expect((h.alerts[0] as SyncGapAlert).quiet_for_minutes).toBeGreaterThanOrEqual(61);
 
 		drop(h, 'a.csv', 'a');
 		await watcher.check();
@@ -209,11 +225,28 @@ describe('ExportWatcher', () => {
 			const watcher = await h.watcher();
 			expect(await watcher.check()).toMatchObject({ emitted: 1, failed: 1 });
 			expect(h.emitted.map((e) => e.file.name)).toEqual(['next.csv']);
+			h.clock.now += 20_000;
 			await watcher.check();
 			expect(readFileSync(join(h.dir, 'failed', 'locked.csv.reason.txt'), 'utf8')).toContain('The file could not be read (EACCES)');
 		} finally {
 			sha.mockRestore();
 		}
+	});
+
+	test('a file that does not match the pattern is reported once, and again only if it comes back after going', async () => {
+		const h = harness();
+		drop(h, 'report.pdf', '%PDF-1.7');
+		drop(h, '~$open.xlsx', 'lock');
+		const watcher = await h.watcher();
+		expect(await watcher.check()).toMatchObject({ strays: ['report.pdf'] });
+		await watcher.check();
+		await (await h.watcher(2)).check();
+		expect(h.skipped).toEqual([{ file: 'report.pdf', reason: 'stray', note: 'does not match the file name pattern "*.csv", so the customer feed leaves it in the folder', key: 'report.pdf' }]);
+		rmSync(join(h.dir, 'report.pdf'));
+		await watcher.check();
+		drop(h, 'report.pdf', '%PDF-1.7');
+		await watcher.check();
+		expect(h.skipped.map((s) => s.file)).toEqual(['report.pdf', 'report.pdf']);
 	});
 
 	test('checks never overlap', async () => {
@@ -224,4 +257,93 @@ describe('ExportWatcher', () => {
 		expect(first?.emitted).toBe(1);
 		expect(second).toBeUndefined();
 	});
+
+	describe('a fault that is nobody\'s data', () => {
+		const refused = { status: 'waiting', error: 'Dotdigital refused the login (in node "Send")', fault: { system: 'Dotdigital', cause: 'Dotdigital refused the login' } } as const;
+
+		test('pauses the feed with growing waits, keeps the file\'s attempts, and lets the same file through once fixed', async () => {
+			const h = harness({ maxAttempts: 2, expectedEveryMinutes: 60 });
+			drop(h, 'customers.csv', 'id\n1\n', 60);
+			drop(h, 'later.csv', 'id\n2\n', 30);
+			h.outcomes.push(refused, refused, refused);
+			const watcher = await h.watcher();
+			const started = h.clock.now;
+
+			expect(await watcher.check()).toMatchObject({ emitted: 1, failed: 0, paused: true, waitingToRetry: 2 });
+			const tries: number[] = [h.clock.now - started];
+			// Checked every second for a while: the feed is tried again only when its wait is over.
+			for (let second = 0; second < 120; second++) {
+				h.clock.now += 1000;
+				const before = h.emitted.length;
+				await watcher.check();
+				if (h.emitted.length > before) tries.push(h.clock.now - started);
+			}
+			expect(h.emitted.map((e) => [e.file.name, e.attempt])).toEqual([
+				['customers.csv', 1],
+				['customers.csv', 1],
+				['customers.csv', 1],
+				['customers.csv', 1],
+				// The fourth try (the credential fixed) went through, and the feed went on.
+				['later.csv', 1],
+			]);
+			const waits = tries.slice(1).map((at, index) => at - tries[index]);
+			expect(waits[0]).toBeGreaterThanOrEqual(15_000);
+			expect(waits[1]).toBeGreaterThanOrEqual(2 * waits[0] - 1000);
+			expect(waits[2]).toBeGreaterThanOrEqual(2 * waits[1] - 1000);
+			expect(existsSync(join(h.dir, 'failed'))).toBe(false);
+
+			expect(h.alerts.map((a) => a.alert)).toEqual(['feed_paused', 'feed_resumed']);
+			expect(h.alerts[0]).toMatchObject({ alert: 'feed_paused', cause: 'Dotdigital refused the login', file: 'customers.csv' });
+			expect(h.alerts[0].message).toMatch(/^Customers feed paused: Dotdigital refused the login since 09:\d\d\. customers\.csv waits and keeps its attempts/);
+			expect(h.saved.at(-1)!.retries).toEqual({});
+
+			expect(h.saved.at(-1)!.entries.map((e) => [e.name, e.outcome])).toEqual([
+				['customers.csv', 'processed'],
+				['later.csv', 'processed'],
+			]);
+			expect(h.alerts[1].message).toBe('Customers feed running again after "Dotdigital refused the login" (paused since 09:00): customers.csv was tried again.');
+			expect(h.saved.at(-1)!.paused).toBeNull();
+		});
+
+		test('a quiet-feed alert while paused says why', async () => {
+			const h = harness({ expectedEveryMinutes: 60 });
+			drop(h, 'customers.csv', 'id\n1\n');
+			for (let i = 0; i < 20; i++) h.outcomes.push(refused);
+			const watcher = await h.watcher();
+			await watcher.check();
+			h.clock.now += 61 * 60_000;
+			await watcher.check();
+			const gap = h.alerts.find((a) => a.alert === 'sync_gap') as SyncGapAlert;
+			expect(gap.paused_because).toBe('Dotdigital refused the login');
+			expect(gap.message).toMatch(/^Customers feed paused: Dotdigital refused the login since 09:00\. No new customer file has arrived in .* for 1 hour 1 minute \(expected at least every 1 hour\)\.$/);
+		});
+
+		test('a pause outlives a restart', async () => {
+			const h = harness();
+			drop(h, 'customers.csv', 'id\n1\n');
+			h.outcomes.push(refused);
+			await (await h.watcher(1)).check();
+			const again = await h.watcher(2);
+			expect(await again.check()).toMatchObject({ emitted: 0, paused: true });
+			h.clock.now += 15_000;
+			expect(await again.check()).toMatchObject({ emitted: 1, succeeded: 1, paused: false });
+		});
+	});
+
+	test('a new "Send Failed Files Back" setting sends every failed file back once, with fresh attempts', async () => {
+		const h = harness({ maxAttempts: 1 });
+		drop(h, 'tx.csv', 'order_id\n1\n');
+		h.outcomes.push({ status: 'failed', error: 'no such SKU' });
+		await (await h.watcher(1)).check();
+		expect(existsSync(join(h.dir, 'failed', 'tx.csv.reason.txt'))).toBe(true);
+
+		const sentBack = await h.watcher(2, { sendFailedBack: '2026-11-22T10:00:00' });
+		expect(await sentBack.check()).toMatchObject({ sentBack: ['tx.csv'], emitted: 1, succeeded: 1 });
+		expect(existsSync(join(h.dir, 'failed', 'tx.csv'))).toBe(false);
+		expect(existsSync(join(h.dir, 'failed', 'tx.csv.reason.txt'))).toBe(false);
+		expect(h.emitted.map((e) => e.attempt)).toEqual([1, 1]);
+		// The same setting, seen again after a restart, does nothing more.
+		expect(await (await h.watcher(3, { sendFailedBack: '2026-11-22T10:00:00' })).check()).toMatchObject({ sentBack: [], emitted: 0 });
+	});
 });
+

@@ -195,6 +195,72 @@ describe.each(stateBackends())('the ledger in $name', (backend) => {
 			expect(fine).toMatchObject({ status: 'balanced', subject: 'POS sync Sat 21 Nov 2026: all 1 file balanced', missing_feeds: [], files_not_balanced: 0 });
 		});
 	});
+
+	describe('one line per file, tries folded in', async () => {
+		const refused = (count: number): SendingResult[] =>
+			Array.from({ length: count }, () => ({ status: 'failed', code: 'runFailed', owner: 'API', description: 'Dotdigital GET /v2/account-info failed: HTTP 401 Authorization has been denied for this request.: Dotdigital answered 401.' }));
+		const tryOf = (run: string, minute: number, results: SendingResult[]) => [
+			mappingStep('customers.csv', `2026-11-21T09:${minute}:00.000Z`, { rows_read: 3, records: 3, rejected: 0 }, [], run),
+			sendingStep('customers.csv', `2026-11-21T09:${minute}:30.000Z`, 'contact', customers(3), results, run),
+		];
+
+		it('a file refused twice by the login, then sent, is one balanced line: tried 3 times, with the last error in words', async () => {
+			const lines = ledgerLines([...tryOf('run-1', 10, refused(3)), ...tryOf('run-2', 11, refused(3)), ...tryOf('run-3', 12, done(3))], LONDON);
+			expect(lines).toHaveLength(1);
+			expect(lines[0]).toMatchObject({ execution_id: 'run-3', attempts: 3, first_tried_at: '2026-11-21T09:10:00.000Z', accepted: 3, failed: 0, balanced: true });
+			expect(lines[0].last_error).toBe('Dotdigital refused the login (Dotdigital GET /v2/account-info failed: HTTP 401 Authorization has been denied for this request.: Dotdigital answered 401.)');
+		});
+
+		it('a file still refused is one line that says so, in the summary too; another file and another workflow stay apart', async () => {
+			const other = { ...tryOf('run-9', 13, done(3))[1], file: 'other.csv' };
+			const elsewhere = tryOf('run-8', 14, done(3)).map((step) => ({ ...step, workflow: 'Another shop' }));
+			const steps = [...tryOf('run-1', 10, refused(3)), other, ...tryOf('run-2', 11, refused(3)), ...elsewhere];
+			const lines = ledgerLines(steps, LONDON);
+			expect(lines.map((line) => [line.workflow, line.file, line.attempts, line.last_error?.slice(0, 28) ?? null])).toEqual([
+				['POS customers to Dotdigital', 'customers.csv', 2, 'Dotdigital refused the login'],
+				['POS customers to Dotdigital', 'other.csv', 1, null],
+				['Another shop', 'customers.csv', 1, null],
+			]);
+			await store.recordLedgerSteps(steps);
+			const summary = await ledgerSummary(store, { period: periodFor('custom', { now: new Date(), timeZone: LONDON, from: '2026-11-21' }), chartDays: 1, expectedFeeds: [] });
+			expect(summary.stopped).toMatchObject([{ file: 'customers.csv', attempts: 2 }]);
+			expect(summary.text).toContain('Files that did not go through:\n- customers.csv (POS customers to Dotdigital): tried 2 times; last error: Dotdigital refused the login (');
+			expect(summary.html).toContain('Files that did not go through');
+		});
+	});
+
+	describe('files the trigger left alone', async () => {
+		it('a duplicate and a stray are lines of their own with why, outside the totals, listed in the summary', async () => {
+			const skipped = (file: string, reason: 'duplicate' | 'stray', note: string, at: string): LedgerStep => ({
+				executionId: `trigger:wf:${reason}:${file}`,
+				workflow: 'POS customers to Dotdigital',
+				node: 'New export',
+				file,
+				recordedAt: at,
+				counts: { step: 'skipped', feed: 'customer', reason, note },
+			});
+			await store.recordLedgerSteps([
+				mappingStep('a.csv', '2026-11-21T09:00:00.000Z', { rows_read: 2, records: 2, rejected: 0 }),
+				sendingStep('a.csv', '2026-11-21T09:00:30.000Z', 'contact', customers(2), done(2)),
+				skipped('a (2).csv', 'duplicate', 'same content as a.csv, processed Sat 21 Nov 2026 09:00', '2026-11-21T10:00:00.000Z'),
+				skipped('<b>report</b>.pdf', 'stray', 'does not match the file name pattern "*.csv", so the customer feed leaves it in the folder', '2026-11-21T10:01:00.000Z'),
+			]);
+			// Written again (a trigger re-activated): still one line.
+			await store.recordLedgerSteps([skipped('a (2).csv', 'duplicate', 'same content as a.csv, processed Sat 21 Nov 2026 09:00', '2026-11-21T10:05:00.000Z')]);
+			const lines = ledgerLines(await store.ledgerSteps(new Date('2026-11-21T00:00:00Z'), new Date('2026-11-22T00:00:00Z')), LONDON);
+			expect(lines.map((line) => [line.file, line.feed, line.skipped, line.note, line.balanced])).toEqual([
+				['a.csv', 'customers', null, null, true],
+				['a (2).csv', 'customers', 'duplicate', 'same content as a.csv, processed Sat 21 Nov 2026 09:00', true],
+				['<b>report</b>.pdf', 'customers', 'stray', 'does not match the file name pattern "*.csv", so the customer feed leaves it in the folder', true],
+			]);
+			const summary = await ledgerSummary(store, { period: periodFor('custom', { now: new Date(), timeZone: LONDON, from: '2026-11-21' }), chartDays: 1, expectedFeeds: ['customers'] });
+			expect(summary.files).toBe(1);
+			expect(summary.totals.customers).toMatchObject({ files: 1, records: 2, accepted: 2 });
+			expect(summary.text).toContain('Files left alone:\n- a (2).csv (customers): same content as a.csv, processed Sat 21 Nov 2026 09:00\n- <b>report</b>.pdf (customers): does not match');
+			expect(summary.html).toContain('&lt;b&gt;report&lt;/b&gt;.pdf');
+			expect(summary.html).not.toContain('<b>report</b>');
+		});
+	});
 });
 
 describe('the ledger in a SQLite file', () => {

@@ -28,7 +28,7 @@ describe('template workflows', () => {
 		const check = JSON.parse(result.stdout);
 		expect(check.stale).toEqual([]);
 		expect(check.templates).toEqual(templates.map((template) => template.file));
-		expect(templates).toHaveLength(9);
+		expect(templates).toHaveLength(10);
 	});
 
 	it.each(templates)('$file uses installed node types, credentials by name, and connects only nodes it has', ({ workflow }) => {
