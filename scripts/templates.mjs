@@ -16,7 +16,6 @@ const PKG = 'n8n-nodes-pos-sync';
 const here = dirname(fileURLToPath(import.meta.url));
 const placeholders = JSON.parse(readFileSync(join(here, 'template-placeholders.json'), 'utf8'));
 const POS_ROOT = `${placeholders.filesRoot}/pos`;
-const REPORTS = `${POS_ROOT}/reports`;
 // Follows the trigger's folder: mapping/ sits beside the feed folders, in the shop's folder above them.
 const WORKBOOK = '={{ $json.shop_folder }}/mapping/shop-mapping.xlsx';
 const STORE_URL = placeholders.storeUrl;
@@ -68,9 +67,10 @@ const EXCEPTIONS_REPORT = 'Exceptions report';
  * record). The counts need no nodes: Mapping Apply and Dotdigital Upsert record them in the sync
  * ledger, which the Sync Health template reads.
  */
-function reportTail(t, { feed, map, send, x, runs = false }) {
+function reportTail(t, { feed, watch, map, send, x, runs = false }) {
 	const report = t.node(EXCEPTIONS_REPORT, 'exceptionsReport', [x + 220, 200], {
-		folder: REPORTS,
+		// reports/ beside the feed folders, in the shop's folder: it follows the trigger's Folder, and is created when missing.
+		folder: expr(`$('${watch}').first().json.shop_folder + '/reports'`),
 		// With several sending nodes the tail can run more than once in an execution: each run keeps its own workbook.
 		fileName: `={{ ${now} }}-${feed}-{{ $execution.id }}${runs ? '-{{ $runIndex }}' : ''}-exceptions.xlsx`,
 		format: 'xlsx',
@@ -103,13 +103,13 @@ function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send,
 	t.connect(map, upsert, 0);
 	const gap = t.node(`No ${feed} file: tell someone`, 'n8n-nodes-base.noOp', [240, -260], {});
 	t.connect(watch, gap, 1);
-	reportTail(t, { feed, map, send: upsert, x: 480 });
+	reportTail(t, { feed, watch, map, send: upsert, x: 480 });
 	return t;
 }
 
 const commonNotes = (feed) => [
 	'',
-	`**Every run's counts go into the sync ledger** (rows read, records, rejected, sent, accepted, failed, unchanged), which the *Sync health* template reads. When anything was refused, the run also leaves \`<date>-<time>-${feed}-<execution>-exceptions.xlsx\` in \`pos/reports\` (create that folder once): one row per exception, with who fixes it.`,
+	`**Every run's counts go into the sync ledger** (rows read, records, rejected, sent, accepted, failed, unchanged), which the *Sync health* template reads. When anything was refused, the run also leaves \`<date>-<time>-${feed}-<execution>-exceptions.xlsx\` in \`reports\` beside the feed folders (made when missing): one row per exception, with who fixes it, in plain words.`,
 	'**Credentials:** a Dotdigital API credential named *Dotdigital account*.',
 ];
 
@@ -264,7 +264,7 @@ function salesExportToDotdigital() {
 	t.connect(byFeed, contacts, 0);
 	t.connect(byFeed, products, 1);
 	t.connect(byFeed, orders, 2);
-	reportTail(t, { feed: 'sales', map, send: contacts, x: 960, runs: true });
+	reportTail(t, { feed: 'sales', watch, map, send: contacts, x: 960, runs: true });
 	t.connect(products, EXCEPTIONS_REPORT, 1, 1);
 	t.connect(orders, EXCEPTIONS_REPORT, 1, 1);
 	return t;

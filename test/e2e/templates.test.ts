@@ -420,4 +420,30 @@ describe('the template workflows in a real n8n', () => {
 		}
 		expect(exceptions('sales').filter((row) => row.stage === 'Mapping')).toHaveLength(10);
 	}, 600_000);
+	it('a second shop: template 01 set up for another folder by changing only what its note names, the trigger\'s Folder', async () => {
+		const template = readTemplates().find((candidate) => candidate.file.startsWith('01-'))!;
+		const local = localise(template.workflow, { filesRoot: server.files, storeUrl: store.apiUrl, welcomeListId: WELCOME_LIST_ID, checkEverySeconds: 1, settleSeconds: 1 });
+		const shop2 = join(server.files, 'shop2');
+		// What the note asks of the consultant: the trigger's Folder, and the shop's workbook in mapping/ above it.
+		const trigger = local.nodes.find((node: { name: string }) => node.name === 'New customers export');
+		trigger.parameters.folder = join(shop2, 'customers');
+		mkdirSync(join(shop2, 'customers'), { recursive: true });
+		mkdirSync(join(shop2, 'mapping'), { recursive: true });
+		copyFileSync(pos('mapping', 'shop-mapping.xlsx'), join(shop2, 'mapping', 'shop-mapping.xlsx'));
+		const edited = JSON.stringify(local.nodes.filter((node: { name: string }) => node.name !== 'New customers export'));
+		expect(edited).toBe(JSON.stringify(shop.workflows.find((workflow) => workflow.file.startsWith('01-'))!.workflow.nodes.filter((node: { name: string }) => node.name !== 'New customers export')));
+		const id = await server.instance.createWorkflow({ ...local, name: 'Shop 2: POS customers → Dotdigital contacts' });
+		await server.instance.activate(id);
+
+		const source = demoShop.demoExport('customers');
+		writeFileAged(join(shop2, 'customers', 'Shop2_customers.csv'), readFileSync(source), 5);
+		const [execution] = await server.instance.waitForExecutions(id, 1, { timeoutMs: 300_000 });
+		expectSuccess(execution);
+		expect(nodeOutput(execution, 'Map the rows', 2)[0].json).toMatchObject({ rows_read: 40, records: 39, rejected: 1, balanced: true });
+		// The reports folder did not exist: the run made it, beside the shop's feed folder.
+		const reports = readdirSync(join(shop2, 'reports')).filter((name) => name.endsWith('-exceptions.xlsx'));
+		expect(reports).toHaveLength(1);
+		expect(readdirSync(pos('reports')).some((name) => name.includes(String(execution.id)))).toBe(false);
+		expect(await ledgerLine('Shop2_customers.csv')).toEqual([expect.objectContaining({ workflow: 'Shop 2: POS customers → Dotdigital contacts', rows_read: 40, records: 39, balanced: true })]);
+	}, 600_000);
 });
