@@ -196,7 +196,7 @@ describe.each(stateBackends())('the ledger in $name', (backend) => {
 		});
 	});
 
-	describe('one line per file, tries folded in', async () => {
+	describe('one line per file, tries folded in', () => {
 		const refused = (count: number): SendingResult[] =>
 			Array.from({ length: count }, () => ({ status: 'failed', code: 'runFailed', owner: 'API', description: 'Dotdigital GET /v2/account-info failed: HTTP 401 Authorization has been denied for this request.: Dotdigital answered 401.' }));
 		const tryOf = (run: string, minute: number, results: SendingResult[]) => [
@@ -229,7 +229,7 @@ describe.each(stateBackends())('the ledger in $name', (backend) => {
 		});
 	});
 
-	describe('files the trigger left alone', async () => {
+	describe('files the trigger left alone', () => {
 		it('a duplicate and a stray are lines of their own with why, outside the totals, listed in the summary', async () => {
 			const skipped = (file: string, reason: 'duplicate' | 'stray', note: string, at: string): LedgerStep => ({
 				executionId: `trigger:wf:${reason}:${file}`,
