@@ -1,7 +1,8 @@
 /** What became of each record sent to Dotdigital: exactly one result per input record. */
 
 /** Who fixes a failure: the data typed at the till, the mapping or node settings, or the Dotdigital side. */
-export type FailureOwner = 'till data' | 'mapping' | 'API';
+/** Who fixes a failure: the till's data, the mapping, Dotdigital (API), or whoever runs n8n and its storage (system). */
+export type FailureOwner = 'till data' | 'mapping' | 'API' | 'system';
 
 export interface RecordFailure {
 	code: string;

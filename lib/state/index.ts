@@ -4,3 +4,4 @@ export * from './backend';
 export * from './store';
 export * from './ledger';
 export * from './ledger-report';
+export * from './errors';

@@ -10,12 +10,13 @@ import {
 	listDataFields,
 	type ContactUpsertSettings,
 	type DataFieldType,
+	type FailureOwner,
 	type FieldMapEntry,
 	type RecordResult,
 } from '../../lib/dotdigital';
-import { learnIdentities, type SyncState, withIndexedEmails } from '../../lib/state';
+import { SyncStateError, learnIdentities, type SyncState, withIndexedEmails } from '../../lib/state';
 import { planRecordInput, readRecordChunks } from '../shared/record-input';
-import { markInFlight, openState, recordInLedger } from '../shared/sync-state';
+import { isSyncStateFault, markInFlight, openState, recordInLedger, syncStateNodeError } from '../shared/sync-state';
 import { pickedValue } from '../shared/pickers';
 import { dotdigitalListSearch } from './dotdigital-pickers';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
@@ -108,13 +109,17 @@ export class DotdigitalUpsert implements INodeType {
 
 /** A fault that stops the whole run fails every record, with the reason; the node throws the error after the ledger is written, unless it continues on fail. */
 function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number): { results: RecordResult[]; error: Error } {
-	const error = dotdigitalNodeError(ctx.getNode(), caught);
+	const error = caught instanceof SyncStateError ? syncStateNodeError(ctx, caught) : dotdigitalNodeError(ctx.getNode(), caught);
 	const { description } = errorJson(error);
-	// Dotdigital's answers and connection faults are the API's; anything else is how the node is set up.
-	const fromApi = caught instanceof DotdigitalApiError || caught instanceof DotdigitalNetworkError;
 	const retryable = caught instanceof DotdigitalError && caught.retryable;
-	const failure = { status: 'failed' as const, code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable, owner: fromApi ? ('API' as const) : ('mapping' as const) };
+	const failure = { status: 'failed' as const, code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable, owner: runFaultOwner(caught) };
 	return { results: Array.from({ length: count }, () => failure), error };
+}
+
+/** Dotdigital's answers and connection faults are the API's; the sync state's are the system's; anything else is how the node is set up. */
+function runFaultOwner(caught: unknown): FailureOwner {
+	if (caught instanceof DotdigitalApiError || caught instanceof DotdigitalNetworkError) return 'API';
+	return isSyncStateFault(caught) ? 'system' : 'mapping';
 }
 
 function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject, total: number): Promise<RecordResult[]> {

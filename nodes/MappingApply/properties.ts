@@ -266,5 +266,23 @@ export const mappingApplyProperties: INodeProperties[] = [
 		displayOptions: { show: applyOnly },
 		options: SETTING_DEFINITIONS.map(settingProperty).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: applyOnly },
+		options: [
+			{
+				displayName: 'Record in Sync Ledger',
+				name: 'recordInLedger',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to write each file\'s counts into the sync ledger that the Sync Ledger node and the daily check read. Switch off only where no sync state can be kept (the ledger then misses this step).',
+			},
+		],
+	},
 	...suggestProperties,
 ];

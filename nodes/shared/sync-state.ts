@@ -1,9 +1,47 @@
 import { randomUUID } from 'node:crypto';
 
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { defaultStatePath, inFlightNode, openSyncState, queueModeProblem, stateLocation, type StateLocation, type StepCounts, type SyncState } from '../../lib/state';
+import {
+	SyncStateError,
+	defaultStatePath,
+	guardSyncState,
+	inFlightNode,
+	openSyncState,
+	queueModeProblem,
+	stateLocation,
+	type StateLocation,
+	type StepCounts,
+	type SyncState,
+} from '../../lib/state';
+
+type NodeOperationErrorOptions = NonNullable<ConstructorParameters<typeof NodeOperationError>[2]>;
+
+/** Who fixes a fault of the sync state: whoever runs n8n and its storage. */
+export const SYSTEM_OWNER = 'system';
+
+const stateFaults = new WeakSet<object>();
+
+/** An n8n error for a sync state that could not be set up, opened, read or written: nobody's data, owner "system". */
+export function syncStateFault(node: INode, message: string, options: NodeOperationErrorOptions = {}): NodeOperationError {
+	const error = new NodeOperationError(node, message, options);
+	stateFaults.add(error);
+	return error;
+}
+
+/** Whether an error is the sync state's own fault (owner "system") rather than the data's or the mapping's. */
+export function isSyncStateFault(error: unknown): boolean {
+	return error instanceof SyncStateError || (typeof error === 'object' && error !== null && stateFaults.has(error));
+}
+
+/** A SyncStateError met during a run, as the n8n error a node shows. */
+export function syncStateNodeError(ctx: IExecuteFunctions, error: SyncStateError, itemIndex?: number): NodeOperationError {
+	return syncStateFault(ctx.getNode(), error.message, {
+		itemIndex,
+		description: 'Owner: system. The sync state is where n8n keeps what was sent and the ledger; ask whoever runs n8n to check its disk or database.',
+	});
+}
 
 /**
  * The sync state (identity index, fingerprints, contact registry, ledger): a SQLite file in the n8n
@@ -15,15 +53,15 @@ export async function openState(ctx: IExecuteFunctions): Promise<SyncState> {
 	try {
 		location = stateLocation(process.env, defaultStatePath());
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), 'The sync state settings are not right', { description: error instanceof Error ? error.message : String(error) });
+		throw syncStateFault(ctx.getNode(), 'The sync state settings are not right', { description: error instanceof Error ? error.message : String(error) });
 	}
 	const problem = queueModeProblem(process.env, location);
-	if (problem) throw new NodeOperationError(ctx.getNode(), 'The sync state must be shared by all of n8n’s processes in queue mode', { description: problem });
+	if (problem) throw syncStateFault(ctx.getNode(), 'The sync state must be shared by all of n8n’s processes in queue mode', { description: problem });
 	try {
-		return await openSyncState(location);
+		return guardSyncState(await openSyncState(location));
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
-		throw new NodeOperationError(ctx.getNode(), location.backend === 'sqlite' ? `Could not open the sync state file ${location.path}` : `Could not open the sync state in Postgres at ${location.where}`, {
+		throw syncStateFault(ctx.getNode(), location.backend === 'sqlite' ? `Could not open the sync state file ${location.path}` : `Could not open the sync state in Postgres at ${location.where}`, {
 			description:
 				location.backend === 'sqlite'
 					? `${reason}. Set POS_SYNC_STATE_DIR to a folder n8n can write to.`

@@ -4,6 +4,9 @@
  * catalogue, data fields, and what a consultant sees when the login or a data field is wrong.
  * Bulk imports are polled as in production (first check after 5 s), so these tests take seconds.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { DotdigitalApi } from '../../credentials/DotdigitalApi.credentials';
@@ -263,6 +266,28 @@ describe('Errors a consultant can act on', () => {
 		const error = errorOf(await run([customer('a@example.com', { marketing_opt_in: true })], { resource: 'contact', operation: 'upsert', options: { consentText: 'Yes please' } }), NODE);
 		expect(error.message).toMatch(/missing or not valid: Consent Page URL .*, Consent IP Address/);
 		expect(fake.calls()).toHaveLength(0);
+	});
+
+	it('a sync state that cannot be opened fails every record unsent, owned by "system" rather than "mapping"', async () => {
+		const before = process.env.POS_SYNC_STATE_DIR;
+		// A folder that cannot be made: its parent is a file.
+		const blocker = join(mkdtempSync(join(tmpdir(), 'pos-sync-blocked-')), 'not-a-folder');
+		writeFileSync(blocker, 'a file where the state folder should be');
+		process.env.POS_SYNC_STATE_DIR = join(blocker, 'state');
+		try {
+			const error = errorOf(await run([customer('a@example.com')], { resource: 'contact', operation: 'upsert' }), NODE);
+			expect(error.message).toContain('Could not open the sync state file');
+			const { failed } = outputs(await run([customer('a@example.com'), customer('b@example.com')], { resource: 'contact', operation: 'upsert' }, { continueOnFail: true }));
+			expect(failed.map((item) => [item.json.code, item.json.owner])).toEqual([
+				['runFailed', 'system'],
+				['runFailed', 'system'],
+			]);
+			expect(String(failed[0].json.description)).toContain('POS_SYNC_STATE_DIR');
+			expect(fake.calls()).toHaveLength(0);
+		} finally {
+			if (before === undefined) delete process.env.POS_SYNC_STATE_DIR;
+			else process.env.POS_SYNC_STATE_DIR = before;
+		}
 	});
 
 	it('a list given by name rather than ID is refused before anything is sent', async () => {
