@@ -17,6 +17,7 @@ import {
 import { SyncStateError, learnIdentities, type SyncState, withIndexedEmails } from '../../lib/state';
 import { planRecordInput, readRecordChunks } from '../shared/record-input';
 import { isSyncStateFault, markInFlight, openState, recordInLedger, syncStateNodeError } from '../shared/sync-state';
+import { checkReadOncePerRun } from '../shared/once-per-run';
 import { pickedValue } from '../shared/pickers';
 import { dotdigitalListSearch } from './dotdigital-pickers';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
@@ -24,6 +25,26 @@ import { RunReport } from './run-report';
 import { dotdigitalUpsertProperties } from './properties';
 
 type Resource = 'contact' | 'order' | 'product' | 'dataField';
+
+/** Every setting applies to the whole run (one import for all the items), so each is read from the first item. */
+const READ_ONCE = [
+	'resource',
+	'operation',
+	'identifier',
+	'mode',
+	'realtimeLimit',
+	'lists',
+	'standardFields',
+	'dataFields',
+	'mergeOption',
+	'newContactConsent',
+	'orderCollection',
+	'createMissingContacts',
+	'productCollection',
+	'fieldsToCreate',
+	'onlyChanged',
+	'options',
+];
 
 /** How the ledger names the records that came without a `_source` from Mapping Apply. */
 const FILE_WITHOUT_SOURCE = '(items without a source file)';
@@ -48,6 +69,7 @@ export class DotdigitalUpsert implements INodeType {
 	methods = { listSearch: dotdigitalListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		checkReadOncePerRun(this, READ_ONCE, dotdigitalUpsertProperties);
 		const resource = this.getNodeParameter('resource', 0) as Resource;
 		const items = this.getInputData();
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;

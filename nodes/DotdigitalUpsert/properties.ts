@@ -1,5 +1,7 @@
-import { picker } from '../shared/pickers';
 import type { INodeProperties } from 'n8n-workflow';
+
+import { READ_ONCE_PER_RUN } from '../shared/once-per-run';
+import { picker } from '../shared/pickers';
 
 const contactOnly = { show: { resource: ['contact'] } };
 const orderOnly = { show: { resource: ['order'] } };
@@ -52,7 +54,7 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 	// ---- Contact ----
 	{
 		displayName:
-			'Each input item is one customer record from Mapping Apply. Contacts that were sent come out of Done (created or updated); the rest come out of Failed with the reason and who can fix it.',
+			'Each input item is one customer record from Mapping Apply. Contacts that were sent come out of Done (created or updated); the rest come out of Failed with the reason and who can fix it. The settings below apply to every item of a run: they are read once per run, from the first item, and an expression that gives another item a different value stops the run.',
 		name: 'contactNotice',
 		type: 'notice',
 		default: '',
@@ -173,7 +175,7 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 	// ---- Order ----
 	{
 		displayName:
-			'Each input item is one order record from Mapping Apply, linked to its contact by email. Orders that were stored come out of Done; the rest come out of Failed with the reason.',
+			'Each input item is one order record from Mapping Apply, linked to its contact by email. Orders that were stored come out of Done; the rest come out of Failed with the reason. The settings below apply to every item of a run: they are read once per run, from the first item, and an expression that gives another item a different value stops the run.',
 		name: 'orderNotice',
 		type: 'notice',
 		default: '',
@@ -203,7 +205,8 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 
 	// ---- Product ----
 	{
-		displayName: 'Each input item is one product record from Mapping Apply, stored in the catalogue by its SKU.',
+		displayName:
+			'Each input item is one product record from Mapping Apply, stored in the catalogue by its SKU. The settings below apply to every item of a run: they are read once per run, from the first item, and an expression that gives another item a different value stops the run.',
 		name: 'productNotice',
 		type: 'notice',
 		default: '',
@@ -271,6 +274,7 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: `${READ_ONCE_PER_RUN}: these apply to every item of the run`,
 		displayOptions: { show: { resource: ['contact', 'order', 'product'] } },
 		options: [
 			{

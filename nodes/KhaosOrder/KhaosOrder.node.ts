@@ -16,6 +16,7 @@ import {
 	type WebOrder,
 } from '../../lib/khaos';
 import { khaosListSearch } from '../KhaosProduct/khaos-pickers';
+import { checkReadOncePerRun } from '../shared/once-per-run';
 import { pickedValue } from '../shared/pickers';
 import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
 import { khaosOrderProperties } from './properties';
@@ -47,6 +48,7 @@ export class KhaosOrder implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		checkReadOncePerRun(this, ['operation'], khaosOrderProperties);
 		const operation = this.getNodeParameter('operation', 0) as Operation;
 		const connection = await connectToKhaos(this);
 		if (operation === 'importOrders') return await importOrders(this, connection);
@@ -84,9 +86,9 @@ async function deletedCustomers(ctx: IExecuteFunctions, { client }: KhaosConnect
  * (with the reason, whether trying again could help, and the order as it came in).
  */
 async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosConnection): Promise<INodeExecutionData[][]> {
+	checkReadOncePerRun(ctx, ['options'], khaosOrderProperties);
 	const items = ctx.getInputData();
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const pricesChoice = ctx.getNodeParameter('pricesIncludeTax', 0, 'order') as string;
 	const done: (INodeExecutionData | undefined)[] = new Array(items.length).fill(undefined);
 	const failed: (INodeExecutionData | undefined)[] = new Array(items.length).fill(undefined);
 	const fail = (itemIndex: number, json: IDataObject): void => {
@@ -96,6 +98,8 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	const orders: WebOrder[] = [];
 	const itemOf: number[] = [];
 	items.forEach((item, itemIndex) => {
+		// Read for each item: each order is read on its own.
+		const pricesChoice = ctx.getNodeParameter('pricesIncludeTax', itemIndex, 'order') as string;
 		const read = webOrderFromJson(item.json, { pricesIncludeTax: pricesChoice === 'yes' ? true : pricesChoice === 'no' ? false : undefined });
 		if ('problems' in read) {
 			fail(itemIndex, { reason: describeProblems(read.problems), retryable: false, problems: problemList(read.problems) });
@@ -183,6 +187,7 @@ async function orderStatuses(ctx: IExecuteFunctions, { client }: KhaosConnection
 			description: "Order References is empty for every input item. By default it reads each item's order_id.",
 		});
 	}
+	checkReadOncePerRun(ctx, ['lookUpBy', 'options'], khaosOrderProperties);
 	const lookUpBy = ctx.getNodeParameter('lookUpBy', 0, 4) as 3 | 4;
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	let statuses: OrderStatus[];

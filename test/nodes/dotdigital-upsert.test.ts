@@ -290,6 +290,20 @@ describe('Errors a consultant can act on', () => {
 		}
 	});
 
+	it('a setting read once per run that an expression gives another item differently is refused, naming it, before anything is sent', async () => {
+		const items = [customer('a@example.com', { list: '2' }), customer('b@example.com', { list: '3' })];
+		const error = errorOf(await run(items, { resource: 'contact', operation: 'upsert', mode: 'realtime', lists: '={{ $json.list }}' }), NODE);
+		expect(error.message).toBe('Add to Lists is read once per run, from the first item, but item 2 gives another value');
+		expect(fake.calls()).toHaveLength(0);
+
+		const batch = errorOf(await run(items, { resource: 'contact', operation: 'upsert', options: { batchSize: '={{ $json.list === "2" ? 100 : 200 }}' } }), NODE);
+		expect(batch.message).toBe('Options → Records per Import is read once per run, from the first item, but item 2 gives another value');
+
+		const same = [customer('a@example.com', { list: '2' }), customer('b@example.com', { list: '2' })];
+		const { done } = outputs(await run(same, { resource: 'contact', operation: 'upsert', mode: 'realtime', lists: '={{ $json.list }}' }));
+		expect(done.map((item) => item.json.identifier)).toEqual(['a@example.com', 'b@example.com']);
+	});
+
 	it('a list given by name rather than ID is refused before anything is sent', async () => {
 		const error = errorOf(await run([customer('a@example.com')], { resource: 'contact', operation: 'upsert', lists: 'Newsletter' }), NODE);
 		expect(error.message).toMatch(/list IDs \(numbers\), not "Newsletter"/);
