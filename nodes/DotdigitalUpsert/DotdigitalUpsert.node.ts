@@ -19,7 +19,7 @@ import { planRecordInput, readRecordChunks } from '../shared/record-input';
 import { isSyncStateFault, markInFlight, openState, recordInLedger, syncStateNodeError } from '../shared/sync-state';
 import { checkReadOncePerRun } from '../shared/once-per-run';
 import { pickedValue } from '../shared/pickers';
-import { dotdigitalListSearch } from './dotdigital-pickers';
+import { dotdigitalListSearch, dotdigitalLoadOptions } from './dotdigital-pickers';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { RunReport } from './run-report';
 import { dotdigitalUpsertProperties } from './properties';
@@ -66,7 +66,7 @@ export class DotdigitalUpsert implements INodeType {
 		properties: dotdigitalUpsertProperties,
 	};
 
-	methods = { listSearch: dotdigitalListSearch };
+	methods = { listSearch: dotdigitalListSearch, loadOptions: dotdigitalLoadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		checkReadOncePerRun(this, READ_ONCE, dotdigitalUpsertProperties);
@@ -169,7 +169,7 @@ function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataOb
 		});
 	}
 	const fieldMap: FieldMapEntry[] = [...((ctx.getNodeParameter('standardFields', 0, true) as boolean) ? DEFAULT_FIELD_MAP : []), ...extra];
-	const lists = listIds(ctx, text(ctx.getNodeParameter('lists', 0, '')));
+	const lists = listIds(ctx, ctx.getNodeParameter('lists', 0, []));
 	return {
 		identifier: ctx.getNodeParameter('identifier', 0, 'email') as 'email' | 'mobileNumber',
 		mode: mode === 'auto' ? (count <= realtimeLimit ? 'realtime' : 'bulk') : mode,
@@ -182,8 +182,9 @@ function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataOb
 	};
 }
 
-function listIds(ctx: IExecuteFunctions, value: string): number[] {
-	const parts = value.split(/[\s,;]+/).filter(Boolean);
+/** The lists picked (IDs), or typed as before the picker ("12345, 67890", in an expression or a workflow saved then). */
+function listIds(ctx: IExecuteFunctions, value: unknown): number[] {
+	const parts = (Array.isArray(value) ? value : [value]).flatMap((entry) => text(entry).split(/[\s,;]+/)).filter(Boolean);
 	const bad = parts.filter((part) => !/^\d+$/.test(part));
 	if (bad.length > 0) {
 		throw new NodeOperationError(ctx.getNode(), `Add to Lists takes list IDs (numbers), not ${bad.map((part) => `"${part}"`).join(', ')}`, {

@@ -95,11 +95,12 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 	{
 		displayName: 'Add to Lists',
 		name: 'lists',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 12345, 67890',
-		description: 'IDs of the Dotdigital lists to add contacts to, separated by commas. With the till’s opt-in, only customers who opted in go on them (a list can start a programme), and never a suppressed contact. Leave empty to add to none.',
-		hint: 'A list’s ID is shown in Dotdigital under Audience → Lists',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getLists' },
+		default: [],
+		description:
+			'The Dotdigital lists to add contacts to. With the till’s opt-in, only customers who opted in go on them (a list can start a programme), and never a suppressed contact. Leave empty to add to none. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		hint: 'Typed list IDs (e.g. 12345, 67890 in an expression) still work; a list’s ID is shown in Dotdigital under Audience → Lists',
 		displayOptions: contactOnly,
 	},
 	{
