@@ -5,17 +5,10 @@
  */
 import { DotdigitalApiError, DotdigitalError } from './errors';
 import type { RecordResult } from './results';
-import { ImportPace } from './pace';
-import type { DotdigitalTransport } from './transport';
+import { ImportPace, type PollPolicy } from './pace';
 
-export interface PollPolicy {
-	/** Wait before the first status check. */
-	firstMs: number;
-	/** The interval grows by half each time, up to this. */
-	maxMs: number;
-	/** Give up on an import after this long in all. */
-	totalMs: number;
-}
+export type { PollPolicy } from './pace';
+import type { DotdigitalTransport } from './transport';
 
 export const DEFAULT_POLL: PollPolicy = { firstMs: 5_000, maxMs: 30_000, totalMs: 15 * 60_000 };
 export const MAX_REQUEST_BYTES = 50 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { SyncState } from './backend';
+import type { SyncState } from './sync-state';
 
 /**
  * The sync state itself (the SQLite file or the Postgres schema) could not be opened, read or

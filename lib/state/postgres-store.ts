@@ -9,7 +9,7 @@ import type { Pool, PoolClient } from 'pg';
 
 import type { Fingerprint } from '../dotdigital/delta';
 import { registryKey, type KnownContact, type OwedConsent } from '../dotdigital/registry';
-import type { PostgresConnection, SyncState } from './backend';
+import type { PostgresConnection, SyncState } from './sync-state';
 import type { Identity } from './identity';
 import { inFlightNode, LEDGER_KEPT_DAYS, reviveCounts, type LedgerStep, type StepCounts } from './ledger';
 import { migrations } from './postgres-schema';

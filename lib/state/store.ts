@@ -16,7 +16,7 @@ import type { DatabaseSync as Database, StatementSync } from 'node:sqlite';
 import type { Fingerprint } from '../dotdigital/delta';
 import { registryKey, type KnownContact, type OwedConsent } from '../dotdigital/registry';
 import type { Identity } from './identity';
-import type { SyncState } from './backend';
+import type { SyncState } from './sync-state';
 import { inFlightNode, LEDGER_KEPT_DAYS, mergeCounts, reviveCounts, type LedgerStep, type StepCounts } from './ledger';
 
 export const STATE_FILE_NAME = 'pos-sync-state.sqlite';

@@ -15,10 +15,10 @@ import {
 	type SendOrdersOptions,
 	type WebOrder,
 } from '../../lib/khaos';
-import { khaosListSearch } from '../KhaosProduct/khaos-pickers';
+import { khaosListSearch } from '../shared/khaos-pickers';
 import { checkReadOncePerRun } from '../shared/once-per-run';
 import { pickedValue } from '../shared/pickers';
-import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
+import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../shared/khaos-common';
 import { khaosOrderProperties } from './properties';
 
 type Operation = 'importOrders' | 'getStatus' | 'exportCustomers' | 'getDeletedCustomers';

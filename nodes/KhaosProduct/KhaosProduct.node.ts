@@ -20,8 +20,8 @@ import {
 	type WebProduct,
 } from '../../lib/khaos';
 import { pickedValue } from '../shared/pickers';
-import { khaosListSearch } from './khaos-pickers';
-import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from './khaos-common';
+import { khaosListSearch } from '../shared/khaos-pickers';
+import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../shared/khaos-common';
 import { khaosProductProperties } from './properties';
 
 type Operation = 'getChanged' | 'getByCode' | 'getStockLevels' | 'getWebCategories' | 'getStockPotential' | 'getPriceLists' | 'getPriceList';

@@ -12,7 +12,7 @@ import {
 	type WebProduct,
 } from '../../lib/khaos';
 import { compressedOption } from '../KhaosProduct/properties';
-import { connectToKhaos, khaosNodeError, testKhaosCredential } from '../KhaosProduct/khaos-common';
+import { connectToKhaos, khaosNodeError, testKhaosCredential } from '../shared/khaos-common';
 
 /** Khaos asks integrations to check stock about every 30 minutes. */
 export const DEFAULT_POLL_TIMES = { item: [{ mode: 'everyX', value: 30, unit: 'minutes' }] };

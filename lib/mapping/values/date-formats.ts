@@ -1,10 +1,19 @@
 /** Date formats as a mapping writes them (dd/MM/yyyy || ISO || excel), compiled once into fast readers. */
 import { DateTime } from 'luxon';
 
-import type { WrittenDateTime } from './dates';
-
 /** A format with no separators (yyMMdd): its values are plain numbers too, so none is taken for an Excel date. */
 const DIGITS_ALONE = /^[A-Za-z]+$/;
+
+export interface WrittenDateTime {
+	year?: number;
+	month?: number;
+	day?: number;
+	hour?: number;
+	minute?: number;
+	second?: number;
+	/** The hour was written on a 12-hour clock with AM/PM. */
+	twelveHour?: boolean;
+}
 
 export type DateUnit = 'year' | 'month' | 'day' | 'hour' | 'twelveHour' | 'minute' | 'second';
 

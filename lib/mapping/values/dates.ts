@@ -2,7 +2,7 @@
 import { DateTime, FixedOffsetZone, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 
 import type { CellValue } from '../../files';
-import { FORMAT_LOCALE, compileDateFormats, writtenFields, type LuxonFormat } from './date-formats';
+import { FORMAT_LOCALE, compileDateFormats, writtenFields, type LuxonFormat, type WrittenDateTime } from './date-formats';
 import { accept, quoteValue, reject, type Coerced, type ExcelDateTime, type ValueOptions } from './result';
 
 export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -54,16 +54,7 @@ export function ordinal(day: number): string {
 	}
 }
 
-export interface WrittenDateTime {
-	year?: number;
-	month?: number;
-	day?: number;
-	hour?: number;
-	minute?: number;
-	second?: number;
-	/** The hour was written on a 12-hour clock with AM/PM. */
-	twelveHour?: boolean;
-}
+export type { WrittenDateTime } from './date-formats';
 
 /** Why the written fields name no real moment ("no 31st in February"), or undefined when they all fit. */
 export function impossibility(fields: WrittenDateTime): string | undefined {

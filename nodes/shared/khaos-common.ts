@@ -12,9 +12,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { credentialTestSend, n8nSend } from '../shared/http';
+import { credentialTestSend, n8nSend } from './http';
 
-export { errorJson } from '../shared/node-errors';
+export { errorJson } from './node-errors';
 
 import {
 	KhaosClient,
