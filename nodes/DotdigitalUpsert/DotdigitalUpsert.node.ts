@@ -55,7 +55,7 @@ export class DotdigitalUpsert implements INodeType {
 		name: 'dotdigitalUpsert',
 		icon: { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' },
 		group: ['output'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ { contact: "Contacts", order: "Orders", product: "Product catalogue", dataField: "Data fields" }[$parameter["resource"]] }}',
 		description: 'Sends customers, orders and products to Dotdigital in bulk or in real time, and reports every record that failed',
 		defaults: { name: 'Dotdigital Upsert' },

@@ -12,7 +12,7 @@ export class ExceptionsReport implements INodeType {
 		name: 'exceptionsReport',
 		icon: { light: 'file:exceptionsReport.svg', dark: 'file:exceptionsReport.dark.svg' },
 		group: ['output'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ $parameter["fileName"] }}',
 		description: 'Writes the rows Mapping Apply rejected and the records a sending node refused into one workbook, each with who fixes it and why, in plain words',
 		defaults: { name: 'Exceptions Report' },

@@ -29,7 +29,7 @@ export class KhaosOrder implements INodeType {
 		name: 'khaosOrder',
 		icon: { light: 'file:khaosOrder.svg', dark: 'file:khaosOrder.dark.svg' },
 		group: ['output'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
 		description: 'Sends web orders into Khaos Control, reads back their status and tracking, and exports customers',
 		defaults: { name: 'Khaos Order' },

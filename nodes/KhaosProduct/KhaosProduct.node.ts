@@ -32,7 +32,7 @@ export class KhaosProduct implements INodeType {
 		name: 'khaosProduct',
 		icon: { light: 'file:khaosProduct.svg', dark: 'file:khaosProduct.dark.svg' },
 		group: ['input'],
-		version: 1,
+		version: [1],
 		subtitle:
 			'={{ { getChanged: "Changed products", getByCode: "Products by stock code", getStockLevels: "Stock levels", getWebCategories: "Web categories", getStockPotential: "Stock potential", getPriceLists: "Price lists", getPriceList: "Price list" }[$parameter["operation"]] }}',
 		description: 'Gets products, stock levels and web categories from Khaos Control, ready for a web store',

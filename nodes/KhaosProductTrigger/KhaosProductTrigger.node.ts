@@ -108,7 +108,7 @@ export class KhaosProductTrigger implements INodeType {
 		name: 'khaosProductTrigger',
 		icon: { light: 'file:khaosProductTrigger.svg', dark: 'file:khaosProductTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1],
 		subtitle: 'Changed products',
 		description: 'Starts the workflow when products or their stock levels change in Khaos Control',
 		defaults: { name: 'Khaos Product Trigger' },

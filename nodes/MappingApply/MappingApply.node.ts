@@ -48,7 +48,7 @@ export class MappingApply implements INodeType {
 		name: 'mappingApply',
 		icon: { light: 'file:mappingApply.svg', dark: 'file:mappingApply.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ $parameter["operation"] === "template" ? "Get mapping template" : $parameter["operation"] === "suggest" ? "Suggest mapping" : $parameter["feed"] + " records" }}',
 		description: 'Turns POS export rows into customer, product and order records, using a mapping workbook',
 		defaults: { name: 'Mapping Apply' },
