@@ -46,6 +46,9 @@ const READ_ONCE = [
 	'options',
 ];
 
+/** Done, Failed and Summary, for every resource but data fields. */
+const RECORD_OUTPUTS = '[{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Summary" }]';
+
 /** How the ledger names the records that came without a `_source` from Mapping Apply. */
 const FILE_WITHOUT_SOURCE = '(items without a source file)';
 
@@ -61,7 +64,7 @@ export class DotdigitalUpsert implements INodeType {
 		defaults: { name: 'Dotdigital Upsert' },
 		inputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		outputs: `={{ $parameter["resource"] === "dataField" ? [{ "type": "main" }] : [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Summary" }] }}`,
+		outputs: `={{ $parameter["resource"] === "dataField" ? [{ "type": "main" }] : ${RECORD_OUTPUTS} }}` as const,
 		credentials: [{ name: 'dotdigitalApi', required: true }],
 		properties: dotdigitalUpsertProperties,
 	};
@@ -134,7 +137,13 @@ function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number)
 	const error = caught instanceof SyncStateError ? syncStateNodeError(ctx, caught) : dotdigitalNodeError(ctx.getNode(), caught);
 	const { description } = errorJson(error);
 	const retryable = caught instanceof DotdigitalError && caught.retryable;
-	const failure = { status: 'failed' as const, code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable, owner: runFaultOwner(caught) };
+	const failure = {
+		status: 'failed' as const,
+		code: 'runFailed',
+		description: description ? `${error.message}: ${description}` : error.message,
+		retryable,
+		owner: runFaultOwner(caught),
+	};
 	return { results: Array.from({ length: count }, () => failure), error };
 }
 
@@ -144,7 +153,14 @@ function runFaultOwner(caught: unknown): FailureOwner {
 	return isSyncStateFault(caught) ? 'system' : 'mapping';
 }
 
-function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject, total: number): Promise<RecordResult[]> {
+function upsert(
+	ctx: IExecuteFunctions,
+	sync: DotdigitalSync,
+	resource: Exclude<Resource, 'dataField'>,
+	records: Array<Record<string, unknown>>,
+	options: IDataObject,
+	total: number,
+): Promise<RecordResult[]> {
 	if (resource === 'order') {
 		return sync.upsertOrders(records, {
 			collection: pickedValue(ctx.getNodeParameter('orderCollection', 0, 'Orders')),
@@ -177,7 +193,9 @@ function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataOb
 		lists,
 		mergeOption: ctx.getNodeParameter('mergeOption', 0, 'overwriteIfNotEmpty') as ContactUpsertSettings['mergeOption'],
 		newContactConsent: ctx.getNodeParameter('newContactConsent', 0, 'posOptIn') as 'posOptIn' | 'dotdigital',
-		consentRecord: text(options.consentText) ? { text: text(options.consentText), url: text(options.consentUrl), ipAddress: text(options.consentIpAddress) } : undefined,
+		consentRecord: text(options.consentText)
+			? { text: text(options.consentText), url: text(options.consentUrl), ipAddress: text(options.consentIpAddress) }
+			: undefined,
 		createMissingDataFields: options.createMissingDataFields !== false,
 	};
 }
@@ -208,7 +226,8 @@ async function dataFields(ctx: IExecuteFunctions, sync: DotdigitalSync): Promise
 			...result.created.map((field) => ({ json: { name: field.name, type: field.type, action: 'created' }, pairedItem: { item: 0 } })),
 			...result.existing.map((field) => {
 				const other = result.otherType.find((entry) => entry.name.toUpperCase() === field.name.toUpperCase());
-				return { json: { name: field.name, type: field.type, action: 'already existed', ...(other ? { note: `wanted ${other.wanted}, but it is ${other.actual}` } : {}) }, pairedItem: { item: 0 } };
+				const note = other ? { note: `wanted ${other.wanted}, but it is ${other.actual}` } : {};
+				return { json: { name: field.name, type: field.type, action: 'already existed', ...note }, pairedItem: { item: 0 } };
 			}),
 		];
 	} catch (caught) {

@@ -13,7 +13,12 @@ export const dotdigitalListSearch = {
 	async searchDataFields(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 		try {
 			const fields = [...(await listDataFields(await connectToDotdigital(this))).values()].sort((a, b) => a.name.localeCompare(b.name));
-			return matching(fields.map((field) => ({ name: field.name, value: field.name, description: `${field.type}, ${(field.visibility ?? 'Private').toLowerCase()}` })), filter);
+			const described = fields.map((field) => ({
+				name: field.name,
+				value: field.name,
+				description: `${field.type}, ${(field.visibility ?? 'Private').toLowerCase()}`,
+			}));
+			return matching(described, filter);
 		} catch (error) {
 			throw dotdigitalNodeError(this.getNode(), error);
 		}
@@ -23,7 +28,11 @@ export const dotdigitalListSearch = {
 		try {
 			const collections = (await listCollections(await connectToDotdigital(this))).sort((a, b) => a.name.localeCompare(b.name));
 			return matching(
-				collections.map((collection) => ({ name: collection.name, value: collection.name, description: [collection.type, collection.scope && `${collection.scope} scope`].filter(Boolean).join(', ') })),
+				collections.map((collection) => ({
+					name: collection.name,
+					value: collection.name,
+					description: [collection.type, collection.scope && `${collection.scope} scope`].filter(Boolean).join(', '),
+				})),
 				filter,
 			);
 		} catch (error) {
@@ -37,7 +46,11 @@ export const dotdigitalLoadOptions = {
 		try {
 			const books = (await listAddressBooks(await connectToDotdigital(this))).sort((a, b) => a.name.localeCompare(b.name));
 			const contacts = (count: number) => `${count.toLocaleString('en-GB')} contact${count === 1 ? '' : 's'}`;
-			return books.map((book) => ({ name: book.name, value: book.id, description: `ID ${book.id}, ${book.visibility.toLowerCase()}, ${contacts(book.contacts)}` }));
+			return books.map((book) => ({
+				name: book.name,
+				value: book.id,
+				description: `ID ${book.id}, ${book.visibility.toLowerCase()}, ${contacts(book.contacts)}`,
+			}));
 		} catch (error) {
 			throw dotdigitalNodeError(this.getNode(), error);
 		}

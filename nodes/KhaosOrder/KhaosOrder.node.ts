@@ -21,6 +21,9 @@ import { pickedValue } from '../shared/pickers';
 import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../shared/khaos-common';
 import { khaosOrderProperties } from './properties';
 
+/** Done and Failed, for Import Orders. */
+const IMPORT_OUTPUTS = '[{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }]';
+
 type Operation = 'importOrders' | 'getStatus' | 'exportCustomers' | 'getDeletedCustomers';
 
 export class KhaosOrder implements INodeType {
@@ -30,12 +33,14 @@ export class KhaosOrder implements INodeType {
 		icon: { light: 'file:khaosOrder.svg', dark: 'file:khaosOrder.dark.svg' },
 		group: ['output'],
 		version: [1],
-		subtitle: '={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
+		subtitle:
+			'={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", ' +
+			'getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
 		description: 'Sends web orders into Khaos Control, reads back their status and tracking, and exports customers',
 		defaults: { name: 'Khaos Order' },
 		inputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		outputs: `={{ $parameter["operation"] === "importOrders" ? [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }] : [{ "type": "main" }] }}`,
+		outputs: `={{ $parameter["operation"] === "importOrders" ? ${IMPORT_OUTPUTS} : [{ "type": "main" }] }}` as const,
 		credentials: [{ name: 'khaosControlApi', required: true, testedBy: 'khaosControlApiTest' }],
 		properties: khaosOrderProperties,
 	};
@@ -149,7 +154,14 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 		}
 		const json: IDataObject =
 			result.status === 'imported'
-				? { order_id: result.order_id, status: 'imported', sales_order_code: result.salesOrderCode, customer_code: result.customerCode, message: result.message, warnings }
+				? {
+						order_id: result.order_id,
+						status: 'imported',
+						sales_order_code: result.salesOrderCode,
+						customer_code: result.customerCode,
+						message: result.message,
+						warnings,
+					}
 				: {
 						order_id: result.order_id,
 						status: 'already_imported',
@@ -208,7 +220,9 @@ async function orderStatuses(ctx: IExecuteFunctions, { client }: KhaosConnection
 	for (const status of statuses) found.set((lookUpBy === 3 ? status.sales_order_code : status.associated_ref).trim().toUpperCase(), status);
 	return [...askedBy.entries()].map(([key, entry]) => {
 		const status = found.get(key);
-		const json = status ? { found: true, ...status, ...orderTracking(status) } : { found: false, [lookUpBy === 3 ? 'sales_order_code' : 'associated_ref']: entry.ref };
+		const json = status
+			? { found: true, ...status, ...orderTracking(status) }
+			: { found: false, [lookUpBy === 3 ? 'sales_order_code' : 'associated_ref']: entry.ref };
 		return { json: json as unknown as IDataObject, pairedItem: entry.items.map((item) => ({ item })) };
 	});
 }

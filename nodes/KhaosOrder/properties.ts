@@ -45,7 +45,12 @@ export const khaosOrderProperties: INodeProperties[] = [
 	// ---- Import Orders ----
 	{
 		displayName:
-			'Each input item is one web order: order_id (at most 15 characters), purchase_date, order_total, prices_include_tax, lines [{sku, qty, unit_price, discount}], customer {first_name, last_name, email, phone}, invoice_address {address_1, town, postcode, country_code}, and optionally delivery_address, delivery {method, charge_gross}, payments [{method, amount, reference}] and notes. Imported and already-imported orders come out of Done; orders Khaos would not take come out of Failed with the reason. Prices Include VAT is read for each item; the Options apply to the whole run (read once per run, from the first item).',
+			'Each input item is one web order: order_id (at most 15 characters), purchase_date, order_total, ' +
+			'prices_include_tax, lines [{sku, qty, unit_price, discount}], customer {first_name, last_name, email, phone}, ' +
+			'invoice_address {address_1, town, postcode, country_code}, and optionally delivery_address, delivery {method, ' +
+			'charge_gross}, payments [{method, amount, reference}] and notes. Imported and already-imported orders come out ' +
+			'of Done; orders Khaos would not take come out of Failed with the reason. Prices Include VAT is read for each ' +
+			'item; the Options apply to the whole run (read once per run, from the first item).',
 		name: 'importNotice',
 		type: 'notice',
 		default: '',
@@ -211,7 +216,9 @@ export const khaosOrderProperties: INodeProperties[] = [
 		name: 'excludeCodes',
 		type: 'string',
 		default: 'EPOS, *TEST*',
-		description: "System accounts to leave out (the till's EPOS account, test accounts), separated by commas; * matches anything. Hidden customers are always left out.",
+		description:
+			"System accounts to leave out (the till's EPOS account, test accounts), separated by commas; * matches " +
+			"anything. Hidden customers are always left out.",
 		displayOptions: customersOnly,
 	},
 	{

@@ -31,7 +31,9 @@ class PollingProperties extends Array<INodeProperties> {
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Khaos recommends checking about every 30 minutes (the default above). The first check after you activate the workflow only notes where Khaos is; products that change after that start the workflow, up to Max Products per Poll at a time.',
+			'Khaos recommends checking about every 30 minutes (the default above). The first check after you activate the ' +
+			'workflow only notes where Khaos is; products that change after that start the workflow, up to Max Products per ' +
+			'Poll at a time.',
 		name: 'pollNotice',
 		type: 'notice',
 		default: '',
@@ -63,7 +65,9 @@ const properties: INodeProperties[] = [
 				name: 'flagNew',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to set needs_web_review on products this trigger has not seen before. Products already in Khaos when the workflow is activated count as seen.',
+				description:
+					'Whether to set needs_web_review on products this trigger has not seen before. Products already in Khaos when ' +
+					'the workflow is activated count as seen.',
 			},
 			compressedOption,
 			{
@@ -80,7 +84,8 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: DEFAULT_OVERLAP_SECONDS,
 				description:
-					"How far before the last change delivered each check looks again, as Khaos advises, so changes saved late or at the same second are not missed. Products already delivered and unchanged are not sent again.",
+					"How far before the last change delivered each check looks again, as Khaos advises, so changes saved late or at " +
+					"the same second are not missed. Products already delivered and unchanged are not sent again.",
 			},
 			{
 				displayName: 'Products in a Test Run',

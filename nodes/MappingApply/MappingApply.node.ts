@@ -49,7 +49,9 @@ export class MappingApply implements INodeType {
 		icon: { light: 'file:mappingApply.svg', dark: 'file:mappingApply.dark.svg' },
 		group: ['transform'],
 		version: [1],
-		subtitle: '={{ $parameter["operation"] === "template" ? "Get mapping template" : $parameter["operation"] === "suggest" ? "Suggest mapping" : $parameter["feed"] + " records" }}',
+		subtitle:
+			'={{ $parameter["operation"] === "template" ? "Get mapping template" : ' +
+			'$parameter["operation"] === "suggest" ? "Suggest mapping" : $parameter["feed"] + " records" }}',
 		description: 'Turns POS export rows into customer, product and order records, using a mapping workbook',
 		defaults: { name: 'Mapping Apply' },
 		inputs: [NodeConnectionTypes.Main],
@@ -85,7 +87,8 @@ export class MappingApply implements INodeType {
 		const loader = new MappingLoader(this);
 		if (this.getNodeParameter('input', 0) === 'items') {
 			const file = (this.getNodeParameter('sourceName', 0, 'input items') as string) || 'input items';
-			await mapSource(this, outputs, 0, file, async () => ({ mappings: await loader.mappingsFor(0), rows: rowsFromObjects(items.map((item) => item.json)) }), (line) => line - 1);
+			const open = async () => ({ mappings: await loader.mappingsFor(0), rows: rowsFromObjects(items.map((item) => item.json)) });
+			await mapSource(this, outputs, 0, file, open, (line) => line - 1);
 		} else {
 			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
@@ -134,7 +137,11 @@ async function mapSource(
 				const binary = await ctx.helpers.prepareBinaryData(data, `${name} batch ${info.batch}.ndjson`, BATCH_MIME);
 				// A batch of one feed of several names it where a record would (`_source.feed`), for a Switch by feed.
 				const source = info.feed ? { _source: { file: info.file, feed: info.feed } } : {};
-				batchItems.push({ json: { record_batch: info as unknown as IDataObject, ...source }, binary: { [BATCH_PROPERTY]: binary }, pairedItem: { item: itemIndex } });
+				batchItems.push({
+					json: { record_batch: info as unknown as IDataObject, ...source },
+					binary: { [BATCH_PROPERTY]: binary },
+					pairedItem: { item: itemIndex },
+				});
 			});
 			source = { batcher, values: [] };
 			sources.set(name, source);
@@ -170,7 +177,8 @@ async function mapSource(
 		});
 	} catch (error) {
 		const failure = describeFailure(error, file);
-		const ledgerEntry = failure && { file, counts: mappingCounts({ ...failure.summary, feed: String(ctx.getNodeParameter('feed', itemIndex, '')) }, [failure.rejection], []) };
+		const feed = String(ctx.getNodeParameter('feed', itemIndex, ''));
+		const ledgerEntry = failure && { file, counts: mappingCounts({ ...failure.summary, feed }, [failure.rejection], []) };
 		if (!failure || !ctx.continueOnFail()) {
 			// The ledger keeps why the file stopped, though the node fails and sends nothing on.
 			const fault = ledgerEntry && recordsInLedger(ctx) ? await writeLedger(ctx, [ledgerEntry]) : undefined;
@@ -225,7 +233,9 @@ function describeFailure(error: unknown, file: string) {
 		message,
 		owner: isMapping ? 'mapping' : 'till data',
 	};
-	const summary = { file, rows_read: 0, records: 0, rejected: 0, rows_in_records: 0, balanced: false, error: message } satisfies Partial<MappingSummary> & { error: string };
+	const summary = { file, rows_read: 0, records: 0, rejected: 0, rows_in_records: 0, balanced: false, error: message } satisfies Partial<MappingSummary> & {
+		error: string;
+	};
 	const description = isMapping ? `Problems in ${error.origin}:\n${error.problems.map((problem) => `• ${problem}`).join('\n')}` : undefined;
 	return { rejection, summary, description };
 }

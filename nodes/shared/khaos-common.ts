@@ -76,7 +76,8 @@ export function khaosNodeError(node: INode, error: unknown, itemIndex?: number):
 	if (error instanceof KhaosFaultError) {
 		const said = error.faultString || error.faultCode || 'Khaos returned a SOAP fault without a message';
 		const exception = error.detail.exceptionClass ?? (error.faultActor || undefined);
-		const description = `Khaos Control refused ${error.method}${exception ? ` (${exception})` : ''}. The message above is Khaos's own; Khaos support can say more about it.`;
+		const refused = `Khaos Control refused ${error.method}${exception ? ` (${exception})` : ''}`;
+		const description = `${refused}. The message above is Khaos's own; Khaos support can say more about it.`;
 		return new NodeApiError(node, { message: error.message, description } as JsonObject, {
 			itemIndex,
 			message: said,
@@ -96,7 +97,9 @@ export function khaosNodeError(node: INode, error: unknown, itemIndex?: number):
 		return new NodeApiError(node, { message: error.message } as JsonObject, {
 			itemIndex,
 			// No error code in the message: n8n would swap a message naming one for its own generic text.
-			message: /CERT|SELF_SIGNED|TLS|SSL/.test(error.code) ? "Khaos Control's HTTPS certificate was not accepted" : 'Could not reach the Khaos Control web service',
+			message: /CERT|SELF_SIGNED|TLS|SSL/.test(error.code)
+				? "Khaos Control's HTTPS certificate was not accepted"
+				: 'Could not reach the Khaos Control web service',
 			description: `${error.message}${error.attempts > 1 ? ` Tried ${error.attempts} times.` : ''}`,
 		});
 	}

@@ -61,11 +61,14 @@ export async function openState(ctx: IExecuteFunctions): Promise<SyncState> {
 		return guardSyncState(await openSyncState(location));
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
-		throw syncStateFault(ctx.getNode(), location.backend === 'sqlite' ? `Could not open the sync state file ${location.path}` : `Could not open the sync state in Postgres at ${location.where}`, {
+		const message =
+			location.backend === 'sqlite' ? `Could not open the sync state file ${location.path}` : `Could not open the sync state in Postgres at ${location.where}`;
+		throw syncStateFault(ctx.getNode(), message, {
 			description:
 				location.backend === 'sqlite'
 					? `${reason}. Set POS_SYNC_STATE_DIR to a folder n8n can write to.`
-					: `${reason}. Check ${location.source === 'DB_POSTGRESDB' ? 'n8n’s DB_POSTGRESDB_* settings' : 'POS_SYNC_STATE_POSTGRES_URL'}; the database user needs to create the schema ${location.schema} and tables in it.`,
+					: `${reason}. Check ${location.source === 'DB_POSTGRESDB' ? 'n8n’s DB_POSTGRESDB_* settings' : 'POS_SYNC_STATE_POSTGRES_URL'}; ` +
+						`the database user needs to create the schema ${location.schema} and tables in it.`,
 		});
 	}
 }
@@ -73,7 +76,12 @@ export async function openState(ctx: IExecuteFunctions): Promise<SyncState> {
 const unsavedRuns = new WeakMap<object, string>();
 
 /** Writes this node's counts per file into the ledger, under the execution that made them. */
-export async function recordInLedger(ctx: IExecuteFunctions, store: SyncState, counts: ReadonlyArray<{ file: string; counts: StepCounts }>, node = ctx.getNode().name): Promise<void> {
+export async function recordInLedger(
+	ctx: IExecuteFunctions,
+	store: SyncState,
+	counts: ReadonlyArray<{ file: string; counts: StepCounts }>,
+	node = ctx.getNode().name,
+): Promise<void> {
 	if (counts.length === 0) return;
 	const executionId = executionIdOf(ctx);
 	const workflow = ctx.getWorkflow().name ?? '';
@@ -86,7 +94,8 @@ export async function recordInLedger(ctx: IExecuteFunctions, store: SyncState, c
  * half-way leaves "sent, outcome unknown" in the ledger rather than nothing.
  */
 export async function markInFlight(ctx: IExecuteFunctions, store: SyncState, resource: string, recordsPerFile: ReadonlyMap<string, number>): Promise<void> {
-	await recordInLedger(ctx, store, [...recordsPerFile].map(([file, count]) => ({ file, counts: { step: 'inFlight', resource, records: count } })), inFlightNode(ctx.getNode().name));
+	const counts = [...recordsPerFile].map(([file, count]) => ({ file, counts: { step: 'inFlight' as const, resource, records: count } }));
+	await recordInLedger(ctx, store, counts, inFlightNode(ctx.getNode().name));
 }
 
 /** The execution's id; a manual run that is not saved gets one id for all its nodes. */
