@@ -43,7 +43,18 @@ export function failure(code: string, description: string, retryable: boolean, o
 }
 
 export function countResults(results: readonly RecordResult[], calls: { apiCalls: number; imports: number; retries: number }): RunCounts {
-	const counts: RunCounts = { received: results.length, done: 0, failed: 0, unchanged: 0, created: 0, updated: 0, imported: 0, suppressed: 0, failedByCode: {}, ...calls };
+	const counts: RunCounts = {
+		received: results.length,
+		done: 0,
+		failed: 0,
+		unchanged: 0,
+		created: 0,
+		updated: 0,
+		imported: 0,
+		suppressed: 0,
+		failedByCode: {},
+		...calls,
+	};
 	for (const result of results) {
 		if (result.status === 'done') {
 			counts.done += 1;

@@ -170,7 +170,9 @@ export class TextRows {
 		while (this.dropped.length && this.dropped[0].offset < offset) {
 			const line = this.dropped.shift()!;
 			const number = this.text.lines.lineAt(line.offset);
-			const reason = `the line is ${line.bytes.toLocaleString('en-GB')} bytes long, more than the ${MAX_LINE_BYTES.toLocaleString('en-GB')} a row may have, so it is not read`;
+			const reason =
+				`the line is ${line.bytes.toLocaleString('en-GB')} bytes long, ` +
+				`more than the ${MAX_LINE_BYTES.toLocaleString('en-GB')} a row may have, so it is not read`;
 			if (!this.header) throw new FileReadError(this.fileName, `the header row on line ${number} cannot be read: ${reason}`, { line: number });
 			results.push({ kind: 'skipped', line: number, lastLine: number, reason, raw: line.raw, values: roughValues(line.raw, this.delimiter) });
 		}
@@ -199,7 +201,9 @@ export class TextRows {
 			return part;
 		}
 		if (offset - stretch.start > FAILED_STRETCH_LIMIT_BYTES) {
-			const reason = `from line ${firstLine} on, more than ${FAILED_STRETCH_LIMIT_BYTES / 1024 / 1024} MB of the file cannot be read as rows; check its delimiter and quotes`;
+			const reason =
+				`from line ${firstLine} on, more than ${FAILED_STRETCH_LIMIT_BYTES / 1024 / 1024} MB of the file cannot be read as rows; ` +
+				'check its delimiter and quotes';
 			throw new FileReadError(this.fileName, reason, { line: firstLine });
 		}
 		return [];

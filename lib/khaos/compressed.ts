@@ -38,7 +38,8 @@ export function decompressResult(method: string, result: SoapValue | undefined):
 	const unzipped = firstFileOfZip(method, Buffer.from(data, 'base64'));
 	const originalSize = soapText(result ?? undefined, 'OriginalSize');
 	if (originalSize !== '' && Number(originalSize) !== unzipped.length) {
-		throw new KhaosProtocolError(method, `the unzipped document is ${unzipped.length} bytes but Khaos reported OriginalSize ${originalSize}: the transfer is incomplete or damaged`);
+		const problem = `the unzipped document is ${unzipped.length} bytes but Khaos reported OriginalSize ${originalSize}: the transfer is incomplete or damaged`;
+		throw new KhaosProtocolError(method, problem);
 	}
 	return unzipped.toString('utf8');
 }

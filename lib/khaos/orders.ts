@@ -350,13 +350,15 @@ function linePrices(order: WebOrder, checker: OrderChecker): number[] {
 	lines.forEach((line, index) => {
 		const sent = roundMoney(prices[index] * line.qty);
 		if (line.qty > 0 && Math.abs(sent - totals[index]) >= 0.005) {
-			checker.warn(`lines[${index}].discount`, `does not divide evenly over ${line.qty} units: Khaos will total the line at ${formatMoney(sent)}, not ${formatMoney(totals[index])}`);
+			const uneven = `does not divide evenly over ${line.qty} units: Khaos will total the line at ${formatMoney(sent)}, not ${formatMoney(totals[index])}`;
+			checker.warn(`lines[${index}].discount`, uneven);
 		}
 	});
 	if (order.prices_include_tax && Number.isFinite(order.order_total)) {
 		const expected = roundMoney(lines.reduce((sum, line, index) => sum + prices[index] * line.qty, 0) + deliveryGross(order, new OrderChecker()));
 		if (Math.abs(expected - order.order_total) >= 0.01) {
-			checker.warn('order_total', `is ${formatMoney(order.order_total)} but the lines and delivery come to ${formatMoney(expected)}; Khaos will flag the difference`);
+			const differs = `is ${formatMoney(order.order_total)} but the lines and delivery come to ${formatMoney(expected)}; Khaos will flag the difference`;
+			checker.warn('order_total', differs);
 		}
 	}
 	return prices;

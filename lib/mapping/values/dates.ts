@@ -267,7 +267,8 @@ export function dateFromIso(raw: CellValue, text: string, type: 'date' | 'dateti
 	if (type === 'datetime' && !HAS_ZONE.test(text)) {
 		const reason = impossibility(written);
 		if (reason !== undefined) return impossibleDate(raw, reason);
-		return dateTimeFromWallClock(raw, Date.UTC(2000, written.month - 1, written.day, written.hour ?? 0, written.minute ?? 0, written.second ?? 0), written.year, zone);
+		const wallClock = Date.UTC(2000, written.month - 1, written.day, written.hour ?? 0, written.minute ?? 0, written.second ?? 0);
+		return dateTimeFromWallClock(raw, wallClock, written.year, zone);
 	}
 	const iso = text.length > 10 && text[10] === ' ' ? `${text.slice(0, 10)}T${text.slice(11)}` : text;
 	const moment = DateTime.fromISO(iso, parseOptions(type, zone));
@@ -347,7 +348,8 @@ export function dateTimeFromWallClock(raw: CellValue, wallIn2000: number, year: 
 	}
 	if (instants.length > 1) {
 		const [first, second] = instants.sort(([a], [b]) => a - b).map(([, offset]) => formatOffset(offset));
-		return reject('date.repeated_time', `${quoteValue(raw)} happened twice in ${zone.name} (at ${first} and again at ${second}) when the clocks went back, so it is not clear which is meant`);
+		const twice = `${quoteValue(raw)} happened twice in ${zone.name} (at ${first} and again at ${second}) when the clocks went back`;
+		return reject('date.repeated_time', `${twice}, so it is not clear which is meant`);
 	}
 	const [[instant, offset]] = instants;
 	const shown = new Date(instant + offset * 60_000);
