@@ -5,17 +5,10 @@
  */
 import { DotdigitalApiError, DotdigitalError } from './errors';
 import type { RecordResult } from './results';
-import { ImportPace } from './pace';
-import type { DotdigitalTransport } from './transport';
+import { ImportPace, type PollPolicy } from './pace';
 
-export interface PollPolicy {
-	/** Wait before the first status check. */
-	firstMs: number;
-	/** The interval grows by half each time, up to this. */
-	maxMs: number;
-	/** Give up on an import after this long in all. */
-	totalMs: number;
-}
+export type { PollPolicy } from './pace';
+import type { DotdigitalTransport } from './transport';
 
 export const DEFAULT_POLL: PollPolicy = { firstMs: 5_000, maxMs: 30_000, totalMs: 15 * 60_000 };
 export const MAX_REQUEST_BYTES = 50 * 1024 * 1024;
@@ -60,7 +53,10 @@ export interface ImportRunOptions {
  * Cuts already-serialised records into batches. A record too large for any request is returned in
  * `oversized` rather than sent.
  */
-export function batchRecords(jsonRecords: readonly string[], kind: Pick<ImportKind<unknown>, 'open' | 'close' | 'maxRecords' | 'maxBytes'>): { batches: Batch[]; oversized: number[] } {
+export function batchRecords(
+	jsonRecords: readonly string[],
+	kind: Pick<ImportKind<unknown>, 'open' | 'close' | 'maxRecords' | 'maxBytes'>,
+): { batches: Batch[]; oversized: number[] } {
 	const room = kind.maxBytes - Buffer.byteLength(kind.open) - Buffer.byteLength(kind.close);
 	const batches: Batch[] = [];
 	const oversized: number[] = [];
@@ -123,7 +119,8 @@ export async function runImports<S>(
 				continue;
 			}
 			if (outcome.kind === 'failed' && isTooLarge(outcome.error)) {
-				onOutcome(batch, { ...outcome, reason: `Dotdigital refused this record as too large: the request was ${formatBytes(batch.bytes)} with this one record alone`, retryable: false });
+				const reason = `Dotdigital refused this record as too large: the request was ${formatBytes(batch.bytes)} with this one record alone`;
+				onOutcome(batch, { ...outcome, reason, retryable: false });
 				continue;
 			}
 			onOutcome(batch, outcome);
@@ -152,7 +149,14 @@ export function formatBytes(bytes: number): string {
 	return `${bytes} bytes`;
 }
 
-async function runOne<S>(transport: DotdigitalTransport, kind: ImportKind<S>, batch: Batch, poll: PollPolicy, sleep: (ms: number) => Promise<void>, pace: ImportPace): Promise<BatchOutcome<S>> {
+async function runOne<S>(
+	transport: DotdigitalTransport,
+	kind: ImportKind<S>,
+	batch: Batch,
+	poll: PollPolicy,
+	sleep: (ms: number) => Promise<void>,
+	pace: ImportPace,
+): Promise<BatchOutcome<S>> {
 	let foundDoneAfter: number | undefined;
 	try {
 		return await sendAndWait(transport, kind, batch, poll, sleep, pace, (waited) => (foundDoneAfter = waited));
@@ -189,7 +193,9 @@ async function sendAndWait<S>(
 					kind: 'failed',
 					importId,
 					error: new DotdigitalError('import still running', 'importTimedOut', true),
-					reason: `Dotdigital was still processing ${kind.name} ${importId} after ${minutes || poll.totalMs / 1000 + ' s'}${minutes ? ' minutes' : ''}; it may still finish, and sending the records again is safe`,
+					reason:
+						`Dotdigital was still processing ${kind.name} ${importId} after ${minutes || poll.totalMs / 1000 + ' s'}${minutes ? ' minutes' : ''}; ` +
+						'it may still finish, and sending the records again is safe',
 					retryable: true,
 				};
 			}
@@ -239,7 +245,9 @@ export async function importBatches<T extends { index: number; key: string }, S>
 			status: 'failed',
 			key: entries[position].key,
 			code: 'recordTooLarge',
-			description: `The record alone is ${formatBytes(Buffer.byteLength(serialise(entries[position])))}, more than the ${formatBytes(kind.maxBytes)} Dotdigital accepts in one request`,
+			description:
+				`The record alone is ${formatBytes(Buffer.byteLength(serialise(entries[position])))}, ` +
+				`more than the ${formatBytes(kind.maxBytes)} Dotdigital accepts in one request`,
 			retryable: false,
 			owner: 'till data',
 		};
@@ -256,13 +264,29 @@ export async function importBatches<T extends { index: number; key: string }, S>
 				anyDone = true;
 				settle(members, outcome);
 				for (const member of members) {
-					results[member.index] ??= { status: 'failed', key: member.key, importId: outcome.importId, code: 'notReported', description: `Dotdigital's ${kind.name} report did not mention this record; sending it again is safe`, retryable: true, owner: 'API' };
+					results[member.index] ??= {
+						status: 'failed',
+						key: member.key,
+						importId: outcome.importId,
+						code: 'notReported',
+						description: `Dotdigital's ${kind.name} report did not mention this record; sending it again is safe`,
+						retryable: true,
+						owner: 'API',
+					};
 				}
 				return;
 			}
 			if (outcome.error instanceof DotdigitalApiError && (outcome.error.status === 401 || outcome.error.status === 403)) refused ??= outcome.error;
 			for (const member of members) {
-				results[member.index] = { status: 'failed', key: member.key, importId: outcome.importId, code: outcome.error instanceof DotdigitalError ? outcome.error.code : 'error', description: outcome.reason, retryable: outcome.retryable, owner: 'API' };
+				results[member.index] = {
+					status: 'failed',
+					key: member.key,
+					importId: outcome.importId,
+					code: outcome.error instanceof DotdigitalError ? outcome.error.code : 'error',
+					description: outcome.reason,
+					retryable: outcome.retryable,
+					owner: 'API',
+				};
 			}
 		},
 		options,

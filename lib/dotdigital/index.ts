@@ -1,4 +1,5 @@
 /** The Dotdigital side of the package: transport, data fields, contacts, insight data and the sync that ties them together. */
+export * from './address-books';
 export * from './contact-sync';
 export * from './contacts';
 export * from './data-fields';

@@ -6,13 +6,21 @@
  * Until the first import of a kind has finished, the others of a run with several batches wait for
  * it, so that a dozen imports sent at once do not each pay the blind checks the first one pays.
  */
-import type { PollPolicy } from './imports';
 
 interface KindPace {
 	/** The longest time an import of this kind was found finished after, in ms since it was sent. */
 	slowest?: number;
 	first?: Promise<void>;
 	settleFirst?: () => void;
+}
+
+export interface PollPolicy {
+	/** Wait before the first status check. */
+	firstMs: number;
+	/** The interval grows by half each time, up to this. */
+	maxMs: number;
+	/** Give up on an import after this long in all. */
+	totalMs: number;
 }
 
 export class ImportPace {

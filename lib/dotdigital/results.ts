@@ -1,7 +1,8 @@
 /** What became of each record sent to Dotdigital: exactly one result per input record. */
 
 /** Who fixes a failure: the data typed at the till, the mapping or node settings, or the Dotdigital side. */
-export type FailureOwner = 'till data' | 'mapping' | 'API';
+/** Who fixes a failure: the till's data, the mapping, Dotdigital (API), or whoever runs n8n and its storage (system). */
+export type FailureOwner = 'till data' | 'mapping' | 'API' | 'system';
 
 export interface RecordFailure {
 	code: string;
@@ -42,7 +43,18 @@ export function failure(code: string, description: string, retryable: boolean, o
 }
 
 export function countResults(results: readonly RecordResult[], calls: { apiCalls: number; imports: number; retries: number }): RunCounts {
-	const counts: RunCounts = { received: results.length, done: 0, failed: 0, unchanged: 0, created: 0, updated: 0, imported: 0, suppressed: 0, failedByCode: {}, ...calls };
+	const counts: RunCounts = {
+		received: results.length,
+		done: 0,
+		failed: 0,
+		unchanged: 0,
+		created: 0,
+		updated: 0,
+		imported: 0,
+		suppressed: 0,
+		failedByCode: {},
+		...calls,
+	};
 	for (const result of results) {
 		if (result.status === 'done') {
 			counts.done += 1;

@@ -4,7 +4,7 @@ import { open, readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
 import { SAMPLE_BYTES } from './detect';
-import type { RowSource } from './read';
+import type { RowSource } from './rows';
 
 const STREAM_CHUNK_BYTES = 64 * 1024;
 

@@ -3,7 +3,7 @@ import * as XLSX from 'xlsx';
 
 import type { FileFormat } from './detect';
 import { FileReadError } from './errors';
-import type { CellValue, FileInspection, RowResult } from './read';
+import type { CellValue, FileInspection, RowResult } from './rows';
 import { isBlank } from './text-rows';
 
 

@@ -6,10 +6,9 @@
  */
 import { inflateRawSync } from 'node:zlib';
 
-import type { KhaosClient } from './client';
 import { chunked, csvSafeCodes } from './codes';
 import { KhaosProtocolError } from './errors';
-import type { SoapValue } from './soap';
+import type { KhaosSoapClient, SoapValue } from './soap';
 import { soapText } from './soap';
 import { parseExportStock, type KhaosStockItem } from './stock';
 
@@ -17,7 +16,7 @@ import { parseExportStock, type KhaosStockItem } from './stock';
 const MAX_UNZIPPED = 256 * 1024 * 1024;
 
 export async function* exportStockCompressedChunks(
-	client: KhaosClient,
+	client: Pick<KhaosSoapClient, 'call'>,
 	codes: readonly string[],
 	options: { mappingType?: 1 | 2 | 4; chunkSize?: number } = {},
 ): AsyncGenerator<KhaosStockItem[]> {
@@ -39,7 +38,8 @@ export function decompressResult(method: string, result: SoapValue | undefined):
 	const unzipped = firstFileOfZip(method, Buffer.from(data, 'base64'));
 	const originalSize = soapText(result ?? undefined, 'OriginalSize');
 	if (originalSize !== '' && Number(originalSize) !== unzipped.length) {
-		throw new KhaosProtocolError(method, `the unzipped document is ${unzipped.length} bytes but Khaos reported OriginalSize ${originalSize}: the transfer is incomplete or damaged`);
+		const problem = `the unzipped document is ${unzipped.length} bytes but Khaos reported OriginalSize ${originalSize}: the transfer is incomplete or damaged`;
+		throw new KhaosProtocolError(method, problem);
 	}
 	return unzipped.toString('utf8');
 }

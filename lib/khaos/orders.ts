@@ -6,9 +6,12 @@
 import { DateTime } from 'luxon';
 
 import { toAlpha3CountryCode } from './countries';
-import { soapList, soapText, type SoapValue } from './soap';
+import { KHAOS_FIELD_LIMITS, OrderChecker, OrderValidationError, clean, splitAtWord, type OrderProblem } from './order-checks';
 import { formatMoney, khaosFlag, roundMoney } from './values';
 import { buildXml, xmlElement, type XmlContent, type XmlNode } from './xml';
+
+export * from './order-checks';
+export * from './order-import-result';
 
 // ---- the canonical web order ----
 
@@ -93,113 +96,6 @@ export interface ImportOrdersOptions {
 	brand?: string;
 	/** Zone that zoned purchase dates are converted to. Default Europe/London. */
 	timeZone?: string;
-}
-
-export interface OrderProblem {
-	field: string; // path in the web order, e.g. "invoice_address.postcode", "lines[2].qty"
-	message: string;
-	severity: 'error' | 'warning'; // errors stop the order being sent; warnings describe what was changed
-}
-
-/** Orders that cannot be sent; `problems` lists the errors per order ID. */
-export class OrderValidationError extends Error {
-	readonly problems: ReadonlyMap<string, OrderProblem[]>;
-
-	constructor(problems: ReadonlyMap<string, OrderProblem[]>) {
-		const summary = [...problems].map(([id, list]) => `${id}: ${list.map((problem) => `${problem.field} ${problem.message}`).join('; ')}`);
-		super(`Orders cannot be sent to Khaos: ${summary.join(' | ')}`);
-		this.name = 'OrderValidationError';
-		this.problems = problems;
-	}
-}
-
-// ---- field limits ----
-
-/**
- * The guide's maximum lengths ("Maximum Field Lengths"), which win over the sample file's comments
- * (ASSOCIATED_REF 15 not 50, telephone 19 not 30). What happens when a value is too long:
- * - reject: keys and codes, where a shortened value is wrong data (order ref, customer ref, postcode);
- * - wrap: address lines move their overflow, cut at a word boundary, into the next empty line and are
- *   otherwise cut there, with a warning (customers type whole addresses into line 1);
- * - cut: names, town, county, notes and descriptions are cut at a word boundary, with a warning;
- * - drop: phone numbers (after removing spaces and brackets) and e-mails are left out, with a
- *   warning, since a shortened one reaches nobody and neither is needed to import the order.
- */
-export const KHAOS_FIELD_LIMITS = {
-	associatedRef: 15,
-	customerOtherRef: 30,
-	companyName: 50,
-	addressLine: 35,
-	postcode: 10,
-	telephone: 19,
-	email: 50,
-	title: 20,
-	forename: 50,
-	surname: 50,
-	notes: 2000,
-	itemDescription: 250,
-} as const;
-
-/** Collects problems while an order's XML is being built, so validation and building share one path. */
-class OrderChecker {
-	readonly problems: OrderProblem[] = [];
-
-	error(field: string, message: string): void {
-		this.add({ field, message, severity: 'error' });
-	}
-
-	warn(field: string, message: string): void {
-		this.add({ field, message, severity: 'warning' });
-	}
-
-	/** The same check can run for both addresses; report it once. */
-	private add(problem: OrderProblem): void {
-		const seen = this.problems.some((known) => known.field === problem.field && known.message === problem.message);
-		if (!seen) this.problems.push(problem);
-	}
-
-	required(field: string, value: string | undefined, message = 'is required'): string {
-		const text = clean(value);
-		if (text === '') this.error(field, message);
-		return text;
-	}
-
-	/** Too long is an error: used for identifiers. */
-	exact(field: string, value: string | undefined, limit: number): string {
-		const text = clean(value);
-		if (text.length > limit) this.error(field, `is ${text.length} characters; Khaos allows ${limit}`);
-		return text;
-	}
-
-	/** Too long is cut at a word boundary, with a warning. */
-	cut(field: string, value: string | undefined, limit: number): string {
-		const text = clean(value);
-		if (text.length <= limit) return text;
-		const [head] = splitAtWord(text, limit);
-		this.warn(field, `was cut to ${limit} characters for Khaos: "${head}"`);
-		return head;
-	}
-
-	/** Too long is left out, with a warning. */
-	dropIfLong(field: string, value: string | undefined, limit: number, compact?: (text: string) => string): string {
-		const text = clean(value);
-		const fitted = text.length > limit && compact ? compact(text) : text;
-		if (fitted.length <= limit) return fitted;
-		this.warn(field, `is longer than the ${limit} characters Khaos allows and was left out`);
-		return '';
-	}
-}
-
-function clean(value: string | undefined): string {
-	return (value ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** Splits at the last space that keeps the head within `limit`; a word longer than that is cut hard. */
-function splitAtWord(text: string, limit: number): [string, string] {
-	if (text.length <= limit) return [text, ''];
-	const space = text.lastIndexOf(' ', limit);
-	const cutAt = space > 0 ? space : limit;
-	return [text.slice(0, cutAt).trim(), text.slice(cutAt).trim()];
 }
 
 // ---- validation and XML ----
@@ -454,13 +350,15 @@ function linePrices(order: WebOrder, checker: OrderChecker): number[] {
 	lines.forEach((line, index) => {
 		const sent = roundMoney(prices[index] * line.qty);
 		if (line.qty > 0 && Math.abs(sent - totals[index]) >= 0.005) {
-			checker.warn(`lines[${index}].discount`, `does not divide evenly over ${line.qty} units: Khaos will total the line at ${formatMoney(sent)}, not ${formatMoney(totals[index])}`);
+			const uneven = `does not divide evenly over ${line.qty} units: Khaos will total the line at ${formatMoney(sent)}, not ${formatMoney(totals[index])}`;
+			checker.warn(`lines[${index}].discount`, uneven);
 		}
 	});
 	if (order.prices_include_tax && Number.isFinite(order.order_total)) {
 		const expected = roundMoney(lines.reduce((sum, line, index) => sum + prices[index] * line.qty, 0) + deliveryGross(order, new OrderChecker()));
 		if (Math.abs(expected - order.order_total) >= 0.01) {
-			checker.warn('order_total', `is ${formatMoney(order.order_total)} but the lines and delivery come to ${formatMoney(expected)}; Khaos will flag the difference`);
+			const differs = `is ${formatMoney(order.order_total)} but the lines and delivery come to ${formatMoney(expected)}; Khaos will flag the difference`;
+			checker.warn('order_total', differs);
 		}
 	}
 	return prices;
@@ -485,63 +383,4 @@ function checkedMoney(checker: OrderChecker, field: string, value: number): numb
 
 function optional(name: string, value: string): XmlNode | undefined {
 	return value === '' ? undefined : xmlElement(name, value as XmlContent);
-}
-
-// ---- TOrderImportResult ----
-
-export type SkipKind = 'already_imported' | 'other';
-
-export interface ImportedOrder {
-	salesOrderCode: string;
-	associatedRef: string;
-	msg: string;
-	urn: string;
-	otherRef: string;
-}
-
-export interface SkippedOrder {
-	orderRef: string;
-	skipReason: string;
-	kind: SkipKind;
-}
-
-export interface OrderImportResult {
-	importedCount: number;
-	imported: ImportedOrder[];
-	skipped: SkippedOrder[];
-}
-
-/** Reads ImportOrders' TOrderImportResult (ImportedCount, OrderImport[], OrderSkipped[]). */
-export function parseOrderImportResult(result: SoapValue | undefined): OrderImportResult {
-	const struct = result && typeof result === 'object' && !Array.isArray(result) ? result : {};
-	const imported = soapList(struct.OrderImport).map((entry) => ({
-		salesOrderCode: soapText(entry, 'SalesOrderCode'),
-		associatedRef: soapText(entry, 'AssociatedRef'),
-		msg: soapText(entry, 'Msg'),
-		urn: soapText(entry, 'URN'),
-		otherRef: soapText(entry, 'OtherRef'),
-	}));
-	const skipped = soapList(struct.OrderSkipped).map((entry) => {
-		const skipReason = soapText(entry, 'SkipReason');
-		return { orderRef: soapText(entry, 'OrderRef'), skipReason, kind: classifySkipReason(skipReason) };
-	});
-	const count = Number(soapText(struct, 'ImportedCount'));
-	return { importedCount: Number.isFinite(count) && soapText(struct, 'ImportedCount') !== '' ? count : imported.length, imported, skipped };
-}
-
-/**
- * Whether a skip reason means the ASSOCIATED_REF was imported before. The guide and samples do not
- * quote Khaos's wording, so this matches the ways it can be put: "already imported", "already
- * exists", "has been imported previously", "duplicate order/reference", "associated ref … used".
- */
-export function classifySkipReason(reason: string): SkipKind {
-	const text = reason.replace(/\s+/g, ' ').toLowerCase();
-	const patterns = [
-		/\balready\b.{0,40}\b(imported|exists?|present|on (the )?system|in khaos)\b/,
-		/\b(imported|exists?|received) (before|previously|already)\b/,
-		/\bpreviously imported\b/,
-		/\bduplicate\b.{0,30}\b(order|ref|reference|associated)\b|\b(order|ref|reference|associated ref)\b.{0,30}\bduplicate\b/,
-		/\bassociated[ _]?ref(erence)?\b.{0,40}\b(used|exists?|taken|in use)\b/,
-	];
-	return patterns.some((pattern) => pattern.test(text)) ? 'already_imported' : 'other';
 }

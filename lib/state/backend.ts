@@ -6,32 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 
-import type { FingerprintStore } from '../dotdigital/delta';
-import type { ContactRegistry } from '../dotdigital/registry';
-import type { IdentityIndex } from './identity';
-import type { LedgerBook } from './ledger';
 import { PostgresSyncState } from './postgres-store';
 import { SyncStateStore } from './store';
+import type { PostgresConnection, SyncState } from './sync-state';
 
-/** Everything the nodes keep between executions, whichever database holds it. */
-export interface SyncState extends IdentityIndex, FingerprintStore, LedgerBook, ContactRegistry {
-	readonly backend: 'sqlite' | 'postgres';
-	/** The file, or the Postgres server, database and schema (never a password). */
-	readonly where: string;
-	/** Forgets every fingerprint of a scope, so that its next run sends everything; how many there were. */
-	forgetFingerprints(scope: string): Promise<number>;
-	close(): Promise<void>;
-}
-
-export interface PostgresConnection {
-	connectionString?: string;
-	host?: string;
-	port?: number;
-	database?: string;
-	user?: string;
-	password?: string;
-	ssl?: false | { rejectUnauthorized: boolean; ca?: string; cert?: string; key?: string };
-}
+export type { PostgresConnection, SyncState } from './sync-state';
 
 export type StateLocation =
 	| { backend: 'sqlite'; path: string; where: string; chosen: boolean }
@@ -60,15 +39,24 @@ export function stateLocation(env: NodeJS.ProcessEnv, sqlitePath: string): State
 	}
 	if (chosen === 'sqlite') return { backend: 'sqlite', path: sqlitePath, where: sqlitePath, chosen: true };
 	const schema = (env.POS_SYNC_STATE_SCHEMA ?? '').trim() || DEFAULT_STATE_SCHEMA;
-	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`POS_SYNC_STATE_SCHEMA is "${schema}"; a schema name here is lower-case letters, digits and _ (up to 63), starting with a letter or _`);
+	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+		throw new Error(`POS_SYNC_STATE_SCHEMA is "${schema}"; a schema name here is lower-case letters, digits and _ (up to 63), starting with a letter or _`);
+	}
 	const url = setting(env, 'POS_SYNC_STATE_POSTGRES_URL');
-	if (url) return { backend: 'postgres', connection: { connectionString: url }, schema, where: `${describeUrl(url)} (schema ${schema})`, source: 'POS_SYNC_STATE_POSTGRES_URL' };
+	if (url) {
+		const where = `${describeUrl(url)} (schema ${schema})`;
+		return { backend: 'postgres', connection: { connectionString: url }, schema, where, source: 'POS_SYNC_STATE_POSTGRES_URL' };
+	}
 	if ((env.DB_TYPE ?? '').trim() === 'postgresdb') {
 		const connection = n8nConnection(env);
-		return { backend: 'postgres', connection, schema, where: `postgres://${connection.host}:${connection.port}/${connection.database} (schema ${schema})`, source: 'DB_POSTGRESDB' };
+		const where = `postgres://${connection.host}:${connection.port}/${connection.database} (schema ${schema})`;
+		return { backend: 'postgres', connection, schema, where, source: 'DB_POSTGRESDB' };
 	}
 	if (chosen === 'postgres') {
-		throw new Error('POS_SYNC_STATE_BACKEND is postgres, but there is no database to use: set POS_SYNC_STATE_POSTGRES_URL, or run n8n on Postgres (DB_TYPE=postgresdb with its DB_POSTGRESDB_* settings)');
+		throw new Error(
+			'POS_SYNC_STATE_BACKEND is postgres, but there is no database to use: set POS_SYNC_STATE_POSTGRES_URL, ' +
+				'or run n8n on Postgres (DB_TYPE=postgresdb with its DB_POSTGRESDB_* settings)',
+		);
 	}
 	return { backend: 'sqlite', path: sqlitePath, where: sqlitePath, chosen: false };
 }
@@ -77,7 +65,8 @@ export function stateLocation(env: NodeJS.ProcessEnv, sqlitePath: string): State
 function n8nConnection(env: NodeJS.ProcessEnv): PostgresConnection {
 	const port = Number(setting(env, 'DB_POSTGRESDB_PORT') ?? 5432);
 	if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`DB_POSTGRESDB_PORT is "${env.DB_POSTGRESDB_PORT}", not a port number`);
-	const sslWanted = setting(env, 'DB_POSTGRESDB_SSL_ENABLED') === 'true' || ['DB_POSTGRESDB_SSL_CA', 'DB_POSTGRESDB_SSL_CERT', 'DB_POSTGRESDB_SSL_KEY'].some((name) => setting(env, name));
+	const sslFiles = ['DB_POSTGRESDB_SSL_CA', 'DB_POSTGRESDB_SSL_CERT', 'DB_POSTGRESDB_SSL_KEY'];
+	const sslWanted = setting(env, 'DB_POSTGRESDB_SSL_ENABLED') === 'true' || sslFiles.some((name) => setting(env, name));
 	const ca = setting(env, 'DB_POSTGRESDB_SSL_CA');
 	const cert = setting(env, 'DB_POSTGRESDB_SSL_CERT');
 	const key = setting(env, 'DB_POSTGRESDB_SSL_KEY');
@@ -87,7 +76,14 @@ function n8nConnection(env: NodeJS.ProcessEnv): PostgresConnection {
 		database: setting(env, 'DB_POSTGRESDB_DATABASE') ?? 'n8n',
 		user: setting(env, 'DB_POSTGRESDB_USER') ?? 'postgres',
 		password: setting(env, 'DB_POSTGRESDB_PASSWORD') ?? '',
-		ssl: sslWanted ? { rejectUnauthorized: setting(env, 'DB_POSTGRESDB_SSL_REJECT_UNAUTHORIZED') !== 'false', ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) } : false,
+		ssl: sslWanted
+			? {
+					rejectUnauthorized: setting(env, 'DB_POSTGRESDB_SSL_REJECT_UNAUTHORIZED') !== 'false',
+					...(ca ? { ca } : {}),
+					...(cert ? { cert } : {}),
+					...(key ? { key } : {}),
+				}
+			: false,
 	};
 }
 
@@ -116,7 +112,8 @@ export function queueModeProblem(env: NodeJS.ProcessEnv, location: StateLocation
 	return (
 		`n8n runs in queue mode (main instance and workers), and each of its processes would keep its own sync state file (${location.path}): ` +
 		'customers learnt on one worker would be unknown on the next, and the Sync Ledger would show only one process’s files. ' +
-		'Keep the sync state in Postgres: run n8n on Postgres (DB_TYPE=postgresdb with its DB_POSTGRESDB_* settings; the state then goes to the schema pos_sync of that database), ' +
+		'Keep the sync state in Postgres: run n8n on Postgres (DB_TYPE=postgresdb with its DB_POSTGRESDB_* settings; ' +
+		'the state then goes to the schema pos_sync of that database), ' +
 		'or set POS_SYNC_STATE_POSTGRES_URL to a Postgres database, the same on the main instance and every worker. ' +
 		'Only if all of n8n’s processes run on one host and share one folder: set POS_SYNC_STATE_BACKEND=sqlite and POS_SYNC_STATE_DIR to that folder.'
 	);

@@ -5,3 +5,4 @@ export * from './store';
 export * from './ledger';
 export * from './ledger-report';
 export { attemptsInWords } from './ledger-attempts';
+export * from './errors';

@@ -9,7 +9,7 @@ import type { Pool, PoolClient } from 'pg';
 
 import type { Fingerprint } from '../dotdigital/delta';
 import { registryKey, type KnownContact, type OwedConsent } from '../dotdigital/registry';
-import type { PostgresConnection, SyncState } from './backend';
+import type { PostgresConnection, SyncState } from './sync-state';
 import type { Identity } from './identity';
 import { inFlightNode, LEDGER_KEPT_DAYS, reviveCounts, type LedgerStep, type StepCounts } from './ledger';
 import { migrations } from './postgres-schema';
@@ -100,7 +100,8 @@ export class PostgresSyncState implements SyncState {
 		const same = new Set<string>();
 		const wanted = new Map(entries.map((entry) => [entry.key, entry.fingerprint]));
 		for (const slice of slices([...wanted.keys()])) {
-			const { rows } = await this.pool.query<{ key: string; fingerprint: string }>(`SELECT key, fingerprint FROM ${this.table('fingerprints')} WHERE scope = $1 AND key = ANY($2::text[])`, [scope, slice]);
+			const sql = `SELECT key, fingerprint FROM ${this.table('fingerprints')} WHERE scope = $1 AND key = ANY($2::text[])`;
+			const { rows } = await this.pool.query<{ key: string; fingerprint: string }>(sql, [scope, slice]);
 			for (const row of rows) if (wanted.get(row.key) === row.fingerprint) same.add(row.key);
 		}
 		return same;
@@ -129,7 +130,8 @@ export class PostgresSyncState implements SyncState {
 	async knownContacts(scope: string, keys: readonly string[]): Promise<Map<string, number>> {
 		const known = new Map<string, number>();
 		for (const slice of slices([...new Set(keys)])) {
-			const { rows } = await this.pool.query<{ key: string; contact_id: string }>(`SELECT key, contact_id FROM ${this.table('known_contacts')} WHERE scope = $1 AND key = ANY($2::text[])`, [scope, slice]);
+			const sql = `SELECT key, contact_id FROM ${this.table('known_contacts')} WHERE scope = $1 AND key = ANY($2::text[])`;
+			const { rows } = await this.pool.query<{ key: string; contact_id: string }>(sql, [scope, slice]);
 			for (const row of rows) known.set(row.key, Number(row.contact_id));
 		}
 		return known;
@@ -172,7 +174,8 @@ export class PostgresSyncState implements SyncState {
 			for (const slice of slices(rows)) {
 				await client.query(
 					`INSERT INTO ${this.table('owed_consent')} (scope, key, identifier, match_key, contact_id, sent_at)
-					 SELECT $1, key, identifier, match_key, contact_id, sent_at FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS t(key, identifier, match_key, contact_id, sent_at)
+					 SELECT $1, key, identifier, match_key, contact_id, sent_at
+					 FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS t(key, identifier, match_key, contact_id, sent_at)
 					 ON CONFLICT (scope, key) DO NOTHING`,
 					[
 						scope,
@@ -214,7 +217,8 @@ export class PostgresSyncState implements SyncState {
 					[step.executionId, step.node, step.file, step.recordedAt, step.workflow, JSON.stringify(step.counts)],
 				);
 				if (step.counts.step === 'sending') {
-					await client.query(`DELETE FROM ${this.table('ledger')} WHERE execution_id = $1 AND node = $2 AND file = $3`, [step.executionId, inFlightNode(step.node), step.file]);
+					const sql = `DELETE FROM ${this.table('ledger')} WHERE execution_id = $1 AND node = $2 AND file = $3`;
+					await client.query(sql, [step.executionId, inFlightNode(step.node), step.file]);
 				}
 			}
 			await client.query(`DELETE FROM ${this.table('ledger')} WHERE recorded_at < $1`, [keptFrom]);
@@ -227,7 +231,14 @@ export class PostgresSyncState implements SyncState {
 			 WHERE recorded_at >= $1 AND recorded_at < $2 ORDER BY recorded_at, execution_id, node, file`,
 			[from.toISOString(), to.toISOString()],
 		);
-		return rows.map((row) => ({ executionId: row.execution_id, node: row.node, file: row.file, recordedAt: row.recorded_at, workflow: row.workflow, counts: reviveCounts(row.counts) }));
+		return rows.map((row) => ({
+			executionId: row.execution_id,
+			node: row.node,
+			file: row.file,
+			recordedAt: row.recorded_at,
+			workflow: row.workflow,
+			counts: reviveCounts(row.counts),
+		}));
 	}
 
 	private async deleteKeys(table: 'known_contacts' | 'owed_consent', scope: string, keys: readonly string[]): Promise<void> {

@@ -16,7 +16,7 @@ import type { DatabaseSync as Database, StatementSync } from 'node:sqlite';
 import type { Fingerprint } from '../dotdigital/delta';
 import { registryKey, type KnownContact, type OwedConsent } from '../dotdigital/registry';
 import type { Identity } from './identity';
-import type { SyncState } from './backend';
+import type { SyncState } from './sync-state';
 import { inFlightNode, LEDGER_KEPT_DAYS, mergeCounts, reviveCounts, type LedgerStep, type StepCounts } from './ledger';
 
 export const STATE_FILE_NAME = 'pos-sync-state.sqlite';
@@ -139,7 +139,8 @@ export class SyncStateStore implements SyncState {
 		const unique = [...new Set(keys)];
 		for (let start = 0; start < unique.length; start += SLICE) {
 			const slice = unique.slice(start, start + SLICE);
-			const rows = this.statement(`SELECT key, contact_id FROM known_contacts WHERE scope = ? AND key IN (${slice.map(() => '?').join(',')})`).all(scope, ...slice);
+			const sql = `SELECT key, contact_id FROM known_contacts WHERE scope = ? AND key IN (${slice.map(() => '?').join(',')})`;
+			const rows = this.statement(sql).all(scope, ...slice);
 			for (const row of rows as Array<{ key: string; contact_id: number }>) known.set(row.key, row.contact_id);
 		}
 		return known;
@@ -169,7 +170,10 @@ export class SyncStateStore implements SyncState {
 
 	async setContactsListedUntil(scope: string, until: number): Promise<void> {
 		this.write(() => {
-			this.statement('INSERT INTO contact_listings (scope, listed_until) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET listed_until = max(contact_listings.listed_until, excluded.listed_until)').run(scope, until);
+			this.statement(
+				'INSERT INTO contact_listings (scope, listed_until) VALUES (?, ?) ' +
+					'ON CONFLICT (scope) DO UPDATE SET listed_until = max(contact_listings.listed_until, excluded.listed_until)',
+			).run(scope, until);
 		});
 	}
 
@@ -213,7 +217,9 @@ export class SyncStateStore implements SyncState {
 				const earlier = existing.get(step.executionId, step.node, step.file) as { counts: string } | undefined;
 				const counts = earlier ? mergeCounts(JSON.parse(earlier.counts) as StepCounts, step.counts) : step.counts;
 				upsert.run(step.executionId, step.node, step.file, step.recordedAt, step.workflow, JSON.stringify(counts));
-				if (step.counts.step === 'sending') this.statement('DELETE FROM ledger WHERE execution_id = ? AND node = ? AND file = ?').run(step.executionId, inFlightNode(step.node), step.file);
+				if (step.counts.step === 'sending') {
+					this.statement('DELETE FROM ledger WHERE execution_id = ? AND node = ? AND file = ?').run(step.executionId, inFlightNode(step.node), step.file);
+				}
 			}
 			this.statement('DELETE FROM ledger WHERE recorded_at < ?').run(keptFrom);
 		});
@@ -221,7 +227,10 @@ export class SyncStateStore implements SyncState {
 
 	/** The ledger steps recorded from `from` up to (not including) `to`, oldest first. */
 	async ledgerSteps(from: Date, to: Date): Promise<LedgerStep[]> {
-		const rows = this.statement('SELECT execution_id, node, file, recorded_at, workflow, counts FROM ledger WHERE recorded_at >= ? AND recorded_at < ? ORDER BY recorded_at, execution_id, node, file').all(
+		const rows = this.statement(
+			'SELECT execution_id, node, file, recorded_at, workflow, counts FROM ledger ' +
+				'WHERE recorded_at >= ? AND recorded_at < ? ORDER BY recorded_at, execution_id, node, file',
+		).all(
 			from.toISOString(),
 			to.toISOString(),
 		) as Array<{ execution_id: string; node: string; file: string; recorded_at: string; workflow: string; counts: string }>;

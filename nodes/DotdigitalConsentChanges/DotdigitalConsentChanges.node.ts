@@ -15,7 +15,7 @@ export class DotdigitalConsentChanges implements INodeType {
 		name: 'dotdigitalConsentChanges',
 		icon: { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' },
 		group: ['input'],
-		version: 1,
+		version: [1],
 		subtitle: 'Unsubscribes back to the till',
 		description: 'Writes the contacts who unsubscribed or were suppressed in Dotdigital since the last run as a file for the till, each once',
 		defaults: { name: 'Dotdigital Consent Changes' },

@@ -10,19 +10,44 @@ import {
 	listDataFields,
 	type ContactUpsertSettings,
 	type DataFieldType,
+	type FailureOwner,
 	type FieldMapEntry,
 	type RecordResult,
 } from '../../lib/dotdigital';
-import { learnIdentities, type SyncState, withIndexedEmails } from '../../lib/state';
+import { SyncStateError, learnIdentities, type SyncState, withIndexedEmails } from '../../lib/state';
 import { planRecordInput, readRecordChunks } from '../shared/record-input';
-import { markInFlight, openState, recordInLedger } from '../shared/sync-state';
+import { isSyncStateFault, markInFlight, openState, recordInLedger, syncStateNodeError } from '../shared/sync-state';
+import { checkReadOncePerRun } from '../shared/once-per-run';
 import { pickedValue } from '../shared/pickers';
-import { dotdigitalListSearch } from './dotdigital-pickers';
+import { dotdigitalListSearch, dotdigitalLoadOptions } from './dotdigital-pickers';
 import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
 import { RunReport } from './run-report';
 import { dotdigitalUpsertProperties } from './properties';
 
 type Resource = 'contact' | 'order' | 'product' | 'dataField';
+
+/** Every setting applies to the whole run (one import for all the items), so each is read from the first item. */
+const READ_ONCE = [
+	'resource',
+	'operation',
+	'identifier',
+	'mode',
+	'realtimeLimit',
+	'lists',
+	'standardFields',
+	'dataFields',
+	'mergeOption',
+	'newContactConsent',
+	'orderCollection',
+	'createMissingContacts',
+	'productCollection',
+	'fieldsToCreate',
+	'onlyChanged',
+	'options',
+];
+
+/** Done, Failed and Summary, for every resource but data fields. */
+const RECORD_OUTPUTS = '[{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Summary" }]';
 
 /** How the ledger names the records that came without a `_source` from Mapping Apply. */
 const FILE_WITHOUT_SOURCE = '(items without a source file)';
@@ -33,20 +58,21 @@ export class DotdigitalUpsert implements INodeType {
 		name: 'dotdigitalUpsert',
 		icon: { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' },
 		group: ['output'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ { contact: "Contacts", order: "Orders", product: "Product catalogue", dataField: "Data fields" }[$parameter["resource"]] }}',
 		description: 'Sends customers, orders and products to Dotdigital in bulk or in real time, and reports every record that failed',
 		defaults: { name: 'Dotdigital Upsert' },
 		inputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		outputs: `={{ $parameter["resource"] === "dataField" ? [{ "type": "main" }] : [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }, { "type": "main", "displayName": "Summary" }] }}`,
+		outputs: `={{ $parameter["resource"] === "dataField" ? [{ "type": "main" }] : ${RECORD_OUTPUTS} }}` as const,
 		credentials: [{ name: 'dotdigitalApi', required: true }],
 		properties: dotdigitalUpsertProperties,
 	};
 
-	methods = { listSearch: dotdigitalListSearch };
+	methods = { listSearch: dotdigitalListSearch, loadOptions: dotdigitalLoadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		checkReadOncePerRun(this, READ_ONCE, dotdigitalUpsertProperties);
 		const resource = this.getNodeParameter('resource', 0) as Resource;
 		const items = this.getInputData();
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
@@ -108,16 +134,33 @@ export class DotdigitalUpsert implements INodeType {
 
 /** A fault that stops the whole run fails every record, with the reason; the node throws the error after the ledger is written, unless it continues on fail. */
 function failEveryRecord(ctx: IExecuteFunctions, caught: unknown, count: number): { results: RecordResult[]; error: Error } {
-	const error = dotdigitalNodeError(ctx.getNode(), caught);
+	const error = caught instanceof SyncStateError ? syncStateNodeError(ctx, caught) : dotdigitalNodeError(ctx.getNode(), caught);
 	const { description } = errorJson(error);
-	// Dotdigital's answers and connection faults are the API's; anything else is how the node is set up.
-	const fromApi = caught instanceof DotdigitalApiError || caught instanceof DotdigitalNetworkError;
 	const retryable = caught instanceof DotdigitalError && caught.retryable;
-	const failure = { status: 'failed' as const, code: 'runFailed', description: description ? `${error.message}: ${description}` : error.message, retryable, owner: fromApi ? ('API' as const) : ('mapping' as const) };
+	const failure = {
+		status: 'failed' as const,
+		code: 'runFailed',
+		description: description ? `${error.message}: ${description}` : error.message,
+		retryable,
+		owner: runFaultOwner(caught),
+	};
 	return { results: Array.from({ length: count }, () => failure), error };
 }
 
-function upsert(ctx: IExecuteFunctions, sync: DotdigitalSync, resource: Exclude<Resource, 'dataField'>, records: Array<Record<string, unknown>>, options: IDataObject, total: number): Promise<RecordResult[]> {
+/** Dotdigital's answers and connection faults are the API's; the sync state's are the system's; anything else is how the node is set up. */
+function runFaultOwner(caught: unknown): FailureOwner {
+	if (caught instanceof DotdigitalApiError || caught instanceof DotdigitalNetworkError) return 'API';
+	return isSyncStateFault(caught) ? 'system' : 'mapping';
+}
+
+function upsert(
+	ctx: IExecuteFunctions,
+	sync: DotdigitalSync,
+	resource: Exclude<Resource, 'dataField'>,
+	records: Array<Record<string, unknown>>,
+	options: IDataObject,
+	total: number,
+): Promise<RecordResult[]> {
 	if (resource === 'order') {
 		return sync.upsertOrders(records, {
 			collection: pickedValue(ctx.getNodeParameter('orderCollection', 0, 'Orders')),
@@ -142,7 +185,7 @@ function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataOb
 		});
 	}
 	const fieldMap: FieldMapEntry[] = [...((ctx.getNodeParameter('standardFields', 0, true) as boolean) ? DEFAULT_FIELD_MAP : []), ...extra];
-	const lists = listIds(ctx, text(ctx.getNodeParameter('lists', 0, '')));
+	const lists = listIds(ctx, ctx.getNodeParameter('lists', 0, []));
 	return {
 		identifier: ctx.getNodeParameter('identifier', 0, 'email') as 'email' | 'mobileNumber',
 		mode: mode === 'auto' ? (count <= realtimeLimit ? 'realtime' : 'bulk') : mode,
@@ -150,13 +193,16 @@ function contactSettings(ctx: IExecuteFunctions, count: number, options: IDataOb
 		lists,
 		mergeOption: ctx.getNodeParameter('mergeOption', 0, 'overwriteIfNotEmpty') as ContactUpsertSettings['mergeOption'],
 		newContactConsent: ctx.getNodeParameter('newContactConsent', 0, 'posOptIn') as 'posOptIn' | 'dotdigital',
-		consentRecord: text(options.consentText) ? { text: text(options.consentText), url: text(options.consentUrl), ipAddress: text(options.consentIpAddress) } : undefined,
+		consentRecord: text(options.consentText)
+			? { text: text(options.consentText), url: text(options.consentUrl), ipAddress: text(options.consentIpAddress) }
+			: undefined,
 		createMissingDataFields: options.createMissingDataFields !== false,
 	};
 }
 
-function listIds(ctx: IExecuteFunctions, value: string): number[] {
-	const parts = value.split(/[\s,;]+/).filter(Boolean);
+/** The lists picked (IDs), or typed as before the picker ("12345, 67890", in an expression or a workflow saved then). */
+function listIds(ctx: IExecuteFunctions, value: unknown): number[] {
+	const parts = (Array.isArray(value) ? value : [value]).flatMap((entry) => text(entry).split(/[\s,;]+/)).filter(Boolean);
 	const bad = parts.filter((part) => !/^\d+$/.test(part));
 	if (bad.length > 0) {
 		throw new NodeOperationError(ctx.getNode(), `Add to Lists takes list IDs (numbers), not ${bad.map((part) => `"${part}"`).join(', ')}`, {
@@ -180,7 +226,8 @@ async function dataFields(ctx: IExecuteFunctions, sync: DotdigitalSync): Promise
 			...result.created.map((field) => ({ json: { name: field.name, type: field.type, action: 'created' }, pairedItem: { item: 0 } })),
 			...result.existing.map((field) => {
 				const other = result.otherType.find((entry) => entry.name.toUpperCase() === field.name.toUpperCase());
-				return { json: { name: field.name, type: field.type, action: 'already existed', ...(other ? { note: `wanted ${other.wanted}, but it is ${other.actual}` } : {}) }, pairedItem: { item: 0 } };
+				const note = other ? { note: `wanted ${other.wanted}, but it is ${other.actual}` } : {};
+				return { json: { name: field.name, type: field.type, action: 'already existed', ...note }, pairedItem: { item: 0 } };
 			}),
 		];
 	} catch (caught) {

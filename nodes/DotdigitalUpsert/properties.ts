@@ -1,5 +1,7 @@
-import { picker } from '../shared/pickers';
 import type { INodeProperties } from 'n8n-workflow';
+
+import { READ_ONCE_PER_RUN } from '../shared/once-per-run';
+import { picker } from '../shared/pickers';
 
 const contactOnly = { show: { resource: ['contact'] } };
 const orderOnly = { show: { resource: ['order'] } };
@@ -52,7 +54,10 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 	// ---- Contact ----
 	{
 		displayName:
-			'Each input item is one customer record from Mapping Apply. Contacts that were sent come out of Done (created or updated); the rest come out of Failed with the reason and who can fix it.',
+			'Each input item is one customer record from Mapping Apply. Contacts that were sent come out of Done (created ' +
+			'or updated); the rest come out of Failed with the reason and who can fix it. The settings below apply to every ' +
+			'item of a run: they are read once per run, from the first item, and an expression that gives another item a ' +
+			'different value stops the run.',
 		name: 'contactNotice',
 		type: 'notice',
 		default: '',
@@ -93,11 +98,13 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 	{
 		displayName: 'Add to Lists',
 		name: 'lists',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 12345, 67890',
-		description: 'IDs of the Dotdigital lists to add contacts to, separated by commas. With the till’s opt-in, only customers who opted in go on them (a list can start a programme), and never a suppressed contact. Leave empty to add to none.',
-		hint: 'A list’s ID is shown in Dotdigital under Audience → Lists',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getLists' },
+		default: [],
+		description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint:
+			'With the till’s opt-in, only customers who opted in go on them (a list can start a programme), and never a ' +
+			'suppressed contact. Empty adds to none. IDs typed before (12345, 67890) still work.',
 		displayOptions: contactOnly,
 	},
 	{
@@ -173,7 +180,10 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 	// ---- Order ----
 	{
 		displayName:
-			'Each input item is one order record from Mapping Apply, linked to its contact by email. Orders that were stored come out of Done; the rest come out of Failed with the reason.',
+			'Each input item is one order record from Mapping Apply, linked to its contact by email. Orders that were ' +
+			'stored come out of Done; the rest come out of Failed with the reason. The settings below apply to every item ' +
+			'of a run: they are read once per run, from the first item, and an expression that gives another item a ' +
+			'different value stops the run.',
 		name: 'orderNotice',
 		type: 'notice',
 		default: '',
@@ -197,13 +207,17 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to create a contact for each order email Dotdigital does not know, so every order lands on a profile. When off, such orders go to Failed as a failed customer lookup.',
+			'Whether to create a contact for each order email Dotdigital does not know, so every order lands on a profile. ' +
+			'When off, such orders go to Failed as a failed customer lookup.',
 		displayOptions: orderOnly,
 	},
 
 	// ---- Product ----
 	{
-		displayName: 'Each input item is one product record from Mapping Apply, stored in the catalogue by its SKU.',
+		displayName:
+			'Each input item is one product record from Mapping Apply, stored in the catalogue by its SKU. The settings ' +
+			'below apply to every item of a run: they are read once per run, from the first item, and an expression that ' +
+			'gives another item a different value stops the run.',
 		name: 'productNotice',
 		type: 'notice',
 		default: '',
@@ -259,7 +273,9 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		name: 'onlyChanged',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to skip records Dotdigital already has exactly as they are. A record counts as sent only once Dotdigital confirms it, so records that failed are always sent again.',
+		description:
+			'Whether to skip records Dotdigital already has exactly as they are. A record counts as sent only once ' +
+			'Dotdigital confirms it, so records that failed are always sent again.',
 		hint: 'Best for full daily exports: a file in which 1% changed costs 1% of the calls. Skipped records come out of Done as "unchanged".',
 		displayOptions: { show: { resource: ['contact', 'order', 'product'] } },
 	},
@@ -271,6 +287,7 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: `${READ_ONCE_PER_RUN}: these apply to every item of the run`,
 		displayOptions: { show: { resource: ['contact', 'order', 'product'] } },
 		options: [
 			{
@@ -297,7 +314,9 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. Yes, email me offers and news',
-				description: 'What the customer agreed to at the till. When set, new contacts who opted in get a consent record with this text, the consent page URL and the IP address.',
+				description:
+					'What the customer agreed to at the till. When set, new contacts who opted in get a consent record with this ' +
+					'text, the consent page URL and the IP address.',
 				displayOptions: { show: { '/resource': ['contact'] } },
 			},
 			{
@@ -305,7 +324,9 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				name: 'createMissingDataFields',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to create the data fields this node sends when Dotdigital does not have them yet. When off, a missing field stops the run with its name.',
+				description:
+					'Whether to create the data fields this node sends when Dotdigital does not have them yet. When off, a missing ' +
+					'field stops the run with its name.',
 				displayOptions: { show: { '/resource': ['contact'] } },
 			},
 			{
@@ -313,7 +334,9 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				name: 'forceFullResync',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to send every record this run, even those Dotdigital already has, and remember them afresh. Use it once after records were changed in Dotdigital by hand.',
+				description:
+					'Whether to send every record this run, even those Dotdigital already has, and remember them afresh. Use it ' +
+					'once after records were changed in Dotdigital by hand.',
 				displayOptions: { show: { '/onlyChanged': [true] } },
 			},
 			{
@@ -323,7 +346,8 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 120 },
 				default: 15,
 				description:
-					'Dotdigital processes imports in the background; its progress is checked every 5 to 30 seconds. Records of an import still running after this long go to Failed, and are safe to send again.',
+					'Dotdigital processes imports in the background; its progress is checked every 5 to 30 seconds. Records of an ' +
+					'import still running after this long go to Failed, and are safe to send again.',
 			},
 			{
 				displayName: 'Records per Import',

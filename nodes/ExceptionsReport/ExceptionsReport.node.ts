@@ -12,9 +12,11 @@ export class ExceptionsReport implements INodeType {
 		name: 'exceptionsReport',
 		icon: { light: 'file:exceptionsReport.svg', dark: 'file:exceptionsReport.dark.svg' },
 		group: ['output'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ $parameter["fileName"] }}',
-		description: 'Writes the rows Mapping Apply rejected and the records a sending node refused into one workbook, each with who fixes it and why, in plain words',
+		description:
+			'Writes the rows Mapping Apply rejected and the records a sending node refused into one workbook, each with who ' +
+			'fixes it and why, in plain words',
 		defaults: { name: 'Exceptions Report' },
 		// Two inputs, as n8n's own Merge node has: the rejected rows and the failed records.
 		inputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
@@ -79,12 +81,16 @@ export class ExceptionsReport implements INodeType {
 		let fileName = (this.getNodeParameter('fileName', 0) as string).trim();
 		if (!folder || !fileName) throw new NodeOperationError(this.getNode(), 'Give the folder and the file name of the exceptions report');
 		if (/[\\/]/.test(fileName) || fileName === '.' || fileName === '..') {
-			throw new NodeOperationError(this.getNode(), `The file name "${fileName}" names a folder`, { description: 'Put the folder in Folder and only the name in File Name.' });
+			throw new NodeOperationError(this.getNode(), `The file name "${fileName}" names a folder`, {
+				description: 'Put the folder in Folder and only the name in File Name.',
+			});
 		}
 		if (!fileName.toLowerCase().endsWith(`.${format}`)) fileName += `.${format}`;
 		const path = await resolveForWriting(this, folder, fileName);
 		if (this.helpers.isFilePathBlocked(path)) {
-			throw new NodeOperationError(this.getNode(), `n8n may not write to ${folder}`, { description: 'Choose a folder inside the ones N8N_RESTRICT_FILE_ACCESS_TO allows.' });
+			throw new NodeOperationError(this.getNode(), `n8n may not write to ${folder}`, {
+				description: 'Choose a folder inside the ones N8N_RESTRICT_FILE_ACCESS_TO allows.',
+			});
 		}
 		await makeFolders(this, path);
 		await this.helpers.writeContentToFile(path, exceptionsFile(rows, format));
@@ -96,7 +102,9 @@ export class ExceptionsReport implements INodeType {
  * The report's real path; a folder that does not exist yet is resolved from its nearest existing
  * parent (n8n resolves only paths whose folder exists), so that the rules apply before it is created.
  */
-async function resolveForWriting(ctx: IExecuteFunctions, folder: string, fileName: string): Promise<Awaited<ReturnType<IExecuteFunctions['helpers']['resolvePath']>>> {
+type ResolvedPath = Awaited<ReturnType<IExecuteFunctions['helpers']['resolvePath']>>;
+
+async function resolveForWriting(ctx: IExecuteFunctions, folder: string, fileName: string): Promise<ResolvedPath> {
 	const missing: string[] = [fileName];
 	let existing = resolve(folder);
 	for (;;) {
@@ -105,7 +113,9 @@ async function resolveForWriting(ctx: IExecuteFunctions, folder: string, fileNam
 			return join(real, ...missing) as typeof real;
 		} catch (error) {
 			const parent = dirname(existing);
-			if ((error as { code?: string }).code !== 'ENOENT' || parent === existing) throw new NodeOperationError(ctx.getNode(), error as Error, { description: `The report folder ${folder} cannot be used` });
+			if ((error as { code?: string }).code !== 'ENOENT' || parent === existing) {
+				throw new NodeOperationError(ctx.getNode(), error as Error, { description: `The report folder ${folder} cannot be used` });
+			}
 			missing.unshift(basename(existing));
 			existing = parent;
 		}
@@ -120,7 +130,9 @@ async function makeFolders(ctx: IExecuteFunctions, path: string): Promise<void> 
 		try {
 			await mkdir(folder);
 		} catch (error) {
-			if ((error as { code?: string }).code !== 'EEXIST') throw new NodeOperationError(ctx.getNode(), error as Error, { description: `The folder ${folder} could not be created` });
+			if ((error as { code?: string }).code !== 'EEXIST') {
+				throw new NodeOperationError(ctx.getNode(), error as Error, { description: `The folder ${folder} could not be created` });
+			}
 		}
 		const stats = await lstat(folder);
 		if (stats.isSymbolicLink() || !stats.isDirectory()) throw new NodeOperationError(ctx.getNode(), `${folder} is not a folder n8n may write into`);

@@ -15,10 +15,14 @@ import {
 	type SendOrdersOptions,
 	type WebOrder,
 } from '../../lib/khaos';
-import { khaosListSearch } from '../KhaosProduct/khaos-pickers';
+import { khaosListSearch } from '../shared/khaos-pickers';
+import { checkReadOncePerRun } from '../shared/once-per-run';
 import { pickedValue } from '../shared/pickers';
-import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../KhaosProduct/khaos-common';
+import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../shared/khaos-common';
 import { khaosOrderProperties } from './properties';
+
+/** Done and Failed, for Import Orders. */
+const IMPORT_OUTPUTS = '[{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }]';
 
 type Operation = 'importOrders' | 'getStatus' | 'exportCustomers' | 'getDeletedCustomers';
 
@@ -28,13 +32,15 @@ export class KhaosOrder implements INodeType {
 		name: 'khaosOrder',
 		icon: { light: 'file:khaosOrder.svg', dark: 'file:khaosOrder.dark.svg' },
 		group: ['output'],
-		version: 1,
-		subtitle: '={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
+		version: [1],
+		subtitle:
+			'={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", ' +
+			'getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
 		description: 'Sends web orders into Khaos Control, reads back their status and tracking, and exports customers',
 		defaults: { name: 'Khaos Order' },
 		inputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		outputs: `={{ $parameter["operation"] === "importOrders" ? [{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }] : [{ "type": "main" }] }}`,
+		outputs: `={{ $parameter["operation"] === "importOrders" ? ${IMPORT_OUTPUTS} : [{ "type": "main" }] }}` as const,
 		credentials: [{ name: 'khaosControlApi', required: true, testedBy: 'khaosControlApiTest' }],
 		properties: khaosOrderProperties,
 	};
@@ -47,6 +53,7 @@ export class KhaosOrder implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		checkReadOncePerRun(this, ['operation'], khaosOrderProperties);
 		const operation = this.getNodeParameter('operation', 0) as Operation;
 		const connection = await connectToKhaos(this);
 		if (operation === 'importOrders') return await importOrders(this, connection);
@@ -84,9 +91,9 @@ async function deletedCustomers(ctx: IExecuteFunctions, { client }: KhaosConnect
  * (with the reason, whether trying again could help, and the order as it came in).
  */
 async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosConnection): Promise<INodeExecutionData[][]> {
+	checkReadOncePerRun(ctx, ['options'], khaosOrderProperties);
 	const items = ctx.getInputData();
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const pricesChoice = ctx.getNodeParameter('pricesIncludeTax', 0, 'order') as string;
 	const done: (INodeExecutionData | undefined)[] = new Array(items.length).fill(undefined);
 	const failed: (INodeExecutionData | undefined)[] = new Array(items.length).fill(undefined);
 	const fail = (itemIndex: number, json: IDataObject): void => {
@@ -96,6 +103,8 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	const orders: WebOrder[] = [];
 	const itemOf: number[] = [];
 	items.forEach((item, itemIndex) => {
+		// Read for each item: each order is read on its own.
+		const pricesChoice = ctx.getNodeParameter('pricesIncludeTax', itemIndex, 'order') as string;
 		const read = webOrderFromJson(item.json, { pricesIncludeTax: pricesChoice === 'yes' ? true : pricesChoice === 'no' ? false : undefined });
 		if ('problems' in read) {
 			fail(itemIndex, { reason: describeProblems(read.problems), retryable: false, problems: problemList(read.problems) });
@@ -145,7 +154,14 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 		}
 		const json: IDataObject =
 			result.status === 'imported'
-				? { order_id: result.order_id, status: 'imported', sales_order_code: result.salesOrderCode, customer_code: result.customerCode, message: result.message, warnings }
+				? {
+						order_id: result.order_id,
+						status: 'imported',
+						sales_order_code: result.salesOrderCode,
+						customer_code: result.customerCode,
+						message: result.message,
+						warnings,
+					}
 				: {
 						order_id: result.order_id,
 						status: 'already_imported',
@@ -183,6 +199,7 @@ async function orderStatuses(ctx: IExecuteFunctions, { client }: KhaosConnection
 			description: "Order References is empty for every input item. By default it reads each item's order_id.",
 		});
 	}
+	checkReadOncePerRun(ctx, ['lookUpBy', 'options'], khaosOrderProperties);
 	const lookUpBy = ctx.getNodeParameter('lookUpBy', 0, 4) as 3 | 4;
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	let statuses: OrderStatus[];
@@ -203,7 +220,9 @@ async function orderStatuses(ctx: IExecuteFunctions, { client }: KhaosConnection
 	for (const status of statuses) found.set((lookUpBy === 3 ? status.sales_order_code : status.associated_ref).trim().toUpperCase(), status);
 	return [...askedBy.entries()].map(([key, entry]) => {
 		const status = found.get(key);
-		const json = status ? { found: true, ...status, ...orderTracking(status) } : { found: false, [lookUpBy === 3 ? 'sales_order_code' : 'associated_ref']: entry.ref };
+		const json = status
+			? { found: true, ...status, ...orderTracking(status) }
+			: { found: false, [lookUpBy === 3 ? 'sales_order_code' : 'associated_ref']: entry.ref };
 		return { json: json as unknown as IDataObject, pairedItem: entry.items.map((item) => ({ item })) };
 	});
 }

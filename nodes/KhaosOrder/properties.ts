@@ -1,5 +1,7 @@
-import { picker } from '../shared/pickers';
 import type { INodeProperties } from 'n8n-workflow';
+
+import { READ_ONCE_PER_RUN } from '../shared/once-per-run';
+import { picker } from '../shared/pickers';
 
 const importOnly = { show: { operation: ['importOrders'] } };
 const statusOnly = { show: { operation: ['getStatus'] } };
@@ -43,7 +45,12 @@ export const khaosOrderProperties: INodeProperties[] = [
 	// ---- Import Orders ----
 	{
 		displayName:
-			'Each input item is one web order: order_id (at most 15 characters), purchase_date, order_total, prices_include_tax, lines [{sku, qty, unit_price, discount}], customer {first_name, last_name, email, phone}, invoice_address {address_1, town, postcode, country_code}, and optionally delivery_address, delivery {method, charge_gross}, payments [{method, amount, reference}] and notes. Imported and already-imported orders come out of Done; orders Khaos would not take come out of Failed with the reason.',
+			'Each input item is one web order: order_id (at most 15 characters), purchase_date, order_total, ' +
+			'prices_include_tax, lines [{sku, qty, unit_price, discount}], customer {first_name, last_name, email, phone}, ' +
+			'invoice_address {address_1, town, postcode, country_code}, and optionally delivery_address, delivery {method, ' +
+			'charge_gross}, payments [{method, amount, reference}] and notes. Imported and already-imported orders come out ' +
+			'of Done; orders Khaos would not take come out of Failed with the reason. Prices Include VAT is read for each ' +
+			'item; the Options apply to the whole run (read once per run, from the first item).',
 		name: 'importNotice',
 		type: 'notice',
 		default: '',
@@ -67,6 +74,7 @@ export const khaosOrderProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: `${READ_ONCE_PER_RUN}: these apply to every item of the run`,
 		displayOptions: importOnly,
 		options: [
 			{
@@ -155,6 +163,7 @@ export const khaosOrderProperties: INodeProperties[] = [
 			{ name: 'Khaos Sales Order Code', value: 3 },
 		],
 		default: 4,
+		description: `${READ_ONCE_PER_RUN}: one look-up for all the references`,
 		displayOptions: statusOnly,
 	},
 	{
@@ -163,6 +172,7 @@ export const khaosOrderProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: `${READ_ONCE_PER_RUN}: these apply to every item of the run`,
 		displayOptions: statusOnly,
 		options: [
 			{
@@ -206,7 +216,9 @@ export const khaosOrderProperties: INodeProperties[] = [
 		name: 'excludeCodes',
 		type: 'string',
 		default: 'EPOS, *TEST*',
-		description: "System accounts to leave out (the till's EPOS account, test accounts), separated by commas; * matches anything. Hidden customers are always left out.",
+		description:
+			"System accounts to leave out (the till's EPOS account, test accounts), separated by commas; * matches " +
+			"anything. Hidden customers are always left out.",
 		displayOptions: customersOnly,
 	},
 	{

@@ -20,8 +20,8 @@ import {
 	type WebProduct,
 } from '../../lib/khaos';
 import { pickedValue } from '../shared/pickers';
-import { khaosListSearch } from './khaos-pickers';
-import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from './khaos-common';
+import { khaosListSearch } from '../shared/khaos-pickers';
+import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../shared/khaos-common';
 import { khaosProductProperties } from './properties';
 
 type Operation = 'getChanged' | 'getByCode' | 'getStockLevels' | 'getWebCategories' | 'getStockPotential' | 'getPriceLists' | 'getPriceList';
@@ -32,9 +32,11 @@ export class KhaosProduct implements INodeType {
 		name: 'khaosProduct',
 		icon: { light: 'file:khaosProduct.svg', dark: 'file:khaosProduct.dark.svg' },
 		group: ['input'],
-		version: 1,
+		version: [1],
 		subtitle:
-			'={{ { getChanged: "Changed products", getByCode: "Products by stock code", getStockLevels: "Stock levels", getWebCategories: "Web categories", getStockPotential: "Stock potential", getPriceLists: "Price lists", getPriceList: "Price list" }[$parameter["operation"]] }}',
+			'={{ { getChanged: "Changed products", getByCode: "Products by stock code", getStockLevels: "Stock levels", ' +
+			'getWebCategories: "Web categories", getStockPotential: "Stock potential", getPriceLists: "Price lists", ' +
+			'getPriceList: "Price list" }[$parameter["operation"]] }}',
 		description: 'Gets products, stock levels and web categories from Khaos Control, ready for a web store',
 		defaults: { name: 'Khaos Product' },
 		inputs: [NodeConnectionTypes.Main],
@@ -78,7 +80,10 @@ async function runOperation(ctx: IExecuteFunctions, { client, settings }: KhaosC
 
 	if (operation === 'getWebCategories') {
 		const website = (ctx.getNodeParameter('website', itemIndex, '') as string).trim() || settings.websiteName;
-		if (website === '') throw new NodeOperationError(ctx.getNode(), 'No website given', { itemIndex, description: 'Fill in Website here, or Website Name in the Khaos credential.' });
+		if (website === '') {
+			const description = 'Fill in Website here, or Website Name in the Khaos credential.';
+			throw new NodeOperationError(ctx.getNode(), 'No website given', { itemIndex, description });
+		}
 		const tree = await client.exportWebCategories(website, { compressed: ctx.getNodeParameter('compressed', itemIndex, false) === true });
 		return flattenCategories(tree.categories, null).map((category) => ({ website: tree.website_name ?? website, ...category }));
 	}
@@ -95,7 +100,10 @@ async function runOperation(ctx: IExecuteFunctions, { client, settings }: KhaosC
 		const kind = ctx.getNodeParameter('priceListKind', itemIndex, 0) as number;
 		const names = splitCodes(ctx.getNodeParameter('priceListNames', itemIndex, '') as string);
 		if (kind === 0) return (await exportPriceList(client, names[0] ?? '')) as unknown as IDataObject[];
-		if (names.length === 0) throw new NodeOperationError(ctx.getNode(), 'No price lists given', { itemIndex, description: 'Give price list names, or customer codes for the customer kinds.' });
+		if (names.length === 0) {
+			const description = 'Give price list names, or customer codes for the customer kinds.';
+			throw new NodeOperationError(ctx.getNode(), 'No price lists given', { itemIndex, description });
+		}
 		return (await exportPriceListEx(client, names, kind as PriceListType)) as unknown as IDataObject[];
 	}
 
@@ -103,7 +111,12 @@ async function runOperation(ctx: IExecuteFunctions, { client, settings }: KhaosC
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const codes = splitCodes(ctx.getNodeParameter('stockCodes', itemIndex, '') as string);
 		const siteId = options.siteId === undefined || pickedValue(options.siteId) === '' ? settings.siteId : Number(pickedValue(options.siteId));
-		if (!Number.isInteger(siteId)) throw new NodeOperationError(ctx.getNode(), `Site "${pickedValue(options.siteId)}" is not a site ID`, { itemIndex, description: 'Pick a site from the list, or give its ID (-1 for all sites)' });
+		if (!Number.isInteger(siteId)) {
+			throw new NodeOperationError(ctx.getNode(), `Site "${pickedValue(options.siteId)}" is not a site ID`, {
+				itemIndex,
+				description: 'Pick a site from the list, or give its ID (-1 for all sites)',
+			});
+		}
 		const statuses = await client.exportStockStatus(codes.length === 0 ? '' : codes, { mappingType: mappingType(), siteId });
 		const rows: KhaosStockStatus[] = options.addUpSites === true ? [...indexStockStatus(statuses).values()] : statuses;
 		return rows as unknown as IDataObject[];
@@ -116,7 +129,8 @@ async function runOperation(ctx: IExecuteFunctions, { client, settings }: KhaosC
 		includeStock: options.includeStock !== false,
 		compressed: options.compressed === true,
 		siteId: settings.siteId,
-		website: options.includeCategories === true ? (options.website as string | undefined)?.trim() || settings.websiteName || missingWebsite(ctx, itemIndex) : null,
+		website:
+			options.includeCategories === true ? (options.website as string | undefined)?.trim() || settings.websiteName || missingWebsite(ctx, itemIndex) : null,
 		firstSeen: (code) => seen !== undefined && !seen.has(code),
 	};
 

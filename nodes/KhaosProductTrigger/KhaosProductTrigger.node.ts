@@ -12,7 +12,7 @@ import {
 	type WebProduct,
 } from '../../lib/khaos';
 import { compressedOption } from '../KhaosProduct/properties';
-import { connectToKhaos, khaosNodeError, testKhaosCredential } from '../KhaosProduct/khaos-common';
+import { connectToKhaos, khaosNodeError, testKhaosCredential } from '../shared/khaos-common';
 
 /** Khaos asks integrations to check stock about every 30 minutes. */
 export const DEFAULT_POLL_TIMES = { item: [{ mode: 'everyX', value: 30, unit: 'minutes' }] };
@@ -31,7 +31,9 @@ class PollingProperties extends Array<INodeProperties> {
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Khaos recommends checking about every 30 minutes (the default above). The first check after you activate the workflow only notes where Khaos is; products that change after that start the workflow, up to Max Products per Poll at a time.',
+			'Khaos recommends checking about every 30 minutes (the default above). The first check after you activate the ' +
+			'workflow only notes where Khaos is; products that change after that start the workflow, up to Max Products per ' +
+			'Poll at a time.',
 		name: 'pollNotice',
 		type: 'notice',
 		default: '',
@@ -63,7 +65,9 @@ const properties: INodeProperties[] = [
 				name: 'flagNew',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to set needs_web_review on products this trigger has not seen before. Products already in Khaos when the workflow is activated count as seen.',
+				description:
+					'Whether to set needs_web_review on products this trigger has not seen before. Products already in Khaos when ' +
+					'the workflow is activated count as seen.',
 			},
 			compressedOption,
 			{
@@ -80,7 +84,8 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: DEFAULT_OVERLAP_SECONDS,
 				description:
-					"How far before the last change delivered each check looks again, as Khaos advises, so changes saved late or at the same second are not missed. Products already delivered and unchanged are not sent again.",
+					"How far before the last change delivered each check looks again, as Khaos advises, so changes saved late or at " +
+					"the same second are not missed. Products already delivered and unchanged are not sent again.",
 			},
 			{
 				displayName: 'Products in a Test Run',
@@ -108,7 +113,7 @@ export class KhaosProductTrigger implements INodeType {
 		name: 'khaosProductTrigger',
 		icon: { light: 'file:khaosProductTrigger.svg', dark: 'file:khaosProductTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1],
 		subtitle: 'Changed products',
 		description: 'Starts the workflow when products or their stock levels change in Khaos Control',
 		defaults: { name: 'Khaos Product Trigger' },

@@ -26,7 +26,8 @@ import {
 } from '../../lib/mapping';
 import { mappingCounts, orderValue, type MappingCounts } from '../../lib/state';
 import { binaryFile } from '../shared/binary-data';
-import { openState, recordInLedger } from '../shared/sync-state';
+import { errorJson } from '../shared/node-errors';
+import { SYSTEM_OWNER, openState, recordInLedger, syncStateFault } from '../shared/sync-state';
 import { MappingLoader } from './mapping-loader';
 import { mappingApplyProperties } from './properties';
 import { suggestMappings } from './suggest-operation';
@@ -47,8 +48,10 @@ export class MappingApply implements INodeType {
 		name: 'mappingApply',
 		icon: { light: 'file:mappingApply.svg', dark: 'file:mappingApply.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] === "template" ? "Get mapping template" : $parameter["operation"] === "suggest" ? "Suggest mapping" : $parameter["feed"] + " records" }}',
+		version: [1],
+		subtitle:
+			'={{ $parameter["operation"] === "template" ? "Get mapping template" : ' +
+			'$parameter["operation"] === "suggest" ? "Suggest mapping" : $parameter["feed"] + " records" }}',
 		description: 'Turns POS export rows into customer, product and order records, using a mapping workbook',
 		defaults: { name: 'Mapping Apply' },
 		inputs: [NodeConnectionTypes.Main],
@@ -84,7 +87,8 @@ export class MappingApply implements INodeType {
 		const loader = new MappingLoader(this);
 		if (this.getNodeParameter('input', 0) === 'items') {
 			const file = (this.getNodeParameter('sourceName', 0, 'input items') as string) || 'input items';
-			await mapSource(this, outputs, 0, file, async () => ({ mappings: await loader.mappingsFor(0), rows: rowsFromObjects(items.map((item) => item.json)) }), (line) => line - 1);
+			const open = async () => ({ mappings: await loader.mappingsFor(0), rows: rowsFromObjects(items.map((item) => item.json)) });
+			await mapSource(this, outputs, 0, file, open, (line) => line - 1);
 		} else {
 			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
@@ -97,11 +101,13 @@ export class MappingApply implements INodeType {
 				}, () => itemIndex);
 			}
 		}
-		const state = await openState(this);
-		try {
-			await recordInLedger(this, state, outputs.ledger);
-		} finally {
-			await state.close();
+		if (recordsInLedger(this)) {
+			const fault = await writeLedger(this, outputs.ledger);
+			if (fault) {
+				if (!this.continueOnFail()) throw fault;
+				// The records are good and go on; the Summary says the ledger does not have them.
+				outputs.summaries.push({ json: { ...errorJson(fault), owner: SYSTEM_OWNER, ledger: 'not recorded' }, pairedItem: { item: 0 } });
+			}
 		}
 		return [outputs.records, outputs.rejected, outputs.summaries];
 	}
@@ -131,7 +137,11 @@ async function mapSource(
 				const binary = await ctx.helpers.prepareBinaryData(data, `${name} batch ${info.batch}.ndjson`, BATCH_MIME);
 				// A batch of one feed of several names it where a record would (`_source.feed`), for a Switch by feed.
 				const source = info.feed ? { _source: { file: info.file, feed: info.feed } } : {};
-				batchItems.push({ json: { record_batch: info as unknown as IDataObject, ...source }, binary: { [BATCH_PROPERTY]: binary }, pairedItem: { item: itemIndex } });
+				batchItems.push({
+					json: { record_batch: info as unknown as IDataObject, ...source },
+					binary: { [BATCH_PROPERTY]: binary },
+					pairedItem: { item: itemIndex },
+				});
 			});
 			source = { batcher, values: [] };
 			sources.set(name, source);
@@ -167,13 +177,16 @@ async function mapSource(
 		});
 	} catch (error) {
 		const failure = describeFailure(error, file);
-		const ledgerEntry = failure && { file, counts: mappingCounts({ ...failure.summary, feed: String(ctx.getNodeParameter('feed', itemIndex, '')) }, [failure.rejection], []) };
+		const feed = String(ctx.getNodeParameter('feed', itemIndex, ''));
+		const ledgerEntry = failure && { file, counts: mappingCounts({ ...failure.summary, feed }, [failure.rejection], []) };
 		if (!failure || !ctx.continueOnFail()) {
 			// The ledger keeps why the file stopped, though the node fails and sends nothing on.
-			if (ledgerEntry) await recordFailureInLedger(ctx, ledgerEntry);
-			throw error instanceof NodeOperationError
-				? error
-				: new NodeOperationError(ctx.getNode(), failure?.rejection.message ?? ((error as Error).message || String(error)), { itemIndex, description: failure?.description });
+			const fault = ledgerEntry && recordsInLedger(ctx) ? await writeLedger(ctx, [ledgerEntry]) : undefined;
+			const ledgerNote = fault ? `The sync ledger could not record it: ${fault.message}` : undefined;
+			if (ledgerNote && error instanceof NodeOperationError) error.description = [error.description, ledgerNote].filter(Boolean).join('\n');
+			const message = failure?.rejection.message ?? ((error as Error).message || String(error));
+			const description = [failure?.description, ledgerNote].filter(Boolean).join('\n') || undefined;
+			throw error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 		}
 		outputs.rejected.push({ json: failure.rejection as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		outputs.summaries.push({ json: failure.summary as unknown as IDataObject, pairedItem: { item: itemIndex } });
@@ -181,12 +194,27 @@ async function mapSource(
 	}
 }
 
-async function recordFailureInLedger(ctx: IExecuteFunctions, entry: { file: string; counts: MappingCounts }) {
-	const state = await openState(ctx);
+function recordsInLedger(ctx: IExecuteFunctions): boolean {
+	return ctx.getNodeParameter('options.recordInLedger', 0, true) !== false;
+}
+
+/** Writes the counts into the sync ledger; a state that cannot be opened or written is returned as a fault owned by "system". */
+async function writeLedger(ctx: IExecuteFunctions, entries: Array<{ file: string; counts: MappingCounts }>): Promise<NodeOperationError | undefined> {
+	if (entries.length === 0) return undefined;
 	try {
-		await recordInLedger(ctx, state, [entry]);
-	} finally {
-		await state.close();
+		const state = await openState(ctx);
+		try {
+			await recordInLedger(ctx, state, entries);
+		} finally {
+			await state.close();
+		}
+		return undefined;
+	} catch (error) {
+		// openState's errors and the guarded state's are all the state's own faults.
+		const reason = error instanceof NodeOperationError && error.description ? `${error.message}. ${error.description}` : (error as Error).message;
+		return syncStateFault(ctx.getNode(), 'The mapping worked, but the sync ledger could not record it', {
+			description: `Owner: system. ${reason} Ask whoever runs n8n to fix the sync state, or switch off Options → Record in Sync Ledger.`,
+		});
 	}
 }
 
@@ -205,7 +233,9 @@ function describeFailure(error: unknown, file: string) {
 		message,
 		owner: isMapping ? 'mapping' : 'till data',
 	};
-	const summary = { file, rows_read: 0, records: 0, rejected: 0, rows_in_records: 0, balanced: false, error: message } satisfies Partial<MappingSummary> & { error: string };
+	const summary = { file, rows_read: 0, records: 0, rejected: 0, rows_in_records: 0, balanced: false, error: message } satisfies Partial<MappingSummary> & {
+		error: string;
+	};
 	const description = isMapping ? `Problems in ${error.origin}:\n${error.problems.map((problem) => `• ${problem}`).join('\n')}` : undefined;
 	return { rejection, summary, description };
 }

@@ -16,7 +16,8 @@ function settingProperty(setting: SettingDefinition): INodeProperties {
 		case 'yes/no':
 			return { ...base, type: 'boolean', default: /^yes$/i.test(setting.example) };
 		case 'choice':
-			return { ...base, type: 'options', options: setting.choices!.map(({ value, label }) => ({ name: label, value })), default: setting.example || setting.choices![0].value };
+			const options = setting.choices!.map(({ value, label }) => ({ name: label, value }));
+			return { ...base, type: 'options', options, default: setting.example || setting.choices![0].value };
 		default:
 			return { ...base, type: 'string', default: '', placeholder: setting.example ? `e.g. ${setting.example}` : undefined };
 	}
@@ -47,7 +48,9 @@ const fieldEntry: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. Email | E-mail Address',
-		description: 'The column name as it appears in the export. Separate alternatives with | (the first with a value wins); join columns with + (First Name + Last Name).',
+		description:
+			'The column name as it appears in the export. Separate alternatives with | (the first with a value wins); join ' +
+			'columns with + (First Name + Last Name).',
 	},
 	{
 		displayName: 'Type',
@@ -62,7 +65,10 @@ const fieldEntry: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. dd/MM/yyyy HH:mm',
-		description: 'For dates: how the till writes them (dd/MM/yyyy, M/d/yy H:mm; alternatives separated by ||). For columns joined with +: the text between them. For Calculate: the formula, columns in [brackets], e.g. [Line Total] / [Quantity].',
+		description:
+			'For dates: how the till writes them (dd/MM/yyyy, M/d/yy H:mm; alternatives separated by ||). For columns ' +
+			'joined with +: the text between them. For Calculate: the formula, columns in [brackets], e.g. [Line Total] / ' +
+			'[Quantity].',
 	},
 	{ displayName: 'Required', name: 'required', type: 'boolean', default: false, description: 'Whether a row without a value for this field is rejected' },
 	{ displayName: 'Default', name: 'defaultValue', type: 'string', default: '', description: 'Used when the cell is blank' },
@@ -114,7 +120,12 @@ export const mappingApplyProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Apply Mapping', value: 'apply', action: 'Apply a mapping to POS rows', description: 'Turn export rows into customer, product or order records' },
-			{ name: 'Get Mapping Template', value: 'template', action: 'Get the mapping template workbook', description: 'Output the blank mapping workbook to fill in' },
+			{
+				name: 'Get Mapping Template',
+				value: 'template',
+				action: 'Get the mapping template workbook',
+				description: 'Output the blank mapping workbook to fill in',
+			},
 			{
 				name: 'Suggest Mapping',
 				value: 'suggest',
@@ -135,7 +146,9 @@ export const mappingApplyProperties: INodeProperties[] = [
 			{
 				name: 'Customers, Products and Orders From One Export',
 				value: 'all',
-				description: 'A per-sale export that carries the customer and the product on every row: each sheet of the mapping workbook that maps something gives its records, from one read of the file',
+				description:
+					'A per-sale export that carries the customer and the product on every row: each sheet of the mapping workbook ' +
+					'that maps something gives its records, from one read of the file',
 			},
 		],
 		default: 'customer',
@@ -265,6 +278,25 @@ export const mappingApplyProperties: INodeProperties[] = [
 		description: 'Override the settings of the workbook or preset',
 		displayOptions: { show: applyOnly },
 		options: SETTING_DEFINITIONS.map(settingProperty).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: applyOnly },
+		options: [
+			{
+				displayName: 'Record in Sync Ledger',
+				name: 'recordInLedger',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to write each file\'s counts into the sync ledger that the Sync Ledger node and the daily check read. ' +
+					'Switch off only where no sync state can be kept (the ledger then misses this step).',
+			},
+		],
 	},
 	...suggestProperties,
 ];

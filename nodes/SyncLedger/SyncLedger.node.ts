@@ -13,7 +13,7 @@ export class SyncLedger implements INodeType {
 		name: 'syncLedger',
 		icon: { light: 'file:syncLedger.svg', dark: 'file:syncLedger.dark.svg' },
 		group: ['input'],
-		version: 1,
+		version: [1],
 		subtitle: '={{ { summary: "Summary", files: "Files", exceptions: "Records to fix" }[$parameter["operation"]] }}',
 		description: 'Reports what each POS file contained and what became of it in Dotdigital, for the daily check and the weekly review',
 		defaults: { name: 'Sync Ledger' },

@@ -47,7 +47,8 @@ afterAll(() => {
 describe('npm pack from a clean clone', () => {
 	it('builds before packing, and ships every node and credential n8n is told to load, each loadable', () => {
 		const entries = [...manifest.n8n.nodes, ...manifest.n8n.credentials];
-		expect(entries.length).toBe(9);
+		// Eight nodes and two credentials.
+		expect(entries.length).toBe(11);
 		for (const entry of entries) expect(files).toContain(entry);
 		symlinkSync(join(repoDir, 'node_modules'), join(unpacked, 'node_modules'));
 		for (const entry of manifest.n8n.nodes) {
@@ -55,7 +56,10 @@ describe('npm pack from a clean clone', () => {
 			const className = /([^/]+)\.node\.js$/.exec(entry)?.[1] ?? '';
 			const NodeClass = (require(join(unpacked, entry)) as Record<string, new () => { description: { name: string } }>)[className];
 			expect(typeof NodeClass).toBe('function');
-			expect(typeof new NodeClass().description.name).toBe('string');
+			const { name, version } = (new NodeClass() as unknown as { description: { name: string; version: number | number[] } }).description;
+			expect(typeof name).toBe('string');
+			// A workflow saved with typeVersion 1 loads it: every node lists its versions, starting at 1.
+			expect([version].flat()[0]).toBe(1);
 		}
 	});
 

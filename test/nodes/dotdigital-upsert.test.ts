@@ -4,6 +4,9 @@
  * catalogue, data fields, and what a consultant sees when the login or a data field is wrong.
  * Bulk imports are polled as in production (first check after 5 s), so these tests take seconds.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { DotdigitalApi } from '../../credentials/DotdigitalApi.credentials';
@@ -263,6 +266,42 @@ describe('Errors a consultant can act on', () => {
 		const error = errorOf(await run([customer('a@example.com', { marketing_opt_in: true })], { resource: 'contact', operation: 'upsert', options: { consentText: 'Yes please' } }), NODE);
 		expect(error.message).toMatch(/missing or not valid: Consent Page URL .*, Consent IP Address/);
 		expect(fake.calls()).toHaveLength(0);
+	});
+
+	it('a sync state that cannot be opened fails every record unsent, owned by "system" rather than "mapping"', async () => {
+		const before = process.env.POS_SYNC_STATE_DIR;
+		// A folder that cannot be made: its parent is a file.
+		const blocker = join(mkdtempSync(join(tmpdir(), 'pos-sync-blocked-')), 'not-a-folder');
+		writeFileSync(blocker, 'a file where the state folder should be');
+		process.env.POS_SYNC_STATE_DIR = join(blocker, 'state');
+		try {
+			const error = errorOf(await run([customer('a@example.com')], { resource: 'contact', operation: 'upsert' }), NODE);
+			expect(error.message).toContain('Could not open the sync state file');
+			const { failed } = outputs(await run([customer('a@example.com'), customer('b@example.com')], { resource: 'contact', operation: 'upsert' }, { continueOnFail: true }));
+			expect(failed.map((item) => [item.json.code, item.json.owner])).toEqual([
+				['runFailed', 'system'],
+				['runFailed', 'system'],
+			]);
+			expect(String(failed[0].json.description)).toContain('POS_SYNC_STATE_DIR');
+			expect(fake.calls()).toHaveLength(0);
+		} finally {
+			if (before === undefined) delete process.env.POS_SYNC_STATE_DIR;
+			else process.env.POS_SYNC_STATE_DIR = before;
+		}
+	});
+
+	it('a setting read once per run that an expression gives another item differently is refused, naming it, before anything is sent', async () => {
+		const items = [customer('a@example.com', { list: '2' }), customer('b@example.com', { list: '3' })];
+		const error = errorOf(await run(items, { resource: 'contact', operation: 'upsert', mode: 'realtime', lists: '={{ $json.list }}' }), NODE);
+		expect(error.message).toBe('Add to Lists is read once per run, from the first item, but item 2 gives another value');
+		expect(fake.calls()).toHaveLength(0);
+
+		const batch = errorOf(await run(items, { resource: 'contact', operation: 'upsert', options: { batchSize: '={{ $json.list === "2" ? 100 : 200 }}' } }), NODE);
+		expect(batch.message).toBe('Options → Records per Import is read once per run, from the first item, but item 2 gives another value');
+
+		const same = [customer('a@example.com', { list: '2' }), customer('b@example.com', { list: '2' })];
+		const { done } = outputs(await run(same, { resource: 'contact', operation: 'upsert', mode: 'realtime', lists: '={{ $json.list }}' }));
+		expect(done.map((item) => item.json.identifier)).toEqual(['a@example.com', 'b@example.com']);
 	});
 
 	it('a list given by name rather than ID is refused before anything is sent', async () => {

@@ -210,6 +210,26 @@ describe('Khaos Order: Import Orders', () => {
 		expect(fake.calls().filter((call) => call.method === 'ImportOrders')).toEqual([]);
 	});
 
+	test('Prices Include VAT is read for each item: an expression that says Yes for one order and As Each Order Says for another is honoured', async () => {
+		const { prices_include_tax: _first, ...first } = webOrder('WEB-3201', [['HL0453', 1, 56.99]], { vat: 'yes' });
+		const { prices_include_tax: _second, ...second } = webOrder('WEB-3202', [['HL0453', 1, 56.99]], { vat: 'order' });
+		const result = await run([first, second], { ...importOrders, pricesIncludeTax: '={{ $json.vat }}' });
+		expect(outputOf(result, NODE, 0).map((item) => item.json.order_id)).toEqual(['WEB-3201']);
+		expect(outputOf(result, NODE, 1).map((item) => [item.json.order_id, String(item.json.reason).startsWith('prices_include_tax is required')])).toEqual([['WEB-3202', true]]);
+	});
+
+	test('an option that differs between items is refused, naming it, before anything is sent; the same value from an expression is fine', async () => {
+		const orders = [webOrder('WEB-3301', [['HL0453', 1, 56.99]], { source: 'Web' }), webOrder('WEB-3302', [['HL0453', 1, 56.99]], { source: 'Shop' })];
+		const error = errorOf(await run(orders, { ...importOrders, options: { salesSource: '={{ $json.source }}' } }), NODE);
+		expect(error.message).toBe('Options → Sales Source is read once per run, from the first item, but item 2 gives another value');
+		expect(error.description).toContain('The first item gives "Web", item 2 gives "Shop"');
+		expect(fake.calls().filter((call) => call.method === 'ImportOrders')).toEqual([]);
+
+		const same = orders.map((order) => ({ ...order, source: 'Web' }));
+		const result = await run(same, { ...importOrders, options: { salesSource: '={{ $json.source }}' } });
+		expect(outputOf(result, NODE, 0).map((item) => item.json.order_id)).toEqual(['WEB-3301', 'WEB-3302']);
+	});
+
 	test("the fake keeps the guide's 15-character limit on ASSOCIATED_REF, as the client does", async () => {
 		const order = webOrder('WEB-2006-LONGREF', [['HL0453', 1, 56.99]]) as unknown as WebOrder;
 		const xml = buildImportOrdersXml([{ ...order, order_id: 'WEB-2006' }]).replace('<ASSOCIATED_REF>WEB-2006</ASSOCIATED_REF>', '<ASSOCIATED_REF>WEB-2006-LONGREF</ASSOCIATED_REF>');

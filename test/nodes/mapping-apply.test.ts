@@ -2,7 +2,8 @@
  * Mapping Apply inside n8n's own engine: parameters as the editor saves them, binary files as n8n
  * holds them, items paired back to their inputs, errors and "continue on fail".
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import * as XLSX from 'xlsx';
@@ -208,6 +209,50 @@ describe('Mapping Apply in the n8n engine', () => {
 			['wrong.csv', false],
 			['square.csv', true],
 		]);
+	});
+
+	describe('when the sync state cannot be written', () => {
+		const square = () => fileItem(join(FIXTURES, 'square-item-detail.csv'), 'square-state.csv');
+		const parameters = { feed: 'transaction', mappingSource: 'preset', preset: 'square-item-detail' };
+		let before: string | undefined;
+		beforeEach(() => {
+			before = process.env.POS_SYNC_STATE_DIR;
+			// A folder that cannot be made: its parent is a file.
+			const blocker = join(mkdtempSync(join(tmpdir(), 'pos-sync-blocked-')), 'not-a-folder');
+			writeFileSync(blocker, 'a file where the state folder should be');
+			process.env.POS_SYNC_STATE_DIR = join(blocker, 'state');
+		});
+		afterEach(() => {
+			if (before === undefined) delete process.env.POS_SYNC_STATE_DIR;
+			else process.env.POS_SYNC_STATE_DIR = before;
+		});
+
+		it('the node stops with an error that says the mapping worked, the ledger could not record it, and the owner is "system"', async () => {
+			const error = errorOf(await run([square()], parameters), 'Mapping Apply');
+			expect(error.message).toBe('The mapping worked, but the sync ledger could not record it');
+			expect(error.description).toMatch(/^Owner: system\. Could not open the sync state file .*Record in Sync Ledger/s);
+		});
+
+		it('with continue on fail, the records go on and the Summary says the ledger has not got them', async () => {
+			const result = await run([square()], parameters, { continueOnFail: true });
+			expect(outputOf(result, 'Mapping Apply', 0)).toHaveLength(296);
+			const summaries = outputOf(result, 'Mapping Apply', 2).map((item) => item.json);
+			expect(summaries[0]).toMatchObject({ file: 'square-state.csv', balanced: true });
+			expect(summaries[1]).toMatchObject({ owner: 'system', ledger: 'not recorded', error: 'The mapping worked, but the sync ledger could not record it' });
+		});
+
+		it('with Record in Sync Ledger switched off, the node maps without the state', async () => {
+			const result = await run([square()], { ...parameters, options: { recordInLedger: false } });
+			expect(outputOf(result, 'Mapping Apply', 0)).toHaveLength(296);
+			expect(outputOf(result, 'Mapping Apply', 2).map((item) => item.json.file)).toEqual(['square-state.csv']);
+		});
+
+		it('a file it cannot map still fails on its mapping fault, and the error adds that the ledger could not record it', async () => {
+			const bad = { json: {}, binary: { data: { data: Buffer.from('Foo,Bar\n1,2\n').toString('base64'), mimeType: 'text/csv', fileName: 'wrong.csv' } } };
+			const error = errorOf(await run([bad], parameters), 'Mapping Apply');
+			expect(error.message).toContain('is missing');
+			expect(error.description).toContain('The sync ledger could not record it');
+		});
 	});
 
 	describe('an Online Retail extract written day first (1/12/2010 is 1 December)', () => {

@@ -1,10 +1,19 @@
 /** Date formats as a mapping writes them (dd/MM/yyyy || ISO || excel), compiled once into fast readers. */
 import { DateTime } from 'luxon';
 
-import type { WrittenDateTime } from './dates';
-
 /** A format with no separators (yyMMdd): its values are plain numbers too, so none is taken for an Excel date. */
 const DIGITS_ALONE = /^[A-Za-z]+$/;
+
+export interface WrittenDateTime {
+	year?: number;
+	month?: number;
+	day?: number;
+	hour?: number;
+	minute?: number;
+	second?: number;
+	/** The hour was written on a 12-hour clock with AM/PM. */
+	twelveHour?: boolean;
+}
 
 export type DateUnit = 'year' | 'month' | 'day' | 'hour' | 'twelveHour' | 'minute' | 'second';
 
@@ -185,7 +194,15 @@ export function scanSteps(tokens: FormatToken[]): ScanStep[] | undefined {
 
 /** The fields of a date written in a numbers-only layout, read with its scan steps; undefined when it does not fit. */
 export function scanFields(steps: ScanStep[], text: string): WrittenDateTime | undefined {
-	const fields: WrittenDateTime = { year: undefined, month: undefined, day: undefined, hour: undefined, minute: undefined, second: undefined, twelveHour: false };
+	const fields: WrittenDateTime = {
+		year: undefined,
+		month: undefined,
+		day: undefined,
+		hour: undefined,
+		minute: undefined,
+		second: undefined,
+		twelveHour: false,
+	};
 	let position = 0;
 	for (const step of steps) {
 		if (step.literal !== undefined) {
@@ -292,7 +309,15 @@ export function writtenFields(format: LuxonFormat, text: string): WrittenDateTim
 	if (format.scan !== undefined) return scanFields(format.scan, text);
 	const match = format.shape.exec(text);
 	if (match === null) return undefined;
-	const fields: WrittenDateTime = { year: undefined, month: undefined, day: undefined, hour: undefined, minute: undefined, second: undefined, twelveHour: false };
+	const fields: WrittenDateTime = {
+		year: undefined,
+		month: undefined,
+		day: undefined,
+		hour: undefined,
+		minute: undefined,
+		second: undefined,
+		twelveHour: false,
+	};
 	for (let index = 0; index < format.shapeUnits.length; index++) {
 		const unit = format.shapeUnits[index];
 		if (unit !== undefined) setWrittenField(fields, unit, Number(match[index + 1]), match[index + 1].length);

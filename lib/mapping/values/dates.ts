@@ -2,7 +2,7 @@
 import { DateTime, FixedOffsetZone, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 
 import type { CellValue } from '../../files';
-import { FORMAT_LOCALE, compileDateFormats, writtenFields, type LuxonFormat } from './date-formats';
+import { FORMAT_LOCALE, compileDateFormats, writtenFields, type LuxonFormat, type WrittenDateTime } from './date-formats';
 import { accept, quoteValue, reject, type Coerced, type ExcelDateTime, type ValueOptions } from './result';
 
 export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -54,16 +54,7 @@ export function ordinal(day: number): string {
 	}
 }
 
-export interface WrittenDateTime {
-	year?: number;
-	month?: number;
-	day?: number;
-	hour?: number;
-	minute?: number;
-	second?: number;
-	/** The hour was written on a 12-hour clock with AM/PM. */
-	twelveHour?: boolean;
-}
+export type { WrittenDateTime } from './date-formats';
 
 /** Why the written fields name no real moment ("no 31st in February"), or undefined when they all fit. */
 export function impossibility(fields: WrittenDateTime): string | undefined {
@@ -276,7 +267,8 @@ export function dateFromIso(raw: CellValue, text: string, type: 'date' | 'dateti
 	if (type === 'datetime' && !HAS_ZONE.test(text)) {
 		const reason = impossibility(written);
 		if (reason !== undefined) return impossibleDate(raw, reason);
-		return dateTimeFromWallClock(raw, Date.UTC(2000, written.month - 1, written.day, written.hour ?? 0, written.minute ?? 0, written.second ?? 0), written.year, zone);
+		const wallClock = Date.UTC(2000, written.month - 1, written.day, written.hour ?? 0, written.minute ?? 0, written.second ?? 0);
+		return dateTimeFromWallClock(raw, wallClock, written.year, zone);
 	}
 	const iso = text.length > 10 && text[10] === ' ' ? `${text.slice(0, 10)}T${text.slice(11)}` : text;
 	const moment = DateTime.fromISO(iso, parseOptions(type, zone));
@@ -356,7 +348,8 @@ export function dateTimeFromWallClock(raw: CellValue, wallIn2000: number, year: 
 	}
 	if (instants.length > 1) {
 		const [first, second] = instants.sort(([a], [b]) => a - b).map(([, offset]) => formatOffset(offset));
-		return reject('date.repeated_time', `${quoteValue(raw)} happened twice in ${zone.name} (at ${first} and again at ${second}) when the clocks went back, so it is not clear which is meant`);
+		const twice = `${quoteValue(raw)} happened twice in ${zone.name} (at ${first} and again at ${second}) when the clocks went back`;
+		return reject('date.repeated_time', `${twice}, so it is not clear which is meant`);
 	}
 	const [[instant, offset]] = instants;
 	const shown = new Date(instant + offset * 60_000);

@@ -7,6 +7,7 @@ import type { ContactInput, MergeOption } from './contacts';
 import { FIELD_NAME, FIELD_TYPES, coerceFieldValue } from './fields';
 import { identifierName, normaliseIdentifier } from './identifiers';
 import { readImport } from './imports';
+import { createAddressBook, getAddressBook, listAddressBooks } from './lists';
 import { COLLECTION_NAME, COLLECTION_TYPES, checkJson, collectionNotFound, contactOwner, invalidCollectionName, recordJson, recordKey, upsert } from './insight';
 import type { Collection, Owner, Scope } from './insight';
 import { ApiError, json, v2Error, v3Error } from './replies';
@@ -78,6 +79,8 @@ function route(state: DotdigitalState, call: ApiCall, account: Account): Reply {
 		if (accountInfo) return methods({ GET: () => accountInfoReply(account) });
 		if (n === 2 && is(1, 'data-fields')) return methods({ GET: () => json(200, state.fields.all()), POST: () => createDataField(state, call) });
 		if (n === 3 && is(1, 'data-fields')) return methods({ DELETE: () => deleteDataField(state, segments[2]) });
+		if (n === 2 && is(1, 'address-books')) return methods({ GET: () => listAddressBooks(state, call.query), POST: () => createAddressBook(state, readBody(call, 'v2')) });
+		if (n === 3 && is(1, 'address-books')) return methods({ GET: () => getAddressBook(state, segments[2]) });
 		return notFound(call);
 	}
 	if (is(0, 'contacts') && is(1, 'v3')) {

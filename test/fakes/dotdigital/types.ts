@@ -148,6 +148,8 @@ export interface FakeDataField {
 export interface FakeList {
 	id: number;
 	name: string;
+	/** Private unless said. */
+	visibility?: 'Public' | 'Private';
 }
 
 export interface FakeDotdigital {

@@ -11,6 +11,7 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeListSearchResult,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	INodeTypes,
@@ -310,6 +311,21 @@ export interface ListSearchSpec {
 
 /** Opens a "From List" picker the way the editor asks n8n to: the node's listSearch method in n8n-core's LoadOptionsContext. */
 export async function listSearch(spec: ListSearchSpec): Promise<INodeListSearchResult> {
+	const { nodeType, context, node } = pickerContext(spec);
+	const method = nodeType.methods?.listSearch?.[spec.method];
+	if (!method) throw new Error(`${node.type} has no listSearch method ${spec.method}`);
+	return await method.call(context, spec.filter);
+}
+
+/** Opens an options or multi-options list the way the editor asks n8n to: the node's loadOptions method in n8n-core's LoadOptionsContext. */
+export async function loadOptions(spec: Omit<ListSearchSpec, 'filter'>): Promise<INodePropertyOptions[]> {
+	const { nodeType, context, node } = pickerContext(spec);
+	const method = nodeType.methods?.loadOptions?.[spec.method];
+	if (!method) throw new Error(`${node.type} has no loadOptions method ${spec.method}`);
+	return await method.call(context);
+}
+
+function pickerContext(spec: Omit<ListSearchSpec, 'filter'>) {
 	const nodeTypes = new NodeTypes();
 	for (const [name, type] of Object.entries(spec.nodeTypes)) nodeTypes.add(`${PACKAGE}.${name}`, type);
 	const node: INode = { id: 'picker-node', typeVersion: 1, position: [0, 0], ...spec.node };
@@ -321,8 +337,6 @@ export async function listSearch(spec: ListSearchSpec): Promise<INodeListSearchR
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	const method = nodeType.methods?.listSearch?.[spec.method];
-	if (!method) throw new Error(`${node.type} has no listSearch method ${spec.method}`);
 	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, spec.path);
-	return await method.call(context, spec.filter);
+	return { nodeType, context, node };
 }

@@ -5,7 +5,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { getSaleSources, getSiteList } from '../../lib/khaos';
-import { matching } from '../shared/pickers';
+import { matching } from './pickers';
 import { connectToKhaos, khaosNodeError } from './khaos-common';
 
 export const khaosListSearch = {

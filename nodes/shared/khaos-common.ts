@@ -12,10 +12,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { credentialTestSend, n8nSend } from '../shared/http';
+import { credentialTestSend, n8nSend } from './http';
 
-export { errorJson } from '../shared/node-errors';
-import { withSystemFault } from '../shared/node-errors';
+export { errorJson } from './node-errors';
+import { withSystemFault } from './node-errors';
 
 import {
 	KhaosClient,
@@ -82,7 +82,8 @@ function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeError
 	if (error instanceof KhaosFaultError) {
 		const said = error.faultString || error.faultCode || 'Khaos returned a SOAP fault without a message';
 		const exception = error.detail.exceptionClass ?? (error.faultActor || undefined);
-		const description = `Khaos Control refused ${error.method}${exception ? ` (${exception})` : ''}. The message above is Khaos's own; Khaos support can say more about it.`;
+		const refused = `Khaos Control refused ${error.method}${exception ? ` (${exception})` : ''}`;
+		const description = `${refused}. The message above is Khaos's own; Khaos support can say more about it.`;
 		return new NodeApiError(node, { message: error.message, description } as JsonObject, {
 			itemIndex,
 			message: said,
@@ -102,7 +103,9 @@ function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeError
 		return new NodeApiError(node, { message: error.message } as JsonObject, {
 			itemIndex,
 			// No error code in the message: n8n would swap a message naming one for its own generic text.
-			message: /CERT|SELF_SIGNED|TLS|SSL/.test(error.code) ? "Khaos Control's HTTPS certificate was not accepted" : 'Could not reach the Khaos Control web service',
+			message: /CERT|SELF_SIGNED|TLS|SSL/.test(error.code)
+				? "Khaos Control's HTTPS certificate was not accepted"
+				: 'Could not reach the Khaos Control web service',
 			description: `${error.message}${error.attempts > 1 ? ` Tried ${error.attempts} times.` : ''}`,
 		});
 	}
