@@ -45,11 +45,6 @@ export class HeldRecords<V> {
 		return this.disk !== undefined;
 	}
 
-	/** The folder of the temporary file, while there is one. */
-	get spillFolder(): string | undefined {
-		return this.disk?.folder;
-	}
-
 	/**
 	 * The record held under `key`, for one row to change it in place: a change is kept until the next
 	 * call to `get` or `add`, which may write the record to disk.
