@@ -2,10 +2,13 @@
  * How fast a large transaction CSV (Online Retail layout) is read by readRows, and read and mapped
  * into orders by Mapping Apply's engine with the Online Retail preset, against plain csv-parse on
  * the same file, and how much memory each takes; and how fast readRows reads the same rows when
- * each ends in an extra comma. Writes two files of ROWS rows (default 1,000,000, about 75 MB each)
- * to the system temp folder, reads them, prints a table and deletes the files.
+ * each ends in an extra comma. Then the two files whose records the engine must hold until the
+ * file ends: a customer export of ROWS customers (1 row in 20 a later row of an earlier customer,
+ * to be merged), and a transaction file whose orders' two rows lie half the file apart. Writes
+ * four files of ROWS rows (default 1,000,000) to the system temp folder, reads them, prints a table
+ * and deletes the files.
  *
- *   npm run bench read-and-map          (or: ROWS=200000 node --expose-gc .build/bench/read-and-map.js)
+ *   npm run bench read-and-map          (or: ROWS=200000 READERS=customers node --expose-gc .build/bench/read-and-map.js)
  *
  * Each reader runs in a child process of its own, so that neither starts with a heap the other
  * grew. Peak RSS growth is the highest RSS sampled every 20 ms while reading, less the RSS the
@@ -21,7 +24,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse';
 
 import { readRowBatches, readRows } from '../lib/files';
-import { applyMapping, presetById } from '../lib/mapping';
+import { applyMapping, mappingFromFieldList, presetById, type Mapping } from '../lib/mapping';
 
 const MB = 1024 * 1024;
 const RSS_SAMPLE_MS = 20;
@@ -91,18 +94,59 @@ function invoiceLine(invoice: Invoice, random: () => number): string {
 }
 
 /**
- * Writes the file a chunk at a time, waiting whenever the stream asks to. With `extraComma`, every
+ * A transaction file in the Online Retail layout, invoices of 20 adjacent lines. With `extraComma`, every
  * data row ends in a delimiter the header does not have, as some tills write them.
  */
 async function writeTransactions(path: string, rows: number, extraComma: boolean): Promise<void> {
 	const ending = extraComma ? ',\r\n' : '\r\n';
-	const out = createWriteStream(path);
 	const random = randomNumbers(20_101_201);
-	let chunk = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\r\n';
 	let invoice = newInvoice(0, random);
-	for (let index = 0; index < rows; index++) {
+	await writeLines(path, TRANSACTION_HEADER, rows, (index) => {
 		if (index % LINES_PER_INVOICE === 0) invoice = newInvoice(index, random);
-		chunk += invoiceLine(invoice, random) + ending;
+		return invoiceLine(invoice, random) + ending;
+	});
+}
+
+const TRANSACTION_HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\r\n';
+
+/** Orders of two rows each, an order's second row half the file after its first: every order stays open until the middle. */
+async function writeSpreadTransactions(path: string, rows: number): Promise<void> {
+	const random = randomNumbers(20_101_202);
+	const half = Math.ceil(rows / 2);
+	const invoices: Invoice[] = [];
+	await writeLines(path, TRANSACTION_HEADER, rows, (index) => {
+		const invoice = index < half ? newInvoice(index * LINES_PER_INVOICE, random) : invoices[index - half];
+		if (index < half) invoices.push(invoice);
+		return `${invoiceLine(invoice, random)}\r\n`;
+	});
+}
+
+const FIRST_NAMES = ['Jo', 'Sam', 'Alex', 'Priya', 'Chris', 'Ola', 'Mei', 'Tom'];
+const TOWNS = ['Bath', 'York', 'Leeds', 'Truro', 'Derby', 'Ely', 'Hull', 'Ayr'];
+
+/** A customer export; 1 row in 20 updates a customer from earlier in the file (a new town), to be merged. */
+async function writeCustomers(path: string, rows: number): Promise<void> {
+	const random = randomNumbers(20_101_203);
+	let customers = 0;
+	await writeLines(path, 'CustomerID,FirstName,Email,Town,OptIn\r\n', rows, (index) => {
+		const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+		const again = index > 0 && index % 20 === 0;
+		const id = again ? Math.floor(random() * customers) : customers++;
+		return `C${100_000 + id},${pick(FIRST_NAMES)},customer${id}@example.com,${pick(TOWNS)},${random() < 0.5 ? 'Y' : 'N'}\r\n`;
+	});
+}
+
+function customerMapping(): Mapping {
+	const field = (target: string, source: string) => ({ target, source });
+	return mappingFromFieldList('customer', [field('customer_id', 'CustomerID'), field('first_name', 'FirstName'), field('email', 'Email'), field('town', 'Town'), field('marketing_opt_in', 'OptIn')], []);
+}
+
+/** Writes a header and `rows` lines a chunk at a time, waiting whenever the stream asks to. */
+async function writeLines(path: string, header: string, rows: number, line: (index: number) => string): Promise<void> {
+	const out = createWriteStream(path);
+	let chunk = header;
+	for (let index = 0; index < rows; index++) {
+		chunk += line(index);
 		if (chunk.length >= WRITE_CHUNK_CHARACTERS) {
 			const accepted = out.write(chunk);
 			chunk = '';
@@ -128,27 +172,40 @@ async function countWithCsvParse(path: string): Promise<number> {
 	return records - 1;
 }
 
-/** Rows read and mapped into orders; every row must end in a record or a rejection. */
-async function countWithMapping(path: string): Promise<number> {
-	const run = applyMapping(readRowBatches(path, { fileName: 'transactions.csv' }), presetById('online-retail').mapping(), 'transactions.csv');
+/** Rows read and mapped; every row must end in a record or a rejection. */
+async function countWithMapping(path: string, mapping: Mapping): Promise<number> {
+	const run = applyMapping(readRowBatches(path, { fileName: 'export.csv' }), mapping, 'export.csv');
 	let next = await run.next();
 	while (!next.done) next = await run.next();
 	const summary = next.value;
 	if (!summary.balanced) throw new Error(`the mapping lost rows: ${JSON.stringify(summary)}`);
-	process.stderr.write(`  mapped: ${summary.records.toLocaleString('en-GB')} orders, ${summary.rejected.toLocaleString('en-GB')} rows rejected\n`);
+	process.stderr.write(`  mapped: ${summary.records.toLocaleString('en-GB')} records, ${summary.rejected.toLocaleString('en-GB')} rows rejected\n`);
 	return summary.rows_read;
 }
 
+const FILES = {
+	transactions: (path: string, rows: number) => writeTransactions(path, rows, false),
+	'transactions-extra-comma': (path: string, rows: number) => writeTransactions(path, rows, true),
+	customers: writeCustomers,
+	'transactions-spread': writeSpreadTransactions,
+};
+type FileKind = keyof typeof FILES;
+
 interface Reader {
 	read: (path: string) => Promise<number>;
-	extraComma: boolean;
+	file: FileKind;
 }
 
+const onlineRetail = (path: string) => countWithMapping(path, presetById('online-retail').mapping());
 const READERS: Record<string, Reader> = {
-	'csv-parse alone': { read: countWithCsvParse, extraComma: false },
-	'readRows (lib/files)': { read: countWithReadRows, extraComma: false },
-	'readRows + mapping into orders': { read: countWithMapping, extraComma: false },
-	'readRows, every row ending in a comma': { read: countWithReadRows, extraComma: true },
+	'csv-parse alone': { read: countWithCsvParse, file: 'transactions' },
+	'readRows (lib/files)': { read: countWithReadRows, file: 'transactions' },
+	'readRows + mapping into orders': { read: onlineRetail, file: 'transactions' },
+	'readRows, every row ending in a comma': { read: countWithReadRows, file: 'transactions-extra-comma' },
+	'customers: csv-parse alone': { read: countWithCsvParse, file: 'customers' },
+	'customers: readRows + mapping (merged)': { read: (path) => countWithMapping(path, customerMapping()), file: 'customers' },
+	'orders half a file apart: csv-parse alone': { read: countWithCsvParse, file: 'transactions-spread' },
+	'orders half a file apart: mapping into orders': { read: onlineRetail, file: 'transactions-spread' },
 };
 
 /** In the child process: reads the file with one reader and reports to the parent. */
@@ -185,6 +242,12 @@ async function measureInChild(reader: string, path: string): Promise<Measurement
 	return measurement;
 }
 
+const RATIOS = [
+	['csv-parse alone', 'readRows + mapping into orders', 'transactions'],
+	['customers: csv-parse alone', 'customers: readRows + mapping (merged)', 'customers'],
+	['orders half a file apart: csv-parse alone', 'orders half a file apart: mapping into orders', 'orders half a file apart'],
+];
+
 function table(measurements: Measurement[]): string {
 	const header = ['reader', 'rows', 'seconds', 'rows/s', 'peak RSS growth (MB)'];
 	const lines = measurements.map((m) => [
@@ -204,20 +267,27 @@ async function main(): Promise<void> {
 	if (!Number.isInteger(rows) || rows <= 0) throw new Error(`ROWS must be a positive whole number, got "${process.env.ROWS}"`);
 
 	const folder = await mkdtemp(join(tmpdir(), 'pos-sync-bench-'));
-	const files = { plain: join(folder, `transactions-${rows}.csv`), extraComma: join(folder, `transactions-${rows}-extra-comma.csv`) };
+	const only = process.env.READERS ? new RegExp(process.env.READERS) : undefined;
+	const readers = Object.entries(READERS).filter(([name]) => !only || only.test(name));
+	const files = new Map<FileKind, string>();
 	try {
-		for (const [kind, path] of Object.entries(files)) {
+		for (const kind of new Set(readers.map(([, reader]) => reader.file))) {
+			const path = join(folder, `${kind}-${rows}.csv`);
 			process.stdout.write(`Writing ${rows.toLocaleString('en-GB')} rows to ${path} … `);
-			await writeTransactions(path, rows, kind === 'extraComma');
+			await FILES[kind](path, rows);
 			console.log(`${(statSync(path).size / MB).toFixed(1)} MB`);
+			files.set(kind, path);
 		}
 		console.log(`Node ${process.version}; each reader in its own process\n`);
 
 		const measurements: Measurement[] = [];
-		for (const [name, reader] of Object.entries(READERS)) measurements.push(await measureInChild(name, reader.extraComma ? files.extraComma : files.plain));
+		for (const [name, reader] of readers) measurements.push(await measureInChild(name, files.get(reader.file)!));
 		console.log(table(measurements));
-		const [raw, , mapped] = measurements;
-		console.log(`\nMapping runs at ${((raw.seconds / mapped.seconds) * 100).toFixed(0)}% of csv-parse's speed on the same file.`);
+		console.log('');
+		for (const [raw, mapped, file] of RATIOS) {
+			const [rawRun, mappedRun] = [raw, mapped].map((name) => measurements.find((m) => m.reader === name));
+			if (rawRun && mappedRun) console.log(`Mapping ${file} runs at ${((rawRun.seconds / mappedRun.seconds) * 100).toFixed(0)}% of csv-parse's speed on the same file.`);
+		}
 		if (measurements.some((m) => m.rows !== rows)) throw new Error(`expected ${rows} rows from each reader`);
 	} finally {
 		rmSync(folder, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  */
 import type { RowResult } from '../files';
 import { RowMapper } from './engine';
+import type { HoldingOptions } from './held-records';
 import type { MappingOutcome } from './outcomes';
 import { MappingError, assertValidMapping, type Mapping } from './mapping';
 import { FEED_DEFINITIONS, type Feed } from './schema';
@@ -30,13 +31,21 @@ export interface MappingSummary {
 /** Rows as readRows or readRowBatches give them: header first, one at a time or in batches. */
 export type MappingInput = AsyncIterable<RowResult | readonly RowResult[]> | Iterable<RowResult | readonly RowResult[]>;
 
+export interface MappingRunOptions {
+	/** How many rows of records are held in memory before they go to a temporary file (held-records.ts). */
+	holding?: HoldingOptions;
+}
+
+/** Outcomes the end of a file completes are yielded this many at a time, never all at once. */
+export const OUTCOMES_PER_YIELD = 5000;
+
 /**
  * Maps rows (header first), yielding what they complete in batches: everything one input batch
  * completed, in order. Returns the summary when the rows end. A mapping that does not fit the file
  * (see faults.ts) throws a MappingError at the end, after its outcomes: hold them until then.
  */
-export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: string): AsyncGenerator<MappingOutcome[], MappingSummary, undefined> {
-	const [summary] = yield* applyMappings(rows, [mapping], file);
+export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: string, options: MappingRunOptions = {}): AsyncGenerator<MappingOutcome[], MappingSummary, undefined> {
+	const [summary] = yield* applyMappings(rows, [mapping], file, options);
 	return summary;
 }
 
@@ -46,7 +55,7 @@ export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: 
  * source, `<file> (customers)`, with its own summary, and each record's `_source.feed` names it.
  * The header row, delimiter and sheet are the first mapping's.
  */
-export async function* applyMappings(rows: MappingInput, mappings: readonly Mapping[], file: string): AsyncGenerator<MappingOutcome[], MappingSummary[], undefined> {
+export async function* applyMappings(rows: MappingInput, mappings: readonly Mapping[], file: string, options: MappingRunOptions = {}): AsyncGenerator<MappingOutcome[], MappingSummary[], undefined> {
 	for (const mapping of mappings) assertValidMapping(mapping);
 	const several = mappings.length > 1;
 	const sourceOf = (mapping: Mapping) => (several ? `${file} (${FEED_DEFINITIONS[mapping.feed].label.toLowerCase()})` : file);
@@ -54,60 +63,72 @@ export async function* applyMappings(rows: MappingInput, mappings: readonly Mapp
 	const { headerRow } = mappings[0].settings;
 	let mappers: RowMapper[] | undefined;
 	let rowNumber = 0;
+	try {
+		return yield* mapRows();
+	} finally {
+		mappers?.forEach((mapper) => mapper.dispose());
+	}
 
-	reading: for await (const input of rows) {
-		const batch: readonly RowResult[] = Array.isArray(input) ? input : [input as RowResult];
-		const outcomes: MappingOutcome[][] = mappings.map(() => []);
-		for (const row of batch) {
-			if (!mappers) {
-				if (row.kind === 'header' && !row.values.length) break reading;
-				rowNumber++;
-				if (rowNumber === headerRow) {
-					if (row.kind === 'skipped') throw new MappingError([`the header row (row ${rowNumber}) of "${file}" cannot be read: ${row.reason}`], mappings[0].origin);
-					const header = row.values.map((value) => String(value));
-					if (!header.length) break reading;
-					mappers = openMappers(mappings, header, sourceOf);
-					mappers.forEach((mapper, index) => {
-						summaries[index].missing_optional_fields = mapper.missingOptional;
-						summaries[index].renamed_columns = mapper.renamedColumns;
-					});
+	async function* mapRows(): AsyncGenerator<MappingOutcome[], MappingSummary[], undefined> {
+		reading: for await (const input of rows) {
+			const batch: readonly RowResult[] = Array.isArray(input) ? input : [input as RowResult];
+			const outcomes: MappingOutcome[][] = mappings.map(() => []);
+			for (const row of batch) {
+				if (!mappers) {
+					if (row.kind === 'header' && !row.values.length) break reading;
+					rowNumber++;
+					if (rowNumber === headerRow) {
+						if (row.kind === 'skipped') throw new MappingError([`the header row (row ${rowNumber}) of "${file}" cannot be read: ${row.reason}`], mappings[0].origin);
+						const header = row.values.map((value) => String(value));
+						if (!header.length) break reading;
+						mappers = openMappers(mappings, header, sourceOf, options.holding);
+						mappers.forEach((mapper, index) => {
+							summaries[index].missing_optional_fields = mapper.missingOptional;
+							summaries[index].renamed_columns = mapper.renamedColumns;
+						});
+					}
+					continue;
 				}
-				continue;
+				if (row.kind === 'header') continue;
+				for (let index = 0; index < mappers.length; index++) {
+					summaries[index].rows_read++;
+					if (row.kind === 'skipped') mappers[index].addUnreadable(row, outcomes[index]);
+					else mappers[index].add(row.values, row.line, outcomes[index]);
+				}
 			}
-			if (row.kind === 'header') continue;
-			for (let index = 0; index < mappers.length; index++) {
-				summaries[index].rows_read++;
-				if (row.kind === 'skipped') mappers[index].addUnreadable(row, outcomes[index]);
-				else mappers[index].add(row.values, row.line, outcomes[index]);
-			}
+			const done = outcomes.flatMap((feedOutcomes, index) => count(summaries[index], feedOutcomes, several ? mappings[index].feed : undefined));
+			if (done.length) yield done;
 		}
-		const done = outcomes.flatMap((feedOutcomes, index) => count(summaries[index], feedOutcomes, several ? mappings[index].feed : undefined));
-		if (done.length) yield done;
+		if (mappers) {
+			let done: MappingOutcome[] = [];
+			for (const [index, mapper] of mappers.entries()) {
+				for (const outcome of mapper.finish()) {
+					done.push(outcome);
+					if (done.length < OUTCOMES_PER_YIELD) continue;
+					yield count(summaries[index], done, several ? mappings[index].feed : undefined);
+					done = [];
+				}
+				if (done.length) yield count(summaries[index], done, several ? mappings[index].feed : undefined);
+				done = [];
+				summaries[index].merged_rows = mapper.mergedRows;
+			}
+			const faults = mappers.flatMap((mapper, index) => mapper.faults(summaries[index].rows_read).map((fault) => ({ fault: `${fault} (in ${summaries[index].file})`, origin: mappings[index].origin })));
+			if (faults.length) throw new MappingError(faults.map(({ fault }) => fault), faults[0].origin);
+		} else if (rowNumber > 0) {
+			const rowsFound = `${rowNumber} non-blank ${rowNumber === 1 ? 'row' : 'rows'}`;
+			throw new MappingError([`the header row is set to row ${headerRow}, but "${file}" has only ${rowsFound}`], mappings[0].origin);
+		}
+		for (const summary of summaries) summary.balanced = summary.rows_read === summary.rows_in_records + summary.rejected;
+		return summaries;
 	}
-	if (mappers) {
-		const done = mappers.flatMap((mapper, index) => {
-			const feedOutcomes: MappingOutcome[] = [];
-			mapper.finish(feedOutcomes);
-			summaries[index].merged_rows = mapper.mergedRows;
-			return count(summaries[index], feedOutcomes, several ? mappings[index].feed : undefined);
-		});
-		if (done.length) yield done;
-		const faults = mappers.flatMap((mapper, index) => mapper.faults(summaries[index].rows_read).map((fault) => ({ fault: `${fault} (in ${summaries[index].file})`, origin: mappings[index].origin })));
-		if (faults.length) throw new MappingError(faults.map(({ fault }) => fault), faults[0].origin);
-	} else if (rowNumber > 0) {
-		const rowsFound = `${rowNumber} non-blank ${rowNumber === 1 ? 'row' : 'rows'}`;
-		throw new MappingError([`the header row is set to row ${headerRow}, but "${file}" has only ${rowsFound}`], mappings[0].origin);
-	}
-	for (const summary of summaries) summary.balanced = summary.rows_read === summary.rows_in_records + summary.rejected;
-	return summaries;
 }
 
 /** A mapper per feed; every feed's missing columns are reported at once. */
-function openMappers(mappings: readonly Mapping[], header: string[], sourceOf: (mapping: Mapping) => string): RowMapper[] {
+function openMappers(mappings: readonly Mapping[], header: string[], sourceOf: (mapping: Mapping) => string, holding: HoldingOptions | undefined): RowMapper[] {
 	const problems: string[] = [];
 	const mappers = mappings.map((mapping) => {
 		try {
-			return new RowMapper(mapping, header, sourceOf(mapping));
+			return new RowMapper(mapping, header, sourceOf(mapping), holding);
 		} catch (error) {
 			if (!(error instanceof MappingError) || mappings.length === 1) throw error;
 			problems.push(...error.problems.map((problem) => `${FEED_DEFINITIONS[mapping.feed].label}: ${problem}`));

@@ -2,11 +2,13 @@
  * Maps an export's rows, one at a time, into canonical records and rejected rows (apply.ts drives
  * it). Customer and product rows are held to merge rows of the same customer or product; transaction
  * rows grouped into orders are held until the file ends, so an order's rows may be anywhere in the
- * file (its records are held until its end anyway: a file that fails halfway sends nothing).
+ * file (its records are held until its end anyway: a file that fails halfway sends nothing). What is
+ * held goes to a temporary file past a limit (held-records.ts), so a big file maps in bounded memory.
  */
 import type { CellValue, SkippedRow } from '../files';
 import { resolveColumns } from './columns';
 import { RuleTallies } from './faults';
+import { HeldRecords, type HoldingOptions } from './held-records';
 import { RecordMerger } from './merge';
 import { completeOrderMoney, expandLine } from './lines';
 import { inCanonicalOrder, type CanonicalRecord, type MappingOutcome, type RowProblem } from './outcomes';
@@ -16,6 +18,7 @@ import type { Feed } from './schema';
 import { isBlank } from './values';
 
 interface OrderGroup {
+	orderKey: string;
 	order: Record<string, unknown>;
 	lines: Array<Record<string, unknown>>;
 	rowLines: number[];
@@ -34,19 +37,21 @@ export class RowMapper {
 	private readonly feed: Feed;
 	private readonly grouped: boolean;
 	/** Orders by key, in the order of their first row. */
-	private readonly orders = new Map<string, OrderGroup>();
+	private readonly orders: HeldRecords<OrderGroup>;
 
 	constructor(
 		private readonly mapping: Mapping,
 		originalHeader: readonly string[],
 		private readonly file: string,
+		holding: HoldingOptions = {},
 	) {
 		const resolved = resolveColumns(originalHeader, mapping, file);
 		this.header = resolved.header;
 		this.missingOptional = resolved.missingOptional;
 		this.renamedColumns = resolved.renamedColumns;
 		this.feed = mapping.feed;
-		this.merger = new RecordMerger(mapping.feed);
+		this.merger = new RecordMerger(mapping.feed, holding);
+		this.orders = new HeldRecords(holding);
 		this.grouped = mapping.feed === 'transaction' && mapping.settings.rowGrain === 'line';
 		this.reader = new RowReader(mapping, resolved.header, resolved.fields, resolved.unusedColumns);
 	}
@@ -74,7 +79,7 @@ export class RowMapper {
 		}
 		const orderKey = this.reader.orderKeyOf(mapped);
 		if (!this.grouped) {
-			out.push(problems ? this.reject(line, problems, orderKey) : { kind: 'record', record: this.finishOrder(this.newGroup(mapped, line), orderKey!) });
+			out.push(problems ? this.reject(line, problems, orderKey) : { kind: 'record', record: this.finishOrder(this.newGroup(mapped, line, orderKey!)) });
 			return;
 		}
 		if (problems) {
@@ -82,7 +87,7 @@ export class RowMapper {
 			if (orderKey !== undefined) this.holdBack(orderKey, line, problems[0].message);
 		} else {
 			const group = this.orders.get(orderKey!);
-			if (!group) this.orders.set(orderKey!, this.newGroup(mapped, line));
+			if (!group) this.orders.add(orderKey!, this.newGroup(mapped, line, orderKey!));
 			else this.addToGroup(group, mapped, line);
 		}
 	}
@@ -113,10 +118,16 @@ export class RowMapper {
 		if (orderKey !== undefined && this.grouped) this.holdBack(orderKey, line, problem.message);
 	}
 
-	finish(out: MappingOutcome[]): void {
-		for (const [orderKey, group] of this.orders) this.close(orderKey, group, out);
-		this.orders.clear();
-		for (const record of this.merger.drain()) out.push({ kind: 'record', record: inCanonicalOrder(record, this.feed) });
+	/** What the end of the file completes: the orders, then the merged customers or products, in the order of their first rows. */
+	*finish(): Generator<MappingOutcome, void, undefined> {
+		for (const group of this.orders.drain()) yield* this.close(group);
+		for (const record of this.merger.drain()) yield { kind: 'record', record: inCanonicalOrder(record, this.feed) };
+	}
+
+	/** Lets go of what is held (and its temporary files) when the run stops before the end. */
+	dispose(): void {
+		this.orders.close();
+		this.merger.close();
 	}
 
 	/** Rows that joined the record of an earlier row of the same customer or product. */
@@ -129,11 +140,12 @@ export class RowMapper {
 		return this.tallies.faults(rowsRead, (field) => this.reader.valueRules(field));
 	}
 
-	private close(orderKey: string, group: OrderGroup, out: MappingOutcome[]): void {
+	private *close(group: OrderGroup): Generator<MappingOutcome, void, undefined> {
+		const { orderKey } = group;
 		if (group.heldBack) {
 			const { line: badLine, message } = group.heldBack;
 			for (const line of group.rowLines) {
-				out.push({
+				yield {
 					kind: 'rejected',
 					rejection: {
 						file: this.file,
@@ -146,10 +158,10 @@ export class RowMapper {
 						message: `Order ${orderKey} is held back because its row on line ${badLine} was rejected (${message}); fix that row and the whole order goes through`,
 						owner: 'till data',
 					},
-				});
+				};
 			}
 		} else {
-			out.push({ kind: 'record', record: this.finishOrder(group, orderKey) });
+			yield { kind: 'record', record: this.finishOrder(group) };
 		}
 	}
 
@@ -170,7 +182,7 @@ export class RowMapper {
 
 	private holdBack(orderKey: string, line: number, message: string) {
 		const group = this.orders.get(orderKey);
-		if (!group) this.orders.set(orderKey, { order: {}, lines: [], rowLines: [], heldBack: { line, message } });
+		if (!group) this.orders.add(orderKey, { orderKey, order: {}, lines: [], rowLines: [], heldBack: { line, message } });
 		else group.heldBack ??= { line, message };
 	}
 
@@ -185,8 +197,8 @@ export class RowMapper {
 		return inCanonicalOrder(record, this.feed);
 	}
 
-	private newGroup(mapped: MappedRow, line: number): OrderGroup {
-		const group: OrderGroup = { order: mapped.record, lines: [], rowLines: [line], currency: mapped.currency };
+	private newGroup(mapped: MappedRow, line: number, orderKey: string): OrderGroup {
+		const group: OrderGroup = { orderKey, order: mapped.record, lines: [], rowLines: [line], currency: mapped.currency };
 		if (mapped.line) group.lines.push(...expandLine(mapped.line));
 		if (mapped.custom) group.order.custom = mapped.custom;
 		return group;
@@ -209,9 +221,10 @@ export class RowMapper {
 		group.currency ??= mapped.currency;
 	}
 
-		/** The order with its lines, totals (see completeOrderMoney) and refund flag. */
-	private finishOrder(group: OrderGroup, orderKey: string): CanonicalRecord {
+	/** The order with its lines, totals (see completeOrderMoney) and refund flag. */
+	private finishOrder(group: OrderGroup): CanonicalRecord {
 		const { settings } = this.mapping;
+		const { orderKey } = group;
 		const order = group.order;
 		if (order.currency === undefined) setIfDefined(order, 'currency', group.currency ?? settings.currency);
 		const lines = completeOrderMoney(order, group.lines, settings.pricesIncludeTax);

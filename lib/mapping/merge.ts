@@ -4,16 +4,22 @@
  * email), a product by SKU. Later rows' filled-in values win, and the record names every line it
  * came from, so rows read still equals rows in records plus rejected.
  */
+import { HeldRecords, type HoldingOptions } from './held-records';
 import type { Feed } from './schema';
 
 type MergeableRecord = Record<string, unknown> & { _source: { file: string; lines: number[] } };
 
 export class RecordMerger<R extends MergeableRecord> {
-	private readonly records = new Map<string, R>();
+	private readonly records: HeldRecords<R>;
 	/** Rows that joined the record of an earlier row. */
 	mergedRows = 0;
 
-	constructor(private readonly feed: Feed) {}
+	constructor(
+		private readonly feed: Feed,
+		holding: HoldingOptions = {},
+	) {
+		this.records = new HeldRecords(holding);
+	}
 
 	private keyless = 0;
 
@@ -22,9 +28,9 @@ export class RecordMerger<R extends MergeableRecord> {
 	 * product. A record with nothing to merge on is held too, so that records keep the file's order.
 	 */
 	add(record: R): void {
-		const key = mergeKey(this.feed, record) ?? `row\u0000${this.keyless++}`;
-		const earlier = this.records.get(key);
-		if (!earlier) this.records.set(key, record);
+		const key = mergeKey(this.feed, record);
+		const earlier = key === undefined ? undefined : this.records.get(key);
+		if (!earlier) this.records.add(key ?? `row\u0000${this.keyless++}`, record);
 		else {
 			mergeInto(earlier, record);
 			this.mergedRows += record._source.lines.length;
@@ -32,10 +38,13 @@ export class RecordMerger<R extends MergeableRecord> {
 	}
 
 	/** Every merged record, in the order their first rows came. */
-	drain(): R[] {
-		const records = [...this.records.values()];
-		this.records.clear();
-		return records;
+	drain(): Generator<R, void, undefined> {
+		return this.records.drain();
+	}
+
+	/** Lets go of the records held (and their temporary file) when the run stops early. */
+	close(): void {
+		this.records.close();
 	}
 }
 
