@@ -196,7 +196,8 @@ const templates = [
 			operation: 'upsert',
 			identifier: 'email',
 			mode: 'realtime',
-			lists: placeholders.welcomeList,
+			// Add to Lists is a multi-select of the account's lists: the editor stores the IDs picked as a list.
+			lists: [placeholders.welcomeList],
 			mergeOption: 'overwriteIfNotEmpty',
 			newContactConsent: 'posOptIn',
 			options: {},

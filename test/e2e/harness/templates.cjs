@@ -36,8 +36,9 @@ function localise(workflow, local) {
 			node.parameters.checkEverySeconds = local.checkEverySeconds ?? 5;
 			node.parameters.settleSeconds = local.settleSeconds ?? 2;
 		}
-		if (node.type === `${PACKAGE_NAME}.dotdigitalUpsert` && node.parameters.lists === placeholders.welcomeList) {
-			node.parameters.lists = local.welcomeListId;
+		const lists = node.parameters.lists;
+		if (node.type === `${PACKAGE_NAME}.dotdigitalUpsert` && Array.isArray(lists) && lists.includes(placeholders.welcomeList)) {
+			node.parameters.lists = lists.map((list) => (list === placeholders.welcomeList ? local.welcomeListId : list));
 		}
 		if (node.type === `${PACKAGE_NAME}.khaosProductTrigger`) node.parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
 	}
