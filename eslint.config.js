@@ -7,7 +7,10 @@ const n8nNodesBase = require('eslint-plugin-n8n-nodes-base');
 const tsParser = require('@typescript-eslint/parser');
 const { n8nCommunityNodesPlugin } = require('@n8n/eslint-plugin-community-nodes');
 
-const languageOptions = { parser: tsParser, parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] } };
+const languageOptions = {
+	parser: tsParser,
+	parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] },
+};
 const plugins = { 'n8n-nodes-base': n8nNodesBase };
 
 module.exports = [
@@ -22,7 +25,12 @@ module.exports = [
 			'n8n-nodes-base/community-package-json-repository-url-still-default': 'off',
 		},
 	},
-	{ files: ['credentials/**/*.ts'], languageOptions, plugins, rules: n8nNodesBase.configs.credentials.rules },
+	{
+		files: ['credentials/**/*.ts'],
+		languageOptions,
+		plugins,
+		rules: n8nNodesBase.configs.credentials.rules,
+	},
 	{
 		files: ['nodes/**/*.ts'],
 		languageOptions,

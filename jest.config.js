@@ -11,9 +11,23 @@ const common = {
 
 module.exports = {
 	projects: [
-		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], testPathIgnorePatterns: SLOW_FILES.map((end) => `${end.replace(/\./g, '\\.')}$`) },
-		{ ...common, displayName: 'slow', testMatch: SLOW_FILES.map((end) => `<rootDir>/test/unit/**/*${end.replace(/^\//, '')}`) },
-		{ ...common, displayName: 'nodes', testMatch: ['<rootDir>/test/nodes/**/*.test.ts'], setupFiles: ['<rootDir>/test/nodes/setup.ts'] },
+		{
+			...common,
+			displayName: 'unit',
+			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+			testPathIgnorePatterns: SLOW_FILES.map((end) => `${end.replace(/\./g, '\\.')}$`),
+		},
+		{
+			...common,
+			displayName: 'slow',
+			testMatch: SLOW_FILES.map((end) => `<rootDir>/test/unit/**/*${end.replace(/^\//, '')}`),
+		},
+		{
+			...common,
+			displayName: 'nodes',
+			testMatch: ['<rootDir>/test/nodes/**/*.test.ts'],
+			setupFiles: ['<rootDir>/test/nodes/setup.ts'],
+		},
 		{
 			...common,
 			displayName: 'e2e',

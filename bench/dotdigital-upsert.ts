@@ -36,7 +36,13 @@ function customer(index: number) {
 }
 
 function order(index: number) {
-	const lines = Array.from({ length: LINES_PER_ORDER }, (_, line) => ({ sku: `SKU-${(index * 7 + line) % 5000}`, name: `Item ${line}`, qty: 1 + (line % 3), unit_price: 4.5 + line, line_total: (1 + (line % 3)) * (4.5 + line) }));
+	const lines = Array.from({ length: LINES_PER_ORDER }, (_, line) => ({
+		sku: `SKU-${(index * 7 + line) % 5000}`,
+		name: `Item ${line}`,
+		qty: 1 + (line % 3),
+		unit_price: 4.5 + line,
+		line_total: (1 + (line % 3)) * (4.5 + line),
+	}));
 	const total = Math.round(lines.reduce((sum, line) => sum + line.line_total, 0) * 100) / 100;
 	return {
 		order_id: `R-${1_000_000 + index}`,
@@ -49,7 +55,13 @@ function order(index: number) {
 		order_total: total,
 		is_refund: false,
 		lines,
-		_source: { file: 'transactions.csv', lines: Array.from({ length: LINES_PER_ORDER }, (_, line) => index * LINES_PER_ORDER + line + 2) },
+		_source: {
+			file: 'transactions.csv',
+			lines: Array.from(
+				{ length: LINES_PER_ORDER },
+				(_, line) => index * LINES_PER_ORDER + line + 2,
+			),
+		},
 	};
 }
 
@@ -58,14 +70,42 @@ const orders: RecordSet = { count: ORDER_LINES / LINES_PER_ORDER, make: order };
 
 async function main(): Promise<void> {
 	const { fake, stop } = await startFake(IMPORT_MS, IMPORT_MAX_MS);
-	process.stdout.write(`Fake Dotdigital at ${fake.rootUrl}; an import finishes ${IMPORT_MS}–${IMPORT_MAX_MS} ms after it is accepted (the 2nd or 3rd status check at the node's first pacing).\n`);
+	process.stdout.write(
+		`Fake Dotdigital at ${fake.rootUrl}; an import finishes ${IMPORT_MS}–${IMPORT_MAX_MS} ms after it is accepted (the 2nd or 3rd status check at the node's first pacing).\n`,
+	);
 	try {
-		const contacts: INodeParameters = { resource: 'contact', operation: 'upsert', mode: 'auto', onlyChanged: true, dataFields: { field: [{ field: 'customer_id', dataField: 'POS_CUSTOMER_ID' }, { field: 'store_code', dataField: 'STORE' }] } };
-		await measure(fake, `Contacts, first sync (all new; ${Math.round(CUSTOMERS * 0.3).toLocaleString('en-GB')} not opted in, created unsubscribed in the same import)`, customers, contacts);
+		const contacts: INodeParameters = {
+			resource: 'contact',
+			operation: 'upsert',
+			mode: 'auto',
+			onlyChanged: true,
+			dataFields: {
+				field: [
+					{ field: 'customer_id', dataField: 'POS_CUSTOMER_ID' },
+					{ field: 'store_code', dataField: 'STORE' },
+				],
+			},
+		};
+		await measure(
+			fake,
+			`Contacts, first sync (all new; ${Math.round(CUSTOMERS * 0.3).toLocaleString('en-GB')} not opted in, created unsubscribed in the same import)`,
+			customers,
+			contacts,
+		);
 		await measure(fake, 'Contacts, unchanged re-run', customers, contacts);
-		await measure(fake, 'Contacts, Force Full Resync (all known, all sent)', customers, { ...contacts, options: { forceFullResync: true } });
-		await measure(fake, `Orders (${ORDER_LINES.toLocaleString('en-GB')} lines in ${(ORDER_LINES / LINES_PER_ORDER).toLocaleString('en-GB')} orders; contacts exist)`, orders, { resource: 'order', operation: 'upsert' });
-		process.stdout.write(`\nA per-record approach: ${CUSTOMERS.toLocaleString('en-GB')} calls for the customers and ${(ORDER_LINES / LINES_PER_ORDER).toLocaleString('en-GB')} for the orders.\n`);
+		await measure(fake, 'Contacts, Force Full Resync (all known, all sent)', customers, {
+			...contacts,
+			options: { forceFullResync: true },
+		});
+		await measure(
+			fake,
+			`Orders (${ORDER_LINES.toLocaleString('en-GB')} lines in ${(ORDER_LINES / LINES_PER_ORDER).toLocaleString('en-GB')} orders; contacts exist)`,
+			orders,
+			{ resource: 'order', operation: 'upsert' },
+		);
+		process.stdout.write(
+			`\nA per-record approach: ${CUSTOMERS.toLocaleString('en-GB')} calls for the customers and ${(ORDER_LINES / LINES_PER_ORDER).toLocaleString('en-GB')} for the orders.\n`,
+		);
 	} finally {
 		await stop();
 	}

@@ -11,7 +11,17 @@
  * Nothing here passes or fails on speed: the targets are printed beside the figures.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+	appendFileSync,
+	createWriteStream,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	utimesSync,
+	writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,11 +31,22 @@ import { callsSince, startFake, type Fake } from './lib/dotdigital-bench';
 // The bench runs compiled (.build/bench); the harness and fixtures are read from the source tree.
 const repoDir = resolve(__dirname, '..', '..');
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { localise, readTemplates, placeholders } = require(join(repoDir, 'test/e2e/harness/templates.cjs')) as typeof import('../test/e2e/harness/templates.cjs');
+const { localise, readTemplates, placeholders } = require(
+	join(repoDir, 'test/e2e/harness/templates.cjs'),
+) as typeof import('../test/e2e/harness/templates.cjs');
 /** The demo shop's mapping workbook, built by the package itself: needs dist/, so read after the build. */
-const demoMappingWorkbook = () => (require(join(repoDir, 'test/fixtures/demo-shop/index.cjs')) as typeof import('../test/fixtures/demo-shop/index.cjs')).demoMappingWorkbook();
-const instanceModule = require(join(repoDir, 'test/e2e/harness/instance.cjs')) as typeof import('../test/e2e/harness/instance.cjs');
-const runtimeModule = require(join(repoDir, 'test/e2e/harness/runtime.cjs')) as typeof import('../test/e2e/harness/runtime.cjs');
+const demoMappingWorkbook = () =>
+	(
+		require(
+			join(repoDir, 'test/fixtures/demo-shop/index.cjs'),
+		) as typeof import('../test/fixtures/demo-shop/index.cjs')
+	).demoMappingWorkbook();
+const instanceModule = require(
+	join(repoDir, 'test/e2e/harness/instance.cjs'),
+) as typeof import('../test/e2e/harness/instance.cjs');
+const runtimeModule = require(
+	join(repoDir, 'test/e2e/harness/runtime.cjs'),
+) as typeof import('../test/e2e/harness/runtime.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface E2eServer {
@@ -41,7 +62,12 @@ async function startServer(env: Record<string, string>): Promise<E2eServer> {
 	const root = mkdtempSync(join(tmpdir(), 'pos-sync-bench-e2e-'));
 	const files = join(root, 'files');
 	mkdirSync(files, { recursive: true });
-	const instance = new instanceModule.N8nInstance({ runtime, root, packageNodesDir: nodesDir, env: { N8N_RESTRICT_FILE_ACCESS_TO: files, GENERIC_TIMEZONE: 'UTC', ...env } });
+	const instance = new instanceModule.N8nInstance({
+		runtime,
+		root,
+		packageNodesDir: nodesDir,
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: files, GENERIC_TIMEZONE: 'UTC', ...env },
+	});
 	await instance.start({ timeoutMs: 300_000 });
 	return {
 		instance,
@@ -63,12 +89,16 @@ const HOUR = 3_600_000;
 /** A customer export like the demo shop's; one row in ten has an email Mapping Apply rejects. */
 async function writeCustomers(path: string, rows: number): Promise<void> {
 	const out = createWriteStream(path);
-	out.write('\ufeffCustomer No,Title,First Name,Surname,Email,Mobile,Postcode,Home Store,Email Opt In,Date Joined\n');
+	out.write(
+		'\ufeffCustomer No,Title,First Name,Surname,Email,Mobile,Postcode,Home Store,Email Opt In,Date Joined\n',
+	);
 	const stores = ['LDN01', 'MAN01', 'BHX01'];
 	let chunk: string[] = [];
 	for (let row = 0; row < rows; row++) {
 		const email = row % 10 === 9 ? `shopper${row}@` : `shopper${row}@example.co.uk`;
-		chunk.push(`C${1_000_000 + row},Ms,Jo${row % 97},Shopper${row},${email},,SE1 ${row % 9}SG,${stores[row % 3]},${row % 10 < 7 ? 'Y' : 'N'},${String((row % 28) + 1).padStart(2, '0')}/0${(row % 9) + 1}/2020\n`);
+		chunk.push(
+			`C${1_000_000 + row},Ms,Jo${row % 97},Shopper${row},${email},,SE1 ${row % 9}SG,${stores[row % 3]},${row % 10 < 7 ? 'Y' : 'N'},${String((row % 28) + 1).padStart(2, '0')}/0${(row % 9) + 1}/2020\n`,
+		);
 		if (chunk.length === 10_000) {
 			if (!out.write(chunk.join(''))) await once(out, 'drain');
 			chunk = [];
@@ -129,7 +159,7 @@ function descendants(root: number): number[] {
 	}
 	const found: number[] = [];
 	const walk = (pid: number) => {
-		for (const [child, parent] of parents) if (parent === pid) found.push(child), walk(child);
+		for (const [child, parent] of parents) if (parent === pid) (found.push(child), walk(child));
 	};
 	walk(root);
 	return found;
@@ -147,7 +177,12 @@ interface RunFigures {
 
 const figures: RunFigures[] = [];
 
-async function measured(server: E2eServer, sampler: RssSampler, label: string, run: () => Promise<{ id: string; status: string }>): Promise<RunFigures> {
+async function measured(
+	server: E2eServer,
+	sampler: RssSampler,
+	label: string,
+	run: () => Promise<{ id: string; status: string }>,
+): Promise<RunFigures> {
 	const started = Date.now();
 	const before = rss(server.instance.child!.pid!) / MB;
 	sampler.start();
@@ -164,46 +199,136 @@ async function measured(server: E2eServer, sampler: RssSampler, label: string, r
 	try {
 		const full = await server.instance.api('GET', `/executions/${execution.id}?includeData=true`);
 		viewable = Boolean(full?.data?.resultData?.runData);
-		nodes = Object.fromEntries(Object.entries(full?.data?.resultData?.runData ?? {}).map(([name, runs]) => [name, (runs as Array<{ executionTime?: number }>).reduce((sum, task) => sum + (task.executionTime ?? 0), 0) / 1000]));
+		nodes = Object.fromEntries(
+			Object.entries(full?.data?.resultData?.runData ?? {}).map(([name, runs]) => [
+				name,
+				(runs as Array<{ executionTime?: number }>).reduce(
+					(sum, task) => sum + (task.executionTime ?? 0),
+					0,
+				) / 1000,
+			]),
+		);
 	} catch (error) {
-		process.stdout.write(`  (execution ${execution.id} could not be read back: ${(error as Error).message})\n`);
+		process.stdout.write(
+			`  (execution ${execution.id} could not be read back: ${(error as Error).message})\n`,
+		);
 	}
-	const result = { label, seconds, mainMb: sampler.main / MB, runnersMb: sampler.runners / MB, status: execution.status, nodes, viewable };
+	const result = {
+		label,
+		seconds,
+		mainMb: sampler.main / MB,
+		runnersMb: sampler.runners / MB,
+		status: execution.status,
+		nodes,
+		viewable,
+	};
 	figures.push(result);
-	process.stdout.write(`${label}: ${execution.status} in ${seconds.toFixed(1)} s; peak RSS main ${result.mainMb.toFixed(0)} MB (${before.toFixed(0)} MB just before), task runners ${result.runnersMb.toFixed(0)} MB; saved and viewable: ${viewable ? 'yes' : 'NO'}\n`);
-	for (const [name, time] of Object.entries(nodes)) process.stdout.write(`    ${time.toFixed(1).padStart(8)} s  ${name}\n`);
+	process.stdout.write(
+		`${label}: ${execution.status} in ${seconds.toFixed(1)} s; peak RSS main ${result.mainMb.toFixed(0)} MB (${before.toFixed(0)} MB just before), task runners ${result.runnersMb.toFixed(0)} MB; saved and viewable: ${viewable ? 'yes' : 'NO'}\n`,
+	);
+	for (const [name, time] of Object.entries(nodes))
+		process.stdout.write(`    ${time.toFixed(1).padStart(8)} s  ${name}\n`);
 	return result;
 }
 
 /** Read/Write Files → our Mapping Apply, or → Extract From File → Edit Fields (4 expressions) → Code. */
 function fileToRecords(name: string, path: string, builtIn: boolean, workbook: string) {
-	const node = (nodeName: string, type: string, typeVersion: number, parameters: object, x: number) => ({ id: `${name}-${x}`, name: nodeName, type, typeVersion, position: [x, 0], parameters });
-	const nodes = [node('Start', 'n8n-nodes-base.manualTrigger', 1, {}, 0), node('Read the file', 'n8n-nodes-base.readWriteFile', 1, { operation: 'read', fileSelector: path, options: {} }, 200)];
+	const node = (
+		nodeName: string,
+		type: string,
+		typeVersion: number,
+		parameters: object,
+		x: number,
+	) => ({ id: `${name}-${x}`, name: nodeName, type, typeVersion, position: [x, 0], parameters });
+	const nodes = [
+		node('Start', 'n8n-nodes-base.manualTrigger', 1, {}, 0),
+		node(
+			'Read the file',
+			'n8n-nodes-base.readWriteFile',
+			1,
+			{ operation: 'read', fileSelector: path, options: {} },
+			200,
+		),
+	];
 	const chain = ['Start', 'Read the file'];
 	if (builtIn) {
 		const value = (code: string) => `={{ ${code} }}`;
-		nodes.push(node('Extract From File', 'n8n-nodes-base.extractFromFile', 1.1, { operation: 'csv', options: {} }, 400));
 		nodes.push(
-			node('Edit Fields', 'n8n-nodes-base.set', 3.4, {
-				assignments: {
-					assignments: [
-						{ id: 'a', name: 'customer_id', type: 'string', value: value('$json["Customer No"]') },
-						{ id: 'b', name: 'email', type: 'string', value: value('$json.Email.trim().toLowerCase()') },
-						{ id: 'c', name: 'first_name', type: 'string', value: value('$json["First Name"]') },
-						{ id: 'd', name: 'marketing_opt_in', type: 'boolean', value: value('$json["Email Opt In"] === "Y"') },
-					],
-				},
-				options: {},
-			}, 600),
+			node(
+				'Extract From File',
+				'n8n-nodes-base.extractFromFile',
+				1.1,
+				{ operation: 'csv', options: {} },
+				400,
+			),
 		);
-		nodes.push(node('Code', 'n8n-nodes-base.code', 2, { jsCode: "return $input.all().filter((item) => item.json.email.includes('@') && !item.json.email.endsWith('@'));" }, 800));
+		nodes.push(
+			node(
+				'Edit Fields',
+				'n8n-nodes-base.set',
+				3.4,
+				{
+					assignments: {
+						assignments: [
+							{
+								id: 'a',
+								name: 'customer_id',
+								type: 'string',
+								value: value('$json["Customer No"]'),
+							},
+							{
+								id: 'b',
+								name: 'email',
+								type: 'string',
+								value: value('$json.Email.trim().toLowerCase()'),
+							},
+							{ id: 'c', name: 'first_name', type: 'string', value: value('$json["First Name"]') },
+							{
+								id: 'd',
+								name: 'marketing_opt_in',
+								type: 'boolean',
+								value: value('$json["Email Opt In"] === "Y"'),
+							},
+						],
+					},
+					options: {},
+				},
+				600,
+			),
+		);
+		nodes.push(
+			node(
+				'Code',
+				'n8n-nodes-base.code',
+				2,
+				{
+					jsCode:
+						"return $input.all().filter((item) => item.json.email.includes('@') && !item.json.email.endsWith('@'));",
+				},
+				800,
+			),
+		);
 		chain.push('Extract From File', 'Edit Fields', 'Code');
 	} else {
-		nodes.push(node('Map the rows', `n8n-nodes-pos-sync.mappingApply`, 1, { feed: 'customer', mappingSource: 'workbook', workbookLocation: 'path', workbookPath: workbook }, 400));
+		nodes.push(
+			node(
+				'Map the rows',
+				`n8n-nodes-pos-sync.mappingApply`,
+				1,
+				{
+					feed: 'customer',
+					mappingSource: 'workbook',
+					workbookLocation: 'path',
+					workbookPath: workbook,
+				},
+				400,
+			),
+		);
 		chain.push('Map the rows');
 	}
 	const connections: Record<string, unknown> = {};
-	for (let index = 0; index < chain.length - 1; index++) connections[chain[index]] = { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] };
+	for (let index = 0; index < chain.length - 1; index++)
+		connections[chain[index]] = { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] };
 	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
@@ -213,13 +338,23 @@ async function runManually(server: E2eServer, workflowId: string) {
 }
 
 /** Copies an export into the watched folder as a finished file; `again` adds a blank line, so the trigger does not skip it as a file it has seen. */
-async function dropAndWait(server: E2eServer, workflowId: string, folder: string, source: string, name: string, runs: number, again = false) {
+async function dropAndWait(
+	server: E2eServer,
+	workflowId: string,
+	folder: string,
+	source: string,
+	name: string,
+	runs: number,
+	again = false,
+) {
 	const target = join(folder, name);
 	execFileSync('cp', [source, target]);
 	if (again) appendFileSync(target, '\n');
 	const past = new Date(Date.now() - 60_000);
 	utimesSync(target, past, past);
-	const executions = await server.instance.waitForExecutions(workflowId, runs, { timeoutMs: 2 * HOUR });
+	const executions = await server.instance.waitForExecutions(workflowId, runs, {
+		timeoutMs: 2 * HOUR,
+	});
 	const last = executions[runs - 1];
 	return { id: String(last.id), status: String(last.status) };
 }
@@ -228,8 +363,11 @@ async function dropAndWait(server: E2eServer, workflowId: string, folder: string
 async function printCalls(fake: Fake, from: number, sent: number): Promise<number> {
 	const calls = await callsSince(fake, from);
 	const total = [...calls.values()].reduce((sum, count) => sum + count, 0);
-	process.stdout.write(`  API calls: ${total} (${sent ? (total / (sent / 100_000)).toFixed(1) : '–'} per 100,000 contacts sent)\n`);
-	for (const [route, count] of [...calls].sort((a, b) => b[1] - a[1])) process.stdout.write(`    ${String(count).padStart(6)}  ${route}\n`);
+	process.stdout.write(
+		`  API calls: ${total} (${sent ? (total / (sent / 100_000)).toFixed(1) : '–'} per 100,000 contacts sent)\n`,
+	);
+	for (const [route, count] of [...calls].sort((a, b) => b[1] - a[1]))
+		process.stdout.write(`    ${String(count).padStart(6)}  ${route}\n`);
 	return total;
 }
 
@@ -240,49 +378,120 @@ async function callCount(fake: Fake): Promise<number> {
 async function main(): Promise<void> {
 	process.stdout.write('Building the package (dist/) as n8n installs it…\n');
 	rmSync(join(repoDir, 'dist'), { recursive: true, force: true });
-	execFileSync(process.execPath, [join(repoDir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: repoDir, stdio: 'inherit' });
-	execFileSync(process.execPath, [join(repoDir, 'node_modules', 'gulp', 'bin', 'gulp.js'), 'build', '--silent'], { cwd: repoDir, stdio: 'inherit' });
+	execFileSync(
+		process.execPath,
+		[join(repoDir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+		{ cwd: repoDir, stdio: 'inherit' },
+	);
+	execFileSync(
+		process.execPath,
+		[join(repoDir, 'node_modules', 'gulp', 'bin', 'gulp.js'), 'build', '--silent'],
+		{ cwd: repoDir, stdio: 'inherit' },
+	);
 
 	const { fake, stop } = await startFake(IMPORT_MS, IMPORT_MAX_MS);
 	const server = await startServer({ GENERIC_TIMEZONE: 'Europe/London' });
 	const sampler = new RssSampler(server.instance.child!.pid!);
 	try {
 		const pos = join(server.files, 'pos');
-		for (const folder of ['customers', 'mapping', 'reports', 'bench']) mkdirSync(join(pos, folder), { recursive: true });
+		for (const folder of ['customers', 'mapping', 'reports', 'bench'])
+			mkdirSync(join(pos, folder), { recursive: true });
 		const workbook = join(pos, 'mapping', 'shop-mapping.xlsx');
 		writeFileSync(workbook, demoMappingWorkbook());
-		process.stdout.write(`Fake Dotdigital: imports finish ${IMPORT_MS}–${IMPORT_MAX_MS} ms after they are accepted. n8n at ${server.instance.baseUrl}.\n\n`);
+		process.stdout.write(
+			`Fake Dotdigital: imports finish ${IMPORT_MS}–${IMPORT_MAX_MS} ms after they are accepted. n8n at ${server.instance.baseUrl}.\n\n`,
+		);
 
 		const small = join(pos, 'bench', `customers-${ROWS}.csv`);
 		await writeCustomers(small, ROWS);
 
 		// File → records, ours and the built-ins', on the same file in the same n8n.
-		const ours = await server.instance.createWorkflow(fileToRecords('Bench: file to records (Mapping Apply)', small, false, workbook));
-		const builtIns = await server.instance.createWorkflow(fileToRecords('Bench: file to records (built-in nodes)', small, true, workbook));
-		const mapped = await measured(server, sampler, `File → records, Mapping Apply, ${ROWS.toLocaleString('en-GB')} rows`, () => runManually(server, ours));
-		const built = await measured(server, sampler, `File → records, built-in nodes, ${ROWS.toLocaleString('en-GB')} rows`, () => runManually(server, builtIns));
+		const ours = await server.instance.createWorkflow(
+			fileToRecords('Bench: file to records (Mapping Apply)', small, false, workbook),
+		);
+		const builtIns = await server.instance.createWorkflow(
+			fileToRecords('Bench: file to records (built-in nodes)', small, true, workbook),
+		);
+		const mapped = await measured(
+			server,
+			sampler,
+			`File → records, Mapping Apply, ${ROWS.toLocaleString('en-GB')} rows`,
+			() => runManually(server, ours),
+		);
+		const built = await measured(
+			server,
+			sampler,
+			`File → records, built-in nodes, ${ROWS.toLocaleString('en-GB')} rows`,
+			() => runManually(server, builtIns),
+		);
 
 		// The customers template, trigger-started with n8n's default save settings.
-		await server.instance.createCredential(placeholders.credentials.dotdigitalApi, 'dotdigitalApi', { user: fake.user, password: fake.password, region: 'auto', baseUrl: `${fake.rootUrl}/r1` });
+		await server.instance.createCredential(
+			placeholders.credentials.dotdigitalApi,
+			'dotdigitalApi',
+			{ user: fake.user, password: fake.password, region: 'auto', baseUrl: `${fake.rootUrl}/r1` },
+		);
 		const template = readTemplates().find((entry) => entry.file.startsWith('01-'))!;
-		const customersId = await server.instance.createWorkflow(localise(template.workflow, { filesRoot: server.files, storeUrl: 'http://127.0.0.1:9', welcomeListId: '3', checkEverySeconds: 2, settleSeconds: 1 }));
+		const customersId = await server.instance.createWorkflow(
+			localise(template.workflow, {
+				filesRoot: server.files,
+				storeUrl: 'http://127.0.0.1:9',
+				welcomeListId: '3',
+				checkEverySeconds: 2,
+				settleSeconds: 1,
+			}),
+		);
 		await server.instance.activate(customersId);
 
 		const runs: Array<{ rows: number; figures: RunFigures; calls: number }> = [];
 		let from = await callCount(fake);
-		const first = await measured(server, sampler, `Customers template, ${ROWS.toLocaleString('en-GB')} customers (1 in 10 rejected), first sync`, () => dropAndWait(server, customersId, join(pos, 'customers'), small, `Customers_${ROWS}.csv`, 1));
-		runs.push({ rows: ROWS, figures: first, calls: await printCalls(fake, from, contactsIn(ROWS)) });
+		const first = await measured(
+			server,
+			sampler,
+			`Customers template, ${ROWS.toLocaleString('en-GB')} customers (1 in 10 rejected), first sync`,
+			() =>
+				dropAndWait(server, customersId, join(pos, 'customers'), small, `Customers_${ROWS}.csv`, 1),
+		);
+		runs.push({
+			rows: ROWS,
+			figures: first,
+			calls: await printCalls(fake, from, contactsIn(ROWS)),
+		});
 		from = await callCount(fake);
-		await measured(server, sampler, `Customers template, the same ${ROWS.toLocaleString('en-GB')} customers again (unchanged)`, () => dropAndWait(server, customersId, join(pos, 'customers'), small, `Customers_${ROWS}_again.csv`, 2, true));
+		await measured(
+			server,
+			sampler,
+			`Customers template, the same ${ROWS.toLocaleString('en-GB')} customers again (unchanged)`,
+			() =>
+				dropAndWait(
+					server,
+					customersId,
+					join(pos, 'customers'),
+					small,
+					`Customers_${ROWS}_again.csv`,
+					2,
+					true,
+				),
+		);
 		await printCalls(fake, from, 0);
 
 		if (BIG > 0) {
 			const big = join(pos, 'bench', `customers-${BIG}.csv`);
 			await writeCustomers(big, BIG);
 			from = await callCount(fake);
-			const large = await measured(server, sampler, `Customers template, ${BIG.toLocaleString('en-GB')} customers (1 in 10 rejected), first sync`, () => dropAndWait(server, customersId, join(pos, 'customers'), big, `Customers_${BIG}.csv`, 3));
+			const large = await measured(
+				server,
+				sampler,
+				`Customers template, ${BIG.toLocaleString('en-GB')} customers (1 in 10 rejected), first sync`,
+				() =>
+					dropAndWait(server, customersId, join(pos, 'customers'), big, `Customers_${BIG}.csv`, 3),
+			);
 			// The big file's first ROWS customers are the small file's, unchanged since its run: they are not sent.
-			runs.push({ rows: BIG, figures: large, calls: await printCalls(fake, from, contactsIn(BIG) - contactsIn(Math.min(ROWS, BIG))) });
+			runs.push({
+				rows: BIG,
+				figures: large,
+				calls: await printCalls(fake, from, contactsIn(BIG) - contactsIn(Math.min(ROWS, BIG))),
+			});
 		}
 
 		const exceptionsNode = first.nodes['Exceptions report'] ?? 0;
@@ -290,10 +499,19 @@ async function main(): Promise<void> {
 		const memory = mapped.mainMb / built.mainMb;
 		const large = runs.find((run) => run.rows === BIG);
 		process.stdout.write('\nTargets\n');
-		process.stdout.write(`  ${ROWS.toLocaleString('en-GB')} rows file → records: ${ratio.toFixed(1)}× the built-ins (target ≥ 50×) at ${memory.toFixed(2)} of their main-process memory (target ≤ 0.33)\n`);
-		process.stdout.write(`  Exceptions branch on ${ROWS.toLocaleString('en-GB')} rows with 10% rejected: ${exceptionsNode.toFixed(1)} s (target: seconds)\n`);
-		process.stdout.write(`  Calls per 100,000 contacts, first sync: ${(runs[0].calls / (contactsIn(ROWS) / 100_000)).toFixed(1)} (target ≤ 110)\n`);
-		if (large) process.stdout.write(`  ${BIG.toLocaleString('en-GB')} customers: ${large.figures.status}, saved and viewable: ${large.figures.viewable ? 'yes' : 'no'}, main peak ${(large.figures.mainMb / 1024).toFixed(2)} GB (target ≤ 1.5 GB)\n`);
+		process.stdout.write(
+			`  ${ROWS.toLocaleString('en-GB')} rows file → records: ${ratio.toFixed(1)}× the built-ins (target ≥ 50×) at ${memory.toFixed(2)} of their main-process memory (target ≤ 0.33)\n`,
+		);
+		process.stdout.write(
+			`  Exceptions branch on ${ROWS.toLocaleString('en-GB')} rows with 10% rejected: ${exceptionsNode.toFixed(1)} s (target: seconds)\n`,
+		);
+		process.stdout.write(
+			`  Calls per 100,000 contacts, first sync: ${(runs[0].calls / (contactsIn(ROWS) / 100_000)).toFixed(1)} (target ≤ 110)\n`,
+		);
+		if (large)
+			process.stdout.write(
+				`  ${BIG.toLocaleString('en-GB')} customers: ${large.figures.status}, saved and viewable: ${large.figures.viewable ? 'yes' : 'no'}, main peak ${(large.figures.mainMb / 1024).toFixed(2)} GB (target ≤ 1.5 GB)\n`,
+			);
 	} finally {
 		sampler.stop();
 		await server.stop();
@@ -304,7 +522,9 @@ async function main(): Promise<void> {
 main().then(
 	() => process.exit(0),
 	(error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exit(1);
 	},
 );

@@ -48,7 +48,16 @@ const DESCRIPTIONS = [
 	'ALARM CLOCK PINK',
 ];
 const STOCK_CODES = ['85123A', '71053', '84406B', '84029G', '22752', '21730', '22633', 'POST'];
-const COUNTRIES = ['United Kingdom', 'United Kingdom', 'United Kingdom', 'France', 'Germany', 'EIRE', 'Netherlands', 'Spain'];
+const COUNTRIES = [
+	'United Kingdom',
+	'United Kingdom',
+	'United Kingdom',
+	'France',
+	'Germany',
+	'EIRE',
+	'Netherlands',
+	'Spain',
+];
 
 /** Deterministic pseudo-random numbers in [0, 1) (xorshift32), so that every run reads the same file. */
 function randomNumbers(seed: number): () => number {
@@ -107,7 +116,8 @@ async function writeTransactions(path: string, rows: number, extraComma: boolean
 	});
 }
 
-const TRANSACTION_HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\r\n';
+const TRANSACTION_HEADER =
+	'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\r\n';
 
 /** Orders of two rows each, an order's second row half the file after its first: every order stays open until the middle. */
 async function writeSpreadTransactions(path: string, rows: number): Promise<void> {
@@ -115,7 +125,8 @@ async function writeSpreadTransactions(path: string, rows: number): Promise<void
 	const half = Math.ceil(rows / 2);
 	const invoices: Invoice[] = [];
 	await writeLines(path, TRANSACTION_HEADER, rows, (index) => {
-		const invoice = index < half ? newInvoice(index * LINES_PER_INVOICE, random) : invoices[index - half];
+		const invoice =
+			index < half ? newInvoice(index * LINES_PER_INVOICE, random) : invoices[index - half];
 		if (index < half) invoices.push(invoice);
 		return `${invoiceLine(invoice, random)}\r\n`;
 	});
@@ -138,11 +149,26 @@ async function writeCustomers(path: string, rows: number): Promise<void> {
 
 function customerMapping(): Mapping {
 	const field = (target: string, source: string) => ({ target, source });
-	return mappingFromFieldList('customer', [field('customer_id', 'CustomerID'), field('first_name', 'FirstName'), field('email', 'Email'), field('town', 'Town'), field('marketing_opt_in', 'OptIn')], []);
+	return mappingFromFieldList(
+		'customer',
+		[
+			field('customer_id', 'CustomerID'),
+			field('first_name', 'FirstName'),
+			field('email', 'Email'),
+			field('town', 'Town'),
+			field('marketing_opt_in', 'OptIn'),
+		],
+		[],
+	);
 }
 
 /** Writes a header and `rows` lines a chunk at a time, waiting whenever the stream asks to. */
-async function writeLines(path: string, header: string, rows: number, line: (index: number) => string): Promise<void> {
+async function writeLines(
+	path: string,
+	header: string,
+	rows: number,
+	line: (index: number) => string,
+): Promise<void> {
 	const out = createWriteStream(path);
 	let chunk = header;
 	for (let index = 0; index < rows; index++) {
@@ -167,7 +193,8 @@ async function countWithReadRows(path: string): Promise<number> {
 
 async function countWithCsvParse(path: string): Promise<number> {
 	let records = 0;
-	for await (const _record of createReadStream(path, { highWaterMark: 64 * 1024 }).pipe(parse())) records++;
+	for await (const _record of createReadStream(path, { highWaterMark: 64 * 1024 }).pipe(parse()))
+		records++;
 	// The first record is the header.
 	return records - 1;
 }
@@ -179,7 +206,9 @@ async function countWithMapping(path: string, mapping: Mapping): Promise<number>
 	while (!next.done) next = await run.next();
 	const summary = next.value;
 	if (!summary.balanced) throw new Error(`the mapping lost rows: ${JSON.stringify(summary)}`);
-	process.stderr.write(`  mapped: ${summary.records.toLocaleString('en-GB')} records, ${summary.rejected.toLocaleString('en-GB')} rows rejected\n`);
+	process.stderr.write(
+		`  mapped: ${summary.records.toLocaleString('en-GB')} records, ${summary.rejected.toLocaleString('en-GB')} rows rejected\n`,
+	);
 	return summary.rows_read;
 }
 
@@ -196,16 +225,29 @@ interface Reader {
 	file: FileKind;
 }
 
-const onlineRetail = (path: string) => countWithMapping(path, presetById('online-retail').mapping());
+const onlineRetail = (path: string) =>
+	countWithMapping(path, presetById('online-retail').mapping());
 const READERS: Record<string, Reader> = {
 	'csv-parse alone': { read: countWithCsvParse, file: 'transactions' },
 	'readRows (lib/files)': { read: countWithReadRows, file: 'transactions' },
 	'readRows + mapping into orders': { read: onlineRetail, file: 'transactions' },
-	'readRows, every row ending in a comma': { read: countWithReadRows, file: 'transactions-extra-comma' },
+	'readRows, every row ending in a comma': {
+		read: countWithReadRows,
+		file: 'transactions-extra-comma',
+	},
 	'customers: csv-parse alone': { read: countWithCsvParse, file: 'customers' },
-	'customers: readRows + mapping (merged)': { read: (path) => countWithMapping(path, customerMapping()), file: 'customers' },
-	'orders half a file apart: csv-parse alone': { read: countWithCsvParse, file: 'transactions-spread' },
-	'orders half a file apart: mapping into orders': { read: onlineRetail, file: 'transactions-spread' },
+	'customers: readRows + mapping (merged)': {
+		read: (path) => countWithMapping(path, customerMapping()),
+		file: 'customers',
+	},
+	'orders half a file apart: csv-parse alone': {
+		read: countWithCsvParse,
+		file: 'transactions-spread',
+	},
+	'orders half a file apart: mapping into orders': {
+		read: onlineRetail,
+		file: 'transactions-spread',
+	},
 };
 
 /** In the child process: reads the file with one reader and reports to the parent. */
@@ -221,7 +263,12 @@ async function measureInThisProcess(reader: string, path: string): Promise<void>
 		const rows = await READERS[reader].read(path);
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 		peak = Math.max(peak, process.memoryUsage().rss);
-		const measurement: Measurement = { reader, rows, seconds, peakGrowthMb: (peak - baseline) / MB };
+		const measurement: Measurement = {
+			reader,
+			rows,
+			seconds,
+			peakGrowthMb: (peak - baseline) / MB,
+		};
 		process.send?.(measurement);
 	} finally {
 		clearInterval(sampler);
@@ -238,14 +285,19 @@ async function measureInChild(reader: string, path: string): Promise<Measurement
 		measurement = message as Measurement;
 	});
 	const [exitCode] = (await once(child, 'exit')) as [number | null];
-	if (exitCode !== 0 || !measurement) throw new Error(`measuring ${reader} failed (exit code ${exitCode})`);
+	if (exitCode !== 0 || !measurement)
+		throw new Error(`measuring ${reader} failed (exit code ${exitCode})`);
 	return measurement;
 }
 
 const RATIOS = [
 	['csv-parse alone', 'readRows + mapping into orders', 'transactions'],
 	['customers: csv-parse alone', 'customers: readRows + mapping (merged)', 'customers'],
-	['orders half a file apart: csv-parse alone', 'orders half a file apart: mapping into orders', 'orders half a file apart'],
+	[
+		'orders half a file apart: csv-parse alone',
+		'orders half a file apart: mapping into orders',
+		'orders half a file apart',
+	],
 ];
 
 function table(measurements: Measurement[]): string {
@@ -257,14 +309,26 @@ function table(measurements: Measurement[]): string {
 		Math.round(m.rows / m.seconds).toLocaleString('en-GB'),
 		m.peakGrowthMb.toFixed(1),
 	]);
-	const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
-	const format = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
-	return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(format)].join('\n');
+	const widths = header.map((title, column) =>
+		Math.max(title.length, ...lines.map((line) => line[column].length)),
+	);
+	const format = (cells: string[]) =>
+		cells
+			.map((cell, column) =>
+				column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+			)
+			.join('  ');
+	return [
+		format(header),
+		widths.map((width) => '-'.repeat(width)).join('  '),
+		...lines.map(format),
+	].join('\n');
 }
 
 async function main(): Promise<void> {
 	const rows = Number(process.env.ROWS ?? 1_000_000);
-	if (!Number.isInteger(rows) || rows <= 0) throw new Error(`ROWS must be a positive whole number, got "${process.env.ROWS}"`);
+	if (!Number.isInteger(rows) || rows <= 0)
+		throw new Error(`ROWS must be a positive whole number, got "${process.env.ROWS}"`);
 
 	const folder = await mkdtemp(join(tmpdir(), 'pos-sync-bench-'));
 	const only = process.env.READERS ? new RegExp(process.env.READERS) : undefined;
@@ -281,14 +345,21 @@ async function main(): Promise<void> {
 		console.log(`Node ${process.version}; each reader in its own process\n`);
 
 		const measurements: Measurement[] = [];
-		for (const [name, reader] of readers) measurements.push(await measureInChild(name, files.get(reader.file)!));
+		for (const [name, reader] of readers)
+			measurements.push(await measureInChild(name, files.get(reader.file)!));
 		console.log(table(measurements));
 		console.log('');
 		for (const [raw, mapped, file] of RATIOS) {
-			const [rawRun, mappedRun] = [raw, mapped].map((name) => measurements.find((m) => m.reader === name));
-			if (rawRun && mappedRun) console.log(`Mapping ${file} runs at ${((rawRun.seconds / mappedRun.seconds) * 100).toFixed(0)}% of csv-parse's speed on the same file.`);
+			const [rawRun, mappedRun] = [raw, mapped].map((name) =>
+				measurements.find((m) => m.reader === name),
+			);
+			if (rawRun && mappedRun)
+				console.log(
+					`Mapping ${file} runs at ${((rawRun.seconds / mappedRun.seconds) * 100).toFixed(0)}% of csv-parse's speed on the same file.`,
+				);
 		}
-		if (measurements.some((m) => m.rows !== rows)) throw new Error(`expected ${rows} rows from each reader`);
+		if (measurements.some((m) => m.rows !== rows))
+			throw new Error(`expected ${rows} rows from each reader`);
 	} finally {
 		rmSync(folder, { recursive: true, force: true });
 	}

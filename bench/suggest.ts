@@ -11,13 +11,30 @@
  */
 import { performance } from 'node:perf_hooks';
 
-import { loadLayouts, precisionAndRecall, scoreLayout, type LayoutScore } from '../test/helpers/suggest-layouts';
+import {
+	loadLayouts,
+	precisionAndRecall,
+	scoreLayout,
+	type LayoutScore,
+} from '../test/helpers/suggest-layouts';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 async function main() {
 	const scores: LayoutScore[] = [];
-	const rows: string[][] = [['layout', 'feed', 'correct', 'wrong', 'left empty', 'precision', 'recall', 'wrong dates', 'seconds']];
+	const rows: string[][] = [
+		[
+			'layout',
+			'feed',
+			'correct',
+			'wrong',
+			'left empty',
+			'precision',
+			'recall',
+			'wrong dates',
+			'seconds',
+		],
+	];
 	for (const layout of loadLayouts()) {
 		const started = performance.now();
 		const score = await scoreLayout(layout);
@@ -37,11 +54,25 @@ async function main() {
 		]);
 	}
 	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-	for (const row of rows) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}\n`);
+	for (const row of rows)
+		process.stdout.write(
+			`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}\n`,
+		);
 	const total = precisionAndRecall(scores);
-	process.stdout.write(`\nOverall: ${total.correct} correct, ${total.wrong} wrong, ${total.leftEmpty} left empty of ${total.expected} fields a consultant maps\n`);
-	process.stdout.write(`Precision ${percent(total.precision)} (target ≥ 95%), recall ${percent(total.recall)} (target ≥ 85%), wrong date formats ${scores.reduce((sum, score) => sum + score.wrongDates.length, 0)} (target 0)\n`);
-	const details = scores.flatMap((score) => score.verdicts.filter((verdict) => verdict.verdict !== 'correct').map((verdict) => `  ${score.layout.name}: ${verdict.field} ${verdict.verdict}${verdict.suggested ? ` ("${verdict.suggested}")` : ''}; the answer is "${verdict.expected}"`));
+	process.stdout.write(
+		`\nOverall: ${total.correct} correct, ${total.wrong} wrong, ${total.leftEmpty} left empty of ${total.expected} fields a consultant maps\n`,
+	);
+	process.stdout.write(
+		`Precision ${percent(total.precision)} (target ≥ 95%), recall ${percent(total.recall)} (target ≥ 85%), wrong date formats ${scores.reduce((sum, score) => sum + score.wrongDates.length, 0)} (target 0)\n`,
+	);
+	const details = scores.flatMap((score) =>
+		score.verdicts
+			.filter((verdict) => verdict.verdict !== 'correct')
+			.map(
+				(verdict) =>
+					`  ${score.layout.name}: ${verdict.field} ${verdict.verdict}${verdict.suggested ? ` ("${verdict.suggested}")` : ''}; the answer is "${verdict.expected}"`,
+			),
+	);
 	if (details.length) process.stdout.write(`\nNot correct:\n${details.join('\n')}\n`);
 }
 

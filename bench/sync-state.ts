@@ -17,15 +17,25 @@ import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { measure, runBench, startFake, type Measured, type RecordSet } from './lib/dotdigital-bench';
+import {
+	measure,
+	runBench,
+	startFake,
+	type Measured,
+	type RecordSet,
+} from './lib/dotdigital-bench';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startPostgres } = require(join(__dirname, '..', '..', 'test', 'e2e', 'harness', 'services.cjs')) as { startPostgres: () => Promise<{ url: () => string; stop: () => Promise<void> }> };
+const { startPostgres } = require(
+	join(__dirname, '..', '..', 'test', 'e2e', 'harness', 'services.cjs'),
+) as { startPostgres: () => Promise<{ url: () => string; stop: () => Promise<void> }> };
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
 const IMPORT_MS = Number(process.env.IMPORT_MS ?? 2000);
 const CHANGED_EVERY = 100;
-const BACKENDS = (process.env.STATE_BACKENDS ?? 'sqlite,postgres').split(',').map((name) => name.trim()) as Array<'sqlite' | 'postgres'>;
+const BACKENDS = (process.env.STATE_BACKENDS ?? 'sqlite,postgres')
+	.split(',')
+	.map((name) => name.trim()) as Array<'sqlite' | 'postgres'>;
 
 function customers(changed: boolean): RecordSet {
 	return {
@@ -35,7 +45,10 @@ function customers(changed: boolean): RecordSet {
 			email: `shopper${index}@example.com`,
 			first_name: ['Jo', 'Sam', 'Alex', 'Kim', 'Pat'][index % 5],
 			last_name: `Shopper${index}`,
-			postcode: changed && index % CHANGED_EVERY === 0 ? `NEW${index % 90} 1ZZ` : `NG${index % 90} ${index % 9}AB`,
+			postcode:
+				changed && index % CHANGED_EVERY === 0
+					? `NEW${index % 90} 1ZZ`
+					: `NG${index % 90} ${index % 9}AB`,
 			store_code: `S${index % 40}`,
 			marketing_opt_in: true,
 			_source: { file: 'customers.csv', lines: [index + 2] },
@@ -45,12 +58,34 @@ function customers(changed: boolean): RecordSet {
 
 async function runs(backend: string): Promise<Measured[]> {
 	const { fake, stop } = await startFake(IMPORT_MS);
-	process.stdout.write(`\n--- State in ${backend} ---\nFake Dotdigital at ${fake.rootUrl}; an import finishes ${IMPORT_MS} ms after it is accepted; ${CUSTOMERS.toLocaleString('en-GB')} customers.\n`);
+	process.stdout.write(
+		`\n--- State in ${backend} ---\nFake Dotdigital at ${fake.rootUrl}; an import finishes ${IMPORT_MS} ms after it is accepted; ${CUSTOMERS.toLocaleString('en-GB')} customers.\n`,
+	);
 	try {
-		const parameters: INodeParameters = { resource: 'contact', operation: 'upsert', mode: 'bulk', onlyChanged: true };
-		const first = await measure(fake, `Run 1 (${backend}): the export into an empty account`, customers(false), parameters);
-		const same = await measure(fake, `Run 2 (${backend}): the same export again`, customers(false), parameters);
-		const changed = await measure(fake, `Run 3 (${backend}): the export with 1% of customers changed (${(CUSTOMERS / CHANGED_EVERY).toLocaleString('en-GB')})`, customers(true), parameters);
+		const parameters: INodeParameters = {
+			resource: 'contact',
+			operation: 'upsert',
+			mode: 'bulk',
+			onlyChanged: true,
+		};
+		const first = await measure(
+			fake,
+			`Run 1 (${backend}): the export into an empty account`,
+			customers(false),
+			parameters,
+		);
+		const same = await measure(
+			fake,
+			`Run 2 (${backend}): the same export again`,
+			customers(false),
+			parameters,
+		);
+		const changed = await measure(
+			fake,
+			`Run 3 (${backend}): the export with 1% of customers changed (${(CUSTOMERS / CHANGED_EVERY).toLocaleString('en-GB')})`,
+			customers(true),
+			parameters,
+		);
 		process.stdout.write(
 			`\nContact imports: run 1 ${first.contactImports}, run 2 ${same.contactImports}, run 3 ${changed.contactImports}. ` +
 				`Records sent in run 3: ${changed.summary.done} of ${changed.summary.records} (${changed.summary.unchanged} unchanged).\n`,
@@ -81,9 +116,13 @@ async function main(): Promise<void> {
 	const sqlite = results.get('sqlite');
 	const postgres = results.get('postgres');
 	if (!sqlite || !postgres) return;
-	process.stdout.write(`\nPostgres against SQLite, ${CUSTOMERS.toLocaleString('en-GB')} customers (wall time of the whole Dotdigital Upsert run):\n`);
+	process.stdout.write(
+		`\nPostgres against SQLite, ${CUSTOMERS.toLocaleString('en-GB')} customers (wall time of the whole Dotdigital Upsert run):\n`,
+	);
 	['new', 'unchanged', '1% changed'].forEach((label, run) => {
-		process.stdout.write(`  ${label.padEnd(11)} SQLite ${sqlite[run].seconds.toFixed(1)} s, Postgres ${postgres[run].seconds.toFixed(1)} s: ×${(postgres[run].seconds / sqlite[run].seconds).toFixed(2)}\n`);
+		process.stdout.write(
+			`  ${label.padEnd(11)} SQLite ${sqlite[run].seconds.toFixed(1)} s, Postgres ${postgres[run].seconds.toFixed(1)} s: ×${(postgres[run].seconds / sqlite[run].seconds).toFixed(2)}\n`,
+		);
 	});
 }
 

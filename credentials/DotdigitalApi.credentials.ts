@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
 
 /**
  * A Dotdigital API user (Settings → Access → API users in Dotdigital). The test asks account-info,
@@ -38,13 +44,18 @@ export class DotdigitalApi implements ICredentialType {
 			name: 'region',
 			type: 'options',
 			options: [
-				{ name: 'Auto-Detect', value: 'auto', description: 'Ask Dotdigital where the account lives (one extra call per run)' },
+				{
+					name: 'Auto-Detect',
+					value: 'auto',
+					description: 'Ask Dotdigital where the account lives (one extra call per run)',
+				},
 				{ name: 'Europe (R1)', value: 'r1' },
 				{ name: 'North America (R2)', value: 'r2' },
 				{ name: 'Asia Pacific (R3)', value: 'r3' },
 			],
 			default: 'auto',
-			description: 'Where the Dotdigital account is hosted. Shown in Dotdigital under Settings → Access → API users.',
+			description:
+				'Where the Dotdigital account is hosted. Shown in Dotdigital under Settings → Access → API users.',
 		},
 		{
 			displayName: 'Base URL Override',
@@ -52,7 +63,8 @@ export class DotdigitalApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. http://localhost:8091/r1',
-			description: 'Leave empty for Dotdigital itself. Set it only to use a sandbox or test server instead.',
+			description:
+				'Leave empty for Dotdigital itself. Set it only to use a sandbox or test server instead.',
 		},
 	];
 
@@ -65,7 +77,8 @@ export class DotdigitalApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ ($credentials.baseUrl || ("https://" + ($credentials.region === "auto" ? "r1" : $credentials.region) + "-api.dotdigital.com")).replace(/\\/+$/, "") }}',
+			baseURL:
+				'={{ ($credentials.baseUrl || ("https://" + ($credentials.region === "auto" ? "r1" : $credentials.region) + "-api.dotdigital.com")).replace(/\\/+$/, "") }}',
 			url: '/v2/account-info',
 		},
 		rules: [
@@ -89,14 +102,16 @@ export class DotdigitalApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'Nothing that answers like Dotdigital is at this address. Leave Base URL Override empty to use Dotdigital itself.',
+					message:
+						'Nothing that answers like Dotdigital is at this address. Leave Base URL Override empty to use Dotdigital itself.',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 429,
-					message: 'Dotdigital’s rate limit for this account is used up for the moment. The login may be right: test again in a minute.',
+					message:
+						'Dotdigital’s rate limit for this account is used up for the moment. The login may be right: test again in a minute.',
 				},
 			},
 		],

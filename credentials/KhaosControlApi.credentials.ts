@@ -1,4 +1,10 @@
-import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
 
 /**
  * Khaos Control's SOAP web service (KhaosWS). Khaos itself has no login: installs are protected by
@@ -33,8 +39,16 @@ export class KhaosControlApi implements ICredentialType {
 			name: 'authentication',
 			type: 'options',
 			options: [
-				{ name: 'None', value: 'none', description: 'The server is protected by its network rules only (the usual set-up)' },
-				{ name: 'Basic', value: 'basic', description: 'The server asks for a user name and password (HTTP Basic)' },
+				{
+					name: 'None',
+					value: 'none',
+					description: 'The server is protected by its network rules only (the usual set-up)',
+				},
+				{
+					name: 'Basic',
+					value: 'basic',
+					description: 'The server asks for a user name and password (HTTP Basic)',
+				},
 			],
 			default: 'none',
 		},
@@ -78,7 +92,8 @@ export class KhaosControlApi implements ICredentialType {
 				{ name: 'Description', value: 4 },
 			],
 			default: 1,
-			description: 'What product codes from the web store are in Khaos, unless a node says otherwise. Usually the Stock Code.',
+			description:
+				'What product codes from the web store are in Khaos, unless a node says otherwise. Usually the Stock Code.',
 		},
 		{
 			displayName: 'Sales Source',
@@ -86,7 +101,8 @@ export class KhaosControlApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. Website',
-			description: 'The Sales Source imported orders are recorded under. It must already exist in Khaos, spelt exactly the same.',
+			description:
+				'The Sales Source imported orders are recorded under. It must already exist in Khaos, spelt exactly the same.',
 		},
 		{
 			displayName: 'Website Name',
@@ -94,13 +110,23 @@ export class KhaosControlApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. Main Website',
-			description: 'The website as named in Khaos: used for web categories and given to imported orders',
+			description:
+				'The website as named in Khaos: used for web categories and given to imported orders',
 		},
 	];
 
 	/** HTTP Basic on every request the Khaos nodes (or an HTTP Request node) send, when the server asks for it; nothing otherwise. */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		if (credentials.authentication !== 'basic') return requestOptions;
-		return { ...requestOptions, auth: { username: String(credentials.user ?? ''), password: String(credentials.password ?? '') } };
+		return {
+			...requestOptions,
+			auth: {
+				username: String(credentials.user ?? ''),
+				password: String(credentials.password ?? ''),
+			},
+		};
 	}
 }

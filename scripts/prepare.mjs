@@ -22,7 +22,12 @@ export async function ensurePackages() {
 	const want = createHash('sha256').update(lock).digest('hex');
 	const stamp = join(repoDir, 'node_modules', '.pos-sync-lock-sha256');
 	if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
-	await runtime.run('Installing the project packages (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoDir, expected: '1-2 min' });
+	await runtime.run(
+		'Installing the project packages (npm ci)',
+		'npm',
+		['ci', '--no-audit', '--no-fund'],
+		{ cwd: repoDir, expected: '1-2 min' },
+	);
 	writeFileSync(stamp, want);
 }
 
@@ -31,8 +36,16 @@ export async function build(paths) {
 	const env = runtime.node24Env(paths);
 	const bin = (name) => join(repoDir, 'node_modules', '.bin', name);
 	rmSync(join(repoDir, 'dist'), { recursive: true, force: true });
-	await runtime.run('Building the package', bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: repoDir, env });
-	await runtime.run('Copying icons, codex files and templates', bin('gulp'), ['build', '--silent'], { cwd: repoDir, env });
+	await runtime.run('Building the package', bin('tsc'), ['-p', 'tsconfig.build.json'], {
+		cwd: repoDir,
+		env,
+	});
+	await runtime.run(
+		'Copying icons, codex files and templates',
+		bin('gulp'),
+		['build', '--silent'],
+		{ cwd: repoDir, env },
+	);
 }
 
 /** Everything needed before n8n can be started with this package installed. */

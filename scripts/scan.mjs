@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
-const { analyzePackage, SOURCE_FILE_PATTERNS } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
+const { analyzePackage, SOURCE_FILE_PATTERNS } =
+	await import('@n8n/scan-community-package/scanner/scanner.mjs');
 
 const work = mkdtempSync(join(tmpdir(), 'pos-sync-scan-'));
 try {
@@ -20,11 +21,19 @@ try {
 	execFileSync('tar', ['-xzf', tarball, '-C', work]);
 	const source = await analyzePackage(repoDir, SOURCE_FILE_PATTERNS);
 	const dist = await analyzePackage(packageDir, ['**/*.js', 'package.json']);
-	const findings = [...parse(source.details, repoDir, 'source'), ...parse(dist.details, packageDir, 'tarball')];
-	for (const finding of findings) process.stdout.write(`${finding.where}\t${finding.file}:${finding.line}\t${finding.rule}\t${finding.message}\n`);
+	const findings = [
+		...parse(source.details, repoDir, 'source'),
+		...parse(dist.details, packageDir, 'tarball'),
+	];
+	for (const finding of findings)
+		process.stdout.write(
+			`${finding.where}\t${finding.file}:${finding.line}\t${finding.rule}\t${finding.message}\n`,
+		);
 	const rules = new Map();
 	for (const finding of findings) rules.set(finding.rule, (rules.get(finding.rule) ?? 0) + 1);
-	process.stdout.write(`\n${findings.length} finding(s)${findings.length ? `: ${[...rules].map(([rule, count]) => `${rule} ${count}`).join(', ')}` : ''}\n`);
+	process.stdout.write(
+		`\n${findings.length} finding(s)${findings.length ? `: ${[...rules].map(([rule, count]) => `${rule} ${count}`).join(', ')}` : ''}\n`,
+	);
 	const explained = readFileSync(join(repoDir, 'docs', 'scanner-findings.md'), 'utf8');
 	const unexplained = [...rules.keys()].filter((rule) => !explained.includes(`\`${rule}\``));
 	if (unexplained.length > 0) {
@@ -36,7 +45,14 @@ try {
 }
 
 function pack(into) {
-	const name = execFileSync('npm', ['pack', '--ignore-scripts=false', '--silent', '--pack-destination', into], { cwd: repoDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+	const name = execFileSync(
+		'npm',
+		['pack', '--ignore-scripts=false', '--silent', '--pack-destination', into],
+		{ cwd: repoDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+	)
+		.trim()
+		.split('\n')
+		.pop();
 	return join(into, name);
 }
 

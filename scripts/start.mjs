@@ -12,7 +12,12 @@ import { harness, prepare, repoDir, runtime } from './prepare.mjs';
 
 const require = createRequire(import.meta.url);
 const { paths, nodesDir } = await prepare();
-await runtime.run('Compiling the sandbox fakes', join(repoDir, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: repoDir, env: runtime.node24Env(paths) });
+await runtime.run(
+	'Compiling the sandbox fakes',
+	join(repoDir, 'node_modules', '.bin', 'tsc'),
+	['-p', 'tsconfig.json'],
+	{ cwd: repoDir, env: runtime.node24Env(paths) },
+);
 const { startFakeDotdigital } = require('../.build/test/fakes/dotdigital/index.js');
 const { startFakeKhaos } = require('../.build/test/fakes/khaos/index.js');
 const { startFakeStore } = require('../.build/test/fakes/store/index.js');
@@ -23,8 +28,14 @@ const sandbox = join(runtime.cacheRoot(), 'sandbox');
 const files = join(sandbox, 'files');
 rmSync(sandbox, { recursive: true, force: true });
 const samples = join(sandbox, 'samples');
-cpSync(join(repoDir, 'test', 'fixtures', 'demo-shop'), samples, { recursive: true, filter: (source) => !/(index\.cjs|mapping\.json|README\.md)$/.test(source) });
-cpSync(join(repoDir, 'test', 'fixtures', 'pos', 'square-item-detail.csv'), join(samples, 'square-item-detail.csv'));
+cpSync(join(repoDir, 'test', 'fixtures', 'demo-shop'), samples, {
+	recursive: true,
+	filter: (source) => !/(index\.cjs|mapping\.json|README\.md)$/.test(source),
+});
+cpSync(
+	join(repoDir, 'test', 'fixtures', 'pos', 'square-item-detail.csv'),
+	join(samples, 'square-item-detail.csv'),
+);
 
 const port = Number(process.env.N8N_PORT ?? 5678);
 const [dotdigital, khaos, store] = await Promise.all([
@@ -37,7 +48,10 @@ const instance = new harness.N8nInstance({
 	root: sandbox,
 	packageNodesDir: nodesDir,
 	port,
-	env: { N8N_RESTRICT_FILE_ACCESS_TO: files, GENERIC_TIMEZONE: process.env.GENERIC_TIMEZONE ?? 'Europe/London' },
+	env: {
+		N8N_RESTRICT_FILE_ACCESS_TO: files,
+		GENERIC_TIMEZONE: process.env.GENERIC_TIMEZONE ?? 'Europe/London',
+	},
 });
 
 let stopping = false;
@@ -52,9 +66,14 @@ async function shutdown() {
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 
-runtime.say(`Starting n8n ${runtime.N8N_VERSION} on Node ${runtime.NODE_VERSION} (log: ${instance.logFile})…`);
+runtime.say(
+	`Starting n8n ${runtime.N8N_VERSION} on Node ${runtime.NODE_VERSION} (log: ${instance.logFile})…`,
+);
 await instance.start();
-const { workflows } = await setUpDemoShop(instance, { filesRoot: files, fakes: { dotdigital, khaos, store } });
+const { workflows } = await setUpDemoShop(instance, {
+	filesRoot: files,
+	fakes: { dotdigital, khaos, store },
+});
 const pos = join(files, 'pos');
 const sample = (feed) => join(samples, demoShop.EXPORTS[feed]);
 
@@ -95,7 +114,9 @@ setInterval(() => {
 		if (seenOrders.has(order.salesOrderCode)) continue;
 		seenOrders.add(order.salesOrderCode);
 		const lines = order.lines.map((line) => `${line.qty} × ${line.stockCode}`).join(', ');
-		process.stdout.write(`Web order ${order.associatedRef} → Khaos sales order ${order.salesOrderCode} for ${order.newCustomer ? 'new ' : ''}customer ${order.companyCode} (${order.companyName}): ${lines}; ${order.orderAmount} ${order.currency}\n`);
+		process.stdout.write(
+			`Web order ${order.associatedRef} → Khaos sales order ${order.salesOrderCode} for ${order.newCustomer ? 'new ' : ''}customer ${order.companyCode} (${order.companyName}): ${lines}; ${order.orderAmount} ${order.currency}\n`,
+		);
 	}
 }, 2000).unref();
 await new Promise(() => {});

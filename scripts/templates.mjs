@@ -36,13 +36,26 @@ class Template {
 		const id = createHash('sha256').update(`${this.file}/${name}`).digest('hex');
 		const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-4${id.slice(13, 16)}-a${id.slice(17, 20)}-${id.slice(20, 32)}`;
 		const [fullType, typeVersion] = type.split('@');
-		this.nodes.push({ parameters, id: uuid, name, type: fullType.includes('.') ? fullType : `${PKG}.${fullType}`, typeVersion: Number(typeVersion ?? 1), position, ...extra });
+		this.nodes.push({
+			parameters,
+			id: uuid,
+			name,
+			type: fullType.includes('.') ? fullType : `${PKG}.${fullType}`,
+			typeVersion: Number(typeVersion ?? 1),
+			position,
+			...extra,
+		});
 		return name;
 	}
 
 	note(title, lines, position, { width = 380, height = 260, color } = {}) {
 		const content = `## ${title}\n${lines.join('\n')}`;
-		return this.node(`Note: ${title}`, 'n8n-nodes-base.stickyNote', position, { content, height, width, ...(color ? { color } : {}) });
+		return this.node(`Note: ${title}`, 'n8n-nodes-base.stickyNote', position, {
+			content,
+			height,
+			width,
+			...(color ? { color } : {}),
+		});
 	}
 
 	connect(from, to, output = 0, input = 0) {
@@ -52,7 +65,13 @@ class Template {
 	}
 
 	toJSON() {
-		return { name: this.name, nodes: this.nodes, connections: this.connections, settings: { executionOrder: 'v1', timezone: 'Europe/London' }, tags: [] };
+		return {
+			name: this.name,
+			nodes: this.nodes,
+			connections: this.connections,
+			settings: { executionOrder: 'v1', timezone: 'Europe/London' },
+			tags: [],
+		};
 	}
 }
 
@@ -81,7 +100,17 @@ function reportTail(t, { feed, watch, map, send, x, runs = false }) {
 }
 
 /** POS File Trigger → Mapping Apply (the shop's workbook) → Dotdigital Upsert → reports. */
-function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send, notes, alertAfter }) {
+function posToDotdigital({
+	file,
+	name,
+	feed,
+	folder,
+	trigger,
+	mappingFeed,
+	send,
+	notes,
+	alertAfter,
+}) {
 	const t = new Template(file, name);
 	notes(t);
 	const watch = t.node(`New ${feed} export`, 'posFileTrigger@1.1', [0, 0], {
@@ -99,7 +128,9 @@ function posToDotdigital({ file, name, feed, folder, trigger, mappingFeed, send,
 		workbookPath: WORKBOOK,
 	});
 	t.connect(watch, map);
-	const upsert = t.node('Send to Dotdigital', 'dotdigitalUpsert', [480, -100], send, { credentials: credential('dotdigitalApi') });
+	const upsert = t.node('Send to Dotdigital', 'dotdigitalUpsert', [480, -100], send, {
+		credentials: credential('dotdigitalApi'),
+	});
 	t.connect(map, upsert, 0);
 	const gap = t.node(`No ${feed} file: tell someone`, 'n8n-nodes-base.noOp', [240, -260], {});
 	t.connect(watch, gap, 1);
@@ -122,20 +153,41 @@ const templates = [
 		mappingFeed: 'customer',
 		alertAfter: '26h',
 		trigger: { schedule: 'hourly', atMinute: 5 },
-		send: { resource: 'contact', operation: 'upsert', identifier: 'email', mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', newContactConsent: 'posOptIn', onlyChanged: true, options: {} },
+		send: {
+			resource: 'contact',
+			operation: 'upsert',
+			identifier: 'email',
+			mode: 'bulk',
+			mergeOption: 'overwriteIfNotEmpty',
+			newContactConsent: 'posOptIn',
+			onlyChanged: true,
+			options: {},
+		},
 		notes: (t) => {
-			t.note('POS customers → Dotdigital contacts', [
-				'Each customer export the till writes into **pos/customers** is mapped with the shop\'s mapping workbook and sent to Dotdigital in bulk imports.',
-				'',
-				'**Set up**',
-				'1. **New customers export → Folder**: where the till writes customer exports. The shop\'s filled-in mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it (Mapping Apply → Get Mapping Template gives a blank one).',
-				'2. **Send to Dotdigital**: lists to add customers to, and how blanks are treated. **Only Send Records That Changed** is on: a daily full export costs only what changed.',
-				...commonNotes('customers'),
-				'',
-				'**Schedule:** checks the folder every hour at :05. Change **Check for Files** on the trigger; nothing else depends on it.',
-				'New contacts get the till\'s opt-in; existing contacts\' marketing status is never changed.',
-			], [-520, -320], { width: 460, height: 520 });
-			t.note('When the feed goes quiet', ['No customer file for 26 hours sends one alert out of **Sync Gap Alerts**. Replace *No customers file: tell someone* with an email or Slack node.'], [160, -460], { width: 320, height: 170, color: 3 });
+			t.note(
+				'POS customers → Dotdigital contacts',
+				[
+					"Each customer export the till writes into **pos/customers** is mapped with the shop's mapping workbook and sent to Dotdigital in bulk imports.",
+					'',
+					'**Set up**',
+					"1. **New customers export → Folder**: where the till writes customer exports. The shop's filled-in mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it (Mapping Apply → Get Mapping Template gives a blank one).",
+					'2. **Send to Dotdigital**: lists to add customers to, and how blanks are treated. **Only Send Records That Changed** is on: a daily full export costs only what changed.',
+					...commonNotes('customers'),
+					'',
+					'**Schedule:** checks the folder every hour at :05. Change **Check for Files** on the trigger; nothing else depends on it.',
+					"New contacts get the till's opt-in; existing contacts' marketing status is never changed.",
+				],
+				[-520, -320],
+				{ width: 460, height: 520 },
+			);
+			t.note(
+				'When the feed goes quiet',
+				[
+					'No customer file for 26 hours sends one alert out of **Sync Gap Alerts**. Replace *No customers file: tell someone* with an email or Slack node.',
+				],
+				[160, -460],
+				{ width: 320, height: 170, color: 3 },
+			);
 		},
 	}),
 	posToDotdigital({
@@ -146,18 +198,29 @@ const templates = [
 		mappingFeed: 'product',
 		alertAfter: '26h',
 		trigger: { schedule: 'daily', atHour: 5, atMinute: 30 },
-		send: { resource: 'product', operation: 'upsert', productCollection: byName('Catalog_Default'), onlyChanged: true, options: {} },
+		send: {
+			resource: 'product',
+			operation: 'upsert',
+			productCollection: byName('Catalog_Default'),
+			onlyChanged: true,
+			options: {},
+		},
 		notes: (t) => {
-			t.note('POS products → Dotdigital catalogue', [
-				'Each product export in **pos/products** is mapped and upserted into Dotdigital\'s product catalogue (Insight collection **Catalog_Default**), keyed by SKU, for product blocks and recommendations in emails.',
-				'',
-				'**Set up**',
-				'1. **New products export → Folder**. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it.',
-				'2. **Send to Dotdigital → Catalogue Collection**: keep `Catalog_Default` unless Dotdigital set up another catalogue for this account.',
-				...commonNotes('products'),
-				'',
-				'**Schedule:** every day at 05:30, before the morning emails. Change **Check for Files** on the trigger.',
-			], [-520, -320], { width: 460, height: 460 });
+			t.note(
+				'POS products → Dotdigital catalogue',
+				[
+					"Each product export in **pos/products** is mapped and upserted into Dotdigital's product catalogue (Insight collection **Catalog_Default**), keyed by SKU, for product blocks and recommendations in emails.",
+					'',
+					'**Set up**',
+					'1. **New products export → Folder**. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it.',
+					'2. **Send to Dotdigital → Catalogue Collection**: keep `Catalog_Default` unless Dotdigital set up another catalogue for this account.',
+					...commonNotes('products'),
+					'',
+					'**Schedule:** every day at 05:30, before the morning emails. Change **Check for Files** on the trigger.',
+				],
+				[-520, -320],
+				{ width: 460, height: 460 },
+			);
 		},
 	}),
 	posToDotdigital({
@@ -168,19 +231,31 @@ const templates = [
 		mappingFeed: 'transaction',
 		alertAfter: '26h',
 		trigger: { schedule: 'minutes', everyMinutes: 45 },
-		send: { resource: 'order', operation: 'upsert', orderCollection: byName('Orders'), createMissingContacts: true, onlyChanged: true, options: {} },
+		send: {
+			resource: 'order',
+			operation: 'upsert',
+			orderCollection: byName('Orders'),
+			createMissingContacts: true,
+			onlyChanged: true,
+			options: {},
+		},
 		notes: (t) => {
-			t.note('POS transactions → Dotdigital orders', [
-				'Each transaction export in **pos/transactions** becomes orders (one per receipt, with its lines) in Dotdigital\'s **Orders** collection, on the customer\'s contact.',
-				'',
-				'**Set up**',
-				'1. **New transactions export → Folder**. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it. For Square\'s Item Detail export choose **Mapping → Preset → Square Item Detail** instead.',
-				'2. **Send to Dotdigital**: **Create Missing Contacts First** is on, so an order for an email Dotdigital does not know yet creates the contact first (unsubscribed: a purchase is not consent).',
-				'3. Receipts with a customer number but no email reach the contact through the customer number the customers template learnt. Large files go in bulk imports of up to 2,000 orders, and orders Dotdigital already has are not sent again.',
-				...commonNotes('transactions'),
-				'',
-				'**Schedule:** every 45 minutes. Run the customers template first on the same day, so contacts carry the till\'s opt-in before their orders arrive.',
-			], [-520, -320], { width: 460, height: 560 });
+			t.note(
+				'POS transactions → Dotdigital orders',
+				[
+					"Each transaction export in **pos/transactions** becomes orders (one per receipt, with its lines) in Dotdigital's **Orders** collection, on the customer's contact.",
+					'',
+					'**Set up**',
+					"1. **New transactions export → Folder**. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it. For Square's Item Detail export choose **Mapping → Preset → Square Item Detail** instead.",
+					'2. **Send to Dotdigital**: **Create Missing Contacts First** is on, so an order for an email Dotdigital does not know yet creates the contact first (unsubscribed: a purchase is not consent).',
+					'3. Receipts with a customer number but no email reach the contact through the customer number the customers template learnt. Large files go in bulk imports of up to 2,000 orders, and orders Dotdigital already has are not sent again.',
+					...commonNotes('transactions'),
+					'',
+					"**Schedule:** every 45 minutes. Run the customers template first on the same day, so contacts carry the till's opt-in before their orders arrive.",
+				],
+				[-520, -320],
+				{ width: 460, height: 560 },
+			);
 		},
 	}),
 	posToDotdigital({
@@ -203,36 +278,49 @@ const templates = [
 			options: {},
 		},
 		notes: (t) => {
-			t.note('Sign-up fast lane', [
-				'Customers who sign up at the till arrive in Dotdigital within a minute or two, on the list that starts the **welcome programme**.',
-				'',
-				'**Set up**',
-				'1. Have the till write its small "new customers since" export into **pos/signups** (every few minutes).',
-				'2. **Send to Dotdigital → Add to Lists**: the ID of the list your welcome programme starts from (Dotdigital → Audience → Lists; the ID is in the list\'s address).',
-				'3. To keep a consent record in Dotdigital, add **Options → Consent Text, Consent URL and Consent IP Address** (the wording agreed to at the till, where it is published, and the shop\'s internet address). Dotdigital keeps a record only when all three are set.',
-				...commonNotes('signups'),
-				'',
-				'**Speed:** one call per contact (Real-Time), checked every 60 seconds. Full customer files and transactions stay on their batched templates.',
-				'Sign-ups who did not opt in are added unsubscribed, so the programme never emails them.',
-			], [-520, -320], { width: 460, height: 560 });
+			t.note(
+				'Sign-up fast lane',
+				[
+					'Customers who sign up at the till arrive in Dotdigital within a minute or two, on the list that starts the **welcome programme**.',
+					'',
+					'**Set up**',
+					'1. Have the till write its small "new customers since" export into **pos/signups** (every few minutes).',
+					"2. **Send to Dotdigital → Add to Lists**: the ID of the list your welcome programme starts from (Dotdigital → Audience → Lists; the ID is in the list's address).",
+					"3. To keep a consent record in Dotdigital, add **Options → Consent Text, Consent URL and Consent IP Address** (the wording agreed to at the till, where it is published, and the shop's internet address). Dotdigital keeps a record only when all three are set.",
+					...commonNotes('signups'),
+					'',
+					'**Speed:** one call per contact (Real-Time), checked every 60 seconds. Full customer files and transactions stay on their batched templates.',
+					'Sign-ups who did not opt in are added unsubscribed, so the programme never emails them.',
+				],
+				[-520, -320],
+				{ width: 460, height: 560 },
+			);
 		},
 	}),
 ];
 
 /** One per-sale export → Mapping Apply (all three sheets of the workbook) → a Switch by feed → three Dotdigital Upserts. */
 function salesExportToDotdigital() {
-	const t = new Template('08-pos-sales-export-to-dotdigital.json', 'POS sales export → Dotdigital contacts, catalogue and orders');
-	t.note('One sales export → contacts, catalogue and orders', [
-		'For tills that export **one file per day of sales** with the customer and the product on every row (like the Sample Superstore layout): the file is read once and mapped three ways, with the **Customers**, **Products** and **Transactions** sheets of the shop\'s mapping workbook.',
-		'Rows of the same customer become one contact and rows of the same SKU one product; each receipt becomes one order with its lines.',
-		'',
-		'**Set up**',
-		'1. **New sales export → Folder**: where the till writes the export. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it: fill in all three sheets; a sheet left blank is skipped.',
-		'2. The three **Send …** nodes run top to bottom: contacts first, so orders find them.',
-		...commonNotes('sales'),
-		'',
-		'Each feed is reconciled on its own in the ledger, as `<file> (customers)`, `<file> (products)` and `<file> (transactions)`.',
-	], [-560, -360], { width: 480, height: 560 });
+	const t = new Template(
+		'08-pos-sales-export-to-dotdigital.json',
+		'POS sales export → Dotdigital contacts, catalogue and orders',
+	);
+	t.note(
+		'One sales export → contacts, catalogue and orders',
+		[
+			"For tills that export **one file per day of sales** with the customer and the product on every row (like the Sample Superstore layout): the file is read once and mapped three ways, with the **Customers**, **Products** and **Transactions** sheets of the shop's mapping workbook.",
+			'Rows of the same customer become one contact and rows of the same SKU one product; each receipt becomes one order with its lines.',
+			'',
+			'**Set up**',
+			'1. **New sales export → Folder**: where the till writes the export. The mapping workbook is read from `mapping/shop-mapping.xlsx` in the folder above it: fill in all three sheets; a sheet left blank is skipped.',
+			'2. The three **Send …** nodes run top to bottom: contacts first, so orders find them.',
+			...commonNotes('sales'),
+			'',
+			'Each feed is reconciled on its own in the ledger, as `<file> (customers)`, `<file> (products)` and `<file> (transactions)`.',
+		],
+		[-560, -360],
+		{ width: 480, height: 560 },
+	);
 	const watch = t.node('New sales export', 'posFileTrigger@1.1', [0, 0], {
 		feed: 'transaction',
 		folder: `${POS_ROOT}/sales`,
@@ -243,25 +331,82 @@ function salesExportToDotdigital() {
 		settleSeconds: 10,
 		options: { moveProcessed: true, alertAfter: '26h' },
 	});
-	const map = t.node('Map the rows', 'mappingApply', [240, 0], { feed: 'all', mappingSource: 'workbook', workbookLocation: 'path', workbookPath: WORKBOOK });
+	const map = t.node('Map the rows', 'mappingApply', [240, 0], {
+		feed: 'all',
+		mappingSource: 'workbook',
+		workbookLocation: 'path',
+		workbookPath: WORKBOOK,
+	});
 	t.connect(watch, map);
 	const rule = (feed, outputKey) => ({
 		outputKey,
 		renameOutput: true,
 		conditions: {
 			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-			conditions: [{ leftValue: expr('$json._source.feed'), rightValue: feed, operator: { type: 'string', operation: 'equals' } }],
+			conditions: [
+				{
+					leftValue: expr('$json._source.feed'),
+					rightValue: feed,
+					operator: { type: 'string', operation: 'equals' },
+				},
+			],
 			combinator: 'and',
 		},
 	});
 	const byFeed = t.node('By feed', 'n8n-nodes-base.switch@3.2', [480, 0], {
-		rules: { values: [rule('customer', 'Customers'), rule('product', 'Products'), rule('transaction', 'Orders')] },
+		rules: {
+			values: [
+				rule('customer', 'Customers'),
+				rule('product', 'Products'),
+				rule('transaction', 'Orders'),
+			],
+		},
 		options: {},
 	});
 	t.connect(map, byFeed, 0);
-	const contacts = t.node('Send contacts', 'dotdigitalUpsert', [720, -200], { resource: 'contact', operation: 'upsert', identifier: 'email', mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', newContactConsent: 'posOptIn', onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
-	const products = t.node('Send products', 'dotdigitalUpsert', [720, 0], { resource: 'product', operation: 'upsert', productCollection: byName('Catalog_Default'), onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
-	const orders = t.node('Send orders', 'dotdigitalUpsert', [720, 200], { resource: 'order', operation: 'upsert', orderCollection: byName('Orders'), createMissingContacts: true, onlyChanged: true, options: {} }, { credentials: credential('dotdigitalApi') });
+	const contacts = t.node(
+		'Send contacts',
+		'dotdigitalUpsert',
+		[720, -200],
+		{
+			resource: 'contact',
+			operation: 'upsert',
+			identifier: 'email',
+			mode: 'bulk',
+			mergeOption: 'overwriteIfNotEmpty',
+			newContactConsent: 'posOptIn',
+			onlyChanged: true,
+			options: {},
+		},
+		{ credentials: credential('dotdigitalApi') },
+	);
+	const products = t.node(
+		'Send products',
+		'dotdigitalUpsert',
+		[720, 0],
+		{
+			resource: 'product',
+			operation: 'upsert',
+			productCollection: byName('Catalog_Default'),
+			onlyChanged: true,
+			options: {},
+		},
+		{ credentials: credential('dotdigitalApi') },
+	);
+	const orders = t.node(
+		'Send orders',
+		'dotdigitalUpsert',
+		[720, 200],
+		{
+			resource: 'order',
+			operation: 'upsert',
+			orderCollection: byName('Orders'),
+			createMissingContacts: true,
+			onlyChanged: true,
+			options: {},
+		},
+		{ credentials: credential('dotdigitalApi') },
+	);
 	t.connect(byFeed, contacts, 0);
 	t.connect(byFeed, products, 1);
 	t.connect(byFeed, orders, 2);
@@ -272,66 +417,138 @@ function salesExportToDotdigital() {
 }
 
 function webOrdersToKhaos() {
-	const t = new Template('05-web-orders-to-khaos.json', 'Web orders → Khaos Control, order status back to the store');
-	t.note('Web orders → Khaos, status back', [
-		'**Top:** the store posts each new web order to this workflow\'s webhook (`POST /webhook/web-orders`, body `{"orders": [ … ]}`). Orders go into Khaos once each: a re-sent order is reported as already imported.',
-		'**Bottom:** every 30 minutes, the store\'s open orders are looked up in Khaos; for each order Khaos has, its status, consignment and tracking go back to the store. Orders Khaos does not have yet (`found: false`) are not sent.',
-		'',
-		'**Set up**',
-		'1. A Khaos Control credential named *Khaos Control account*.',
-		'2. Replace `https://store.example.com/api` in the two HTTP nodes with your store\'s API (and add its credential).',
-		'3. Orders Khaos refuses (an unknown SKU, a product with sizes ordered without choosing one, a missing price) come out of **Failed**: point *Orders Khaos refused: tell someone* at email or Slack. `retryable: true` means Khaos was unreachable or its database was down: the order can be sent again as it is.',
-	], [-560, -340], { width: 480, height: 420 });
-	const hook = t.node('Web order from the store', 'n8n-nodes-base.webhook@2', [0, 0], { httpMethod: 'POST', path: 'web-orders', responseMode: 'onReceived', options: {} }, { webhookId: 'a3c7e0f2-5b1d-4c8e-9f60-2d7b8e4a1c05' });
-	const each = t.node('One item per order', 'n8n-nodes-base.splitOut@1', [220, 0], { fieldToSplitOut: 'body.orders', options: {} });
+	const t = new Template(
+		'05-web-orders-to-khaos.json',
+		'Web orders → Khaos Control, order status back to the store',
+	);
+	t.note(
+		'Web orders → Khaos, status back',
+		[
+			'**Top:** the store posts each new web order to this workflow\'s webhook (`POST /webhook/web-orders`, body `{"orders": [ … ]}`). Orders go into Khaos once each: a re-sent order is reported as already imported.',
+			"**Bottom:** every 30 minutes, the store's open orders are looked up in Khaos; for each order Khaos has, its status, consignment and tracking go back to the store. Orders Khaos does not have yet (`found: false`) are not sent.",
+			'',
+			'**Set up**',
+			'1. A Khaos Control credential named *Khaos Control account*.',
+			"2. Replace `https://store.example.com/api` in the two HTTP nodes with your store's API (and add its credential).",
+			'3. Orders Khaos refuses (an unknown SKU, a product with sizes ordered without choosing one, a missing price) come out of **Failed**: point *Orders Khaos refused: tell someone* at email or Slack. `retryable: true` means Khaos was unreachable or its database was down: the order can be sent again as it is.',
+		],
+		[-560, -340],
+		{ width: 480, height: 420 },
+	);
+	const hook = t.node(
+		'Web order from the store',
+		'n8n-nodes-base.webhook@2',
+		[0, 0],
+		{ httpMethod: 'POST', path: 'web-orders', responseMode: 'onReceived', options: {} },
+		{ webhookId: 'a3c7e0f2-5b1d-4c8e-9f60-2d7b8e4a1c05' },
+	);
+	const each = t.node('One item per order', 'n8n-nodes-base.splitOut@1', [220, 0], {
+		fieldToSplitOut: 'body.orders',
+		options: {},
+	});
 	t.connect(hook, each);
-	const khaos = t.node('Import into Khaos', 'khaosOrder', [440, 0], { operation: 'importOrders', pricesIncludeTax: 'order', options: {} }, { credentials: credential('khaosControlApi') });
+	const khaos = t.node(
+		'Import into Khaos',
+		'khaosOrder',
+		[440, 0],
+		{ operation: 'importOrders', pricesIncludeTax: 'order', options: {} },
+		{ credentials: credential('khaosControlApi') },
+	);
 	t.connect(each, khaos);
-	const refused = t.node('Orders Khaos refused: tell someone', 'n8n-nodes-base.noOp', [680, 100], {});
+	const refused = t.node(
+		'Orders Khaos refused: tell someone',
+		'n8n-nodes-base.noOp',
+		[680, 100],
+		{},
+	);
 	t.connect(khaos, refused, 1);
 
-	const every = t.node('Every 30 minutes', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 320], { rule: { interval: [{ field: 'minutes', minutesInterval: 30 }] } });
-	const open = t.node('Open orders at the store', 'n8n-nodes-base.httpRequest@4.2', [220, 320], { url: `${STORE_URL}/orders?status=open`, options: {} });
+	const every = t.node('Every 30 minutes', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 320], {
+		rule: { interval: [{ field: 'minutes', minutesInterval: 30 }] },
+	});
+	const open = t.node('Open orders at the store', 'n8n-nodes-base.httpRequest@4.2', [220, 320], {
+		url: `${STORE_URL}/orders?status=open`,
+		options: {},
+	});
 	t.connect(every, open);
-	const eachOpen = t.node('One item per open order', 'n8n-nodes-base.splitOut@1', [440, 320], { fieldToSplitOut: 'orders', options: {} });
+	const eachOpen = t.node('One item per open order', 'n8n-nodes-base.splitOut@1', [440, 320], {
+		fieldToSplitOut: 'orders',
+		options: {},
+	});
 	t.connect(open, eachOpen);
-	const status = t.node('Order status from Khaos', 'khaosOrder', [660, 320], { operation: 'getStatus', orderRefs: '={{ $json.order_id }}', lookUpBy: 4, options: {} }, { credentials: credential('khaosControlApi') });
+	const status = t.node(
+		'Order status from Khaos',
+		'khaosOrder',
+		[660, 320],
+		{ operation: 'getStatus', orderRefs: '={{ $json.order_id }}', lookUpBy: 4, options: {} },
+		{ credentials: credential('khaosControlApi') },
+	);
 	t.connect(eachOpen, status);
 	const found = t.node('Only orders Khaos has', 'n8n-nodes-base.filter@2', [880, 320], {
 		conditions: {
 			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict' },
-			conditions: [{ id: 'b1f0c2d4-6a3e-4f5b-8c7d-9e0f1a2b3c4d', leftValue: '={{ $json.found }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+			conditions: [
+				{
+					id: 'b1f0c2d4-6a3e-4f5b-8c7d-9e0f1a2b3c4d',
+					leftValue: '={{ $json.found }}',
+					rightValue: '',
+					operator: { type: 'boolean', operation: 'true', singleValue: true },
+				},
+			],
 			combinator: 'and',
 		},
 		options: {},
 	});
 	t.connect(status, found);
-	const back = t.node('Send the status to the store', 'n8n-nodes-base.httpRequest@4.2', [1100, 320], {
-		method: 'POST',
-		url: `=${STORE_URL}/orders/{{ encodeURIComponent($json.associated_ref) }}/status`,
-		sendBody: true,
-		specifyBody: 'json',
-		jsonBody: '={{ JSON.stringify($json) }}',
-		options: {},
-	});
+	const back = t.node(
+		'Send the status to the store',
+		'n8n-nodes-base.httpRequest@4.2',
+		[1100, 320],
+		{
+			method: 'POST',
+			url: `=${STORE_URL}/orders/{{ encodeURIComponent($json.associated_ref) }}/status`,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify($json) }}',
+			options: {},
+		},
+	);
 	t.connect(found, back);
 	return t;
 }
 
 function khaosProductsToStore() {
-	const t = new Template('06-khaos-products-and-stock-to-store.json', 'Khaos product and stock changes → the store');
-	t.note('Khaos products and stock → the store', [
-		'Every 30 minutes, products changed in Khaos (details, prices, and stock movements) are sent to the web store, one request per product, with every size/colour variant and its own stock code.',
-		'',
-		'**Set up**',
-		'1. A Khaos Control credential named *Khaos Control account*.',
-		'2. **Send to the store**: replace `https://store.example.com/api/products` with your store\'s product API (and add its credential), or swap it for your store\'s own n8n node.',
-		'3. To send category paths too, turn on **Include Web Categories** in the trigger\'s options (Website: which Khaos website\'s categories, when there are several). It adds categories; it does not choose which products are sent.',
-		'',
-		'The first check after you activate sends nothing: it notes where Khaos is. From then on only products that change are sent, each once. To fill the store the first time, run *Khaos Product → Get Products by Stock Code* or *Get Changed Products* from an early date.',
-		'Products with **published: false** must be hidden (discontinued, not for the web, out of run-to-zero stock, or sizes Khaos could not give). **needs_web_review** with **review_reasons**: new to the store, or variants missing in Khaos.',
-	], [-560, -340], { width: 460, height: 400 });
-	const changes = t.node('Khaos product changes', 'khaosProductTrigger', [0, 0], { pollTimes: { item: [{ mode: 'everyX', value: 30, unit: 'minutes' }] }, includeMovements: true, options: {} }, { credentials: credential('khaosControlApi') });
+	const t = new Template(
+		'06-khaos-products-and-stock-to-store.json',
+		'Khaos product and stock changes → the store',
+	);
+	t.note(
+		'Khaos products and stock → the store',
+		[
+			'Every 30 minutes, products changed in Khaos (details, prices, and stock movements) are sent to the web store, one request per product, with every size/colour variant and its own stock code.',
+			'',
+			'**Set up**',
+			'1. A Khaos Control credential named *Khaos Control account*.',
+			"2. **Send to the store**: replace `https://store.example.com/api/products` with your store's product API (and add its credential), or swap it for your store's own n8n node.",
+			"3. To send category paths too, turn on **Include Web Categories** in the trigger's options (Website: which Khaos website's categories, when there are several). It adds categories; it does not choose which products are sent.",
+			'',
+			'The first check after you activate sends nothing: it notes where Khaos is. From then on only products that change are sent, each once. To fill the store the first time, run *Khaos Product → Get Products by Stock Code* or *Get Changed Products* from an early date.',
+			'Products with **published: false** must be hidden (discontinued, not for the web, out of run-to-zero stock, or sizes Khaos could not give). **needs_web_review** with **review_reasons**: new to the store, or variants missing in Khaos.',
+		],
+		[-560, -340],
+		{ width: 460, height: 400 },
+	);
+	const changes = t.node(
+		'Khaos product changes',
+		'khaosProductTrigger',
+		[0, 0],
+		{
+			pollTimes: { item: [{ mode: 'everyX', value: 30, unit: 'minutes' }] },
+			includeMovements: true,
+			options: {},
+		},
+		{ credentials: credential('khaosControlApi') },
+	);
 	const send = t.node('Send to the store', 'n8n-nodes-base.httpRequest@4.2', [260, 0], {
 		method: 'PUT',
 		url: `=${STORE_URL}/products/{{ encodeURIComponent($json.stock_code) }}`,
@@ -345,47 +562,87 @@ function khaosProductsToStore() {
 }
 
 function syncHealth() {
-	const t = new Template('07-sync-health.json', 'Sync health: daily record-count check and weekly exception review');
-	t.note('Sync health', [
-		'Both checks read the **sync ledger**, where every POS template records each file: rows read, records, rejected, sent, accepted, failed and unchanged, and the value of the orders.',
-		'',
-		'**Daily check (07:00):** yesterday, per feed. It says whether every file balanced, names a feed with no file, lists the records to fix by owner, and charts the last 14 days.',
-		'**Weekly review (Monday 08:00):** the same for the last 7 days, with the records to fix by owner (till data, mapping, API) and reason, most common first.',
-		'',
-		'**Set up**',
-		'1. Replace the two *Send …* nodes with an email (Send Email) or Slack node. Use `{{ $json.subject }}`, and `{{ $json.html }}` for an email or `{{ $json.text }}` for Slack.',
-		'2. In *Yesterday\'s counts*, untick a feed in **Feeds Expected** if this shop does not send it every day.',
-		'3. Change the times on the two schedule nodes. See docs/operations.md for who owns each exception.',
-	], [-560, -360], { width: 480, height: 420 });
+	const t = new Template(
+		'07-sync-health.json',
+		'Sync health: daily record-count check and weekly exception review',
+	);
+	t.note(
+		'Sync health',
+		[
+			'Both checks read the **sync ledger**, where every POS template records each file: rows read, records, rejected, sent, accepted, failed and unchanged, and the value of the orders.',
+			'',
+			'**Daily check (07:00):** yesterday, per feed. It says whether every file balanced, names a feed with no file, lists the records to fix by owner, and charts the last 14 days.',
+			'**Weekly review (Monday 08:00):** the same for the last 7 days, with the records to fix by owner (till data, mapping, API) and reason, most common first.',
+			'',
+			'**Set up**',
+			'1. Replace the two *Send …* nodes with an email (Send Email) or Slack node. Use `{{ $json.subject }}`, and `{{ $json.html }}` for an email or `{{ $json.text }}` for Slack.',
+			"2. In *Yesterday's counts*, untick a feed in **Feeds Expected** if this shop does not send it every day.",
+			'3. Change the times on the two schedule nodes. See docs/operations.md for who owns each exception.',
+		],
+		[-560, -360],
+		{ width: 480, height: 420 },
+	);
 
-	const daily = t.node('Every morning at 07:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], { rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 7 }] } });
-	const yesterday = t.node("Yesterday's counts", 'syncLedger', [240, 0], { operation: 'summary', period: 'yesterday', expectedFeeds: ['customers', 'products', 'transactions'], chartDays: 14 });
+	const daily = t.node('Every morning at 07:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], {
+		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 7 }] },
+	});
+	const yesterday = t.node("Yesterday's counts", 'syncLedger', [240, 0], {
+		operation: 'summary',
+		period: 'yesterday',
+		expectedFeeds: ['customers', 'products', 'transactions'],
+		chartDays: 14,
+	});
 	t.connect(daily, yesterday);
-	const sendDaily = t.node('Send the daily check (email or Slack)', 'n8n-nodes-base.noOp', [480, 0], {});
+	const sendDaily = t.node(
+		'Send the daily check (email or Slack)',
+		'n8n-nodes-base.noOp',
+		[480, 0],
+		{},
+	);
 	t.connect(yesterday, sendDaily);
 
-	const weekly = t.node('Every Monday at 08:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 300], { rule: { interval: [{ field: 'weeks', weeksInterval: 1, triggerAtDay: [1], triggerAtHour: 8 }] } });
-	const lastWeek = t.node("Last week's counts", 'syncLedger', [240, 300], { operation: 'summary', period: 'last7Days', expectedFeeds: ['customers', 'products', 'transactions'], chartDays: 28 });
+	const weekly = t.node('Every Monday at 08:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 300], {
+		rule: { interval: [{ field: 'weeks', weeksInterval: 1, triggerAtDay: [1], triggerAtHour: 8 }] },
+	});
+	const lastWeek = t.node("Last week's counts", 'syncLedger', [240, 300], {
+		operation: 'summary',
+		period: 'last7Days',
+		expectedFeeds: ['customers', 'products', 'transactions'],
+		chartDays: 28,
+	});
 	t.connect(weekly, lastWeek);
-	const sendWeekly = t.node('Send the weekly review (email or Slack)', 'n8n-nodes-base.noOp', [480, 300], {});
+	const sendWeekly = t.node(
+		'Send the weekly review (email or Slack)',
+		'n8n-nodes-base.noOp',
+		[480, 300],
+		{},
+	);
 	t.connect(lastWeek, sendWeekly);
 	return t;
 }
 
 /** A new shop's first export → Suggest Mapping → the suggested workbook saved as the shop's mapping workbook. */
 function newShopSuggestMapping() {
-	const t = new Template('09-new-shop-suggest-mapping.json', 'New shop: suggest and check a mapping');
-	t.note('New shop: suggest and check a mapping', [
-		'Run once for a new shop, on its first export: Mapping Apply reads the file\'s headers and values and writes the mapping workbook the other templates use, filled in, with a **Confidence** and a **Why** for every field.',
-		'',
-		'**Set up**',
-		'1. Put one export from the till (customers, products or transactions) into **pos/new-shop**.',
-		'2. Open **First export** and click **Fetch test event**, then **Execute workflow**. The newest file in the folder is read; nothing is marked as processed and nothing is sent anywhere.',
-		'3. Check the output of **Suggest a mapping**: the feed and row grain it found and why, the settings, every field with its confidence and reason, the fields left empty, any date it could not tell day-first from month-first, and **preview**: the first records and the faults Apply Mapping would raise (no identity column, a rate that is not money, a required field with no column).',
-		'4. The workbook is saved as **pos/mapping/shop-mapping.xlsx**. Open it, read its **Suggestion** sheet, fill in what was left empty, set the **Time zone** on the Settings sheet, then turn on the customers, products or transactions template.',
-		'',
-		'**Careful:** running it again replaces pos/mapping/shop-mapping.xlsx. Keep this workflow inactive and run it by hand.',
-	], [-560, -360], { width: 520, height: 520 });
+	const t = new Template(
+		'09-new-shop-suggest-mapping.json',
+		'New shop: suggest and check a mapping',
+	);
+	t.note(
+		'New shop: suggest and check a mapping',
+		[
+			"Run once for a new shop, on its first export: Mapping Apply reads the file's headers and values and writes the mapping workbook the other templates use, filled in, with a **Confidence** and a **Why** for every field.",
+			'',
+			'**Set up**',
+			'1. Put one export from the till (customers, products or transactions) into **pos/new-shop**.',
+			'2. Open **First export** and click **Fetch test event**, then **Execute workflow**. The newest file in the folder is read; nothing is marked as processed and nothing is sent anywhere.',
+			'3. Check the output of **Suggest a mapping**: the feed and row grain it found and why, the settings, every field with its confidence and reason, the fields left empty, any date it could not tell day-first from month-first, and **preview**: the first records and the faults Apply Mapping would raise (no identity column, a rate that is not money, a required field with no column).',
+			'4. The workbook is saved as **pos/mapping/shop-mapping.xlsx**. Open it, read its **Suggestion** sheet, fill in what was left empty, set the **Time zone** on the Settings sheet, then turn on the customers, products or transactions template.',
+			'',
+			'**Careful:** running it again replaces pos/mapping/shop-mapping.xlsx. Keep this workflow inactive and run it by hand.',
+		],
+		[-560, -360],
+		{ width: 520, height: 520 },
+	);
 	const first = t.node('First export', 'posFileTrigger', [0, 0], {
 		feed: 'other',
 		customFeed: 'first export',
@@ -405,35 +662,60 @@ function newShopSuggestMapping() {
 		previewRecords: 5,
 	});
 	t.connect(first, suggest);
-	const save = t.node('Save as the shop\'s mapping workbook', 'n8n-nodes-base.readWriteFile@1', [520, 0], {
-		operation: 'write',
-		// The trigger's folder is the shop's feed folder; mapping/ sits beside it, as for the other templates.
-		fileName: "={{ $('First export').item.json.shop_folder }}/mapping/shop-mapping.xlsx",
-		dataPropertyName: 'mapping',
-		options: {},
-	});
+	const save = t.node(
+		"Save as the shop's mapping workbook",
+		'n8n-nodes-base.readWriteFile@1',
+		[520, 0],
+		{
+			operation: 'write',
+			// The trigger's folder is the shop's feed folder; mapping/ sits beside it, as for the other templates.
+			fileName: "={{ $('First export').item.json.shop_folder }}/mapping/shop-mapping.xlsx",
+			dataPropertyName: 'mapping',
+			options: {},
+		},
+	);
 	t.connect(suggest, save);
 	return t;
 }
 
-
 function unsubscribesBackToTill() {
 	const t = new Template('10-unsubscribes-back-to-the-till.json', 'Unsubscribes back to the till');
-	t.note('Unsubscribes back to the till', [
-		'Every morning, the contacts who **unsubscribed** or whom Dotdigital **suppressed** (bounces, complaints, its suppression list) since the last run are written to a CSV file for the till to import, so the next sign-up form at the counter shows them opted out. Each change comes once; a day with none writes no file.',
-		'',
-		'**Set up**',
-		`1. In *Unsubscribes and suppressions*, set **Shop Folder** to the folder the till imports from (now \`${POS_ROOT}/consent\`).`,
-		"2. Change the **Columns** headings and **Unsubscribed Reads** / **Suppressed Reads** to what the till's import expects.",
-		'3. Change the time on *Every morning at 06:00* if the till imports at another time.',
-	], [-560, -320], { width: 480, height: 320 });
-	const daily = t.node('Every morning at 06:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], { rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 6 }] } });
-	const changes = t.node('Unsubscribes and suppressions', 'dotdigitalConsentChanges', [240, 0], { folder: `${POS_ROOT}/consent` }, { credentials: credential('dotdigitalApi') });
+	t.note(
+		'Unsubscribes back to the till',
+		[
+			'Every morning, the contacts who **unsubscribed** or whom Dotdigital **suppressed** (bounces, complaints, its suppression list) since the last run are written to a CSV file for the till to import, so the next sign-up form at the counter shows them opted out. Each change comes once; a day with none writes no file.',
+			'',
+			'**Set up**',
+			`1. In *Unsubscribes and suppressions*, set **Shop Folder** to the folder the till imports from (now \`${POS_ROOT}/consent\`).`,
+			"2. Change the **Columns** headings and **Unsubscribed Reads** / **Suppressed Reads** to what the till's import expects.",
+			'3. Change the time on *Every morning at 06:00* if the till imports at another time.',
+		],
+		[-560, -320],
+		{ width: 480, height: 320 },
+	);
+	const daily = t.node('Every morning at 06:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], {
+		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 6 }] },
+	});
+	const changes = t.node(
+		'Unsubscribes and suppressions',
+		'dotdigitalConsentChanges',
+		[240, 0],
+		{ folder: `${POS_ROOT}/consent` },
+		{ credentials: credential('dotdigitalApi') },
+	);
 	t.connect(daily, changes);
 	return t;
 }
 
-export const ALL = [...templates, webOrdersToKhaos(), khaosProductsToStore(), syncHealth(), salesExportToDotdigital(), newShopSuggestMapping(), unsubscribesBackToTill()];
+export const ALL = [
+	...templates,
+	webOrdersToKhaos(),
+	khaosProductsToStore(),
+	syncHealth(),
+	salesExportToDotdigital(),
+	newShopSuggestMapping(),
+	unsubscribesBackToTill(),
+];
 
 export function render(template) {
 	return `${JSON.stringify(template, null, '\t')}\n`;
@@ -443,8 +725,12 @@ export function render(template) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	const dir = join(dirname(here), 'workflows-templates');
 	if (process.argv.includes('--check')) {
-		const stale = ALL.filter((template) => readFileSync(join(dir, template.file), 'utf8') !== render(template)).map((template) => template.file);
-		process.stdout.write(JSON.stringify({ templates: ALL.map((template) => template.file), stale }));
+		const stale = ALL.filter(
+			(template) => readFileSync(join(dir, template.file), 'utf8') !== render(template),
+		).map((template) => template.file);
+		process.stdout.write(
+			JSON.stringify({ templates: ALL.map((template) => template.file), stale }),
+		);
 	} else {
 		for (const template of ALL) writeFileSync(join(dir, template.file), render(template));
 		process.stdout.write(`Wrote ${ALL.length} templates to ${dir}\n`);

@@ -21,6 +21,11 @@ const current = Number(process.versions.node.split('.')[0]) >= 24;
 const paths = current ? undefined : await runtime.ensureNode24();
 const nodeBin = paths ? paths.nodeBin : process.execPath;
 const env = paths ? runtime.node24Env(paths) : process.env;
-const args = [join(repoDir, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', project, ...jestArgs];
+const args = [
+	join(repoDir, 'node_modules', 'jest', 'bin', 'jest.js'),
+	'--selectProjects',
+	project,
+	...jestArgs,
+];
 const child = spawn(nodeBin, args, { cwd: repoDir, env, stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

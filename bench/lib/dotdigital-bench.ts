@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { DotdigitalApi } from '../../credentials/DotdigitalApi.credentials';
 import { DotdigitalUpsert } from '../../nodes/DotdigitalUpsert/DotdigitalUpsert.node';
@@ -51,27 +58,39 @@ function benchRecords(records: RecordSet): INodeType {
 		description,
 		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 			const items: INodeExecutionData[] = [];
-			for (let index = 0; index < records.count; index++) items.push({ json: records.make(index), pairedItem: { item: 0 } });
+			for (let index = 0; index < records.count; index++)
+				items.push({ json: records.make(index), pairedItem: { item: 0 } });
 			return [items];
 		},
 	};
 }
 
 /** The fake Dotdigital in its own process, so its work does not count against the node's memory and time. */
-export async function startFake(importMs: number, importMaxMs = importMs): Promise<{ fake: Fake; stop: () => Promise<void> }> {
+export async function startFake(
+	importMs: number,
+	importMaxMs = importMs,
+): Promise<{ fake: Fake; stop: () => Promise<void> }> {
 	// The fake keeps every contact in memory: a million of them need more than Node's default heap.
-	const child = fork(join(__dirname, '..', '..', 'test', 'fakes', 'dotdigital', 'main.js'), ['--port', '0', '--import-ms', String(importMs), '--import-max-ms', String(importMaxMs)], {
-		stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-		execArgv: ['--max-old-space-size=12288'],
-	});
+	const child = fork(
+		join(__dirname, '..', '..', 'test', 'fakes', 'dotdigital', 'main.js'),
+		['--port', '0', '--import-ms', String(importMs), '--import-max-ms', String(importMaxMs)],
+		{
+			stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+			execArgv: ['--max-old-space-size=12288'],
+		},
+	);
 	child.on('exit', (code, signal) => {
-		if (code !== 0 && signal !== 'SIGTERM') process.stderr.write(`The fake Dotdigital stopped (${signal ?? `exit code ${code}`})\n`);
+		if (code !== 0 && signal !== 'SIGTERM')
+			process.stderr.write(`The fake Dotdigital stopped (${signal ?? `exit code ${code}`})\n`);
 	});
 	const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
 	const info = JSON.parse(line) as Omit<Fake, 'password'>;
 	const state = (await (await fetch(`${info.adminUrl}state`)).json()) as { password?: string };
 	return {
-		fake: { ...info, password: process.env.FAKE_DOTDIGITAL_PASSWORD ?? state.password ?? 'fake-Passw0rd' },
+		fake: {
+			...info,
+			password: process.env.FAKE_DOTDIGITAL_PASSWORD ?? state.password ?? 'fake-Passw0rd',
+		},
 		stop: async () => {
 			child.kill('SIGTERM');
 			await once(child, 'exit');
@@ -114,7 +133,12 @@ export interface Measured {
 }
 
 /** Runs Dotdigital Upsert once on `records` and prints what it took. */
-export async function measure(fake: Fake, label: string, records: RecordSet, parameters: INodeParameters): Promise<Measured> {
+export async function measure(
+	fake: Fake,
+	label: string,
+	records: RecordSet,
+	parameters: INodeParameters,
+): Promise<Measured> {
 	const callsBefore = (await admin<unknown[]>(fake, 'calls')).length;
 	global.gc?.();
 	const rssBefore = process.memoryUsage().rss;
@@ -124,19 +148,32 @@ export async function measure(fake: Fake, label: string, records: RecordSet, par
 	const run = await runWorkflow({
 		nodes: [
 			{ name: 'Records', type: 'n8n-nodes-pos-sync.benchRecords', parameters: {} },
-			{ name: 'Dotdigital', type: 'n8n-nodes-pos-sync.dotdigitalUpsert', parameters, credentials: { dotdigitalApi: { id: 'bench', name: 'Fake Dotdigital' } } },
+			{
+				name: 'Dotdigital',
+				type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
+				parameters,
+				credentials: { dotdigitalApi: { id: 'bench', name: 'Fake Dotdigital' } },
+			},
 		],
 		connections: { Records: { main: [[{ node: 'Dotdigital', type: 'main', index: 0 }]] } },
 		nodeTypes: { benchRecords: benchRecords(records), dotdigitalUpsert: new DotdigitalUpsert() },
 		credentialTypes: { dotdigitalApi: new DotdigitalApi() },
-		credentials: { dotdigitalApi: { user: fake.user, password: fake.password, region: 'auto', baseUrl: fake.rootUrl + '/r1' } },
+		credentials: {
+			dotdigitalApi: {
+				user: fake.user,
+				password: fake.password,
+				region: 'auto',
+				baseUrl: fake.rootUrl + '/r1',
+			},
+		},
 	});
 	const seconds = (performance.now() - started) / 1000;
 	clearInterval(sampler);
 	const summary = outputOf(run, 'Dotdigital', 2)[0].json;
 	const calls = await callsSince(fake, callsBefore);
 	const total = [...calls.values()].reduce((sum, count) => sum + count, 0);
-	const count = (test: (call: string) => boolean): number => [...calls.entries()].filter(([call]) => test(call)).reduce((sum, [, n]) => sum + n, 0);
+	const count = (test: (call: string) => boolean): number =>
+		[...calls.entries()].filter(([call]) => test(call)).reduce((sum, [, n]) => sum + n, 0);
 	const sending = count((call) => call.startsWith('PUT ') || call.startsWith('PATCH '));
 	const checks = count((call) => /^GET .*\/import\/\{id\}$/.test(call));
 	const contactImports = count((call) => call === 'PUT /contacts/v3/import');
@@ -147,7 +184,8 @@ export async function measure(fake: Fake, label: string, records: RecordSet, par
 			`  API calls: ${total} in all, ${per100k(total, received)} per 100,000 records: ${sending} that send records (${per100k(sending, received)} per 100,000), ` +
 			`${checks} import status checks (one per import), ${total - sending - checks} other\n`,
 	);
-	for (const [call, n] of [...calls.entries()].sort((a, b) => b[1] - a[1])) process.stdout.write(`    ${String(n).padStart(6)}  ${call}\n`);
+	for (const [call, n] of [...calls.entries()].sort((a, b) => b[1] - a[1]))
+		process.stdout.write(`    ${String(n).padStart(6)}  ${call}\n`);
 	return { seconds, summary, sending, contactImports, total };
 }
 
@@ -160,7 +198,9 @@ export function runBench(main: () => Promise<void>): void {
 	main().then(
 		() => process.exit(0),
 		(error: unknown) => {
-			process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}${error instanceof Error && error.cause ? `\ncaused by: ${String(error.cause)}` : ''}\n`);
+			process.stderr.write(
+				`${error instanceof Error ? (error.stack ?? error.message) : String(error)}${error instanceof Error && error.cause ? `\ncaused by: ${String(error.cause)}` : ''}\n`,
+			);
 			process.exit(1);
 		},
 	);

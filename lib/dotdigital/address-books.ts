@@ -18,12 +18,21 @@ const PAGE = 1000;
 export async function listAddressBooks(transport: DotdigitalTransport): Promise<AddressBook[]> {
 	const books = new Map<number, AddressBook>();
 	for (;;) {
-		const { body } = await transport.request<unknown>('GET', `/v2/address-books?select=${PAGE}&skip=${books.size}`, { call: 'list lists' });
+		const { body } = await transport.request<unknown>(
+			'GET',
+			`/v2/address-books?select=${PAGE}&skip=${books.size}`,
+			{ call: 'list lists' },
+		);
 		const before = books.size;
 		for (const entry of Array.isArray(body) ? (body as Array<Record<string, unknown>>) : []) {
 			const id = Number(entry?.id);
 			if (!Number.isInteger(id) || typeof entry.name !== 'string' || books.has(id)) continue;
-			books.set(id, { id, name: entry.name, visibility: entry.visibility === 'Public' ? 'Public' : 'Private', contacts: Number(entry.contacts) || 0 });
+			books.set(id, {
+				id,
+				name: entry.name,
+				visibility: entry.visibility === 'Public' ? 'Public' : 'Private',
+				contacts: Number(entry.contacts) || 0,
+			});
 		}
 		if (books.size === before) break;
 	}

@@ -23,9 +23,16 @@ export interface ConsentChange {
 export interface ConsentBackStore {
 	cursor(scope: string): Promise<number | undefined>;
 	/** Contact ids (as text) whose last written status is the one given. */
-	alreadyWritten(scope: string, entries: ReadonlyArray<{ key: string; fingerprint: string }>): Promise<Set<string>>;
+	alreadyWritten(
+		scope: string,
+		entries: ReadonlyArray<{ key: string; fingerprint: string }>,
+	): Promise<Set<string>>;
 	/** Saves the statuses seen and the new cursor, after the file is written. */
-	commit(scope: string, seen: ReadonlyArray<{ key: string; fingerprint: string }>, cursor: number): Promise<void>;
+	commit(
+		scope: string,
+		seen: ReadonlyArray<{ key: string; fingerprint: string }>,
+		cursor: number,
+	): Promise<void>;
 }
 
 /** Listing overlap behind the cursor: Dotdigital's clock and its write of a change are not ours. */
@@ -42,17 +49,30 @@ export interface ConsentListing {
 }
 
 /** Reads the unsubscribes and suppressions since the last committed run; commits nothing. */
-export async function listConsentChanges(transport: DotdigitalTransport, store: ConsentBackStore, scope: string): Promise<ConsentListing> {
+export async function listConsentChanges(
+	transport: DotdigitalTransport,
+	store: ConsentBackStore,
+	scope: string,
+): Promise<ConsentListing> {
 	const cursor = await store.cursor(scope);
 	const since = cursor === undefined ? undefined : cursor - CONSENT_OVERLAP_MS;
 	const listed: ListedContact[] = [];
 	const { until } = await listContactsSince(transport, '~modified', since, async (page) => {
 		listed.push(...page);
 	});
-	const seen = listed.filter((contact) => contact.contactId > 0).map((contact) => ({ key: String(contact.contactId), fingerprint: contact.status.toLowerCase() }));
+	const seen = listed
+		.filter((contact) => contact.contactId > 0)
+		.map((contact) => ({
+			key: String(contact.contactId),
+			fingerprint: contact.status.toLowerCase(),
+		}));
 	const written = await store.alreadyWritten(scope, seen);
 	const changes = listed
-		.filter((contact) => CONSENT_STATUSES.has(contact.status.toLowerCase()) && !written.has(String(contact.contactId)))
+		.filter(
+			(contact) =>
+				CONSENT_STATUSES.has(contact.status.toLowerCase()) &&
+				!written.has(String(contact.contactId)),
+		)
 		.map((contact) => ({
 			contact_id: contact.contactId,
 			email: contact.email ?? '',

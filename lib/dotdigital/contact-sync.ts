@@ -12,10 +12,30 @@
  *   listing, in this run or any later one.
  * - Every call after the first write is guarded: a record ends in Done or Failed with a reason.
  */
-import { withoutOptIn, type ContactRequest, type MatchIdentifier, type MergeOption, type PreparedContact } from './contacts';
+import {
+	withoutOptIn,
+	type ContactRequest,
+	type MatchIdentifier,
+	type MergeOption,
+	type PreparedContact,
+} from './contacts';
 import { DotdigitalApiError } from './errors';
-import { CLOCK_MARGIN_MS, importBatches, MAX_REQUEST_BYTES, type ImportKind, type ImportRunOptions } from './imports';
-import { listContactsCreated, listedKeys, LISTING_OVERLAP_MS, registryKey, type ContactRegistry, type ListedContact, type OwedConsent } from './registry';
+import {
+	CLOCK_MARGIN_MS,
+	importBatches,
+	MAX_REQUEST_BYTES,
+	type ImportKind,
+	type ImportRunOptions,
+} from './imports';
+import {
+	listContactsCreated,
+	listedKeys,
+	LISTING_OVERLAP_MS,
+	registryKey,
+	type ContactRegistry,
+	type ListedContact,
+	type OwedConsent,
+} from './registry';
 import { callFailure, contactFailureOwner, isLoginRefused, type Results } from './sync-results';
 import type { DotdigitalTransport } from './transport';
 
@@ -46,7 +66,10 @@ interface ContactImportStatus {
 	status?: string;
 	created?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
 	updated?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
-	failures?: Array<{ identifiers?: Record<string, unknown>; failures?: Array<{ failureCode?: string; description?: string }> }>;
+	failures?: Array<{
+		identifiers?: Record<string, unknown>;
+		failures?: Array<{ failureCode?: string; description?: string }>;
+	}>;
 }
 
 /** A contact as it goes out: `known` when Dotdigital holds it, and the request that suits that. */
@@ -76,12 +99,22 @@ export class ContactSender {
 	 * created since the last listing (once per run) and finishes those steps; a failed listing is
 	 * returned, not thrown, so that the contacts which need the answer wait while the rest go.
 	 */
-	async known(identifier: MatchIdentifier, keys: readonly string[]): Promise<{ known: Map<string, number>; check: { ok: true } | { ok: false; reason: string } }> {
+	async known(
+		identifier: MatchIdentifier,
+		keys: readonly string[],
+	): Promise<{ known: Map<string, number>; check: { ok: true } | { ok: false; reason: string } }> {
 		let known = await this.lookUp(identifier, keys);
-		if (known.size === keys.length && (await this.options.registry.owedConsent(this.options.scope)).length === 0) return { known, check: { ok: true } };
+		if (
+			known.size === keys.length &&
+			(await this.options.registry.owedConsent(this.options.scope)).length === 0
+		)
+			return { known, check: { ok: true } };
 		this.check ??= this.list(undefined, new Set()).then(
 			() => ({ ok: true as const }),
-			(error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) }),
+			(error: unknown) => ({
+				ok: false as const,
+				reason: error instanceof Error ? error.message : String(error),
+			}),
 		);
 		const check = await this.check;
 		known = await this.lookUp(identifier, keys);
@@ -90,18 +123,38 @@ export class ContactSender {
 
 	/** Contacts found missing after all (an order for them was refused): the next look-up treats them as new. */
 	async forget(identifier: MatchIdentifier, keys: readonly string[]): Promise<void> {
-		await this.options.registry.forgetContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
+		await this.options.registry.forgetContacts(
+			this.options.scope,
+			keys.map((key) => registryKey(identifier, key)),
+		);
 	}
 
-	private async lookUp(identifier: MatchIdentifier, keys: readonly string[]): Promise<Map<string, number>> {
-		const found = await this.options.registry.knownContacts(this.options.scope, keys.map((key) => registryKey(identifier, key)));
-		return new Map(keys.filter((key) => found.has(registryKey(identifier, key))).map((key) => [key, found.get(registryKey(identifier, key)) ?? 0]));
+	private async lookUp(
+		identifier: MatchIdentifier,
+		keys: readonly string[],
+	): Promise<Map<string, number>> {
+		const found = await this.options.registry.knownContacts(
+			this.options.scope,
+			keys.map((key) => registryKey(identifier, key)),
+		);
+		return new Map(
+			keys
+				.filter((key) => found.has(registryKey(identifier, key)))
+				.map((key) => [key, found.get(registryKey(identifier, key)) ?? 0]),
+		);
 	}
 
-	async send(contacts: readonly ContactEntry[], settings: ContactSendSettings, results: Results): Promise<void> {
+	async send(
+		contacts: readonly ContactEntry[],
+		settings: ContactSendSettings,
+		results: Results,
+	): Promise<void> {
 		if (contacts.length === 0) return;
 		const { registry, scope } = this.options;
-		const { known, check } = await this.known(settings.identifier, contacts.map((contact) => contact.key));
+		const { known, check } = await this.known(
+			settings.identifier,
+			contacts.map((contact) => contact.key),
+		);
 		const earlier = new Set((await registry.owedConsent(scope)).map(owedKey));
 		const sentAt = this.clock();
 		const planned: Planned[] = [];
@@ -110,7 +163,13 @@ export class ContactSender {
 			const lists = contact.lists ? { lists: contact.lists } : {};
 			if (known.has(contact.key)) {
 				planned.push({ ...contact, known: true, request: { ...contact.request, ...lists } });
-				if (withoutOptIn(contact)) owed.push({ key: contact.key, identifier: settings.identifier, contactId: known.get(contact.key) ?? 0, sentAt });
+				if (withoutOptIn(contact))
+					owed.push({
+						key: contact.key,
+						identifier: settings.identifier,
+						contactId: known.get(contact.key) ?? 0,
+						sentAt,
+					});
 			} else if (!check.ok && withoutOptIn(contact)) {
 				results[contact.index] = {
 					status: 'failed',
@@ -121,7 +180,11 @@ export class ContactSender {
 					owner: 'API',
 				};
 			} else {
-				planned.push({ ...contact, known: false, request: { ...contact.request, ...contact.whenNew, ...lists } });
+				planned.push({
+					...contact,
+					known: false,
+					request: { ...contact.request, ...contact.whenNew, ...lists },
+				});
 			}
 		}
 		await registry.oweConsent(scope, owed);
@@ -132,20 +195,32 @@ export class ContactSender {
 			scope,
 			planned.flatMap((contact) => {
 				const result = results[contact.index];
-				return result?.status === 'done' ? [{ key: registryKey(settings.identifier, contact.key), contactId: result.contactId }] : [];
+				return result?.status === 'done'
+					? [{ key: registryKey(settings.identifier, contact.key), contactId: result.contactId }]
+					: [];
 			}),
 		);
 
 		// Known contacts that Dotdigital created after all (it had deleted them) were created subscribed.
-		const due = planned.filter((contact) => contact.known && seen.created.has(contact.index) && withoutOptIn(contact));
-		const applied = await this.applyStatus(due.map((contact) => ({ key: contact.key, identifier: settings.identifier, contactId: 0, sentAt })));
+		const due = planned.filter(
+			(contact) => contact.known && seen.created.has(contact.index) && withoutOptIn(contact),
+		);
+		const applied = await this.applyStatus(
+			due.map((contact) => ({
+				key: contact.key,
+				identifier: settings.identifier,
+				contactId: 0,
+				sentAt,
+			})),
+		);
 		for (const contact of due) {
 			if (applied.has(registryKey(settings.identifier, contact.key))) continue;
 			results[contact.index] = {
 				status: 'failed',
 				key: contact.key,
 				code: 'consentNotApplied',
-				description: 'Dotdigital had deleted this contact and created it again, subscribed by default; setting it unsubscribed failed. The next run sets it before sending anything else.',
+				description:
+					'Dotdigital had deleted this contact and created it again, subscribed by default; setting it unsubscribed failed. The next run sets it before sending anything else.',
 				retryable: true,
 				owner: 'API',
 			};
@@ -166,17 +241,40 @@ export class ContactSender {
 	 * One more listing when it can tell something: which contacts sent more than once were created by
 	 * the first try (for the counts), and whether consent steps owed by earlier runs are due.
 	 */
-	private async afterRun(identifier: MatchIdentifier, planned: readonly Planned[], results: Results, seen: Seen): Promise<void> {
+	private async afterRun(
+		identifier: MatchIdentifier,
+		planned: readonly Planned[],
+		results: Results,
+		seen: Seen,
+	): Promise<void> {
 		const owed = await this.options.registry.owedConsent(this.options.scope);
-		const recount = seen.repeated.filter(({ contact }) => !seen.created.has(contact.index) && results[contact.index]?.status === 'done');
+		const recount = seen.repeated.filter(
+			({ contact }) =>
+				!seen.created.has(contact.index) && results[contact.index]?.status === 'done',
+		);
 		if (owed.length === 0 && recount.length === 0) return;
-		const reported = new Set(planned.filter((contact) => results[contact.index]?.status === 'done').map((contact) => registryKey(identifier, contact.key)));
-		const since = Math.min(...recount.map((entry) => entry.since), ...owed.map((entry) => entry.sentAt));
+		const reported = new Set(
+			planned
+				.filter((contact) => results[contact.index]?.status === 'done')
+				.map((contact) => registryKey(identifier, contact.key)),
+		);
+		const since = Math.min(
+			...recount.map((entry) => entry.since),
+			...owed.map((entry) => entry.sentAt),
+		);
 		try {
-			const listed = await this.list(since, reported, recount.map(({ contact }) => registryKey(identifier, contact.key)));
+			const listed = await this.list(
+				since,
+				reported,
+				recount.map(({ contact }) => registryKey(identifier, contact.key)),
+			);
 			for (const { contact, since: firstTry } of recount) {
 				const result = results[contact.index];
-				if ((listed.get(registryKey(identifier, contact.key))?.created ?? -Infinity) >= firstTry && result?.status === 'done') results[contact.index] = { ...result, action: 'created' };
+				if (
+					(listed.get(registryKey(identifier, contact.key))?.created ?? -Infinity) >= firstTry &&
+					result?.status === 'done'
+				)
+					results[contact.index] = { ...result, action: 'created' };
 			}
 		} catch {
 			// The counts stay as Dotdigital's reports gave them; owed steps wait for the next run's listing.
@@ -188,20 +286,32 @@ export class ContactSender {
 	 * applies the owed consent steps the listing proves due. Returns what was listed of the owed keys
 	 * and of `keep`, by registry key.
 	 */
-	private async list(since: number | undefined, reported: ReadonlySet<string>, keep: readonly string[] = []): Promise<Map<string, ListedContact>> {
+	private async list(
+		since: number | undefined,
+		reported: ReadonlySet<string>,
+		keep: readonly string[] = [],
+	): Promise<Map<string, ListedContact>> {
 		const { registry, scope } = this.options;
 		const owed = await registry.owedConsent(scope);
 		const listedUntil = await registry.contactsListedUntil(scope);
-		const from = since ?? (listedUntil === undefined ? undefined : Math.min(listedUntil - LISTING_OVERLAP_MS, ...owed.map((entry) => entry.sentAt)));
+		const from =
+			since ??
+			(listedUntil === undefined
+				? undefined
+				: Math.min(listedUntil - LISTING_OVERLAP_MS, ...owed.map((entry) => entry.sentAt)));
 		// Only the contacts someone asks about are kept; the rest go into the register page by page.
 		const wanted = new Set([...owed.map(owedKey), ...keep]);
 		const listed = new Map<string, ListedContact>();
 		const listing = await listContactsCreated(this.transport, from, async (page) => {
 			const known = page.flatMap((contact) => listedKeys(contact).map((key) => ({ key, contact })));
-			await registry.rememberContacts(scope, known.map(({ key, contact }) => ({ key, contactId: contact.contactId })));
+			await registry.rememberContacts(
+				scope,
+				known.map(({ key, contact }) => ({ key, contactId: contact.contactId })),
+			);
 			for (const { key, contact } of known) if (wanted.has(key)) listed.set(key, contact);
 		});
-		if (from === undefined || from <= (listedUntil ?? Infinity)) await registry.setContactsListedUntil(scope, Math.max(listing.until, listedUntil ?? 0));
+		if (from === undefined || from <= (listedUntil ?? Infinity))
+			await registry.setContactsListedUntil(scope, Math.max(listing.until, listedUntil ?? 0));
 		await this.settleOwed(owed, listed, reported, listing.until);
 		return listed;
 	}
@@ -210,13 +320,22 @@ export class ContactSender {
 	 * An owed step is due when Dotdigital made the contact anew after its request went out (another
 	 * contact id, or created since then when the id was not known) and it is subscribed.
 	 */
-	private async settleOwed(owed: readonly OwedConsent[], listed: ReadonlyMap<string, ListedContact>, reported: ReadonlySet<string>, now: number): Promise<void> {
+	private async settleOwed(
+		owed: readonly OwedConsent[],
+		listed: ReadonlyMap<string, ListedContact>,
+		reported: ReadonlySet<string>,
+		now: number,
+	): Promise<void> {
 		const due: OwedConsent[] = [];
 		const done: string[] = [];
 		for (const entry of owed) {
 			const key = owedKey(entry);
 			const contact = listed.get(key);
-			const remade = contact !== undefined && (entry.contactId > 0 ? contact.contactId !== entry.contactId : contact.created >= entry.sentAt);
+			const remade =
+				contact !== undefined &&
+				(entry.contactId > 0
+					? contact.contactId !== entry.contactId
+					: contact.created >= entry.sentAt);
 			if (remade) {
 				if (contact.status === 'subscribed') due.push(entry);
 				else done.push(key);
@@ -236,28 +355,45 @@ export class ContactSender {
 			index,
 			key: entry.key,
 			known: true,
-			request: { matchIdentifier: entry.identifier, identifiers: { [entry.identifier]: entry.key }, channelProperties: UNSUBSCRIBED },
+			request: {
+				matchIdentifier: entry.identifier,
+				identifiers: { [entry.identifier]: entry.key },
+				channelProperties: UNSUBSCRIBED,
+			},
 		}));
 		const results: Results = new Array(steps.length).fill(undefined);
 		try {
 			if (steps.length <= this.options.realtimeConcurrency * 4) {
-				await this.eachAtOnce(steps, async (step) => {
-					await this.patch(step, { channelProperties: UNSUBSCRIBED });
-					results[step.index] = { status: 'done', action: 'updated', key: step.key };
-				}, results);
+				await this.eachAtOnce(
+					steps,
+					async (step) => {
+						await this.patch(step, { channelProperties: UNSUBSCRIBED });
+						results[step.index] = { status: 'done', action: 'updated', key: step.key };
+					},
+					results,
+				);
 			} else {
-				await this.importAll(steps, 'overwriteIfNotEmpty', results, { created: new Set(), repeated: [] });
+				await this.importAll(steps, 'overwriteIfNotEmpty', results, {
+					created: new Set(),
+					repeated: [],
+				});
 			}
 		} catch {
 			// A refused login: nothing more can be set now; the steps stay owed.
 		}
 		steps.forEach((step, index) => {
-			if (results[index]?.status === 'done') applied.add(registryKey(step.request.matchIdentifier, step.key));
+			if (results[index]?.status === 'done')
+				applied.add(registryKey(step.request.matchIdentifier, step.key));
 		});
 		return applied;
 	}
 
-	private async importAll(contacts: readonly Planned[], mergeOption: MergeOption, results: Results, seen: Seen): Promise<void> {
+	private async importAll(
+		contacts: readonly Planned[],
+		mergeOption: MergeOption,
+		results: Results,
+		seen: Seen,
+	): Promise<void> {
 		const kind: ImportKind<ContactImportStatus> = {
 			name: 'contact import',
 			submitPath: '/contacts/v3/import',
@@ -271,58 +407,111 @@ export class ContactSender {
 				const state = String(status?.status ?? '');
 				if (state === 'Finished') return 'done';
 				if (state === 'NotFinished' || state === 'NotStarted' || state === '') return 'pending';
-				return { failed: `Dotdigital ended the contact import with status ${state}${state === 'ExceedsAllowedContactLimit' ? ' (the account has reached its contact limit)' : ''}` };
+				return {
+					failed: `Dotdigital ended the contact import with status ${state}${state === 'ExceedsAllowedContactLimit' ? ' (the account has reached its contact limit)' : ''}`,
+				};
 			},
 		};
-		await importBatches(this.transport, kind, contacts, (contact) => JSON.stringify(contact.request), results, this.options, (members, outcome) => {
-			const byKey = new Map(members.map((contact) => [contact.key, contact]));
-			const memberFor = (identifiers: Record<string, unknown> | undefined) => byKey.get(identifierKey(identifiers, members[0].request.matchIdentifier));
-			const settle = (entries: ContactImportStatus['created'], action: 'created' | 'updated'): void => {
-				for (const entry of entries ?? []) {
+		await importBatches(
+			this.transport,
+			kind,
+			contacts,
+			(contact) => JSON.stringify(contact.request),
+			results,
+			this.options,
+			(members, outcome) => {
+				const byKey = new Map(members.map((contact) => [contact.key, contact]));
+				const memberFor = (identifiers: Record<string, unknown> | undefined) =>
+					byKey.get(identifierKey(identifiers, members[0].request.matchIdentifier));
+				const settle = (
+					entries: ContactImportStatus['created'],
+					action: 'created' | 'updated',
+				): void => {
+					for (const entry of entries ?? []) {
+						const contact = memberFor(entry.identifiers);
+						if (!contact) continue;
+						results[contact.index] = {
+							status: 'done',
+							action,
+							key: contact.key,
+							contactId: entry.contactId,
+							importId: outcome.importId,
+						};
+						if (action === 'created') seen.created.add(contact.index);
+					}
+				};
+				settle(outcome.status.created, 'created');
+				settle(outcome.status.updated, 'updated');
+				if (outcome.repeatedSince !== undefined)
+					for (const contact of members)
+						seen.repeated.push({ contact, since: outcome.repeatedSince });
+				for (const entry of outcome.status.failures ?? []) {
 					const contact = memberFor(entry.identifiers);
 					if (!contact) continue;
-					results[contact.index] = { status: 'done', action, key: contact.key, contactId: entry.contactId, importId: outcome.importId };
-					if (action === 'created') seen.created.add(contact.index);
+					const first = entry.failures?.[0];
+					const code = first?.failureCode ?? 'importFailure';
+					if (/^globallySuppressed$/i.test(code)) {
+						results[contact.index] = {
+							status: 'done',
+							action: 'suppressed',
+							key: contact.key,
+							importId: outcome.importId,
+						};
+						continue;
+					}
+					results[contact.index] = {
+						status: 'failed',
+						key: contact.key,
+						importId: outcome.importId,
+						code,
+						description:
+							(entry.failures ?? [])
+								.map((item) => item.description ?? item.failureCode)
+								.join('; ') || 'Dotdigital did not import the contact',
+						retryable: false,
+						owner: contactFailureOwner(code),
+					};
 				}
-			};
-			settle(outcome.status.created, 'created');
-			settle(outcome.status.updated, 'updated');
-			if (outcome.repeatedSince !== undefined) for (const contact of members) seen.repeated.push({ contact, since: outcome.repeatedSince });
-			for (const entry of outcome.status.failures ?? []) {
-				const contact = memberFor(entry.identifiers);
-				if (!contact) continue;
-				const first = entry.failures?.[0];
-				const code = first?.failureCode ?? 'importFailure';
-				if (/^globallySuppressed$/i.test(code)) {
-					results[contact.index] = { status: 'done', action: 'suppressed', key: contact.key, importId: outcome.importId };
-					continue;
-				}
-				results[contact.index] = {
-					status: 'failed',
-					key: contact.key,
-					importId: outcome.importId,
-					code,
-					description: (entry.failures ?? []).map((item) => item.description ?? item.failureCode).join('; ') || 'Dotdigital did not import the contact',
-					retryable: false,
-					owner: contactFailureOwner(code),
-				};
-			}
-		});
+			},
+		);
 	}
 
 	/** Real time: a few contacts at once, each created with POST when new, else PATCHed without a status. */
-	private patchAll(contacts: readonly Planned[], settings: ContactSendSettings, results: Results, seen: Seen): Promise<void> {
-		return this.eachAtOnce(contacts, (contact) => this.upsertOne(contact, settings, results, seen), results);
+	private patchAll(
+		contacts: readonly Planned[],
+		settings: ContactSendSettings,
+		results: Results,
+		seen: Seen,
+	): Promise<void> {
+		return this.eachAtOnce(
+			contacts,
+			(contact) => this.upsertOne(contact, settings, results, seen),
+			results,
+		);
 	}
 
-	private async upsertOne(contact: Planned, settings: ContactSendSettings, results: Results, seen: Seen): Promise<void> {
+	private async upsertOne(
+		contact: Planned,
+		settings: ContactSendSettings,
+		results: Results,
+		seen: Seen,
+	): Promise<void> {
 		const sentAt = this.clock();
 		const { matchIdentifier, lists, channelProperties, consentRecords, ...data } = contact.request;
 		let createdByLostTry = false;
 		if (!contact.known) {
 			try {
-				const { body } = await this.transport.request<{ contactId?: number }>('POST', '/contacts/v3', { call: 'create contact', body: { ...data, channelProperties, consentRecords, lists } });
-				results[contact.index] = { status: 'done', action: 'created', key: contact.key, contactId: body?.contactId };
+				const { body } = await this.transport.request<{ contactId?: number }>(
+					'POST',
+					'/contacts/v3',
+					{ call: 'create contact', body: { ...data, channelProperties, consentRecords, lists } },
+				);
+				results[contact.index] = {
+					status: 'done',
+					action: 'created',
+					key: contact.key,
+					contactId: body?.contactId,
+				};
 				seen.created.add(contact.index);
 				return;
 			} catch (error) {
@@ -332,8 +521,10 @@ export class ContactSender {
 			}
 		}
 		const response = await this.patch(contact, data, settings.mergeOption);
-		const body = response.body as { contactId?: number; status?: string; created?: string } | undefined;
-		const createdHere = response.status === 201 || (createdByLostTry && Date.parse(body?.created ?? '') >= sentAt);
+		const body = response.body as
+			{ contactId?: number; status?: string; created?: string } | undefined;
+		const createdHere =
+			response.status === 201 || (createdByLostTry && Date.parse(body?.created ?? '') >= sentAt);
 		const done = { status: 'done' as const, key: contact.key, contactId: body?.contactId };
 		if (body?.status === 'suppressed') {
 			results[contact.index] = { ...done, action: 'suppressed' };
@@ -348,21 +539,43 @@ export class ContactSender {
 		} catch (error) {
 			if (isLoginRefused(error)) throw error;
 			const failed = callFailure(error, contactFailureOwner);
-			results[contact.index] = { ...failed, key: contact.key, code: 'listsNotApplied', description: `The contact was ${createdHere ? 'created' : 'updated'}, but could not be added to its lists: ${failed.description}`, owner: 'mapping' };
+			results[contact.index] = {
+				...failed,
+				key: contact.key,
+				code: 'listsNotApplied',
+				description: `The contact was ${createdHere ? 'created' : 'updated'}, but could not be added to its lists: ${failed.description}`,
+				owner: 'mapping',
+			};
 		}
 	}
 
-	private patch(contact: Pick<Planned, 'key' | 'request'>, body: Partial<Omit<ContactRequest, 'matchIdentifier'>>, mergeOption: MergeOption = 'overwriteIfNotEmpty') {
-		const mergeQuery = { overwriteIfNotEmpty: 'overwrite-if-not-empty', overwrite: 'overwrite', overwriteIfEmpty: 'overwrite-if-empty' }[mergeOption];
-		return this.transport.request<unknown>('PATCH', `/contacts/v3/${contact.request.matchIdentifier}/${encodeURIComponent(contact.key)}`, {
-			call: 'upsert contact',
-			query: { 'merge-option': mergeQuery },
-			body: { identifiers: contact.request.identifiers, ...body },
-		});
+	private patch(
+		contact: Pick<Planned, 'key' | 'request'>,
+		body: Partial<Omit<ContactRequest, 'matchIdentifier'>>,
+		mergeOption: MergeOption = 'overwriteIfNotEmpty',
+	) {
+		const mergeQuery = {
+			overwriteIfNotEmpty: 'overwrite-if-not-empty',
+			overwrite: 'overwrite',
+			overwriteIfEmpty: 'overwrite-if-empty',
+		}[mergeOption];
+		return this.transport.request<unknown>(
+			'PATCH',
+			`/contacts/v3/${contact.request.matchIdentifier}/${encodeURIComponent(contact.key)}`,
+			{
+				call: 'upsert contact',
+				query: { 'merge-option': mergeQuery },
+				body: { identifiers: contact.request.identifiers, ...body },
+			},
+		);
 	}
 
 	/** Runs `work` for each contact, a few at once; a failure becomes that contact's result, and a refused login stops the rest. */
-	private async eachAtOnce(contacts: readonly Planned[], work: (contact: Planned) => Promise<void>, results: Results): Promise<void> {
+	private async eachAtOnce(
+		contacts: readonly Planned[],
+		work: (contact: Planned) => Promise<void>,
+		results: Results,
+	): Promise<void> {
 		let next = 0;
 		let refused: unknown;
 		const worker = async (): Promise<void> => {
@@ -372,14 +585,21 @@ export class ContactSender {
 					await work(contact);
 				} catch (error) {
 					if (isLoginRefused(error)) refused = error;
-					else results[contact.index] = { key: contact.key, ...callFailure(error, contactFailureOwner) };
+					else
+						results[contact.index] = {
+							key: contact.key,
+							...callFailure(error, contactFailureOwner),
+						};
 				}
 			}
 		};
-		await Promise.all(Array.from({ length: Math.min(this.options.realtimeConcurrency, contacts.length) }, worker));
+		await Promise.all(
+			Array.from({ length: Math.min(this.options.realtimeConcurrency, contacts.length) }, worker),
+		);
 		if (refused === undefined) return;
 		if (!contacts.some((contact) => results[contact.index]?.status === 'done')) throw refused;
-		for (const contact of contacts) results[contact.index] ??= { key: contact.key, ...callFailure(refused, contactFailureOwner) };
+		for (const contact of contacts)
+			results[contact.index] ??= { key: contact.key, ...callFailure(refused, contactFailureOwner) };
 	}
 
 	private clock(): number {
@@ -392,8 +612,13 @@ function owedKey(entry: OwedConsent): string {
 }
 
 /** The key a contact is matched on, from the identifiers Dotdigital reports (it reports all of them). */
-export function identifierKey(identifiers: Record<string, unknown> | undefined, matchIdentifier: MatchIdentifier): string {
+export function identifierKey(
+	identifiers: Record<string, unknown> | undefined,
+	matchIdentifier: MatchIdentifier,
+): string {
 	const value = identifiers?.[matchIdentifier];
 	if (value === undefined || value === null) return '';
-	return matchIdentifier === 'email' ? String(value).trim().toLowerCase() : String(value).replace(/^\+/, '');
+	return matchIdentifier === 'email'
+		? String(value).trim().toLowerCase()
+		: String(value).replace(/^\+/, '');
 }

@@ -8,7 +8,12 @@
  */
 import { isIP } from 'node:net';
 
-import { dataFieldValue, inferDataFieldType, type DataField, type DataFieldType } from './data-fields';
+import {
+	dataFieldValue,
+	inferDataFieldType,
+	type DataField,
+	type DataFieldType,
+} from './data-fields';
 import type { RecordFailure } from './results';
 
 export type MatchIdentifier = 'email' | 'mobileNumber';
@@ -33,7 +38,11 @@ export interface ConsentRecordSettings {
 
 /** Why these consent settings would be refused by Dotdigital, if they would. */
 export function consentSettingsProblem(consent: ConsentRecordSettings): string | undefined {
-	const missing = [!consent.text.trim() && 'Consent Text', !isWebUrl(consent.url) && 'Consent Page URL (a full http or https address)', isIP(consent.ipAddress.trim()) === 0 && 'Consent IP Address (an IPv4 or IPv6 address)'].filter(Boolean);
+	const missing = [
+		!consent.text.trim() && 'Consent Text',
+		!isWebUrl(consent.url) && 'Consent Page URL (a full http or https address)',
+		isIP(consent.ipAddress.trim()) === 0 && 'Consent IP Address (an IPv4 or IPv6 address)',
+	].filter(Boolean);
 	if (missing.length === 0) return undefined;
 	return `Dotdigital only keeps a consent record that has all of its parts; missing or not valid: ${missing.join(', ')}`;
 }
@@ -71,7 +80,10 @@ const FIELD_TYPES: Record<string, DataFieldType> = {
 };
 
 /** The type for a new data field filled from `field`: fixed for the canonical fields, read from the values for custom ones. */
-export function dataFieldTypeFor(field: string, records: ReadonlyArray<Record<string, unknown>>): DataFieldType {
+export function dataFieldTypeFor(
+	field: string,
+	records: ReadonlyArray<Record<string, unknown>>,
+): DataFieldType {
 	if (!field.startsWith('custom.')) return FIELD_TYPES[field] ?? 'String';
 	return inferDataFieldType(records.map((record) => fieldValue(record, field)));
 }
@@ -82,7 +94,13 @@ export interface ContactRequest {
 	dataFields?: Record<string, string | number | boolean | null>;
 	lists?: number[];
 	channelProperties?: { email: { status: 'subscribed' | 'unsubscribed' } };
-	consentRecords?: Array<{ text: string; dateTimeConsented: string; url: string; ipAddress: string; userAgent: string }>;
+	consentRecords?: Array<{
+		text: string;
+		dateTimeConsented: string;
+		url: string;
+		ipAddress: string;
+		userAgent: string;
+	}>;
 }
 
 export interface PreparedContact {
@@ -108,18 +126,37 @@ export function normaliseEmail(value: unknown): string {
 export function normaliseMobile(value: unknown): string {
 	if (typeof value !== 'string' && typeof value !== 'number') return '';
 	const text = String(value).trim();
-	const digits = text.replace(/[\s().-]/g, '').replace(/^\+/, '').replace(/^00/, '');
+	const digits = text
+		.replace(/[\s().-]/g, '')
+		.replace(/^\+/, '')
+		.replace(/^00/, '');
 	return /^\d{7,15}$/.test(digits) ? digits : text === '' ? '' : `invalid:${text}`;
 }
 
-export function prepareContact(record: Record<string, unknown>, settings: ContactSettings, fields: ReadonlyMap<string, DataField>, now: () => Date): PreparedContact | RecordFailure {
-	const key = settings.identifier === 'email' ? normaliseEmail(record.email) : normaliseMobile(record.mobile);
+export function prepareContact(
+	record: Record<string, unknown>,
+	settings: ContactSettings,
+	fields: ReadonlyMap<string, DataField>,
+	now: () => Date,
+): PreparedContact | RecordFailure {
+	const key =
+		settings.identifier === 'email' ? normaliseEmail(record.email) : normaliseMobile(record.mobile);
 	if (key === '') {
 		const what = settings.identifier === 'email' ? 'email address' : 'mobile number';
-		return { code: 'missingIdentifier', description: `The customer has no ${what}, which is what contacts are matched on`, retryable: false, owner: 'till data' };
+		return {
+			code: 'missingIdentifier',
+			description: `The customer has no ${what}, which is what contacts are matched on`,
+			retryable: false,
+			owner: 'till data',
+		};
 	}
 	if (key.startsWith('invalid:')) {
-		return { code: 'invalidPhoneNumber', description: `"${key.slice(8)}" is not a mobile number Dotdigital can use`, retryable: false, owner: 'till data' };
+		return {
+			code: 'invalidPhoneNumber',
+			description: `"${key.slice(8)}" is not a mobile number Dotdigital can use`,
+			retryable: false,
+			owner: 'till data',
+		};
 	}
 	const dataFields: Record<string, string | number | boolean | null> = {};
 	const problems: string[] = [];
@@ -127,14 +164,23 @@ export function prepareContact(record: Record<string, unknown>, settings: Contac
 		const field = fields.get(entry.dataField.toUpperCase());
 		if (!field) continue;
 		const converted = dataFieldValue(field.type, fieldValue(record, entry.field));
-		if ('problem' in converted) problems.push(`${entry.field} → ${field.name}: ${converted.problem}`);
+		if ('problem' in converted)
+			problems.push(`${entry.field} → ${field.name}: ${converted.problem}`);
 		else if ('value' in converted) dataFields[field.name] = converted.value;
 		else if (settings.mergeOption === 'overwrite') dataFields[field.name] = null;
 	}
 	if (problems.length > 0) {
-		return { code: 'invalidDataFieldValue', description: problems.join('; '), retryable: false, owner: 'till data' };
+		return {
+			code: 'invalidDataFieldValue',
+			description: problems.join('; '),
+			retryable: false,
+			owner: 'till data',
+		};
 	}
-	const request: ContactRequest = { matchIdentifier: settings.identifier, identifiers: { [settings.identifier]: key } };
+	const request: ContactRequest = {
+		matchIdentifier: settings.identifier,
+		identifiers: { [settings.identifier]: key },
+	};
 	if (Object.keys(dataFields).length > 0) request.dataFields = dataFields;
 	const statusWhenNew = whenNew(record, settings, now);
 	const prepared: PreparedContact = { key, request, whenNew: statusWhenNew };
@@ -146,7 +192,11 @@ export function prepareContact(record: Record<string, unknown>, settings: Contac
  * One contact from two records with the same email or mobile, as if sent one after the other: data
  * fields are laid over each other by the merge option, and the later record's opt-in and lists count.
  */
-export function mergeContacts(earlier: PreparedContact, later: PreparedContact, mergeOption: MergeOption): PreparedContact {
+export function mergeContacts(
+	earlier: PreparedContact,
+	later: PreparedContact,
+	mergeOption: MergeOption,
+): PreparedContact {
 	const [under, over] = mergeOption === 'overwriteIfEmpty' ? [later, earlier] : [earlier, later];
 	const dataFields = { ...under.request.dataFields, ...over.request.dataFields };
 	const request: ContactRequest = { ...later.request };
@@ -159,26 +209,42 @@ function fieldValue(record: Record<string, unknown>, field: string): unknown {
 	if (field.startsWith('custom.')) {
 		const custom = record.custom;
 		const name = field.slice('custom.'.length);
-		return custom && typeof custom === 'object' && Object.prototype.hasOwnProperty.call(custom, name) ? (custom as Record<string, unknown>)[name] : undefined;
+		return custom &&
+			typeof custom === 'object' &&
+			Object.prototype.hasOwnProperty.call(custom, name)
+			? (custom as Record<string, unknown>)[name]
+			: undefined;
 	}
 	const value = Object.prototype.hasOwnProperty.call(record, field) ? record[field] : undefined;
 	if (field === 'full_name' && (value === undefined || value === null || value === '')) {
-		return [record.first_name, record.last_name].filter((part) => typeof part === 'string' && part.trim() !== '').join(' ');
+		return [record.first_name, record.last_name]
+			.filter((part) => typeof part === 'string' && part.trim() !== '')
+			.join(' ');
 	}
 	return value;
 }
 
-function whenNew(record: Record<string, unknown>, settings: ContactSettings, now: () => Date): PreparedContact['whenNew'] {
+function whenNew(
+	record: Record<string, unknown>,
+	settings: ContactSettings,
+	now: () => Date,
+): PreparedContact['whenNew'] {
 	if (settings.newContactConsent !== 'posOptIn') return undefined;
-	if (record.marketing_opt_in !== true) return { channelProperties: { email: { status: 'unsubscribed' } } };
+	if (record.marketing_opt_in !== true)
+		return { channelProperties: { email: { status: 'unsubscribed' } } };
 	const consent = settings.consentRecord;
 	if (!consent?.text.trim()) return undefined;
-	const store = typeof record.store_code === 'string' && record.store_code ? ` ${record.store_code}` : '';
+	const store =
+		typeof record.store_code === 'string' && record.store_code ? ` ${record.store_code}` : '';
 	return {
 		consentRecords: [
 			{
 				text: consent.text.trim(),
-				dateTimeConsented: consentTime(record.created_at) ?? now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+				dateTimeConsented:
+					consentTime(record.created_at) ??
+					now()
+						.toISOString()
+						.replace(/\.\d{3}Z$/, 'Z'),
 				url: consent.url.trim(),
 				ipAddress: consent.ipAddress.trim(),
 				userAgent: `In store${store}, recorded by the POS`,

@@ -30,13 +30,23 @@ export function dataFieldNameProblem(name: string): string | undefined {
 }
 
 /** Every data field in the account, by upper-cased name (Dotdigital compares names without case). */
-export async function listDataFields(transport: DotdigitalTransport): Promise<Map<string, DataField>> {
-	const { body } = await transport.request<Array<{ name: string; type: string; visibility?: string }>>('GET', '/v2/data-fields', { call: 'list data fields' });
+export async function listDataFields(
+	transport: DotdigitalTransport,
+): Promise<Map<string, DataField>> {
+	const { body } = await transport.request<
+		Array<{ name: string; type: string; visibility?: string }>
+	>('GET', '/v2/data-fields', { call: 'list data fields' });
 	const fields = new Map<string, DataField>();
 	for (const field of Array.isArray(body) ? body : []) {
 		if (typeof field?.name !== 'string') continue;
-		const type = DATA_FIELD_TYPES.find((known) => known.toLowerCase() === String(field.type).toLowerCase()) ?? 'String';
-		fields.set(field.name.toUpperCase(), { name: field.name, type, visibility: field.visibility === 'Public' ? 'Public' : 'Private' });
+		const type =
+			DATA_FIELD_TYPES.find((known) => known.toLowerCase() === String(field.type).toLowerCase()) ??
+			'String';
+		fields.set(field.name.toUpperCase(), {
+			name: field.name,
+			type,
+			visibility: field.visibility === 'Public' ? 'Public' : 'Private',
+		});
 	}
 	return fields;
 }
@@ -61,7 +71,8 @@ export async function ensureDataFields(
 		const found = fields.get(field.name.toUpperCase());
 		if (!found) return true;
 		result.existing.push(found);
-		if (found.type !== field.type) result.otherType.push({ name: found.name, wanted: field.type, actual: found.type });
+		if (found.type !== field.type)
+			result.otherType.push({ name: found.name, wanted: field.type, actual: found.type });
 		return false;
 	});
 	if (missing.length > 0 && !options.create) {
@@ -72,12 +83,20 @@ export async function ensureDataFields(
 		);
 	}
 	for (const field of missing) {
-		const created: DataField = { name: field.name.toUpperCase(), type: field.type, visibility: field.visibility ?? 'Private' };
+		const created: DataField = {
+			name: field.name.toUpperCase(),
+			type: field.type,
+			visibility: field.visibility ?? 'Private',
+		};
 		try {
-			await transport.request('POST', '/v2/data-fields', { call: 'create data field', body: created });
+			await transport.request('POST', '/v2/data-fields', {
+				call: 'create data field',
+				body: created,
+			});
 			result.created.push(created);
 		} catch (error) {
-			if (!(error instanceof DotdigitalApiError && error.code === 'ERROR_NON_UNIQUE_DATAFIELD')) throw error;
+			if (!(error instanceof DotdigitalApiError && error.code === 'ERROR_NON_UNIQUE_DATAFIELD'))
+				throw error;
 			result.existing.push(created);
 		}
 		fields.set(created.name, created);
@@ -87,17 +106,21 @@ export async function ensureDataFields(
 
 function uniqueByName(fields: readonly DataField[]): DataField[] {
 	const byName = new Map<string, DataField>();
-	for (const field of fields) if (!byName.has(field.name.toUpperCase())) byName.set(field.name.toUpperCase(), field);
+	for (const field of fields)
+		if (!byName.has(field.name.toUpperCase())) byName.set(field.name.toUpperCase(), field);
 	return [...byName.values()];
 }
 
-export type FieldValue = { value: string | number | boolean } | { empty: true } | { problem: string };
+export type FieldValue =
+	{ value: string | number | boolean } | { empty: true } | { problem: string };
 
 /** A canonical value as a data field of this type takes it; blank values are `empty`. */
 export function dataFieldValue(type: DataFieldType, raw: unknown): FieldValue {
-	if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { empty: true };
+	if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === ''))
+		return { empty: true };
 	if (type === 'Numeric') {
-		const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
+		const value =
+			typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
 		return Number.isFinite(value) ? { value } : { problem: `"${String(raw)}" is not a number` };
 	}
 	if (type === 'Boolean') {
@@ -115,17 +138,23 @@ export function dataFieldValue(type: DataFieldType, raw: unknown): FieldValue {
 		return { value: text.replace(' ', 'T') };
 	}
 	const text = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
-	if (text.length > MAX_TEXT_LENGTH) return { problem: `is ${text.length} characters long; Dotdigital text fields hold at most ${MAX_TEXT_LENGTH}` };
+	if (text.length > MAX_TEXT_LENGTH)
+		return {
+			problem: `is ${text.length} characters long; Dotdigital text fields hold at most ${MAX_TEXT_LENGTH}`,
+		};
 	return { value: text };
 }
 
 /** yyyy-mm-dd, optionally with a time and zone, naming a day that exists (Date.parse rolls 30 February over). */
 function isIsoDate(text: string): boolean {
-	const match = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+	const match =
+		/^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
 	if (!match || Number.isNaN(Date.parse(text.replace(' ', 'T')))) return false;
 	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
 	const date = new Date(Date.UTC(year, month - 1, day));
-	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+	return (
+		date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+	);
 }
 
 /** The type a new data field should have for these values: the one they all fit, else text. */
@@ -133,7 +162,14 @@ export function inferDataFieldType(values: Iterable<unknown>): DataFieldType {
 	let type: DataFieldType | undefined;
 	for (const value of values) {
 		if (value === null || value === undefined || value === '') continue;
-		const fits: DataFieldType = typeof value === 'number' ? 'Numeric' : typeof value === 'boolean' ? 'Boolean' : typeof value === 'string' && isIsoDate(value) ? 'Date' : 'String';
+		const fits: DataFieldType =
+			typeof value === 'number'
+				? 'Numeric'
+				: typeof value === 'boolean'
+					? 'Boolean'
+					: typeof value === 'string' && isIsoDate(value)
+						? 'Date'
+						: 'String';
 		if (type !== undefined && type !== fits) return 'String';
 		type = fits;
 	}

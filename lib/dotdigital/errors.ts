@@ -26,7 +26,13 @@ export class DotdigitalApiError extends DotdigitalError {
 	/** From a 429: how long Dotdigital asked us to wait, in ms. */
 	readonly waitMs?: number;
 
-	constructor(fields: { call: string; status: number; code: string; description: string; waitMs?: number }) {
+	constructor(fields: {
+		call: string;
+		status: number;
+		code: string;
+		description: string;
+		waitMs?: number;
+	}) {
 		super(
 			`Dotdigital ${fields.call} failed: HTTP ${fields.status}${fields.description ? ` ${fields.description}` : ''}${hint(fields.status, fields.description)}`,
 			fields.code,
@@ -42,7 +48,12 @@ export class DotdigitalApiError extends DotdigitalError {
 /** The request never got an HTTP answer: refused, reset, DNS, TLS or timeout. */
 export class DotdigitalNetworkError extends DotdigitalError {
 	constructor(call: string, code: string, message: string, options?: { cause?: unknown }) {
-		super(`Dotdigital ${call} failed: ${message}`, code, !/CERT|SELF_SIGNED|TLS|SSL|REDIRECT/.test(code), options);
+		super(
+			`Dotdigital ${call} failed: ${message}`,
+			code,
+			!/CERT|SELF_SIGNED|TLS|SSL|REDIRECT/.test(code),
+			options,
+		);
 		this.name = 'DotdigitalNetworkError';
 	}
 }
@@ -54,20 +65,28 @@ export function isRetryableStatus(status: number): boolean {
 
 function hint(status: number, description: string): string {
 	if (status === 401) return ' (check the API user and password of the Dotdigital credential)';
-	if (status === 403 && /access is denied/i.test(description)) return ' (the account is in another region: set the credential’s Region to Auto-Detect)';
-	if (status === 413) return ' (the request was larger than Dotdigital, or a proxy in front of it, accepts)';
-	if (status === 429) return ' (Dotdigital’s rate limit; the calls were spread out and retried, but the limit held)';
+	if (status === 403 && /access is denied/i.test(description))
+		return ' (the account is in another region: set the credential’s Region to Auto-Detect)';
+	if (status === 413)
+		return ' (the request was larger than Dotdigital, or a proxy in front of it, accepts)';
+	if (status === 429)
+		return ' (Dotdigital’s rate limit; the calls were spread out and retried, but the limit held)';
 	return '';
 }
 
 /** A fault no file can fix (a refused login, an outage that outlasted the retries), in plain words; undefined for anything else. */
-export function dotdigitalSystemFault(error: unknown): { system: string; cause: string } | undefined {
+export function dotdigitalSystemFault(
+	error: unknown,
+): { system: string; cause: string } | undefined {
 	const system = 'Dotdigital';
 	if (error instanceof DotdigitalApiError) {
-		if (error.status === 401 || error.status === 403) return { system, cause: 'Dotdigital refused the login' };
-		if (error.retryable) return { system, cause: `Dotdigital is not answering (HTTP ${error.status})` };
+		if (error.status === 401 || error.status === 403)
+			return { system, cause: 'Dotdigital refused the login' };
+		if (error.retryable)
+			return { system, cause: `Dotdigital is not answering (HTTP ${error.status})` };
 		return undefined;
 	}
-	if (error instanceof DotdigitalNetworkError) return { system, cause: 'Dotdigital cannot be reached' };
+	if (error instanceof DotdigitalNetworkError)
+		return { system, cause: 'Dotdigital cannot be reached' };
 	return undefined;
 }

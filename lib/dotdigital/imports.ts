@@ -40,7 +40,13 @@ export interface Batch {
 export type BatchOutcome<S> =
 	/** `repeatedSince`: the import was sent more than once (see Reply.repeated), the first time no earlier than this (Dotdigital's clock, epoch ms). */
 	| { kind: 'done'; importId: string; status: S; repeatedSince?: number }
-	| { kind: 'failed'; importId?: string; error: DotdigitalError | Error; reason: string; retryable: boolean };
+	| {
+			kind: 'failed';
+			importId?: string;
+			error: DotdigitalError | Error;
+			reason: string;
+			retryable: boolean;
+	  };
 
 export interface ImportRunOptions {
 	poll?: Partial<PollPolicy>;
@@ -96,7 +102,8 @@ export async function runImports<S>(
 	options: ImportRunOptions = {},
 ): Promise<void> {
 	const poll = { ...DEFAULT_POLL, ...options.poll };
-	const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+	const sleep =
+		options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 	const queue = [...batches];
 	const pace = options.pace ?? new ImportPace();
 	let ceiling = Infinity;
@@ -113,7 +120,11 @@ export async function runImports<S>(
 				batch = first;
 			}
 			const outcome = await runOne(transport, kind, batch, poll, sleep, pace);
-			if (outcome.kind === 'failed' && isTooLarge(outcome.error) && batch.members.length > SMALLEST_BATCH) {
+			if (
+				outcome.kind === 'failed' &&
+				isTooLarge(outcome.error) &&
+				batch.members.length > SMALLEST_BATCH
+			) {
 				ceiling = Math.min(ceiling, Math.floor(batch.bytes / 2));
 				queue.unshift(...halve(batch));
 				continue;
@@ -127,7 +138,8 @@ export async function runImports<S>(
 		}
 	};
 	// A worker may find the queue empty while another is about to put halves back on it.
-	while (queue.length > 0) await Promise.all(Array.from({ length: Math.min(kind.concurrency, queue.length) }, worker));
+	while (queue.length > 0)
+		await Promise.all(Array.from({ length: Math.min(kind.concurrency, queue.length) }, worker));
 }
 
 function isTooLarge(error: unknown): boolean {
@@ -138,7 +150,11 @@ function halve(batch: Batch): [Batch, Batch] {
 	const middle = Math.ceil(batch.members.length / 2);
 	const part = (from: number, to: number): Batch => {
 		const parts = batch.parts.slice(from, to);
-		return { members: batch.members.slice(from, to), parts, bytes: parts.reduce((sum, json) => sum + Buffer.byteLength(json) + 1, 0) };
+		return {
+			members: batch.members.slice(from, to),
+			parts,
+			bytes: parts.reduce((sum, json) => sum + Buffer.byteLength(json) + 1, 0),
+		};
 	};
 	return [part(0, middle), part(middle, batch.members.length)];
 }
@@ -159,7 +175,15 @@ async function runOne<S>(
 ): Promise<BatchOutcome<S>> {
 	let foundDoneAfter: number | undefined;
 	try {
-		return await sendAndWait(transport, kind, batch, poll, sleep, pace, (waited) => (foundDoneAfter = waited));
+		return await sendAndWait(
+			transport,
+			kind,
+			batch,
+			poll,
+			sleep,
+			pace,
+			(waited) => (foundDoneAfter = waited),
+		);
 	} finally {
 		pace.ended(kind.name, foundDoneAfter);
 	}
@@ -177,12 +201,21 @@ async function sendAndWait<S>(
 	let importId: string | undefined;
 	const sentAfter = transport.serverTime() ?? Date.now() - CLOCK_MARGIN_MS;
 	try {
-		const { body, repeated } = await transport.request<{ importId?: string }>('PUT', kind.submitPath, {
-			call: kind.name,
-			body: `${kind.open}${batch.parts.join(',')}${kind.close}`,
-		});
+		const { body, repeated } = await transport.request<{ importId?: string }>(
+			'PUT',
+			kind.submitPath,
+			{
+				call: kind.name,
+				body: `${kind.open}${batch.parts.join(',')}${kind.close}`,
+			},
+		);
 		importId = body?.importId;
-		if (!importId) throw new DotdigitalError(`Dotdigital accepted the ${kind.name} but gave no import id`, 'noImportId', true);
+		if (!importId)
+			throw new DotdigitalError(
+				`Dotdigital accepted the ${kind.name} but gave no import id`,
+				'noImportId',
+				true,
+			);
 		let waited = 0;
 		const nextWait = pace.waits(kind.name, poll);
 		for (;;) {
@@ -201,19 +234,34 @@ async function sendAndWait<S>(
 			}
 			await sleep(wait);
 			waited += wait;
-			const { body: status } = await transport.request<S>('GET', kind.statusPath(importId), { call: `${kind.name} status` });
+			const { body: status } = await transport.request<S>('GET', kind.statusPath(importId), {
+				call: `${kind.name} status`,
+			});
 			const progress = kind.progress(status);
 			if (progress === 'done') {
 				foundDone(waited);
-				return { kind: 'done', importId, status, ...(repeated ? { repeatedSince: sentAfter - CLOCK_MARGIN_MS } : {}) };
+				return {
+					kind: 'done',
+					importId,
+					status,
+					...(repeated ? { repeatedSince: sentAfter - CLOCK_MARGIN_MS } : {}),
+				};
 			}
 			if (progress !== 'pending') {
-				return { kind: 'failed', importId, error: new DotdigitalError(progress.failed, 'importFailed', false), reason: progress.failed, retryable: false };
+				return {
+					kind: 'failed',
+					importId,
+					error: new DotdigitalError(progress.failed, 'importFailed', false),
+					reason: progress.failed,
+					retryable: false,
+				};
 			}
 		}
 	} catch (error) {
 		const known = error instanceof DotdigitalError ? error : undefined;
-		const lost = importId ? `; Dotdigital may have imported them (import ${importId}), and sending them again is safe` : '';
+		const lost = importId
+			? `; Dotdigital may have imported them (import ${importId}), and sending them again is safe`
+			: '';
 		return {
 			kind: 'failed',
 			importId,
@@ -276,7 +324,11 @@ export async function importBatches<T extends { index: number; key: string }, S>
 				}
 				return;
 			}
-			if (outcome.error instanceof DotdigitalApiError && (outcome.error.status === 401 || outcome.error.status === 403)) refused ??= outcome.error;
+			if (
+				outcome.error instanceof DotdigitalApiError &&
+				(outcome.error.status === 401 || outcome.error.status === 403)
+			)
+				refused ??= outcome.error;
 			for (const member of members) {
 				results[member.index] = {
 					status: 'failed',

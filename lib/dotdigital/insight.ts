@@ -26,7 +26,13 @@ export function collectionNameProblem(name: string): string | undefined {
 
 export function orderRecord(order: Record<string, unknown>): InsightRecord | KeyedFailure {
 	const id = text(order.order_id);
-	if (!id) return { code: 'missingOrderId', description: 'The order has no order ID, which is its key in Dotdigital', retryable: false, owner: 'till data' };
+	if (!id)
+		return {
+			code: 'missingOrderId',
+			description: 'The order has no order ID, which is its key in Dotdigital',
+			retryable: false,
+			owner: 'till data',
+		};
 	const email = normaliseEmail(order.email);
 	if (!email) {
 		const customer = text(order.customer_id);
@@ -74,8 +80,21 @@ export function orderRecord(order: Record<string, unknown>): InsightRecord | Key
 
 export function productRecord(product: Record<string, unknown>): InsightRecord | KeyedFailure {
 	const sku = text(product.sku);
-	if (!sku) return { code: 'missingSku', description: 'The product has no SKU, which is its key in the catalogue', retryable: false, owner: 'till data' };
-	const tags = Array.isArray(product.tags) ? product.tags.map(text).filter(Boolean) : text(product.tags) ? text(product.tags).split(',').map((tag) => tag.trim()).filter(Boolean) : [];
+	if (!sku)
+		return {
+			code: 'missingSku',
+			description: 'The product has no SKU, which is its key in the catalogue',
+			retryable: false,
+			owner: 'till data',
+		};
+	const tags = Array.isArray(product.tags)
+		? product.tags.map(text).filter(Boolean)
+		: text(product.tags)
+			? text(product.tags)
+					.split(',')
+					.map((tag) => tag.trim())
+					.filter(Boolean)
+			: [];
 	const json = compact({
 		id: sku,
 		sku,
@@ -129,7 +148,8 @@ function customText(custom: unknown): Record<string, string> | undefined {
 	if (!custom || typeof custom !== 'object') return undefined;
 	const result = Object.create(null) as Record<string, string>;
 	for (const [name, value] of Object.entries(custom)) {
-		const asText = value !== null && typeof value === 'object' ? JSON.stringify(value) : text(value);
+		const asText =
+			value !== null && typeof value === 'object' ? JSON.stringify(value) : text(value);
 		if (asText !== '') result[name] = asText;
 	}
 	return Object.keys(result).length > 0 ? result : undefined;
@@ -153,9 +173,17 @@ export interface InsightCollection {
 }
 
 /** Every Insight data collection of the account. */
-export async function listCollections(transport: DotdigitalTransport): Promise<InsightCollection[]> {
-	const { body } = await transport.request<Array<{ collectionName?: unknown; collectionType?: unknown; collectionScope?: unknown }>>('GET', '/insightData/v3/collections', { call: 'list Insight collections' });
+export async function listCollections(
+	transport: DotdigitalTransport,
+): Promise<InsightCollection[]> {
+	const { body } = await transport.request<
+		Array<{ collectionName?: unknown; collectionType?: unknown; collectionScope?: unknown }>
+	>('GET', '/insightData/v3/collections', { call: 'list Insight collections' });
 	return (Array.isArray(body) ? body : [])
 		.filter((entry) => typeof entry?.collectionName === 'string')
-		.map((entry) => ({ name: String(entry.collectionName), type: String(entry.collectionType ?? ''), scope: String(entry.collectionScope ?? '') }));
+		.map((entry) => ({
+			name: String(entry.collectionName),
+			type: String(entry.collectionType ?? ''),
+			scope: String(entry.collectionScope ?? ''),
+		}));
 }

@@ -55,7 +55,10 @@ export class ImportPace {
 	waits(kind: string, poll: PollPolicy): () => number {
 		const learnt = this.of(kind).slowest;
 		let first = learnt;
-		let interval = learnt === undefined ? poll.firstMs : Math.max(Math.round(learnt / 4), Math.round(poll.firstMs / 2));
+		let interval =
+			learnt === undefined
+				? poll.firstMs
+				: Math.max(Math.round(learnt / 4), Math.round(poll.firstMs / 2));
 		return () => {
 			if (first !== undefined) {
 				const wait = first;

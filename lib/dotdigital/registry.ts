@@ -70,18 +70,37 @@ export interface ListedContact {
  * page to `onPage` as it comes so that a large account is never held whole; returns the time the
  * listing can be trusted up to.
  */
-export function listContactsCreated(transport: DotdigitalTransport, since: number | undefined, onPage: (contacts: ListedContact[]) => Promise<void>): Promise<{ until: number }> {
+export function listContactsCreated(
+	transport: DotdigitalTransport,
+	since: number | undefined,
+	onPage: (contacts: ListedContact[]) => Promise<void>,
+): Promise<{ until: number }> {
 	return listContactsSince(transport, '~created', since, onPage);
 }
 
 /** The same for the contacts created or changed (`~modified`) since `since`. */
-export async function listContactsSince(transport: DotdigitalTransport, filter: '~created' | '~modified', since: number | undefined, onPage: (contacts: ListedContact[]) => Promise<void>): Promise<{ until: number }> {
+export async function listContactsSince(
+	transport: DotdigitalTransport,
+	filter: '~created' | '~modified',
+	since: number | undefined,
+	onPage: (contacts: ListedContact[]) => Promise<void>,
+): Promise<{ until: number }> {
 	const until = (transport.serverTime() ?? Date.now()) - CLOCK_MARGIN_MS;
 	const query: Record<string, string> = { limit: String(PAGE) };
 	// The filter takes whole seconds: the second `since` falls in is asked for whole (gte), never skipped.
-	if (since !== undefined) query[filter] = `gte::${new Date(Math.max(0, since)).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+	if (since !== undefined)
+		query[filter] = `gte::${new Date(Math.max(0, since)).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
 	for (;;) {
-		const { body } = await transport.request<{ _items?: Array<{ contactId?: number; identifiers?: Record<string, unknown>; created?: string; updated?: string; status?: string }>; _links?: { next?: { marker?: string } } }>('GET', '/contacts/v3', {
+		const { body } = await transport.request<{
+			_items?: Array<{
+				contactId?: number;
+				identifiers?: Record<string, unknown>;
+				created?: string;
+				updated?: string;
+				status?: string;
+			}>;
+			_links?: { next?: { marker?: string } };
+		}>('GET', '/contacts/v3', {
 			call: 'list contacts',
 			query,
 		});
@@ -92,7 +111,9 @@ export async function listContactsSince(transport: DotdigitalTransport, filter: 
 				return {
 					contactId: Number(item.contactId) || 0,
 					...(typeof email === 'string' && email ? { email: email.trim().toLowerCase() } : {}),
-					...((typeof mobile === 'string' || typeof mobile === 'number') && String(mobile) ? { mobile: String(mobile).replace(/^\+/, '') } : {}),
+					...((typeof mobile === 'string' || typeof mobile === 'number') && String(mobile)
+						? { mobile: String(mobile).replace(/^\+/, '') }
+						: {}),
 					created: Date.parse(item.created ?? '') || 0,
 					updated: Date.parse(item.updated ?? '') || Date.parse(item.created ?? '') || 0,
 					status: String(item.status ?? ''),
@@ -106,7 +127,10 @@ export async function listContactsSince(transport: DotdigitalTransport, filter: 
 }
 
 export function listedKeys(contact: ListedContact): string[] {
-	return [...(contact.email ? [registryKey('email', contact.email)] : []), ...(contact.mobile ? [registryKey('mobileNumber', contact.mobile)] : [])];
+	return [
+		...(contact.email ? [registryKey('email', contact.email)] : []),
+		...(contact.mobile ? [registryKey('mobileNumber', contact.mobile)] : []),
+	];
 }
 
 /** A registry for one run only, when no state store is at hand: every run then lists the whole account once. */

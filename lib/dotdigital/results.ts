@@ -38,11 +38,19 @@ export interface RunCounts {
 	retries: number;
 }
 
-export function failure(code: string, description: string, retryable: boolean, owner: FailureOwner): RecordResult {
+export function failure(
+	code: string,
+	description: string,
+	retryable: boolean,
+	owner: FailureOwner,
+): RecordResult {
 	return { status: 'failed', code, description, retryable, owner };
 }
 
-export function countResults(results: readonly RecordResult[], calls: { apiCalls: number; imports: number; retries: number }): RunCounts {
+export function countResults(
+	results: readonly RecordResult[],
+	calls: { apiCalls: number; imports: number; retries: number },
+): RunCounts {
 	const counts: RunCounts = {
 		received: results.length,
 		done: 0,

@@ -12,11 +12,26 @@ export function contactFailureOwner(code: string): FailureOwner {
 }
 
 /** A failed call as a record's failure; Dotdigital's 4xx answers belong to whoever `ownerOf` names. */
-export function callFailure(error: unknown, ownerOf: (code: string) => FailureOwner): RecordFailure & { status: 'failed' } {
+export function callFailure(
+	error: unknown,
+	ownerOf: (code: string) => FailureOwner,
+): RecordFailure & { status: 'failed' } {
 	const known = error instanceof DotdigitalError ? error : undefined;
 	const code = errorCode(error);
-	const owner = error instanceof DotdigitalApiError && error.status < 500 && error.status !== 429 && !isLoginRefused(error) ? ownerOf(code) : 'API';
-	return { status: 'failed', code, description: known?.message ?? String(error), retryable: known?.retryable ?? false, owner };
+	const owner =
+		error instanceof DotdigitalApiError &&
+		error.status < 500 &&
+		error.status !== 429 &&
+		!isLoginRefused(error)
+			? ownerOf(code)
+			: 'API';
+	return {
+		status: 'failed',
+		code,
+		description: known?.message ?? String(error),
+		retryable: known?.retryable ?? false,
+		owner,
+	};
 }
 
 export function isLoginRefused(error: unknown): boolean {

@@ -7,13 +7,32 @@
  * gets the result. A till's placeholder email on 500 customers is then one contact, not 500 imports.
  */
 import { ContactSender, type ContactEntry, type ContactMode, type Keyed } from './contact-sync';
-import { consentSettingsProblem, dataFieldTypeFor, mergeContacts, prepareContact, type ContactSettings, type NewContactConsent, type PreparedContact } from './contacts';
+import {
+	consentSettingsProblem,
+	dataFieldTypeFor,
+	mergeContacts,
+	prepareContact,
+	type ContactSettings,
+	type NewContactConsent,
+	type PreparedContact,
+} from './contacts';
 import { ensureDataFields, type DataField, type EnsureResult } from './data-fields';
 import { fingerprint, type DeltaOptions } from './delta';
 import { DotdigitalError } from './errors';
-import { importBatches, MAX_REQUEST_BYTES, type ImportKind, type ImportRunOptions } from './imports';
+import {
+	importBatches,
+	MAX_REQUEST_BYTES,
+	type ImportKind,
+	type ImportRunOptions,
+} from './imports';
 import { ImportPace } from './pace';
-import { collectionNameProblem, orderRecord, productRecord, type InsightRecord, type KeyedFailure } from './insight';
+import {
+	collectionNameProblem,
+	orderRecord,
+	productRecord,
+	type InsightRecord,
+	type KeyedFailure,
+} from './insight';
 import { MemoryContactRegistry, type ContactRegistry } from './registry';
 import { failure, type FailureOwner, type RecordFailure, type RecordResult } from './results';
 import type { Results } from './sync-results';
@@ -55,7 +74,11 @@ interface InsightImportStatus {
 const CONTACT_STILL_EXISTS = new Set(['consentnotapplied', 'listsnotapplied']);
 
 export class DotdigitalSync {
-	private readonly options: Required<Omit<SyncOptions, 'poll' | 'sleep' | 'delta' | 'registry' | 'pace'>> & Pick<SyncOptions, 'delta'> & ImportRunOptions;
+	private readonly options: Required<
+		Omit<SyncOptions, 'poll' | 'sleep' | 'delta' | 'registry' | 'pace'>
+	> &
+		Pick<SyncOptions, 'delta'> &
+		ImportRunOptions;
 	private readonly contacts: ContactSender;
 
 	constructor(
@@ -89,39 +112,73 @@ export class DotdigitalSync {
 	}
 
 	async createDataFields(fields: readonly DataField[]): Promise<EnsureResult> {
-		const { created, existing, otherType } = await ensureDataFields(this.transport, fields, { create: true });
+		const { created, existing, otherType } = await ensureDataFields(this.transport, fields, {
+			create: true,
+		});
 		return { created, existing, otherType };
 	}
 
-	async upsertContacts(records: ReadonlyArray<Record<string, unknown>>, settings: ContactUpsertSettings): Promise<RecordResult[]> {
+	async upsertContacts(
+		records: ReadonlyArray<Record<string, unknown>>,
+		settings: ContactUpsertSettings,
+	): Promise<RecordResult[]> {
 		const consentProblem = settings.consentRecord && consentSettingsProblem(settings.consentRecord);
 		if (consentProblem) throw new DotdigitalError(consentProblem, 'badConsentSettings', false);
-		const wanted = settings.fieldMap.map((entry) => ({ name: entry.dataField, type: dataFieldTypeFor(entry.field, records) }));
-		const { fields } = await ensureDataFields(this.transport, wanted, { create: settings.createMissingDataFields });
+		const wanted = settings.fieldMap.map((entry) => ({
+			name: entry.dataField,
+			type: dataFieldTypeFor(entry.field, records),
+		}));
+		const { fields } = await ensureDataFields(this.transport, wanted, {
+			create: settings.createMissingDataFields,
+		});
 		const results: Results = new Array(records.length).fill(undefined);
 		const groups = groupByKey<PreparedContact>((add) =>
 			records.forEach((record, index) => {
 				const contact = prepareContact(record, settings, fields, this.options.now);
 				if ('code' in contact) results[index] = { status: 'failed', ...contact };
-				else add(index, contact.key, contact, (earlier) => mergeContacts(earlier, contact, settings.mergeOption));
+				else
+					add(index, contact.key, contact, (earlier) =>
+						mergeContacts(earlier, contact, settings.mergeOption),
+					);
 			}),
 		);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
-		const delta = await this.changedOnly(`contact|${settings.identifier}`, groups, entryResults, settings.mergeOption);
-		await this.contacts.send(delta.pending.map((index) => ({ index, ...groups[index].value })), settings, entryResults);
+		const delta = await this.changedOnly(
+			`contact|${settings.identifier}`,
+			groups,
+			entryResults,
+			settings.mergeOption,
+		);
+		await this.contacts.send(
+			delta.pending.map((index) => ({ index, ...groups[index].value })),
+			settings,
+			entryResults,
+		);
 		await delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}
 
-	async upsertOrders(records: ReadonlyArray<Record<string, unknown>>, settings: OrderUpsertSettings): Promise<RecordResult[]> {
+	async upsertOrders(
+		records: ReadonlyArray<Record<string, unknown>>,
+		settings: OrderUpsertSettings,
+	): Promise<RecordResult[]> {
 		checkCollection(settings.collection);
 		const results: Results = new Array(records.length).fill(undefined);
 		const groups = insightGroups(records, orderRecord, results);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
 		const delta = await this.changedOnly(`order|${settings.collection}`, groups, entryResults);
-		const collection = { collectionName: settings.collection, collectionScope: 'contact' as const, collectionType: 'orders' };
-		let orders = delta.pending.map((index) => ({ index, key: groups[index].key, record: groups[index].value }));
-		if (settings.createMissingContacts) orders = await this.withContacts(orders, settings.newContactConsent, entryResults);
+		const collection = {
+			collectionName: settings.collection,
+			collectionScope: 'contact' as const,
+			collectionType: 'orders',
+		};
+		let orders = delta.pending.map((index) => ({
+			index,
+			key: groups[index].key,
+			record: groups[index].value,
+		}));
+		if (settings.createMissingContacts)
+			orders = await this.withContacts(orders, settings.newContactConsent, entryResults);
 		await this.sendInsight(orders, collection, entryResults);
 		if (settings.createMissingContacts) {
 			// A contact the register believed Dotdigital held had been deleted there: forget it, create it, and send its orders again.
@@ -130,22 +187,44 @@ export class DotdigitalSync {
 				return result?.status === 'failed' && result.code === 'customerLookupFailed';
 			});
 			if (orphans.length > 0) {
-				await this.contacts.forget('email', orphans.map((order) => order.record.contactIdentity?.value ?? ''));
-				await this.sendInsight(await this.withContacts(orphans, settings.newContactConsent, entryResults), collection, entryResults);
+				await this.contacts.forget(
+					'email',
+					orphans.map((order) => order.record.contactIdentity?.value ?? ''),
+				);
+				await this.sendInsight(
+					await this.withContacts(orphans, settings.newContactConsent, entryResults),
+					collection,
+					entryResults,
+				);
 			}
 		}
 		await delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}
 
-	async upsertProducts(records: ReadonlyArray<Record<string, unknown>>, settings: { collection: string }): Promise<RecordResult[]> {
+	async upsertProducts(
+		records: ReadonlyArray<Record<string, unknown>>,
+		settings: { collection: string },
+	): Promise<RecordResult[]> {
 		checkCollection(settings.collection);
 		const results: Results = new Array(records.length).fill(undefined);
 		const groups = insightGroups(records, productRecord, results);
 		const entryResults: Results = new Array(groups.length).fill(undefined);
 		const delta = await this.changedOnly(`product|${settings.collection}`, groups, entryResults);
-		const products = delta.pending.map((index) => ({ index, key: groups[index].key, record: groups[index].value }));
-		await this.sendInsight(products, { collectionName: settings.collection, collectionScope: 'account', collectionType: 'catalog' }, entryResults);
+		const products = delta.pending.map((index) => ({
+			index,
+			key: groups[index].key,
+			record: groups[index].value,
+		}));
+		await this.sendInsight(
+			products,
+			{
+				collectionName: settings.collection,
+				collectionScope: 'account',
+				collectionType: 'catalog',
+			},
+			entryResults,
+		);
 		await delta.confirm();
 		return finish(spread(groups, entryResults, results));
 	}
@@ -154,12 +233,20 @@ export class DotdigitalSync {
 	 * With "only changed records" on, marks the groups Dotdigital already has exactly as they are, and
 	 * returns the others to send; `confirm` then stores the prints of those Dotdigital confirmed.
 	 */
-	private async changedOnly<T>(kind: string, groups: readonly Group<T>[], results: Results, salt?: unknown): Promise<{ pending: number[]; confirm: () => Promise<void> }> {
+	private async changedOnly<T>(
+		kind: string,
+		groups: readonly Group<T>[],
+		results: Results,
+		salt?: unknown,
+	): Promise<{ pending: number[]; confirm: () => Promise<void> }> {
 		const all = groups.map((_, index) => index);
 		const delta = this.options.delta;
 		if (!delta) return { pending: all, confirm: async () => undefined };
 		const scope = `${delta.scope}|${kind}`;
-		const prints = groups.map((group) => ({ key: group.key, fingerprint: fingerprint([salt ?? null, group.value]) }));
+		const prints = groups.map((group) => ({
+			key: group.key,
+			fingerprint: fingerprint([salt ?? null, group.value]),
+		}));
 		const same = delta.force ? new Set<string>() : await delta.store.unchanged(scope, prints);
 		const pending = all.filter((index) => {
 			if (!same.has(groups[index].key)) return true;
@@ -168,7 +255,13 @@ export class DotdigitalSync {
 		});
 		return {
 			pending,
-			confirm: () => delta.store.commitFingerprints(scope, pending.filter((index) => results[index]?.status === 'done').map((index) => prints[index])),
+			confirm: () =>
+				delta.store.commitFingerprints(
+					scope,
+					pending
+						.filter((index) => results[index]?.status === 'done')
+						.map((index) => prints[index]),
+				),
 		};
 	}
 
@@ -176,8 +269,14 @@ export class DotdigitalSync {
 	 * Creates the contacts orders belong to that Dotdigital does not hold yet, so transactions post to
 	 * profiles; orders whose contact could not be made fail.
 	 */
-	private async withContacts(orders: Array<Keyed & { record: InsightRecord }>, consent: NewContactConsent, results: Results): Promise<Array<Keyed & { record: InsightRecord }>> {
-		const emails = [...new Set(orders.map((order) => order.record.contactIdentity?.value ?? ''))].filter(Boolean);
+	private async withContacts(
+		orders: Array<Keyed & { record: InsightRecord }>,
+		consent: NewContactConsent,
+		results: Results,
+	): Promise<Array<Keyed & { record: InsightRecord }>> {
+		const emails = [
+			...new Set(orders.map((order) => order.record.contactIdentity?.value ?? '')),
+		].filter(Boolean);
 		if (emails.length === 0) return orders;
 		const { known } = await this.contacts.known('email', emails);
 		const missing = emails.filter((email) => !known.has(email));
@@ -185,13 +284,21 @@ export class DotdigitalSync {
 			index,
 			key: email,
 			request: { matchIdentifier: 'email', identifiers: { email } },
-			whenNew: consent === 'posOptIn' ? { channelProperties: { email: { status: 'unsubscribed' } } } : undefined,
+			whenNew:
+				consent === 'posOptIn'
+					? { channelProperties: { email: { status: 'unsubscribed' } } }
+					: undefined,
 		}));
 		const contactResults: Results = new Array(contacts.length).fill(undefined);
-		await this.contacts.send(contacts, { mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', identifier: 'email' }, contactResults);
+		await this.contacts.send(
+			contacts,
+			{ mode: 'bulk', mergeOption: 'overwriteIfNotEmpty', identifier: 'email' },
+			contactResults,
+		);
 		const failedByEmail = new Map<string, RecordResult & { status: 'failed' }>();
 		contactResults.forEach((result, index) => {
-			if (result?.status === 'failed' && !CONTACT_STILL_EXISTS.has(result.code.toLowerCase())) failedByEmail.set(missing[index], result);
+			if (result?.status === 'failed' && !CONTACT_STILL_EXISTS.has(result.code.toLowerCase()))
+				failedByEmail.set(missing[index], result);
 		});
 		return orders.filter((order) => {
 			const email = order.record.contactIdentity?.value ?? '';
@@ -210,7 +317,15 @@ export class DotdigitalSync {
 		});
 	}
 
-	private async sendInsight(records: Array<Keyed & { record: InsightRecord }>, collection: { collectionName: string; collectionScope: 'contact' | 'account'; collectionType: string }, results: Results): Promise<void> {
+	private async sendInsight(
+		records: Array<Keyed & { record: InsightRecord }>,
+		collection: {
+			collectionName: string;
+			collectionScope: 'contact' | 'account';
+			collectionType: string;
+		},
+		results: Results,
+	): Promise<void> {
 		const kind: ImportKind<InsightImportStatus> = {
 			name: 'insight import',
 			submitPath: '/insightData/v3/import',
@@ -223,19 +338,42 @@ export class DotdigitalSync {
 			progress: (status) => {
 				const state = String(status?.status ?? '');
 				if (state === 'Complete' || state === 'Finished') return 'done';
-				if (state === 'NotStarted' || state === 'Processing' || state === 'NotFinished' || state === '') return 'pending';
-				return { failed: `Dotdigital ended the ${collection.collectionName} import with status ${state}` };
+				if (
+					state === 'NotStarted' ||
+					state === 'Processing' ||
+					state === 'NotFinished' ||
+					state === ''
+				)
+					return 'pending';
+				return {
+					failed: `Dotdigital ended the ${collection.collectionName} import with status ${state}`,
+				};
 			},
 		};
-		await importBatches(this.transport, kind, records, (entry) => JSON.stringify(entry.record), results, this.options, (members, outcome) => {
-			const failed = new Map((outcome.status.failures ?? []).map((entry) => [String(entry.key ?? ''), entry]));
-			for (const member of members) {
-				const problem = failed.get(member.key);
-				results[member.index] = problem
-					? { status: 'failed', key: member.key, importId: outcome.importId, ...insightFailure(problem, member.record) }
-					: { status: 'done', action: 'imported', key: member.key, importId: outcome.importId };
-			}
-		});
+		await importBatches(
+			this.transport,
+			kind,
+			records,
+			(entry) => JSON.stringify(entry.record),
+			results,
+			this.options,
+			(members, outcome) => {
+				const failed = new Map(
+					(outcome.status.failures ?? []).map((entry) => [String(entry.key ?? ''), entry]),
+				);
+				for (const member of members) {
+					const problem = failed.get(member.key);
+					results[member.index] = problem
+						? {
+								status: 'failed',
+								key: member.key,
+								importId: outcome.importId,
+								...insightFailure(problem, member.record),
+							}
+						: { status: 'done', action: 'imported', key: member.key, importId: outcome.importId };
+				}
+			},
+		);
 	}
 }
 
@@ -252,7 +390,9 @@ interface Group<T> {
 }
 
 /** Groups values by key in order of first appearance; `combine` makes a repeat's value from the one so far. */
-function groupByKey<T>(each: (add: (source: number, key: string, value: T, combine: (earlier: T) => T) => void) => void): Group<T>[] {
+function groupByKey<T>(
+	each: (add: (source: number, key: string, value: T, combine: (earlier: T) => T) => void) => void,
+): Group<T>[] {
 	const groups = new Map<string, Group<T>>();
 	each((source, key, value, combine) => {
 		const group = groups.get(key);
@@ -266,7 +406,11 @@ function groupByKey<T>(each: (add: (source: number, key: string, value: T, combi
 }
 
 /** Orders or products by key; a key that repeats keeps its last record, as Dotdigital would after sending each in turn. */
-function insightGroups(records: ReadonlyArray<Record<string, unknown>>, build: (record: Record<string, unknown>) => InsightRecord | KeyedFailure, results: Results): Group<InsightRecord>[] {
+function insightGroups(
+	records: ReadonlyArray<Record<string, unknown>>,
+	build: (record: Record<string, unknown>) => InsightRecord | KeyedFailure,
+	results: Results,
+): Group<InsightRecord>[] {
 	return groupByKey<InsightRecord>((add) =>
 		records.forEach((source, index) => {
 			const record = build(source);
@@ -284,7 +428,10 @@ function spread<T>(groups: readonly Group<T>[], groupResults: Results, results: 
 	return results;
 }
 
-function insightFailure(problem: { failureReason?: string; details?: unknown[] }, record: InsightRecord): RecordFailure {
+function insightFailure(
+	problem: { failureReason?: string; details?: unknown[] },
+	record: InsightRecord,
+): RecordFailure {
 	const reason = problem.failureReason ?? 'Unknown';
 	const details = (problem.details ?? []).map(String).join('; ');
 	if (/^Contact(Email|Id)DoesNotExist$|^InvalidContactIdentifier$/.test(reason)) {
@@ -296,9 +443,23 @@ function insightFailure(problem: { failureReason?: string; details?: unknown[] }
 		};
 	}
 	const owner: FailureOwner = /^Json/.test(reason) ? 'mapping' : 'API';
-	return { code: reason, description: details ? `${reason}: ${details}` : reason, retryable: reason === 'Unknown', owner };
+	return {
+		code: reason,
+		description: details ? `${reason}: ${details}` : reason,
+		retryable: reason === 'Unknown',
+		owner,
+	};
 }
 
 function finish(results: Results): RecordResult[] {
-	return results.map((result) => result ?? failure('notProcessed', 'The record was not processed; sending it again is safe', true, 'API'));
+	return results.map(
+		(result) =>
+			result ??
+			failure(
+				'notProcessed',
+				'The record was not processed; sending it again is safe',
+				true,
+				'API',
+			),
+	);
 }

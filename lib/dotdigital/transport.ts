@@ -6,7 +6,14 @@
  * epoch, or `Retry-After`), capped, then the usual backoff. Every call we make is an upsert or a
  * read, so repeating one after a lost answer cannot duplicate anything.
  */
-import { HttpFailure, nodeSend, withRetries, type HttpAnswer, type RetryPolicy as BackoffPolicy, type Send } from '../http';
+import {
+	HttpFailure,
+	nodeSend,
+	withRetries,
+	type HttpAnswer,
+	type RetryPolicy as BackoffPolicy,
+	type Send,
+} from '../http';
 import { DotdigitalApiError, DotdigitalError, DotdigitalNetworkError } from './errors';
 
 export type Region = 'r1' | 'r2' | 'r3';
@@ -64,13 +71,22 @@ export interface CallStats {
 	byCall: Record<string, number>;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 1000, maxMs: 30_000, maxServerWaitMs: 65_000 };
+const DEFAULT_RETRY: RetryPolicy = {
+	attempts: 8,
+	baseMs: 1000,
+	maxMs: 30_000,
+	maxServerWaitMs: 65_000,
+};
 const DOTDIGITAL_HOST = /^r\d+-api\.dotdigital\.com$/;
 /** "Too many active imports" says no when to try again; an import of 2,000 contacts takes about this long. */
 const ACTIVE_IMPORTS_WAIT_MS = 30_000;
 
 export class DotdigitalTransport {
-	readonly stats: CallStats = { requests: 0, retries: 0, byCall: Object.create(null) as Record<string, number> };
+	readonly stats: CallStats = {
+		requests: 0,
+		retries: 0,
+		byCall: Object.create(null) as Record<string, number>,
+	};
 	private readonly authorization?: string;
 	private readonly sendRequest: Send;
 	private readonly retry: RetryPolicy;
@@ -89,7 +105,8 @@ export class DotdigitalTransport {
 		private readonly login: DotdigitalLogin,
 		options: TransportOptions = {},
 	) {
-		if (login.password !== undefined) this.authorization = `Basic ${Buffer.from(`${login.user}:${login.password}`, 'utf8').toString('base64')}`;
+		if (login.password !== undefined)
+			this.authorization = `Basic ${Buffer.from(`${login.user}:${login.password}`, 'utf8').toString('base64')}`;
 		this.sendRequest = options.send ?? nodeSend();
 		this.retry = { ...DEFAULT_RETRY, ...options.retry };
 		this.timeoutMs = options.timeoutMs ?? 120_000;
@@ -114,9 +131,18 @@ export class DotdigitalTransport {
 		const override = this.login.baseUrl?.trim().replace(/\/+$/, '');
 		if (this.login.region !== 'auto') return override || defaultApiBase(this.login.region);
 		const root = override || 'https://r1-api.dotdigital.com';
-		const { body } = await this.send<{ properties?: Array<{ name?: string; value?: string }> }>('GET', `${root}/v2/account-info`, { call: 'account-info' });
+		const { body } = await this.send<{ properties?: Array<{ name?: string; value?: string }> }>(
+			'GET',
+			`${root}/v2/account-info`,
+			{ call: 'account-info' },
+		);
 		const endpoint = body?.properties?.find((property) => property.name === 'ApiEndpoint')?.value;
-		if (!endpoint) throw new DotdigitalError('Dotdigital account-info did not say which region the account is in (no ApiEndpoint)', 'noApiEndpoint', false);
+		if (!endpoint)
+			throw new DotdigitalError(
+				'Dotdigital account-info did not say which region the account is in (no ApiEndpoint)',
+				'noApiEndpoint',
+				false,
+			);
 		return checkedEndpoint(endpoint, Boolean(override));
 	}
 
@@ -125,7 +151,11 @@ export class DotdigitalTransport {
 		return this.lastServerTime;
 	}
 
-	private async send<T>(method: HttpMethod, url: string, options: RequestOptions): Promise<Reply<T>> {
+	private async send<T>(
+		method: HttpMethod,
+		url: string,
+		options: RequestOptions,
+	): Promise<Reply<T>> {
 		let repeated = false;
 		const reply = await withRetries(async () => this.once<T>(method, url, options), {
 			policy: this.retry,
@@ -134,7 +164,8 @@ export class DotdigitalTransport {
 				if (!failure?.retryable) return false;
 				this.stats.retries += 1;
 				if (!(failure instanceof DotdigitalApiError && failure.status === 429)) repeated = true;
-				if (failure instanceof DotdigitalApiError && failure.waitMs) await this.sleep(Math.min(failure.waitMs, this.retry.maxServerWaitMs));
+				if (failure instanceof DotdigitalApiError && failure.waitMs)
+					await this.sleep(Math.min(failure.waitMs, this.retry.maxServerWaitMs));
 				return true;
 			},
 			onGiveUp: (error: unknown, tries: number) => {
@@ -147,11 +178,16 @@ export class DotdigitalTransport {
 		return { ...reply, repeated };
 	}
 
-	private async once<T>(method: HttpMethod, url: string, options: RequestOptions): Promise<{ status: number; body: T }> {
+	private async once<T>(
+		method: HttpMethod,
+		url: string,
+		options: RequestOptions,
+	): Promise<{ status: number; body: T }> {
 		this.stats.requests += 1;
 		this.stats.byCall[options.call] = (this.stats.byCall[options.call] ?? 0) + 1;
 		const target = new URL(url);
-		for (const [name, value] of Object.entries(options.query ?? {})) target.searchParams.set(name, value);
+		for (const [name, value] of Object.entries(options.query ?? {}))
+			target.searchParams.set(name, value);
 		const headers: Record<string, string> = { Accept: 'application/json' };
 		if (this.authorization) headers.Authorization = this.authorization;
 		let body: string | undefined;
@@ -161,7 +197,13 @@ export class DotdigitalTransport {
 		}
 		let response: HttpAnswer;
 		try {
-			response = await this.sendRequest({ method, url: target.toString(), headers, body, timeoutMs: this.timeoutMs });
+			response = await this.sendRequest({
+				method,
+				url: target.toString(),
+				headers,
+				body,
+				timeoutMs: this.timeoutMs,
+			});
 		} catch (error) {
 			throw networkError(options.call, error);
 		}
@@ -169,7 +211,11 @@ export class DotdigitalTransport {
 		if (!Number.isNaN(date)) this.lastServerTime = date;
 		// An API never redirects; a proxy or captive portal does, and will again.
 		if (response.status >= 300 && response.status < 400) {
-			throw new DotdigitalNetworkError(options.call, 'REDIRECT', 'Dotdigital answered with a redirect, which its API never does: check the base URL and any proxy');
+			throw new DotdigitalNetworkError(
+				options.call,
+				'REDIRECT',
+				'Dotdigital answered with a redirect, which its API never does: check the base URL and any proxy',
+			);
 		}
 		if (response.status < 200 || response.status > 299) throw this.apiError(options.call, response);
 		const text = response.body;
@@ -177,7 +223,11 @@ export class DotdigitalTransport {
 		try {
 			return { status: response.status, body: JSON.parse(text) as T };
 		} catch {
-			throw new DotdigitalError(`Dotdigital ${options.call} answered with something that is not JSON (HTTP ${response.status})`, 'notJson', response.status >= 500);
+			throw new DotdigitalError(
+				`Dotdigital ${options.call} answered with something that is not JSON (HTTP ${response.status})`,
+				'notJson',
+				response.status >= 500,
+			);
 		}
 	}
 
@@ -188,7 +238,11 @@ export class DotdigitalTransport {
 			status: response.status,
 			code: parsed.code || `HTTP${response.status}`,
 			description: parsed.description,
-			waitMs: response.status === 429 ? (serverWaitMs(response.headers, this.now()) ?? (/tooManyActiveImports$/i.test(parsed.code) ? ACTIVE_IMPORTS_WAIT_MS : undefined)) : undefined,
+			waitMs:
+				response.status === 429
+					? (serverWaitMs(response.headers, this.now()) ??
+						(/tooManyActiveImports$/i.test(parsed.code) ? ACTIVE_IMPORTS_WAIT_MS : undefined))
+					: undefined,
 		});
 	}
 }
@@ -203,7 +257,8 @@ function parseErrorBody(text: string): { code: string; description: string } {
 	}
 	if (typeof body !== 'object' || body === null) return { code: '', description: '' };
 	const record = body as Record<string, unknown>;
-	if (typeof record.errorCode === 'string') return { code: record.errorCode, description: String(record.description ?? '') };
+	if (typeof record.errorCode === 'string')
+		return { code: record.errorCode, description: String(record.description ?? '') };
 	const message = typeof record.message === 'string' ? record.message : '';
 	return { code: /\b(ERROR_[A-Z_]+)\b/.exec(message)?.[1] ?? '', description: message };
 }
@@ -235,21 +290,37 @@ function checkedEndpoint(endpoint: string, sandbox: boolean): string {
 	try {
 		url = new URL(endpoint);
 	} catch {
-		throw new DotdigitalError(`Dotdigital account-info gave an API endpoint that is not a URL: ${endpoint}`, 'badApiEndpoint', false);
+		throw new DotdigitalError(
+			`Dotdigital account-info gave an API endpoint that is not a URL: ${endpoint}`,
+			'badApiEndpoint',
+			false,
+		);
 	}
 	// Without an override the credentials may only ever go to Dotdigital itself.
 	if (!sandbox && (url.protocol !== 'https:' || !DOTDIGITAL_HOST.test(url.hostname))) {
-		throw new DotdigitalError(`Dotdigital account-info gave an API endpoint outside dotdigital.com (${url.origin}); refusing to send the login there`, 'badApiEndpoint', false);
+		throw new DotdigitalError(
+			`Dotdigital account-info gave an API endpoint outside dotdigital.com (${url.origin}); refusing to send the login there`,
+			'badApiEndpoint',
+			false,
+		);
 	}
 	return endpoint.trim().replace(/\/+$/, '');
 }
 
 function networkError(call: string, error: unknown): DotdigitalNetworkError {
 	if (error instanceof HttpFailure) {
-		const reason = error.code === 'ETIMEDOUT' ? 'no answer in time' : `${error.message}${error.message.includes(error.code) ? '' : ` (${error.code})`}`;
+		const reason =
+			error.code === 'ETIMEDOUT'
+				? 'no answer in time'
+				: `${error.message}${error.message.includes(error.code) ? '' : ` (${error.code})`}`;
 		return new DotdigitalNetworkError(call, error.code, reason, { cause: error });
 	}
-	return new DotdigitalNetworkError(call, 'NETWORK', error instanceof Error ? error.message : String(error), { cause: error });
+	return new DotdigitalNetworkError(
+		call,
+		'NETWORK',
+		error instanceof Error ? error.message : String(error),
+		{ cause: error },
+	);
 }
 
 export function defaultApiBase(region: Region): string {

@@ -27,7 +27,10 @@ function splitList(value: string | undefined, separator: string, home: string): 
 		.map((part) => (part.startsWith('~') ? part.replace('~', home) : part));
 }
 
-export function fileAccessPolicyFromEnv(env: NodeJS.ProcessEnv = process.env, home = homedir()): FileAccessPolicy {
+export function fileAccessPolicyFromEnv(
+	env: NodeJS.ProcessEnv = process.env,
+	home = homedir(),
+): FileAccessPolicy {
 	const blocked: string[] = [];
 	if (env.N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES !== 'false') {
 		blocked.push(join(env.N8N_USER_FOLDER ?? home, '.n8n'), join(home, '.cache', 'n8n', 'public'));
@@ -72,7 +75,10 @@ function matchesBlockedPattern(path: string, patterns: string[]): boolean {
  * Why n8n would refuse this folder ("it is …"), or undefined when it may be read.
  * `folder` should be the folder's real path, so a symlink cannot route around the rules.
  */
-export async function folderAccessProblem(folder: string, policy: FileAccessPolicy): Promise<string | undefined> {
+export async function folderAccessProblem(
+	folder: string,
+	policy: FileAccessPolicy,
+): Promise<string | undefined> {
 	for (const blocked of policy.blocked) {
 		for (const variant of await withRealPath(blocked)) {
 			if (isContainedWithin(variant, folder)) {

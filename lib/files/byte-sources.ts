@@ -8,7 +8,6 @@ import type { RowSource } from './rows';
 
 const STREAM_CHUNK_BYTES = 64 * 1024;
 
-
 export interface Sample {
 	bytes: Buffer;
 	isWholeFile: boolean;
@@ -43,7 +42,10 @@ export class FileSource implements ByteSource {
 				if (bytesRead === 0) break;
 				filled += bytesRead;
 			}
-			return { bytes: buffer.subarray(0, Math.min(filled, SAMPLE_BYTES)), isWholeFile: filled <= SAMPLE_BYTES };
+			return {
+				bytes: buffer.subarray(0, Math.min(filled, SAMPLE_BYTES)),
+				isWholeFile: filled <= SAMPLE_BYTES,
+			};
 		} finally {
 			await file.close();
 		}
@@ -62,7 +64,10 @@ export class BufferSource implements ByteSource {
 	constructor(private readonly buffer: Buffer) {}
 
 	async readSample(): Promise<Sample> {
-		return { bytes: this.buffer.subarray(0, SAMPLE_BYTES), isWholeFile: this.buffer.length <= SAMPLE_BYTES };
+		return {
+			bytes: this.buffer.subarray(0, SAMPLE_BYTES),
+			isWholeFile: this.buffer.length <= SAMPLE_BYTES,
+		};
 	}
 
 	stream(): Readable {
@@ -76,7 +81,8 @@ export class BufferSource implements ByteSource {
 }
 
 export function* chunksOf(buffer: Buffer): Generator<Buffer> {
-	for (let at = 0; at < buffer.length; at += STREAM_CHUNK_BYTES) yield buffer.subarray(at, at + STREAM_CHUNK_BYTES);
+	for (let at = 0; at < buffer.length; at += STREAM_CHUNK_BYTES)
+		yield buffer.subarray(at, at + STREAM_CHUNK_BYTES);
 }
 
 /** A stream whose first chunks are read for detection, then played again ahead of the rest. */
@@ -116,7 +122,8 @@ export class PeekableStream implements ByteSource {
 		this.peeked = [];
 		yield* peeked;
 		try {
-			for (let chunk = await this.nextChunk(); chunk !== undefined; chunk = await this.nextChunk()) yield chunk;
+			for (let chunk = await this.nextChunk(); chunk !== undefined; chunk = await this.nextChunk())
+				yield chunk;
 		} finally {
 			// Stopped early by the reader: let the source stream close.
 			if (!this.ended) await this.chunks.return?.();
@@ -130,8 +137,8 @@ export class PeekableStream implements ByteSource {
 			return undefined;
 		}
 		if (typeof value === 'string') return Buffer.from(value);
-		if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+		if (ArrayBuffer.isView(value))
+			return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 		throw new TypeError(`readRows needs a stream of bytes, got a chunk of type ${typeof value}`);
 	}
 }
-

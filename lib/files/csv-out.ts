@@ -2,7 +2,10 @@
  * Rows written as CSV for a till to read: RFC 4180 quoting, CRLF line ends, and a value a
  * spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) made plain text.
  */
-export function csvText(header: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
+export function csvText(
+	header: readonly string[],
+	rows: ReadonlyArray<readonly unknown[]>,
+): string {
 	return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 

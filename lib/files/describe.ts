@@ -31,7 +31,8 @@ export function mimeTypeFor(format: FileFormat): string {
  */
 async function inspectInFolder(file: ExportFile, folder: ExportFolder): Promise<FileInspection> {
 	const head = await folder.read(file, SAMPLE_BYTES);
-	if (detectFormat(head, file.name) === 'csv') return inspectSample(head, file.name, head.length < SAMPLE_BYTES);
+	if (detectFormat(head, file.name) === 'csv')
+		return inspectSample(head, file.name, head.length < SAMPLE_BYTES);
 	return inspectSample(await folder.read(file), file.name, true);
 }
 
@@ -40,7 +41,11 @@ async function inspectInFolder(file: ExportFile, folder: ExportFolder): Promise<
  * a failure to read it at all (locked, no permission, a share hiccup) is thrown as it is, since
  * trying again later may work.
  */
-export async function describeExportFile(file: ExportFile, folder: ExportFolder, sha256?: string): Promise<ExportFileDetails> {
+export async function describeExportFile(
+	file: ExportFile,
+	folder: ExportFolder,
+	sha256?: string,
+): Promise<ExportFileDetails> {
 	const inspection = await inspectInFolder(file, folder);
 	return {
 		name: file.name,

@@ -61,7 +61,10 @@ export function detectFormat(sample: Buffer, fileName: string): FileFormat {
 }
 
 function notASpreadsheet(fileName: string, looksLike: string): FileReadError {
-	return new FileReadError(fileName, `it is not a CSV, TSV or Excel file (it looks like ${looksLike})`);
+	return new FileReadError(
+		fileName,
+		`it is not a CSV, TSV or Excel file (it looks like ${looksLike})`,
+	);
 }
 
 /**
@@ -70,15 +73,22 @@ function notASpreadsheet(fileName: string, looksLike: string): FileReadError {
  */
 function zipFormat(sample: Buffer, fileName: string): FileFormat {
 	const names = zipEntryNames(sample);
-	if (names.some((name) => name.startsWith('xl/') || name === '[Content_Types].xml') && !names.some(isOtherOfficeEntry)) {
+	if (
+		names.some((name) => name.startsWith('xl/') || name === '[Content_Types].xml') &&
+		!names.some(isOtherOfficeEntry)
+	) {
 		return 'xlsx';
 	}
-	if (names.some((name) => name.startsWith('word/'))) throw notASpreadsheet(fileName, 'a Word document');
-	if (names.some((name) => name.startsWith('ppt/'))) throw notASpreadsheet(fileName, 'a PowerPoint presentation');
-	if (names.includes('mimetype')) throw notASpreadsheet(fileName, 'an OpenDocument file; save it as .xlsx or CSV');
+	if (names.some((name) => name.startsWith('word/')))
+		throw notASpreadsheet(fileName, 'a Word document');
+	if (names.some((name) => name.startsWith('ppt/')))
+		throw notASpreadsheet(fileName, 'a PowerPoint presentation');
+	if (names.includes('mimetype'))
+		throw notASpreadsheet(fileName, 'an OpenDocument file; save it as .xlsx or CSV');
 	// Without the central directory the sample may simply not reach the workbook's entries: let
 	// the spreadsheet reader open the whole file and decide.
-	if (sample.includes(ZIP_END_OF_CENTRAL_DIRECTORY)) throw notASpreadsheet(fileName, 'a ZIP archive');
+	if (sample.includes(ZIP_END_OF_CENTRAL_DIRECTORY))
+		throw notASpreadsheet(fileName, 'a ZIP archive');
 	return 'xlsx';
 }
 
@@ -93,9 +103,17 @@ function zipEntryNames(sample: Buffer): string[] {
 	];
 }
 
-function namesAfter(sample: Buffer, signature: Buffer, layout: { nameLengthAt: number; nameAt: number }): string[] {
+function namesAfter(
+	sample: Buffer,
+	signature: Buffer,
+	layout: { nameLengthAt: number; nameAt: number },
+): string[] {
 	const names: string[] = [];
-	for (let at = sample.indexOf(signature); at !== -1; at = sample.indexOf(signature, at + signature.length)) {
+	for (
+		let at = sample.indexOf(signature);
+		at !== -1;
+		at = sample.indexOf(signature, at + signature.length)
+	) {
 		if (at + layout.nameAt > sample.length) break;
 		const nameEnd = at + layout.nameAt + sample.readUInt16LE(at + layout.nameLengthAt);
 		if (nameEnd > sample.length) break;
@@ -107,7 +125,8 @@ function namesAfter(sample: Buffer, signature: Buffer, layout: { nameLengthAt: n
 /** The sample as text, or undefined when it is binary (NUL bytes, many control characters). */
 function decodeForSniffing(sample: Buffer): string | undefined {
 	const text = iconv.decode(sample, detectEncoding(sample).encoding);
-	if (text.includes('\u0000') || controlCharacterRatio(text) > MAX_CONTROL_CHARACTER_RATIO) return undefined;
+	if (text.includes('\u0000') || controlCharacterRatio(text) > MAX_CONTROL_CHARACTER_RATIO)
+		return undefined;
 	return text;
 }
 
@@ -119,7 +138,15 @@ function controlCharacterRatio(text: string): number {
 	let controls = 0;
 	for (let i = 0; i < text.length; i++) {
 		const code = text.charCodeAt(i);
-		if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d && code !== 0x1a) || code === 0x7f) {
+		if (
+			(code < 0x20 &&
+				code !== 0x09 &&
+				code !== 0x0a &&
+				code !== 0x0c &&
+				code !== 0x0d &&
+				code !== 0x1a) ||
+			code === 0x7f
+		) {
 			controls++;
 		}
 	}
@@ -141,7 +168,10 @@ function describeMarkup(text: string): string | undefined {
  * as `£`). When the sample is not the whole file, a multi-byte character cut off at its end does
  * not count against UTF-8.
  */
-export function detectEncoding(sample: Buffer, isWholeFile = false): { encoding: TextEncoding; bom: boolean } {
+export function detectEncoding(
+	sample: Buffer,
+	isWholeFile = false,
+): { encoding: TextEncoding; bom: boolean } {
 	if (startsWith(sample, UTF8_BOM)) return { encoding: 'utf-8', bom: true };
 	if (startsWith(sample, UTF16LE_BOM)) return { encoding: 'utf-16le', bom: true };
 	if (startsWith(sample, UTF16BE_BOM)) return { encoding: 'utf-16be', bom: true };
@@ -197,7 +227,11 @@ export function detectDelimiter(text: string, isWholeFile = true): Delimiter {
 	for (const delimiter of DELIMITERS) {
 		const { value: perRecord, frequency: agreeing } = mostCommon(counts.map((c) => c[delimiter]));
 		if (perRecord === 0) continue;
-		if (!best || agreeing > best.agreeing || (agreeing === best.agreeing && perRecord > best.perRecord)) {
+		if (
+			!best ||
+			agreeing > best.agreeing ||
+			(agreeing === best.agreeing && perRecord > best.perRecord)
+		) {
 			best = { delimiter, agreeing, perRecord };
 		}
 	}
@@ -213,7 +247,11 @@ export function delimiterHint(text: string): Delimiter | undefined {
 
 /** Whether a parsed record is a `sep=` hint line: `sep=` and nothing else (the delimiter split it off). */
 export function isDelimiterHintRecord(values: readonly unknown[]): boolean {
-	return typeof values[0] === 'string' && /^sep=[,;\t|]?$/i.test(values[0].trim()) && values.slice(1).every((value) => value === '');
+	return (
+		typeof values[0] === 'string' &&
+		/^sep=[,;\t|]?$/i.test(values[0].trim()) &&
+		values.slice(1).every((value) => value === '')
+	);
 }
 
 type DelimiterCounts = Record<Delimiter, number>;
@@ -239,7 +277,8 @@ function countDelimitersPerRecord(text: string, isWholeFile: boolean): Delimiter
 		hasContent = true;
 	}
 	const lastRecordIsComplete = isWholeFile || records.length === 0;
-	if (hasContent && lastRecordIsComplete && records.length < DELIMITER_SAMPLE_LINES) records.push(current);
+	if (hasContent && lastRecordIsComplete && records.length < DELIMITER_SAMPLE_LINES)
+		records.push(current);
 	return records;
 }
 
@@ -257,12 +296,18 @@ function mostCommon(values: number[]): { value: number; frequency: number } {
 	for (const value of values) frequencies.set(value, (frequencies.get(value) ?? 0) + 1);
 	let best = { value: 0, frequency: 0 };
 	for (const [value, frequency] of frequencies) {
-		if (frequency > best.frequency || (frequency === best.frequency && value > best.value)) best = { value, frequency };
+		if (frequency > best.frequency || (frequency === best.frequency && value > best.value))
+			best = { value, frequency };
 	}
 	return best;
 }
 
-const DELIMITER_NAMES: Record<Delimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+const DELIMITER_NAMES: Record<Delimiter, string> = {
+	',': 'comma',
+	';': 'semicolon',
+	'\t': 'tab',
+	'|': 'pipe',
+};
 
 export function describeDelimiter(delimiter: Delimiter): string {
 	return DELIMITER_NAMES[delimiter];

@@ -20,12 +20,18 @@ export function parseDurationMinutes(text: string): number {
 	if (trimmed === '' || trimmed === '0') return 0;
 	const parts = [...trimmed.matchAll(/(\d+(?:[.,]\d+)?)\s*([a-z]+)?/g)];
 	const leftover = trimmed.replace(/(\d+(?:[.,]\d+)?)\s*([a-z]+)?/g, '').replace(/[\s,]+|and/g, '');
-	if (parts.length === 0 || leftover) throw new DurationError(text, 'write it like 26h, 1h 30m or 45m');
+	if (parts.length === 0 || leftover)
+		throw new DurationError(text, 'write it like 26h, 1h 30m or 45m');
 	let minutes = 0;
 	for (const [, amount, unit] of parts) {
-		if (!unit) throw new DurationError(text, `${amount} needs a unit, for example ${amount}h for hours or ${amount}m for minutes`);
+		if (!unit)
+			throw new DurationError(
+				text,
+				`${amount} needs a unit, for example ${amount}h for hours or ${amount}m for minutes`,
+			);
 		const factor = UNITS.find(([pattern]) => pattern.test(unit))?.[1];
-		if (factor === undefined) throw new DurationError(text, `"${unit}" is not a unit; use d, h or m`);
+		if (factor === undefined)
+			throw new DurationError(text, `"${unit}" is not a unit; use d, h or m`);
 		minutes += Number(amount.replace(',', '.')) * factor;
 	}
 	return minutes;

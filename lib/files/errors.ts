@@ -32,7 +32,8 @@ const SYSTEM_ERROR_REASONS: Record<string, string> = {
  */
 export function asFileReadError(error: unknown, fileName: string): unknown {
 	if (error instanceof FileReadError || !isSystemError(error)) return error;
-	const reason = SYSTEM_ERROR_REASONS[error.code] ?? `reading it failed (${error.code}: ${error.message})`;
+	const reason =
+		SYSTEM_ERROR_REASONS[error.code] ?? `reading it failed (${error.code}: ${error.message})`;
 	return new FileReadError(fileName, reason, { cause: error });
 }
 

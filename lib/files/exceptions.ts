@@ -8,50 +8,92 @@
 import { Readable } from 'node:stream';
 import { crc32, deflateRawSync } from 'node:zlib';
 
-export const EXCEPTION_COLUMNS = ['owner', 'message', 'reason', 'stage', 'file', 'line', 'field', 'value', 'identifier', 'retry_helps'] as const;
+export const EXCEPTION_COLUMNS = [
+	'owner',
+	'message',
+	'reason',
+	'stage',
+	'file',
+	'line',
+	'field',
+	'value',
+	'identifier',
+	'retry_helps',
+] as const;
 export type ExceptionRow = Record<(typeof EXCEPTION_COLUMNS)[number], string | number>;
 
 type Json = Record<string, unknown>;
-const text = (value: unknown): string => (value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+const text = (value: unknown): string =>
+	value === undefined || value === null
+		? ''
+		: typeof value === 'object'
+			? JSON.stringify(value)
+			: String(value);
 const baseName = (file: unknown): string => text(file).split(/[\\/]/).pop() ?? '';
 
 /** What a failure code means, for the person who fixes it. */
 const PLAIN_WORDS: Record<string, string> = {
-	missingIdentifier: 'The customer has no email address (or mobile number, if contacts are matched on it), so Dotdigital cannot tell who they are. Add it at the till.',
-	noValidIdentifiers: 'Dotdigital found no usable email address or mobile number on this customer. Correct it at the till.',
+	missingIdentifier:
+		'The customer has no email address (or mobile number, if contacts are matched on it), so Dotdigital cannot tell who they are. Add it at the till.',
+	noValidIdentifiers:
+		'Dotdigital found no usable email address or mobile number on this customer. Correct it at the till.',
 	invalidEmail: 'Dotdigital does not accept this email address. Correct it at the till.',
-	invalidPhoneNumber: 'Dotdigital does not accept this mobile number. Correct it at the till (with the country code).',
-	duplicateIdentifier: 'The same email address or mobile number came twice in one import. Check the till for duplicate customers.',
-	idAlreadyExists: 'This email address or mobile number already belongs to another Dotdigital contact. Check which customer it really is.',
+	invalidPhoneNumber:
+		'Dotdigital does not accept this mobile number. Correct it at the till (with the country code).',
+	duplicateIdentifier:
+		'The same email address or mobile number came twice in one import. Check the till for duplicate customers.',
+	idAlreadyExists:
+		'This email address or mobile number already belongs to another Dotdigital contact. Check which customer it really is.',
 	contactNotFound: 'Dotdigital has no contact with this identifier.',
-	invalidIdentifier: 'The identifier this record is matched on does not exist in the Dotdigital account. Check the node settings.',
-	dataFieldNotFound: 'A Dotdigital data field the mapping sends to does not exist. Create it, or turn on Create Missing Data Fields.',
-	invalidDataFieldValue: 'A value does not fit the type of its Dotdigital data field (for example text in a number field). Correct the value or the field type.',
-	listNotFound: 'An address book (list) in Add to Lists does not exist in Dotdigital. Check the list IDs in the node.',
-	listsNotApplied: 'The contact was saved, but could not be added to its lists. Check the list IDs in the node.',
-	consentRecordsNotApplied: 'The contact was saved, but its consent record was refused. Check the consent text and URL in the node.',
-	consentNotApplied: 'Dotdigital had deleted this contact and made it again subscribed; setting it unsubscribed failed. The next run sets it before anything else.',
-	contactCheckFailed: 'Nothing was sent: Dotdigital could not be asked which contacts exist, and a new customer without an opt-in must be created unsubscribed. The next run sends it.',
-	customerLookupFailed: 'The order has no Dotdigital contact to belong to. Sync the customer first, or turn on Create Missing Contacts First.',
-	missingOrderId: 'The order has no order ID, so it cannot be saved. Check the mapping of order_id.',
-	missingSku: 'The product has no SKU, so it cannot be saved. Add it at the till or check the mapping of sku.',
-	recordTooLarge: 'The record is larger than Dotdigital accepts in one request. Shorten its longest values.',
-	runFailed: 'The whole run stopped before this record could be sent (see the reason). Sending it again is safe.',
+	invalidIdentifier:
+		'The identifier this record is matched on does not exist in the Dotdigital account. Check the node settings.',
+	dataFieldNotFound:
+		'A Dotdigital data field the mapping sends to does not exist. Create it, or turn on Create Missing Data Fields.',
+	invalidDataFieldValue:
+		'A value does not fit the type of its Dotdigital data field (for example text in a number field). Correct the value or the field type.',
+	listNotFound:
+		'An address book (list) in Add to Lists does not exist in Dotdigital. Check the list IDs in the node.',
+	listsNotApplied:
+		'The contact was saved, but could not be added to its lists. Check the list IDs in the node.',
+	consentRecordsNotApplied:
+		'The contact was saved, but its consent record was refused. Check the consent text and URL in the node.',
+	consentNotApplied:
+		'Dotdigital had deleted this contact and made it again subscribed; setting it unsubscribed failed. The next run sets it before anything else.',
+	contactCheckFailed:
+		'Nothing was sent: Dotdigital could not be asked which contacts exist, and a new customer without an opt-in must be created unsubscribed. The next run sends it.',
+	customerLookupFailed:
+		'The order has no Dotdigital contact to belong to. Sync the customer first, or turn on Create Missing Contacts First.',
+	missingOrderId:
+		'The order has no order ID, so it cannot be saved. Check the mapping of order_id.',
+	missingSku:
+		'The product has no SKU, so it cannot be saved. Add it at the till or check the mapping of sku.',
+	recordTooLarge:
+		'The record is larger than Dotdigital accepts in one request. Shorten its longest values.',
+	runFailed:
+		'The whole run stopped before this record could be sent (see the reason). Sending it again is safe.',
 	notProcessed: 'The record was not processed. Sending it again is safe.',
 	notReported: 'Dotdigital did not report on this record. Sending it again is safe.',
-	importTimedOut: 'Dotdigital was still working on the import when the node stopped waiting. It may still finish; sending it again is safe.',
+	importTimedOut:
+		'Dotdigital was still working on the import when the node stopped waiting. It may still finish; sending it again is safe.',
 	importFailed: 'Dotdigital stopped the whole import this record was in (see the reason).',
-	globallySuppressed: 'The contact is suppressed in Dotdigital (a hard bounce or complaint), so it cannot be changed.',
-	'mapping.invalid': 'The mapping does not fit this file, so nothing in it was sent. Fix the mapping workbook.',
+	globallySuppressed:
+		'The contact is suppressed in Dotdigital (a hard bounce or complaint), so it cannot be changed.',
+	'mapping.invalid':
+		'The mapping does not fit this file, so nothing in it was sent. Fix the mapping workbook.',
 	'file.unreadable': 'The file could not be read. Check it is a complete CSV or Excel export.',
 };
 
 /** A message in plain words for a failure code; Dotdigital's own description is kept in `reason`. */
 export function plainWords(code: string, reason: string): string {
-	const known = PLAIN_WORDS[code] ?? Object.entries(PLAIN_WORDS).find(([key]) => key.toLowerCase() === code.toLowerCase())?.[1];
+	const known =
+		PLAIN_WORDS[code] ??
+		Object.entries(PLAIN_WORDS).find(([key]) => key.toLowerCase() === code.toLowerCase())?.[1];
 	if (known) return known;
-	if (/^Json/.test(code)) return `Dotdigital could not read this record's data (${reason || 'no reason given'}). Check the mapping of its fields.`;
-	return reason ? `Not accepted: ${reason.replace(new RegExp(`^${code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*`), '')}` : 'Not accepted, and no reason was given.';
+	if (/^Json/.test(code))
+		return `Dotdigital could not read this record's data (${reason || 'no reason given'}). Check the mapping of its fields.`;
+	return reason
+		? `Not accepted: ${reason.replace(new RegExp(`^${code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*`), '')}`
+		: 'Not accepted, and no reason was given.';
 }
 
 /** A Rejected item of Mapping Apply or a Failed item of a sending node as a workbook row. */
@@ -116,21 +158,27 @@ export async function* exceptionsCsv(rows: Iterable<ExceptionRow>): AsyncGenerat
 /** Text as XML character data: escaped, and without the control characters XML cannot hold. */
 function xmlText(value: string): string {
 	// eslint-disable-next-line no-control-regex
-	return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+	return value
+		.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+		.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 function columnName(index: number): string {
 	let name = '';
-	for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+	for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+		name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
 	return name;
 }
 
 function sheetRow(number: number, values: ReadonlyArray<string | number>): string {
 	const cells = values.map((value, index) => {
 		const ref = `${columnName(index)}${number}`;
-		if (typeof value === 'number' && Number.isFinite(value)) return `<c r="${ref}"><v>${value}</v></c>`;
+		if (typeof value === 'number' && Number.isFinite(value))
+			return `<c r="${ref}"><v>${value}</v></c>`;
 		const cell = text(value);
-		return cell === '' ? '' : `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlText(cell)}</t></is></c>`;
+		return cell === ''
+			? ''
+			: `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlText(cell)}</t></is></c>`;
 	});
 	return `<row r="${number}">${cells.join('')}</row>`;
 }
@@ -152,7 +200,12 @@ function* sheetXml(rows: Iterable<ExceptionRow>): Generator<string> {
 	let number = 1;
 	let chunk: string[] = [];
 	for (const row of rows) {
-		chunk.push(sheetRow(++number, EXCEPTION_COLUMNS.map((column) => row[column])));
+		chunk.push(
+			sheetRow(
+				++number,
+				EXCEPTION_COLUMNS.map((column) => row[column]),
+			),
+		);
 		if (chunk.length >= 2000) {
 			yield chunk.join('');
 			chunk = [];
@@ -168,7 +221,10 @@ function* sheetXml(rows: Iterable<ExceptionRow>): Generator<string> {
 export async function* exceptionsXlsx(rows: Iterable<ExceptionRow>): AsyncGenerator<Buffer> {
 	const central: Buffer[] = [];
 	let offset = 0;
-	const parts: Array<[string, Iterable<string>]> = [...Object.entries(XLSX_PARTS).map(([name, xml]): [string, Iterable<string>] => [name, [xml]]), ['xl/worksheets/sheet1.xml', sheetXml(rows)]];
+	const parts: Array<[string, Iterable<string>]> = [
+		...Object.entries(XLSX_PARTS).map(([name, xml]): [string, Iterable<string>] => [name, [xml]]),
+		['xl/worksheets/sheet1.xml', sheetXml(rows)],
+	];
 	for (const [name, pieces] of parts) {
 		const nameBytes = Buffer.from(name, 'utf8');
 		const local = Buffer.alloc(30);
@@ -242,5 +298,7 @@ class PieceDeflater {
 
 /** The workbook or CSV as a readable stream. */
 export function exceptionsFile(rows: Iterable<ExceptionRow>, format: 'xlsx' | 'csv'): Readable {
-	return Readable.from(format === 'csv' ? exceptionsCsv(rows) : exceptionsXlsx(rows), { objectMode: false });
+	return Readable.from(format === 'csv' ? exceptionsCsv(rows) : exceptionsXlsx(rows), {
+		objectMode: false,
+	});
 }

@@ -54,7 +54,10 @@ export function isIgnoredName(name: string): boolean {
 export function matcherFor(pattern: string): (name: string) => boolean {
 	const trimmed = pattern.trim() || '*';
 	if (trimmed.includes('/') || trimmed.includes('\\')) {
-		throw new FolderError(`The file name pattern "${pattern}" contains a folder separator`, 'The pattern matches file names only, for example "Customers_*.csv". Put the folder in "Folder".');
+		throw new FolderError(
+			`The file name pattern "${pattern}" contains a folder separator`,
+			'The pattern matches file names only, for example "Customers_*.csv". Put the folder in "Folder".',
+		);
 	}
 	return picomatch(trimmed, { nocase: true, dot: false });
 }
@@ -75,11 +78,19 @@ export class ExportFolder {
 		private readonly matches: (name: string) => boolean,
 	) {}
 
-	static async open(folder: string, pattern: string, policy: FileAccessPolicy): Promise<ExportFolder> {
+	static async open(
+		folder: string,
+		pattern: string,
+		policy: FileAccessPolicy,
+	): Promise<ExportFolder> {
 		const trimmed = folder.trim();
-		if (!trimmed) throw new FolderError('No folder is set', 'Set "Folder" to the folder the POS exports into.');
+		if (!trimmed)
+			throw new FolderError('No folder is set', 'Set "Folder" to the folder the POS exports into.');
 		if (!trimmed.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(trimmed)) {
-			throw new FolderError(`The folder "${folder}" is not a full path`, 'Use a full path such as /data/pos-exports/customers.');
+			throw new FolderError(
+				`The folder "${folder}" is not a full path`,
+				'Use a full path such as /data/pos-exports/customers.',
+			);
 		}
 		let real: string;
 		try {
@@ -132,19 +143,44 @@ export class ExportFolder {
 			.sort();
 	}
 
-	private async describe(name: string, isLink: boolean, isFile: boolean): Promise<ExportFile | undefined> {
+	private async describe(
+		name: string,
+		isLink: boolean,
+		isFile: boolean,
+	): Promise<ExportFile | undefined> {
 		const entryPath = join(this.realFolder, name);
 		try {
 			if (isLink) {
 				// Only a link to another export file right here: never into subfolders, dotfiles or partial names.
 				const target = await realpath(entryPath);
-				if (dirname(target) !== this.realFolder || isIgnoredName(basename(target))) return undefined;
+				if (dirname(target) !== this.realFolder || isIgnoredName(basename(target)))
+					return undefined;
 				const info = await stat(target);
-				return info.isFile() ? { name, size: info.size, mtimeMs: info.mtimeMs, readPath: target, entryPath, dev: info.dev, ino: info.ino } : undefined;
+				return info.isFile()
+					? {
+							name,
+							size: info.size,
+							mtimeMs: info.mtimeMs,
+							readPath: target,
+							entryPath,
+							dev: info.dev,
+							ino: info.ino,
+						}
+					: undefined;
 			}
 			if (!isFile) return undefined;
 			const info = await lstat(entryPath);
-			return info.isFile() ? { name, size: info.size, mtimeMs: info.mtimeMs, readPath: entryPath, entryPath, dev: info.dev, ino: info.ino } : undefined;
+			return info.isFile()
+				? {
+						name,
+						size: info.size,
+						mtimeMs: info.mtimeMs,
+						readPath: entryPath,
+						entryPath,
+						dev: info.dev,
+						ino: info.ino,
+					}
+				: undefined;
 		} catch {
 			// Moved or deleted while we looked: it is simply not there.
 			return undefined;
@@ -160,7 +196,8 @@ export class ExportFolder {
 		const now = options.now ?? Date.now;
 		const sleep = options.sleep ?? defaultSleep;
 		const present = new Set(files.map((file) => file.name));
-		for (const name of this.observations.keys()) if (!present.has(name)) this.observations.delete(name);
+		for (const name of this.observations.keys())
+			if (!present.has(name)) this.observations.delete(name);
 
 		const ready: ExportFile[] = [];
 		const waiting: ExportFile[] = [];
@@ -183,13 +220,25 @@ export class ExportFolder {
 		if (waiting.length > 0) {
 			await sleep(longestWait);
 			for (const file of waiting) {
-				const again = await this.describe(file.name, file.readPath !== file.entryPath, file.readPath === file.entryPath);
+				const again = await this.describe(
+					file.name,
+					file.readPath !== file.entryPath,
+					file.readPath === file.entryPath,
+				);
 				const seen = this.observations.get(file.name);
 				if (!again || !seen) continue;
-				if (again.size === seen.size && again.mtimeMs === seen.mtimeMs && now() - seen.since >= options.settleMs) {
+				if (
+					again.size === seen.size &&
+					again.mtimeMs === seen.mtimeMs &&
+					now() - seen.since >= options.settleMs
+				) {
 					ready.push(again);
 				} else if (again.size !== seen.size || again.mtimeMs !== seen.mtimeMs) {
-					this.observations.set(file.name, { size: again.size, mtimeMs: again.mtimeMs, since: now() });
+					this.observations.set(file.name, {
+						size: again.size,
+						mtimeMs: again.mtimeMs,
+						since: now(),
+					});
 				}
 			}
 		}
@@ -198,8 +247,17 @@ export class ExportFolder {
 
 	/** The file as it is now, if it has not changed since it was listed; undefined if it has or is gone. */
 	async unchanged(file: ExportFile): Promise<ExportFile | undefined> {
-		const now = await this.describe(file.name, file.readPath !== file.entryPath, file.readPath === file.entryPath);
-		const same = now && now.size === file.size && now.mtimeMs === file.mtimeMs && now.dev === file.dev && now.ino === file.ino;
+		const now = await this.describe(
+			file.name,
+			file.readPath !== file.entryPath,
+			file.readPath === file.entryPath,
+		);
+		const same =
+			now &&
+			now.size === file.size &&
+			now.mtimeMs === file.mtimeMs &&
+			now.dev === file.dev &&
+			now.ino === file.ino;
 		return same ? now : undefined;
 	}
 
@@ -209,11 +267,17 @@ export class ExportFolder {
 	 * listed, so a folder or file swapped for a link in the meantime is never read.
 	 */
 	async openStream(file: ExportFile, range?: { start: number; end: number }): Promise<ReadStream> {
-		const handle = await open(file.readPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+		const handle = await open(
+			file.readPath,
+			constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+		);
 		const info = await handle.stat();
 		if (!info.isFile() || info.dev !== file.dev || info.ino !== file.ino) {
 			await handle.close();
-			throw new FolderError(`${file.name} changed while it was being read`, 'It will be looked at again at the next check.');
+			throw new FolderError(
+				`${file.name} changed while it was being read`,
+				'It will be looked at again at the next check.',
+			);
 		}
 		return handle.createReadStream(range);
 	}
@@ -256,7 +320,8 @@ export class ExportFolder {
 		if (!info?.isDirectory() || info.isSymbolicLink()) return [];
 		const moved: string[] = [];
 		for (const entry of await readdir(failed, { withFileTypes: true })) {
-			if (!entry.isFile() || entry.name.endsWith('.reason.txt') || isIgnoredName(entry.name)) continue;
+			if (!entry.isFile() || entry.name.endsWith('.reason.txt') || isIgnoredName(entry.name))
+				continue;
 			const target = await this.freeName(this.realFolder, entry.name);
 			await rename(join(failed, entry.name), target);
 			await unlink(join(failed, `${entry.name}.reason.txt`)).catch(() => undefined);
@@ -274,7 +339,10 @@ export class ExportFolder {
 			});
 			const info = await lstat(current);
 			if (info.isSymbolicLink() || !info.isDirectory()) {
-				throw new FolderError(`"${current}" is not a plain folder`, 'processed/ and failed/ must be real folders inside the watched folder, not links.');
+				throw new FolderError(
+					`"${current}" is not a plain folder`,
+					'processed/ and failed/ must be real folders inside the watched folder, not links.',
+				);
 			}
 		}
 		return current;
@@ -320,10 +388,16 @@ function folderErrorFrom(error: unknown, folder: string): FolderError {
 	const code = (error as NodeJS.ErrnoException).code;
 	switch (code) {
 		case 'ENOENT':
-			return new FolderError(`The folder "${folder}" does not exist`, 'Check the path, and that the share or volume is mounted on the machine n8n runs on.');
+			return new FolderError(
+				`The folder "${folder}" does not exist`,
+				'Check the path, and that the share or volume is mounted on the machine n8n runs on.',
+			);
 		case 'EACCES':
 		case 'EPERM':
-			return new FolderError(`n8n cannot read the folder "${folder}"`, 'The user n8n runs as needs read and write permission on the folder.');
+			return new FolderError(
+				`n8n cannot read the folder "${folder}"`,
+				'The user n8n runs as needs read and write permission on the folder.',
+			);
 		case 'ENOTDIR':
 			return new FolderError(`"${folder}" is not a folder`);
 		default:

@@ -2,7 +2,15 @@ import { ExportFolder, FolderError, type ExportFile } from './export-folder';
 import { FileLedger, type FeedPause, type LedgerState } from './ledger';
 
 export { dayInZone } from './feed-words';
-import { dateTimeInZone, dayInZone, describeMinutes, describeWait, feedName, clockTime, pauseHeadline } from './feed-words';
+import {
+	dateTimeInZone,
+	dayInZone,
+	describeMinutes,
+	describeWait,
+	feedName,
+	clockTime,
+	pauseHeadline,
+} from './feed-words';
 import type { SystemFault } from './system-fault';
 
 export interface WatcherSettings {
@@ -128,7 +136,6 @@ interface SharedState {
  */
 const sharedStates = new Map<string, SharedState>();
 
-
 /**
  * Decides, at each check, which export files to hand over and what becomes of them afterwards.
  * Files go one at a time, oldest first, each in its own execution; a file counts as processed only
@@ -163,7 +170,10 @@ export class ExportWatcher {
 		let state = sharedStates.get(this.settings.stateKey);
 		if (!state) {
 			const saved = await this.ports.loadState();
-			state = sharedStates.get(this.settings.stateKey) ?? { ledger: new FileLedger(saved, this.now(), this.settings.ledgerSize), inFlight: new Set() };
+			state = sharedStates.get(this.settings.stateKey) ?? {
+				ledger: new FileLedger(saved, this.now(), this.settings.ledgerSize),
+				inFlight: new Set(),
+			};
 			sharedStates.set(this.settings.stateKey, state);
 		}
 		this.state = state;
@@ -195,7 +205,19 @@ export class ExportWatcher {
 
 	private async runCheck(): Promise<CheckSummary> {
 		const { ledger, inFlight } = await this.loadState();
-		const summary: CheckSummary = { emitted: 0, succeeded: 0, failed: 0, movedToFailed: 0, skippedDuplicates: 0, waitingToSettle: 0, alerted: false, waitingToRetry: 0, paused: false, sentBack: [], strays: [] };
+		const summary: CheckSummary = {
+			emitted: 0,
+			succeeded: 0,
+			failed: 0,
+			movedToFailed: 0,
+			skippedDuplicates: 0,
+			waitingToSettle: 0,
+			alerted: false,
+			waitingToRetry: 0,
+			paused: false,
+			sentBack: [],
+			strays: [],
+		};
 		await this.sendFailedBackOnce(ledger, summary);
 		await this.reportStrays(ledger, summary);
 		const listed = await this.folder.list();
@@ -205,7 +227,11 @@ export class ExportWatcher {
 			const sha = ledger.knownSha(file);
 			return !sha || !ledger.isProcessed(sha);
 		});
-		const settled = await this.folder.settled(unseen, { settleMs: this.settings.settleMs, now: () => this.now().getTime(), sleep: this.ports.sleep });
+		const settled = await this.folder.settled(unseen, {
+			settleMs: this.settings.settleMs,
+			now: () => this.now().getTime(),
+			sleep: this.ports.sleep,
+		});
 		summary.waitingToSettle = unseen.length - settled.length;
 
 		const now = this.now();
@@ -216,7 +242,8 @@ export class ExportWatcher {
 				summary.waitingToRetry++;
 				continue;
 			}
-			if (this.settings.maxFilesPerCheck > 0 && summary.emitted >= this.settings.maxFilesPerCheck) break;
+			if (this.settings.maxFilesPerCheck > 0 && summary.emitted >= this.settings.maxFilesPerCheck)
+				break;
 			// Earlier files' executions may have taken a while: the file must still be as it settled.
 			const file = await this.folder.unchanged(settledFile);
 			if (!file) continue;
@@ -225,7 +252,12 @@ export class ExportWatcher {
 				sha256 = ledger.knownSha(file) ?? (await this.folder.sha256(file));
 			} catch (error) {
 				if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-				await this.settle(file, `unread:${file.name}:${file.size}:${file.mtimeMs}`, { status: 'failed', error: readProblem(error) }, summary);
+				await this.settle(
+					file,
+					`unread:${file.name}:${file.size}:${file.mtimeMs}`,
+					{ status: 'failed', error: readProblem(error) },
+					summary,
+				);
 				continue;
 			}
 			if (inFlight.has(sha256)) continue;
@@ -239,7 +271,10 @@ export class ExportWatcher {
 					note: `same content as ${original.name}, processed ${dateTimeInZone(new Date(original.at), this.settings.timezone)}`,
 					key: `${file.name}@${file.mtimeMs}`,
 				});
-				if (this.settings.moveProcessed) await this.move(file, () => this.folder.moveToProcessed(file, dayInZone(this.now(), this.settings.timezone)));
+				if (this.settings.moveProcessed)
+					await this.move(file, () =>
+						this.folder.moveToProcessed(file, dayInZone(this.now(), this.settings.timezone)),
+					);
 				continue;
 			}
 			const retry = ledger.retryOf(sha256);
@@ -273,18 +308,28 @@ export class ExportWatcher {
 	private async reportStrays(ledger: FileLedger, summary: CheckSummary) {
 		const strays = await this.folder.strays();
 		const present = new Set(strays);
-		for (const name of ledger.straysReported) if (!present.has(name)) ledger.straysReported.delete(name);
+		for (const name of ledger.straysReported)
+			if (!present.has(name)) ledger.straysReported.delete(name);
 		for (const name of strays) {
 			if (ledger.straysReported.has(name)) continue;
 			ledger.straysReported.add(name);
 			summary.strays.push(name);
-			await this.skipped({ file: name, reason: 'stray', note: `does not match the file name pattern "${this.folder.pattern}", so the ${this.settings.feed} feed leaves it in the folder`, key: name });
+			await this.skipped({
+				file: name,
+				reason: 'stray',
+				note: `does not match the file name pattern "${this.folder.pattern}", so the ${this.settings.feed} feed leaves it in the folder`,
+				key: name,
+			});
 		}
 	}
 
 	private async skipped(skipped: SkippedFile) {
 		await this.ports.recordSkipped?.(skipped).catch((error: Error) => {
-			this.ports.reportProblem(new FolderError(`${skipped.file} (${skipped.note}) could not be written to the ledger: ${error.message}`));
+			this.ports.reportProblem(
+				new FolderError(
+					`${skipped.file} (${skipped.note}) could not be written to the ledger: ${error.message}`,
+				),
+			);
 		});
 	}
 
@@ -299,7 +344,12 @@ export class ExportWatcher {
 
 	private async move(file: ExportFile, move: () => Promise<string>) {
 		await move().catch((error: Error) => {
-			this.ports.reportProblem(new FolderError(`${file.name} could not be moved: ${error.message}`, 'The user n8n runs as needs write permission on the watched folder.'));
+			this.ports.reportProblem(
+				new FolderError(
+					`${file.name} could not be moved: ${error.message}`,
+					'The user n8n runs as needs write permission on the watched folder.',
+				),
+			);
 		});
 	}
 
@@ -307,7 +357,12 @@ export class ExportWatcher {
 	 * Records what became of a file, saves that, and only then moves the file: a move that fails
 	 * (no write permission, say) is reported but never undoes the outcome.
 	 */
-	private async settle(file: ExportFile, sha256: string, outcome: ExecutionOutcome, summary: CheckSummary) {
+	private async settle(
+		file: ExportFile,
+		sha256: string,
+		outcome: ExecutionOutcome,
+		summary: CheckSummary,
+	) {
 		const ledger = this.ledger!;
 		const now = this.now();
 		let move: (() => Promise<string>) | undefined;
@@ -322,25 +377,41 @@ export class ExportWatcher {
 		if (outcome.status === 'succeeded') {
 			ledger.recordProcessed(file, sha256, now);
 			summary.succeeded++;
-			if (this.settings.moveProcessed) move = () => this.folder.moveToProcessed(file, dayInZone(now, this.settings.timezone));
+			if (this.settings.moveProcessed)
+				move = () => this.folder.moveToProcessed(file, dayInZone(now, this.settings.timezone));
 		} else if (outcome.status === 'unreadable') {
 			summary.failed++;
 			summary.movedToFailed++;
 			ledger.recordGivenUp(file, sha256, now);
 			move = async () => {
-				const moved = await this.folder.moveToFailed(file, failureReason(file, sha256, 1, outcome.error, now));
-				this.ports.reportProblem(new FolderError(`${file.name} was moved to failed/: ${outcome.error}`));
+				const moved = await this.folder.moveToFailed(
+					file,
+					failureReason(file, sha256, 1, outcome.error, now),
+				);
+				this.ports.reportProblem(
+					new FolderError(`${file.name} was moved to failed/: ${outcome.error}`),
+				);
 				return moved;
 			};
 		} else if (outcome.status === 'failed') {
 			summary.failed++;
 			const previous = ledger.retryOf(sha256)?.attempts ?? 0;
-			const wait = Math.min((this.settings.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) * 3 ** previous, MAX_RETRY_AFTER_MS);
-			const attempts = ledger.recordFailedAttempt(file, sha256, outcome.error, now, new Date(now.getTime() + wait));
+			const wait = Math.min(
+				(this.settings.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) * 3 ** previous,
+				MAX_RETRY_AFTER_MS,
+			);
+			const attempts = ledger.recordFailedAttempt(
+				file,
+				sha256,
+				outcome.error,
+				now,
+				new Date(now.getTime() + wait),
+			);
 			if (attempts >= this.settings.maxAttempts) {
 				summary.movedToFailed++;
 				ledger.recordGivenUp(file, sha256, now);
-				move = () => this.folder.moveToFailed(file, failureReason(file, sha256, attempts, outcome.error, now));
+				move = () =>
+					this.folder.moveToFailed(file, failureReason(file, sha256, attempts, outcome.error, now));
 			}
 		}
 		await this.persist();
@@ -353,8 +424,18 @@ export class ExportWatcher {
 		const current = ledger.paused;
 		const same = current?.cause === outcome.fault.cause;
 		const tries = same ? current.tries + 1 : 1;
-		const wait = Math.min((this.settings.pauseRetryAfterMs ?? DEFAULT_PAUSE_RETRY_AFTER_MS) * 2 ** (tries - 1), MAX_PAUSE_RETRY_AFTER_MS);
-		const pause: FeedPause = { cause: outcome.fault.cause, error: outcome.error, file: file.name, since: same ? current.since : now.toISOString(), tries, nextTryAt: new Date(now.getTime() + wait).toISOString() };
+		const wait = Math.min(
+			(this.settings.pauseRetryAfterMs ?? DEFAULT_PAUSE_RETRY_AFTER_MS) * 2 ** (tries - 1),
+			MAX_PAUSE_RETRY_AFTER_MS,
+		);
+		const pause: FeedPause = {
+			cause: outcome.fault.cause,
+			error: outcome.error,
+			file: file.name,
+			since: same ? current.since : now.toISOString(),
+			tries,
+			nextTryAt: new Date(now.getTime() + wait).toISOString(),
+		};
 		ledger.paused = pause;
 		if (same) return;
 		this.ports.emitAlert({
@@ -402,7 +483,9 @@ export class ExportWatcher {
 			alert: 'sync_gap',
 			feed: this.settings.feed,
 			folder: this.folder.folder,
-			message: pause ? `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${quiet}` : quiet,
+			message: pause
+				? `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${quiet}`
+				: quiet,
 			...(pause ? { paused_because: pause.cause } : {}),
 			last_file_at: ledger.lastFileAt,
 			quiet_for_minutes: quietMinutes,
@@ -420,7 +503,13 @@ function readProblem(error: unknown): string {
 	return code ? `The file could not be read (${code}): ${message}` : String(message ?? error);
 }
 
-function failureReason(file: ExportFile, sha256: string, attempts: number, error: string, at: Date): string {
+function failureReason(
+	file: ExportFile,
+	sha256: string,
+	attempts: number,
+	error: string,
+	at: Date,
+): string {
 	return [
 		`File: ${file.name}`,
 		`Moved to failed/ at ${at.toISOString()} after ${attempts} failed attempt${attempts === 1 ? '' : 's'}.`,

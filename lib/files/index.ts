@@ -23,4 +23,13 @@ export {
 	type RowSource,
 	type SkippedRow,
 } from './read';
-export { BATCH_MIME, BATCH_PROPERTY, RECORDS_PER_BATCH, RecordBatcher, encodeBatch, readBatch, recordBatchInfo, type RecordBatchInfo } from './record-batches';
+export {
+	BATCH_MIME,
+	BATCH_PROPERTY,
+	RECORDS_PER_BATCH,
+	RecordBatcher,
+	encodeBatch,
+	readBatch,
+	recordBatchInfo,
+	type RecordBatchInfo,
+} from './record-batches';

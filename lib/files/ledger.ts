@@ -64,12 +64,23 @@ export interface FileIdentity {
 export const DEFAULT_LEDGER_SIZE = 1000;
 
 export function emptyLedgerState(now: Date): LedgerState {
-	return { version: 1, entries: [], retries: {}, lastFileAt: now.toISOString(), gapAlertedAt: null };
+	return {
+		version: 1,
+		entries: [],
+		retries: {},
+		lastFileAt: now.toISOString(),
+		gapAlertedAt: null,
+	};
 }
 
 function isLedgerState(value: unknown): value is LedgerState {
 	const state = value as LedgerState | undefined;
-	return !!state && state.version === 1 && Array.isArray(state.entries) && typeof state.retries === 'object';
+	return (
+		!!state &&
+		state.version === 1 &&
+		Array.isArray(state.entries) &&
+		typeof state.retries === 'object'
+	);
 }
 
 export class FileLedger {
@@ -83,10 +94,16 @@ export class FileLedger {
 	failedSentBackFor: string | null;
 	straysReported: Set<string>;
 
-	constructor(state: unknown, now: Date, private readonly maxEntries = DEFAULT_LEDGER_SIZE) {
+	constructor(
+		state: unknown,
+		now: Date,
+		private readonly maxEntries = DEFAULT_LEDGER_SIZE,
+	) {
 		const valid = isLedgerState(state) ? state : emptyLedgerState(now);
 		this.entries = valid.entries.map((entry) => ({ ...entry }));
-		this.retries = new Map(Object.entries(valid.retries).map(([sha, record]) => [sha, { ...record }]));
+		this.retries = new Map(
+			Object.entries(valid.retries).map(([sha, record]) => [sha, { ...record }]),
+		);
 		this.lastFileAt = valid.lastFileAt;
 		this.gapAlertedAt = valid.gapAlertedAt;
 		this.paused = valid.paused ? { ...valid.paused } : null;
@@ -106,25 +123,33 @@ export class FileLedger {
 		const merged = new FileLedger(first, now, maxEntries);
 		for (const entry of second.entries) {
 			const known = merged.bySha.get(entry.sha256);
-			if (!known || (known.outcome !== 'processed' && entry.at > known.at)) merged.append({ ...entry });
+			if (!known || (known.outcome !== 'processed' && entry.at > known.at))
+				merged.append({ ...entry });
 		}
 		for (const [sha, record] of Object.entries(second.retries)) {
 			const known = merged.retries.get(sha);
-			if (!merged.isProcessed(sha) && (!known || record.attempts > known.attempts)) merged.retries.set(sha, { ...record });
+			if (!merged.isProcessed(sha) && (!known || record.attempts > known.attempts))
+				merged.retries.set(sha, { ...record });
 		}
-		for (const sha of merged.retries.keys()) if (merged.isProcessed(sha)) merged.retries.delete(sha);
+		for (const sha of merged.retries.keys())
+			if (merged.isProcessed(sha)) merged.retries.delete(sha);
 		const newer = second.lastFileAt >= first.lastFileAt ? second : first;
 		merged.lastFileAt = newer.lastFileAt;
 		merged.gapAlertedAt = newer.gapAlertedAt;
 		merged.paused = newer.paused ? { ...newer.paused } : null;
 		for (const name of second.straysReported ?? []) merged.straysReported.add(name);
-		merged.failedSentBackFor = [first.failedSentBackFor, second.failedSentBackFor].filter((value): value is string => !!value).sort().at(-1) ?? null;
+		merged.failedSentBackFor =
+			[first.failedSentBackFor, second.failedSentBackFor]
+				.filter((value): value is string => !!value)
+				.sort()
+				.at(-1) ?? null;
 		return merged;
 	}
 
 	private index(entry: LedgerEntry) {
 		const current = this.bySha.get(entry.sha256);
-		if (entry.outcome !== 'duplicate' && (!current || current.outcome !== 'processed')) this.bySha.set(entry.sha256, entry);
+		if (entry.outcome !== 'duplicate' && (!current || current.outcome !== 'processed'))
+			this.bySha.set(entry.sha256, entry);
 		this.byName.set(entry.name, entry);
 	}
 
@@ -136,7 +161,9 @@ export class FileLedger {
 	/** The sha256 already known for this exact file (same name, size and time), so it need not be hashed again. */
 	knownSha(file: FileIdentity): string | undefined {
 		const entry = this.byName.get(file.name);
-		return entry && entry.size === file.size && entry.mtimeMs === file.mtimeMs ? entry.sha256 : undefined;
+		return entry && entry.size === file.size && entry.mtimeMs === file.mtimeMs
+			? entry.sha256
+			: undefined;
 	}
 
 	isProcessed(sha256: string): boolean {
@@ -155,25 +182,59 @@ export class FileLedger {
 
 	recordProcessed(file: FileIdentity, sha256: string, at: Date) {
 		this.retries.delete(sha256);
-		this.append({ sha256, name: file.name, size: file.size, mtimeMs: file.mtimeMs, outcome: 'processed', at: at.toISOString() });
+		this.append({
+			sha256,
+			name: file.name,
+			size: file.size,
+			mtimeMs: file.mtimeMs,
+			outcome: 'processed',
+			at: at.toISOString(),
+		});
 	}
 
 	/** Remembers a second file with already-processed content, so it is neither hashed nor emitted again. */
 	recordDuplicate(file: FileIdentity, sha256: string, at: Date) {
-		this.append({ sha256, name: file.name, size: file.size, mtimeMs: file.mtimeMs, outcome: 'duplicate', at: at.toISOString() });
+		this.append({
+			sha256,
+			name: file.name,
+			size: file.size,
+			mtimeMs: file.mtimeMs,
+			outcome: 'duplicate',
+			at: at.toISOString(),
+		});
 	}
 
 	/** Counts a failed attempt and returns how many there have been; the next is not before `nextTryAt`. */
-	recordFailedAttempt(file: FileIdentity, sha256: string, error: string, at: Date, nextTryAt?: Date): number {
+	recordFailedAttempt(
+		file: FileIdentity,
+		sha256: string,
+		error: string,
+		at: Date,
+		nextTryAt?: Date,
+	): number {
 		const attempts = (this.retries.get(sha256)?.attempts ?? 0) + 1;
-		this.retries.set(sha256, { sha256, name: file.name, attempts, lastError: error, lastAt: at.toISOString(), ...(nextTryAt ? { nextTryAt: nextTryAt.toISOString() } : {}) });
+		this.retries.set(sha256, {
+			sha256,
+			name: file.name,
+			attempts,
+			lastError: error,
+			lastAt: at.toISOString(),
+			...(nextTryAt ? { nextTryAt: nextTryAt.toISOString() } : {}),
+		});
 		return attempts;
 	}
 
 	/** The file was given up on and moved to failed/. Dropping the same content again starts afresh. */
 	recordGivenUp(file: FileIdentity, sha256: string, at: Date) {
 		this.retries.delete(sha256);
-		this.append({ sha256, name: file.name, size: file.size, mtimeMs: file.mtimeMs, outcome: 'failed', at: at.toISOString() });
+		this.append({
+			sha256,
+			name: file.name,
+			size: file.size,
+			mtimeMs: file.mtimeMs,
+			outcome: 'failed',
+			at: at.toISOString(),
+		});
 	}
 
 	noteNewFile(at: Date) {
@@ -187,10 +248,13 @@ export class FileLedger {
 	 * fixed name leaves one protected entry, not one per version.)
 	 */
 	prune(namesInFolder: Set<string>) {
-		for (const [sha, record] of this.retries) if (!namesInFolder.has(record.name)) this.retries.delete(sha);
+		for (const [sha, record] of this.retries)
+			if (!namesInFolder.has(record.name)) this.retries.delete(sha);
 		let excess = this.entries.length - this.maxEntries;
 		if (excess <= 0) return;
-		const protectedEntries = new Set([...this.byName.values()].filter((entry) => namesInFolder.has(entry.name)));
+		const protectedEntries = new Set(
+			[...this.byName.values()].filter((entry) => namesInFolder.has(entry.name)),
+		);
 		const kept = this.entries.filter((entry) => {
 			if (excess > 0 && !protectedEntries.has(entry)) {
 				excess--;
@@ -221,4 +285,3 @@ export class FileLedger {
 		};
 	}
 }
-

@@ -85,7 +85,9 @@ export class LongLineFilter extends Transform {
 		}
 		this.hold(part);
 		if (this.heldBytes > MAX_LINE_BYTES) {
-			const start = Buffer.concat(this.held).subarray(0, RAW_EXCERPT_CHARACTERS * 4).toString('utf8');
+			const start = Buffer.concat(this.held)
+				.subarray(0, RAW_EXCERPT_CHARACTERS * 4)
+				.toString('utf8');
 			this.dropping = { bytes: this.heldBytes, raw: start.slice(0, RAW_EXCERPT_CHARACTERS) };
 			this.held = [];
 			this.heldBytes = 0;
@@ -140,14 +142,18 @@ export class KeptText extends Transform {
 		let chunkStart = this.keptStart;
 		for (const chunk of this.kept) {
 			const chunkEnd = chunkStart + chunk.length;
-			if (chunkEnd > start && chunkStart < end) parts.push(chunk.subarray(Math.max(start - chunkStart, 0), Math.min(end, chunkEnd) - chunkStart));
+			if (chunkEnd > start && chunkStart < end)
+				parts.push(
+					chunk.subarray(Math.max(start - chunkStart, 0), Math.min(end, chunkEnd) - chunkStart),
+				);
 			chunkStart = chunkEnd;
 		}
 		return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 	}
 
 	private dropReleased(): void {
-		while (this.kept.length && this.keptStart + this.kept[0].length <= this.released) this.keptStart += this.kept.shift()!.length;
+		while (this.kept.length && this.keptStart + this.kept[0].length <= this.released)
+			this.keptStart += this.kept.shift()!.length;
 	}
 }
 
@@ -166,7 +172,11 @@ export class LineIndex {
 
 	/** The 1-based line holding the byte at `offset`. Offsets must not decrease from one call to the next. */
 	lineAt(offset: number): number {
-		while (this.nextLineStart < this.lineStarts.length && this.lineStarts[this.nextLineStart] <= offset) this.nextLineStart++;
+		while (
+			this.nextLineStart < this.lineStarts.length &&
+			this.lineStarts[this.nextLineStart] <= offset
+		)
+			this.nextLineStart++;
 		if (this.nextLineStart > 4096) {
 			// The start of the current line stays, for lineStartOf.
 			this.lineStarts = this.lineStarts.slice(this.nextLineStart - 1);
@@ -228,4 +238,3 @@ export class LineIndex {
 
 export const LF = 0x0a;
 export const CR = 0x0d;
-

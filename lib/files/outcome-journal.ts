@@ -14,10 +14,22 @@ import type { LedgerState } from './ledger';
 export class OutcomeJournal {
 	constructor(readonly path: string) {}
 
-	static forTrigger(workflowId: string, nodeId: string, env: NodeJS.ProcessEnv = process.env): OutcomeJournal {
+	static forTrigger(
+		workflowId: string,
+		nodeId: string,
+		env: NodeJS.ProcessEnv = process.env,
+	): OutcomeJournal {
 		const safe = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_');
 		const userFolder = env.N8N_USER_FOLDER ?? homedir();
-		return new OutcomeJournal(join(userFolder, '.n8n', 'pos-sync', 'trigger-ledgers', `${safe(workflowId)}-${safe(nodeId)}.json`));
+		return new OutcomeJournal(
+			join(
+				userFolder,
+				'.n8n',
+				'pos-sync',
+				'trigger-ledgers',
+				`${safe(workflowId)}-${safe(nodeId)}.json`,
+			),
+		);
 	}
 
 	async read(): Promise<unknown> {

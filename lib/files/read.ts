@@ -22,7 +22,15 @@ import { readHeaderOfText, readTextBatches } from './text-rows';
 import { inspectWorkbook, openSheet, sheetRows } from './workbooks';
 import type { FileInspection, RowResult, RowSource } from './rows';
 
-export type { CellValue, FileInspection, HeaderRow, RowEvent, RowResult, RowSource, SkippedRow } from './rows';
+export type {
+	CellValue,
+	FileInspection,
+	HeaderRow,
+	RowEvent,
+	RowResult,
+	RowSource,
+	SkippedRow,
+} from './rows';
 
 export interface ReadOptions {
 	/** The name used in error messages (a path source is still read from its path). */
@@ -43,11 +51,15 @@ const SHEET_BATCH_ROWS = 1000;
  * What a file is and what its header says. Reads the first SAMPLE_BYTES of a text file, and the
  * whole of a workbook. `fileName` (default: the path's base name) is used in error messages.
  */
-export async function inspectFile(path: string, fileName = basename(path)): Promise<FileInspection> {
+export async function inspectFile(
+	path: string,
+	fileName = basename(path),
+): Promise<FileInspection> {
 	try {
 		const file = new FileSource(path);
 		const sample = await file.readSample();
-		if (detectFormat(sample.bytes, fileName) === 'csv') return inspectSample(sample.bytes, fileName, sample.isWholeFile);
+		if (detectFormat(sample.bytes, fileName) === 'csv')
+			return inspectSample(sample.bytes, fileName, sample.isWholeFile);
 		return inspectSample(await file.readAll(), fileName, true);
 	} catch (error) {
 		throw asFileReadError(error, fileName);
@@ -61,11 +73,17 @@ export async function inspectFile(path: string, fileName = basename(path)): Prom
  * part of it: for one, `sample` must be the whole file, or this throws a plain Error (a mistake in
  * the caller, not in the file); use inspectFile when the file is on disk.
  */
-export function inspectSample(sample: Buffer, fileName: string, isWholeFile: boolean): FileInspection {
+export function inspectSample(
+	sample: Buffer,
+	fileName: string,
+	isWholeFile: boolean,
+): FileInspection {
 	const format = detectFormat(sample, fileName);
 	if (format !== 'csv') {
 		if (!isWholeFile) {
-			throw new Error(`inspectSample needs all of "${fileName}" to inspect an Excel workbook; pass the whole file, or use inspectFile`);
+			throw new Error(
+				`inspectSample needs all of "${fileName}" to inspect an Excel workbook; pass the whole file, or use inspectFile`,
+			);
 		}
 		return inspectWorkbook(sample, format, fileName);
 	}
@@ -74,7 +92,14 @@ export function inspectSample(sample: Buffer, fileName: string, isWholeFile: boo
 	const { encoding, bom } = detectEncoding(head, headIsWholeFile);
 	const text = iconv.decode(head, encoding);
 	const delimiter = detectDelimiter(text, headIsWholeFile);
-	return { format, encoding, bom, delimiter, header: readHeaderOfText(text, delimiter, fileName), sheetName: null };
+	return {
+		format,
+		encoding,
+		bom,
+		delimiter,
+		header: readHeaderOfText(text, delimiter, fileName),
+		sheetName: null,
+	};
 }
 
 /**
@@ -84,14 +109,20 @@ export function inspectSample(sample: Buffer, fileName: string, isWholeFile: boo
  * and workbooks alike. Problems with single records of a text file come as `skipped` entries;
  * a file that cannot be read at all throws a FileReadError naming it, from the first iteration.
  */
-export async function* readRows(source: RowSource, options: ReadOptions): AsyncGenerator<RowResult, void, undefined> {
+export async function* readRows(
+	source: RowSource,
+	options: ReadOptions,
+): AsyncGenerator<RowResult, void, undefined> {
 	for await (const batch of readRowBatches(source, options)) {
 		for (const result of batch) yield result;
 	}
 }
 
 /** What readRows yields, in batches as they are read (never empty): the faster way through a large file. */
-export async function* readRowBatches(source: RowSource, options: ReadOptions): AsyncGenerator<RowResult[], void, undefined> {
+export async function* readRowBatches(
+	source: RowSource,
+	options: ReadOptions,
+): AsyncGenerator<RowResult[], void, undefined> {
 	const { fileName } = options;
 	try {
 		const bytes = byteSource(source);
@@ -115,7 +146,8 @@ export async function* readRowBatches(source: RowSource, options: ReadOptions): 
 	}
 }
 
-type ReadingPlan = { format: 'csv'; encoding: TextEncoding; delimiter: Delimiter } | { format: 'xlsx' | 'xls' };
+type ReadingPlan =
+	{ format: 'csv'; encoding: TextEncoding; delimiter: Delimiter } | { format: 'xlsx' | 'xls' };
 
 async function planReading(bytes: ByteSource, options: ReadOptions): Promise<ReadingPlan> {
 	const { inspection } = options;
@@ -131,7 +163,7 @@ async function planReading(bytes: ByteSource, options: ReadOptions): Promise<Rea
 	const format = detectFormat(sample.bytes, options.fileName);
 	if (format !== 'csv') return { format };
 	const encoding = options.encoding ?? detectEncoding(sample.bytes, sample.isWholeFile).encoding;
-	const delimiter = options.delimiter ?? detectDelimiter(iconv.decode(sample.bytes, encoding), sample.isWholeFile);
+	const delimiter =
+		options.delimiter ?? detectDelimiter(iconv.decode(sample.bytes, encoding), sample.isWholeFile);
 	return { format, encoding, delimiter };
 }
-

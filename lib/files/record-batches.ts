@@ -28,7 +28,9 @@ export interface RecordBatchInfo {
 export const BATCH_MIME = 'application/x-ndjson';
 export const BATCH_PROPERTY = 'records';
 
-type BatchRecord = Record<string, unknown> & { _source?: { file?: string; lines?: number[]; feed?: string } };
+type BatchRecord = Record<string, unknown> & {
+	_source?: { file?: string; lines?: number[]; feed?: string };
+};
 
 /**
  * Collects one source's records. Until `threshold` records have come it holds them (`held`); past
@@ -52,7 +54,8 @@ export class RecordBatcher<R extends BatchRecord> {
 
 	async add(record: R): Promise<void> {
 		this.pending.push(record);
-		if (this.batched ? this.pending.length >= this.size : this.pending.length > this.threshold) await this.flushFull();
+		if (this.batched ? this.pending.length >= this.size : this.pending.length > this.threshold)
+			await this.flushFull();
 	}
 
 	/** The records held for a small source (one item each); empty once the source went in batches. */
@@ -77,7 +80,14 @@ export class RecordBatcher<R extends BatchRecord> {
 			}
 		}
 		const feed = records[0]?._source?.feed;
-		const info: RecordBatchInfo = { file: records[0]?._source?.file ?? this.file, ...(feed ? { feed } : {}), batch: this.batches, records: records.length, first_line: last ? first : 0, last_line: last };
+		const info: RecordBatchInfo = {
+			file: records[0]?._source?.file ?? this.file,
+			...(feed ? { feed } : {}),
+			batch: this.batches,
+			records: records.length,
+			first_line: last ? first : 0,
+			last_line: last,
+		};
 		await this.flush(info, encodeBatch(records));
 	}
 }
@@ -89,12 +99,21 @@ export function encodeBatch(records: readonly unknown[]): Buffer {
 /** The batch info an item's JSON carries, or undefined when the item is a record of its own. */
 export function recordBatchInfo(json: Record<string, unknown>): RecordBatchInfo | undefined {
 	const info = json.record_batch as Partial<RecordBatchInfo> | undefined;
-	if (!info || typeof info !== 'object' || typeof info.records !== 'number' || typeof info.file !== 'string') return undefined;
+	if (
+		!info ||
+		typeof info !== 'object' ||
+		typeof info.records !== 'number' ||
+		typeof info.file !== 'string'
+	)
+		return undefined;
 	return info as RecordBatchInfo;
 }
 
 /** A batch's records, read one line at a time; a line that is not a JSON object is an error naming the batch. */
-export async function* readBatch(data: Buffer | Readable, name: string): AsyncGenerator<Record<string, unknown>> {
+export async function* readBatch(
+	data: Buffer | Readable,
+	name: string,
+): AsyncGenerator<Record<string, unknown>> {
 	const input = Buffer.isBuffer(data) ? Readable.from([data]) : data;
 	let line = 0;
 	for await (const text of createInterface({ input, crlfDelay: Infinity })) {
@@ -106,7 +125,8 @@ export async function* readBatch(data: Buffer | Readable, name: string): AsyncGe
 		} catch {
 			throw new Error(`Record ${line} of the batch ${name} is not readable JSON`);
 		}
-		if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`Record ${line} of the batch ${name} is not a record`);
+		if (!value || typeof value !== 'object' || Array.isArray(value))
+			throw new Error(`Record ${line} of the batch ${name} is not a record`);
 		yield value as Record<string, unknown>;
 	}
 }

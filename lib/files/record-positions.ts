@@ -28,20 +28,25 @@ export class RecordPositions {
 		this.lastFailureRaw = undefined;
 		const { blankLinesBefore, record } = splitRaw(raw);
 		// The record's last byte is on its last line.
-		return this.place(this.lines.lineAt(info.bytes - 1) - countLineBreaks(record), blankLinesBefore);
+		return this.place(
+			this.lines.lineAt(info.bytes - 1) - countLineBreaks(record),
+			blankLinesBefore,
+		);
 	}
 
 	/** Where a skipped record starts; undefined for another problem in the record skipped last (csv-parse reports each). */
 	ofFailure(error: CsvError, raw: string): Placement | undefined {
 		const previous = this.lastFailureRaw;
 		this.lastFailureRaw = raw;
-		if (previous !== undefined && raw.length > previous.length && raw.startsWith(previous)) return undefined;
+		if (previous !== undefined && raw.length > previous.length && raw.startsWith(previous))
+			return undefined;
 
 		const { blankLinesBefore, record } = splitRaw(raw);
 		const separatorOffset = typeof error.bytes === 'number' ? error.bytes : 0;
 		const start = error.index === 0 ? separatorOffset : this.endOfLastRecord;
 		this.endOfLastRecord = undefined;
-		if (start !== undefined) return this.place(this.lines.lineAt(start) + blankLinesBefore, blankLinesBefore);
+		if (start !== undefined)
+			return this.place(this.lines.lineAt(start) + blankLinesBefore, blankLinesBefore);
 		const estimate = this.lines.lineAt(separatorOffset) - countLineBreaks(record);
 		return this.place(Math.max(estimate, this.lastLine + 1), blankLinesBefore);
 	}
@@ -78,7 +83,8 @@ export function isLineBreak(char: string): boolean {
 /** The line breaks inside a record's (quoted) values, which make it span lines. */
 export function lineBreaksIn(values: string[]): number {
 	let breaks = 0;
-	for (const value of values) if (value.includes('\n') || value.includes('\r')) breaks += countLineBreaks(value);
+	for (const value of values)
+		if (value.includes('\n') || value.includes('\r')) breaks += countLineBreaks(value);
 	return breaks;
 }
 
@@ -91,4 +97,3 @@ export function countLineBreaks(text: string): number {
 	}
 	return breaks;
 }
-

@@ -21,16 +21,23 @@ export const SYSTEM_FAULT_KEY = 'posSyncSystemFault';
  */
 export function systemFaultOf(error: unknown): SystemFault | undefined {
 	if (!error || typeof error !== 'object') return undefined;
-	const { context, message, httpCode } = error as { context?: Record<string, unknown>; message?: unknown; httpCode?: unknown };
+	const { context, message, httpCode } = error as {
+		context?: Record<string, unknown>;
+		message?: unknown;
+		httpCode?: unknown;
+	};
 	const marked = context?.[SYSTEM_FAULT_KEY] as Partial<SystemFault> | undefined;
-	if (marked && typeof marked.system === 'string' && typeof marked.cause === 'string') return { system: marked.system, cause: marked.cause };
+	if (marked && typeof marked.system === 'string' && typeof marked.cause === 'string')
+		return { system: marked.system, cause: marked.cause };
 	const text = typeof message === 'string' ? message : '';
 	const code = typeof httpCode === 'string' ? httpCode : '';
 	for (const system of ['Dotdigital', 'Khaos']) {
 		if (!text.includes(system)) continue;
-		if (code === '401' || code === '403' || / HTTP 40[13]\b/.test(text)) return { system, cause: `${system} refused the login` };
+		if (code === '401' || code === '403' || / HTTP 40[13]\b/.test(text))
+			return { system, cause: `${system} refused the login` };
 		if (/^Could not reach/.test(text)) return { system, cause: `${system} cannot be reached` };
 	}
-	if (/^Could not open the sync state file/.test(text)) return { system: 'the sync state store', cause: 'the sync state store cannot be opened' };
+	if (/^Could not open the sync state file/.test(text))
+		return { system: 'the sync state store', cause: 'the sync state store cannot be opened' };
 	return undefined;
 }

@@ -7,7 +7,14 @@ import * as iconv from 'iconv-lite';
 
 import { delimiterHint, isDelimiterHintRecord, type Delimiter, type TextEncoding } from './detect';
 import { FileReadError } from './errors';
-import { KeptText, LineIndex, LongLineFilter, MAX_LINE_BYTES, RAW_EXCERPT_CHARACTERS, type DroppedLine } from './line-index';
+import {
+	KeptText,
+	LineIndex,
+	LongLineFilter,
+	MAX_LINE_BYTES,
+	RAW_EXCERPT_CHARACTERS,
+	type DroppedLine,
+} from './line-index';
 import { RecordPositions, lineBreaksIn, splitRaw } from './record-positions';
 import type { CellValue, RowResult, SkippedRow } from './rows';
 
@@ -52,7 +59,11 @@ export function csvOptions(delimiter: Delimiter): CsvOptions {
 }
 
 /** Settings for reading records one by one, skipping bad ones; `onSkip` hears of each problem. */
-export function recordOptions(delimiter: Delimiter, raw: boolean, onSkip: (failure: ParseFailure) => void): CsvOptions {
+export function recordOptions(
+	delimiter: Delimiter,
+	raw: boolean,
+	onSkip: (failure: ParseFailure) => void,
+): CsvOptions {
 	return {
 		...csvOptions(delimiter),
 		info: true,
@@ -75,11 +86,16 @@ export async function* readTextBatches(
 	// Failures are pushed into the parser's output so that they arrive in order with the records.
 	const parser = parse(recordOptions(settings.delimiter, false, (failure) => parser.push(failure)));
 	// UTF-8 goes to csv-parse as it is (it decodes UTF-8 itself); other encodings become UTF-8 first.
-	const stages: NodeJS.ReadWriteStream[] = settings.encoding === 'utf-8' ? [] : [iconv.decodeStream(settings.encoding), iconv.encodeStream('utf-8')];
+	const stages: NodeJS.ReadWriteStream[] =
+		settings.encoding === 'utf-8'
+			? []
+			: [iconv.decodeStream(settings.encoding), iconv.encodeStream('utf-8')];
 	// Errors reach the loop below: pipeline destroys the parser with them.
 	pipeline([input, ...stages, longLines, text, parser], () => {});
 
-	const rows = new TextRows(text, longLines.dropped, settings.delimiter, fileName, (count) => expectFieldCount(parser, count));
+	const rows = new TextRows(text, longLines.dropped, settings.delimiter, fileName, (count) =>
+		expectFieldCount(parser, count),
+	);
 	for await (const batch of readableBatches<ParserOutput>(parser)) {
 		const results = rows.take(batch);
 		if (results.length) yield results;
@@ -120,7 +136,11 @@ export class TextRows {
 			// Before a failure, only lines before the last good record: the failure's own place is worked out later.
 			this.reportDroppedBefore('error' in item ? this.lastEnd : item.info.bytes, results);
 			if ('error' in item) {
-				const stretch = (this.failedStretch ??= { start: this.lastEnd, firstLine: this.lastEndLine + 1, splitFrom: this.lastEnd + FAILED_STRETCH_PART_BYTES });
+				const stretch = (this.failedStretch ??= {
+					start: this.lastEnd,
+					firstLine: this.lastEndLine + 1,
+					splitFrom: this.lastEnd + FAILED_STRETCH_PART_BYTES,
+				});
 				if (item.error.code === 'CSV_MAX_RECORD_SIZE') {
 					// Reported now, rather than once the parser has skipped the rest of the runaway record.
 					appendTo(results, this.endFailedStretch(this.text.bytesSince(stretch.start), 'end'));
@@ -133,7 +153,10 @@ export class TextRows {
 			const endLine = this.text.lines.lineAt(end - 1);
 			let line: number;
 			if (this.failedStretch) {
-				appendTo(results, this.endFailedStretch(this.text.bytesBetween(this.failedStretch.start, end), 'record'));
+				appendTo(
+					results,
+					this.endFailedStretch(this.text.bytesBetween(this.failedStretch.start, end), 'record'),
+				);
 				line = endLine - lineBreaksIn(item.record);
 			} else {
 				// Right after the record before, it can only be a record of one line.
@@ -148,7 +171,8 @@ export class TextRows {
 			if (first && isDelimiterHintRecord(item.record)) continue;
 			if (this.header) {
 				results.push({ kind: 'row', line, values: item.record });
-				if (item.record.length !== this.fieldCount) this.onFieldCountChange((this.fieldCount = item.record.length));
+				if (item.record.length !== this.fieldCount)
+					this.onFieldCountChange((this.fieldCount = item.record.length));
 			} else {
 				this.header = item.record;
 				results.push({ kind: 'header', values: this.header });
@@ -159,7 +183,9 @@ export class TextRows {
 
 	/** What is left once the parser has read everything: the last failures, and an empty header for a file with no rows. */
 	finish(): RowResult[] {
-		const results: RowResult[] = this.failedStretch ? this.endFailedStretch(this.text.bytesSince(this.failedStretch.start), 'end') : [];
+		const results: RowResult[] = this.failedStretch
+			? this.endFailedStretch(this.text.bytesSince(this.failedStretch.start), 'end')
+			: [];
 		this.reportDroppedBefore(Number.POSITIVE_INFINITY, results);
 		if (!this.header) results.push({ kind: 'header', values: [] });
 		return results;
@@ -173,8 +199,20 @@ export class TextRows {
 			const reason =
 				`the line is ${line.bytes.toLocaleString('en-GB')} bytes long, ` +
 				`more than the ${MAX_LINE_BYTES.toLocaleString('en-GB')} a row may have, so it is not read`;
-			if (!this.header) throw new FileReadError(this.fileName, `the header row on line ${number} cannot be read: ${reason}`, { line: number });
-			results.push({ kind: 'skipped', line: number, lastLine: number, reason, raw: line.raw, values: roughValues(line.raw, this.delimiter) });
+			if (!this.header)
+				throw new FileReadError(
+					this.fileName,
+					`the header row on line ${number} cannot be read: ${reason}`,
+					{ line: number },
+				);
+			results.push({
+				kind: 'skipped',
+				line: number,
+				lastLine: number,
+				reason,
+				raw: line.raw,
+				values: roughValues(line.raw, this.delimiter),
+			});
 		}
 	}
 
@@ -194,7 +232,10 @@ export class TextRows {
 		stretch.splitFrom = offset + FAILED_STRETCH_PART_BYTES;
 		const { line, start } = this.text.lines.lineStartOf(offset);
 		const { firstLine, splitFrom } = stretch;
-		const part = start > stretch.start ? this.replayFailures(this.text.bytesBetween(stretch.start, start), firstLine, 'split') : undefined;
+		const part =
+			start > stretch.start
+				? this.replayFailures(this.text.bytesBetween(stretch.start, start), firstLine, 'split')
+				: undefined;
 		if (part !== undefined) {
 			this.failedStretch = { start, firstLine: line, splitFrom };
 			this.text.release(start);
@@ -215,7 +256,11 @@ export class TextRows {
 	 * the next one (`record`), or to the end of the text (`end`), or to the start of a line that
 	 * may start a record (`split`): undefined when it does not, because a quoted value runs on.
 	 */
-	private replayFailures(stretch: Buffer, firstLine: number, ending: 'record' | 'end' | 'split'): SkippedRow[] | undefined {
+	private replayFailures(
+		stretch: Buffer,
+		firstLine: number,
+		ending: 'record' | 'end' | 'split',
+	): SkippedRow[] | undefined {
 		const lines = new LineIndex();
 		lines.note(stretch);
 		lines.end();
@@ -228,7 +273,13 @@ export class TextRows {
 			},
 		});
 		const last = outputs[outputs.length - 1];
-		if (ending === 'split' && last !== undefined && 'error' in last && last.error.code === 'CSV_QUOTE_NOT_CLOSED') return undefined;
+		if (
+			ending === 'split' &&
+			last !== undefined &&
+			'error' in last &&
+			last.error.code === 'CSV_QUOTE_NOT_CLOSED'
+		)
+			return undefined;
 
 		const skippedRows: SkippedRow[] = [];
 		const lineOffset = firstLine - 1;
@@ -238,7 +289,13 @@ export class TextRows {
 		for (const item of outputs) {
 			if (!('error' in item)) {
 				// The good record that ends the stretch.
-				if (skipped) skippedRows.push(endSkipped(skipped, lineOffset + positions.ofRecord(item.info, item.raw ?? '').previousRecordEnd));
+				if (skipped)
+					skippedRows.push(
+						endSkipped(
+							skipped,
+							lineOffset + positions.ofRecord(item.info, item.raw ?? '').previousRecordEnd,
+						),
+					);
 				skipped = undefined;
 				continue;
 			}
@@ -252,13 +309,30 @@ export class TextRows {
 			}
 			const reason = describeCsvProblem(item.error, this.header);
 			if (!this.header) {
-				throw new FileReadError(this.fileName, `the header row on line ${line} cannot be read: ${reason}`, { line, cause: item.error });
+				throw new FileReadError(
+					this.fileName,
+					`the header row on line ${line} cannot be read: ${reason}`,
+					{ line, cause: item.error },
+				);
 			}
 			const record = splitRaw(item.raw).record;
 			const raw = record.slice(0, RAW_EXCERPT_CHARACTERS);
-			skipped = { kind: 'skipped', line, lastLine: line, reason, raw, values: roughValues(record.slice(0, MAX_ROUGH_CHARACTERS), this.delimiter) };
+			skipped = {
+				kind: 'skipped',
+				line,
+				lastLine: line,
+				reason,
+				raw,
+				values: roughValues(record.slice(0, MAX_ROUGH_CHARACTERS), this.delimiter),
+			};
 		}
-		if (skipped) skippedRows.push(endSkipped(skipped, ending === 'record' ? skipped.line : lineOffset + lines.lastLineWithText()));
+		if (skipped)
+			skippedRows.push(
+				endSkipped(
+					skipped,
+					ending === 'record' ? skipped.line : lineOffset + lines.lastLineWithText(),
+				),
+			);
 		return skippedRows;
 	}
 }
@@ -282,7 +356,8 @@ export async function* readableBatches<T>(stream: Readable): AsyncGenerator<T[]>
 	try {
 		for (;;) {
 			const batch: T[] = [];
-			for (let item = stream.read() as T | null; item !== null; item = stream.read() as T | null) batch.push(item);
+			for (let item = stream.read() as T | null; item !== null; item = stream.read() as T | null)
+				batch.push(item);
 			if (batch.length) {
 				yield batch;
 				continue;
@@ -345,7 +420,12 @@ export function readHeaderOfText(text: string, delimiter: Delimiter, fileName: s
 	try {
 		// Excel's `sep=;` line comes before the header.
 		const from = delimiterHint(text) ? 2 : 1;
-		const [header] = parseCsv(text, { ...csvOptions(delimiter), skip_records_with_empty_values: true, from, to: from }) as string[][];
+		const [header] = parseCsv(text, {
+			...csvOptions(delimiter),
+			skip_records_with_empty_values: true,
+			from,
+			to: from,
+		}) as string[][];
 		return header ?? [];
 	} catch (error) {
 		if (!(error instanceof CsvError)) throw error;

@@ -6,7 +6,6 @@ import { FileReadError } from './errors';
 import type { CellValue, FileInspection, RowResult } from './rows';
 import { isBlank } from './text-rows';
 
-
 export const WORKBOOK_READ_OPTIONS: XLSX.ParsingOptions = {
 	type: 'buffer',
 	dense: true,
@@ -18,26 +17,45 @@ export const WORKBOOK_READ_OPTIONS: XLSX.ParsingOptions = {
 	raw: true,
 };
 
-export function inspectWorkbook(bytes: Buffer, format: FileFormat, fileName: string): FileInspection {
+export function inspectWorkbook(
+	bytes: Buffer,
+	format: FileFormat,
+	fileName: string,
+): FileInspection {
 	const sheet = openSheet(bytes, fileName);
 	const header = findHeaderRow(sheet.rows)?.values ?? [];
 	return { format, encoding: null, bom: false, delimiter: null, header, sheetName: sheet.name };
 }
 
-export function openSheet(bytes: Buffer, fileName: string, sheetName?: string): { name: string; rows: XLSX.CellObject[][] } {
+export function openSheet(
+	bytes: Buffer,
+	fileName: string,
+	sheetName?: string,
+): { name: string; rows: XLSX.CellObject[][] } {
 	// Only the sheet wanted is parsed (xlsx; SheetJS parses every sheet of an xls).
 	let workbook = readWorkbook(bytes, fileName, sheetName ?? 0);
-	if (workbook.SheetNames.length === 0) throw new FileReadError(fileName, 'the workbook has no sheets');
-	const name = sheetName === undefined ? workbook.SheetNames[0] : findSheetName(workbook.SheetNames, sheetName);
+	if (workbook.SheetNames.length === 0)
+		throw new FileReadError(fileName, 'the workbook has no sheets');
+	const name =
+		sheetName === undefined
+			? workbook.SheetNames[0]
+			: findSheetName(workbook.SheetNames, sheetName);
 	if (name === undefined) {
 		const sheets = workbook.SheetNames.map((n) => `"${n}"`).join(', ');
-		throw new FileReadError(fileName, `it has no sheet named "${sheetName}" (its sheets: ${sheets})`);
+		throw new FileReadError(
+			fileName,
+			`it has no sheet named "${sheetName}" (its sheets: ${sheets})`,
+		);
 	}
 	if (!workbook.Sheets[name]) workbook = readWorkbook(bytes, fileName, name);
 	return { name, rows: workbook.Sheets[name]?.['!data'] ?? [] };
 }
 
-export function readWorkbook(bytes: Buffer, fileName: string, sheet: string | number): XLSX.WorkBook {
+export function readWorkbook(
+	bytes: Buffer,
+	fileName: string,
+	sheet: string | number,
+): XLSX.WorkBook {
 	try {
 		return XLSX.read(bytes, { ...WORKBOOK_READ_OPTIONS, sheets: sheet });
 	} catch (error) {
@@ -50,7 +68,10 @@ export function readWorkbook(bytes: Buffer, fileName: string, sheet: string | nu
 }
 
 export function findSheetName(names: string[], wanted: string): string | undefined {
-	return names.find((name) => name === wanted) ?? names.find((name) => name.toLowerCase() === wanted.toLowerCase());
+	return (
+		names.find((name) => name === wanted) ??
+		names.find((name) => name.toLowerCase() === wanted.toLowerCase())
+	);
 }
 
 export function* sheetRows(rows: XLSX.CellObject[][]): Generator<RowResult> {
@@ -65,7 +86,9 @@ export function* sheetRows(rows: XLSX.CellObject[][]): Generator<RowResult> {
 	}
 }
 
-export function findHeaderRow(rows: XLSX.CellObject[][]): { index: number; values: string[] } | undefined {
+export function findHeaderRow(
+	rows: XLSX.CellObject[][],
+): { index: number; values: string[] } | undefined {
 	for (let index = 0; index < rows.length; index++) {
 		const values = rowValues(rows[index]);
 		if (!isBlank(values)) return { index, values: values.map(String) };
@@ -87,4 +110,3 @@ export function cellValue(cell: XLSX.CellObject | undefined): CellValue {
 	const { v } = cell;
 	return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : String(v);
 }
-

@@ -9,17 +9,31 @@ import { HttpFailure, TOO_LARGE, type HttpAnswer, type HttpRequest, type Send } 
 
 export function nodeSend(): Send {
 	const httpAgent = new http.Agent();
-	const httpsAgents = { strict: new https.Agent(), lenient: new https.Agent({ rejectUnauthorized: false }) };
+	const httpsAgents = {
+		strict: new https.Agent(),
+		lenient: new https.Agent({ rejectUnauthorized: false }),
+	};
 	return (request) => {
 		const url = new URL(request.url);
-		const agent = url.protocol === 'https:' ? (request.skipSslCertificateValidation ? httpsAgents.lenient : httpsAgents.strict) : httpAgent;
+		const agent =
+			url.protocol === 'https:'
+				? request.skipSslCertificateValidation
+					? httpsAgents.lenient
+					: httpsAgents.strict
+				: httpAgent;
 		return sendOnce(url.protocol === 'https:' ? https : http, agent, url, request);
 	};
 }
 
-function sendOnce(transport: typeof http | typeof https, agent: http.Agent, url: URL, request: HttpRequest): Promise<HttpAnswer> {
+function sendOnce(
+	transport: typeof http | typeof https,
+	agent: http.Agent,
+	url: URL,
+	request: HttpRequest,
+): Promise<HttpAnswer> {
 	const headers: Record<string, string | number> = { ...request.headers };
-	if (request.body !== undefined) headers['Content-Length'] = Buffer.byteLength(request.body, 'utf8');
+	if (request.body !== undefined)
+		headers['Content-Length'] = Buffer.byteLength(request.body, 'utf8');
 	const limit = request.maxResponseBytes ?? Infinity;
 	return new Promise<HttpAnswer>((resolve, reject) => {
 		// Settles first, then tears the request down: what destroy() reports afterwards is ignored.
@@ -27,31 +41,40 @@ function sendOnce(transport: typeof http | typeof https, agent: http.Agent, url:
 			reject(error);
 			outgoing.destroy();
 		};
-		const outgoing = transport.request(url, { method: request.method, headers, agent }, (response) => {
-			const chunks: Buffer[] = [];
-			let size = 0;
-			response.on('data', (chunk: Buffer) => {
-				size += chunk.length;
-				if (size > limit) abort(new HttpFailure(`the response is larger than ${limit} bytes`, TOO_LARGE));
-				else chunks.push(chunk);
-			});
-			response.on('end', () =>
-				resolve({
-					status: response.statusCode ?? 0,
-					statusText: response.statusMessage ?? '',
-					headers: answerHeaders(response.headers),
-					body: Buffer.concat(chunks).toString('utf8'),
-				}),
-			);
-			response.on('error', (error) => reject(failure(error)));
-		});
-		outgoing.setTimeout(request.timeoutMs, () => abort(new HttpFailure(`no answer within ${request.timeoutMs} ms`, 'ETIMEDOUT')));
+		const outgoing = transport.request(
+			url,
+			{ method: request.method, headers, agent },
+			(response) => {
+				const chunks: Buffer[] = [];
+				let size = 0;
+				response.on('data', (chunk: Buffer) => {
+					size += chunk.length;
+					if (size > limit)
+						abort(new HttpFailure(`the response is larger than ${limit} bytes`, TOO_LARGE));
+					else chunks.push(chunk);
+				});
+				response.on('end', () =>
+					resolve({
+						status: response.statusCode ?? 0,
+						statusText: response.statusMessage ?? '',
+						headers: answerHeaders(response.headers),
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
+				response.on('error', (error) => reject(failure(error)));
+			},
+		);
+		outgoing.setTimeout(request.timeoutMs, () =>
+			abort(new HttpFailure(`no answer within ${request.timeoutMs} ms`, 'ETIMEDOUT')),
+		);
 		outgoing.on('error', (error) => reject(failure(error)));
 		outgoing.end(request.body);
 	});
 }
 
-export function answerHeaders(raw: Record<string, string | string[] | number | undefined>): Headers {
+export function answerHeaders(
+	raw: Record<string, string | string[] | number | undefined>,
+): Headers {
 	const headers = new Headers();
 	for (const [name, value] of Object.entries(raw)) {
 		if (value === undefined) continue;

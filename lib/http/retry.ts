@@ -43,7 +43,8 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
 				jitter: sleep ? 'none' : 'full',
 				retry: async (error: unknown) => {
 					if (!(await options.retryable(error, tries))) return false;
-					if (sleep && tries < attempts) await sleep(backoffDelay(tries, policy, (options.random ?? Math.random)()));
+					if (sleep && tries < attempts)
+						await sleep(backoffDelay(tries, policy, (options.random ?? Math.random)()));
 					return true;
 				},
 			},

@@ -2,7 +2,12 @@
  * KhaosClient: one method per Khaos call the nodes need, on top of the SOAP transport, plus
  * sendOrders, the checked and idempotent way to push web orders.
  */
-import { parseCompanyList, parseExportCompany, type CompanyListEntry, type KhaosCustomer } from './customers';
+import {
+	parseCompanyList,
+	parseExportCompany,
+	type CompanyListEntry,
+	type KhaosCustomer,
+} from './customers';
 import { chunked, csvSafeCodes } from './codes';
 import { KhaosError, KhaosFaultError, KhaosProtocolError } from './errors';
 import {
@@ -14,11 +19,24 @@ import {
 	type OrderProblem,
 	type WebOrder,
 } from './orders';
-import { KhaosSoapClient, type KhaosSoapClientOptions, type SoapParam, type SoapValue } from './soap';
+import {
+	KhaosSoapClient,
+	type KhaosSoapClientOptions,
+	type SoapParam,
+	type SoapValue,
+} from './soap';
 import { parseOrderStatus, parseOrderStatusEx, type OrderStatus } from './status';
 import { parseExportStock, type KhaosStockItem } from './stock';
 import { decompressResult } from './compressed';
-import { parseStockList, parseStockListXml, parseStockStatus, parseWebCategories, type KhaosStockStatus, type StockListEntry, type WebCategoryTree } from './stock-status';
+import {
+	parseStockList,
+	parseStockListXml,
+	parseStockStatus,
+	parseWebCategories,
+	type KhaosStockStatus,
+	type StockListEntry,
+	type WebCategoryTree,
+} from './stock-status';
 
 /** What KhaosClient needs from a transport; KhaosSoapClient is the real one. */
 export interface KhaosTransport {
@@ -76,9 +94,20 @@ interface SendResultBase {
 }
 
 export type SendOrderResult =
-	| (SendResultBase & { status: 'imported'; salesOrderCode: string; customerCode: string | null; message: string | null })
+	| (SendResultBase & {
+			status: 'imported';
+			salesOrderCode: string;
+			customerCode: string | null;
+			message: string | null;
+	  })
 	| (SendResultBase & { status: 'already_imported'; reason: string })
-	| (SendResultBase & { status: 'failed'; reason: string; retryable: boolean; unknownCodes?: string[]; problems?: OrderProblem[] });
+	| (SendResultBase & {
+			status: 'failed';
+			reason: string;
+			retryable: boolean;
+			unknownCodes?: string[];
+			problems?: OrderProblem[];
+	  });
 
 export class KhaosClient {
 	private readonly transport: KhaosTransport;
@@ -100,7 +129,10 @@ export class KhaosClient {
 				['StockItemType', query.itemType ?? 0, 'int'],
 				['CompressionMethod', 0, 'int'],
 			]);
-			return parseStockListXml('GetStockListCompressed', decompressResult('GetStockListCompressed', zipped));
+			return parseStockListXml(
+				'GetStockListCompressed',
+				decompressResult('GetStockListCompressed', zipped),
+			);
 		}
 		const result = await this.transport.call('GetStockList', [
 			['DateType', query.dateType ?? 0, 'int'],
@@ -111,7 +143,10 @@ export class KhaosClient {
 	}
 
 	/** ExportStock for these codes, one chunk at a time, so a large catalogue never sits in memory at once. */
-	async *exportStockChunks(codes: readonly string[], options: ChunkOptions = {}): AsyncGenerator<KhaosStockItem[]> {
+	async *exportStockChunks(
+		codes: readonly string[],
+		options: ChunkOptions = {},
+	): AsyncGenerator<KhaosStockItem[]> {
 		for (const chunk of chunked(csvSafeCodes(codes), options.chunkSize ?? 15)) {
 			const xml = await this.text('ExportStock', [
 				['StockCode', chunk.join(','), 'string'],
@@ -122,7 +157,10 @@ export class KhaosClient {
 	}
 
 	/** ExportStock for these codes, all chunks collected. No codes, no call (an empty list would export everything). */
-	async exportStock(codes: readonly string[], options: ChunkOptions = {}): Promise<KhaosStockItem[]> {
+	async exportStock(
+		codes: readonly string[],
+		options: ChunkOptions = {},
+	): Promise<KhaosStockItem[]> {
 		const items: KhaosStockItem[] = [];
 		for await (const chunk of this.exportStockChunks(codes, options)) items.push(...chunk);
 		return items;
@@ -144,12 +182,16 @@ export class KhaosClient {
 			);
 		if (codes === '') return call('');
 		const statuses: KhaosStockStatus[] = [];
-		for (const chunk of chunked(csvSafeCodes(codes), options.chunkSize ?? 15)) statuses.push(...(await call(chunk.join(','))));
+		for (const chunk of chunked(csvSafeCodes(codes), options.chunkSize ?? 15))
+			statuses.push(...(await call(chunk.join(','))));
 		return statuses;
 	}
 
 	/** With `compressed`, ExportWebCategoriesCompressed (ZIP): the same KSDXMLWebCategories document. */
-	async exportWebCategories(website: string, options: { compressed?: boolean } = {}): Promise<WebCategoryTree> {
+	async exportWebCategories(
+		website: string,
+		options: { compressed?: boolean } = {},
+	): Promise<WebCategoryTree> {
 		if (options.compressed === true) {
 			const zipped = await this.transport.call('ExportWebCategoriesCompressed', [
 				['Website', website, 'string'],
@@ -157,12 +199,16 @@ export class KhaosClient {
 			]);
 			return parseWebCategories(decompressResult('ExportWebCategoriesCompressed', zipped));
 		}
-		return parseWebCategories(await this.text('ExportWebCategories', [['Website', website, 'string']]));
+		return parseWebCategories(
+			await this.text('ExportWebCategories', [['Website', website, 'string']]),
+		);
 	}
 
 	/** One ImportOrders call. Never retried by the transport; see sendOrders for the safe way to send. */
 	async importOrders(xml: string): Promise<OrderImportResult> {
-		return parseOrderImportResult(await this.transport.call('ImportOrders', [['Orders', xml, 'string']]));
+		return parseOrderImportResult(
+			await this.transport.call('ImportOrders', [['Orders', xml, 'string']]),
+		);
 	}
 
 	async exportOrderStatusEx(query: OrderStatusQuery): Promise<OrderStatus[]> {
@@ -188,7 +234,8 @@ export class KhaosClient {
 		// The guide: "If no ID(s) are defined, set this to 1."
 		if (ids.length === 0) return call('', 1);
 		const statuses: OrderStatus[] = [];
-		for (const chunk of chunked(ids, query.chunkSize ?? 50)) statuses.push(...(await call(chunk.join(','), query.mappingType ?? 4)));
+		for (const chunk of chunked(ids, query.chunkSize ?? 50))
+			statuses.push(...(await call(chunk.join(','), query.mappingType ?? 4)));
 		return statuses;
 	}
 
@@ -197,10 +244,17 @@ export class KhaosClient {
 		return parseOrderStatus(await this.text('ExportOrderStatus', []));
 	}
 
-	async getCompanyList(query: { since: DateInput; companyClasses?: readonly string[] }): Promise<CompanyListEntry[]> {
+	async getCompanyList(query: {
+		since: DateInput;
+		companyClasses?: readonly string[];
+	}): Promise<CompanyListEntry[]> {
 		const result = await this.transport.call('GetCompanyList', [
 			['LastUpdated', query.since, 'dateTime'],
-			['CompanyClassList', query.companyClasses ? csvSafeCodes(query.companyClasses).join(',') : undefined, 'string'],
+			[
+				'CompanyClassList',
+				query.companyClasses ? csvSafeCodes(query.companyClasses).join(',') : undefined,
+				'string',
+			],
 		]);
 		return parseCompanyList(result);
 	}
@@ -208,7 +262,11 @@ export class KhaosClient {
 	/** ExportCompany for these customers, in chunks; `updatedAt` fills updated_at from GetCompanyList. */
 	async exportCompany(
 		codes: readonly string[],
-		options: { mappingType?: 1 | 2 | 3 | 4 | 5; chunkSize?: number; updatedAt?: ReadonlyMap<string, string | null> } = {},
+		options: {
+			mappingType?: 1 | 2 | 3 | 4 | 5;
+			chunkSize?: number;
+			updatedAt?: ReadonlyMap<string, string | null>;
+		} = {},
 	): Promise<KhaosCustomer[]> {
 		const customers: KhaosCustomer[] = [];
 		for (const chunk of chunked(csvSafeCodes(codes), options.chunkSize ?? 15)) {
@@ -228,7 +286,10 @@ export class KhaosClient {
 	 * orders are re-sent one by one to find the culprit: re-sending is safe because Khaos skips an
 	 * ASSOCIATED_REF it has already imported. Every input order gets exactly one result, in input order.
 	 */
-	async sendOrders(orders: readonly WebOrder[], options: SendOrdersOptions = {}): Promise<SendOrderResult[]> {
+	async sendOrders(
+		orders: readonly WebOrder[],
+		options: SendOrdersOptions = {},
+	): Promise<SendOrderResult[]> {
 		const results: (SendOrderResult | undefined)[] = new Array(orders.length).fill(undefined);
 		const duplicates: Duplicate[] = [];
 		const pending = this.validForSending(orders, options, results, duplicates);
@@ -236,10 +297,16 @@ export class KhaosClient {
 		for (const batch of chunked(sendable, Math.max(1, options.batchSize ?? 20))) {
 			await this.sendBatch(batch, options, results);
 		}
-		for (const duplicate of duplicates) results[duplicate.index] = sameAsFirst(duplicate, orders, results[duplicate.first]);
+		for (const duplicate of duplicates)
+			results[duplicate.index] = sameAsFirst(duplicate, orders, results[duplicate.first]);
 		return results.map(
 			(result, index) =>
-				result ?? failed({ index, orderId: orders[index]?.order_id, warnings: [] }, 'the order was not processed', true),
+				result ??
+				failed(
+					{ index, orderId: orders[index]?.order_id, warnings: [] },
+					'the order was not processed',
+					true,
+				),
 		);
 	}
 
@@ -258,7 +325,14 @@ export class KhaosClient {
 			const base = { index, orderId: order.order_id, warnings };
 			const key = normaliseRef(order.order_id);
 			if (errors.length > 0) {
-				results[index] = { ...failed(base, errors.map((problem) => `${problem.field} ${problem.message}`).join('; '), false), problems: errors };
+				results[index] = {
+					...failed(
+						base,
+						errors.map((problem) => `${problem.field} ${problem.message}`).join('; '),
+						false,
+					),
+					problems: errors,
+				};
 			} else if (firstIndexById.has(key)) {
 				duplicates.push({ index, first: firstIndexById.get(key) as number, warnings });
 			} else {
@@ -270,13 +344,21 @@ export class KhaosClient {
 	}
 
 	/** Fails orders whose stock codes Khaos does not know; skipped for mapping types ExportStockStatus cannot look up. */
-	private async withKnownCodes(pending: PendingOrder[], options: SendOrdersOptions, results: (SendOrderResult | undefined)[]): Promise<PendingOrder[]> {
+	private async withKnownCodes(
+		pending: PendingOrder[],
+		options: SendOrdersOptions,
+		results: (SendOrderResult | undefined)[],
+	): Promise<PendingOrder[]> {
 		const mappingType = options.mappingType ?? 1;
 		if (pending.length === 0 || (mappingType !== 1 && mappingType !== 2)) return pending;
 		const checkable = pending.filter((entry) => {
 			const withComma = orderSkus(entry.order).filter((sku) => sku.includes(','));
 			if (withComma.length === 0) return true;
-			results[entry.index] = failed(entry, `stock codes with a comma cannot be checked in Khaos: ${withComma.join(' | ')}`, false);
+			results[entry.index] = failed(
+				entry,
+				`stock codes with a comma cannot be checked in Khaos: ${withComma.join(' | ')}`,
+				false,
+			);
 			return false;
 		});
 		if (checkable.length === 0) return [];
@@ -285,12 +367,25 @@ export class KhaosClient {
 		let parents: Set<string>;
 		try {
 			const statuses = await this.exportStockStatus(skus, { mappingType });
-			known = new Set(statuses.map((status) => normaliseRef((mappingType === 2 ? status.other_ref : status.stock_code) ?? '')));
+			known = new Set(
+				statuses.map((status) =>
+					normaliseRef((mappingType === 2 ? status.other_ref : status.stock_code) ?? ''),
+				),
+			);
 			// An SCS parent is a template: Khaos would take the order, for no size or colour at all.
 			const scsParents = await this.getStockList({ dateType: 0, since: ZERO_TIME, itemType: 1 });
-			parents = new Set(scsParents.map((entry) => normaliseRef((mappingType === 2 ? entry.other_ref : entry.stock_code) ?? '')));
+			parents = new Set(
+				scsParents.map((entry) =>
+					normaliseRef((mappingType === 2 ? entry.other_ref : entry.stock_code) ?? ''),
+				),
+			);
 		} catch (error) {
-			for (const entry of checkable) results[entry.index] = failed(entry, `could not check the stock codes in Khaos: ${describe(error)}`, isRetryable(error));
+			for (const entry of checkable)
+				results[entry.index] = failed(
+					entry,
+					`could not check the stock codes in Khaos: ${describe(error)}`,
+					isRetryable(error),
+				);
 			return [];
 		}
 		return checkable.filter((entry) => {
@@ -298,27 +393,48 @@ export class KhaosClient {
 			const templates = orderSkus(entry.order).filter((sku) => parents.has(normaliseRef(sku)));
 			if (unknownCodes.length > 0) {
 				results[entry.index] = {
-					...failed(entry, `stock code${unknownCodes.length > 1 ? 's' : ''} not found in Khaos: ${unknownCodes.join(', ')}`, false),
+					...failed(
+						entry,
+						`stock code${unknownCodes.length > 1 ? 's' : ''} not found in Khaos: ${unknownCodes.join(', ')}`,
+						false,
+					),
 					unknownCodes,
 				};
 			} else if (templates.length > 0) {
-				results[entry.index] = failed(entry, `choose a size/colour: ${templates.join(', ')} ${templates.length > 1 ? 'are products' : 'is a product'} with sizes or colours, and an order line must name one of its variants`, false);
+				results[entry.index] = failed(
+					entry,
+					`choose a size/colour: ${templates.join(', ')} ${templates.length > 1 ? 'are products' : 'is a product'} with sizes or colours, and an order line must name one of its variants`,
+					false,
+				);
 			}
 			return results[entry.index] === undefined;
 		});
 	}
 
-	private async sendBatch(batch: readonly PendingOrder[], options: SendOrdersOptions, results: (SendOrderResult | undefined)[]): Promise<void> {
+	private async sendBatch(
+		batch: readonly PendingOrder[],
+		options: SendOrdersOptions,
+		results: (SendOrderResult | undefined)[],
+	): Promise<void> {
 		let outcome: OrderImportResult;
 		try {
-			outcome = await this.importOrders(buildImportOrdersXml(batch.map((entry) => entry.order), options));
+			outcome = await this.importOrders(
+				buildImportOrdersXml(
+					batch.map((entry) => entry.order),
+					options,
+				),
+			);
 		} catch (error) {
 			if (error instanceof KhaosFaultError && batch.length > 1) {
 				for (const entry of batch) await this.sendBatch([entry], options, results);
 				return;
 			}
-			const unsure = error instanceof KhaosFaultError ? '' : '; Khaos may or may not have imported it, and re-sending is safe';
-			for (const entry of batch) results[entry.index] = failed(entry, `${describe(error)}${unsure}`, isRetryable(error));
+			const unsure =
+				error instanceof KhaosFaultError
+					? ''
+					: '; Khaos may or may not have imported it, and re-sending is safe';
+			for (const entry of batch)
+				results[entry.index] = failed(entry, `${describe(error)}${unsure}`, isRetryable(error));
 			return;
 		}
 		for (const entry of batch) results[entry.index] = resultFor(entry, outcome);
@@ -346,13 +462,31 @@ interface Duplicate {
 }
 
 /** A repeat of an order in the same input: sent once; the repeat is already imported when the first made it in. */
-function sameAsFirst(duplicate: Duplicate, orders: readonly WebOrder[], first: SendOrderResult | undefined): SendOrderResult {
-	const base = { index: duplicate.index, orderId: orders[duplicate.index]?.order_id, warnings: duplicate.warnings };
+function sameAsFirst(
+	duplicate: Duplicate,
+	orders: readonly WebOrder[],
+	first: SendOrderResult | undefined,
+): SendOrderResult {
+	const base = {
+		index: duplicate.index,
+		orderId: orders[duplicate.index]?.order_id,
+		warnings: duplicate.warnings,
+	};
 	const note = `order_id ${base.orderId ?? ''} appears earlier in this input (item ${duplicate.first})`;
 	if (first?.status === 'imported' || first?.status === 'already_imported') {
-		return { index: base.index, order_id: base.orderId ?? '', warnings: base.warnings, status: 'already_imported', reason: `${note}, which Khaos has` };
+		return {
+			index: base.index,
+			order_id: base.orderId ?? '',
+			warnings: base.warnings,
+			status: 'already_imported',
+			reason: `${note}, which Khaos has`,
+		};
 	}
-	return failed(base, `${note}, which was not imported: ${first?.status === 'failed' ? first.reason : 'not processed'}`, first?.status === 'failed' ? first.retryable : true);
+	return failed(
+		base,
+		`${note}, which was not imported: ${first?.status === 'failed' ? first.reason : 'not processed'}`,
+		first?.status === 'failed' ? first.retryable : true,
+	);
 }
 
 interface PendingOrder {
@@ -378,14 +512,40 @@ function resultFor(entry: PendingOrder, outcome: OrderImportResult): SendOrderRe
 	}
 	const skipped = outcome.skipped.find((item) => normaliseRef(item.orderRef) === ref);
 	if (skipped?.kind === 'already_imported') {
-		return { index: entry.index, order_id: entry.orderId, warnings: entry.warnings, status: 'already_imported', reason: skipped.skipReason };
+		return {
+			index: entry.index,
+			order_id: entry.orderId,
+			warnings: entry.warnings,
+			status: 'already_imported',
+			reason: skipped.skipReason,
+		};
 	}
-	if (skipped) return failed(entry, `Khaos skipped the order: ${skipped.skipReason || 'no reason given'}`, false);
-	return failed(entry, 'Khaos reported this order neither imported nor skipped; re-sending is safe', true);
+	if (skipped)
+		return failed(
+			entry,
+			`Khaos skipped the order: ${skipped.skipReason || 'no reason given'}`,
+			false,
+		);
+	return failed(
+		entry,
+		'Khaos reported this order neither imported nor skipped; re-sending is safe',
+		true,
+	);
 }
 
-function failed(entry: { index: number; orderId: string | undefined; warnings: OrderProblem[] }, reason: string, retryable: boolean): SendOrderResult & { status: 'failed' } {
-	return { index: entry.index, order_id: entry.orderId ?? '', warnings: entry.warnings, status: 'failed', reason, retryable };
+function failed(
+	entry: { index: number; orderId: string | undefined; warnings: OrderProblem[] },
+	reason: string,
+	retryable: boolean,
+): SendOrderResult & { status: 'failed' } {
+	return {
+		index: entry.index,
+		order_id: entry.orderId ?? '',
+		warnings: entry.warnings,
+		status: 'failed',
+		reason,
+		retryable,
+	};
 }
 
 function orderSkus(order: WebOrder): string[] {

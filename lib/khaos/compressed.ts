@@ -34,7 +34,8 @@ export async function* exportStockCompressedChunks(
 export function decompressResult(method: string, result: SoapValue | undefined): string {
 	const kind = soapText(result ?? undefined, 'Method').toUpperCase();
 	const data = soapText(result ?? undefined, 'Data');
-	if (kind !== 'ZIP') throw new KhaosProtocolError(method, `expected a ZIP result but got "${kind || 'nothing'}"`);
+	if (kind !== 'ZIP')
+		throw new KhaosProtocolError(method, `expected a ZIP result but got "${kind || 'nothing'}"`);
 	const unzipped = firstFileOfZip(method, Buffer.from(data, 'base64'));
 	const originalSize = soapText(result ?? undefined, 'OriginalSize');
 	if (originalSize !== '' && Number(originalSize) !== unzipped.length) {
@@ -47,18 +48,28 @@ export function decompressResult(method: string, result: SoapValue | undefined):
 /** The first file of a ZIP archive, found through its central directory. */
 export function firstFileOfZip(method: string, zip: Buffer): Buffer {
 	const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-	if (end < 0 || end + 22 > zip.length) throw new KhaosProtocolError(method, 'the compressed data is not a ZIP archive');
+	if (end < 0 || end + 22 > zip.length)
+		throw new KhaosProtocolError(method, 'the compressed data is not a ZIP archive');
 	const central = zip.readUInt32LE(end + 16);
-	if (zip.readUInt32LE(central) !== 0x02014b50) throw new KhaosProtocolError(method, 'the ZIP archive has no central directory');
+	if (zip.readUInt32LE(central) !== 0x02014b50)
+		throw new KhaosProtocolError(method, 'the ZIP archive has no central directory');
 	const compression = zip.readUInt16LE(central + 10);
 	const size = zip.readUInt32LE(central + 20);
 	const unzippedSize = zip.readUInt32LE(central + 24);
 	const local = zip.readUInt32LE(central + 42);
-	if (zip.readUInt32LE(local) !== 0x04034b50) throw new KhaosProtocolError(method, 'the ZIP archive is damaged');
-	if (unzippedSize > MAX_UNZIPPED) throw new KhaosProtocolError(method, `the unzipped document would be ${unzippedSize} bytes, more than allowed`);
+	if (zip.readUInt32LE(local) !== 0x04034b50)
+		throw new KhaosProtocolError(method, 'the ZIP archive is damaged');
+	if (unzippedSize > MAX_UNZIPPED)
+		throw new KhaosProtocolError(
+			method,
+			`the unzipped document would be ${unzippedSize} bytes, more than allowed`,
+		);
 	const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
 	const data = zip.subarray(start, start + size);
 	if (compression === 0) return data;
 	if (compression === 8) return inflateRawSync(data, { maxOutputLength: MAX_UNZIPPED });
-	throw new KhaosProtocolError(method, `the ZIP archive uses compression method ${compression}, which cannot be read`);
+	throw new KhaosProtocolError(
+		method,
+		`the ZIP archive uses compression method ${compression}, which cannot be read`,
+	);
 }

@@ -14,10 +14,19 @@ export interface CustomerQuery {
 	chunkSize?: number;
 }
 
-export async function changedCustomers(client: KhaosClient, query: CustomerQuery = {}): Promise<KhaosCustomer[]> {
-	const since = query.since === undefined || (typeof query.since === 'string' && query.since.trim() === '') ? KHAOS_ZERO_TIME : khaosTime(query.since);
+export async function changedCustomers(
+	client: KhaosClient,
+	query: CustomerQuery = {},
+): Promise<KhaosCustomer[]> {
+	const since =
+		query.since === undefined || (typeof query.since === 'string' && query.since.trim() === '')
+			? KHAOS_ZERO_TIME
+			: khaosTime(query.since);
 	const classes = query.companyClasses?.map((name) => name.trim()).filter(Boolean);
-	const list = await client.getCompanyList({ since, companyClasses: classes && classes.length > 0 ? classes : undefined });
+	const list = await client.getCompanyList({
+		since,
+		companyClasses: classes && classes.length > 0 ? classes : undefined,
+	});
 	const excluded = query.excludeCodes ?? DEFAULT_SYSTEM_ACCOUNTS;
 	const wanted = list.filter((entry) => !isSystemAccount(entry.company_code, excluded));
 	if (wanted.length === 0) return [];

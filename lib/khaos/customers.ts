@@ -9,7 +9,15 @@
  */
 import { soapList, soapText, type SoapValue } from './soap';
 import { nonBlank, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
-import { attribute, childElement, childElements, childText, descendants, parseXml, type XmlElement } from './xml';
+import {
+	attribute,
+	childElement,
+	childElements,
+	childText,
+	descendants,
+	parseXml,
+	type XmlElement,
+} from './xml';
 
 export interface CompanyListEntry {
 	company_code: string; // Khaos customer code (URN)
@@ -19,7 +27,8 @@ export interface CompanyListEntry {
 
 /** Reads GetCompanyList's TCompanyList (Count, List of TCompany). */
 export function parseCompanyList(result: SoapValue | undefined): CompanyListEntry[] {
-	const list = result && typeof result === 'object' && !Array.isArray(result) ? result.List : result;
+	const list =
+		result && typeof result === 'object' && !Array.isArray(result) ? result.List : result;
 	return soapList(list)
 		.map((entry) => ({
 			company_code: soapText(entry, 'CompanyCode'),
@@ -63,54 +72,65 @@ export interface KhaosCustomer {
 }
 
 /** Reads an ExportCompany result, hidden customers left out; `updatedAt` maps customer codes to GetCompanyList's LastUpdated. */
-export function parseExportCompany(xml: string, updatedAt?: ReadonlyMap<string, string | null>): KhaosCustomer[] {
-	return descendants(parseXml(xml), 'COMPANY').filter((company) => !hidden(company, 'HIDE_COMPANY')).map((company) => {
-		const address = mainAddress(company);
-		const contact = mainContact(address);
-		const code = childText(company, 'COMPANY_CODE');
-		const firstName = nonBlank(childText(contact, 'FORENAME'));
-		const lastName = nonBlank(childText(contact, 'SURNAME'));
-		const companyName = nonBlank(childText(company, 'COMPANY_NAME'));
-		const addressCountry = nonBlank(childText(address, 'COUNTRY_CODE')) ?? nonBlank(childText(address, 'COUNTRY'));
-		const dateCreated = childText(company, 'DATE_CREATED');
-		const emailSubscribe = parseKhaosBoolean(childText(contact, 'EMAILSUBSCRIBE'));
-		const mailingStatus = parseNumber(childText(company, 'MAILING_STATUS'));
-		return {
-			customer_id: code,
-			email: nonBlank(childText(contact, 'EMAIL')) ?? nonBlank(childText(address, 'EMAIL')),
-			mobile: nonBlank(childText(contact, 'MOBILE')),
-			phone: nonBlank(childText(contact, 'TEL')) ?? nonBlank(childText(address, 'TEL')),
-			first_name: firstName,
-			last_name: lastName,
-			full_name: nonBlank([firstName, lastName].filter(Boolean).join(' ')) ?? companyName,
-			title: nonBlank(childText(contact, 'TITLE')),
-			birth_date: parseKhaosDate(childText(contact, 'DOB')),
-			address_1: nonBlank(childText(address, 'ADDR1')),
-			address_2: nonBlank([childText(address, 'ADDR2'), childText(address, 'ADDR3')].filter(Boolean).join(', ')),
-			town: nonBlank(childText(address, 'TOWN')),
-			county: nonBlank(childText(address, 'COUNTY')),
-			postcode: nonBlank(childText(address, 'POSTCODE')),
-			country: addressCountry ?? nonBlank(childText(company, 'COUNTRY_CODE')) ?? nonBlank(childText(company, 'COUNTRY')),
-			marketing_opt_in: optIn(emailSubscribe, mailingStatus),
-			created_at: parseKhaosDate(dateCreated) ?? nonBlank(dateCreated),
-			updated_at: updatedAt?.get(code) ?? null,
-			custom: {
-				other_ref: nonBlank(childText(company, 'OTHER_REF')),
-				company_name: companyName,
-				company_class: nonBlank(childText(company, 'COMPANY_CLASS')),
-				company_type: nonBlank(childText(company, 'COMPANY_TYPE')),
-				company_status: nonBlank(childText(company, 'COMPANY_STATUS')),
-				currency_code: nonBlank(childText(company, 'CURRENCY_CODE')),
-				email_subscribe: emailSubscribe,
-				mailing_status: mailingStatus,
-				additional: Object.fromEntries(
-					childElements(company, 'ADDITIONAL')
-						.map((uda) => [attribute(uda, 'NAME'), uda.text.trim()] as const)
-						.filter(([name]) => name !== ''),
+export function parseExportCompany(
+	xml: string,
+	updatedAt?: ReadonlyMap<string, string | null>,
+): KhaosCustomer[] {
+	return descendants(parseXml(xml), 'COMPANY')
+		.filter((company) => !hidden(company, 'HIDE_COMPANY'))
+		.map((company) => {
+			const address = mainAddress(company);
+			const contact = mainContact(address);
+			const code = childText(company, 'COMPANY_CODE');
+			const firstName = nonBlank(childText(contact, 'FORENAME'));
+			const lastName = nonBlank(childText(contact, 'SURNAME'));
+			const companyName = nonBlank(childText(company, 'COMPANY_NAME'));
+			const addressCountry =
+				nonBlank(childText(address, 'COUNTRY_CODE')) ?? nonBlank(childText(address, 'COUNTRY'));
+			const dateCreated = childText(company, 'DATE_CREATED');
+			const emailSubscribe = parseKhaosBoolean(childText(contact, 'EMAILSUBSCRIBE'));
+			const mailingStatus = parseNumber(childText(company, 'MAILING_STATUS'));
+			return {
+				customer_id: code,
+				email: nonBlank(childText(contact, 'EMAIL')) ?? nonBlank(childText(address, 'EMAIL')),
+				mobile: nonBlank(childText(contact, 'MOBILE')),
+				phone: nonBlank(childText(contact, 'TEL')) ?? nonBlank(childText(address, 'TEL')),
+				first_name: firstName,
+				last_name: lastName,
+				full_name: nonBlank([firstName, lastName].filter(Boolean).join(' ')) ?? companyName,
+				title: nonBlank(childText(contact, 'TITLE')),
+				birth_date: parseKhaosDate(childText(contact, 'DOB')),
+				address_1: nonBlank(childText(address, 'ADDR1')),
+				address_2: nonBlank(
+					[childText(address, 'ADDR2'), childText(address, 'ADDR3')].filter(Boolean).join(', '),
 				),
-			},
-		};
-	});
+				town: nonBlank(childText(address, 'TOWN')),
+				county: nonBlank(childText(address, 'COUNTY')),
+				postcode: nonBlank(childText(address, 'POSTCODE')),
+				country:
+					addressCountry ??
+					nonBlank(childText(company, 'COUNTRY_CODE')) ??
+					nonBlank(childText(company, 'COUNTRY')),
+				marketing_opt_in: optIn(emailSubscribe, mailingStatus),
+				created_at: parseKhaosDate(dateCreated) ?? nonBlank(dateCreated),
+				updated_at: updatedAt?.get(code) ?? null,
+				custom: {
+					other_ref: nonBlank(childText(company, 'OTHER_REF')),
+					company_name: companyName,
+					company_class: nonBlank(childText(company, 'COMPANY_CLASS')),
+					company_type: nonBlank(childText(company, 'COMPANY_TYPE')),
+					company_status: nonBlank(childText(company, 'COMPANY_STATUS')),
+					currency_code: nonBlank(childText(company, 'CURRENCY_CODE')),
+					email_subscribe: emailSubscribe,
+					mailing_status: mailingStatus,
+					additional: Object.fromEntries(
+						childElements(company, 'ADDITIONAL')
+							.map((uda) => [attribute(uda, 'NAME'), uda.text.trim()] as const)
+							.filter(([name]) => name !== ''),
+					),
+				},
+			};
+		});
 }
 
 /** Consent needs both a yes to email and a mailing status that allows the shop's own use. */
@@ -125,7 +145,11 @@ function hidden(element: XmlElement, flag: string): boolean {
 }
 
 function isActive(element: XmlElement): boolean {
-	return !hidden(element, 'INACTIVE') && !hidden(element, 'HIDE_ADDRESS') && !hidden(element, 'HIDE_CONTACT');
+	return (
+		!hidden(element, 'INACTIVE') &&
+		!hidden(element, 'HIDE_ADDRESS') &&
+		!hidden(element, 'HIDE_CONTACT')
+	);
 }
 
 /** Accounts Khaos keeps for itself (the till, tests), left out of a customer export unless asked for. */
@@ -136,7 +160,13 @@ export function isSystemAccount(code: string, patterns: readonly string[]): bool
 	return patterns.some((pattern) => {
 		const trimmed = pattern.trim();
 		if (trimmed === '') return false;
-		const regex = new RegExp(`^${trimmed.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+		const regex = new RegExp(
+			`^${trimmed
+				.split('*')
+				.map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+				.join('.*')}$`,
+			'i',
+		);
 		return regex.test(code.trim());
 	});
 }
@@ -148,6 +178,7 @@ function mainAddress(company: XmlElement): XmlElement | undefined {
 
 function mainContact(address: XmlElement | undefined): XmlElement | undefined {
 	const contacts = childElements(childElement(address, 'CONTACTS'), 'CONTACT').filter(isActive);
-	const flagged = (flag: string): XmlElement | undefined => contacts.find((contact) => parseKhaosBoolean(childText(contact, flag)) === true);
+	const flagged = (flag: string): XmlElement | undefined =>
+		contacts.find((contact) => parseKhaosBoolean(childText(contact, flag)) === true);
 	return flagged('IS_PREFERRED') ?? flagged('IS_PREFERRED_INVOICE') ?? contacts[0];
 }

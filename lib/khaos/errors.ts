@@ -38,7 +38,11 @@ export class KhaosFaultError extends KhaosError {
 		detail: KhaosFaultError['detail'];
 		httpStatus: number;
 	}) {
-		super(`Khaos refused ${fields.method}: ${fields.faultString || fields.faultCode || 'SOAP fault without a message'}`, fields.method, isTransientFault(fields));
+		super(
+			`Khaos refused ${fields.method}: ${fields.faultString || fields.faultCode || 'SOAP fault without a message'}`,
+			fields.method,
+			isTransientFault(fields),
+		);
 		this.name = 'KhaosFaultError';
 		this.faultCode = fields.faultCode;
 		this.faultString = fields.faultString;
@@ -48,14 +52,25 @@ export class KhaosFaultError extends KhaosError {
 	}
 }
 
-const TRANSIENT_EXCEPTIONS = /\b(EDatabaseError|EADOError|EOleException|EIdSocketError|EIdConnClosedGracefully|EIdReadTimeout|EIdConnectTimeout|ESocketError|EOutOfResources)\b/i;
+const TRANSIENT_EXCEPTIONS =
+	/\b(EDatabaseError|EADOError|EOleException|EIdSocketError|EIdConnClosedGracefully|EIdReadTimeout|EIdConnectTimeout|ESocketError|EOutOfResources)\b/i;
 const TRANSIENT_MESSAGES =
 	/database connection|connection (?:was |has been )?(?:lost|reset|closed|refused|failure|timed out)|communication link failure|timeout expired|deadlock|server is (?:busy|not available|unavailable)|general network error|could not (?:open|establish) (?:a )?connection|try again later/i;
 
 /** Whether a fault reports an outage (database or connection trouble on the Khaos side) rather than a refusal. */
-export function isTransientFault(fault: { faultString: string; detail: { exceptionClass?: string; inheritance?: string; text?: string }; faultActor?: string }): boolean {
-	const classes = [fault.detail.exceptionClass, fault.detail.inheritance, fault.faultActor].filter(Boolean).join(' ');
-	return TRANSIENT_EXCEPTIONS.test(classes) || TRANSIENT_MESSAGES.test(fault.faultString) || TRANSIENT_EXCEPTIONS.test(fault.faultString);
+export function isTransientFault(fault: {
+	faultString: string;
+	detail: { exceptionClass?: string; inheritance?: string; text?: string };
+	faultActor?: string;
+}): boolean {
+	const classes = [fault.detail.exceptionClass, fault.detail.inheritance, fault.faultActor]
+		.filter(Boolean)
+		.join(' ');
+	return (
+		TRANSIENT_EXCEPTIONS.test(classes) ||
+		TRANSIENT_MESSAGES.test(fault.faultString) ||
+		TRANSIENT_EXCEPTIONS.test(fault.faultString)
+	);
 }
 
 /** Khaos (or IIS, or a proxy in front) answered with an HTTP error that is not a SOAP Fault. */
@@ -63,7 +78,11 @@ export class KhaosHttpError extends KhaosError {
 	readonly status: number;
 
 	constructor(method: string, status: number, statusText: string, retryable: boolean) {
-		super(`Khaos ${method} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}${httpHint(status)}`, method, retryable);
+		super(
+			`Khaos ${method} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}${httpHint(status)}`,
+			method,
+			retryable,
+		);
 		this.name = 'KhaosHttpError';
 		this.status = status;
 	}
@@ -82,7 +101,13 @@ export class KhaosNetworkError extends KhaosError {
 	/** Node's error code (ECONNREFUSED, ETIMEDOUT, …) or 'TLS' for certificate problems. */
 	readonly code: string;
 
-	constructor(method: string, code: string, message: string, retryable: boolean, options?: { cause?: unknown }) {
+	constructor(
+		method: string,
+		code: string,
+		message: string,
+		retryable: boolean,
+		options?: { cause?: unknown },
+	) {
 		super(`Khaos ${method} failed: ${message}`, method, retryable, options);
 		this.name = 'KhaosNetworkError';
 		this.code = code;
@@ -101,11 +126,14 @@ export class KhaosProtocolError extends KhaosError {
 export function khaosSystemFault(error: unknown): { system: string; cause: string } | undefined {
 	const system = 'Khaos';
 	if (error instanceof KhaosHttpError) {
-		if (error.status === 401 || error.status === 403) return { system, cause: 'Khaos refused the login' };
-		if (error.retryable || error.status >= 500) return { system, cause: `Khaos is not answering (HTTP ${error.status})` };
+		if (error.status === 401 || error.status === 403)
+			return { system, cause: 'Khaos refused the login' };
+		if (error.retryable || error.status >= 500)
+			return { system, cause: `Khaos is not answering (HTTP ${error.status})` };
 		return undefined;
 	}
 	if (error instanceof KhaosNetworkError) return { system, cause: 'Khaos cannot be reached' };
-	if (error instanceof KhaosFaultError && error.retryable) return { system, cause: `Khaos reports an outage: ${error.faultString}` };
+	if (error instanceof KhaosFaultError && error.retryable)
+		return { system, cause: `Khaos reports an outage: ${error.faultString}` };
 	return undefined;
 }

@@ -44,7 +44,8 @@ export interface FeedCursor {
 }
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?)?$/;
-const ZONED_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const ZONED_TIME =
+	/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
 
 /**
@@ -63,7 +64,14 @@ export function khaosTime(value: string | Date, zone: string = KHAOS_TIME_ZONE):
 	if (local) {
 		const [, year, month, day, hour = '00', minute = '00', second = '00'] = local;
 		const time = DateTime.fromObject(
-			{ year: Number(year), month: Number(month), day: Number(day), hour: Number(hour), minute: Number(minute), second: Number(second) },
+			{
+				year: Number(year),
+				month: Number(month),
+				day: Number(day),
+				hour: Number(hour),
+				minute: Number(minute),
+				second: Number(second),
+			},
 			{ zone: 'UTC' },
 		);
 		if (!time.isValid || time.day !== Number(day)) throw new Error(`"${text}" is not a real date`);
@@ -79,12 +87,17 @@ export function khaosTime(value: string | Date, zone: string = KHAOS_TIME_ZONE):
 /** A Khaos time moved by some seconds (Khaos times carry no zone, so plain arithmetic is right). */
 export function shiftKhaosTime(time: string, seconds: number): string {
 	const shifted = DateTime.fromISO(time, { zone: 'UTC' }).plus({ seconds });
-	return shifted < DateTime.fromISO(KHAOS_ZERO_TIME, { zone: 'UTC' }) ? KHAOS_ZERO_TIME : shifted.toFormat(FORMAT);
+	return shifted < DateTime.fromISO(KHAOS_ZERO_TIME, { zone: 'UTC' })
+		? KHAOS_ZERO_TIME
+		: shifted.toFormat(FORMAT);
 }
 
 /** Where a read from this cursor starts: the overlap before `since`, and one second more in case Khaos leaves out its boundary. */
 export function readStart(cursor: FeedCursor, overlapSeconds: number): string {
-	const start = cursor.since === KHAOS_ZERO_TIME ? KHAOS_ZERO_TIME : shiftKhaosTime(cursor.since, -Math.max(0, overlapSeconds) - 1);
+	const start =
+		cursor.since === KHAOS_ZERO_TIME
+			? KHAOS_ZERO_TIME
+			: shiftKhaosTime(cursor.since, -Math.max(0, overlapSeconds) - 1);
 	return cursor.floor !== undefined && cursor.floor > start ? cursor.floor : start;
 }
 
@@ -102,7 +115,9 @@ export function parseCursor(text: string): FeedCursor {
 		const since = khaosTime(trimmed);
 		return { since, done: {}, floor: shiftKhaosTime(since, -1) };
 	}
-	const [floorText, sinceText] = trimmed.slice(0, bar).includes('..') ? trimmed.slice(0, bar).split('..') : [undefined, trimmed.slice(0, bar)];
+	const [floorText, sinceText] = trimmed.slice(0, bar).includes('..')
+		? trimmed.slice(0, bar).split('..')
+		: [undefined, trimmed.slice(0, bar)];
 	const since = khaosTime(sinceText);
 	const done: Record<string, DoneEntry> = {};
 	if (bar >= 0) {
@@ -110,7 +125,10 @@ export function parseCursor(text: string): FeedCursor {
 			const atMatch = /@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})$/.exec(raw.trim());
 			const entry = atMatch ? raw.trim().slice(0, atMatch.index) : raw;
 			const colon = entry.lastIndexOf(':');
-			const fingerprint = colon >= 0 && /^[0-9a-f]+$/.test(entry.slice(colon + 1).trim()) ? entry.slice(colon + 1).trim() : '';
+			const fingerprint =
+				colon >= 0 && /^[0-9a-f]+$/.test(entry.slice(colon + 1).trim())
+					? entry.slice(colon + 1).trim()
+					: '';
 			const code = (fingerprint === '' ? entry : entry.slice(0, colon)).trim();
 			if (code !== '') done[code] = { fingerprint, at: atMatch?.[1] ?? since };
 		}
@@ -119,7 +137,10 @@ export function parseCursor(text: string): FeedCursor {
 }
 
 export function formatCursor(cursor: FeedCursor): string {
-	const done = Object.entries(cursor.done).map(([code, entry]) => `${code}${entry.fingerprint === '' ? '' : `:${entry.fingerprint}`}@${entry.at}`);
+	const done = Object.entries(cursor.done).map(
+		([code, entry]) =>
+			`${code}${entry.fingerprint === '' ? '' : `:${entry.fingerprint}`}@${entry.at}`,
+	);
 	return `${cursor.floor === undefined ? '' : `${cursor.floor}..`}${cursor.since}|${done.join(',')}`;
 }
 
@@ -128,14 +149,24 @@ export function cursorFromState(value: unknown): FeedCursor | undefined {
 	if (typeof value !== 'object' || value === null) return undefined;
 	const { since, done } = value as { since?: unknown; done?: unknown };
 	if (typeof since !== 'string' || since === '') return undefined;
-	const entries = typeof done === 'object' && done !== null && !Array.isArray(done) ? Object.entries(done) : [];
+	const entries =
+		typeof done === 'object' && done !== null && !Array.isArray(done) ? Object.entries(done) : [];
 	const read = (entry: unknown): DoneEntry | undefined => {
 		if (typeof entry === 'string') return { fingerprint: entry, at: since };
 		if (typeof entry !== 'object' || entry === null) return undefined;
 		const { fingerprint, at } = entry as { fingerprint?: unknown; at?: unknown };
-		return typeof fingerprint === 'string' && typeof at === 'string' ? { fingerprint, at } : undefined;
+		return typeof fingerprint === 'string' && typeof at === 'string'
+			? { fingerprint, at }
+			: undefined;
 	};
-	return { since, done: Object.fromEntries(entries.map(([code, entry]) => [code, read(entry)]).filter((pair): pair is [string, DoneEntry] => pair[1] !== undefined)) };
+	return {
+		since,
+		done: Object.fromEntries(
+			entries
+				.map(([code, entry]) => [code, read(entry)])
+				.filter((pair): pair is [string, DoneEntry] => pair[1] !== undefined),
+		),
+	};
 }
 
 /**
@@ -144,7 +175,12 @@ export function cursorFromState(value: unknown): FeedCursor | undefined {
  * uses has changed.
  */
 export function productFingerprint(product: WebProduct): string {
-	const { needs_web_review: _review, review_reasons: _reasons, last_updated: _updated, ...content } = product;
+	const {
+		needs_web_review: _review,
+		review_reasons: _reasons,
+		last_updated: _updated,
+		...content
+	} = product;
 	return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12);
 }
 

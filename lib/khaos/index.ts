@@ -1,10 +1,24 @@
 export { KhaosClient } from './client';
 export { chunked, csvSafeCodes } from './codes';
-export type { ChunkOptions, KhaosTransport, OrderStatusQuery, SendOrderResult, SendOrdersOptions, StockListQuery } from './client';
+export type {
+	ChunkOptions,
+	KhaosTransport,
+	OrderStatusQuery,
+	SendOrderResult,
+	SendOrdersOptions,
+	StockListQuery,
+} from './client';
 export { toAlpha3CountryCode } from './countries';
 export { parseCompanyList, parseExportCompany } from './customers';
 export type { CompanyListEntry, KhaosCustomer } from './customers';
-export { KhaosError, KhaosFaultError, KhaosHttpError, KhaosNetworkError, KhaosProtocolError, khaosSystemFault } from './errors';
+export {
+	KhaosError,
+	KhaosFaultError,
+	KhaosHttpError,
+	KhaosNetworkError,
+	KhaosProtocolError,
+	khaosSystemFault,
+} from './errors';
 export {
 	KHAOS_FIELD_LIMITS,
 	OrderValidationError,
@@ -27,16 +41,62 @@ export type {
 	WebOrderLine,
 	WebOrderPayment,
 } from './orders';
-export { KHAOS_NAMESPACE, KhaosSoapClient, backoffDelay, formatSoapDateTime, isReadMethod, soapList, soapText } from './soap';
-export type { KhaosAuth, KhaosSoapClientOptions, RetryPolicy, SoapParam, SoapParamType, SoapParamValue, SoapValue } from './soap';
+export {
+	KHAOS_NAMESPACE,
+	KhaosSoapClient,
+	backoffDelay,
+	formatSoapDateTime,
+	isReadMethod,
+	soapList,
+	soapText,
+} from './soap';
+export type {
+	KhaosAuth,
+	KhaosSoapClientOptions,
+	RetryPolicy,
+	SoapParam,
+	SoapParamType,
+	SoapParamValue,
+	SoapValue,
+} from './soap';
 export { parseOrderStatus, parseOrderStatusEx, stageLabel } from './status';
 export type { InvoiceBox, OrderInvoice, OrderStatus } from './status';
 export { parseExportStock } from './stock';
-export type { KhaosLinkedItem, KhaosScs, KhaosScsChild, KhaosScsLeaf, KhaosScsOption, KhaosStockFields, KhaosStockItem, KhaosUserDefined } from './stock';
+export type {
+	KhaosLinkedItem,
+	KhaosScs,
+	KhaosScsChild,
+	KhaosScsLeaf,
+	KhaosScsOption,
+	KhaosStockFields,
+	KhaosStockItem,
+	KhaosUserDefined,
+} from './stock';
 export { toWebProduct, udaTags } from './web-product';
-export type { PackComponent, UnpublishedReason, WebProduct, WebProductOptions, WebProductVariant } from './web-product';
-export { categoryPathsByStockCode, indexStockStatus, parseStockList, parseStockStatus, parseWebCategories, stockStatusInfo } from './stock-status';
-export type { KhaosStockStatus, StockListEntry, StockStatusInfo, WebCategory, WebCategoryItem, WebCategoryTree, WebsiteStockItem } from './stock-status';
+export type {
+	PackComponent,
+	UnpublishedReason,
+	WebProduct,
+	WebProductOptions,
+	WebProductVariant,
+} from './web-product';
+export {
+	categoryPathsByStockCode,
+	indexStockStatus,
+	parseStockList,
+	parseStockStatus,
+	parseWebCategories,
+	stockStatusInfo,
+} from './stock-status';
+export type {
+	KhaosStockStatus,
+	StockListEntry,
+	StockStatusInfo,
+	WebCategory,
+	WebCategoryItem,
+	WebCategoryTree,
+	WebsiteStockItem,
+} from './stock-status';
 export { formatMoney, khaosFlag, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
 export {
 	KhaosXmlError,
@@ -63,15 +123,38 @@ export {
 	shiftKhaosTime,
 } from './feed-cursor';
 export type { DoneEntry, FeedCursor } from './feed-cursor';
-export { SEEN_CODES_LIMIT, SeenStockCodes, changedProducts, currentPosition, listChanges, sampleChangedProducts, webProducts } from './product-feed';
-export type { ChangeKind, ChangeQuery, ChangedProduct, ChangedProductsResult, FeedProductOptions } from './product-feed';
+export {
+	SEEN_CODES_LIMIT,
+	SeenStockCodes,
+	changedProducts,
+	currentPosition,
+	listChanges,
+	sampleChangedProducts,
+	webProducts,
+} from './product-feed';
+export type {
+	ChangeKind,
+	ChangeQuery,
+	ChangedProduct,
+	ChangedProductsResult,
+	FeedProductOptions,
+} from './product-feed';
 export { ScsChildDirectory, fitsLeaf, resolveScsChildren } from './scs-children';
 export { orderTracking, salesOrderCodes, webOrderFromJson } from './order-flow';
 export type { OrderTracking, WebOrderInputOptions } from './order-flow';
 export { changedCustomers } from './customer-feed';
 export type { CustomerQuery } from './customer-feed';
 export { decompressResult, exportStockCompressedChunks, firstFileOfZip } from './compressed';
-export { getCouriers, getDeletedCustomers, getSaleSources, getSiteList, getStockPotential, parseDataArray, parseDeletedEntries, parseStockPotential } from './lookups';
+export {
+	getCouriers,
+	getDeletedCustomers,
+	getSaleSources,
+	getSiteList,
+	getStockPotential,
+	parseDataArray,
+	parseDeletedEntries,
+	parseStockPotential,
+} from './lookups';
 export type { DeletedCustomer, KhaosCourier, KhaosSite, StockPotential } from './lookups';
 export { exportPriceList, exportPriceListEx, getPriceLists, parsePriceLists } from './price-lists';
 export type { PriceListRow, PriceListType } from './price-lists';

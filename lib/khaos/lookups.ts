@@ -12,7 +12,9 @@ import { attribute, childElement, childElements, childText, descendants, parseXm
 /** A TDataArray (array of WideString) as trimmed, non-blank strings. */
 export function parseDataArray(value: SoapValue | undefined): string[] {
 	return soapList(value)
-		.map((entry) => (typeof entry === 'string' || typeof entry === 'number' ? String(entry).trim() : ''))
+		.map((entry) =>
+			typeof entry === 'string' || typeof entry === 'number' ? String(entry).trim() : '',
+		)
 		.filter((entry) => entry !== '');
 }
 
@@ -26,12 +28,18 @@ export interface KhaosSite {
 }
 
 /** GetSiteList's TSiteList: the sites and which one is the default. */
-export async function getSiteList(client: KhaosClient): Promise<{ sites: KhaosSite[]; current_site_id: number | null }> {
+export async function getSiteList(
+	client: KhaosClient,
+): Promise<{ sites: KhaosSite[]; current_site_id: number | null }> {
 	const result = await client.call('GetSiteList');
-	const list = result && typeof result === 'object' && !Array.isArray(result) ? result.List : result;
+	const list =
+		result && typeof result === 'object' && !Array.isArray(result) ? result.List : result;
 	return {
 		sites: soapList(list)
-			.map((site) => ({ site_id: Number(soapText(site, 'SiteID')), site_name: soapText(site, 'SiteName') }))
+			.map((site) => ({
+				site_id: Number(soapText(site, 'SiteID')),
+				site_name: soapText(site, 'SiteName'),
+			}))
 			.filter((site) => Number.isInteger(site.site_id)),
 		current_site_id: parseNumber(soapText(result ?? undefined, 'CurrentSiteID')),
 	};
@@ -70,7 +78,11 @@ export interface DeletedCustomer {
  * Customers deleted (or merged) in Khaos between two dates: GetDeletedEntries with DocumentType 5,
  * the only kind the guide says it returns. Khaos gives deletion dates without a time.
  */
-export async function getDeletedCustomers(client: KhaosClient, from: string, to: string): Promise<DeletedCustomer[]> {
+export async function getDeletedCustomers(
+	client: KhaosClient,
+	from: string,
+	to: string,
+): Promise<DeletedCustomer[]> {
 	const xml = await client.text('GetDeletedEntries', [
 		['DateFrom', from, 'dateTime'],
 		['DateTo', to, 'dateTime'],
@@ -81,7 +93,9 @@ export async function getDeletedCustomers(client: KhaosClient, from: string, to:
 		.map(({ document_type: _type, ...entry }) => entry);
 }
 
-export function parseDeletedEntries(xml: string): Array<DeletedCustomer & { document_type: number | null }> {
+export function parseDeletedEntries(
+	xml: string,
+): Array<DeletedCustomer & { document_type: number | null }> {
 	if (xml.trim() === '') return [];
 	return descendants(parseXml(xml), 'DELETED_ENTRY')
 		.map((entry) => ({
@@ -109,7 +123,11 @@ export interface StockPotential {
 }
 
 /** GetStockPotential for kits and builds, by stock code (1) or other ref (2). */
-export async function getStockPotential(client: KhaosClient, codes: readonly string[], mappingType: 1 | 2 = 1): Promise<StockPotential[]> {
+export async function getStockPotential(
+	client: KhaosClient,
+	codes: readonly string[],
+	mappingType: 1 | 2 = 1,
+): Promise<StockPotential[]> {
 	const cleaned = csvSafeCodes(codes);
 	if (cleaned.length === 0) return [];
 	// MappingType must be sent: left out, Khaos reads the codes as internal STOCK_IDs.
@@ -125,7 +143,10 @@ export function parseStockPotential(result: SoapValue | undefined): StockPotenti
 	if (typeof result === 'string') {
 		if (result.trim() === '') return [];
 		const root = parseXml(result);
-		const records = descendants(root, 'TStockPotential').length > 0 ? descendants(root, 'TStockPotential') : descendants(root, 'STOCK_ITEM');
+		const records =
+			descendants(root, 'TStockPotential').length > 0
+				? descendants(root, 'TStockPotential')
+				: descendants(root, 'STOCK_ITEM');
 		return records.map((record) => ({
 			stock_code: childText(record, 'StockCode') || childText(record, 'STOCK_CODE'),
 			other_ref: nonBlank(childText(record, 'OtherRef')),

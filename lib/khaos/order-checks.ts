@@ -14,7 +14,10 @@ export class OrderValidationError extends Error {
 	readonly problems: ReadonlyMap<string, OrderProblem[]>;
 
 	constructor(problems: ReadonlyMap<string, OrderProblem[]>) {
-		const summary = [...problems].map(([id, list]) => `${id}: ${list.map((problem) => `${problem.field} ${problem.message}`).join('; ')}`);
+		const summary = [...problems].map(
+			([id, list]) =>
+				`${id}: ${list.map((problem) => `${problem.field} ${problem.message}`).join('; ')}`,
+		);
 		super(`Orders cannot be sent to Khaos: ${summary.join(' | ')}`);
 		this.name = 'OrderValidationError';
 		this.problems = problems;
@@ -60,7 +63,9 @@ export class OrderChecker {
 
 	/** The same check can run for both addresses; report it once. */
 	private add(problem: OrderProblem): void {
-		const seen = this.problems.some((known) => known.field === problem.field && known.message === problem.message);
+		const seen = this.problems.some(
+			(known) => known.field === problem.field && known.message === problem.message,
+		);
 		if (!seen) this.problems.push(problem);
 	}
 
@@ -73,7 +78,8 @@ export class OrderChecker {
 	/** Too long is an error: used for identifiers. */
 	exact(field: string, value: string | undefined, limit: number): string {
 		const text = clean(value);
-		if (text.length > limit) this.error(field, `is ${text.length} characters; Khaos allows ${limit}`);
+		if (text.length > limit)
+			this.error(field, `is ${text.length} characters; Khaos allows ${limit}`);
 		return text;
 	}
 
@@ -87,7 +93,12 @@ export class OrderChecker {
 	}
 
 	/** Too long is left out, with a warning. */
-	dropIfLong(field: string, value: string | undefined, limit: number, compact?: (text: string) => string): string {
+	dropIfLong(
+		field: string,
+		value: string | undefined,
+		limit: number,
+		compact?: (text: string) => string,
+	): string {
 		const text = clean(value);
 		const fitted = text.length > limit && compact ? compact(text) : text;
 		if (fitted.length <= limit) return fitted;

@@ -12,29 +12,62 @@ export interface WebOrderInputOptions {
 	pricesIncludeTax?: boolean;
 }
 
-const ORDER_NUMBERS = ['order_subtotal', 'discount_total', 'tax_total', 'delivery_total', 'order_total'] as const;
+const ORDER_NUMBERS = [
+	'order_subtotal',
+	'discount_total',
+	'tax_total',
+	'delivery_total',
+	'order_total',
+] as const;
 const LINE_NUMBERS = ['qty', 'unit_price', 'discount', 'line_total', 'tax_code'] as const;
-const ORDER_TEXTS = ['order_id', 'customer_id', 'email', 'store_code', 'purchase_date', 'currency', 'status', 'payment_method', 'notes'] as const;
+const ORDER_TEXTS = [
+	'order_id',
+	'customer_id',
+	'email',
+	'store_code',
+	'purchase_date',
+	'currency',
+	'status',
+	'payment_method',
+	'notes',
+] as const;
 
 /**
  * Reads one input item as a web order. Only the shape is checked here (objects where objects belong,
  * a list of lines, prices_include_tax known); numbers and yes/no written as text are converted.
  * Everything else (required fields, lengths, countries, amounts) is validateOrder's job.
  */
-export function webOrderFromJson(value: unknown, options: WebOrderInputOptions = {}): { order: WebOrder } | { problems: OrderProblem[] } {
+export function webOrderFromJson(
+	value: unknown,
+	options: WebOrderInputOptions = {},
+): { order: WebOrder } | { problems: OrderProblem[] } {
 	const problems: OrderProblem[] = [];
 	const error = (field: string, message: string): void => {
 		problems.push({ field, message, severity: 'error' });
 	};
-	if (!isObject(value)) return { problems: [{ field: '(item)', message: 'is not a web order: expected an object with order_id, lines, customer and invoice_address', severity: 'error' }] };
+	if (!isObject(value))
+		return {
+			problems: [
+				{
+					field: '(item)',
+					message:
+						'is not a web order: expected an object with order_id, lines, customer and invoice_address',
+					severity: 'error',
+				},
+			],
+		};
 
 	const order: Record<string, unknown> = { ...value };
-	for (const field of ORDER_TEXTS) if (typeof order[field] === 'number') order[field] = String(order[field]);
+	for (const field of ORDER_TEXTS)
+		if (typeof order[field] === 'number') order[field] = String(order[field]);
 	for (const field of ORDER_NUMBERS) order[field] = numberish(order[field]);
 	order.is_refund = booleanish(order.is_refund);
 	const included = booleanish(order.prices_include_tax) ?? options.pricesIncludeTax;
 	if (included === undefined || included === null) {
-		error('prices_include_tax', 'is required: true when unit prices include VAT, false when they exclude it (or set "Prices Include VAT" in the node)');
+		error(
+			'prices_include_tax',
+			'is required: true when unit prices include VAT, false when they exclude it (or set "Prices Include VAT" in the node)',
+		);
 	} else order.prices_include_tax = included;
 
 	if (!Array.isArray(order.lines)) error('lines', 'must be a list of order lines');
@@ -46,7 +79,8 @@ export function webOrderFromJson(value: unknown, options: WebOrderInputOptions =
 			}
 			const copy: Record<string, unknown> = { ...line };
 			if (typeof copy.sku === 'number') copy.sku = String(copy.sku);
-			if (typeof copy.sku !== 'string') error(`lines[${index}].sku`, 'is required: the Khaos stock code');
+			if (typeof copy.sku !== 'string')
+				error(`lines[${index}].sku`, 'is required: the Khaos stock code');
 			for (const field of LINE_NUMBERS) copy[field] = numberish(copy[field]);
 			return copy;
 		});
@@ -56,11 +90,13 @@ export function webOrderFromJson(value: unknown, options: WebOrderInputOptions =
 		else if (!isObject(order[field])) error(field, 'must be an object');
 	}
 	if (order.delivery_address === null) delete order.delivery_address;
-	else if (order.delivery_address !== undefined && !isObject(order.delivery_address)) error('delivery_address', 'must be an object');
+	else if (order.delivery_address !== undefined && !isObject(order.delivery_address))
+		error('delivery_address', 'must be an object');
 	if (order.delivery === null) delete order.delivery;
 	else if (order.delivery !== undefined) {
 		if (!isObject(order.delivery)) error('delivery', 'must be an object with charge_gross');
-		else order.delivery = { ...order.delivery, charge_gross: numberish(order.delivery.charge_gross) };
+		else
+			order.delivery = { ...order.delivery, charge_gross: numberish(order.delivery.charge_gross) };
 	}
 	if (order.payments === null) delete order.payments;
 	else if (order.payments !== undefined) {
@@ -86,11 +122,28 @@ export interface OrderTracking {
 
 export function orderTracking(status: OrderStatus): OrderTracking {
 	const candidates = [...status.invoices].reverse().flatMap((invoice) => [
-		...[...invoice.boxes].reverse().map((box) => ({ consignment_ref: box.consignment_ref, tracking_url: box.tracking_url, courier: box.courier ?? invoice.courier })),
-		{ consignment_ref: invoice.consignment_ref, tracking_url: invoice.tracking_url, courier: invoice.courier },
+		...[...invoice.boxes].reverse().map((box) => ({
+			consignment_ref: box.consignment_ref,
+			tracking_url: box.tracking_url,
+			courier: box.courier ?? invoice.courier,
+		})),
+		{
+			consignment_ref: invoice.consignment_ref,
+			tracking_url: invoice.tracking_url,
+			courier: invoice.courier,
+		},
 	]);
-	const found = candidates.find((candidate) => candidate.consignment_ref !== null || candidate.tracking_url !== null);
-	return found ?? { consignment_ref: null, tracking_url: null, courier: status.courier ?? status.invoices.find((invoice) => invoice.courier)?.courier ?? null };
+	const found = candidates.find(
+		(candidate) => candidate.consignment_ref !== null || candidate.tracking_url !== null,
+	);
+	return (
+		found ?? {
+			consignment_ref: null,
+			tracking_url: null,
+			courier:
+				status.courier ?? status.invoices.find((invoice) => invoice.courier)?.courier ?? null,
+		}
+	);
 }
 
 /**
@@ -98,13 +151,22 @@ export function orderTracking(status: OrderStatus): OrderTracking {
  * Used to name the order that an "already imported" skip refers to; best effort, so a failure gives
  * an empty map rather than an error.
  */
-export async function salesOrderCodes(client: KhaosClient, refs: readonly string[]): Promise<Map<string, string>> {
+export async function salesOrderCodes(
+	client: KhaosClient,
+	refs: readonly string[],
+): Promise<Map<string, string>> {
 	const codes = new Map<string, string>();
 	const wanted = refs.map((ref) => ref.trim()).filter((ref) => ref !== '' && !ref.includes(','));
 	if (wanted.length === 0) return codes;
 	try {
-		const statuses = await client.exportOrderStatusEx({ ids: wanted, mappingType: 4, includeCancelled: true });
-		for (const status of statuses) if (status.sales_order_code) codes.set(status.associated_ref.trim().toUpperCase(), status.sales_order_code);
+		const statuses = await client.exportOrderStatusEx({
+			ids: wanted,
+			mappingType: 4,
+			includeCancelled: true,
+		});
+		for (const status of statuses)
+			if (status.sales_order_code)
+				codes.set(status.associated_ref.trim().toUpperCase(), status.sales_order_code);
 	} catch {
 		// The orders are in Khaos either way; only the code is missing from the report.
 	}

@@ -35,10 +35,19 @@ export function parseOrderImportResult(result: SoapValue | undefined): OrderImpo
 	}));
 	const skipped = soapList(struct.OrderSkipped).map((entry) => {
 		const skipReason = soapText(entry, 'SkipReason');
-		return { orderRef: soapText(entry, 'OrderRef'), skipReason, kind: classifySkipReason(skipReason) };
+		return {
+			orderRef: soapText(entry, 'OrderRef'),
+			skipReason,
+			kind: classifySkipReason(skipReason),
+		};
 	});
 	const count = Number(soapText(struct, 'ImportedCount'));
-	return { importedCount: Number.isFinite(count) && soapText(struct, 'ImportedCount') !== '' ? count : imported.length, imported, skipped };
+	return {
+		importedCount:
+			Number.isFinite(count) && soapText(struct, 'ImportedCount') !== '' ? count : imported.length,
+		imported,
+		skipped,
+	};
 }
 
 /**

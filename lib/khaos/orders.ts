@@ -6,7 +6,14 @@
 import { DateTime } from 'luxon';
 
 import { toAlpha3CountryCode } from './countries';
-import { KHAOS_FIELD_LIMITS, OrderChecker, OrderValidationError, clean, splitAtWord, type OrderProblem } from './order-checks';
+import {
+	KHAOS_FIELD_LIMITS,
+	OrderChecker,
+	OrderValidationError,
+	clean,
+	splitAtWord,
+	type OrderProblem,
+} from './order-checks';
 import { formatMoney, khaosFlag, roundMoney } from './values';
 import { buildXml, xmlElement, type XmlContent, type XmlNode } from './xml';
 
@@ -111,7 +118,10 @@ export function validateOrder(order: WebOrder, options: ImportOrdersOptions = {}
  * The KSDXMLImportFormat document for ImportOrders. Throws OrderValidationError, sending nothing,
  * when any order has errors; run validateOrder first to send the good ones.
  */
-export function buildImportOrdersXml(orders: readonly WebOrder[], options: ImportOrdersOptions = {}): string {
+export function buildImportOrdersXml(
+	orders: readonly WebOrder[],
+	options: ImportOrdersOptions = {},
+): string {
 	const failures = new Map<string, OrderProblem[]>();
 	const nodes = orders.map((order, index) => {
 		const checker = new OrderChecker();
@@ -124,8 +134,13 @@ export function buildImportOrdersXml(orders: readonly WebOrder[], options: Impor
 	return buildXml(xmlElement('SALES_ORDERS', nodes));
 }
 
-function salesOrderNode(order: WebOrder, options: ImportOrdersOptions, checker: OrderChecker): XmlNode {
-	if (order.is_refund) checker.error('is_refund', 'refunds cannot be imported into Khaos as web orders');
+function salesOrderNode(
+	order: WebOrder,
+	options: ImportOrdersOptions,
+	checker: OrderChecker,
+): XmlNode {
+	if (order.is_refund)
+		checker.error('is_refund', 'refunds cannot be imported into Khaos as web orders');
 	return xmlElement('SALES_ORDER', [
 		customerNode(order, options, checker),
 		paymentsNode(order, checker),
@@ -134,16 +149,29 @@ function salesOrderNode(order: WebOrder, options: ImportOrdersOptions, checker: 
 	]);
 }
 
-function customerNode(order: WebOrder, options: ImportOrdersOptions, checker: OrderChecker): XmlNode {
+function customerNode(
+	order: WebOrder,
+	options: ImportOrdersOptions,
+	checker: OrderChecker,
+): XmlNode {
 	const customer = order.customer ?? ({} as WebOrderCustomer);
 	const company = customer.company ?? order.invoice_address?.company;
-	const delivery = order.delivery_address && !sameAddress(order.delivery_address, order.invoice_address) ? order.delivery_address : undefined;
+	const delivery =
+		order.delivery_address && !sameAddress(order.delivery_address, order.invoice_address)
+			? order.delivery_address
+			: undefined;
 	return xmlElement('CUSTOMER_DETAIL', [
 		// 0 lets Khaos find the existing customer (the guide's recommendation) instead of always creating one.
 		xmlElement('IS_NEW_CUSTOMER', khaosFlag(false)),
-		optional('OTHER_REF', checker.exact('customer_id', order.customer_id, KHAOS_FIELD_LIMITS.customerOtherRef)),
+		optional(
+			'OTHER_REF',
+			checker.exact('customer_id', order.customer_id, KHAOS_FIELD_LIMITS.customerOtherRef),
+		),
 		optional('COMPANY_CLASS', clean(options.companyClass)),
-		optional('COMPANY_NAME', checker.cut('customer.company', company, KHAOS_FIELD_LIMITS.companyName)),
+		optional(
+			'COMPANY_NAME',
+			checker.cut('customer.company', company, KHAOS_FIELD_LIMITS.companyName),
+		),
 		xmlElement('ADDRESSES', [
 			addressNode('I', 'invoice_address', order.invoice_address, order, checker),
 			delivery ? addressNode('D', 'delivery_address', delivery, order, checker) : undefined,
@@ -151,7 +179,13 @@ function customerNode(order: WebOrder, options: ImportOrdersOptions, checker: Or
 	]);
 }
 
-function addressNode(prefix: 'I' | 'D', field: string, address: WebOrderAddress | undefined, order: WebOrder, checker: OrderChecker): XmlNode {
+function addressNode(
+	prefix: 'I' | 'D',
+	field: string,
+	address: WebOrderAddress | undefined,
+	order: WebOrder,
+	checker: OrderChecker,
+): XmlNode {
 	const tag = (name: string): string => `${prefix}${name}`;
 	if (!address) {
 		checker.error(field, 'is required');
@@ -159,49 +193,97 @@ function addressNode(prefix: 'I' | 'D', field: string, address: WebOrderAddress 
 	}
 	const customer = order.customer ?? ({} as WebOrderCustomer);
 	const contact = contactName(address, customer);
-	const [line1, line2, line3] = wrapAddressLines(field, [address.address_1, address.address_2, address.address_3], checker);
+	const [line1, line2, line3] = wrapAddressLines(
+		field,
+		[address.address_1, address.address_2, address.address_3],
+		checker,
+	);
 	if (line1 === '') checker.error(`${field}.address_1`, 'is required');
 	const country = clean(address.country_code);
 	const countryCode = country === '' ? '' : toAlpha3CountryCode(country);
-	if (countryCode === null) checker.error(`${field}.country_code`, `"${country}" is not an ISO country code`);
-	if (country === '') checker.warn(`${field}.country_code`, 'is blank: Khaos will use its default country');
-	if (prefix === 'I' && contact.surname === '') checker.error('customer.last_name', 'is required: Khaos needs a surname for the customer');
+	if (countryCode === null)
+		checker.error(`${field}.country_code`, `"${country}" is not an ISO country code`);
+	if (country === '')
+		checker.warn(`${field}.country_code`, 'is blank: Khaos will use its default country');
+	if (prefix === 'I' && contact.surname === '')
+		checker.error('customer.last_name', 'is required: Khaos needs a surname for the customer');
 	const phone = (name: string, value: string | undefined): string =>
-		checker.dropIfLong(name, value, KHAOS_FIELD_LIMITS.telephone, (text) => text.replace(/[\s().-]/g, ''));
+		checker.dropIfLong(name, value, KHAOS_FIELD_LIMITS.telephone, (text) =>
+			text.replace(/[\s().-]/g, ''),
+		);
 	return xmlElement(prefix === 'I' ? 'INVADDR' : 'DELADDR', [
 		xmlElement(tag('ADDRESS1'), line1),
 		optional(tag('ADDRESS2'), line2),
 		optional(tag('ADDRESS3'), line3),
-		xmlElement(tag('TOWN'), checker.cut(`${field}.town`, checker.required(`${field}.town`, address.town), KHAOS_FIELD_LIMITS.addressLine)),
-		optional(tag('COUNTY'), checker.cut(`${field}.county`, address.county, KHAOS_FIELD_LIMITS.addressLine)),
-		xmlElement(tag('POSTCODE'), checker.exact(`${field}.postcode`, checker.required(`${field}.postcode`, address.postcode), KHAOS_FIELD_LIMITS.postcode)),
+		xmlElement(
+			tag('TOWN'),
+			checker.cut(
+				`${field}.town`,
+				checker.required(`${field}.town`, address.town),
+				KHAOS_FIELD_LIMITS.addressLine,
+			),
+		),
+		optional(
+			tag('COUNTY'),
+			checker.cut(`${field}.county`, address.county, KHAOS_FIELD_LIMITS.addressLine),
+		),
+		xmlElement(
+			tag('POSTCODE'),
+			checker.exact(
+				`${field}.postcode`,
+				checker.required(`${field}.postcode`, address.postcode),
+				KHAOS_FIELD_LIMITS.postcode,
+			),
+		),
 		optional(tag('COUNTRY_CODE'), countryCode ?? ''),
 		optional(tag('TITLE'), checker.cut('customer.title', customer.title, KHAOS_FIELD_LIMITS.title)),
-		optional(tag('FORENAME'), checker.cut(`${field}.name`, contact.forename, KHAOS_FIELD_LIMITS.forename)),
-		optional(tag('SURNAME'), checker.cut(`${field}.name`, contact.surname, KHAOS_FIELD_LIMITS.surname)),
+		optional(
+			tag('FORENAME'),
+			checker.cut(`${field}.name`, contact.forename, KHAOS_FIELD_LIMITS.forename),
+		),
+		optional(
+			tag('SURNAME'),
+			checker.cut(`${field}.name`, contact.surname, KHAOS_FIELD_LIMITS.surname),
+		),
 		optional(tag('TEL'), phone('customer.phone', customer.phone)),
 		optional(tag('MOBILE'), phone('customer.mobile', customer.mobile)),
 		optional(tag('EMAIL'), contactEmail(customer, order, checker)),
-		optional(tag('ORGANISATION'), checker.cut(`${field}.company`, address.company, KHAOS_FIELD_LIMITS.companyName)),
+		optional(
+			tag('ORGANISATION'),
+			checker.cut(`${field}.company`, address.company, KHAOS_FIELD_LIMITS.companyName),
+		),
 	]);
 }
 
 /** The customer's e-mail, else the order's, whichever first fits Khaos's limit. */
 function contactEmail(customer: WebOrderCustomer, order: WebOrder, checker: OrderChecker): string {
 	const emails = [customer.email, order.email].map(clean).filter(Boolean);
-	return emails.find((email) => email.length <= KHAOS_FIELD_LIMITS.email) ?? checker.dropIfLong('customer.email', emails[0], KHAOS_FIELD_LIMITS.email);
+	return (
+		emails.find((email) => email.length <= KHAOS_FIELD_LIMITS.email) ??
+		checker.dropIfLong('customer.email', emails[0], KHAOS_FIELD_LIMITS.email)
+	);
 }
 
 /** An address-level name wins over the customer's; its last word is taken as the surname. */
-function contactName(address: WebOrderAddress, customer: WebOrderCustomer): { forename: string; surname: string } {
+function contactName(
+	address: WebOrderAddress,
+	customer: WebOrderCustomer,
+): { forename: string; surname: string } {
 	const name = clean(address.name);
-	if (name === '') return { forename: clean(customer.first_name), surname: clean(customer.last_name) };
+	if (name === '')
+		return { forename: clean(customer.first_name), surname: clean(customer.last_name) };
 	const space = name.lastIndexOf(' ');
-	return space < 0 ? { forename: '', surname: name } : { forename: name.slice(0, space), surname: name.slice(space + 1) };
+	return space < 0
+		? { forename: '', surname: name }
+		: { forename: name.slice(0, space), surname: name.slice(space + 1) };
 }
 
 /** Overflow of a long line moves into the next line when that is empty; what is left over is cut, with a warning. */
-function wrapAddressLines(field: string, input: readonly (string | undefined)[], checker: OrderChecker): string[] {
+function wrapAddressLines(
+	field: string,
+	input: readonly (string | undefined)[],
+	checker: OrderChecker,
+): string[] {
 	const lines = input.map(clean);
 	const limit = KHAOS_FIELD_LIMITS.addressLine;
 	for (let index = 0; index < lines.length; index++) {
@@ -211,9 +293,15 @@ function wrapAddressLines(field: string, input: readonly (string | undefined)[],
 		lines[index] = head;
 		if (index + 1 < lines.length && lines[index + 1] === '') {
 			lines[index + 1] = rest;
-			checker.warn(lineField, `was longer than ${limit} characters: "${rest}" moved to address_${index + 2}`);
+			checker.warn(
+				lineField,
+				`was longer than ${limit} characters: "${rest}" moved to address_${index + 2}`,
+			);
 		} else {
-			checker.warn(lineField, `was cut to ${limit} characters for Khaos: "${head}" (lost: "${rest}")`);
+			checker.warn(
+				lineField,
+				`was cut to ${limit} characters for Khaos: "${head}" (lost: "${rest}")`,
+			);
 		}
 	}
 	return lines;
@@ -222,7 +310,17 @@ function wrapAddressLines(field: string, input: readonly (string | undefined)[],
 function sameAddress(a: WebOrderAddress, b: WebOrderAddress | undefined): boolean {
 	if (!b) return false;
 	const key = (address: WebOrderAddress): string =>
-		[address.name, address.company, address.address_1, address.address_2, address.address_3, address.town, address.county, address.postcode, address.country_code]
+		[
+			address.name,
+			address.company,
+			address.address_1,
+			address.address_2,
+			address.address_3,
+			address.town,
+			address.county,
+			address.postcode,
+			address.country_code,
+		]
 			.map((part) => clean(part).toLowerCase())
 			.join('|');
 	return key(a) === key(b);
@@ -240,7 +338,10 @@ export function khaosPaymentType(method: string): 0 | 1 | 2 | 3 | 4 {
 
 function paymentsNode(order: WebOrder, checker: OrderChecker): XmlNode | undefined {
 	const payments: WebOrderPayment[] =
-		order.payments ?? (clean(order.payment_method) ? [{ method: clean(order.payment_method), amount: order.order_total }] : []);
+		order.payments ??
+		(clean(order.payment_method)
+			? [{ method: clean(order.payment_method), amount: order.order_total }]
+			: []);
 	if (payments.length === 0) return undefined;
 	return xmlElement(
 		'PAYMENTS',
@@ -249,7 +350,12 @@ function paymentsNode(order: WebOrder, checker: OrderChecker): XmlNode | undefin
 			const amount = checkedMoney(checker, `${field}.amount`, payment.amount);
 			const type = khaosPaymentType(payment.method ?? '');
 			// A card payment with an AUTH_CODE is recorded as already taken; the web store has taken it.
-			const authCode = type === 2 ? clean(payment.auth_code) || clean(payment.reference) || clean(payment.method).toUpperCase() : clean(payment.auth_code);
+			const authCode =
+				type === 2
+					? clean(payment.auth_code) ||
+						clean(payment.reference) ||
+						clean(payment.method).toUpperCase()
+					: clean(payment.auth_code);
 			return xmlElement('PAYMENT_DETAIL', [
 				xmlElement('PAYMENT_AMOUNT', formatMoney(amount)),
 				xmlElement('PAYMENT_TYPE', type),
@@ -264,13 +370,27 @@ function paymentsNode(order: WebOrder, checker: OrderChecker): XmlNode | undefin
 
 function headerNode(order: WebOrder, options: ImportOrdersOptions, checker: OrderChecker): XmlNode {
 	const currency = clean(order.currency).toUpperCase();
-	if (currency !== '' && !/^[A-Z]{3}$/.test(currency)) checker.error('currency', `"${currency}" is not a 3-letter currency code`);
+	if (currency !== '' && !/^[A-Z]{3}$/.test(currency))
+		checker.error('currency', `"${currency}" is not a 3-letter currency code`);
 	return xmlElement('ORDER_HEADER', [
-		xmlElement('ORDER_DATE', khaosOrderDate(order.purchase_date, options.timeZone ?? 'Europe/London', checker)),
-		xmlElement('ORDER_AMOUNT', formatMoney(checkedMoney(checker, 'order_total', order.order_total))),
+		xmlElement(
+			'ORDER_DATE',
+			khaosOrderDate(order.purchase_date, options.timeZone ?? 'Europe/London', checker),
+		),
+		xmlElement(
+			'ORDER_AMOUNT',
+			formatMoney(checkedMoney(checker, 'order_total', order.order_total)),
+		),
 		optional('ORDER_CURRENCY_CODE', currency),
 		optional('SITE', clean(options.site)),
-		xmlElement('ASSOCIATED_REF', checker.exact('order_id', checker.required('order_id', order.order_id), KHAOS_FIELD_LIMITS.associatedRef)),
+		xmlElement(
+			'ASSOCIATED_REF',
+			checker.exact(
+				'order_id',
+				checker.required('order_id', order.order_id),
+				KHAOS_FIELD_LIMITS.associatedRef,
+			),
+		),
 		optional('ORDER_NOTE', checker.cut('notes', order.notes, KHAOS_FIELD_LIMITS.notes)),
 		// Always sent: without it Khaos would add its own delivery charge to an order already paid for.
 		xmlElement('DELIVERY_GRS', formatMoney(deliveryGross(order, checker))),
@@ -282,15 +402,20 @@ function headerNode(order: WebOrder, options: ImportOrdersOptions, checker: Orde
 }
 
 function deliveryGross(order: WebOrder, checker: OrderChecker): number {
-	if (order.delivery) return checkedMoney(checker, 'delivery.charge_gross', order.delivery.charge_gross);
-	return order.delivery_total === undefined ? 0 : checkedMoney(checker, 'delivery_total', order.delivery_total);
+	if (order.delivery)
+		return checkedMoney(checker, 'delivery.charge_gross', order.delivery.charge_gross);
+	return order.delivery_total === undefined
+		? 0
+		: checkedMoney(checker, 'delivery_total', order.delivery_total);
 }
 
 /** `yyyy-MM-dd HH:mm:ss` in Khaos's zone when the date carries a zone, as written when it does not. */
 function khaosOrderDate(value: string, zone: string, checker: OrderChecker): string {
 	const text = clean(value);
 	const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text);
-	const parsed = hasZone ? DateTime.fromISO(text, { setZone: true }).setZone(zone) : DateTime.fromISO(text.replace(' ', 'T'));
+	const parsed = hasZone
+		? DateTime.fromISO(text, { setZone: true }).setZone(zone)
+		: DateTime.fromISO(text.replace(' ', 'T'));
 	if (!parsed.isValid) {
 		checker.error('purchase_date', `"${text}" is not an ISO date`);
 		return text;
@@ -308,12 +433,18 @@ function itemsNode(order: WebOrder, options: ImportOrdersOptions, checker: Order
 		lines.map((line, index) => {
 			const field = `lines[${index}]`;
 			if (line.tax_code !== undefined && line.tax_code !== 1 && order.prices_include_tax) {
-				checker.error(`${field}.tax_code`, 'is not the standard rate: Khaos then needs net prices (prices_include_tax false)');
+				checker.error(
+					`${field}.tax_code`,
+					'is not the standard rate: Khaos then needs net prices (prices_include_tax false)',
+				);
 			}
 			return xmlElement('ORDER_ITEM', [
 				xmlElement('STOCK_CODE', checker.required(`${field}.sku`, line.sku)),
 				xmlElement('MAPPING_TYPE', options.mappingType ?? 1),
-				optional('STOCK_DESC', checker.cut(`${field}.name`, line.name, KHAOS_FIELD_LIMITS.itemDescription)),
+				optional(
+					'STOCK_DESC',
+					checker.cut(`${field}.name`, line.name, KHAOS_FIELD_LIMITS.itemDescription),
+				),
 				xmlElement('ORDER_QTY', line.qty),
 				xmlElement(priceTag, formatMoney(prices[index])),
 				line.tax_code === undefined ? undefined : xmlElement('TAX_RATE', line.tax_code),
@@ -332,21 +463,33 @@ function linePrices(order: WebOrder, checker: OrderChecker): number[] {
 	const lines = order.lines ?? [];
 	const gross = lines.map((line, index) => {
 		const field = `lines[${index}]`;
-		if (!(typeof line.qty === 'number' && Number.isFinite(line.qty) && line.qty > 0)) checker.error(`${field}.qty`, 'must be a number above 0');
+		if (!(typeof line.qty === 'number' && Number.isFinite(line.qty) && line.qty > 0))
+			checker.error(`${field}.qty`, 'must be a number above 0');
 		const unitPrice = checkedMoney(checker, `${field}.unit_price`, line.unit_price);
-		const discount = line.discount === undefined ? 0 : checkedMoney(checker, `${field}.discount`, line.discount);
+		const discount =
+			line.discount === undefined ? 0 : checkedMoney(checker, `${field}.discount`, line.discount);
 		const total = roundMoney(unitPrice * line.qty - discount);
 		if (line.line_total !== undefined && Math.abs(total - line.line_total) >= 0.005) {
-			checker.warn(`${field}.line_total`, `is ${formatMoney(line.line_total)} but unit_price × qty − discount is ${formatMoney(total)}; the latter is sent`);
+			checker.warn(
+				`${field}.line_total`,
+				`is ${formatMoney(line.line_total)} but unit_price × qty − discount is ${formatMoney(total)}; the latter is sent`,
+			);
 		}
 		return total;
 	});
 	const lineDiscounts = roundMoney(lines.reduce((sum, line) => sum + (line.discount ?? 0), 0));
-	const orderLevel = order.discount_total === undefined ? 0 : roundMoney(order.discount_total - lineDiscounts);
+	const orderLevel =
+		order.discount_total === undefined ? 0 : roundMoney(order.discount_total - lineDiscounts);
 	const totals = orderLevel > 0 ? spread(gross, orderLevel) : gross;
-	if (orderLevel > 0) checker.warn('discount_total', `${formatMoney(orderLevel)} of order discount was spread over the lines' prices`);
+	if (orderLevel > 0)
+		checker.warn(
+			'discount_total',
+			`${formatMoney(orderLevel)} of order discount was spread over the lines' prices`,
+		);
 
-	const prices = lines.map((line, index) => (line.qty > 0 ? roundMoney(totals[index] / line.qty) : 0));
+	const prices = lines.map((line, index) =>
+		line.qty > 0 ? roundMoney(totals[index] / line.qty) : 0,
+	);
 	lines.forEach((line, index) => {
 		const sent = roundMoney(prices[index] * line.qty);
 		if (line.qty > 0 && Math.abs(sent - totals[index]) >= 0.005) {
@@ -355,7 +498,10 @@ function linePrices(order: WebOrder, checker: OrderChecker): number[] {
 		}
 	});
 	if (order.prices_include_tax && Number.isFinite(order.order_total)) {
-		const expected = roundMoney(lines.reduce((sum, line, index) => sum + prices[index] * line.qty, 0) + deliveryGross(order, new OrderChecker()));
+		const expected = roundMoney(
+			lines.reduce((sum, line, index) => sum + prices[index] * line.qty, 0) +
+				deliveryGross(order, new OrderChecker()),
+		);
 		if (Math.abs(expected - order.order_total) >= 0.01) {
 			const differs = `is ${formatMoney(order.order_total)} but the lines and delivery come to ${formatMoney(expected)}; Khaos will flag the difference`;
 			checker.warn('order_total', differs);
@@ -371,7 +517,8 @@ function spread(totals: readonly number[], amount: number): number[] {
 	const pence = Math.round(amount * 100);
 	const shares = totals.map((value) => Math.floor((pence * value) / sum));
 	let remainder = pence - shares.reduce((total, share) => total + share, 0);
-	for (let index = 0; remainder > 0; index = (index + 1) % shares.length, remainder--) shares[index]++;
+	for (let index = 0; remainder > 0; index = (index + 1) % shares.length, remainder--)
+		shares[index]++;
 	return totals.map((value, index) => roundMoney(value - shares[index] / 100));
 }
 

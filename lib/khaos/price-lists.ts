@@ -12,7 +12,8 @@ import { attribute, childElements, childText, parseXml, type XmlElement } from '
 export type PriceListType = 1 | 2 | 3 | 4;
 
 export interface PriceListRow {
-	list_type: 'stock_item_customer' | 'stock_type_customer' | 'stock_item_class' | 'stock_type_class';
+	list_type:
+		'stock_item_customer' | 'stock_type_customer' | 'stock_item_class' | 'stock_type_class';
 	price_list: string; // the customer class (CompClass) or customer code (CompanyCode) the prices are for
 	company_name: string | null; // for customer lists
 	stock_code: string | null; // stock item lists
@@ -25,11 +26,41 @@ export interface PriceListRow {
 	mark_up: number | null;
 }
 
-const SECTIONS: Array<{ list: string; entry: string; item: 'StockItem' | 'StockType'; owner: 'CompanyCode' | 'CompClass'; type: PriceListRow['list_type'] }> = [
-	{ list: 'StockItem-Customers', entry: 'StockItem-Customer', item: 'StockItem', owner: 'CompanyCode', type: 'stock_item_customer' },
-	{ list: 'StockItem-CustomerClassificationsList', entry: 'StockItem-CustomerClassifications', item: 'StockItem', owner: 'CompClass', type: 'stock_item_class' },
-	{ list: 'StockType-Customers', entry: 'StockType-Customer', item: 'StockType', owner: 'CompanyCode', type: 'stock_type_customer' },
-	{ list: 'StockType-CustomersClassificationsList', entry: 'StockType-CustomerClassifications', item: 'StockType', owner: 'CompClass', type: 'stock_type_class' },
+const SECTIONS: Array<{
+	list: string;
+	entry: string;
+	item: 'StockItem' | 'StockType';
+	owner: 'CompanyCode' | 'CompClass';
+	type: PriceListRow['list_type'];
+}> = [
+	{
+		list: 'StockItem-Customers',
+		entry: 'StockItem-Customer',
+		item: 'StockItem',
+		owner: 'CompanyCode',
+		type: 'stock_item_customer',
+	},
+	{
+		list: 'StockItem-CustomerClassificationsList',
+		entry: 'StockItem-CustomerClassifications',
+		item: 'StockItem',
+		owner: 'CompClass',
+		type: 'stock_item_class',
+	},
+	{
+		list: 'StockType-Customers',
+		entry: 'StockType-Customer',
+		item: 'StockType',
+		owner: 'CompanyCode',
+		type: 'stock_type_customer',
+	},
+	{
+		list: 'StockType-CustomersClassificationsList',
+		entry: 'StockType-CustomerClassifications',
+		item: 'StockType',
+		owner: 'CompClass',
+		type: 'stock_type_class',
+	},
 ];
 
 /** Reads KSDXMLPriceLists. Empty placeholder entries (`<StockItem />`) are left out. */
@@ -47,7 +78,11 @@ export function parsePriceLists(xml: string): PriceListRow[] {
 	);
 }
 
-function row(section: (typeof SECTIONS)[number], entry: XmlElement, item: XmlElement): PriceListRow {
+function row(
+	section: (typeof SECTIONS)[number],
+	entry: XmlElement,
+	item: XmlElement,
+): PriceListRow {
 	const stockItem = section.item === 'StockItem';
 	return {
 		list_type: section.type,
@@ -73,14 +108,27 @@ export async function getPriceLists(client: KhaosClient): Promise<string[]> {
  * (and faults when several do).
  */
 export async function exportPriceList(client: KhaosClient, name: string): Promise<PriceListRow[]> {
-	return parsePriceLists(await client.text('ExportPriceList', [['PriceList', name.trim(), 'string']]));
+	return parsePriceLists(
+		await client.text('ExportPriceList', [['PriceList', name.trim(), 'string']]),
+	);
 }
 
 /** Customer (1, 2: customer codes) or classification (3, 4: price list names) price lists. */
-export async function exportPriceListEx(client: KhaosClient, names: readonly string[], type: PriceListType): Promise<PriceListRow[]> {
+export async function exportPriceListEx(
+	client: KhaosClient,
+	names: readonly string[],
+	type: PriceListType,
+): Promise<PriceListRow[]> {
 	return parsePriceLists(
 		await client.text('ExportPriceListEx', [
-			['PriceLists', names.map((name) => name.trim()).filter(Boolean).join(','), 'string'],
+			[
+				'PriceLists',
+				names
+					.map((name) => name.trim())
+					.filter(Boolean)
+					.join(','),
+				'string',
+			],
 			['PriceListType', type, 'int'],
 		]),
 	);

@@ -20,7 +20,12 @@ import {
 import { ScsChildDirectory, resolveScsChildren } from './scs-children';
 import type { StockMappingType } from './settings';
 import type { KhaosStockItem } from './stock';
-import { categoryPathsByStockCode, indexStockStatus, type KhaosStockStatus, type StockListEntry } from './stock-status';
+import {
+	categoryPathsByStockCode,
+	indexStockStatus,
+	type KhaosStockStatus,
+	type StockListEntry,
+} from './stock-status';
 import { toWebProduct, type WebProduct } from './web-product';
 
 /** How many stock codes the first-seen memory keeps; the least recently seen are forgotten first. */
@@ -71,28 +76,47 @@ export interface ChangeQuery {
 // ---- what changed ----
 
 /** Products changed at or after `since` (Khaos time), oldest change first, ties by stock code. SCS children count as their parent. */
-export async function listChanges(client: KhaosClient, since: string, query: ChangeQuery = {}): Promise<ChangedProduct[]> {
+export async function listChanges(
+	client: KhaosClient,
+	since: string,
+	query: ChangeQuery = {},
+): Promise<ChangedProduct[]> {
 	const compressed = query.compressed === true;
 	const revisions = await client.getStockList({ dateType: 0, since, compressed });
-	const movements = query.includeMovements === false ? [] : await client.getStockList({ dateType: 2, since, compressed });
+	const movements =
+		query.includeMovements === false
+			? []
+			: await client.getStockList({ dateType: 2, since, compressed });
 	return groupChanges(revisions, movements, since);
 }
 
-function groupChanges(revisions: readonly StockListEntry[], movements: readonly StockListEntry[], floor: string): ChangedProduct[] {
+function groupChanges(
+	revisions: readonly StockListEntry[],
+	movements: readonly StockListEntry[],
+	floor: string,
+): ChangedProduct[] {
 	const byProduct = new Map<string, ChangedProduct>();
 	const add = (entry: StockListEntry, kind: ChangeKind): void => {
 		const code = entry.parent_code ?? entry.stock_code;
 		const at = changeTime(entry.last_updated, floor);
 		const key = codeKey(code);
-		const change = byProduct.get(key) ?? { stock_code: code, changed_at: at, last_updated: null, changes: [] };
+		const change = byProduct.get(key) ?? {
+			stock_code: code,
+			changed_at: at,
+			last_updated: null,
+			changes: [],
+		};
 		if (at > change.changed_at) change.changed_at = at;
-		if (kind === 'revision' && (change.last_updated === null || at > change.last_updated)) change.last_updated = at;
+		if (kind === 'revision' && (change.last_updated === null || at > change.last_updated))
+			change.last_updated = at;
 		if (!change.changes.includes(kind)) change.changes.push(kind);
 		byProduct.set(key, change);
 	};
 	revisions.forEach((entry) => add(entry, 'revision'));
 	movements.forEach((entry) => add(entry, 'movement'));
-	return [...byProduct.values()].sort((a, b) => compare(a.changed_at, b.changed_at) || compare(a.stock_code, b.stock_code));
+	return [...byProduct.values()].sort(
+		(a, b) => compare(a.changed_at, b.changed_at) || compare(a.stock_code, b.stock_code),
+	);
 }
 
 /** Khaos listed it, so it changed at or after the floor; an unreadable or earlier time counts as the floor. */
@@ -114,19 +138,35 @@ function changeTime(value: string | null, floor: string): string {
  * children, which only come inside their parent) give no product. Stock-code lookups keep the
  * order of `codes`; other lookups keep Khaos's order.
  */
-export async function webProducts(client: KhaosClient, codes: readonly string[], options: FeedProductOptions = {}): Promise<WebProduct[]> {
+export async function webProducts(
+	client: KhaosClient,
+	codes: readonly string[],
+	options: FeedProductOptions = {},
+): Promise<WebProduct[]> {
 	if (codes.length === 0) return [];
 	const mappingType = options.mappingType ?? 1;
 	const website = options.website?.trim() ?? '';
-	const categories = website === '' ? undefined : categoryPathsByStockCode(await client.exportWebCategories(website, { compressed: options.compressed === true }));
+	const categories =
+		website === ''
+			? undefined
+			: categoryPathsByStockCode(
+					await client.exportWebCategories(website, { compressed: options.compressed === true }),
+				);
 	const products: WebProduct[] = [];
-	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client, options.compressed === true);
+	const scsChildren =
+		options.scsChildren ?? new ScsChildDirectory(client, options.compressed === true);
 	const chunks = options.compressed
 		? exportStockCompressedChunks(client, codes, { mappingType, chunkSize: options.chunkSize })
 		: client.exportStockChunks(codes, { mappingType, chunkSize: options.chunkSize });
 	for await (const chunk of chunks) {
-		await resolveScsChildren(client, chunk, scsChildren, { chunkSize: options.chunkSize, compressed: options.compressed });
-		const stockStatus = options.includeStock === false ? undefined : await stockStatusFor(client, chunk, options.siteId);
+		await resolveScsChildren(client, chunk, scsChildren, {
+			chunkSize: options.chunkSize,
+			compressed: options.compressed,
+		});
+		const stockStatus =
+			options.includeStock === false
+				? undefined
+				: await stockStatusFor(client, chunk, options.siteId);
 		for (const item of chunk) {
 			products.push(
 				toWebProduct(item, {
@@ -140,11 +180,24 @@ export async function webProducts(client: KhaosClient, codes: readonly string[],
 	}
 	if (mappingType !== 1) return products;
 	const order = new Map(codes.map((code, index) => [codeKey(code), index]));
-	return products.sort((a, b) => (order.get(codeKey(a.stock_code)) ?? Infinity) - (order.get(codeKey(b.stock_code)) ?? Infinity));
+	return products.sort(
+		(a, b) =>
+			(order.get(codeKey(a.stock_code)) ?? Infinity) -
+			(order.get(codeKey(b.stock_code)) ?? Infinity),
+	);
 }
 
-async function stockStatusFor(client: KhaosClient, items: readonly KhaosStockItem[], siteId: number | undefined): Promise<Map<string, KhaosStockStatus>> {
-	const codes = items.flatMap((item) => [item.stockCode, ...(item.scs?.children ?? []).map((child) => child.stockCode)]).filter((code) => !code.includes(','));
+async function stockStatusFor(
+	client: KhaosClient,
+	items: readonly KhaosStockItem[],
+	siteId: number | undefined,
+): Promise<Map<string, KhaosStockStatus>> {
+	const codes = items
+		.flatMap((item) => [
+			item.stockCode,
+			...(item.scs?.children ?? []).map((child) => child.stockCode),
+		])
+		.filter((code) => !code.includes(','));
 	if (codes.length === 0) return new Map();
 	return indexStockStatus(await client.exportStockStatus(codes, { siteId: siteId ?? -1 }));
 }
@@ -178,40 +231,73 @@ export async function changedProducts(
 	const from = readStart(cursor, overlap);
 	const changes = await listChanges(client, from, options);
 	const done = new Map(Object.entries(cursor.done).map(([code, entry]) => [codeKey(code), entry]));
-	const scsChildren = options.scsChildren ?? new ScsChildDirectory(client, options.compressed === true);
-	const build = (list: readonly ChangedProduct[]): Promise<Built[]> => buildChanges(client, list, { ...options, scsChildren });
+	const scsChildren =
+		options.scsChildren ?? new ScsChildDirectory(client, options.compressed === true);
+	const build = (list: readonly ChangedProduct[]): Promise<Built[]> =>
+		buildChanges(client, list, { ...options, scsChildren });
 
 	const rebuilt = await build(changes.filter((change) => done.has(codeKey(change.stock_code))));
-	const unchanged = rebuilt.filter(({ change, product }) => fingerprintOf(product) === done.get(codeKey(change.stock_code))?.fingerprint);
-	const again = new Map(rebuilt.filter((built) => !unchanged.includes(built)).map((built) => [built.change, built]));
-	const candidates = changes.filter((change) => !unchanged.some((built) => built.change === change));
+	const unchanged = rebuilt.filter(
+		({ change, product }) =>
+			fingerprintOf(product) === done.get(codeKey(change.stock_code))?.fingerprint,
+	);
+	const again = new Map(
+		rebuilt.filter((built) => !unchanged.includes(built)).map((built) => [built.change, built]),
+	);
+	const candidates = changes.filter(
+		(change) => !unchanged.some((built) => built.change === change),
+	);
 	const max = options.max && options.max > 0 ? options.max : Infinity;
 	const taken = candidates.slice(0, max);
 	const fresh = await build(taken.filter((change) => !again.has(change)));
-	const delivered = taken.map((change) => again.get(change) ?? fresh.find((built) => built.change === change) ?? { change });
+	const delivered = taken.map(
+		(change) => again.get(change) ?? fresh.find((built) => built.change === change) ?? { change },
+	);
 
-	const since = delivered.reduce((latest, { change }) => (change.changed_at > latest ? change.changed_at : latest), cursor.since);
+	const since = delivered.reduce(
+		(latest, { change }) => (change.changed_at > latest ? change.changed_at : latest),
+		cursor.since,
+	);
 	const next: Record<string, DoneEntry> = {};
 	const keep = (code: string, entry: DoneEntry): void => {
 		next[codeKey(code)] = entry;
 	};
 	for (const [code, entry] of done) keep(code, entry);
-	for (const { change, product } of unchanged) keep(change.stock_code, { fingerprint: fingerprintOf(product), at: latest(done.get(codeKey(change.stock_code))?.at, change.changed_at) });
-	for (const { change, product } of delivered) keep(change.stock_code, { fingerprint: fingerprintOf(product), at: change.changed_at });
-	const nextCursor: FeedCursor = { since, done: {}, ...(cursor.floor === undefined ? {} : { floor: cursor.floor }) };
+	for (const { change, product } of unchanged)
+		keep(change.stock_code, {
+			fingerprint: fingerprintOf(product),
+			at: latest(done.get(codeKey(change.stock_code))?.at, change.changed_at),
+		});
+	for (const { change, product } of delivered)
+		keep(change.stock_code, { fingerprint: fingerprintOf(product), at: change.changed_at });
+	const nextCursor: FeedCursor = {
+		since,
+		done: {},
+		...(cursor.floor === undefined ? {} : { floor: cursor.floor }),
+	};
 	const window = readStart(nextCursor, overlap);
-	nextCursor.done = Object.fromEntries(Object.entries(next).filter(([, entry]) => entry.at >= window));
+	nextCursor.done = Object.fromEntries(
+		Object.entries(next).filter(([, entry]) => entry.at >= window),
+	);
 	return {
-		products: delivered.map(({ product }) => product).filter((product): product is WebProduct => product !== undefined),
+		products: delivered
+			.map(({ product }) => product)
+			.filter((product): product is WebProduct => product !== undefined),
 		delivered: delivered.map(({ change }) => change),
 		cursor: nextCursor,
 		remaining: candidates.length - taken.length,
 	};
 }
 
-async function buildChanges(client: KhaosClient, list: readonly ChangedProduct[], options: FeedProductOptions): Promise<Built[]> {
+async function buildChanges(
+	client: KhaosClient,
+	list: readonly ChangedProduct[],
+	options: FeedProductOptions,
+): Promise<Built[]> {
 	if (list.length === 0) return [];
-	const lastUpdated = new Map(list.map((change) => [codeKey(change.stock_code), change.last_updated]));
+	const lastUpdated = new Map(
+		list.map((change) => [codeKey(change.stock_code), change.last_updated]),
+	);
 	const built = await webProducts(
 		client,
 		list.map((change) => change.stock_code),
@@ -242,9 +328,15 @@ export async function currentPosition(
 ): Promise<{ cursor: FeedCursor; codes: string[] }> {
 	const compressed = options.compressed === true;
 	const revisions = await client.getStockList({ dateType: 0, since: KHAOS_ZERO_TIME, compressed });
-	const movements = options.includeMovements === false ? [] : await client.getStockList({ dateType: 2, since: KHAOS_ZERO_TIME, compressed });
+	const movements =
+		options.includeMovements === false
+			? []
+			: await client.getStockList({ dateType: 2, since: KHAOS_ZERO_TIME, compressed });
 	const all = groupChanges(revisions, movements, KHAOS_ZERO_TIME);
-	const since = all.reduce((newest, change) => (change.changed_at > newest ? change.changed_at : newest), KHAOS_ZERO_TIME);
+	const since = all.reduce(
+		(newest, change) => (change.changed_at > newest ? change.changed_at : newest),
+		KHAOS_ZERO_TIME,
+	);
 	const window = readStart({ since, done: {} }, options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS);
 	const recent = await buildChanges(
 		client,
@@ -252,7 +344,10 @@ export async function currentPosition(
 		options,
 	);
 	const done = Object.fromEntries(
-		recent.map(({ change, product }) => [codeKey(change.stock_code), { fingerprint: fingerprintOf(product), at: change.changed_at }]),
+		recent.map(({ change, product }) => [
+			codeKey(change.stock_code),
+			{ fingerprint: fingerprintOf(product), at: change.changed_at },
+		]),
 	);
 	return { cursor: { since, done }, codes: all.map((change) => change.stock_code) };
 }
@@ -270,7 +365,9 @@ export async function sampleChangedProducts(
 	let changes = await listChanges(client, recent, options);
 	if (changes.length < size) changes = await listChanges(client, KHAOS_ZERO_TIME, options);
 	const newest = changes.slice(-Math.max(1, size)).reverse();
-	const lastUpdated = new Map(newest.map((change) => [codeKey(change.stock_code), change.last_updated]));
+	const lastUpdated = new Map(
+		newest.map((change) => [codeKey(change.stock_code), change.last_updated]),
+	);
 	return await webProducts(
 		client,
 		newest.map((change) => change.stock_code),
@@ -294,7 +391,11 @@ export class SeenStockCodes {
 		private readonly key = 'seenStockCodes',
 	) {
 		const stored = store[key];
-		this.codes = new Set(Array.isArray(stored) ? stored.filter((code): code is string => typeof code === 'string') : []);
+		this.codes = new Set(
+			Array.isArray(stored)
+				? stored.filter((code): code is string => typeof code === 'string')
+				: [],
+		);
 	}
 
 	get size(): number {

@@ -9,7 +9,13 @@
 import type { KhaosClient } from './client';
 import { exportStockCompressedChunks } from './compressed';
 import type { StockListEntry } from './stock-status';
-import type { KhaosScs, KhaosScsChild, KhaosScsLeaf, KhaosStockFields, KhaosStockItem } from './stock';
+import type {
+	KhaosScs,
+	KhaosScsChild,
+	KhaosScsLeaf,
+	KhaosStockFields,
+	KhaosStockItem,
+} from './stock';
 
 /** Delphi's zero date: "since the beginning". */
 const ZERO_TIME = '1899-12-30T00:00:00';
@@ -30,16 +36,18 @@ export class ScsChildDirectory {
 	) {}
 
 	async childrenOf(parentCode: string): Promise<StockListEntry[]> {
-		this.listing ??= this.client.getStockList({ dateType: 0, since: ZERO_TIME, itemType: 2, compressed: this.compressed }).then((entries) => {
-			const byParent = new Map<string, StockListEntry[]>();
-			for (const entry of entries) {
-				if (entry.parent_code === null) continue;
-				const list = byParent.get(codeKey(entry.parent_code)) ?? [];
-				list.push(entry);
-				byParent.set(codeKey(entry.parent_code), list);
-			}
-			return byParent;
-		});
+		this.listing ??= this.client
+			.getStockList({ dateType: 0, since: ZERO_TIME, itemType: 2, compressed: this.compressed })
+			.then((entries) => {
+				const byParent = new Map<string, StockListEntry[]>();
+				for (const entry of entries) {
+					if (entry.parent_code === null) continue;
+					const list = byParent.get(codeKey(entry.parent_code)) ?? [];
+					list.push(entry);
+					byParent.set(codeKey(entry.parent_code), list);
+				}
+				return byParent;
+			});
 		return (await this.listing).get(codeKey(parentCode)) ?? [];
 	}
 }
@@ -62,16 +70,24 @@ export async function resolveScsChildren(
 ): Promise<void> {
 	const incomplete = items.filter(hasMissingChildren);
 	if (incomplete.length === 0) return;
-	const placements = new Map<KhaosStockItem, Array<{ leaf: KhaosScsLeaf; entry: StockListEntry }>>();
+	const placements = new Map<
+		KhaosStockItem,
+		Array<{ leaf: KhaosScsLeaf; entry: StockListEntry }>
+	>();
 	for (const item of incomplete) {
 		const scs = item.scs as KhaosScs;
 		const known = new Set(scs.children.map((child) => codeKey(child.stockCode)));
 		const placed: Array<{ leaf: KhaosScsLeaf; entry: StockListEntry }> = [];
 		for (const entry of await directory.childrenOf(item.stockCode)) {
 			if (known.has(codeKey(entry.stock_code))) continue;
-			const leaf = scs.leaves.find((candidate) => candidate.stockCode === null && fitsLeaf(item.stockCode, candidate, entry.stock_code));
+			const leaf = scs.leaves.find(
+				(candidate) =>
+					candidate.stockCode === null && fitsLeaf(item.stockCode, candidate, entry.stock_code),
+			);
 			if (leaf === undefined) {
-				scs.problems.push(`Khaos lists ${entry.stock_code} as a child of ${item.stockCode}, but its code fits none of the ${treeNames(scs)} options`);
+				scs.problems.push(
+					`Khaos lists ${entry.stock_code} as a child of ${item.stockCode}, but its code fits none of the ${treeNames(scs)} options`,
+				);
 				continue;
 			}
 			leaf.stockCode = entry.stock_code;
@@ -80,26 +96,42 @@ export async function resolveScsChildren(
 		placements.set(item, placed);
 	}
 
-	const codes = [...placements.values()].flatMap((placed) => placed.map(({ entry }) => entry.stock_code)).filter((code) => !code.includes(','));
+	const codes = [...placements.values()]
+		.flatMap((placed) => placed.map(({ entry }) => entry.stock_code))
+		.filter((code) => !code.includes(','));
 	const exported = new Map<string, KhaosStockItem>();
-	const chunks = options.compressed ? exportStockCompressedChunks(client, codes, { chunkSize: options.chunkSize }) : client.exportStockChunks(codes, { chunkSize: options.chunkSize });
-	for await (const chunk of chunks) for (const child of chunk) exported.set(codeKey(child.stockCode), child);
+	const chunks = options.compressed
+		? exportStockCompressedChunks(client, codes, { chunkSize: options.chunkSize })
+		: client.exportStockChunks(codes, { chunkSize: options.chunkSize });
+	for await (const chunk of chunks)
+		for (const child of chunk) exported.set(codeKey(child.stockCode), child);
 
 	for (const [item, placed] of placements) {
 		const scs = item.scs as KhaosScs;
 		const found = new Map<KhaosScsLeaf, KhaosScsChild>();
 		for (const { leaf, entry } of placed) {
 			const data = exported.get(codeKey(entry.stock_code));
-			found.set(leaf, { ...(data ? fieldsOf(data) : fieldsFromListing(item, entry)), options: leaf.options });
+			found.set(leaf, {
+				...(data ? fieldsOf(data) : fieldsFromListing(item, entry)),
+				options: leaf.options,
+			});
 		}
 		const byCode = new Map(scs.children.map((child) => [codeKey(child.stockCode), child]));
 		scs.children = scs.leaves
-			.map((leaf) => found.get(leaf) ?? (leaf.stockCode === null ? undefined : byCode.get(codeKey(leaf.stockCode))))
+			.map(
+				(leaf) =>
+					found.get(leaf) ??
+					(leaf.stockCode === null ? undefined : byCode.get(codeKey(leaf.stockCode))),
+			)
 			.filter((child): child is KhaosScsChild => child !== undefined);
 		const missing = scs.leaves.filter((leaf) => leaf.stockCode === null);
 		if (missing.length > 0) {
-			const names = missing.map((leaf) => leaf.options.map((option) => `${option.heading} ${option.value}`).join(', '));
-			scs.problems.push(`Khaos has no child item for ${missing.length} of the ${scs.leaves.length} variants in the size/colour tree: ${names.join('; ')}`);
+			const names = missing.map((leaf) =>
+				leaf.options.map((option) => `${option.heading} ${option.value}`).join(', '),
+			);
+			scs.problems.push(
+				`Khaos has no child item for ${missing.length} of the ${scs.leaves.length} variants in the size/colour tree: ${names.join('; ')}`,
+			);
 		}
 	}
 }
@@ -108,11 +140,19 @@ export async function resolveScsChildren(
 export function fitsLeaf(parentCode: string, leaf: KhaosScsLeaf, childCode: string): boolean {
 	const wanted = codeKey(childCode);
 	const suffixes = leaf.options.map((option) => option.suffix);
-	return SEPARATORS.some((separator) => codeKey([parentCode, ...suffixes].join(separator)) === wanted);
+	return SEPARATORS.some(
+		(separator) => codeKey([parentCode, ...suffixes].join(separator)) === wanted,
+	);
 }
 
 function fieldsOf(item: KhaosStockItem): KhaosStockFields {
-	const { sellPriceIsNet: _net, manufacturer: _manufacturer, stockType: _type, scs: _scs, ...fields } = item;
+	const {
+		sellPriceIsNet: _net,
+		manufacturer: _manufacturer,
+		stockType: _type,
+		scs: _scs,
+		...fields
+	} = item;
 	return fields;
 }
 

@@ -17,7 +17,10 @@ export interface SettingsToCheck {
 }
 
 /** Problems with the settings, each naming the value and what Khaos has instead; [] when all exist. */
-export async function checkSettings(client: KhaosClient, settings: SettingsToCheck): Promise<string[]> {
+export async function checkSettings(
+	client: KhaosClient,
+	settings: SettingsToCheck,
+): Promise<string[]> {
 	const problems: string[] = [];
 	const salesSource = settings.salesSource?.trim() ?? '';
 	if (salesSource !== '') {
@@ -28,7 +31,9 @@ export async function checkSettings(client: KhaosClient, settings: SettingsToChe
 	if (settings.siteId !== undefined && settings.siteId !== -1) {
 		const sites = (await unlessMissing(getSiteList(client)))?.sites;
 		if (sites !== undefined && !sites.some((site) => site.site_id === settings.siteId)) {
-			problems.push(`Site ID ${settings.siteId} does not exist in Khaos (its sites: ${sites.map((site) => `${site.site_id} ${site.site_name}`).join(', ') || 'none'}; -1 means all)`);
+			problems.push(
+				`Site ID ${settings.siteId} does not exist in Khaos (its sites: ${sites.map((site) => `${site.site_id} ${site.site_name}`).join(', ') || 'none'}; -1 means all)`,
+			);
 		}
 	}
 	const website = settings.websiteName?.trim() ?? '';
@@ -48,7 +53,11 @@ async function unlessMissing<T>(lookup: Promise<T>): Promise<T | undefined> {
 	try {
 		return await lookup;
 	} catch (error) {
-		if (error instanceof KhaosFaultError && /no method named|not supported|not implemented/i.test(error.faultString)) return undefined;
+		if (
+			error instanceof KhaosFaultError &&
+			/no method named|not supported|not implemented/i.test(error.faultString)
+		)
+			return undefined;
 		throw error;
 	}
 }
@@ -65,24 +74,46 @@ function salesSourceProblem(salesSource: string, known: readonly string[]): stri
  * COURIER_DESC) against Khaos. An unknown sales source fails every order; an unknown courier fails
  * its order. Results stay one per order, in input order.
  */
-export async function sendOrdersChecked(client: KhaosClient, orders: readonly WebOrder[], options: SendOrdersOptions = {}): Promise<SendOrderResult[]> {
+export async function sendOrdersChecked(
+	client: KhaosClient,
+	orders: readonly WebOrder[],
+	options: SendOrdersOptions = {},
+): Promise<SendOrderResult[]> {
 	if (orders.length === 0) return [];
-	const fail = (index: number, reason: string): SendOrderResult => ({ index, order_id: orders[index].order_id ?? '', warnings: [], status: 'failed', reason, retryable: false });
+	const fail = (index: number, reason: string): SendOrderResult => ({
+		index,
+		order_id: orders[index].order_id ?? '',
+		warnings: [],
+		status: 'failed',
+		reason,
+		retryable: false,
+	});
 	const salesSource = options.salesSource?.trim() ?? '';
 	if (salesSource !== '') {
 		const known = await unlessMissing(getSaleSources(client));
 		const problem = known === undefined ? null : salesSourceProblem(salesSource, known);
-		if (problem) return orders.map((_, index) => fail(index, `${problem}; fix Sales Source in the node options or the Khaos credential`));
+		if (problem)
+			return orders.map((_, index) =>
+				fail(index, `${problem}; fix Sales Source in the node options or the Khaos credential`),
+			);
 	}
-	const wanted = new Set(orders.map((order) => order.delivery?.method?.trim() ?? '').filter(Boolean));
+	const wanted = new Set(
+		orders.map((order) => order.delivery?.method?.trim() ?? '').filter(Boolean),
+	);
 	const found = wanted.size === 0 ? undefined : await unlessMissing(getCouriers(client));
 	const couriers = (found ?? []).map((courier) => courier.name.toUpperCase());
 	const results: Array<SendOrderResult | undefined> = orders.map((order, index) => {
 		const method = order.delivery?.method?.trim() ?? '';
-		if (method === '' || found === undefined || couriers.includes(method.toUpperCase())) return undefined;
-		return fail(index, `delivery.method "${method}" is not a courier in Khaos (its couriers: ${couriers.length > 0 ? [...new Set(couriers)].join(', ') : 'none'})`);
+		if (method === '' || found === undefined || couriers.includes(method.toUpperCase()))
+			return undefined;
+		return fail(
+			index,
+			`delivery.method "${method}" is not a courier in Khaos (its couriers: ${couriers.length > 0 ? [...new Set(couriers)].join(', ') : 'none'})`,
+		);
 	});
-	const sendable = orders.map((order, index) => ({ order, index })).filter(({ index }) => results[index] === undefined);
+	const sendable = orders
+		.map((order, index) => ({ order, index }))
+		.filter(({ index }) => results[index] === undefined);
 	const sent = await client.sendOrders(
 		sendable.map(({ order }) => order),
 		options,

@@ -24,15 +24,22 @@ export interface KhaosSettings {
 export type KhaosCredentialFields = Record<string, unknown>;
 
 /** Reads the credential. Throws an Error naming the field when one is unusable; never echoes the password. */
-export function khaosSettings(fields: KhaosCredentialFields, overrides: Partial<KhaosSoapClientOptions> = {}): KhaosSettings {
+export function khaosSettings(
+	fields: KhaosCredentialFields,
+	overrides: Partial<KhaosSoapClientOptions> = {},
+): KhaosSettings {
 	const url = text(fields.url);
 	if (url === '') throw new Error('The Khaos Control credential has no Web Service URL');
 	const basic = text(fields.authentication) === 'basic';
 	const user = text(fields.user);
 	const password = typeof fields.password === 'string' ? fields.password : '';
-	if (basic && user === '') throw new Error('The Khaos Control credential uses Basic authentication but has no user name');
+	if (basic && user === '')
+		throw new Error('The Khaos Control credential uses Basic authentication but has no user name');
 	const siteId = Number(fields.siteId ?? -1);
-	if (!Number.isInteger(siteId)) throw new Error('The Site ID of the Khaos Control credential must be a whole number (-1 for all sites)');
+	if (!Number.isInteger(siteId))
+		throw new Error(
+			'The Site ID of the Khaos Control credential must be a whole number (-1 for all sites)',
+		);
 	const mapping = Number(fields.stockMappingType ?? 1);
 	return {
 		client: {

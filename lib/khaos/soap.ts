@@ -9,9 +9,33 @@
  * and ImportOrders' own idempotency (a re-sent ASSOCIATED_REF is skipped) is handled by the caller.
  * Other faults (business refusals), 401 and 403 are never retried.
  */
-import { HttpFailure, TOO_LARGE, nodeSend, withRetries, type HttpAnswer, type RetryPolicy, type Send } from '../http';
-import { KhaosError, KhaosFaultError, KhaosHttpError, KhaosNetworkError, KhaosProtocolError } from './errors';
-import { KhaosXmlError, attribute, buildXml, childElement, childText, descendants, parseXml, xmlElement, type XmlElement } from './xml';
+import {
+	HttpFailure,
+	TOO_LARGE,
+	nodeSend,
+	withRetries,
+	type HttpAnswer,
+	type RetryPolicy,
+	type Send,
+} from '../http';
+import {
+	KhaosError,
+	KhaosFaultError,
+	KhaosHttpError,
+	KhaosNetworkError,
+	KhaosProtocolError,
+} from './errors';
+import {
+	KhaosXmlError,
+	attribute,
+	buildXml,
+	childElement,
+	childText,
+	descendants,
+	parseXml,
+	xmlElement,
+	type XmlElement,
+} from './xml';
 
 export const KHAOS_NAMESPACE = 'urn:IKosWebIntf-IKosWeb';
 
@@ -47,7 +71,8 @@ export type SoapParamValue = string | number | boolean | Date | null | undefined
 export type SoapParam = readonly [name: string, value: SoapParamValue, type: SoapParamType];
 
 /** A decoded SOAP result: strings for WideString, numbers/booleans for typed scalars, objects for structs, arrays for arrays. */
-export type SoapValue = string | number | boolean | null | SoapValue[] | { [property: string]: SoapValue };
+export type SoapValue =
+	string | number | boolean | null | SoapValue[] | { [property: string]: SoapValue };
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8000 };
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -82,7 +107,10 @@ export class KhaosSoapClient {
 		if (options.auth?.type === 'basic') {
 			this.authorization = `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`, 'utf8').toString('base64')}`;
 		}
-		this.secrets = [...(options.secrets ?? []), ...(options.auth?.type === 'basic' ? [options.auth.password] : [])].filter(Boolean);
+		this.secrets = [
+			...(options.secrets ?? []),
+			...(options.auth?.type === 'basic' ? [options.auth.password] : []),
+		].filter(Boolean);
 		this.timeoutMs = options.timeoutMs ?? 60_000;
 		this.retry = { ...DEFAULT_RETRY, ...options.retry };
 		this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
@@ -97,7 +125,8 @@ export class KhaosSoapClient {
 	 * Parameter names must be the guide's (e.g. ExportStock: StockCode, MappingType, LastUpdated).
 	 */
 	async call(method: string, params: readonly SoapParam[] = []): Promise<SoapValue | undefined> {
-		if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(method)) throw new Error(`"${method}" is not a Khaos method name`);
+		if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(method))
+			throw new Error(`"${method}" is not a Khaos method name`);
 		const body = buildEnvelope(method, params);
 		try {
 			const endpoint = await this.endpoint(method);
@@ -125,10 +154,12 @@ export class KhaosSoapClient {
 
 	private endpoint(method: string): Promise<URL> {
 		if (!isWsdlUrl(this.url)) return Promise.resolve(soapEndpointFor(this.url));
-		this.endpointPromise ??= this.withRetries(true, () => this.discoverEndpoint(method)).catch((error: unknown) => {
-			this.endpointPromise = undefined;
-			throw error;
-		});
+		this.endpointPromise ??= this.withRetries(true, () => this.discoverEndpoint(method)).catch(
+			(error: unknown) => {
+				this.endpointPromise = undefined;
+				throw error;
+			},
+		);
 		return this.endpointPromise;
 	}
 
@@ -139,10 +170,17 @@ export class KhaosSoapClient {
 		try {
 			wsdl = parseXml(response.body);
 		} catch (error) {
-			throw new KhaosProtocolError(method, `the WSDL at ${this.url.host} could not be read (${(error as Error).message})`, { cause: error });
+			throw new KhaosProtocolError(
+				method,
+				`the WSDL at ${this.url.host} could not be read (${(error as Error).message})`,
+				{ cause: error },
+			);
 		}
-		const location = descendants(wsdl, 'address').map((address) => attribute(address, 'location')).find(Boolean);
-		if (!location) throw new KhaosProtocolError(method, `the WSDL at ${this.url.host} names no soap:address`);
+		const location = descendants(wsdl, 'address')
+			.map((address) => attribute(address, 'location'))
+			.find(Boolean);
+		if (!location)
+			throw new KhaosProtocolError(method, `the WSDL at ${this.url.host} names no soap:address`);
 		return new URL(location, this.url);
 	}
 
@@ -158,9 +196,18 @@ export class KhaosSoapClient {
 		});
 	}
 
-	private async send(method: string, url: URL, httpMethod: 'GET' | 'POST', init: Record<string, string>): Promise<HttpAnswer> {
+	private async send(
+		method: string,
+		url: URL,
+		httpMethod: 'GET' | 'POST',
+		init: Record<string, string>,
+	): Promise<HttpAnswer> {
 		const { body, ...headerFields } = init;
-		const headers: Record<string, string> = { 'User-Agent': 'n8n-nodes-pos-sync', Accept: 'text/xml', ...headerFields };
+		const headers: Record<string, string> = {
+			'User-Agent': 'n8n-nodes-pos-sync',
+			Accept: 'text/xml',
+			...headerFields,
+		};
 		if (this.authorization) headers.Authorization = this.authorization;
 		try {
 			return await this.sendRequest({
@@ -173,8 +220,20 @@ export class KhaosSoapClient {
 				skipSslCertificateValidation: this.allowSelfSigned,
 			});
 		} catch (error) {
-			if (error instanceof HttpFailure && error.code === TOO_LARGE) throw new KhaosProtocolError(method, `the response is larger than ${this.maxResponseBytes} bytes`);
-			throw networkError(method, url, error instanceof HttpFailure ? error : new HttpFailure(String((error as Error)?.message ?? error), 'ENETWORK', { cause: error }));
+			if (error instanceof HttpFailure && error.code === TOO_LARGE)
+				throw new KhaosProtocolError(
+					method,
+					`the response is larger than ${this.maxResponseBytes} bytes`,
+				);
+			throw networkError(
+				method,
+				url,
+				error instanceof HttpFailure
+					? error
+					: new HttpFailure(String((error as Error)?.message ?? error), 'ENETWORK', {
+							cause: error,
+						}),
+			);
 		}
 	}
 
@@ -186,7 +245,10 @@ export class KhaosSoapClient {
 		if (!(error instanceof Error)) return error;
 		for (const secret of this.secrets) {
 			const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-			error.message = error.message.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), '***');
+			error.message = error.message.replace(
+				new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'),
+				'***',
+			);
 		}
 		return error;
 	}
@@ -204,7 +266,8 @@ function parseServiceUrl(value: string): URL {
 	} catch {
 		throw new Error('The Khaos URL is not a valid URL');
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('The Khaos URL must start with http:// or https://');
+	if (url.protocol !== 'http:' && url.protocol !== 'https:')
+		throw new Error('The Khaos URL must start with http:// or https://');
 	return url;
 }
 
@@ -225,29 +288,47 @@ function buildEnvelope(method: string, params: readonly SoapParam[]): string {
 	const paramElements = params
 		.filter(([, value]) => value !== undefined && value !== null)
 		.map(([name, value, type]) =>
-			xmlElement(name, formatParam(name, value as Exclude<SoapParamValue, null | undefined>, type), { 'xsi:type': `xsd:${type}` }),
+			xmlElement(
+				name,
+				formatParam(name, value as Exclude<SoapParamValue, null | undefined>, type),
+				{ 'xsi:type': `xsd:${type}` },
+			),
 		);
 	return buildXml(
-		xmlElement('soap:Envelope', xmlElement('soap:Body', xmlElement(`NS1:${method}`, paramElements, { 'xmlns:NS1': KHAOS_NAMESPACE })), {
-			'xmlns:soap': 'http://schemas.xmlsoap.org/soap/envelope/',
-			'xmlns:xsd': 'http://www.w3.org/2001/XMLSchema',
-			'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
-		}),
+		xmlElement(
+			'soap:Envelope',
+			xmlElement(
+				'soap:Body',
+				xmlElement(`NS1:${method}`, paramElements, { 'xmlns:NS1': KHAOS_NAMESPACE }),
+			),
+			{
+				'xmlns:soap': 'http://schemas.xmlsoap.org/soap/envelope/',
+				'xmlns:xsd': 'http://www.w3.org/2001/XMLSchema',
+				'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+			},
+		),
 	);
 }
 
-function formatParam(name: string, value: string | number | boolean | Date, type: SoapParamType): string {
+function formatParam(
+	name: string,
+	value: string | number | boolean | Date,
+	type: SoapParamType,
+): string {
 	switch (type) {
 		case 'string':
 			return String(value);
 		case 'int':
-			if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`Parameter ${name} must be a whole number`);
+			if (typeof value !== 'number' || !Number.isInteger(value))
+				throw new TypeError(`Parameter ${name} must be a whole number`);
 			return String(value);
 		case 'double':
-			if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`Parameter ${name} must be a number`);
+			if (typeof value !== 'number' || !Number.isFinite(value))
+				throw new TypeError(`Parameter ${name} must be a number`);
 			return String(value);
 		case 'boolean':
-			if (typeof value !== 'boolean') throw new TypeError(`Parameter ${name} must be true or false`);
+			if (typeof value !== 'boolean')
+				throw new TypeError(`Parameter ${name} must be true or false`);
 			return value ? 'true' : 'false';
 		case 'dateTime':
 			return formatSoapDateTime(name, value);
@@ -267,7 +348,8 @@ export function formatSoapDateTime(name: string, value: string | number | boolea
 	const local = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?$/.exec(text);
 	if (local) return `${local[1]}T${(local[2] ?? '00:00:00').padEnd(8, ':00')}`;
 	const zoned = new Date(text);
-	if (/^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(zoned.getTime())) return zoned.toISOString().slice(0, 19);
+	if (/^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(zoned.getTime()))
+		return zoned.toISOString().slice(0, 19);
 	throw new TypeError(`Parameter ${name} must be a date like 2024-05-01 or 2024-05-01T10:00:00`);
 }
 
@@ -279,10 +361,13 @@ function readSoapResponse(method: string, response: HttpAnswer): SoapValue | und
 	const fault = childElement(body, 'Fault');
 	if (fault) throw faultError(method, fault, response.status);
 	if (response.status < 200 || response.status > 299) throw httpError(method, response);
-	if (!body) throw new KhaosProtocolError(method, `HTTP ${response.status} without a SOAP envelope`);
+	if (!body)
+		throw new KhaosProtocolError(method, `HTTP ${response.status} without a SOAP envelope`);
 	const references = new Map<string, XmlElement>();
 	for (const element of body.children) indexIds(element, references);
-	const answer = body.children.find((element) => element.name === `${method}Response`) ?? body.children.find((element) => !element.attributes.id);
+	const answer =
+		body.children.find((element) => element.name === `${method}Response`) ??
+		body.children.find((element) => !element.attributes.id);
 	if (!answer) throw new KhaosProtocolError(method, 'the SOAP body holds no response element');
 	const result = childElement(answer, 'return') ?? answer.children[0];
 	return result ? decodeValue(method, result, references, new Set()) : undefined;
@@ -294,7 +379,8 @@ function tryParseEnvelope(method: string, body: string): XmlElement | undefined 
 		return root.name === 'Envelope' ? root : undefined;
 	} catch (error) {
 		// Say so when the answer was refused for what it declares, not for being no envelope at all.
-		if (error instanceof KhaosXmlError && /refused for safety/.test(error.message)) throw new KhaosProtocolError(method, error.message, { cause: error });
+		if (error instanceof KhaosXmlError && /refused for safety/.test(error.message))
+			throw new KhaosProtocolError(method, error.message, { cause: error });
 		return undefined;
 	}
 }
@@ -304,17 +390,26 @@ function indexIds(element: XmlElement, references: Map<string, XmlElement>): voi
 	element.children.forEach((child) => indexIds(child, references));
 }
 
-function decodeValue(method: string, element: XmlElement, references: Map<string, XmlElement>, path: Set<XmlElement>): SoapValue {
+function decodeValue(
+	method: string,
+	element: XmlElement,
+	references: Map<string, XmlElement>,
+	path: Set<XmlElement>,
+): SoapValue {
 	const href = element.attributes.href;
 	if (href) {
 		const target = references.get(href.replace(/^#/, ''));
-		if (!target) throw new KhaosProtocolError(method, `the response refers to a missing element ${href}`);
-		if (path.has(target)) throw new KhaosProtocolError(method, `the response refers to itself through ${href}`);
+		if (!target)
+			throw new KhaosProtocolError(method, `the response refers to a missing element ${href}`);
+		if (path.has(target))
+			throw new KhaosProtocolError(method, `the response refers to itself through ${href}`);
 		return decodeValue(method, target, references, new Set(path).add(target));
 	}
 	if (element.attributes.nil === 'true') return null;
-	if (isSoapArray(element)) return element.children.map((child) => decodeValue(method, child, references, path));
-	if (element.children.length === 0) return decodeScalar(element.text, localTypeName(element.attributes.type));
+	if (isSoapArray(element))
+		return element.children.map((child) => decodeValue(method, child, references, path));
+	if (element.children.length === 0)
+		return decodeScalar(element.text, localTypeName(element.attributes.type));
 	const struct: { [property: string]: SoapValue } = {};
 	const repeated = new Map<string, SoapValue[]>();
 	for (const child of element.children) {
@@ -340,7 +435,18 @@ function localTypeName(type: string | undefined): string {
 	return type?.replace(/^.*:/, '') ?? '';
 }
 
-const NUMERIC_TYPES = new Set(['int', 'integer', 'long', 'short', 'byte', 'unsignedInt', 'unsignedShort', 'double', 'float', 'decimal']);
+const NUMERIC_TYPES = new Set([
+	'int',
+	'integer',
+	'long',
+	'short',
+	'byte',
+	'unsignedInt',
+	'unsignedShort',
+	'double',
+	'float',
+	'decimal',
+]);
 
 function decodeScalar(text: string, type: string): SoapValue {
 	if (NUMERIC_TYPES.has(type)) {
@@ -353,8 +459,12 @@ function decodeScalar(text: string, type: string): SoapValue {
 
 function faultError(method: string, fault: XmlElement, httpStatus: number): KhaosFaultError {
 	const detail = childElement(fault, 'detail');
-	const exceptionClass = detail ? descendants(detail, 'ExceptionClassName')[0]?.text.trim() : undefined;
-	const inheritance = detail ? descendants(detail, 'ExceptionInheritance')[0]?.text.trim() : undefined;
+	const exceptionClass = detail
+		? descendants(detail, 'ExceptionClassName')[0]?.text.trim()
+		: undefined;
+	const inheritance = detail
+		? descendants(detail, 'ExceptionInheritance')[0]?.text.trim()
+		: undefined;
 	const detailText = detail?.text.trim() || detail?.children[0]?.name;
 	return new KhaosFaultError({
 		method,
@@ -371,7 +481,12 @@ function faultError(method: string, fault: XmlElement, httpStatus: number): Khao
 }
 
 function httpError(method: string, response: HttpAnswer): KhaosHttpError {
-	return new KhaosHttpError(method, response.status, response.statusText, RETRYABLE_STATUSES.has(response.status));
+	return new KhaosHttpError(
+		method,
+		response.status,
+		response.statusText,
+		RETRYABLE_STATUSES.has(response.status),
+	);
 }
 
 function networkError(method: string, url: URL, error: HttpFailure): KhaosNetworkError {
@@ -386,8 +501,17 @@ function networkError(method: string, url: URL, error: HttpFailure): KhaosNetwor
 			{ cause: error },
 		);
 	}
-	const reason = code === 'ETIMEDOUT' ? error.message : `${code}${error.message && !error.message.includes(code) ? `: ${error.message}` : ''}`;
-	return new KhaosNetworkError(method, code, `could not reach ${where} (${reason})`, RETRYABLE_NETWORK_CODES.has(code), { cause: error });
+	const reason =
+		code === 'ETIMEDOUT'
+			? error.message
+			: `${code}${error.message && !error.message.includes(code) ? `: ${error.message}` : ''}`;
+	return new KhaosNetworkError(
+		method,
+		code,
+		`could not reach ${where} (${reason})`,
+		RETRYABLE_NETWORK_CODES.has(code),
+		{ cause: error },
+	);
 }
 
 // ---- reading decoded results ----
@@ -404,5 +528,7 @@ export function soapList(value: SoapValue | undefined): SoapValue[] {
 export function soapText(struct: SoapValue | undefined, property: string): string {
 	if (!struct || typeof struct !== 'object' || Array.isArray(struct)) return '';
 	const value = struct[property];
-	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value).trim() : '';
+	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+		? String(value).trim()
+		: '';
 }

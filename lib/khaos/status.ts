@@ -4,7 +4,14 @@
  * out as ISO yyyy-MM-dd.
  */
 import { nonBlank, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
-import { attribute, childElement, childElements, childText, parseXml, type XmlElement } from './xml';
+import {
+	attribute,
+	childElement,
+	childElements,
+	childText,
+	parseXml,
+	type XmlElement,
+} from './xml';
 
 /** Invoice stage IDs (KSDXMLOrderStatusEx) and what they mean to a customer. */
 const STAGE_LABELS: Readonly<Record<number, string>> = {
@@ -106,7 +113,9 @@ export function parseOrderStatusEx(xml: string): OrderStatus[] {
 	return childElements(parseXml(xml), 'ORDER_STATUS').map((status) => {
 		const company = childElement(status, 'COMPANY_NAME');
 		const cancelled = childElement(status, 'CANCELLED');
-		const isCancelled = cancelled !== undefined && (cancelled.children.length > 0 || parseKhaosBoolean(cancelled.text) === true);
+		const isCancelled =
+			cancelled !== undefined &&
+			(cancelled.children.length > 0 || parseKhaosBoolean(cancelled.text) === true);
 		const invoices = childElements(childElement(status, 'INVOICES'), 'INVOICE').map(readInvoice);
 		const stageId = orderStage(invoices.map((invoice) => invoice.stage_id));
 		return {
@@ -123,7 +132,9 @@ export function parseOrderStatusEx(xml: string): OrderStatus[] {
 			items_total: parseNumber(childText(status, 'ITEMS_TOTAL')),
 			items_total_net: parseNumber(attribute(childElement(status, 'ITEMS_TOTAL'), 'NET_VALUE')),
 			delivery_total: parseNumber(childText(status, 'DELIVERY_TOTAL')),
-			delivery_total_net: parseNumber(attribute(childElement(status, 'DELIVERY_TOTAL'), 'NET_VALUE')),
+			delivery_total_net: parseNumber(
+				attribute(childElement(status, 'DELIVERY_TOTAL'), 'NET_VALUE'),
+			),
 			stage_id: stageId,
 			stage: stageLabel(stageId),
 			complete: parseKhaosBoolean(childText(status, 'COMPLETE')) === true,
@@ -168,14 +179,22 @@ function readInvoice(invoice: XmlElement): OrderInvoice {
 	};
 }
 
-function readItems(parent: XmlElement | undefined, name: string): { stock_code: string; qty_sent: number | null }[] {
-	return childElements(parent, name).map((item) => ({ stock_code: attribute(item, 'STOCK_CODE'), qty_sent: parseNumber(attribute(item, 'QTY_SENT')) }));
+function readItems(
+	parent: XmlElement | undefined,
+	name: string,
+): { stock_code: string; qty_sent: number | null }[] {
+	return childElements(parent, name).map((item) => ({
+		stock_code: attribute(item, 'STOCK_CODE'),
+		qty_sent: parseNumber(attribute(item, 'QTY_SENT')),
+	}));
 }
 
 function orderStage(stageIds: readonly (number | null)[]): number | null {
 	const known = stageIds.filter((id): id is number => id !== null);
 	if (known.length === 0) return null;
-	return known.reduce((least, id) => ((STAGE_PROGRESS[id] ?? 0) < (STAGE_PROGRESS[least] ?? 0) ? id : least));
+	return known.reduce((least, id) =>
+		(STAGE_PROGRESS[id] ?? 0) < (STAGE_PROGRESS[least] ?? 0) ? id : least,
+	);
 }
 
 /**
@@ -192,18 +211,32 @@ export function parseOrderStatus(xml: string): OrderStatus[] {
 		const first = entries[0];
 		const stageId = orderStage(entries.map((entry) => parseNumber(entry.text)));
 		return {
-			...emptyStatus(attribute(first, 'ID'), attribute(first, 'REF'), nonBlank(attribute(first, 'URN'))),
+			...emptyStatus(
+				attribute(first, 'ID'),
+				attribute(first, 'REF'),
+				nonBlank(attribute(first, 'URN')),
+			),
 			stage_id: stageId,
 			stage: stageLabel(stageId),
 			complete: entries.some((entry) => parseKhaosBoolean(attribute(entry, 'COMPLETE')) === true),
 			invoices: entries
 				.filter((entry) => attribute(entry, 'INVOICE') !== '')
-				.map((entry) => basicInvoice(attribute(entry, 'INVOICE'), parseNumber(entry.text), nonBlank(attribute(entry, 'CONSIGNMENT')))),
+				.map((entry) =>
+					basicInvoice(
+						attribute(entry, 'INVOICE'),
+						parseNumber(entry.text),
+						nonBlank(attribute(entry, 'CONSIGNMENT')),
+					),
+				),
 		};
 	});
 }
 
-function emptyStatus(salesOrderCode: string, associatedRef: string, customerCode: string | null): OrderStatus {
+function emptyStatus(
+	salesOrderCode: string,
+	associatedRef: string,
+	customerCode: string | null,
+): OrderStatus {
 	return {
 		sales_order_code: salesOrderCode,
 		associated_ref: associatedRef,
@@ -228,7 +261,11 @@ function emptyStatus(salesOrderCode: string, associatedRef: string, customerCode
 	};
 }
 
-function basicInvoice(invoiceCode: string, stageId: number | null, consignmentRef: string | null): OrderInvoice {
+function basicInvoice(
+	invoiceCode: string,
+	stageId: number | null,
+	consignmentRef: string | null,
+): OrderInvoice {
 	return {
 		invoice_code: invoiceCode,
 		stage_id: stageId,

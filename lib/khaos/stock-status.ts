@@ -29,9 +29,13 @@ export function stockStatusInfo(code: number | null): StockStatusInfo | null {
 }
 
 /** The status with the lowest code: in stock beats allocated beats out of stock. */
-export function mostAvailable(statuses: readonly (StockStatusInfo | null)[]): StockStatusInfo | null {
+export function mostAvailable(
+	statuses: readonly (StockStatusInfo | null)[],
+): StockStatusInfo | null {
 	const known = statuses.filter((info): info is StockStatusInfo => info !== null);
-	return known.length === 0 ? null : known.reduce((best, info) => (info.code < best.code ? info : best));
+	return known.length === 0
+		? null
+		: known.reduce((best, info) => (info.code < best.code ? info : best));
 }
 
 // ---- GetStockList ----
@@ -47,7 +51,8 @@ export interface StockListEntry {
 
 /** Reads GetStockList's TStockList (Count, List of TStockInfo). */
 export function parseStockList(result: SoapValue | undefined): StockListEntry[] {
-	const list = result && typeof result === 'object' && !Array.isArray(result) ? result.List : result;
+	const list =
+		result && typeof result === 'object' && !Array.isArray(result) ? result.List : result;
 	return stockListEntries(soapList(list).map((entry) => (name: string) => soapText(entry, name)));
 }
 
@@ -79,7 +84,11 @@ export function parseStockListXml(method: string, xml: string): StockListEntry[]
 	};
 	walk(root);
 	const count = childText(root, 'Count').trim();
-	if (count !== '' && Number(count) !== infos.length) throw new KhaosProtocolError(method, `the list says Count ${count} but holds ${infos.length} stock items`);
+	if (count !== '' && Number(count) !== infos.length)
+		throw new KhaosProtocolError(
+			method,
+			`the list says Count ${count} but holds ${infos.length} stock items`,
+		);
 	return stockListEntries(infos.map((entry) => (name: string) => childText(entry, name)));
 }
 
@@ -129,7 +138,9 @@ export function parseStockStatus(xml: string): KhaosStockStatus[] {
  * Stock status by stock code. When an item appears once per site (SiteID -1), levels are added up
  * and the most available status (the lowest code) is kept.
  */
-export function indexStockStatus(statuses: readonly KhaosStockStatus[]): Map<string, KhaosStockStatus> {
+export function indexStockStatus(
+	statuses: readonly KhaosStockStatus[],
+): Map<string, KhaosStockStatus> {
 	const index = new Map<string, KhaosStockStatus>();
 	for (const status of statuses) {
 		const seen = index.get(status.stock_code);
@@ -140,7 +151,10 @@ export function indexStockStatus(statuses: readonly KhaosStockStatus[]): Map<str
 		index.set(status.stock_code, {
 			...seen,
 			site: null,
-			level: seen.level === null && status.level === null ? null : (seen.level ?? 0) + (status.level ?? 0),
+			level:
+				seen.level === null && status.level === null
+					? null
+					: (seen.level ?? 0) + (status.level ?? 0),
 			status: mostAvailable([seen.status, status.status]),
 		});
 	}
@@ -199,7 +213,10 @@ export function parseWebCategories(xml: string): WebCategoryTree {
 		website_id: nonBlank(attribute(website, 'ID')),
 		website_name: nonBlank(attribute(website, 'NAME')),
 		categories: childElements(website, 'CATEGORY').map((category) => readCategory(category, [])),
-		website_stock_items: childElements(childElement(website, 'WEBSITE_STOCK_ITEMS'), 'STOCK_ITEM').map((item) => ({
+		website_stock_items: childElements(
+			childElement(website, 'WEBSITE_STOCK_ITEMS'),
+			'STOCK_ITEM',
+		).map((item) => ({
 			stock_code: childText(item, 'STOCK_CODE'),
 			stock_id: nonBlank(childText(item, 'STOCK_ID')),
 			website_stock_code: nonBlank(childText(item, 'WEBSITE_STOCK_CODE')),
@@ -222,7 +239,9 @@ function readCategory(element: XmlElement, parentPath: readonly string[]): WebCa
 		file_name: nonBlank(attribute(element, 'FILE_NAME')),
 		deleted: parseKhaosBoolean(attribute(element, 'DELETE')) === true,
 		stock_items: childElements(element, 'STOCK_ITEM').map(readCategoryItem),
-		item_codes: childElements(element, 'ITEM').map((item) => item.text.trim()).filter(Boolean),
+		item_codes: childElements(element, 'ITEM')
+			.map((item) => item.text.trim())
+			.filter(Boolean),
 		children: childElements(element, 'CATEGORY').map((child) => readCategory(child, path)),
 	};
 }
@@ -239,7 +258,9 @@ function readCategoryItem(item: XmlElement): WebCategoryItem {
 		image_name: nonBlank(childText(item, 'IMAGE_NAME')),
 		canonical: parseKhaosBoolean(childText(item, 'CANONICAL_ITEM')),
 		deleted: parseKhaosBoolean(attribute(item, 'DELETE')) === true,
-		scs_codes: childElements(childElement(item, 'SCS'), 'STOCK_CODE').map((code) => code.text.trim()).filter(Boolean),
+		scs_codes: childElements(childElement(item, 'SCS'), 'STOCK_CODE')
+			.map((code) => code.text.trim())
+			.filter(Boolean),
 	};
 }
 
@@ -247,7 +268,10 @@ function readCategoryItem(item: XmlElement): WebCategoryItem {
  * Category paths ("Books > Paperbacks") for each stock code, from STOCK_ITEM entries, their SCS
  * codes and legacy ITEM entries. Deleted categories and deleted item entries are left out.
  */
-export function categoryPathsByStockCode(tree: WebCategoryTree, separator = ' > '): Map<string, string[]> {
+export function categoryPathsByStockCode(
+	tree: WebCategoryTree,
+	separator = ' > ',
+): Map<string, string[]> {
 	const index = new Map<string, string[]>();
 	const add = (code: string, path: string): void => {
 		const paths = index.get(code) ?? [];

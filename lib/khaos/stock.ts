@@ -1,6 +1,14 @@
 /** Khaos stock data: ExportStock (KSDXMLStock) into typed items, SCS trees included. */
 import { parseKhaosBoolean, parseNumber } from './values';
-import { attribute, childElement, childElements, childText, descendants, parseXml, type XmlElement } from './xml';
+import {
+	attribute,
+	childElement,
+	childElements,
+	childText,
+	descendants,
+	parseXml,
+	type XmlElement,
+} from './xml';
 
 // ---- ExportStock: raw items ----
 
@@ -113,7 +121,8 @@ function readStockFields(element: XmlElement, description: string): KhaosStockFi
 		vatRate: parseNumber(childText(element, 'VAT_RATE')),
 		deleted:
 			deleted ??
-			(parseKhaosBoolean(childText(element, 'WEB')) === false || parseKhaosBoolean(childText(element, 'DISCONTINUED')) === true),
+			(parseKhaosBoolean(childText(element, 'WEB')) === false ||
+				parseKhaosBoolean(childText(element, 'DISCONTINUED')) === true),
 		runToZero: parseKhaosBoolean(childText(element, 'RUN_TO_ZERO')) === true,
 		stockControlled: parseKhaosBoolean(childText(element, 'STOCK_CONTROLLED')),
 		userDefined: childElements(element, 'USER_DEFINED').map((uda) => ({
@@ -121,9 +130,15 @@ function readStockFields(element: XmlElement, description: string): KhaosStockFi
 			type: attribute(uda, 'TYPE').toUpperCase(),
 			value: uda.text.trim(),
 		})),
-		barcodes: unique(childElements(childElement(element, 'BARCODES'), 'BARCODE').map((barcode) => barcode.text.trim())),
+		barcodes: unique(
+			childElements(childElement(element, 'BARCODES'), 'BARCODE').map((barcode) =>
+				barcode.text.trim(),
+			),
+		),
 		imagePaths: unique([
-			...childElements(childElement(element, 'STOCK_IMAGES'), 'STOCK_IMAGE').map((image) => childText(image, 'FILE_NAME')),
+			...childElements(childElement(element, 'STOCK_IMAGES'), 'STOCK_IMAGE').map((image) =>
+				childText(image, 'FILE_NAME'),
+			),
 			childText(element, 'IMAGE_FILENAME').replace(/^\?$/, ''),
 		]),
 		linkedItems: childElements(childElement(element, 'LINKED_ITEMS'), 'LINK_ITEM')
@@ -148,12 +163,21 @@ function readScs(scs: XmlElement): KhaosScs {
 		for (const style of childElements(parent, 'STYLE')) {
 			const level = path.length + 1;
 			const suffix = childText(style, 'SCS_CODE_SUFFIX');
-			const option = { level, heading: headings.get(level) ?? `Level ${level}`, value: scsValue(childText(style, 'DESCRIPTION'), suffix), suffix };
+			const option = {
+				level,
+				heading: headings.get(level) ?? `Level ${level}`,
+				value: scsValue(childText(style, 'DESCRIPTION'), suffix),
+				suffix,
+			};
 			const options = [...path, option];
-			const items = childElements(style, 'SCS_ITEM').map((item) => ({ ...readStockFields(item, childText(item, 'DESCRIPTION')), options }));
+			const items = childElements(style, 'SCS_ITEM').map((item) => ({
+				...readStockFields(item, childText(item, 'DESCRIPTION')),
+				options,
+			}));
 			children.push(...items);
 			const deeper = childElements(style, 'STYLE').length > 0;
-			if (!deeper || items.length > 0) leaves.push({ options, stockCode: items[0]?.stockCode ?? null });
+			if (!deeper || items.length > 0)
+				leaves.push({ options, stockCode: items[0]?.stockCode ?? null });
 			walk(style, options);
 		}
 	};

@@ -1,9 +1,17 @@
 /** ExportStock items as web-friendly products: prices, variants, tags, visibility by the guide's rules. */
 import { mostAvailable, type KhaosStockStatus, type StockStatusInfo } from './stock-status';
-import { isNullWord, unique, type KhaosScsChild, type KhaosStockFields, type KhaosStockItem, type KhaosUserDefined } from './stock';
+import {
+	isNullWord,
+	unique,
+	type KhaosScsChild,
+	type KhaosStockFields,
+	type KhaosStockItem,
+	type KhaosUserDefined,
+} from './stock';
 import { nonBlank, parseKhaosBoolean } from './values';
 
-export type UnpublishedReason = 'deleted' | 'run_to_zero_out_of_stock' | 'no_published_variants' | 'variants_unresolved';
+export type UnpublishedReason =
+	'deleted' | 'run_to_zero_out_of_stock' | 'no_published_variants' | 'variants_unresolved';
 
 /** A product as the web store wants it, keyed by Khaos Stock Code. */
 export interface WebProduct {
@@ -77,9 +85,15 @@ export function toWebProduct(item: KhaosStockItem, options: WebProductOptions = 
 	const isScsParent = (item.scs?.leaves.length ?? 0) > 0 || variants.length > 0;
 	// An SCS parent is a template that holds no stock itself: its variants' figures are what count.
 	const stockLevel = isScsParent ? sumLevels(variants) : (status?.level ?? null);
-	const stockStatus = isScsParent ? mostAvailable(variants.map((variant) => variant.stock_status)) : (status?.status ?? null);
-	const unpublishedReason = publishBlocker(item, stockLevel) ?? variantBlocker(isScsParent, variants);
-	const reviewReasons = [...(options.firstSeen === true ? ['first time this product is seen'] : []), ...(item.scs?.problems ?? [])];
+	const stockStatus = isScsParent
+		? mostAvailable(variants.map((variant) => variant.stock_status))
+		: (status?.status ?? null);
+	const unpublishedReason =
+		publishBlocker(item, stockLevel) ?? variantBlocker(isScsParent, variants);
+	const reviewReasons = [
+		...(options.firstSeen === true ? ['first time this product is seen'] : []),
+		...(item.scs?.problems ?? []),
+	];
 	const codes = [item.stockCode, ...variants.map((variant) => variant.stock_code)];
 	return {
 		stock_code: item.stockCode,
@@ -111,11 +125,16 @@ export function toWebProduct(item: KhaosStockItem, options: WebProductOptions = 
 	};
 }
 
-function toVariant(child: KhaosScsChild, parent: KhaosStockItem, options: WebProductOptions): WebProductVariant {
+function toVariant(
+	child: KhaosScsChild,
+	parent: KhaosStockItem,
+	options: WebProductOptions,
+): WebProductVariant {
 	const status = options.stockStatus?.get(child.stockCode);
 	const own = choosePrice(child);
 	const price = own.price === null ? choosePrice(parent) : own;
-	const byHeading = (pattern: RegExp): string | null => child.options.find((option) => pattern.test(option.heading))?.value ?? null;
+	const byHeading = (pattern: RegExp): string | null =>
+		child.options.find((option) => pattern.test(option.heading))?.value ?? null;
 	return {
 		stock_code: child.stockCode,
 		stock_id: child.stockId,
@@ -133,8 +152,12 @@ function toVariant(child: KhaosScsChild, parent: KhaosStockItem, options: WebPro
 	};
 }
 
-function choosePrice(fields: KhaosStockFields): { price: number | null; source: WebProduct['price_source'] } {
-	if (fields.sellPriceWeb !== null && fields.sellPriceWeb > 0) return { price: fields.sellPriceWeb, source: 'web' };
+function choosePrice(fields: KhaosStockFields): {
+	price: number | null;
+	source: WebProduct['price_source'];
+} {
+	if (fields.sellPriceWeb !== null && fields.sellPriceWeb > 0)
+		return { price: fields.sellPriceWeb, source: 'web' };
 	if (fields.sellPrice !== null) return { price: fields.sellPrice, source: 'standard' };
 	return { price: null, source: null };
 }
@@ -146,7 +169,10 @@ function publishBlocker(fields: KhaosStockFields, level: number | null): Unpubli
 }
 
 /** A product with sizes is never sold without one: no variants, no product; none for sale, hidden. */
-function variantBlocker(isScsParent: boolean, variants: readonly WebProductVariant[]): UnpublishedReason | null {
+function variantBlocker(
+	isScsParent: boolean,
+	variants: readonly WebProductVariant[],
+): UnpublishedReason | null {
 	if (!isScsParent) return null;
 	if (variants.length === 0) return 'variants_unresolved';
 	return variants.some((variant) => variant.published) ? null : 'no_published_variants';
@@ -154,13 +180,19 @@ function variantBlocker(isScsParent: boolean, variants: readonly WebProductVaria
 
 /** What can be sold: a variant below zero (oversold, back-ordered) has nothing to offer, and takes nothing from the others. */
 function sumLevels(variants: readonly WebProductVariant[]): number | null {
-	const levels = variants.map((variant) => variant.stock_level).filter((level): level is number => level !== null);
-	return levels.length === 0 ? null : levels.reduce((total, level) => total + Math.max(0, level), 0);
+	const levels = variants
+		.map((variant) => variant.stock_level)
+		.filter((level): level is number => level !== null);
+	return levels.length === 0
+		? null
+		: levels.reduce((total, level) => total + Math.max(0, level), 0);
 }
 
 /** "Shoe - Slv Met Pu - Null" → "Shoe - Slv Met Pu - 10": each "Null" part takes the next unnamed level's suffix. */
 function variantName(child: KhaosScsChild): string {
-	const unnamed = child.options.filter((option) => option.value === option.suffix).map((option) => option.suffix);
+	const unnamed = child.options
+		.filter((option) => option.value === option.suffix)
+		.map((option) => option.suffix);
 	let next = 0;
 	return child.description
 		.split(' - ')

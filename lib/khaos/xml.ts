@@ -30,7 +30,13 @@ export class KhaosXmlError extends Error {
 	}
 }
 
-const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = {
+	amp: '&',
+	lt: '<',
+	gt: '>',
+	quot: '"',
+	apos: "'",
+};
 const ENTITY_REFERENCE = /&(#[xX][0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g;
 
 function decodeEntities(text: string): string {
@@ -84,8 +90,10 @@ const CDATA_OR_COMMENT = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
 /** A DOCTYPE or ENTITY declaration outside CDATA and comments (HTML in a CDATA description is fine). */
 function assertNoDeclarations(text: string): void {
 	const markup = text.replace(CDATA_OR_COMMENT, '');
-	if (/<!DOCTYPE/i.test(markup)) throw new KhaosXmlError('Khaos sent XML with a DOCTYPE; refused for safety');
-	if (/<!ENTITY/i.test(markup)) throw new KhaosXmlError('Khaos sent XML with an ENTITY declaration; refused for safety');
+	if (/<!DOCTYPE/i.test(markup))
+		throw new KhaosXmlError('Khaos sent XML with a DOCTYPE; refused for safety');
+	if (/<!ENTITY/i.test(markup))
+		throw new KhaosXmlError('Khaos sent XML with an ENTITY declaration; refused for safety');
 }
 
 /** Parses one XML document and returns its root element. Throws KhaosXmlError when unsafe or not well-formed. */
@@ -98,7 +106,8 @@ export function parseXml(text: string): XmlElement {
 		throw new KhaosXmlError(`Khaos sent XML that is not well-formed (line ${line}: ${msg})`);
 	}
 	const roots = toElements(parser.parse(source) as OrderedNode[]);
-	if (roots.length !== 1) throw new KhaosXmlError(`Khaos sent XML with ${roots.length} root elements; expected one`);
+	if (roots.length !== 1)
+		throw new KhaosXmlError(`Khaos sent XML with ${roots.length} root elements; expected one`);
 	return roots[0];
 }
 
@@ -114,7 +123,9 @@ function toElements(nodes: readonly OrderedNode[]): XmlElement[] {
 			name,
 			attributes: { ...(node[':@'] ?? {}) },
 			children: toElements(content),
-			text: content.map((part) => (typeof part['#text'] === 'string' ? part['#text'] : '')).join(''),
+			text: content
+				.map((part) => (typeof part['#text'] === 'string' ? part['#text'] : ''))
+				.join(''),
 		});
 	}
 	return elements;
@@ -188,7 +199,11 @@ const TEXT_ESCAPES: Readonly<Record<string, string>> = {
 	"'": '&apos;',
 	'\r': '&#13;',
 };
-const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = { ...TEXT_ESCAPES, '\t': '&#9;', '\n': '&#10;' };
+const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
+	...TEXT_ESCAPES,
+	'\t': '&#9;',
+	'\n': '&#10;',
+};
 
 /** Escapes text content. `>` is escaped too, so `]]>` can never end up in the output. */
 export function escapeXmlText(value: string): string {
@@ -222,7 +237,9 @@ function serialize(node: XmlNode): string {
 			return escapeXmlText(String(part));
 		})
 		.join('');
-	return inner === '' ? `<${node.name}${attributes}/>` : `<${node.name}${attributes}>${inner}</${node.name}>`;
+	return inner === ''
+		? `<${node.name}${attributes}/>`
+		: `<${node.name}${attributes}>${inner}</${node.name}>`;
 }
 
 /** Serialises an element tree; with `declaration` (the default) it starts with `<?xml version="1.0" encoding="utf-8"?>`. */

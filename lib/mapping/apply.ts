@@ -29,7 +29,8 @@ export interface MappingSummary {
 }
 
 /** Rows as readRows or readRowBatches give them: header first, one at a time or in batches. */
-export type MappingInput = AsyncIterable<RowResult | readonly RowResult[]> | Iterable<RowResult | readonly RowResult[]>;
+export type MappingInput =
+	AsyncIterable<RowResult | readonly RowResult[]> | Iterable<RowResult | readonly RowResult[]>;
 
 export interface MappingRunOptions {
 	/** How many rows of records are held in memory before they go to a temporary file (held-records.ts). */
@@ -44,7 +45,12 @@ export const OUTCOMES_PER_YIELD = 5000;
  * completed, in order. Returns the summary when the rows end. A mapping that does not fit the file
  * (see faults.ts) throws a MappingError at the end, after its outcomes: hold them until then.
  */
-export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: string, options: MappingRunOptions = {}): AsyncGenerator<MappingOutcome[], MappingSummary, undefined> {
+export async function* applyMapping(
+	rows: MappingInput,
+	mapping: Mapping,
+	file: string,
+	options: MappingRunOptions = {},
+): AsyncGenerator<MappingOutcome[], MappingSummary, undefined> {
 	const [summary] = yield* applyMappings(rows, [mapping], file, options);
 	return summary;
 }
@@ -55,10 +61,16 @@ export async function* applyMapping(rows: MappingInput, mapping: Mapping, file: 
  * source, `<file> (customers)`, with its own summary, and each record's `_source.feed` names it.
  * The header row, delimiter and sheet are the first mapping's.
  */
-export async function* applyMappings(rows: MappingInput, mappings: readonly Mapping[], file: string, options: MappingRunOptions = {}): AsyncGenerator<MappingOutcome[], MappingSummary[], undefined> {
+export async function* applyMappings(
+	rows: MappingInput,
+	mappings: readonly Mapping[],
+	file: string,
+	options: MappingRunOptions = {},
+): AsyncGenerator<MappingOutcome[], MappingSummary[], undefined> {
 	for (const mapping of mappings) assertValidMapping(mapping);
 	const several = mappings.length > 1;
-	const sourceOf = (mapping: Mapping) => (several ? `${file} (${FEED_DEFINITIONS[mapping.feed].label.toLowerCase()})` : file);
+	const sourceOf = (mapping: Mapping) =>
+		several ? `${file} (${FEED_DEFINITIONS[mapping.feed].label.toLowerCase()})` : file;
 	const summaries = mappings.map((mapping) => emptySummary(sourceOf(mapping), mapping.feed));
 	const { headerRow } = mappings[0].settings;
 	let mappers: RowMapper[] | undefined;
@@ -78,7 +90,11 @@ export async function* applyMappings(rows: MappingInput, mappings: readonly Mapp
 					if (row.kind === 'header' && !row.values.length) break reading;
 					rowNumber++;
 					if (rowNumber === headerRow) {
-						if (row.kind === 'skipped') throw new MappingError([`the header row (row ${rowNumber}) of "${file}" cannot be read: ${row.reason}`], mappings[0].origin);
+						if (row.kind === 'skipped')
+							throw new MappingError(
+								[`the header row (row ${rowNumber}) of "${file}" cannot be read: ${row.reason}`],
+								mappings[0].origin,
+							);
 						const header = row.values.map((value) => String(value));
 						if (!header.length) break reading;
 						mappers = openMappers(mappings, header, sourceOf, options.holding);
@@ -96,7 +112,9 @@ export async function* applyMappings(rows: MappingInput, mappings: readonly Mapp
 					else mappers[index].add(row.values, row.line, outcomes[index]);
 				}
 			}
-			const done = outcomes.flatMap((feedOutcomes, index) => count(summaries[index], feedOutcomes, several ? mappings[index].feed : undefined));
+			const done = outcomes.flatMap((feedOutcomes, index) =>
+				count(summaries[index], feedOutcomes, several ? mappings[index].feed : undefined),
+			);
 			if (done.length) yield done;
 		}
 		if (mappers) {
@@ -108,30 +126,51 @@ export async function* applyMappings(rows: MappingInput, mappings: readonly Mapp
 					yield count(summaries[index], done, several ? mappings[index].feed : undefined);
 					done = [];
 				}
-				if (done.length) yield count(summaries[index], done, several ? mappings[index].feed : undefined);
+				if (done.length)
+					yield count(summaries[index], done, several ? mappings[index].feed : undefined);
 				done = [];
 				summaries[index].merged_rows = mapper.mergedRows;
 			}
-			const faults = mappers.flatMap((mapper, index) => mapper.faults(summaries[index].rows_read).map((fault) => ({ fault: `${fault} (in ${summaries[index].file})`, origin: mappings[index].origin })));
-			if (faults.length) throw new MappingError(faults.map(({ fault }) => fault), faults[0].origin);
+			const faults = mappers.flatMap((mapper, index) =>
+				mapper.faults(summaries[index].rows_read).map((fault) => ({
+					fault: `${fault} (in ${summaries[index].file})`,
+					origin: mappings[index].origin,
+				})),
+			);
+			if (faults.length)
+				throw new MappingError(
+					faults.map(({ fault }) => fault),
+					faults[0].origin,
+				);
 		} else if (rowNumber > 0) {
 			const rowsFound = `${rowNumber} non-blank ${rowNumber === 1 ? 'row' : 'rows'}`;
-			throw new MappingError([`the header row is set to row ${headerRow}, but "${file}" has only ${rowsFound}`], mappings[0].origin);
+			throw new MappingError(
+				[`the header row is set to row ${headerRow}, but "${file}" has only ${rowsFound}`],
+				mappings[0].origin,
+			);
 		}
-		for (const summary of summaries) summary.balanced = summary.rows_read === summary.rows_in_records + summary.rejected;
+		for (const summary of summaries)
+			summary.balanced = summary.rows_read === summary.rows_in_records + summary.rejected;
 		return summaries;
 	}
 }
 
 /** A mapper per feed; every feed's missing columns are reported at once. */
-function openMappers(mappings: readonly Mapping[], header: string[], sourceOf: (mapping: Mapping) => string, holding: HoldingOptions | undefined): RowMapper[] {
+function openMappers(
+	mappings: readonly Mapping[],
+	header: string[],
+	sourceOf: (mapping: Mapping) => string,
+	holding: HoldingOptions | undefined,
+): RowMapper[] {
 	const problems: string[] = [];
 	const mappers = mappings.map((mapping) => {
 		try {
 			return new RowMapper(mapping, header, sourceOf(mapping), holding);
 		} catch (error) {
 			if (!(error instanceof MappingError) || mappings.length === 1) throw error;
-			problems.push(...error.problems.map((problem) => `${FEED_DEFINITIONS[mapping.feed].label}: ${problem}`));
+			problems.push(
+				...error.problems.map((problem) => `${FEED_DEFINITIONS[mapping.feed].label}: ${problem}`),
+			);
 			return undefined;
 		}
 	});
@@ -155,7 +194,11 @@ function emptySummary(file: string, feed: Feed): MappingSummary {
 	};
 }
 
-function count(summary: MappingSummary, outcomes: MappingOutcome[], feed: Feed | undefined): MappingOutcome[] {
+function count(
+	summary: MappingSummary,
+	outcomes: MappingOutcome[],
+	feed: Feed | undefined,
+): MappingOutcome[] {
 	for (const outcome of outcomes) {
 		if (outcome.kind === 'record') {
 			summary.records++;
@@ -163,7 +206,8 @@ function count(summary: MappingSummary, outcomes: MappingOutcome[], feed: Feed |
 			if (feed) outcome.record._source.feed = feed;
 		} else {
 			summary.rejected++;
-			summary.rejected_by_rule[outcome.rejection.rule] = (summary.rejected_by_rule[outcome.rejection.rule] ?? 0) + 1;
+			summary.rejected_by_rule[outcome.rejection.rule] =
+				(summary.rejected_by_rule[outcome.rejection.rule] ?? 0) + 1;
 		}
 	}
 	return outcomes;

@@ -65,7 +65,13 @@ export function normaliseColumnName(name: string): string {
 		.toLowerCase()
 		.replace(/[^\p{L}\p{N}]/gu, '');
 	// A name of punctuation only (`#`, `%`) keeps its characters, so that it still names one column.
-	return squashed || name.replace(/^\uFEFF/, '').trim().replace(/\s+/g, ' ');
+	return (
+		squashed ||
+		name
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.replace(/\s+/g, ' ')
+	);
 }
 
 /**
@@ -98,7 +104,11 @@ export function uniqueHeader(header: readonly string[]): { header: string[]; ren
  * that is missing (unless its field is marked "may be absent"), each with the closest columns the
  * export does have.
  */
-export function resolveColumns(originalHeader: readonly string[], mapping: Mapping, fileName: string): ResolvedColumns {
+export function resolveColumns(
+	originalHeader: readonly string[],
+	mapping: Mapping,
+	fileName: string,
+): ResolvedColumns {
 	const { header, renamed } = uniqueHeader(originalHeader);
 	const positions = new Map<string, number>();
 	header.forEach((name, index) => {
@@ -112,28 +122,44 @@ export function resolveColumns(originalHeader: readonly string[], mapping: Mappi
 
 	for (const field of mapping.fields) {
 		// A calculated field reads every column its formula names (mappingProblems has checked it reads).
-		const alternatives = field.transform === 'calculate' ? [parseFormula(field.format ?? '').columns] : parseSource(field.source);
+		const alternatives =
+			field.transform === 'calculate'
+				? [parseFormula(field.format ?? '').columns]
+				: parseSource(field.source);
 		const choices: ColumnChoice[] = [];
 		const missing: string[] = [];
 		for (const columns of alternatives) {
 			const found = columns.map((column) => positions.get(normaliseColumnName(column)));
-			if (found.every((position): position is number => position !== undefined)) choices.push(found);
+			if (found.every((position): position is number => position !== undefined))
+				choices.push(found);
 			else columns.forEach((column, index) => found[index] === undefined && missing.push(column));
 		}
 		choices.flat().forEach((position) => used.add(position));
 		fields.push({ field, choices });
 		if (alternatives.length && !choices.length) {
 			if (field.mayBeAbsent && !isRequired(field, mapping)) missingOptional.push(field.target);
-			else problems.push(describeMissing(field.target, missing, header, field.mayBeAbsent ? ' (it is required, so it cannot be absent)' : ''));
+			else
+				problems.push(
+					describeMissing(
+						field.target,
+						missing,
+						header,
+						field.mayBeAbsent ? ' (it is required, so it cannot be absent)' : '',
+					),
+				);
 		}
 	}
-	if (problems.length) throw new MappingError(problems.map((problem) => `${problem} (in ${fileName})`), mapping.origin);
+	if (problems.length)
+		throw new MappingError(
+			problems.map((problem) => `${problem} (in ${fileName})`),
+			mapping.origin,
+		);
 
-	const unusedColumns = header.map((_, index) => index).filter((index) => !used.has(index) && header[index].trim() !== '');
+	const unusedColumns = header
+		.map((_, index) => index)
+		.filter((index) => !used.has(index) && header[index].trim() !== '');
 	return { fields, missingOptional, unusedColumns, header, renamedColumns: renamed };
 }
-
-
 
 export function isRequired(field: FieldMapping, mapping: Mapping): boolean {
 	if (field.required) return true;
@@ -141,11 +167,21 @@ export function isRequired(field: FieldMapping, mapping: Mapping): boolean {
 	return fieldDefinition(mapping.feed, field.target)?.required === true;
 }
 
-function describeMissing(target: string, missing: string[], header: readonly string[], note: string): string {
+function describeMissing(
+	target: string,
+	missing: string[],
+	header: readonly string[],
+	note: string,
+): string {
 	const names = [...new Set(missing)];
 	const wanted = names.map((name) => `"${name}"`).join(' or ');
 	const near = closestColumns(names, header);
-	const found = near.length ? `found ${near.map((name) => `"${name}"`).join(', ')}` : `the export's columns are ${header.slice(0, 12).map((name) => `"${name}"`).join(', ')}${header.length > 12 ? ', …' : ''}`;
+	const found = near.length
+		? `found ${near.map((name) => `"${name}"`).join(', ')}`
+		: `the export's columns are ${header
+				.slice(0, 12)
+				.map((name) => `"${name}"`)
+				.join(', ')}${header.length > 12 ? ', …' : ''}`;
 	return `${wanted} is missing for ${target}${note}; ${found}`;
 }
 
@@ -161,7 +197,8 @@ export function closestColumns(wanted: readonly string[], header: readonly strin
 					const target = squash(want);
 					if (!target || !candidate) return Infinity;
 					if (candidate === target) return 0;
-					if (candidate.includes(target) || target.includes(candidate)) return 1 + Math.abs(candidate.length - target.length) / 10;
+					if (candidate.includes(target) || target.includes(candidate))
+						return 1 + Math.abs(candidate.length - target.length) / 10;
 					const edits = distance(candidate, target);
 					return edits <= Math.max(2, Math.floor(target.length / 3)) ? 1 + edits : Infinity;
 				}),

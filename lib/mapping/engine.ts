@@ -11,7 +11,12 @@ import { RuleTallies } from './faults';
 import { HeldRecords, type HoldingOptions } from './held-records';
 import { RecordMerger } from './merge';
 import { completeOrderMoney, expandLine } from './lines';
-import { inCanonicalOrder, type CanonicalRecord, type MappingOutcome, type RowProblem } from './outcomes';
+import {
+	inCanonicalOrder,
+	type CanonicalRecord,
+	type MappingOutcome,
+	type RowProblem,
+} from './outcomes';
 import type { Mapping } from './mapping';
 import { RowReader, type MappedRow } from './row-reader';
 import type { Feed } from './schema';
@@ -58,7 +63,10 @@ export class RowMapper {
 
 	/** Maps one row, adding what it completes (a record, rejections, orders now closed) to `out`. */
 	add(values: CellValue[], line: number, out: MappingOutcome[]): void {
-		if (values.length !== this.header.length && !(values.length > this.header.length && values.slice(this.header.length).every(isBlank))) {
+		if (
+			values.length !== this.header.length &&
+			!(values.length > this.header.length && values.slice(this.header.length).every(isBlank))
+		) {
 			const problem: RowProblem = {
 				field: '(whole row)',
 				column: '',
@@ -79,7 +87,11 @@ export class RowMapper {
 		}
 		const orderKey = this.reader.orderKeyOf(mapped);
 		if (!this.grouped) {
-			out.push(problems ? this.reject(line, problems, orderKey) : { kind: 'record', record: this.finishOrder(this.newGroup(mapped, line, orderKey!)) });
+			out.push(
+				problems
+					? this.reject(line, problems, orderKey)
+					: { kind: 'record', record: this.finishOrder(this.newGroup(mapped, line, orderKey!)) },
+			);
 			return;
 		}
 		if (problems) {
@@ -110,10 +122,17 @@ export class RowMapper {
 	 * with its order when the order key can still be read from it: that order is then held back
 	 * whole, never sent short of this row.
 	 */
-	private rejectUnmapped(line: number, lastLine: number | undefined, problem: RowProblem, values: readonly CellValue[] | undefined, out: MappingOutcome[]): void {
+	private rejectUnmapped(
+		line: number,
+		lastLine: number | undefined,
+		problem: RowProblem,
+		values: readonly CellValue[] | undefined,
+		out: MappingOutcome[],
+	): void {
 		const orderKey = values ? this.reader.orderKeyFromValues(values) : undefined;
 		const rejection = this.reject(line, [problem], orderKey);
-		if (lastLine !== undefined && lastLine !== line && rejection.kind === 'rejected') rejection.rejection.last_line = lastLine;
+		if (lastLine !== undefined && lastLine !== line && rejection.kind === 'rejected')
+			rejection.rejection.last_line = lastLine;
 		out.push(rejection);
 		if (orderKey !== undefined && this.grouped) this.holdBack(orderKey, line, problem.message);
 	}
@@ -121,7 +140,8 @@ export class RowMapper {
 	/** What the end of the file completes: the orders, then the merged customers or products, in the order of their first rows. */
 	*finish(): Generator<MappingOutcome, void, undefined> {
 		for (const group of this.orders.drain()) yield* this.close(group);
-		for (const record of this.merger.drain()) yield { kind: 'record', record: inCanonicalOrder(record, this.feed) };
+		for (const record of this.merger.drain())
+			yield { kind: 'record', record: inCanonicalOrder(record, this.feed) };
 	}
 
 	/** Lets go of what is held (and its temporary files) when the run stops before the end. */
@@ -165,7 +185,11 @@ export class RowMapper {
 		}
 	}
 
-	private reject(line: number, problems: RowProblem[], orderKey: string | undefined): MappingOutcome {
+	private reject(
+		line: number,
+		problems: RowProblem[],
+		orderKey: string | undefined,
+	): MappingOutcome {
 		for (const problem of problems) this.tallies.note(problem);
 		const [first] = problems;
 		return {
@@ -182,15 +206,27 @@ export class RowMapper {
 
 	private holdBack(orderKey: string, line: number, message: string) {
 		const group = this.orders.get(orderKey);
-		if (!group) this.orders.add(orderKey, { orderKey, order: {}, lines: [], rowLines: [], heldBack: { line, message } });
+		if (!group)
+			this.orders.add(orderKey, {
+				orderKey,
+				order: {},
+				lines: [],
+				rowLines: [],
+				heldBack: { line, message },
+			});
 		else group.heldBack ??= { line, message };
 	}
 
 	private finishSimple(mapped: MappedRow, line: number): CanonicalRecord {
 		const record = mapped.record;
 		if (this.feed === 'product') {
-			if (typeof record.tags === 'string') record.tags = record.tags.split(',').map((tag) => tag.trim()).filter(Boolean);
-			if (record.currency === undefined) setIfDefined(record, 'currency', mapped.currency ?? this.mapping.settings.currency);
+			if (typeof record.tags === 'string')
+				record.tags = record.tags
+					.split(',')
+					.map((tag) => tag.trim())
+					.filter(Boolean);
+			if (record.currency === undefined)
+				setIfDefined(record, 'currency', mapped.currency ?? this.mapping.settings.currency);
 		}
 		if (mapped.custom) record.custom = mapped.custom;
 		record._source = { file: this.file, lines: [line] };
@@ -198,7 +234,13 @@ export class RowMapper {
 	}
 
 	private newGroup(mapped: MappedRow, line: number, orderKey: string): OrderGroup {
-		const group: OrderGroup = { orderKey, order: mapped.record, lines: [], rowLines: [line], currency: mapped.currency };
+		const group: OrderGroup = {
+			orderKey,
+			order: mapped.record,
+			lines: [],
+			rowLines: [line],
+			currency: mapped.currency,
+		};
 		if (mapped.line) group.lines.push(...expandLine(mapped.line));
 		if (mapped.custom) group.order.custom = mapped.custom;
 		return group;
@@ -208,7 +250,11 @@ export class RowMapper {
 		group.rowLines.push(line);
 		if (group.heldBack) return;
 		for (const key in mapped.record) {
-			if (group.order[key] === undefined || (group.order[key] === null && mapped.record[key] !== null)) group.order[key] = mapped.record[key];
+			if (
+				group.order[key] === undefined ||
+				(group.order[key] === null && mapped.record[key] !== null)
+			)
+				group.order[key] = mapped.record[key];
 		}
 		// One refund row makes the order a refund, whichever row came first.
 		if (mapped.record.is_refund === true) group.order.is_refund = true;
@@ -216,7 +262,8 @@ export class RowMapper {
 		if (mapped.custom) {
 			// The first row to give a custom value keeps it. (Custom names are never prototype keys.)
 			const custom = (group.order.custom ??= {}) as Record<string, unknown>;
-			for (const key in mapped.custom) if (!Object.hasOwn(custom, key)) custom[key] = mapped.custom[key];
+			for (const key in mapped.custom)
+				if (!Object.hasOwn(custom, key)) custom[key] = mapped.custom[key];
 		}
 		group.currency ??= mapped.currency;
 	}
@@ -226,7 +273,8 @@ export class RowMapper {
 		const { settings } = this.mapping;
 		const { orderKey } = group;
 		const order = group.order;
-		if (order.currency === undefined) setIfDefined(order, 'currency', group.currency ?? settings.currency);
+		if (order.currency === undefined)
+			setIfDefined(order, 'currency', group.currency ?? settings.currency);
 		const lines = completeOrderMoney(order, group.lines, settings.pricesIncludeTax);
 		const prefix = settings.refundPrefix?.trim();
 		order.is_refund =

@@ -71,7 +71,11 @@ export function parseFormula(text: string): Formula {
 			position += number[0].length;
 			return { kind: 'number', value: decimalOf(Number(number[0])) };
 		}
-		return fail(character === undefined ? 'the formula ends too soon' : `"${character}" is not a column in [brackets], a number or + - * /`);
+		return fail(
+			character === undefined
+				? 'the formula ends too soon'
+				: `"${character}" is not a column in [brackets], a number or + - * /`,
+		);
 	};
 	const product = (): Node => {
 		let left = factor();
@@ -92,7 +96,10 @@ export function parseFormula(text: string): Formula {
 
 	const root = sum();
 	if (peek() !== undefined) fail(`"${text[position]}" is not expected here`);
-	if (!columns.length) throw new FormulaError(`"${text}" names no column: write columns in square brackets, as in [Line Total] / [Quantity]`);
+	if (!columns.length)
+		throw new FormulaError(
+			`"${text}" names no column: write columns in square brackets, as in [Line Total] / [Quantity]`,
+		);
 	return { columns, root };
 }
 
@@ -100,7 +107,11 @@ export function parseFormula(text: string): Formula {
  * Works the formula out from the operands (one per column, in `formula.columns` order), rounded
  * once, half away from zero, to `places` decimal places.
  */
-export function evaluateFormula(formula: Formula, operands: readonly Decimal[], places: number): FormulaResult {
+export function evaluateFormula(
+	formula: Formula,
+	operands: readonly Decimal[],
+	places: number,
+): FormulaResult {
 	const evaluate = (node: Node): Fraction => {
 		switch (node.kind) {
 			case 'number':
@@ -116,15 +127,27 @@ export function evaluateFormula(formula: Formula, operands: readonly Decimal[], 
 				const right = evaluate(node.right);
 				switch (node.operator) {
 					case '+':
-						return { numerator: left.numerator * right.denominator + right.numerator * left.denominator, denominator: left.denominator * right.denominator };
+						return {
+							numerator: left.numerator * right.denominator + right.numerator * left.denominator,
+							denominator: left.denominator * right.denominator,
+						};
 					case '-':
-						return { numerator: left.numerator * right.denominator - right.numerator * left.denominator, denominator: left.denominator * right.denominator };
+						return {
+							numerator: left.numerator * right.denominator - right.numerator * left.denominator,
+							denominator: left.denominator * right.denominator,
+						};
 					case '*':
-						return { numerator: left.numerator * right.numerator, denominator: left.denominator * right.denominator };
+						return {
+							numerator: left.numerator * right.numerator,
+							denominator: left.denominator * right.denominator,
+						};
 					case '/': {
 						if (right.numerator === 0n) throw new DivisionByZero(describe(node.right, formula));
 						const sign = right.numerator < 0n ? -1n : 1n;
-						return { numerator: sign * left.numerator * right.denominator, denominator: sign * right.numerator * left.denominator };
+						return {
+							numerator: sign * left.numerator * right.denominator,
+							denominator: sign * right.numerator * left.denominator,
+						};
 					}
 				}
 			}
@@ -132,7 +155,10 @@ export function evaluateFormula(formula: Formula, operands: readonly Decimal[], 
 	};
 	try {
 		const { numerator, denominator } = evaluate(formula.root);
-		return { ok: true, value: divide({ units: numerator, scale: 0 }, { units: denominator, scale: 0 }, places)! };
+		return {
+			ok: true,
+			value: divide({ units: numerator, scale: 0 }, { units: denominator, scale: 0 }, places)!,
+		};
 	} catch (error) {
 		if (error instanceof DivisionByZero) return { ok: false, divisionByZero: error.message };
 		throw error;

@@ -78,8 +78,14 @@ const customer: FieldHeaders = {
 		['Name', 'tills'],
 		['Full Name', 'tills'],
 	],
-	title: [['Title', 'demo till, Epos Now, Lightspeed Retail'], ['Salutation', 'tills']],
-	gender: [['Gender', 'tills'], ['sex', 'Vend']],
+	title: [
+		['Title', 'demo till, Epos Now, Lightspeed Retail'],
+		['Salutation', 'tills'],
+	],
+	gender: [
+		['Gender', 'tills'],
+		['sex', 'Vend'],
+	],
 	birth_date: [
 		['Birthday', 'Square customers, Lightspeed Retail'],
 		['Date of Birth', 'Epos Now'],
@@ -151,7 +157,11 @@ const customer: FieldHeaders = {
 		['Marketing Opt In', 'tills'],
 		['Opt In', 'tills'],
 	],
-	loyalty_number: [['Loyalty Number', 'tills'], ['Card Number', 'Epos Now'], ['Loyalty Card', 'tills']],
+	loyalty_number: [
+		['Loyalty Number', 'tills'],
+		['Card Number', 'Epos Now'],
+		['Loyalty Card', 'tills'],
+	],
 	created_at: [
 		['Date Joined', 'demo till'],
 		['Customer Since', 'Clover customers'],
@@ -160,7 +170,11 @@ const customer: FieldHeaders = {
 		['Created', 'tills'],
 		['Created At', 'tills'],
 	],
-	updated_at: [['Updated', 'tills'], ['Updated At', 'tills'], ['Last Modified', 'tills']],
+	updated_at: [
+		['Updated', 'tills'],
+		['Updated At', 'tills'],
+		['Last Modified', 'tills'],
+	],
 };
 
 const product: FieldHeaders = {
@@ -177,7 +191,11 @@ const product: FieldHeaders = {
 		['Product ID', 'Superstore'],
 		['PLU', 'tills'],
 	],
-	parent_sku: [['Handle', 'Shopify products'], ['handle', 'Vend'], ['Parent SKU', 'tills']],
+	parent_sku: [
+		['Handle', 'Shopify products'],
+		['handle', 'Vend'],
+		['Parent SKU', 'tills'],
+	],
 	name: [
 		['Description', 'demo till, Online Retail'],
 		['Item Name', 'Square Item Library'],
@@ -187,8 +205,14 @@ const product: FieldHeaders = {
 		['Product Name', 'Superstore'],
 		['name', 'Vend'],
 	],
-	summary: [['Summary', 'tills'], ['Short Description', 'tills']],
-	description: [['Body (HTML)', 'Shopify products'], ['Long Description', 'tills']],
+	summary: [
+		['Summary', 'tills'],
+		['Short Description', 'tills'],
+	],
+	description: [
+		['Body (HTML)', 'Shopify products'],
+		['Long Description', 'tills'],
+	],
 	price: [
 		['RRP', 'demo till'],
 		['Price', 'Square Item Library, Clover, Lightspeed Retail'],
@@ -198,7 +222,11 @@ const product: FieldHeaders = {
 		['retail_price', 'Vend'],
 		['MSRP', 'sales_data_sample'],
 	],
-	sale_price: [['Sale Price', 'demo till'], ['Variant Compare At Price', 'Shopify products'], ['Offer Price', 'tills']],
+	sale_price: [
+		['Sale Price', 'demo till'],
+		['Variant Compare At Price', 'Shopify products'],
+		['Offer Price', 'tills'],
+	],
 	currency: [['Currency', 'tills']],
 	category: [
 		['Category', 'Square, Clover, Superstore'],
@@ -209,9 +237,16 @@ const product: FieldHeaders = {
 		['Type', 'Shopify products'],
 		['PRODUCTLINE', 'sales_data_sample'],
 	],
-	brand: [['Brand', 'demo till, Lightspeed Retail, Epos Now'], ['Vendor', 'Shopify products'], ['brand_name', 'Vend']],
+	brand: [
+		['Brand', 'demo till, Lightspeed Retail, Epos Now'],
+		['Vendor', 'Shopify products'],
+		['brand_name', 'Vend'],
+	],
 	size: [['Size', 'demo till, Epos Now']],
-	colour: [['Colour', 'demo till'], ['Color', 'US tills']],
+	colour: [
+		['Colour', 'demo till'],
+		['Color', 'US tills'],
+	],
 	style: [['Style', 'tills']],
 	barcode: [
 		['Barcode', 'demo till, Epos Now'],
@@ -229,10 +264,26 @@ const product: FieldHeaders = {
 		['Stock Level', 'tills'],
 		['On Hand', 'tills'],
 	],
-	image_url: [['Image Src', 'Shopify products'], ['Image URL', 'tills'], ['image_url', 'Vend']],
-	tags: [['Tags', 'Shopify products'], ['tags', 'Vend']],
-	active: [['Active', 'demo till'], ['active', 'Vend'], ['Published', 'Shopify products'], ['Enabled', 'tills']],
-	updated_at: [['Updated', 'tills'], ['Updated At', 'tills'], ['Last Modified', 'tills']],
+	image_url: [
+		['Image Src', 'Shopify products'],
+		['Image URL', 'tills'],
+		['image_url', 'Vend'],
+	],
+	tags: [
+		['Tags', 'Shopify products'],
+		['tags', 'Vend'],
+	],
+	active: [
+		['Active', 'demo till'],
+		['active', 'Vend'],
+		['Published', 'Shopify products'],
+		['Enabled', 'tills'],
+	],
+	updated_at: [
+		['Updated', 'tills'],
+		['Updated At', 'tills'],
+		['Last Modified', 'tills'],
+	],
 };
 
 const transaction: FieldHeaders = {
@@ -255,7 +306,11 @@ const transaction: FieldHeaders = {
 		['CustomerID', 'Online Retail'],
 		['Customer Code', 'Lightspeed X-Series'],
 	],
-	email: [['Email', 'demo till, Shopify orders'], ['Customer Email', 'tills'], ['Email Address', 'tills']],
+	email: [
+		['Email', 'demo till, Shopify orders'],
+		['Customer Email', 'tills'],
+		['Email Address', 'tills'],
+	],
 	store_code: [
 		['Store', 'demo till'],
 		['Location', 'Square, Toast'],
@@ -274,14 +329,38 @@ const transaction: FieldHeaders = {
 		['Sale Date', 'tills'],
 	],
 	currency: [['Currency', 'Shopify orders, Clover']],
-	status: [['Status', 'Lightspeed X-Series'], ['STATUS', 'sales_data_sample'], ['Financial Status', 'Shopify orders'], ['Order Payment State', 'Clover']],
+	status: [
+		['Status', 'Lightspeed X-Series'],
+		['STATUS', 'sales_data_sample'],
+		['Financial Status', 'Shopify orders'],
+		['Order Payment State', 'Clover'],
+	],
 	order_subtotal: [['Subtotal', 'Shopify orders']],
 	discount_total: [['Discount Amount', 'Shopify orders, Toast']],
-	tax_total: [['Taxes', 'Shopify orders'], ['Tax Amount', 'Clover']],
-	delivery_total: [['Shipping', 'Shopify orders'], ['Delivery', 'tills']],
-	order_total: [['Total', 'Shopify orders, Toast'], ['Total Collected', 'Square Transactions'], ['Order Total', 'Clover'], ['Basket Total', 'tills']],
-	payment_method: [['Card Brand', 'Square'], ['Payment Method', 'Shopify orders'], ['Tender', 'Clover'], ['Payment Type', 'tills']],
-	is_refund: [['Refund', 'tills'], ['Is Refund', 'tills']],
+	tax_total: [
+		['Taxes', 'Shopify orders'],
+		['Tax Amount', 'Clover'],
+	],
+	delivery_total: [
+		['Shipping', 'Shopify orders'],
+		['Delivery', 'tills'],
+	],
+	order_total: [
+		['Total', 'Shopify orders, Toast'],
+		['Total Collected', 'Square Transactions'],
+		['Order Total', 'Clover'],
+		['Basket Total', 'tills'],
+	],
+	payment_method: [
+		['Card Brand', 'Square'],
+		['Payment Method', 'Shopify orders'],
+		['Tender', 'Clover'],
+		['Payment Type', 'tills'],
+	],
+	is_refund: [
+		['Refund', 'tills'],
+		['Is Refund', 'tills'],
+	],
 	'lines.sku': [
 		['SKU', 'demo till, Square, Toast'],
 		['StockCode', 'Online Retail'],
@@ -300,7 +379,12 @@ const transaction: FieldHeaders = {
 		['Product Name', 'Superstore'],
 		['Menu Item', 'Toast'],
 	],
-	'lines.category': [['Category', 'Square, Superstore'], ['PRODUCTLINE', 'sales_data_sample'], ['Sales Category', 'Toast'], ['Department', 'tills']],
+	'lines.category': [
+		['Category', 'Square, Superstore'],
+		['PRODUCTLINE', 'sales_data_sample'],
+		['Sales Category', 'Toast'],
+		['Department', 'tills'],
+	],
 	'lines.qty': [
 		['Qty', 'demo till, Square, Toast'],
 		['Quantity', 'Online Retail, Superstore, Lightspeed X-Series'],
@@ -314,13 +398,37 @@ const transaction: FieldHeaders = {
 		['PRICEEACH', 'sales_data_sample'],
 		['Lineitem price', 'Shopify orders'],
 	],
-	'lines.gross_amount': [['Gross Sales', 'Square'], ['Gross Price', 'Toast'], ['Gross Amount', 'tills']],
-	'lines.discount': [['Discounts', 'Square'], ['Discount', 'Toast, Lightspeed X-Series'], ['Lineitem discount', 'Shopify orders'], ['Discount Amount', 'tills']],
-	'lines.tax': [['Tax', 'Square, Toast'], ['VAT', 'UK tills'], ['Sales Tax', 'Lightspeed X-Series']],
-	'lines.line_total': [['Line Total', 'demo till'], ['Net Sales', 'Square'], ['SALES', 'sales_data_sample'], ['Sales', 'Superstore'], ['Net Price', 'Toast'], ['Subtotal', 'Lightspeed X-Series']],
+	'lines.gross_amount': [
+		['Gross Sales', 'Square'],
+		['Gross Price', 'Toast'],
+		['Gross Amount', 'tills'],
+	],
+	'lines.discount': [
+		['Discounts', 'Square'],
+		['Discount', 'Toast, Lightspeed X-Series'],
+		['Lineitem discount', 'Shopify orders'],
+		['Discount Amount', 'tills'],
+	],
+	'lines.tax': [
+		['Tax', 'Square, Toast'],
+		['VAT', 'UK tills'],
+		['Sales Tax', 'Lightspeed X-Series'],
+	],
+	'lines.line_total': [
+		['Line Total', 'demo till'],
+		['Net Sales', 'Square'],
+		['SALES', 'sales_data_sample'],
+		['Sales', 'Superstore'],
+		['Net Price', 'Toast'],
+		['Subtotal', 'Lightspeed X-Series'],
+	],
 };
 
-export const HEADERS_SEEN: Readonly<Record<Feed, FieldHeaders>> = { customer, product, transaction };
+export const HEADERS_SEEN: Readonly<Record<Feed, FieldHeaders>> = {
+	customer,
+	product,
+	transaction,
+};
 
 /** The headers seen for a field, most common first, without repeats that differ only in case. */
 export function headersSeen(feed: Feed, field: string): HeaderSeen[] {

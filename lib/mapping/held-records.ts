@@ -51,7 +51,8 @@ export class HeldRecords<V> {
 	 */
 	get(key: string): V | undefined {
 		this.makeRoom();
-		const held = this.memory.get(key) ?? (this.onDisk?.mayHold(key) ? this.disk!.take<V>(key) : undefined);
+		const held =
+			this.memory.get(key) ?? (this.onDisk?.mayHold(key) ? this.disk!.take<V>(key) : undefined);
 		if (!held) return undefined;
 		this.memory.set(key, held);
 		this.rowsInMemory++;
@@ -104,12 +105,21 @@ export class HeldRecords<V> {
  * Records as JSON (v8.serialize costs far more memory and time), keeping what JSON alone would
  * change: a field set to undefined stays, and stays undefined; NaN and infinities stay numbers.
  */
-const KEPT: Record<string, unknown> = { '\u0000undefined': undefined, '\u0000NaN': Number.NaN, '\u0000Infinity': Infinity, '\u0000-Infinity': -Infinity };
+const KEPT: Record<string, unknown> = {
+	'\u0000undefined': undefined,
+	'\u0000NaN': Number.NaN,
+	'\u0000Infinity': Infinity,
+	'\u0000-Infinity': -Infinity,
+};
 
 function encode(value: unknown): string {
 	// A replacer makes JSON.stringify several times slower: only records that need it get it.
 	if (plainJson(value)) return JSON.stringify(value);
-	return JSON.stringify(value, (_key, item: unknown) => (item === undefined || (typeof item === 'number' && !Number.isFinite(item)) ? `\u0000${item}` : item));
+	return JSON.stringify(value, (_key, item: unknown) =>
+		item === undefined || (typeof item === 'number' && !Number.isFinite(item))
+			? `\u0000${item}`
+			: item,
+	);
 }
 
 function plainJson(value: unknown): boolean {
@@ -165,7 +175,8 @@ class KeyFilter {
 			second ^= second >>> 15;
 		}
 		second |= 1;
-		for (let hash = 0; hash < 4; hash++) visit((first + Math.imul(hash, second)) & (KeyFilter.BITS - 1));
+		for (let hash = 0; hash < 4; hash++)
+			visit((first + Math.imul(hash, second)) & (KeyFilter.BITS - 1));
 	}
 }
 
@@ -184,7 +195,8 @@ class SpillFile {
 		this.folder = mkdtempSync(join(parent, 'pos-sync-mapping-'));
 		openFolders.add(this.folder);
 		if (!removeAtExit) {
-			removeAtExit = () => openFolders.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
+			removeAtExit = () =>
+				openFolders.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
 			process.once('exit', removeAtExit);
 		}
 		try {
@@ -193,10 +205,16 @@ class SpillFile {
 			const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
 			this.db = new DatabaseSync(join(this.folder, 'held.sqlite'));
 			// Nothing here outlives the run, so nothing needs a journal or a sync to disk; 32 MB of pages cached.
-			this.db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE; PRAGMA cache_size = -32768;');
-			this.db.exec('CREATE TABLE held (place INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL)');
+			this.db.exec(
+				'PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE; PRAGMA cache_size = -32768;',
+			);
+			this.db.exec(
+				'CREATE TABLE held (place INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL)',
+			);
 			this.find = this.db.prepare('SELECT place, value FROM held WHERE key = ?');
-			this.put = this.db.prepare('INSERT INTO held (place, key, value) VALUES (?, ?, ?) ON CONFLICT (place) DO UPDATE SET value = excluded.value');
+			this.put = this.db.prepare(
+				'INSERT INTO held (place, key, value) VALUES (?, ?, ?) ON CONFLICT (place) DO UPDATE SET value = excluded.value',
+			);
 		} catch (error) {
 			this.close();
 			throw error;
@@ -221,7 +239,8 @@ class SpillFile {
 	}
 
 	*all(): Generator<unknown, void, undefined> {
-		for (const row of this.db.prepare('SELECT value FROM held ORDER BY place').iterate()) yield decode((row as { value: string }).value);
+		for (const row of this.db.prepare('SELECT value FROM held ORDER BY place').iterate())
+			yield decode((row as { value: string }).value);
 	}
 
 	close(): void {

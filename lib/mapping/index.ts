@@ -1,5 +1,11 @@
 export { applyMapping, applyMappings, type MappingInput, type MappingSummary } from './apply';
-export { type CanonicalRecord, type FixOwner, type MappingOutcome, type Rejection, type RowProblem } from './outcomes';
+export {
+	type CanonicalRecord,
+	type FixOwner,
+	type MappingOutcome,
+	type Rejection,
+	type RowProblem,
+} from './outcomes';
 export { closestColumns, parseSource, resolveColumns } from './columns';
 export { mappingFromFieldList, type FieldListEntry, type ValueMapEntry } from './field-list';
 export { rowsFromObjects } from './json-rows';
@@ -20,7 +26,19 @@ export {
 	type Transform,
 } from './mapping';
 export { PRESETS, presetById, type Preset } from './presets';
-export { FEED_DEFINITIONS, FEEDS, fieldDefinition, type Feed, type FeedDefinition, type FieldDefinition } from './schema';
-export { SETTING_DEFINITIONS, parseSetting, settingsFrom, type SettingDefinition } from './settings';
+export {
+	FEED_DEFINITIONS,
+	FEEDS,
+	fieldDefinition,
+	type Feed,
+	type FeedDefinition,
+	type FieldDefinition,
+} from './schema';
+export {
+	SETTING_DEFINITIONS,
+	parseSetting,
+	settingsFrom,
+	type SettingDefinition,
+} from './settings';
 export { buildMappingTemplate, readMappingWorkbook, TEMPLATE_FILE_NAME } from './workbook';
 export { coerceValue, type FieldType } from './values';

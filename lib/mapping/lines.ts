@@ -3,10 +3,24 @@
  * the line's gross or total, a discount or tax given as a rate), a list written in one cell made
  * into one line per item, and the order's totals from its lines.
  */
-import { ZERO, add, decimalOf, divide, minorDigits, multiply, roundTo, subtract, toNumber, type Decimal } from './money';
+import {
+	ZERO,
+	add,
+	decimalOf,
+	divide,
+	minorDigits,
+	multiply,
+	roundTo,
+	subtract,
+	toNumber,
+	type Decimal,
+} from './money';
 
 /** Line fields given as rates are kept under these keys until the line is finished. */
-export const RATE_KEYS: Readonly<Record<string, string>> = { discount: 'discount_rate', tax: 'tax_rate' };
+export const RATE_KEYS: Readonly<Record<string, string>> = {
+	discount: 'discount_rate',
+	tax: 'tax_rate',
+};
 
 /**
  * A line's quantity, unit price, discount, tax and total, in decimal arithmetic. A total the
@@ -19,8 +33,14 @@ export function finishLine(line: Record<string, unknown>, digits: number): Recor
 	const qty = typeof line.qty === 'number' ? line.qty : 1;
 	line.qty = qty;
 	if (typeof line.discount === 'number') line.discount = Math.abs(line.discount);
-	const given = typeof line.line_total === 'number' ? roundTo(decimalOf(line.line_total), digits) : undefined;
-	let before = gross !== undefined ? decimalOf(gross) : typeof line.unit_price === 'number' ? multiply(decimalOf(line.unit_price), decimalOf(qty)) : undefined;
+	const given =
+		typeof line.line_total === 'number' ? roundTo(decimalOf(line.line_total), digits) : undefined;
+	let before =
+		gross !== undefined
+			? decimalOf(gross)
+			: typeof line.unit_price === 'number'
+				? multiply(decimalOf(line.unit_price), decimalOf(qty))
+				: undefined;
 
 	if (discountRate !== undefined && line.discount === undefined) {
 		const rate = decimalOf(Math.abs(discountRate));
@@ -32,10 +52,16 @@ export function finishLine(line: Record<string, unknown>, digits: number): Recor
 		}
 	}
 	if (given) line.line_total = toNumber(given);
-	else if (before) line.line_total = toNumber(roundTo(subtract(before, decimalOrZero(line.discount)), digits));
+	else if (before)
+		line.line_total = toNumber(roundTo(subtract(before, decimalOrZero(line.discount)), digits));
 	if (line.unit_price === undefined && qty !== 0) {
-		const beforeDiscount = before ?? (typeof line.line_total === 'number' ? add(decimalOf(line.line_total), decimalOrZero(line.discount)) : undefined);
-		if (beforeDiscount) line.unit_price = optionalNumber(divide(beforeDiscount, decimalOf(qty), digits));
+		const beforeDiscount =
+			before ??
+			(typeof line.line_total === 'number'
+				? add(decimalOf(line.line_total), decimalOrZero(line.discount))
+				: undefined);
+		if (beforeDiscount)
+			line.unit_price = optionalNumber(divide(beforeDiscount, decimalOf(qty), digits));
 	}
 	if (taxRate !== undefined && line.tax === undefined && typeof line.line_total === 'number') {
 		line.tax = toNumber(roundTo(multiply(decimalOf(line.line_total), decimalOf(taxRate)), digits));
@@ -70,7 +96,13 @@ export function expandLine(line: Record<string, unknown>): Array<Record<string, 
 	return (line[listed] as unknown[]).map((item) => ({ ...line, [listed]: item, qty: 1 }));
 }
 
-const ORDER_MONEY = ['order_subtotal', 'discount_total', 'tax_total', 'delivery_total', 'order_total'] as const;
+const ORDER_MONEY = [
+	'order_subtotal',
+	'discount_total',
+	'tax_total',
+	'delivery_total',
+	'order_total',
+] as const;
 
 /**
  * Finishes an order's lines and fills in the totals the export does not give. Money is worked out
@@ -78,18 +110,28 @@ const ORDER_MONEY = ['order_subtotal', 'discount_total', 'tax_total', 'delivery_
  * total from the rounded line totals, so the order total is the sum of the lines it shows plus tax
  * (unless prices include it) and delivery, to the penny. Returns the finished lines.
  */
-export function completeOrderMoney(order: Record<string, unknown>, rawLines: Array<Record<string, unknown>>, pricesIncludeTax: boolean): Array<Record<string, unknown>> {
+export function completeOrderMoney(
+	order: Record<string, unknown>,
+	rawLines: Array<Record<string, unknown>>,
+	pricesIncludeTax: boolean,
+): Array<Record<string, unknown>> {
 	const digits = minorDigits(typeof order.currency === 'string' ? order.currency : undefined);
 	const lines = rawLines.map((line) => finishLine(line, digits));
 	const sum = (key: string) =>
-		lines.some((line) => typeof line[key] === 'number') ? roundTo(add(...lines.map((line) => decimalOrZero(line[key]))), digits) : undefined;
-	for (const key of ORDER_MONEY) if (typeof order[key] === 'number') order[key] = toNumber(roundTo(decimalOf(order[key]), digits));
+		lines.some((line) => typeof line[key] === 'number')
+			? roundTo(add(...lines.map((line) => decimalOrZero(line[key]))), digits)
+			: undefined;
+	for (const key of ORDER_MONEY)
+		if (typeof order[key] === 'number')
+			order[key] = toNumber(roundTo(decimalOf(order[key]), digits));
 	if (order.order_subtotal === undefined) setNumber(order, 'order_subtotal', sum('line_total'));
 	if (order.discount_total === undefined) setNumber(order, 'discount_total', sum('discount'));
 	if (order.tax_total === undefined) setNumber(order, 'tax_total', sum('tax'));
 	if (order.order_total === undefined && typeof order.order_subtotal === 'number') {
 		const tax = pricesIncludeTax ? ZERO : decimalOrZero(order.tax_total);
-		order.order_total = toNumber(add(decimalOrZero(order.order_subtotal), tax, decimalOrZero(order.delivery_total)));
+		order.order_total = toNumber(
+			add(decimalOrZero(order.order_subtotal), tax, decimalOrZero(order.delivery_total)),
+		);
 	}
 	return lines;
 }

@@ -7,7 +7,18 @@ import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Fee
 import { FormulaError, parseFormula } from './formula';
 import type { FieldType, TextCase } from './values';
 
-export const FIELD_TYPES: readonly FieldType[] = ['text', 'email', 'phone', 'integer', 'number', 'money', 'percent', 'date', 'datetime', 'boolean'];
+export const FIELD_TYPES: readonly FieldType[] = [
+	'text',
+	'email',
+	'phone',
+	'integer',
+	'number',
+	'money',
+	'percent',
+	'date',
+	'datetime',
+	'boolean',
+];
 
 /**
  * How a cell becomes a value, after the type's own clean-up. `first_name`, `last_name` and
@@ -16,7 +27,16 @@ export const FIELD_TYPES: readonly FieldType[] = ['text', 'email', 'phone', 'int
  * line per item of a list written in one cell (`['Ketchup', 'Milk']`); `calculate` works the value
  * out from other columns with the formula in Format (see formula.ts).
  */
-export type Transform = 'none' | TextCase | 'first_name' | 'last_name' | 'name_title' | 'map' | 'pad_zeros' | 'split_list' | 'calculate';
+export type Transform =
+	| 'none'
+	| TextCase
+	| 'first_name'
+	| 'last_name'
+	| 'name_title'
+	| 'map'
+	| 'pad_zeros'
+	| 'split_list'
+	| 'calculate';
 
 export const TRANSFORM_LABELS: Readonly<Record<Transform, string>> = {
 	none: 'None',
@@ -129,7 +149,11 @@ export class MappingError extends Error {
 		readonly problems: string[],
 		readonly origin: string,
 	) {
-		super(problems.length === 1 ? problems[0] : `${problems.length} problems in ${origin}: ${problems.join('; ')}`);
+		super(
+			problems.length === 1
+				? problems[0]
+				: `${problems.length} problems in ${origin}: ${problems.join('; ')}`,
+		);
 		this.name = 'MappingError';
 	}
 }
@@ -163,47 +187,94 @@ export function mappingProblems(mapping: Mapping): string[] {
 		if (field.target.startsWith(CUSTOM_PREFIX)) {
 			const name = field.target.slice(CUSTOM_PREFIX.length);
 			if (!name || customFieldName(name) !== name) {
-				problems.push(`${where}: custom field names are lower case letters, digits and _ (for example custom.${customFieldName(name) || 'loyalty_tier'})`);
+				problems.push(
+					`${where}: custom field names are lower case letters, digits and _ (for example custom.${customFieldName(name) || 'loyalty_tier'})`,
+				);
 			}
 		} else if (!fieldDefinition(feed, field.target)) {
-			problems.push(`${where} is not a ${FEED_DEFINITIONS[feed].label.toLowerCase()} field; use one of the fields listed in the template, or custom.<name>`);
+			problems.push(
+				`${where} is not a ${FEED_DEFINITIONS[feed].label.toLowerCase()} field; use one of the fields listed in the template, or custom.<name>`,
+			);
 		}
 		if (seen.has(field.target)) problems.push(`${where} is mapped twice`);
 		seen.add(field.target);
-		if (!FIELD_TYPES.includes(field.type)) problems.push(`${where}: unknown type "${field.type}" (use ${FIELD_TYPES.join(', ')})`);
-		if (!TRANSFORMS.includes(field.transform)) problems.push(`${where}: unknown transform "${field.transform}"`);
-		if (field.transform === 'map' && !(field.valueMap && Object.hasOwn(valueMaps, field.valueMap))) {
-			problems.push(`${where} uses the value map "${field.valueMap ?? ''}", which the mapping does not define`);
+		if (!FIELD_TYPES.includes(field.type))
+			problems.push(`${where}: unknown type "${field.type}" (use ${FIELD_TYPES.join(', ')})`);
+		if (!TRANSFORMS.includes(field.transform))
+			problems.push(`${where}: unknown transform "${field.transform}"`);
+		if (
+			field.transform === 'map' &&
+			!(field.valueMap && Object.hasOwn(valueMaps, field.valueMap))
+		) {
+			problems.push(
+				`${where} uses the value map "${field.valueMap ?? ''}", which the mapping does not define`,
+			);
 		}
 		if (field.transform === 'calculate') problems.push(...formulaProblems(field, where));
-		else if (!field.source.trim() && field.defaultValue === undefined) problems.push(`${where} has neither a source column nor a default`);
-		if (feed !== 'transaction' && isLineField(field.target)) problems.push(`${where} only applies to transactions`);
-		if (field.transform === 'pad_zeros' && !/^\s*([1-9]|[1-4]\d|50)\s*$/.test(field.format ?? '')) problems.push(`${where}: padding with zeros needs the length in Format, a whole number from 1 to 50 (5 for a US ZIP code)`);
-		if (field.transform === 'split_list' && !isLineField(field.target)) problems.push(`${where}: only a line field (lines.sku, lines.name) can be split into one order line per item`);
+		else if (!field.source.trim() && field.defaultValue === undefined)
+			problems.push(`${where} has neither a source column nor a default`);
+		if (feed !== 'transaction' && isLineField(field.target))
+			problems.push(`${where} only applies to transactions`);
+		if (field.transform === 'pad_zeros' && !/^\s*([1-9]|[1-4]\d|50)\s*$/.test(field.format ?? ''))
+			problems.push(
+				`${where}: padding with zeros needs the length in Format, a whole number from 1 to 50 (5 for a US ZIP code)`,
+			);
+		if (field.transform === 'split_list' && !isLineField(field.target))
+			problems.push(
+				`${where}: only a line field (lines.sku, lines.name) can be split into one order line per item`,
+			);
 	}
 	for (const definition of FEED_DEFINITIONS[feed].fields) {
-		if (definition.required && !seen.has(definition.name) && !(feed === 'transaction' && definition.name === settings.orderKey)) {
+		if (
+			definition.required &&
+			!seen.has(definition.name) &&
+			!(feed === 'transaction' && definition.name === settings.orderKey)
+		) {
 			problems.push(`"${definition.name}" is required: map it to a column`);
 		}
 	}
 	if (feed === 'customer' && !seen.has('email') && !seen.has('mobile')) {
-		problems.push('neither email nor mobile is mapped, so no customer can become a Dotdigital contact: map the export\'s email or mobile column');
+		problems.push(
+			"neither email nor mobile is mapped, so no customer can become a Dotdigital contact: map the export's email or mobile column",
+		);
 	}
 	const split = fields.find((field) => field.transform === 'split_list');
-	const perItem = fields.filter((field) => ['lines.qty', 'lines.unit_price', 'lines.gross_amount', 'lines.discount', 'lines.tax', 'lines.line_total'].includes(field.target));
+	const perItem = fields.filter((field) =>
+		[
+			'lines.qty',
+			'lines.unit_price',
+			'lines.gross_amount',
+			'lines.discount',
+			'lines.tax',
+			'lines.line_total',
+		].includes(field.target),
+	);
 	if (split && perItem.length) {
-		problems.push(`"${split.target}" is split into one line per item, so ${perItem.map((field) => field.target).join(', ')} cannot be read per line: map the basket's amounts to order fields (order_total, discount_total…)`);
+		problems.push(
+			`"${split.target}" is split into one line per item, so ${perItem.map((field) => field.target).join(', ')} cannot be read per line: map the basket's amounts to order fields (order_total, discount_total…)`,
+		);
 	}
-	if (feed === 'transaction' && !seen.has(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is not mapped to a column`);
-	if (feed === 'transaction' && isLineField(settings.orderKey)) problems.push(`the order key "${settings.orderKey}" is a line field; use an order field such as order_id`);
-	if (!Number.isInteger(settings.headerRow) || settings.headerRow < 1) problems.push(`the header row must be a whole number from 1 (got ${settings.headerRow})`);
+	if (feed === 'transaction' && !seen.has(settings.orderKey))
+		problems.push(`the order key "${settings.orderKey}" is not mapped to a column`);
+	if (feed === 'transaction' && isLineField(settings.orderKey))
+		problems.push(
+			`the order key "${settings.orderKey}" is a line field; use an order field such as order_id`,
+		);
+	if (!Number.isInteger(settings.headerRow) || settings.headerRow < 1)
+		problems.push(`the header row must be a whole number from 1 (got ${settings.headerRow})`);
 	return problems;
 }
 
 function formulaProblems(field: FieldMapping, where: string): string[] {
 	const problems: string[] = [];
-	if (!CALCULATED_TYPES.includes(field.type)) problems.push(`${where}: a calculated field is a number, so its type must be ${CALCULATED_TYPES.join(', ')} (not ${field.type})`);
-	if (!field.format?.trim()) problems.push(`${where}: Calculate needs a formula in Format, for example [Line Total] / [Quantity]`);
+	if (!CALCULATED_TYPES.includes(field.type))
+		problems.push(
+			`${where}: a calculated field is a number, so its type must be ${CALCULATED_TYPES.join(', ')} (not ${field.type})`,
+		);
+	if (!field.format?.trim())
+		problems.push(
+			`${where}: Calculate needs a formula in Format, for example [Line Total] / [Quantity]`,
+		);
 	else {
 		try {
 			parseFormula(field.format);

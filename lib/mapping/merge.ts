@@ -49,7 +49,8 @@ export class RecordMerger<R extends MergeableRecord> {
 }
 
 function mergeKey(feed: Feed, record: MergeableRecord): string | undefined {
-	const text = (value: unknown) => (value === undefined || value === null || value === '' ? undefined : String(value));
+	const text = (value: unknown) =>
+		value === undefined || value === null || value === '' ? undefined : String(value);
 	if (feed === 'customer') {
 		const id = text(record.customer_id);
 		if (id !== undefined) return `id\u0000${id}`;
@@ -67,12 +68,18 @@ function mergeInto(target: MergeableRecord, later: MergeableRecord): void {
 	for (const key of Object.keys(later)) {
 		const value = later[key];
 		if (key === '_source') target._source.lines.push(...later._source.lines);
-		else if (key === 'custom') target.custom = { ...(target.custom as Record<string, unknown> | undefined), ...filledIn(value as Record<string, unknown>) };
+		else if (key === 'custom')
+			target.custom = {
+				...(target.custom as Record<string, unknown> | undefined),
+				...filledIn(value as Record<string, unknown>),
+			};
 		else if (value !== undefined && value !== null) target[key] = value;
 		else if (value === null && target[key] === undefined) target[key] = null;
 	}
 }
 
 function filledIn(values: Record<string, unknown>): Record<string, unknown> {
-	return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== null));
+	return Object.fromEntries(
+		Object.entries(values).filter(([, value]) => value !== undefined && value !== null),
+	);
 }

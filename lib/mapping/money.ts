@@ -24,7 +24,8 @@ export function decimalOf(value: number): Decimal {
 	if (!Number.isFinite(value)) throw new RangeError(`${value} is not an amount`);
 	// Most amounts have at most 4 places: then value × 10⁴ is a whole number, read without text.
 	const tenThousandths = Math.round(value * 10_000);
-	if (Number.isSafeInteger(tenThousandths) && tenThousandths / 10_000 === value) return { units: BigInt(tenThousandths), scale: 4 };
+	if (Number.isSafeInteger(tenThousandths) && tenThousandths / 10_000 === value)
+		return { units: BigInt(tenThousandths), scale: 4 };
 	let text = String(value);
 	if (/e/i.test(text)) text = value.toFixed(20).replace(/\.?0+$/, '');
 	const negative = text.startsWith('-');
@@ -72,10 +73,13 @@ export function roundTo(value: Decimal, digits: number): Decimal {
 export function toNumber(value: Decimal): number {
 	if (value.units === 0n) return 0;
 	// A whole number of units within 2⁵³, divided by a power of ten, is the double nearest the decimal.
-	if (value.scale <= 22 && value.units <= MAX_SAFE && value.units >= -MAX_SAFE) return Number(value.units) / 10 ** value.scale;
+	if (value.scale <= 22 && value.units <= MAX_SAFE && value.units >= -MAX_SAFE)
+		return Number(value.units) / 10 ** value.scale;
 	const negative = value.units < 0n;
 	const digits = (negative ? -value.units : value.units).toString().padStart(value.scale + 1, '0');
-	const text = value.scale ? `${digits.slice(0, -value.scale)}.${digits.slice(-value.scale)}` : digits;
+	const text = value.scale
+		? `${digits.slice(0, -value.scale)}.${digits.slice(-value.scale)}`
+		: digits;
 	return Number(negative ? `-${text}` : text);
 }
 
@@ -87,7 +91,10 @@ export function minorDigits(currency: string | undefined): number {
 	let digits = minorDigitsByCurrency.get(code);
 	if (digits === undefined) {
 		try {
-			digits = /^[A-Z]{3}$/.test(code) ? (new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2) : 2;
+			digits = /^[A-Z]{3}$/.test(code)
+				? (new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
+						.maximumFractionDigits ?? 2)
+				: 2;
 		} catch {
 			digits = 2;
 		}

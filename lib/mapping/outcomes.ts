@@ -25,14 +25,24 @@ export interface Rejection extends RowProblem {
 }
 
 /** `_source.feed` is set when one export feeds several feeds at once. */
-export type CanonicalRecord = Record<string, unknown> & { _source: { file: string; lines: number[]; feed?: Feed } };
+export type CanonicalRecord = Record<string, unknown> & {
+	_source: { file: string; lines: number[]; feed?: Feed };
+};
 
-export type MappingOutcome = { kind: 'record'; record: CanonicalRecord } | { kind: 'rejected'; rejection: Rejection };
+export type MappingOutcome =
+	{ kind: 'record'; record: CanonicalRecord } | { kind: 'rejected'; rejection: Rejection };
 
 const KEY_ORDER: Record<Feed, string[]> = Object.fromEntries(
 	(['customer', 'product', 'transaction'] as Feed[]).map((feed) => [
 		feed,
-		[...FEED_DEFINITIONS[feed].fields.filter((field) => !isLineField(field.name)).map((field) => field.name), 'lines', 'custom', '_source'],
+		[
+			...FEED_DEFINITIONS[feed].fields
+				.filter((field) => !isLineField(field.name))
+				.map((field) => field.name),
+			'lines',
+			'custom',
+			'_source',
+		],
 	]),
 ) as Record<Feed, string[]>;
 

@@ -34,14 +34,22 @@ function fields(feed: Feed, specs: FieldSpec[]): FieldMapping[] {
 	}));
 }
 
-function preset(definition: Omit<Preset, 'mapping'> & { fields: FieldSpec[]; settings: Partial<MappingSettings>; valueMaps?: Mapping['valueMaps'] }): Preset {
+function preset(
+	definition: Omit<Preset, 'mapping'> & {
+		fields: FieldSpec[];
+		settings: Partial<MappingSettings>;
+		valueMaps?: Mapping['valueMaps'];
+	},
+): Preset {
 	const { fields: specs, settings, valueMaps = {}, ...about } = definition;
 	return {
 		...about,
 		mapping: (overrides = {}) => ({
 			feed: about.feed,
 			fields: fields(about.feed, specs).map((field) =>
-				overrides.dateFormat && (field.type === 'date' || field.type === 'datetime') ? { ...field, format: undefined } : field,
+				overrides.dateFormat && (field.type === 'date' || field.type === 'datetime')
+					? { ...field, format: undefined }
+					: field,
 			),
 			settings: { ...DEFAULT_SETTINGS, ...settings, ...overrides },
 			valueMaps,
@@ -58,17 +66,31 @@ function preset(definition: Omit<Preset, 'mapping'> & { fields: FieldSpec[]; set
 export const squareItemDetail = preset({
 	id: 'square-item-detail',
 	name: 'Square Item Detail',
-	description: 'Square Dashboard → Reports → Items → Export → Item Detail CSV (one row per item sold)',
+	description:
+		'Square Dashboard → Reports → Items → Export → Item Detail CSV (one row per item sold)',
 	feed: 'transaction',
 	settings: { rowGrain: 'line', orderKey: 'order_id' },
-	valueMaps: { 'Square event type': new Map([['Refund', 'true'], ['Payment', 'false']]) },
+	valueMaps: {
+		'Square event type': new Map([
+			['Refund', 'true'],
+			['Payment', 'false'],
+		]),
+	},
 	fields: [
 		['order_id', 'Transaction ID'],
-		['purchase_date', 'Date + Time', { format: 'yyyy-MM-dd HH:mm:ss || yyyy-MM-dd HH:mm', required: true }],
+		[
+			'purchase_date',
+			'Date + Time',
+			{ format: 'yyyy-MM-dd HH:mm:ss || yyyy-MM-dd HH:mm', required: true },
+		],
 		['customer_id', 'Customer ID'],
 		['store_code', 'Location'],
 		['payment_method', 'Card Brand'],
-		['is_refund', 'Event Type', { transform: 'map', valueMap: 'Square event type', unmatched: 'blank' }],
+		[
+			'is_refund',
+			'Event Type',
+			{ transform: 'map', valueMap: 'Square event type', unmatched: 'blank' },
+		],
 		['lines.sku', 'SKU | Item'],
 		['lines.name', 'Item | Price Point Name'],
 		['lines.category', 'Category'],
@@ -92,12 +114,23 @@ export const squareItemDetail = preset({
 export const onlineRetail = preset({
 	id: 'online-retail',
 	name: 'Online Retail (invoice lines)',
-	description: 'InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country',
+	description:
+		'InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country',
 	feed: 'transaction',
-	settings: { rowGrain: 'line', orderKey: 'order_id', refundPrefix: 'C', currency: 'GBP', timeZone: 'Europe/London' },
+	settings: {
+		rowGrain: 'line',
+		orderKey: 'order_id',
+		refundPrefix: 'C',
+		currency: 'GBP',
+		timeZone: 'Europe/London',
+	},
 	fields: [
 		['order_id', 'InvoiceNo | Invoice'],
-		['purchase_date', 'InvoiceDate', { format: 'M/d/yyyy H:mm || M/d/yy H:mm || yyyy-MM-dd HH:mm:ss || yyyy-MM-dd HH:mm' }],
+		[
+			'purchase_date',
+			'InvoiceDate',
+			{ format: 'M/d/yyyy H:mm || M/d/yy H:mm || yyyy-MM-dd HH:mm:ss || yyyy-MM-dd HH:mm' },
+		],
 		['customer_id', 'CustomerID | Customer ID'],
 		['lines.sku', 'StockCode'],
 		['lines.name', 'Description'],
@@ -111,6 +144,9 @@ export const PRESETS: readonly Preset[] = [squareItemDetail, onlineRetail];
 
 export function presetById(id: string): Preset {
 	const found = PRESETS.find((candidate) => candidate.id === id);
-	if (!found) throw new Error(`There is no preset "${id}"; the presets are ${PRESETS.map((candidate) => candidate.id).join(', ')}`);
+	if (!found)
+		throw new Error(
+			`There is no preset "${id}"; the presets are ${PRESETS.map((candidate) => candidate.id).join(', ')}`,
+		);
 	return found;
 }

@@ -11,9 +11,21 @@ import { evaluateFormula, parseFormula, type Formula } from './formula';
 import { decimalOf, toNumber, type Decimal } from './money';
 import type { FixOwner, RowProblem } from './outcomes';
 import { customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
-import { coerceValue, describeOptionProblem, isBlank, mapValue, splitFullName, type Coerced, type FieldType, type ValueOptions } from './values';
+import {
+	coerceValue,
+	describeOptionProblem,
+	isBlank,
+	mapValue,
+	splitFullName,
+	type Coerced,
+	type FieldType,
+	type ValueOptions,
+} from './values';
 
-const OWNER_BY_RULE: Record<string, FixOwner> = { 'date.ambiguous': 'mapping', 'map.unmatched': 'mapping' };
+const OWNER_BY_RULE: Record<string, FixOwner> = {
+	'date.ambiguous': 'mapping',
+	'map.unmatched': 'mapping',
+};
 
 type Place = 'record' | 'line' | 'custom';
 
@@ -81,8 +93,13 @@ export class RowReader {
 		});
 		if (problems.length) throw new MappingError([...new Set(problems)], mapping.origin);
 		this.hasLineFields = this.plans.some((plan) => plan.place === 'line');
-		this.orderKeyPlan = this.feed === 'transaction' ? this.plans.find((plan) => plan.field.target === mapping.settings.orderKey) : undefined;
-		const customKeys = new Set(this.plans.filter((plan) => plan.place === 'custom').map((plan) => plan.key));
+		this.orderKeyPlan =
+			this.feed === 'transaction'
+				? this.plans.find((plan) => plan.field.target === mapping.settings.orderKey)
+				: undefined;
+		const customKeys = new Set(
+			this.plans.filter((plan) => plan.place === 'custom').map((plan) => plan.key),
+		);
 		this.unusedColumns = mapping.settings.keepUnmappedColumns
 			? unusedColumns
 					.map((position) => ({ position, key: customFieldName(header[position]) }))
@@ -109,13 +126,13 @@ export class RowReader {
 		return scratch.problems ? undefined : this.orderKeyOf(scratch);
 	}
 
-
 	orderKeyOf(mapped: MappedRow): string | undefined {
 		const { orderKey } = this.mapping.settings;
-		const value = orderKey.startsWith(CUSTOM_PREFIX) ? mapped.custom?.[orderKey.slice(CUSTOM_PREFIX.length)] : mapped.record[orderKey];
+		const value = orderKey.startsWith(CUSTOM_PREFIX)
+			? mapped.custom?.[orderKey.slice(CUSTOM_PREFIX.length)]
+			: mapped.record[orderKey];
 		return value === undefined || value === null ? undefined : String(value);
 	}
-
 
 	private plan(entry: ResolvedField): FieldPlan {
 		const { field } = entry;
@@ -123,18 +140,36 @@ export class RowReader {
 		const isCustom = field.target.startsWith(CUSTOM_PREFIX);
 		const place: Place = isCustom ? 'custom' : isLineField(field.target) ? 'line' : 'record';
 		const type = field.type;
-		const textCase = field.transform === 'upper' || field.transform === 'lower' || field.transform === 'title' ? field.transform : 'none';
+		const textCase =
+			field.transform === 'upper' || field.transform === 'lower' || field.transform === 'title'
+				? field.transform
+				: 'none';
 		const isDate = type === 'date' || type === 'datetime';
 		return {
 			field,
 			choices: entry.choices,
-			choiceLabels: field.transform === 'calculate' ? [field.format ?? ''] : entry.choices.map((choice) => choice.map((position) => this.header[position]).join(' + ')),
-			key: isCustom ? field.target.slice(CUSTOM_PREFIX.length) : place === 'line' ? lineKey(field.target.slice('lines.'.length), type) : field.target,
+			choiceLabels:
+				field.transform === 'calculate'
+					? [field.format ?? '']
+					: entry.choices.map((choice) =>
+							choice.map((position) => this.header[position]).join(' + '),
+						),
+			key: isCustom
+				? field.target.slice(CUSTOM_PREFIX.length)
+				: place === 'line'
+					? lineKey(field.target.slice('lines.'.length), type)
+					: field.target,
 			place,
-			joiner: !isDate && field.transform !== 'pad_zeros' && field.format !== undefined && field.format !== '' ? field.format : ' ',
+			joiner:
+				!isDate &&
+				field.transform !== 'pad_zeros' &&
+				field.format !== undefined &&
+				field.format !== ''
+					? field.format
+					: ' ',
 			type,
 			options: {
-				format: isDate ? (field.format || settings.dateFormat) : undefined,
+				format: isDate ? field.format || settings.dateFormat : undefined,
 				decimalSeparator: settings.decimalSeparator,
 				defaultCountry: settings.defaultCountry,
 				timeZone: settings.timeZone,
@@ -147,7 +182,10 @@ export class RowReader {
 			formula: field.transform === 'calculate' ? parseFormula(field.format ?? '') : undefined,
 			valueMap: field.transform === 'map' && field.valueMap ? valueMaps[field.valueMap] : undefined,
 			unmatched: field.unmatched ?? 'keep',
-			defaultValue: field.defaultValue !== undefined && !isBlank(field.defaultValue) ? field.defaultValue : undefined,
+			defaultValue:
+				field.defaultValue !== undefined && !isBlank(field.defaultValue)
+					? field.defaultValue
+					: undefined,
 			clearWhenBlank: field.clearWhenBlank,
 			lastRaw: undefined,
 			lastResult: undefined,
@@ -161,15 +199,42 @@ export class RowReader {
 		if (this.unusedColumns.length) {
 			for (const { position, key } of this.unusedColumns) {
 				const value = values[position];
-				if (value !== undefined && !isBlank(value)) (mapped.custom ??= {})[key] = typeof value === 'string' ? value.trim() : value;
+				if (value !== undefined && !isBlank(value))
+					(mapped.custom ??= {})[key] = typeof value === 'string' ? value.trim() : value;
 			}
 		}
-		if (this.hasLineFields && mapped.line && mapped.line.sku === undefined && mapped.line.name === undefined && !mapped.problems) {
-			(mapped.problems ??= []).push({ field: 'lines.sku', column: '', rule: 'line.no_product', value: '', message: 'The row has neither a SKU nor an item name, so the item sold is unknown', owner: 'till data' });
+		if (
+			this.hasLineFields &&
+			mapped.line &&
+			mapped.line.sku === undefined &&
+			mapped.line.name === undefined &&
+			!mapped.problems
+		) {
+			(mapped.problems ??= []).push({
+				field: 'lines.sku',
+				column: '',
+				rule: 'line.no_product',
+				value: '',
+				message: 'The row has neither a SKU nor an item name, so the item sold is unknown',
+				owner: 'till data',
+			});
 		}
 		const rule = FEED_DEFINITIONS[this.feed].recordRule;
-		if (rule && !mapped.problems && rule.anyOf.every((field) => mapped.record[field] === undefined || mapped.record[field] === null)) {
-			(mapped.problems ??= []).push({ field: rule.anyOf.join(' / '), column: '', rule: 'record.no_identifier', value: '', message: `The row ${rule.message}`, owner: 'till data' });
+		if (
+			rule &&
+			!mapped.problems &&
+			rule.anyOf.every(
+				(field) => mapped.record[field] === undefined || mapped.record[field] === null,
+			)
+		) {
+			(mapped.problems ??= []).push({
+				field: rule.anyOf.join(' / '),
+				column: '',
+				rule: 'record.no_identifier',
+				value: '',
+				message: `The row ${rule.message}`,
+				owner: 'till data',
+			});
 		}
 		return mapped;
 	}
@@ -182,7 +247,11 @@ export class RowReader {
 			if (calculated === null) return;
 			raw = calculated;
 		}
-		for (let index = 0; index < plan.choices.length && raw === undefined && !plan.formula; index++) {
+		for (
+			let index = 0;
+			index < plan.choices.length && raw === undefined && !plan.formula;
+			index++
+		) {
 			raw = readChoice(values, plan.choices[index], plan.joiner);
 			if (raw !== undefined) column = plan.choiceLabels[index];
 		}
@@ -192,7 +261,15 @@ export class RowReader {
 		}
 		if (raw !== undefined && plan.reshapes) raw = this.transform(plan, raw, column, mapped);
 		if (raw === undefined) {
-			if (plan.required) this.problem(mapped, plan, column, 'required.missing', '', `${describeField(this.feed, plan.field.target)} is empty`);
+			if (plan.required)
+				this.problem(
+					mapped,
+					plan,
+					column,
+					'required.missing',
+					'',
+					`${describeField(this.feed, plan.field.target)} is empty`,
+				);
 			else if (plan.clearWhenBlank) this.set(mapped, plan, null);
 			return;
 		}
@@ -211,7 +288,10 @@ export class RowReader {
 			return;
 		}
 		if (result.currency) mapped.currency ??= result.currency;
-		const value = plan.padWidth && typeof result.value === 'string' && /^\d+$/.test(result.value) ? result.value.padStart(plan.padWidth, '0') : result.value;
+		const value =
+			plan.padWidth && typeof result.value === 'string' && /^\d+$/.test(result.value)
+				? result.value.padStart(plan.padWidth, '0')
+				: result.value;
 		this.set(mapped, plan, value);
 	}
 
@@ -219,7 +299,12 @@ export class RowReader {
 	 * A calculated field's value from its formula's columns: undefined when one of them is blank,
 	 * null when the row was given a problem instead.
 	 */
-	private calculate(plan: FieldPlan, formula: Formula, values: CellValue[], mapped: MappedRow): number | undefined | null {
+	private calculate(
+		plan: FieldPlan,
+		formula: Formula,
+		values: CellValue[],
+		mapped: MappedRow,
+	): number | undefined | null {
 		const operands: Decimal[] = [];
 		for (let index = 0; index < formula.columns.length; index++) {
 			const raw = values[plan.choices[0][index]];
@@ -227,7 +312,14 @@ export class RowReader {
 			const amount = coerceValue(raw, 'money', plan.options);
 			if (!amount.ok || typeof amount.value !== 'number') {
 				const name = this.header[plan.choices[0][index]];
-				this.problem(mapped, plan, name, 'calculate.not_a_number', String(raw), `"${String(raw)}" in ${name} is not a number, so ${plan.field.target} (${formula.columns.map((column) => `[${column}]`).join(', ')}) cannot be worked out`);
+				this.problem(
+					mapped,
+					plan,
+					name,
+					'calculate.not_a_number',
+					String(raw),
+					`"${String(raw)}" in ${name} is not a number, so ${plan.field.target} (${formula.columns.map((column) => `[${column}]`).join(', ')}) cannot be worked out`,
+				);
 				return null;
 			}
 			operands.push(decimalOf(amount.value));
@@ -235,7 +327,14 @@ export class RowReader {
 		// Money keeps four places, as when it is read from a cell; other numbers six.
 		const result = evaluateFormula(formula, operands, plan.type === 'money' ? 4 : 6);
 		if (result.ok) return toNumber(result.value);
-		this.problem(mapped, plan, result.divisionByZero, 'calculate.divide_by_zero', '0', `${result.divisionByZero} is 0, so ${plan.field.target} (${plan.field.format}) cannot be worked out`);
+		this.problem(
+			mapped,
+			plan,
+			result.divisionByZero,
+			'calculate.divide_by_zero',
+			'0',
+			`${result.divisionByZero} is 0, so ${plan.field.target} (${plan.field.format}) cannot be worked out`,
+		);
 		return null;
 	}
 
@@ -251,11 +350,24 @@ export class RowReader {
 			if (result.value !== null) items.push(result.value);
 		}
 		if (items.length) this.set(mapped, plan, items);
-		else this.problem(mapped, plan, column, 'line.no_product', raw, `The list of items sold is empty, so the basket has no lines`);
+		else
+			this.problem(
+				mapped,
+				plan,
+				column,
+				'line.no_product',
+				raw,
+				`The list of items sold is empty, so the basket has no lines`,
+			);
 	}
 
 	/** Applies the value map or name split; undefined when that leaves nothing (or rejected the value). */
-	private transform(plan: FieldPlan, raw: CellValue, column: string, mapped: MappedRow): CellValue | undefined {
+	private transform(
+		plan: FieldPlan,
+		raw: CellValue,
+		column: string,
+		mapped: MappedRow,
+	): CellValue | undefined {
 		switch (plan.transform) {
 			case 'map': {
 				const result = mapValue(String(raw).trim(), plan.valueMap!, plan.unmatched);
@@ -277,8 +389,22 @@ export class RowReader {
 		}
 	}
 
-	private problem(mapped: MappedRow, plan: FieldPlan, column: string, rule: string, value: string, message: string) {
-		(mapped.problems ??= []).push({ field: plan.field.target, column, rule, value, message, owner: OWNER_BY_RULE[rule] ?? 'till data' });
+	private problem(
+		mapped: MappedRow,
+		plan: FieldPlan,
+		column: string,
+		rule: string,
+		value: string,
+		message: string,
+	) {
+		(mapped.problems ??= []).push({
+			field: plan.field.target,
+			column,
+			rule,
+			value,
+			message,
+			owner: OWNER_BY_RULE[rule] ?? 'till data',
+		});
 	}
 
 	private set(mapped: MappedRow, plan: FieldPlan, value: unknown) {
@@ -286,7 +412,6 @@ export class RowReader {
 		else if (plan.place === 'line') (mapped.line ??= {})[plan.key] = value;
 		else (mapped.custom ??= {})[plan.key] = value;
 	}
-
 }
 
 function readChoice(values: CellValue[], choice: number[], joiner: string): CellValue | undefined {

@@ -24,7 +24,20 @@ import { columnsSeen } from './headers-seen';
 import { FEED_DEFINITIONS, FEEDS, type Feed } from './schema';
 import { SETTING_DEFINITIONS, settingsFrom } from './settings';
 
-type FieldColumn = keyof Pick<FieldMapping, 'target' | 'source' | 'type' | 'format' | 'required' | 'defaultValue' | 'transform' | 'valueMap' | 'unmatched' | 'clearWhenBlank' | 'mayBeAbsent'>;
+type FieldColumn = keyof Pick<
+	FieldMapping,
+	| 'target'
+	| 'source'
+	| 'type'
+	| 'format'
+	| 'required'
+	| 'defaultValue'
+	| 'transform'
+	| 'valueMap'
+	| 'unmatched'
+	| 'clearWhenBlank'
+	| 'mayBeAbsent'
+>;
 
 /** The columns of a feed sheet that the reader uses, in template order. */
 const FIELD_COLUMNS: ReadonlyArray<{ key: FieldColumn; label: string }> = [
@@ -70,7 +83,7 @@ const INSTRUCTIONS = [
 	`6. Transform: ${TRANSFORMS.map((transform) => TRANSFORM_LABELS[transform]).join(', ')}.`,
 	'   For a Value map, name a map from the Value Maps sheet (for example store codes → store names) and say what to do with values not in it.',
 	'   Pad with leading zeros puts back the zeros a number lost, to the length in Format: a US ZIP code 2134 with Format 5 is 02134.',
-	'   A list in one cell, on lines.sku or lines.name, makes one order line per item (quantity 1) of a basket written [\'Ketchup\', \'Milk\'] or Ketchup, Milk.',
+	"   A list in one cell, on lines.sku or lines.name, makes one order line per item (quantity 1) of a basket written ['Ketchup', 'Milk'] or Ketchup, Milk.",
 	'   Calculate works a number out from other columns of the row with the formula in Format: columns in [square brackets], numbers, + - * / and brackets, for example [Line Total] / [Quantity] for lines.unit_price. Leave Source empty. A blank column leaves the field blank; a division by 0 rejects the row.',
 	'   Every column named must be in the export: a missing one stops the file before anything is sent, naming the closest columns found. Set "Column may be absent" to Yes for a column some exports leave out; the field is then left empty.',
 	'7. A blank cell never overwrites what Dotdigital or Khaos already holds. Set "Blank clears the field" to Yes only where a blank really means "remove it".',
@@ -105,8 +118,13 @@ export function buildMappingTemplate(): Buffer {
 			field.example,
 			columnsSeen(feed, field.name).join(' | '),
 		]);
-		const sheet = XLSX.utils.aoa_to_sheet([[...FIELD_COLUMNS.map((column) => column.label), ...HELP_COLUMNS], ...rows]);
-		sheet['!cols'] = [22, 30, 10, 22, 10, 14, 22, 18, 16, 12, 12, 60, 26, 40].map((wch) => ({ wch }));
+		const sheet = XLSX.utils.aoa_to_sheet([
+			[...FIELD_COLUMNS.map((column) => column.label), ...HELP_COLUMNS],
+			...rows,
+		]);
+		sheet['!cols'] = [22, 30, 10, 22, 10, 14, 22, 18, 16, 12, 12, 60, 26, 40].map((wch) => ({
+			wch,
+		}));
 		XLSX.utils.book_append_sheet(workbook, sheet, definition.sheet);
 	}
 
@@ -116,7 +134,11 @@ export function buildMappingTemplate(): Buffer {
 			setting.label,
 			writtenDefault(setting),
 			setting.example ? `${setting.description} Example: ${setting.example}.` : setting.description,
-			setting.kind === 'choice' ? setting.choices!.map((choice) => choice.label).join(', ') : setting.kind === 'yes/no' ? 'Yes, No' : '',
+			setting.kind === 'choice'
+				? setting.choices!.map((choice) => choice.label).join(', ')
+				: setting.kind === 'yes/no'
+					? 'Yes, No'
+					: '',
 		]),
 	]);
 	settings['!cols'] = [{ wch: 24 }, { wch: 18 }, { wch: 90 }, { wch: 50 }];
@@ -138,7 +160,8 @@ function writtenDefault(setting: (typeof SETTING_DEFINITIONS)[number]): string {
 	const value = DEFAULT_SETTINGS[setting.key];
 	if (value === undefined) return '';
 	if (setting.kind === 'yes/no') return value ? 'Yes' : 'No';
-	if (setting.kind === 'choice') return setting.choices!.find((choice) => choice.value === value)?.label ?? String(value);
+	if (setting.kind === 'choice')
+		return setting.choices!.find((choice) => choice.value === value)?.label ?? String(value);
 	return String(value);
 }
 
@@ -149,13 +172,27 @@ type Grid = string[][];
  * table (the feed sheet's columns); its settings come from `settings`. Every problem is reported
  * at once in a MappingError naming the sheet and row.
  */
-export async function readMappingWorkbook(bytes: Buffer, fileName: string, feed: Feed, settings: Partial<MappingSettings> = {}): Promise<Mapping> {
+export async function readMappingWorkbook(
+	bytes: Buffer,
+	fileName: string,
+	feed: Feed,
+	settings: Partial<MappingSettings> = {},
+): Promise<Mapping> {
 	const sheets = await readSheets(bytes, fileName);
 	const problems: string[] = [];
 	const definition = FEED_DEFINITIONS[feed];
 	const names = [...sheets.keys()];
-	const sheetName = names.length === 1 ? names[0] : names.find((name) => name.trim().toLowerCase() === definition.sheet.toLowerCase());
-	if (!sheetName) throw new MappingError([`"${fileName}" has no "${definition.sheet}" sheet; its sheets are ${names.map((name) => `"${name}"`).join(', ')}`], fileName);
+	const sheetName =
+		names.length === 1
+			? names[0]
+			: names.find((name) => name.trim().toLowerCase() === definition.sheet.toLowerCase());
+	if (!sheetName)
+		throw new MappingError(
+			[
+				`"${fileName}" has no "${definition.sheet}" sheet; its sheets are ${names.map((name) => `"${name}"`).join(', ')}`,
+			],
+			fileName,
+		);
 
 	const valueMaps = readValueMaps(sheets.get(findSheet(names, VALUE_MAPS_SHEET) ?? ''), problems);
 	const settingsGrid = sheets.get(findSheet(names, SETTINGS_SHEET) ?? '');
@@ -165,21 +202,42 @@ export async function readMappingWorkbook(bytes: Buffer, fileName: string, feed:
 	const fields = readFields(sheets.get(sheetName)!, sheetName, feed, valueMaps, problems);
 
 	if (problems.length) throw new MappingError(problems, fileName);
-	return { feed, fields, settings: parsed.settings, valueMaps, origin: `the mapping workbook "${fileName}"` };
+	return {
+		feed,
+		fields,
+		settings: parsed.settings,
+		valueMaps,
+		origin: `the mapping workbook "${fileName}"`,
+	};
 }
 
 async function readSheets(bytes: Buffer, fileName: string): Promise<Map<string, Grid>> {
 	const sheets = new Map<string, Grid>();
 	if (/\.(csv|txt|tsv)$/i.test(fileName)) {
 		const grid: Grid = [];
-		for await (const row of readRows(bytes, { fileName })) if (row.kind !== 'skipped') grid.push(row.values.map(cellText));
+		for await (const row of readRows(bytes, { fileName }))
+			if (row.kind !== 'skipped') grid.push(row.values.map(cellText));
 		sheets.set(fileName, grid);
 		return sheets;
 	}
-	const workbook = XLSX.read(bytes, { type: 'buffer', cellFormula: false, cellHTML: false, cellText: false, cellDates: false });
+	const workbook = XLSX.read(bytes, {
+		type: 'buffer',
+		cellFormula: false,
+		cellHTML: false,
+		cellText: false,
+		cellDates: false,
+	});
 	for (const name of workbook.SheetNames) {
-		const rows = XLSX.utils.sheet_to_json<unknown[]>(workbook.Sheets[name], { header: 1, raw: true, defval: '', blankrows: false });
-		sheets.set(name, rows.map((row) => row.map(cellText)));
+		const rows = XLSX.utils.sheet_to_json<unknown[]>(workbook.Sheets[name], {
+			header: 1,
+			raw: true,
+			defval: '',
+			blankrows: false,
+		});
+		sheets.set(
+			name,
+			rows.map((row) => row.map(cellText)),
+		);
 	}
 	return sheets;
 }
@@ -194,7 +252,10 @@ function findSheet(names: string[], wanted: string): string | undefined {
 }
 
 /** Column positions by reader key, from a header row matched by label (case and spacing ignored). */
-function columnPositions<K extends string>(header: string[], columns: ReadonlyArray<{ key: K; label: string }>): Map<K, number> {
+function columnPositions<K extends string>(
+	header: string[],
+	columns: ReadonlyArray<{ key: K; label: string }>,
+): Map<K, number> {
 	const positions = new Map<K, number>();
 	const byLabel = new Map(header.map((label, index) => [normaliseColumnName(label), index]));
 	for (const { key, label } of columns) {
@@ -204,14 +265,25 @@ function columnPositions<K extends string>(header: string[], columns: ReadonlyAr
 	return positions;
 }
 
-function readFields(grid: Grid, sheetName: string, feed: Feed, valueMaps: Mapping['valueMaps'], problems: string[]): FieldMapping[] {
-	const headerIndex = grid.findIndex((row) => row.some((cell) => normaliseColumnName(cell) === 'field'));
+function readFields(
+	grid: Grid,
+	sheetName: string,
+	feed: Feed,
+	valueMaps: Mapping['valueMaps'],
+	problems: string[],
+): FieldMapping[] {
+	const headerIndex = grid.findIndex((row) =>
+		row.some((cell) => normaliseColumnName(cell) === 'field'),
+	);
 	if (headerIndex < 0) {
-		problems.push(`the "${sheetName}" sheet needs a header row with "Field" and "Source column(s)" columns, as in the template`);
+		problems.push(
+			`the "${sheetName}" sheet needs a header row with "Field" and "Source column(s)" columns, as in the template`,
+		);
 		return [];
 	}
 	const positions = columnPositions(grid[headerIndex], FIELD_COLUMNS);
-	if (!positions.has('source')) problems.push(`the "${sheetName}" sheet has no "Source column(s)" column`);
+	if (!positions.has('source'))
+		problems.push(`the "${sheetName}" sheet has no "Source column(s)" column`);
 	const cell = (row: string[], key: FieldColumn) => {
 		const position = positions.get(key);
 		const text = position === undefined ? '' : (row[position] ?? '');
@@ -226,16 +298,25 @@ function readFields(grid: Grid, sheetName: string, feed: Feed, valueMaps: Mappin
 		if (!target || (!source && !defaultValue && !calculated)) return;
 		const where = `${sheetName} sheet, row ${headerIndex + offset + 2} (${target})`;
 		const typeText = cell(row, 'type').toLowerCase();
-		const type = typeText ? FIELD_TYPES.find((candidate) => candidate === typeText) : defaultType(feed, target);
+		const type = typeText
+			? FIELD_TYPES.find((candidate) => candidate === typeText)
+			: defaultType(feed, target);
 		if (!type) problems.push(`${where}: unknown type "${typeText}"; use ${FIELD_TYPES.join(', ')}`);
 		const valueMap = cell(row, 'valueMap') || undefined;
-		const transform = parseLabel(cell(row, 'transform'), TRANSFORM_LABELS) ?? (valueMap ? 'map' : undefined);
-		if (transform === undefined && cell(row, 'transform')) problems.push(`${where}: unknown transform "${cell(row, 'transform')}"`);
+		const transform =
+			parseLabel(cell(row, 'transform'), TRANSFORM_LABELS) ?? (valueMap ? 'map' : undefined);
+		if (transform === undefined && cell(row, 'transform'))
+			problems.push(`${where}: unknown transform "${cell(row, 'transform')}"`);
 		if (transform === 'map' && !(valueMap && Object.hasOwn(valueMaps, valueMap))) {
-			problems.push(`${where}: the value map "${valueMap ?? ''}" is not on the ${VALUE_MAPS_SHEET} sheet`);
+			problems.push(
+				`${where}: the value map "${valueMap ?? ''}" is not on the ${VALUE_MAPS_SHEET} sheet`,
+			);
 		}
 		const unmatched = parseLabel(cell(row, 'unmatched'), UNMATCHED_LABELS);
-		if (unmatched === undefined && cell(row, 'unmatched')) problems.push(`${where}: "Not in the map" must be ${Object.values(UNMATCHED_LABELS).join(', ')}`);
+		if (unmatched === undefined && cell(row, 'unmatched'))
+			problems.push(
+				`${where}: "Not in the map" must be ${Object.values(UNMATCHED_LABELS).join(', ')}`,
+			);
 		fields.push({
 			target,
 			source,
@@ -258,21 +339,34 @@ function yes(text: string): boolean {
 }
 
 /** The key whose id or label matches the text (case and spacing ignored); undefined for blank. */
-function parseLabel<K extends string>(text: string, labels: Readonly<Record<K, string>>): K | undefined {
+function parseLabel<K extends string>(
+	text: string,
+	labels: Readonly<Record<K, string>>,
+): K | undefined {
 	const wanted = normaliseColumnName(text);
 	if (!wanted) return undefined;
-	return (Object.keys(labels) as K[]).find((key) => normaliseColumnName(key) === wanted || normaliseColumnName(labels[key]) === wanted);
+	return (Object.keys(labels) as K[]).find(
+		(key) => normaliseColumnName(key) === wanted || normaliseColumnName(labels[key]) === wanted,
+	);
 }
 
-function readSettings(grid: Grid, problems: string[]): Partial<Record<keyof MappingSettings, unknown>> {
+function readSettings(
+	grid: Grid,
+	problems: string[],
+): Partial<Record<keyof MappingSettings, unknown>> {
 	const written: Partial<Record<keyof MappingSettings, unknown>> = {};
 	for (const row of grid.slice(1)) {
 		const label = (row[0] ?? '').trim();
 		const value = row[1];
 		if (!label) continue;
-		const definition = SETTING_DEFINITIONS.find((setting) => normaliseColumnName(setting.label) === normaliseColumnName(label));
+		const definition = SETTING_DEFINITIONS.find(
+			(setting) => normaliseColumnName(setting.label) === normaliseColumnName(label),
+		);
 		if (definition) written[definition.key] = value;
-		else problems.push(`${SETTINGS_SHEET} sheet: unknown setting "${label}"; the settings are ${SETTING_DEFINITIONS.map((setting) => setting.label).join(', ')}`);
+		else
+			problems.push(
+				`${SETTINGS_SHEET} sheet: unknown setting "${label}"; the settings are ${SETTING_DEFINITIONS.map((setting) => setting.label).join(', ')}`,
+			);
 	}
 	return written;
 }
@@ -284,10 +378,13 @@ function readValueMaps(grid: Grid | undefined, problems: string[]): Mapping['val
 		const [name, from, to] = row.map((cell) => cell.trim());
 		if (!name && !from && !to) return;
 		if (!name || !from) {
-			problems.push(`${VALUE_MAPS_SHEET} sheet, row ${offset + 2}: each row needs a map name and a From value`);
+			problems.push(
+				`${VALUE_MAPS_SHEET} sheet, row ${offset + 2}: each row needs a map name and a From value`,
+			);
 			return;
 		}
-		if (!Object.hasOwn(maps, name)) Object.defineProperty(maps, name, { value: new Map(), enumerable: true });
+		if (!Object.hasOwn(maps, name))
+			Object.defineProperty(maps, name, { value: new Map(), enumerable: true });
 		maps[name].set(from, to ?? '');
 	});
 	return maps;

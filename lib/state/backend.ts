@@ -14,7 +14,13 @@ export type { PostgresConnection, SyncState } from './sync-state';
 
 export type StateLocation =
 	| { backend: 'sqlite'; path: string; where: string; chosen: boolean }
-	| { backend: 'postgres'; connection: PostgresConnection; schema: string; where: string; source: 'POS_SYNC_STATE_POSTGRES_URL' | 'DB_POSTGRESDB' };
+	| {
+			backend: 'postgres';
+			connection: PostgresConnection;
+			schema: string;
+			where: string;
+			source: 'POS_SYNC_STATE_POSTGRES_URL' | 'DB_POSTGRESDB';
+	  };
 
 export const DEFAULT_STATE_SCHEMA = 'pos_sync';
 
@@ -35,17 +41,28 @@ function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
 export function stateLocation(env: NodeJS.ProcessEnv, sqlitePath: string): StateLocation {
 	const chosen = (env.POS_SYNC_STATE_BACKEND ?? '').trim().toLowerCase();
 	if (chosen !== '' && chosen !== 'sqlite' && chosen !== 'postgres') {
-		throw new Error(`POS_SYNC_STATE_BACKEND is "${env.POS_SYNC_STATE_BACKEND}"; it takes sqlite or postgres`);
+		throw new Error(
+			`POS_SYNC_STATE_BACKEND is "${env.POS_SYNC_STATE_BACKEND}"; it takes sqlite or postgres`,
+		);
 	}
-	if (chosen === 'sqlite') return { backend: 'sqlite', path: sqlitePath, where: sqlitePath, chosen: true };
+	if (chosen === 'sqlite')
+		return { backend: 'sqlite', path: sqlitePath, where: sqlitePath, chosen: true };
 	const schema = (env.POS_SYNC_STATE_SCHEMA ?? '').trim() || DEFAULT_STATE_SCHEMA;
 	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-		throw new Error(`POS_SYNC_STATE_SCHEMA is "${schema}"; a schema name here is lower-case letters, digits and _ (up to 63), starting with a letter or _`);
+		throw new Error(
+			`POS_SYNC_STATE_SCHEMA is "${schema}"; a schema name here is lower-case letters, digits and _ (up to 63), starting with a letter or _`,
+		);
 	}
 	const url = setting(env, 'POS_SYNC_STATE_POSTGRES_URL');
 	if (url) {
 		const where = `${describeUrl(url)} (schema ${schema})`;
-		return { backend: 'postgres', connection: { connectionString: url }, schema, where, source: 'POS_SYNC_STATE_POSTGRES_URL' };
+		return {
+			backend: 'postgres',
+			connection: { connectionString: url },
+			schema,
+			where,
+			source: 'POS_SYNC_STATE_POSTGRES_URL',
+		};
 	}
 	if ((env.DB_TYPE ?? '').trim() === 'postgresdb') {
 		const connection = n8nConnection(env);
@@ -64,9 +81,12 @@ export function stateLocation(env: NodeJS.ProcessEnv, sqlitePath: string): State
 /** n8n's own database settings, with n8n's defaults. */
 function n8nConnection(env: NodeJS.ProcessEnv): PostgresConnection {
 	const port = Number(setting(env, 'DB_POSTGRESDB_PORT') ?? 5432);
-	if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`DB_POSTGRESDB_PORT is "${env.DB_POSTGRESDB_PORT}", not a port number`);
+	if (!Number.isInteger(port) || port <= 0 || port > 65535)
+		throw new Error(`DB_POSTGRESDB_PORT is "${env.DB_POSTGRESDB_PORT}", not a port number`);
 	const sslFiles = ['DB_POSTGRESDB_SSL_CA', 'DB_POSTGRESDB_SSL_CERT', 'DB_POSTGRESDB_SSL_KEY'];
-	const sslWanted = setting(env, 'DB_POSTGRESDB_SSL_ENABLED') === 'true' || sslFiles.some((name) => setting(env, name));
+	const sslWanted =
+		setting(env, 'DB_POSTGRESDB_SSL_ENABLED') === 'true' ||
+		sslFiles.some((name) => setting(env, name));
 	const ca = setting(env, 'DB_POSTGRESDB_SSL_CA');
 	const cert = setting(env, 'DB_POSTGRESDB_SSL_CERT');
 	const key = setting(env, 'DB_POSTGRESDB_SSL_KEY');
@@ -98,7 +118,10 @@ function describeUrl(url: string): string {
 }
 
 /** n8n runs executions on workers: EXECUTIONS_MODE=queue, or this process is `n8n worker`. */
-export function isQueueMode(env: NodeJS.ProcessEnv, argv: readonly string[] = process.argv): boolean {
+export function isQueueMode(
+	env: NodeJS.ProcessEnv,
+	argv: readonly string[] = process.argv,
+): boolean {
 	return (env.EXECUTIONS_MODE ?? '').trim() === 'queue' || argv[2] === 'worker';
 }
 
@@ -107,7 +130,11 @@ export function isQueueMode(env: NodeJS.ProcessEnv, argv: readonly string[] = pr
  * kept its own SQLite file, so customers learnt on one worker were unknown to the next, unchanged
  * customers were sent again, and each host's ledger showed only its own files.
  */
-export function queueModeProblem(env: NodeJS.ProcessEnv, location: StateLocation, argv: readonly string[] = process.argv): string | undefined {
+export function queueModeProblem(
+	env: NodeJS.ProcessEnv,
+	location: StateLocation,
+	argv: readonly string[] = process.argv,
+): string | undefined {
 	if (location.backend !== 'sqlite' || location.chosen || !isQueueMode(env, argv)) return undefined;
 	return (
 		`n8n runs in queue mode (main instance and workers), and each of its processes would keep its own sync state file (${location.path}): ` +

@@ -8,7 +8,10 @@ export class SyncStateError extends Error {
 	readonly owner = 'system' as const;
 
 	constructor(where: string, cause: unknown) {
-		super(`Could not read or write the sync state (${where}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+		super(
+			`Could not read or write the sync state (${where}): ${cause instanceof Error ? cause.message : String(cause)}`,
+			{ cause },
+		);
 		this.name = 'SyncStateError';
 	}
 }

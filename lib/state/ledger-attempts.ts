@@ -9,14 +9,21 @@ import type { LedgerLine } from './ledger-report';
 /** The run stopped before the file's records got anywhere: why, in words; undefined for a run that went through. */
 export function stopCause(line: LedgerLine): string | undefined {
 	const stopped = line.failed_by_reason.runFailed;
-	if (stopped && line.failed === stopped.count && !line.accepted && !line.unchanged) return causeInWords(line.file, stopped.example ?? '');
+	if (stopped && line.failed === stopped.count && !line.accepted && !line.unchanged)
+		return causeInWords(line.file, stopped.example ?? '');
 	if (line.sent_as !== null) return undefined;
-	return line.problems.find((problem) => problem.startsWith('The file could not be mapped') || / records were mapped but never sent/.test(problem));
+	return line.problems.find(
+		(problem) =>
+			problem.startsWith('The file could not be mapped') ||
+			/ records were mapped but never sent/.test(problem),
+	);
 }
 
 /** "Dotdigital refused the login (Dotdigital … failed: HTTP 401 …)" from a failed record's example. */
 function causeInWords(file: string, example: string): string {
-	const detail = example.startsWith(file) ? example.slice(example.indexOf(': ', file.length) + 2) : example;
+	const detail = example.startsWith(file)
+		? example.slice(example.indexOf(': ', file.length) + 2)
+		: example;
 	const fault = systemFaultOf({ message: detail });
 	return fault ? `${fault.cause} (${detail})` : detail;
 }
@@ -35,8 +42,16 @@ export function foldAttempts(lines: readonly LedgerLine[]): LedgerLine[] {
 		const cause = stopCause(line);
 		const previous = earlier === undefined ? undefined : folded[earlier];
 		if (earlier !== undefined) folded[earlier] = undefined;
-		const entry: LedgerLine = { ...line, attempts: (previous?.attempts ?? 0) + 1, last_error: cause ?? previous?.last_error ?? null, first_tried_at: previous?.first_tried_at ?? line.recorded_at };
-		if (previous && !cause) entry.problems = entry.problems.filter((problem) => !/ records were mapped but never sent/.test(problem));
+		const entry: LedgerLine = {
+			...line,
+			attempts: (previous?.attempts ?? 0) + 1,
+			last_error: cause ?? previous?.last_error ?? null,
+			first_tried_at: previous?.first_tried_at ?? line.recorded_at,
+		};
+		if (previous && !cause)
+			entry.problems = entry.problems.filter(
+				(problem) => !/ records were mapped but never sent/.test(problem),
+			);
 		entry.balanced = entry.problems.length === 0;
 		folded.push(entry);
 		if (cause) stoppedAt.set(key, folded.length - 1);

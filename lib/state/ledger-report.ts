@@ -7,7 +7,17 @@
 import { DateTime } from 'luxon';
 
 import { attemptsInWords, foldAttempts, stopCause } from './ledger-attempts';
-import { addMoney, emptyMap, type InFlightCounts, type LedgerBook, type LedgerStep, type MappingCounts, type MoneyByCurrency, type ReasonCounts, type SendingCounts } from './ledger';
+import {
+	addMoney,
+	emptyMap,
+	type InFlightCounts,
+	type LedgerBook,
+	type LedgerStep,
+	type MappingCounts,
+	type MoneyByCurrency,
+	type ReasonCounts,
+	type SendingCounts,
+} from './ledger';
 
 export type PeriodChoice = 'today' | 'yesterday' | 'last7Days' | 'last30Days' | 'custom';
 
@@ -20,20 +30,42 @@ export interface Period {
 }
 
 /** Feeds as people name them: Mapping Apply's feed, or what Dotdigital Upsert sent when no mapping was recorded. */
-const FEED_NAMES: Record<string, string> = { customer: 'customers', product: 'products', transaction: 'transactions' };
-const FEED_OF_RESOURCE: Record<string, string> = { contact: 'customers', order: 'transactions', product: 'products', consent: 'unsubscribes back to the till' };
-const SENT_AS: Record<string, string> = { contact: 'contacts', order: 'orders', product: 'products', consent: 'lines in the till file' };
+const FEED_NAMES: Record<string, string> = {
+	customer: 'customers',
+	product: 'products',
+	transaction: 'transactions',
+};
+const FEED_OF_RESOURCE: Record<string, string> = {
+	contact: 'customers',
+	order: 'transactions',
+	product: 'products',
+	consent: 'unsubscribes back to the till',
+};
+const SENT_AS: Record<string, string> = {
+	contact: 'contacts',
+	order: 'orders',
+	product: 'products',
+	consent: 'lines in the till file',
+};
 
 /** A period of whole days in the workflow's time zone; a custom period includes both its dates. */
-export function periodFor(choice: PeriodChoice, options: { now: Date; timeZone: string; from?: string; to?: string }): Period {
+export function periodFor(
+	choice: PeriodChoice,
+	options: { now: Date; timeZone: string; from?: string; to?: string },
+): Period {
 	const zone = options.timeZone;
 	const today = DateTime.fromJSDate(options.now, { zone }).startOf('day');
 	let from: DateTime;
 	let to: DateTime;
 	if (choice === 'custom') {
 		from = DateTime.fromISO(options.from ?? '', { zone }).startOf('day');
-		to = DateTime.fromISO(options.to || options.from || '', { zone }).startOf('day').plus({ days: 1 });
-		if (!from.isValid || !to.isValid) throw new Error(`The period needs a start and an end date (got "${options.from ?? ''}" to "${options.to ?? ''}")`);
+		to = DateTime.fromISO(options.to || options.from || '', { zone })
+			.startOf('day')
+			.plus({ days: 1 });
+		if (!from.isValid || !to.isValid)
+			throw new Error(
+				`The period needs a start and an end date (got "${options.from ?? ''}" to "${options.to ?? ''}")`,
+			);
 		if (to <= from) throw new Error('The period ends before it starts');
 	} else {
 		const days = { today: 0, yesterday: 1, last7Days: 7, last30Days: 30 }[choice];
@@ -41,7 +73,9 @@ export function periodFor(choice: PeriodChoice, options: { now: Date; timeZone: 
 		to = choice === 'today' ? today.plus({ days: 1 }) : today;
 	}
 	const last = to.minus({ days: 1 });
-	const label = last.hasSame(from, 'day') ? from.toFormat('ccc d LLL yyyy') : `${from.toFormat(from.hasSame(last, 'year') ? 'd LLL' : 'd LLL yyyy')} – ${last.toFormat('d LLL yyyy')}`;
+	const label = last.hasSame(from, 'day')
+		? from.toFormat('ccc d LLL yyyy')
+		: `${from.toFormat(from.hasSame(last, 'year') ? 'd LLL' : 'd LLL yyyy')} – ${last.toFormat('d LLL yyyy')}`;
 	return { from: from.toJSDate(), to: to.toJSDate(), timeZone: zone, label };
 }
 
@@ -98,12 +132,29 @@ export function ledgerLines(steps: readonly LedgerStep[], timeZone: string): Led
 	for (const group of groups.values()) {
 		const mapping = group.find((step) => step.counts.step === 'mapping');
 		const sendings = group.filter((step) => step.counts.step === 'sending');
-		const inFlight = group.filter((step) => step.counts.step === 'inFlight').reduce((sum, step) => sum + (step.counts as InFlightCounts).records, 0);
+		const inFlight = group
+			.filter((step) => step.counts.step === 'inFlight')
+			.reduce((sum, step) => sum + (step.counts as InFlightCounts).records, 0);
 		const first = mapping ?? group[0];
-		if (sendings.length === 0) lines.push(line(first, mapping?.counts as MappingCounts | undefined, undefined, inFlight, timeZone));
-		sendings.forEach((sending, index) => lines.push(line(mapping ?? sending, mapping?.counts as MappingCounts | undefined, sending.counts as SendingCounts, index === 0 ? inFlight : 0, timeZone)));
+		if (sendings.length === 0)
+			lines.push(
+				line(first, mapping?.counts as MappingCounts | undefined, undefined, inFlight, timeZone),
+			);
+		sendings.forEach((sending, index) =>
+			lines.push(
+				line(
+					mapping ?? sending,
+					mapping?.counts as MappingCounts | undefined,
+					sending.counts as SendingCounts,
+					index === 0 ? inFlight : 0,
+					timeZone,
+				),
+			),
+		);
 	}
-	lines.sort((a, b) => (a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0));
+	lines.sort((a, b) =>
+		a.recorded_at < b.recorded_at ? -1 : a.recorded_at > b.recorded_at ? 1 : 0,
+	);
 	closeInterrupted(lines);
 	return foldAttempts(lines);
 }
@@ -112,7 +163,15 @@ export function ledgerLines(steps: readonly LedgerStep[], timeZone: string): Led
 function closeInterrupted(lines: LedgerLine[]): void {
 	lines.forEach((entry, position) => {
 		if (!entry.outcome_unknown) return;
-		const later = lines.slice(position + 1).find((other) => other.file === entry.file && other.sent_as !== null && !other.outcome_unknown && other.balanced);
+		const later = lines
+			.slice(position + 1)
+			.find(
+				(other) =>
+					other.file === entry.file &&
+					other.sent_as !== null &&
+					!other.outcome_unknown &&
+					other.balanced,
+			);
 		if (!later) return;
 		entry.confirmed_by = later.execution_id;
 		entry.problems = entry.problems.filter((problem) => !problem.includes('outcome unknown'));
@@ -122,16 +181,30 @@ function closeInterrupted(lines: LedgerLine[]): void {
 
 const hasMoney = (money: MoneyByCurrency) => Object.keys(money).length > 0;
 
-function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: SendingCounts | undefined, inFlight: number, timeZone: string): LedgerLine {
+function line(
+	first: LedgerStep,
+	mapping: MappingCounts | undefined,
+	sending: SendingCounts | undefined,
+	inFlight: number,
+	timeZone: string,
+): LedgerLine {
 	const skipped = first.counts.step === 'skipped' ? first.counts : undefined;
-	const ordersSent = sending && [sending.value_accepted, sending.value_failed, sending.value_unchanged].some(hasMoney);
+	const ordersSent =
+		sending &&
+		[sending.value_accepted, sending.value_failed, sending.value_unchanged].some(hasMoney);
 	return {
-		date: DateTime.fromISO(first.recordedAt, { zone: timeZone }).toISODate() ?? first.recordedAt.slice(0, 10),
+		date:
+			DateTime.fromISO(first.recordedAt, { zone: timeZone }).toISODate() ??
+			first.recordedAt.slice(0, 10),
 		recorded_at: first.recordedAt,
 		workflow: first.workflow,
 		execution_id: first.executionId,
 		file: first.file,
-		feed: mapping ? (FEED_NAMES[mapping.feed] ?? mapping.feed) : skipped ? (FEED_NAMES[skipped.feed] ?? skipped.feed) : (FEED_OF_RESOURCE[sending?.resource ?? ''] ?? ''),
+		feed: mapping
+			? (FEED_NAMES[mapping.feed] ?? mapping.feed)
+			: skipped
+				? (FEED_NAMES[skipped.feed] ?? skipped.feed)
+				: (FEED_OF_RESOURCE[sending?.resource ?? ''] ?? ''),
 		rows_read: mapping ? mapping.rows_read : null,
 		records: mapping ? mapping.records : (sending?.records ?? null),
 		rejected: mapping ? mapping.rejected : null,
@@ -158,26 +231,47 @@ function line(first: LedgerStep, mapping: MappingCounts | undefined, sending: Se
 }
 
 /** Every count must add up: rows into records and rejections, and records into accepted, failed and unchanged. */
-function check(mapping: MappingCounts | undefined, sending: SendingCounts | undefined, inFlight: number): { balanced: boolean; problems: string[] } {
+function check(
+	mapping: MappingCounts | undefined,
+	sending: SendingCounts | undefined,
+	inFlight: number,
+): { balanced: boolean; problems: string[] } {
 	const problems: string[] = [];
 	if (mapping?.error) problems.push(`The file could not be mapped: ${mapping.error}`);
 	if (mapping && mapping.rows_read !== mapping.rows_in_records + mapping.rejected) {
-		problems.push(`${mapping.rows_read} rows were read, but ${mapping.rows_in_records} went into records and ${mapping.rejected} were rejected`);
+		problems.push(
+			`${mapping.rows_read} rows were read, but ${mapping.rows_in_records} went into records and ${mapping.rejected} were rejected`,
+		);
 	}
 	if (sending && sending.records !== sending.accepted + sending.failed + sending.unchanged) {
-		problems.push(`Dotdigital Upsert got ${sending.records} records, but ${sending.accepted} were accepted, ${sending.failed} failed and ${sending.unchanged} were unchanged`);
+		problems.push(
+			`Dotdigital Upsert got ${sending.records} records, but ${sending.accepted} were accepted, ${sending.failed} failed and ${sending.unchanged} were unchanged`,
+		);
 	}
 	if (mapping && sending && mapping.records !== sending.records) {
-		problems.push(`Mapping Apply made ${mapping.records} records, but Dotdigital Upsert got ${sending.records}`);
+		problems.push(
+			`Mapping Apply made ${mapping.records} records, but Dotdigital Upsert got ${sending.records}`,
+		);
 	}
-	if (inFlight > 0) problems.push(`${inFlight} records were sent to Dotdigital, outcome unknown: the run was stopped before Dotdigital answered, and the next run of the file will confirm them`);
-	else if (mapping && !sending && !mapping.error && mapping.records > 0) problems.push(`${mapping.records} records were mapped but never sent to Dotdigital`);
+	if (inFlight > 0)
+		problems.push(
+			`${inFlight} records were sent to Dotdigital, outcome unknown: the run was stopped before Dotdigital answered, and the next run of the file will confirm them`,
+		);
+	else if (mapping && !sending && !mapping.error && mapping.records > 0)
+		problems.push(`${mapping.records} records were mapped but never sent to Dotdigital`);
 	if (mapping && sending && hasMoney(mapping.value)) {
 		const reached = emptyMap<number>();
-		for (const money of [sending.value_accepted, sending.value_failed, sending.value_unchanged]) for (const [currency, amount] of Object.entries(money)) addMoney(reached, currency, amount);
+		for (const money of [sending.value_accepted, sending.value_failed, sending.value_unchanged])
+			for (const [currency, amount] of Object.entries(money)) addMoney(reached, currency, amount);
 		const currencies = new Set([...Object.keys(mapping.value), ...Object.keys(reached)]);
-		if ([...currencies].some((currency) => Math.abs((mapping.value[currency] ?? 0) - (reached[currency] ?? 0)) >= 0.005)) {
-			problems.push(`Orders worth ${formatMoney(mapping.value)} were mapped, but ${formatMoney(reached)} reached Dotdigital Upsert`);
+		if (
+			[...currencies].some(
+				(currency) => Math.abs((mapping.value[currency] ?? 0) - (reached[currency] ?? 0)) >= 0.005,
+			)
+		) {
+			problems.push(
+				`Orders worth ${formatMoney(mapping.value)} were mapped, but ${formatMoney(reached)} reached Dotdigital Upsert`,
+			);
 		}
 	}
 	return { balanced: problems.length === 0, problems };
@@ -199,7 +293,19 @@ export interface Totals {
 }
 
 function emptyTotals(): Totals {
-	return { files: 0, rows_read: 0, records: 0, rejected: 0, unchanged: 0, sent: 0, accepted: 0, failed: 0, not_balanced: 0, value_in_file: emptyMap(), value_sent: emptyMap() };
+	return {
+		files: 0,
+		rows_read: 0,
+		records: 0,
+		rejected: 0,
+		unchanged: 0,
+		sent: 0,
+		accepted: 0,
+		failed: 0,
+		not_balanced: 0,
+		value_in_file: emptyMap(),
+		value_sent: emptyMap(),
+	};
 }
 
 function addLine(totals: Totals, entry: LedgerLine): void {
@@ -212,20 +318,33 @@ function addLine(totals: Totals, entry: LedgerLine): void {
 	totals.accepted += entry.accepted ?? 0;
 	totals.failed += entry.failed ?? 0;
 	if (!entry.balanced) totals.not_balanced += 1;
-	for (const [currency, amount] of Object.entries(entry.value_in_file ?? {})) addMoney(totals.value_in_file, currency, amount);
-	for (const [currency, amount] of Object.entries(entry.value_sent ?? {})) addMoney(totals.value_sent, currency, amount);
+	for (const [currency, amount] of Object.entries(entry.value_in_file ?? {}))
+		addMoney(totals.value_in_file, currency, amount);
+	for (const [currency, amount] of Object.entries(entry.value_sent ?? {}))
+		addMoney(totals.value_sent, currency, amount);
 }
 
 export function totalsByFeed(lines: readonly LedgerLine[]): Record<string, Totals> {
 	const byFeed: Record<string, Totals> = emptyMap();
-	for (const entry of lines) if (!entry.skipped) addLine((byFeed[entry.feed] ??= emptyTotals()), entry);
+	for (const entry of lines)
+		if (!entry.skipped) addLine((byFeed[entry.feed] ??= emptyTotals()), entry);
 	return byFeed;
 }
 
 /** Every day from `from` to `to`, including days with no files, for the chart. */
-export function totalsByDay(lines: readonly LedgerLine[], from: Date, to: Date, timeZone: string): Array<{ date: string } & Totals> {
+export function totalsByDay(
+	lines: readonly LedgerLine[],
+	from: Date,
+	to: Date,
+	timeZone: string,
+): Array<{ date: string } & Totals> {
 	const days = new Map<string, Totals>();
-	for (let day = DateTime.fromJSDate(from, { zone: timeZone }).startOf('day'); day.toJSDate() < to; day = day.plus({ days: 1 })) days.set(day.toISODate()!, emptyTotals());
+	for (
+		let day = DateTime.fromJSDate(from, { zone: timeZone }).startOf('day');
+		day.toJSDate() < to;
+		day = day.plus({ days: 1 })
+	)
+		days.set(day.toISODate()!, emptyTotals());
 	for (const entry of lines) {
 		const totals = days.get(entry.date);
 		if (totals && !entry.skipped) addLine(totals, entry);
@@ -250,7 +369,15 @@ export function exceptionsByReason(lines: readonly LedgerLine[]): ExceptionLine[
 	const add = (entry: LedgerLine, stage: ExceptionLine['stage'], reasons: ReasonCounts) => {
 		for (const [reason, counted] of Object.entries(reasons)) {
 			const key = JSON.stringify([counted.owner, stage, reason]);
-			const group = groups.get(key) ?? { owner: counted.owner, stage, reason: readable(reason), count: 0, files: 0, feeds: [], example: counted.example ?? '' };
+			const group = groups.get(key) ?? {
+				owner: counted.owner,
+				stage,
+				reason: readable(reason),
+				count: 0,
+				files: 0,
+				feeds: [],
+				example: counted.example ?? '',
+			};
 			group.count += counted.count;
 			group.files += 1;
 			if (!group.feeds.includes(entry.feed)) group.feeds.push(entry.feed);
@@ -261,7 +388,10 @@ export function exceptionsByReason(lines: readonly LedgerLine[]): ExceptionLine[
 		add(entry, 'mapping', entry.rejected_by_reason);
 		add(entry, 'Dotdigital', entry.failed_by_reason);
 	}
-	return [...groups.values()].sort((a, b) => b.count - a.count || a.owner.localeCompare(b.owner) || a.reason.localeCompare(b.reason));
+	return [...groups.values()].sort(
+		(a, b) =>
+			b.count - a.count || a.owner.localeCompare(b.owner) || a.reason.localeCompare(b.reason),
+	);
 }
 
 /** `customerLookupFailed` → "customer lookup failed", `email.invalid` → "email invalid". */
@@ -300,11 +430,30 @@ export interface LedgerSummary {
 	files_not_balanced: number;
 	missing_feeds: string[];
 	totals: Record<string, Totals>;
-	not_balanced: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'problems' | 'attempts' | 'last_error'>>;
+	not_balanced: Array<
+		Pick<
+			LedgerLine,
+			| 'file'
+			| 'feed'
+			| 'workflow'
+			| 'execution_id'
+			| 'recorded_at'
+			| 'problems'
+			| 'attempts'
+			| 'last_error'
+		>
+	>;
 	/** Files the POS File Trigger left alone (duplicates, strays), with why. */
-	skipped: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'recorded_at' | 'skipped' | 'note'>>;
+	skipped: Array<
+		Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'recorded_at' | 'skipped' | 'note'>
+	>;
 	/** Files whose last execution stopped before their records got anywhere (they are tried again, or wait in failed/). */
-	stopped: Array<Pick<LedgerLine, 'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'attempts' | 'last_error'>>;
+	stopped: Array<
+		Pick<
+			LedgerLine,
+			'file' | 'feed' | 'workflow' | 'execution_id' | 'recorded_at' | 'attempts' | 'last_error'
+		>
+	>;
 	/** Records to fix, per owner: till data, mapping, API. */
 	by_owner: Record<string, number>;
 	exceptions: ExceptionLine[];
@@ -316,10 +465,21 @@ export interface LedgerSummary {
  * does every file balance, and what was refused; with a chart of the `chartDays` days up to the
  * period's end.
  */
-export async function ledgerSummary(ledger: LedgerBook, options: { period: Period; chartDays: number; expectedFeeds: readonly string[] }): Promise<LedgerSummary> {
+export async function ledgerSummary(
+	ledger: LedgerBook,
+	options: { period: Period; chartDays: number; expectedFeeds: readonly string[] },
+): Promise<LedgerSummary> {
 	const { period } = options;
-	const chartFrom = DateTime.fromJSDate(period.to, { zone: period.timeZone }).minus({ days: options.chartDays }).toJSDate();
-	const all = ledgerLines(await ledger.ledgerSteps(new Date(Math.min(chartFrom.getTime(), period.from.getTime())), period.to), period.timeZone);
+	const chartFrom = DateTime.fromJSDate(period.to, { zone: period.timeZone })
+		.minus({ days: options.chartDays })
+		.toJSDate();
+	const all = ledgerLines(
+		await ledger.ledgerSteps(
+			new Date(Math.min(chartFrom.getTime(), period.from.getTime())),
+			period.to,
+		),
+		period.timeZone,
+	);
 	const inPeriod = all.filter((entry) => entry.recorded_at >= period.from.toISOString());
 	const lines = inPeriod.filter((entry) => !entry.skipped);
 	const totals = totalsByFeed(lines);
@@ -333,19 +493,82 @@ export async function ledgerSummary(ledger: LedgerBook, options: { period: Perio
 	for (const group of exceptions) byOwner[group.owner] = (byOwner[group.owner] ?? 0) + group.count;
 	const refused = exceptions.reduce((sum, group) => sum + group.count, 0);
 	const subject = `POS sync ${period.label}: ${
-		problems === 0 ? `all ${lines.length} ${plural(lines.length, 'file')} balanced` : [missing.length > 0 ? `${missing.join(', ')} missing` : '', notBalanced.length > 0 ? `${notBalanced.length} ${plural(notBalanced.length, 'file')} not balanced` : ''].filter(Boolean).join(', ')
+		problems === 0
+			? `all ${lines.length} ${plural(lines.length, 'file')} balanced`
+			: [
+					missing.length > 0 ? `${missing.join(', ')} missing` : '',
+					notBalanced.length > 0
+						? `${notBalanced.length} ${plural(notBalanced.length, 'file')} not balanced`
+						: '',
+				]
+					.filter(Boolean)
+					.join(', ')
 	}${refused > 0 ? `, ${refused} ${plural(refused, 'record')} to fix` : ''}`;
 	const check: Omit<LedgerSummary, 'text' | 'html'> = {
 		subject,
 		status,
-		period: { from: period.from.toISOString(), to: period.to.toISOString(), time_zone: period.timeZone, label: period.label },
+		period: {
+			from: period.from.toISOString(),
+			to: period.to.toISOString(),
+			time_zone: period.timeZone,
+			label: period.label,
+		},
 		files: lines.length,
 		files_not_balanced: notBalanced.length,
 		missing_feeds: missing,
 		totals,
-		not_balanced: notBalanced.map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found, attempts, last_error: lastError }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, problems: found, attempts, last_error: lastError })),
-		skipped: inPeriod.filter((entry) => entry.skipped).map(({ file, feed, workflow, recorded_at: recordedAt, skipped, note }) => ({ file, feed, workflow, recorded_at: recordedAt, skipped, note })),
-		stopped: lines.filter((entry) => stopCause(entry)).map(({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, attempts, last_error: lastError }) => ({ file, feed, workflow, execution_id: executionId, recorded_at: recordedAt, attempts, last_error: lastError })),
+		not_balanced: notBalanced.map(
+			({
+				file,
+				feed,
+				workflow,
+				execution_id: executionId,
+				recorded_at: recordedAt,
+				problems: found,
+				attempts,
+				last_error: lastError,
+			}) => ({
+				file,
+				feed,
+				workflow,
+				execution_id: executionId,
+				recorded_at: recordedAt,
+				problems: found,
+				attempts,
+				last_error: lastError,
+			}),
+		),
+		skipped: inPeriod
+			.filter((entry) => entry.skipped)
+			.map(({ file, feed, workflow, recorded_at: recordedAt, skipped, note }) => ({
+				file,
+				feed,
+				workflow,
+				recorded_at: recordedAt,
+				skipped,
+				note,
+			})),
+		stopped: lines
+			.filter((entry) => stopCause(entry))
+			.map(
+				({
+					file,
+					feed,
+					workflow,
+					execution_id: executionId,
+					recorded_at: recordedAt,
+					attempts,
+					last_error: lastError,
+				}) => ({
+					file,
+					feed,
+					workflow,
+					execution_id: executionId,
+					recorded_at: recordedAt,
+					attempts,
+					last_error: lastError,
+				}),
+			),
 		by_owner: byOwner,
 		exceptions,
 		days,
@@ -358,7 +581,9 @@ function plural(count: number, word: string): string {
 }
 
 function feedSentence(feed: string, totals: Totals): string {
-	const value = hasMoney(totals.value_in_file) ? `; orders worth ${formatMoney(totals.value_in_file)}, ${formatMoney(totals.value_sent)} sent` : '';
+	const value = hasMoney(totals.value_in_file)
+		? `; orders worth ${formatMoney(totals.value_in_file)}, ${formatMoney(totals.value_sent)} sent`
+		: '';
 	return `${feed}: ${totals.files} ${plural(totals.files, 'file')}, ${totals.rows_read} rows → ${totals.records} records (${totals.rejected} rejected); ${totals.accepted} accepted, ${totals.unchanged} unchanged, ${totals.failed} failed${value}`;
 }
 
@@ -368,28 +593,48 @@ function summaryText(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 	for (const [feed, totals] of Object.entries(check.totals)) lines.push(feedSentence(feed, totals));
 	if (check.not_balanced.length > 0) {
 		lines.push('', 'Files that do not balance:');
-		for (const entry of check.not_balanced) lines.push(`- ${entry.file} (${entry.workflow}, execution ${entry.execution_id}): ${[...entry.problems, attemptsInWords(entry)].filter(Boolean).join('; ')}`);
+		for (const entry of check.not_balanced)
+			lines.push(
+				`- ${entry.file} (${entry.workflow}, execution ${entry.execution_id}): ${[...entry.problems, attemptsInWords(entry)].filter(Boolean).join('; ')}`,
+			);
 	}
 	if (check.stopped.length > 0) {
 		lines.push('', 'Files that did not go through:');
-		for (const entry of check.stopped) lines.push(`- ${entry.file} (${entry.workflow}): ${attemptsInWords(entry)}`);
+		for (const entry of check.stopped)
+			lines.push(`- ${entry.file} (${entry.workflow}): ${attemptsInWords(entry)}`);
 	}
 	if (check.skipped.length > 0) {
 		lines.push('', 'Files left alone:');
 		for (const entry of check.skipped) lines.push(`- ${entry.file} (${entry.feed}): ${entry.note}`);
 	}
 	if (check.exceptions.length > 0) {
-		lines.push('', `Records to fix: ${Object.entries(check.by_owner).map(([owner, count]) => `${count} for ${owner}`).join(', ')}`);
-		for (const group of check.exceptions.slice(0, 15)) lines.push(`- ${group.count} × ${group.owner}: ${group.reason}${group.example ? ` (e.g. ${group.example})` : ''}`);
+		lines.push(
+			'',
+			`Records to fix: ${Object.entries(check.by_owner)
+				.map(([owner, count]) => `${count} for ${owner}`)
+				.join(', ')}`,
+		);
+		for (const group of check.exceptions.slice(0, 15))
+			lines.push(
+				`- ${group.count} × ${group.owner}: ${group.reason}${group.example ? ` (e.g. ${group.example})` : ''}`,
+			);
 	}
 	return lines.join('\n');
 }
 
 const escapeHtml = (value: unknown) =>
-	String(value).replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
+	String(value).replace(
+		/[&<>"']/g,
+		(character) =>
+			({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!,
+	);
 
 const CHART_WIDTH = 260;
-const CHART_PARTS: Array<{ key: 'accepted' | 'unchanged' | 'failed' | 'rejected'; colour: string; label: string }> = [
+const CHART_PARTS: Array<{
+	key: 'accepted' | 'unchanged' | 'failed' | 'rejected';
+	colour: string;
+	label: string;
+}> = [
 	{ key: 'accepted', colour: '#2e7d32', label: 'accepted' },
 	{ key: 'unchanged', colour: '#9e9e9e', label: 'unchanged' },
 	{ key: 'failed', colour: '#c62828', label: 'failed' },
@@ -406,7 +651,12 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 				`<tr><td ${cell.replace('right', 'left')}>${escapeHtml(feed)}</td>${[totals.files, totals.rows_read, totals.records, totals.rejected, totals.accepted, totals.unchanged, totals.failed].map((count) => `<td ${cell}>${count}</td>`).join('')}<td ${cell}>${hasMoney(totals.value_in_file) ? `${escapeHtml(formatMoney(totals.value_in_file))} / ${escapeHtml(formatMoney(totals.value_sent))}` : ''}</td></tr>`,
 		)
 		.join('');
-	const missing = check.missing_feeds.map((feed) => `<tr><td ${cell.replace('right', 'left')}>${escapeHtml(feed)}</td><td colspan="8" style="padding:4px 8px;color:#c62828">No file came in</td></tr>`).join('');
+	const missing = check.missing_feeds
+		.map(
+			(feed) =>
+				`<tr><td ${cell.replace('right', 'left')}>${escapeHtml(feed)}</td><td colspan="8" style="padding:4px 8px;color:#c62828">No file came in</td></tr>`,
+		)
+		.join('');
 	const problems = check.not_balanced.length
 		? `<h3 style="margin:16px 0 4px">Files that do not balance</h3><ul style="margin:0;padding-left:18px">${check.not_balanced.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}, execution ${escapeHtml(entry.execution_id)}): ${[...entry.problems, attemptsInWords(entry)].filter(Boolean).map(escapeHtml).join('; ')}</li>`).join('')}</ul>`
 		: '';
@@ -419,7 +669,10 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 	const exceptions = check.exceptions.length
 		? `<h3 style="margin:16px 0 4px">Records to fix</h3><table style="border-collapse:collapse">${check.exceptions
 				.slice(0, 10)
-				.map((group) => `<tr><td ${cell}>${group.count}</td><td style="padding:4px 8px;border-bottom:1px solid #eee">${escapeHtml(group.owner)}: ${escapeHtml(group.reason)}${group.example ? `<br><span style="color:#777">e.g. ${escapeHtml(group.example)}</span>` : ''}</td></tr>`)
+				.map(
+					(group) =>
+						`<tr><td ${cell}>${group.count}</td><td style="padding:4px 8px;border-bottom:1px solid #eee">${escapeHtml(group.owner)}: ${escapeHtml(group.reason)}${group.example ? `<br><span style="color:#777">e.g. ${escapeHtml(group.example)}</span>` : ''}</td></tr>`,
+				)
 				.join('')}</table>`
 		: '';
 	return [
@@ -438,15 +691,25 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 
 /** One bar per day: accepted, unchanged, failed and rejected records, as coloured table cells. */
 function chartHtml(days: ReadonlyArray<{ date: string } & Totals>): string {
-	const largest = Math.max(1, ...days.map((day) => CHART_PARTS.reduce((sum, part) => sum + day[part.key], 0)));
+	const largest = Math.max(
+		1,
+		...days.map((day) => CHART_PARTS.reduce((sum, part) => sum + day[part.key], 0)),
+	);
 	const rows = days.map((day) => {
 		const cells = CHART_PARTS.filter((part) => day[part.key] > 0)
-			.map((part) => `<td width="${Math.max(1, Math.round((day[part.key] / largest) * CHART_WIDTH))}" height="12" bgcolor="${part.colour}" title="${day[part.key]} ${part.label}" style="background:${part.colour};font-size:1px;line-height:1px">&nbsp;</td>`)
+			.map(
+				(part) =>
+					`<td width="${Math.max(1, Math.round((day[part.key] / largest) * CHART_WIDTH))}" height="12" bgcolor="${part.colour}" title="${day[part.key]} ${part.label}" style="background:${part.colour};font-size:1px;line-height:1px">&nbsp;</td>`,
+			)
 			.join('');
 		const counts = CHART_PARTS.map((part) => day[part.key]).join(' / ');
-		const bar = cells ? `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse"><tr>${cells}</tr></table>` : '';
+		const bar = cells
+			? `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse"><tr>${cells}</tr></table>`
+			: '';
 		return `<tr><td style="padding:2px 8px 2px 0;color:#555;white-space:nowrap">${escapeHtml(DateTime.fromISO(day.date).toFormat('ccc d LLL'))}</td><td width="${CHART_WIDTH}" style="padding:2px 0">${bar}</td><td style="padding:2px 0 2px 8px;color:#555;white-space:nowrap">${counts}</td></tr>`;
 	});
-	const legend = CHART_PARTS.map((part) => `<span style="color:${part.colour}">&#9632;</span> ${part.label}`).join(' &nbsp; ');
+	const legend = CHART_PARTS.map(
+		(part) => `<span style="color:${part.colour}">&#9632;</span> ${part.label}`,
+	).join(' &nbsp; ');
 	return `<h3 style="margin:16px 0 4px">Records per day</h3><p style="margin:0 0 4px;color:#555;font-size:12px">${legend}</p><table cellpadding="0" cellspacing="0" style="border-collapse:collapse">${rows.join('')}</table>`;
 }

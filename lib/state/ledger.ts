@@ -102,7 +102,13 @@ export function emptyMap<T>(): Record<string, T> {
 	return Object.create(null) as Record<string, T>;
 }
 
-export function addReason(reasons: ReasonCounts, reason: string, owner: string, count = 1, example?: string): void {
+export function addReason(
+	reasons: ReasonCounts,
+	reason: string,
+	owner: string,
+	count = 1,
+	example?: string,
+): void {
 	const entry = reasons[reason];
 	if (entry) entry.count += count;
 	else reasons[reason] = { owner, count, ...(example ? { example: example.slice(0, 300) } : {}) };
@@ -118,14 +124,20 @@ export function roundMoney(amount: number): number {
 }
 
 /** The order total and currency of a canonical order, if it has a total. */
-export function orderValue(record: Record<string, unknown>): { currency: string; amount: number } | undefined {
+export function orderValue(
+	record: Record<string, unknown>,
+): { currency: string; amount: number } | undefined {
 	const amount = typeof record.order_total === 'number' ? record.order_total : Number.NaN;
 	if (!Number.isFinite(amount)) return undefined;
-	return { currency: typeof record.currency === 'string' ? record.currency.trim().toUpperCase() : '', amount };
+	return {
+		currency: typeof record.currency === 'string' ? record.currency.trim().toUpperCase() : '',
+		amount,
+	};
 }
 
 function mergeReasons(into: ReasonCounts, from: ReasonCounts): void {
-	for (const [reason, { owner, count, example }] of Object.entries(from)) addReason(into, reason, owner, count, example);
+	for (const [reason, { owner, count, example }] of Object.entries(from))
+		addReason(into, reason, owner, count, example);
 }
 
 function mergeMoney(into: MoneyByCurrency, from: MoneyByCurrency): void {
@@ -134,8 +146,14 @@ function mergeMoney(into: MoneyByCurrency, from: MoneyByCurrency): void {
 
 /** A step read back from storage, with its maps rebuilt without prototypes. */
 export function reviveCounts(value: StepCounts): StepCounts {
-	const rebuild = <T>(map: Record<string, T> | undefined) => Object.assign(emptyMap<T>(), map ?? {});
-	if (value.step === 'mapping') return { ...value, rejected_by_reason: rebuild(value.rejected_by_reason), value: rebuild(value.value) };
+	const rebuild = <T>(map: Record<string, T> | undefined) =>
+		Object.assign(emptyMap<T>(), map ?? {});
+	if (value.step === 'mapping')
+		return {
+			...value,
+			rejected_by_reason: rebuild(value.rejected_by_reason),
+			value: rebuild(value.value),
+		};
 	if (value.step === 'inFlight' || value.step === 'skipped') return { ...value };
 	return {
 		...value,
@@ -162,7 +180,8 @@ export function mergeCounts(earlier: StepCounts, later: StepCounts): StepCounts 
 		if (later.error) merged.error = later.error;
 		return merged;
 	}
-	if (earlier.step === 'inFlight' && later.step === 'inFlight') return { ...earlier, records: earlier.records + later.records };
+	if (earlier.step === 'inFlight' && later.step === 'inFlight')
+		return { ...earlier, records: earlier.records + later.records };
 	if (earlier.step === 'sending' && later.step === 'sending') {
 		const merged = reviveCounts(earlier) as SendingCounts;
 		merged.records += later.records;
@@ -180,8 +199,21 @@ export function mergeCounts(earlier: StepCounts, later: StepCounts): StepCounts 
 
 /** What Mapping Apply made of one file. */
 export function mappingCounts(
-	summary: { feed: string; rows_read: number; records: number; rejected: number; rows_in_records: number; error?: string },
-	rejections: Iterable<{ rule: string; owner: string; file: string; line: number; message: string }>,
+	summary: {
+		feed: string;
+		rows_read: number;
+		records: number;
+		rejected: number;
+		rows_in_records: number;
+		error?: string;
+	},
+	rejections: Iterable<{
+		rule: string;
+		owner: string;
+		file: string;
+		line: number;
+		message: string;
+	}>,
 	records: Iterable<Record<string, unknown>>,
 ): MappingCounts {
 	const counts: MappingCounts = {
@@ -195,7 +227,14 @@ export function mappingCounts(
 		value: emptyMap(),
 		...(summary.error ? { error: summary.error } : {}),
 	};
-	for (const rejection of rejections) addReason(counts.rejected_by_reason, rejection.rule, rejection.owner, 1, `${rejection.file} line ${rejection.line}: ${rejection.message}`);
+	for (const rejection of rejections)
+		addReason(
+			counts.rejected_by_reason,
+			rejection.rule,
+			rejection.owner,
+			1,
+			`${rejection.file} line ${rejection.line}: ${rejection.message}`,
+		);
 	for (const record of records) {
 		const value = orderValue(record);
 		if (value) addMoney(counts.value, value.currency, value.amount);
@@ -204,10 +243,17 @@ export function mappingCounts(
 }
 
 /** A Dotdigital result as the ledger needs it: one per record, in the records' order. */
-export type SendingResult = { status: 'done' | 'unchanged'; key?: string } | { status: 'failed'; key?: string; code: string; owner: string; description: string };
+export type SendingResult =
+	| { status: 'done' | 'unchanged'; key?: string }
+	| { status: 'failed'; key?: string; code: string; owner: string; description: string };
 
 /** What Dotdigital Upsert did with each file's records, by the file named in each record's `_source`. */
-export function sendingCountsByFile(resource: string, records: ReadonlyArray<Record<string, unknown>>, results: readonly SendingResult[], fileWithoutSource: string): Map<string, SendingCounts> {
+export function sendingCountsByFile(
+	resource: string,
+	records: ReadonlyArray<Record<string, unknown>>,
+	results: readonly SendingResult[],
+	fileWithoutSource: string,
+): Map<string, SendingCounts> {
 	const byFile = new Map<string, SendingCounts>();
 	results.forEach((result, position) => {
 		const record = records[position] ?? {};
@@ -215,15 +261,35 @@ export function sendingCountsByFile(resource: string, records: ReadonlyArray<Rec
 		const file = typeof source?.file === 'string' ? source.file : fileWithoutSource;
 		let counts = byFile.get(file);
 		if (!counts) {
-			counts = { step: 'sending', resource, records: 0, accepted: 0, failed: 0, unchanged: 0, failed_by_reason: emptyMap(), value_accepted: emptyMap(), value_failed: emptyMap(), value_unchanged: emptyMap() };
+			counts = {
+				step: 'sending',
+				resource,
+				records: 0,
+				accepted: 0,
+				failed: 0,
+				unchanged: 0,
+				failed_by_reason: emptyMap(),
+				value_accepted: emptyMap(),
+				value_failed: emptyMap(),
+				value_unchanged: emptyMap(),
+			};
 			byFile.set(file, counts);
 		}
 		counts.records += 1;
 		const value = orderValue(record);
 		if (result.status === 'failed') {
 			counts.failed += 1;
-			const line = Array.isArray(source?.lines) && source.lines.length > 0 ? ` line ${String(source.lines[0])}` : '';
-			addReason(counts.failed_by_reason, result.code, result.owner, 1, `${file}${line}${result.key ? ` (${result.key})` : ''}: ${result.description}`);
+			const line =
+				Array.isArray(source?.lines) && source.lines.length > 0
+					? ` line ${String(source.lines[0])}`
+					: '';
+			addReason(
+				counts.failed_by_reason,
+				result.code,
+				result.owner,
+				1,
+				`${file}${line}${result.key ? ` (${result.key})` : ''}: ${result.description}`,
+			);
 			if (value) addMoney(counts.value_failed, value.currency, value.amount);
 		} else if (result.status === 'unchanged') {
 			counts.unchanged += 1;

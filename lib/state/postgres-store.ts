@@ -11,7 +11,13 @@ import type { Fingerprint } from '../dotdigital/delta';
 import { registryKey, type KnownContact, type OwedConsent } from '../dotdigital/registry';
 import type { PostgresConnection, SyncState } from './sync-state';
 import type { Identity } from './identity';
-import { inFlightNode, LEDGER_KEPT_DAYS, reviveCounts, type LedgerStep, type StepCounts } from './ledger';
+import {
+	inFlightNode,
+	LEDGER_KEPT_DAYS,
+	reviveCounts,
+	type LedgerStep,
+	type StepCounts,
+} from './ledger';
 import { migrations } from './postgres-schema';
 
 /** Rows per statement: arrays are one parameter each, so this bounds memory, not Postgres. */
@@ -20,15 +26,22 @@ const SLICE = 10_000;
 const RETRIES = 5;
 const RETRIED_CODES = new Set(['40P01', '40001']);
 
-const lastBy = <T>(entries: readonly T[], key: (entry: T) => string, merge: (earlier: T | undefined, later: T) => T): T[] => {
+const lastBy = <T>(
+	entries: readonly T[],
+	key: (entry: T) => string,
+	merge: (earlier: T | undefined, later: T) => T,
+): T[] => {
 	const byKey = new Map<string, T>();
 	for (const entry of entries) byKey.set(key(entry), merge(byKey.get(key(entry)), entry));
-	return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+	return [...byKey.entries()]
+		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+		.map(([, entry]) => entry);
 };
 
 const slices = <T>(entries: readonly T[]): T[][] => {
 	const result: T[][] = [];
-	for (let start = 0; start < entries.length; start += SLICE) result.push(entries.slice(start, start + SLICE));
+	for (let start = 0; start < entries.length; start += SLICE)
+		result.push(entries.slice(start, start + SLICE));
 	return result;
 };
 
@@ -41,12 +54,21 @@ export class PostgresSyncState implements SyncState {
 		readonly where: string,
 	) {}
 
-	static async open(connection: PostgresConnection, schema: string, where: string): Promise<PostgresSyncState> {
+	static async open(
+		connection: PostgresConnection,
+		schema: string,
+		where: string,
+	): Promise<PostgresSyncState> {
 		// Loaded here, so that a single n8n process on SQLite never loads the Postgres client.
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { Pool } = require('pg') as typeof import('pg');
 		// One execution asks one thing at a time; two connections leave room for its writes beside a read.
-		const pool = new Pool({ ...connection, max: 2, connectionTimeoutMillis: 30_000, application_name: 'n8n-nodes-pos-sync' });
+		const pool = new Pool({
+			...connection,
+			max: 2,
+			connectionTimeoutMillis: 30_000,
+			application_name: 'n8n-nodes-pos-sync',
+		});
 		// An idle connection the server dropped is replaced on the next query; it must not stop n8n.
 		pool.on('error', () => undefined);
 		try {
@@ -62,11 +84,17 @@ export class PostgresSyncState implements SyncState {
 		await this.pool.end();
 	}
 
-	async rememberIdentities(entries: ReadonlyArray<{ customerId: string } & Identity>): Promise<void> {
+	async rememberIdentities(
+		entries: ReadonlyArray<{ customerId: string } & Identity>,
+	): Promise<void> {
 		const rows = lastBy(
 			entries.filter((entry) => entry.customerId && (entry.email || entry.mobile)),
 			(entry) => entry.customerId,
-			(earlier, later) => ({ customerId: later.customerId, email: later.email || earlier?.email, mobile: later.mobile || earlier?.mobile }),
+			(earlier, later) => ({
+				customerId: later.customerId,
+				email: later.email || earlier?.email,
+				mobile: later.mobile || earlier?.mobile,
+			}),
 		);
 		const now = new Date().toISOString();
 		await this.write(async (client) => {
@@ -78,7 +106,12 @@ export class PostgresSyncState implements SyncState {
 					   email = COALESCE(excluded.email, identities.email),
 					   mobile = COALESCE(excluded.mobile, identities.mobile),
 					   updated_at = excluded.updated_at`,
-					[slice.map((row) => row.customerId), slice.map((row) => row.email ?? ''), slice.map((row) => row.mobile ?? ''), now],
+					[
+						slice.map((row) => row.customerId),
+						slice.map((row) => row.email ?? ''),
+						slice.map((row) => row.mobile ?? ''),
+						now,
+					],
 				);
 			}
 		});
@@ -87,11 +120,19 @@ export class PostgresSyncState implements SyncState {
 	async lookUpIdentities(customerIds: readonly string[]): Promise<Map<string, Identity>> {
 		const found = new Map<string, Identity>();
 		for (const slice of slices([...new Set(customerIds.filter(Boolean))])) {
-			const { rows } = await this.pool.query<{ customer_id: string; email: string | null; mobile: string | null }>(
+			const { rows } = await this.pool.query<{
+				customer_id: string;
+				email: string | null;
+				mobile: string | null;
+			}>(
 				`SELECT customer_id, email, mobile FROM ${this.table('identities')} WHERE customer_id = ANY($1::text[])`,
 				[slice],
 			);
-			for (const row of rows) found.set(row.customer_id, { ...(row.email ? { email: row.email } : {}), ...(row.mobile ? { mobile: row.mobile } : {}) });
+			for (const row of rows)
+				found.set(row.customer_id, {
+					...(row.email ? { email: row.email } : {}),
+					...(row.mobile ? { mobile: row.mobile } : {}),
+				});
 		}
 		return found;
 	}
@@ -101,14 +142,21 @@ export class PostgresSyncState implements SyncState {
 		const wanted = new Map(entries.map((entry) => [entry.key, entry.fingerprint]));
 		for (const slice of slices([...wanted.keys()])) {
 			const sql = `SELECT key, fingerprint FROM ${this.table('fingerprints')} WHERE scope = $1 AND key = ANY($2::text[])`;
-			const { rows } = await this.pool.query<{ key: string; fingerprint: string }>(sql, [scope, slice]);
+			const { rows } = await this.pool.query<{ key: string; fingerprint: string }>(sql, [
+				scope,
+				slice,
+			]);
 			for (const row of rows) if (wanted.get(row.key) === row.fingerprint) same.add(row.key);
 		}
 		return same;
 	}
 
 	async commitFingerprints(scope: string, entries: readonly Fingerprint[]): Promise<void> {
-		const rows = lastBy(entries, (entry) => entry.key, (_, later) => later);
+		const rows = lastBy(
+			entries,
+			(entry) => entry.key,
+			(_, later) => later,
+		);
 		const now = new Date().toISOString();
 		await this.write(async (client) => {
 			for (const slice of slices(rows)) {
@@ -123,7 +171,10 @@ export class PostgresSyncState implements SyncState {
 	}
 
 	async forgetFingerprints(scope: string): Promise<number> {
-		const { rowCount } = await this.pool.query(`DELETE FROM ${this.table('fingerprints')} WHERE scope = $1`, [scope]);
+		const { rowCount } = await this.pool.query(
+			`DELETE FROM ${this.table('fingerprints')} WHERE scope = $1`,
+			[scope],
+		);
 		return rowCount ?? 0;
 	}
 
@@ -131,14 +182,24 @@ export class PostgresSyncState implements SyncState {
 		const known = new Map<string, number>();
 		for (const slice of slices([...new Set(keys)])) {
 			const sql = `SELECT key, contact_id FROM ${this.table('known_contacts')} WHERE scope = $1 AND key = ANY($2::text[])`;
-			const { rows } = await this.pool.query<{ key: string; contact_id: string }>(sql, [scope, slice]);
+			const { rows } = await this.pool.query<{ key: string; contact_id: string }>(sql, [
+				scope,
+				slice,
+			]);
 			for (const row of rows) known.set(row.key, Number(row.contact_id));
 		}
 		return known;
 	}
 
 	async rememberContacts(scope: string, contacts: readonly KnownContact[]): Promise<void> {
-		const rows = lastBy(contacts, (contact) => contact.key, (earlier, later) => ({ key: later.key, contactId: later.contactId || earlier?.contactId || 0 }));
+		const rows = lastBy(
+			contacts,
+			(contact) => contact.key,
+			(earlier, later) => ({
+				key: later.key,
+				contactId: later.contactId || earlier?.contactId || 0,
+			}),
+		);
 		await this.write(async (client) => {
 			for (const slice of slices(rows)) {
 				await client.query(
@@ -156,7 +217,10 @@ export class PostgresSyncState implements SyncState {
 	}
 
 	async contactsListedUntil(scope: string): Promise<number | undefined> {
-		const { rows } = await this.pool.query<{ listed_until: string }>(`SELECT listed_until FROM ${this.table('contact_listings')} WHERE scope = $1`, [scope]);
+		const { rows } = await this.pool.query<{ listed_until: string }>(
+			`SELECT listed_until FROM ${this.table('contact_listings')} WHERE scope = $1`,
+			[scope],
+		);
 		return rows.length > 0 ? Number(rows[0].listed_until) : undefined;
 	}
 
@@ -169,7 +233,11 @@ export class PostgresSyncState implements SyncState {
 	}
 
 	async oweConsent(scope: string, owed: readonly OwedConsent[]): Promise<void> {
-		const rows = lastBy(owed, (entry) => registryKey(entry.identifier, entry.key), (earlier, later) => earlier ?? later);
+		const rows = lastBy(
+			owed,
+			(entry) => registryKey(entry.identifier, entry.key),
+			(earlier, later) => earlier ?? later,
+		);
 		await this.write(async (client) => {
 			for (const slice of slices(rows)) {
 				await client.query(
@@ -191,11 +259,21 @@ export class PostgresSyncState implements SyncState {
 	}
 
 	async owedConsent(scope: string): Promise<OwedConsent[]> {
-		const { rows } = await this.pool.query<{ identifier: OwedConsent['identifier']; match_key: string; contact_id: string; sent_at: string }>(
+		const { rows } = await this.pool.query<{
+			identifier: OwedConsent['identifier'];
+			match_key: string;
+			contact_id: string;
+			sent_at: string;
+		}>(
 			`SELECT identifier, match_key, contact_id, sent_at FROM ${this.table('owed_consent')} WHERE scope = $1 ORDER BY key`,
 			[scope],
 		);
-		return rows.map((row) => ({ key: row.match_key, identifier: row.identifier, contactId: Number(row.contact_id), sentAt: Number(row.sent_at) }));
+		return rows.map((row) => ({
+			key: row.match_key,
+			identifier: row.identifier,
+			contactId: Number(row.contact_id),
+			sentAt: Number(row.sent_at),
+		}));
 	}
 
 	async settleConsent(scope: string, keys: readonly string[]): Promise<void> {
@@ -208,13 +286,22 @@ export class PostgresSyncState implements SyncState {
 	 */
 	async recordLedgerSteps(steps: readonly LedgerStep[]): Promise<void> {
 		const keptFrom = new Date(Date.now() - LEDGER_KEPT_DAYS * 86_400_000).toISOString();
-		const ordered = [...steps].sort((a, b) => (ledgerKey(a) < ledgerKey(b) ? -1 : ledgerKey(a) > ledgerKey(b) ? 1 : 0));
+		const ordered = [...steps].sort((a, b) =>
+			ledgerKey(a) < ledgerKey(b) ? -1 : ledgerKey(a) > ledgerKey(b) ? 1 : 0,
+		);
 		await this.write(async (client) => {
 			for (const step of ordered) {
 				await client.query(
 					`INSERT INTO ${this.table('ledger')} (execution_id, node, file, recorded_at, workflow, counts) VALUES ($1, $2, $3, $4, $5, $6::jsonb)
 					 ON CONFLICT (execution_id, node, file) DO UPDATE SET counts = ${this.table('merge_counts')}(ledger.counts, excluded.counts)`,
-					[step.executionId, step.node, step.file, step.recordedAt, step.workflow, JSON.stringify(step.counts)],
+					[
+						step.executionId,
+						step.node,
+						step.file,
+						step.recordedAt,
+						step.workflow,
+						JSON.stringify(step.counts),
+					],
 				);
 				if (step.counts.step === 'sending') {
 					const sql = `DELETE FROM ${this.table('ledger')} WHERE execution_id = $1 AND node = $2 AND file = $3`;
@@ -226,7 +313,14 @@ export class PostgresSyncState implements SyncState {
 	}
 
 	async ledgerSteps(from: Date, to: Date): Promise<LedgerStep[]> {
-		const { rows } = await this.pool.query<{ execution_id: string; node: string; file: string; recorded_at: string; workflow: string; counts: StepCounts }>(
+		const { rows } = await this.pool.query<{
+			execution_id: string;
+			node: string;
+			file: string;
+			recorded_at: string;
+			workflow: string;
+			counts: StepCounts;
+		}>(
 			`SELECT execution_id, node, file, recorded_at, workflow, counts FROM ${this.table('ledger')}
 			 WHERE recorded_at >= $1 AND recorded_at < $2 ORDER BY recorded_at, execution_id, node, file`,
 			[from.toISOString(), to.toISOString()],
@@ -241,10 +335,18 @@ export class PostgresSyncState implements SyncState {
 		}));
 	}
 
-	private async deleteKeys(table: 'known_contacts' | 'owed_consent', scope: string, keys: readonly string[]): Promise<void> {
+	private async deleteKeys(
+		table: 'known_contacts' | 'owed_consent',
+		scope: string,
+		keys: readonly string[],
+	): Promise<void> {
 		const sorted = [...new Set(keys)].sort();
 		await this.write(async (client) => {
-			for (const slice of slices(sorted)) await client.query(`DELETE FROM ${this.table(table)} WHERE scope = $1 AND key = ANY($2::text[])`, [scope, slice]);
+			for (const slice of slices(sorted))
+				await client.query(
+					`DELETE FROM ${this.table(table)} WHERE scope = $1 AND key = ANY($2::text[])`,
+					[scope, slice],
+				);
 		});
 	}
 
@@ -263,7 +365,8 @@ export class PostgresSyncState implements SyncState {
 				return;
 			} catch (error) {
 				await client.query('ROLLBACK').catch(() => undefined);
-				if (attempt >= RETRIES || !RETRIED_CODES.has(String((error as { code?: unknown }).code))) throw error;
+				if (attempt >= RETRIES || !RETRIED_CODES.has(String((error as { code?: unknown }).code)))
+					throw error;
 			} finally {
 				client.release();
 			}
@@ -282,29 +385,46 @@ function ledgerKey(step: LedgerStep): string {
  */
 async function migrate(pool: Pool, schema: string): Promise<void> {
 	const steps = migrations(schema);
-	const newer = (version: number) => new Error(`The schema ${schema} was written by a newer version of n8n-nodes-pos-sync (schema ${version})`);
+	const newer = (version: number) =>
+		new Error(
+			`The schema ${schema} was written by a newer version of n8n-nodes-pos-sync (schema ${version})`,
+		);
 	const { rows: found } = await pool.query<{ version: number | null }>(
 		`SELECT CASE WHEN to_regclass($1) IS NULL THEN NULL ELSE 0 END AS version`,
 		[`"${schema}".schema_version`],
 	);
 	if (found[0]?.version !== null) {
-		const { rows } = await pool.query<{ version: number }>(`SELECT version FROM "${schema}".schema_version`);
+		const { rows } = await pool.query<{ version: number }>(
+			`SELECT version FROM "${schema}".schema_version`,
+		);
 		if ((rows[0]?.version ?? 0) > steps.length) throw newer(rows[0].version);
 		if (rows[0]?.version === steps.length) return;
 	}
 	const client = await pool.connect();
 	try {
 		await client.query('BEGIN');
-		await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`n8n-nodes-pos-sync schema ${schema}`]);
-		const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+		await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+			`n8n-nodes-pos-sync schema ${schema}`,
+		]);
+		const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+			schema,
+		]);
 		if (!rowCount) await client.query(`CREATE SCHEMA "${schema}"`);
-		await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".schema_version (version integer NOT NULL)`);
-		const { rows } = await client.query<{ version: number }>(`SELECT version FROM "${schema}".schema_version`);
+		await client.query(
+			`CREATE TABLE IF NOT EXISTS "${schema}".schema_version (version integer NOT NULL)`,
+		);
+		const { rows } = await client.query<{ version: number }>(
+			`SELECT version FROM "${schema}".schema_version`,
+		);
 		const version = rows[0]?.version ?? 0;
 		if (version > steps.length) throw newer(version);
 		for (let next = version; next < steps.length; next++) await client.query(steps[next]);
-		if (rows.length === 0) await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES ($1)`, [steps.length]);
-		else if (version < steps.length) await client.query(`UPDATE "${schema}".schema_version SET version = $1`, [steps.length]);
+		if (rows.length === 0)
+			await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES ($1)`, [
+				steps.length,
+			]);
+		else if (version < steps.length)
+			await client.query(`UPDATE "${schema}".schema_version SET version = $1`, [steps.length]);
 		await client.query('COMMIT');
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => undefined);

@@ -17,7 +17,14 @@ import type { Fingerprint } from '../dotdigital/delta';
 import { registryKey, type KnownContact, type OwedConsent } from '../dotdigital/registry';
 import type { Identity } from './identity';
 import type { SyncState } from './sync-state';
-import { inFlightNode, LEDGER_KEPT_DAYS, mergeCounts, reviveCounts, type LedgerStep, type StepCounts } from './ledger';
+import {
+	inFlightNode,
+	LEDGER_KEPT_DAYS,
+	mergeCounts,
+	reviveCounts,
+	type LedgerStep,
+	type StepCounts,
+} from './ledger';
 
 export const STATE_FILE_NAME = 'pos-sync-state.sqlite';
 
@@ -68,7 +75,9 @@ export class SyncStateStore implements SyncState {
 	}
 
 	/** Remembers each customer's email and mobile; a blank value keeps what was known. */
-	async rememberIdentities(entries: ReadonlyArray<{ customerId: string } & Identity>): Promise<void> {
+	async rememberIdentities(
+		entries: ReadonlyArray<{ customerId: string } & Identity>,
+	): Promise<void> {
 		const upsert = this.statement(
 			`INSERT INTO identities (customer_id, email, mobile, updated_at) VALUES (?, ?, ?, ?)
 			 ON CONFLICT (customer_id) DO UPDATE SET
@@ -90,9 +99,18 @@ export class SyncStateStore implements SyncState {
 		const unique = [...new Set(customerIds.filter(Boolean))];
 		for (let start = 0; start < unique.length; start += SLICE) {
 			const slice = unique.slice(start, start + SLICE);
-			const rows = this.statement(`SELECT customer_id, email, mobile FROM identities WHERE customer_id IN (${slice.map(() => '?').join(',')})`).all(...slice);
-			for (const row of rows as Array<{ customer_id: string; email: string | null; mobile: string | null }>) {
-				found.set(row.customer_id, { ...(row.email ? { email: row.email } : {}), ...(row.mobile ? { mobile: row.mobile } : {}) });
+			const rows = this.statement(
+				`SELECT customer_id, email, mobile FROM identities WHERE customer_id IN (${slice.map(() => '?').join(',')})`,
+			).all(...slice);
+			for (const row of rows as Array<{
+				customer_id: string;
+				email: string | null;
+				mobile: string | null;
+			}>) {
+				found.set(row.customer_id, {
+					...(row.email ? { email: row.email } : {}),
+					...(row.mobile ? { mobile: row.mobile } : {}),
+				});
 			}
 		}
 		return found;
@@ -105,7 +123,9 @@ export class SyncStateStore implements SyncState {
 		const keys = [...wanted.keys()];
 		for (let start = 0; start < keys.length; start += SLICE) {
 			const slice = keys.slice(start, start + SLICE);
-			const rows = this.statement(`SELECT key, fingerprint FROM fingerprints WHERE scope = ? AND key IN (${slice.map(() => '?').join(',')})`).all(scope, ...slice);
+			const rows = this.statement(
+				`SELECT key, fingerprint FROM fingerprints WHERE scope = ? AND key IN (${slice.map(() => '?').join(',')})`,
+			).all(scope, ...slice);
 			for (const row of rows as Array<{ key: string; fingerprint: string }>) {
 				if (wanted.get(row.key) === row.fingerprint) same.add(row.key);
 			}
@@ -129,7 +149,9 @@ export class SyncStateStore implements SyncState {
 	async forgetFingerprints(scope: string): Promise<number> {
 		let removed = 0;
 		this.write(() => {
-			removed = Number(this.statement('DELETE FROM fingerprints WHERE scope = ?').run(scope).changes);
+			removed = Number(
+				this.statement('DELETE FROM fingerprints WHERE scope = ?').run(scope).changes,
+			);
 		});
 		return removed;
 	}
@@ -141,7 +163,8 @@ export class SyncStateStore implements SyncState {
 			const slice = unique.slice(start, start + SLICE);
 			const sql = `SELECT key, contact_id FROM known_contacts WHERE scope = ? AND key IN (${slice.map(() => '?').join(',')})`;
 			const rows = this.statement(sql).all(scope, ...slice);
-			for (const row of rows as Array<{ key: string; contact_id: number }>) known.set(row.key, row.contact_id);
+			for (const row of rows as Array<{ key: string; contact_id: number }>)
+				known.set(row.key, row.contact_id);
 		}
 		return known;
 	}
@@ -164,7 +187,9 @@ export class SyncStateStore implements SyncState {
 	}
 
 	async contactsListedUntil(scope: string): Promise<number | undefined> {
-		const row = this.statement('SELECT listed_until FROM contact_listings WHERE scope = ?').get(scope) as { listed_until: number } | undefined;
+		const row = this.statement('SELECT listed_until FROM contact_listings WHERE scope = ?').get(
+			scope,
+		) as { listed_until: number } | undefined;
 		return row?.listed_until;
 	}
 
@@ -178,20 +203,37 @@ export class SyncStateStore implements SyncState {
 	}
 
 	async oweConsent(scope: string, owed: readonly OwedConsent[]): Promise<void> {
-		const insert = this.statement('INSERT OR IGNORE INTO owed_consent (scope, key, identifier, match_key, contact_id, sent_at) VALUES (?, ?, ?, ?, ?, ?)');
+		const insert = this.statement(
+			'INSERT OR IGNORE INTO owed_consent (scope, key, identifier, match_key, contact_id, sent_at) VALUES (?, ?, ?, ?, ?, ?)',
+		);
 		this.write(() => {
-			for (const entry of owed) insert.run(scope, registryKey(entry.identifier, entry.key), entry.identifier, entry.key, entry.contactId, entry.sentAt);
+			for (const entry of owed)
+				insert.run(
+					scope,
+					registryKey(entry.identifier, entry.key),
+					entry.identifier,
+					entry.key,
+					entry.contactId,
+					entry.sentAt,
+				);
 		});
 	}
 
 	async owedConsent(scope: string): Promise<OwedConsent[]> {
-		const rows = this.statement('SELECT identifier, match_key, contact_id, sent_at FROM owed_consent WHERE scope = ?').all(scope) as Array<{
+		const rows = this.statement(
+			'SELECT identifier, match_key, contact_id, sent_at FROM owed_consent WHERE scope = ?',
+		).all(scope) as Array<{
 			identifier: OwedConsent['identifier'];
 			match_key: string;
 			contact_id: number;
 			sent_at: number;
 		}>;
-		return rows.map((row) => ({ key: row.match_key, identifier: row.identifier, contactId: row.contact_id, sentAt: row.sent_at }));
+		return rows.map((row) => ({
+			key: row.match_key,
+			identifier: row.identifier,
+			contactId: row.contact_id,
+			sentAt: row.sent_at,
+		}));
 	}
 
 	async settleConsent(scope: string, keys: readonly string[]): Promise<void> {
@@ -206,7 +248,9 @@ export class SyncStateStore implements SyncState {
 	 * and file. A sending step closes the node's in-flight step for that file: its outcome is now known.
 	 */
 	async recordLedgerSteps(steps: readonly LedgerStep[]): Promise<void> {
-		const existing = this.statement('SELECT counts FROM ledger WHERE execution_id = ? AND node = ? AND file = ?');
+		const existing = this.statement(
+			'SELECT counts FROM ledger WHERE execution_id = ? AND node = ? AND file = ?',
+		);
 		const upsert = this.statement(
 			`INSERT INTO ledger (execution_id, node, file, recorded_at, workflow, counts) VALUES (?, ?, ?, ?, ?, ?)
 			 ON CONFLICT (execution_id, node, file) DO UPDATE SET counts = excluded.counts`,
@@ -214,11 +258,25 @@ export class SyncStateStore implements SyncState {
 		const keptFrom = new Date(Date.now() - LEDGER_KEPT_DAYS * 86_400_000).toISOString();
 		this.write(() => {
 			for (const step of steps) {
-				const earlier = existing.get(step.executionId, step.node, step.file) as { counts: string } | undefined;
-				const counts = earlier ? mergeCounts(JSON.parse(earlier.counts) as StepCounts, step.counts) : step.counts;
-				upsert.run(step.executionId, step.node, step.file, step.recordedAt, step.workflow, JSON.stringify(counts));
+				const earlier = existing.get(step.executionId, step.node, step.file) as
+					{ counts: string } | undefined;
+				const counts = earlier
+					? mergeCounts(JSON.parse(earlier.counts) as StepCounts, step.counts)
+					: step.counts;
+				upsert.run(
+					step.executionId,
+					step.node,
+					step.file,
+					step.recordedAt,
+					step.workflow,
+					JSON.stringify(counts),
+				);
 				if (step.counts.step === 'sending') {
-					this.statement('DELETE FROM ledger WHERE execution_id = ? AND node = ? AND file = ?').run(step.executionId, inFlightNode(step.node), step.file);
+					this.statement('DELETE FROM ledger WHERE execution_id = ? AND node = ? AND file = ?').run(
+						step.executionId,
+						inFlightNode(step.node),
+						step.file,
+					);
 				}
 			}
 			this.statement('DELETE FROM ledger WHERE recorded_at < ?').run(keptFrom);
@@ -230,10 +288,14 @@ export class SyncStateStore implements SyncState {
 		const rows = this.statement(
 			'SELECT execution_id, node, file, recorded_at, workflow, counts FROM ledger ' +
 				'WHERE recorded_at >= ? AND recorded_at < ? ORDER BY recorded_at, execution_id, node, file',
-		).all(
-			from.toISOString(),
-			to.toISOString(),
-		) as Array<{ execution_id: string; node: string; file: string; recorded_at: string; workflow: string; counts: string }>;
+		).all(from.toISOString(), to.toISOString()) as Array<{
+			execution_id: string;
+			node: string;
+			file: string;
+			recorded_at: string;
+			workflow: string;
+			counts: string;
+		}>;
 		return rows.map((row) => ({
 			executionId: row.execution_id,
 			node: row.node,
@@ -246,12 +308,18 @@ export class SyncStateStore implements SyncState {
 
 	/** `ok` when SQLite finds the file sound. */
 	integrityCheck(): string {
-		return (this.db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check;
+		return (this.db.prepare('PRAGMA integrity_check').get() as { integrity_check: string })
+			.integrity_check;
 	}
 
 	private migrate(): void {
-		const { user_version: version } = this.db.prepare('PRAGMA user_version').get() as { user_version: number };
-		if (version > SCHEMA_VERSION) throw new Error(`${this.path} was written by a newer version of n8n-nodes-pos-sync (schema ${version})`);
+		const { user_version: version } = this.db.prepare('PRAGMA user_version').get() as {
+			user_version: number;
+		};
+		if (version > SCHEMA_VERSION)
+			throw new Error(
+				`${this.path} was written by a newer version of n8n-nodes-pos-sync (schema ${version})`,
+			);
 		if (version === SCHEMA_VERSION) return;
 		this.write(() => {
 			this.db.exec(`

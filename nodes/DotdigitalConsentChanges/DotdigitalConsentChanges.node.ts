@@ -1,9 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { basename } from 'node:path';
 
 import { listConsentChanges, type ConsentBackStore } from '../../lib/dotdigital/consent-back';
-import { DEFAULT_CONSENT_COLUMNS, writeConsentFile, type ConsentColumns } from '../../lib/dotdigital/consent-file';
+import {
+	DEFAULT_CONSENT_COLUMNS,
+	writeConsentFile,
+	type ConsentColumns,
+} from '../../lib/dotdigital/consent-file';
 import { fileAccessPolicyFromEnv, folderAccessProblem } from '../../lib/files/access';
 import { emptyMap, type SendingCounts, type SyncState } from '../../lib/state';
 import { connectToDotdigital, dotdigitalNodeError } from '../DotdigitalUpsert/dotdigital-common';
@@ -17,7 +27,8 @@ export class DotdigitalConsentChanges implements INodeType {
 		group: ['input'],
 		version: [1],
 		subtitle: 'Unsubscribes back to the till',
-		description: 'Writes the contacts who unsubscribed or were suppressed in Dotdigital since the last run as a file for the till, each once',
+		description:
+			'Writes the contacts who unsubscribed or were suppressed in Dotdigital since the last run as a file for the till, each once',
 		defaults: { name: 'Dotdigital Consent Changes' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -31,14 +42,16 @@ export class DotdigitalConsentChanges implements INodeType {
 				default: '',
 				required: true,
 				placeholder: '/home/node/.n8n-files/pos/consent',
-				description: 'Full path of the folder the till imports opt-outs from. It is created when missing.',
+				description:
+					'Full path of the folder the till imports opt-outs from. It is created when missing.',
 			},
 			{
 				displayName: 'File Name',
 				name: 'fileName',
 				type: 'string',
 				default: "=unsubscribes-{{ $now.toFormat('yyyy-MM-dd-HHmmss') }}.csv",
-				description: 'One file per run with changes; a run with none writes no file. A file of that name still in the folder is never replaced: the new one gets " (2)" added.',
+				description:
+					'One file per run with changes; a run with none writes no file. A file of that name still in the folder is never replaced: the new one gets " (2)" added.',
 			},
 			{
 				displayName: 'Columns',
@@ -46,12 +59,29 @@ export class DotdigitalConsentChanges implements INodeType {
 				type: 'collection',
 				placeholder: 'Change a Heading',
 				default: {},
-				description: "Headings as the till's import expects them. An empty heading leaves the column out.",
+				description:
+					"Headings as the till's import expects them. An empty heading leaves the column out.",
 				options: [
 					{ displayName: 'Changed At', name: 'changed_at', type: 'string', default: 'Changed At' },
-					{ displayName: 'Dotdigital Contact ID', name: 'contact_id', type: 'string', default: 'Dotdigital ID' },
-					{ displayName: 'Email', name: 'email', type: 'string', default: 'Email', placeholder: 'e.g. Email Address' },
-					{ displayName: 'Mobile Number', name: 'mobile_number', type: 'string', default: 'Mobile' },
+					{
+						displayName: 'Dotdigital Contact ID',
+						name: 'contact_id',
+						type: 'string',
+						default: 'Dotdigital ID',
+					},
+					{
+						displayName: 'Email',
+						name: 'email',
+						type: 'string',
+						default: 'Email',
+						placeholder: 'e.g. Email Address',
+					},
+					{
+						displayName: 'Mobile Number',
+						name: 'mobile_number',
+						type: 'string',
+						default: 'Mobile',
+					},
 					{ displayName: 'Status', name: 'status', type: 'string', default: 'Status' },
 				],
 			},
@@ -67,7 +97,8 @@ export class DotdigitalConsentChanges implements INodeType {
 				name: 'suppressedWord',
 				type: 'string',
 				default: 'suppressed',
-				description: 'The Status value for an address Dotdigital suppressed (bounced, complained, or on the suppression list), as the till wants it',
+				description:
+					'The Status value for an address Dotdigital suppressed (bounced, complained, or on the suppression list), as the till wants it',
 			},
 		],
 	};
@@ -76,9 +107,19 @@ export class DotdigitalConsentChanges implements INodeType {
 		let state: SyncState | undefined;
 		try {
 			const folder = (this.getNodeParameter('folder', 0) as string).trim();
-			if (!folder.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(folder)) throw new NodeOperationError(this.getNode(), `The shop folder "${folder}" is not a full path`, { itemIndex: 0 });
+			if (!folder.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(folder))
+				throw new NodeOperationError(
+					this.getNode(),
+					`The shop folder "${folder}" is not a full path`,
+					{ itemIndex: 0 },
+				);
 			const refusal = await folderAccessProblem(folder, fileAccessPolicyFromEnv());
-			if (refusal) throw new NodeOperationError(this.getNode(), `n8n does not allow writing to "${folder}": ${refusal}`, { itemIndex: 0 });
+			if (refusal)
+				throw new NodeOperationError(
+					this.getNode(),
+					`n8n does not allow writing to "${folder}": ${refusal}`,
+					{ itemIndex: 0 },
+				);
 			const transport = await connectToDotdigital(this);
 			state = await openState(this);
 			const store = consentStore(state);
@@ -89,17 +130,41 @@ export class DotdigitalConsentChanges implements INodeType {
 			const fileName = String(this.getNodeParameter('fileName', 0));
 			let path: string | null = null;
 			if (listing.changes.length > 0) {
-				const columns = { ...DEFAULT_CONSENT_COLUMNS, ...(this.getNodeParameter('columns', 0, {}) as ConsentColumns) };
-				const words = { unsubscribed: String(this.getNodeParameter('unsubscribedWord', 0, 'unsubscribed')), suppressed: String(this.getNodeParameter('suppressedWord', 0, 'suppressed')) };
-				path = await writeConsentFile(folder, fileName, listing.changes, columns, words).catch((error: Error) => {
-					throw new NodeOperationError(this.getNode(), `The file for the till could not be written: ${error.message}`, { itemIndex: 0 });
-				});
+				const columns = {
+					...DEFAULT_CONSENT_COLUMNS,
+					...(this.getNodeParameter('columns', 0, {}) as ConsentColumns),
+				};
+				const words = {
+					unsubscribed: String(this.getNodeParameter('unsubscribedWord', 0, 'unsubscribed')),
+					suppressed: String(this.getNodeParameter('suppressedWord', 0, 'suppressed')),
+				};
+				path = await writeConsentFile(folder, fileName, listing.changes, columns, words).catch(
+					(error: Error) => {
+						throw new NodeOperationError(
+							this.getNode(),
+							`The file for the till could not be written: ${error.message}`,
+							{ itemIndex: 0 },
+						);
+					},
+				);
 			}
 			// Only once the file is safely written: a run that stops before writes the same changes next time.
 			await store.commit(scope, listing.seen, listing.until);
-			const count = (status: string) => listing.changes.filter((change) => change.status === status).length;
+			const count = (status: string) =>
+				listing.changes.filter((change) => change.status === status).length;
 			if (path) {
-				const counts: SendingCounts = { step: 'sending', resource: 'consent', records: listing.changes.length, accepted: listing.changes.length, failed: 0, unchanged: 0, failed_by_reason: emptyMap(), value_accepted: emptyMap(), value_failed: emptyMap(), value_unchanged: emptyMap() };
+				const counts: SendingCounts = {
+					step: 'sending',
+					resource: 'consent',
+					records: listing.changes.length,
+					accepted: listing.changes.length,
+					failed: 0,
+					unchanged: 0,
+					failed_by_reason: emptyMap(),
+					value_accepted: emptyMap(),
+					value_failed: emptyMap(),
+					value_unchanged: emptyMap(),
+				};
 				await recordInLedger(this, state, [{ file: basename(path), counts }]);
 			}
 			const summary: IDataObject = {
@@ -113,7 +178,10 @@ export class DotdigitalConsentChanges implements INodeType {
 			};
 			return [[{ json: summary, pairedItem: { item: 0 } }]];
 		} catch (caught) {
-			const error = caught instanceof NodeOperationError ? caught : dotdigitalNodeError(this.getNode(), caught, 0);
+			const error =
+				caught instanceof NodeOperationError
+					? caught
+					: dotdigitalNodeError(this.getNode(), caught, 0);
 			if (!this.continueOnFail()) throw error;
 			return [[{ json: { error: error.message }, pairedItem: { item: 0 } }]];
 		} finally {

@@ -5,7 +5,14 @@
 import type { IAllExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { DotdigitalApiError, DotdigitalError, DotdigitalNetworkError, DotdigitalTransport, dotdigitalSystemFault, type Region } from '../../lib/dotdigital';
+import {
+	DotdigitalApiError,
+	DotdigitalError,
+	DotdigitalNetworkError,
+	DotdigitalTransport,
+	dotdigitalSystemFault,
+	type Region,
+} from '../../lib/dotdigital';
 import { withSystemFault } from '../shared/node-errors';
 
 import { n8nSend } from '../shared/http';
@@ -20,20 +27,41 @@ export async function connectToDotdigital(ctx: IAllExecuteFunctions): Promise<Do
 	const user = typeof credential.user === 'string' ? credential.user.trim() : '';
 	const password = typeof credential.password === 'string' ? credential.password : '';
 	if (!user || !password) {
-		throw new NodeOperationError(ctx.getNode(), 'The Dotdigital credential has no API user or password', { description: 'Open the Dotdigital API credential and complete it.' });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The Dotdigital credential has no API user or password',
+			{ description: 'Open the Dotdigital API credential and complete it.' },
+		);
 	}
-	const region = ['r1', 'r2', 'r3'].includes(String(credential.region)) ? (credential.region as Region) : 'auto';
-	const baseUrl = typeof credential.baseUrl === 'string' && credential.baseUrl.trim() ? credential.baseUrl.trim() : undefined;
-	return new DotdigitalTransport({ user, region, baseUrl }, { send: n8nSend(ctx, DOTDIGITAL_CREDENTIAL_TYPE) });
+	const region = ['r1', 'r2', 'r3'].includes(String(credential.region))
+		? (credential.region as Region)
+		: 'auto';
+	const baseUrl =
+		typeof credential.baseUrl === 'string' && credential.baseUrl.trim()
+			? credential.baseUrl.trim()
+			: undefined;
+	return new DotdigitalTransport(
+		{ user, region, baseUrl },
+		{ send: n8nSend(ctx, DOTDIGITAL_CREDENTIAL_TYPE) },
+	);
 }
 
-export function dotdigitalNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+export function dotdigitalNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return withSystemFault(asNodeError(node, error, itemIndex), dotdigitalSystemFault(error));
 }
 
-function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
-	const tries = error instanceof DotdigitalError && error.attempts > 1 ? ` Tried ${error.attempts} times.` : '';
+function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	const tries =
+		error instanceof DotdigitalError && error.attempts > 1 ? ` Tried ${error.attempts} times.` : '';
 	if (error instanceof DotdigitalApiError) {
 		return new NodeApiError(node, { message: error.message } as JsonObject, {
 			itemIndex,
@@ -44,7 +72,13 @@ function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiEr
 	}
 	if (error instanceof DotdigitalNetworkError) {
 		// No error code in the message: n8n would swap a message naming one for its own generic text.
-		return new NodeApiError(node, { message: error.message } as JsonObject, { itemIndex, message: 'Could not reach Dotdigital', description: `${error.message}${tries}` });
+		return new NodeApiError(node, { message: error.message } as JsonObject, {
+			itemIndex,
+			message: 'Could not reach Dotdigital',
+			description: `${error.message}${tries}`,
+		});
 	}
-	return new NodeOperationError(node, error instanceof Error ? error.message : String(error), { itemIndex });
+	return new NodeOperationError(node, error instanceof Error ? error.message : String(error), {
+		itemIndex,
+	});
 }

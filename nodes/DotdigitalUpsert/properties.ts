@@ -16,8 +16,16 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Contact', value: 'contact', description: 'Customers become Dotdigital contacts' },
-			{ name: 'Data Field', value: 'dataField', description: 'The contact data fields of the Dotdigital account' },
-			{ name: 'Order', value: 'order', description: 'Transactions become orders on the customer’s contact' },
+			{
+				name: 'Data Field',
+				value: 'dataField',
+				description: 'The contact data fields of the Dotdigital account',
+			},
+			{
+				name: 'Order',
+				value: 'order',
+				description: 'Transactions become orders on the customer’s contact',
+			},
 			{ name: 'Product', value: 'product', description: 'Products go into the product catalogue' },
 		],
 		default: 'contact',
@@ -45,8 +53,18 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['dataField'] } },
 		options: [
-			{ name: 'Create Missing', value: 'createMissing', description: 'Create the listed data fields that do not exist yet', action: 'Create missing data fields' },
-			{ name: 'Get Many', value: 'getAll', description: 'List every contact data field of the account', action: 'Get many data fields' },
+			{
+				name: 'Create Missing',
+				value: 'createMissing',
+				description: 'Create the listed data fields that do not exist yet',
+				action: 'Create missing data fields',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List every contact data field of the account',
+				action: 'Get many data fields',
+			},
 		],
 		default: 'createMissing',
 	},
@@ -68,8 +86,16 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		name: 'identifier',
 		type: 'options',
 		options: [
-			{ name: 'Email', value: 'email', description: 'The customer’s email, trimmed and lower-cased' },
-			{ name: 'Mobile Number', value: 'mobileNumber', description: 'The customer’s mobile, in international form' },
+			{
+				name: 'Email',
+				value: 'email',
+				description: 'The customer’s email, trimmed and lower-cased',
+			},
+			{
+				name: 'Mobile Number',
+				value: 'mobileNumber',
+				description: 'The customer’s mobile, in international form',
+			},
 		],
 		default: 'email',
 		displayOptions: contactOnly,
@@ -79,9 +105,21 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		name: 'mode',
 		type: 'options',
 		options: [
-			{ name: 'Auto', value: 'auto', description: 'One by one for a few customers, in bulk for more' },
-			{ name: 'Bulk', value: 'bulk', description: 'Imports of up to 2,000 contacts; best for daily and hourly files' },
-			{ name: 'Real-Time', value: 'realtime', description: 'One call per contact, done in seconds; for sign-ups' },
+			{
+				name: 'Auto',
+				value: 'auto',
+				description: 'One by one for a few customers, in bulk for more',
+			},
+			{
+				name: 'Bulk',
+				value: 'bulk',
+				description: 'Imports of up to 2,000 contacts; best for daily and hourly files',
+			},
+			{
+				name: 'Real-Time',
+				value: 'realtime',
+				description: 'One call per contact, done in seconds; for sign-ups',
+			},
 		],
 		default: 'auto',
 		displayOptions: contactOnly,
@@ -92,7 +130,8 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 500 },
 		default: 25,
-		description: 'With Auto, send contacts one by one when at most this many arrive, and in bulk otherwise',
+		description:
+			'With Auto, send contacts one by one when at most this many arrive, and in bulk otherwise',
 		displayOptions: { show: { resource: ['contact'], mode: ['auto'] } },
 	},
 	{
@@ -101,7 +140,8 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getLists' },
 		default: [],
-		description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		description:
+			'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		hint:
 			'With the till’s opt-in, only customers who opted in go on them (a list can start a programme), and never a ' +
 			'suppressed contact. Empty adds to none. IDs typed before (12345, 67890) still work.',
@@ -112,7 +152,8 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		name: 'standardFields',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to fill FIRSTNAME, LASTNAME, FULLNAME and POSTCODE from first_name, last_name, full_name and postcode',
+		description:
+			'Whether to fill FIRSTNAME, LASTNAME, FULLNAME and POSTCODE from first_name, last_name, full_name and postcode',
 		displayOptions: contactOnly,
 	},
 	{
@@ -153,9 +194,21 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 		name: 'mergeOption',
 		type: 'options',
 		options: [
-			{ name: 'Keep What Dotdigital Has (Recommended)', value: 'overwriteIfNotEmpty', description: 'Only values that are filled in are sent' },
-			{ name: 'Clear It in Dotdigital', value: 'overwrite', description: 'The till is the master copy: blanks clear data fields' },
-			{ name: 'Only Fill Empty Fields', value: 'overwriteIfEmpty', description: 'Never change a value Dotdigital already has' },
+			{
+				name: 'Keep What Dotdigital Has (Recommended)',
+				value: 'overwriteIfNotEmpty',
+				description: 'Only values that are filled in are sent',
+			},
+			{
+				name: 'Clear It in Dotdigital',
+				value: 'overwrite',
+				description: 'The till is the master copy: blanks clear data fields',
+			},
+			{
+				name: 'Only Fill Empty Fields',
+				value: 'overwriteIfEmpty',
+				description: 'Never change a value Dotdigital already has',
+			},
 		],
 		default: 'overwriteIfNotEmpty',
 		displayOptions: contactOnly,
@@ -168,9 +221,14 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 			{
 				name: 'From the Till’s Opt-In (Recommended)',
 				value: 'posOptIn',
-				description: 'New contacts are subscribed only when marketing_opt_in is yes; the rest are created unsubscribed',
+				description:
+					'New contacts are subscribed only when marketing_opt_in is yes; the rest are created unsubscribed',
 			},
-			{ name: 'Dotdigital’s Default', value: 'dotdigital', description: 'New contacts are subscribed, whatever the till says' },
+			{
+				name: 'Dotdigital’s Default',
+				value: 'dotdigital',
+				description: 'New contacts are subscribed, whatever the till says',
+			},
 		],
 		default: 'posOptIn',
 		hint: 'Existing contacts keep their status: Dotdigital owns consent, so a sync never subscribes or unsubscribes anyone',
@@ -195,7 +253,8 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 			name: 'orderCollection',
 			default: 'Orders',
 			required: true,
-			description: 'The Insight data collection orders are stored in. Programs and segments read orders from here.',
+			description:
+				'The Insight data collection orders are stored in. Programs and segments read orders from here.',
 			searchListMethod: 'searchCollections',
 			typed: { displayName: 'By Name', placeholder: 'e.g. Orders' },
 		}),
@@ -250,7 +309,14 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				name: 'field',
 				displayName: 'Data Field',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. LAST_PURCHASE', description: 'Up to 20 letters, digits, _ or -' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. LAST_PURCHASE',
+						description: 'Up to 20 letters, digits, _ or -',
+					},
 					{
 						displayName: 'Type',
 						name: 'type',
@@ -296,7 +362,8 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. 203.0.113.25',
-				description: 'The shop’s public IP address. Dotdigital needs one in every consent record, and a till has no browser to take it from.',
+				description:
+					'The shop’s public IP address. Dotdigital needs one in every consent record, and a till has no browser to take it from.',
 				displayOptions: { show: { '/resource': ['contact'] } },
 			},
 			{
@@ -305,7 +372,8 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. https://shop.example.com/privacy',
-				description: 'Where the wording the customer agreed to can be read, stored with the consent record',
+				description:
+					'Where the wording the customer agreed to can be read, stored with the consent record',
 				displayOptions: { show: { '/resource': ['contact'] } },
 			},
 			{
@@ -355,7 +423,8 @@ export const dotdigitalUpsertProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 4000 },
 				default: 0,
-				description: 'How many records each bulk import holds: at most 2,000 contacts or 4,000 orders or products. 0 uses the most.',
+				description:
+					'How many records each bulk import holds: at most 2,000 contacts or 4,000 orders or products. 0 uses the most.',
 			},
 		],
 	},

@@ -4,7 +4,12 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { countResults, type DotdigitalSync, type RecordResult, type RunCounts } from '../../lib/dotdigital';
+import {
+	countResults,
+	type DotdigitalSync,
+	type RecordResult,
+	type RunCounts,
+} from '../../lib/dotdigital';
 import { mergeCounts, sendingCountsByFile, type SendingCounts } from '../../lib/state';
 import { sourceOf, type RecordChunk } from '../shared/record-input';
 
@@ -15,7 +20,17 @@ export class RunReport {
 	private readonly failed: INodeExecutionData[] = [];
 	private readonly byFile = new Map<string, SendingCounts>();
 	private readonly doneFiles = new Map<string, { counts: FileCounts; items: Set<number> }>();
-	private counts: Omit<RunCounts, 'apiCalls' | 'imports' | 'retries'> = { received: 0, done: 0, failed: 0, unchanged: 0, created: 0, updated: 0, imported: 0, suppressed: 0, failedByCode: {} };
+	private counts: Omit<RunCounts, 'apiCalls' | 'imports' | 'retries'> = {
+		received: 0,
+		done: 0,
+		failed: 0,
+		unchanged: 0,
+		created: 0,
+		updated: 0,
+		imported: 0,
+		suppressed: 0,
+		failedByCode: {},
+	};
 
 	/** `batched`: Done holds counts per file rather than an item per record. */
 	constructor(
@@ -25,31 +40,68 @@ export class RunReport {
 	) {}
 
 	add(chunk: RecordChunk, records: Array<Record<string, unknown>>, results: RecordResult[]): void {
-		for (const [file, counts] of sendingCountsByFile(this.resource, records, results, this.fileWithoutSource)) {
+		for (const [file, counts] of sendingCountsByFile(
+			this.resource,
+			records,
+			results,
+			this.fileWithoutSource,
+		)) {
 			const earlier = this.byFile.get(file);
 			this.byFile.set(file, earlier ? (mergeCounts(earlier, counts) as SendingCounts) : counts);
 		}
 		const counts = countResults(results, { apiCalls: 0, imports: 0, retries: 0 });
-		for (const key of ['received', 'done', 'failed', 'unchanged', 'created', 'updated', 'imported', 'suppressed'] as const) this.counts[key] += counts[key];
-		for (const [code, count] of Object.entries(counts.failedByCode)) this.counts.failedByCode[code] = (this.counts.failedByCode[code] ?? 0) + count;
-		results.forEach((result, position) => this.addResult(chunk.records[position], records[position], result, chunk.itemOf[position]));
+		for (const key of [
+			'received',
+			'done',
+			'failed',
+			'unchanged',
+			'created',
+			'updated',
+			'imported',
+			'suppressed',
+		] as const)
+			this.counts[key] += counts[key];
+		for (const [code, count] of Object.entries(counts.failedByCode))
+			this.counts.failedByCode[code] = (this.counts.failedByCode[code] ?? 0) + count;
+		results.forEach((result, position) =>
+			this.addResult(chunk.records[position], records[position], result, chunk.itemOf[position]),
+		);
 	}
 
-	private addResult(record: Record<string, unknown>, sent: Record<string, unknown>, result: RecordResult, item: number): void {
+	private addResult(
+		record: Record<string, unknown>,
+		sent: Record<string, unknown>,
+		result: RecordResult,
+		item: number,
+	): void {
 		const { resource } = this;
 		const pairedItem = { item };
 		if (result.status === 'failed') {
 			this.failed.push({
-				json: { resource, key: result.key ?? null, code: result.code, description: result.description, retryable: result.retryable, owner: result.owner, import_id: result.importId ?? null, record: record as IDataObject },
+				json: {
+					resource,
+					key: result.key ?? null,
+					code: result.code,
+					description: result.description,
+					retryable: result.retryable,
+					owner: result.owner,
+					import_id: result.importId ?? null,
+					record: record as IDataObject,
+				},
 				pairedItem,
 			});
 			return;
 		}
 		if (this.batched) {
-			const file = String((record._source as { file?: unknown } | undefined)?.file ?? this.fileWithoutSource);
+			const file = String(
+				(record._source as { file?: unknown } | undefined)?.file ?? this.fileWithoutSource,
+			);
 			let entry = this.doneFiles.get(file);
 			if (!entry) {
-				entry = { counts: { created: 0, updated: 0, imported: 0, suppressed: 0, unchanged: 0 }, items: new Set() };
+				entry = {
+					counts: { created: 0, updated: 0, imported: 0, suppressed: 0, unchanged: 0 },
+					items: new Set(),
+				};
 				this.doneFiles.set(file, entry);
 			}
 			entry.counts[result.status === 'unchanged' ? 'unchanged' : result.action] += 1;
@@ -62,9 +114,19 @@ export class RunReport {
 			this.done.push({ json: { resource, action: 'unchanged', ...key, ...where }, pairedItem });
 			return;
 		}
-		const resolved = sent.email_from ? { email: String(sent.email), email_from: String(sent.email_from) } : {};
+		const resolved = sent.email_from
+			? { email: String(sent.email), email_from: String(sent.email_from) }
+			: {};
 		this.done.push({
-			json: { resource, action: result.action, ...key, ...(resource === 'contact' ? { contact_id: result.contactId ?? null } : {}), import_id: result.importId ?? null, ...resolved, ...where },
+			json: {
+				resource,
+				action: result.action,
+				...key,
+				...(resource === 'contact' ? { contact_id: result.contactId ?? null } : {}),
+				import_id: result.importId ?? null,
+				...resolved,
+				...where,
+			},
 			pairedItem,
 		});
 	}
@@ -81,7 +143,13 @@ export class RunReport {
 		// Per source file, for checking each file against Mapping Apply's summary of it.
 		const files = [...this.byFile]
 			.filter(([file]) => file !== this.fileWithoutSource)
-			.map(([file, fileCounts]) => ({ file, records: fileCounts.records, done: fileCounts.accepted, failed: fileCounts.failed, unchanged: fileCounts.unchanged }));
+			.map(([file, fileCounts]) => ({
+				file,
+				records: fileCounts.records,
+				done: fileCounts.accepted,
+				failed: fileCounts.failed,
+				unchanged: fileCounts.unchanged,
+			}));
 		const summary = {
 			resource,
 			records: counts.received,
@@ -104,9 +172,22 @@ export class RunReport {
 
 	private doneByFile(): INodeExecutionData[] {
 		return [...this.doneFiles].map(([file, { counts, items }]) => {
-			const shown = this.resource === 'contact' ? { created: counts.created, updated: counts.updated, suppressed: counts.suppressed } : { imported: counts.imported };
+			const shown =
+				this.resource === 'contact'
+					? { created: counts.created, updated: counts.updated, suppressed: counts.suppressed }
+					: { imported: counts.imported };
 			const sent = Object.values(shown).reduce((sum, count) => sum + count, 0);
-			return { json: { resource: this.resource, action: 'counts per file', file, done: sent, ...shown, unchanged: counts.unchanged }, pairedItem: [...items].map((item) => ({ item })) };
+			return {
+				json: {
+					resource: this.resource,
+					action: 'counts per file',
+					file,
+					done: sent,
+					...shown,
+					unchanged: counts.unchanged,
+				},
+				pairedItem: [...items].map((item) => ({ item })),
+			};
 		});
 	}
 }

@@ -1,7 +1,13 @@
 import { lstat, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { exceptionRow, exceptionsFile, type ExceptionRow } from '../../lib/files/exceptions';
@@ -33,7 +39,8 @@ export class ExceptionsReport implements INodeType {
 				default: '',
 				required: true,
 				placeholder: '/home/node/.n8n-files/pos/reports',
-				description: 'Where the report is written; created when missing. It must be a folder n8n may write to.',
+				description:
+					'Where the report is written; created when missing. It must be a folder n8n may write to.',
 			},
 			{
 				displayName: 'File Name',
@@ -66,20 +73,29 @@ export class ExceptionsReport implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const rejected = safeInput(this, 0);
 		const failed = safeInput(this, 1);
-		const sender = (this.getNodeParameter('sender', 0, 'Dotdigital') as string).trim() || 'Dotdigital';
+		const sender =
+			(this.getNodeParameter('sender', 0, 'Dotdigital') as string).trim() || 'Dotdigital';
 		const rows: ExceptionRow[] = [];
 		// The sending node's refusals first, then the mapping's, as the templates' workbooks have always listed them.
 		for (const item of failed) rows.push(exceptionRow(item.json, sender));
 		for (const item of rejected) rows.push(exceptionRow(item.json));
 		const byOwner: IDataObject = {};
-		for (const row of rows) byOwner[String(row.owner)] = ((byOwner[String(row.owner)] as number | undefined) ?? 0) + 1;
-		const pairedItem = [...rejected.map((_, item) => ({ item, input: 0 })), ...failed.map((_, item) => ({ item, input: 1 }))];
+		for (const row of rows)
+			byOwner[String(row.owner)] = ((byOwner[String(row.owner)] as number | undefined) ?? 0) + 1;
+		const pairedItem = [
+			...rejected.map((_, item) => ({ item, input: 0 })),
+			...failed.map((_, item) => ({ item, input: 1 })),
+		];
 		if (rows.length === 0) return [[{ json: { rows: 0, file: null }, pairedItem }]];
 
 		const format = this.getNodeParameter('format', 0, 'xlsx') as 'xlsx' | 'csv';
 		const folder = (this.getNodeParameter('folder', 0) as string).trim();
 		let fileName = (this.getNodeParameter('fileName', 0) as string).trim();
-		if (!folder || !fileName) throw new NodeOperationError(this.getNode(), 'Give the folder and the file name of the exceptions report');
+		if (!folder || !fileName)
+			throw new NodeOperationError(
+				this.getNode(),
+				'Give the folder and the file name of the exceptions report',
+			);
 		if (/[\\/]/.test(fileName) || fileName === '.' || fileName === '..') {
 			throw new NodeOperationError(this.getNode(), `The file name "${fileName}" names a folder`, {
 				description: 'Put the folder in Folder and only the name in File Name.',
@@ -94,7 +110,20 @@ export class ExceptionsReport implements INodeType {
 		}
 		await makeFolders(this, path);
 		await this.helpers.writeContentToFile(path, exceptionsFile(rows, format));
-		return [[{ json: { file: path, rows: rows.length, rejected: rejected.length, failed: failed.length, by_owner: byOwner }, pairedItem }]];
+		return [
+			[
+				{
+					json: {
+						file: path,
+						rows: rows.length,
+						rejected: rejected.length,
+						failed: failed.length,
+						by_owner: byOwner,
+					},
+					pairedItem,
+				},
+			],
+		];
 	}
 }
 
@@ -104,7 +133,11 @@ export class ExceptionsReport implements INodeType {
  */
 type ResolvedPath = Awaited<ReturnType<IExecuteFunctions['helpers']['resolvePath']>>;
 
-async function resolveForWriting(ctx: IExecuteFunctions, folder: string, fileName: string): Promise<ResolvedPath> {
+async function resolveForWriting(
+	ctx: IExecuteFunctions,
+	folder: string,
+	fileName: string,
+): Promise<ResolvedPath> {
 	const missing: string[] = [fileName];
 	let existing = resolve(folder);
 	for (;;) {
@@ -114,7 +147,9 @@ async function resolveForWriting(ctx: IExecuteFunctions, folder: string, fileNam
 		} catch (error) {
 			const parent = dirname(existing);
 			if ((error as { code?: string }).code !== 'ENOENT' || parent === existing) {
-				throw new NodeOperationError(ctx.getNode(), error as Error, { description: `The report folder ${folder} cannot be used` });
+				throw new NodeOperationError(ctx.getNode(), error as Error, {
+					description: `The report folder ${folder} cannot be used`,
+				});
 			}
 			missing.unshift(basename(existing));
 			existing = parent;
@@ -125,17 +160,21 @@ async function resolveForWriting(ctx: IExecuteFunctions, folder: string, fileNam
 /** Creates the report's missing folders one at a time, refusing any that turns out to be a link. */
 async function makeFolders(ctx: IExecuteFunctions, path: string): Promise<void> {
 	const folders: string[] = [];
-	for (let folder = dirname(path); dirname(folder) !== folder; folder = dirname(folder)) folders.unshift(folder);
+	for (let folder = dirname(path); dirname(folder) !== folder; folder = dirname(folder))
+		folders.unshift(folder);
 	for (const folder of folders) {
 		try {
 			await mkdir(folder);
 		} catch (error) {
 			if ((error as { code?: string }).code !== 'EEXIST') {
-				throw new NodeOperationError(ctx.getNode(), error as Error, { description: `The folder ${folder} could not be created` });
+				throw new NodeOperationError(ctx.getNode(), error as Error, {
+					description: `The folder ${folder} could not be created`,
+				});
 			}
 		}
 		const stats = await lstat(folder);
-		if (stats.isSymbolicLink() || !stats.isDirectory()) throw new NodeOperationError(ctx.getNode(), `${folder} is not a folder n8n may write into`);
+		if (stats.isSymbolicLink() || !stats.isDirectory())
+			throw new NodeOperationError(ctx.getNode(), `${folder} is not a folder n8n may write into`);
 	}
 }
 

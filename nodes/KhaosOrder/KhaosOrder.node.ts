@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -18,11 +24,19 @@ import {
 import { khaosListSearch } from '../shared/khaos-pickers';
 import { checkReadOncePerRun } from '../shared/once-per-run';
 import { pickedValue } from '../shared/pickers';
-import { connectToKhaos, errorJson, khaosNodeError, splitCodes, testKhaosCredential, type KhaosConnection } from '../shared/khaos-common';
+import {
+	connectToKhaos,
+	errorJson,
+	khaosNodeError,
+	splitCodes,
+	testKhaosCredential,
+	type KhaosConnection,
+} from '../shared/khaos-common';
 import { khaosOrderProperties } from './properties';
 
 /** Done and Failed, for Import Orders. */
-const IMPORT_OUTPUTS = '[{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }]';
+const IMPORT_OUTPUTS =
+	'[{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }]';
 
 type Operation = 'importOrders' | 'getStatus' | 'exportCustomers' | 'getDeletedCustomers';
 
@@ -36,11 +50,13 @@ export class KhaosOrder implements INodeType {
 		subtitle:
 			'={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", ' +
 			'getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
-		description: 'Sends web orders into Khaos Control, reads back their status and tracking, and exports customers',
+		description:
+			'Sends web orders into Khaos Control, reads back their status and tracking, and exports customers',
 		defaults: { name: 'Khaos Order' },
 		inputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		outputs: `={{ $parameter["operation"] === "importOrders" ? ${IMPORT_OUTPUTS} : [{ "type": "main" }] }}` as const,
+		outputs:
+			`={{ $parameter["operation"] === "importOrders" ? ${IMPORT_OUTPUTS} : [{ "type": "main" }] }}` as const,
 		credentials: [{ name: 'khaosControlApi', required: true, testedBy: 'khaosControlApiTest' }],
 		properties: khaosOrderProperties,
 	};
@@ -64,7 +80,10 @@ export class KhaosOrder implements INodeType {
 }
 
 /** One item per customer deleted (or merged: merged_into names the customer to export again) in the date range. */
-async function deletedCustomers(ctx: IExecuteFunctions, { client }: KhaosConnection): Promise<INodeExecutionData[]> {
+async function deletedCustomers(
+	ctx: IExecuteFunctions,
+	{ client }: KhaosConnection,
+): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) {
 		try {
@@ -72,13 +91,25 @@ async function deletedCustomers(ctx: IExecuteFunctions, { client }: KhaosConnect
 				try {
 					return khaosTime(text(ctx.getNodeParameter(name, itemIndex, ''))).slice(0, 10);
 				} catch (error) {
-					throw new NodeOperationError(ctx.getNode(), `${name === 'deletedFrom' ? 'Deleted From' : 'Deleted To'}: ${(error as Error).message}`, { itemIndex });
+					throw new NodeOperationError(
+						ctx.getNode(),
+						`${name === 'deletedFrom' ? 'Deleted From' : 'Deleted To'}: ${(error as Error).message}`,
+						{ itemIndex },
+					);
 				}
 			};
-			const entries = await getDeletedCustomers(client, `${day('deletedFrom')}T00:00:00`, `${day('deletedTo')}T23:59:59`);
-			for (const entry of entries) output.push({ json: entry as unknown as IDataObject, pairedItem: { item: itemIndex } });
+			const entries = await getDeletedCustomers(
+				client,
+				`${day('deletedFrom')}T00:00:00`,
+				`${day('deletedTo')}T23:59:59`,
+			);
+			for (const entry of entries)
+				output.push({ json: entry as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		} catch (caught) {
-			const error = caught instanceof NodeOperationError ? caught : khaosNodeError(ctx.getNode(), caught, itemIndex);
+			const error =
+				caught instanceof NodeOperationError
+					? caught
+					: khaosNodeError(ctx.getNode(), caught, itemIndex);
 			if (!ctx.continueOnFail()) throw error;
 			output.push({ json: errorJson(error), pairedItem: { item: itemIndex } });
 		}
@@ -90,14 +121,20 @@ async function deletedCustomers(ctx: IExecuteFunctions, { client }: KhaosConnect
  * Every input item ends on exactly one output: Done (imported now, or imported before) or Failed
  * (with the reason, whether trying again could help, and the order as it came in).
  */
-async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosConnection): Promise<INodeExecutionData[][]> {
+async function importOrders(
+	ctx: IExecuteFunctions,
+	{ client, settings }: KhaosConnection,
+): Promise<INodeExecutionData[][]> {
 	checkReadOncePerRun(ctx, ['options'], khaosOrderProperties);
 	const items = ctx.getInputData();
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const done: (INodeExecutionData | undefined)[] = new Array(items.length).fill(undefined);
 	const failed: (INodeExecutionData | undefined)[] = new Array(items.length).fill(undefined);
 	const fail = (itemIndex: number, json: IDataObject): void => {
-		failed[itemIndex] = { json: { order_id: orderIdOf(items[itemIndex].json), ...json, order: items[itemIndex].json }, pairedItem: { item: itemIndex } };
+		failed[itemIndex] = {
+			json: { order_id: orderIdOf(items[itemIndex].json), ...json, order: items[itemIndex].json },
+			pairedItem: { item: itemIndex },
+		};
 	};
 
 	const orders: WebOrder[] = [];
@@ -105,9 +142,15 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	items.forEach((item, itemIndex) => {
 		// Read for each item: each order is read on its own.
 		const pricesChoice = ctx.getNodeParameter('pricesIncludeTax', itemIndex, 'order') as string;
-		const read = webOrderFromJson(item.json, { pricesIncludeTax: pricesChoice === 'yes' ? true : pricesChoice === 'no' ? false : undefined });
+		const read = webOrderFromJson(item.json, {
+			pricesIncludeTax: pricesChoice === 'yes' ? true : pricesChoice === 'no' ? false : undefined,
+		});
 		if ('problems' in read) {
-			fail(itemIndex, { reason: describeProblems(read.problems), retryable: false, problems: problemList(read.problems) });
+			fail(itemIndex, {
+				reason: describeProblems(read.problems),
+				retryable: false,
+				problems: problemList(read.problems),
+			});
 		} else {
 			orders.push(read.order);
 			itemOf.push(itemIndex);
@@ -134,11 +177,20 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 		const error = khaosNodeError(ctx.getNode(), caught);
 		if (!ctx.continueOnFail()) throw error;
 		const { description } = errorJson(error);
-		itemOf.forEach((itemIndex) => fail(itemIndex, { reason: error.message, retryable: true, ...(description ? { description } : {}) }));
+		itemOf.forEach((itemIndex) =>
+			fail(itemIndex, {
+				reason: error.message,
+				retryable: true,
+				...(description ? { description } : {}),
+			}),
+		);
 	}
 
-	const repeats = results.filter((result) => result.status === 'already_imported').map((result) => result.order_id);
-	const knownCodes = repeats.length > 0 ? await salesOrderCodes(client, repeats) : new Map<string, string>();
+	const repeats = results
+		.filter((result) => result.status === 'already_imported')
+		.map((result) => result.order_id);
+	const knownCodes =
+		repeats.length > 0 ? await salesOrderCodes(client, repeats) : new Map<string, string>();
 	for (const result of results) {
 		const itemIndex = itemOf[result.index];
 		const warnings = result.warnings.map((warning) => `${warning.field} ${warning.message}`);
@@ -174,13 +226,20 @@ async function importOrders(ctx: IExecuteFunctions, { client, settings }: KhaosC
 	}
 	// sendOrders answers for every order; this only guards the promise that no item is ever dropped.
 	items.forEach((_, itemIndex) => {
-		if (!done[itemIndex] && !failed[itemIndex]) fail(itemIndex, { reason: 'the order was not processed; sending it again is safe', retryable: true });
+		if (!done[itemIndex] && !failed[itemIndex])
+			fail(itemIndex, {
+				reason: 'the order was not processed; sending it again is safe',
+				retryable: true,
+			});
 	});
 	return [done.filter(isItem), failed.filter(isItem)];
 }
 
 /** One item per order asked about (found or not), paired with the input items that asked. */
-async function orderStatuses(ctx: IExecuteFunctions, { client }: KhaosConnection): Promise<INodeExecutionData[]> {
+async function orderStatuses(
+	ctx: IExecuteFunctions,
+	{ client }: KhaosConnection,
+): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const askedBy = new Map<string, { ref: string; items: number[] }>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -196,7 +255,8 @@ async function orderStatuses(ctx: IExecuteFunctions, { client }: KhaosConnection
 		if (items.length === 0) return [];
 		throw new NodeOperationError(ctx.getNode(), 'No order references given', {
 			itemIndex: 0,
-			description: "Order References is empty for every input item. By default it reads each item's order_id.",
+			description:
+				"Order References is empty for every input item. By default it reads each item's order_id.",
 		});
 	}
 	checkReadOncePerRun(ctx, ['lookUpBy', 'options'], khaosOrderProperties);
@@ -214,20 +274,33 @@ async function orderStatuses(ctx: IExecuteFunctions, { client }: KhaosConnection
 	} catch (caught) {
 		const error = khaosNodeError(ctx.getNode(), caught, [...askedBy.values()][0].items[0]);
 		if (!ctx.continueOnFail()) throw error;
-		return items.map((_, itemIndex) => ({ json: errorJson(error), pairedItem: { item: itemIndex } }));
+		return items.map((_, itemIndex) => ({
+			json: errorJson(error),
+			pairedItem: { item: itemIndex },
+		}));
 	}
 	const found = new Map<string, OrderStatus>();
-	for (const status of statuses) found.set((lookUpBy === 3 ? status.sales_order_code : status.associated_ref).trim().toUpperCase(), status);
+	for (const status of statuses)
+		found.set(
+			(lookUpBy === 3 ? status.sales_order_code : status.associated_ref).trim().toUpperCase(),
+			status,
+		);
 	return [...askedBy.entries()].map(([key, entry]) => {
 		const status = found.get(key);
 		const json = status
 			? { found: true, ...status, ...orderTracking(status) }
 			: { found: false, [lookUpBy === 3 ? 'sales_order_code' : 'associated_ref']: entry.ref };
-		return { json: json as unknown as IDataObject, pairedItem: entry.items.map((item) => ({ item })) };
+		return {
+			json: json as unknown as IDataObject,
+			pairedItem: entry.items.map((item) => ({ item })),
+		};
 	});
 }
 
-async function exportCustomers(ctx: IExecuteFunctions, { client }: KhaosConnection): Promise<INodeExecutionData[]> {
+async function exportCustomers(
+	ctx: IExecuteFunctions,
+	{ client }: KhaosConnection,
+): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -235,9 +308,12 @@ async function exportCustomers(ctx: IExecuteFunctions, { client }: KhaosConnecti
 			const customers = await changedCustomers(client, {
 				since: text(ctx.getNodeParameter('changedSince', itemIndex, '')),
 				companyClasses: splitCodes(text(ctx.getNodeParameter('companyClasses', itemIndex, ''))),
-				excludeCodes: splitCodes(text(ctx.getNodeParameter('excludeCodes', itemIndex, 'EPOS, *TEST*'))),
+				excludeCodes: splitCodes(
+					text(ctx.getNodeParameter('excludeCodes', itemIndex, 'EPOS, *TEST*')),
+				),
 			});
-			for (const customer of customers) output.push({ json: customer as unknown as IDataObject, pairedItem: { item: itemIndex } });
+			for (const customer of customers)
+				output.push({ json: customer as unknown as IDataObject, pairedItem: { item: itemIndex } });
 		} catch (caught) {
 			const error = khaosNodeError(ctx.getNode(), caught, itemIndex);
 			if (!ctx.continueOnFail()) throw error;

@@ -23,7 +23,8 @@ export const khaosOrderProperties: INodeProperties[] = [
 			{
 				name: 'Get Deleted Customers',
 				value: 'getDeletedCustomers',
-				description: 'Customers deleted or merged in Khaos between two dates, so they can be removed or re-exported',
+				description:
+					'Customers deleted or merged in Khaos between two dates, so they can be removed or re-exported',
 				action: 'Get deleted customers',
 			},
 			{
@@ -35,7 +36,8 @@ export const khaosOrderProperties: INodeProperties[] = [
 			{
 				name: 'Import Orders',
 				value: 'importOrders',
-				description: 'Send web orders into Khaos. Sending an order again is safe: Khaos imports it only once.',
+				description:
+					'Send web orders into Khaos. Sending an order again is safe: Khaos imports it only once.',
 				action: 'Import orders',
 			},
 		],
@@ -61,9 +63,21 @@ export const khaosOrderProperties: INodeProperties[] = [
 		name: 'pricesIncludeTax',
 		type: 'options',
 		options: [
-			{ name: 'As Each Order Says', value: 'order', description: "From each order's prices_include_tax; orders without it go to Failed" },
-			{ name: 'Yes', value: 'yes', description: 'Unit prices include VAT, unless an order says otherwise' },
-			{ name: 'No', value: 'no', description: 'Unit prices exclude VAT, unless an order says otherwise' },
+			{
+				name: 'As Each Order Says',
+				value: 'order',
+				description: "From each order's prices_include_tax; orders without it go to Failed",
+			},
+			{
+				name: 'Yes',
+				value: 'yes',
+				description: 'Unit prices include VAT, unless an order says otherwise',
+			},
+			{
+				name: 'No',
+				value: 'no',
+				description: 'Unit prices exclude VAT, unless an order says otherwise',
+			},
 		],
 		default: 'order',
 		displayOptions: importOnly,
@@ -96,7 +110,12 @@ export const khaosOrderProperties: INodeProperties[] = [
 				name: 'mappingType',
 				type: 'options',
 				options: [
-					{ name: 'As in the Credential', value: 0, description: 'The Default Stock Mapping Type of the Khaos credential (Stock Codes when it says Description)' },
+					{
+						name: 'As in the Credential',
+						value: 0,
+						description:
+							'The Default Stock Mapping Type of the Khaos credential (Stock Codes when it says Description)',
+					},
 					{ name: 'Barcodes', value: 5 },
 					{ name: 'Other Refs', value: 2 },
 					{ name: 'Stock Codes', value: 1 },
@@ -115,7 +134,8 @@ export const khaosOrderProperties: INodeProperties[] = [
 			picker({
 				displayName: 'Sales Source',
 				name: 'salesSource',
-				description: "The Sales Source the orders are recorded under. Leave empty to use the credential's Sales Source.",
+				description:
+					"The Sales Source the orders are recorded under. Leave empty to use the credential's Sales Source.",
 				searchListMethod: 'searchSalesSources',
 				typed: { displayName: 'By Name', placeholder: 'e.g. Web, spelt exactly as in Khaos' },
 			}),
@@ -131,7 +151,8 @@ export const khaosOrderProperties: INodeProperties[] = [
 				name: 'timeZone',
 				type: 'string',
 				default: 'Europe/London',
-				description: 'Order dates that carry a time zone are converted to this zone, the one Khaos runs in',
+				description:
+					'Order dates that carry a time zone are converted to this zone, the one Khaos runs in',
 			},
 			{
 				displayName: 'Website Name',
@@ -151,7 +172,8 @@ export const khaosOrderProperties: INodeProperties[] = [
 		default: '={{ $json.order_id }}',
 		required: true,
 		placeholder: 'e.g. WEB-1001, WEB-1002',
-		description: "The orders to look up, separated by commas or new lines. By default each input item's order_id.",
+		description:
+			"The orders to look up, separated by commas or new lines. By default each input item's order_id.",
 		displayOptions: statusOnly,
 	},
 	{
@@ -159,7 +181,11 @@ export const khaosOrderProperties: INodeProperties[] = [
 		name: 'lookUpBy',
 		type: 'options',
 		options: [
-			{ name: 'Web Order Reference', value: 4, description: 'The order_id the order was imported with' },
+			{
+				name: 'Web Order Reference',
+				value: 4,
+				description: 'The order_id the order was imported with',
+			},
 			{ name: 'Khaos Sales Order Code', value: 3 },
 		],
 		default: 4,
@@ -180,7 +206,8 @@ export const khaosOrderProperties: INodeProperties[] = [
 				name: 'includeCancelled',
 				type: 'boolean',
 				default: true,
-				description: 'Whether cancelled orders are reported (with cancelled set to true) rather than treated as not found',
+				description:
+					'Whether cancelled orders are reported (with cancelled set to true) rather than treated as not found',
 			},
 			{
 				displayName: 'Include Items',
@@ -199,7 +226,8 @@ export const khaosOrderProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 2024-05-01',
-		description: 'Only customers added or changed since this date (UK time). Leave empty for every customer, for a one-off import.',
+		description:
+			'Only customers added or changed since this date (UK time). Leave empty for every customer, for a one-off import.',
 		displayOptions: customersOnly,
 	},
 	{
@@ -218,7 +246,7 @@ export const khaosOrderProperties: INodeProperties[] = [
 		default: 'EPOS, *TEST*',
 		description:
 			"System accounts to leave out (the till's EPOS account, test accounts), separated by commas; * matches " +
-			"anything. Hidden customers are always left out.",
+			'anything. Hidden customers are always left out.',
 		displayOptions: customersOnly,
 	},
 	{

@@ -9,7 +9,11 @@ export const lookUpByProperty: INodeProperties = {
 	name: 'lookUpBy',
 	type: 'options',
 	options: [
-		{ name: 'As in the Credential', value: 0, description: 'The Default Stock Mapping Type of the Khaos credential' },
+		{
+			name: 'As in the Credential',
+			value: 0,
+			description: 'The Default Stock Mapping Type of the Khaos credential',
+		},
 		{ name: 'Description', value: 4 },
 		{ name: 'Other Ref', value: 2 },
 		{ name: 'Stock Code', value: 1 },
@@ -38,7 +42,8 @@ export const khaosProductProperties: INodeProperties[] = [
 			{
 				name: 'Get Changed Products',
 				value: 'getChanged',
-				description: 'Products edited, or whose stock moved, since a date or since the previous run',
+				description:
+					'Products edited, or whose stock moved, since a date or since the previous run',
 				action: 'Get changed products',
 			},
 			{
@@ -68,7 +73,8 @@ export const khaosProductProperties: INodeProperties[] = [
 			{
 				name: 'Get Stock Potential',
 				value: 'getStockPotential',
-				description: 'For kits and builds: available, on order, back-ordered and potential stock per item',
+				description:
+					'For kits and builds: available, on order, back-ordered and potential stock per item',
 				action: 'Get stock potential',
 			},
 			{
@@ -107,7 +113,8 @@ export const khaosProductProperties: INodeProperties[] = [
 		name: 'includeMovements',
 		type: 'boolean',
 		default: true,
-		description: 'Whether products whose stock moved (sales, deliveries, adjustments) count as changed, as well as products someone edited',
+		description:
+			'Whether products whose stock moved (sales, deliveries, adjustments) count as changed, as well as products someone edited',
 		displayOptions: { show: { operation: ['getChanged'] } },
 	},
 	{
@@ -116,7 +123,8 @@ export const khaosProductProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: 'The most products one run returns, oldest change first; the cursor lets the next run carry on. 0 returns them all.',
+		description:
+			'The most products one run returns, oldest change first; the cursor lets the next run carry on. 0 returns them all.',
 		displayOptions: { show: { operation: ['getChanged'] } },
 	},
 
@@ -128,7 +136,8 @@ export const khaosProductProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. HL0453, HL0454',
-		description: 'Separate codes with commas or new lines. Use the code of a size/colour parent, not of one of its variants.',
+		description:
+			'Separate codes with commas or new lines. Use the code of a size/colour parent, not of one of its variants.',
 		hint: 'Codes Khaos does not know give no product',
 		displayOptions: { show: { operation: ['getByCode'] } },
 	},
@@ -148,7 +157,8 @@ export const khaosProductProperties: INodeProperties[] = [
 				name: 'flagNew',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to set needs_web_review on products this node has not seen before, and remember the ones it has seen',
+				description:
+					'Whether to set needs_web_review on products this node has not seen before, and remember the ones it has seen',
 			},
 			{
 				displayName: 'Include Stock Levels',
@@ -163,7 +173,8 @@ export const khaosProductProperties: INodeProperties[] = [
 				name: 'includeCategories',
 				type: 'boolean',
 				default: false,
-				description: "Whether to add each product's category paths (e.g. Footwear > Sandals) from the website's categories in Khaos",
+				description:
+					"Whether to add each product's category paths (e.g. Footwear > Sandals) from the website's categories in Khaos",
 			},
 			compressedOption,
 			{
@@ -172,7 +183,8 @@ export const khaosProductProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. Main Website',
-				description: "The website whose categories to use, as named in Khaos. Leave empty to use the credential's Website Name.",
+				description:
+					"The website whose categories to use, as named in Khaos. Leave empty to use the credential's Website Name.",
 			},
 		],
 	},
@@ -195,11 +207,32 @@ export const khaosProductProperties: INodeProperties[] = [
 		name: 'priceListKind',
 		type: 'options',
 		options: [
-			{ name: 'Stock Item Price List (by Name)', value: 0, description: 'ExportPriceList: a stock item price list; leave the name empty for the one whose name begins with "web"' },
-			{ name: 'Stock Item / Customer', value: 1, description: 'Prices for particular customers, by customer code' },
-			{ name: 'Stock Item / Customer Class', value: 3, description: 'Prices per customer class price list, by price list name' },
-			{ name: 'Stock Type / Customer', value: 2, description: 'Prices per stock type for particular customers, by customer code' },
-			{ name: 'Stock Type / Customer Class', value: 4, description: 'Prices per stock type and price list, by price list name' },
+			{
+				name: 'Stock Item Price List (by Name)',
+				value: 0,
+				description:
+					'ExportPriceList: a stock item price list; leave the name empty for the one whose name begins with "web"',
+			},
+			{
+				name: 'Stock Item / Customer',
+				value: 1,
+				description: 'Prices for particular customers, by customer code',
+			},
+			{
+				name: 'Stock Item / Customer Class',
+				value: 3,
+				description: 'Prices per customer class price list, by price list name',
+			},
+			{
+				name: 'Stock Type / Customer',
+				value: 2,
+				description: 'Prices per stock type for particular customers, by customer code',
+			},
+			{
+				name: 'Stock Type / Customer Class',
+				value: 4,
+				description: 'Prices per stock type and price list, by price list name',
+			},
 		],
 		default: 0,
 		displayOptions: { show: { operation: ['getPriceList'] } },
@@ -238,14 +271,23 @@ export const khaosProductProperties: INodeProperties[] = [
 				name: 'addUpSites',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to give one row per item with the levels of all sites added up, instead of one row per item and site',
+				description:
+					'Whether to give one row per item with the levels of all sites added up, instead of one row per item and site',
 			},
 			picker({
 				displayName: 'Site',
 				name: 'siteId',
-				description: "The Khaos stock site to report (-1: all sites, added up). Leave this option out to use the credential's Site ID.",
+				description:
+					"The Khaos stock site to report (-1: all sites, added up). Leave this option out to use the credential's Site ID.",
 				searchListMethod: 'searchSiteIds',
-				typed: { displayName: 'By ID', placeholder: 'e.g. 1, or -1 for all sites', validate: { regex: '^-?[0-9]+$', errorMessage: 'A site ID is a whole number (-1 for all sites)' } },
+				typed: {
+					displayName: 'By ID',
+					placeholder: 'e.g. 1, or -1 for all sites',
+					validate: {
+						regex: '^-?[0-9]+$',
+						errorMessage: 'A site ID is a whole number (-1 for all sites)',
+					},
+				},
 			}),
 		],
 	},
@@ -262,7 +304,8 @@ export const khaosProductProperties: INodeProperties[] = [
 	},
 	{
 		...compressedOption,
-		description: 'Whether to fetch the categories zipped (ExportWebCategoriesCompressed), for large category trees where plain transfers time out',
+		description:
+			'Whether to fetch the categories zipped (ExportWebCategoriesCompressed), for large category trees where plain transfers time out',
 		displayOptions: { show: { operation: ['getWebCategories'] } },
 	},
 ];

@@ -1,4 +1,11 @@
-import type { IDataObject, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
@@ -24,7 +31,11 @@ export const DEFAULT_POLL_TIMES = { item: [{ mode: 'everyX', value: 30, unit: 'm
  */
 class PollingProperties extends Array<INodeProperties> {
 	override unshift(...properties: INodeProperties[]): number {
-		return super.unshift(...properties.map((property) => (property.name === 'pollTimes' ? { ...property, default: DEFAULT_POLL_TIMES } : property)));
+		return super.unshift(
+			...properties.map((property) =>
+				property.name === 'pollTimes' ? { ...property, default: DEFAULT_POLL_TIMES } : property,
+			),
+		);
 	}
 }
 
@@ -44,14 +55,16 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 100,
-		description: 'The most products one check emits, oldest change first. The rest come with the next check.',
+		description:
+			'The most products one check emits, oldest change first. The rest come with the next check.',
 	},
 	{
 		displayName: 'Include Stock Level Changes',
 		name: 'includeMovements',
 		type: 'boolean',
 		default: true,
-		description: 'Whether products whose stock moved (sales, deliveries, adjustments) count as changed, as well as products someone edited',
+		description:
+			'Whether products whose stock moved (sales, deliveries, adjustments) count as changed, as well as products someone edited',
 	},
 	{
 		displayName: 'Options',
@@ -75,7 +88,8 @@ const properties: INodeProperties[] = [
 				name: 'includeCategories',
 				type: 'boolean',
 				default: false,
-				description: "Whether to add each product's category paths (e.g. Footwear > Sandals) from the website's categories in Khaos",
+				description:
+					"Whether to add each product's category paths (e.g. Footwear > Sandals) from the website's categories in Khaos",
 			},
 			{
 				displayName: 'Overlap (Seconds)',
@@ -84,8 +98,8 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: DEFAULT_OVERLAP_SECONDS,
 				description:
-					"How far before the last change delivered each check looks again, as Khaos advises, so changes saved late or at " +
-					"the same second are not missed. Products already delivered and unchanged are not sent again.",
+					'How far before the last change delivered each check looks again, as Khaos advises, so changes saved late or at ' +
+					'the same second are not missed. Products already delivered and unchanged are not sent again.',
 			},
 			{
 				displayName: 'Products in a Test Run',
@@ -93,7 +107,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 5,
-				description: 'How many of the most recently changed products "Fetch Test Event" shows. A test run never moves the trigger on.',
+				description:
+					'How many of the most recently changed products "Fetch Test Event" shows. A test run never moves the trigger on.',
 			},
 			{
 				displayName: 'Website',
@@ -101,7 +116,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. Main Website',
-				description: "The website whose categories to use, as named in Khaos. Leave empty to use the credential's Website Name.",
+				description:
+					"The website whose categories to use, as named in Khaos. Leave empty to use the credential's Website Name.",
 			},
 		],
 	},
@@ -118,7 +134,8 @@ export class KhaosProductTrigger implements INodeType {
 		description: 'Starts the workflow when products or their stock levels change in Khaos Control',
 		defaults: { name: 'Khaos Product Trigger' },
 		polling: true,
-		activationMessage: 'The first check notes where Khaos is. From then on, products that change in Khaos start this workflow.',
+		activationMessage:
+			'The first check notes where Khaos is. From then on, products that change in Khaos start this workflow.',
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'khaosControlApi', required: true, testedBy: 'khaosControlApiTest' }],
@@ -144,15 +161,22 @@ export class KhaosProductTrigger implements INodeType {
 			compressed: options.compressed === true,
 			overlapSeconds: Math.max(0, Number(options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS)),
 			siteId: settings.siteId,
-			website: options.includeCategories === true ? (options.website as string | undefined)?.trim() || settings.websiteName : null,
+			website:
+				options.includeCategories === true
+					? (options.website as string | undefined)?.trim() || settings.websiteName
+					: null,
 			firstSeen: (code: string) => flagNew && !seen.has(code),
 		};
-		const items = (products: WebProduct[]): INodeExecutionData[][] => [products.map((product) => ({ json: product as unknown as IDataObject }))];
+		const items = (products: WebProduct[]): INodeExecutionData[][] => [
+			products.map((product) => ({ json: product as unknown as IDataObject })),
+		];
 
 		try {
 			if (this.getMode() === 'manual') {
 				// A test run shows a sample and changes nothing: no cursor, no first-seen memory.
-				return items(await sampleChangedProducts(client, Number(options.sampleSize ?? 5) || 5, build));
+				return items(
+					await sampleChangedProducts(client, Number(options.sampleSize ?? 5) || 5, build),
+				);
 			}
 			const cursor = cursorFromState(state.cursor);
 			if (cursor === undefined) {
@@ -161,7 +185,10 @@ export class KhaosProductTrigger implements INodeType {
 				if (flagNew) seen.remember(position.codes);
 				return null;
 			}
-			const result = await changedProducts(client, cursor, { ...build, max: Math.max(1, this.getNodeParameter('maxProducts', 100) as number) });
+			const result = await changedProducts(client, cursor, {
+				...build,
+				max: Math.max(1, this.getNodeParameter('maxProducts', 100) as number),
+			});
 			state.cursor = plain(result.cursor);
 			if (flagNew) seen.remember(result.products.map((product) => product.stock_code));
 			return result.products.length === 0 ? null : items(result.products);
@@ -173,5 +200,10 @@ export class KhaosProductTrigger implements INodeType {
 
 /** The cursor as plain static data (n8n saves it with the workflow). */
 function plain(cursor: FeedCursor): IDataObject {
-	return { since: cursor.since, done: Object.fromEntries(Object.entries(cursor.done).map(([code, entry]) => [code, { ...entry }])) };
+	return {
+		since: cursor.since,
+		done: Object.fromEntries(
+			Object.entries(cursor.done).map(([code, entry]) => [code, { ...entry }]),
+		),
+	};
 }

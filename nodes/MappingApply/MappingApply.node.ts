@@ -9,7 +9,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { BATCH_MIME, BATCH_PROPERTY, FileReadError, RecordBatcher, readRowBatches } from '../../lib/files';
+import {
+	BATCH_MIME,
+	BATCH_PROPERTY,
+	FileReadError,
+	RecordBatcher,
+	readRowBatches,
+} from '../../lib/files';
 import {
 	FEED_DEFINITIONS,
 	MappingError,
@@ -52,7 +58,8 @@ export class MappingApply implements INodeType {
 		subtitle:
 			'={{ $parameter["operation"] === "template" ? "Get mapping template" : ' +
 			'$parameter["operation"] === "suggest" ? "Suggest mapping" : $parameter["feed"] + " records" }}',
-		description: 'Turns POS export rows into customer, product and order records, using a mapping workbook',
+		description:
+			'Turns POS export rows into customer, product and order records, using a mapping workbook',
 		defaults: { name: 'Mapping Apply' },
 		inputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
@@ -68,8 +75,16 @@ export class MappingApply implements INodeType {
 				const feed = this.getCurrentNodeParameter('feed') as Feed;
 				const fields = FEED_DEFINITIONS[feed]?.fields ?? [];
 				return [
-					...fields.map((field) => ({ name: field.name, value: field.name, description: field.description })),
-					{ name: 'Custom Field…', value: 'custom', description: 'Keep a column the record has no field for, under "custom"' },
+					...fields.map((field) => ({
+						name: field.name,
+						value: field.name,
+						description: field.description,
+					})),
+					{
+						name: 'Custom Field…',
+						value: 'custom',
+						description: 'Keep a column the record has no field for, under "custom"',
+					},
 				];
 			},
 		},
@@ -77,28 +92,54 @@ export class MappingApply implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		if (this.getNodeParameter('operation', 0) === 'suggest') return [await suggestMappings(this), [], []];
+		if (this.getNodeParameter('operation', 0) === 'suggest')
+			return [await suggestMappings(this), [], []];
 		if (this.getNodeParameter('operation', 0) === 'template') {
-			const binary = await this.helpers.prepareBinaryData(buildMappingTemplate(), TEMPLATE_FILE_NAME, XLSX_MIME);
-			return [[{ json: { file: TEMPLATE_FILE_NAME }, binary: { data: binary }, pairedItem: { item: 0 } }], [], []];
+			const binary = await this.helpers.prepareBinaryData(
+				buildMappingTemplate(),
+				TEMPLATE_FILE_NAME,
+				XLSX_MIME,
+			);
+			return [
+				[{ json: { file: TEMPLATE_FILE_NAME }, binary: { data: binary }, pairedItem: { item: 0 } }],
+				[],
+				[],
+			];
 		}
 
 		const outputs: Outputs = { records: [], rejected: [], summaries: [], ledger: [] };
 		const loader = new MappingLoader(this);
 		if (this.getNodeParameter('input', 0) === 'items') {
-			const file = (this.getNodeParameter('sourceName', 0, 'input items') as string) || 'input items';
-			const open = async () => ({ mappings: await loader.mappingsFor(0), rows: rowsFromObjects(items.map((item) => item.json)) });
+			const file =
+				(this.getNodeParameter('sourceName', 0, 'input items') as string) || 'input items';
+			const open = async () => ({
+				mappings: await loader.mappingsFor(0),
+				rows: rowsFromObjects(items.map((item) => item.json)),
+			});
 			await mapSource(this, outputs, 0, file, open, (line) => line - 1);
 		} else {
 			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-				const fileName = items[itemIndex].binary?.[property]?.fileName ?? (items[itemIndex].json.name as string | undefined) ?? `item ${itemIndex + 1}`;
-				await mapSource(this, outputs, itemIndex, fileName, async () => {
-					const mappings = await loader.mappingsFor(itemIndex);
-					const source = await binaryFile(this, itemIndex, property, fileName);
-					const { encoding, delimiter, sheetName } = mappings[0].settings;
-					return { mappings, rows: readRowBatches(source, { fileName, encoding, delimiter, sheetName }) };
-				}, () => itemIndex);
+				const fileName =
+					items[itemIndex].binary?.[property]?.fileName ??
+					(items[itemIndex].json.name as string | undefined) ??
+					`item ${itemIndex + 1}`;
+				await mapSource(
+					this,
+					outputs,
+					itemIndex,
+					fileName,
+					async () => {
+						const mappings = await loader.mappingsFor(itemIndex);
+						const source = await binaryFile(this, itemIndex, property, fileName);
+						const { encoding, delimiter, sheetName } = mappings[0].settings;
+						return {
+							mappings,
+							rows: readRowBatches(source, { fileName, encoding, delimiter, sheetName }),
+						};
+					},
+					() => itemIndex,
+				);
 			}
 		}
 		if (recordsInLedger(this)) {
@@ -106,7 +147,10 @@ export class MappingApply implements INodeType {
 			if (fault) {
 				if (!this.continueOnFail()) throw fault;
 				// The records are good and go on; the Summary says the ledger does not have them.
-				outputs.summaries.push({ json: { ...errorJson(fault), owner: SYSTEM_OWNER, ledger: 'not recorded' }, pairedItem: { item: 0 } });
+				outputs.summaries.push({
+					json: { ...errorJson(fault), owner: SYSTEM_OWNER, ledger: 'not recorded' },
+					pairedItem: { item: 0 },
+				});
 			}
 		}
 		return [outputs.records, outputs.rejected, outputs.summaries];
@@ -129,12 +173,19 @@ async function mapSource(
 	const batchItems: INodeExecutionData[] = [];
 	const rejected: INodeExecutionData[] = [];
 	// One batcher per source (each feed of a several-feed file is a source of its own).
-	const sources = new Map<string, { batcher: RecordBatcher<CanonicalRecord>; values: Array<Record<string, unknown>> }>();
+	const sources = new Map<
+		string,
+		{ batcher: RecordBatcher<CanonicalRecord>; values: Array<Record<string, unknown>> }
+	>();
 	const sourceOf = (name: string) => {
 		let source = sources.get(name);
 		if (!source) {
 			const batcher = new RecordBatcher<CanonicalRecord>(name, async (info, data) => {
-				const binary = await ctx.helpers.prepareBinaryData(data, `${name} batch ${info.batch}.ndjson`, BATCH_MIME);
+				const binary = await ctx.helpers.prepareBinaryData(
+					data,
+					`${name} batch ${info.batch}.ndjson`,
+					BATCH_MIME,
+				);
 				// A batch of one feed of several names it where a record would (`_source.feed`), for a Switch by feed.
 				const source = info.feed ? { _source: { file: info.file, feed: info.feed } } : {};
 				batchItems.push({
@@ -157,39 +208,75 @@ async function mapSource(
 				if (outcome.kind === 'record') {
 					const source = sourceOf(outcome.record._source.file);
 					// The ledger's money per file: only what orderValue reads is kept of a record that goes on in a batch.
-					if (orderValue(outcome.record)) source.values.push({ order_total: outcome.record.order_total, currency: outcome.record.currency });
+					if (orderValue(outcome.record))
+						source.values.push({
+							order_total: outcome.record.order_total,
+							currency: outcome.record.currency,
+						});
 					await source.batcher.add(outcome.record);
-				} else rejected.push({ json: outcome.rejection as unknown as IDataObject, pairedItem: paired([outcome.rejection.line]) });
+				} else
+					rejected.push({
+						json: outcome.rejection as unknown as IDataObject,
+						pairedItem: paired([outcome.rejection.line]),
+					});
 			}
 			next = await run.next();
 		}
 		// A small source keeps one item per record; a large one is already in batch items.
 		for (const source of sources.values()) {
-			for (const record of await source.batcher.finish()) outputs.records.push({ json: record as IDataObject, pairedItem: paired(record._source.lines) });
+			for (const record of await source.batcher.finish())
+				outputs.records.push({
+					json: record as IDataObject,
+					pairedItem: paired(record._source.lines),
+				});
 		}
 		for (const item of batchItems) outputs.records.push(item);
 		for (const item of rejected) outputs.rejected.push(item);
 		// Each feed of the file is a source of its own in the Summary and the ledger.
 		next.value.forEach((summary, index) => {
-			outputs.summaries.push({ json: { ...summary, mapping: mappings[index].origin } as unknown as IDataObject, pairedItem: { item: itemIndex } });
-			const feedRejected = rejected.map((item) => item.json as unknown as Rejection).filter((rejection) => rejection.file === summary.file);
-			outputs.ledger.push({ file: summary.file, counts: mappingCounts(summary, feedRejected, sources.get(summary.file)?.values ?? []) });
+			outputs.summaries.push({
+				json: { ...summary, mapping: mappings[index].origin } as unknown as IDataObject,
+				pairedItem: { item: itemIndex },
+			});
+			const feedRejected = rejected
+				.map((item) => item.json as unknown as Rejection)
+				.filter((rejection) => rejection.file === summary.file);
+			outputs.ledger.push({
+				file: summary.file,
+				counts: mappingCounts(summary, feedRejected, sources.get(summary.file)?.values ?? []),
+			});
 		});
 	} catch (error) {
 		const failure = describeFailure(error, file);
 		const feed = String(ctx.getNodeParameter('feed', itemIndex, ''));
-		const ledgerEntry = failure && { file, counts: mappingCounts({ ...failure.summary, feed }, [failure.rejection], []) };
+		const ledgerEntry = failure && {
+			file,
+			counts: mappingCounts({ ...failure.summary, feed }, [failure.rejection], []),
+		};
 		if (!failure || !ctx.continueOnFail()) {
 			// The ledger keeps why the file stopped, though the node fails and sends nothing on.
-			const fault = ledgerEntry && recordsInLedger(ctx) ? await writeLedger(ctx, [ledgerEntry]) : undefined;
-			const ledgerNote = fault ? `The sync ledger could not record it: ${fault.message}` : undefined;
-			if (ledgerNote && error instanceof NodeOperationError) error.description = [error.description, ledgerNote].filter(Boolean).join('\n');
+			const fault =
+				ledgerEntry && recordsInLedger(ctx) ? await writeLedger(ctx, [ledgerEntry]) : undefined;
+			const ledgerNote = fault
+				? `The sync ledger could not record it: ${fault.message}`
+				: undefined;
+			if (ledgerNote && error instanceof NodeOperationError)
+				error.description = [error.description, ledgerNote].filter(Boolean).join('\n');
 			const message = failure?.rejection.message ?? ((error as Error).message || String(error));
-			const description = [failure?.description, ledgerNote].filter(Boolean).join('\n') || undefined;
-			throw error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+			const description =
+				[failure?.description, ledgerNote].filter(Boolean).join('\n') || undefined;
+			throw error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 		}
-		outputs.rejected.push({ json: failure.rejection as unknown as IDataObject, pairedItem: { item: itemIndex } });
-		outputs.summaries.push({ json: failure.summary as unknown as IDataObject, pairedItem: { item: itemIndex } });
+		outputs.rejected.push({
+			json: failure.rejection as unknown as IDataObject,
+			pairedItem: { item: itemIndex },
+		});
+		outputs.summaries.push({
+			json: failure.summary as unknown as IDataObject,
+			pairedItem: { item: itemIndex },
+		});
 		outputs.ledger.push(ledgerEntry!);
 	}
 }
@@ -199,7 +286,10 @@ function recordsInLedger(ctx: IExecuteFunctions): boolean {
 }
 
 /** Writes the counts into the sync ledger; a state that cannot be opened or written is returned as a fault owned by "system". */
-async function writeLedger(ctx: IExecuteFunctions, entries: Array<{ file: string; counts: MappingCounts }>): Promise<NodeOperationError | undefined> {
+async function writeLedger(
+	ctx: IExecuteFunctions,
+	entries: Array<{ file: string; counts: MappingCounts }>,
+): Promise<NodeOperationError | undefined> {
 	if (entries.length === 0) return undefined;
 	try {
 		const state = await openState(ctx);
@@ -211,17 +301,25 @@ async function writeLedger(ctx: IExecuteFunctions, entries: Array<{ file: string
 		return undefined;
 	} catch (error) {
 		// openState's errors and the guarded state's are all the state's own faults.
-		const reason = error instanceof NodeOperationError && error.description ? `${error.message}. ${error.description}` : (error as Error).message;
-		return syncStateFault(ctx.getNode(), 'The mapping worked, but the sync ledger could not record it', {
-			description: `Owner: system. ${reason} Ask whoever runs n8n to fix the sync state, or switch off Options → Record in Sync Ledger.`,
-		});
+		const reason =
+			error instanceof NodeOperationError && error.description
+				? `${error.message}. ${error.description}`
+				: (error as Error).message;
+		return syncStateFault(
+			ctx.getNode(),
+			'The mapping worked, but the sync ledger could not record it',
+			{
+				description: `Owner: system. ${reason} Ask whoever runs n8n to fix the sync state, or switch off Options → Record in Sync Ledger.`,
+			},
+		);
 	}
 }
 
 /** A whole source that could not be mapped, as the Rejected and Summary outputs show it. */
 function describeFailure(error: unknown, file: string) {
 	const isMapping = error instanceof MappingError;
-	if (!isMapping && !(error instanceof FileReadError) && !(error instanceof NodeOperationError)) return undefined;
+	if (!isMapping && !(error instanceof FileReadError) && !(error instanceof NodeOperationError))
+		return undefined;
 	const message = (error as Error).message;
 	const rejection: Rejection = {
 		file,
@@ -233,9 +331,19 @@ function describeFailure(error: unknown, file: string) {
 		message,
 		owner: isMapping ? 'mapping' : 'till data',
 	};
-	const summary = { file, rows_read: 0, records: 0, rejected: 0, rows_in_records: 0, balanced: false, error: message } satisfies Partial<MappingSummary> & {
+	const summary = {
+		file,
+		rows_read: 0,
+		records: 0,
+		rejected: 0,
+		rows_in_records: 0,
+		balanced: false,
+		error: message,
+	} satisfies Partial<MappingSummary> & {
 		error: string;
 	};
-	const description = isMapping ? `Problems in ${error.origin}:\n${error.problems.map((problem) => `• ${problem}`).join('\n')}` : undefined;
+	const description = isMapping
+		? `Problems in ${error.origin}:\n${error.problems.map((problem) => `• ${problem}`).join('\n')}`
+		: undefined;
 	return { rejection, summary, description };
 }

@@ -1,7 +1,15 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { suggestProperties } from './suggest-operation';
-import { FIELD_TYPES, PRESETS, SETTING_DEFINITIONS, TRANSFORM_LABELS, TRANSFORMS, UNMATCHED_LABELS, type SettingDefinition } from '../../lib/mapping';
+import {
+	FIELD_TYPES,
+	PRESETS,
+	SETTING_DEFINITIONS,
+	TRANSFORM_LABELS,
+	TRANSFORMS,
+	UNMATCHED_LABELS,
+	type SettingDefinition,
+} from '../../lib/mapping';
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const titleCase = (text: string) => text.split(' ').map(capitalise).join(' ');
@@ -9,17 +17,36 @@ const titleCase = (text: string) => text.split(' ').map(capitalise).join(' ');
 const applyOnly = { operation: ['apply'] };
 
 function settingProperty(setting: SettingDefinition): INodeProperties {
-	const base = { displayName: titleCase(setting.label), name: setting.key, description: setting.description };
+	const base = {
+		displayName: titleCase(setting.label),
+		name: setting.key,
+		description: setting.description,
+	};
 	switch (setting.kind) {
 		case 'number':
-			return { ...base, type: 'number', default: Number(setting.example) || 1, typeOptions: { minValue: 1 } };
+			return {
+				...base,
+				type: 'number',
+				default: Number(setting.example) || 1,
+				typeOptions: { minValue: 1 },
+			};
 		case 'yes/no':
 			return { ...base, type: 'boolean', default: /^yes$/i.test(setting.example) };
 		case 'choice':
 			const options = setting.choices!.map(({ value, label }) => ({ name: label, value }));
-			return { ...base, type: 'options', options, default: setting.example || setting.choices![0].value };
+			return {
+				...base,
+				type: 'options',
+				options,
+				default: setting.example || setting.choices![0].value,
+			};
 		default:
-			return { ...base, type: 'string', default: '', placeholder: setting.example ? `e.g. ${setting.example}` : undefined };
+			return {
+				...base,
+				type: 'string',
+				default: '',
+				placeholder: setting.example ? `e.g. ${setting.example}` : undefined,
+			};
 	}
 }
 
@@ -30,7 +57,8 @@ const fieldEntry: INodeProperties[] = [
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getTargetFields', loadOptionsDependsOn: ['feed'] },
 		default: '',
-		description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		hint: 'The field of the record to fill. Pick "Custom Field…" to keep an extra column.',
 	},
 	{
@@ -56,7 +84,10 @@ const fieldEntry: INodeProperties[] = [
 		displayName: 'Type',
 		name: 'type',
 		type: 'options',
-		options: [{ name: 'Usual Type for This Field', value: '' }, ...FIELD_TYPES.map((type) => ({ name: capitalise(type), value: type }))],
+		options: [
+			{ name: 'Usual Type for This Field', value: '' },
+			...FIELD_TYPES.map((type) => ({ name: capitalise(type), value: type })),
+		],
 		default: '',
 	},
 	{
@@ -70,13 +101,28 @@ const fieldEntry: INodeProperties[] = [
 			'joined with +: the text between them. For Calculate: the formula, columns in [brackets], e.g. [Line Total] / ' +
 			'[Quantity].',
 	},
-	{ displayName: 'Required', name: 'required', type: 'boolean', default: false, description: 'Whether a row without a value for this field is rejected' },
-	{ displayName: 'Default', name: 'defaultValue', type: 'string', default: '', description: 'Used when the cell is blank' },
+	{
+		displayName: 'Required',
+		name: 'required',
+		type: 'boolean',
+		default: false,
+		description: 'Whether a row without a value for this field is rejected',
+	},
+	{
+		displayName: 'Default',
+		name: 'defaultValue',
+		type: 'string',
+		default: '',
+		description: 'Used when the cell is blank',
+	},
 	{
 		displayName: 'Transform',
 		name: 'transform',
 		type: 'options',
-		options: TRANSFORMS.map((transform) => ({ name: TRANSFORM_LABELS[transform], value: transform })),
+		options: TRANSFORMS.map((transform) => ({
+			name: TRANSFORM_LABELS[transform],
+			value: transform,
+		})),
 		default: 'none',
 	},
 	{
@@ -101,14 +147,16 @@ const fieldEntry: INodeProperties[] = [
 		name: 'clearWhenBlank',
 		type: 'boolean',
 		default: false,
-		description: 'Whether a blank cell removes the value downstream. Off: a blank cell leaves what Dotdigital or Khaos holds alone.',
+		description:
+			'Whether a blank cell removes the value downstream. Off: a blank cell leaves what Dotdigital or Khaos holds alone.',
 	},
 	{
 		displayName: 'Column May Be Absent',
 		name: 'mayBeAbsent',
 		type: 'boolean',
 		default: false,
-		description: 'Whether the export may lack this column, leaving the field empty. Off: a missing column stops the file before anything is sent.',
+		description:
+			'Whether the export may lack this column, leaving the field empty. Off: a missing column stops the file before anything is sent.',
 	},
 ];
 
@@ -119,7 +167,12 @@ export const mappingApplyProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Apply Mapping', value: 'apply', action: 'Apply a mapping to POS rows', description: 'Turn export rows into customer, product or order records' },
+			{
+				name: 'Apply Mapping',
+				value: 'apply',
+				action: 'Apply a mapping to POS rows',
+				description: 'Turn export rows into customer, product or order records',
+			},
 			{
 				name: 'Get Mapping Template',
 				value: 'template',
@@ -130,7 +183,8 @@ export const mappingApplyProperties: INodeProperties[] = [
 				name: 'Suggest Mapping',
 				value: 'suggest',
 				action: 'Suggest a mapping for a sample export',
-				description: 'Read a sample export and output the mapping workbook filled in from its headers and values, with a preview of the records',
+				description:
+					'Read a sample export and output the mapping workbook filled in from its headers and values, with a preview of the records',
 			},
 		],
 		default: 'apply',
@@ -160,8 +214,16 @@ export const mappingApplyProperties: INodeProperties[] = [
 		name: 'input',
 		type: 'options',
 		options: [
-			{ name: 'Export Files', value: 'file', description: 'Files from the POS File Trigger, or any node that outputs a file' },
-			{ name: 'Items', value: 'items', description: 'One item per row, from Extract From File, a database or an HTTP request' },
+			{
+				name: 'Export Files',
+				value: 'file',
+				description: 'Files from the POS File Trigger, or any node that outputs a file',
+			},
+			{
+				name: 'Items',
+				value: 'items',
+				description: 'One item per row, from Extract From File, a database or an HTTP request',
+			},
 		],
 		default: 'file',
 		displayOptions: { show: applyOnly },
@@ -187,9 +249,21 @@ export const mappingApplyProperties: INodeProperties[] = [
 		name: 'mappingSource',
 		type: 'options',
 		options: [
-			{ name: 'Mapping Workbook', value: 'workbook', description: 'A filled-in copy of the mapping template (.xlsx, .xls or .csv)' },
-			{ name: 'Fields Listed Here', value: 'fields', description: 'One entry per field, in this node' },
-			{ name: 'Preset', value: 'preset', description: 'A ready-made mapping for a known export layout' },
+			{
+				name: 'Mapping Workbook',
+				value: 'workbook',
+				description: 'A filled-in copy of the mapping template (.xlsx, .xls or .csv)',
+			},
+			{
+				name: 'Fields Listed Here',
+				value: 'fields',
+				description: 'One entry per field, in this node',
+			},
+			{
+				name: 'Preset',
+				value: 'preset',
+				description: 'A ready-made mapping for a known export layout',
+			},
 		],
 		default: 'workbook',
 		displayOptions: { show: applyOnly },
@@ -213,7 +287,9 @@ export const mappingApplyProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. /home/node/.n8n-files/mappings/shop-mapping.xlsx',
 		hint: 'Use the Get Mapping Template operation to get a blank workbook to fill in',
-		displayOptions: { show: { ...applyOnly, mappingSource: ['workbook'], workbookLocation: ['path'] } },
+		displayOptions: {
+			show: { ...applyOnly, mappingSource: ['workbook'], workbookLocation: ['path'] },
+		},
 	},
 	{
 		displayName: 'Workbook Field',
@@ -221,13 +297,19 @@ export const mappingApplyProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'mapping',
 		description: 'The binary field of the input item that holds the mapping workbook',
-		displayOptions: { show: { ...applyOnly, mappingSource: ['workbook'], workbookLocation: ['binary'] } },
+		displayOptions: {
+			show: { ...applyOnly, mappingSource: ['workbook'], workbookLocation: ['binary'] },
+		},
 	},
 	{
 		displayName: 'Preset',
 		name: 'preset',
 		type: 'options',
-		options: PRESETS.map((preset): INodePropertyOptions => ({ name: preset.name, value: preset.id, description: preset.description })),
+		options: PRESETS.map((preset): INodePropertyOptions => ({
+			name: preset.name,
+			value: preset.id,
+			description: preset.description,
+		})),
 		// The first preset (a unit test keeps the two the same).
 		default: 'square-item-detail',
 		displayOptions: { show: { ...applyOnly, mappingSource: ['preset'] } },
@@ -255,7 +337,13 @@ export const mappingApplyProperties: INodeProperties[] = [
 				displayName: 'Value Map',
 				name: 'map',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. Stores' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Stores',
+					},
 					{
 						displayName: 'Values',
 						name: 'pairs',
@@ -277,7 +365,9 @@ export const mappingApplyProperties: INodeProperties[] = [
 		default: {},
 		description: 'Override the settings of the workbook or preset',
 		displayOptions: { show: applyOnly },
-		options: SETTING_DEFINITIONS.map(settingProperty).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: SETTING_DEFINITIONS.map(settingProperty).sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	},
 	{
 		displayName: 'Options',
@@ -293,7 +383,7 @@ export const mappingApplyProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to write each file\'s counts into the sync ledger that the Sync Ledger node and the daily check read. ' +
+					"Whether to write each file's counts into the sync ledger that the Sync Ledger node and the daily check read. " +
 					'Switch off only where no sync state can be kept (the ledger then misses this step).',
 			},
 		],

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { FileReadError } from '../../lib/files';
@@ -15,7 +20,11 @@ export const suggestProperties: INodeProperties[] = [
 		name: 'sampleSource',
 		type: 'options',
 		options: [
-			{ name: 'File in the Input Item', value: 'binary', description: 'For example the POS File Trigger\'s "Fetch test event"' },
+			{
+				name: 'File in the Input Item',
+				value: 'binary',
+				description: 'For example the POS File Trigger\'s "Fetch test event"',
+			},
 			{ name: 'File Path', value: 'path' },
 		],
 		default: 'binary',
@@ -42,9 +51,13 @@ export const suggestProperties: INodeProperties[] = [
 		displayName: 'The Export Holds',
 		name: 'suggestFeed',
 		type: 'options',
-		options: [{ name: 'Find Out From the File', value: 'detect' }, ...FEEDS.map((feed) => ({ name: FEED_DEFINITIONS[feed].label, value: feed }))],
+		options: [
+			{ name: 'Find Out From the File', value: 'detect' },
+			...FEEDS.map((feed) => ({ name: FEED_DEFINITIONS[feed].label, value: feed })),
+		],
 		default: 'detect',
-		description: 'Which records to map. A per-sale export that carries customers and products too is taken as transactions unless set here.',
+		description:
+			'Which records to map. A per-sale export that carries customers and products too is taken as transactions unless set here.',
 		displayOptions: { show: suggestOnly },
 	},
 	{
@@ -78,8 +91,13 @@ export async function suggestMappings(ctx: IExecuteFunctions): Promise<INodeExec
 			const { bytes, fileName } = await sampleOf(ctx, itemIndex);
 			const feed = ctx.getNodeParameter('suggestFeed', itemIndex) as Feed | 'detect';
 			const previewRecords = ctx.getNodeParameter('previewRecords', itemIndex, 5) as number;
-			const { suggestion, workbook, preview } = await suggestFromFile(bytes, fileName, { feed: feed === 'detect' ? undefined : feed, previewRecords });
-			const workbookName = (ctx.getNodeParameter('suggestedFileName', itemIndex) as string).trim() || 'shop-mapping.xlsx';
+			const { suggestion, workbook, preview } = await suggestFromFile(bytes, fileName, {
+				feed: feed === 'detect' ? undefined : feed,
+				previewRecords,
+			});
+			const workbookName =
+				(ctx.getNodeParameter('suggestedFileName', itemIndex) as string).trim() ||
+				'shop-mapping.xlsx';
 			const json = {
 				file: fileName,
 				feed: suggestion.feed.feed,
@@ -96,7 +114,11 @@ export async function suggestMappings(ctx: IExecuteFunctions): Promise<INodeExec
 				workbook: workbookName,
 			};
 			const binary = await ctx.helpers.prepareBinaryData(workbook, workbookName, XLSX_MIME);
-			output.push({ json: json as unknown as IDataObject, binary: { mapping: binary }, pairedItem: { item: itemIndex } });
+			output.push({
+				json: json as unknown as IDataObject,
+				binary: { mapping: binary },
+				pairedItem: { item: itemIndex },
+			});
 		} catch (error) {
 			const known = error instanceof MappingError || error instanceof FileReadError;
 			const message = (error as Error).message || String(error);
@@ -104,18 +126,29 @@ export async function suggestMappings(ctx: IExecuteFunctions): Promise<INodeExec
 				output.push({ json: { error: message }, pairedItem: { item: itemIndex } });
 				continue;
 			}
-			throw error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), message, { itemIndex });
+			throw error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(ctx.getNode(), message, { itemIndex });
 		}
 	}
 	return output;
 }
 
-async function sampleOf(ctx: IExecuteFunctions, itemIndex: number): Promise<{ bytes: Buffer; fileName: string }> {
+async function sampleOf(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<{ bytes: Buffer; fileName: string }> {
 	if (ctx.getNodeParameter('sampleSource', itemIndex) === 'path') {
 		const path = (ctx.getNodeParameter('samplePath', itemIndex) as string).trim();
-		return { bytes: await readFileAtPath(ctx, path, 'the sample export'), fileName: path.split(/[\\/]/).pop() ?? path };
+		return {
+			bytes: await readFileAtPath(ctx, path, 'the sample export'),
+			fileName: path.split(/[\\/]/).pop() ?? path,
+		};
 	}
 	const property = ctx.getNodeParameter('sampleBinaryProperty', itemIndex) as string;
 	const binary = ctx.helpers.assertBinaryData(itemIndex, property);
-	return { bytes: await ctx.helpers.getBinaryDataBuffer(itemIndex, property), fileName: binary.fileName ?? `item ${itemIndex + 1}` };
+	return {
+		bytes: await ctx.helpers.getBinaryDataBuffer(itemIndex, property),
+		fileName: binary.fileName ?? `item ${itemIndex + 1}`,
+	};
 }

@@ -13,7 +13,11 @@ import { dirname, join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../lib/files/access';
 import { ExportFolder, FolderError, type ExportFile } from '../../lib/files/export-folder';
-import { ExportWatcher, type ExecutionOutcome, type FileToEmit } from '../../lib/files/export-watcher';
+import {
+	ExportWatcher,
+	type ExecutionOutcome,
+	type FileToEmit,
+} from '../../lib/files/export-watcher';
 import { DurationError, parseDurationMinutes } from '../../lib/files/duration';
 import { OutcomeJournal } from '../../lib/files/outcome-journal';
 import { systemFaultOf } from '../../lib/files/system-fault';
@@ -42,14 +46,16 @@ const otherOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: 'The most files one check takes (the oldest first); the rest wait for the next check. 0 means no limit.',
+		description:
+			'The most files one check takes (the oldest first); the rest wait for the next check. 0 means no limit.',
 	},
 	{
 		displayName: 'Move Processed Files',
 		name: 'moveProcessed',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to move each file whose execution succeeded into processed/YYYY-MM-DD/ inside the folder',
+		description:
+			'Whether to move each file whose execution succeeded into processed/YYYY-MM-DD/ inside the folder',
 	},
 	{
 		displayName: 'Put File in Field',
@@ -74,7 +80,8 @@ const alertInMinutes: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 0, numberPrecision: 2 },
 	default: 0,
-	description: 'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. 0 turns this off.',
+	description:
+		'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. 0 turns this off.',
 };
 
 const alertInWords: INodeProperties = {
@@ -109,7 +116,8 @@ export class PosFileTrigger implements INodeType {
 		group: ['trigger'],
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ $parameter["feed"] === "other" ? $parameter["customFeed"] : $parameter["feed"] + " files" }}',
+		subtitle:
+			'={{ $parameter["feed"] === "other" ? $parameter["customFeed"] : $parameter["feed"] + " files" }}',
 		description: 'Starts a workflow for each new export file your POS writes to a folder',
 		defaults: { name: 'POS File Trigger' },
 		inputs: [],
@@ -117,7 +125,8 @@ export class PosFileTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Files', 'Sync Gap Alerts'],
 		eventTriggerDescription: 'Waiting for a new export file',
-		activationMessage: 'New export files in the folder will now start this workflow, one execution per file, oldest first.',
+		activationMessage:
+			'New export files in the folder will now start this workflow, one execution per file, oldest first.',
 		properties: [
 			{
 				displayName: 'Feed',
@@ -156,7 +165,8 @@ export class PosFileTrigger implements INodeType {
 				type: 'string',
 				default: '*.{csv,tsv,txt,xlsx,xls}',
 				placeholder: 'e.g. Customers_*.csv',
-				description: 'Which files in the folder belong to this feed. * matches anything; upper and lower case are treated alike.',
+				description:
+					'Which files in the folder belong to this feed. * matches anything; upper and lower case are treated alike.',
 				hint: 'Temporary and partial files (*.tmp, *.part, ~$*, names starting with a dot) are always ignored',
 			},
 			...scheduleProperties,
@@ -166,7 +176,8 @@ export class PosFileTrigger implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 10,
-				description: 'A file is taken only once its size and modified time have not changed for this long, so a file still being written is never picked up half-done',
+				description:
+					'A file is taken only once its size and modified time have not changed for this long, so a file still being written is never picked up half-done',
 			},
 			...optionsByVersion(),
 		],
@@ -174,22 +185,49 @@ export class PosFileTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const feedChoice = this.getNodeParameter('feed') as Feed;
-		const feed = feedChoice === 'other' ? (this.getNodeParameter('customFeed', '') as string).trim() || 'other' : feedChoice;
+		const feed =
+			feedChoice === 'other'
+				? (this.getNodeParameter('customFeed', '') as string).trim() || 'other'
+				: feedChoice;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const binaryPropertyName = ((options.binaryPropertyName as string) || 'data').trim();
 
 		let folder: ExportFolder;
 		try {
-			folder = await ExportFolder.open(this.getNodeParameter('folder') as string, this.getNodeParameter('pattern') as string, fileAccessPolicyFromEnv());
+			folder = await ExportFolder.open(
+				this.getNodeParameter('folder') as string,
+				this.getNodeParameter('pattern') as string,
+				fileAccessPolicyFromEnv(),
+			);
 		} catch (error) {
-			if (error instanceof FolderError) throw new NodeOperationError(this.getNode(), error.message, { description: error.description });
+			if (error instanceof FolderError)
+				throw new NodeOperationError(this.getNode(), error.message, {
+					description: error.description,
+				});
 			throw new NodeOperationError(this.getNode(), error as Error);
 		}
 
-		const toItem = async (file: ExportFile, sha256: string | undefined, attempt: number): Promise<INodeExecutionData> => {
+		const toItem = async (
+			file: ExportFile,
+			sha256: string | undefined,
+			attempt: number,
+		): Promise<INodeExecutionData> => {
 			const details = await describeExportFile(file, folder, sha256);
-			const binary = await this.helpers.prepareBinaryData(await folder.openStream(file), file.name, mimeTypeFor(details.format));
-			return { json: { feed, ...details, path: join(folder.folder, file.name), shop_folder: dirname(folder.folder), attempt } as unknown as IDataObject, binary: { [binaryPropertyName]: binary } };
+			const binary = await this.helpers.prepareBinaryData(
+				await folder.openStream(file),
+				file.name,
+				mimeTypeFor(details.format),
+			);
+			return {
+				json: {
+					feed,
+					...details,
+					path: join(folder.folder, file.name),
+					shop_folder: dirname(folder.folder),
+					attempt,
+				} as unknown as IDataObject,
+				binary: { [binaryPropertyName]: binary },
+			};
 		};
 
 		if (this.getMode() === 'manual') {
@@ -197,9 +235,14 @@ export class PosFileTrigger implements INodeType {
 				manualTriggerFunction: async () => {
 					const newest = (await folder.list()).pop();
 					if (!newest) {
-						throw new NodeOperationError(this.getNode(), `No file in ${folder.folder} matches "${this.getNodeParameter('pattern')}"`, {
-							description: 'Drop a sample export into the folder, or check the file name pattern. This test run does not mark the file as processed.',
-						});
+						throw new NodeOperationError(
+							this.getNode(),
+							`No file in ${folder.folder} matches "${this.getNodeParameter('pattern')}"`,
+							{
+								description:
+									'Drop a sample export into the folder, or check the file name pattern. This test run does not mark the file as processed.',
+							},
+						);
 					}
 					this.emit([[await toItem(newest, undefined, 1)], []]);
 				},
@@ -207,7 +250,10 @@ export class PosFileTrigger implements INodeType {
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const journal = OutcomeJournal.forTrigger(this.getWorkflow().id ?? 'unsaved', this.getNode().id);
+		const journal = OutcomeJournal.forTrigger(
+			this.getWorkflow().id ?? 'unsaved',
+			this.getNode().id,
+		);
 		const watcher = new ExportWatcher(
 			folder,
 			{
@@ -219,7 +265,8 @@ export class PosFileTrigger implements INodeType {
 				expectedEveryMinutes: alertAfterMinutes(this, options),
 				timezone: this.getTimezone(),
 				stateKey: journal.path,
-				sendFailedBack: typeof options.sendFailedBack === 'string' ? options.sendFailedBack : undefined,
+				sendFailedBack:
+					typeof options.sendFailedBack === 'string' ? options.sendFailedBack : undefined,
 			},
 			{
 				emitFile: async ({ file, sha256, attempt }: FileToEmit): Promise<ExecutionOutcome> => {
@@ -227,7 +274,8 @@ export class PosFileTrigger implements INodeType {
 					try {
 						item = await toItem(file, sha256, attempt);
 					} catch (error) {
-						if (error instanceof FileReadError) return { status: 'unreadable', error: error.message };
+						if (error instanceof FileReadError)
+							return { status: 'unreadable', error: error.message };
 						throw new NodeOperationError(this.getNode(), error as Error);
 					}
 					const done = this.helpers.createDeferredPromise<IRun>();
@@ -236,7 +284,10 @@ export class PosFileTrigger implements INodeType {
 				},
 				emitAlert: (alert) => this.emit([[], [{ json: alert as unknown as IDataObject }]]),
 				recordSkipped: async ({ file, reason, note, key }) => {
-					this.logger.info(`POS File Trigger: ${file} was not handed over: ${note}`, { workflowId: this.getWorkflow().id, node: this.getNode().name });
+					this.logger.info(`POS File Trigger: ${file} was not handed over: ${note}`, {
+						workflowId: this.getWorkflow().id,
+						node: this.getNode().name,
+					});
 					// The same state the nodes use: SQLite in one process, Postgres in queue mode.
 					const store = await openSyncState(stateLocation(process.env, defaultStatePath()));
 					try {
@@ -254,8 +305,14 @@ export class PosFileTrigger implements INodeType {
 						await store.close();
 					}
 				},
-				reportProblem: (problem) => this.saveFailedExecution(new NodeOperationError(this.getNode(), problem.message, { description: problem.description })),
-				loadState: async () => FileLedger.merge(staticData.ledger, await journal.read(), new Date()).toJSON(),
+				reportProblem: (problem) =>
+					this.saveFailedExecution(
+						new NodeOperationError(this.getNode(), problem.message, {
+							description: problem.description,
+						}),
+					),
+				loadState: async () =>
+					FileLedger.merge(staticData.ledger, await journal.read(), new Date()).toJSON(),
 				saveState: async (state) => {
 					staticData.ledger = state as unknown as IDataObject;
 					await journal.write(state);
@@ -281,12 +338,18 @@ export class PosFileTrigger implements INodeType {
 
 /** "Alert If No File For" in minutes; workflows saved before it was typed in hours read the old minutes field. */
 function alertAfterMinutes(ctx: ITriggerFunctions, options: IDataObject): number {
-	if (typeof options.alertAfter !== 'string' || options.alertAfter.trim() === '') return Number(options.expectedEveryMinutes) || 0;
+	if (typeof options.alertAfter !== 'string' || options.alertAfter.trim() === '')
+		return Number(options.expectedEveryMinutes) || 0;
 	try {
 		return parseDurationMinutes(options.alertAfter);
 	} catch (error) {
-		const message = error instanceof DurationError ? `Alert If No File For: ${error.message}` : (error as Error).message;
-		throw new NodeOperationError(ctx.getNode(), message, { description: 'Write it like 26h, 1h 30m or 45m.' });
+		const message =
+			error instanceof DurationError
+				? `Alert If No File For: ${error.message}`
+				: (error as Error).message;
+		throw new NodeOperationError(ctx.getNode(), message, {
+			description: 'Write it like 26h, 1h 30m or 45m.',
+		});
 	}
 }
 
@@ -294,15 +357,22 @@ async function outcomeOf(run: Promise<IRun>): Promise<ExecutionOutcome> {
 	try {
 		const result = await run;
 		// n8n resolves without a run when the execution could not start (the workflow has issues).
-		if (!result) return { status: 'failed', error: 'The execution could not start; open the workflow in the editor to see its issues' };
+		if (!result)
+			return {
+				status: 'failed',
+				error: 'The execution could not start; open the workflow in the editor to see its issues',
+			};
 		const error = result.data?.resultData?.error;
 		if (error || result.status === 'error' || result.status === 'crashed') {
 			const where = result.data?.resultData?.lastNodeExecuted;
 			const message = `${error?.message ?? `The execution ended with status "${result.status}"`}${where ? ` (in node "${where}")` : ''}`;
 			const fault = systemFaultOf(error);
-			return fault ? { status: 'waiting', error: message, fault } : { status: 'failed', error: message };
+			return fault
+				? { status: 'waiting', error: message, fault }
+				: { status: 'failed', error: message };
 		}
-		if (result.status === 'canceled') return { status: 'failed', error: 'The execution was cancelled' };
+		if (result.status === 'canceled')
+			return { status: 'failed', error: 'The execution was cancelled' };
 		return { status: 'succeeded' };
 	} catch (error) {
 		return { status: 'failed', error: (error as Error).message || 'The execution was cancelled' };

@@ -10,14 +10,19 @@ export const scheduleProperties: INodeProperties[] = [
 		name: 'schedule',
 		type: 'options',
 		options: [
-			{ name: 'As Soon As They Arrive', value: 'arrival', description: 'Look in the folder every few seconds' },
+			{
+				name: 'As Soon As They Arrive',
+				value: 'arrival',
+				description: 'Look in the folder every few seconds',
+			},
 			{ name: 'Custom (Cron)', value: 'cron' },
 			{ name: 'Every Day', value: 'daily' },
 			{ name: 'Every Few Minutes', value: 'minutes' },
 			{ name: 'Every Hour', value: 'hourly' },
 		],
 		default: 'arrival',
-		description: 'When to look for new files. Polling works on network shares and Docker volumes too.',
+		description:
+			'When to look for new files. Polling works on network shares and Docker volumes too.',
 	},
 	{
 		displayName: 'Look Every (Seconds)',
@@ -58,7 +63,8 @@ export const scheduleProperties: INodeProperties[] = [
 		type: 'string',
 		default: '0 7-19 * * 1-6',
 		placeholder: '0 7-19 * * 1-6',
-		description: 'Minute, hour, day of month, month, day of week. The example runs on the hour from 7:00 to 19:00, Monday to Saturday.',
+		description:
+			'Minute, hour, day of month, month, day of week. The example runs on the hour from 7:00 to 19:00, Monday to Saturday.',
 		displayOptions: { show: { schedule: ['cron'] } },
 	},
 ];
@@ -71,7 +77,8 @@ function toCron(ctx: ITriggerFunctions, choice: ScheduleChoice): string {
 	if (fields.length === 5) return `0 ${fields.join(' ')}`;
 	if (fields.length === 6) return fields.join(' ');
 	throw new NodeOperationError(ctx.getNode(), `"${fields.join(' ')}" is not a cron expression`, {
-		description: 'Use five fields: minute, hour, day of month, month, day of week. For example 0 7-19 * * 1-6.',
+		description:
+			'Use five fields: minute, hour, day of month, month, day of week. For example 0 7-19 * * 1-6.',
 	});
 }
 
@@ -80,9 +87,16 @@ function toCron(ctx: ITriggerFunctions, choice: ScheduleChoice): string {
  * "As soon as they arrive" also looks once straight away, so files that came while n8n was down
  * are picked up without waiting.
  */
-export function checkSchedule(choice: ScheduleChoice, ctx: ITriggerFunctions, onTick: () => void): () => void {
+export function checkSchedule(
+	choice: ScheduleChoice,
+	ctx: ITriggerFunctions,
+	onTick: () => void,
+): () => void {
 	if (choice === 'arrival' || choice === 'minutes') {
-		const ms = choice === 'arrival' ? (ctx.getNodeParameter('checkEverySeconds', 30) as number) * 1000 : (ctx.getNodeParameter('everyMinutes', 45) as number) * 60_000;
+		const ms =
+			choice === 'arrival'
+				? (ctx.getNodeParameter('checkEverySeconds', 30) as number) * 1000
+				: (ctx.getNodeParameter('everyMinutes', 45) as number) * 60_000;
 		// Timers past 2^31 ms fire at once; the UI caps the values, this guards imported workflows.
 		const timer = setInterval(onTick, Math.min(Math.max(ms, 1000), 24 * 3_600_000));
 		const first = choice === 'arrival' ? setTimeout(onTick, 0) : undefined;

@@ -1,7 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { ledgerSummary, exceptionsByReason, ledgerLines, periodFor, type LedgerBook, type PeriodChoice } from '../../lib/state';
+import {
+	ledgerSummary,
+	exceptionsByReason,
+	ledgerLines,
+	periodFor,
+	type LedgerBook,
+	type PeriodChoice,
+} from '../../lib/state';
 import { openState } from '../shared/sync-state';
 import { syncLedgerProperties } from './properties';
 
@@ -14,8 +27,10 @@ export class SyncLedger implements INodeType {
 		icon: { light: 'file:syncLedger.svg', dark: 'file:syncLedger.dark.svg' },
 		group: ['input'],
 		version: [1],
-		subtitle: '={{ { summary: "Summary", files: "Files", exceptions: "Records to fix" }[$parameter["operation"]] }}',
-		description: 'Reports what each POS file contained and what became of it in Dotdigital, for the daily check and the weekly review',
+		subtitle:
+			'={{ { summary: "Summary", files: "Files", exceptions: "Records to fix" }[$parameter["operation"]] }}',
+		description:
+			'Reports what each POS file contained and what became of it in Dotdigital, for the daily check and the weekly review',
 		defaults: { name: 'Sync Ledger' },
 		inputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
@@ -32,9 +47,22 @@ export class SyncLedger implements INodeType {
 				await state.close();
 			}
 		} catch (caught) {
-			const error = caught instanceof NodeOperationError ? caught : new NodeOperationError(this.getNode(), caught as Error, { itemIndex: 0 });
+			const error =
+				caught instanceof NodeOperationError
+					? caught
+					: new NodeOperationError(this.getNode(), caught as Error, { itemIndex: 0 });
 			if (!this.continueOnFail()) throw error;
-			return [[{ json: { error: error.message, ...(error.description ? { description: error.description } : {}) }, pairedItem: { item: 0 } }]];
+			return [
+				[
+					{
+						json: {
+							error: error.message,
+							...(error.description ? { description: error.description } : {}),
+						},
+						pairedItem: { item: 0 },
+					},
+				],
+			];
 		}
 	}
 }
@@ -51,12 +79,17 @@ async function report(ctx: IExecuteFunctions, ledger: LedgerBook): Promise<IData
 			to: String(ctx.getNodeParameter('to', 0, '') ?? ''),
 		});
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex: 0, description: 'Set From (and To) to dates, e.g. 2026-11-01.' });
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
+			itemIndex: 0,
+			description: 'Set From (and To) to dates, e.g. 2026-11-01.',
+		});
 	}
 	if (operation === 'summary') {
 		const chartDays = Math.max(1, Number(ctx.getNodeParameter('chartDays', 0, 14)) || 14);
 		const expectedFeeds = ctx.getNodeParameter('expectedFeeds', 0, []) as string[];
-		return [(await ledgerSummary(ledger, { period, chartDays, expectedFeeds })) as unknown as IDataObject];
+		return [
+			(await ledgerSummary(ledger, { period, chartDays, expectedFeeds })) as unknown as IDataObject,
+		];
 	}
 	const lines = ledgerLines(await ledger.ledgerSteps(period.from, period.to), timeZone);
 	if (operation === 'exceptions') return exceptionsByReason(lines) as unknown as IDataObject[];

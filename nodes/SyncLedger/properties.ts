@@ -17,19 +17,22 @@ export const syncLedgerProperties: INodeProperties[] = [
 				name: 'Get Summary',
 				value: 'summary',
 				action: 'Get a summary of the period for the daily check or weekly review',
-				description: 'One item: whether every file balanced and every feed came, the counts per feed, the records to fix by owner, and a chart of the last days, as subject, text and HTML for an email',
+				description:
+					'One item: whether every file balanced and every feed came, the counts per feed, the records to fix by owner, and a chart of the last days, as subject, text and HTML for an email',
 			},
 			{
 				name: 'Get Files',
 				value: 'files',
 				action: 'Get each file and what became of its records',
-				description: 'One item per file and run: rows read, records, rejected, unchanged, sent, accepted and failed, the value of the orders, and whether it balanced',
+				description:
+					'One item per file and run: rows read, records, rejected, unchanged, sent, accepted and failed, the value of the orders, and whether it balanced',
 			},
 			{
 				name: 'Get Records to Fix',
 				value: 'exceptions',
 				action: 'Get the records to fix by owner and reason',
-				description: 'One item per owner (till data, mapping, API) and reason, the most common first, with an example',
+				description:
+					'One item per owner (till data, mapping, API) and reason, the most common first, with an example',
 			},
 		],
 		default: 'summary',

@@ -3,9 +3,20 @@
  * NO_PROXY), SSL option, request logging and the credential's `authenticate` block apply to every
  * call to Dotdigital and Khaos.
  */
-import type { IAllExecuteFunctions, ICredentialTestFunctions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IAllExecuteFunctions,
+	ICredentialTestFunctions,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
-import { HttpFailure, TOO_LARGE, type HttpAnswer, type HttpRequest, type Send } from '../../lib/http';
+import {
+	HttpFailure,
+	TOO_LARGE,
+	type HttpAnswer,
+	type HttpRequest,
+	type Send,
+} from '../../lib/http';
 
 /** What axios hands back for `encoding: 'stream'` (a Node Readable). */
 interface ByteStream extends AsyncIterable<unknown> {
@@ -37,7 +48,11 @@ export function n8nSend(ctx: IAllExecuteFunctions, credentialType: string): Send
 		};
 		let response: FullResponse;
 		try {
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)) as FullResponse;
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				credentialType,
+				options,
+			)) as FullResponse;
 		} catch (error) {
 			throw failure(error);
 		}
@@ -49,7 +64,10 @@ export function n8nSend(ctx: IAllExecuteFunctions, credentialType: string): Send
  * Requests made with the helper a credential test has (n8n's legacy request, on the same axios and
  * proxy settings); the test function authenticates with `auth` itself, as it has no node.
  */
-export function credentialTestSend(ctx: ICredentialTestFunctions, auth?: { user: string; password: string }): Send {
+export function credentialTestSend(
+	ctx: ICredentialTestFunctions,
+	auth?: { user: string; password: string },
+): Send {
 	return async (request) => {
 		let response: FullResponse;
 		try {
@@ -107,7 +125,10 @@ async function bodyText(body: unknown, limit: number | undefined): Promise<strin
 
 function headersOf(raw: unknown): Headers {
 	const headers = new Headers();
-	const record = typeof (raw as { toJSON?: unknown })?.toJSON === 'function' ? (raw as { toJSON: () => IDataObject }).toJSON() : ((raw ?? {}) as IDataObject);
+	const record =
+		typeof (raw as { toJSON?: unknown })?.toJSON === 'function'
+			? (raw as { toJSON: () => IDataObject }).toJSON()
+			: ((raw ?? {}) as IDataObject);
 	for (const [name, value] of Object.entries(record)) {
 		if (value === undefined || value === null) continue;
 		for (const one of Array.isArray(value) ? value : [value]) headers.append(name, String(one));
@@ -119,9 +140,11 @@ function headersOf(raw: unknown): Headers {
 function failure(error: unknown): HttpFailure {
 	if (error instanceof HttpFailure) return error;
 	let fault = error as { code?: unknown; message?: string; cause?: unknown } | undefined;
-	for (let depth = 0; depth < 4 && fault && typeof fault.code !== 'string'; depth++) fault = fault.cause as typeof fault;
+	for (let depth = 0; depth < 4 && fault && typeof fault.code !== 'string'; depth++)
+		fault = fault.cause as typeof fault;
 	const code = typeof fault?.code === 'string' ? fault.code : 'ENETWORK';
 	const message = fault?.message ?? (error instanceof Error ? error.message : String(error));
-	if (/timeout of \d+ms exceeded/i.test(message)) return new HttpFailure(message, 'ETIMEDOUT', { cause: error });
+	if (/timeout of \d+ms exceeded/i.test(message))
+		return new HttpFailure(message, 'ETIMEDOUT', { cause: error });
 	return new HttpFailure(message, code, { cause: error });
 }

@@ -32,15 +32,33 @@ import {
 export const KHAOS_CREDENTIAL_TYPE = 'khaosControlApi';
 
 /** The credential test: GetVersion, tried once, so a wrong URL answers quickly. */
-export async function testKhaosCredential(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function testKhaosCredential(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	try {
-		const settings = khaosSettings(credential.data ?? {}, { retry: { attempts: 1 }, timeoutMs: 20_000 });
+		const settings = khaosSettings(credential.data ?? {}, {
+			retry: { attempts: 1 },
+			timeoutMs: 20_000,
+		});
 		const { auth, ...options } = settings.client;
 		const basic = auth?.type === 'basic' ? { user: auth.user, password: auth.password } : undefined;
-		const client = new KhaosClient({ ...options, secrets: basic ? [basic.password] : [], send: credentialTestSend(this, basic) });
+		const client = new KhaosClient({
+			...options,
+			secrets: basic ? [basic.password] : [],
+			send: credentialTestSend(this, basic),
+		});
 		const version = (await client.getVersion()).trim();
-		const problems = await checkSettings(client, { salesSource: settings.salesSource, siteId: settings.siteId, websiteName: settings.websiteName });
-		if (problems.length > 0) return { status: 'Error', message: `Connected to Khaos Control${version ? ` ${version}` : ''}, but: ${problems.join('; ')}` };
+		const problems = await checkSettings(client, {
+			salesSource: settings.salesSource,
+			siteId: settings.siteId,
+			websiteName: settings.websiteName,
+		});
+		if (problems.length > 0)
+			return {
+				status: 'Error',
+				message: `Connected to Khaos Control${version ? ` ${version}` : ''}, but: ${problems.join('; ')}`,
+			};
 		return { status: 'OK', message: `Connected to Khaos Control${version ? ` ${version}` : ''}` };
 	} catch (error) {
 		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
@@ -59,11 +77,16 @@ export async function connectToKhaos(ctx: IAllExecuteFunctions): Promise<KhaosCo
 	try {
 		settings = khaosSettings(fields);
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { description: 'Open the Khaos Control credential and complete it.' });
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
+			description: 'Open the Khaos Control credential and complete it.',
+		});
 	}
 	const { auth, ...options } = settings.client;
 	const secrets = auth?.type === 'basic' ? [auth.password] : [];
-	return { client: new KhaosClient({ ...options, secrets, send: n8nSend(ctx, KHAOS_CREDENTIAL_TYPE) }), settings };
+	return {
+		client: new KhaosClient({ ...options, secrets, send: n8nSend(ctx, KHAOS_CREDENTIAL_TYPE) }),
+		settings,
+	};
 }
 
 type NodeErrorLike = NodeApiError | NodeOperationError;
@@ -80,7 +103,8 @@ export function khaosNodeError(node: INode, error: unknown, itemIndex?: number):
 
 function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeErrorLike {
 	if (error instanceof KhaosFaultError) {
-		const said = error.faultString || error.faultCode || 'Khaos returned a SOAP fault without a message';
+		const said =
+			error.faultString || error.faultCode || 'Khaos returned a SOAP fault without a message';
 		const exception = error.detail.exceptionClass ?? (error.faultActor || undefined);
 		const refused = `Khaos Control refused ${error.method}${exception ? ` (${exception})` : ''}`;
 		const description = `${refused}. The message above is Khaos's own; Khaos support can say more about it.`;
@@ -95,7 +119,8 @@ function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeError
 		return new NodeApiError(node, { message: error.message } as JsonObject, {
 			itemIndex,
 			message: error.message,
-			description: 'The Khaos server (or what sits in front of it) answered with an HTTP error instead of a SOAP response.',
+			description:
+				'The Khaos server (or what sits in front of it) answered with an HTTP error instead of a SOAP response.',
 			httpCode: String(error.status),
 		});
 	}
@@ -110,7 +135,10 @@ function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeError
 		});
 	}
 	if (error instanceof KhaosError) {
-		return new NodeApiError(node, { message: error.message } as JsonObject, { itemIndex, message: error.message });
+		return new NodeApiError(node, { message: error.message } as JsonObject, {
+			itemIndex,
+			message: error.message,
+		});
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });

@@ -16,7 +16,10 @@ export function errorJson(error: NodeApiError | NodeOperationError): IDataObject
  * Marks an error as a fault that is nobody's data (a refused login, an outage), so that the POS File
  * Trigger pauses the feed and tries the same file again later instead of using up its attempts.
  */
-export function withSystemFault<E extends NodeApiError | NodeOperationError>(error: E, fault: SystemFault | undefined): E {
+export function withSystemFault<E extends NodeApiError | NodeOperationError>(
+	error: E,
+	fault: SystemFault | undefined,
+): E {
 	if (fault) error.context = { ...error.context, [SYSTEM_FAULT_KEY]: { ...fault } };
 	return error;
 }

@@ -3,7 +3,12 @@
  * (one import, one batch of orders). An expression that gives another item a different value would
  * otherwise be ignored without a word; here it stops the run with an error naming the setting.
  */
-import type { IExecuteFunctions, INodeProperties, INodePropertyCollection, NodeParameterValueType } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyCollection,
+	NodeParameterValueType,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /** The sentence the parameters' descriptions and notices use. */
@@ -13,7 +18,11 @@ export const READ_ONCE_PER_RUN = 'Read once per run, from the first item';
  * Each named parameter (a collection's settings one by one) that holds an expression must give every
  * item the value it gives the first; the first item's values are what the node uses.
  */
-export function checkReadOncePerRun(ctx: IExecuteFunctions, names: readonly string[], properties: readonly INodeProperties[]): void {
+export function checkReadOncePerRun(
+	ctx: IExecuteFunctions,
+	names: readonly string[],
+	properties: readonly INodeProperties[],
+): void {
 	const count = ctx.getInputData().length;
 	if (count < 2) return;
 	const parameters = ctx.getNode().parameters;
@@ -29,12 +38,16 @@ export function checkReadOncePerRun(ctx: IExecuteFunctions, names: readonly stri
 				const other = JSON.stringify(ctx.getNodeParameter(key, itemIndex, null));
 				if (other === first) continue;
 				const label = labelOf(properties, path);
-				throw new NodeOperationError(ctx.getNode(), `${label} is read once per run, from the first item, but item ${itemIndex + 1} gives another value`, {
-					itemIndex,
-					description:
-						`The first item gives ${first}, item ${itemIndex + 1} gives ${other}. This node sends all its items together with one ${label}. ` +
-						'Make the expression give every item the same value, or split the items (a Switch, or Loop Over Items) into runs that each have one.',
-				});
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`${label} is read once per run, from the first item, but item ${itemIndex + 1} gives another value`,
+					{
+						itemIndex,
+						description:
+							`The first item gives ${first}, item ${itemIndex + 1} gives ${other}. This node sends all its items together with one ${label}. ` +
+							'Make the expression give every item the same value, or split the items (a Switch, or Loop Over Items) into runs that each have one.',
+					},
+				);
 			}
 		}
 	}
@@ -47,17 +60,21 @@ function isCollection(value: unknown): value is Record<string, unknown> {
 function hasExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (Array.isArray(value)) return value.some(hasExpression);
-	if (typeof value === 'object' && value !== null) return Object.values(value as Record<string, NodeParameterValueType>).some(hasExpression);
+	if (typeof value === 'object' && value !== null)
+		return Object.values(value as Record<string, NodeParameterValueType>).some(hasExpression);
 	return false;
 }
 
 /** The name the editor shows: "Options → Batch Size" for a collection's setting. */
 function labelOf(properties: readonly INodeProperties[], path: string[]): string {
 	const optionOf = (property: INodeProperties) =>
-		(property.options ?? []).find((entry) => (entry as INodeProperties | INodePropertyCollection).name === path[1]) as INodeProperties | undefined;
+		(property.options ?? []).find(
+			(entry) => (entry as INodeProperties | INodePropertyCollection).name === path[1],
+		) as INodeProperties | undefined;
 	const named = properties.filter((property) => property.name === path[0]);
 	// Several properties may share a name (an Options per operation): the one that has the setting.
-	const top = path.length === 1 ? named[0] : (named.find((property) => optionOf(property)) ?? named[0]);
+	const top =
+		path.length === 1 ? named[0] : (named.find((property) => optionOf(property)) ?? named[0]);
 	if (!top) return path.join('.');
 	if (path.length === 1) return top.displayName;
 	return `${top.displayName} → ${optionOf(top)?.displayName ?? path[1]}`;

@@ -6,14 +6,26 @@ import type { INodeListSearchItems, INodeListSearchResult, INodeProperties } fro
 
 /** The value a picker holds, whether set with it ({ __rl, mode, value }) or typed as plain text before it existed. */
 export function pickedValue(value: unknown): string {
-	const picked = value !== null && typeof value === 'object' && 'value' in value ? (value as { value: unknown }).value : value;
-	return typeof picked === 'string' ? picked.trim() : typeof picked === 'number' ? String(picked) : '';
+	const picked =
+		value !== null && typeof value === 'object' && 'value' in value
+			? (value as { value: unknown }).value
+			: value;
+	return typeof picked === 'string'
+		? picked.trim()
+		: typeof picked === 'number'
+			? String(picked)
+			: '';
 }
 
 /** The items whose name holds what was typed into the list's search box. */
-export function matching(items: INodeListSearchItems[], filter: string | undefined): INodeListSearchResult {
+export function matching(
+	items: INodeListSearchItems[],
+	filter: string | undefined,
+): INodeListSearchResult {
 	const wanted = (filter ?? '').trim().toLowerCase();
-	return { results: wanted ? items.filter((item) => item.name.toLowerCase().includes(wanted)) : items };
+	return {
+		results: wanted ? items.filter((item) => item.name.toLowerCase().includes(wanted)) : items,
+	};
 }
 
 /** A picker parameter: "From List" (the node's listSearch method) or typed. */
@@ -25,7 +37,11 @@ export function picker(fields: {
 	/** Without a default, the list starts empty; with one, it is shown as typed. */
 	default?: string;
 	required?: boolean;
-	typed: { displayName: string; placeholder: string; validate?: { regex: string; errorMessage: string } };
+	typed: {
+		displayName: string;
+		placeholder: string;
+		validate?: { regex: string; errorMessage: string };
+	};
 }): INodeProperties {
 	return {
 		displayName: fields.displayName,
@@ -46,7 +62,9 @@ export function picker(fields: {
 				name: 'id',
 				type: 'string',
 				placeholder: fields.typed.placeholder,
-				...(fields.typed.validate ? { validation: [{ type: 'regex', properties: fields.typed.validate }] } : {}),
+				...(fields.typed.validate
+					? { validation: [{ type: 'regex', properties: fields.typed.validate }] }
+					: {}),
 			},
 		],
 	};

@@ -25,7 +25,10 @@ function batchOf(item: INodeExecutionData): RecordBatchInfo | undefined {
 	return info && item.binary?.[BATCH_PROPERTY] ? info : undefined;
 }
 
-export function planRecordInput(items: INodeExecutionData[], fileWithoutSource: string): RecordInputPlan {
+export function planRecordInput(
+	items: INodeExecutionData[],
+	fileWithoutSource: string,
+): RecordInputPlan {
 	const plan: RecordInputPlan = { batched: false, total: 0, perFile: new Map() };
 	for (const item of items) {
 		const info = batchOf(item);
@@ -43,7 +46,11 @@ export function planRecordInput(items: INodeExecutionData[], fileWithoutSource: 
  * The records, in order, about `size` at a time: a batch is never split, and items of one record
  * each all come in the first chunk (as the node has always sent them, in one go).
  */
-export async function* readRecordChunks(ctx: IExecuteFunctions, items: INodeExecutionData[], size = RECORDS_PER_SEND): AsyncGenerator<RecordChunk> {
+export async function* readRecordChunks(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	size = RECORDS_PER_SEND,
+): AsyncGenerator<RecordChunk> {
 	let chunk: RecordChunk = { records: [], itemOf: [] };
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const item = items[itemIndex];
@@ -62,10 +69,17 @@ export async function* readRecordChunks(ctx: IExecuteFunctions, items: INodeExec
 	if (chunk.records.length > 0) yield chunk;
 }
 
-async function readOneBatch(ctx: IExecuteFunctions, itemIndex: number, info: RecordBatchInfo, chunk: RecordChunk): Promise<void> {
+async function readOneBatch(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	info: RecordBatchInfo,
+	chunk: RecordChunk,
+): Promise<void> {
 	const binary = ctx.getInputData()[itemIndex].binary![BATCH_PROPERTY];
 	const name = `${info.file} batch ${info.batch}`;
-	const data = binary.id ? await ctx.helpers.getBinaryStream(binary.id) : await ctx.helpers.getBinaryDataBuffer(itemIndex, BATCH_PROPERTY);
+	const data = binary.id
+		? await ctx.helpers.getBinaryStream(binary.id)
+		: await ctx.helpers.getBinaryDataBuffer(itemIndex, BATCH_PROPERTY);
 	let count = 0;
 	try {
 		for await (const record of readBatch(data, name)) {
@@ -74,10 +88,18 @@ async function readOneBatch(ctx: IExecuteFunctions, itemIndex: number, info: Rec
 			count += 1;
 		}
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex, description: 'The batch Mapping Apply wrote is damaged; run the file through Mapping Apply again.' });
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
+			itemIndex,
+			description:
+				'The batch Mapping Apply wrote is damaged; run the file through Mapping Apply again.',
+		});
 	}
 	if (count !== info.records) {
-		throw new NodeOperationError(ctx.getNode(), `The batch ${name} holds ${count} records, but Mapping Apply wrote ${info.records}`, { itemIndex, description: 'Run the file through Mapping Apply again.' });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The batch ${name} holds ${count} records, but Mapping Apply wrote ${info.records}`,
+			{ itemIndex, description: 'Run the file through Mapping Apply again.' },
+		);
 	}
 }
 

@@ -25,7 +25,11 @@ export const SYSTEM_OWNER = 'system';
 const stateFaults = new WeakSet<object>();
 
 /** An n8n error for a sync state that could not be set up, opened, read or written: nobody's data, owner "system". */
-export function syncStateFault(node: INode, message: string, options: NodeOperationErrorOptions = {}): NodeOperationError {
+export function syncStateFault(
+	node: INode,
+	message: string,
+	options: NodeOperationErrorOptions = {},
+): NodeOperationError {
 	const error = new NodeOperationError(node, message, options);
 	stateFaults.add(error);
 	return error;
@@ -33,14 +37,22 @@ export function syncStateFault(node: INode, message: string, options: NodeOperat
 
 /** Whether an error is the sync state's own fault (owner "system") rather than the data's or the mapping's. */
 export function isSyncStateFault(error: unknown): boolean {
-	return error instanceof SyncStateError || (typeof error === 'object' && error !== null && stateFaults.has(error));
+	return (
+		error instanceof SyncStateError ||
+		(typeof error === 'object' && error !== null && stateFaults.has(error))
+	);
 }
 
 /** A SyncStateError met during a run, as the n8n error a node shows. */
-export function syncStateNodeError(ctx: IExecuteFunctions, error: SyncStateError, itemIndex?: number): NodeOperationError {
+export function syncStateNodeError(
+	ctx: IExecuteFunctions,
+	error: SyncStateError,
+	itemIndex?: number,
+): NodeOperationError {
 	return syncStateFault(ctx.getNode(), error.message, {
 		itemIndex,
-		description: 'Owner: system. The sync state is where n8n keeps what was sent and the ledger; ask whoever runs n8n to check its disk or database.',
+		description:
+			'Owner: system. The sync state is where n8n keeps what was sent and the ledger; ask whoever runs n8n to check its disk or database.',
 	});
 }
 
@@ -54,16 +66,25 @@ export async function openState(ctx: IExecuteFunctions): Promise<SyncState> {
 	try {
 		location = stateLocation(process.env, defaultStatePath());
 	} catch (error) {
-		throw syncStateFault(ctx.getNode(), 'The sync state settings are not right', { description: error instanceof Error ? error.message : String(error) });
+		throw syncStateFault(ctx.getNode(), 'The sync state settings are not right', {
+			description: error instanceof Error ? error.message : String(error),
+		});
 	}
 	const problem = queueModeProblem(process.env, location);
-	if (problem) throw syncStateFault(ctx.getNode(), 'The sync state must be shared by all of n8n’s processes in queue mode', { description: problem });
+	if (problem)
+		throw syncStateFault(
+			ctx.getNode(),
+			'The sync state must be shared by all of n8n’s processes in queue mode',
+			{ description: problem },
+		);
 	try {
 		return guardSyncState(await openSyncState(location));
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
 		const message =
-			location.backend === 'sqlite' ? `Could not open the sync state file ${location.path}` : `Could not open the sync state in Postgres at ${location.where}`;
+			location.backend === 'sqlite'
+				? `Could not open the sync state file ${location.path}`
+				: `Could not open the sync state in Postgres at ${location.where}`;
 		const refused = syncStateFault(ctx.getNode(), message, {
 			description:
 				location.backend === 'sqlite'
@@ -71,7 +92,10 @@ export async function openState(ctx: IExecuteFunctions): Promise<SyncState> {
 					: `${reason}. Check ${location.source === 'DB_POSTGRESDB' ? 'n8n’s DB_POSTGRESDB_* settings' : 'POS_SYNC_STATE_POSTGRES_URL'}; ` +
 						`the database user needs to create the schema ${location.schema} and tables in it.`,
 		});
-		throw withSystemFault(refused, { system: 'the sync state store', cause: 'the sync state store cannot be opened' });
+		throw withSystemFault(refused, {
+			system: 'the sync state store',
+			cause: 'the sync state store cannot be opened',
+		});
 	}
 }
 
@@ -88,15 +112,32 @@ export async function recordInLedger(
 	const executionId = executionIdOf(ctx);
 	const workflow = ctx.getWorkflow().name ?? '';
 	const recordedAt = new Date().toISOString();
-	await store.recordLedgerSteps(counts.map((entry) => ({ executionId, workflow, node, file: entry.file, recordedAt, counts: entry.counts })));
+	await store.recordLedgerSteps(
+		counts.map((entry) => ({
+			executionId,
+			workflow,
+			node,
+			file: entry.file,
+			recordedAt,
+			counts: entry.counts,
+		})),
+	);
 }
 
 /**
  * Before anything is sent: how many records of each file are about to go, so that a run stopped
  * half-way leaves "sent, outcome unknown" in the ledger rather than nothing.
  */
-export async function markInFlight(ctx: IExecuteFunctions, store: SyncState, resource: string, recordsPerFile: ReadonlyMap<string, number>): Promise<void> {
-	const counts = [...recordsPerFile].map(([file, count]) => ({ file, counts: { step: 'inFlight' as const, resource, records: count } }));
+export async function markInFlight(
+	ctx: IExecuteFunctions,
+	store: SyncState,
+	resource: string,
+	recordsPerFile: ReadonlyMap<string, number>,
+): Promise<void> {
+	const counts = [...recordsPerFile].map(([file, count]) => ({
+		file,
+		counts: { step: 'inFlight' as const, resource, records: count },
+	}));
 	await recordInLedger(ctx, store, counts, inFlightNode(ctx.getNode().name));
 }
 

@@ -24,41 +24,68 @@ afterAll(async () => {
 });
 
 async function setStatus(email: string, status: 'subscribed' | 'unsubscribed' | 'suppressed') {
-	const response = await fetch(`${dotdigital.regionUrl('r1')}/contacts/v3/email/${encodeURIComponent(email)}`, {
-		method: 'PATCH',
-		headers: { authorization: `Basic ${Buffer.from(`${dotdigital.user}:${dotdigital.password}`).toString('base64')}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ channelProperties: { email: { status } } }),
-	});
+	const response = await fetch(
+		`${dotdigital.regionUrl('r1')}/contacts/v3/email/${encodeURIComponent(email)}`,
+		{
+			method: 'PATCH',
+			headers: {
+				authorization: `Basic ${Buffer.from(`${dotdigital.user}:${dotdigital.password}`).toString('base64')}`,
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify({ channelProperties: { email: { status } } }),
+		},
+	);
 	expect(response.status).toBeLessThan(300);
 }
 
-test('unsubscribes and suppressions made in Dotdigital come out in the next run\'s file exactly once, each file with its ledger line', async () => {
+test("unsubscribes and suppressions made in Dotdigital come out in the next run's file exactly once, each file with its ledger line", async () => {
 	const folder = join(server.files, 'pos', 'consent');
-	const credential = await server.instance.createCredential('Dotdigital (fake)', 'dotdigitalApi', { user: dotdigital.user, password: dotdigital.password, region: 'auto', baseUrl: dotdigital.regionUrl('r1') });
+	const credential = await server.instance.createCredential('Dotdigital (fake)', 'dotdigitalApi', {
+		user: dotdigital.user,
+		password: dotdigital.password,
+		region: 'auto',
+		baseUrl: dotdigital.regionUrl('r1'),
+	});
 	const id = await server.instance.createWorkflow({
 		name: 'Unsubscribes back to the till',
 		nodes: [
-			{ name: 'Run', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				name: 'Run',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				name: 'Consent',
 				type: 'n8n-nodes-pos-sync.dotdigitalConsentChanges',
 				typeVersion: 1,
 				position: [300, 0],
-				parameters: { folder, fileName: "=unsubscribes-{{ $execution.id }}.csv", columns: { email: 'EMAIL', mobile_number: '', contact_id: '', changed_at: '' }, unsubscribedWord: 'N', suppressedWord: 'N' },
+				parameters: {
+					folder,
+					fileName: '=unsubscribes-{{ $execution.id }}.csv',
+					columns: { email: 'EMAIL', mobile_number: '', contact_id: '', changed_at: '' },
+					unsubscribedWord: 'N',
+					suppressedWord: 'N',
+				},
 				credentials: { dotdigitalApi: credential },
 			},
 		],
 		connections: { Run: { main: [[{ node: 'Consent', type: 'main', index: 0 }]] } },
 	});
-	const run = async () => nodeOutput(await server.instance.runManually(id, 'Run'), 'Consent')[0].json;
+	const run = async () =>
+		nodeOutput(await server.instance.runManually(id, 'Run'), 'Consent')[0].json;
 	const file = (summary: any) => readFileSync(summary.file, 'utf8').split('\r\n').filter(Boolean);
 
-	for (const email of ['ann@example.com', 'bob@example.com', 'cat@example.com']) await setStatus(email, 'subscribed');
+	for (const email of ['ann@example.com', 'bob@example.com', 'cat@example.com'])
+		await setStatus(email, 'subscribed');
 	await setStatus('bob@example.com', 'unsubscribed');
 	await setStatus('cat@example.com', 'suppressed');
 	const first = await run();
 	expect(first).toMatchObject({ contacts: 2, unsubscribed: 1, suppressed: 1 });
-	expect(file(first).sort()).toEqual(['EMAIL,Status', 'bob@example.com,N', 'cat@example.com,N'].sort());
+	expect(file(first).sort()).toEqual(
+		['EMAIL,Status', 'bob@example.com,N', 'cat@example.com,N'].sort(),
+	);
 
 	const quiet = await run();
 	expect(quiet).toMatchObject({ contacts: 0, file: null });
@@ -66,15 +93,47 @@ test('unsubscribes and suppressions made in Dotdigital come out in the next run\
 	await setStatus('ann@example.com', 'unsubscribed');
 	const third = await run();
 	expect(file(third)).toEqual(['EMAIL,Status', 'ann@example.com,N']);
-	expect(readdirSync(folder).filter((name) => !name.startsWith('.')).sort()).toEqual([first.file, third.file].map((path: string) => path.split('/').pop()).sort());
+	expect(
+		readdirSync(folder)
+			.filter((name) => !name.startsWith('.'))
+			.sort(),
+	).toEqual([first.file, third.file].map((path: string) => path.split('/').pop()).sort());
 	expect(existsSync(quiet.file ?? '/nonexistent')).toBe(false);
 
-	const store = SyncStateStore.open(join(server.instance.userFolder, '.n8n', 'pos-sync', 'pos-sync-state.sqlite'));
+	const store = SyncStateStore.open(
+		join(server.instance.userFolder, '.n8n', 'pos-sync', 'pos-sync-state.sqlite'),
+	);
 	try {
-		const lines = ledgerLines(await store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000)), 'UTC');
-		expect(lines.map((line) => [line.file, line.feed, line.sent_as, line.records, line.accepted, line.balanced])).toEqual([
-			[first.file.split('/').pop(), 'unsubscribes back to the till', 'lines in the till file', 2, 2, true],
-			[third.file.split('/').pop(), 'unsubscribes back to the till', 'lines in the till file', 1, 1, true],
+		const lines = ledgerLines(
+			await store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000)),
+			'UTC',
+		);
+		expect(
+			lines.map((line) => [
+				line.file,
+				line.feed,
+				line.sent_as,
+				line.records,
+				line.accepted,
+				line.balanced,
+			]),
+		).toEqual([
+			[
+				first.file.split('/').pop(),
+				'unsubscribes back to the till',
+				'lines in the till file',
+				2,
+				2,
+				true,
+			],
+			[
+				third.file.split('/').pop(),
+				'unsubscribes back to the till',
+				'lines in the till file',
+				1,
+				1,
+				true,
+			],
 		]);
 	} finally {
 		await store.close();

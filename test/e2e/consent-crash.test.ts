@@ -33,20 +33,50 @@ function workflow(folder: string, credential: { id: string; name: string }) {
 	return {
 		name: 'Customers to Dotdigital',
 		nodes: [
-			{ name: 'New export', type: 'n8n-nodes-pos-sync.posFileTrigger', typeVersion: 1, position: [0, 0], parameters: { feed: 'customer', folder, pattern: '*.csv', schedule: 'arrival', checkEverySeconds: 1, settleSeconds: 1 } },
+			{
+				name: 'New export',
+				type: 'n8n-nodes-pos-sync.posFileTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {
+					feed: 'customer',
+					folder,
+					pattern: '*.csv',
+					schedule: 'arrival',
+					checkEverySeconds: 1,
+					settleSeconds: 1,
+				},
+			},
 			{
 				name: 'Map rows',
 				type: 'n8n-nodes-pos-sync.mappingApply',
 				typeVersion: 1,
 				position: [300, 0],
-				parameters: { feed: 'customer', mappingSource: 'fields', fields: { field: [field('customer_id', 'Customer No'), field('first_name', 'First Name'), field('email', 'Email'), field('marketing_opt_in', 'Opt In')] } },
+				parameters: {
+					feed: 'customer',
+					mappingSource: 'fields',
+					fields: {
+						field: [
+							field('customer_id', 'Customer No'),
+							field('first_name', 'First Name'),
+							field('email', 'Email'),
+							field('marketing_opt_in', 'Opt In'),
+						],
+					},
+				},
 			},
 			{
 				name: 'Dotdigital',
 				type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
 				typeVersion: 1,
 				position: [600, 0],
-				parameters: { resource: 'contact', operation: 'upsert', mode: 'bulk', lists: '2', options: { batchSize: 500 } },
+				parameters: {
+					resource: 'contact',
+					operation: 'upsert',
+					mode: 'bulk',
+					lists: '2',
+					options: { batchSize: 500 },
+				},
 				credentials: { dotdigitalApi: credential },
 			},
 		],
@@ -61,7 +91,12 @@ it('n8n killed after the third import reached Dotdigital: the replay leaves cons
 	const created = await server.instance.rest('POST', '/rest/credentials', {
 		name: 'Dotdigital (fake)',
 		type: 'dotdigitalApi',
-		data: { user: dotdigital.user, password: dotdigital.password, region: 'auto', baseUrl: dotdigital.regionUrl('r1') },
+		data: {
+			user: dotdigital.user,
+			password: dotdigital.password,
+			region: 'auto',
+			baseUrl: dotdigital.regionUrl('r1'),
+		},
 	});
 	const credential = { id: (created.data ?? created).id, name: (created.data ?? created).name };
 	const folder = join(server.files, 'customers');
@@ -80,9 +115,19 @@ it('n8n killed after the third import reached Dotdigital: the replay leaves cons
 		server.instance.killNow();
 		return 'drop';
 	});
-	const rows = Array.from({ length: CUSTOMERS }, (_, index) => `${10_000 + index},Name${index},shopper${index}@example.com,${optedIn(index) ? 'Y' : 'N'}`);
-	writeFileAged(join(folder, 'customers.csv'), ['Customer No,First Name,Email,Opt In', ...rows].join('\n'), 5);
-	await waitFor('n8n to be killed mid-import', async () => (killed ? true : undefined), { timeoutMs: 180_000 });
+	const rows = Array.from(
+		{ length: CUSTOMERS },
+		(_, index) =>
+			`${10_000 + index},Name${index},shopper${index}@example.com,${optedIn(index) ? 'Y' : 'N'}`,
+	);
+	writeFileAged(
+		join(folder, 'customers.csv'),
+		['Customer No,First Name,Email,Opt In', ...rows].join('\n'),
+		5,
+	);
+	await waitFor('n8n to be killed mid-import', async () => (killed ? true : undefined), {
+		timeoutMs: 180_000,
+	});
 	dotdigital.setIntercept(undefined);
 	await server.instance.stop();
 	// The three imports n8n sent finish in Dotdigital without anyone polling them.
@@ -94,28 +139,61 @@ it('n8n killed after the third import reached Dotdigital: the replay leaves cons
 		'the replay to succeed',
 		async () => {
 			const list = await server.instance.executions(id);
-			return list.some((execution: { status: string }) => execution.status === 'success') ? list : undefined;
+			return list.some((execution: { status: string }) => execution.status === 'success')
+				? list
+				: undefined;
 		},
 		{ timeoutMs: 300_000, intervalMs: 1000 },
 	);
 	const replay = executions.find((execution: { status: string }) => execution.status === 'success');
-	expect(nodeOutput(replay, 'Dotdigital', 2)[0].json).toMatchObject({ records: CUSTOMERS, done: CUSTOMERS, failed: 0, balanced: true });
+	expect(nodeOutput(replay, 'Dotdigital', 2)[0].json).toMatchObject({
+		records: CUSTOMERS,
+		done: CUSTOMERS,
+		failed: 0,
+		balanced: true,
+	});
 
-	const byEmail = new Map(dotdigital.contacts().map((contact) => [contact.identifiers.email, contact]));
+	const byEmail = new Map(
+		dotdigital.contacts().map((contact) => [contact.identifiers.email, contact]),
+	);
 	expect(byEmail.size).toBe(CUSTOMERS);
-	const optedOut = new Set(Array.from({ length: CUSTOMERS }, (_, index) => index).filter((index) => !optedIn(index)).map((index) => `shopper${index}@example.com`));
-	const subscribedWithoutOptIn = dotdigital.statusHistory().filter((change) => change.to === 'subscribed' && optedOut.has(change.email ?? ''));
+	const optedOut = new Set(
+		Array.from({ length: CUSTOMERS }, (_, index) => index)
+			.filter((index) => !optedIn(index))
+			.map((index) => `shopper${index}@example.com`),
+	);
+	const subscribedWithoutOptIn = dotdigital
+		.statusHistory()
+		.filter((change) => change.to === 'subscribed' && optedOut.has(change.email ?? ''));
 	expect(subscribedWithoutOptIn).toEqual([]);
-	for (const email of optedOut) expect([email, byEmail.get(email)?.status, byEmail.get(email)?.lists]).toEqual([email, 'unsubscribed', []]);
+	for (const email of optedOut)
+		expect([email, byEmail.get(email)?.status, byEmail.get(email)?.lists]).toEqual([
+			email,
+			'unsubscribed',
+			[],
+		]);
 	expect(byEmail.get('shopper1@example.com')).toMatchObject({ status: 'subscribed', lists: [2] });
 
 	// The killed execution's line says its records went out with their outcome unknown, settled by the replay.
-	const store = SyncStateStore.open(join(server.instance.userFolder, '.n8n', 'pos-sync', 'pos-sync-state.sqlite'));
+	const store = SyncStateStore.open(
+		join(server.instance.userFolder, '.n8n', 'pos-sync', 'pos-sync-state.sqlite'),
+	);
 	try {
-		const lines = ledgerLines(await store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000)), 'UTC').filter((line) => line.file === 'customers.csv');
+		const lines = ledgerLines(
+			await store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000)),
+			'UTC',
+		).filter((line) => line.file === 'customers.csv');
 		const interrupted = lines.find((line) => line.outcome_unknown !== null);
-		expect(interrupted).toMatchObject({ outcome_unknown: CUSTOMERS, confirmed_by: String(replay.id), balanced: true });
-		expect(lines.find((line) => line.execution_id === String(replay.id))).toMatchObject({ records: CUSTOMERS, accepted: CUSTOMERS, balanced: true });
+		expect(interrupted).toMatchObject({
+			outcome_unknown: CUSTOMERS,
+			confirmed_by: String(replay.id),
+			balanced: true,
+		});
+		expect(lines.find((line) => line.execution_id === String(replay.id))).toMatchObject({
+			records: CUSTOMERS,
+			accepted: CUSTOMERS,
+			balanced: true,
+		});
 	} finally {
 		await store.close();
 	}

@@ -14,22 +14,37 @@ import { startFakeStore, type FakeStore } from '../fakes/store';
 import { repoDir, startServer, type E2eServer } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { setUpDemoShop } = require('./harness/sandbox.cjs') as typeof import('./harness/sandbox.cjs');
+const { setUpDemoShop } =
+	require('./harness/sandbox.cjs') as typeof import('./harness/sandbox.cjs');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureChromium } = require('./harness/runtime.cjs') as typeof import('./harness/runtime.cjs');
+const { ensureChromium } =
+	require('./harness/runtime.cjs') as typeof import('./harness/runtime.cjs');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { OWNER } = require('./harness/instance.cjs') as typeof import('./harness/instance.cjs');
 
 const ARTIFACTS = join(repoDir, '.build', 'artifacts', 'editor');
 
 /** Our nodes as the node creator lists them, with the icon file each must be drawn with. */
-const OUR_NODES = (JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')).n8n.nodes as string[]).map((path) => path.split('/')[2]).map((folder) => {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const NodeClass = require(join(repoDir, 'dist', 'nodes', folder, `${folder}.node.js`))[folder];
-	const { displayName, name, icon } = new NodeClass().description as { displayName: string; name: string; icon: { light: string; dark: string } };
-	// The editor's light theme draws the light icon.
-	return { folder, type: `n8n-nodes-pos-sync.${name}`, displayName, icon: `/icons/n8n-nodes-pos-sync/dist/nodes/${folder}/${icon.light.replace(/^file:/, '')}` };
-});
+const OUR_NODES = (
+	JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')).n8n.nodes as string[]
+)
+	.map((path) => path.split('/')[2])
+	.map((folder) => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const NodeClass = require(join(repoDir, 'dist', 'nodes', folder, `${folder}.node.js`))[folder];
+		const { displayName, name, icon } = new NodeClass().description as {
+			displayName: string;
+			name: string;
+			icon: { light: string; dark: string };
+		};
+		// The editor's light theme draws the light icon.
+		return {
+			folder,
+			type: `n8n-nodes-pos-sync.${name}`,
+			displayName,
+			icon: `/icons/n8n-nodes-pos-sync/dist/nodes/${folder}/${icon.light.replace(/^file:/, '')}`,
+		};
+	});
 
 let server: E2eServer;
 let fakes: [FakeDotdigital, FakeKhaos, FakeStore];
@@ -42,12 +57,23 @@ beforeAll(async () => {
 	fakes = await Promise.all([startFakeDotdigital(), startFakeKhaos(), startFakeStore()]);
 	server = await startServer();
 	const [dotdigital, khaos, store] = fakes;
-	shop = await setUpDemoShop(server.instance, { filesRoot: server.files, fakes: { dotdigital, khaos, store } });
+	shop = await setUpDemoShop(server.instance, {
+		filesRoot: server.files,
+		fakes: { dotdigital, khaos, store },
+	});
 	mkdirSync(ARTIFACTS, { recursive: true });
 	browser = await chromium.launch({
 		executablePath,
 		headless: true,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-dev-shm-usage',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--no-first-run',
+		],
 	});
 	page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
 	await page.goto(`${server.instance.baseUrl}/signin`);
@@ -78,8 +104,12 @@ async function drawnNodes(): Promise<DrawnNode[]> {
 			return {
 				name: element.getAttribute('data-node-name'),
 				type: element.getAttribute('data-node-type'),
-				images: [...(icon?.querySelectorAll('img') ?? [])].map((img) => ({ src: new URL(img.src).pathname, loaded: img.complete && img.naturalWidth > 0 })),
-				builtInIcon: icon?.querySelector('svg[data-icon^="node:"]')?.getAttribute('data-icon') ?? null,
+				images: [...(icon?.querySelectorAll('img') ?? [])].map((img) => ({
+					src: new URL(img.src).pathname,
+					loaded: img.complete && img.naturalWidth > 0,
+				})),
+				builtInIcon:
+					icon?.querySelector('svg[data-icon^="node:"]')?.getAttribute('data-icon') ?? null,
 			};
 		}),
 	);
@@ -89,17 +119,35 @@ describe('the editor in a real browser', () => {
 	it('draws every node of every template with its own icon', async () => {
 		for (const { file, id, workflow } of shop.workflows) {
 			await page.goto(`${server.instance.baseUrl}/workflow/${id}`);
-			const expected = workflow.nodes.filter((node: { type: string }) => node.type !== 'n8n-nodes-base.stickyNote');
-			await page.waitForFunction(`document.querySelectorAll('[data-test-id=canvas-node]').length === ${expected.length}`, undefined, { timeout: 30_000 });
-			await page.waitForFunction("[...document.querySelectorAll('[data-test-id=canvas-node] img')].every((img) => img.complete)", undefined, { timeout: 15_000 });
+			const expected = workflow.nodes.filter(
+				(node: { type: string }) => node.type !== 'n8n-nodes-base.stickyNote',
+			);
+			await page.waitForFunction(
+				`document.querySelectorAll('[data-test-id=canvas-node]').length === ${expected.length}`,
+				undefined,
+				{ timeout: 30_000 },
+			);
+			await page.waitForFunction(
+				"[...document.querySelectorAll('[data-test-id=canvas-node] img')].every((img) => img.complete)",
+				undefined,
+				{ timeout: 15_000 },
+			);
 			const drawn = await drawnNodes();
-			expect(drawn.map((node) => node.name).sort()).toEqual(expected.map((node: { name: string }) => node.name).sort());
+			expect(drawn.map((node) => node.name).sort()).toEqual(
+				expected.map((node: { name: string }) => node.name).sort(),
+			);
 			for (const node of drawn) {
 				const ours = OUR_NODES.find((candidate) => candidate.type === node.type);
 				if (ours) {
-					expect({ node: node.name, images: node.images }).toEqual({ node: node.name, images: [{ src: ours.icon, loaded: true }] });
+					expect({ node: node.name, images: node.images }).toEqual({
+						node: node.name,
+						images: [{ src: ours.icon, loaded: true }],
+					});
 				} else {
-					expect({ node: node.name, icon: node.builtInIcon }).toEqual({ node: node.name, icon: expect.stringMatching(/^node:[a-z-]+$/) });
+					expect({ node: node.name, icon: node.builtInIcon }).toEqual({
+						node: node.name,
+						icon: expect.stringMatching(/^node:[a-z-]+$/),
+					});
 				}
 			}
 			const checklist = page.locator('[data-test-id=suggested-actions-close]');
@@ -112,26 +160,49 @@ describe('the editor in a real browser', () => {
 		await page.goto(`${server.instance.baseUrl}/workflow/${shop.workflows[0].id}`);
 		await page.locator('[data-test-id=canvas-node]').first().waitFor();
 		for (const node of OUR_NODES) {
-			await page.locator('[data-test-id=canvas-plus-button], [data-test-id=node-creator-plus-button]').first().click();
+			await page
+				.locator('[data-test-id=canvas-plus-button], [data-test-id=node-creator-plus-button]')
+				.first()
+				.click();
 			const search = page.locator('input[data-test-id=node-creator-search-bar]');
 			await search.fill(node.displayName);
 			// Nodes with operations are listed as a different kind of item; both carry the name and the icon.
-			const listed = (text: string) => page.locator('[data-test-id=node-creator] [data-test-id$=-item]', { has: page.locator('[data-test-id=node-creator-item-name]', { hasText: new RegExp(`^${text}$`) }) }).first();
-			const trigger = node.displayName.endsWith(' Trigger') ? node.displayName.replace(/ Trigger$/, '') : undefined;
+			const listed = (text: string) =>
+				page
+					.locator('[data-test-id=node-creator] [data-test-id$=-item]', {
+						has: page.locator('[data-test-id=node-creator-item-name]', {
+							hasText: new RegExp(`^${text}$`),
+						}),
+					})
+					.first();
+			const trigger = node.displayName.endsWith(' Trigger')
+				? node.displayName.replace(/ Trigger$/, '')
+				: undefined;
 			let item = listed(node.displayName);
 			await (trigger ? item.or(listed(trigger)) : item).first().waitFor({ timeout: 15_000 });
 			if (trigger && (await item.count()) === 0) {
 				// n8n lists "X Trigger" with "X", as it lists Gmail Trigger with Gmail: open it and expand its triggers.
 				await listed(trigger).click();
-				await page.locator('[data-test-id=node-creator-category-item]', { hasText: /^Triggers/ }).click();
-				item = page.locator('[data-test-id=node-creator] [data-test-id$=-item]', { has: page.locator(`img[src$="${node.icon.split('/').pop()}"]`) }).first();
+				await page
+					.locator('[data-test-id=node-creator-category-item]', { hasText: /^Triggers/ })
+					.click();
+				item = page
+					.locator('[data-test-id=node-creator] [data-test-id$=-item]', {
+						has: page.locator(`img[src$="${node.icon.split('/').pop()}"]`),
+					})
+					.first();
 			}
 			await item.waitFor({ timeout: 15_000 });
-			const icons = await item.locator('img').evaluateAll((images) => images.map((img) => new URL((img as { src: string }).src).pathname));
+			const icons = await item
+				.locator('img')
+				.evaluateAll((images) =>
+					images.map((img) => new URL((img as { src: string }).src).pathname),
+				);
 			expect(icons.length).toBeGreaterThan(0);
 			expect(new Set(icons)).toEqual(new Set([node.icon]));
 			if (trigger) await page.screenshot({ path: join(ARTIFACTS, 'node-creator-trigger.png') });
-			if (node.folder === 'DotdigitalUpsert') await page.screenshot({ path: join(ARTIFACTS, 'node-creator.png') });
+			if (node.folder === 'DotdigitalUpsert')
+				await page.screenshot({ path: join(ARTIFACTS, 'node-creator.png') });
 			await page.keyboard.press('Escape');
 			await search.waitFor({ state: 'detached', timeout: 10_000 });
 		}
@@ -140,14 +211,26 @@ describe('the editor in a real browser', () => {
 	it("offers the account's Insight collections in Dotdigital Upsert's Collection picker", async () => {
 		const [dotdigital] = fakes;
 		const login = `Basic ${Buffer.from(`${dotdigital.user}:${dotdigital.password}`).toString('base64')}`;
-		for (const [name, scope, type] of [['Orders', 'contact', 'orders'], ['Returns', 'contact', 'orders']]) {
-			const created = await fetch(`${dotdigital.regionUrl('r1')}/insightData/v3/collections/${name}?collectionScope=${scope}&collectionType=${type}`, { method: 'POST', headers: { Authorization: login } });
+		for (const [name, scope, type] of [
+			['Orders', 'contact', 'orders'],
+			['Returns', 'contact', 'orders'],
+		]) {
+			const created = await fetch(
+				`${dotdigital.regionUrl('r1')}/insightData/v3/collections/${name}?collectionScope=${scope}&collectionType=${type}`,
+				{ method: 'POST', headers: { Authorization: login } },
+			);
 			expect(created.status).toBeLessThan(300);
 		}
-		const transactions = shop.workflows.find(({ workflow }) => workflow.nodes.some((node: { name: string }) => node.name === 'Send to Dotdigital') && JSON.stringify(workflow).includes('"orderCollection"'));
+		const transactions = shop.workflows.find(
+			({ workflow }) =>
+				workflow.nodes.some((node: { name: string }) => node.name === 'Send to Dotdigital') &&
+				JSON.stringify(workflow).includes('"orderCollection"'),
+		);
 		expect(transactions).toBeDefined();
 		await page.goto(`${server.instance.baseUrl}/workflow/${transactions!.id}`);
-		await page.locator('[data-test-id=canvas-node][data-node-name="Send to Dotdigital"]').dblclick();
+		await page
+			.locator('[data-test-id=canvas-node][data-node-name="Send to Dotdigital"]')
+			.dblclick();
 		const picker = page.locator('[data-test-id=resource-locator-orderCollection]');
 		await picker.waitFor({ timeout: 15_000 });
 		// As the template sets it: typed by name.

@@ -24,8 +24,19 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-function mappingWorkflow(name: string, feed: string, folder: string, mapParameters: Record<string, unknown>) {
-	const sink = (sinkName: string, y: number) => ({ name: sinkName, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, y], parameters: {} });
+function mappingWorkflow(
+	name: string,
+	feed: string,
+	folder: string,
+	mapParameters: Record<string, unknown>,
+) {
+	const sink = (sinkName: string, y: number) => ({
+		name: sinkName,
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [600, y],
+		parameters: {},
+	});
 	return {
 		name,
 		nodes: [
@@ -34,9 +45,22 @@ function mappingWorkflow(name: string, feed: string, folder: string, mapParamete
 				type: 'n8n-nodes-pos-sync.posFileTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { feed, folder, pattern: '*.csv', schedule: 'arrival', checkEverySeconds: 1, settleSeconds: 2 },
+				parameters: {
+					feed,
+					folder,
+					pattern: '*.csv',
+					schedule: 'arrival',
+					checkEverySeconds: 1,
+					settleSeconds: 2,
+				},
 			},
-			{ name: MAP, type: 'n8n-nodes-pos-sync.mappingApply', typeVersion: 1, position: [300, 0], parameters: { feed, ...mapParameters } },
+			{
+				name: MAP,
+				type: 'n8n-nodes-pos-sync.mappingApply',
+				typeVersion: 1,
+				position: [300, 0],
+				parameters: { feed, ...mapParameters },
+			},
 			sink('Records', -150),
 			sink('Rejected', 0),
 			sink('Summary', 150),
@@ -69,25 +93,59 @@ function folder(name: string) {
 describe('POS File Trigger → Mapping Apply in a real n8n', () => {
 	it('turns a real Square Item Detail export into one order per transaction', async () => {
 		const drop = folder('square');
-		const id = await activate(mappingWorkflow('Square transactions', 'transaction', drop, { mappingSource: 'preset', preset: 'square-item-detail', settings: { timeZone: 'America/New_York' } }));
-		copyFileSync(join(__dirname, '..', 'fixtures', 'pos', 'square-item-detail.csv'), join(drop, 'items-2026-06-21-2026-06-30.csv'));
+		const id = await activate(
+			mappingWorkflow('Square transactions', 'transaction', drop, {
+				mappingSource: 'preset',
+				preset: 'square-item-detail',
+				settings: { timeZone: 'America/New_York' },
+			}),
+		);
+		copyFileSync(
+			join(__dirname, '..', 'fixtures', 'pos', 'square-item-detail.csv'),
+			join(drop, 'items-2026-06-21-2026-06-30.csv'),
+		);
 
 		const [execution] = await server.instance.waitForExecutions(id, 1);
 		expect(execution.status).toBe('success');
 		const records = nodeOutput(execution, MAP, 0);
 		expect(records).toHaveLength(296);
 		expect(nodeOutput(execution, MAP, 1)).toHaveLength(0);
-		expect(nodeOutput(execution, MAP, 2)[0].json).toMatchObject({ file: 'items-2026-06-21-2026-06-30.csv', rows_read: 417, records: 296, rejected: 0, rows_in_records: 417, balanced: true });
-		const order = records.find((record) => record.json.order_id === 'MCSBDFvo0AGL8yevyAGwmht8sxcZY');
-		expect(order.json).toMatchObject({ customer_id: 'YS5AN0ZVNMSQCGP979B94FG4A8', purchase_date: '2026-06-27T13:01:09-04:00', tax_total: 0.76, order_total: 10.76, currency: 'USD' });
-		expect(order.json.lines.map((line: { name: string }) => line.name)).toEqual(['Matcha Latte', 'sticker']);
+		expect(nodeOutput(execution, MAP, 2)[0].json).toMatchObject({
+			file: 'items-2026-06-21-2026-06-30.csv',
+			rows_read: 417,
+			records: 296,
+			rejected: 0,
+			rows_in_records: 417,
+			balanced: true,
+		});
+		const order = records.find(
+			(record) => record.json.order_id === 'MCSBDFvo0AGL8yevyAGwmht8sxcZY',
+		);
+		expect(order.json).toMatchObject({
+			customer_id: 'YS5AN0ZVNMSQCGP979B94FG4A8',
+			purchase_date: '2026-06-27T13:01:09-04:00',
+			tax_total: 0.76,
+			order_total: 10.76,
+			currency: 'USD',
+		});
+		expect(order.json.lines.map((line: { name: string }) => line.name)).toEqual([
+			'Matcha Latte',
+			'sticker',
+		]);
 		expect(nodeOutput(execution, 'Records')).toHaveLength(296);
 	});
 
 	it('maps a Windows-1252, semicolon customer export with a filled-in workbook, rejecting bad rows with reasons', async () => {
 		const workbook = XLSX.read(buildMappingTemplate(), { type: 'buffer' });
-		const rows = XLSX.utils.sheet_to_json<string[]>(workbook.Sheets.Customers, { header: 1, defval: '' });
-		const fill = (field: string, source: string, extra: { format?: string; required?: string } = {}) => {
+		const rows = XLSX.utils.sheet_to_json<string[]>(workbook.Sheets.Customers, {
+			header: 1,
+			defval: '',
+		});
+		const fill = (
+			field: string,
+			source: string,
+			extra: { format?: string; required?: string } = {},
+		) => {
 			const row = rows.find((candidate) => candidate[0] === field)!;
 			row[1] = source;
 			row[3] = extra.format ?? '';
@@ -103,13 +161,23 @@ describe('POS File Trigger → Mapping Apply in a real n8n', () => {
 		fill('created_at', 'Joined', { format: 'dd/MM/yyyy HH:mm' });
 		workbook.Sheets.Customers = XLSX.utils.aoa_to_sheet(rows);
 		const mappingPath = join(folder('mappings'), 'shop-mapping.xlsx');
-		writeFileSync(mappingPath, XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+		writeFileSync(
+			mappingPath,
+			XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer,
+		);
 
 		const drop = folder('customers');
-		const id = await activate(mappingWorkflow('Shop customers', 'customer', drop, { mappingSource: 'workbook', workbookLocation: 'path', workbookPath: mappingPath, settings: { timeZone: 'Europe/London' } }));
+		const id = await activate(
+			mappingWorkflow('Shop customers', 'customer', drop, {
+				mappingSource: 'workbook',
+				workbookLocation: 'path',
+				workbookPath: mappingPath,
+				settings: { timeZone: 'Europe/London' },
+			}),
+		);
 		const csv = [
 			'Customer No;First Name;Surname;E-mail;Mobile;Postcode;Opt In;Joined',
-			'1001;Zoë;O\'Brien;Zoe.OBrien@Example.co.uk;07700 900123;NG31 7FZ;Y;03/07/2026 09:15',
+			"1001;Zoë;O'Brien;Zoe.OBrien@Example.co.uk;07700 900123;NG31 7FZ;Y;03/07/2026 09:15",
 			'1002;Sam;Smith;sam.smith@@example.com;07700 900124;LN1 1AA;N;04/07/2026 10:00',
 			'1003;Alex;Jones;alex@example.com;;PE1 1AA;maybe;05/07/2026 11:30',
 			'1004;Kim;Lee;kim@example.com;07700 900125;NG1 1AA;Y;31/02/2026 12:00',
@@ -141,7 +209,13 @@ describe('POS File Trigger → Mapping Apply in a real n8n', () => {
 			[6, 'customer_id', 'required.missing', 'till data'],
 		]);
 		expect(rejected[0].value).toBe('sam.smith@@example.com');
-		expect(nodeOutput(execution, MAP, 2)[0].json).toMatchObject({ rows_read: 6, records: 2, rejected: 4, balanced: true, mapping: 'the mapping workbook "shop-mapping.xlsx"' });
+		expect(nodeOutput(execution, MAP, 2)[0].json).toMatchObject({
+			rows_read: 6,
+			records: 2,
+			rejected: 4,
+			balanced: true,
+			mapping: 'the mapping workbook "shop-mapping.xlsx"',
+		});
 		expect(readFileSync(mappingPath).length).toBeGreaterThan(0);
 	});
 });

@@ -5,7 +5,16 @@
  * TypeScript sources, declaration files or tests.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,7 +24,11 @@ let work: string;
 let files: string[];
 let tarballBytes: number;
 let unpacked: string;
-let manifest: { n8n: { nodes: string[]; credentials: string[] }; engines: { node: string }; files: string[] };
+let manifest: {
+	n8n: { nodes: string[]; credentials: string[] };
+	engines: { node: string };
+	files: string[];
+};
 
 beforeAll(() => {
 	work = mkdtempSync(join(tmpdir(), 'pos-sync-pack-'));
@@ -26,7 +39,11 @@ beforeAll(() => {
 	const out = join(work, 'out');
 	mkdirSync(out);
 	// The repository's .npmrc turns scripts off for installs (isolated-vm); packing must run prepack.
-	execFileSync('npm', ['pack', '--ignore-scripts=false', '--pack-destination', out, '--loglevel=error'], { cwd: clone, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+	execFileSync(
+		'npm',
+		['pack', '--ignore-scripts=false', '--pack-destination', out, '--loglevel=error'],
+		{ cwd: clone, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 },
+	);
 	const [tarball] = readdirSync(out).filter((name) => name.endsWith('.tgz'));
 	tarballBytes = statSync(join(out, tarball)).size;
 	files = execFileSync('tar', ['-tzf', join(out, tarball)], { encoding: 'utf8' })
@@ -54,9 +71,16 @@ describe('npm pack from a clean clone', () => {
 		for (const entry of manifest.n8n.nodes) {
 			// n8n loads the class named as the file is.
 			const className = /([^/]+)\.node\.js$/.exec(entry)?.[1] ?? '';
-			const NodeClass = (require(join(unpacked, entry)) as Record<string, new () => { description: { name: string } }>)[className];
+			const NodeClass = (
+				require(join(unpacked, entry)) as Record<
+					string,
+					new () => { description: { name: string } }
+				>
+			)[className];
 			expect(typeof NodeClass).toBe('function');
-			const { name, version } = (new NodeClass() as unknown as { description: { name: string; version: number | number[] } }).description;
+			const { name, version } = (
+				new NodeClass() as unknown as { description: { name: string; version: number | number[] } }
+			).description;
 			expect(typeof name).toBe('string');
 			// A workflow saved with typeVersion 1 loads it: every node lists its versions, starting at 1.
 			expect([version].flat()[0]).toBe(1);
@@ -73,7 +97,10 @@ describe('npm pack from a clean clone', () => {
 			expect(icons.filter((file) => !file.endsWith('.dark.svg'))).toHaveLength(1);
 			const codex = JSON.parse(readFileSync(join(unpacked, codexFile), 'utf8'));
 			expect(codex.categories).not.toContain('Core Nodes');
-			const links = [...(codex.resources?.primaryDocumentation ?? []), ...(codex.resources?.credentialDocumentation ?? [])].map((link: { url: string }) => link.url);
+			const links = [
+				...(codex.resources?.primaryDocumentation ?? []),
+				...(codex.resources?.credentialDocumentation ?? []),
+			].map((link: { url: string }) => link.url);
 			expect(links.length).toBeGreaterThan(0);
 			for (const link of links) expect(files).toContain(shippedDoc(link));
 		}
@@ -81,19 +108,36 @@ describe('npm pack from a clean clone', () => {
 
 	it('ships the documentation the README links to', () => {
 		const readme = readFileSync(join(unpacked, 'README.md'), 'utf8');
-		const links = [...readme.matchAll(/\]\((https:\/\/[^)\s#]+)/g)].map((match) => match[1]).filter((link) => link.includes('/n8n-nodes-pos-sync/'));
+		const links = [...readme.matchAll(/\]\((https:\/\/[^)\s#]+)/g)]
+			.map((match) => match[1])
+			.filter((link) => link.includes('/n8n-nodes-pos-sync/'));
 		expect(links.length).toBeGreaterThanOrEqual(5);
 		for (const link of links) expect(files).toContain(shippedDoc(link));
-		expect(files).toEqual(expect.arrayContaining(['docs/dotdigital.md', 'docs/khaos-control.md', 'docs/mapping-workbook.md', 'docs/operations.md', 'docs/pos-file-trigger.md', 'CHANGELOG.md', 'LICENSE']));
+		expect(files).toEqual(
+			expect.arrayContaining([
+				'docs/dotdigital.md',
+				'docs/khaos-control.md',
+				'docs/mapping-workbook.md',
+				'docs/operations.md',
+				'docs/pos-file-trigger.md',
+				'CHANGELOG.md',
+				'LICENSE',
+			]),
+		);
 	});
 
 	it('ships the templates and the mapping workbook template', () => {
-		expect(files.filter((file) => file.startsWith('dist/workflows-templates/') && file.endsWith('.json')).length).toBeGreaterThan(0);
+		expect(
+			files.filter((file) => file.startsWith('dist/workflows-templates/') && file.endsWith('.json'))
+				.length,
+		).toBeGreaterThan(0);
 		expect(files.some((file) => /^dist\/[^/]+\.xlsx$/.test(file))).toBe(true);
 	});
 
 	it('ships no TypeScript sources, declaration files, source maps or tests', () => {
-		expect(files.filter((file) => /\.ts$|\.map$|^test\/|^src\/|^scripts\/|^bench\//.test(file))).toEqual([]);
+		expect(
+			files.filter((file) => /\.ts$|\.map$|^test\/|^src\/|^scripts\/|^bench\//.test(file)),
+		).toEqual([]);
 		expect(existsSync(join(unpacked, 'tsconfig.json'))).toBe(false);
 	});
 });

@@ -28,10 +28,14 @@ async function startCountingProxy(): Promise<CountingProxy> {
 			return;
 		}
 		seen.set(target.host, (seen.get(target.host) ?? 0) + 1);
-		const upstream = http.request(target, { method: request.method, headers: request.headers }, (answer) => {
-			response.writeHead(answer.statusCode ?? 502, answer.headers);
-			answer.pipe(response);
-		});
+		const upstream = http.request(
+			target,
+			{ method: request.method, headers: request.headers },
+			(answer) => {
+				response.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(response);
+			},
+		);
 		upstream.on('error', () => response.writeHead(502).end());
 		request.pipe(upstream);
 	});
@@ -53,7 +57,15 @@ beforeAll(async () => {
 	dotdigital = await startFakeDotdigital();
 	khaos = await startFakeKhaos();
 	// proxy-from-env, which n8n's request helper uses, reads the lower-case names first and npm's own before them.
-	const none = { NO_PROXY: '', no_proxy: '', npm_config_http_proxy: '', npm_config_proxy: '', npm_config_no_proxy: '', ALL_PROXY: '', all_proxy: '' };
+	const none = {
+		NO_PROXY: '',
+		no_proxy: '',
+		npm_config_http_proxy: '',
+		npm_config_proxy: '',
+		npm_config_no_proxy: '',
+		ALL_PROXY: '',
+		all_proxy: '',
+	};
 	server = await startServer({ ...none, HTTP_PROXY: proxy.url, http_proxy: proxy.url });
 });
 
@@ -64,8 +76,15 @@ afterAll(async () => {
 	await proxy?.stop();
 });
 
-async function credential(type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {
-	const response = await server.instance.rest('POST', '/rest/credentials', { name: `${type} through the proxy`, type, data });
+async function credential(
+	type: string,
+	data: Record<string, unknown>,
+): Promise<{ id: string; name: string }> {
+	const response = await server.instance.rest('POST', '/rest/credentials', {
+		name: `${type} through the proxy`,
+		type,
+		data,
+	});
 	const created = response.data ?? response;
 	return { id: created.id, name: created.name };
 }
@@ -75,23 +94,43 @@ async function runOnce(path: string, node: Record<string, unknown>): Promise<any
 	const id = await server.instance.createWorkflow({
 		name: `Proxy: ${path}`,
 		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: `e2e-${path}`, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived' } },
+			{
+				name: 'Start',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: `e2e-${path}`,
+				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived' },
+			},
 			{ name: 'Node', position: [200, 0], typeVersion: 1, ...node },
 		],
 		connections: { Start: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } },
 	});
 	await server.instance.activate(id);
-	await waitFor(`the webhook ${path}`, async () => {
-		const answer = await fetch(`${server.instance.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'HL0453' }) });
-		return answer.status === 404 ? undefined : answer;
-	}, { timeoutMs: 30_000, intervalMs: 500 });
+	await waitFor(
+		`the webhook ${path}`,
+		async () => {
+			const answer = await fetch(`${server.instance.baseUrl}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ code: 'HL0453' }),
+			});
+			return answer.status === 404 ? undefined : answer;
+		},
+		{ timeoutMs: 30_000, intervalMs: 500 },
+	);
 	const [execution] = await server.instance.waitForExecutions(id, 1);
 	return execution;
 }
 
 describe('n8n configured for a proxy (HTTP_PROXY)', () => {
 	it('sends every Dotdigital call through the proxy', async () => {
-		const login = await credential('dotdigitalApi', { user: dotdigital.user, password: dotdigital.password, region: 'r1', baseUrl: dotdigital.regionUrl('r1') });
+		const login = await credential('dotdigitalApi', {
+			user: dotdigital.user,
+			password: dotdigital.password,
+			region: 'r1',
+			baseUrl: dotdigital.regionUrl('r1'),
+		});
 		const execution = await runOnce('proxy-dotdigital', {
 			type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
 			parameters: { resource: 'dataField', operation: 'getAll' },
@@ -105,14 +144,24 @@ describe('n8n configured for a proxy (HTTP_PROXY)', () => {
 	});
 
 	it('sends every Khaos call through the proxy', async () => {
-		const login = await credential('khaosControlApi', { url: khaos.wsdlUrl, authentication: 'none', allowSelfSigned: false, siteId: -1, stockMappingType: 1, salesSource: 'Web', websiteName: 'Main Website' });
+		const login = await credential('khaosControlApi', {
+			url: khaos.wsdlUrl,
+			authentication: 'none',
+			allowSelfSigned: false,
+			siteId: -1,
+			stockMappingType: 1,
+			salesSource: 'Web',
+			websiteName: 'Main Website',
+		});
 		const execution = await runOnce('proxy-khaos', {
 			type: 'n8n-nodes-pos-sync.khaosProduct',
 			parameters: { operation: 'getByCode', stockCodes: '={{ $json.body.code }}' },
 			credentials: { khaosControlApi: login },
 		});
 		expect(execution.status).toBe('success');
-		expect(nodeOutput(execution, 'Node').map((item: any) => item.json.stock_code)).toEqual(['HL0453']);
+		expect(nodeOutput(execution, 'Node').map((item: any) => item.json.stock_code)).toEqual([
+			'HL0453',
+		]);
 		const host = new URL(khaos.wsdlUrl).host;
 		expect(proxy.seen.get(host)).toBeGreaterThanOrEqual(2);
 		expect(proxy.seen.get(host)).toBeGreaterThanOrEqual(khaos.calls().length);

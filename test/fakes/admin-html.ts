@@ -8,8 +8,17 @@ export interface HtmlTable {
 }
 
 export function escapeHtml(value: unknown): string {
-	const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-	return text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
+	const text =
+		value === null || value === undefined
+			? ''
+			: typeof value === 'object'
+				? JSON.stringify(value)
+				: String(value);
+	return text.replace(
+		/[&<>"']/g,
+		(character) =>
+			({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!,
+	);
 }
 
 export function htmlPage(title: string, tables: readonly HtmlTable[]): string {
@@ -29,6 +38,10 @@ export function htmlPage(title: string, tables: readonly HtmlTable[]): string {
 }
 
 export function sendHtml(res: ServerResponse, html: string): void {
-	res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" });
+	res.writeHead(200, {
+		'Content-Type': 'text/html; charset=utf-8',
+		'Content-Length': Buffer.byteLength(html),
+		'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+	});
 	res.end(html);
 }

@@ -5,7 +5,10 @@ const MAX_JSON = 1024 * 1024;
 
 export function send(res: ServerResponse, status: number, value: unknown): void {
 	const body = JSON.stringify(value);
-	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+	res.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(body),
+	});
 	res.end(body);
 }
 
@@ -21,6 +24,7 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
 	const text = Buffer.concat(chunks).toString('utf8').trim();
 	if (text === '') return {};
 	const value: unknown = JSON.parse(text);
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('Body must be a JSON object');
+	if (value === null || typeof value !== 'object' || Array.isArray(value))
+		throw new Error('Body must be a JSON object');
 	return value as Record<string, unknown>;
 }

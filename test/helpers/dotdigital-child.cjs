@@ -11,7 +11,10 @@ const { inFlightNode, sendingCountsByFile, SyncStateStore } = require('../../lib
 
 async function main() {
 	const job = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-	const transport = new DotdigitalTransport({ user: job.user, password: job.password, region: 'r1', baseUrl: job.baseUrl }, { retry: { attempts: 3, baseMs: 1, maxMs: 5 } });
+	const transport = new DotdigitalTransport(
+		{ user: job.user, password: job.password, region: 'r1', baseUrl: job.baseUrl },
+		{ retry: { attempts: 3, baseMs: 1, maxMs: 5 } },
+	);
 	const store = SyncStateStore.open(job.statePath);
 	try {
 		const sync = new DotdigitalSync(transport, {
@@ -21,11 +24,29 @@ async function main() {
 			poll: { firstMs: 10, maxMs: 40 },
 			...(job.onlyChanged ? { delta: { store, scope: transport.account } } : {}),
 		});
-		const step = (node, counts) => ({ executionId: job.executionId, workflow: 'crash test', node, file: job.file, recordedAt: new Date().toISOString(), counts });
-		await store.recordLedgerSteps([step(inFlightNode('Dotdigital'), { step: 'inFlight', resource: 'contact', records: job.records.length })]);
+		const step = (node, counts) => ({
+			executionId: job.executionId,
+			workflow: 'crash test',
+			node,
+			file: job.file,
+			recordedAt: new Date().toISOString(),
+			counts,
+		});
+		await store.recordLedgerSteps([
+			step(inFlightNode('Dotdigital'), {
+				step: 'inFlight',
+				resource: 'contact',
+				records: job.records.length,
+			}),
+		]);
 		const results = await sync.upsertContacts(job.records, job.settings);
-		const records = job.records.map((record) => ({ ...record, _source: { file: job.file, lines: [2] } }));
-		await store.recordLedgerSteps([step('Dotdigital', sendingCountsByFile('contact', records, results, '(none)').get(job.file))]);
+		const records = job.records.map((record) => ({
+			...record,
+			_source: { file: job.file, lines: [2] },
+		}));
+		await store.recordLedgerSteps([
+			step('Dotdigital', sendingCountsByFile('contact', records, results, '(none)').get(job.file)),
+		]);
 		process.stdout.write(JSON.stringify(results));
 	} finally {
 		await store.close();

@@ -32,7 +32,9 @@ export function useNock(allowHost?: string): void {
  */
 export function connectionError(code: string, message: string): Error {
 	try {
-		(process.getBuiltinModule('node:fs') as typeof import('node:fs')).readFileSync('/nonexistent/nock-test');
+		(process.getBuiltinModule('node:fs') as typeof import('node:fs')).readFileSync(
+			'/nonexistent/nock-test',
+		);
 	} catch (fsError) {
 		const NativeError = (fsError as Error).constructor as ErrorConstructor;
 		return Object.assign(new NativeError(message), { code });

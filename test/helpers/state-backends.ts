@@ -13,7 +13,9 @@ import { Client } from 'pg';
 import { openSyncState, type StateLocation, type SyncState } from '../../lib/state';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startPostgres } = require('../e2e/harness/services.cjs') as { startPostgres: () => Promise<{ url: (database?: string) => string; stop: () => Promise<void> }> };
+const { startPostgres } = require('../e2e/harness/services.cjs') as {
+	startPostgres: () => Promise<{ url: (database?: string) => string; stop: () => Promise<void> }>;
+};
 
 export interface StateBackend {
 	name: 'sqlite' | 'postgres';
@@ -73,7 +75,13 @@ export function postgresBackend(): PostgresStateBackend {
 			const url = new URL(server!.url());
 			url.username = user;
 			url.password = password;
-			return { backend: 'postgres', connection: { connectionString: url.toString() }, schema, where: `test schema ${schema}`, source: 'POS_SYNC_STATE_POSTGRES_URL' };
+			return {
+				backend: 'postgres',
+				connection: { connectionString: url.toString() },
+				schema,
+				where: `test schema ${schema}`,
+				source: 'POS_SYNC_STATE_POSTGRES_URL',
+			};
 		},
 		name: 'postgres',
 		setUp: async () => {
@@ -82,14 +90,23 @@ export function postgresBackend(): PostgresStateBackend {
 		tearDown: async () => server?.stop(),
 		fresh: () => {
 			const schema = `t_${randomUUID().replace(/-/g, '')}`;
-			return { backend: 'postgres', connection: { connectionString: server!.url() }, schema, where: `test schema ${schema}`, source: 'POS_SYNC_STATE_POSTGRES_URL' };
+			return {
+				backend: 'postgres',
+				connection: { connectionString: server!.url() },
+				schema,
+				where: `test schema ${schema}`,
+				source: 'POS_SYNC_STATE_POSTGRES_URL',
+			};
 		},
 		open: (location) => openSyncState(location),
 		setSchemaVersion: async (location, version) => {
 			const client = new Client({ connectionString: server!.url() });
 			await client.connect();
 			try {
-				await client.query(`UPDATE "${(location as { schema: string }).schema}".schema_version SET version = $1`, [version]);
+				await client.query(
+					`UPDATE "${(location as { schema: string }).schema}".schema_version SET version = $1`,
+					[version],
+				);
 			} finally {
 				await client.end();
 			}

@@ -15,7 +15,11 @@ import { suggestFromFile, type SuggestedMapping } from '../../lib/mapping/sugges
 /** The repository: the nearest folder with the fixtures, from the source or from a compiled copy in .build. */
 export const REPO = (() => {
 	let folder = __dirname;
-	while (!existsSync(join(folder, 'test/fixtures/suggest/layouts.json')) && dirname(folder) !== folder) folder = dirname(folder);
+	while (
+		!existsSync(join(folder, 'test/fixtures/suggest/layouts.json')) &&
+		dirname(folder) !== folder
+	)
+		folder = dirname(folder);
 	return folder;
 })();
 
@@ -52,7 +56,11 @@ export interface LayoutScore {
 }
 
 export function loadLayouts(): Layout[] {
-	return (JSON.parse(readFileSync(join(REPO, 'test/fixtures/suggest/layouts.json'), 'utf8')) as { layouts: Layout[] }).layouts;
+	return (
+		JSON.parse(readFileSync(join(REPO, 'test/fixtures/suggest/layouts.json'), 'utf8')) as {
+			layouts: Layout[];
+		}
+	).layouts;
 }
 
 function columnsOf(source: string): Set<string> {
@@ -67,7 +75,9 @@ export async function scoreLayout(layout: Layout): Promise<LayoutScore> {
 	const verdicts: FieldVerdict[] = [];
 	const wrongDates: string[] = [];
 	const ambiguousDates: string[] = [];
-	const suggestedByField = new Map(suggestion.fields.filter((field) => field.source).map((field) => [field.field, field]));
+	const suggestedByField = new Map(
+		suggestion.fields.filter((field) => field.source).map((field) => [field.field, field]),
+	);
 	const fields = new Set([...Object.keys(layout.fields), ...suggestedByField.keys()]);
 	for (const field of fields) {
 		const expected = layout.fields[field] ?? '';
@@ -77,24 +87,62 @@ export async function scoreLayout(layout: Layout): Promise<LayoutScore> {
 			continue;
 		}
 		const allowed = columnsOf(expected);
-		const right = feedRight && expected !== '' && [...columnsOf(suggested.source)].every((column) => allowed.has(column));
-		verdicts.push({ field, verdict: right ? 'correct' : 'wrong', suggested: suggested.source, expected });
+		const right =
+			feedRight &&
+			expected !== '' &&
+			[...columnsOf(suggested.source)].every((column) => allowed.has(column));
+		verdicts.push({
+			field,
+			verdict: right ? 'correct' : 'wrong',
+			suggested: suggested.source,
+			expected,
+		});
 		const order = layout.dates?.[field];
 		if (right && order && suggested.dateReading) {
 			if (suggested.dateReading === 'ambiguous') {
 				if (order !== 'ambiguous') ambiguousDates.push(field);
-			} else if (suggested.dateReading !== 'ISO or Excel dates' && order !== 'ambiguous' && suggested.dateReading !== order) wrongDates.push(field);
+			} else if (
+				suggested.dateReading !== 'ISO or Excel dates' &&
+				order !== 'ambiguous' &&
+				suggested.dateReading !== order
+			)
+				wrongDates.push(field);
 			else if (order === 'ambiguous') wrongDates.push(field);
 		}
 	}
-	const count = (verdict: FieldVerdict['verdict']) => verdicts.filter((each) => each.verdict === verdict).length;
-	return { layout, result, feedRight, verdicts, correct: count('correct'), wrong: count('wrong'), leftEmpty: count('left empty'), wrongDates, ambiguousDates };
+	const count = (verdict: FieldVerdict['verdict']) =>
+		verdicts.filter((each) => each.verdict === verdict).length;
+	return {
+		layout,
+		result,
+		feedRight,
+		verdicts,
+		correct: count('correct'),
+		wrong: count('wrong'),
+		leftEmpty: count('left empty'),
+		wrongDates,
+		ambiguousDates,
+	};
 }
 
-export function precisionAndRecall(scores: readonly LayoutScore[]): { precision: number; recall: number; correct: number; wrong: number; leftEmpty: number; expected: number } {
+export function precisionAndRecall(scores: readonly LayoutScore[]): {
+	precision: number;
+	recall: number;
+	correct: number;
+	wrong: number;
+	leftEmpty: number;
+	expected: number;
+} {
 	const correct = scores.reduce((sum, score) => sum + score.correct, 0);
 	const wrong = scores.reduce((sum, score) => sum + score.wrong, 0);
 	const leftEmpty = scores.reduce((sum, score) => sum + score.leftEmpty, 0);
 	const expected = scores.reduce((sum, score) => sum + Object.keys(score.layout.fields).length, 0);
-	return { precision: correct / Math.max(1, correct + wrong), recall: correct / Math.max(1, expected), correct, wrong, leftEmpty, expected };
+	return {
+		precision: correct / Math.max(1, correct + wrong),
+		recall: correct / Math.max(1, expected),
+		correct,
+		wrong,
+		leftEmpty,
+		expected,
+	};
 }

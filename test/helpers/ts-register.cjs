@@ -13,14 +13,21 @@ mkdirSync(cacheDir, { recursive: true });
 
 require.extensions['.ts'] = (module, filename) => {
 	const source = readFileSync(filename, 'utf8');
-	const cached = join(cacheDir, `${createHash('sha256').update(filename).update('\0').update(source).digest('hex')}.js`);
+	const cached = join(
+		cacheDir,
+		`${createHash('sha256').update(filename).update('\0').update(source).digest('hex')}.js`,
+	);
 	let output;
 	try {
 		output = readFileSync(cached, 'utf8');
 	} catch {
 		const ts = require('typescript');
 		output = ts.transpileModule(source, {
-			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+			compilerOptions: {
+				module: ts.ModuleKind.CommonJS,
+				target: ts.ScriptTarget.ES2022,
+				esModuleInterop: true,
+			},
 			fileName: filename,
 		}).outputText;
 		writeFileSync(cached, output);

@@ -9,7 +9,12 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { DotdigitalApi } from '../../credentials/DotdigitalApi.credentials';
 import { RECORDS_PER_BATCH } from '../../lib/files';
 import { RECORDS_PER_SEND } from '../../nodes/shared/record-input';
-import { defaultStatePath, SyncStateStore, type MappingCounts, type SendingCounts } from '../../lib/state';
+import {
+	defaultStatePath,
+	SyncStateStore,
+	type MappingCounts,
+	type SendingCounts,
+} from '../../lib/state';
 import { DotdigitalUpsert } from '../../nodes/DotdigitalUpsert/DotdigitalUpsert.node';
 import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
 import { DEFAULT_DATA_FIELDS } from '../fakes/dotdigital/state';
@@ -25,7 +30,15 @@ const FIRST_BIG_ROW = 1000;
 let fake: FakeDotdigital;
 
 beforeAll(async () => {
-	fake = await startFakeDotdigital({ importMs: 200, seed: { dataFields: [...DEFAULT_DATA_FIELDS, { name: 'POINTS', type: 'Numeric', visibility: 'Private', defaultValue: null }] } });
+	fake = await startFakeDotdigital({
+		importMs: 200,
+		seed: {
+			dataFields: [
+				...DEFAULT_DATA_FIELDS,
+				{ name: 'POINTS', type: 'Numeric', visibility: 'Private', defaultValue: null },
+			],
+		},
+	});
 });
 
 afterAll(async () => {
@@ -44,7 +57,10 @@ function customersCsv(count: number, firstRow = 0): string {
 }
 
 function fileItem(csv: string, fileName: string): INodeExecutionData {
-	return { json: { name: fileName }, binary: { data: { data: Buffer.from(csv).toString('base64'), mimeType: 'text/csv', fileName } } };
+	return {
+		json: { name: fileName },
+		binary: { data: { data: Buffer.from(csv).toString('base64'), mimeType: 'text/csv', fileName } },
+	};
 }
 
 const MAPPING: INodeParameters = {
@@ -61,14 +77,28 @@ const MAPPING: INodeParameters = {
 	},
 };
 
-const UPSERT: INodeParameters = { resource: 'contact', operation: 'upsert', mode: 'bulk', dataFields: { field: [{ field: 'custom.points', dataField: 'POINTS' }] } };
+const UPSERT: INodeParameters = {
+	resource: 'contact',
+	operation: 'upsert',
+	mode: 'bulk',
+	dataFields: { field: [{ field: 'custom.points', dataField: 'POINTS' }] },
+};
 
 async function send(csv: string, fileName: string) {
 	const run = await runWorkflow({
 		nodes: [
-			{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify([fileItem(csv, fileName)]) } },
+			{
+				name: 'Input',
+				type: 'testInput',
+				parameters: { items: JSON.stringify([fileItem(csv, fileName)]) },
+			},
 			{ name: 'Mapping Apply', type: 'n8n-nodes-pos-sync.mappingApply', parameters: MAPPING },
-			{ name: 'Dotdigital Upsert', type: 'n8n-nodes-pos-sync.dotdigitalUpsert', parameters: UPSERT, credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } } },
+			{
+				name: 'Dotdigital Upsert',
+				type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
+				parameters: UPSERT,
+				credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } },
+			},
 		],
 		connections: {
 			Input: { main: [[{ node: 'Mapping Apply', type: 'main', index: 0 }]] },
@@ -76,7 +106,14 @@ async function send(csv: string, fileName: string) {
 		},
 		nodeTypes: { mappingApply: new MappingApply(), dotdigitalUpsert: new DotdigitalUpsert() },
 		credentialTypes: { dotdigitalApi: new DotdigitalApi() },
-		credentials: { dotdigitalApi: { user: fake.user, password: fake.password, region: 'auto', baseUrl: fake.regionUrl('r1') } },
+		credentials: {
+			dotdigitalApi: {
+				user: fake.user,
+				password: fake.password,
+				region: 'auto',
+				baseUrl: fake.regionUrl('r1'),
+			},
+		},
 	});
 	return {
 		records: outputOf(run, 'Mapping Apply', 0),
@@ -91,7 +128,9 @@ async function send(csv: string, fileName: string) {
 async function ledgerOf(file: string): Promise<{ mapping: MappingCounts; sending: SendingCounts }> {
 	const store = SyncStateStore.open(defaultStatePath());
 	try {
-		const steps = (await store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000))).filter((step) => step.file === file);
+		const steps = (
+			await store.ledgerSteps(new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000))
+		).filter((step) => step.file === file);
 		const mapping = steps.find((step) => step.counts.step === 'mapping')?.counts as MappingCounts;
 		const sending = steps.find((step) => step.counts.step === 'sending')?.counts as SendingCounts;
 		expect(steps.filter((step) => step.counts.step === 'inFlight')).toEqual([]);
@@ -107,7 +146,12 @@ function expected(count: number, firstRow = 0) {
 	const rejected = rows.filter((row) => row % 50 === 7);
 	const refused = rows.filter((row) => row % 50 !== 7 && row % 40 === 3);
 	const sent = rows.filter((row) => row % 50 !== 7 && row % 40 !== 3);
-	return { rejected: rejected.length, refused, sent, optedOut: sent.filter((row) => row % 10 >= 7) };
+	return {
+		rejected: rejected.length,
+		refused,
+		sent,
+		optedOut: sent.filter((row) => row % 10 >= 7),
+	};
 }
 
 function checkFake(rows: ReturnType<typeof expected>) {
@@ -116,10 +160,18 @@ function checkFake(rows: ReturnType<typeof expected>) {
 		expect(contact?.dataFields.POINTS).toBe(row % 300);
 		expect(contact?.status).toBe(row % 10 < 7 ? 'subscribed' : 'unsubscribed');
 	}
-	for (const row of rows.refused.slice(0, 5)) expect(fake.contact('email', `shopper${row}@example.com`)).toBeUndefined();
+	for (const row of rows.refused.slice(0, 5))
+		expect(fake.contact('email', `shopper${row}@example.com`)).toBeUndefined();
 	// Nobody who did not opt in was subscribed, not for a moment.
-	const subscribedEver = new Set(fake.statusHistory().filter((change) => change.to === 'subscribed').map((change) => change.contactId));
-	const optedOutIds = rows.optedOut.map((row) => fake.contact('email', `shopper${row}@example.com`)?.contactId);
+	const subscribedEver = new Set(
+		fake
+			.statusHistory()
+			.filter((change) => change.to === 'subscribed')
+			.map((change) => change.contactId),
+	);
+	const optedOutIds = rows.optedOut.map(
+		(row) => fake.contact('email', `shopper${row}@example.com`)?.contactId,
+	);
 	expect(optedOutIds.filter((id) => subscribedEver.has(id!))).toEqual([]);
 }
 
@@ -129,7 +181,10 @@ describe('A file large enough to go in batches', () => {
 		const small = await send(customersCsv(40), 'small.csv');
 		const smallRows = expected(40);
 		expect(small.records).toHaveLength(40 - smallRows.rejected);
-		expect(small.records[0].json).toMatchObject({ customer_id: 'C100000', _source: { file: 'small.csv', lines: [2] } });
+		expect(small.records[0].json).toMatchObject({
+			customer_id: 'C100000',
+			_source: { file: 'small.csv', lines: [2] },
+		});
 		expect(small.done).toHaveLength(smallRows.sent.length);
 		expect(small.failed).toHaveLength(smallRows.refused.length);
 		checkFake(smallRows);
@@ -139,31 +194,90 @@ describe('A file large enough to go in batches', () => {
 		const bigRows = expected(BIG, FIRST_BIG_ROW);
 		const records = BIG - bigRows.rejected;
 		// Records: one item per batch of 5,000, the records kept beside the execution as NDJSON.
-		const batches = big.records.map((item) => item.json.record_batch as { file: string; batch: number; records: number; first_line: number; last_line: number });
+		const batches = big.records.map(
+			(item) =>
+				item.json.record_batch as {
+					file: string;
+					batch: number;
+					records: number;
+					first_line: number;
+					last_line: number;
+				},
+		);
 		expect(batches).toHaveLength(Math.ceil(records / RECORDS_PER_BATCH));
-		expect(batches.map((batch) => batch.records)).toEqual([...Array(batches.length - 1).fill(RECORDS_PER_BATCH), records - (batches.length - 1) * RECORDS_PER_BATCH]);
+		expect(batches.map((batch) => batch.records)).toEqual([
+			...Array(batches.length - 1).fill(RECORDS_PER_BATCH),
+			records - (batches.length - 1) * RECORDS_PER_BATCH,
+		]);
 		expect(batches.map((batch) => batch.batch)).toEqual(batches.map((_, index) => index + 1));
 		expect(batches[0]).toMatchObject({ file: 'big.csv', first_line: 2 });
 		expect(batches[batches.length - 1].last_line).toBe(BIG + 1);
-		expect(big.records.every((item) => item.binary?.records?.mimeType === 'application/x-ndjson')).toBe(true);
+		expect(
+			big.records.every((item) => item.binary?.records?.mimeType === 'application/x-ndjson'),
+		).toBe(true);
 		// Rejected and Failed keep one item per row, as for the small file.
 		expect(big.rejected).toHaveLength(bigRows.rejected);
 		expect(big.failed).toHaveLength(bigRows.refused.length);
-		expect(Object.keys(big.failed[0].json).sort()).toEqual(Object.keys(small.failed[0].json).sort());
-		expect(big.failed[0].json).toMatchObject({ code: 'invalidDataFieldValue', owner: small.failed[0].json.owner, record: { customer_id: `C${100000 + bigRows.refused[0]}`, _source: { file: 'big.csv', lines: [bigRows.refused[0] - FIRST_BIG_ROW + 2] } } });
+		expect(Object.keys(big.failed[0].json).sort()).toEqual(
+			Object.keys(small.failed[0].json).sort(),
+		);
+		expect(big.failed[0].json).toMatchObject({
+			code: 'invalidDataFieldValue',
+			owner: small.failed[0].json.owner,
+			record: {
+				customer_id: `C${100000 + bigRows.refused[0]}`,
+				_source: { file: 'big.csv', lines: [bigRows.refused[0] - FIRST_BIG_ROW + 2] },
+			},
+		});
 		expect(big.failed.map((item) => item.pairedItem)).toContainEqual({ item: batches.length - 1 });
 		// Done: one item for the file, its counts adding up with Failed to every record.
-		expect(big.done.map((item) => item.json)).toEqual([{ resource: 'contact', action: 'counts per file', file: 'big.csv', done: bigRows.sent.length, created: bigRows.sent.length, updated: 0, suppressed: 0, unchanged: 0 }]);
-		expect(big.summary).toMatchObject({ records, done: bigRows.sent.length, failed: bigRows.refused.length, balanced: true });
+		expect(big.done.map((item) => item.json)).toEqual([
+			{
+				resource: 'contact',
+				action: 'counts per file',
+				file: 'big.csv',
+				done: bigRows.sent.length,
+				created: bigRows.sent.length,
+				updated: 0,
+				suppressed: 0,
+				unchanged: 0,
+			},
+		]);
+		expect(big.summary).toMatchObject({
+			records,
+			done: bigRows.sent.length,
+			failed: bigRows.refused.length,
+			balanced: true,
+		});
 		expect(fake.contacts()).toHaveLength(bigRows.sent.length);
 		checkFake(bigRows);
 
 		// The ledger: the same lines for both files, with the big file's counts.
-		expect(Object.keys(big.ledger.mapping).sort()).toEqual(Object.keys(small.ledger.mapping).sort());
-		expect(Object.keys(big.ledger.sending).sort()).toEqual(Object.keys(small.ledger.sending).sort());
-		expect(big.ledger.mapping).toMatchObject({ rows_read: BIG, records, rejected: bigRows.rejected, rows_in_records: records });
-		expect(big.ledger.sending).toMatchObject({ records, accepted: bigRows.sent.length, failed: bigRows.refused.length, unchanged: 0 });
-		expect(big.ledger.sending.failed_by_reason.invalidDataFieldValue.count).toBe(bigRows.refused.length);
-		expect(small.ledger.sending).toMatchObject({ records: 40 - smallRows.rejected, accepted: smallRows.sent.length, failed: smallRows.refused.length });
+		expect(Object.keys(big.ledger.mapping).sort()).toEqual(
+			Object.keys(small.ledger.mapping).sort(),
+		);
+		expect(Object.keys(big.ledger.sending).sort()).toEqual(
+			Object.keys(small.ledger.sending).sort(),
+		);
+		expect(big.ledger.mapping).toMatchObject({
+			rows_read: BIG,
+			records,
+			rejected: bigRows.rejected,
+			rows_in_records: records,
+		});
+		expect(big.ledger.sending).toMatchObject({
+			records,
+			accepted: bigRows.sent.length,
+			failed: bigRows.refused.length,
+			unchanged: 0,
+		});
+		expect(big.ledger.sending.failed_by_reason.invalidDataFieldValue.count).toBe(
+			bigRows.refused.length,
+		);
+		expect(small.ledger.sending).toMatchObject({
+			records: 40 - smallRows.rejected,
+			accepted: smallRows.sent.length,
+			failed: smallRows.refused.length,
+		});
 	});
 });

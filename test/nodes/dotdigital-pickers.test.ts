@@ -24,12 +24,22 @@ afterAll(async () => {
 
 beforeEach(() => fake.reset());
 
-const login = (password?: string) => ({ user: fake.user, password: password ?? fake.password, region: 'auto', baseUrl: fake.regionUrl('r1') });
+const login = (password?: string) => ({
+	user: fake.user,
+	password: password ?? fake.password,
+	region: 'auto',
+	baseUrl: fake.regionUrl('r1'),
+});
 const picked = (value: string, mode = 'list') => ({ __rl: true, mode, value });
 
 function pick(method: string, path: string, options: { filter?: string; password?: string } = {}) {
 	return listSearch({
-		node: { name: 'Upsert', type: 'n8n-nodes-pos-sync.dotdigitalUpsert', parameters: {}, credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } } },
+		node: {
+			name: 'Upsert',
+			type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
+			parameters: {},
+			credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } },
+		},
 		nodeTypes: { dotdigitalUpsert: new DotdigitalUpsert() },
 		credentialTypes: { dotdigitalApi: new DotdigitalApi() },
 		credentials: { dotdigitalApi: login(options.password) },
@@ -40,10 +50,15 @@ function pick(method: string, path: string, options: { filter?: string; password
 }
 
 async function createCollection(name: string, scope: string, type: string) {
-	const response = await fetch(`${fake.regionUrl('r1')}/insightData/v3/collections/${name}?collectionScope=${scope}&collectionType=${type}`, {
-		method: 'POST',
-		headers: { Authorization: `Basic ${Buffer.from(`${fake.user}:${fake.password}`).toString('base64')}` },
-	});
+	const response = await fetch(
+		`${fake.regionUrl('r1')}/insightData/v3/collections/${name}?collectionScope=${scope}&collectionType=${type}`,
+		{
+			method: 'POST',
+			headers: {
+				Authorization: `Basic ${Buffer.from(`${fake.user}:${fake.password}`).toString('base64')}`,
+			},
+		},
+	);
 	expect(response.ok).toBe(true);
 }
 
@@ -53,8 +68,16 @@ describe('From List', () => {
 		const names = results.map((result) => result.name);
 		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 		expect(names).toEqual(expect.arrayContaining(['FIRSTNAME', 'LASTNAME', 'POSTCODE']));
-		expect(results.find((result) => result.name === 'FIRSTNAME')).toEqual({ name: 'FIRSTNAME', value: 'FIRSTNAME', description: expect.stringMatching(/^String, (private|public)$/) });
-		expect((await pick('searchDataFields', 'dataFields.field[0].dataField', { filter: 'post' })).results.map((result) => result.name)).toEqual(['POSTCODE']);
+		expect(results.find((result) => result.name === 'FIRSTNAME')).toEqual({
+			name: 'FIRSTNAME',
+			value: 'FIRSTNAME',
+			description: expect.stringMatching(/^String, (private|public)$/),
+		});
+		expect(
+			(
+				await pick('searchDataFields', 'dataFields.field[0].dataField', { filter: 'post' })
+			).results.map((result) => result.name),
+		).toEqual(['POSTCODE']);
 	});
 
 	test("Collection lists the account's Insight collections with their kind and scope", async () => {
@@ -68,19 +91,35 @@ describe('From List', () => {
 	});
 
 	test('a wrong password says what is wrong, not just "Unauthorized"', async () => {
-		const refused = await pick('searchDataFields', 'dataFields.field[0].dataField', { password: 'not-the-password' }).catch((error: unknown) => error);
+		const refused = await pick('searchDataFields', 'dataFields.field[0].dataField', {
+			password: 'not-the-password',
+		}).catch((error: unknown) => error);
 		expect(refused).toMatchObject({ name: 'NodeApiError', httpCode: '401' });
-		expect((refused as Error).message).toContain('check the API user and password of the Dotdigital credential');
+		expect((refused as Error).message).toContain(
+			'check the API user and password of the Dotdigital credential',
+		);
 		expect((refused as Error).message).not.toContain('not-the-password');
 	});
 });
 
 function lists(target: FakeDotdigital = fake) {
 	return loadOptions({
-		node: { name: 'Upsert', type: 'n8n-nodes-pos-sync.dotdigitalUpsert', parameters: {}, credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } } },
+		node: {
+			name: 'Upsert',
+			type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
+			parameters: {},
+			credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } },
+		},
 		nodeTypes: { dotdigitalUpsert: new DotdigitalUpsert() },
 		credentialTypes: { dotdigitalApi: new DotdigitalApi() },
-		credentials: { dotdigitalApi: { user: target.user, password: target.password, region: 'auto', baseUrl: target.regionUrl('r1') } },
+		credentials: {
+			dotdigitalApi: {
+				user: target.user,
+				password: target.password,
+				region: 'auto',
+				baseUrl: target.regionUrl('r1'),
+			},
+		},
 		path: 'lists',
 		method: 'getLists',
 	});
@@ -89,13 +128,16 @@ function lists(target: FakeDotdigital = fake) {
 async function v2(method: string, path: string, body?: unknown) {
 	const response = await fetch(`${fake.regionUrl('r1')}${path}`, {
 		method,
-		headers: { Authorization: `Basic ${Buffer.from(`${fake.user}:${fake.password}`).toString('base64')}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+		headers: {
+			Authorization: `Basic ${Buffer.from(`${fake.user}:${fake.password}`).toString('base64')}`,
+			...(body ? { 'Content-Type': 'application/json' } : {}),
+		},
 		...(body ? { body: JSON.stringify(body) } : {}),
 	});
 	return { status: response.status, body: (await response.json()) as unknown };
 }
 
-describe('Add to Lists: the account\'s lists, several at once', () => {
+describe("Add to Lists: the account's lists, several at once", () => {
 	test('lists every list of the account by name, with its ID, visibility and size', async () => {
 		await v2('POST', '/v2/address-books', { name: 'VIP', visibility: 'Public' });
 		expect(await lists()).toEqual([
@@ -107,13 +149,28 @@ describe('Add to Lists: the account\'s lists, several at once', () => {
 	});
 
 	test('an account with 2,345 lists is read whole, a page of 1,000 at a time, until a page is empty', async () => {
-		const big = await startFakeDotdigital({ seed: { lists: Array.from({ length: 2345 }, (_, index) => ({ id: index + 1, name: `List ${String(index + 1).padStart(4, '0')}` })) } });
+		const big = await startFakeDotdigital({
+			seed: {
+				lists: Array.from({ length: 2345 }, (_, index) => ({
+					id: index + 1,
+					name: `List ${String(index + 1).padStart(4, '0')}`,
+				})),
+			},
+		});
 		try {
 			const options = await lists(big);
 			expect(options).toHaveLength(2345);
 			expect(new Set(options.map((option) => option.value)).size).toBe(2345);
-			const pages = big.calls().filter((call) => call.path.endsWith('/v2/address-books')).map((call) => call.query);
-			expect(pages).toEqual(['select=1000&skip=0', 'select=1000&skip=1000', 'select=1000&skip=2000', 'select=1000&skip=2345']);
+			const pages = big
+				.calls()
+				.filter((call) => call.path.endsWith('/v2/address-books'))
+				.map((call) => call.query);
+			expect(pages).toEqual([
+				'select=1000&skip=0',
+				'select=1000&skip=1000',
+				'select=1000&skip=2000',
+				'select=1000&skip=2345',
+			]);
 		} finally {
 			await big.stop();
 		}
@@ -126,7 +183,11 @@ describe('Add to Lists: the account\'s lists, several at once', () => {
 		]);
 		for (const query of ['select=0', 'select=1001', 'skip=-1', 'select=ten']) {
 			const { status, body } = await v2('GET', `/v2/address-books?${query}`);
-			expect([query, status, (body as { message: string }).message]).toEqual([query, 400, expect.stringContaining('ERROR_PARAMETER_INVALID')]);
+			expect([query, status, (body as { message: string }).message]).toEqual([
+				query,
+				400,
+				expect.stringContaining('ERROR_PARAMETER_INVALID'),
+			]);
 		}
 		expect((await v2('GET', '/v2/address-books/99')).status).toBe(404);
 		expect((await v2('DELETE', '/v2/address-books')).status).toBe(405);
@@ -136,18 +197,36 @@ describe('Add to Lists: the account\'s lists, several at once', () => {
 		const wrong = { ...fake, password: 'not-the-password' } as FakeDotdigital;
 		const refused = await lists(wrong).catch((error: unknown) => error);
 		expect(refused).toMatchObject({ name: 'NodeApiError', httpCode: '401' });
-		expect((refused as Error).message).toContain('check the API user and password of the Dotdigital credential');
+		expect((refused as Error).message).toContain(
+			'check the API user and password of the Dotdigital credential',
+		);
 	});
 
 	async function addTo(listsValue: unknown) {
-		const customer: IDataObject = { customer_id: 'C-1', email: 'jo@example.com', first_name: 'Jo', list: '3', _source: { file: 'customers.csv', lines: [2] } };
+		const customer: IDataObject = {
+			customer_id: 'C-1',
+			email: 'jo@example.com',
+			first_name: 'Jo',
+			list: '3',
+			_source: { file: 'customers.csv', lines: [2] },
+		};
 		return await runWorkflow({
 			nodes: [
-				{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify([{ json: customer }]) } },
+				{
+					name: 'Input',
+					type: 'testInput',
+					parameters: { items: JSON.stringify([{ json: customer }]) },
+				},
 				{
 					name: 'Upsert',
 					type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
-					parameters: { resource: 'contact', operation: 'upsert', mode: 'realtime', newContactConsent: 'dotdigital', lists: listsValue } as INodeParameters,
+					parameters: {
+						resource: 'contact',
+						operation: 'upsert',
+						mode: 'realtime',
+						newContactConsent: 'dotdigital',
+						lists: listsValue,
+					} as INodeParameters,
 					credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } },
 				},
 			],
@@ -164,21 +243,38 @@ describe('Add to Lists: the account\'s lists, several at once', () => {
 		['given by an expression', '={{ [2, Number($json.list)] }}'],
 	])('the contact goes on the lists %s', async (_how, listsValue) => {
 		const result = await addTo(listsValue);
-		expect(outputOf(result, 'Upsert', 0).map((item) => item.json.identifier)).toEqual(['jo@example.com']);
+		expect(outputOf(result, 'Upsert', 0).map((item) => item.json.identifier)).toEqual([
+			'jo@example.com',
+		]);
 		expect(fake.contact('email', 'jo@example.com')?.lists.sort()).toEqual([2, 3]);
 	});
 });
 
 describe('what was picked is what is sent', () => {
 	async function upsert(dataField: unknown) {
-		const customer: IDataObject = { customer_id: 'C-1', email: 'jo@example.com', first_name: 'Jo', store_code: 'LDN01', _source: { file: 'customers.csv', lines: [2] } };
+		const customer: IDataObject = {
+			customer_id: 'C-1',
+			email: 'jo@example.com',
+			first_name: 'Jo',
+			store_code: 'LDN01',
+			_source: { file: 'customers.csv', lines: [2] },
+		};
 		return await runWorkflow({
 			nodes: [
-				{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify([{ json: customer }]) } },
+				{
+					name: 'Input',
+					type: 'testInput',
+					parameters: { items: JSON.stringify([{ json: customer }]) },
+				},
 				{
 					name: 'Upsert',
 					type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
-					parameters: { resource: 'contact', operation: 'upsert', mode: 'bulk', dataFields: { field: [{ field: 'store_code', dataField }] } } as INodeParameters,
+					parameters: {
+						resource: 'contact',
+						operation: 'upsert',
+						mode: 'bulk',
+						dataFields: { field: [{ field: 'store_code', dataField }] },
+					} as INodeParameters,
 					credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } },
 				},
 			],
@@ -195,7 +291,9 @@ describe('what was picked is what is sent', () => {
 		['plain text, as set before the pickers', 'STORE'],
 	])('a customer field goes to the data field %s', async (_how, dataField) => {
 		const result = await upsert(dataField);
-		expect(outputOf(result, 'Upsert', 0).map((item) => item.json.identifier)).toEqual(['jo@example.com']);
+		expect(outputOf(result, 'Upsert', 0).map((item) => item.json.identifier)).toEqual([
+			'jo@example.com',
+		]);
 		expect(fake.contact('email', 'jo@example.com')?.dataFields.STORE).toBe('LDN01');
 	});
 });

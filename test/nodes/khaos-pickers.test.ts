@@ -27,13 +27,37 @@ afterAll(async () => {
 
 beforeEach(() => fake.reset());
 
-function login(server: FakeKhaos, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return { url: server.wsdlUrl, authentication: 'none', user: '', password: '', allowSelfSigned: false, siteId: -1, stockMappingType: 1, salesSource: '', websiteName: 'Main Website', ...overrides };
+function login(
+	server: FakeKhaos,
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
+	return {
+		url: server.wsdlUrl,
+		authentication: 'none',
+		user: '',
+		password: '',
+		allowSelfSigned: false,
+		siteId: -1,
+		stockMappingType: 1,
+		salesSource: '',
+		websiteName: 'Main Website',
+		...overrides,
+	};
 }
 
-function pick(type: 'khaosOrder' | 'khaosProduct', method: string, path: string, options: { filter?: string; credential?: ICredentialDataDecryptedObject } = {}) {
+function pick(
+	type: 'khaosOrder' | 'khaosProduct',
+	method: string,
+	path: string,
+	options: { filter?: string; credential?: ICredentialDataDecryptedObject } = {},
+) {
 	return listSearch({
-		node: { name: 'Khaos', type: `n8n-nodes-pos-sync.${type}`, parameters: {}, credentials: { khaosControlApi: { id: 'khaos-1', name: 'Khaos (fake)' } } },
+		node: {
+			name: 'Khaos',
+			type: `n8n-nodes-pos-sync.${type}`,
+			parameters: {},
+			credentials: { khaosControlApi: { id: 'khaos-1', name: 'Khaos (fake)' } },
+		},
 		nodeTypes: { khaosOrder: new KhaosOrder(), khaosProduct: new KhaosProduct() },
 		credentialTypes: { khaosControlApi: new KhaosControlApi() },
 		credentials: { khaosControlApi: options.credential ?? login(fake) },
@@ -47,17 +71,24 @@ const picked = (value: string, mode = 'list') => ({ __rl: true, mode, value });
 
 describe('From List', () => {
 	test('Sales Source lists the sales sources Khaos has, and narrows them as the consultant types', async () => {
-		expect((await pick('khaosOrder', 'searchSalesSources', 'options.salesSource')).results).toEqual([
-			{ name: 'Web', value: 'Web' },
-			{ name: 'Telephone', value: 'Telephone' },
-			{ name: 'Shop', value: 'Shop' },
-		]);
-		expect((await pick('khaosOrder', 'searchSalesSources', 'options.salesSource', { filter: 'tele' })).results).toEqual([{ name: 'Telephone', value: 'Telephone' }]);
+		expect((await pick('khaosOrder', 'searchSalesSources', 'options.salesSource')).results).toEqual(
+			[
+				{ name: 'Web', value: 'Web' },
+				{ name: 'Telephone', value: 'Telephone' },
+				{ name: 'Shop', value: 'Shop' },
+			],
+		);
+		expect(
+			(await pick('khaosOrder', 'searchSalesSources', 'options.salesSource', { filter: 'tele' }))
+				.results,
+		).toEqual([{ name: 'Telephone', value: 'Telephone' }]);
 		expect(fake.calls().map((call) => call.method)).toEqual(['GetSaleSource', 'GetSaleSource']);
 	});
 
 	test('Stock Site lists the sites by name; Site (stock levels) by ID, all sites first', async () => {
-		expect((await pick('khaosOrder', 'searchSiteNames', 'options.site')).results).toEqual([{ name: 'Main Site', value: 'Main Site', description: 'Site ID 1' }]);
+		expect((await pick('khaosOrder', 'searchSiteNames', 'options.site')).results).toEqual([
+			{ name: 'Main Site', value: 'Main Site', description: 'Site ID 1' },
+		]);
 		expect((await pick('khaosProduct', 'searchSiteIds', 'options.siteId')).results).toEqual([
 			{ name: 'All Sites (Added Up)', value: '-1' },
 			{ name: 'Main Site (1)', value: '1' },
@@ -65,11 +96,28 @@ describe('From List', () => {
 	});
 
 	test("uses the credential's Basic login, and says why when Khaos cannot be reached", async () => {
-		const guardedLogin = login(guarded, { authentication: 'basic', user: 'n8n', password: PASSWORD });
-		expect((await pick('khaosOrder', 'searchSalesSources', 'options.salesSource', { credential: guardedLogin })).results).toHaveLength(3);
-		const refused = await pick('khaosOrder', 'searchSalesSources', 'options.salesSource', { credential: login(fake, { url: 'http://127.0.0.1:1/KhaosKSD.exe/wsdl/IKosWeb' }) }).catch((error: unknown) => error);
-		expect(refused).toMatchObject({ name: 'NodeApiError', message: 'Could not reach the Khaos Control web service' });
-		expect(String((refused as { description?: string }).description)).toContain('could not reach http://127.0.0.1:1 (ECONNREFUSED)');
+		const guardedLogin = login(guarded, {
+			authentication: 'basic',
+			user: 'n8n',
+			password: PASSWORD,
+		});
+		expect(
+			(
+				await pick('khaosOrder', 'searchSalesSources', 'options.salesSource', {
+					credential: guardedLogin,
+				})
+			).results,
+		).toHaveLength(3);
+		const refused = await pick('khaosOrder', 'searchSalesSources', 'options.salesSource', {
+			credential: login(fake, { url: 'http://127.0.0.1:1/KhaosKSD.exe/wsdl/IKosWeb' }),
+		}).catch((error: unknown) => error);
+		expect(refused).toMatchObject({
+			name: 'NodeApiError',
+			message: 'Could not reach the Khaos Control web service',
+		});
+		expect(String((refused as { description?: string }).description)).toContain(
+			'could not reach http://127.0.0.1:1 (ECONNREFUSED)',
+		);
 	});
 });
 
@@ -83,14 +131,28 @@ describe('what was picked is what is sent', () => {
 			prices_include_tax: true,
 			lines: [{ sku: 'HL0453', qty: 1, unit_price: 56.99 }],
 			customer: { first_name: 'Jo', last_name: 'Bloggs', email: 'jo.bloggs@example.com' },
-			invoice_address: { address_1: '1 High Street', town: 'Grantham', postcode: 'NG31 6DB', country_code: 'GB' },
+			invoice_address: {
+				address_1: '1 High Street',
+				town: 'Grantham',
+				postcode: 'NG31 6DB',
+				country_code: 'GB',
+			},
 			delivery: { method: 'Royal Mail', charge_gross: 4.95 },
 			payments: [{ method: 'card', amount: 61.94, reference: 'pi_WEB-4001' }],
 		};
 		return await runWorkflow({
 			nodes: [
-				{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify([{ json: order }]) } },
-				{ name: 'Khaos', type: 'n8n-nodes-pos-sync.khaosOrder', parameters: { operation: 'importOrders', options } as INodeParameters, credentials: { khaosControlApi: { id: 'khaos-1', name: 'Khaos (fake)' } } },
+				{
+					name: 'Input',
+					type: 'testInput',
+					parameters: { items: JSON.stringify([{ json: order }]) },
+				},
+				{
+					name: 'Khaos',
+					type: 'n8n-nodes-pos-sync.khaosOrder',
+					parameters: { operation: 'importOrders', options } as INodeParameters,
+					credentials: { khaosControlApi: { id: 'khaos-1', name: 'Khaos (fake)' } },
+				},
 			],
 			connections: { Input: { main: [[{ node: 'Khaos', type: 'main', index: 0 }]] } },
 			nodeTypes: { khaosOrder: new KhaosOrder() },
@@ -99,7 +161,11 @@ describe('what was picked is what is sent', () => {
 		});
 	}
 
-	const sentOrders = () => fake.calls().filter((call) => call.method === 'ImportOrders').map((call) => call.params.Orders);
+	const sentOrders = () =>
+		fake
+			.calls()
+			.filter((call) => call.method === 'ImportOrders')
+			.map((call) => call.params.Orders);
 
 	test.each([
 		['picked from the list', picked('Telephone'), picked('Main Site')],
@@ -117,7 +183,16 @@ describe('what was picked is what is sent', () => {
 		return await runWorkflow({
 			nodes: [
 				{ name: 'Input', type: 'testInput', parameters: { items: '[{"json":{}}]' } },
-				{ name: 'Khaos', type: 'n8n-nodes-pos-sync.khaosProduct', parameters: { operation: 'getStockLevels', stockCodes: 'HL0453', options: { siteId } } as INodeParameters, credentials: { khaosControlApi: { id: 'khaos-1', name: 'Khaos (fake)' } } },
+				{
+					name: 'Khaos',
+					type: 'n8n-nodes-pos-sync.khaosProduct',
+					parameters: {
+						operation: 'getStockLevels',
+						stockCodes: 'HL0453',
+						options: { siteId },
+					} as INodeParameters,
+					credentials: { khaosControlApi: { id: 'khaos-1', name: 'Khaos (fake)' } },
+				},
 			],
 			connections: { Input: { main: [[{ node: 'Khaos', type: 'main', index: 0 }]] } },
 			nodeTypes: { khaosProduct: new KhaosProduct() },
@@ -132,11 +207,18 @@ describe('what was picked is what is sent', () => {
 		['a number, as set before the picker', 1, '1'],
 	])('stock levels are asked for the site %s', async (_how, siteId, sent) => {
 		outputOf(await stockLevels(siteId), 'Khaos', 0);
-		expect(fake.calls().filter((call) => call.method === 'ExportStockStatus').map((call) => call.params.SiteID)).toEqual([sent]);
+		expect(
+			fake
+				.calls()
+				.filter((call) => call.method === 'ExportStockStatus')
+				.map((call) => call.params.SiteID),
+		).toEqual([sent]);
 	});
 
 	test('a site that is not an ID stops with an error saying so', async () => {
-		expect(errorOf(await stockLevels(picked('Main', 'id')), 'Khaos').message).toBe('Site "Main" is not a site ID');
+		expect(errorOf(await stockLevels(picked('Main', 'id')), 'Khaos').message).toBe(
+			'Site "Main" is not a site ID',
+		);
 		expect(fake.calls().filter((call) => call.method === 'ExportStockStatus')).toEqual([]);
 	});
 });

@@ -45,15 +45,29 @@ function context(params: Record<string, unknown>, mode: 'manual' | 'trigger' = '
 	const crons: string[] = [];
 	const staticData: IDataObject = {};
 	const ctx = {
-		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name in params ? params[name] : fallback,
 		getMode: () => mode,
-		getNode: () => ({ id: 'node-1', name: 'New export', type: 'n8n-nodes-pos-sync.posFileTrigger', typeVersion: 1, position: [0, 0], parameters: {} }),
+		getNode: () => ({
+			id: 'node-1',
+			name: 'New export',
+			type: 'n8n-nodes-pos-sync.posFileTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		}),
 		getWorkflow: () => ({ id: workflowId, name: 'test', active: true }),
 		getTimezone: () => 'UTC',
 		getWorkflowStaticData: () => staticData,
-		emit: (data: INodeExecutionData[][], _response?: unknown, done?: Deferred<IRun>) => emitted.push({ data, done }),
+		emit: (data: INodeExecutionData[][], _response?: unknown, done?: Deferred<IRun>) =>
+			emitted.push({ data, done }),
 		saveFailedExecution: (error: Error) => failures.push(error),
-		logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
+		logger: {
+			info: () => undefined,
+			warn: () => undefined,
+			error: () => undefined,
+			debug: () => undefined,
+		},
 		helpers: {
 			createDeferredPromise: deferred,
 			registerCron: ({ expression }: { expression: string }) => crons.push(expression),
@@ -64,12 +78,20 @@ function context(params: Record<string, unknown>, mode: 'manual' | 'trigger' = '
 			},
 		},
 	};
-	return { ctx: ctx as unknown as ITriggerFunctions, emitted, failures, crons, staticData, workflowId };
+	return {
+		ctx: ctx as unknown as ITriggerFunctions,
+		emitted,
+		failures,
+		crons,
+		staticData,
+		workflowId,
+	};
 }
 
 function folderWith(files: Record<string, [string, number]>) {
 	const dir = mkdtempSync(join(tmpdir(), 'trigger-node-'));
-	for (const [name, [content, secondsAgo]] of Object.entries(files)) writeFileAged(join(dir, name), content, secondsAgo);
+	for (const [name, [content, secondsAgo]] of Object.entries(files))
+		writeFileAged(join(dir, name), content, secondsAgo);
 	return dir;
 }
 
@@ -85,7 +107,15 @@ const baseParams = (folder: string, extra: Record<string, unknown> = {}) => ({
 });
 
 const run = (status: 'success' | 'error', message?: string) =>
-	({ status, data: { resultData: { runData: {}, ...(message ? { error: { message }, lastNodeExecuted: 'Upsert' } : {}) } } }) as unknown as IRun;
+	({
+		status,
+		data: {
+			resultData: {
+				runData: {},
+				...(message ? { error: { message }, lastNodeExecuted: 'Upsert' } : {}),
+			},
+		},
+	}) as unknown as IRun;
 
 async function until(condition: () => boolean, what: string) {
 	for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -109,7 +139,10 @@ beforeAll(() => {
 
 describe('POS File Trigger node', () => {
 	test('"Fetch test event" emits the newest file without marking it processed', async () => {
-		const folder = folderWith({ 'old.csv': ['id\n1\n', 60], 'new.csv': ['order_id;total\n7;12,50\n', 5] });
+		const folder = folderWith({
+			'old.csv': ['id\n1\n', 60],
+			'new.csv': ['order_id;total\n7;12,50\n', 5],
+		});
 		const { ctx, emitted, staticData } = context(baseParams(folder), 'manual');
 		const response = await new PosFileTrigger().trigger.call(ctx);
 		await response.manualTriggerFunction!();
@@ -117,8 +150,17 @@ describe('POS File Trigger node', () => {
 		expect(emitted).toHaveLength(1);
 		const [files, alerts] = emitted[0].data;
 		expect(alerts).toEqual([]);
-		expect(files[0].json).toMatchObject({ feed: 'transaction', name: 'new.csv', path: join(folder, 'new.csv'), format: 'csv', delimiter: ';', header: ['order_id', 'total'] });
-		expect(Buffer.from(files[0].binary!.data.data, 'base64').toString()).toBe('order_id;total\n7;12,50\n');
+		expect(files[0].json).toMatchObject({
+			feed: 'transaction',
+			name: 'new.csv',
+			path: join(folder, 'new.csv'),
+			format: 'csv',
+			delimiter: ';',
+			header: ['order_id', 'total'],
+		});
+		expect(Buffer.from(files[0].binary!.data.data, 'base64').toString()).toBe(
+			'order_id;total\n7;12,50\n',
+		);
 		expect(staticData).toEqual({});
 		expect(existsSync(join(folder, 'new.csv'))).toBe(true);
 	});
@@ -131,13 +173,26 @@ describe('POS File Trigger node', () => {
 		]);
 		const workbook = XLSX.utils.book_new();
 		XLSX.utils.book_append_sheet(workbook, sheet, 'Products');
-		writeFileSync(join(folder, 'products-export.csv'), XLSX.write(workbook, { bookType: 'xlsx', type: 'buffer' }) as Buffer);
+		writeFileSync(
+			join(folder, 'products-export.csv'),
+			XLSX.write(workbook, { bookType: 'xlsx', type: 'buffer' }) as Buffer,
+		);
 		const { ctx, emitted } = context(baseParams(folder), 'manual');
-		await (await new PosFileTrigger().trigger.call(ctx)).manualTriggerFunction!();
+		await (
+			await new PosFileTrigger().trigger.call(ctx)
+		).manualTriggerFunction!();
 
 		const [item] = emitted[0].data[0];
-		expect(item.json).toMatchObject({ format: 'xlsx', sheet: 'Products', encoding: null, delimiter: null, header: ['SKU', 'Name', 'Price'] });
-		expect(item.binary!.data.mimeType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+		expect(item.json).toMatchObject({
+			format: 'xlsx',
+			sheet: 'Products',
+			encoding: null,
+			delimiter: null,
+			header: ['SKU', 'Name', 'Price'],
+		});
+		expect(item.binary!.data.mimeType).toBe(
+			'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		);
 	});
 
 	test('a file that is not an export at all goes to failed/ at once, and a failed execution says why', async () => {
@@ -147,15 +202,21 @@ describe('POS File Trigger node', () => {
 			await until(() => failures.length === 1, 'the problem to be reported');
 			expect(emitted).toEqual([]);
 			expect(failures[0]).toBeInstanceOf(NodeOperationError);
-			expect(failures[0].message).toMatch(/^prices\.csv was moved to failed\/: Cannot read "prices\.csv": .*PDF/);
-			expect(readFileSync(join(folder, 'failed', 'prices.csv.reason.txt'), 'utf8')).toContain('PDF');
+			expect(failures[0].message).toMatch(
+				/^prices\.csv was moved to failed\/: Cannot read "prices\.csv": .*PDF/,
+			);
+			expect(readFileSync(join(folder, 'failed', 'prices.csv.reason.txt'), 'utf8')).toContain(
+				'PDF',
+			);
 		});
 	});
 
 	test('"Fetch test event" on an empty folder says what to do', async () => {
 		const { ctx } = context(baseParams(folderWith({})), 'manual');
 		const response = await new PosFileTrigger().trigger.call(ctx);
-		await expect(response.manualTriggerFunction!()).rejects.toThrow(/No file in .* matches "\*\.csv"/);
+		await expect(response.manualTriggerFunction!()).rejects.toThrow(
+			/No file in .* matches "\*\.csv"/,
+		);
 	});
 
 	test('activation on a missing folder fails with a NodeOperationError that says why', async () => {
@@ -167,7 +228,9 @@ describe('POS File Trigger node', () => {
 
 	test('a file counts as processed only when its execution succeeds', async () => {
 		const folder = folderWith({ 'a.csv': ['id\n1\n', 60], 'b.csv': ['id\n2\n', 30] });
-		const { ctx, emitted, staticData, workflowId } = context(baseParams(folder, { options: { moveProcessed: true } }));
+		const { ctx, emitted, staticData, workflowId } = context(
+			baseParams(folder, { options: { moveProcessed: true } }),
+		);
 		await whileActive(ctx, async () => {
 			await until(() => emitted.length === 1, 'the first file');
 			expect(emitted[0].data[0][0].json.name).toBe('a.csv');
@@ -179,17 +242,39 @@ describe('POS File Trigger node', () => {
 			await until(() => emitted.length === 2, 'the second file');
 			expect(emitted[1].data[0][0].json.name).toBe('b.csv');
 			emitted[1].done!.resolve(run('error', 'Dotdigital rejected the batch'));
-			await until(() => (staticData.ledger as any)?.retries && Object.keys((staticData.ledger as any).retries).length === 1, 'the failure to be recorded');
+			await until(
+				() =>
+					(staticData.ledger as any)?.retries &&
+					Object.keys((staticData.ledger as any).retries).length === 1,
+				'the failure to be recorded',
+			);
 
 			const ledger = staticData.ledger as any;
 			expect(ledger.entries.map((e: any) => [e.name, e.outcome])).toEqual([['a.csv', 'processed']]);
-			expect(Object.values(ledger.retries)).toMatchObject([{ name: 'b.csv', attempts: 1, lastError: 'Dotdigital rejected the batch (in node "Upsert")' }]);
+			expect(Object.values(ledger.retries)).toMatchObject([
+				{
+					name: 'b.csv',
+					attempts: 1,
+					lastError: 'Dotdigital rejected the batch (in node "Upsert")',
+				},
+			]);
 			const today = new Date().toISOString().slice(0, 10);
 			expect(readFileSync(join(folder, 'processed', today, 'a.csv'), 'utf8')).toBe('id\n1\n');
 			expect(existsSync(join(folder, 'b.csv'))).toBe(true);
 
 			// The outcome also reaches the journal, which n8n's static-data saving would otherwise miss.
-			const journal = JSON.parse(readFileSync(join(process.env.N8N_USER_FOLDER!, '.n8n', 'pos-sync', 'trigger-ledgers', `${workflowId}-node-1.json`), 'utf8'));
+			const journal = JSON.parse(
+				readFileSync(
+					join(
+						process.env.N8N_USER_FOLDER!,
+						'.n8n',
+						'pos-sync',
+						'trigger-ledgers',
+						`${workflowId}-node-1.json`,
+					),
+					'utf8',
+				),
+			);
 			expect(journal).toEqual(ledger);
 		});
 	});
@@ -200,8 +285,13 @@ describe('POS File Trigger node', () => {
 		await whileActive(ctx, async () => {
 			await until(() => emitted.length === 1, 'the file');
 			emitted[0].done!.resolve(undefined as unknown as IRun);
-			await until(() => Object.keys((staticData.ledger as any)?.retries ?? {}).length === 1, 'the attempt to be counted');
-			expect(Object.values((staticData.ledger as any).retries)).toMatchObject([{ attempts: 1, lastError: expect.stringMatching(/could not start/) }]);
+			await until(
+				() => Object.keys((staticData.ledger as any)?.retries ?? {}).length === 1,
+				'the attempt to be counted',
+			);
+			expect(Object.values((staticData.ledger as any).retries)).toMatchObject([
+				{ attempts: 1, lastError: expect.stringMatching(/could not start/) },
+			]);
 		});
 	});
 
@@ -217,8 +307,12 @@ describe('POS File Trigger node', () => {
 	});
 
 	test('a cron expression that is not one says so', async () => {
-		const { ctx } = context(baseParams(folderWith({}), { schedule: 'cron', cronExpression: 'every hour' }));
-		await expect(new PosFileTrigger().trigger.call(ctx)).rejects.toThrow(/is not a cron expression/);
+		const { ctx } = context(
+			baseParams(folderWith({}), { schedule: 'cron', cronExpression: 'every hour' }),
+		);
+		await expect(new PosFileTrigger().trigger.call(ctx)).rejects.toThrow(
+			/is not a cron expression/,
+		);
 	});
 
 	test('declares its two outputs, Files and Sync Gap Alerts, as two handles', () => {
@@ -230,19 +324,53 @@ describe('POS File Trigger node', () => {
 	test("a run stopped by Dotdigital Upsert's refused login pauses the feed: no attempt used, an alert on Sync Gap Alerts saying why", async () => {
 		const folder = folderWith({ 'a.csv': ['id\n1\n', 60] });
 		const { ctx, emitted, staticData } = context(baseParams(folder));
-		const node = { id: 'n2', name: 'Upsert', type: 'n8n-nodes-pos-sync.dotdigitalUpsert', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
-		const refused = dotdigitalNodeError(node, new DotdigitalApiError({ call: 'GET /v2/account-info', status: 401, code: '', description: 'Authorization has been denied for this request.' }));
+		const node = {
+			id: 'n2',
+			name: 'Upsert',
+			type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: {},
+		};
+		const refused = dotdigitalNodeError(
+			node,
+			new DotdigitalApiError({
+				call: 'GET /v2/account-info',
+				status: 401,
+				code: '',
+				description: 'Authorization has been denied for this request.',
+			}),
+		);
 		await whileActive(ctx, async () => {
 			await until(() => emitted.length === 1, 'the file');
-			emitted[0].done!.resolve({ status: 'error', data: { resultData: { runData: {}, error: { ...refused, message: refused.message }, lastNodeExecuted: 'Upsert' } } } as unknown as IRun);
+			emitted[0].done!.resolve({
+				status: 'error',
+				data: {
+					resultData: {
+						runData: {},
+						error: { ...refused, message: refused.message },
+						lastNodeExecuted: 'Upsert',
+					},
+				},
+			} as unknown as IRun);
 			await until(() => emitted.length === 2, 'the alert');
 			const ledger = staticData.ledger as any;
 			expect(ledger.retries).toEqual({});
-			expect(ledger.paused).toMatchObject({ cause: 'Dotdigital refused the login', file: 'a.csv', tries: 1 });
+			expect(ledger.paused).toMatchObject({
+				cause: 'Dotdigital refused the login',
+				file: 'a.csv',
+				tries: 1,
+			});
 			const [files, alerts] = emitted[1].data;
 			expect(files).toEqual([]);
-			expect(alerts[0].json).toMatchObject({ alert: 'feed_paused', feed: 'transaction', cause: 'Dotdigital refused the login' });
-			expect(alerts[0].json.message).toMatch(/^Transactions feed paused: Dotdigital refused the login since \d\d:\d\d\. a\.csv waits/);
+			expect(alerts[0].json).toMatchObject({
+				alert: 'feed_paused',
+				feed: 'transaction',
+				cause: 'Dotdigital refused the login',
+			});
+			expect(alerts[0].json.message).toMatch(
+				/^Transactions feed paused: Dotdigital refused the login since \d\d:\d\d\. a\.csv waits/,
+			);
 			expect(existsSync(join(folder, 'a.csv'))).toBe(true);
 		});
 	});
@@ -251,6 +379,8 @@ describe('POS File Trigger node', () => {
 		const quiet = context(baseParams(folderWith({}), { options: { alertAfter: '1h 30m' } }));
 		await whileActive(quiet.ctx, async () => undefined);
 		const { ctx } = context(baseParams(folderWith({}), { options: { alertAfter: '26' } }));
-		await expect(new PosFileTrigger().trigger.call(ctx)).rejects.toThrow('Alert If No File For: "26" is not a length of time: 26 needs a unit, for example 26h for hours or 26m for minutes');
+		await expect(new PosFileTrigger().trigger.call(ctx)).rejects.toThrow(
+			'Alert If No File For: "26" is not a length of time: 26 needs a unit, for example 26h for hours or 26m for minutes',
+		);
 	});
 });

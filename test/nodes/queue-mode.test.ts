@@ -19,12 +19,21 @@ import { startFakeDotdigital, type FakeDotdigital } from '../fakes/dotdigital';
 import { errorOf, outputOf, runWorkflow } from './harness/engine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startPostgres } = require('../e2e/harness/services.cjs') as { startPostgres: () => Promise<{ url: (database?: string) => string; stop: () => Promise<void> }> };
+const { startPostgres } = require('../e2e/harness/services.cjs') as {
+	startPostgres: () => Promise<{ url: (database?: string) => string; stop: () => Promise<void> }>;
+};
 
 jest.setTimeout(180_000);
 
 const NODE = 'Dotdigital Upsert';
-const SETTINGS = ['EXECUTIONS_MODE', 'POS_SYNC_STATE_DIR', 'POS_SYNC_STATE_POSTGRES_URL', 'POS_SYNC_STATE_SCHEMA', 'POS_SYNC_STATE_BACKEND', 'DB_TYPE'] as const;
+const SETTINGS = [
+	'EXECUTIONS_MODE',
+	'POS_SYNC_STATE_DIR',
+	'POS_SYNC_STATE_POSTGRES_URL',
+	'POS_SYNC_STATE_SCHEMA',
+	'POS_SYNC_STATE_BACKEND',
+	'DB_TYPE',
+] as const;
 let fake: FakeDotdigital;
 let saved: Partial<Record<(typeof SETTINGS)[number], string>>;
 
@@ -51,17 +60,37 @@ afterEach(() => {
 async function upsert(items: IDataObject[], parameters: INodeParameters) {
 	return await runWorkflow({
 		nodes: [
-			{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify(items.map((json) => ({ json }))) } },
-			{ name: NODE, type: 'n8n-nodes-pos-sync.dotdigitalUpsert', parameters, credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } } },
+			{
+				name: 'Input',
+				type: 'testInput',
+				parameters: { items: JSON.stringify(items.map((json) => ({ json }))) },
+			},
+			{
+				name: NODE,
+				type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
+				parameters,
+				credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } },
+			},
 		],
 		connections: { Input: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
 		nodeTypes: { dotdigitalUpsert: new DotdigitalUpsert() },
 		credentialTypes: { dotdigitalApi: new DotdigitalApi() },
-		credentials: { dotdigitalApi: { user: fake.user, password: fake.password, region: 'auto', baseUrl: fake.regionUrl('r1') } },
+		credentials: {
+			dotdigitalApi: {
+				user: fake.user,
+				password: fake.password,
+				region: 'auto',
+				baseUrl: fake.regionUrl('r1'),
+			},
+		},
 	});
 }
 
-const customer = (index: number) => ({ customer_id: `C${index}`, email: `shopper${index}@example.com`, marketing_opt_in: index % 2 === 0 });
+const customer = (index: number) => ({
+	customer_id: `C${index}`,
+	email: `shopper${index}@example.com`,
+	marketing_opt_in: index % 2 === 0,
+});
 const order = (index: number) => ({
 	order_id: `T${index}`,
 	customer_id: `C${index}`,
@@ -70,13 +99,16 @@ const order = (index: number) => ({
 	order_total: 10 + index,
 	lines: [{ sku: 'MUG', name: 'Mug', qty: 1, unit_price: 10 + index, line_total: 10 + index }],
 });
-const writes = () => fake.calls().filter((call) => call.method !== 'GET' && !call.path.endsWith('/v2/data-fields'));
+const writes = () =>
+	fake.calls().filter((call) => call.method !== 'GET' && !call.path.endsWith('/v2/data-fields'));
 
 describe('queue mode with a SQLite file per process', () => {
 	it('Dotdigital Upsert fails before it sends anything, and says what to configure', async () => {
 		const run = await upsert([order(1)], { resource: 'order', operation: 'upsert' });
 		const error = errorOf(run, NODE);
-		expect(error.message).toBe('The sync state must be shared by all of n8n’s processes in queue mode');
+		expect(error.message).toBe(
+			'The sync state must be shared by all of n8n’s processes in queue mode',
+		);
 		expect(error.description).toContain('DB_TYPE=postgresdb');
 		expect(error.description).toContain('POS_SYNC_STATE_POSTGRES_URL');
 		expect(run.status).toBe('error');
@@ -88,12 +120,18 @@ describe('queue mode with a SQLite file per process', () => {
 		const run = await runWorkflow({
 			nodes: [
 				{ name: 'Input', type: 'testInput', parameters: { items: '[{"json":{}}]' } },
-				{ name: 'Sync Ledger', type: 'n8n-nodes-pos-sync.syncLedger', parameters: { operation: 'files', period: 'today' } },
+				{
+					name: 'Sync Ledger',
+					type: 'n8n-nodes-pos-sync.syncLedger',
+					parameters: { operation: 'files', period: 'today' },
+				},
 			],
 			connections: { Input: { main: [[{ node: 'Sync Ledger', type: 'main', index: 0 }]] } },
 			nodeTypes: { syncLedger: new SyncLedger() },
 		});
-		expect(errorOf(run, 'Sync Ledger').message).toBe('The sync state must be shared by all of n8n’s processes in queue mode');
+		expect(errorOf(run, 'Sync Ledger').message).toBe(
+			'The sync state must be shared by all of n8n’s processes in queue mode',
+		);
 	});
 });
 
@@ -112,19 +150,51 @@ describe('queue mode with the state in Postgres', () => {
 		const orders = Array.from({ length: 6 }, (_, index) => order(index));
 		// The customer run on one process…
 		process.env.POS_SYNC_STATE_DIR = mkdtempSync(join(tmpdir(), 'pos-sync-worker-1-'));
-		const taught = await upsert(customers, { resource: 'contact', operation: 'upsert', mode: 'bulk', onlyChanged: true });
+		const taught = await upsert(customers, {
+			resource: 'contact',
+			operation: 'upsert',
+			mode: 'bulk',
+			onlyChanged: true,
+		});
 		expect(outputOf(taught, NODE, 2)[0].json).toMatchObject({ done: 6, failed: 0 });
 		// …the transaction run on another, with a user folder of its own.
 		process.env.POS_SYNC_STATE_DIR = mkdtempSync(join(tmpdir(), 'pos-sync-worker-2-'));
-		const sent = await upsert(orders, { resource: 'order', operation: 'upsert', onlyChanged: true });
-		expect(outputOf(sent, NODE, 2)[0].json).toMatchObject({ records: 6, done: 6, failed: 0, balanced: true });
-		expect(outputOf(sent, NODE, 0).map((item) => [item.json.key, item.json.email, item.json.email_from])).toEqual(orders.map((entry, index) => [entry.order_id, `shopper${index}@example.com`, 'customer index']));
-		expect(fake.collection('Orders')?.records.map((record) => [record.key, record.contactIdentity?.value]).sort()).toEqual(orders.map((entry, index) => [entry.order_id, `shopper${index}@example.com`]));
+		const sent = await upsert(orders, {
+			resource: 'order',
+			operation: 'upsert',
+			onlyChanged: true,
+		});
+		expect(outputOf(sent, NODE, 2)[0].json).toMatchObject({
+			records: 6,
+			done: 6,
+			failed: 0,
+			balanced: true,
+		});
+		expect(
+			outputOf(sent, NODE, 0).map((item) => [item.json.key, item.json.email, item.json.email_from]),
+		).toEqual(
+			orders.map((entry, index) => [
+				entry.order_id,
+				`shopper${index}@example.com`,
+				'customer index',
+			]),
+		);
+		expect(
+			fake
+				.collection('Orders')
+				?.records.map((record) => [record.key, record.contactIdentity?.value])
+				.sort(),
+		).toEqual(orders.map((entry, index) => [entry.order_id, `shopper${index}@example.com`]));
 		expect(existsSync(defaultStatePath())).toBe(false);
 
 		const before = writes().length;
 		process.env.POS_SYNC_STATE_DIR = mkdtempSync(join(tmpdir(), 'pos-sync-worker-1-'));
-		const again = await upsert(customers, { resource: 'contact', operation: 'upsert', mode: 'bulk', onlyChanged: true });
+		const again = await upsert(customers, {
+			resource: 'contact',
+			operation: 'upsert',
+			mode: 'bulk',
+			onlyChanged: true,
+		});
 		expect(outputOf(again, NODE, 2)[0].json).toMatchObject({ records: 6, unchanged: 6, done: 0 });
 		expect(writes().slice(before)).toEqual([]);
 	});
@@ -132,18 +202,38 @@ describe('queue mode with the state in Postgres', () => {
 
 describe('Mapping Apply in queue mode', () => {
 	it('names the cause when the file’s binary data is on another host', async () => {
-		const lost = { json: { name: 'Customers_2026-11-21.csv' }, binary: { data: { id: 'filesystem-v2:workflows/w1/executions/41/binary_data/5b0c', data: 'filesystem-v2', mimeType: 'text/csv', fileName: 'Customers_2026-11-21.csv' } } };
+		const lost = {
+			json: { name: 'Customers_2026-11-21.csv' },
+			binary: {
+				data: {
+					id: 'filesystem-v2:workflows/w1/executions/41/binary_data/5b0c',
+					data: 'filesystem-v2',
+					mimeType: 'text/csv',
+					fileName: 'Customers_2026-11-21.csv',
+				},
+			},
+		};
 		process.env.POS_SYNC_STATE_BACKEND = 'sqlite';
 		const run = await runWorkflow({
 			nodes: [
 				{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify([lost]) } },
-				{ name: 'Mapping Apply', type: 'n8n-nodes-pos-sync.mappingApply', parameters: { feed: 'transaction', mappingSource: 'preset', preset: 'square-item-detail' } },
+				{
+					name: 'Mapping Apply',
+					type: 'n8n-nodes-pos-sync.mappingApply',
+					parameters: {
+						feed: 'transaction',
+						mappingSource: 'preset',
+						preset: 'square-item-detail',
+					},
+				},
 			],
 			connections: { Input: { main: [[{ node: 'Mapping Apply', type: 'main', index: 0 }]] } },
 			nodeTypes: { mappingApply: new MappingApply() },
 		});
 		const error = errorOf(run, 'Mapping Apply');
-		expect(error.message).toBe('n8n could not find the file Customers_2026-11-21.csv in its binary data (filesystem-v2)');
+		expect(error.message).toBe(
+			'n8n could not find the file Customers_2026-11-21.csv in its binary data (filesystem-v2)',
+		);
 		expect(error.description).toContain('N8N_DEFAULT_BINARY_DATA_MODE=database');
 		expect(error.description).toContain('on the main instance and every worker');
 	});

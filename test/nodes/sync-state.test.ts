@@ -38,46 +38,107 @@ beforeEach(() => {
 async function run(items: IDataObject[], parameters: INodeParameters) {
 	const result = await runWorkflow({
 		nodes: [
-			{ name: 'Input', type: 'testInput', parameters: { items: JSON.stringify(items.map((json) => ({ json }))) } },
-			{ name: NODE, type: 'n8n-nodes-pos-sync.dotdigitalUpsert', parameters, credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } } },
+			{
+				name: 'Input',
+				type: 'testInput',
+				parameters: { items: JSON.stringify(items.map((json) => ({ json }))) },
+			},
+			{
+				name: NODE,
+				type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
+				parameters,
+				credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } },
+			},
 		],
 		connections: { Input: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
 		nodeTypes: { dotdigitalUpsert: new DotdigitalUpsert() },
 		credentialTypes: { dotdigitalApi: new DotdigitalApi() },
-		credentials: { dotdigitalApi: { user: fake.user, password: fake.password, region: 'auto', baseUrl: fake.regionUrl('r1') } },
+		credentials: {
+			dotdigitalApi: {
+				user: fake.user,
+				password: fake.password,
+				region: 'auto',
+				baseUrl: fake.regionUrl('r1'),
+			},
+		},
 	});
-	return { done: outputOf(result, NODE, 0), failed: outputOf(result, NODE, 1), summary: outputOf(result, NODE, 2)[0]?.json };
+	return {
+		done: outputOf(result, NODE, 0),
+		failed: outputOf(result, NODE, 1),
+		summary: outputOf(result, NODE, 2)[0]?.json,
+	};
 }
 
-const imports = () => fake.calls().filter((call) => call.method === 'PUT' && /\/contacts\/v3\/import$/.test(call.path)).length;
-const contactsOnly = (extra: INodeParameters = {}): INodeParameters => ({ resource: 'contact', operation: 'upsert', mode: 'bulk', onlyChanged: true, ...extra });
-const shopper = (index: number, extra: IDataObject = {}): IDataObject => ({ customer_id: `C${index}`, email: `shopper${index}@example.com`, first_name: `Name${index}`, marketing_opt_in: true, ...extra });
+const imports = () =>
+	fake.calls().filter((call) => call.method === 'PUT' && /\/contacts\/v3\/import$/.test(call.path))
+		.length;
+const contactsOnly = (extra: INodeParameters = {}): INodeParameters => ({
+	resource: 'contact',
+	operation: 'upsert',
+	mode: 'bulk',
+	onlyChanged: true,
+	...extra,
+});
+const shopper = (index: number, extra: IDataObject = {}): IDataObject => ({
+	customer_id: `C${index}`,
+	email: `shopper${index}@example.com`,
+	first_name: `Name${index}`,
+	marketing_opt_in: true,
+	...extra,
+});
 
 describe('customer identity index', () => {
 	it('links the real Square sample to contacts through the customer IDs the customer run taught', async () => {
-		const { records: orders } = await runMapping(readRows(SQUARE_SAMPLE, { fileName: 'items.csv' }), presetById('square-item-detail').mapping({ timeZone: 'America/New_York' }), 'items.csv');
-		const customerIds = [...new Set(orders.map((order) => String(order.customer_id ?? '')).filter(Boolean))];
+		const { records: orders } = await runMapping(
+			readRows(SQUARE_SAMPLE, { fileName: 'items.csv' }),
+			presetById('square-item-detail').mapping({ timeZone: 'America/New_York' }),
+			'items.csv',
+		);
+		const customerIds = [
+			...new Set(orders.map((order) => String(order.customer_id ?? '')).filter(Boolean)),
+		];
 		expect(customerIds.length).toBeGreaterThan(10);
 		// The customer file knows every Square customer but the last.
 		const known = customerIds.slice(0, -1);
-		const customers = known.map((id, index) => ({ customer_id: id, email: `square.customer${index}@example.com`, marketing_opt_in: index % 2 === 0 }));
+		const customers = known.map((id, index) => ({
+			customer_id: id,
+			email: `square.customer${index}@example.com`,
+			marketing_opt_in: index % 2 === 0,
+		}));
 		const taught = await run(customers, { resource: 'contact', operation: 'upsert', mode: 'bulk' });
 		expect(taught.summary).toMatchObject({ done: known.length, failed: 0 });
 
-		const { done, failed, summary } = await run(orders as IDataObject[], { resource: 'order', operation: 'upsert' });
+		const { done, failed, summary } = await run(orders as IDataObject[], {
+			resource: 'order',
+			operation: 'upsert',
+		});
 		const withKnownCustomer = orders.filter((order) => known.includes(String(order.customer_id)));
-		const unknownCustomer = orders.filter((order) => String(order.customer_id) === customerIds[customerIds.length - 1]);
+		const unknownCustomer = orders.filter(
+			(order) => String(order.customer_id) === customerIds[customerIds.length - 1],
+		);
 		const anonymous = orders.filter((order) => !order.customer_id);
-		expect(summary).toMatchObject({ records: orders.length, done: withKnownCustomer.length, failed: unknownCustomer.length + anonymous.length, balanced: true });
+		expect(summary).toMatchObject({
+			records: orders.length,
+			done: withKnownCustomer.length,
+			failed: unknownCustomer.length + anonymous.length,
+			balanced: true,
+		});
 		expect(done.every((item) => item.json.email_from === 'customer index')).toBe(true);
-		expect(failed.map((item) => [item.json.code, item.json.owner])).toEqual(failed.map(() => ['customerLookupFailed', 'till data']));
-		expect(failed.find((item) => item.json.record && (item.json.record as IDataObject).customer_id)?.json.description).toMatch(/is not in the customer index yet/);
+		expect(failed.map((item) => [item.json.code, item.json.owner])).toEqual(
+			failed.map(() => ['customerLookupFailed', 'till data']),
+		);
+		expect(
+			failed.find((item) => item.json.record && (item.json.record as IDataObject).customer_id)?.json
+				.description,
+		).toMatch(/is not in the customer index yet/);
 
 		const stored = fake.collection('Orders')?.records ?? [];
 		expect(stored).toHaveLength(withKnownCustomer.length);
 		const first = withKnownCustomer[0];
 		const email = `square.customer${known.indexOf(String(first.customer_id))}@example.com`;
-		expect(stored.find((record) => record.key === first.order_id)?.contactIdentity?.value).toBe(email);
+		expect(stored.find((record) => record.key === first.order_id)?.contactIdentity?.value).toBe(
+			email,
+		);
 		// No new contacts were invented for orders: each went to the contact the customer run made.
 		expect(fake.contacts()).toHaveLength(known.length);
 	});
@@ -86,22 +147,46 @@ describe('customer identity index', () => {
 describe('only sending records that changed', () => {
 	it('after a partial failure sends again only the failed records, then nothing, then only what changed', async () => {
 		const items = Array.from({ length: 6 }, (_, index) => shopper(index));
-		fake.failNext({ method: 'PUT', path: '/contacts/v3/import', status: 400, body: { errorCode: 'invalidRequest', description: 'Injected once' } });
+		fake.failNext({
+			method: 'PUT',
+			path: '/contacts/v3/import',
+			status: 400,
+			body: { errorCode: 'invalidRequest', description: 'Injected once' },
+		});
 		const first = await run(items, contactsOnly({ options: { batchSize: 3 } }));
-		expect(first.summary).toMatchObject({ records: 6, done: 3, failed: 3, unchanged: 0, balanced: true });
+		expect(first.summary).toMatchObject({
+			records: 6,
+			done: 3,
+			failed: 3,
+			unchanged: 0,
+			balanced: true,
+		});
 		const failedOnce = first.failed.map((item) => item.json.key).sort();
 
 		const importsBefore = imports();
 		const second = await run(items, contactsOnly({ options: { batchSize: 3 } }));
-		expect(second.summary).toMatchObject({ records: 6, done: 3, failed: 0, unchanged: 3, balanced: true });
-		expect(second.done.filter((item) => item.json.action !== 'unchanged').map((item) => item.json.identifier).sort()).toEqual(failedOnce);
+		expect(second.summary).toMatchObject({
+			records: 6,
+			done: 3,
+			failed: 0,
+			unchanged: 3,
+			balanced: true,
+		});
+		expect(
+			second.done
+				.filter((item) => item.json.action !== 'unchanged')
+				.map((item) => item.json.identifier)
+				.sort(),
+		).toEqual(failedOnce);
 		expect(imports() - importsBefore).toBe(1);
 
 		const third = await run(items, contactsOnly());
 		expect(third.summary).toMatchObject({ done: 0, unchanged: 6, imports: 0 });
 		expect(third.done.map((item) => item.json.action)).toEqual(Array(6).fill('unchanged'));
 
-		const changed = items.map((item, index) => (index === 4 ? { ...item, first_name: 'Renamed' } : item));
+		const changed = items.map((item, index) =>
+			index === 4 ? { ...item, first_name: 'Renamed' } : item,
+		);
 		const fourth = await run(changed, contactsOnly());
 		expect(fourth.summary).toMatchObject({ done: 1, unchanged: 5 });
 		expect(fake.contact('email', 'shopper4@example.com')?.dataFields.FIRSTNAME).toBe('Renamed');
@@ -114,15 +199,41 @@ describe('only sending records that changed', () => {
 	it('a changed setting (the lists) is a change; orders and products are skipped the same way', async () => {
 		const items = [shopper(1), shopper(2)];
 		await run(items, contactsOnly());
-		expect((await run(items, contactsOnly({ lists: '2' }))).summary).toMatchObject({ done: 2, unchanged: 0 });
+		expect((await run(items, contactsOnly({ lists: '2' }))).summary).toMatchObject({
+			done: 2,
+			unchanged: 0,
+		});
 		expect(fake.contact('email', 'shopper1@example.com')?.lists).toEqual([2]);
 
-		const orders = [{ order_id: 'R1', email: 'shopper1@example.com', purchase_date: '2026-11-21T10:00:00Z', order_total: 10, lines: [{ sku: 'A', qty: 1, unit_price: 10 }] }];
-		expect((await run(orders, { resource: 'order', operation: 'upsert', onlyChanged: true })).summary).toMatchObject({ done: 1 });
-		expect((await run(orders, { resource: 'order', operation: 'upsert', onlyChanged: true })).summary).toMatchObject({ done: 0, unchanged: 1, imports: 0 });
+		const orders = [
+			{
+				order_id: 'R1',
+				email: 'shopper1@example.com',
+				purchase_date: '2026-11-21T10:00:00Z',
+				order_total: 10,
+				lines: [{ sku: 'A', qty: 1, unit_price: 10 }],
+			},
+		];
+		expect(
+			(await run(orders, { resource: 'order', operation: 'upsert', onlyChanged: true })).summary,
+		).toMatchObject({ done: 1 });
+		expect(
+			(await run(orders, { resource: 'order', operation: 'upsert', onlyChanged: true })).summary,
+		).toMatchObject({ done: 0, unchanged: 1, imports: 0 });
 		const products = [{ sku: 'A', name: 'Mug', price: 8.5 }];
-		expect((await run(products, { resource: 'product', operation: 'upsert', onlyChanged: true })).summary).toMatchObject({ done: 1 });
-		expect((await run([{ ...products[0], price: 9 }], { resource: 'product', operation: 'upsert', onlyChanged: true })).summary).toMatchObject({ done: 1, unchanged: 0 });
+		expect(
+			(await run(products, { resource: 'product', operation: 'upsert', onlyChanged: true }))
+				.summary,
+		).toMatchObject({ done: 1 });
+		expect(
+			(
+				await run([{ ...products[0], price: 9 }], {
+					resource: 'product',
+					operation: 'upsert',
+					onlyChanged: true,
+				})
+			).summary,
+		).toMatchObject({ done: 1, unchanged: 0 });
 	});
 
 	it('two executions at once leave a sound store that knows every confirmed record', async () => {

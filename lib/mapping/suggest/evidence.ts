@@ -42,10 +42,13 @@ export function headerMatch(feed: Feed, field: string, header: string): HeaderMa
 			const extra = words.length - knownWords.length;
 			// One word more than a name of two or more ("Original Order Date"); a one-word name inside a
 			// longer header says too little ("Card Brand" is not the product's brand).
-			if (knownWords.length > 1 && extra === 1 && knownWords.every((word) => words.includes(word))) match = { score: 0.85, header: known, seenIn, how: 'contains the name' };
+			if (knownWords.length > 1 && extra === 1 && knownWords.every((word) => words.includes(word)))
+				match = { score: 0.85, header: known, seenIn, how: 'contains the name' };
 			else if (knownSquashed.length >= 5) {
-				const similarity = 1 - distance(squashed, knownSquashed) / Math.max(squashed.length, knownSquashed.length);
-				if (similarity >= 0.85) match = { score: 0.9 * similarity, header: known, seenIn, how: 'spelt almost the same' };
+				const similarity =
+					1 - distance(squashed, knownSquashed) / Math.max(squashed.length, knownSquashed.length);
+				if (similarity >= 0.85)
+					match = { score: 0.9 * similarity, header: known, seenIn, how: 'spelt almost the same' };
 			}
 		}
 		if (match && (!best || match.score > best.score)) best = match;
@@ -61,14 +64,39 @@ interface Expectation {
 	words: string;
 }
 
-const IDENTIFIERS = new Set(['customer_id', 'order_id', 'sku', 'parent_sku', 'lines.sku', 'loyalty_number']);
-const WORDS = new Set(['first_name', 'last_name', 'full_name', 'title', 'town', 'county', 'country', 'brand', 'colour', 'category', 'lines.category', 'lines.name', 'name', 'status', 'payment_method', 'address_1']);
+const IDENTIFIERS = new Set([
+	'customer_id',
+	'order_id',
+	'sku',
+	'parent_sku',
+	'lines.sku',
+	'loyalty_number',
+]);
+const WORDS = new Set([
+	'first_name',
+	'last_name',
+	'full_name',
+	'title',
+	'town',
+	'county',
+	'country',
+	'brand',
+	'colour',
+	'category',
+	'lines.category',
+	'lines.name',
+	'name',
+	'status',
+	'payment_method',
+	'address_1',
+]);
 
 export function expectation(field: FieldDefinition): Expectation {
 	if (IDENTIFIERS.has(field.name)) return { kind: 'identifier', share: 0.9, words: 'identifiers' };
 	if (field.name === 'barcode') return { kind: 'barcode', share: 0.9, words: 'barcodes' };
 	if (field.name === 'postcode') return { kind: 'postcode', share: 0.9, words: 'postcodes' };
-	if (field.name === 'currency') return { kind: 'isoCurrency', share: 0.9, words: 'currency codes' };
+	if (field.name === 'currency')
+		return { kind: 'isoCurrency', share: 0.9, words: 'currency codes' };
 	if (field.name === 'image_url') return { kind: 'url', share: 0.9, words: 'links' };
 	if (WORDS.has(field.name)) return { kind: 'letters', share: 0.8, words: 'words' };
 	switch (field.type) {
@@ -106,16 +134,25 @@ export function valueEvidence(field: FieldDefinition, column: ColumnProfile): Va
 	const count = column.values.length;
 	if (!count) return { fits: true, score: 0.5, words: 'no values in the sample to check' };
 	const expected = expectation(field);
-	if (expected.kind === 'any') return { fits: true, score: 0.8, words: `${count} values, e.g. ${quoteExamples(column)}` };
+	if (expected.kind === 'any')
+		return { fits: true, score: 0.8, words: `${count} values, e.g. ${quoteExamples(column)}` };
 	if (expected.kind === 'date') {
 		const choice = column.date(field.type === 'date' ? 'date' : 'datetime');
-		return choice.kind === 'unreadable' ? { fits: false, score: 0, words: choice.description } : { fits: true, score: choice.kind === 'ambiguous' ? 0.7 : 1, words: choice.description };
+		return choice.kind === 'unreadable'
+			? { fits: false, score: 0, words: choice.description }
+			: { fits: true, score: choice.kind === 'ambiguous' ? 0.7 : 1, words: choice.description };
 	}
 	if ((expected.kind === 'money' || expected.kind === 'number') && column.share.rate === 1) {
-		return { fits: false, score: 0, rate: expected.kind === 'money', words: `all ${count} values are rates between 0 and 1 (${quoteExamples(column)}), not ${expected.words}` };
+		return {
+			fits: false,
+			score: 0,
+			rate: expected.kind === 'money',
+			words: `all ${count} values are rates between 0 and 1 (${quoteExamples(column)}), not ${expected.words}`,
+		};
 	}
 	const share = column.share[expected.kind];
-	const fits = share >= expected.share && !(expected.kind === 'number' && column.currencies.size > 0);
+	const fits =
+		share >= expected.share && !(expected.kind === 'number' && column.currencies.size > 0);
 	const of = `${Math.round(share * count)}/${count} values are ${expected.words}`;
 	return { fits, score: share, words: fits ? of : `only ${of} (e.g. ${quoteExamples(column)})` };
 }

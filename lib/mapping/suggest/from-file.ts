@@ -34,7 +34,11 @@ export interface SuggestedMapping {
 	preview: SuggestionPreview;
 }
 
-export async function suggestFromFile(bytes: Buffer, fileName: string, options: SuggestOptions = {}): Promise<SuggestedMapping> {
+export async function suggestFromFile(
+	bytes: Buffer,
+	fileName: string,
+	options: SuggestOptions = {},
+): Promise<SuggestedMapping> {
 	const limit = options.sampleRows ?? 1000;
 	const inspection = inspectSample(bytes, fileName, true);
 	const sample: RowResult[] = [];
@@ -46,23 +50,47 @@ export async function suggestFromFile(bytes: Buffer, fileName: string, options: 
 		sample.push(row);
 		if (rows.length >= limit) break;
 	}
-	if (!header.length) throw new MappingError([`"${fileName}" has no rows, so there is nothing to suggest a mapping from`], 'Suggest Mapping');
-	const suggestion = suggestMapping({ header, rows, delimiter: inspection.delimiter, encoding: inspection.encoding }, options.feed);
+	if (!header.length)
+		throw new MappingError(
+			[`"${fileName}" has no rows, so there is nothing to suggest a mapping from`],
+			'Suggest Mapping',
+		);
+	const suggestion = suggestMapping(
+		{ header, rows, delimiter: inspection.delimiter, encoding: inspection.encoding },
+		options.feed,
+	);
 	const workbook = suggestedWorkbook(suggestion, fileName);
-	const preview = await previewOf(workbook, suggestion, sample, fileName, options.previewRecords ?? 5);
+	const preview = await previewOf(
+		workbook,
+		suggestion,
+		sample,
+		fileName,
+		options.previewRecords ?? 5,
+	);
 	return { suggestion, workbook, preview };
 }
 
-async function previewOf(workbook: Buffer, suggestion: Suggestion, sample: RowResult[], fileName: string, wanted: number): Promise<SuggestionPreview> {
+async function previewOf(
+	workbook: Buffer,
+	suggestion: Suggestion,
+	sample: RowResult[],
+	fileName: string,
+	wanted: number,
+): Promise<SuggestionPreview> {
 	const records: CanonicalRecord[] = [];
 	const faults: string[] = [];
 	let summary: MappingSummary | undefined;
 	try {
-		const mapping = await readMappingWorkbook(workbook, 'suggested-mapping.xlsx', suggestion.feed.feed);
+		const mapping = await readMappingWorkbook(
+			workbook,
+			'suggested-mapping.xlsx',
+			suggestion.feed.feed,
+		);
 		const run = applyMapping(sample, mapping, fileName);
 		let next = await run.next();
 		while (!next.done) {
-			for (const outcome of next.value) if (outcome.kind === 'record' && records.length < wanted) records.push(outcome.record);
+			for (const outcome of next.value)
+				if (outcome.kind === 'record' && records.length < wanted) records.push(outcome.record);
 			next = await run.next();
 		}
 		summary = next.value;

@@ -30,7 +30,22 @@ export interface ColumnProfile {
 	date(type: 'date' | 'datetime'): DateChoice;
 }
 
-export const VALUE_KINDS = ['email', 'phone', 'postcode', 'money', 'number', 'integer', 'rate', 'boolean', 'time', 'url', 'letters', 'identifier', 'barcode', 'isoCurrency'] as const;
+export const VALUE_KINDS = [
+	'email',
+	'phone',
+	'postcode',
+	'money',
+	'number',
+	'integer',
+	'rate',
+	'boolean',
+	'time',
+	'url',
+	'letters',
+	'identifier',
+	'barcode',
+	'isoCurrency',
+] as const;
 export type ValueKind = (typeof VALUE_KINDS)[number];
 
 const PHONE = /^\+?[\d\s().\-/]{7,20}$/;
@@ -41,13 +56,32 @@ const TIME = /^\d{1,2}:\d{2}(:\d{2})?(\s?[ap]\.?m\.?)?$/i;
 const IDENTIFIER = /^(?=.*[\d\-_./#]|[A-Z]+$)[#A-Za-z\d][\w\-./#:]{1,59}$/;
 const BARCODE = /^\d{8}$|^\d{12,14}$/;
 
-export function profileColumns(header: readonly string[], rows: readonly CellValue[][], decimalSeparator: DecimalSeparator): ColumnProfile[] {
-	return header.map((name, index) => profileColumn(index, name, rows.map((row) => row[index]), decimalSeparator));
+export function profileColumns(
+	header: readonly string[],
+	rows: readonly CellValue[][],
+	decimalSeparator: DecimalSeparator,
+): ColumnProfile[] {
+	return header.map((name, index) =>
+		profileColumn(
+			index,
+			name,
+			rows.map((row) => row[index]),
+			decimalSeparator,
+		),
+	);
 }
 
-function profileColumn(index: number, header: string, cells: Array<CellValue | undefined>, decimalSeparator: DecimalSeparator): ColumnProfile {
+function profileColumn(
+	index: number,
+	header: string,
+	cells: Array<CellValue | undefined>,
+	decimalSeparator: DecimalSeparator,
+): ColumnProfile {
 	const values = cells.map(textOf).filter((value) => value !== '');
-	const counts = Object.fromEntries(VALUE_KINDS.map((kind) => [kind, 0])) as Record<ValueKind, number>;
+	const counts = Object.fromEntries(VALUE_KINDS.map((kind) => [kind, 0])) as Record<
+		ValueKind,
+		number
+	>;
 	const currencies = new Map<string, number>();
 	const options = { decimalSeparator };
 	let allInUnitRange = true;
@@ -76,13 +110,17 @@ function profileColumn(index: number, header: string, cells: Array<CellValue | u
 		if (/\p{L}/u.test(value) && !EMAIL.test(value) && !/^https?:/i.test(value)) counts.letters++;
 		if (IDENTIFIER.test(value)) counts.identifier++;
 		if (BARCODE.test(value)) counts.barcode++;
-		if (/^[A-Z]{3}$/.test(value) && Object.values(CURRENCY_BY_MARK).includes(value)) counts.isoCurrency++;
+		if (/^[A-Z]{3}$/.test(value) && Object.values(CURRENCY_BY_MARK).includes(value))
+			counts.isoCurrency++;
 	}
-	if (values.length && counts.number === values.length && allInUnitRange && someFraction) counts.rate = values.length;
+	if (values.length && counts.number === values.length && allInUnitRange && someFraction)
+		counts.rate = values.length;
 	const distinctValues = new Set(values);
 	// Yes/no columns have two values at most; a quantity column of 1s and 0s is not one.
 	if (distinctValues.size > 2) counts.boolean = 0;
-	const share = Object.fromEntries(VALUE_KINDS.map((kind) => [kind, values.length ? counts[kind] / values.length : 0])) as Record<ValueKind, number>;
+	const share = Object.fromEntries(
+		VALUE_KINDS.map((kind) => [kind, values.length ? counts[kind] / values.length : 0]),
+	) as Record<ValueKind, number>;
 	const dates = new Map<string, DateChoice>();
 	return {
 		index,
@@ -93,7 +131,9 @@ function profileColumn(index: number, header: string, cells: Array<CellValue | u
 		share,
 		currencies,
 		repeatsAdjacent: repeatsAreAdjacent(cells.map(textOf)),
-		examples: [...distinctValues].slice(0, 3).map((value) => (value.length > 24 ? `${value.slice(0, 23)}…` : value)),
+		examples: [...distinctValues]
+			.slice(0, 3)
+			.map((value) => (value.length > 24 ? `${value.slice(0, 23)}…` : value)),
 		date(type) {
 			let choice = dates.get(type);
 			if (!choice) dates.set(type, (choice = chooseDateFormat(values, cells, type)));
@@ -124,18 +164,31 @@ function repeatsAreAdjacent(values: string[]): boolean {
 }
 
 /** The decimal separator the export writes: a comma when more numbers read only with a comma than only with a point. */
-export function decimalSeparatorOf(rows: readonly CellValue[][]): { separator: DecimalSeparator; evidence: string } {
+export function decimalSeparatorOf(rows: readonly CellValue[][]): {
+	separator: DecimalSeparator;
+	evidence: string;
+} {
 	let commaOnly = 0;
 	let pointOnly = 0;
 	for (const row of rows) {
 		for (const cell of row) {
-			if (typeof cell !== 'string' || !/\d/.test(cell) || /[a-z]{2}|:|\/|-\d\d-/i.test(cell)) continue;
+			if (typeof cell !== 'string' || !/\d/.test(cell) || /[a-z]{2}|:|\/|-\d\d-/i.test(cell))
+				continue;
 			const point = coerceValue(cell, 'money', { decimalSeparator: '.' }).ok;
 			const comma = coerceValue(cell, 'money', { decimalSeparator: ',' }).ok;
 			if (comma && !point) commaOnly++;
 			else if (point && !comma) pointOnly++;
 		}
 	}
-	if (commaOnly > pointOnly) return { separator: ',', evidence: `${commaOnly} numbers read only with a decimal comma (12,50), ${pointOnly} only with a point` };
-	return { separator: '.', evidence: pointOnly ? `${pointOnly} numbers read only with a decimal point (12.50), ${commaOnly} only with a comma` : 'no number in the sample needs a decimal comma' };
+	if (commaOnly > pointOnly)
+		return {
+			separator: ',',
+			evidence: `${commaOnly} numbers read only with a decimal comma (12,50), ${pointOnly} only with a point`,
+		};
+	return {
+		separator: '.',
+		evidence: pointOnly
+			? `${pointOnly} numbers read only with a decimal point (12.50), ${commaOnly} only with a comma`
+			: 'no number in the sample needs a decimal comma',
+	};
 }

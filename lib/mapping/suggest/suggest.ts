@@ -7,13 +7,20 @@
  */
 import type { CellValue } from '../../files';
 import { uniqueHeader } from '../columns';
-import { FEED_DEFINITIONS, FEEDS, fieldDefinition, type Feed, type FieldDefinition } from '../schema';
+import {
+	FEED_DEFINITIONS,
+	FEEDS,
+	fieldDefinition,
+	type Feed,
+	type FieldDefinition,
+} from '../schema';
 import type { FieldType } from '../values';
 import { expectation, headerMatch, headerWords, quoteExamples, valueEvidence } from './evidence';
 import type { DateChoice } from './dates';
 import { decimalSeparatorOf, profileColumns, type ColumnProfile } from './profile';
 
-export type DateReading = 'ISO or Excel dates' | 'day first' | 'month first' | 'year first' | 'ambiguous';
+export type DateReading =
+	'ISO or Excel dates' | 'day first' | 'month first' | 'year first' | 'ambiguous';
 
 export interface FieldSuggestion {
 	field: string;
@@ -39,7 +46,14 @@ export interface FeedGuess {
 }
 
 export interface SettingSuggestion {
-	setting: 'Delimiter' | 'Encoding' | 'Decimal separator' | 'Row grain' | 'Currency' | 'Time zone' | 'Date format';
+	setting:
+		| 'Delimiter'
+		| 'Encoding'
+		| 'Decimal separator'
+		| 'Row grain'
+		| 'Currency'
+		| 'Time zone'
+		| 'Date format';
 	value: string;
 	why: string;
 }
@@ -70,7 +84,11 @@ export interface SampleInput {
 const HEADER_THRESHOLD = 0.8;
 /** Share of values that must be emails for an email column to be suggested on its values alone. */
 const EMAIL_BY_VALUES = 0.95;
-const IDENTITY: Record<Feed, string[]> = { customer: ['customer_id', 'email', 'mobile'], product: ['sku'], transaction: ['order_id', 'purchase_date'] };
+const IDENTITY: Record<Feed, string[]> = {
+	customer: ['customer_id', 'email', 'mobile'],
+	product: ['sku'],
+	transaction: ['order_id', 'purchase_date'],
+};
 
 interface Candidate {
 	field: FieldDefinition;
@@ -87,7 +105,10 @@ export function suggestMapping(input: SampleInput, feedWanted?: Feed): Suggestio
 	const { header } = uniqueHeader(input.header);
 	const decimal = decimalSeparatorOf(input.rows);
 	const columns = profileColumns(header, input.rows, decimal.separator);
-	const perFeed = Object.fromEntries(FEEDS.map((feed) => [feed, assign(feed, columns)])) as Record<Feed, Assignment>;
+	const perFeed = Object.fromEntries(FEEDS.map((feed) => [feed, assign(feed, columns)])) as Record<
+		Feed,
+		Assignment
+	>;
 	const feed = feedWanted ? guessWith(perFeed, feedWanted) : guessFeed(perFeed);
 	const chosen = perFeed[feed.feed];
 	const grain = feed.feed === 'transaction' ? rowGrain(chosen, columns) : undefined;
@@ -95,22 +116,54 @@ export function suggestMapping(input: SampleInput, feedWanted?: Feed): Suggestio
 	if (grain?.rowGrain === 'basket') moveToOrder(chosen);
 	const fields = FEED_DEFINITIONS[feed.feed].fields.map((field) => {
 		const candidate = chosen.byField.get(field.name);
-		if (!candidate) return { field: field.name, source: '', type: field.type, format: '', confidence: 0, why: chosen.emptyWhy.get(field.name) ?? 'no column looks like it' };
-		return { field: field.name, source: candidate.source ?? candidate.column.header, type: field.type, format: candidate.format, dateReading: candidate.dateReading, confidence: candidate.confidence, why: candidate.why };
+		if (!candidate)
+			return {
+				field: field.name,
+				source: '',
+				type: field.type,
+				format: '',
+				confidence: 0,
+				why: chosen.emptyWhy.get(field.name) ?? 'no column looks like it',
+			};
+		return {
+			field: field.name,
+			source: candidate.source ?? candidate.column.header,
+			type: field.type,
+			format: candidate.format,
+			dateReading: candidate.dateReading,
+			confidence: candidate.confidence,
+			why: candidate.why,
+		};
 	});
 	const leftEmpty = FEED_DEFINITIONS[feed.feed].fields
 		.filter((field) => !chosen.byField.has(field.name))
-		.map((field) => ({ field: field.name, required: isRequiredField(feed.feed, field), why: chosen.emptyWhy.get(field.name) ?? 'no column looks like it' }))
+		.map((field) => ({
+			field: field.name,
+			required: isRequiredField(feed.feed, field),
+			why: chosen.emptyWhy.get(field.name) ?? 'no column looks like it',
+		}))
 		.sort((a, b) => Number(b.required) - Number(a.required));
-	const used = new Set([...chosen.byField.values()].flatMap((candidate) => candidate.columns ?? [candidate.column.index]));
+	const used = new Set(
+		[...chosen.byField.values()].flatMap(
+			(candidate) => candidate.columns ?? [candidate.column.index],
+		),
+	);
 	return {
 		feed,
 		fields,
 		leftEmpty,
-		ambiguousDates: [...chosen.byField.values()].filter((candidate) => candidate.ambiguous).map((candidate) => ({ field: candidate.field.name, column: candidate.source ?? candidate.column.header, why: candidate.ambiguous! })),
+		ambiguousDates: [...chosen.byField.values()]
+			.filter((candidate) => candidate.ambiguous)
+			.map((candidate) => ({
+				field: candidate.field.name,
+				column: candidate.source ?? candidate.column.header,
+				why: candidate.ambiguous!,
+			})),
 		settings: settingsFrom(input, decimal, columns, feed, chosen),
 		warnings: warningsFor(feed.feed, chosen, leftEmpty),
-		unusedColumns: columns.filter((column) => !used.has(column.index) && column.header.trim()).map((column) => column.header),
+		unusedColumns: columns
+			.filter((column) => !used.has(column.index) && column.header.trim())
+			.map((column) => column.header),
 	};
 }
 
@@ -142,18 +195,38 @@ function assign(feed: Feed, columns: ColumnProfile[]): Assignment {
 			if (named && named.score >= (column.values.length ? HEADER_THRESHOLD : 1)) {
 				const said = `header "${column.header}" ~ ${field.name} (${named.how === 'same name' ? `as in ${named.seenIn}` : `${named.how} "${named.header}", ${named.seenIn}`})`;
 				if (!values.fits) {
-					if (values.rate) rates.push({ field: field.name, column: column.header, why: values.words });
+					if (values.rate)
+						rates.push({ field: field.name, column: column.header, why: values.words });
 					if (!emptyWhy.has(field.name)) emptyWhy.set(field.name, `${said}, but ${values.words}`);
 					continue;
 				}
-				candidates.push(candidate(field, column, named.score, values.score, `${said}; ${values.words}`));
-			} else if (expectation(field).kind === 'email' && column.values.length && column.share.email >= EMAIL_BY_VALUES) {
-				candidates.push(candidate(field, column, 0.6, column.share.email, `${values.words}, though the header "${column.header}" is not a name seen for it`));
+				candidates.push(
+					candidate(field, column, named.score, values.score, `${said}; ${values.words}`),
+				);
+			} else if (
+				expectation(field).kind === 'email' &&
+				column.values.length &&
+				column.share.email >= EMAIL_BY_VALUES
+			) {
+				candidates.push(
+					candidate(
+						field,
+						column,
+						0.6,
+						column.share.email,
+						`${values.words}, though the header "${column.header}" is not a name seen for it`,
+					),
+				);
 			}
 		}
 	}
 	// On a tie the column with more values wins (Shopify's "Created at" over "Paid at", blank for unpaid orders).
-	candidates.sort((a, b) => b.score - a.score || b.column.values.length - a.column.values.length || Number(b.field.required ?? false) - Number(a.field.required ?? false));
+	candidates.sort(
+		(a, b) =>
+			b.score - a.score ||
+			b.column.values.length - a.column.values.length ||
+			Number(b.field.required ?? false) - Number(a.field.required ?? false),
+	);
 	const byField: Assignment['byField'] = new Map();
 	const taken = new Set<number>();
 	for (const each of candidates) {
@@ -163,17 +236,28 @@ function assign(feed: Feed, columns: ColumnProfile[]): Assignment {
 	}
 	joinSeparateTimes(byField, columns, taken);
 	let score = 0;
-	for (const each of byField.values()) score += each.score * (IDENTITY[feed].includes(each.field.name) ? 3 : 1);
+	for (const each of byField.values())
+		score += each.score * (IDENTITY[feed].includes(each.field.name) ? 3 : 1);
 	const matched = score;
 	// The feed's key must be there and hold values: a blank SKU column does not make a product export.
 	const keyed = (name: string) => (byField.get(name)?.column.values.length ?? 0) > 0;
-	if (!IDENTITY[feed].some(keyed) || (feed !== 'customer' && !IDENTITY[feed].every(keyed))) score = 0;
+	if (!IDENTITY[feed].some(keyed) || (feed !== 'customer' && !IDENTITY[feed].every(keyed)))
+		score = 0;
 	return { byField, emptyWhy, rates, score, matched };
 }
 
-function candidate(field: FieldDefinition, column: ColumnProfile, headerScore: number, valueScore: number, why: string): Candidate {
+function candidate(
+	field: FieldDefinition,
+	column: ColumnProfile,
+	headerScore: number,
+	valueScore: number,
+	why: string,
+): Candidate {
 	const score = 0.6 * headerScore + 0.4 * valueScore;
-	const dated = field.type === 'date' || field.type === 'datetime' ? dateFields(column.date(field.type)) : { format: '' };
+	const dated =
+		field.type === 'date' || field.type === 'datetime'
+			? dateFields(column.date(field.type))
+			: { format: '' };
 	return { field, column, score, confidence: Math.round(score * 100), why, ...dated };
 }
 
@@ -191,16 +275,33 @@ function dateFields(choice: DateChoice): Pick<Candidate, 'format' | 'dateReading
 }
 
 /** A date-only column next to a column of times (Square's Date and Time): the field reads both, joined. */
-function joinSeparateTimes(byField: Assignment['byField'], columns: ColumnProfile[], taken: Set<number>): void {
+function joinSeparateTimes(
+	byField: Assignment['byField'],
+	columns: ColumnProfile[],
+	taken: Set<number>,
+): void {
 	for (const [name, chosen] of byField) {
 		if (chosen.field.type !== 'datetime') continue;
 		const choice = chosen.column.date('datetime');
 		if (choice.kind === 'unreadable' || choice.hasTime) continue;
-		const time = columns.find((column) => !taken.has(column.index) && column.values.length && column.share.time === 1 && headerWords(column.header).includes('time'));
+		const time = columns.find(
+			(column) =>
+				!taken.has(column.index) &&
+				column.values.length &&
+				column.share.time === 1 &&
+				headerWords(column.header).includes('time'),
+		);
 		if (!time) continue;
-		const joined = chosen.column.values.length === time.values.length ? chosen.column.values.map((value, index) => `${value} ${time.values[index]}`) : [];
+		const joined =
+			chosen.column.values.length === time.values.length
+				? chosen.column.values.map((value, index) => `${value} ${time.values[index]}`)
+				: [];
 		if (!joined.length) continue;
-		const joinedProfile = profileColumns([`${chosen.column.header} + ${time.header}`], joined.map((value) => [value]), '.')[0];
+		const joinedProfile = profileColumns(
+			[`${chosen.column.header} + ${time.header}`],
+			joined.map((value) => [value]),
+			'.',
+		)[0];
 		const joinedChoice = joinedProfile.date('datetime');
 		if (joinedChoice.kind === 'unreadable') continue;
 		taken.add(time.index);
@@ -215,7 +316,9 @@ function joinSeparateTimes(byField: Assignment['byField'], columns: ColumnProfil
 }
 
 function scoresOf(perFeed: Record<Feed, Assignment>): Record<Feed, number> {
-	return Object.fromEntries(FEEDS.map((feed) => [feed, Math.round(perFeed[feed].score * 10) / 10])) as Record<Feed, number>;
+	return Object.fromEntries(
+		FEEDS.map((feed) => [feed, Math.round(perFeed[feed].score * 10) / 10]),
+	) as Record<Feed, number>;
 }
 
 function guessFeed(perFeed: Record<Feed, Assignment>): FeedGuess {
@@ -226,86 +329,175 @@ function guessFeed(perFeed: Record<Feed, Assignment>): FeedGuess {
 	const rank = (each: Feed) => (keyless ? perFeed[each].matched : scores[each]);
 	const feed = sale ? 'transaction' : [...FEEDS].sort((a, b) => rank(b) - rank(a))[0];
 	const guess = guessWith(perFeed, feed);
-	if (keyless) guess.evidence.unshift(`no feed has all its key columns with values; ${FEED_DEFINITIONS[feed].label.toLowerCase()} is the closest by the columns matched`);
+	if (keyless)
+		guess.evidence.unshift(
+			`no feed has all its key columns with values; ${FEED_DEFINITIONS[feed].label.toLowerCase()} is the closest by the columns matched`,
+		);
 	const others = FEEDS.filter((each) => each !== 'transaction' && scores[each] > 0);
 	if (sale && others.length) {
-		guess.evidence.push(`the rows carry ${others.map((each) => FEED_DEFINITIONS[each].label.toLowerCase()).join(' and ')} columns too: suggest again with the feed set to map them from this export`);
+		guess.evidence.push(
+			`the rows carry ${others.map((each) => FEED_DEFINITIONS[each].label.toLowerCase()).join(' and ')} columns too: suggest again with the feed set to map them from this export`,
+		);
 	}
 	return guess;
 }
 
 function guessWith(perFeed: Record<Feed, Assignment>, feed: Feed): FeedGuess {
 	const scores = scoresOf(perFeed);
-	const sourceOf = (name: string) => perFeed[feed].byField.get(name)!.source ?? perFeed[feed].byField.get(name)!.column.header;
-	const found = IDENTITY[feed].filter((name) => perFeed[feed].byField.has(name)).map((name) => `${name} from "${sourceOf(name)}"`);
+	const sourceOf = (name: string) =>
+		perFeed[feed].byField.get(name)!.source ?? perFeed[feed].byField.get(name)!.column.header;
+	const found = IDENTITY[feed]
+		.filter((name) => perFeed[feed].byField.has(name))
+		.map((name) => `${name} from "${sourceOf(name)}"`);
 	const evidence = [
-		found.length ? `its key columns: ${found.join(', ')}` : `no key column for ${FEED_DEFINITIONS[feed].label.toLowerCase()} (${IDENTITY[feed].join(', ')})`,
+		found.length
+			? `its key columns: ${found.join(', ')}`
+			: `no key column for ${FEED_DEFINITIONS[feed].label.toLowerCase()} (${IDENTITY[feed].join(', ')})`,
 		`${perFeed[feed].byField.size} fields matched; scores ${FEEDS.map((each) => `${FEED_DEFINITIONS[each].label.toLowerCase()} ${scores[each]}`).join(', ')}`,
 	];
 	return { feed, evidence, scores };
 }
 
 /** One row per basket: an amount that looked like a line's is the order's (Clover's Discount is the basket's discount). */
-const ORDER_AMOUNT_OF: Readonly<Record<string, string>> = { 'lines.discount': 'discount_total', 'lines.tax': 'tax_total', 'lines.line_total': 'order_total', 'lines.gross_amount': 'order_subtotal' };
+const ORDER_AMOUNT_OF: Readonly<Record<string, string>> = {
+	'lines.discount': 'discount_total',
+	'lines.tax': 'tax_total',
+	'lines.line_total': 'order_total',
+	'lines.gross_amount': 'order_subtotal',
+};
 
 function moveToOrder(chosen: Assignment): void {
 	for (const [line, order] of Object.entries(ORDER_AMOUNT_OF)) {
 		const candidate = chosen.byField.get(line);
 		if (!candidate || chosen.byField.has(order)) continue;
 		chosen.byField.delete(line);
-		chosen.byField.set(order, { ...candidate, field: fieldDefinition('transaction', order)!, why: `${candidate.why}; one row per basket, so it is the order's ${order}, not a line's` });
+		chosen.byField.set(order, {
+			...candidate,
+			field: fieldDefinition('transaction', order)!,
+			why: `${candidate.why}; one row per basket, so it is the order's ${order}, not a line's`,
+		});
 	}
 }
 
 /** Line items when the order key repeats (rows of one order next to each other), otherwise one row per basket. */
 function rowGrain(chosen: Assignment, columns: ColumnProfile[]): FeedGuess['grain'] {
 	const key = chosen.byField.get('order_id');
-	if (!key) return { rowGrain: 'line', evidence: 'no order key found, so the grain cannot be seen; one row per item sold is assumed' };
+	if (!key)
+		return {
+			rowGrain: 'line',
+			evidence: 'no order key found, so the grain cannot be seen; one row per item sold is assumed',
+		};
 	const column = columns[key.column.index];
 	const rows = column.values.length;
 	if (column.distinct < rows) {
-		const adjacent = column.repeatsAdjacent ? 'the rows of one order are next to each other' : 'but the rows of one order are not all next to each other';
-		return { rowGrain: 'line', evidence: `${rows} rows hold ${column.distinct} distinct "${column.header}" values, so several rows make one order; ${adjacent}` };
+		const adjacent = column.repeatsAdjacent
+			? 'the rows of one order are next to each other'
+			: 'but the rows of one order are not all next to each other';
+		return {
+			rowGrain: 'line',
+			evidence: `${rows} rows hold ${column.distinct} distinct "${column.header}" values, so several rows make one order; ${adjacent}`,
+		};
 	}
 	const lines = ['lines.qty', 'lines.sku', 'lines.name'].filter((name) => chosen.byField.has(name));
-	if (lines.length) return { rowGrain: 'line', evidence: `every "${column.header}" value is different in ${rows} rows, but the rows have item columns (${lines.join(', ')}): one item per order in this sample` };
-	return { rowGrain: 'basket', evidence: `every "${column.header}" value is different in ${rows} rows and there is no item column: one row per basket` };
+	if (lines.length)
+		return {
+			rowGrain: 'line',
+			evidence: `every "${column.header}" value is different in ${rows} rows, but the rows have item columns (${lines.join(', ')}): one item per order in this sample`,
+		};
+	return {
+		rowGrain: 'basket',
+		evidence: `every "${column.header}" value is different in ${rows} rows and there is no item column: one row per basket`,
+	};
 }
 
-function settingsFrom(input: SampleInput, decimal: ReturnType<typeof decimalSeparatorOf>, columns: ColumnProfile[], feed: FeedGuess, chosen: Assignment): SettingSuggestion[] {
+function settingsFrom(
+	input: SampleInput,
+	decimal: ReturnType<typeof decimalSeparatorOf>,
+	columns: ColumnProfile[],
+	feed: FeedGuess,
+	chosen: Assignment,
+): SettingSuggestion[] {
 	const settings: SettingSuggestion[] = [];
-	if (input.delimiter) settings.push({ setting: 'Delimiter', value: input.delimiter === '\t' ? 'Tab' : input.delimiter, why: 'found by reading the file' });
-	if (input.encoding) settings.push({ setting: 'Encoding', value: input.encoding.toUpperCase(), why: 'found by reading the file' });
+	if (input.delimiter)
+		settings.push({
+			setting: 'Delimiter',
+			value: input.delimiter === '\t' ? 'Tab' : input.delimiter,
+			why: 'found by reading the file',
+		});
+	if (input.encoding)
+		settings.push({
+			setting: 'Encoding',
+			value: input.encoding.toUpperCase(),
+			why: 'found by reading the file',
+		});
 	settings.push({ setting: 'Decimal separator', value: decimal.separator, why: decimal.evidence });
-	if (feed.grain) settings.push({ setting: 'Row grain', value: feed.grain.rowGrain, why: feed.grain.evidence });
+	if (feed.grain)
+		settings.push({ setting: 'Row grain', value: feed.grain.rowGrain, why: feed.grain.evidence });
 	const currencies = new Map<string, number>();
 	for (const candidate of chosen.byField.values()) {
-		for (const [code, count] of columns[candidate.column.index].currencies) currencies.set(code, (currencies.get(code) ?? 0) + count);
+		for (const [code, count] of columns[candidate.column.index].currencies)
+			currencies.set(code, (currencies.get(code) ?? 0) + count);
 	}
 	if (currencies.size === 1) {
 		const [[code, count]] = [...currencies];
-		const dollar = code === 'USD' ? '; $ is also the sign of CAD, AUD and other dollars: change it if the shop is not in the US' : '';
-		settings.push({ setting: 'Currency', value: code, why: `${count} amounts carry its symbol${dollar}` });
+		const dollar =
+			code === 'USD'
+				? '; $ is also the sign of CAD, AUD and other dollars: change it if the shop is not in the US'
+				: '';
+		settings.push({
+			setting: 'Currency',
+			value: code,
+			why: `${count} amounts carry its symbol${dollar}`,
+		});
 	} else if (currencies.size > 1) {
-		settings.push({ setting: 'Currency', value: '', why: `the amounts carry several currencies (${[...currencies.keys()].join(', ')}), so none is set` });
+		settings.push({
+			setting: 'Currency',
+			value: '',
+			why: `the amounts carry several currencies (${[...currencies.keys()].join(', ')}), so none is set`,
+		});
 	} else {
-		settings.push({ setting: 'Currency', value: '', why: 'no amount carries a currency symbol: set the shop\'s currency' });
+		settings.push({
+			setting: 'Currency',
+			value: '',
+			why: "no amount carries a currency symbol: set the shop's currency",
+		});
 	}
-	const zoneColumn = columns.find((column) => headerWords(column.header).join(' ') === 'time zone' && column.values.length);
-	settings.push({ setting: 'Time zone', value: '', why: `left to you: the file's times carry no time zone${zoneColumn ? ` that can be trusted as a zone name ("${zoneColumn.header}" says ${quoteExamples(zoneColumn)})` : ''}; set the shop's, e.g. Europe/London` });
+	const zoneColumn = columns.find(
+		(column) => headerWords(column.header).join(' ') === 'time zone' && column.values.length,
+	);
+	settings.push({
+		setting: 'Time zone',
+		value: '',
+		why: `left to you: the file's times carry no time zone${zoneColumn ? ` that can be trusted as a zone name ("${zoneColumn.header}" says ${quoteExamples(zoneColumn)})` : ''}; set the shop's, e.g. Europe/London`,
+	});
 	return settings;
 }
 
 function warningsFor(feed: Feed, chosen: Assignment, leftEmpty: Suggestion['leftEmpty']): string[] {
 	const warnings: string[] = [];
 	const has = (name: string) => chosen.byField.has(name);
-	if (feed === 'customer' && !has('customer_id') && !has('email') && !has('mobile')) warnings.push('no identity column: no customer ID, email or mobile column was found, so no customer can be matched');
-	if (feed === 'product' && !has('sku')) warnings.push('no identity column: no SKU or stock code column was found, so no product can be matched');
-	if (feed === 'transaction' && !has('order_id')) warnings.push('no identity column: no order, receipt or transaction number column was found, so rows cannot become orders');
+	if (feed === 'customer' && !has('customer_id') && !has('email') && !has('mobile'))
+		warnings.push(
+			'no identity column: no customer ID, email or mobile column was found, so no customer can be matched',
+		);
+	if (feed === 'product' && !has('sku'))
+		warnings.push(
+			'no identity column: no SKU or stock code column was found, so no product can be matched',
+		);
+	if (feed === 'transaction' && !has('order_id'))
+		warnings.push(
+			'no identity column: no order, receipt or transaction number column was found, so rows cannot become orders',
+		);
 	if ((feed === 'customer' || feed === 'transaction') && !has('email') && !has('mobile')) {
-		warnings.push(`no email or mobile column: ${feed === 'customer' ? 'Dotdigital contacts need an email or a mobile number, so these customers can only be matched by customer ID' : 'these orders can reach a Dotdigital contact only through the customer ID'}`);
+		warnings.push(
+			`no email or mobile column: ${feed === 'customer' ? 'Dotdigital contacts need an email or a mobile number, so these customers can only be matched by customer ID' : 'these orders can reach a Dotdigital contact only through the customer ID'}`,
+		);
 	}
-	for (const rate of chosen.rates) warnings.push(`a rate read as money: "${rate.column}" looks like ${rate.field}, but ${rate.why}; it is left empty (map it with Type percent if it is a rate)`);
-	for (const empty of leftEmpty.filter((each) => each.required)) warnings.push(`a required field with no candidate: ${empty.field} (${empty.why})`);
+	for (const rate of chosen.rates)
+		warnings.push(
+			`a rate read as money: "${rate.column}" looks like ${rate.field}, but ${rate.why}; it is left empty (map it with Type percent if it is a rate)`,
+		);
+	for (const empty of leftEmpty.filter((each) => each.required))
+		warnings.push(`a required field with no candidate: ${empty.field} (${empty.why})`);
 	return warnings;
 }

@@ -1,19 +1,24 @@
 /** Email addresses and phone numbers. */
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import {
+	isSupportedCountry,
+	parsePhoneNumberFromString,
+	type CountryCode,
+} from 'libphonenumber-js';
 
 import type { CellValue } from '../../files';
 import { accept, quoteValue, reject, type Coerced } from './result';
 import { numberToPlainText } from './text';
 
-export const EMAIL = /^(?!\.)(?!.*\.\.)[^\s@"(),:;<>[\]\\]+(?<!\.)@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)$/u;
+export const EMAIL =
+	/^(?!\.)(?!.*\.\.)[^\s@"(),:;<>[\]\\]+(?<!\.)@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)$/u;
 
 export function coerceEmail(raw: CellValue): Coerced {
-	if (typeof raw !== 'string') return reject('email.invalid', `${quoteValue(raw)} is not an email address`);
+	if (typeof raw !== 'string')
+		return reject('email.invalid', `${quoteValue(raw)} is not an email address`);
 	const email = raw.trim().toLowerCase();
 	if (EMAIL.test(email)) return accept(email);
 	return reject('email.invalid', `${quoteValue(raw)} is not a valid email address`);
 }
-
 
 export const countryAliases: Record<string, string> = { UK: 'GB' };
 
@@ -56,12 +61,15 @@ export function e164(text: string, defaultCountry: CountryCode): string {
 
 export function coercePhone(raw: CellValue, country: string | undefined): Coerced {
 	const defaultCountry = phoneCountryCode(country);
-	if (typeof raw === 'boolean') return reject('phone.invalid', `${quoteValue(raw)} is not a phone number`);
-	const number = e164(typeof raw === 'number' ? numberToPlainText(raw) : raw.trim(), defaultCountry);
+	if (typeof raw === 'boolean')
+		return reject('phone.invalid', `${quoteValue(raw)} is not a phone number`);
+	const number = e164(
+		typeof raw === 'number' ? numberToPlainText(raw) : raw.trim(),
+		defaultCountry,
+	);
 	if (number !== '') return accept(number);
 	return reject(
 		'phone.invalid',
 		`${quoteValue(raw)} is not a possible phone number (read as a ${defaultCountry} number unless it starts with + and a country code)`,
 	);
 }
-

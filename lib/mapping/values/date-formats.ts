@@ -89,7 +89,23 @@ export const NUMERIC_TOKENS: Record<string, [number, number, DateUnit | undefine
 	E: [1, 1, undefined],
 	c: [1, 1, undefined],
 };
-export const WORD_TOKENS = new Set(['MMM', 'MMMM', 'LLL', 'LLLL', 'EEE', 'EEEE', 'ccc', 'cccc', 'a', 'G', 'GG', 'Z', 'ZZ', 'ZZZ', 'z']);
+export const WORD_TOKENS = new Set([
+	'MMM',
+	'MMMM',
+	'LLL',
+	'LLLL',
+	'EEE',
+	'EEEE',
+	'ccc',
+	'cccc',
+	'a',
+	'G',
+	'GG',
+	'Z',
+	'ZZ',
+	'ZZZ',
+	'z',
+]);
 export const FORMAT_SEPARATOR = ' || ';
 export const formatCache = new Map<string, DateFormats>();
 
@@ -186,7 +202,11 @@ export function scanSteps(tokens: FormatToken[]): ScanStep[] | undefined {
 			continue;
 		}
 		const [fewest, most, unit] = NUMERIC_TOKENS[token.text];
-		if (unit === undefined || (fewest !== most && index + 1 < tokens.length && !tokens[index + 1].literal)) return undefined;
+		if (
+			unit === undefined ||
+			(fewest !== most && index + 1 < tokens.length && !tokens[index + 1].literal)
+		)
+			return undefined;
 		steps.push({ literal: undefined, fewest, most, unit });
 	}
 	return steps;
@@ -230,7 +250,8 @@ export function startsWithIgnoringCase(text: string, position: number, literal: 
 	for (let index = 0; index < literal.length; index++) {
 		const actual = text.charCodeAt(position + index);
 		const expected = literal.charCodeAt(index);
-		if (actual !== expected && !(isAsciiLetter(expected) && (actual | 0x20) === (expected | 0x20))) return false;
+		if (actual !== expected && !(isAsciiLetter(expected) && (actual | 0x20) === (expected | 0x20)))
+			return false;
 	}
 	return true;
 }
@@ -239,7 +260,12 @@ export function isAsciiLetter(code: number): boolean {
 	return (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
 }
 
-export function setWrittenField(fields: WrittenDateTime, unit: DateUnit, value: number, digits: number): void {
+export function setWrittenField(
+	fields: WrittenDateTime,
+	unit: DateUnit,
+	value: number,
+	digits: number,
+): void {
 	switch (unit) {
 		case 'year':
 			fields.year = digits <= 2 ? twoDigitYear(value) : value;
@@ -273,7 +299,8 @@ export function compileDateFormats(format: string | undefined): DateFormats {
 	const formats: DateFormat[] = [];
 	const names: string[] = [];
 	let problem: string | undefined;
-	const alternatives = key.trim() === '' ? ['ISO'] : key.split(FORMAT_SEPARATOR).map((part) => part.trim());
+	const alternatives =
+		key.trim() === '' ? ['ISO'] : key.split(FORMAT_SEPARATOR).map((part) => part.trim());
 	for (const alternative of alternatives) {
 		if (alternative === '') continue;
 		const special = alternative.toLowerCase();
@@ -298,7 +325,9 @@ export function compileDateFormats(format: string | undefined): DateFormats {
 		description: names.join(' or '),
 		problem,
 		isoOnly: key.trim() === '',
-		serialsInText: !formats.some((candidate) => candidate.kind === 'luxon' && DIGITS_ALONE.test(candidate.format)),
+		serialsInText: !formats.some(
+			(candidate) => candidate.kind === 'luxon' && DIGITS_ALONE.test(candidate.format),
+		),
 	};
 	formatCache.set(key, compiled);
 	return compiled;
@@ -320,7 +349,8 @@ export function writtenFields(format: LuxonFormat, text: string): WrittenDateTim
 	};
 	for (let index = 0; index < format.shapeUnits.length; index++) {
 		const unit = format.shapeUnits[index];
-		if (unit !== undefined) setWrittenField(fields, unit, Number(match[index + 1]), match[index + 1].length);
+		if (unit !== undefined)
+			setWrittenField(fields, unit, Number(match[index + 1]), match[index + 1].length);
 	}
 	return fields;
 }
@@ -329,4 +359,3 @@ export function writtenFields(format: LuxonFormat, text: string): WrittenDateTim
 export function twoDigitYear(year: number): number {
 	return year > 60 ? 1900 + year : 2000 + year;
 }
-

@@ -1,11 +1,44 @@
 /** Dates and date-times: Excel serial numbers, ISO, the mapping's formats, read in the shop's time zone. */
-import { DateTime, FixedOffsetZone, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
+import {
+	DateTime,
+	FixedOffsetZone,
+	IANAZone,
+	Zone,
+	type ZoneOffsetFormat,
+	type ZoneOffsetOptions,
+} from 'luxon';
 
 import type { CellValue } from '../../files';
-import { FORMAT_LOCALE, compileDateFormats, writtenFields, type LuxonFormat, type WrittenDateTime } from './date-formats';
-import { accept, quoteValue, reject, type Coerced, type ExcelDateTime, type ValueOptions } from './result';
+import {
+	FORMAT_LOCALE,
+	compileDateFormats,
+	writtenFields,
+	type LuxonFormat,
+	type WrittenDateTime,
+} from './date-formats';
+import {
+	accept,
+	quoteValue,
+	reject,
+	type Coerced,
+	type ExcelDateTime,
+	type ValueOptions,
+} from './result';
 
-export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTH_NAMES = [
+	'January',
+	'February',
+	'March',
+	'April',
+	'May',
+	'June',
+	'July',
+	'August',
+	'September',
+	'October',
+	'November',
+	'December',
+];
 export const EXCEL_LAST_SERIAL = 2958465;
 export const DAY_MS = 86_400_000;
 export const EXCEL_EPOCH_BEFORE_LEAP_BUG = Date.UTC(1899, 11, 31);
@@ -26,8 +59,17 @@ export function excelSerialToDateTime(serial: number): ExcelDateTime {
 	const minute = Math.floor((seconds % 3600) / 60);
 	const second = seconds % 60;
 	if (days === 60) return { year: 1900, month: 2, day: 29, hour, minute, second };
-	const date = new Date((days < 60 ? EXCEL_EPOCH_BEFORE_LEAP_BUG : EXCEL_EPOCH_AFTER_LEAP_BUG) + days * DAY_MS);
-	return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute, second };
+	const date = new Date(
+		(days < 60 ? EXCEL_EPOCH_BEFORE_LEAP_BUG : EXCEL_EPOCH_AFTER_LEAP_BUG) + days * DAY_MS,
+	);
+	return {
+		year: date.getUTCFullYear(),
+		month: date.getUTCMonth() + 1,
+		day: date.getUTCDate(),
+		hour,
+		minute,
+		second,
+	};
 }
 
 export function isLeapYear(year: number): boolean {
@@ -69,7 +111,8 @@ export function impossibility(fields: WrittenDateTime): string | undefined {
 		if (day > 31) return `no month has a ${ordinal(day)}`;
 	}
 	if (hour !== undefined) {
-		if (fields.twelveHour === true && (hour < 1 || hour > 12)) return `${hour} is not an hour on a 12-hour clock`;
+		if (fields.twelveHour === true && (hour < 1 || hour > 12))
+			return `${hour} is not an hour on a 12-hour clock`;
 		if (hour > 23) return `there is no hour ${hour}`;
 	}
 	if (minute !== undefined && minute > 59) return `there is no minute ${minute}`;
@@ -158,7 +201,10 @@ export class OffsetMemoZone extends Zone<true> {
 		let offset = this.offsetsByHour.get(hour);
 		if (offset === undefined) {
 			const start = this.zone.offset(hour * HOUR_MS);
-			offset = start === this.zone.offset(hour * HOUR_MS + HOUR_MS - 1) ? start : OFFSET_CHANGES_WITHIN_HOUR;
+			offset =
+				start === this.zone.offset(hour * HOUR_MS + HOUR_MS - 1)
+					? start
+					: OFFSET_CHANGES_WITHIN_HOUR;
 			if (this.offsetsByHour.size >= OFFSET_MEMO_LIMIT) this.offsetsByHour.clear();
 			this.offsetsByHour.set(hour, offset);
 		}
@@ -191,9 +237,9 @@ export function zoneFor(name: string | undefined): Zone {
 	return zone;
 }
 
-
 export const ISO_DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-export const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+export const ISO_DATE_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 export const SERIAL_TEXT = /^\d+(?:\.\d+)?$/;
 /**
  * An Excel date number as a text file holds it when a date column was saved as General: five
@@ -203,25 +249,32 @@ export const SERIAL_IN_TEXT = /^\d{5}(?:\.\d+)?$/;
 export const HAS_ZONE = /\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 export const DAY_MONTH_YEAR_LIKE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[\sT,])/;
 
-export function coerceDate(raw: CellValue, type: 'date' | 'datetime', options: ValueOptions): Coerced {
+export function coerceDate(
+	raw: CellValue,
+	type: 'date' | 'datetime',
+	options: ValueOptions,
+): Coerced {
 	const formats = compileDateFormats(options.format);
 	if (formats.problem !== undefined) throw new RangeError(formats.problem);
 	const zone = zoneFor(options.timeZone);
 	if (typeof raw === 'number') return dateFromSerial(raw, raw, type, zone);
-	if (typeof raw === 'boolean') return reject('date.format_mismatch', `${quoteValue(raw)} is not a date`);
+	if (typeof raw === 'boolean')
+		return reject('date.format_mismatch', `${quoteValue(raw)} is not a date`);
 
 	const text = raw.trim();
 	let impossible: Coerced | undefined;
 	for (const format of formats.formats) {
 		let outcome: Coerced | undefined;
 		if (format.kind === 'iso') outcome = dateFromIso(raw, text, type, zone);
-		else if (format.kind === 'excel') outcome = SERIAL_TEXT.test(text) ? dateFromSerial(Number(text), raw, type, zone) : undefined;
+		else if (format.kind === 'excel')
+			outcome = SERIAL_TEXT.test(text) ? dateFromSerial(Number(text), raw, type, zone) : undefined;
 		else outcome = dateFromFormat(format, raw, text, type, zone);
 		if (outcome === undefined) continue;
 		if (outcome.ok) return outcome;
 		impossible ??= outcome;
 	}
-	if (impossible === undefined && formats.serialsInText && SERIAL_IN_TEXT.test(text)) return dateFromSerial(Number(text), raw, type, zone);
+	if (impossible === undefined && formats.serialsInText && SERIAL_IN_TEXT.test(text))
+		return dateFromSerial(Number(text), raw, type, zone);
 	if (impossible !== undefined) return impossible;
 	if (formats.isoOnly) return notIsoWithoutFormat(raw, text);
 	return reject(
@@ -231,7 +284,12 @@ export function coerceDate(raw: CellValue, type: 'date' | 'datetime', options: V
 }
 
 /** A number cell, or a number in a column set to 'excel'. */
-export function dateFromSerial(serial: number, raw: CellValue, type: 'date' | 'datetime', zone: Zone): Coerced {
+export function dateFromSerial(
+	serial: number,
+	raw: CellValue,
+	type: 'date' | 'datetime',
+	zone: Zone,
+): Coerced {
 	if (!Number.isFinite(serial) || serial < 1 || serial >= EXCEL_LAST_SERIAL + 1) {
 		return reject(
 			'date.out_of_range',
@@ -240,17 +298,34 @@ export function dateFromSerial(serial: number, raw: CellValue, type: 'date' | 'd
 	}
 	const written = excelSerialToDateTime(serial);
 	if (written.month === 2 && written.day === 29 && !isLeapYear(written.year)) {
-		return reject('date.impossible', `${quoteValue(raw)} is 29 February 1900 in Excel, a day that never existed`);
+		return reject(
+			'date.impossible',
+			`${quoteValue(raw)} is 29 February 1900 in Excel, a day that never existed`,
+		);
 	}
 	if (type === 'date') return accept(formatDate(written.year, written.month, written.day));
-	return dateTimeFromWallClock(raw, Date.UTC(2000, written.month - 1, written.day, written.hour, written.minute, written.second), written.year, zone);
+	return dateTimeFromWallClock(
+		raw,
+		Date.UTC(2000, written.month - 1, written.day, written.hour, written.minute, written.second),
+		written.year,
+		zone,
+	);
 }
 
 /** undefined when the text is not written as ISO at all. */
-export function dateFromIso(raw: CellValue, text: string, type: 'date' | 'datetime', zone: Zone): Coerced | undefined {
+export function dateFromIso(
+	raw: CellValue,
+	text: string,
+	type: 'date' | 'datetime',
+	zone: Zone,
+): Coerced | undefined {
 	const dateOnly = type === 'date' ? ISO_DATE_ONLY.exec(text) : null;
 	if (dateOnly !== null) {
-		const reason = impossibility({ year: Number(dateOnly[1]), month: Number(dateOnly[2]), day: Number(dateOnly[3]) });
+		const reason = impossibility({
+			year: Number(dateOnly[1]),
+			month: Number(dateOnly[2]),
+			day: Number(dateOnly[3]),
+		});
 		return reason === undefined ? accept(text) : impossibleDate(raw, reason);
 	}
 	const parts = ISO_DATE_TIME.exec(text);
@@ -267,17 +342,31 @@ export function dateFromIso(raw: CellValue, text: string, type: 'date' | 'dateti
 	if (type === 'datetime' && !HAS_ZONE.test(text)) {
 		const reason = impossibility(written);
 		if (reason !== undefined) return impossibleDate(raw, reason);
-		const wallClock = Date.UTC(2000, written.month - 1, written.day, written.hour ?? 0, written.minute ?? 0, written.second ?? 0);
+		const wallClock = Date.UTC(
+			2000,
+			written.month - 1,
+			written.day,
+			written.hour ?? 0,
+			written.minute ?? 0,
+			written.second ?? 0,
+		);
 		return dateTimeFromWallClock(raw, wallClock, written.year, zone);
 	}
-	const iso = text.length > 10 && text[10] === ' ' ? `${text.slice(0, 10)}T${text.slice(11)}` : text;
+	const iso =
+		text.length > 10 && text[10] === ' ' ? `${text.slice(0, 10)}T${text.slice(11)}` : text;
 	const moment = DateTime.fromISO(iso, parseOptions(type, zone));
 	if (moment.isValid) return dateOutput(moment, type, zone);
 	return impossibleDate(raw, impossibility(written));
 }
 
 /** undefined when the text does not have the format's layout. */
-export function dateFromFormat(format: LuxonFormat, raw: CellValue, text: string, type: 'date' | 'datetime', zone: Zone): Coerced | undefined {
+export function dateFromFormat(
+	format: LuxonFormat,
+	raw: CellValue,
+	text: string,
+	type: 'date' | 'datetime',
+	zone: Zone,
+): Coerced | undefined {
 	if (format.numericOnly) return dateFromNumbers(format, raw, text, type, zone);
 	const moment = DateTime.fromFormatParser(text, format.parser, parseOptions(type, zone));
 	if (moment.isValid) {
@@ -294,7 +383,13 @@ export function dateFromFormat(format: LuxonFormat, raw: CellValue, text: string
  * A format of numbers only (dd/MM/yyyy HH:mm), read from its layout: the same result as Luxon's
  * parser at a tenth of the cost, which matters on date columns of a million rows.
  */
-export function dateFromNumbers(format: LuxonFormat, raw: CellValue, text: string, type: 'date' | 'datetime', zone: Zone): Coerced | undefined {
+export function dateFromNumbers(
+	format: LuxonFormat,
+	raw: CellValue,
+	text: string,
+	type: 'date' | 'datetime',
+	zone: Zone,
+): Coerced | undefined {
 	const fields = writtenFields(format, text);
 	if (fields === undefined) return undefined;
 	const reason = impossibility(fields);
@@ -302,8 +397,16 @@ export function dateFromNumbers(format: LuxonFormat, raw: CellValue, text: strin
 	const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = fields;
 	if (type === 'date') return accept(formatDate(year, month, day));
 	const offset = steadyOffsetOfWallHour(zone, year, month, day, hour);
-	if (offset === undefined) return dateTimeFromWallClock(raw, Date.UTC(2000, month - 1, day, hour, minute, second), year, zone);
-	return accept(`${formatDate(year, month, day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}${offset}`);
+	if (offset === undefined)
+		return dateTimeFromWallClock(
+			raw,
+			Date.UTC(2000, month - 1, day, hour, minute, second),
+			year,
+			zone,
+		);
+	return accept(
+		`${formatDate(year, month, day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}${offset}`,
+	);
 }
 
 export const WALL_HOUR_MEMO_LIMIT = 100_000;
@@ -314,7 +417,13 @@ export const steadyOffsets = new WeakMap<Zone, Map<number, string | null>>();
  * change within a day of it (dateTimeFromWallClock then works it out in full). Remembered per
  * hour, because a date-time column repeats the same few hours over and over.
  */
-export function steadyOffsetOfWallHour(zone: Zone, year: number, month: number, day: number, hour: number): string | undefined {
+export function steadyOffsetOfWallHour(
+	zone: Zone,
+	year: number,
+	month: number,
+	day: number,
+	hour: number,
+): string | undefined {
 	let memo = steadyOffsets.get(zone);
 	if (memo === undefined) steadyOffsets.set(zone, (memo = new Map()));
 	const key = ((year * 16 + month) * 32 + day) * 24 + hour;
@@ -336,25 +445,40 @@ export const DAY_MS_AROUND = 86_400_000;
  * as ISO 8601 with its offset. A time the clocks skipped, or one they passed twice when they went
  * back, is rejected rather than guessed.
  */
-export function dateTimeFromWallClock(raw: CellValue, wallIn2000: number, year: number, zone: Zone): Coerced {
+export function dateTimeFromWallClock(
+	raw: CellValue,
+	wallIn2000: number,
+	year: number,
+	zone: Zone,
+): Coerced {
 	const wall = new Date(wallIn2000).setUTCFullYear(year);
 	const instants: Array<[number, number]> = [];
-	for (const offset of new Set([zone.offset(wall - DAY_MS_AROUND), zone.offset(wall + DAY_MS_AROUND)])) {
+	for (const offset of new Set([
+		zone.offset(wall - DAY_MS_AROUND),
+		zone.offset(wall + DAY_MS_AROUND),
+	])) {
 		const instant = wall - offset * 60_000;
 		if (zone.offset(instant) === offset) instants.push([instant, offset]);
 	}
 	if (instants.length === 0) {
-		return reject('date.impossible', `${quoteValue(raw)} never happened in ${zone.name}: the clocks went forward past it`);
+		return reject(
+			'date.impossible',
+			`${quoteValue(raw)} never happened in ${zone.name}: the clocks went forward past it`,
+		);
 	}
 	if (instants.length > 1) {
-		const [first, second] = instants.sort(([a], [b]) => a - b).map(([, offset]) => formatOffset(offset));
+		const [first, second] = instants
+			.sort(([a], [b]) => a - b)
+			.map(([, offset]) => formatOffset(offset));
 		const twice = `${quoteValue(raw)} happened twice in ${zone.name} (at ${first} and again at ${second}) when the clocks went back`;
 		return reject('date.repeated_time', `${twice}, so it is not clear which is meant`);
 	}
 	const [[instant, offset]] = instants;
 	const shown = new Date(instant + offset * 60_000);
 	const date = formatDate(shown.getUTCFullYear(), shown.getUTCMonth() + 1, shown.getUTCDate());
-	return accept(`${date}T${pad2(shown.getUTCHours())}:${pad2(shown.getUTCMinutes())}:${pad2(shown.getUTCSeconds())}${formatOffset(offset)}`);
+	return accept(
+		`${date}T${pad2(shown.getUTCHours())}:${pad2(shown.getUTCMinutes())}:${pad2(shown.getUTCSeconds())}${formatOffset(offset)}`,
+	);
 }
 
 export interface ParseOptions {
@@ -364,7 +488,11 @@ export interface ParseOptions {
 }
 
 /** Dates keep the day as written, so they read in UTC; date-times read unzoned times in the POS's zone. */
-export const DATE_PARSE_OPTIONS: ParseOptions = { ...FORMAT_LOCALE, zone: FixedOffsetZone.utcInstance, setZone: true };
+export const DATE_PARSE_OPTIONS: ParseOptions = {
+	...FORMAT_LOCALE,
+	zone: FixedOffsetZone.utcInstance,
+	setZone: true,
+};
 export const dateTimeParseOptions = new WeakMap<Zone, ParseOptions>();
 
 export function parseOptions(type: 'date' | 'datetime', zone: Zone): ParseOptions {
@@ -394,4 +522,3 @@ export function notIsoWithoutFormat(raw: CellValue, text: string): Coerced {
 		`${quoteValue(raw)} is not an ISO date like 2026-06-27: set the date format in the mapping to read dates written this way`,
 	);
 }
-

@@ -8,15 +8,44 @@ import type { CellValue } from '../../files';
 import { coerceEmail, coercePhone, phoneCountry, unknownCountryMessage } from './contact';
 import { coerceDate, resolveZone } from './dates';
 import { compileDateFormats } from './date-formats';
-import { coerceBoolean, coerceInteger, coerceMoney, coerceNumber, coercePercent, decimalSeparatorMessage, decimalSeparatorOf } from './numbers';
-import { BLANK, NO_OPTIONS, accept, isBlank, type Coerced, type FieldType, type ValueOptions } from './result';
+import {
+	coerceBoolean,
+	coerceInteger,
+	coerceMoney,
+	coerceNumber,
+	coercePercent,
+	decimalSeparatorMessage,
+	decimalSeparatorOf,
+} from './numbers';
+import {
+	BLANK,
+	NO_OPTIONS,
+	accept,
+	isBlank,
+	type Coerced,
+	type FieldType,
+	type ValueOptions,
+} from './result';
 import { coerceText } from './text';
 
-export { isBlank, quoteValue, type Coerced, type ExcelDateTime, type FieldType, type SplitName, type TextCase, type ValueOptions } from './result';
+export {
+	isBlank,
+	quoteValue,
+	type Coerced,
+	type ExcelDateTime,
+	type FieldType,
+	type SplitName,
+	type TextCase,
+	type ValueOptions,
+} from './result';
 export { mapValue, numberToPlainText, splitFullName, titleCase } from './text';
 export { excelSerialToDateTime } from './dates';
 
-export function coerceValue(raw: CellValue | null | undefined, type: FieldType, options: ValueOptions = NO_OPTIONS): Coerced {
+export function coerceValue(
+	raw: CellValue | null | undefined,
+	type: FieldType,
+	options: ValueOptions = NO_OPTIONS,
+): Coerced {
 	if (raw === null || raw === undefined || isBlank(raw)) return BLANK;
 	switch (type) {
 		case 'text':
@@ -47,7 +76,10 @@ export function coerceValue(raw: CellValue | null | undefined, type: FieldType, 
  * What is wrong with a field's value options, in words for whoever set up the mapping, or undefined when nothing is.
  * coerceValue throws a RangeError carrying the same words when it meets such options.
  */
-export function describeOptionProblem(type: FieldType, options: ValueOptions = NO_OPTIONS): string | undefined {
+export function describeOptionProblem(
+	type: FieldType,
+	options: ValueOptions = NO_OPTIONS,
+): string | undefined {
 	const { decimalSeparator, textCase } = options;
 	if (decimalSeparator !== undefined && decimalSeparator !== '.' && decimalSeparator !== ',') {
 		return decimalSeparatorMessage(decimalSeparator);
@@ -56,7 +88,8 @@ export function describeOptionProblem(type: FieldType, options: ValueOptions = N
 		return `The text case must be none, upper, lower or title, not "${String(textCase)}"`;
 	}
 	if (type === 'phone' && options.defaultCountry !== undefined) {
-		if (!isSupportedCountry(phoneCountry(options.defaultCountry))) return unknownCountryMessage(options.defaultCountry);
+		if (!isSupportedCountry(phoneCountry(options.defaultCountry)))
+			return unknownCountryMessage(options.defaultCountry);
 	}
 	if (type === 'date' || type === 'datetime') {
 		const zone = resolveZone(options.timeZone ?? 'UTC');
@@ -65,4 +98,3 @@ export function describeOptionProblem(type: FieldType, options: ValueOptions = N
 	}
 	return undefined;
 }
-

@@ -57,7 +57,8 @@ export function decimalSeparatorMessage(separator: unknown): string {
 
 export function decimalSeparatorOf(options: ValueOptions): DecimalSeparator {
 	const separator = options.decimalSeparator ?? '.';
-	if (separator !== '.' && separator !== ',') throw new RangeError(decimalSeparatorMessage(separator));
+	if (separator !== '.' && separator !== ',')
+		throw new RangeError(decimalSeparatorMessage(separator));
 	return separator;
 }
 
@@ -72,28 +73,41 @@ export function coerceInteger(raw: CellValue, separator: DecimalSeparator): Coer
 		const text = raw.trim();
 		value = parseDecimalText(text, separator);
 		if (Number.isNaN(value)) {
-			return reject('integer.invalid', `${quoteValue(raw)} is not a whole number${separatorHint(text, separator)}`);
+			return reject(
+				'integer.invalid',
+				`${quoteValue(raw)} is not a whole number${separatorHint(text, separator)}`,
+			);
 		}
 	} else return reject('integer.invalid', `${quoteValue(raw)} is not a whole number`);
-	if (!Number.isFinite(value)) return reject('integer.invalid', `${quoteValue(raw)} is not a whole number`);
-	if (!Number.isInteger(value)) return reject('integer.not_whole', `${quoteValue(raw)} is not a whole number`);
+	if (!Number.isFinite(value))
+		return reject('integer.invalid', `${quoteValue(raw)} is not a whole number`);
+	if (!Number.isInteger(value))
+		return reject('integer.not_whole', `${quoteValue(raw)} is not a whole number`);
 	if (!Number.isSafeInteger(value)) {
-		return reject('integer.out_of_range', `${quoteValue(raw)} is too large to keep exactly as a whole number`);
+		return reject(
+			'integer.out_of_range',
+			`${quoteValue(raw)} is too large to keep exactly as a whole number`,
+		);
 	}
 	return accept(withoutNegativeZero(value));
 }
 
 export function coerceNumber(raw: CellValue, separator: DecimalSeparator): Coerced {
 	if (typeof raw === 'number') {
-		return Number.isFinite(raw) ? accept(withoutNegativeZero(raw)) : reject('number.invalid', `${quoteValue(raw)} is not a number`);
+		return Number.isFinite(raw)
+			? accept(withoutNegativeZero(raw))
+			: reject('number.invalid', `${quoteValue(raw)} is not a number`);
 	}
-	if (typeof raw !== 'string') return reject('number.invalid', `${quoteValue(raw)} is not a number`);
+	if (typeof raw !== 'string')
+		return reject('number.invalid', `${quoteValue(raw)} is not a number`);
 	const text = raw.trim();
 	const value = parseDecimalText(text, separator);
 	if (Number.isFinite(value)) return accept(withoutNegativeZero(value));
-	return reject('number.invalid', `${quoteValue(raw)} is not a number${separatorHint(text, separator)}`);
+	return reject(
+		'number.invalid',
+		`${quoteValue(raw)} is not a number${separatorHint(text, separator)}`,
+	);
 }
-
 
 export const CURRENCY_BY_MARK: Record<string, string> = {
 	$: 'USD',
@@ -109,7 +123,10 @@ export const MARK = '(GBP|USD|EUR|JPY|[$£€¥])';
 export const SIGN = '([+\\-\\u2212])';
 export const AMOUNT = "(\\d[\\d.,' \\u00a0\\u202f]*|[.,]\\d+)";
 /** (bracket) sign currency sign amount currency (bracket), every part but the amount optional. */
-export const MONEY = new RegExp(`^(\\()?\\s*${SIGN}?\\s*${MARK}?\\s*${SIGN}?\\s*${AMOUNT}\\s*${MARK}?\\s*(\\))?$`, 'i');
+export const MONEY = new RegExp(
+	`^(\\()?\\s*${SIGN}?\\s*${MARK}?\\s*${SIGN}?\\s*${AMOUNT}\\s*${MARK}?\\s*(\\))?$`,
+	'i',
+);
 
 export function roundMoneyNumber(value: number): number {
 	const cents = value * 100;
@@ -133,30 +150,44 @@ export function decimalPlaces(body: string, separator: DecimalSeparator): number
 
 export function coerceMoney(raw: CellValue, separator: DecimalSeparator): Coerced {
 	if (typeof raw === 'number') {
-		return Number.isFinite(raw) ? accept(roundMoneyNumber(raw)) : reject('money.invalid', `${quoteValue(raw)} is not an amount of money`);
+		return Number.isFinite(raw)
+			? accept(roundMoneyNumber(raw))
+			: reject('money.invalid', `${quoteValue(raw)} is not an amount of money`);
 	}
-	if (typeof raw !== 'string') return reject('money.invalid', `${quoteValue(raw)} is not an amount of money`);
+	if (typeof raw !== 'string')
+		return reject('money.invalid', `${quoteValue(raw)} is not an amount of money`);
 	const text = raw.trim();
 	const plain = parsePlainDecimal(text, separator);
-	if (!Number.isNaN(plain)) return accept(decimalPlaces(text, separator) > 4 ? roundToFourPlaces(plain) : withoutNegativeZero(plain));
+	if (!Number.isNaN(plain))
+		return accept(
+			decimalPlaces(text, separator) > 4 ? roundToFourPlaces(plain) : withoutNegativeZero(plain),
+		);
 	const parts = MONEY.exec(text);
-	if (parts === null) return reject('money.invalid', `${quoteValue(raw)} is not an amount of money`);
+	if (parts === null)
+		return reject('money.invalid', `${quoteValue(raw)} is not an amount of money`);
 	const [, open, signBefore, markBefore, signAfter, body, markAfter, close] = parts;
 	const bracketed = open !== undefined;
 	const signed = signBefore !== undefined || signAfter !== undefined;
-	const currencyBefore = markBefore === undefined ? undefined : CURRENCY_BY_MARK[markBefore.toLowerCase()];
-	const currencyAfter = markAfter === undefined ? undefined : CURRENCY_BY_MARK[markAfter.toLowerCase()];
+	const currencyBefore =
+		markBefore === undefined ? undefined : CURRENCY_BY_MARK[markBefore.toLowerCase()];
+	const currencyAfter =
+		markAfter === undefined ? undefined : CURRENCY_BY_MARK[markAfter.toLowerCase()];
 	if (
 		bracketed !== (close !== undefined) ||
 		(signBefore !== undefined && signAfter !== undefined) ||
 		(bracketed && signed) ||
-		(currencyBefore !== undefined && currencyAfter !== undefined && currencyBefore !== currencyAfter)
+		(currencyBefore !== undefined &&
+			currencyAfter !== undefined &&
+			currencyBefore !== currencyAfter)
 	) {
 		return reject('money.invalid', `${quoteValue(raw)} is not an amount of money`);
 	}
 	const amount = parseDecimalText(body.trimEnd(), separator);
 	if (!Number.isFinite(amount)) {
-		return reject('money.invalid', `${quoteValue(raw)} is not an amount of money${separatorHint(body.trimEnd(), separator)}`);
+		return reject(
+			'money.invalid',
+			`${quoteValue(raw)} is not an amount of money${separatorHint(body.trimEnd(), separator)}`,
+		);
 	}
 	const negative = bracketed || (signBefore ?? signAfter ?? '+') !== '+';
 	const rounded = decimalPlaces(body.trimEnd(), separator) > 4 ? roundToFourPlaces(amount) : amount;
@@ -165,7 +196,6 @@ export function coerceMoney(raw: CellValue, separator: DecimalSeparator): Coerce
 	return currency === undefined ? { ok: true, value } : { ok: true, value, currency };
 }
 
-
 /**
  * A rate: `20%` and `0.2` are both 0.2. A plain number above 1 is percentage points (`20` is 20%),
  * as tills write VAT rates; a rate is never more than 100%.
@@ -173,18 +203,34 @@ export function coerceMoney(raw: CellValue, separator: DecimalSeparator): Coerce
 export function coercePercent(raw: CellValue, separator: DecimalSeparator): Coerced {
 	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
 	const written = /^(.*?)\s*%$/.exec(text);
-	const number = typeof raw === 'number' ? raw : parseDecimalText(written ? written[1] : text, separator);
+	const number =
+		typeof raw === 'number' ? raw : parseDecimalText(written ? written[1] : text, separator);
 	if (!Number.isFinite(number) || typeof raw === 'boolean') {
-		return reject('percent.invalid', `${quoteValue(raw)} is not a percentage (write 20%, 0.2 or 20)${Number.isNaN(number) ? separatorHint(text.replace(/%$/, '').trim(), separator) : ''}`);
+		return reject(
+			'percent.invalid',
+			`${quoteValue(raw)} is not a percentage (write 20%, 0.2 or 20)${Number.isNaN(number) ? separatorHint(text.replace(/%$/, '').trim(), separator) : ''}`,
+		);
 	}
 	const rate = written || Math.abs(number) > 1 ? number / 100 : number;
-	if (Math.abs(rate) > 1) return reject('percent.out_of_range', `${quoteValue(raw)} is more than 100%`);
+	if (Math.abs(rate) > 1)
+		return reject('percent.out_of_range', `${quoteValue(raw)} is more than 100%`);
 	return accept(withoutNegativeZero(roundToFourPlaces(rate)));
 }
 
 export const BOOLEAN_WORDS = new Map<string, boolean>([
-	['y', true], ['yes', true], ['true', true], ['t', true], ['on', true], ['1', true], ['-1', true],
-	['n', false], ['no', false], ['false', false], ['f', false], ['off', false], ['0', false],
+	['y', true],
+	['yes', true],
+	['true', true],
+	['t', true],
+	['on', true],
+	['1', true],
+	['-1', true],
+	['n', false],
+	['no', false],
+	['false', false],
+	['f', false],
+	['off', false],
+	['0', false],
 ]);
 
 export function coerceBoolean(raw: CellValue): Coerced {
@@ -196,6 +242,8 @@ export function coerceBoolean(raw: CellValue): Coerced {
 		const word = BOOLEAN_WORDS.get(raw) ?? BOOLEAN_WORDS.get(raw.trim().toLowerCase());
 		if (word !== undefined) return word ? TRUE : FALSE;
 	}
-	return reject('boolean.invalid', `${quoteValue(raw)} is not a yes/no value (use Y/N, yes/no, true/false or 1/0)`);
+	return reject(
+		'boolean.invalid',
+		`${quoteValue(raw)} is not a yes/no value (use Y/N, yes/no, true/false or 1/0)`,
+	);
 }
-

@@ -1,7 +1,17 @@
 /** What reading a cell gives: the value, or the rule it broke and why; and the options that read it. */
 import type { CellValue } from '../../files';
 
-export type FieldType = 'text' | 'email' | 'phone' | 'integer' | 'number' | 'money' | 'percent' | 'date' | 'datetime' | 'boolean';
+export type FieldType =
+	| 'text'
+	| 'email'
+	| 'phone'
+	| 'integer'
+	| 'number'
+	| 'money'
+	| 'percent'
+	| 'date'
+	| 'datetime'
+	| 'boolean';
 export type TextCase = 'none' | 'upper' | 'lower' | 'title';
 
 export interface ValueOptions {
@@ -52,7 +62,9 @@ export const QUOTED_VALUE_LIMIT = 100;
 /** The raw value in quotes for a message, cut short when a cell holds a whole essay. */
 export function quoteValue(raw: CellValue): string {
 	const text = typeof raw === 'string' ? raw : String(raw);
-	return text.length > QUOTED_VALUE_LIMIT ? `"${text.slice(0, QUOTED_VALUE_LIMIT - 1)}…"` : `"${text}"`;
+	return text.length > QUOTED_VALUE_LIMIT
+		? `"${text.slice(0, QUOTED_VALUE_LIMIT - 1)}…"`
+		: `"${text}"`;
 }
 
 export function isBlank(raw: unknown): boolean {
@@ -63,4 +75,3 @@ export function isBlank(raw: unknown): boolean {
 	if (first > 32 && first !== 0xa0 && first < 0x1680) return false;
 	return raw.trim().length === 0;
 }
-

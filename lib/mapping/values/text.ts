@@ -1,9 +1,22 @@
 /** Text values: trimming, case, full names split into their parts, value maps. */
 import type { CellValue } from '../../files';
-import { BLANK, accept, quoteValue, reject, type Coerced, type SplitName, type TextCase } from './result';
+import {
+	BLANK,
+	accept,
+	quoteValue,
+	reject,
+	type Coerced,
+	type SplitName,
+	type TextCase,
+} from './result';
 
 export function coerceText(raw: CellValue, textCase: TextCase | undefined): string {
-	const text = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? numberToPlainText(raw) : String(raw);
+	const text =
+		typeof raw === 'string'
+			? raw.trim()
+			: typeof raw === 'number'
+				? numberToPlainText(raw)
+				: String(raw);
 	switch (textCase) {
 		case undefined:
 		case 'none':
@@ -15,14 +28,18 @@ export function coerceText(raw: CellValue, textCase: TextCase | undefined): stri
 		case 'title':
 			return titleCase(text);
 		default:
-			throw new RangeError(`The text case must be none, upper, lower or title, not "${String(textCase)}"`);
+			throw new RangeError(
+				`The text case must be none, upper, lower or title, not "${String(textCase)}"`,
+			);
 	}
 }
 
 /** A workbook number as a person would type it: no exponent, and no binary noise past Excel's 15 significant digits. */
 export function numberToPlainText(value: number): string {
 	if (Number.isInteger(value)) {
-		return Math.abs(value) < 1e21 ? String(value) : value.toLocaleString('en-US', { useGrouping: false });
+		return Math.abs(value) < 1e21
+			? String(value)
+			: value.toLocaleString('en-US', { useGrouping: false });
 	}
 	if (!Number.isFinite(value)) return String(value);
 	const text = String(Number(value.toPrecision(15)));
@@ -48,12 +65,30 @@ export function titleCase(text: string): string {
 		);
 }
 
-
 export const NAME_TITLES = new Map(
-	['Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Dr', 'Prof', 'Sir', 'Dame', 'Rev'].map((title) => [title.toLowerCase(), title]),
+	['Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Dr', 'Prof', 'Sir', 'Dame', 'Rev'].map((title) => [
+		title.toLowerCase(),
+		title,
+	]),
 );
 export const SURNAME_PARTICLES = new Set([
-	...['al', 'bin', 'da', 'das', 'de', 'del', 'della', 'der', 'des', 'di', 'do', 'dos', 'du', 'el', 'ibn'],
+	...[
+		'al',
+		'bin',
+		'da',
+		'das',
+		'de',
+		'del',
+		'della',
+		'der',
+		'des',
+		'di',
+		'do',
+		'dos',
+		'du',
+		'el',
+		'ibn',
+	],
 	...['la', 'le', 'st', 'st.', 'ten', 'ter', 'van', 'von'],
 ]);
 export const NAME_SUFFIXES = new Set(['jr', 'jr.', 'sr', 'sr.', 'ii', 'iii', 'iv']);
@@ -121,7 +156,6 @@ export function splitFullName(full: string): SplitName {
 	return result;
 }
 
-
 export interface NormalisedMap {
 	size: number;
 	lookup: Map<string, string>;
@@ -149,7 +183,11 @@ export function mappedTo(value: string): Coerced {
  * Translates a value through a mapping's value map, matching keys trimmed and case-insensitively.
  * A key that maps to '' gives a blank. A blank value with no key for it gives a blank whatever `unmatched` says.
  */
-export function mapValue(value: string, map: ReadonlyMap<string, string>, unmatched: 'keep' | 'blank' | 'reject'): Coerced {
+export function mapValue(
+	value: string,
+	map: ReadonlyMap<string, string>,
+	unmatched: 'keep' | 'blank' | 'reject',
+): Coerced {
 	const exact = map.get(value);
 	if (exact !== undefined) return mappedTo(exact);
 	const key = value.trim().toLowerCase();
@@ -164,8 +202,10 @@ export function mapValue(value: string, map: ReadonlyMap<string, string>, unmatc
 		default: {
 			const known = [...map.keys()];
 			const listed = known.slice(0, 10).join(', ') + (known.length > 10 ? ', …' : '');
-			return reject('map.unmatched', `${quoteValue(value)} is not in the value map for this field (it knows: ${listed})`);
+			return reject(
+				'map.unmatched',
+				`${quoteValue(value)} is not in the value map for this field (it knows: ${listed})`,
+			);
 		}
 	}
 }
-

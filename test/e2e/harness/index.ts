@@ -28,7 +28,9 @@ export interface E2eServer {
 
 export async function startServer(env: Record<string, string> = {}): Promise<E2eServer> {
 	const runtime = await runtimeModule.ensureRuntime();
-	const nodesDir = process.env.POS_SYNC_STAGED_NODES ?? instanceModule.stagePackage(repoDir, join(repoDir, '.build', 'staged-package'));
+	const nodesDir =
+		process.env.POS_SYNC_STAGED_NODES ??
+		instanceModule.stagePackage(repoDir, join(repoDir, '.build', 'staged-package'));
 	const root = mkdtempSync(join(tmpdir(), 'pos-sync-e2e-'));
 	const files = join(root, 'files');
 	mkdirSync(files, { recursive: true });

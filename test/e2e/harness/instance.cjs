@@ -11,7 +11,12 @@ const path = require('node:path');
 
 const { node24Env } = require('./runtime.cjs');
 
-const OWNER = { email: 'owner@example.com', password: 'Passw0rd!', firstName: 'Demo', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'Passw0rd!',
+	firstName: 'Demo',
+	lastName: 'Owner',
+};
 const PACKAGE_NAME = 'n8n-nodes-pos-sync';
 const API_KEY_SCOPES = [
 	'workflow:create',
@@ -107,7 +112,8 @@ async function waitFor(what, check, { timeoutMs = 30_000, intervalMs = 250 } = {
  */
 function stagePackage(repoDir, stagingDir) {
 	const distEntry = path.join(repoDir, 'dist', 'nodes');
-	if (!fs.existsSync(distEntry)) throw new Error(`Build the package first: ${distEntry} is missing`);
+	if (!fs.existsSync(distEntry))
+		throw new Error(`Build the package first: ${distEntry} is missing`);
 	const stamp = JSON.stringify(fingerprintTree(path.join(repoDir, 'dist')));
 	const stampFile = path.join(stagingDir, 'stamp.json');
 	const nodesDir = path.join(stagingDir, 'nodes');
@@ -117,13 +123,34 @@ function stagePackage(repoDir, stagingDir) {
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const npm = (/** @type {string[]} */ args, /** @type {string} */ cwd) => {
 		const result = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 10 * 60_000 });
-		if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+		if (result.status !== 0)
+			throw new Error(`npm ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
 		return result.stdout;
 	};
-	const tarball = npm(['pack', '--pack-destination', stagingDir, '--ignore-scripts', '--silent'], repoDir).trim().split('\n').pop();
-	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+	const tarball = npm(
+		['pack', '--pack-destination', stagingDir, '--ignore-scripts', '--silent'],
+		repoDir,
+	)
+		.trim()
+		.split('\n')
+		.pop();
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true }),
+	);
 	npm(
-		['install', path.join(stagingDir, /** @type {string} */ (tarball)), '--omit=peer', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--install-links', '--loglevel=error'],
+		[
+			'install',
+			path.join(stagingDir, /** @type {string} */ (tarball)),
+			'--omit=peer',
+			'--omit=dev',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--no-package-lock',
+			'--install-links',
+			'--loglevel=error',
+		],
 		nodesDir,
 	);
 	fs.writeFileSync(stampFile, stamp);
@@ -189,10 +216,18 @@ class N8nInstance {
 
 	passwordHash() {
 		const bcrypt = path.join(this.runtime.n8nDir, 'node_modules', 'bcryptjs');
-		const out = spawnSync(this.runtime.nodeBin, ['-e', `process.stdout.write(require(${JSON.stringify(bcrypt)}).hashSync(process.argv[1], 10))`, OWNER.password], {
-			encoding: 'utf8',
-			timeout: 60_000,
-		});
+		const out = spawnSync(
+			this.runtime.nodeBin,
+			[
+				'-e',
+				`process.stdout.write(require(${JSON.stringify(bcrypt)}).hashSync(process.argv[1], 10))`,
+				OWNER.password,
+			],
+			{
+				encoding: 'utf8',
+				timeout: 60_000,
+			},
+		);
 		if (out.status !== 0) throw new Error(`Could not hash the owner password: ${out.stderr}`);
 		return out.stdout;
 	}
@@ -223,7 +258,13 @@ class N8nInstance {
 			N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
 			N8N_INSTANCE_OWNER_PASSWORD_HASH: this.passwordHash(),
 			N8N_LOG_LEVEL: 'info',
-			...(this.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {}),
+			...(this.command === 'worker'
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(this.port),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+					}
+				: {}),
 			...this.extraEnv,
 		};
 	}
@@ -245,13 +286,21 @@ class N8nInstance {
 		running.add(this);
 		fs.writeFileSync(path.join(this.root, 'n8n.pid'), String(child.pid));
 		const exitedEarly = new Promise((_, reject) =>
-			child.once('exit', (code, signal) => reject(new Error(`n8n exited during start-up (${signal ?? `exit code ${code}`}):\n${this.logTail()}`))),
+			child.once('exit', (code, signal) =>
+				reject(
+					new Error(
+						`n8n exited during start-up (${signal ?? `exit code ${code}`}):\n${this.logTail()}`,
+					),
+				),
+			),
 		);
 		exitedEarly.catch(() => undefined);
 		const ready = waitFor(
 			`n8n to answer on ${this.baseUrl} (log: ${this.logFile})`,
 			async () => {
-				const res = await fetch(`${this.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+				const res = await fetch(`${this.baseUrl}/healthz/readiness`, {
+					signal: AbortSignal.timeout(5000),
+				}).catch(() => undefined);
 				return res?.status === 200 ? true : undefined;
 			},
 			{ timeoutMs, intervalMs: 500 },
@@ -274,9 +323,7 @@ class N8nInstance {
 			signal: AbortSignal.timeout(30_000),
 		});
 		if (res.status !== 200) throw new Error(`Login failed: ${res.status} ${await res.text()}`);
-		this.cookie = (res.headers.getSetCookie?.() ?? [])
-			.map((c) => c.split(';')[0])
-			.join('; ');
+		this.cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
 		this.apiKey = await this.ensureApiKey();
 	}
 
@@ -284,7 +331,11 @@ class N8nInstance {
 	async ensureApiKey() {
 		const keyFile = path.join(this.root, 'api-key.txt');
 		if (fs.existsSync(keyFile)) return fs.readFileSync(keyFile, 'utf8');
-		const body = await this.rest('POST', '/rest/api-keys', { label: `harness-${Date.now()}`, scopes: API_KEY_SCOPES, expiresAt: null });
+		const body = await this.rest('POST', '/rest/api-keys', {
+			label: `harness-${Date.now()}`,
+			scopes: API_KEY_SCOPES,
+			expiresAt: null,
+		});
 		const key = body?.data?.rawApiKey;
 		if (!key) throw new Error(`No API key in ${JSON.stringify(body)}`);
 		fs.writeFileSync(keyFile, key);
@@ -319,7 +370,10 @@ class N8nInstance {
 	async request(method, urlPath, body, headers) {
 		const res = await fetch(`${this.baseUrl}${urlPath}`, {
 			method,
-			headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			headers: {
+				...headers,
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 			signal: AbortSignal.timeout(30_000),
 		});
@@ -334,7 +388,12 @@ class N8nInstance {
 	 */
 	async createWorkflow(workflow) {
 		const { name, nodes, connections, settings } = workflow;
-		const created = await this.api('POST', '/workflows', { name, nodes, connections, settings: settings ?? { executionOrder: 'v1' } });
+		const created = await this.api('POST', '/workflows', {
+			name,
+			nodes,
+			connections,
+			settings: settings ?? { executionOrder: 'v1' },
+		});
 		return /** @type {string} */ (created.id);
 	}
 
@@ -343,10 +402,14 @@ class N8nInstance {
 	 * @param {string} workflowId
 	 */
 	async activate(workflowId) {
-		await waitFor(`workflow ${workflowId} to activate`, async () => {
-			const wf = await this.api('POST', `/workflows/${workflowId}/activate`);
-			return wf?.active ? true : undefined;
-		}, { timeoutMs: 15_000, intervalMs: 1000 });
+		await waitFor(
+			`workflow ${workflowId} to activate`,
+			async () => {
+				const wf = await this.api('POST', `/workflows/${workflowId}/activate`);
+				return wf?.active ? true : undefined;
+			},
+			{ timeoutMs: 15_000, intervalMs: 1000 },
+		);
 	}
 
 	/**
@@ -369,13 +432,22 @@ class N8nInstance {
 	 * @param {string} triggerName
 	 */
 	async runManually(workflowId, triggerName, { timeoutMs = 60_000 } = {}) {
-		const started = await this.rest('POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } });
+		const started = await this.rest('POST', `/rest/workflows/${workflowId}/run`, {
+			triggerToStartFrom: { name: triggerName },
+		});
 		const executionId = (started.data ?? started).executionId;
-		if (!executionId) throw new Error(`Workflow ${workflowId} did not start from "${triggerName}": ${JSON.stringify(started).slice(0, 300)}`);
-		return waitFor(`execution ${executionId}`, async () => {
-			const execution = await this.api('GET', `/executions/${executionId}?includeData=true`);
-			return execution.finished || execution.stoppedAt ? execution : undefined;
-		}, { timeoutMs, intervalMs: 500 });
+		if (!executionId)
+			throw new Error(
+				`Workflow ${workflowId} did not start from "${triggerName}": ${JSON.stringify(started).slice(0, 300)}`,
+			);
+		return waitFor(
+			`execution ${executionId}`,
+			async () => {
+				const execution = await this.api('GET', `/executions/${executionId}?includeData=true`);
+				return execution.finished || execution.stoppedAt ? execution : undefined;
+			},
+			{ timeoutMs, intervalMs: 500 },
+		);
 	}
 
 	/** @param {string} workflowId */
@@ -392,7 +464,12 @@ class N8nInstance {
 		const all = [];
 		let cursor;
 		do {
-			const query = new URLSearchParams({ workflowId, includeData: 'true', limit: '100', ...(cursor ? { cursor } : {}) });
+			const query = new URLSearchParams({
+				workflowId,
+				includeData: 'true',
+				limit: '100',
+				...(cursor ? { cursor } : {}),
+			});
 			const page = await this.api('GET', `/executions?${query}`);
 			all.push(...page.data);
 			cursor = page.nextCursor;
@@ -407,10 +484,14 @@ class N8nInstance {
 	 * @param {{ timeoutMs?: number }} [options]
 	 */
 	async waitForExecutions(workflowId, count, { timeoutMs = 60_000 } = {}) {
-		return waitFor(`${count} execution(s) of workflow ${workflowId}`, async () => {
-			const list = await this.executions(workflowId);
-			return list.length >= count ? list : undefined;
-		}, { timeoutMs, intervalMs: 500 });
+		return waitFor(
+			`${count} execution(s) of workflow ${workflowId}`,
+			async () => {
+				const list = await this.executions(workflowId);
+				return list.length >= count ? list : undefined;
+			},
+			{ timeoutMs, intervalMs: 500 },
+		);
 	}
 
 	/** Stops the server with SIGTERM, then SIGKILL if it has not gone within the bound. */

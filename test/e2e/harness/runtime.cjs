@@ -37,7 +37,14 @@ function runtimePaths(dir = runtimeDir()) {
 		n8nBin: path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
 		nodeMarker: path.join(dir, 'node24', '.complete'),
 		n8nMarker: path.join(n8nDir, '.complete'),
-		sqliteBinding: path.join(n8nDir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
+		sqliteBinding: path.join(
+			n8nDir,
+			'node_modules',
+			'sqlite3',
+			'build',
+			'Release',
+			'node_sqlite3.node',
+		),
 	};
 }
 
@@ -120,7 +127,8 @@ async function withLock(lockDir, fn) {
 				fs.rmSync(lockDir, { recursive: true, force: true });
 				continue;
 			}
-			if (Date.now() > deadline) throw new Error(`Timed out waiting for the runtime lock ${lockDir}`);
+			if (Date.now() > deadline)
+				throw new Error(`Timed out waiting for the runtime lock ${lockDir}`);
 			if (!told) say(`another run is installing the runtime; waiting for it (${lockDir})`);
 			told = true;
 			await new Promise((r) => setTimeout(r, 2000));
@@ -171,11 +179,16 @@ function node24Env(paths = runtimePaths()) {
  * @param {NodeJS.ProcessEnv} env
  */
 async function buildSqlite(n8nDir, env) {
-	await run('Building sqlite3 for Node 24', 'npm', ['rebuild', '--prefix', n8nDir, 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
-		cwd: n8nDir,
-		env,
-		expected: '80-120 s',
-	});
+	await run(
+		'Building sqlite3 for Node 24',
+		'npm',
+		['rebuild', '--prefix', n8nDir, 'sqlite3', '--ignore-scripts=false', '--loglevel=error'],
+		{
+			cwd: n8nDir,
+			env,
+			expected: '80-120 s',
+		},
+	);
 }
 
 /**
@@ -191,7 +204,16 @@ async function installNode24(paths) {
 	await run(
 		`Installing Node ${NODE_VERSION} from the npm registry (about 190 MB)`,
 		'npm',
-		['install', '--prefix', scratch, `node@${NODE_VERSION}`, '--no-audit', '--no-fund', '--ignore-scripts=false', '--loglevel=error'],
+		[
+			'install',
+			'--prefix',
+			scratch,
+			`node@${NODE_VERSION}`,
+			'--no-audit',
+			'--no-fund',
+			'--ignore-scripts=false',
+			'--loglevel=error',
+		],
 		{ cwd: scratch, expected: '10-30 s' },
 	);
 	fs.writeFileSync(path.join(scratch, '.complete'), new Date().toISOString());
@@ -202,7 +224,8 @@ async function installNode24(paths) {
 /** Only Node 24 (for the unit and engine tests, which need no n8n server and no browser). */
 async function ensureNode24() {
 	const paths = runtimePaths();
-	if (!fs.existsSync(paths.nodeMarker)) await withLock(path.join(paths.dir + '.lock'), () => installNode24(paths));
+	if (!fs.existsSync(paths.nodeMarker))
+		await withLock(path.join(paths.dir + '.lock'), () => installNode24(paths));
 	return paths;
 }
 
@@ -213,7 +236,10 @@ async function ensureNode24() {
  */
 async function ensureRuntime() {
 	const paths = runtimePaths();
-	const complete = () => fs.existsSync(paths.nodeMarker) && fs.existsSync(paths.n8nMarker) && fs.existsSync(paths.sqliteBinding);
+	const complete = () =>
+		fs.existsSync(paths.nodeMarker) &&
+		fs.existsSync(paths.n8nMarker) &&
+		fs.existsSync(paths.sqliteBinding);
 	if (complete()) return paths;
 
 	const started = Date.now();
@@ -230,7 +256,16 @@ async function ensureRuntime() {
 			await run(
 				`Installing n8n ${N8N_VERSION} (about 2.9 GB)`,
 				'npm',
-				['install', '--prefix', scratch, `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+				[
+					'install',
+					'--prefix',
+					scratch,
+					`n8n@${N8N_VERSION}`,
+					'--ignore-scripts',
+					'--no-audit',
+					'--no-fund',
+					'--loglevel=error',
+				],
 				{ cwd: scratch, env, expected: '3-5 min' },
 			);
 			await buildSqlite(scratch, env);
@@ -239,8 +274,12 @@ async function ensureRuntime() {
 			fs.renameSync(scratch, paths.n8nDir);
 		}
 		if (!fs.existsSync(paths.sqliteBinding)) await buildSqlite(paths.n8nDir, node24Env(paths));
-		const check = spawnSync(paths.nodeBin, ['-e', 'require("sqlite3")'], { cwd: paths.n8nDir, encoding: 'utf8' });
-		if (check.status !== 0) throw new Error(`sqlite3 does not load under Node ${NODE_VERSION}:\n${check.stderr}`);
+		const check = spawnSync(paths.nodeBin, ['-e', 'require("sqlite3")'], {
+			cwd: paths.n8nDir,
+			encoding: 'utf8',
+		});
+		if (check.status !== 0)
+			throw new Error(`sqlite3 does not load under Node ${NODE_VERSION}:\n${check.stderr}`);
 	});
 	say(`runtime ready in ${Math.round((Date.now() - started) / 1000)} s: ${paths.dir}`);
 	return paths;
@@ -257,20 +296,42 @@ async function ensureChromium() {
 	const root = typeof process.getuid === 'function' && process.getuid() === 0;
 	const sudo = !root && spawnSync('sudo', ['-n', 'true']).status === 0;
 	if (!root && !sudo) {
-		throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: sudo apt-get install -y --no-install-recommends chromium fonts-liberation (or set POS_SYNC_CHROMIUM)`);
+		throw new Error(
+			`Chromium is missing at ${CHROMIUM}. Install it with: sudo apt-get install -y --no-install-recommends chromium fonts-liberation (or set POS_SYNC_CHROMIUM)`,
+		);
 	}
 	/** @param {string} label @param {string[]} args @param {string} expected */
 	const aptGet = (label, args, expected) => {
 		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		return root ? run(label, 'apt-get', args, { env, expected }) : run(label, 'sudo', ['-n', 'apt-get', ...args], { env, expected });
+		return root
+			? run(label, 'apt-get', args, { env, expected })
+			: run(label, 'sudo', ['-n', 'apt-get', ...args], { env, expected });
 	};
 	await withLock(path.join(cacheRoot(), 'chromium.lock'), async () => {
 		if (fs.existsSync(CHROMIUM)) return;
 		await aptGet('Updating the apt package lists for Chromium', ['update', '-q'], '10-30 s');
-		await aptGet("Installing Debian's Chromium for the editor test", ['install', '-y', '-q', '--no-install-recommends', 'chromium', 'fonts-liberation'], '1-2 min');
+		await aptGet(
+			"Installing Debian's Chromium for the editor test",
+			['install', '-y', '-q', '--no-install-recommends', 'chromium', 'fonts-liberation'],
+			'1-2 min',
+		);
 	});
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
 	return CHROMIUM;
 }
 
-module.exports = { NODE_VERSION, N8N_VERSION, CHROMIUM, cacheRoot, runtimePaths, ensureNode24, ensureRuntime, ensureChromium, node24Env, run, say, withLock };
+module.exports = {
+	NODE_VERSION,
+	N8N_VERSION,
+	CHROMIUM,
+	cacheRoot,
+	runtimePaths,
+	ensureNode24,
+	ensureRuntime,
+	ensureChromium,
+	node24Env,
+	run,
+	say,
+	withLock,
+};

@@ -29,31 +29,46 @@ const WELCOME_LIST_ID = '3';
  */
 async function setUpDemoShop(instance, shop) {
 	const pos = path.join(shop.filesRoot, 'pos');
-	for (const folder of [...FEED_FOLDERS, 'mapping', 'reports']) fs.mkdirSync(path.join(pos, folder), { recursive: true });
+	for (const folder of [...FEED_FOLDERS, 'mapping', 'reports'])
+		fs.mkdirSync(path.join(pos, folder), { recursive: true });
 	fs.writeFileSync(path.join(pos, 'mapping', 'shop-mapping.xlsx'), demoMappingWorkbook());
 
 	const { dotdigital, khaos, store } = shop.fakes;
 	const credentials = {
-		dotdigitalApi: await instance.createCredential(placeholders.credentials.dotdigitalApi, 'dotdigitalApi', {
-			user: dotdigital.user,
-			password: dotdigital.password,
-			region: 'auto',
-			baseUrl: dotdigital.regionUrl('r1'),
-		}),
-		khaosControlApi: await instance.createCredential(placeholders.credentials.khaosControlApi, 'khaosControlApi', {
-			url: khaos.wsdlUrl,
-			authentication: 'none',
-			allowSelfSigned: false,
-			siteId: -1,
-			stockMappingType: 1,
-			salesSource: 'Web',
-			websiteName: 'Main Website',
-		}),
+		dotdigitalApi: await instance.createCredential(
+			placeholders.credentials.dotdigitalApi,
+			'dotdigitalApi',
+			{
+				user: dotdigital.user,
+				password: dotdigital.password,
+				region: 'auto',
+				baseUrl: dotdigital.regionUrl('r1'),
+			},
+		),
+		khaosControlApi: await instance.createCredential(
+			placeholders.credentials.khaosControlApi,
+			'khaosControlApi',
+			{
+				url: khaos.wsdlUrl,
+				authentication: 'none',
+				allowSelfSigned: false,
+				siteId: -1,
+				stockMappingType: 1,
+				salesSource: 'Web',
+				websiteName: 'Main Website',
+			},
+		),
 	};
 
 	const workflows = [];
 	for (const { file, workflow } of readTemplates()) {
-		const local = localise(workflow, { filesRoot: shop.filesRoot, storeUrl: store.apiUrl, welcomeListId: WELCOME_LIST_ID, checkEverySeconds: shop.checkEverySeconds, settleSeconds: shop.settleSeconds });
+		const local = localise(workflow, {
+			filesRoot: shop.filesRoot,
+			storeUrl: store.apiUrl,
+			welcomeListId: WELCOME_LIST_ID,
+			checkEverySeconds: shop.checkEverySeconds,
+			settleSeconds: shop.settleSeconds,
+		});
 		const id = await instance.createWorkflow(local);
 		await instance.activate(id);
 		workflows.push({ file, id, workflow: local });

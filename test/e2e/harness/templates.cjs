@@ -17,7 +17,10 @@ function readTemplates() {
 		.readdirSync(templatesDir)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
-		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(templatesDir, file), 'utf8')) }));
+		.map((file) => ({
+			file,
+			workflow: JSON.parse(fs.readFileSync(path.join(templatesDir, file), 'utf8')),
+		}));
 }
 
 /**
@@ -27,8 +30,10 @@ function readTemplates() {
 function localise(workflow, local) {
 	const inJson = (text) => JSON.stringify(text).slice(1, -1);
 	const text = JSON.stringify(workflow)
-		.split(inJson(placeholders.filesRoot)).join(inJson(local.filesRoot))
-		.split(inJson(placeholders.storeUrl)).join(inJson(local.storeUrl));
+		.split(inJson(placeholders.filesRoot))
+		.join(inJson(local.filesRoot))
+		.split(inJson(placeholders.storeUrl))
+		.join(inJson(local.storeUrl));
 	const copy = JSON.parse(text);
 	for (const node of copy.nodes) {
 		if (node.type === `${PACKAGE_NAME}.posFileTrigger`) {
@@ -37,10 +42,17 @@ function localise(workflow, local) {
 			node.parameters.settleSeconds = local.settleSeconds ?? 2;
 		}
 		const lists = node.parameters.lists;
-		if (node.type === `${PACKAGE_NAME}.dotdigitalUpsert` && Array.isArray(lists) && lists.includes(placeholders.welcomeList)) {
-			node.parameters.lists = lists.map((list) => (list === placeholders.welcomeList ? local.welcomeListId : list));
+		if (
+			node.type === `${PACKAGE_NAME}.dotdigitalUpsert` &&
+			Array.isArray(lists) &&
+			lists.includes(placeholders.welcomeList)
+		) {
+			node.parameters.lists = lists.map((list) =>
+				list === placeholders.welcomeList ? local.welcomeListId : list,
+			);
 		}
-		if (node.type === `${PACKAGE_NAME}.khaosProductTrigger`) node.parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
+		if (node.type === `${PACKAGE_NAME}.khaosProductTrigger`)
+			node.parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
 	}
 	return copy;
 }

@@ -15,14 +15,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { htmlPage, sendHtml } from '../admin-html';
 import { readJson, send } from '../admin-json';
 
-import type { FakeContact, FakeDotdigital, FakeFaults, FakeInsightCollection, ScriptedFault } from './types';
+import type {
+	FakeContact,
+	FakeDotdigital,
+	FakeFaults,
+	FakeInsightCollection,
+	ScriptedFault,
+} from './types';
 
 export interface AdminBackend {
 	fake: FakeDotdigital;
 	state(): unknown;
 }
 
-export async function handleAdmin(path: string, req: IncomingMessage, res: ServerResponse, backend: AdminBackend): Promise<void> {
+export async function handleAdmin(
+	path: string,
+	req: IncomingMessage,
+	res: ServerResponse,
+	backend: AdminBackend,
+): Promise<void> {
 	const { fake } = backend;
 	const route = `${req.method ?? 'GET'} ${path.replace(/^\/__admin\/?/, '').replace(/\/$/, '')}`;
 	try {
@@ -66,7 +77,18 @@ function dotdigitalPage(state: DotdigitalAdminState): string {
 	return htmlPage('Dotdigital stand-in', [
 		{
 			heading: 'Contacts',
-			columns: ['ID', 'Email', 'Mobile', 'Status', 'Opt-in type', 'Lists', 'Consent records', 'First name', 'Last name', 'Updated'],
+			columns: [
+				'ID',
+				'Email',
+				'Mobile',
+				'Status',
+				'Opt-in type',
+				'Lists',
+				'Consent records',
+				'First name',
+				'Last name',
+				'Updated',
+			],
 			rows: state.contacts.map((contact) => [
 				contact.contactId,
 				contact.identifiers.email,
@@ -74,7 +96,9 @@ function dotdigitalPage(state: DotdigitalAdminState): string {
 				contact.status,
 				contact.channelProperties.email.optInType,
 				contact.lists.map((id) => `${listName.get(id) ?? 'list'} (${id})`).join(', '),
-				contact.consentRecords.map((record) => `${record.dateTimeConsented} ${record.text}`).join('; '),
+				contact.consentRecords
+					.map((record) => `${record.dateTimeConsented} ${record.text}`)
+					.join('; '),
 				contact.dataFields.FIRSTNAME,
 				contact.dataFields.LASTNAME,
 				contact.updated,
@@ -83,7 +107,12 @@ function dotdigitalPage(state: DotdigitalAdminState): string {
 		...state.collections.map((collection) => ({
 			heading: `Insight collection ${collection.name}`,
 			columns: ['Key', 'Contact', 'Record', 'Updated'],
-			rows: collection.records.map((record) => [record.key, record.contactIdentity?.value ?? record.contactId, record.json, record.updated]),
+			rows: collection.records.map((record) => [
+				record.key,
+				record.contactIdentity?.value ?? record.contactId,
+				record.json,
+				record.updated,
+			]),
 		})),
 	]);
 }

@@ -6,7 +6,8 @@ import { mulberry32 } from '../../helpers/random';
 
 import type { FakeFaults, ScriptedFault } from './types';
 
-export type Draw = { kind: 'none' } | { kind: '429' } | { kind: '5xx'; status: number; lost: boolean };
+export type Draw =
+	{ kind: 'none' } | { kind: '429' } | { kind: '5xx'; status: number; lost: boolean };
 
 const SERVER_ERRORS = [500, 502, 503, 504];
 
@@ -21,9 +22,11 @@ export class FaultDice {
 	set(faults: FakeFaults): void {
 		for (const name of ['rate429', 'rate5xx', 'lostResponseShare'] as const) {
 			const value = faults[name];
-			if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1))) throw new Error(`${name} must be a number from 0 to 1`);
+			if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1)))
+				throw new Error(`${name} must be a number from 0 to 1`);
 		}
-		if (faults.seed !== undefined && !Number.isFinite(faults.seed)) throw new Error('seed must be a number');
+		if (faults.seed !== undefined && !Number.isFinite(faults.seed))
+			throw new Error('seed must be a number');
 		this.faults = { ...faults };
 		this.random = mulberry32(faults.seed ?? 1);
 	}
@@ -54,17 +57,21 @@ export class ScriptedFaults {
 	private pending: PendingScript[] = [];
 
 	add(spec: ScriptedFault): void {
-		if (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599) throw new Error('status must be an HTTP status code');
+		if (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)
+			throw new Error('status must be an HTTP status code');
 		const times = spec.times ?? 1;
-		if (!Number.isInteger(times) || times < 1) throw new Error('times must be a whole number of at least 1');
-		if (spec.path !== undefined && typeof spec.path !== 'string' && !(spec.path instanceof RegExp)) throw new Error('path must be a string or a RegExp');
+		if (!Number.isInteger(times) || times < 1)
+			throw new Error('times must be a whole number of at least 1');
+		if (spec.path !== undefined && typeof spec.path !== 'string' && !(spec.path instanceof RegExp))
+			throw new Error('path must be a string or a RegExp');
 		this.pending.push({ spec: { ...spec }, left: times });
 	}
 
 	/** The first scripted fault matching this call, used up once. */
 	take(method: string, path: string, regionPath: string): ScriptedFault | undefined {
 		const found = this.pending.find(({ spec }) => {
-			if (spec.method !== undefined && spec.method.toUpperCase() !== method.toUpperCase()) return false;
+			if (spec.method !== undefined && spec.method.toUpperCase() !== method.toUpperCase())
+				return false;
 			if (spec.path === undefined) return true;
 			if (typeof spec.path === 'string') return spec.path === path || spec.path === regionPath;
 			spec.path.lastIndex = 0;
@@ -95,7 +102,9 @@ export class RateWindow {
 			this.count = 0;
 		}
 		this.count += 1;
-		return this.count <= this.limit ? { allowed: true } : { allowed: false, resetAt: this.start + 60_000 };
+		return this.count <= this.limit
+			? { allowed: true }
+			: { allowed: false, resetAt: this.start + 60_000 };
 	}
 
 	clear(): void {

@@ -49,7 +49,10 @@ export function identifierName(value: unknown): IdentifierName | undefined {
 }
 
 /** The stored form of a value for an identifier, or undefined when it is not valid for it. */
-export function normaliseIdentifier(name: IdentifierName, value: unknown): string | number | undefined {
+export function normaliseIdentifier(
+	name: IdentifierName,
+	value: unknown,
+): string | number | undefined {
 	if (name === 'email') return normaliseEmail(value);
 	if (name === 'mobileNumber') return normaliseMobile(value);
 	return normaliseContactId(value);

@@ -25,8 +25,16 @@ export class ApiError extends Error {
 	}
 }
 
-export function v3Error(status: number, errorCode: string, description: string, details?: ErrorDetail[]): ApiError {
-	return new ApiError({ status, json: details === undefined ? { errorCode, description } : { errorCode, description, details } });
+export function v3Error(
+	status: number,
+	errorCode: string,
+	description: string,
+	details?: ErrorDetail[],
+): ApiError {
+	return new ApiError({
+		status,
+		json: details === undefined ? { errorCode, description } : { errorCode, description, details },
+	});
 }
 
 export function v2Error(status: number, message: string, code: string): ApiError {

@@ -22,7 +22,14 @@ import type { Reply } from './replies';
 import { dispatch } from './routes';
 import type { Account, ApiCall } from './routes';
 import { DotdigitalState } from './state';
-import type { CallRecord, FakeDotdigital, FakeDotdigitalOptions, InjectedKind, Intercept, Region } from './types';
+import type {
+	CallRecord,
+	FakeDotdigital,
+	FakeDotdigitalOptions,
+	InjectedKind,
+	Intercept,
+	Region,
+} from './types';
 
 export const MAX_BODY = 50 * 1024 * 1024;
 const REGIONS: Region[] = ['r1', 'r2', 'r3'];
@@ -35,7 +42,9 @@ const GATEWAY_PAGES: Record<number, string> = {
 	504: 'Gateway Time-out',
 };
 
-export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): Promise<FakeDotdigital> {
+export async function startFakeDotdigital(
+	options: FakeDotdigitalOptions = {},
+): Promise<FakeDotdigital> {
 	const host = options.host ?? '127.0.0.1';
 	const user = options.user ?? 'apiuser-pos-sync@apiconnector.com';
 	const password = options.password ?? 'fake-Passw0rd';
@@ -47,9 +56,11 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 	const maxBody = options.maxBodyBytes ?? MAX_BODY;
 	let intercept: Intercept | undefined;
 	if (!Number.isFinite(importMs) || importMs < 0) throw new Error('importMs must be 0 or more');
-	if (!Number.isFinite(importTimes.max) || importTimes.max < importMs) throw new Error('importMaxMs must be importMs or more');
+	if (!Number.isFinite(importTimes.max) || importTimes.max < importMs)
+		throw new Error('importMaxMs must be importMs or more');
 	const limit = options.rateLimitPerMinute ?? 0;
-	if (!Number.isInteger(limit) || limit < 0) throw new Error('rateLimitPerMinute must be a whole number, 0 for unlimited');
+	if (!Number.isInteger(limit) || limit < 0)
+		throw new Error('rateLimitPerMinute must be a whole number, 0 for unlimited');
 	const resetStyle = options.rateLimitResetStyle ?? 'seconds';
 	const seed = structuredClone(options.seed ?? {});
 
@@ -79,13 +90,26 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 	};
 
 	const rateLimited = (v2: boolean, resetAt: number, headerLimit: number): Reply => {
-		const reset = resetStyle === 'epoch' ? Math.ceil(resetAt / 1000) : Math.max(1, Math.ceil((resetAt - clock().getTime()) / 1000));
+		const reset =
+			resetStyle === 'epoch'
+				? Math.ceil(resetAt / 1000)
+				: Math.max(1, Math.ceil((resetAt - clock().getTime()) / 1000));
 		return {
 			status: 429,
-			headers: { 'x-ratelimit-limit': String(headerLimit), 'x-ratelimit-scope': 'account', 'x-ratelimit-reset': String(reset) },
+			headers: {
+				'x-ratelimit-limit': String(headerLimit),
+				'x-ratelimit-scope': 'account',
+				'x-ratelimit-reset': String(reset),
+			},
 			json: v2
-				? { message: 'Too many requests: the per-minute call rate limit has been exceeded. ERROR_RATE_LIMIT_EXCEEDED' }
-				: { errorCode: 'apiUsage:tooManyRequests', description: 'Too many requests: the per-minute call rate limit has been exceeded' },
+				? {
+						message:
+							'Too many requests: the per-minute call rate limit has been exceeded. ERROR_RATE_LIMIT_EXCEEDED',
+					}
+				: {
+						errorCode: 'apiUsage:tooManyRequests',
+						description: 'Too many requests: the per-minute call rate limit has been exceeded',
+					},
 		};
 	};
 
@@ -100,7 +124,14 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 
 	const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
 		const method = (req.method ?? 'GET').toUpperCase();
-		const record: CallRecord = { method, path: url.pathname, query: url.search.replace(/^\?/, ''), status: 0, at: clock().getTime(), bytes: 0 };
+		const record: CallRecord = {
+			method,
+			path: url.pathname,
+			query: url.search.replace(/^\?/, ''),
+			status: 0,
+			at: clock().getTime(),
+			bytes: 0,
+		};
 		log.push(record);
 		const send = (reply: Reply, injected?: InjectedKind): void => {
 			record.status = reply.status;
@@ -110,7 +141,12 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 			write(res, reply);
 		};
 		// v3's 401 has no body; v2 answers every error with a message.
-		if (!authorised(req)) return send(/^\/r[123]\/v2\//i.test(url.pathname) ? { status: 401, json: { message: 'Authorization has been denied for this request.' } } : { status: 401 });
+		if (!authorised(req))
+			return send(
+				/^\/r[123]\/v2\//i.test(url.pathname)
+					? { status: 401, json: { message: 'Authorization has been denied for this request.' } }
+					: { status: 401 },
+			);
 		const body = await readBody(req, maxBody);
 		record.bytes = body.bytes;
 		if (body.text === undefined) {
@@ -124,7 +160,14 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 		const regionPath = match ? (match[2] ?? '/') : url.pathname;
 		const v2 = /^\/v2(\/|$)/i.test(regionPath);
 		const apply = (): Reply => {
-			if (!match) return { status: 404, json: { errorCode: 'notFound', description: `No resource was found at '${url.pathname}'` } };
+			if (!match)
+				return {
+					status: 404,
+					json: {
+						errorCode: 'notFound',
+						description: `No resource was found at '${url.pathname}'`,
+					},
+				};
 			const call: ApiCall = {
 				method,
 				region: match[1].toLowerCase() as Region,
@@ -170,11 +213,16 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 	const server = createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://fake');
 		const handle = async (): Promise<void> => {
-			if (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/')) return handleAdmin(url.pathname, req, res, { fake, state: adminState });
+			if (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/'))
+				return handleAdmin(url.pathname, req, res, { fake, state: adminState });
 			return handleApi(req, res, url);
 		};
 		handle().catch((error: unknown) => {
-			if (!res.headersSent) write(res, { status: 500, json: { message: error instanceof Error ? error.message : String(error) } });
+			if (!res.headersSent)
+				write(res, {
+					status: 500,
+					json: { message: error instanceof Error ? error.message : String(error) },
+				});
 			else res.destroy();
 		});
 	});
@@ -198,7 +246,9 @@ export async function startFakeDotdigital(options: FakeDotdigitalOptions = {}): 
 		state.settle();
 		return {
 			contacts: state.contacts.all().map(cloneContact),
-			collections: [...state.insight.collections.values()].map((collection) => collection.snapshot()),
+			collections: [...state.insight.collections.values()].map((collection) =>
+				collection.snapshot(),
+			),
 			dataFields: state.fields.all(),
 			lists: [...state.lists.values()].map((list) => ({ ...list })),
 		};
@@ -279,7 +329,10 @@ function write(res: ServerResponse, reply: Reply): void {
  * The body as text, or no text once it passes MAX_BODY: from then on the rest is drained and dropped
  * (not kept), and the 413 goes out at once, so the client sees the answer rather than a reset.
  */
-function readBody(req: IncomingMessage, maxBody: number): Promise<{ text?: string; bytes: number }> {
+function readBody(
+	req: IncomingMessage,
+	maxBody: number,
+): Promise<{ text?: string; bytes: number }> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let bytes = 0;

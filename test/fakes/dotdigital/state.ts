@@ -18,7 +18,12 @@ export const MAX_INSIGHT_IMPORTS = 5;
 
 /** The data fields of a new Dotdigital account. */
 export const DEFAULT_DATA_FIELDS: FakeDataField[] = [
-	...['FIRSTNAME', 'LASTNAME', 'FULLNAME', 'GENDER', 'POSTCODE'].map((name): FakeDataField => ({ name, type: 'String', visibility: 'Public', defaultValue: null })),
+	...['FIRSTNAME', 'LASTNAME', 'FULLNAME', 'GENDER', 'POSTCODE'].map((name): FakeDataField => ({
+		name,
+		type: 'String',
+		visibility: 'Public',
+		defaultValue: null,
+	})),
 	{ name: 'LASTSUBSCRIBED', type: 'Date', visibility: 'Public', defaultValue: null },
 ];
 
@@ -36,7 +41,9 @@ export class DotdigitalState {
 	readonly contactImports = new Map<string, ContactImport>();
 	readonly insightImports = new Map<string, InsightImport>();
 	/** Imports not yet applied, oldest first. */
-	private pending: Array<{ kind: 'contacts'; job: ContactImport } | { kind: 'insight'; job: InsightImport }> = [];
+	private pending: Array<
+		{ kind: 'contacts'; job: ContactImport } | { kind: 'insight'; job: InsightImport }
+	> = [];
 
 	constructor(
 		seed: FakeDotdigitalSeed,
@@ -50,7 +57,8 @@ export class DotdigitalState {
 			const stored = normaliseEmail(email);
 			if (stored === undefined) throw new Error(`Invalid globally suppressed email '${email}'`);
 			const contact = this.contacts.find('email', stored);
-			if (contact === undefined) this.addContact({ identifiers: { email: stored }, status: 'suppressed' });
+			if (contact === undefined)
+				this.addContact({ identifiers: { email: stored }, status: 'suppressed' });
 			else {
 				const from = contact.channelProperties.email.status;
 				contact.status = contact.channelProperties.email.status = 'suppressed';
@@ -68,7 +76,12 @@ export class DotdigitalState {
 	}
 
 	addContact(partial: Partial<FakeContact>): FakeContact {
-		const contact = contactFromPartial(partial, partial.contactId ?? this.contacts.nextId(), this.nowIso(), this.fields);
+		const contact = contactFromPartial(
+			partial,
+			partial.contactId ?? this.contacts.nextId(),
+			this.nowIso(),
+			this.fields,
+		);
 		this.contacts.insert(contact);
 		this.contacts.noteStatus(contact, null, contact.created, 'seed');
 		return cloneContact(contact);
@@ -109,7 +122,8 @@ export class DotdigitalState {
 		while (this.pending.length > 0 && this.isFinished(this.pending[0].job)) {
 			const next = this.pending.shift()!;
 			const now = this.nowIso();
-			if (next.kind === 'contacts') next.job.result = runImport(next.job, { store: this.contacts }, now);
+			if (next.kind === 'contacts')
+				next.job.result = runImport(next.job, { store: this.contacts }, now);
 			else next.job.result = this.insight.runImport(next.job, this.contacts, now);
 		}
 	}

@@ -75,7 +75,10 @@ export interface ScriptedFault {
 
 /** 'drop' cuts the connection; a status answers with that error instead (after 'applied': the call took effect, its answer is lost). */
 export type InterceptAction = 'drop' | { status: number };
-export type Intercept = (call: CallRecord, phase: 'received' | 'applied') => InterceptAction | void | Promise<InterceptAction | void>;
+export type Intercept = (
+	call: CallRecord,
+	phase: 'received' | 'applied',
+) => InterceptAction | void | Promise<InterceptAction | void>;
 
 export type InjectedKind = 'rate-limit' | '429' | '5xx' | 'lost-response' | 'scripted';
 
@@ -114,7 +117,9 @@ export interface FakeContact {
 	/** Only fields that hold a value, under the data field's own name. */
 	dataFields: Record<string, string | number | boolean | null>;
 	/** Stored as the API answers it: optInType Unknown|Single|Double|VerifiedDouble, emailType Html|PlainText. */
-	channelProperties: { email: { status: EmailChannelStatus; optInType: string; emailType: string } };
+	channelProperties: {
+		email: { status: EmailChannelStatus; optInType: string; emailType: string };
+	};
 	lists: number[];
 	consentRecords: FakeConsentRecord[];
 	created: string;
@@ -169,7 +174,10 @@ export interface FakeDotdigital {
 	statusHistory(): StatusChange[];
 	/** Current contacts, finished imports applied; copies. */
 	contacts(): FakeContact[];
-	contact(identifier: 'email' | 'mobileNumber' | 'contactId', value: string | number): FakeContact | undefined;
+	contact(
+		identifier: 'email' | 'mobileNumber' | 'contactId',
+		value: string | number,
+	): FakeContact | undefined;
 	collection(name: string): FakeInsightCollection | undefined;
 	dataFields(): FakeDataField[];
 	/**

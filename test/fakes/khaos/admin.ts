@@ -16,14 +16,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { htmlPage, sendHtml } from '../admin-html';
 import { readJson, send } from '../admin-json';
 
-import type { FakeKhaos, FakeStockItemInput, FakeStockPatch, FaultSpec, StoredOrder } from './types';
+import type {
+	FakeKhaos,
+	FakeStockItemInput,
+	FakeStockPatch,
+	FaultSpec,
+	StoredOrder,
+} from './types';
 
 export interface AdminBackend {
 	fake: FakeKhaos;
 	stockSummary(): unknown;
 }
 
-export async function handleAdmin(path: string, req: IncomingMessage, res: ServerResponse, backend: AdminBackend): Promise<void> {
+export async function handleAdmin(
+	path: string,
+	req: IncomingMessage,
+	res: ServerResponse,
+	backend: AdminBackend,
+): Promise<void> {
 	const { fake } = backend;
 	const route = `${req.method ?? 'GET'} ${path.replace(/^\/__admin\/?/, '').replace(/\/$/, '')}`;
 	try {
@@ -38,11 +49,15 @@ export async function handleAdmin(path: string, req: IncomingMessage, res: Serve
 			case 'GET stock':
 				return send(res, 200, backend.stockSummary());
 			case 'POST advance':
-				fake.advanceOrder(requireString(body, 'associatedRef'), body.stage === 'next' ? 'next' : requireNumber(body, 'stage'), {
-					consignmentRef: optionalString(body, 'consignmentRef'),
-					trackingUrl: optionalString(body, 'trackingUrl'),
-					courier: optionalString(body, 'courier'),
-				});
+				fake.advanceOrder(
+					requireString(body, 'associatedRef'),
+					body.stage === 'next' ? 'next' : requireNumber(body, 'stage'),
+					{
+						consignmentRef: optionalString(body, 'consignmentRef'),
+						trackingUrl: optionalString(body, 'trackingUrl'),
+						courier: optionalString(body, 'courier'),
+					},
+				);
 				return send(res, 200, { ok: true });
 			case 'POST cancel':
 				fake.cancelOrder(requireString(body, 'associatedRef'));
@@ -55,7 +70,8 @@ export async function handleAdmin(path: string, req: IncomingMessage, res: Serve
 				return send(res, 200, { ok: true });
 			case 'POST stock':
 				if (body.action === 'add') fake.addStock(body.item as FakeStockItemInput);
-				else if (body.action === 'update') fake.updateStock(requireString(body, 'code'), (body.patch ?? {}) as FakeStockPatch);
+				else if (body.action === 'update')
+					fake.updateStock(requireString(body, 'code'), (body.patch ?? {}) as FakeStockPatch);
 				else if (body.action === 'delete') fake.deleteStock(requireString(body, 'code'));
 				else throw new Error("action must be 'add', 'update' or 'delete'");
 				return send(res, 200, { ok: true });
@@ -82,7 +98,8 @@ function optionalString(body: Record<string, unknown>, name: string): string | u
 
 function requireNumber(body: Record<string, unknown>, name: string): number {
 	const value = body[name];
-	if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${name} must be a number or 'next'`);
+	if (typeof value !== 'number' || !Number.isFinite(value))
+		throw new Error(`${name} must be a number or 'next'`);
 	return value;
 }
 
@@ -99,7 +116,18 @@ function khaosPage(orders: StoredOrder[], stock: KhaosStockRow[]): string {
 	return htmlPage('Khaos Control stand-in', [
 		{
 			heading: 'Sales orders',
-			columns: ['Order', 'Web reference', 'Customer', 'New customer', 'Stage', 'Amount', 'Currency', 'Lines', 'Courier', 'Created'],
+			columns: [
+				'Order',
+				'Web reference',
+				'Customer',
+				'New customer',
+				'Stage',
+				'Amount',
+				'Currency',
+				'Lines',
+				'Courier',
+				'Created',
+			],
 			rows: orders.map((order) => [
 				order.salesOrderCode,
 				order.associatedRef,
@@ -108,7 +136,12 @@ function khaosPage(orders: StoredOrder[], stock: KhaosStockRow[]): string {
 				order.cancelled ? 'cancelled' : order.stage,
 				order.orderAmount,
 				order.currency,
-				order.lines.map((line) => `${line.qty} × ${line.stockCode}${line.requested !== line.stockCode ? ` (sent as ${line.requested})` : ''}`).join(', '),
+				order.lines
+					.map(
+						(line) =>
+							`${line.qty} × ${line.stockCode}${line.requested !== line.stockCode ? ` (sent as ${line.requested})` : ''}`,
+					)
+					.join(', '),
 				order.courier,
 				order.createdAt,
 			]),
@@ -116,7 +149,14 @@ function khaosPage(orders: StoredOrder[], stock: KhaosStockRow[]): string {
 		{
 			heading: 'Stock',
 			columns: ['Stock code', 'Parent', 'Description', 'Level', 'Status', 'Last updated'],
-			rows: stock.map((item) => [item.code, item.parentCode, item.desc, item.level, item.status, item.lastUpdated]),
+			rows: stock.map((item) => [
+				item.code,
+				item.parentCode,
+				item.desc,
+				item.level,
+				item.status,
+				item.lastUpdated,
+			]),
 		},
 	]);
 }

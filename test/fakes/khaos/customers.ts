@@ -19,8 +19,12 @@ export class CustomerBook {
 		private readonly clock: () => Date,
 	) {
 		for (const company of elements(parseXml(xml), 'COMPANY')) {
-			const created = parseKhaosDate(childText(company, 'DATE_CREATED')) ?? new Date(Date.UTC(2020, 0, 1));
-			this.entries.push({ node: company, lastUpdated: new Date(created.getTime() + 9 * 3_600_000) });
+			const created =
+				parseKhaosDate(childText(company, 'DATE_CREATED')) ?? new Date(Date.UTC(2020, 0, 1));
+			this.entries.push({
+				node: company,
+				lastUpdated: new Date(created.getTime() + 9 * 3_600_000),
+			});
 		}
 	}
 
@@ -42,7 +46,13 @@ export class CustomerBook {
 
 	/** ExportCompany / GetCompanyInfo MappingType: 1 COMPANY_CODE, 2 OTHER_REF, 3 USER_NAME (WEB_USER), 4 COMPANY_NAME, 5 SSOURCE_DESC. */
 	lookup(value: string, mapping: number): CustomerEntry[] {
-		const field = { 1: 'COMPANY_CODE', 2: 'OTHER_REF', 3: 'WEB_USER', 4: 'COMPANY_NAME', 5: 'SALE_SOURCE' }[mapping];
+		const field = {
+			1: 'COMPANY_CODE',
+			2: 'OTHER_REF',
+			3: 'WEB_USER',
+			4: 'COMPANY_NAME',
+			5: 'SALE_SOURCE',
+		}[mapping];
 		if (field === undefined || value.trim() === '') return [];
 		return this.entries.filter((entry) => norm(childText(entry.node, field)) === norm(value));
 	}
@@ -50,7 +60,11 @@ export class CustomerBook {
 	/** GetCompanyList: customers updated since `since`, optionally only from some company classes. */
 	list(since: Date, classes: string[]): CustomerEntry[] {
 		const wanted = classes.map(norm).filter((name) => name !== '');
-		return this.entries.filter((entry) => entry.lastUpdated >= since && (wanted.length === 0 || wanted.includes(norm(childText(entry.node, 'COMPANY_CLASS')))));
+		return this.entries.filter(
+			(entry) =>
+				entry.lastUpdated >= since &&
+				(wanted.length === 0 || wanted.includes(norm(childText(entry.node, 'COMPANY_CLASS')))),
+		);
 	}
 
 	export(entries: CustomerEntry[]): string {
@@ -74,18 +88,31 @@ export class CustomerBook {
 		const code = postcode(detail.IPOSTCODE ?? '');
 		if (surname === '' || code === '') return undefined;
 		return this.entries.find((entry) => {
-			const invoice = elements(child(entry.node, 'ADDRESSES') ?? el('ADDRESSES'), 'ADDRESS').find((address) => childText(address, 'ADDRTYPE') === '1');
+			const invoice = elements(child(entry.node, 'ADDRESSES') ?? el('ADDRESSES'), 'ADDRESS').find(
+				(address) => childText(address, 'ADDRTYPE') === '1',
+			);
 			if (invoice === undefined || postcode(childText(invoice, 'POSTCODE')) !== code) return false;
-			return elements(child(invoice, 'CONTACTS') ?? el('CONTACTS'), 'CONTACT').some((contact) => norm(childText(contact, 'SURNAME')) === surname);
+			return elements(child(invoice, 'CONTACTS') ?? el('CONTACTS'), 'CONTACT').some(
+				(contact) => norm(childText(contact, 'SURNAME')) === surname,
+			);
 		});
 	}
 
 	/** A new customer from an order's CUSTOMER_DETAIL (flattened, addresses included). */
 	createFromOrder(detail: Record<string, string>): CustomerEntry {
-		const id = this.entries.reduce((max, entry) => Math.max(max, Number(childText(entry.node, 'COMPANY_ID')) || 0), 0) + 1;
+		const id =
+			this.entries.reduce(
+				(max, entry) => Math.max(max, Number(childText(entry.node, 'COMPANY_ID')) || 0),
+				0,
+			) + 1;
 		const wantedCode = (detail.COMPANY_CODE ?? '').trim();
-		const code = wantedCode !== '' && this.lookup(wantedCode, 1).length === 0 ? wantedCode : `C${String(id).padStart(6, '0')}`;
-		const contactName = [detail.ITITLE, detail.IFORENAME, detail.ISURNAME].filter((part) => part && part.trim() !== '').join(' ');
+		const code =
+			wantedCode !== '' && this.lookup(wantedCode, 1).length === 0
+				? wantedCode
+				: `C${String(id).padStart(6, '0')}`;
+		const contactName = [detail.ITITLE, detail.IFORENAME, detail.ISURNAME]
+			.filter((part) => part && part.trim() !== '')
+			.join(' ');
 		const now = this.clock();
 		const address = (prefix: 'I' | 'D', type: string, id: number): XElement =>
 			el(
@@ -101,7 +128,11 @@ export class CustomerBook {
 				leaf('ADDRTYPE', type),
 				leaf('EMAIL', ''),
 				leaf('TEL', detail[`${prefix}TEL`]),
-				leaf('COUNTRY', detail[`${prefix}COUNTRY_NAME`] || (detail[`${prefix}COUNTRY_CODE`] ? '' : 'United Kingdom')),
+				leaf(
+					'COUNTRY',
+					detail[`${prefix}COUNTRY_NAME`] ||
+						(detail[`${prefix}COUNTRY_CODE`] ? '' : 'United Kingdom'),
+				),
 				leaf('COUNTRY_CODE', detail[`${prefix}COUNTRY_CODE`]),
 				leaf('ADDRESS_ID', id),
 				leaf('INACTIVE', '0'),
@@ -130,7 +161,10 @@ export class CustomerBook {
 			leaf('COMPANY_ID', id),
 			leaf('COMPANY_CODE', code),
 			// "If company name is left blank, KhaosControl will construct a name based on the contact details" (KSDXMLImportFormat.xml).
-			leaf('COMPANY_NAME', (detail.COMPANY_NAME ?? '').trim() !== '' ? detail.COMPANY_NAME : contactName),
+			leaf(
+				'COMPANY_NAME',
+				(detail.COMPANY_NAME ?? '').trim() !== '' ? detail.COMPANY_NAME : contactName,
+			),
 			leaf('OTHER_REF', detail.OTHER_REF),
 			leaf('WEB_SITE', detail.WEB_SITE),
 			leaf('COMPANY_CLASS', detail.COMPANY_CLASS || 'Internet'),
@@ -144,7 +178,12 @@ export class CustomerBook {
 			leaf('CURRENCY_CODE', 'GBP'),
 			leaf('HIDE_COMPANY', '0'),
 			leaf('HOLD_DATA', '0'),
-			el('ADDRESSES', {}, address('I', '1', id * 10 + 1), hasDelivery ? address('D', '2', id * 10 + 2) : null),
+			el(
+				'ADDRESSES',
+				{},
+				address('I', '1', id * 10 + 1),
+				hasDelivery ? address('D', '2', id * 10 + 2) : null,
+			),
 			leaf('COUNTRY', detail.ICOUNTRY_NAME || (detail.ICOUNTRY_CODE ? '' : 'United Kingdom')),
 			leaf('COUNTRY_CODE', detail.ICOUNTRY_CODE),
 		);

@@ -3,16 +3,36 @@
  * server on UK time writes its local clock. Incoming times without a zone are read as UTC.
  */
 
-const SOAP_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?)?(Z|[+-]\d{2}:\d{2})?$/;
+const SOAP_DATE_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** xsd:dateTime (or xsd:date) as sent in a SOAP parameter; undefined when it is not one. */
 export function parseSoapDateTime(value: string): Date | undefined {
 	const match = SOAP_DATE_TIME.exec(value.trim());
 	if (!match) return undefined;
-	const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone] = match;
+	const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone] =
+		match;
 	const ms = fraction === '' ? 0 : Math.round(Number(`0.${fraction}`) * 1000);
-	const local = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), ms));
-	if (Number.isNaN(local.getTime()) || local.getUTCDate() !== Number(day) || Number(month) > 12 || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
+	const local = new Date(
+		Date.UTC(
+			Number(year),
+			Number(month) - 1,
+			Number(day),
+			Number(hour),
+			Number(minute),
+			Number(second),
+			ms,
+		),
+	);
+	if (
+		Number.isNaN(local.getTime()) ||
+		local.getUTCDate() !== Number(day) ||
+		Number(month) > 12 ||
+		Number(hour) > 23 ||
+		Number(minute) > 59 ||
+		Number(second) > 59
+	)
+		return undefined;
 	if (!zone || zone === 'Z') return local;
 	const sign = zone.startsWith('-') ? -1 : 1;
 	const [zoneHours, zoneMinutes] = zone.slice(1).split(':').map(Number);
@@ -27,8 +47,24 @@ export function parseKhaosDate(value: string): Date | undefined {
 	const match = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2}))?$/.exec(value.trim());
 	if (!match) return undefined;
 	const [, year, month, day, hour = '00', minute = '00', second = '00'] = match;
-	const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)));
-	if (date.getUTCDate() !== Number(day) || Number(month) > 12 || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
+	const date = new Date(
+		Date.UTC(
+			Number(year),
+			Number(month) - 1,
+			Number(day),
+			Number(hour),
+			Number(minute),
+			Number(second),
+		),
+	);
+	if (
+		date.getUTCDate() !== Number(day) ||
+		Number(month) > 12 ||
+		Number(hour) > 23 ||
+		Number(minute) > 59 ||
+		Number(second) > 59
+	)
+		return undefined;
 	return date;
 }
 

@@ -17,17 +17,21 @@ function option(args: string[], name: string, env: string): string | undefined {
 export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
 	const portText = option(args, 'port', 'FAKE_KHAOS_PORT') ?? '8090';
 	const port = Number(portText);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port '${portText}'`);
+	if (!Number.isInteger(port) || port < 0 || port > 65535)
+		throw new Error(`Invalid port '${portText}'`);
 	const user = option(args, 'user', 'FAKE_KHAOS_USER');
 	const password = option(args, 'password', 'FAKE_KHAOS_PASSWORD');
-	if ((user === undefined) !== (password === undefined)) throw new Error('Give both --user and --password, or neither');
+	if ((user === undefined) !== (password === undefined))
+		throw new Error('Give both --user and --password, or neither');
 	const fake = await startFakeKhaos({
 		port,
 		host: option(args, 'host', 'FAKE_KHAOS_HOST') ?? '127.0.0.1',
 		exeName: option(args, 'exe', 'FAKE_KHAOS_EXE') ?? 'KhaosKSD.exe',
 		basicAuth: user !== undefined && password !== undefined ? { user, password } : undefined,
 	});
-	process.stdout.write(`${JSON.stringify({ baseUrl: fake.baseUrl, wsdlUrl: fake.wsdlUrl, endpointUrl: fake.endpointUrl, adminUrl: `${fake.baseUrl}/__admin/` })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ baseUrl: fake.baseUrl, wsdlUrl: fake.wsdlUrl, endpointUrl: fake.endpointUrl, adminUrl: `${fake.baseUrl}/__admin/` })}\n`,
+	);
 	const shutdown = (): void => {
 		fake.stop().then(
 			() => process.exit(0),

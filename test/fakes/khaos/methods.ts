@@ -6,7 +6,17 @@
 import { CustomerBook } from './customers';
 import { DELPHI_ZERO_DATE, parseSoapDateTime } from './dates';
 import { OrderBook } from './orders';
-import { INTERFACE, SoapFault, soapArray, soapDateTime, soapInt, soapString, soapStruct, stringResponse, structResponse } from './soap';
+import {
+	INTERFACE,
+	SoapFault,
+	soapArray,
+	soapDateTime,
+	soapInt,
+	soapString,
+	soapStruct,
+	stringResponse,
+	structResponse,
+} from './soap';
 import type { SoapCall } from './soap';
 import { MORE_METHODS, compressedResponse, invokeMore, type MoreState } from './more-methods';
 import { StockCatalogue } from './stock';
@@ -20,20 +30,43 @@ export type ParamType = 'string' | 'int' | 'boolean' | 'dateTime';
 export interface MethodSpec {
 	params: Record<string, ParamType>;
 	/** xsd:string, or the Delphi struct type returned in multiRef form. */
-	returns: 'xsd:string' | 'TStockList' | 'TOrderImportResult' | 'TCompanyList' | 'TDataArray' | 'TSiteList' | 'TStockPotentialArray' | 'TCompressedResult';
+	returns:
+		| 'xsd:string'
+		| 'TStockList'
+		| 'TOrderImportResult'
+		| 'TCompanyList'
+		| 'TDataArray'
+		| 'TSiteList'
+		| 'TStockPotentialArray'
+		| 'TCompressedResult';
 }
 
 export const METHODS: Record<string, MethodSpec> = {
 	GetVersion: { params: {}, returns: 'xsd:string' },
-	GetStockList: { params: { DateType: 'int', DateValue: 'dateTime', StockItemType: 'int' }, returns: 'TStockList' },
-	ExportStock: { params: { StockCode: 'string', MappingType: 'int', LastUpdated: 'dateTime' }, returns: 'xsd:string' },
+	GetStockList: {
+		params: { DateType: 'int', DateValue: 'dateTime', StockItemType: 'int' },
+		returns: 'TStockList',
+	},
+	ExportStock: {
+		params: { StockCode: 'string', MappingType: 'int', LastUpdated: 'dateTime' },
+		returns: 'xsd:string',
+	},
 	ExportStockStatus: {
-		params: { StockCode: 'string', MappingType: 'int', LastUpdated: 'dateTime', SiteID: 'int', PotentialLeadTime: 'boolean' },
+		params: {
+			StockCode: 'string',
+			MappingType: 'int',
+			LastUpdated: 'dateTime',
+			SiteID: 'int',
+			PotentialLeadTime: 'boolean',
+		},
 		returns: 'xsd:string',
 	},
 	ExportWebCategories: { params: { Website: 'string' }, returns: 'xsd:string' },
 	// The guide's signature says WideString, its Return Results a TCompressedResult like its siblings'.
-	ExportWebCategoriesCompressed: { params: { Website: 'string', CompressionMethod: 'int' }, returns: 'TCompressedResult' },
+	ExportWebCategoriesCompressed: {
+		params: { Website: 'string', CompressionMethod: 'int' },
+		returns: 'TCompressedResult',
+	},
 	ImportOrders: { params: { Orders: 'string' }, returns: 'TOrderImportResult' },
 	ExportOrderStatus: { params: {}, returns: 'xsd:string' },
 	ExportOrderStatusEx: {
@@ -51,8 +84,14 @@ export const METHODS: Record<string, MethodSpec> = {
 		},
 		returns: 'xsd:string',
 	},
-	GetCompanyList: { params: { LastUpdated: 'dateTime', CompanyClassList: 'string' }, returns: 'TCompanyList' },
-	ExportCompany: { params: { CompanyCode: 'string', MappingType: 'int', LastUpdated: 'dateTime' }, returns: 'xsd:string' },
+	GetCompanyList: {
+		params: { LastUpdated: 'dateTime', CompanyClassList: 'string' },
+		returns: 'TCompanyList',
+	},
+	ExportCompany: {
+		params: { CompanyCode: 'string', MappingType: 'int', LastUpdated: 'dateTime' },
+		returns: 'xsd:string',
+	},
 	...MORE_METHODS,
 };
 
@@ -81,7 +120,11 @@ export class Args {
 	) {
 		for (const name of Object.keys(call.types)) {
 			// Delphi would silently ignore an unknown element; the fake faults so a misspelt parameter cannot go unnoticed.
-			if (!(name in spec.params)) throw new SoapFault(`${call.method} has no parameter named ${name} (expected ${Object.keys(spec.params).join(', ') || 'none'})`, 'Client');
+			if (!(name in spec.params))
+				throw new SoapFault(
+					`${call.method} has no parameter named ${name} (expected ${Object.keys(spec.params).join(', ') || 'none'})`,
+					'Client',
+				);
 		}
 		for (const [name, type] of Object.entries(spec.params)) {
 			const value = call.params[name];
@@ -94,17 +137,34 @@ export class Args {
 			case 'string':
 				return value;
 			case 'int':
-				if (!/^\s*[+-]?\d+\s*$/.test(value)) throw new SoapFault(`'${value}' is not a valid integer value (parameter ${name})`, 'Client', 'EConvertError', 'EConvertError,Exception');
+				if (!/^\s*[+-]?\d+\s*$/.test(value))
+					throw new SoapFault(
+						`'${value}' is not a valid integer value (parameter ${name})`,
+						'Client',
+						'EConvertError',
+						'EConvertError,Exception',
+					);
 				return Number(value);
 			case 'boolean': {
 				const text = value.trim();
 				if (text === 'true' || text === '1') return true;
 				if (text === 'false' || text === '0') return false;
-				throw new SoapFault(`'${value}' is not a valid boolean value (parameter ${name}; SOAP booleans are true or false)`, 'Client', 'EConvertError', 'EConvertError,Exception');
+				throw new SoapFault(
+					`'${value}' is not a valid boolean value (parameter ${name}; SOAP booleans are true or false)`,
+					'Client',
+					'EConvertError',
+					'EConvertError,Exception',
+				);
 			}
 			case 'dateTime': {
 				const date = parseSoapDateTime(value);
-				if (date === undefined) throw new SoapFault(`Invalid date string: ${value} (parameter ${name})`, 'Client', 'EConvertError', 'EConvertError,Exception');
+				if (date === undefined)
+					throw new SoapFault(
+						`Invalid date string: ${value} (parameter ${name})`,
+						'Client',
+						'EConvertError',
+						'EConvertError,Exception',
+					);
 				return date;
 			}
 		}
@@ -126,15 +186,21 @@ export class Args {
 	}
 
 	int(name: string, fallback: number): number {
-		return this.has(name) ? (this.convert(name, 'int', this.call.params[name]) as number) : fallback;
+		return this.has(name)
+			? (this.convert(name, 'int', this.call.params[name]) as number)
+			: fallback;
 	}
 
 	bool(name: string, fallback = false): boolean {
-		return this.has(name) ? (this.convert(name, 'boolean', this.call.params[name]) as boolean) : fallback;
+		return this.has(name)
+			? (this.convert(name, 'boolean', this.call.params[name]) as boolean)
+			: fallback;
 	}
 
 	date(name: string): Date | undefined {
-		return this.has(name) ? (this.convert(name, 'dateTime', this.call.params[name]) as Date) : undefined;
+		return this.has(name)
+			? (this.convert(name, 'dateTime', this.call.params[name]) as Date)
+			: undefined;
 	}
 
 	oneOf(name: string, fallback: number, allowed: number[], meaning: string): number {
@@ -149,7 +215,12 @@ const STOCK_MAPPINGS = '1 STOCK_CODE, 2 OTHER_REF or 4 SHORT_DESC';
 /** Runs one call and returns the SOAP response body. */
 export function invoke(state: KhaosState, call: SoapCall): string {
 	const spec = METHODS[call.method];
-	if (spec === undefined) throw new SoapFault(`No method named '${call.method}' is supported by interface '${INTERFACE}'`, 'Client', 'ERemotableException');
+	if (spec === undefined)
+		throw new SoapFault(
+			`No method named '${call.method}' is supported by interface '${INTERFACE}'`,
+			'Client',
+			'ERemotableException',
+		);
 	const args = new Args(call, spec);
 	const { stock, customers, orders } = state;
 	switch (call.method) {
@@ -157,8 +228,18 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 			return stringResponse(call.method, state.version);
 
 		case 'GetStockList': {
-			const dateType = args.oneOf('DateType', 0, [0, 1, 2], 'use 0 REVISION_DATE, 1 LAUNCH_DATE or 2 MOVEMENT_DATE');
-			const itemType = args.oneOf('StockItemType', 0, [0, 1, 2], 'use 0 all, 1 SCS parents or 2 SCS children');
+			const dateType = args.oneOf(
+				'DateType',
+				0,
+				[0, 1, 2],
+				'use 0 REVISION_DATE, 1 LAUNCH_DATE or 2 MOVEMENT_DATE',
+			);
+			const itemType = args.oneOf(
+				'StockItemType',
+				0,
+				[0, 1, 2],
+				'use 0 all, 1 SCS parents or 2 SCS children',
+			);
 			// A DateTime left out is Delphi's zero date (1899-12-30), so everything is listed.
 			const list = stock.stockList(dateType, args.date('DateValue') ?? DELPHI_ZERO_DATE, itemType);
 			const items = list.map((info) =>
@@ -171,28 +252,49 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 					['LastUpdated', soapDateTime(info.lastUpdated)],
 				]),
 			);
-			return structResponse(call.method, soapStruct('TStockList', [['Count', soapInt(items.length)], ['List', soapArray('TStockInfo', items)]]));
+			return structResponse(
+				call.method,
+				soapStruct('TStockList', [
+					['Count', soapInt(items.length)],
+					['List', soapArray('TStockInfo', items)],
+				]),
+			);
 		}
 
 		case 'ExportStock': {
-			const mapping = args.oneOf('MappingType', 1, [1, 2, 4], `use ${STOCK_MAPPINGS}`) as StockMapping;
+			const mapping = args.oneOf(
+				'MappingType',
+				1,
+				[1, 2, 4],
+				`use ${STOCK_MAPPINGS}`,
+			) as StockMapping;
 			const topLevel = stock.topLevel();
 			let entries: StockEntry[];
 			if (args.list('StockCode').length > 0) {
 				// "If both StockCode and LastUpdated parameters are specified the StockCode parameter will take precedence."
 				// Codes Khaos does not know are simply absent; an SCS child asked for by code comes flat.
 				const all = stock.all();
-				const wanted = new Set(args.list('StockCode').flatMap((code) => stock.lookup(code, mapping, all)));
+				const wanted = new Set(
+					args.list('StockCode').flatMap((code) => stock.lookup(code, mapping, all)),
+				);
 				entries = all.filter((entry) => wanted.has(entry));
 			} else {
 				const since = args.date('LastUpdated');
-				entries = since === undefined ? topLevel : topLevel.filter((entry) => stock.revisedAt(entry) >= since);
+				entries =
+					since === undefined
+						? topLevel
+						: topLevel.filter((entry) => stock.revisedAt(entry) >= since);
 			}
 			return stringResponse(call.method, stock.exportStock(entries));
 		}
 
 		case 'ExportStockStatus': {
-			const mapping = args.oneOf('MappingType', 1, [1, 2, 4], `use ${STOCK_MAPPINGS}`) as StockMapping;
+			const mapping = args.oneOf(
+				'MappingType',
+				1,
+				[1, 2, 4],
+				`use ${STOCK_MAPPINGS}`,
+			) as StockMapping;
 			const site = args.int('SiteID', 1);
 			// One stock site here, ID 1; -1 asks for every site.
 			if (site !== 1 && site !== -1) throw new SoapFault(`Stock site ${site} does not exist`);
@@ -200,18 +302,25 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 			const all = stock.all();
 			let entries: StockEntry[];
 			if (args.list('StockCode').length > 0) {
-				const wanted = new Set(args.list('StockCode').flatMap((code) => stock.lookup(code, mapping, all)));
+				const wanted = new Set(
+					args.list('StockCode').flatMap((code) => stock.lookup(code, mapping, all)),
+				);
 				entries = all.filter((entry) => wanted.has(entry));
 			} else {
 				const since = args.date('LastUpdated');
-				entries = since === undefined ? all : all.filter((entry) => entry.lastUpdated >= since || entry.movedAt >= since);
+				entries =
+					since === undefined
+						? all
+						: all.filter((entry) => entry.lastUpdated >= since || entry.movedAt >= since);
 			}
 			return stringResponse(call.method, stock.exportStockStatus(entries));
 		}
 
 		case 'ExportWebCategories': {
 			const name = args.string('Website').trim();
-			const website = state.websites.find((candidate) => (attr(candidate, 'NAME') ?? '').toUpperCase() === name.toUpperCase());
+			const website = state.websites.find(
+				(candidate) => (attr(candidate, 'NAME') ?? '').toUpperCase() === name.toUpperCase(),
+			);
 			// The guide does not say what an unknown website gives; a fault makes a wrong name obvious.
 			if (website === undefined) throw new SoapFault(`Website '${name}' not found`);
 			return stringResponse(call.method, serialize(website));
@@ -220,7 +329,9 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 			const method = args.oneOf('CompressionMethod', 0, [0, 1], 'use 0 ZIP or 1 BZip2');
 			if (method === 1) throw new SoapFault('BZip2 compression is not available on this server');
 			const name = args.string('Website').trim();
-			const website = state.websites.find((candidate) => (attr(candidate, 'NAME') ?? '').toUpperCase() === name.toUpperCase());
+			const website = state.websites.find(
+				(candidate) => (attr(candidate, 'NAME') ?? '').toUpperCase() === name.toUpperCase(),
+			);
 			if (website === undefined) throw new SoapFault(`Website '${name}' not found`);
 			return compressedResponse(call.method, 'KSDXMLWebCategories.xml', serialize(website));
 		}
@@ -267,7 +378,13 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 
 		case 'ExportOrderStatusEx': {
 			const stageIds = args.list('InvoiceStageIDs').map((value) => {
-				if (!/^\d+$/.test(value)) throw new SoapFault(`'${value}' is not a valid integer value (InvoiceStageIDs)`, 'Client', 'EConvertError', 'EConvertError,Exception');
+				if (!/^\d+$/.test(value))
+					throw new SoapFault(
+						`'${value}' is not a valid integer value (InvoiceStageIDs)`,
+						'Client',
+						'EConvertError',
+						'EConvertError,Exception',
+					);
 				return Number(value);
 			});
 			return stringResponse(
@@ -288,7 +405,10 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 		}
 
 		case 'GetCompanyList': {
-			const list = customers.list(args.date('LastUpdated') ?? DELPHI_ZERO_DATE, args.list('CompanyClassList'));
+			const list = customers.list(
+				args.date('LastUpdated') ?? DELPHI_ZERO_DATE,
+				args.list('CompanyClassList'),
+			);
 			const items = list.map((entry) =>
 				soapStruct('TCompany', [
 					['CompanyCode', soapString(customers.code(entry))],
@@ -296,14 +416,27 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 					['LastUpdated', soapDateTime(entry.lastUpdated)],
 				]),
 			);
-			return structResponse(call.method, soapStruct('TCompanyList', [['Count', soapInt(items.length)], ['List', soapArray('TCompany', items)]]));
+			return structResponse(
+				call.method,
+				soapStruct('TCompanyList', [
+					['Count', soapInt(items.length)],
+					['List', soapArray('TCompany', items)],
+				]),
+			);
 		}
 
 		case 'ExportCompany': {
-			const mapping = args.oneOf('MappingType', 1, [1, 2, 3, 4, 5], 'use 1 COMPANY_CODE, 2 OTHER_REF, 3 USER_NAME, 4 COMPANY_NAME or 5 SSOURCE_DESC');
+			const mapping = args.oneOf(
+				'MappingType',
+				1,
+				[1, 2, 3, 4, 5],
+				'use 1 COMPANY_CODE, 2 OTHER_REF, 3 USER_NAME, 4 COMPANY_NAME or 5 SSOURCE_DESC',
+			);
 			let entries = customers.all();
 			if (args.list('CompanyCode').length > 0) {
-				const wanted = new Set(args.list('CompanyCode').flatMap((code) => customers.lookup(code, mapping)));
+				const wanted = new Set(
+					args.list('CompanyCode').flatMap((code) => customers.lookup(code, mapping)),
+				);
 				entries = entries.filter((entry) => wanted.has(entry));
 			} else {
 				const since = args.date('LastUpdated');
@@ -313,5 +446,9 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 		}
 	}
 	if (call.method in MORE_METHODS) return invokeMore(state, call, args);
-	throw new SoapFault(`No method named '${call.method}' is supported by interface '${INTERFACE}'`, 'Client', 'ERemotableException');
+	throw new SoapFault(
+		`No method named '${call.method}' is supported by interface '${INTERFACE}'`,
+		'Client',
+		'ERemotableException',
+	);
 }

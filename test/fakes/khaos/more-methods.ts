@@ -9,7 +9,17 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import type { CustomerBook } from './customers';
 import { DELPHI_ZERO_DATE, formatDmy, formatSoapDateTime } from './dates';
 import type { Args, MethodSpec } from './methods';
-import { SoapFault, soapArray, soapBase64, soapDouble, soapInt, soapString, soapStruct, stringResponse, structResponse } from './soap';
+import {
+	SoapFault,
+	soapArray,
+	soapBase64,
+	soapDouble,
+	soapInt,
+	soapString,
+	soapStruct,
+	stringResponse,
+	structResponse,
+} from './soap';
 import type { SoapCall } from './soap';
 import type { StockCatalogue, StockEntry, StockMapping } from './stock';
 import { el, leaf, serialize } from './xml';
@@ -25,15 +35,49 @@ export const MORE_METHODS: Record<string, MethodSpec> = {
 	GetSiteList: { params: {}, returns: 'TSiteList' },
 	GetPriceLists: { params: {}, returns: 'TDataArray' },
 	GetSOPData: {
-		params: { Courier: 'boolean', DelRate: 'boolean', CourierBanding: 'boolean', BOGOF: 'boolean', SpecialOffer: 'boolean', TelesalePrompt: 'boolean', KeyCode: 'boolean', BarredItems: 'boolean' },
+		params: {
+			Courier: 'boolean',
+			DelRate: 'boolean',
+			CourierBanding: 'boolean',
+			BOGOF: 'boolean',
+			SpecialOffer: 'boolean',
+			TelesalePrompt: 'boolean',
+			KeyCode: 'boolean',
+			BarredItems: 'boolean',
+		},
 		returns: 'xsd:string',
 	},
 	ExportPriceList: { params: { PriceList: 'string' }, returns: 'xsd:string' },
-	ExportPriceListEx: { params: { PriceLists: 'string', PriceListType: 'int', PriceListIDs: 'boolean' }, returns: 'xsd:string' },
-	GetDeletedEntries: { params: { DateFrom: 'dateTime', DateTo: 'dateTime', DocumentType: 'int', ObjectID: 'string' }, returns: 'xsd:string' },
-	GetStockPotential: { params: { StockCode: 'string', MappingType: 'int' }, returns: 'TStockPotentialArray' },
-	ExportStockCompressed: { params: { StockCode: 'string', MappingType: 'int', LastUpdated: 'dateTime', CompressionMethod: 'int' }, returns: 'TCompressedResult' },
-	GetStockListCompressed: { params: { DateType: 'int', DateValue: 'dateTime', StockItemType: 'int', CompressionMethod: 'int' }, returns: 'TCompressedResult' },
+	ExportPriceListEx: {
+		params: { PriceLists: 'string', PriceListType: 'int', PriceListIDs: 'boolean' },
+		returns: 'xsd:string',
+	},
+	GetDeletedEntries: {
+		params: { DateFrom: 'dateTime', DateTo: 'dateTime', DocumentType: 'int', ObjectID: 'string' },
+		returns: 'xsd:string',
+	},
+	GetStockPotential: {
+		params: { StockCode: 'string', MappingType: 'int' },
+		returns: 'TStockPotentialArray',
+	},
+	ExportStockCompressed: {
+		params: {
+			StockCode: 'string',
+			MappingType: 'int',
+			LastUpdated: 'dateTime',
+			CompressionMethod: 'int',
+		},
+		returns: 'TCompressedResult',
+	},
+	GetStockListCompressed: {
+		params: {
+			DateType: 'int',
+			DateValue: 'dateTime',
+			StockItemType: 'int',
+			CompressionMethod: 'int',
+		},
+		returns: 'TCompressedResult',
+	},
 };
 
 export const SALE_SOURCES = ['Web', 'Telephone', 'Shop'];
@@ -44,7 +88,10 @@ export const COURIERS: Array<{ code: string; name: string }> = [
 ];
 
 /** Stock item price lists by classification (Promotion > Stock Item / Price List), and one customer's prices. */
-const CLASS_PRICES: Record<string, Array<{ code: string; amount: number; from: number; to: number }>> = {
+const CLASS_PRICES: Record<
+	string,
+	Array<{ code: string; amount: number; from: number; to: number }>
+> = {
 	'Web Prices': [
 		{ code: 'HL0453', amount: 52.99, from: 1, to: 9999 },
 		{ code: 'AMU15/SMPU-SMPU-10', amount: 28, from: 1, to: 9999 },
@@ -55,51 +102,105 @@ const CLASS_PRICES: Record<string, Array<{ code: string; amount: number; from: n
 		{ code: 'HL0453', amount: 36, from: 5, to: 9999 },
 	],
 };
-const CUSTOMER_PRICES: Record<string, Array<{ code: string; amount: number }>> = { KCS001: [{ code: 'HL0454', amount: 30 }] };
+const CUSTOMER_PRICES: Record<string, Array<{ code: string; amount: number }>> = {
+	KCS001: [{ code: 'HL0454', amount: 30 }],
+};
 
 export function invokeMore(state: MoreState, call: SoapCall, args: Args): string {
 	switch (call.method) {
 		case 'GetSaleSource':
 			return structResponse(call.method, soapArray('xsd:string', SALE_SOURCES.map(soapString)));
 		case 'GetPriceLists':
-			return structResponse(call.method, soapArray('xsd:string', Object.keys(CLASS_PRICES).map(soapString)));
+			return structResponse(
+				call.method,
+				soapArray('xsd:string', Object.keys(CLASS_PRICES).map(soapString)),
+			);
 		case 'GetSiteList':
 			return structResponse(
 				call.method,
 				soapStruct('TSiteList', [
-					['List', soapArray('TSite', [soapStruct('TSite', [['SiteID', soapInt(1)], ['SiteName', soapString(state.stock.siteName)]])])],
+					[
+						'List',
+						soapArray('TSite', [
+							soapStruct('TSite', [
+								['SiteID', soapInt(1)],
+								['SiteName', soapString(state.stock.siteName)],
+							]),
+						]),
+					],
 					['CurrentSiteID', soapInt(1)],
 				]),
 			);
 		case 'GetSOPData': {
-			const couriers = args.bool('Courier') ? [el('COURIERS', {}, ...COURIERS.map((courier) => leaf('COURIER', courier.name, { CODE: courier.code })))] : [];
+			const couriers = args.bool('Courier')
+				? [
+						el(
+							'COURIERS',
+							{},
+							...COURIERS.map((courier) => leaf('COURIER', courier.name, { CODE: courier.code })),
+						),
+					]
+				: [];
 			return stringResponse(call.method, serialize(el('SOPDATA', {}, ...couriers)));
 		}
 		case 'ExportPriceList': {
 			const wanted = args.string('PriceList').trim();
 			// "If no price list is specified then the system will look for a price list that begins with the text 'web'", and fails on more than one.
-			const names = Object.keys(CLASS_PRICES).filter((name) => (wanted === '' ? /^web/i.test(name) : name.toUpperCase() === wanted.toUpperCase()));
+			const names = Object.keys(CLASS_PRICES).filter((name) =>
+				wanted === '' ? /^web/i.test(name) : name.toUpperCase() === wanted.toUpperCase(),
+			);
 			if (names.length === 0) throw new SoapFault(`Price list '${wanted}' not found`);
-			if (names.length > 1) throw new SoapFault(`More than one price list matches '${wanted || 'web'}': ${names.join(', ')}`);
+			if (names.length > 1)
+				throw new SoapFault(
+					`More than one price list matches '${wanted || 'web'}': ${names.join(', ')}`,
+				);
 			return stringResponse(call.method, priceListsXml(names, []));
 		}
 		case 'ExportPriceListEx': {
-			const type = args.oneOf('PriceListType', 0, [1, 2, 3, 4], 'use 1 stock item/customer, 2 stock type/customer, 3 stock item/price list or 4 stock type/price list');
+			const type = args.oneOf(
+				'PriceListType',
+				0,
+				[1, 2, 3, 4],
+				'use 1 stock item/customer, 2 stock type/customer, 3 stock item/price list or 4 stock type/price list',
+			);
 			const names = args.list('PriceLists');
-			if (type === 3) return stringResponse(call.method, priceListsXml(Object.keys(CLASS_PRICES).filter((name) => names.some((wanted) => wanted.toUpperCase() === name.toUpperCase())), []));
-			if (type === 1) return stringResponse(call.method, priceListsXml([], names.filter((code) => CUSTOMER_PRICES[code.toUpperCase()])));
+			if (type === 3)
+				return stringResponse(
+					call.method,
+					priceListsXml(
+						Object.keys(CLASS_PRICES).filter((name) =>
+							names.some((wanted) => wanted.toUpperCase() === name.toUpperCase()),
+						),
+						[],
+					),
+				);
+			if (type === 1)
+				return stringResponse(
+					call.method,
+					priceListsXml(
+						[],
+						names.filter((code) => CUSTOMER_PRICES[code.toUpperCase()]),
+					),
+				);
 			return stringResponse(call.method, '<PriceLists/>');
 		}
 		case 'GetDeletedEntries': {
 			const from = args.date('DateFrom');
 			const to = args.date('DateTo');
-			if (from === undefined || to === undefined) throw new SoapFault('DateFrom and DateTo are required');
+			if (from === undefined || to === undefined)
+				throw new SoapFault('DateFrom and DateTo are required');
 			const type = args.int('DocumentType', 0);
 			// "5: Company entries. At present, this is the only document type supported."
-			if (type !== 5) throw new SoapFault(`DocumentType ${type} is not supported: 5 (companies) is the only document type`);
+			if (type !== 5)
+				throw new SoapFault(
+					`DocumentType ${type} is not supported: 5 (companies) is the only document type`,
+				);
 			// Deletion dates are days (DD/MM/YYYY): a day counts when it falls between the two dates' days.
-			const day = (date: Date): number => Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
-			const entries = state.deletedCompanies.filter((entry) => day(entry.at) >= day(from) && day(entry.at) <= day(to));
+			const day = (date: Date): number =>
+				Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+			const entries = state.deletedCompanies.filter(
+				(entry) => day(entry.at) >= day(from) && day(entry.at) <= day(to),
+			);
 			return stringResponse(
 				call.method,
 				serialize(
@@ -123,27 +224,67 @@ export function invokeMore(state: MoreState, call: SoapCall, args: Args): string
 		}
 		case 'GetStockPotential': {
 			// MappingType 0 (STOCK_ID) is the default; left out, codes are read as internal IDs.
-			const mapping = args.oneOf('MappingType', 0, [0, 1, 2, 4], 'use 0 STOCK_ID, 1 STOCK_CODE, 2 OTHER_REF or 4 SHORT_DESC');
+			const mapping = args.oneOf(
+				'MappingType',
+				0,
+				[0, 1, 2, 4],
+				'use 0 STOCK_ID, 1 STOCK_CODE, 2 OTHER_REF or 4 SHORT_DESC',
+			);
 			const all = state.stock.all();
 			const wanted = args
 				.list('StockCode')
-				.flatMap((code) => (mapping === 0 ? all.filter((entry) => state.stock.stockId(entry) === code) : state.stock.lookup(code, mapping as StockMapping, all)));
-			return structResponse(call.method, soapArray('TStockPotential', [...new Set(wanted)].map((entry) => potential(state.stock, entry))));
+				.flatMap((code) =>
+					mapping === 0
+						? all.filter((entry) => state.stock.stockId(entry) === code)
+						: state.stock.lookup(code, mapping as StockMapping, all),
+				);
+			return structResponse(
+				call.method,
+				soapArray(
+					'TStockPotential',
+					[...new Set(wanted)].map((entry) => potential(state.stock, entry)),
+				),
+			);
 		}
 		case 'ExportStockCompressed': {
 			const method = args.oneOf('CompressionMethod', 0, [0, 1], 'use 0 ZIP or 1 BZip2');
 			if (method === 1) throw new SoapFault('BZip2 compression is not available on this server');
-			const mapping = args.oneOf('MappingType', 1, [1, 2, 4], 'use 1 STOCK_CODE, 2 OTHER_REF or 4 SHORT_DESC') as StockMapping;
+			const mapping = args.oneOf(
+				'MappingType',
+				1,
+				[1, 2, 4],
+				'use 1 STOCK_CODE, 2 OTHER_REF or 4 SHORT_DESC',
+			) as StockMapping;
 			const all = state.stock.all();
-			const wanted = new Set(args.list('StockCode').flatMap((code) => state.stock.lookup(code, mapping, all)));
-			return compressedResponse(call.method, 'KSDXMLStock.xml', state.stock.exportStock(all.filter((entry) => wanted.has(entry))));
+			const wanted = new Set(
+				args.list('StockCode').flatMap((code) => state.stock.lookup(code, mapping, all)),
+			);
+			return compressedResponse(
+				call.method,
+				'KSDXMLStock.xml',
+				state.stock.exportStock(all.filter((entry) => wanted.has(entry))),
+			);
 		}
 		case 'GetStockListCompressed': {
 			const method = args.oneOf('CompressionMethod', 0, [0, 1], 'use 0 ZIP or 1 BZip2');
 			if (method === 1) throw new SoapFault('BZip2 compression is not available on this server');
-			const dateType = args.oneOf('DateType', 0, [0, 1, 2], 'use 0 REVISION_DATE, 1 LAUNCH_DATE or 2 MOVEMENT_DATE');
-			const itemType = args.oneOf('StockItemType', 0, [0, 1, 2], 'use 0 all, 1 SCS parents or 2 SCS children');
-			const list = state.stock.stockList(dateType, args.date('DateValue') ?? DELPHI_ZERO_DATE, itemType);
+			const dateType = args.oneOf(
+				'DateType',
+				0,
+				[0, 1, 2],
+				'use 0 REVISION_DATE, 1 LAUNCH_DATE or 2 MOVEMENT_DATE',
+			);
+			const itemType = args.oneOf(
+				'StockItemType',
+				0,
+				[0, 1, 2],
+				'use 0 all, 1 SCS parents or 2 SCS children',
+			);
+			const list = state.stock.stockList(
+				dateType,
+				args.date('DateValue') ?? DELPHI_ZERO_DATE,
+				itemType,
+			);
 			// The guide: the unzipped Data "will match the returned result format of GetStockList".
 			const xml = serialize(
 				el(
@@ -194,7 +335,14 @@ export function compressedResponse(method: string, fileName: string, document: s
 /** A pack or build can be made as many times as its scarcest component allows; anything else has its own level. */
 function potential(stock: StockCatalogue, entry: StockEntry) {
 	const components = stock.packComponents(entry);
-	const available = components.length === 0 ? entry.level : Math.min(...components.map((part) => Math.floor(Math.max(0, stock.get(part.code)?.level ?? 0) / Math.max(1, part.qty))));
+	const available =
+		components.length === 0
+			? entry.level
+			: Math.min(
+					...components.map((part) =>
+						Math.floor(Math.max(0, stock.get(part.code)?.level ?? 0) / Math.max(1, part.qty)),
+					),
+				);
 	const onOrder = entry.leadTime !== '' ? 10 : 0;
 	return soapStruct('TStockPotential', [
 		['StockCode', soapString(entry.code)],
@@ -209,7 +357,16 @@ function potential(stock: StockCatalogue, entry: StockEntry) {
 
 function priceListsXml(classes: string[], customers: string[]): string {
 	const item = (code: string, amount: number, from = 1, to = 9999) =>
-		el('StockItem', {}, leaf('AmountValue', amount), leaf('DiscountValue', 0), leaf('MarkUp', 0), leaf('QtyEnd', to), leaf('QtyStart', from), leaf('StockCode', code));
+		el(
+			'StockItem',
+			{},
+			leaf('AmountValue', amount),
+			leaf('DiscountValue', 0),
+			leaf('MarkUp', 0),
+			leaf('QtyEnd', to),
+			leaf('QtyStart', from),
+			leaf('StockCode', code),
+		);
 	return serialize(
 		el(
 			'PriceLists',
@@ -217,9 +374,27 @@ function priceListsXml(classes: string[], customers: string[]): string {
 			el(
 				'StockItem-Customers',
 				{},
-				...customers.map((code) => el('StockItem-Customer', { CompanyCode: code.toUpperCase() }, ...CUSTOMER_PRICES[code.toUpperCase()].map((price) => item(price.code, price.amount)))),
+				...customers.map((code) =>
+					el(
+						'StockItem-Customer',
+						{ CompanyCode: code.toUpperCase() },
+						...CUSTOMER_PRICES[code.toUpperCase()].map((price) => item(price.code, price.amount)),
+					),
+				),
 			),
-			el('StockItem-CustomerClassificationsList', {}, ...classes.map((name) => el('StockItem-CustomerClassifications', { CompClass: name }, ...CLASS_PRICES[name].map((price) => item(price.code, price.amount, price.from, price.to))))),
+			el(
+				'StockItem-CustomerClassificationsList',
+				{},
+				...classes.map((name) =>
+					el(
+						'StockItem-CustomerClassifications',
+						{ CompClass: name },
+						...CLASS_PRICES[name].map((price) =>
+							item(price.code, price.amount, price.from, price.to),
+						),
+					),
+				),
+			),
 		),
 	);
 }

@@ -4,7 +4,18 @@
  * Import File" and the comments of KSDXMLImportFormat.xml, KSDXMLOrderStatus.xml and
  * KSDXMLOrderStatusEx.xml; where the documents are silent the choice is commented.
  */
-import { XmlError, child, childText, el, elements, isElement, leaf, parseXml, serialize, textOf } from './xml';
+import {
+	XmlError,
+	child,
+	childText,
+	el,
+	elements,
+	isElement,
+	leaf,
+	parseXml,
+	serialize,
+	textOf,
+} from './xml';
 import type { XElement } from './xml';
 import { formatDmy, formatYmd, parseKhaosDate } from './dates';
 import { SoapFault } from './soap';
@@ -38,7 +49,13 @@ interface OrderRecord {
 }
 
 export interface ImportOutcome {
-	imported: Array<{ salesOrderCode: string; associatedRef: string; msg: string; urn: string; otherRef: string }>;
+	imported: Array<{
+		salesOrderCode: string;
+		associatedRef: string;
+		msg: string;
+		urn: string;
+		otherRef: string;
+	}>;
 	skipped: Array<{ orderRef: string; reason: string }>;
 }
 
@@ -76,7 +93,21 @@ export const STAGE_DESCRIPTIONS: Record<number, string> = {
 };
 
 /** Where 'next' goes: released → picking → packing → shipping → awaiting issue → issued; holds go back to picking. */
-const NEXT_STAGE: Record<number, number> = { 9: 12, 10: 12, 11: 12, 12: 13, 13: 14, 14: 16, 15: 16, 16: 70, 17: 12, 18: 12, 19: 12, 20: 16, 21: 12 };
+const NEXT_STAGE: Record<number, number> = {
+	9: 12,
+	10: 12,
+	11: 12,
+	12: 13,
+	13: 14,
+	14: 16,
+	15: 16,
+	16: 70,
+	17: 12,
+	18: 12,
+	19: 12,
+	20: 16,
+	21: 12,
+};
 
 /** "This is pulled from the URL set up against the Courier" (KSDXMLOrderStatusEx.xml, TRACKING_URL). */
 const COURIER_TRACKING: Record<string, string> = {
@@ -115,10 +146,23 @@ const CUSTOMER_LIMITS: Record<string, number> = {
  * ASSOCIATED_REF: the guide's "Maximum Field Lengths" table says 15 characters, KSDXMLImportFormat.xml
  * says 50. The guide is Khaos's stated rule and the client enforces it, so the fake enforces 15 too.
  */
-const HEADER_LIMITS: Record<string, number> = { ASSOCIATED_REF: 15, PO_NUMBER: 30, ORDER_NOTE: 2000, INVOICE_NOTE: 2000, COURIER_NOTE: 255 };
+const HEADER_LIMITS: Record<string, number> = {
+	ASSOCIATED_REF: 15,
+	PO_NUMBER: 30,
+	ORDER_NOTE: 2000,
+	INVOICE_NOTE: 2000,
+	COURIER_NOTE: 255,
+};
 const ITEM_LIMITS: Record<string, number> = { STOCK_DESC: 250 };
 
-const CUSTOMER_BOOLEANS = ['IS_NEW_CUSTOMER', 'OPTIN_NEWSLETTER', 'GIFT_AID', 'VAT_RELIEF_QUALIFIED', 'IEMAIL_SUBSCRIBER', 'DEMAIL_SUBSCRIBER'];
+const CUSTOMER_BOOLEANS = [
+	'IS_NEW_CUSTOMER',
+	'OPTIN_NEWSLETTER',
+	'GIFT_AID',
+	'VAT_RELIEF_QUALIFIED',
+	'IEMAIL_SUBSCRIBER',
+	'DEMAIL_SUBSCRIBER',
+];
 const HEADER_BOOLEANS = ['GIFT_AID', 'MANUAL_RECEIVED'];
 const HEADER_DATES = ['ORDER_DATE', 'DELIVERY_DATE', 'REQUIRED_BY_DATE', 'SHIP_DATE'];
 const HEADER_AMOUNTS = ['ORDER_AMOUNT', 'DELIVERY_NET', 'DELIVERY_TAX', 'DELIVERY_GRS'];
@@ -134,7 +178,10 @@ export function duplicateReason(associatedRef: string): string {
 }
 
 /** Leaf values of an element and its descendants, by tag name (KSDXML names are unique within CUSTOMER_DETAIL and ORDER_HEADER). */
-function flatten(node: XElement | undefined, into: Record<string, string> = {}): Record<string, string> {
+function flatten(
+	node: XElement | undefined,
+	into: Record<string, string> = {},
+): Record<string, string> {
 	for (const part of node?.children ?? []) {
 		if (!isElement(part)) continue;
 		if (elements(part).length === 0) {
@@ -164,15 +211,24 @@ export class OrderBook {
 		try {
 			root = parseXml(ordersXml);
 		} catch (error) {
-			throw new SoapFault(`Unable to load the Orders XML: ${error instanceof XmlError ? error.message : String(error)}`, 'Server', 'EDOMParseError', 'EDOMParseError,Exception');
+			throw new SoapFault(
+				`Unable to load the Orders XML: ${error instanceof XmlError ? error.message : String(error)}`,
+				'Server',
+				'EDOMParseError',
+				'EDOMParseError,Exception',
+			);
 		}
-		if (root.name !== 'SALES_ORDERS') throw new SoapFault(`Orders XML: the root element must be SALES_ORDERS, not ${root.name}`);
+		if (root.name !== 'SALES_ORDERS')
+			throw new SoapFault(`Orders XML: the root element must be SALES_ORDERS, not ${root.name}`);
 		const outcome: ImportOutcome = { imported: [], skipped: [] };
 		for (const order of elements(root, 'SALES_ORDER')) {
 			const header = child(order, 'ORDER_HEADER');
 			const ref = childText(header, 'ASSOCIATED_REF').trim();
 			if (ref === '') {
-				outcome.skipped.push({ orderRef: '', reason: 'ASSOCIATED_REF is compulsory and was not supplied' });
+				outcome.skipped.push({
+					orderRef: '',
+					reason: 'ASSOCIATED_REF is compulsory and was not supplied',
+				});
 				continue;
 			}
 			if (this.find(ref) !== undefined) {
@@ -188,7 +244,9 @@ export class OrderBook {
 			outcome.imported.push({
 				salesOrderCode: record.salesOrderCode,
 				associatedRef: ref,
-				msg: record.newCustomer ? `New customer created: ${this.customers.code(record.customer)}` : `Customer matched: ${this.customers.code(record.customer)}`,
+				msg: record.newCustomer
+					? `New customer created: ${this.customers.code(record.customer)}`
+					: `Customer matched: ${this.customers.code(record.customer)}`,
 				urn: this.customers.code(record.customer),
 				otherRef: this.customers.otherRef(record.customer),
 			});
@@ -196,62 +254,101 @@ export class OrderBook {
 		return outcome;
 	}
 
-	private check(order: XElement): { problems: string[] } | { lines: Array<{ item: XElement; entry: StockEntry; qty: number; mappingType: number; requested: string }>; existing: CustomerEntry | undefined } {
+	private check(order: XElement):
+		| { problems: string[] }
+		| {
+				lines: Array<{
+					item: XElement;
+					entry: StockEntry;
+					qty: number;
+					mappingType: number;
+					requested: string;
+				}>;
+				existing: CustomerEntry | undefined;
+		  } {
 		const problems: string[] = [];
 		const detailNode = child(order, 'CUSTOMER_DETAIL');
 		const header = child(order, 'ORDER_HEADER');
 		const detail = flatten(detailNode);
 		const headerValues = flatten(header);
 
-		const tooLong = (values: Record<string, string>, limits: Record<string, number>, where = ''): void => {
+		const tooLong = (
+			values: Record<string, string>,
+			limits: Record<string, number>,
+			where = '',
+		): void => {
 			for (const [field, limit] of Object.entries(limits)) {
 				const length = [...(values[field] ?? '')].length;
-				if (length > limit) problems.push(`${field}${where} is too long: ${length} characters (limit ${limit})`);
+				if (length > limit)
+					problems.push(`${field}${where} is too long: ${length} characters (limit ${limit})`);
 			}
 		};
 		tooLong(detail, CUSTOMER_LIMITS);
 		tooLong(headerValues, HEADER_LIMITS);
 
-		if (detailNode === undefined || child(detailNode, 'IS_NEW_CUSTOMER') === undefined) problems.push('IS_NEW_CUSTOMER is compulsory');
+		if (detailNode === undefined || child(detailNode, 'IS_NEW_CUSTOMER') === undefined)
+			problems.push('IS_NEW_CUSTOMER is compulsory');
 		for (const field of CUSTOMER_BOOLEANS) {
-			if (!KHAOS_BOOLEAN.includes((detail[field] ?? '').trim())) problems.push(`${field} must be -1 or 0, not '${detail[field]}'`);
+			if (!KHAOS_BOOLEAN.includes((detail[field] ?? '').trim()))
+				problems.push(`${field} must be -1 or 0, not '${detail[field]}'`);
 		}
 		for (const field of HEADER_BOOLEANS) {
-			if (!KHAOS_BOOLEAN.includes((headerValues[field] ?? '').trim())) problems.push(`${field} must be -1 or 0, not '${headerValues[field]}'`);
+			if (!KHAOS_BOOLEAN.includes((headerValues[field] ?? '').trim()))
+				problems.push(`${field} must be -1 or 0, not '${headerValues[field]}'`);
 		}
 		for (const field of [...HEADER_DATES, 'IDOB', 'DDOB']) {
 			const value = (headerValues[field] ?? detail[field] ?? '').trim();
-			if (value !== '' && parseKhaosDate(value) === undefined) problems.push(`${field} '${value}' is not a date (use yyyy-mm-dd or yyyy-mm-dd hh:mm:ss)`);
+			if (value !== '' && parseKhaosDate(value) === undefined)
+				problems.push(`${field} '${value}' is not a date (use yyyy-mm-dd or yyyy-mm-dd hh:mm:ss)`);
 		}
 		for (const field of HEADER_AMOUNTS) {
 			const value = (headerValues[field] ?? '').trim();
-			if (value !== '' && !PLAIN_NUMBER.test(value)) problems.push(`${field} '${value}' is not a plain number`);
+			if (value !== '' && !PLAIN_NUMBER.test(value))
+				problems.push(`${field} '${value}' is not a plain number`);
 		}
 		const currency = (headerValues.ORDER_CURRENCY_CODE ?? '').trim();
-		if (currency !== '' && !CURRENCIES.includes(currency.toUpperCase())) problems.push(`Currency '${currency}' is not set up in Khaos Control`);
+		if (currency !== '' && !CURRENCIES.includes(currency.toUpperCase()))
+			problems.push(`Currency '${currency}' is not set up in Khaos Control`);
 
-		for (const [index, payment] of elements(child(order, 'PAYMENTS') ?? el('PAYMENTS'), 'PAYMENT_DETAIL').entries()) {
+		for (const [index, payment] of elements(
+			child(order, 'PAYMENTS') ?? el('PAYMENTS'),
+			'PAYMENT_DETAIL',
+		).entries()) {
 			const values = flatten(payment);
 			for (const field of ['PAYMENT_AMOUNT', 'CHARGE_AMOUNT']) {
 				const value = (values[field] ?? '').trim();
-				if (value !== '' && !PLAIN_NUMBER.test(value)) problems.push(`${field} '${value}' in payment ${index + 1} is not a plain number`);
+				if (value !== '' && !PLAIN_NUMBER.test(value))
+					problems.push(`${field} '${value}' in payment ${index + 1} is not a plain number`);
 			}
-			if (!KHAOS_BOOLEAN.includes((values.PREAUTH ?? '').trim())) problems.push(`PREAUTH in payment ${index + 1} must be -1 or 0, not '${values.PREAUTH}'`);
+			if (!KHAOS_BOOLEAN.includes((values.PREAUTH ?? '').trim()))
+				problems.push(`PREAUTH in payment ${index + 1} must be -1 or 0, not '${values.PREAUTH}'`);
 			const stamp = (values.TRANSACTION_TIMESTAMP ?? '').trim();
-			if (stamp !== '' && parseKhaosDate(stamp) === undefined) problems.push(`TRANSACTION_TIMESTAMP '${stamp}' in payment ${index + 1} is not a date`);
+			if (stamp !== '' && parseKhaosDate(stamp) === undefined)
+				problems.push(`TRANSACTION_TIMESTAMP '${stamp}' in payment ${index + 1} is not a date`);
 		}
 
 		const isNew = (detail.IS_NEW_CUSTOMER ?? '').trim() === '-1';
 		const existing = isNew ? undefined : this.customers.matchForOrder(detail);
 		if (existing === undefined) {
 			// "Invoice Address must be specified; at a minimum, address line 1, town, postcode, and surname."
-			const missing = ['IADDRESS1', 'ITOWN', 'IPOSTCODE', 'ISURNAME'].filter((field) => (detail[field] ?? '').trim() === '');
-			if (missing.length > 0) problems.push(`Invoice address incomplete for a new customer: ${missing.join(', ')} missing`);
+			const missing = ['IADDRESS1', 'ITOWN', 'IPOSTCODE', 'ISURNAME'].filter(
+				(field) => (detail[field] ?? '').trim() === '',
+			);
+			if (missing.length > 0)
+				problems.push(
+					`Invoice address incomplete for a new customer: ${missing.join(', ')} missing`,
+				);
 		}
 
 		const items = elements(child(order, 'ORDER_ITEMS') ?? el('ORDER_ITEMS'), 'ORDER_ITEM');
 		if (items.length === 0) problems.push('An order must contain at least one order line');
-		const lines: Array<{ item: XElement; entry: StockEntry; qty: number; mappingType: number; requested: string }> = [];
+		const lines: Array<{
+			item: XElement;
+			entry: StockEntry;
+			qty: number;
+			mappingType: number;
+			requested: string;
+		}> = [];
 		const wanted = new Map<StockEntry, number>();
 		const want = (entry: StockEntry, qty: number): void => {
 			wanted.set(entry, (wanted.get(entry) ?? 0) + qty);
@@ -261,17 +358,21 @@ export class OrderBook {
 			const values = flatten(item);
 			tooLong(values, ITEM_LIMITS, ` on line ${lineNo}`);
 			for (const extended of (values.EXTENDED_DESC ?? '').split(/\r?\n/)) {
-				if ([...extended].length > 150) problems.push(`EXTENDED_DESC on line ${lineNo} has a line over 150 characters`);
+				if ([...extended].length > 150)
+					problems.push(`EXTENDED_DESC on line ${lineNo} has a line over 150 characters`);
 			}
 			for (const field of ['ORDER_QTY', 'PRICE_NET', 'PRICE_GRS', 'KSD_DISCOUNT']) {
 				const value = (values[field] ?? '').trim();
-				if (value !== '' && !PLAIN_NUMBER.test(value)) problems.push(`${field} '${value}' on line ${lineNo} is not a plain number`);
+				if (value !== '' && !PLAIN_NUMBER.test(value))
+					problems.push(`${field} '${value}' on line ${lineNo} is not a plain number`);
 			}
 			const qtyText = (values.ORDER_QTY ?? '').trim();
 			const qty = Number(qtyText);
 			if (qtyText === '') problems.push(`ORDER_QTY missing on line ${lineNo}`);
-			else if (PLAIN_NUMBER.test(qtyText) && qty <= 0) problems.push(`ORDER_QTY on line ${lineNo} must be more than 0`);
-			if ((values.PRICE_NET ?? '').trim() === '' && (values.PRICE_GRS ?? '').trim() === '') problems.push(`PRICE_NET or PRICE_GRS missing on line ${lineNo}`);
+			else if (PLAIN_NUMBER.test(qtyText) && qty <= 0)
+				problems.push(`ORDER_QTY on line ${lineNo} must be more than 0`);
+			if ((values.PRICE_NET ?? '').trim() === '' && (values.PRICE_GRS ?? '').trim() === '')
+				problems.push(`PRICE_NET or PRICE_GRS missing on line ${lineNo}`);
 
 			const mappingText = (values.MAPPING_TYPE ?? '').trim();
 			const mappingType = Number(mappingText);
@@ -294,26 +395,38 @@ export class OrderBook {
 			}
 			const matches = this.resolve(requested, mappingType);
 			if (matches.length === 0) {
-				problems.push(`Stock item not found: ${requested} (line ${lineNo}, MAPPING_TYPE ${mappingType})`);
+				problems.push(
+					`Stock item not found: ${requested} (line ${lineNo}, MAPPING_TYPE ${mappingType})`,
+				);
 				return;
 			}
 			if (matches.length > 1) {
 				// The guide: OPTION_REF fields are needed when STOCK_CODE "is insufficient to locate an exact item".
-				problems.push(`${requested} matches more than one stock item (${matches.map((match) => match.code).join(', ')}) on line ${lineNo}, MAPPING_TYPE ${mappingType}`);
+				problems.push(
+					`${requested} matches more than one stock item (${matches.map((match) => match.code).join(', ')}) on line ${lineNo}, MAPPING_TYPE ${mappingType}`,
+				);
 				return;
 			}
 			const entry = matches[0];
 			if (this.stock.isScsParent(entry)) {
-				problems.push(`${entry.code} on line ${lineNo} is an SCS parent (template) item: order one of its child items`);
+				problems.push(
+					`${entry.code} on line ${lineNo} is an SCS parent (template) item: order one of its child items`,
+				);
 				return;
 			}
 			// error-handling.txt: ordering a discontinued item raises an error saying it cannot be added to the order.
-			if (this.stock.isDiscontinued(entry)) problems.push(`Stock item ${entry.code} is discontinued and cannot be added to the order (line ${lineNo})`);
+			if (this.stock.isDiscontinued(entry))
+				problems.push(
+					`Stock item ${entry.code} is discontinued and cannot be added to the order (line ${lineNo})`,
+				);
 			if (Number.isFinite(qty) && qty > 0) {
 				want(entry, qty);
 				for (const component of this.stock.packComponents(entry)) {
 					const componentEntry = this.stock.get(component.code);
-					if (componentEntry === undefined) problems.push(`Pack ${entry.code} names stock item ${component.code}, which does not exist`);
+					if (componentEntry === undefined)
+						problems.push(
+							`Pack ${entry.code} names stock item ${component.code}, which does not exist`,
+						);
 					else want(componentEntry, qty * component.qty);
 				}
 			}
@@ -322,7 +435,9 @@ export class OrderBook {
 		// Guide, "Displaying Stock Items on the Website": a run-to-zero item must not go below 0, or the order fails to import.
 		for (const [entry, qty] of wanted) {
 			if (this.stock.isRunToZero(entry) && entry.level - qty < 0) {
-				problems.push(`Stock item ${entry.code} is run to zero and only ${Math.max(entry.level, 0)} available (${qty} ordered)`);
+				problems.push(
+					`Stock item ${entry.code} is run to zero and only ${Math.max(entry.level, 0)} available (${qty} ordered)`,
+				);
 			}
 		}
 		return problems.length > 0 ? { problems } : { lines, existing };
@@ -341,7 +456,16 @@ export class OrderBook {
 	private store(
 		order: XElement,
 		ref: string,
-		checked: { lines: Array<{ item: XElement; entry: StockEntry; qty: number; mappingType: number; requested: string }>; existing: CustomerEntry | undefined },
+		checked: {
+			lines: Array<{
+				item: XElement;
+				entry: StockEntry;
+				qty: number;
+				mappingType: number;
+				requested: string;
+			}>;
+			existing: CustomerEntry | undefined;
+		},
 	): OrderRecord {
 		const now = this.clock();
 		const detail = flatten(child(order, 'CUSTOMER_DETAIL'));
@@ -355,8 +479,10 @@ export class OrderBook {
 			const components = this.stock.packComponents(entry);
 			const sortOrder = (values.PACK_SORT_ORDER ?? '').trim();
 			if (components.length > 0) packNo += 1;
-			const packPrefix = sortOrder !== '' ? sortOrder.split('.')[0] : String(packNo).padStart(3, '0');
-			const amount = (field: string): number | null => ((values[field] ?? '').trim() === '' ? null : Number(values[field]));
+			const packPrefix =
+				sortOrder !== '' ? sortOrder.split('.')[0] : String(packNo).padStart(3, '0');
+			const amount = (field: string): number | null =>
+				(values[field] ?? '').trim() === '' ? null : Number(values[field]);
 			lines.push({
 				lineNo: lines.length + 1,
 				stockCode: entry.code,
@@ -364,7 +490,10 @@ export class OrderBook {
 				requested,
 				mappingType,
 				// "If no description specified, the system will use the default description against the stock item."
-				description: (values.STOCK_DESC ?? '').trim() !== '' ? values.STOCK_DESC : this.stock.description(entry),
+				description:
+					(values.STOCK_DESC ?? '').trim() !== ''
+						? values.STOCK_DESC
+						: this.stock.description(entry),
 				extendedDesc: values.EXTENDED_DESC ?? '',
 				qty,
 				// "Use either net OR grs. If both are used only net will be actioned."
@@ -425,7 +554,9 @@ export class OrderBook {
 			lines,
 			header: headerValues,
 			detail,
-			payments: elements(child(order, 'PAYMENTS') ?? el('PAYMENTS'), 'PAYMENT_DETAIL').map((payment) => flatten(payment)),
+			payments: elements(child(order, 'PAYMENTS') ?? el('PAYMENTS'), 'PAYMENT_DETAIL').map(
+				(payment) => flatten(payment),
+			),
 			xml: serialize(order),
 		};
 		this.records.set(ref.toUpperCase(), record);
@@ -449,27 +580,39 @@ export class OrderBook {
 		if (record.cancelled) throw new Error(`Order ${associatedRef} is cancelled`);
 		const now = this.clock();
 		const target = stage === 'next' ? NEXT_STAGE[record.stage] : stage;
-		if (target === undefined) throw new Error(`Order ${associatedRef} is already issued (stage ${record.stage})`);
-		if (!(target in STAGE_DESCRIPTIONS) || target === 1) throw new Error(`Unknown invoice stage ${target}`);
+		if (target === undefined)
+			throw new Error(`Order ${associatedRef} is already issued (stage ${record.stage})`);
+		if (!(target in STAGE_DESCRIPTIONS) || target === 1)
+			throw new Error(`Unknown invoice stage ${target}`);
 		if (target !== record.stage) {
 			record.stage = target;
 			record.moved = true;
 			record.updatedAt = now;
 		}
-		if ([14, 15, 16, 20, 70, 71].includes(target) && record.shippedAt === null) record.shippedAt = now;
+		if ([14, 15, 16, 20, 70, 71].includes(target) && record.shippedAt === null)
+			record.shippedAt = now;
 		if ((target === 70 || target === 71) && record.issuedAt === null) record.issuedAt = now;
-		if (extras.courier !== undefined || extras.consignmentRef !== undefined || extras.trackingUrl !== undefined) {
+		if (
+			extras.courier !== undefined ||
+			extras.consignmentRef !== undefined ||
+			extras.trackingUrl !== undefined
+		) {
 			if (extras.courier !== undefined) record.courier = extras.courier;
 			if (extras.consignmentRef !== undefined) record.consignmentRef = extras.consignmentRef;
 			const template = COURIER_TRACKING[record.courier.toUpperCase()];
-			record.trackingUrl = extras.trackingUrl ?? (template && record.consignmentRef ? template.replace('%s', encodeURIComponent(record.consignmentRef)) : record.trackingUrl);
+			record.trackingUrl =
+				extras.trackingUrl ??
+				(template && record.consignmentRef
+					? template.replace('%s', encodeURIComponent(record.consignmentRef))
+					: record.trackingUrl);
 			record.trackingChangedAt = now;
 		}
 	}
 
 	cancel(associatedRef: string): void {
 		const record = this.require(associatedRef);
-		if (record.stage === 70 || record.stage === 71) throw new Error(`Order ${associatedRef} is issued and cannot be cancelled`);
+		if (record.stage === 70 || record.stage === 71)
+			throw new Error(`Order ${associatedRef} is issued and cannot be cancelled`);
 		if (record.cancelled) return;
 		const now = this.clock();
 		record.cancelled = true;
@@ -489,7 +632,8 @@ export class OrderBook {
 	exportOrderStatus(): string {
 		const since = this.clock().getTime() - 48 * 3_600_000;
 		const orders = [...this.records.values()].filter(
-			(record) => !record.cancelled && (record.issuedAt === null || record.issuedAt.getTime() >= since),
+			(record) =>
+				!record.cancelled && (record.issuedAt === null || record.issuedAt.getTime() >= since),
 		);
 		return serialize(
 			el(
@@ -514,24 +658,46 @@ export class OrderBook {
 	}
 
 	exportOrderStatusEx(query: StatusExQuery): string {
-		if (![1, 2, 3, 4].includes(query.mappingType)) throw new SoapFault(`Invalid MappingType ${query.mappingType}: use 1 COMPANY_CODE, 2 OTHER_REF, 3 SORDER_CODE or 4 ASSOCIATED_REF`);
+		if (![1, 2, 3, 4].includes(query.mappingType))
+			throw new SoapFault(
+				`Invalid MappingType ${query.mappingType}: use 1 COMPANY_CODE, 2 OTHER_REF, 3 SORDER_CODE or 4 ASSOCIATED_REF`,
+			);
 		if (query.ids.length === 0 && query.dateFrom === undefined && query.dateTo === undefined) {
-			throw new SoapFault('ExportOrderStatusEx: IDs may only be left out when DateFrom and DateTo are given');
+			throw new SoapFault(
+				'ExportOrderStatusEx: IDs may only be left out when DateFrom and DateTo are given',
+			);
 		}
-		const wanted = new Set(query.ids.map((id) => id.trim().toUpperCase()).filter((id) => id !== ''));
+		const wanted = new Set(
+			query.ids.map((id) => id.trim().toUpperCase()).filter((id) => id !== ''),
+		);
 		const idOf = (record: OrderRecord): string =>
-			({ 1: this.customers.code(record.customer), 2: this.customers.otherRef(record.customer), 3: record.salesOrderCode, 4: record.associatedRef })[query.mappingType]!;
+			({
+				1: this.customers.code(record.customer),
+				2: this.customers.otherRef(record.customer),
+				3: record.salesOrderCode,
+				4: record.associatedRef,
+			})[query.mappingType]!;
 		const inRange = (date: Date | null): boolean =>
-			date !== null && (query.dateFrom === undefined || date >= query.dateFrom) && (query.dateTo === undefined || date <= query.dateTo);
+			date !== null &&
+			(query.dateFrom === undefined || date >= query.dateFrom) &&
+			(query.dateTo === undefined || date <= query.dateTo);
 		const dated = query.dateFrom !== undefined || query.dateTo !== undefined;
 		const orders = [...this.records.values()].filter((record) => {
 			if (wanted.size > 0 && !wanted.has(idOf(record).toUpperCase())) return false;
 			if (record.cancelled && !query.includeCancelled) return false;
-			if (dated && !inRange(record.updatedAt) && !(query.includeTracking && inRange(record.trackingChangedAt))) return false;
-			if (query.invoiceStageIds.length > 0 && !query.invoiceStageIds.includes(record.stage)) return false;
+			if (
+				dated &&
+				!inRange(record.updatedAt) &&
+				!(query.includeTracking && inRange(record.trackingChangedAt))
+			)
+				return false;
+			if (query.invoiceStageIds.length > 0 && !query.invoiceStageIds.includes(record.stage))
+				return false;
 			return true;
 		});
-		const xml = serialize(el('STATUS_LIST', {}, ...orders.map((record) => this.statusElement(record, query.showItems))));
+		const xml = serialize(
+			el('STATUS_LIST', {}, ...orders.map((record) => this.statusElement(record, query.showItems))),
+		);
 		for (const record of orders) record.moved = false;
 		return xml;
 	}
@@ -540,7 +706,13 @@ export class OrderBook {
 		return record.stage === 70 || record.stage === 71;
 	}
 
-	private totals(record: OrderRecord): { net: number; gross: number; deliveryNet: number; deliveryGross: number; qty: number } {
+	private totals(record: OrderRecord): {
+		net: number;
+		gross: number;
+		deliveryNet: number;
+		deliveryGross: number;
+		qty: number;
+	} {
 		let net = 0;
 		let gross = 0;
 		let qty = 0;
@@ -562,8 +734,12 @@ export class OrderBook {
 			const value = Number((record.header[field] ?? '').trim() || '0');
 			return value === -1 ? 0 : value;
 		};
-		const deliveryGross = record.header.DELIVERY_GRS?.trim() ? amount('DELIVERY_GRS') : amount('DELIVERY_NET') + amount('DELIVERY_TAX');
-		const deliveryNet = record.header.DELIVERY_NET?.trim() ? amount('DELIVERY_NET') : round2(deliveryGross / 1.2);
+		const deliveryGross = record.header.DELIVERY_GRS?.trim()
+			? amount('DELIVERY_GRS')
+			: amount('DELIVERY_NET') + amount('DELIVERY_TAX');
+		const deliveryNet = record.header.DELIVERY_NET?.trim()
+			? amount('DELIVERY_NET')
+			: round2(deliveryGross / 1.2);
 		return { net: round2(net), gross: round2(gross), deliveryNet, deliveryGross, qty };
 	}
 
@@ -588,26 +764,49 @@ export class OrderBook {
 				MOVED: record.moved ? '-1' : '0',
 			},
 			showItems
-				? el('INVOICE_ITEMS', {}, ...record.lines.map((line) => el('INVOICE_ITEM', { STOCK_CODE: line.stockCode, QTY_SENT: (shipped ? line.qty : 0).toFixed(2) })))
+				? el(
+						'INVOICE_ITEMS',
+						{},
+						...record.lines.map((line) =>
+							el('INVOICE_ITEM', {
+								STOCK_CODE: line.stockCode,
+								QTY_SENT: (shipped ? line.qty : 0).toFixed(2),
+							}),
+						),
+					)
 				: null,
 		);
 		return el(
 			'ORDER_STATUS',
 			{ SORDER_CODE: record.salesOrderCode, ASSOCIATED_REF: record.associatedRef },
-			leaf('COMPANY_NAME', this.customers.name(record.customer), { COMPANY_CODE: this.customers.code(record.customer), OTHER_REF: this.customers.otherRef(record.customer) }),
+			leaf('COMPANY_NAME', this.customers.name(record.customer), {
+				COMPANY_CODE: this.customers.code(record.customer),
+				OTHER_REF: this.customers.otherRef(record.customer),
+			}),
 			leaf('ORDER_TYPE', 'Sales Order', { TYPE_ID: 'S' }),
 			leaf('COURIER', record.courier),
-			leaf('CURRENCY_CODE', (record.header.ORDER_CURRENCY_CODE ?? '').trim().toUpperCase() || 'GBP'),
+			leaf(
+				'CURRENCY_CODE',
+				(record.header.ORDER_CURRENCY_CODE ?? '').trim().toUpperCase() || 'GBP',
+			),
 			leaf('DATE_CREATED', formatDmy(record.createdAt)),
 			leaf('DELIVERY_DATE', formatDmy(deliveryDate)),
 			leaf('ITEMS_TOTAL', totals.gross.toFixed(2), { NET_VALUE: totals.net.toFixed(2) }),
-			leaf('DELIVERY_TOTAL', totals.deliveryGross.toFixed(2), { NET_VALUE: totals.deliveryNet.toFixed(2) }),
+			leaf('DELIVERY_TOTAL', totals.deliveryGross.toFixed(2), {
+				NET_VALUE: totals.deliveryNet.toFixed(2),
+			}),
 			leaf('COMPLETE', this.isComplete(record) ? '-1' : '0'),
 			leaf('QTY_SOLD', totals.qty.toFixed(2)),
 			leaf('QTY_ASSIGNED', totals.qty.toFixed(2)),
 			// "included only for cancelled order" (KSDXMLOrderStatusEx.xml).
 			record.cancelled
-				? el('CANCELLED', {}, leaf('CANCELLED_DATE_TIME', formatYmd(record.cancelledAt!)), leaf('REASON', 'Cancelled by operator'), leaf('USER_NAME', 'fake-khaos'))
+				? el(
+						'CANCELLED',
+						{},
+						leaf('CANCELLED_DATE_TIME', formatYmd(record.cancelledAt!)),
+						leaf('REASON', 'Cancelled by operator'),
+						leaf('USER_NAME', 'fake-khaos'),
+					)
 				: null,
 			el('INVOICES', {}, invoice),
 		);

@@ -13,9 +13,19 @@ export const EXAMPLE_STOCK_REVISED = new Date(Date.UTC(2020, 10, 1, 9, 0, 0));
 export const DEFAULT_VERSION = '8.146.12';
 
 function seedDir(): string {
-	const candidates = [process.env.FAKE_KHAOS_SEED_DIR, join(__dirname, 'seed'), resolve(__dirname, '../../../../test/fakes/khaos/seed')];
-	const found = candidates.find((candidate): candidate is string => candidate !== undefined && existsSync(join(candidate, 'example-stock.xml')));
-	if (found === undefined) throw new Error(`Fake Khaos seed folder not found (looked in ${candidates.filter(Boolean).join(', ')})`);
+	const candidates = [
+		process.env.FAKE_KHAOS_SEED_DIR,
+		join(__dirname, 'seed'),
+		resolve(__dirname, '../../../../test/fakes/khaos/seed'),
+	];
+	const found = candidates.find(
+		(candidate): candidate is string =>
+			candidate !== undefined && existsSync(join(candidate, 'example-stock.xml')),
+	);
+	if (found === undefined)
+		throw new Error(
+			`Fake Khaos seed folder not found (looked in ${candidates.filter(Boolean).join(', ')})`,
+		);
 	return found;
 }
 
@@ -26,8 +36,14 @@ export function defaultSeed(): Required<FakeKhaosSeed> {
 	const real = readdirSync(realDir)
 		.filter((name) => /^ExportStock__archive__\d+\.xml$/.test(name))
 		.sort()
-		.map((name) => ({ xml: read('real-responses', name), lastUpdated: new Date(Number(/(\d+)\.xml$/.exec(name)![1]) * 1000) }));
-	const levels = JSON.parse(read('stock-levels.json')) as { site: string; levels: Record<string, FakeStockLevel> };
+		.map((name) => ({
+			xml: read('real-responses', name),
+			lastUpdated: new Date(Number(/(\d+)\.xml$/.exec(name)![1]) * 1000),
+		}));
+	const levels = JSON.parse(read('stock-levels.json')) as {
+		site: string;
+		levels: Record<string, FakeStockLevel>;
+	};
 	return {
 		stock: [...real, { xml: read('example-stock.xml'), lastUpdated: EXAMPLE_STOCK_REVISED }],
 		levels: levels.levels,
@@ -40,5 +56,8 @@ export function defaultSeed(): Required<FakeKhaosSeed> {
 
 export function resolveSeed(seed: FakeKhaosSeed | undefined): Required<FakeKhaosSeed> {
 	const defaults = defaultSeed();
-	return { ...defaults, ...Object.fromEntries(Object.entries(seed ?? {}).filter(([, value]) => value !== undefined)) };
+	return {
+		...defaults,
+		...Object.fromEntries(Object.entries(seed ?? {}).filter(([, value]) => value !== undefined)),
+	};
 }

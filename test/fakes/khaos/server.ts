@@ -71,15 +71,31 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 		return given.length === expected.length && timingSafeEqual(given, expected);
 	};
 
-	const sendText = (res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void => {
-		res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
+	const sendText = (
+		res: ServerResponse,
+		status: number,
+		contentType: string,
+		body: string,
+		headers: Record<string, string> = {},
+	): void => {
+		res.writeHead(status, {
+			'Content-Type': contentType,
+			'Content-Length': Buffer.byteLength(body),
+			...headers,
+		});
 		res.end(body);
 	};
-	const sendUnauthorised = (res: ServerResponse): void => sendText(res, 401, 'text/html', IIS_401, { 'WWW-Authenticate': 'Basic realm="Khaos"' });
-	const sendFault = (res: ServerResponse, fault: SoapFault): void => sendText(res, 500, XML_TYPE, faultEnvelope(fault));
+	const sendUnauthorised = (res: ServerResponse): void =>
+		sendText(res, 401, 'text/html', IIS_401, { 'WWW-Authenticate': 'Basic realm="Khaos"' });
+	const sendFault = (res: ServerResponse, fault: SoapFault): void =>
+		sendText(res, 500, XML_TYPE, faultEnvelope(fault));
 
 	/** Applies an injected fault; true when the request has been answered (or dropped) by it. */
-	const applyFault = async (fault: FaultSpec, req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+	const applyFault = async (
+		fault: FaultSpec,
+		req: IncomingMessage,
+		res: ServerResponse,
+	): Promise<boolean> => {
 		switch (fault.kind) {
 			case 'delay':
 				await sleep(fault.delayMs ?? 5000);
@@ -99,8 +115,13 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 		}
 	};
 
-	const serveWsdl = async (req: IncomingMessage, res: ServerResponse, base: string): Promise<void> => {
-		if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'text/plain', 'Method Not Allowed', { Allow: 'GET' });
+	const serveWsdl = async (
+		req: IncomingMessage,
+		res: ServerResponse,
+		base: string,
+	): Promise<void> => {
+		if (req.method !== 'GET' && req.method !== 'HEAD')
+			return sendText(res, 405, 'text/plain', 'Method Not Allowed', { Allow: 'GET' });
 		const fault = faults.take('wsdl');
 		if (fault && (await applyFault(fault, req, res))) return;
 		const body = wsdlDocument(`${base}${soapPath}`);
@@ -109,13 +130,21 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 	};
 
 	const serveSoap = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-		if (req.method !== 'POST') return sendText(res, 405, 'text/plain', 'Method Not Allowed', { Allow: 'POST' });
+		if (req.method !== 'POST')
+			return sendText(res, 405, 'text/plain', 'Method Not Allowed', { Allow: 'POST' });
 		const body = await readBody(req);
 		if (body === undefined) return sendText(res, 413, 'text/plain', 'Request Entity Too Large');
 		const actionHeader = req.headers.soapaction;
 		const action = Array.isArray(actionHeader) ? actionHeader[0] : actionHeader;
 		const named = /#([^"#]*)"?\s*$/.exec(action ?? '')?.[1] ?? '';
-		const record: CallRecord = { method: named, params: {}, types: {}, at: Date.now(), soapAction: action, body };
+		const record: CallRecord = {
+			method: named,
+			params: {},
+			types: {},
+			at: Date.now(),
+			soapAction: action,
+			body,
+		};
 		log.push(record);
 		const fault = faults.take(named);
 		if (fault) {
@@ -124,14 +153,23 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 		}
 		try {
 			const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-			if (contentType !== 'text/xml') throw new SoapFault(`Unsupported Content-Type '${contentType}': SOAP 1.1 requests are text/xml`, 'Client');
+			if (contentType !== 'text/xml')
+				throw new SoapFault(
+					`Unsupported Content-Type '${contentType}': SOAP 1.1 requests are text/xml`,
+					'Client',
+				);
 			const method = methodFromSoapAction(action);
 			const call = readSoapCall(body, method);
 			record.params = call.params;
 			record.types = call.types;
 			sendText(res, 200, XML_TYPE, invoke(state, call));
 		} catch (error) {
-			sendFault(res, error instanceof SoapFault ? error : new SoapFault(error instanceof Error ? error.message : String(error)));
+			sendFault(
+				res,
+				error instanceof SoapFault
+					? error
+					: new SoapFault(error instanceof Error ? error.message : String(error)),
+			);
 		}
 	};
 
@@ -139,7 +177,8 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 		const path = new URL(req.url ?? '/', 'http://fake').pathname;
 		const base = `http://${req.headers.host ?? hostPort()}`;
 		const handle = async (): Promise<void> => {
-			if (path.startsWith('/__admin/') || path === '/__admin') return handleAdmin(path, req, res, { fake, stockSummary });
+			if (path.startsWith('/__admin/') || path === '/__admin')
+				return handleAdmin(path, req, res, { fake, stockSummary });
 			// IIS and the Delphi dispatcher match paths case-insensitively.
 			const lower = path.toLowerCase();
 			const isWsdl = lower === wsdlPath.toLowerCase();
@@ -149,7 +188,8 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 			return isWsdl ? serveWsdl(req, res, base) : serveSoap(req, res);
 		};
 		handle().catch((error: unknown) => {
-			if (!res.headersSent) sendText(res, 500, 'text/plain', error instanceof Error ? error.message : String(error));
+			if (!res.headersSent)
+				sendText(res, 500, 'text/plain', error instanceof Error ? error.message : String(error));
 			else res.destroy();
 		});
 	});
@@ -166,7 +206,7 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 		});
 	});
 	const address = server.address();
-	const port = typeof address === 'object' && address !== null ? address.port : options.port ?? 0;
+	const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);
 	const hostPort = (): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 	const baseUrl = `http://${hostPort()}`;
 
@@ -199,7 +239,8 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		},
 		orders: () => state.orders.list(),
-		advanceOrder: (associatedRef, stage, extras) => state.orders.advance(associatedRef, stage, extras),
+		advanceOrder: (associatedRef, stage, extras) =>
+			state.orders.advance(associatedRef, stage, extras),
 		cancelOrder: (associatedRef) => state.orders.cancel(associatedRef),
 		addStock: (item) => state.stock.add(item),
 		updateStock: (code, patch) => state.stock.update(code, patch),
@@ -210,7 +251,11 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 				if (entry === undefined) throw new Error(`No customer ${wanted}`);
 				return childText(entry.node, 'COMPANY_ID');
 			};
-			state.deletedCompanies.push({ id: idOf(code), mergedInto: mergedInto === undefined ? '' : idOf(mergedInto), at: clock() });
+			state.deletedCompanies.push({
+				id: idOf(code),
+				mergedInto: mergedInto === undefined ? '' : idOf(mergedInto),
+				at: clock(),
+			});
 		},
 		injectFault: (spec) => faults.add(spec),
 		calls: () => structuredClone(log),

@@ -4,7 +4,16 @@
  * results as escaped XML strings or as multiRef-encoded structs, failures as SOAP Faults (HTTP 500)
  * shaped like the examples in Khaos's error-handling.txt.
  */
-import { XmlError, elements, escapeText, isElement, localName, parseXml, prefixOf, textOf } from './xml';
+import {
+	XmlError,
+	elements,
+	escapeText,
+	isElement,
+	localName,
+	parseXml,
+	prefixOf,
+	textOf,
+} from './xml';
 import type { XElement } from './xml';
 import { formatSoapDateTime } from './dates';
 
@@ -39,12 +48,20 @@ export interface SoapCall {
 export function methodFromSoapAction(header: string | undefined): string {
 	if (header === undefined || header.trim() === '' || header.trim() === '""') {
 		// Delphi could fall back to the URL here; the wire contract requires the header, so the fake does.
-		throw new SoapFault(`No SOAPAction header: this service routes on SOAPAction "${INTF_NS}#<Method>"`, 'Client', 'ERemotableException');
+		throw new SoapFault(
+			`No SOAPAction header: this service routes on SOAPAction "${INTF_NS}#<Method>"`,
+			'Client',
+			'ERemotableException',
+		);
 	}
 	const action = header.trim().replace(/^"(.*)"$/, '$1');
 	const hash = action.lastIndexOf('#');
 	if (hash === -1 || action.slice(0, hash) !== INTF_NS) {
-		throw new SoapFault(`No interface  registered for soap action '${action}'`, 'Client', 'ERemotableException');
+		throw new SoapFault(
+			`No interface  registered for soap action '${action}'`,
+			'Client',
+			'ERemotableException',
+		);
 	}
 	return action.slice(hash + 1);
 }
@@ -56,22 +73,37 @@ export function readSoapCall(body: string, method: string): SoapCall {
 		root = parseXml(body);
 	} catch (error) {
 		const message = error instanceof XmlError ? error.message : String(error);
-		throw new SoapFault(`Invalid SOAP request: ${message}`, 'Client', 'EDOMParseError', 'EDOMParseError,Exception');
+		throw new SoapFault(
+			`Invalid SOAP request: ${message}`,
+			'Client',
+			'EDOMParseError',
+			'EDOMParseError,Exception',
+		);
 	}
 	const scope = new NamespaceScope();
 	scope.push(root);
 	const envelopeNs = scope.resolve(root.name);
 	if (localName(root.name) !== 'Envelope' || envelopeNs !== SOAP_ENV_NS) {
-		const hint = envelopeNs === SOAP_12_ENV_NS ? ' (a SOAP 1.2 envelope; this service speaks SOAP 1.1)' : '';
-		throw new SoapFault(`Invalid SOAP request: root element must be {${SOAP_ENV_NS}}Envelope${hint}`, 'Client');
+		const hint =
+			envelopeNs === SOAP_12_ENV_NS ? ' (a SOAP 1.2 envelope; this service speaks SOAP 1.1)' : '';
+		throw new SoapFault(
+			`Invalid SOAP request: root element must be {${SOAP_ENV_NS}}Envelope${hint}`,
+			'Client',
+		);
 	}
 	const parts = elements(root);
 	const header = parts.find((part) => localName(part.name) === 'Header');
 	for (const entry of header ? elements(header) : []) {
 		const must = entry.attrs.find(([name]) => localName(name) === 'mustUnderstand')?.[1];
-		if (must === '1' || must === 'true') throw new SoapFault(`Soap header ${localName(entry.name)} with attribute 'mustUnderstand' set to true was not handled`, 'Client');
+		if (must === '1' || must === 'true')
+			throw new SoapFault(
+				`Soap header ${localName(entry.name)} with attribute 'mustUnderstand' set to true was not handled`,
+				'Client',
+			);
 	}
-	const soapBody = parts.find((part) => localName(part.name) === 'Body' && scope.resolve(part.name) === SOAP_ENV_NS);
+	const soapBody = parts.find(
+		(part) => localName(part.name) === 'Body' && scope.resolve(part.name) === SOAP_ENV_NS,
+	);
 	if (soapBody === undefined) throw new SoapFault('Invalid SOAP request: no Body', 'Client');
 	scope.push(soapBody);
 	const calls = elements(soapBody);
@@ -81,22 +113,33 @@ export function readSoapCall(body: string, method: string): SoapCall {
 	scope.push(call);
 	const bodyMethod = localName(call.name);
 	if (bodyMethod !== method) {
-		throw new SoapFault(`SOAPAction names method '${method}' but the Body holds '${bodyMethod}'`, 'Client');
+		throw new SoapFault(
+			`SOAPAction names method '${method}' but the Body holds '${bodyMethod}'`,
+			'Client',
+		);
 	}
 	const callNs = scope.resolve(call.name);
-	if (callNs !== INTF_NS) throw new SoapFault(`Method element ${bodyMethod} must be in namespace ${INTF_NS}, not '${callNs ?? ''}'`, 'Client');
+	if (callNs !== INTF_NS)
+		throw new SoapFault(
+			`Method element ${bodyMethod} must be in namespace ${INTF_NS}, not '${callNs ?? ''}'`,
+			'Client',
+		);
 
 	const params: Record<string, string> = {};
 	const types: Record<string, string> = {};
 	for (const param of elements(call)) {
 		const name = localName(param.name);
-		if (Object.prototype.hasOwnProperty.call(params, name) || Object.prototype.hasOwnProperty.call(types, name)) {
+		if (
+			Object.prototype.hasOwnProperty.call(params, name) ||
+			Object.prototype.hasOwnProperty.call(types, name)
+		) {
 			throw new SoapFault(`Parameter ${name} is given more than once`, 'Client');
 		}
 		const nil = param.attrs.find(([key]) => localName(key) === 'nil')?.[1];
 		types[name] = param.attrs.find(([key]) => localName(key) === 'type')?.[1] ?? '';
 		if (nil === 'true' || nil === '1') continue;
-		if (param.children.some(isElement)) throw new SoapFault(`Type mismatch in parameter ${name}`, 'Client');
+		if (param.children.some(isElement))
+			throw new SoapFault(`Type mismatch in parameter ${name}`, 'Client');
 		params[name] = textOf(param);
 	}
 	return { method, params, types };
@@ -130,7 +173,8 @@ const ENVELOPE_OPEN =
 	'<?xml version="1.0"?>' +
 	`<SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAP_ENV_NS}" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="${XSI_NS}" xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/">`;
 const ENVELOPE_CLOSE = '</SOAP-ENV:Envelope>';
-const BODY_OPEN = '<SOAP-ENV:Body SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">';
+const BODY_OPEN =
+	'<SOAP-ENV:Body SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">';
 
 function responseEnvelope(method: string, returnElement: string, multiRefs = ''): string {
 	return `${ENVELOPE_OPEN}${BODY_OPEN}<NS1:${method}Response xmlns:NS1="${INTF_NS}">${returnElement}</NS1:${method}Response>${multiRefs}</SOAP-ENV:Body>${ENVELOPE_CLOSE}`;
@@ -156,8 +200,16 @@ export const soapInt = (value: number): SoapValue => ({ kind: 'int', value });
 export const soapDateTime = (value: Date | undefined): SoapValue => ({ kind: 'dateTime', value });
 export const soapDouble = (value: number): SoapValue => ({ kind: 'double', value });
 export const soapBase64 = (value: Buffer): SoapValue => ({ kind: 'base64', value });
-export const soapStruct = (typeName: string, fields: Array<[string, SoapValue]>): SoapValue => ({ kind: 'struct', typeName, fields });
-export const soapArray = (itemType: string, items: SoapValue[]): SoapValue => ({ kind: 'array', itemType, items });
+export const soapStruct = (typeName: string, fields: Array<[string, SoapValue]>): SoapValue => ({
+	kind: 'struct',
+	typeName,
+	fields,
+});
+export const soapArray = (itemType: string, items: SoapValue[]): SoapValue => ({
+	kind: 'array',
+	itemType,
+	items,
+});
 
 function simpleValue(name: string, value: SoapValue): string {
 	switch (value.kind) {
@@ -172,13 +224,16 @@ function simpleValue(name: string, value: SoapValue): string {
 		case 'base64':
 			return `<${name} xsi:type="xsd:base64Binary">${value.value.toString('base64')}</${name}>`;
 		case 'dateTime':
-			return value.value === undefined ? `<${name} xsi:nil="true"/>` : `<${name} xsi:type="xsd:dateTime">${formatSoapDateTime(value.value)}</${name}>`;
+			return value.value === undefined
+				? `<${name} xsi:nil="true"/>`
+				: `<${name} xsi:type="xsd:dateTime">${formatSoapDateTime(value.value)}</${name}>`;
 		default:
 			throw new Error(`${value.kind} is not a simple value`);
 	}
 }
 
-const qualifiedType = (typeName: string): string => (typeName.startsWith('xsd:') ? typeName : `NS2:${typeName}`);
+const qualifiedType = (typeName: string): string =>
+	typeName.startsWith('xsd:') ? typeName : `NS2:${typeName}`;
 
 /**
  * A struct or array result in Delphi's multiRef form: `<return href="#1"/>`, then every struct and
@@ -194,7 +249,9 @@ export function structResponse(method: string, value: SoapValue): string {
 		return id;
 	};
 	const member = (name: string, target: SoapValue): string =>
-		target.kind === 'struct' || target.kind === 'array' ? `<${name} href="#${reference(target)}"/>` : simpleValue(name, target);
+		target.kind === 'struct' || target.kind === 'array'
+			? `<${name} href="#${reference(target)}"/>`
+			: simpleValue(name, target);
 
 	const returnElement = member('return', value);
 	let multiRefs = '';

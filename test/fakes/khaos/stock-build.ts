@@ -6,7 +6,11 @@ import type { FakeStockItemInput } from './types';
 const khaosBool = (value: boolean): string => (value ? '-1' : '0');
 
 /** SCS children go into `unexported` (by their lowest STYLE) unless scs.itemsInExport: the real installation leaves them out of the parent. */
-export function buildStockItem(input: FakeStockItemInput, unexported: Map<XElement, XElement>, firstStockId: number): XElement {
+export function buildStockItem(
+	input: FakeStockItemInput,
+	unexported: Map<XElement, XElement>,
+	firstStockId: number,
+): XElement {
 	const web = input.web ?? true;
 	const discontinued = input.discontinued ?? false;
 	const isParent = input.scs !== undefined;
@@ -35,9 +39,11 @@ export function buildStockItem(input: FakeStockItemInput, unexported: Map<XEleme
 		leaf('STOCK_ID', stockId),
 		leaf('STOCK_CONTROLLED', khaosBool(stockControlled)),
 		leaf('LAUNCH_DATE', launch === '' ? '' : launch.slice(0, 10)),
-		leaf('LAUNCH_TIME', launch === '' ? '' : (launch.slice(11, 19) || '00:00:00')),
+		leaf('LAUNCH_TIME', launch === '' ? '' : launch.slice(11, 19) || '00:00:00'),
 		leaf('STOCK_OPTION', khaosBool(input.runToZero ?? false), { NAME: 'Run To Zero' }),
-		...(input.userDefined ?? []).map((uda) => leaf('USER_DEFINED', uda.value, { NAME: uda.name, TYPE: uda.type })),
+		...(input.userDefined ?? []).map((uda) =>
+			leaf('USER_DEFINED', uda.value, { NAME: uda.name, TYPE: uda.type }),
+		),
 	);
 	if (input.pack) {
 		item.children.push(
@@ -45,7 +51,14 @@ export function buildStockItem(input: FakeStockItemInput, unexported: Map<XEleme
 				'LINKED_ITEMS',
 				{},
 				...input.pack.map((component) =>
-					el('LINK_ITEM', {}, leaf('STOCK_CODE', component.code), leaf('LINK_TYPE', '3'), leaf('LINK_VALUE', component.qty), leaf('AUTO_ADD', '0')),
+					el(
+						'LINK_ITEM',
+						{},
+						leaf('STOCK_CODE', component.code),
+						leaf('LINK_TYPE', '3'),
+						leaf('LINK_VALUE', component.qty),
+						leaf('AUTO_ADD', '0'),
+					),
 				),
 			),
 		);
@@ -55,9 +68,16 @@ export function buildStockItem(input: FakeStockItemInput, unexported: Map<XEleme
 		for (const scsChild of input.scs.children) {
 			let holder = scs;
 			scsChild.suffixes.forEach((suffix, depth) => {
-				let style = elements(holder, 'STYLE').find((candidate) => childText(candidate, 'SCS_CODE_SUFFIX') === suffix);
+				let style = elements(holder, 'STYLE').find(
+					(candidate) => childText(candidate, 'SCS_CODE_SUFFIX') === suffix,
+				);
 				if (style === undefined) {
-					style = el('STYLE', {}, leaf('DESCRIPTION', scsChild.descriptions?.[depth] ?? 'Null'), leaf('SCS_CODE_SUFFIX', suffix));
+					style = el(
+						'STYLE',
+						{},
+						leaf('DESCRIPTION', scsChild.descriptions?.[depth] ?? 'Null'),
+						leaf('SCS_CODE_SUFFIX', suffix),
+					);
 					holder.children.push(style);
 				}
 				holder = style;
@@ -93,7 +113,9 @@ export function buildStockItem(input: FakeStockItemInput, unexported: Map<XEleme
 			);
 		}
 		// Real exports put the headings after the styles.
-		input.scs.headings.forEach((heading, index) => scs.children.push(leaf('HEADING', heading, { LEVEL: index + 1 })));
+		input.scs.headings.forEach((heading, index) =>
+			scs.children.push(leaf('HEADING', heading, { LEVEL: index + 1 })),
+		);
 		item.children.push(scs);
 	}
 	return item;

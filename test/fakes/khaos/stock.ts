@@ -9,7 +9,20 @@
  * (GetStockList DateType 0) and movement dates (DateType 2) are tracked separately: a level change
  * is a movement, not a revision, as in Khaos.
  */
-import { attr, child, childText, descendants, el, elements, isElement, leaf, parseXml, serialize, setChildText, textOf } from './xml';
+import {
+	attr,
+	child,
+	childText,
+	descendants,
+	el,
+	elements,
+	isElement,
+	leaf,
+	parseXml,
+	serialize,
+	setChildText,
+	textOf,
+} from './xml';
 import type { XElement } from './xml';
 import { parseKhaosDate } from './dates';
 import { buildStockItem } from './stock-build';
@@ -46,7 +59,9 @@ function flatChild(scsItem: XElement): XElement {
 	return el(
 		'STOCK_ITEM',
 		{},
-		...scsItem.children.filter(isElement).map((node) => (node.name === 'DESCRIPTION' ? leaf('STOCK_DESC', textOf(node)) : node)),
+		...scsItem.children
+			.filter(isElement)
+			.map((node) => (node.name === 'DESCRIPTION' ? leaf('STOCK_DESC', textOf(node)) : node)),
 	);
 }
 const flag = (node: XElement, name: string): boolean => childText(node, name).trim() === '-1';
@@ -76,15 +91,39 @@ export class StockCatalogue {
 	}
 
 	/** `unexported`: SCS_ITEMs (by their lowest STYLE) that exist but that ExportStock of the parent leaves out. */
-	private insert(item: XElement, lastUpdated: Date, unexported = new Map<XElement, XElement>()): StockEntry {
+	private insert(
+		item: XElement,
+		lastUpdated: Date,
+		unexported = new Map<XElement, XElement>(),
+	): StockEntry {
 		const code = childText(item, 'STOCK_CODE');
 		if (code === '') throw new Error('A seeded STOCK_ITEM has no STOCK_CODE');
 		if (this.byCode.has(key(code))) throw new Error(`Stock code ${code} already exists`);
-		const entry: StockEntry = { code, node: item, parent: null, children: [], lastUpdated, movedAt: lastUpdated, level: 0, status: undefined, leadTime: '' };
+		const entry: StockEntry = {
+			code,
+			node: item,
+			parent: null,
+			children: [],
+			lastUpdated,
+			movedAt: lastUpdated,
+			level: 0,
+			status: undefined,
+			leadTime: '',
+		};
 		const addChild = (scsItem: XElement): void => {
 			const childCode = childText(scsItem, 'STOCK_CODE');
 			if (childCode === '' || this.byCode.has(key(childCode))) return;
-			const childEntry: StockEntry = { code: childCode, node: scsItem, parent: entry, children: [], lastUpdated, movedAt: lastUpdated, level: 0, status: undefined, leadTime: '' };
+			const childEntry: StockEntry = {
+				code: childCode,
+				node: scsItem,
+				parent: entry,
+				children: [],
+				lastUpdated,
+				movedAt: lastUpdated,
+				level: 0,
+				status: undefined,
+				leadTime: '',
+			};
 			entry.children.push(childEntry);
 			this.byCode.set(key(childCode), childEntry);
 		};
@@ -94,7 +133,8 @@ export class StockCatalogue {
 				const items = elements(style, 'SCS_ITEM');
 				items.forEach(addChild);
 				const lowest = elements(style, 'STYLE').length === 0;
-				if (lowest && items.length === 0) addChild(unexported.get(style) ?? this.treeChild(item, [...path, style]));
+				if (lowest && items.length === 0)
+					addChild(unexported.get(style) ?? this.treeChild(item, [...path, style]));
 				walk(style, [...path, style]);
 			}
 		};
@@ -132,7 +172,11 @@ export class StockCatalogue {
 	}
 
 	isScsParent(entry: StockEntry): boolean {
-		return entry.parent === null && child(entry.node, 'SCS') !== undefined && descendants(child(entry.node, 'SCS')!, 'STYLE').length > 0;
+		return (
+			entry.parent === null &&
+			child(entry.node, 'SCS') !== undefined &&
+			descendants(child(entry.node, 'SCS')!, 'STYLE').length > 0
+		);
 	}
 
 	isDiscontinued(entry: StockEntry): boolean {
@@ -161,7 +205,10 @@ export class StockCatalogue {
 		if (links === undefined) return [];
 		return elements(links, 'LINK_ITEM')
 			.filter((link) => childText(link, 'LINK_TYPE').trim() === '3')
-			.map((link) => ({ code: childText(link, 'STOCK_CODE'), qty: Number(childText(link, 'LINK_VALUE') || '1') }));
+			.map((link) => ({
+				code: childText(link, 'STOCK_CODE'),
+				qty: Number(childText(link, 'LINK_VALUE') || '1'),
+			}));
 	}
 
 	/** Entries matching an identifier under an order or export MAPPING_TYPE. */
@@ -176,7 +223,11 @@ export class StockCatalogue {
 			case 4:
 				return scope.filter((entry) => key(this.description(entry)) === wanted);
 			case 5:
-				return scope.filter((entry) => elements(child(entry.node, 'BARCODES') ?? el('BARCODES'), 'BARCODE').some((barcode) => key(textOf(barcode)) === wanted));
+				return scope.filter((entry) =>
+					elements(child(entry.node, 'BARCODES') ?? el('BARCODES'), 'BARCODE').some(
+						(barcode) => key(textOf(barcode)) === wanted,
+					),
+				);
 		}
 	}
 
@@ -190,7 +241,10 @@ export class StockCatalogue {
 
 	/** Latest revision of an item as exported: a top-level item changes when any of its SCS children do. */
 	revisedAt(entry: StockEntry): Date {
-		return entry.children.reduce((latest, item) => (item.lastUpdated > latest ? item.lastUpdated : latest), entry.lastUpdated);
+		return entry.children.reduce(
+			(latest, item) => (item.lastUpdated > latest ? item.lastUpdated : latest),
+			entry.lastUpdated,
+		);
 	}
 
 	launchedAt(entry: StockEntry): Date | undefined {
@@ -206,7 +260,12 @@ export class StockCatalogue {
 		for (const entry of this.all()) {
 			if (itemType === 1 && !this.isScsParent(entry)) continue;
 			if (itemType === 2 && entry.parent === null) continue;
-			const date = dateType === 1 ? this.launchedAt(entry) : dateType === 2 ? entry.movedAt : entry.lastUpdated;
+			const date =
+				dateType === 1
+					? this.launchedAt(entry)
+					: dateType === 2
+						? entry.movedAt
+						: entry.lastUpdated;
 			// The guide says "since"; whether that includes the very time given it does not say, so it does not.
 			if (date === undefined || date <= since) continue;
 			result.push({
@@ -227,12 +286,19 @@ export class StockCatalogue {
 	 * any sign of which size or colour it is.
 	 */
 	exportStock(entries: StockEntry[]): string {
-		return serialize(el('STOCK_ITEMS', {}, ...entries.map((entry) => (entry.parent ? flatChild(entry.node) : entry.node))));
+		return serialize(
+			el(
+				'STOCK_ITEMS',
+				{},
+				...entries.map((entry) => (entry.parent ? flatChild(entry.node) : entry.node)),
+			),
+		);
 	}
 
 	/** KSDXMLStockStatus, one flat STOCK_ITEM per item (SCS children included as items of their own). */
 	exportStockStatus(entries: StockEntry[]): string {
-		const money = (value: string): string => (value.trim() === '' || Number.isNaN(Number(value)) ? '0.00' : Number(value).toFixed(2));
+		const money = (value: string): string =>
+			value.trim() === '' || Number.isNaN(Number(value)) ? '0.00' : Number(value).toFixed(2);
 		const items = entries.map((entry) => {
 			const attrs: Array<[string, string]> = [
 				['CODE', entry.code],
@@ -266,11 +332,16 @@ export class StockCatalogue {
 	}
 
 	add(input: FakeStockItemInput): void {
-		if (this.get(input.code) !== undefined) throw new Error(`Stock code ${input.code} already exists`);
+		if (this.get(input.code) !== undefined)
+			throw new Error(`Stock code ${input.code} already exists`);
 		const unexported = new Map<XElement, XElement>();
-		const node = input.xml !== undefined ? parseXml(input.xml) : buildStockItem(input, unexported, this.nextStockId());
+		const node =
+			input.xml !== undefined
+				? parseXml(input.xml)
+				: buildStockItem(input, unexported, this.nextStockId());
 		if (node.name !== 'STOCK_ITEM') throw new Error('addStock xml must be one STOCK_ITEM element');
-		if (childText(node, 'STOCK_CODE') !== input.code) throw new Error(`addStock: STOCK_CODE in xml is not ${input.code}`);
+		if (childText(node, 'STOCK_CODE') !== input.code)
+			throw new Error(`addStock: STOCK_CODE in xml is not ${input.code}`);
 		const entry = this.insert(node, this.clock(), unexported);
 		if (input.level !== undefined || input.leadTime !== undefined) {
 			entry.level = input.level ?? 0;
@@ -309,10 +380,13 @@ export class StockCatalogue {
 		}
 		if (patch.web !== undefined) set('WEB', khaosBool(patch.web));
 		if (patch.discontinued !== undefined) set('DISCONTINUED', khaosBool(patch.discontinued));
-		if (patch.stockControlled !== undefined) set('STOCK_CONTROLLED', khaosBool(patch.stockControlled));
+		if (patch.stockControlled !== undefined)
+			set('STOCK_CONTROLLED', khaosBool(patch.stockControlled));
 		if (patch.runToZero !== undefined) {
 			set('RUN_TO_ZERO', khaosBool(patch.runToZero));
-			const option = elements(node, 'STOCK_OPTION').find((candidate) => attr(candidate, 'NAME') === 'Run To Zero');
+			const option = elements(node, 'STOCK_OPTION').find(
+				(candidate) => attr(candidate, 'NAME') === 'Run To Zero',
+			);
 			if (option) option.children = [{ text: khaosBool(patch.runToZero) }];
 		}
 		if (patch.web !== undefined || patch.discontinued !== undefined) {
@@ -320,7 +394,9 @@ export class StockCatalogue {
 			set('DELETED', khaosBool(flag(node, 'DISCONTINUED') || !flag(node, 'WEB')));
 		}
 		for (const uda of patch.userDefined ?? []) {
-			const existing = elements(node, 'USER_DEFINED').find((candidate) => attr(candidate, 'NAME') === uda.name);
+			const existing = elements(node, 'USER_DEFINED').find(
+				(candidate) => attr(candidate, 'NAME') === uda.name,
+			);
 			if (existing) existing.children = uda.value === '' ? [] : [{ text: uda.value }];
 			else node.children.push(leaf('USER_DEFINED', uda.value, { NAME: uda.name, TYPE: uda.type }));
 			revised = true;
@@ -367,7 +443,9 @@ export class StockCatalogue {
 	private generatedIds = 800_000;
 
 	private nextStockId(): number {
-		const ids = this.all().map((entry) => Number(this.stockId(entry))).filter(Number.isFinite);
+		const ids = this.all()
+			.map((entry) => Number(this.stockId(entry)))
+			.filter(Number.isFinite);
 		return Math.max(900_000, ...ids) + 1;
 	}
 }

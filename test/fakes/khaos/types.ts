@@ -72,7 +72,14 @@ export interface FakeStockItemInput {
 	scs?: {
 		headings: string[];
 		itemsInExport?: boolean;
-		children: Array<{ code: string; suffixes: string[]; descriptions?: string[]; otherRef?: string; level?: number; sellPrice?: number }>;
+		children: Array<{
+			code: string;
+			suffixes: string[];
+			descriptions?: string[];
+			otherRef?: string;
+			level?: number;
+			sellPrice?: number;
+		}>;
 	};
 	xml?: string;
 }

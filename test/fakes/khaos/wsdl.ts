@@ -8,7 +8,12 @@ import type { ParamType } from './methods';
 import { INTERFACE, INTF_NS, TYPES_NS } from './soap';
 import { escapeAttr } from './xml';
 
-const XS_TYPES: Record<ParamType, string> = { string: 'xs:string', int: 'xs:int', boolean: 'xs:boolean', dateTime: 'xs:dateTime' };
+const XS_TYPES: Record<ParamType, string> = {
+	string: 'xs:string',
+	int: 'xs:int',
+	boolean: 'xs:boolean',
+	dateTime: 'xs:dateTime',
+};
 
 const STRUCTS: Record<string, Array<[string, string]>> = {
 	TStockList: [
@@ -82,7 +87,10 @@ export function wsdlDocument(endpointUrl: string): string {
 		})
 		.join('');
 	const operations = methods
-		.map(([method]) => `<operation name="${method}"><input message="tns:${method}0Request"/><output message="tns:${method}0Response"/></operation>`)
+		.map(
+			([method]) =>
+				`<operation name="${method}"><input message="tns:${method}0Request"/><output message="tns:${method}0Response"/></operation>`,
+		)
 		.join('');
 	const body = `<soap:body use="encoded" encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" namespace="${INTF_NS}"/>`;
 	const bindings = methods

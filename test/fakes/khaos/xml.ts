@@ -60,8 +60,11 @@ export function decodeEntities(raw: string): string {
 		if (ref in PREDEFINED) return PREDEFINED[ref];
 		const numeric = /^#(x[0-9a-fA-F]+|[0-9]+)$/.exec(ref);
 		if (numeric) {
-			const code = numeric[1].startsWith('x') ? parseInt(numeric[1].slice(1), 16) : parseInt(numeric[1], 10);
-			if (!isXmlChar(code)) throw new XmlError(`Character reference &${ref}; is not a legal XML character`);
+			const code = numeric[1].startsWith('x')
+				? parseInt(numeric[1].slice(1), 16)
+				: parseInt(numeric[1], 10);
+			if (!isXmlChar(code))
+				throw new XmlError(`Character reference &${ref}; is not a legal XML character`);
 			return String.fromCodePoint(code);
 		}
 		throw new XmlError(`Reference to undefined entity '&${ref};'`);
@@ -69,15 +72,24 @@ export function decodeEntities(raw: string): string {
 }
 
 function isXmlChar(code: number): boolean {
-	return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+	return (
+		code === 0x9 ||
+		code === 0xa ||
+		code === 0xd ||
+		(code >= 0x20 && code <= 0xd7ff) ||
+		(code >= 0xe000 && code <= 0xfffd) ||
+		(code >= 0x10000 && code <= 0x10ffff)
+	);
 }
 
 /** Parses one XML document into its root element. Throws XmlError for anything MSXML would refuse. */
 export function parseXml(xml: string): XElement {
 	const source = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
-	if (/<!DOCTYPE/i.test(source) || /<!ENTITY/i.test(source)) throw new XmlError('DOCTYPE and ENTITY declarations are not allowed');
+	if (/<!DOCTYPE/i.test(source) || /<!ENTITY/i.test(source))
+		throw new XmlError('DOCTYPE and ENTITY declarations are not allowed');
 	const valid = XMLValidator.validate(source);
-	if (valid !== true) throw new XmlError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+	if (valid !== true)
+		throw new XmlError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
 	let parsed: unknown[];
 	try {
 		parsed = parser.parse(source) as unknown[];
@@ -85,7 +97,8 @@ export function parseXml(xml: string): XElement {
 		throw new XmlError(error instanceof Error ? error.message : String(error));
 	}
 	const roots = parsed.map((entry) => convert(entry, source)).filter(isElement);
-	if (roots.length !== 1) throw new XmlError(roots.length === 0 ? 'No root element' : 'Multiple root elements');
+	if (roots.length !== 1)
+		throw new XmlError(roots.length === 0 ? 'No root element' : 'Multiple root elements');
 	return roots[0];
 }
 
@@ -98,9 +111,12 @@ function convert(raw: unknown, source: string): XNode {
 		const parts = entry[key] as Array<Record<string, unknown>>;
 		return { text: parts.map((part) => String(part['#text'] ?? '')).join(''), cdata: true };
 	}
-	const attrs = Object.entries((entry[':@'] ?? {}) as Record<string, unknown>).map(([name, value]): [string, string] => [name, decodeEntities(String(value))]);
+	const attrs = Object.entries((entry[':@'] ?? {}) as Record<string, unknown>).map(
+		([name, value]): [string, string] => [name, decodeEntities(String(value))],
+	);
 	let children = (entry[key] as unknown[]).map((part) => convert(part, source));
-	if (children.some(isElement)) children = children.filter((part) => isElement(part) || part.cdata || part.text.trim() !== '');
+	if (children.some(isElement))
+		children = children.filter((part) => isElement(part) || part.cdata || part.text.trim() !== '');
 	const element: XElement = { name: key, attrs, children };
 	const meta = entry[META] as { startIndex?: number; endIndex?: number } | undefined;
 	if (children.length === 0 && meta?.startIndex !== undefined && meta.endIndex !== undefined) {
@@ -128,7 +144,8 @@ export function escapeAttr(value: string): string {
 }
 
 // eslint-disable-next-line no-control-regex
-const ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const ILLEGAL =
+	/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function stripIllegal(value: string): string {
 	return value.replace(ILLEGAL, '');
@@ -136,11 +153,15 @@ function stripIllegal(value: string): string {
 
 export function serialize(node: XNode): string {
 	if (!isElement(node)) {
-		if (node.cdata) return `<![CDATA[${stripIllegal(node.text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+		if (node.cdata)
+			return `<![CDATA[${stripIllegal(node.text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 		return escapeText(node.text);
 	}
 	const attrs = node.attrs.map(([name, value]) => ` ${name}="${escapeAttr(value)}"`).join('');
-	if (node.children.length === 0) return node.selfClosing === false ? `<${node.name}${attrs}></${node.name}>` : `<${node.name}${attrs}/>`;
+	if (node.children.length === 0)
+		return node.selfClosing === false
+			? `<${node.name}${attrs}></${node.name}>`
+			: `<${node.name}${attrs}/>`;
 	return `<${node.name}${attrs}>${node.children.map(serialize).join('')}</${node.name}>`;
 }
 
@@ -148,8 +169,14 @@ export function serialize(node: XNode): string {
 
 export type XChild = XNode | string | null | undefined | false;
 
-export function el(name: string, attrs: Record<string, string | number> | Array<[string, string]> = {}, ...children: XChild[]): XElement {
-	const attrList = Array.isArray(attrs) ? attrs : Object.entries(attrs).map(([key, value]): [string, string] => [key, String(value)]);
+export function el(
+	name: string,
+	attrs: Record<string, string | number> | Array<[string, string]> = {},
+	...children: XChild[]
+): XElement {
+	const attrList = Array.isArray(attrs)
+		? attrs
+		: Object.entries(attrs).map(([key, value]): [string, string] => [key, String(value)]);
 	const nodes: XNode[] = [];
 	for (const child of children) {
 		if (child === null || child === undefined || child === false) continue;
@@ -159,7 +186,12 @@ export function el(name: string, attrs: Record<string, string | number> | Array<
 }
 
 /** `<NAME>value</NAME>`, or `<NAME/>` for an empty value. */
-export function leaf(name: string, value: string | number | undefined, attrs: Record<string, string | number> = {}, cdata = false): XElement {
+export function leaf(
+	name: string,
+	value: string | number | undefined,
+	attrs: Record<string, string | number> = {},
+	cdata = false,
+): XElement {
 	const text = value === undefined ? '' : String(value);
 	return el(name, attrs, text === '' ? null : { text, cdata });
 }
@@ -175,7 +207,9 @@ export function prefixOf(name: string): string {
 }
 
 export function elements(parent: XElement, name?: string): XElement[] {
-	return parent.children.filter((child): child is XElement => isElement(child) && (name === undefined || child.name === name));
+	return parent.children.filter(
+		(child): child is XElement => isElement(child) && (name === undefined || child.name === name),
+	);
 }
 
 export function child(parent: XElement | undefined, name: string): XElement | undefined {
@@ -207,7 +241,8 @@ export function setChildText(parent: XElement, name: string, value: string, cdat
 		parent.children.push(target);
 	}
 	const wasCdata = target.children.some((part) => !isElement(part) && part.cdata);
-	target.children = value === '' && !(cdata ?? wasCdata) ? [] : [{ text: value, cdata: cdata ?? wasCdata }];
+	target.children =
+		value === '' && !(cdata ?? wasCdata) ? [] : [{ text: value, cdata: cdata ?? wasCdata }];
 }
 
 /** Every element below `root` (depth first, document order) with the given name. */

@@ -26,7 +26,10 @@ export interface FakeStore {
 	stop(): Promise<void>;
 }
 
-export async function startFakeStore({ port = 0, host = '127.0.0.1' }: { port?: number; host?: string } = {}): Promise<FakeStore> {
+export async function startFakeStore({
+	port = 0,
+	host = '127.0.0.1',
+}: { port?: number; host?: string } = {}): Promise<FakeStore> {
 	const store = {
 		openOrders: [] as string[],
 		statuses: new Map<string, Record<string, unknown>>(),
@@ -41,23 +44,41 @@ export async function startFakeStore({ port = 0, host = '127.0.0.1' }: { port?: 
 		if (segments[0] !== '__admin') store.requests.push({ method, path: url.pathname + url.search });
 
 		if (method === 'GET' && url.pathname === '/api/orders') {
-			if (url.searchParams.get('status') !== 'open') return send(res, 400, { error: 'Only status=open is supported' });
+			if (url.searchParams.get('status') !== 'open')
+				return send(res, 400, { error: 'Only status=open is supported' });
 			return send(res, 200, { orders: store.openOrders.map((order_id) => ({ order_id })) });
 		}
-		if (method === 'POST' && segments.length === 4 && segments[0] === 'api' && segments[1] === 'orders' && segments[3] === 'status') {
+		if (
+			method === 'POST' &&
+			segments.length === 4 &&
+			segments[0] === 'api' &&
+			segments[1] === 'orders' &&
+			segments[3] === 'status'
+		) {
 			store.statuses.set(segments[2], await readJson(req));
 			return send(res, 200, { ok: true });
 		}
-		if (method === 'PUT' && segments.length === 3 && segments[0] === 'api' && segments[1] === 'products') {
+		if (
+			method === 'PUT' &&
+			segments.length === 3 &&
+			segments[0] === 'api' &&
+			segments[1] === 'products'
+		) {
 			store.products.set(segments[2], await readJson(req));
 			return send(res, 200, { ok: true });
 		}
 		if (method === 'GET' && url.pathname === '/__admin/state') {
-			return send(res, 200, { openOrders: store.openOrders, statuses: Object.fromEntries(store.statuses), products: Object.fromEntries(store.products), requests: store.requests });
+			return send(res, 200, {
+				openOrders: store.openOrders,
+				statuses: Object.fromEntries(store.statuses),
+				products: Object.fromEntries(store.products),
+				requests: store.requests,
+			});
 		}
 		if (method === 'POST' && url.pathname === '/__admin/open-orders') {
 			const { orders } = await readJson(req);
-			if (!Array.isArray(orders) || !orders.every((order) => typeof order === 'string')) return send(res, 400, { error: 'orders must be a list of order references' });
+			if (!Array.isArray(orders) || !orders.every((order) => typeof order === 'string'))
+				return send(res, 400, { error: 'orders must be a list of order references' });
 			store.openOrders = orders;
 			return send(res, 200, { ok: true });
 		}
@@ -65,7 +86,9 @@ export async function startFakeStore({ port = 0, host = '127.0.0.1' }: { port?: 
 	}
 
 	const server = createServer((req, res) => {
-		handle(req, res).catch((error: unknown) => send(res, 400, { error: error instanceof Error ? error.message : String(error) }));
+		handle(req, res).catch((error: unknown) =>
+			send(res, 400, { error: error instanceof Error ? error.message : String(error) }),
+		);
 	});
 	await new Promise<void>((resolve) => server.listen(port, host, resolve));
 	const baseUrl = `http://${host}:${(server.address() as AddressInfo).port}`;

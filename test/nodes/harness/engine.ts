@@ -28,7 +28,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IBinaryData } from 'n8n-workflow';
 import { Container } from '@n8n/di';
-import { BinaryDataService, Credentials, ExecutionLifecycleHooks, LoadOptionsContext, PollContext, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	Credentials,
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PollContext,
+	WorkflowExecute,
+} from 'n8n-core';
 
 /**
  * n8n reads its settings from the environment once, on first use: give the engine a user folder of
@@ -99,17 +106,30 @@ class CredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, request: IHttpRequestOptions) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		request: IHttpRequestOptions,
+	) {
 		const authenticate = this.types[typeName]?.authenticate;
 		if (typeof authenticate === 'function') return await authenticate(credentials, request);
 		if (authenticate?.type === 'generic') {
 			const { auth, headers, qs, body } = authenticate.properties as IDataObject;
 			const resolve = (value: unknown) =>
-				typeof value === 'string' ? value.replace(/=?\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? '')) : value;
+				typeof value === 'string'
+					? value.replace(/=?\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) =>
+							String(credentials[key] ?? ''),
+						)
+					: value;
 			const resolveAll = (object: unknown) =>
-				object ? Object.fromEntries(Object.entries(object as IDataObject).map(([key, value]) => [key, resolve(value)])) : undefined;
+				object
+					? Object.fromEntries(
+							Object.entries(object as IDataObject).map(([key, value]) => [key, resolve(value)]),
+						)
+					: undefined;
 			if (auth) request.auth = resolveAll(auth) as IHttpRequestOptions['auth'];
-			if (headers) request.headers = { ...request.headers, ...(resolveAll(headers) as IDataObject) };
+			if (headers)
+				request.headers = { ...request.headers, ...(resolveAll(headers) as IDataObject) };
 			if (qs) request.qs = { ...request.qs, ...(resolveAll(qs) as IDataObject) };
 			if (body) request.body = { ...(request.body as IDataObject), ...resolveAll(body) };
 		}
@@ -152,7 +172,10 @@ class CredentialsHelper extends ICredentialsHelper {
 }
 
 export interface WorkflowSpec {
-	nodes: Array<Omit<INode, 'id' | 'typeVersion' | 'position'> & Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>>>;
+	nodes: Array<
+		Omit<INode, 'id' | 'typeVersion' | 'position'> &
+			Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>>
+	>;
 	connections: IConnections;
 	/** Our node types by short name (`mappingApply`), plus any others the workflow uses. */
 	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
@@ -177,7 +200,8 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<IRun> {
 
 	const nodeTypes = new NodeTypes();
 	nodeTypes.add('testInput', new TestInput());
-	for (const [name, type] of Object.entries(spec.nodeTypes)) nodeTypes.add(`${PACKAGE}.${name}`, type);
+	for (const [name, type] of Object.entries(spec.nodeTypes))
+		nodeTypes.add(`${PACKAGE}.${name}`, type);
 
 	const nodes: INode[] = spec.nodes.map((node, index) => ({
 		id: node.id ?? `node-${index}`,
@@ -185,16 +209,34 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<IRun> {
 		position: node.position ?? [index * 200, 0],
 		...node,
 	}));
-	const workflow = new Workflow({ id: 'test', name: 'test', nodes, connections: spec.connections, nodeTypes, active: false, settings: spec.executionOrder ? { executionOrder: spec.executionOrder } : {}, staticData: spec.staticData });
+	const workflow = new Workflow({
+		id: 'test',
+		name: 'test',
+		nodes,
+		connections: spec.connections,
+		nodeTypes,
+		active: false,
+		settings: spec.executionOrder ? { executionOrder: spec.executionOrder } : {},
+		staticData: spec.staticData,
+	});
 
 	// Each run is its own execution, as in n8n: the sync ledger tells runs apart by it.
 	const executionId = `execution-${++executions}`;
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, { id: 'test', name: 'test', nodes, connections: spec.connections, active: false } as never);
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'test',
+		name: 'test',
+		nodes,
+		connections: spec.connections,
+		active: false,
+	} as never);
 	let finish!: (run: IRun) => void;
 	const finished = new Promise<IRun>((resolve) => (finish = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
 
-	const credentialsHelper = new CredentialsHelper(spec.credentialTypes ?? {}, spec.credentials ?? {});
+	const credentialsHelper = new CredentialsHelper(
+		spec.credentialTypes ?? {},
+		spec.credentials ?? {},
+	);
 	const additionalData = {
 		hooks,
 		credentialsHelper,
@@ -217,7 +259,9 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<IRun> {
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const start = nodes.find((node) => workflow.getParentNodes(node.name).length === 0 && !node.disabled);
+	const start = nodes.find(
+		(node) => workflow.getParentNodes(node.name).length === 0 && !node.disabled,
+	);
 	if (!start) throw new Error('The workflow has no start node');
 	const runData: IRunExecutionData = {
 		resultData: { runData: {} },
@@ -261,7 +305,8 @@ export async function binaryBuffer(binary: IBinaryData): Promise<Buffer> {
 
 export interface PollSpec {
 	/** The polling node; its type is `${PACKAGE}.<name>` with <name> a key of nodeTypes. */
-	node: Omit<INode, 'id' | 'typeVersion' | 'position'> & Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>>;
+	node: Omit<INode, 'id' | 'typeVersion' | 'position'> &
+		Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>>;
 	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
 	credentialTypes?: Record<string, ICredentialType>;
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
@@ -277,9 +322,19 @@ export interface PollSpec {
  */
 export async function pollNode(spec: PollSpec): Promise<INodeExecutionData[][] | null> {
 	const nodeTypes = new NodeTypes();
-	for (const [name, type] of Object.entries(spec.nodeTypes)) nodeTypes.add(`${PACKAGE}.${name}`, type);
+	for (const [name, type] of Object.entries(spec.nodeTypes))
+		nodeTypes.add(`${PACKAGE}.${name}`, type);
 	const node: INode = { id: 'poll-node', typeVersion: 1, position: [0, 0], ...spec.node };
-	const workflow = new Workflow({ id: 'test', name: 'test', nodes: [node], connections: {}, nodeTypes, active: true, settings: {}, staticData: spec.staticData });
+	const workflow = new Workflow({
+		id: 'test',
+		name: 'test',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: true,
+		settings: {},
+		staticData: spec.staticData,
+	});
 	const mode = spec.mode ?? 'trigger';
 	const additionalData = {
 		credentialsHelper: new CredentialsHelper(spec.credentialTypes ?? {}, spec.credentials ?? {}),
@@ -293,13 +348,20 @@ export async function pollNode(spec: PollSpec): Promise<INodeExecutionData[][] |
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	if (!nodeType.poll) throw new Error(`${node.type} is not a polling node`);
-	const context = new PollContext(workflow, workflow.getNode(node.name)!, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+	const context = new PollContext(
+		workflow,
+		workflow.getNode(node.name)!,
+		additionalData,
+		mode,
+		mode === 'manual' ? 'manual' : 'activate',
+	);
 	return await nodeType.poll.call(context);
 }
 
 export interface ListSearchSpec {
 	/** The node as it sits in the editor; its type is `${PACKAGE}.<name>` with <name> a key of nodeTypes. */
-	node: Omit<INode, 'id' | 'typeVersion' | 'position'> & Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>>;
+	node: Omit<INode, 'id' | 'typeVersion' | 'position'> &
+		Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>>;
 	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
 	credentialTypes?: Record<string, ICredentialType>;
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
@@ -318,7 +380,9 @@ export async function listSearch(spec: ListSearchSpec): Promise<INodeListSearchR
 }
 
 /** Opens an options or multi-options list the way the editor asks n8n to: the node's loadOptions method in n8n-core's LoadOptionsContext. */
-export async function loadOptions(spec: Omit<ListSearchSpec, 'filter'>): Promise<INodePropertyOptions[]> {
+export async function loadOptions(
+	spec: Omit<ListSearchSpec, 'filter'>,
+): Promise<INodePropertyOptions[]> {
 	const { nodeType, context, node } = pickerContext(spec);
 	const method = nodeType.methods?.loadOptions?.[spec.method];
 	if (!method) throw new Error(`${node.type} has no loadOptions method ${spec.method}`);
@@ -327,9 +391,18 @@ export async function loadOptions(spec: Omit<ListSearchSpec, 'filter'>): Promise
 
 function pickerContext(spec: Omit<ListSearchSpec, 'filter'>) {
 	const nodeTypes = new NodeTypes();
-	for (const [name, type] of Object.entries(spec.nodeTypes)) nodeTypes.add(`${PACKAGE}.${name}`, type);
+	for (const [name, type] of Object.entries(spec.nodeTypes))
+		nodeTypes.add(`${PACKAGE}.${name}`, type);
 	const node: INode = { id: 'picker-node', typeVersion: 1, position: [0, 0], ...spec.node };
-	const workflow = new Workflow({ id: 'test', name: 'test', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const workflow = new Workflow({
+		id: 'test',
+		name: 'test',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
 	const additionalData = {
 		credentialsHelper: new CredentialsHelper(spec.credentialTypes ?? {}, spec.credentials ?? {}),
 		restApiUrl: 'http://localhost/rest',
@@ -337,6 +410,11 @@ function pickerContext(spec: Omit<ListSearchSpec, 'filter'>) {
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, spec.path);
+	const context = new LoadOptionsContext(
+		workflow,
+		workflow.getNode(node.name)!,
+		additionalData,
+		spec.path,
+	);
 	return { nodeType, context, node };
 }

@@ -22,7 +22,10 @@ const SCOPE = 'consent-back:test';
 
 beforeEach(async () => {
 	fake = await startFakeDotdigital({ importMs: 20 });
-	transport = new DotdigitalTransport({ user: fake.user, password: fake.password, region: 'r1', baseUrl: fake.baseUrl }, { retry: { attempts: 4, baseMs: 1, maxMs: 5 } });
+	transport = new DotdigitalTransport(
+		{ user: fake.user, password: fake.password, region: 'r1', baseUrl: fake.baseUrl },
+		{ retry: { attempts: 4, baseMs: 1, maxMs: 5 } },
+	);
 	dir = mkdtempSync(join(tmpdir(), 'consent-back-'));
 	state = SyncStateStore.open(join(dir, 'state.sqlite'));
 	store = {
@@ -44,7 +47,10 @@ afterEach(async () => {
 async function setStatus(email: string, status: 'subscribed' | 'unsubscribed' | 'suppressed') {
 	const response = await fetch(`${fake.baseUrl}/contacts/v3/email/${encodeURIComponent(email)}`, {
 		method: 'PATCH',
-		headers: { authorization: `Basic ${Buffer.from(`${fake.user}:${fake.password}`).toString('base64')}`, 'content-type': 'application/json' },
+		headers: {
+			authorization: `Basic ${Buffer.from(`${fake.user}:${fake.password}`).toString('base64')}`,
+			'content-type': 'application/json',
+		},
 		body: JSON.stringify({ channelProperties: { email: { status } } }),
 	});
 	expect(response.status).toBeLessThan(300);
@@ -55,7 +61,13 @@ async function run(name: string, { crashBeforeCommit = false } = {}): Promise<st
 	const listing = await listConsentChanges(transport, store, SCOPE);
 	let lines: string[] = [];
 	if (listing.changes.length > 0) {
-		const path = await writeConsentFile(join(dir, 'till'), name, listing.changes, DEFAULT_CONSENT_COLUMNS, { unsubscribed: 'N', suppressed: 'S' });
+		const path = await writeConsentFile(
+			join(dir, 'till'),
+			name,
+			listing.changes,
+			DEFAULT_CONSENT_COLUMNS,
+			{ unsubscribed: 'N', suppressed: 'S' },
+		);
 		lines = readFileSync(path, 'utf8').trimEnd().split('\r\n').slice(1);
 	}
 	if (!crashBeforeCommit) store.commit(SCOPE, listing.seen, listing.until);
@@ -63,16 +75,24 @@ async function run(name: string, { crashBeforeCommit = false } = {}): Promise<st
 }
 
 test('unsubscribes and suppressions made in Dotdigital come out in the next file exactly once', async () => {
-	for (const email of ['ann@example.com', 'bob@example.com', 'cat@example.com', '=cmd@example.com']) await setStatus(email, 'subscribed');
+	for (const email of ['ann@example.com', 'bob@example.com', 'cat@example.com', '=cmd@example.com'])
+		await setStatus(email, 'subscribed');
 	await setStatus('bob@example.com', 'unsubscribed');
-	fake.addContact({ identifiers: { email: 'dan@example.com' }, status: 'suppressed', channelProperties: { email: { status: 'suppressed', emailType: 'Html', optInType: 'Single' } } });
+	fake.addContact({
+		identifiers: { email: 'dan@example.com' },
+		status: 'suppressed',
+		channelProperties: { email: { status: 'suppressed', emailType: 'Html', optInType: 'Single' } },
+	});
 
 	expect((await run('day-1.csv')).sort()).toEqual(['bob@example.com,,N', 'dan@example.com,,S']);
 	expect(await run('day-2.csv')).toEqual([]);
 
 	await setStatus('ann@example.com', 'unsubscribed');
 	await setStatus('=cmd@example.com', 'unsubscribed');
-	expect((await run('day-3.csv')).sort()).toEqual(["\"'=cmd@example.com\",,N", 'ann@example.com,,N']);
+	expect((await run('day-3.csv')).sort()).toEqual([
+		'"\'=cmd@example.com",,N',
+		'ann@example.com,,N',
+	]);
 
 	// Resubscribed in Dotdigital, then unsubscribed again: a new opt-out, written again.
 	await setStatus('bob@example.com', 'subscribed');
@@ -85,7 +105,12 @@ test('unsubscribes and suppressions made in Dotdigital come out in the next file
 	await setStatus('ann@example.com', 'subscribed');
 	await setStatus('ann@example.com', 'suppressed');
 	expect(await run('day-5.csv')).toEqual(['ann@example.com,,S']);
-	expect(readdirSync(join(dir, 'till')).sort()).toEqual(['day-1.csv', 'day-3.csv', 'day-5 (2).csv', 'day-5.csv']);
+	expect(readdirSync(join(dir, 'till')).sort()).toEqual([
+		'day-1.csv',
+		'day-3.csv',
+		'day-5 (2).csv',
+		'day-5.csv',
+	]);
 	expect(readFileSync(join(dir, 'till', 'day-5.csv'), 'utf8')).toContain('bob@example.com');
 });
 
@@ -102,7 +127,10 @@ test('the listing asks for the second the cursor falls in, and for a margin befo
 	await run('first.csv');
 	fake.resetCalls();
 	await run('second.csv');
-	const asked = fake.calls().filter((call) => call.path.endsWith('/contacts/v3') && call.method === 'GET').map((call) => new URLSearchParams(call.query).get('~modified'));
+	const asked = fake
+		.calls()
+		.filter((call) => call.path.endsWith('/contacts/v3') && call.method === 'GET')
+		.map((call) => new URLSearchParams(call.query).get('~modified'));
 	const until = (await state.contactsListedUntil(SCOPE))!;
 	expect(asked).toHaveLength(1);
 	expect(asked[0]).toMatch(/^gte::\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);

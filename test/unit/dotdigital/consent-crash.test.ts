@@ -12,9 +12,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DEFAULT_FIELD_MAP, type ContactUpsertSettings, type RecordResult } from '../../../lib/dotdigital';
+import {
+	DEFAULT_FIELD_MAP,
+	type ContactUpsertSettings,
+	type RecordResult,
+} from '../../../lib/dotdigital';
 import { ledgerLines, SyncStateStore } from '../../../lib/state';
-import { startFakeDotdigital, type FakeDotdigital, type FakeDotdigitalSeed } from '../../fakes/dotdigital';
+import {
+	startFakeDotdigital,
+	type FakeDotdigital,
+	type FakeDotdigitalSeed,
+} from '../../fakes/dotdigital';
 
 const CHILD = join(__dirname, '..', '..', 'helpers', 'dotdigital-child.cjs');
 const LIST = 3;
@@ -39,13 +47,22 @@ const SEED: FakeDotdigitalSeed = {
 };
 
 const records = (tag: string): Array<Record<string, unknown>> => [
-	...Array.from({ length: 30 }, (_, index) => ({ email: `no${index}@example.com`, first_name: `No${index}${tag}`, marketing_opt_in: index % 2 === 0 ? false : undefined })),
-	...Array.from({ length: 14 }, (_, index) => ({ email: `yes${index}@example.com`, first_name: `Yes${index}${tag}`, marketing_opt_in: true })),
+	...Array.from({ length: 30 }, (_, index) => ({
+		email: `no${index}@example.com`,
+		first_name: `No${index}${tag}`,
+		marketing_opt_in: index % 2 === 0 ? false : undefined,
+	})),
+	...Array.from({ length: 14 }, (_, index) => ({
+		email: `yes${index}@example.com`,
+		first_name: `Yes${index}${tag}`,
+		marketing_opt_in: true,
+	})),
 	{ email: 'web.subscriber@example.com', first_name: `Web${tag}`, marketing_opt_in: false },
 	{ email: 'opted.out@example.com', first_name: `Out${tag}`, marketing_opt_in: true },
 	{ email: 'complained@example.com', first_name: `Comp${tag}`, marketing_opt_in: true },
 ];
-const optedIn = (email: string, batch: Array<Record<string, unknown>>) => batch.find((record) => record.email === email)?.marketing_opt_in === true;
+const optedIn = (email: string, batch: Array<Record<string, unknown>>) =>
+	batch.find((record) => record.email === email)?.marketing_opt_in === true;
 
 let work: string;
 beforeAll(() => {
@@ -59,11 +76,31 @@ interface Outcome {
 }
 
 /** Runs the upsert in a child; with `killAt`, SIGKILLs it at that call (counted from 1) and phase. */
-async function runChild(fake: FakeDotdigital, statePath: string, batch: Array<Record<string, unknown>>, killAt?: { call: number; phase: 'received' | 'applied' }): Promise<Outcome> {
+async function runChild(
+	fake: FakeDotdigital,
+	statePath: string,
+	batch: Array<Record<string, unknown>>,
+	killAt?: { call: number; phase: 'received' | 'applied' },
+): Promise<Outcome> {
 	const jobFile = join(work, `job-${Math.random().toString(36).slice(2)}.json`);
 	const executionId = jobFile;
-	writeFileSync(jobFile, JSON.stringify({ user: fake.user, password: fake.password, baseUrl: fake.baseUrl, statePath, batchSize: 12, records: batch, settings: SETTINGS, executionId, file: 'customers.csv' }));
-	const child: ChildProcess = spawn(process.execPath, [CHILD, jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+	writeFileSync(
+		jobFile,
+		JSON.stringify({
+			user: fake.user,
+			password: fake.password,
+			baseUrl: fake.baseUrl,
+			statePath,
+			batchSize: 12,
+			records: batch,
+			settings: SETTINGS,
+			executionId,
+			file: 'customers.csv',
+		}),
+	);
+	const child: ChildProcess = spawn(process.execPath, [CHILD, jobFile], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -92,13 +129,27 @@ function account(fake: FakeDotdigital): Record<string, unknown> {
 	return Object.fromEntries(
 		fake
 			.contacts()
-			.map((contact) => [contact.identifiers.email, { status: contact.status, name: contact.dataFields.FIRSTNAME ?? null, lists: [...contact.lists].sort() }] as const)
+			.map(
+				(contact) =>
+					[
+						contact.identifiers.email,
+						{
+							status: contact.status,
+							name: contact.dataFields.FIRSTNAME ?? null,
+							lists: [...contact.lists].sort(),
+						},
+					] as const,
+			)
 			.sort(([a], [b]) => String(a).localeCompare(String(b))),
 	);
 }
 
 /** The promises, over everything that ever happened in the fake. */
-function expectConsentHeld(fake: FakeDotdigital, batch: Array<Record<string, unknown>>, recreated: ReadonlySet<string> = new Set()): void {
+function expectConsentHeld(
+	fake: FakeDotdigital,
+	batch: Array<Record<string, unknown>>,
+	recreated: ReadonlySet<string> = new Set(),
+): void {
 	const history = fake.statusHistory();
 	const seeded = new Map([
 		['web.subscriber@example.com', 'subscribed'],
@@ -109,7 +160,8 @@ function expectConsentHeld(fake: FakeDotdigital, batch: Array<Record<string, unk
 	for (const change of history) {
 		const email = change.email ?? '';
 		if (seeded.has(email)) {
-			if (change.via !== 'seed') violations.push(`${email}: ${change.from} → ${change.to} by ${change.via}`);
+			if (change.via !== 'seed')
+				violations.push(`${email}: ${change.from} → ${change.to} by ${change.via}`);
 		} else if (change.to === 'subscribed' && !optedIn(email, batch) && !recreated.has(email)) {
 			violations.push(`${email} (no opt-in) subscribed by ${change.via}`);
 		}
@@ -118,29 +170,56 @@ function expectConsentHeld(fake: FakeDotdigital, batch: Array<Record<string, unk
 	for (const contact of fake.contacts()) {
 		const email = contact.identifiers.email ?? '';
 		if (seeded.has(email)) continue;
-		if (!optedIn(email, batch)) expect({ email, status: contact.status, lists: contact.lists }).toEqual({ email, status: 'unsubscribed', lists: [] });
+		if (!optedIn(email, batch))
+			expect({ email, status: contact.status, lists: contact.lists }).toEqual({
+				email,
+				status: 'unsubscribed',
+				lists: [],
+			});
 	}
 	expect(fake.contact('email', 'complained@example.com')?.lists).toEqual([]);
 }
 
 /** The killed run's line says its records went out with the outcome unknown, and the replay's line closes it. */
-async function expectLedgerClosed(statePath: string, records: number, wasKilled: boolean): Promise<void> {
+async function expectLedgerClosed(
+	statePath: string,
+	records: number,
+	wasKilled: boolean,
+): Promise<void> {
 	const store = SyncStateStore.open(statePath);
 	try {
-		const [killed, replay, ...more] = ledgerLines(await store.ledgerSteps(new Date(0), new Date(Date.now() + 60_000)), 'UTC');
+		const [killed, replay, ...more] = ledgerLines(
+			await store.ledgerSteps(new Date(0), new Date(Date.now() + 60_000)),
+			'UTC',
+		);
 		expect(more).toEqual([]);
-		expect(killed).toMatchObject(wasKilled ? { outcome_unknown: records, confirmed_by: replay.execution_id, balanced: true } : { outcome_unknown: null, accepted: records, balanced: true });
-		expect(replay).toMatchObject({ outcome_unknown: null, records, accepted: records, balanced: true });
+		expect(killed).toMatchObject(
+			wasKilled
+				? { outcome_unknown: records, confirmed_by: replay.execution_id, balanced: true }
+				: { outcome_unknown: null, accepted: records, balanced: true },
+		);
+		expect(replay).toMatchObject({
+			outcome_unknown: null,
+			records,
+			accepted: records,
+			balanced: true,
+		});
 	} finally {
 		await store.close();
 	}
 }
 
-function expectEveryRecordAccounted(results: RecordResult[] | undefined, batch: Array<Record<string, unknown>>): void {
+function expectEveryRecordAccounted(
+	results: RecordResult[] | undefined,
+	batch: Array<Record<string, unknown>>,
+): void {
 	expect(results).toHaveLength(batch.length);
 	const failed = results!.filter((result) => result.status === 'failed');
 	expect(failed).toEqual([]);
-	expect(results!.find((result) => result.key === 'complained@example.com')).toMatchObject({ status: 'done', action: 'suppressed' });
+	expect(results!.find((result) => result.key === 'complained@example.com')).toMatchObject({
+		status: 'done',
+		action: 'suppressed',
+	});
 }
 
 describe('a contact sync killed at any call, then replayed', () => {
@@ -160,10 +239,26 @@ describe('a contact sync killed at any call, then replayed', () => {
 
 	it('a clean first sync creates non-opted-in customers unsubscribed in the same request, off the list', () => {
 		expect(clean.calls).toBeGreaterThanOrEqual(6);
-		expect(clean.account['no0@example.com']).toEqual({ status: 'unsubscribed', name: 'No01', lists: [] });
-		expect(clean.account['yes0@example.com']).toEqual({ status: 'subscribed', name: 'Yes01', lists: [LIST] });
-		expect(clean.account['web.subscriber@example.com']).toEqual({ status: 'subscribed', name: 'Web1', lists: [] });
-		expect(clean.account['opted.out@example.com']).toEqual({ status: 'unsubscribed', name: 'Out1', lists: [LIST] });
+		expect(clean.account['no0@example.com']).toEqual({
+			status: 'unsubscribed',
+			name: 'No01',
+			lists: [],
+		});
+		expect(clean.account['yes0@example.com']).toEqual({
+			status: 'subscribed',
+			name: 'Yes01',
+			lists: [LIST],
+		});
+		expect(clean.account['web.subscriber@example.com']).toEqual({
+			status: 'subscribed',
+			name: 'Web1',
+			lists: [],
+		});
+		expect(clean.account['opted.out@example.com']).toEqual({
+			status: 'unsubscribed',
+			name: 'Out1',
+			lists: [LIST],
+		});
 	});
 
 	it('first sync: after a kill at every call, as it arrives and once applied, the replay leaves the clean account and consent held', async () => {
@@ -204,7 +299,15 @@ describe('a contact sync killed at any call, then replayed', () => {
 				try {
 					await runChild(fake, statePath, first);
 					for (const email of deleted) {
-						const response = await fetch(`${fake.baseUrl}/contacts/v3/email/${encodeURIComponent(email)}`, { method: 'DELETE', headers: { Authorization: `Basic ${Buffer.from(`${fake.user}:${fake.password}`).toString('base64')}` } });
+						const response = await fetch(
+							`${fake.baseUrl}/contacts/v3/email/${encodeURIComponent(email)}`,
+							{
+								method: 'DELETE',
+								headers: {
+									Authorization: `Basic ${Buffer.from(`${fake.user}:${fake.password}`).toString('base64')}`,
+								},
+							},
+						);
 						expect(response.status).toBe(200);
 					}
 					const before = fake.calls().length;

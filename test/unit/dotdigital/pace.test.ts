@@ -2,7 +2,12 @@
  * Status checks paced by the imports already finished in the run: the first import goes alone and is
  * checked at the usual widening pace; the others are checked first after as long as the slowest took.
  */
-import { DEFAULT_POLL, runImports, type Batch, type ImportKind } from '../../../lib/dotdigital/imports';
+import {
+	DEFAULT_POLL,
+	runImports,
+	type Batch,
+	type ImportKind,
+} from '../../../lib/dotdigital/imports';
 import { ImportPace } from '../../../lib/dotdigital/pace';
 import type { DotdigitalTransport } from '../../../lib/dotdigital/transport';
 
@@ -18,7 +23,8 @@ const KIND: ImportKind<{ status?: string }> = {
 	progress: (status) => (status?.status === 'Finished' ? 'done' : 'pending'),
 };
 
-const batches = (count: number): Batch[] => Array.from({ length: count }, (_, index) => ({ members: [index], parts: ['{}'], bytes: 3 }));
+const batches = (count: number): Batch[] =>
+	Array.from({ length: count }, (_, index) => ({ members: [index], parts: ['{}'], bytes: 3 }));
 
 /** A stand-in whose every import takes `importMs` of the waits the client makes after sending it. */
 function standIn(importMs: number) {
@@ -44,7 +50,8 @@ function standIn(importMs: number) {
 			}
 			const id = path.split('/').pop()!;
 			log.push(`GET ${id}`);
-			if ((waited.get(id) ?? 0) < importMs) return { status: 200, body: { status: 'NotFinished' }, repeated: false };
+			if ((waited.get(id) ?? 0) < importMs)
+				return { status: 200, body: { status: 'NotFinished' }, repeated: false };
 			inFlight -= 1;
 			firstEnded = true;
 			return { status: 200, body: { status: 'Finished' }, repeated: false };
@@ -73,7 +80,9 @@ describe('import pacing', () => {
 	it('checks six imports that take 10 s seven times, not twelve: twice for the first, once for each other', async () => {
 		const { transport, sleep, log } = standIn(10_000);
 		const outcomes: string[] = [];
-		await runImports(transport, KIND, batches(6), (_, outcome) => outcomes.push(outcome.kind), { sleep });
+		await runImports(transport, KIND, batches(6), (_, outcome) => outcomes.push(outcome.kind), {
+			sleep,
+		});
 		expect(outcomes).toEqual(Array(6).fill('done'));
 		expect(log.filter((entry) => entry === 'PUT')).toHaveLength(6);
 		expect(log.filter((entry) => entry.startsWith('GET'))).toHaveLength(7);
@@ -83,7 +92,10 @@ describe('import pacing', () => {
 	it('sends the first import alone, then up to the limit at once; a pace shared by the run keeps what it learnt', async () => {
 		const { transport, sleep, stats } = standIn(0);
 		const pace = new ImportPace();
-		await runImports(transport, { ...KIND, concurrency: 4 }, batches(9), () => undefined, { sleep, pace });
+		await runImports(transport, { ...KIND, concurrency: 4 }, batches(9), () => undefined, {
+			sleep,
+			pace,
+		});
 		expect(stats().sentBeforeFirstEnded).toBe(1);
 		expect(stats().mostInFlight).toBeLessThanOrEqual(4);
 		expect(pace.waits(KIND.name, DEFAULT_POLL)()).toBe(5000);

@@ -1,5 +1,13 @@
 import nock, { connectionError, useNock } from '../../helpers/nock';
-import { DotdigitalApiError, DotdigitalError, DotdigitalNetworkError, DotdigitalTransport, serverWaitMs, type DotdigitalLogin, type TransportOptions } from '../../../lib/dotdigital';
+import {
+	DotdigitalApiError,
+	DotdigitalError,
+	DotdigitalNetworkError,
+	DotdigitalTransport,
+	serverWaitMs,
+	type DotdigitalLogin,
+	type TransportOptions,
+} from '../../../lib/dotdigital';
 
 useNock();
 
@@ -9,13 +17,19 @@ const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 const R1 = 'https://r1-api.dotdigital.com';
 const R2 = 'https://r2-api.dotdigital.com';
 
-function transport(login: Partial<DotdigitalLogin> = {}, options: TransportOptions = {}): { transport: DotdigitalTransport; waits: number[] } {
+function transport(
+	login: Partial<DotdigitalLogin> = {},
+	options: TransportOptions = {},
+): { transport: DotdigitalTransport; waits: number[] } {
 	const waits: number[] = [];
 	const sleep = async (ms: number): Promise<void> => {
 		waits.push(ms);
 	};
 	return {
-		transport: new DotdigitalTransport({ user: USER, password: PASSWORD, region: 'r1', ...login }, { retry: { baseMs: 1, maxMs: 2 }, sleep, now: () => 1_700_000_000_000, ...options }),
+		transport: new DotdigitalTransport(
+			{ user: USER, password: PASSWORD, region: 'r1', ...login },
+			{ retry: { baseMs: 1, maxMs: 2 }, sleep, now: () => 1_700_000_000_000, ...options },
+		),
 		waits,
 	};
 }
@@ -38,20 +52,34 @@ describe('DotdigitalTransport: requests', () => {
 			body: { identifiers: { email: 'jo@example.com' } },
 		});
 		expect(response).toEqual({ status: 201, body: { contactId: 7 }, repeated: false });
-		expect(client.stats).toMatchObject({ requests: 1, retries: 0, byCall: { 'upsert contact': 1 } });
+		expect(client.stats).toMatchObject({
+			requests: 1,
+			retries: 0,
+			byCall: { 'upsert contact': 1 },
+		});
 	});
 
 	it('sends a string body as it is, for bodies already built as JSON', async () => {
 		const { transport: client } = transport();
-		nock(R1).put('/contacts/v3/import', (body) => body.contacts.length === 2).reply(202, { importId: 'abc' });
-		const response = await client.request('PUT', '/contacts/v3/import', { call: 'contact import', body: '{"contacts":[{"a":1},{"b":2}]}' });
+		nock(R1)
+			.put('/contacts/v3/import', (body) => body.contacts.length === 2)
+			.reply(202, { importId: 'abc' });
+		const response = await client.request('PUT', '/contacts/v3/import', {
+			call: 'contact import',
+			body: '{"contacts":[{"a":1},{"b":2}]}',
+		});
 		expect(response.body).toEqual({ importId: 'abc' });
 	});
 
 	it('uses a base URL override as it is when a region is chosen', async () => {
-		const { transport: client } = transport({ region: 'r3', baseUrl: 'http://sandbox.test:8091/r3/' });
+		const { transport: client } = transport({
+			region: 'r3',
+			baseUrl: 'http://sandbox.test:8091/r3/',
+		});
 		nock('http://sandbox.test:8091').get('/r3/v2/data-fields').reply(200, []);
-		await expect(client.request('GET', '/v2/data-fields', { call: 'list data fields' })).resolves.toEqual({ status: 200, body: [], repeated: false });
+		await expect(
+			client.request('GET', '/v2/data-fields', { call: 'list data fields' }),
+		).resolves.toEqual({ status: 200, body: [], repeated: false });
 	});
 });
 
@@ -61,7 +89,13 @@ describe('DotdigitalTransport: region auto-detection', () => {
 		nock(R1)
 			.get('/v2/account-info')
 			.once()
-			.reply(200, { id: 1, properties: [{ name: 'Name', type: 'String', value: 'Shop' }, { name: 'ApiEndpoint', type: 'String', value: 'https://r2-api.dotdigital.com/' }] });
+			.reply(200, {
+				id: 1,
+				properties: [
+					{ name: 'Name', type: 'String', value: 'Shop' },
+					{ name: 'ApiEndpoint', type: 'String', value: 'https://r2-api.dotdigital.com/' },
+				],
+			});
 		nock(R2).get('/v2/data-fields').twice().reply(200, []);
 		await client.request('GET', '/v2/data-fields', { call: 'list data fields' });
 		await client.request('GET', '/v2/data-fields', { call: 'list data fields' });
@@ -70,13 +104,20 @@ describe('DotdigitalTransport: region auto-detection', () => {
 
 	it('refuses to send the login to an endpoint outside dotdigital.com', async () => {
 		const { transport: client } = transport({ region: 'auto' });
-		nock(R1).get('/v2/account-info').reply(200, { properties: [{ name: 'ApiEndpoint', value: 'https://evil.example.com/' }] });
+		nock(R1)
+			.get('/v2/account-info')
+			.reply(200, { properties: [{ name: 'ApiEndpoint', value: 'https://evil.example.com/' }] });
 		await expect(client.apiBase()).rejects.toThrow(/outside dotdigital\.com.*refusing/);
 	});
 
 	it('asks a sandbox override for account-info when the region is auto, and trusts its answer', async () => {
-		const { transport: client } = transport({ region: 'auto', baseUrl: 'http://127.0.0.1:8091/r1' });
-		nock('http://127.0.0.1:8091').get('/r1/v2/account-info').reply(200, { properties: [{ name: 'ApiEndpoint', value: 'http://127.0.0.1:8091/r2/' }] });
+		const { transport: client } = transport({
+			region: 'auto',
+			baseUrl: 'http://127.0.0.1:8091/r1',
+		});
+		nock('http://127.0.0.1:8091')
+			.get('/r1/v2/account-info')
+			.reply(200, { properties: [{ name: 'ApiEndpoint', value: 'http://127.0.0.1:8091/r2/' }] });
 		await expect(client.apiBase()).resolves.toBe('http://127.0.0.1:8091/r2');
 	});
 
@@ -84,7 +125,11 @@ describe('DotdigitalTransport: region auto-detection', () => {
 		const { transport: client } = transport({ region: 'auto' });
 		nock(R1).get('/v2/account-info').reply(200, { properties: [] });
 		await expect(client.apiBase()).rejects.toThrow(/no ApiEndpoint/);
-		nock(R1).get('/v2/account-info').reply(200, { properties: [{ name: 'ApiEndpoint', value: 'https://r1-api.dotdigital.com/' }] });
+		nock(R1)
+			.get('/v2/account-info')
+			.reply(200, {
+				properties: [{ name: 'ApiEndpoint', value: 'https://r1-api.dotdigital.com/' }],
+			});
 		await expect(client.apiBase()).resolves.toBe(R1);
 	});
 });
@@ -94,11 +139,19 @@ describe('DotdigitalTransport: retries', () => {
 		const { transport: client, waits } = transport();
 		nock(R1)
 			.get('/v2/data-fields')
-			.reply(429, { errorCode: 'tooManyRequests', description: 'Rate limit' }, { 'x-ratelimit-reset': '3', 'x-ratelimit-limit': '35', 'x-ratelimit-scope': 'account' })
+			.reply(
+				429,
+				{ errorCode: 'tooManyRequests', description: 'Rate limit' },
+				{ 'x-ratelimit-reset': '3', 'x-ratelimit-limit': '35', 'x-ratelimit-scope': 'account' },
+			)
 			.get('/v2/data-fields')
 			.reply(200, [{ name: 'FIRSTNAME', type: 'String' }]);
 		const response = await client.request('GET', '/v2/data-fields', { call: 'list data fields' });
-		expect(response).toEqual({ status: 200, body: [{ name: 'FIRSTNAME', type: 'String' }], repeated: false });
+		expect(response).toEqual({
+			status: 200,
+			body: [{ name: 'FIRSTNAME', type: 'String' }],
+			repeated: false,
+		});
 		expect(waits).toEqual([3000]);
 		expect(client.stats).toMatchObject({ requests: 2, retries: 1 });
 	});
@@ -139,29 +192,61 @@ describe('DotdigitalTransport: retries', () => {
 			.put('/insightData/v3/import')
 			.reply(202, { importId: 'i-1' });
 		// A 502 or a dropped connection may hide a call that took effect: the reply says so.
-		await expect(client.request('PUT', '/insightData/v3/import', { call: 'insight import', body: { records: [] } })).resolves.toEqual({ status: 202, body: { importId: 'i-1' }, repeated: true });
+		await expect(
+			client.request('PUT', '/insightData/v3/import', {
+				call: 'insight import',
+				body: { records: [] },
+			}),
+		).resolves.toEqual({ status: 202, body: { importId: 'i-1' }, repeated: true });
 		expect(client.stats.retries).toBe(3);
 	});
 
 	it('gives up after the set number of tries, saying how many', async () => {
 		const { transport: client } = transport({}, { retry: { attempts: 3, baseMs: 1, maxMs: 1 } });
-		nock(R1).get('/v2/data-fields').times(3).reply(500, { errorCode: 'internal', description: 'Oops' });
-		const error = await client.request('GET', '/v2/data-fields', { call: 'list data fields' }).catch((caught: unknown) => caught);
+		nock(R1)
+			.get('/v2/data-fields')
+			.times(3)
+			.reply(500, { errorCode: 'internal', description: 'Oops' });
+		const error = await client
+			.request('GET', '/v2/data-fields', { call: 'list data fields' })
+			.catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(DotdigitalApiError);
 		expect(error).toMatchObject({ status: 500, retryable: true, attempts: 3, code: 'internal' });
 	});
 
 	it.each([
-		[400, { errorCode: 'contacts:badJson', description: 'The request JSON is badly formed' }, 'contacts:badJson', /badly formed/],
+		[
+			400,
+			{ errorCode: 'contacts:badJson', description: 'The request JSON is badly formed' },
+			'contacts:badJson',
+			/badly formed/,
+		],
 		[401, '', 'HTTP401', /check the API user and password/],
 		[403, { message: 'Forbidden: Access is denied' }, 'HTTP403', /another region.*Auto-Detect/],
-		[404, { errorCode: 'contacts:contactNotFound', description: 'Not found' }, 'contacts:contactNotFound', /Not found/],
-		[409, { errorCode: 'contacts:idAlreadyExists', description: 'exists' }, 'contacts:idAlreadyExists', /exists/],
-		[400, { message: 'Field already exists. ERROR_NON_UNIQUE_DATAFIELD' }, 'ERROR_NON_UNIQUE_DATAFIELD', /Field already exists/],
+		[
+			404,
+			{ errorCode: 'contacts:contactNotFound', description: 'Not found' },
+			'contacts:contactNotFound',
+			/Not found/,
+		],
+		[
+			409,
+			{ errorCode: 'contacts:idAlreadyExists', description: 'exists' },
+			'contacts:idAlreadyExists',
+			/exists/,
+		],
+		[
+			400,
+			{ message: 'Field already exists. ERROR_NON_UNIQUE_DATAFIELD' },
+			'ERROR_NON_UNIQUE_DATAFIELD',
+			/Field already exists/,
+		],
 	])('never retries HTTP %i, and reports its code', async (status, body, code, message) => {
 		const { transport: client } = transport();
 		nock(R1).post('/v2/data-fields').once().reply(status, body);
-		const error = await client.request('POST', '/v2/data-fields', { call: 'create data field', body: {} }).catch((caught: unknown) => caught);
+		const error = await client
+			.request('POST', '/v2/data-fields', { call: 'create data field', body: {} })
+			.catch((caught: unknown) => caught);
 		expect(error).toMatchObject({ status, code, retryable: false, attempts: 1 });
 		expect((error as Error).message).toMatch(message);
 		expect(client.stats.requests).toBe(1);
@@ -169,8 +254,13 @@ describe('DotdigitalTransport: retries', () => {
 
 	it('reports a connection refused as a network error, without the password', async () => {
 		const { transport: client } = transport({}, { retry: { attempts: 2, baseMs: 1, maxMs: 1 } });
-		nock(R1).get('/v2/data-fields').twice().replyWithError(connectionError('ECONNREFUSED', 'connect ECONNREFUSED'));
-		const error = (await client.request('GET', '/v2/data-fields', { call: 'list data fields' }).catch((caught: unknown) => caught)) as DotdigitalError;
+		nock(R1)
+			.get('/v2/data-fields')
+			.twice()
+			.replyWithError(connectionError('ECONNREFUSED', 'connect ECONNREFUSED'));
+		const error = (await client
+			.request('GET', '/v2/data-fields', { call: 'list data fields' })
+			.catch((caught: unknown) => caught)) as DotdigitalError;
 		expect(error).toBeInstanceOf(DotdigitalNetworkError);
 		expect(error.code).toBe('ECONNREFUSED');
 		expect(error.attempts).toBe(2);
@@ -180,8 +270,13 @@ describe('DotdigitalTransport: retries', () => {
 
 	it('does not retry a redirect, which only a proxy or a wrong base URL would send', async () => {
 		const { transport: client } = transport();
-		nock(R1).get('/v2/data-fields').once().reply(302, '', { Location: 'https://login.example.com/' });
-		const error = (await client.request('GET', '/v2/data-fields', { call: 'list data fields' }).catch((caught: unknown) => caught)) as DotdigitalError;
+		nock(R1)
+			.get('/v2/data-fields')
+			.once()
+			.reply(302, '', { Location: 'https://login.example.com/' });
+		const error = (await client
+			.request('GET', '/v2/data-fields', { call: 'list data fields' })
+			.catch((caught: unknown) => caught)) as DotdigitalError;
 		expect(error).toMatchObject({ code: 'REDIRECT', retryable: false, attempts: 1 });
 		expect(error.message).toMatch(/redirect.*check the base URL/);
 	});
@@ -189,7 +284,9 @@ describe('DotdigitalTransport: retries', () => {
 	it('refuses a success that is not JSON', async () => {
 		const { transport: client } = transport();
 		nock(R1).get('/v2/data-fields').reply(200, '<html>maintenance</html>');
-		await expect(client.request('GET', '/v2/data-fields', { call: 'list data fields' })).rejects.toThrow(/not JSON/);
+		await expect(
+			client.request('GET', '/v2/data-fields', { call: 'list data fields' }),
+		).rejects.toThrow(/not JSON/);
 	});
 });
 
@@ -199,7 +296,9 @@ describe('serverWaitMs', () => {
 
 	it('takes the longest of the waits given, and nothing when none is given', () => {
 		expect(serverWaitMs(headers({ 'x-ratelimit-reset': '5', 'retry-after': '9' }), now)).toBe(9000);
-		expect(serverWaitMs(headers({ 'retry-after': new Date(now + 4000).toUTCString() }), now)).toBe(4000);
+		expect(serverWaitMs(headers({ 'retry-after': new Date(now + 4000).toUTCString() }), now)).toBe(
+			4000,
+		);
 		expect(serverWaitMs(headers({ 'x-ratelimit-reset': String(now / 1000 - 10) }), now)).toBe(0);
 		expect(serverWaitMs(headers({}), now)).toBeUndefined();
 		expect(serverWaitMs(headers({ 'x-ratelimit-reset': 'soon' }), now)).toBeUndefined();

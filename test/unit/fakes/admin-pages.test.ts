@@ -5,7 +5,11 @@ import { startFakeKhaos } from '../../fakes/khaos';
 test("the Dotdigital stand-in's page lists contacts with status, lists and consent, and escapes what was sent", async () => {
 	const fake = await startFakeDotdigital({ importMs: 10 });
 	try {
-		fake.addContact({ identifiers: { email: 'ann@example.com' }, status: 'unsubscribed', dataFields: { FIRSTNAME: '<script>alert("x")</script>' } });
+		fake.addContact({
+			identifiers: { email: 'ann@example.com' },
+			status: 'unsubscribed',
+			dataFields: { FIRSTNAME: '<script>alert("x")</script>' },
+		});
 		const response = await fetch(`${fake.adminUrl}page`);
 		expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
 		const html = await response.text();

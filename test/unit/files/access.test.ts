@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { fileAccessPolicyFromEnv, folderAccessProblem, isContainedWithin } from '../../../lib/files/access';
+import {
+	fileAccessPolicyFromEnv,
+	folderAccessProblem,
+	isContainedWithin,
+} from '../../../lib/files/access';
 
 describe('n8n file-access rules', () => {
 	const home = '/home/node';
@@ -11,7 +15,9 @@ describe('n8n file-access rules', () => {
 		const policy = fileAccessPolicyFromEnv({}, home);
 		expect(policy.allowed).toEqual(['/home/node/.n8n-files']);
 		expect(await folderAccessProblem('/home/node/.n8n-files/pos', policy)).toBeUndefined();
-		expect(await folderAccessProblem('/srv/exports', policy)).toMatch(/outside the folders n8n may read/);
+		expect(await folderAccessProblem('/srv/exports', policy)).toMatch(
+			/outside the folders n8n may read/,
+		);
 	});
 
 	test('N8N_RESTRICT_FILE_ACCESS_TO takes several folders, and an empty value lifts the restriction', async () => {
@@ -19,13 +25,25 @@ describe('n8n file-access rules', () => {
 		expect(policy.allowed).toEqual(['/srv/a', '/home/node/b']);
 		expect(await folderAccessProblem('/srv/a/customers', policy)).toBeUndefined();
 		expect(await folderAccessProblem('/srv/ab', policy)).toBeDefined();
-		expect(await folderAccessProblem('/srv/anything', fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }, home))).toBeUndefined();
+		expect(
+			await folderAccessProblem(
+				'/srv/anything',
+				fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }, home),
+			),
+		).toBeUndefined();
 	});
 
 	test("n8n's own folder is refused unless N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES=false", async () => {
 		const env = { N8N_RESTRICT_FILE_ACCESS_TO: '', N8N_USER_FOLDER: '/data' };
-		expect(await folderAccessProblem('/data/.n8n/nodes', fileAccessPolicyFromEnv(env, home))).toMatch(/inside n8n's own folder/);
-		expect(await folderAccessProblem('/data/.n8n/nodes', fileAccessPolicyFromEnv({ ...env, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'false' }, home))).toBeUndefined();
+		expect(
+			await folderAccessProblem('/data/.n8n/nodes', fileAccessPolicyFromEnv(env, home)),
+		).toMatch(/inside n8n's own folder/);
+		expect(
+			await folderAccessProblem(
+				'/data/.n8n/nodes',
+				fileAccessPolicyFromEnv({ ...env, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'false' }, home),
+			),
+		).toBeUndefined();
 	});
 
 	test('git folders are refused by the default blocked pattern', async () => {
@@ -37,7 +55,10 @@ describe('n8n file-access rules', () => {
 		const root = mkdtempSync(join(tmpdir(), 'access-'));
 		mkdirSync(join(root, 'real', 'pos'), { recursive: true });
 		symlinkSync(join(root, 'real'), join(root, 'link'));
-		const policy = fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: join(root, 'link') }, home);
+		const policy = fileAccessPolicyFromEnv(
+			{ N8N_RESTRICT_FILE_ACCESS_TO: join(root, 'link') },
+			home,
+		);
 		expect(await folderAccessProblem(join(root, 'real', 'pos'), policy)).toBeUndefined();
 	});
 

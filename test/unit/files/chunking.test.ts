@@ -66,7 +66,7 @@ function writeFile(random: () => number): WrittenFile {
 /** The bytes in chunks of random sizes, from one byte to a few kilobytes. */
 function chunked(bytes: Buffer, random: () => number): Readable {
 	const chunks: Buffer[] = [];
-	for (let at = 0; at < bytes.length; ) {
+	for (let at = 0; at < bytes.length;) {
 		const size = random() < 0.3 ? 1 + Math.floor(random() * 8) : 1 + Math.floor(random() * 8000);
 		chunks.push(bytes.subarray(at, at + size));
 		at += size;
@@ -74,23 +74,30 @@ function chunked(bytes: Buffer, random: () => number): Readable {
 	return Readable.from(chunks, { objectMode: false });
 }
 
-it.each(Array.from({ length: 40 }, (_, run) => run + 1))('random file %i reads the same in any chunks', async (seed) => {
-	const random = randomNumbers(seed * 7919);
-	const { text, lines } = writeFile(random);
-	const bytes = Buffer.from(text);
-	const whole = (parse(bytes, { record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: true }) as string[][]).filter(
-		(record) => !record.every((cell) => cell.trim() === ''),
-	);
+it.each(Array.from({ length: 40 }, (_, run) => run + 1))(
+	'random file %i reads the same in any chunks',
+	async (seed) => {
+		const random = randomNumbers(seed * 7919);
+		const { text, lines } = writeFile(random);
+		const bytes = Buffer.from(text);
+		const whole = (
+			parse(bytes, {
+				record_delimiter: ['\r\n', '\n', '\r'],
+				relax_column_count: true,
+				skip_empty_lines: true,
+			}) as string[][]
+		).filter((record) => !record.every((cell) => cell.trim() === ''));
 
-	const rows: RowEvent[] = [];
-	let header: unknown[] | undefined;
-	for await (const result of readRows(chunked(bytes, random), { fileName: 'random.csv' })) {
-		if (result.kind === 'header') header = result.values;
-		else if (result.kind === 'row') rows.push(result);
-		else throw new Error(`a well-formed file gave a skipped record: ${result.reason}`);
-	}
+		const rows: RowEvent[] = [];
+		let header: unknown[] | undefined;
+		for await (const result of readRows(chunked(bytes, random), { fileName: 'random.csv' })) {
+			if (result.kind === 'header') header = result.values;
+			else if (result.kind === 'row') rows.push(result);
+			else throw new Error(`a well-formed file gave a skipped record: ${result.reason}`);
+		}
 
-	expect(header).toEqual(whole[0]);
-	expect(rows.map((row) => row.values)).toEqual(whole.slice(1));
-	expect(rows.map((row) => row.line)).toEqual(lines);
-});
+		expect(header).toEqual(whole[0]);
+		expect(rows.map((row) => row.values)).toEqual(whole.slice(1));
+		expect(rows.map((row) => row.line)).toEqual(lines);
+	},
+);

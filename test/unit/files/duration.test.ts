@@ -18,10 +18,16 @@ describe('lengths of time as people type them', () => {
 	});
 
 	test.each([
-		['26', '"26" is not a length of time: 26 needs a unit, for example 26h for hours or 26m for minutes'],
+		[
+			'26',
+			'"26" is not a length of time: 26 needs a unit, for example 26h for hours or 26m for minutes',
+		],
 		['26 weeks', '"26 weeks" is not a length of time: "weeks" is not a unit; use d, h or m'],
 		['soon', '"soon" is not a length of time: write it like 26h, 1h 30m or 45m'],
-		['1h; drop table', '"1h; drop table" is not a length of time: write it like 26h, 1h 30m or 45m'],
+		[
+			'1h; drop table',
+			'"1h; drop table" is not a length of time: write it like 26h, 1h 30m or 45m',
+		],
 	])('"%s" is refused with a message that says how to write it', (text, message) => {
 		expect(() => parseDurationMinutes(text)).toThrow(message);
 	});

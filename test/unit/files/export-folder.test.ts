@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	appendFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,7 +17,8 @@ import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
 import { ExportFolder, FolderError, isIgnoredName } from '../../../lib/files/export-folder';
 import { writeFileAged } from '../../helpers/files';
 
-const open = (folder: string, pattern = '*.csv') => ExportFolder.open(folder, pattern, fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }));
+const open = (folder: string, pattern = '*.csv') =>
+	ExportFolder.open(folder, pattern, fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }));
 
 function tempFolder() {
 	return mkdtempSync(join(tmpdir(), 'export-folder-'));
@@ -21,13 +32,23 @@ describe('ExportFolder', () => {
 		touch(join(dir, 'b.csv'), 'b', 10);
 		touch(join(dir, 'a.csv'), 'a', 20);
 		touch(join(dir, 'C.CSV'), 'c', 5);
-		for (const ignored of ['x.csv.tmp', 'x.part', '~$book.csv', '.hidden.csv', 'notes.txt']) touch(join(dir, ignored), 'x', 30);
+		for (const ignored of ['x.csv.tmp', 'x.part', '~$book.csv', '.hidden.csv', 'notes.txt'])
+			touch(join(dir, ignored), 'x', 30);
 		mkdirSync(join(dir, 'folder.csv'));
 		const folder = await open(dir);
 		expect((await folder.list()).map((f) => f.name)).toEqual(['a.csv', 'b.csv', 'C.CSV']);
 	});
 
-	test.each(['x.tmp', 'x.TEMP', 'x.part', 'x.partial', 'x.crdownload', '~$Customers.xlsx', '.DS_Store', '.~lock.x.csv#'])('%s is a temporary or partial name', (name) => {
+	test.each([
+		'x.tmp',
+		'x.TEMP',
+		'x.part',
+		'x.partial',
+		'x.crdownload',
+		'~$Customers.xlsx',
+		'.DS_Store',
+		'.~lock.x.csv#',
+	])('%s is a temporary or partial name', (name) => {
 		expect(isIgnoredName(name)).toBe(true);
 	});
 
@@ -100,12 +121,18 @@ describe('ExportFolder', () => {
 			clock += ms;
 			appendFileSync(path, '2\n'); // the POS is still writing while we wait
 		};
-		expect(await folder.settled(await folder.list(), { settleMs: 5000, now: () => clock, sleep })).toEqual([]);
+		expect(
+			await folder.settled(await folder.list(), { settleMs: 5000, now: () => clock, sleep }),
+		).toEqual([]);
 
 		const quietSleep = async (ms: number) => {
 			clock += ms;
 		};
-		const ready = await folder.settled(await folder.list(), { settleMs: 5000, now: () => clock, sleep: quietSleep });
+		const ready = await folder.settled(await folder.list(), {
+			settleMs: 5000,
+			now: () => clock,
+			sleep: quietSleep,
+		});
 		expect(ready.map((f) => f.name)).toEqual(['growing.csv']);
 		expect(ready[0].size).toBe(readFileSync(path).length);
 	});
@@ -122,7 +149,10 @@ describe('ExportFolder', () => {
 		};
 		await folder.settled(await folder.list(), { settleMs: 3000, now: () => clock, sleep });
 		clock += 10_000;
-		expect((await folder.settled(await folder.list(), { settleMs: 3000, now: () => clock, sleep })).length).toBe(1);
+		expect(
+			(await folder.settled(await folder.list(), { settleMs: 3000, now: () => clock, sleep }))
+				.length,
+		).toBe(1);
 		expect(sleeps).toEqual([3000]);
 	});
 
@@ -139,10 +169,14 @@ describe('ExportFolder', () => {
 		writeFileSync(join(dir, 'a.csv'), 'first');
 		const folder = await open(dir);
 		const [first] = await folder.list();
-		expect(await folder.moveToProcessed(first, '2026-11-22')).toBe(join(dir, 'processed', '2026-11-22', 'a.csv'));
+		expect(await folder.moveToProcessed(first, '2026-11-22')).toBe(
+			join(dir, 'processed', '2026-11-22', 'a.csv'),
+		);
 		writeFileSync(join(dir, 'a.csv'), 'second');
 		const [second] = await folder.list();
-		expect(await folder.moveToProcessed(second, '2026-11-22')).toBe(join(dir, 'processed', '2026-11-22', 'a (2).csv'));
+		expect(await folder.moveToProcessed(second, '2026-11-22')).toBe(
+			join(dir, 'processed', '2026-11-22', 'a (2).csv'),
+		);
 		expect(readFileSync(join(dir, 'processed', '2026-11-22', 'a.csv'), 'utf8')).toBe('first');
 		expect(existsSync(join(dir, 'a.csv'))).toBe(false);
 	});
@@ -153,7 +187,9 @@ describe('ExportFolder', () => {
 		const folder = await open(dir);
 		const [file] = await folder.list();
 		await folder.moveToFailed(file, 'Mapping failed');
-		expect(readFileSync(join(dir, 'failed', 'bad.csv.reason.txt'), 'utf8')).toBe('Mapping failed\n');
+		expect(readFileSync(join(dir, 'failed', 'bad.csv.reason.txt'), 'utf8')).toBe(
+			'Mapping failed\n',
+		);
 		expect(readFileSync(join(dir, 'failed', 'bad.csv'), 'utf8')).toBe('x');
 	});
 
@@ -185,9 +221,15 @@ describe('ExportFolder', () => {
 
 		test('a folder outside N8N_RESTRICT_FILE_ACCESS_TO', async () => {
 			const dir = tempFolder();
-			const refused = ExportFolder.open(dir, '*.csv', fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '/srv/only-here' }));
+			const refused = ExportFolder.open(
+				dir,
+				'*.csv',
+				fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '/srv/only-here' }),
+			);
 			await expect(refused).rejects.toMatchObject({
-				message: expect.stringMatching(/does not allow reading the folder .*: it is outside the folders n8n may read \(N8N_RESTRICT_FILE_ACCESS_TO=\/srv\/only-here\)/),
+				message: expect.stringMatching(
+					/does not allow reading the folder .*: it is outside the folders n8n may read \(N8N_RESTRICT_FILE_ACCESS_TO=\/srv\/only-here\)/,
+				),
 				description: expect.stringMatching(/N8N_RESTRICT_FILE_ACCESS_TO/),
 			});
 		});

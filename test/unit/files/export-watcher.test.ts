@@ -4,7 +4,15 @@ import { join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
 import { ExportFolder, type FolderError } from '../../../lib/files/export-folder';
-import { ExportWatcher, type ExecutionOutcome, type FileToEmit, type FeedPauseAlert, type SkippedFile, type SyncGapAlert, type WatcherSettings } from '../../../lib/files/export-watcher';
+import {
+	ExportWatcher,
+	type ExecutionOutcome,
+	type FileToEmit,
+	type FeedPauseAlert,
+	type SkippedFile,
+	type SyncGapAlert,
+	type WatcherSettings,
+} from '../../../lib/files/export-watcher';
 import type { LedgerState } from '../../../lib/files/ledger';
 import { writeFileAged } from '../../helpers/files';
 
@@ -45,26 +53,34 @@ function harness(overrides: Partial<WatcherSettings> = {}, initialState?: Ledger
 		clock: { now: Date.parse('2026-11-22T09:00:00Z') },
 		outcomes: [],
 		watcher: async (process = 1, saved = {}) => {
-			const folder = await ExportFolder.open(dir, '*.csv', fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }));
-			return new ExportWatcher(folder, { ...settings, ...overrides, ...saved, stateKey: `${dir}#${process}` }, {
-				emitFile: async (file) => {
-					h.emitted.push(file);
-					return await (h.outcomes.shift() ?? { status: 'succeeded' });
+			const folder = await ExportFolder.open(
+				dir,
+				'*.csv',
+				fileAccessPolicyFromEnv({ N8N_RESTRICT_FILE_ACCESS_TO: '' }),
+			);
+			return new ExportWatcher(
+				folder,
+				{ ...settings, ...overrides, ...saved, stateKey: `${dir}#${process}` },
+				{
+					emitFile: async (file) => {
+						h.emitted.push(file);
+						return await (h.outcomes.shift() ?? { status: 'succeeded' });
+					},
+					emitAlert: (alert) => h.alerts.push(alert),
+					reportProblem: (error) => h.problems.push(error),
+					recordSkipped: async (skipped) => {
+						h.skipped.push(skipped);
+					},
+					loadState: async () => h.saved.at(-1) ?? initialState,
+					saveState: async (state) => {
+						h.saved.push(JSON.parse(JSON.stringify(state)));
+					},
+					now: () => new Date(h.clock.now),
+					sleep: async (ms) => {
+						h.clock.now += ms;
+					},
 				},
-				emitAlert: (alert) => h.alerts.push(alert),
-				reportProblem: (error) => h.problems.push(error),
-				recordSkipped: async (skipped) => {
-					h.skipped.push(skipped);
-				},
-				loadState: async () => h.saved.at(-1) ?? initialState,
-				saveState: async (state) => {
-					h.saved.push(JSON.parse(JSON.stringify(state)));
-				},
-				now: () => new Date(h.clock.now),
-				sleep: async (ms) => {
-					h.clock.now += ms;
-				},
-			});
+			);
 		},
 	};
 	return h;
@@ -110,8 +126,18 @@ describe('ExportWatcher', () => {
 		drop(h, 'a.csv', 'same', 5);
 		await watcher.check();
 		expect(h.skipped).toEqual([
-			{ file: 'a-copy.csv', reason: 'duplicate', note: 'same content as a.csv, processed Sun 22 Nov 2026 09:00', key: expect.stringMatching(/^a-copy\.csv@/) },
-			{ file: 'a.csv', reason: 'duplicate', note: 'same content as a.csv, processed Sun 22 Nov 2026 09:00', key: expect.stringMatching(/^a\.csv@/) },
+			{
+				file: 'a-copy.csv',
+				reason: 'duplicate',
+				note: 'same content as a.csv, processed Sun 22 Nov 2026 09:00',
+				key: expect.stringMatching(/^a-copy\.csv@/),
+			},
+			{
+				file: 'a.csv',
+				reason: 'duplicate',
+				note: 'same content as a.csv, processed Sun 22 Nov 2026 09:00',
+				key: expect.stringMatching(/^a\.csv@/),
+			},
 		]);
 		expect(h.emitted).toHaveLength(1);
 	});
@@ -119,7 +145,10 @@ describe('ExportWatcher', () => {
 	test('a failed execution is retried, then the file goes to failed/ with the reason', async () => {
 		const h = harness();
 		drop(h, 'tx.csv', 'order_id\n1\n');
-		h.outcomes.push({ status: 'failed', error: 'Dotdigital said no (in node "Upsert")' }, { status: 'failed', error: 'Dotdigital said no again' });
+		h.outcomes.push(
+			{ status: 'failed', error: 'Dotdigital said no (in node "Upsert")' },
+			{ status: 'failed', error: 'Dotdigital said no again' },
+		);
 		const watcher = await h.watcher();
 		expect(await watcher.check()).toMatchObject({ emitted: 1, failed: 1, movedToFailed: 0 });
 		// Attempts are spaced out: straight away the file waits.
@@ -139,7 +168,9 @@ describe('ExportWatcher', () => {
 		h.outcomes.push({ status: 'unreadable', error: 'it is not a CSV or Excel file' });
 		await (await h.watcher()).check();
 		expect(existsSync(join(h.dir, 'failed', 'report.csv'))).toBe(true);
-		expect(h.problems.map((p) => p.message)).toEqual(['report.csv was moved to failed/: it is not a CSV or Excel file']);
+		expect(h.problems.map((p) => p.message)).toEqual([
+			'report.csv was moved to failed/: it is not a CSV or Excel file',
+		]);
 	});
 
 	test('a processed file that cannot be moved stays processed, and the problem is reported', async () => {
@@ -150,7 +181,9 @@ describe('ExportWatcher', () => {
 		await watcher.check();
 		await watcher.check();
 		expect(h.emitted).toHaveLength(1);
-		expect(h.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^a\.csv could not be moved: /)]);
+		expect(h.problems.map((p) => p.message)).toEqual([
+			expect.stringMatching(/^a\.csv could not be moved: /),
+		]);
 		expect(h.saved.at(-1)!.entries).toMatchObject([{ name: 'a.csv', outcome: 'processed' }]);
 	});
 
@@ -162,7 +195,13 @@ describe('ExportWatcher', () => {
 		expect(h.emitted.map((e) => e.file.name)).toEqual(['f1.csv', 'f2.csv']);
 		await watcher.check();
 		await watcher.check();
-		expect(h.emitted.map((e) => e.file.name)).toEqual(['f1.csv', 'f2.csv', 'f3.csv', 'f4.csv', 'f5.csv']);
+		expect(h.emitted.map((e) => e.file.name)).toEqual([
+			'f1.csv',
+			'f2.csv',
+			'f3.csv',
+			'f4.csv',
+			'f5.csv',
+		]);
 	});
 
 	test('a feed that goes quiet raises one alert, and the next file clears it', async () => {
@@ -174,7 +213,11 @@ describe('ExportWatcher', () => {
 		await watcher.check();
 		await watcher.check();
 		expect(h.alerts).toHaveLength(1);
-		expect(h.alerts[0]).toMatchObject({ alert: 'sync_gap', feed: 'customer', expected_every_minutes: 60 });
+		expect(h.alerts[0]).toMatchObject({
+			alert: 'sync_gap',
+			feed: 'customer',
+			expected_every_minutes: 60,
+		});
 		expect((h.alerts[0] as SyncGapAlert).quiet_for_minutes).toBeGreaterThanOrEqual(61);
 
 		drop(h, 'a.csv', 'a');
@@ -217,8 +260,14 @@ describe('ExportWatcher', () => {
 		drop(h, 'locked.csv', 'x', 60);
 		drop(h, 'next.csv', 'y', 30);
 		const realSha = ExportFolder.prototype.sha256;
-		const sha = jest.spyOn(ExportFolder.prototype, 'sha256').mockImplementation(async function (this: ExportFolder, file) {
-			if (file.name === 'locked.csv') throw Object.assign(new Error("EACCES: permission denied, open 'locked.csv'"), { code: 'EACCES' });
+		const sha = jest.spyOn(ExportFolder.prototype, 'sha256').mockImplementation(async function (
+			this: ExportFolder,
+			file,
+		) {
+			if (file.name === 'locked.csv')
+				throw Object.assign(new Error("EACCES: permission denied, open 'locked.csv'"), {
+					code: 'EACCES',
+				});
 			return realSha.call(this, file);
 		});
 		try {
@@ -227,7 +276,9 @@ describe('ExportWatcher', () => {
 			expect(h.emitted.map((e) => e.file.name)).toEqual(['next.csv']);
 			h.clock.now += 20_000;
 			await watcher.check();
-			expect(readFileSync(join(h.dir, 'failed', 'locked.csv.reason.txt'), 'utf8')).toContain('The file could not be read (EACCES)');
+			expect(readFileSync(join(h.dir, 'failed', 'locked.csv.reason.txt'), 'utf8')).toContain(
+				'The file could not be read (EACCES)',
+			);
 		} finally {
 			sha.mockRestore();
 		}
@@ -241,7 +292,14 @@ describe('ExportWatcher', () => {
 		expect(await watcher.check()).toMatchObject({ strays: ['report.pdf'] });
 		await watcher.check();
 		await (await h.watcher(2)).check();
-		expect(h.skipped).toEqual([{ file: 'report.pdf', reason: 'stray', note: 'does not match the file name pattern "*.csv", so the customer feed leaves it in the folder', key: 'report.pdf' }]);
+		expect(h.skipped).toEqual([
+			{
+				file: 'report.pdf',
+				reason: 'stray',
+				note: 'does not match the file name pattern "*.csv", so the customer feed leaves it in the folder',
+				key: 'report.pdf',
+			},
+		]);
 		rmSync(join(h.dir, 'report.pdf'));
 		await watcher.check();
 		drop(h, 'report.pdf', '%PDF-1.7');
@@ -258,10 +316,14 @@ describe('ExportWatcher', () => {
 		expect(second).toBeUndefined();
 	});
 
-	describe('a fault that is nobody\'s data', () => {
-		const refused = { status: 'waiting', error: 'Dotdigital refused the login (in node "Send")', fault: { system: 'Dotdigital', cause: 'Dotdigital refused the login' } } as const;
+	describe("a fault that is nobody's data", () => {
+		const refused = {
+			status: 'waiting',
+			error: 'Dotdigital refused the login (in node "Send")',
+			fault: { system: 'Dotdigital', cause: 'Dotdigital refused the login' },
+		} as const;
 
-		test('pauses the feed with growing waits, keeps the file\'s attempts, and lets the same file through once fixed', async () => {
+		test("pauses the feed with growing waits, keeps the file's attempts, and lets the same file through once fixed", async () => {
 			const h = harness({ maxAttempts: 2, expectedEveryMinutes: 60 });
 			drop(h, 'customers.csv', 'id\n1\n', 60);
 			drop(h, 'later.csv', 'id\n2\n', 30);
@@ -269,7 +331,12 @@ describe('ExportWatcher', () => {
 			const watcher = await h.watcher();
 			const started = h.clock.now;
 
-			expect(await watcher.check()).toMatchObject({ emitted: 1, failed: 0, paused: true, waitingToRetry: 2 });
+			expect(await watcher.check()).toMatchObject({
+				emitted: 1,
+				failed: 0,
+				paused: true,
+				waitingToRetry: 2,
+			});
 			const tries: number[] = [h.clock.now - started];
 			// Checked every second for a while: the feed is tried again only when its wait is over.
 			for (let second = 0; second < 120; second++) {
@@ -293,15 +360,23 @@ describe('ExportWatcher', () => {
 			expect(existsSync(join(h.dir, 'failed'))).toBe(false);
 
 			expect(h.alerts.map((a) => a.alert)).toEqual(['feed_paused', 'feed_resumed']);
-			expect(h.alerts[0]).toMatchObject({ alert: 'feed_paused', cause: 'Dotdigital refused the login', file: 'customers.csv' });
-			expect(h.alerts[0].message).toMatch(/^Customers feed paused: Dotdigital refused the login since 09:\d\d\. customers\.csv waits and keeps its attempts/);
+			expect(h.alerts[0]).toMatchObject({
+				alert: 'feed_paused',
+				cause: 'Dotdigital refused the login',
+				file: 'customers.csv',
+			});
+			expect(h.alerts[0].message).toMatch(
+				/^Customers feed paused: Dotdigital refused the login since 09:\d\d\. customers\.csv waits and keeps its attempts/,
+			);
 			expect(h.saved.at(-1)!.retries).toEqual({});
 
 			expect(h.saved.at(-1)!.entries.map((e) => [e.name, e.outcome])).toEqual([
 				['customers.csv', 'processed'],
 				['later.csv', 'processed'],
 			]);
-			expect(h.alerts[1].message).toBe('Customers feed running again after "Dotdigital refused the login" (paused since 09:00): customers.csv was tried again.');
+			expect(h.alerts[1].message).toBe(
+				'Customers feed running again after "Dotdigital refused the login" (paused since 09:00): customers.csv was tried again.',
+			);
 			expect(h.saved.at(-1)!.paused).toBeNull();
 		});
 
@@ -315,7 +390,9 @@ describe('ExportWatcher', () => {
 			await watcher.check();
 			const gap = h.alerts.find((a) => a.alert === 'sync_gap') as SyncGapAlert;
 			expect(gap.paused_because).toBe('Dotdigital refused the login');
-			expect(gap.message).toMatch(/^Customers feed paused: Dotdigital refused the login since 09:00\. No new customer file has arrived in .* for 1 hour 1 minute \(expected at least every 1 hour\)\.$/);
+			expect(gap.message).toMatch(
+				/^Customers feed paused: Dotdigital refused the login since 09:00\. No new customer file has arrived in .* for 1 hour 1 minute \(expected at least every 1 hour\)\.$/,
+			);
 		});
 
 		test('a pause outlives a restart', async () => {
@@ -338,12 +415,17 @@ describe('ExportWatcher', () => {
 		expect(existsSync(join(h.dir, 'failed', 'tx.csv.reason.txt'))).toBe(true);
 
 		const sentBack = await h.watcher(2, { sendFailedBack: '2026-11-22T10:00:00' });
-		expect(await sentBack.check()).toMatchObject({ sentBack: ['tx.csv'], emitted: 1, succeeded: 1 });
+		expect(await sentBack.check()).toMatchObject({
+			sentBack: ['tx.csv'],
+			emitted: 1,
+			succeeded: 1,
+		});
 		expect(existsSync(join(h.dir, 'failed', 'tx.csv'))).toBe(false);
 		expect(existsSync(join(h.dir, 'failed', 'tx.csv.reason.txt'))).toBe(false);
 		expect(h.emitted.map((e) => e.attempt)).toEqual([1, 1]);
 		// The same setting, seen again after a restart, does nothing more.
-		expect(await (await h.watcher(3, { sendFailedBack: '2026-11-22T10:00:00' })).check()).toMatchObject({ sentBack: [], emitted: 0 });
+		expect(
+			await (await h.watcher(3, { sendFailedBack: '2026-11-22T10:00:00' })).check(),
+		).toMatchObject({ sentBack: [], emitted: 0 });
 	});
 });
-

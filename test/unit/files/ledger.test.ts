@@ -21,7 +21,11 @@ describe('FileLedger', () => {
 		ledger.recordFailedAttempt(file('b.csv'), 'sha-b', 'boom', at);
 		const restored = new FileLedger(JSON.parse(JSON.stringify(ledger.toJSON())), at);
 		expect(restored.isProcessed('sha-a')).toBe(true);
-		expect(restored.retryOf('sha-b')).toMatchObject({ attempts: 1, lastError: 'boom', name: 'b.csv' });
+		expect(restored.retryOf('sha-b')).toMatchObject({
+			attempts: 1,
+			lastError: 'boom',
+			name: 'b.csv',
+		});
 	});
 
 	test('ignores state it does not recognise instead of crashing', () => {
@@ -54,7 +58,8 @@ describe('FileLedger', () => {
 
 	test('a fixed file name rewritten again and again keeps only its latest entry protected', () => {
 		const ledger = new FileLedger(undefined, at, 3);
-		for (let i = 0; i < 10; i++) ledger.recordProcessed(file('Customers.csv', 10 + i), `sha-${i}`, at);
+		for (let i = 0; i < 10; i++)
+			ledger.recordProcessed(file('Customers.csv', 10 + i), `sha-${i}`, at);
 		ledger.prune(new Set(['Customers.csv']));
 		expect(ledger.size).toBe(3);
 		expect(ledger.knownSha(file('Customers.csv', 19))).toBe('sha-9');

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { readRows, type ReadOptions, type RowEvent, type RowSource, type SkippedRow } from '../../../lib/files';
+import {
+	readRows,
+	type ReadOptions,
+	type RowEvent,
+	type RowSource,
+	type SkippedRow,
+} from '../../../lib/files';
 
 export interface ReadResult {
 	header: string[];
@@ -30,7 +36,11 @@ export async function readAll(source: RowSource, options: ReadOptions): Promise<
 }
 
 /** A scratch folder for one test file; remove() deletes it. */
-export function scratchFolder(): { path: (name: string) => string; write: (name: string, content: Buffer | string) => string; remove: () => void } {
+export function scratchFolder(): {
+	path: (name: string) => string;
+	write: (name: string, content: Buffer | string) => string;
+	remove: () => void;
+} {
 	const folder = mkdtempSync(join(tmpdir(), 'pos-sync-files-'));
 	return {
 		path: (name) => join(folder, name),

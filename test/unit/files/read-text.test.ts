@@ -1,6 +1,13 @@
 import { Readable } from 'node:stream';
 
-import { FileReadError, SAMPLE_BYTES, inspectFile, inspectSample, readRows, type SkippedRow } from '../../../lib/files';
+import {
+	FileReadError,
+	SAMPLE_BYTES,
+	inspectFile,
+	inspectSample,
+	readRows,
+	type SkippedRow,
+} from '../../../lib/files';
 import { readAll, scratchFolder } from './read-helpers';
 
 const folder = scratchFolder();
@@ -12,11 +19,18 @@ function utf16be(text: string): Buffer {
 
 describe('encodings', () => {
 	it('reads Windows-1252 text, where £ is the single byte 0xA3', async () => {
-		const bytes = Buffer.from('Item,Price\r\n"Gift card","£4,250.00"\r\nCafé crème,£3.10\r\n', 'latin1');
+		const bytes = Buffer.from(
+			'Item,Price\r\n"Gift card","£4,250.00"\r\nCafé crème,£3.10\r\n',
+			'latin1',
+		);
 		expect(bytes.includes(0xa3)).toBe(true);
 		const path = folder.write('till-1252.csv', bytes);
 
-		expect(await inspectFile(path)).toMatchObject({ encoding: 'windows-1252', bom: false, delimiter: ',' });
+		expect(await inspectFile(path)).toMatchObject({
+			encoding: 'windows-1252',
+			bom: false,
+			delimiter: ',',
+		});
 		const { rows } = await readAll(path, { fileName: 'till-1252.csv' });
 		expect(rows.map((row) => row.values)).toEqual([
 			['Gift card', '£4,250.00'],
@@ -25,10 +39,20 @@ describe('encodings', () => {
 	});
 
 	it('strips a UTF-8 byte order mark and CRLF line endings from what it returns', async () => {
-		const path = folder.write('bom-crlf.csv', Buffer.from('\ufeffCustomer ID,Email\r\nC1,ann@example.com\r\nC2,bob@example.com\r\n', 'utf8'));
+		const path = folder.write(
+			'bom-crlf.csv',
+			Buffer.from(
+				'\ufeffCustomer ID,Email\r\nC1,ann@example.com\r\nC2,bob@example.com\r\n',
+				'utf8',
+			),
+		);
 
 		const inspection = await inspectFile(path);
-		expect(inspection).toMatchObject({ encoding: 'utf-8', bom: true, header: ['Customer ID', 'Email'] });
+		expect(inspection).toMatchObject({
+			encoding: 'utf-8',
+			bom: true,
+			header: ['Customer ID', 'Email'],
+		});
 		const { header, rows } = await readAll(path, { fileName: 'bom-crlf.csv' });
 		expect(header[0]).toBe('Customer ID');
 		expect(rows.map((row) => [row.line, ...row.values])).toEqual([
@@ -41,9 +65,17 @@ describe('encodings', () => {
 		['utf-16le', (text: string) => Buffer.from(`\ufeff${text}`, 'utf16le')],
 		['utf-16be', (text: string) => utf16be(`\ufeff${text}`)],
 	] as const)('reads %s with a byte order mark', async (encoding, encode) => {
-		const path = folder.write(`${encoding}.csv`, encode('Kunde\tBetrag\r\nMüller\t12,50 €\r\nŁódź\t3,00 €\r\n'));
+		const path = folder.write(
+			`${encoding}.csv`,
+			encode('Kunde\tBetrag\r\nMüller\t12,50 €\r\nŁódź\t3,00 €\r\n'),
+		);
 
-		expect(await inspectFile(path)).toMatchObject({ encoding, bom: true, delimiter: '\t', header: ['Kunde', 'Betrag'] });
+		expect(await inspectFile(path)).toMatchObject({
+			encoding,
+			bom: true,
+			delimiter: '\t',
+			header: ['Kunde', 'Betrag'],
+		});
 		const { rows } = await readAll(path, { fileName: `${encoding}.csv` });
 		expect(rows.map((row) => row.values)).toEqual([
 			['Müller', '12,50 €'],
@@ -55,7 +87,10 @@ describe('encodings', () => {
 		const path = folder.write('utf-16le-nobom.csv', Buffer.from('Item,Qty\nLatte,2\n', 'utf16le'));
 
 		expect(await inspectFile(path)).toMatchObject({ encoding: 'utf-16le', bom: false });
-		expect((await readAll(path, { fileName: 'utf-16le-nobom.csv' })).rows[0].values).toEqual(['Latte', '2']);
+		expect((await readAll(path, { fileName: 'utf-16le-nobom.csv' })).rows[0].values).toEqual([
+			'Latte',
+			'2',
+		]);
 	});
 
 	it('keeps UTF-8 when a character straddles the end of the detection sample', async () => {
@@ -71,7 +106,10 @@ describe('encodings', () => {
 
 	it('lets the caller override a detected encoding', async () => {
 		const path = folder.write('ascii-looking.csv', Buffer.from('Name\nZoë\n', 'utf8'));
-		const { rows } = await readAll(path, { fileName: 'ascii-looking.csv', encoding: 'windows-1252' });
+		const { rows } = await readAll(path, {
+			fileName: 'ascii-looking.csv',
+			encoding: 'windows-1252',
+		});
 		expect(rows[0].values).toEqual(['ZoÃ«']);
 	});
 });
@@ -81,18 +119,27 @@ describe('delimiters', () => {
 		const path = folder.write('preise.csv', 'Preis;Menge\n12,50;3\n');
 
 		expect(await inspectFile(path)).toMatchObject({ delimiter: ';', header: ['Preis', 'Menge'] });
-		expect((await readAll(path, { fileName: 'preise.csv' })).rows.map((row) => row.values)).toEqual([['12,50', '3']]);
+		expect((await readAll(path, { fileName: 'preise.csv' })).rows.map((row) => row.values)).toEqual(
+			[['12,50', '3']],
+		);
 	});
 
 	it('reads tab-separated text named .csv', async () => {
 		const path = folder.write('tabs.csv', 'SKU\tDescription\tPrice\nA1\tMug, large\t4.50\n');
 
 		expect(await inspectFile(path)).toMatchObject({ format: 'csv', delimiter: '\t' });
-		expect((await readAll(path, { fileName: 'tabs.csv' })).rows[0].values).toEqual(['A1', 'Mug, large', '4.50']);
+		expect((await readAll(path, { fileName: 'tabs.csv' })).rows[0].values).toEqual([
+			'A1',
+			'Mug, large',
+			'4.50',
+		]);
 	});
 
 	it('reads pipe-separated text', async () => {
-		const path = folder.write('pipes.txt', 'SKU|Description|Price\nA1|Mug, large|4.50\nB2|"Plate | blue"|3.00\n');
+		const path = folder.write(
+			'pipes.txt',
+			'SKU|Description|Price\nA1|Mug, large|4.50\nB2|"Plate | blue"|3.00\n',
+		);
 
 		expect(await inspectFile(path)).toMatchObject({ delimiter: '|' });
 		expect((await readAll(path, { fileName: 'pipes.txt' })).rows.map((row) => row.values)).toEqual([
@@ -102,14 +149,27 @@ describe('delimiters', () => {
 	});
 
 	it('lets the caller override a detected delimiter', async () => {
-		const { rows } = await readAll(Buffer.from('a;b,c\n1;2,3\n'), { fileName: 'mixed.csv', delimiter: ';' });
+		const { rows } = await readAll(Buffer.from('a;b,c\n1;2,3\n'), {
+			fileName: 'mixed.csv',
+			delimiter: ';',
+		});
 		expect(rows[0].values).toEqual(['1', '2,3']);
 	});
 });
 
 describe('line numbers', () => {
 	it('gives each row the line it starts on when quoted values span lines', async () => {
-		const lines = ['Item,Note,Qty', 'Latte,"no foam', 'extra hot",1', 'Mocha,plain,2', 'Tea,"a', '', 'b', 'c",3', 'Cake,,4'];
+		const lines = [
+			'Item,Note,Qty',
+			'Latte,"no foam',
+			'extra hot",1',
+			'Mocha,plain,2',
+			'Tea,"a',
+			'',
+			'b',
+			'c",3',
+			'Cake,,4',
+		];
 		for (const [name, ending] of [
 			['quoted-lf.csv', '\n'],
 			['quoted-crlf.csv', '\r\n'],
@@ -137,7 +197,9 @@ describe('line numbers', () => {
 	});
 
 	it('copes with line endings that change part way through the file', async () => {
-		const { rows } = await readAll(Buffer.from('Item,Qty\r\nLatte,1\r\nMocha,2\nTea,3\rCake,4'), { fileName: 'appended.csv' });
+		const { rows } = await readAll(Buffer.from('Item,Qty\r\nLatte,1\r\nMocha,2\nTea,3\rCake,4'), {
+			fileName: 'appended.csv',
+		});
 		expect(rows.map((row) => [row.line, ...row.values])).toEqual([
 			[2, 'Latte', '1'],
 			[3, 'Mocha', '2'],
@@ -169,10 +231,17 @@ describe('malformed records', () => {
 	});
 
 	it('reports an unescaped quote inside a quoted value, in a CRLF file', async () => {
-		const text = 'Item,Size,Price\r\nLatte,"12oz\r\ncup",3.50\r\nPizza,"12" large",9.99\r\nMocha,16oz,4.10\r\n';
+		const text =
+			'Item,Size,Price\r\nLatte,"12oz\r\ncup",3.50\r\nPizza,"12" large",9.99\r\nMocha,16oz,4.10\r\n';
 		const { rows, skipped } = await readAll(Buffer.from(text), { fileName: 'menu.csv' });
 
-		expect(skipped).toMatchObject([{ line: 4, lastLine: 4, reason: expect.stringContaining('column 2 ("Size") has text after the closing quote') }]);
+		expect(skipped).toMatchObject([
+			{
+				line: 4,
+				lastLine: 4,
+				reason: expect.stringContaining('column 2 ("Size") has text after the closing quote'),
+			},
+		]);
 		expect(rows.map((row) => [row.line, row.values[0]])).toEqual([
 			[2, 'Latte'],
 			[5, 'Mocha'],
@@ -192,7 +261,9 @@ describe('malformed records', () => {
 		const { rows, skipped } = await readAll(Buffer.from(text), { fileName: 'unclosed.csv' });
 
 		expect(rows.map((row) => row.values[0])).toEqual(['Latte']);
-		expect(skipped).toMatchObject([{ line: 3, lastLine: 4, reason: expect.stringContaining('never closed') }]);
+		expect(skipped).toMatchObject([
+			{ line: 3, lastLine: 4, reason: expect.stringContaining('never closed') },
+		]);
 	});
 
 	it('gives up on a quote never closed rather than hold the rest of a large file in memory', async () => {
@@ -201,7 +272,12 @@ describe('malformed records', () => {
 
 		const failure = readAll(Buffer.from(text), { fileName: 'runaway.csv' });
 		await expect(failure).rejects.toBeInstanceOf(FileReadError);
-		await expect(failure).rejects.toMatchObject({ line: 3, message: expect.stringContaining('the record starting on line 3 is over a million characters long') });
+		await expect(failure).rejects.toMatchObject({
+			line: 3,
+			message: expect.stringContaining(
+				'the record starting on line 3 is over a million characters long',
+			),
+		});
 	});
 
 	it('rejects one unquoted line over a million bytes with its true reason, and reads the rows around it', async () => {
@@ -215,17 +291,31 @@ describe('malformed records', () => {
 			[5, 'Tea'],
 		]);
 		expect(skipped).toHaveLength(1);
-		expect(skipped[0]).toMatchObject({ line: 3, lastLine: 3, reason: 'the line is 1,200,009 bytes long, more than the 1,000,000 a row may have, so it is not read' });
+		expect(skipped[0]).toMatchObject({
+			line: 3,
+			lastLine: 3,
+			reason:
+				'the line is 1,200,009 bytes long, more than the 1,000,000 a row may have, so it is not read',
+		});
 		expect(skipped[0].raw).toHaveLength(1000);
 		expect(skipped[0].values?.[0]).toBe('Banner');
 	});
 
 	it('streams past several over-long lines in small chunks, each reported on its own line', async () => {
 		const lines = ['Item,Note,Qty'];
-		for (let index = 0; index < 40; index++) lines.push(index % 10 === 5 ? `Long ${index},${'y'.repeat(1_000_100)},1` : `Item ${index},plain,${index}`);
+		for (let index = 0; index < 40; index++)
+			lines.push(
+				index % 10 === 5
+					? `Long ${index},${'y'.repeat(1_000_100)},1`
+					: `Item ${index},plain,${index}`,
+			);
 		const text = Buffer.from(`${lines.join('\n')}\n`);
-		const chunks = Array.from({ length: Math.ceil(text.length / 7919) }, (_, index) => text.subarray(index * 7919, (index + 1) * 7919));
-		const { rows, skipped } = await readAll(Readable.from(chunks), { fileName: 'chunked-long.csv' });
+		const chunks = Array.from({ length: Math.ceil(text.length / 7919) }, (_, index) =>
+			text.subarray(index * 7919, (index + 1) * 7919),
+		);
+		const { rows, skipped } = await readAll(Readable.from(chunks), {
+			fileName: 'chunked-long.csv',
+		});
 
 		expect(skipped.map((row) => row.line)).toEqual([7, 17, 27, 37]);
 		expect(rows).toHaveLength(36);
@@ -233,8 +323,14 @@ describe('malformed records', () => {
 	});
 
 	it('a header line over a million bytes is a file that cannot be read, said as such', async () => {
-		const failure = readAll(Buffer.from(`${'H'.repeat(1_100_000)}\nA,1\n`), { fileName: 'long-header.csv' });
-		await expect(failure).rejects.toMatchObject({ message: expect.stringContaining('the header row on line 1 cannot be read: the line is 1,100,000 bytes long') });
+		const failure = readAll(Buffer.from(`${'H'.repeat(1_100_000)}\nA,1\n`), {
+			fileName: 'long-header.csv',
+		});
+		await expect(failure).rejects.toMatchObject({
+			message: expect.stringContaining(
+				'the header row on line 1 cannot be read: the line is 1,100,000 bytes long',
+			),
+		});
 	});
 
 	it('numbers consecutive bad records one by one', async () => {
@@ -259,23 +355,41 @@ describe('malformed records', () => {
 			['Mocha', '2'],
 			['Tea', '1', '2.00', 'extra'],
 		]);
-		expect(rows.filter((row) => row.values.length !== header.length).map((row) => row.line)).toEqual([3, 4]);
+		expect(
+			rows.filter((row) => row.values.length !== header.length).map((row) => row.line),
+		).toEqual([3, 4]);
 	});
 
 	it('reads a large file whose rows end in an extra delimiter, and whose field counts change, as they are', async () => {
 		const lines = ['Item,Qty,Price'];
-		for (let index = 0; index < 30_000; index++) lines.push(index < 20_000 ? `Item ${index},1,2.50,` : `Item ${index},1,2.50`);
-		const { rows, skipped } = await readAll(Buffer.from(lines.join('\n')), { fileName: 'extra-comma.csv' });
+		for (let index = 0; index < 30_000; index++)
+			lines.push(index < 20_000 ? `Item ${index},1,2.50,` : `Item ${index},1,2.50`);
+		const { rows, skipped } = await readAll(Buffer.from(lines.join('\n')), {
+			fileName: 'extra-comma.csv',
+		});
 
 		expect(skipped).toEqual([]);
 		expect(rows).toHaveLength(30_000);
-		expect(rows.every((row, index) => row.line === index + 2 && row.values.length === (index < 20_000 ? 4 : 3) && row.values[0] === `Item ${index}`)).toBe(true);
+		expect(
+			rows.every(
+				(row, index) =>
+					row.line === index + 2 &&
+					row.values.length === (index < 20_000 ? 4 : 3) &&
+					row.values[0] === `Item ${index}`,
+			),
+		).toBe(true);
 	});
 
 	it('fails the whole file when the header cannot be parsed', async () => {
-		const read = readAll(Buffer.from('Item,"Size"x,Price\nLatte,12oz,3.50\n'), { fileName: 'bad-header.csv' });
+		const read = readAll(Buffer.from('Item,"Size"x,Price\nLatte,12oz,3.50\n'), {
+			fileName: 'bad-header.csv',
+		});
 		await expect(read).rejects.toBeInstanceOf(FileReadError);
-		await expect(read).rejects.toMatchObject({ fileName: 'bad-header.csv', line: 1, message: expect.stringContaining('the header row on line 1 cannot be read') });
+		await expect(read).rejects.toMatchObject({
+			fileName: 'bad-header.csv',
+			line: 1,
+			message: expect.stringContaining('the header row on line 1 cannot be read'),
+		});
 	});
 });
 
@@ -326,13 +440,16 @@ describe('bad records in large files', () => {
 			const { rows, skipped } = await readAll(Buffer.from(text), { fileName: 'mixed.csv' });
 
 			expect(rows.map((row) => [row.line, row.values[0]])).toEqual(good);
-			expect(skipped.map((row) => [row.line, row.raw])).toEqual(bad.map(([line, raw]) => [line, raw]));
+			expect(skipped.map((row) => [row.line, row.raw])).toEqual(
+				bad.map(([line, raw]) => [line, raw]),
+			);
 			expect(skipped.every((row) => row.lastLine === row.line)).toBe(true);
 		});
 	}
 
 	it('reports a long run of bad rows as it reads, not once the file ends', async () => {
-		const badRow = (index: number) => `Pizza ${index},12" deep pan ${'with extra cheese '.repeat(12)},9.99\n`;
+		const badRow = (index: number) =>
+			`Pizza ${index},12" deep pan ${'with extra cheese '.repeat(12)},9.99\n`;
 		const source = new Readable({ read() {} });
 		source.push('Item,Size,Price\n');
 		let written = 0;
@@ -348,19 +465,28 @@ describe('bad records in large files', () => {
 				skipped.push(result);
 			}
 		})();
-		while (firstReportedAfter === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+		while (firstReportedAfter === undefined)
+			await new Promise((resolve) => setTimeout(resolve, 10));
 		while (written < 8000) source.push(badRow(written++));
 		source.push(null);
 		await reading;
 
 		expect(firstReportedAfter).toBe(6000);
 		expect(skipped).toHaveLength(8000);
-		expect(skipped.every((row, index) => row.line === index + 2 && row.lastLine === row.line && row.raw === `Pizza ${index},12"`)).toBe(true);
+		expect(
+			skipped.every(
+				(row, index) =>
+					row.line === index + 2 && row.lastLine === row.line && row.raw === `Pizza ${index},12"`,
+			),
+		).toBe(true);
 	});
 
 	it('keeps a run of bad records whole where no line can be shown to start a record', async () => {
 		// Each bad record spans two lines, and its fault is on the second, inside what began as a quoted value.
-		const rows = Array.from({ length: 5000 }, (_, index) => `Pizza ${index},"thin\ncrust${' and more crust'.repeat(14)}",12" x`);
+		const rows = Array.from(
+			{ length: 5000 },
+			(_, index) => `Pizza ${index},"thin\ncrust${' and more crust'.repeat(14)}",12" x`,
+		);
 		const text = ['Item,Base,Size', ...rows, 'Cake,none,9'].join('\n');
 
 		const { rows: good, skipped } = await readAll(Buffer.from(text), { fileName: 'pizzas.csv' });
@@ -368,7 +494,9 @@ describe('bad records in large files', () => {
 		expect(Buffer.byteLength(text)).toBeGreaterThan(1024 * 1024);
 		expect(good.map((row) => [row.line, row.values[0]])).toEqual([[10_002, 'Cake']]);
 		expect(skipped).toHaveLength(5000);
-		expect(skipped.every((row, index) => row.line === 2 + 2 * index && row.lastLine === row.line + 1)).toBe(true);
+		expect(
+			skipped.every((row, index) => row.line === 2 + 2 * index && row.lastLine === row.line + 1),
+		).toBe(true);
 	});
 
 	it('places bad records the same way in Windows-1252, UTF-16 and UTF-8 with a byte order mark', async () => {
@@ -386,15 +514,24 @@ describe('bad records in large files', () => {
 	});
 
 	it('reports a bad header in a file with a byte order mark on line 1', async () => {
-		const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Item,Size 12"\nLatte,1\n')]);
-		await expect(readAll(bytes, { fileName: 'bom.csv' })).rejects.toMatchObject({ line: 1, message: expect.stringContaining('the header row on line 1 cannot be read') });
+		const bytes = Buffer.concat([
+			Buffer.from([0xef, 0xbb, 0xbf]),
+			Buffer.from('Item,Size 12"\nLatte,1\n'),
+		]);
+		await expect(readAll(bytes, { fileName: 'bom.csv' })).rejects.toMatchObject({
+			line: 1,
+			message: expect.stringContaining('the header row on line 1 cannot be read'),
+		});
 	});
 });
 
 describe('sources and inspection', () => {
 	it('reads a stream, detecting from its first chunks and replaying them', async () => {
 		const text = `Item;Qty\n${Array.from({ length: 5000 }, (_, i) => `Item ${i};${i}`).join('\n')}\n`;
-		const chunks = Buffer.from(text).toString('latin1').match(/[\s\S]{1,777}/g) ?? [];
+		const chunks =
+			Buffer.from(text)
+				.toString('latin1')
+				.match(/[\s\S]{1,777}/g) ?? [];
 		const stream = Readable.from(chunks.map((chunk) => Buffer.from(chunk, 'latin1')));
 
 		const { header, rows } = await readAll(stream, { fileName: 'stream.csv' });
@@ -420,18 +557,36 @@ describe('sources and inspection', () => {
 	it('reads with an earlier inspection instead of detecting again', async () => {
 		const bytes = Buffer.from('Preis;Menge\n12,50;3\n', 'latin1');
 		const inspection = inspectSample(bytes, 'preise.csv', true);
-		expect(inspection).toEqual({ format: 'csv', encoding: 'utf-8', bom: false, delimiter: ';', header: ['Preis', 'Menge'], sheetName: null });
+		expect(inspection).toEqual({
+			format: 'csv',
+			encoding: 'utf-8',
+			bom: false,
+			delimiter: ';',
+			header: ['Preis', 'Menge'],
+			sheetName: null,
+		});
 
-		const { rows } = await readAll(bytes, { fileName: 'preise.csv', inspection: { ...inspection, delimiter: ',' } });
+		const { rows } = await readAll(bytes, {
+			fileName: 'preise.csv',
+			inspection: { ...inspection, delimiter: ',' },
+		});
 		expect(rows[0].values).toEqual(['12', '50;3']);
 	});
 
 	it('returns an empty header for a file of blank lines', async () => {
 		expect(inspectSample(Buffer.from('\r\n\r\n'), 'blank.csv', true).header).toEqual([]);
-		expect(await readAll(Buffer.from('\r\n\r\n'), { fileName: 'blank.csv' })).toEqual({ header: [], rows: [], skipped: [] });
+		expect(await readAll(Buffer.from('\r\n\r\n'), { fileName: 'blank.csv' })).toEqual({
+			header: [],
+			rows: [],
+			skipped: [],
+		});
 	});
 
 	it('reads a file that is only a header', async () => {
-		expect(await readAll(Buffer.from('Item,Qty'), { fileName: 'header-only.csv' })).toEqual({ header: ['Item', 'Qty'], rows: [], skipped: [] });
+		expect(await readAll(Buffer.from('Item,Qty'), { fileName: 'header-only.csv' })).toEqual({
+			header: ['Item', 'Qty'],
+			rows: [],
+			skipped: [],
+		});
 	});
 });

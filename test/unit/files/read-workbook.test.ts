@@ -19,14 +19,37 @@ function salesWorkbook(): XLSX.WorkBook {
 	const sales = XLSX.utils.aoa_to_sheet([
 		[],
 		['Item', 'Qty', 'Price', 'Total', 'Sold on', 'Note', 'Refunded'],
-		['Latte', 2, 3.5, { t: 'n', f: 'B3*C3', v: 10 }, { t: 'n', v: NEW_YEAR_2024, z: 'yyyy-mm-dd' }, null, false],
+		[
+			'Latte',
+			2,
+			3.5,
+			{ t: 'n', f: 'B3*C3', v: 10 },
+			{ t: 'n', v: NEW_YEAR_2024, z: 'yyyy-mm-dd' },
+			null,
+			false,
+		],
 		[],
-		['Mocha', 1, 4.1, { t: 'n', f: 'B5*C5' }, { t: 'n', v: NEW_YEAR_2024 + 1, z: 'yyyy-mm-dd' }, 'no sugar', true],
+		[
+			'Mocha',
+			1,
+			4.1,
+			{ t: 'n', f: 'B5*C5' },
+			{ t: 'n', v: NEW_YEAR_2024 + 1, z: 'yyyy-mm-dd' },
+			'no sugar',
+			true,
+		],
 		['Tea', 1],
 	]);
 	const workbook = XLSX.utils.book_new();
 	XLSX.utils.book_append_sheet(workbook, sales, 'Sales');
-	XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet([['Customer ID', 'Email'], ['C1', 'ann@example.com']]), 'Customers');
+	XLSX.utils.book_append_sheet(
+		workbook,
+		XLSX.utils.aoa_to_sheet([
+			['Customer ID', 'Email'],
+			['C1', 'ann@example.com'],
+		]),
+		'Customers',
+	);
 	return workbook;
 }
 
@@ -40,7 +63,10 @@ const xlsxPath = folder.path('sales.xlsx');
 const xlsPath = folder.path('sales.xls');
 beforeAll(() => {
 	XLSX.writeFile(salesWorkbook(), xlsxPath);
-	writeFileSync(xlsPath, XLSX.write(salesWorkbook(), { bookType: 'xls', type: 'buffer' }) as Buffer);
+	writeFileSync(
+		xlsPath,
+		XLSX.write(salesWorkbook(), { bookType: 'xls', type: 'buffer' }) as Buffer,
+	);
 });
 
 describe.each([
@@ -65,20 +91,36 @@ describe.each([
 	});
 
 	it('reads another sheet by name, ignoring case', async () => {
-		const { header, rows } = await readAll(path(), { fileName: `sales.${format}`, sheetName: 'customers' });
+		const { header, rows } = await readAll(path(), {
+			fileName: `sales.${format}`,
+			sheetName: 'customers',
+		});
 		expect(header).toEqual(['Customer ID', 'Email']);
 		expect(rows).toEqual([{ kind: 'row', line: 2, values: ['C1', 'ann@example.com'] }]);
 	});
 
 	it('names the sheets there are when the one asked for is missing', async () => {
-		await expect(readAll(path(), { fileName: `sales.${format}`, sheetName: 'Refunds' })).rejects.toThrow(
-			new FileReadError(`sales.${format}`, 'it has no sheet named "Refunds" (its sheets: "Sales", "Customers")'),
+		await expect(
+			readAll(path(), { fileName: `sales.${format}`, sheetName: 'Refunds' }),
+		).rejects.toThrow(
+			new FileReadError(
+				`sales.${format}`,
+				'it has no sheet named "Refunds" (its sheets: "Sales", "Customers")',
+			),
 		);
 	});
 
 	it('reads the same rows from a Buffer and from a stream', async () => {
-		expect((await readAll(readFileSync(path()), { fileName: `sales.${format}` })).rows).toEqual(expectedSalesRows);
-		expect((await readAll(createReadStream(path(), { highWaterMark: 1024 }), { fileName: `sales.${format}` })).rows).toEqual(expectedSalesRows);
+		expect((await readAll(readFileSync(path()), { fileName: `sales.${format}` })).rows).toEqual(
+			expectedSalesRows,
+		);
+		expect(
+			(
+				await readAll(createReadStream(path(), { highWaterMark: 1024 }), {
+					fileName: `sales.${format}`,
+				})
+			).rows,
+		).toEqual(expectedSalesRows);
 	});
 });
 
@@ -94,7 +136,10 @@ describe('workbooks under other names or in bad shape', () => {
 		const path = folder.write('really-text.xls', 'Item\tQty\nLatte\t2\n');
 
 		expect(await inspectFile(path)).toMatchObject({ format: 'csv', delimiter: '\t' });
-		expect((await readAll(path, { fileName: 'really-text.xls' })).rows[0].values).toEqual(['Latte', '2']);
+		expect((await readAll(path, { fileName: 'really-text.xls' })).rows[0].values).toEqual([
+			'Latte',
+			'2',
+		]);
 	});
 
 	it('rejects a half-written xlsx, naming the file', async () => {
@@ -105,15 +150,22 @@ describe('workbooks under other names or in bad shape', () => {
 		await expect(failure).rejects.toBeInstanceOf(FileReadError);
 		await expect(failure).rejects.toMatchObject({
 			fileName: 'half.xlsx',
-			message: expect.stringMatching(/^Cannot read "half\.xlsx": it is not a readable Excel workbook; it may be damaged or incomplete/),
+			message: expect.stringMatching(
+				/^Cannot read "half\.xlsx": it is not a readable Excel workbook; it may be damaged or incomplete/,
+			),
 		});
 		await expect(readAll(path, { fileName: 'half.xlsx' })).rejects.toBeInstanceOf(FileReadError);
 	});
 
 	it('needs the whole file to inspect a workbook held in memory', () => {
 		const bytes = readFileSync(xlsxPath);
-		expect(inspectSample(bytes, 'sales.xlsx', true)).toMatchObject({ format: 'xlsx', sheetName: 'Sales' });
-		expect(() => inspectSample(bytes.subarray(0, 1000), 'sales.xlsx', false)).toThrow(/needs all of "sales.xlsx"/);
+		expect(inspectSample(bytes, 'sales.xlsx', true)).toMatchObject({
+			format: 'xlsx',
+			sheetName: 'Sales',
+		});
+		expect(() => inspectSample(bytes.subarray(0, 1000), 'sales.xlsx', false)).toThrow(
+			/needs all of "sales.xlsx"/,
+		);
 	});
 
 	it('returns an empty header for a workbook without values', async () => {
@@ -121,6 +173,10 @@ describe('workbooks under other names or in bad shape', () => {
 		XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet([[], [null, '  ']]), 'Empty');
 		const bytes = XLSX.write(workbook, { bookType: 'xlsx', type: 'buffer' }) as Buffer;
 
-		expect(await readAll(bytes, { fileName: 'empty.xlsx' })).toEqual({ header: [], rows: [], skipped: [] });
+		expect(await readAll(bytes, { fileName: 'empty.xlsx' })).toEqual({
+			header: [],
+			rows: [],
+			skipped: [],
+		});
 	});
 });

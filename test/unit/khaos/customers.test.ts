@@ -64,14 +64,28 @@ describe('ExportCompany', () => {
 	it("reads Khaos's mostly empty sample without inventing values", () => {
 		const customers = parseExportCompany(fixture('xml-examples/KSDXMLCustomer.xml'));
 		expect(customers).toHaveLength(2);
-		expect(customers[0]).toMatchObject({ customer_id: '', email: null, full_name: null, custom: { company_status: 'Active', additional: { 'Security Question': "Mother's Maiden Name" } } });
+		expect(customers[0]).toMatchObject({
+			customer_id: '',
+			email: null,
+			full_name: null,
+			custom: {
+				company_status: 'Active',
+				additional: { 'Security Question': "Mother's Maiden Name" },
+			},
+		});
 	});
 });
 
 describe('GetCompanyList', () => {
 	it('reads TCompanyList entries', () => {
 		expect(
-			parseCompanyList({ Count: 2, List: [{ CompanyCode: 'KCS001', OtherRef: 'C-77', LastUpdated: '2024-05-01T10:00:00' }, { CompanyCode: 'KCS002', OtherRef: '', LastUpdated: '' }] }),
+			parseCompanyList({
+				Count: 2,
+				List: [
+					{ CompanyCode: 'KCS001', OtherRef: 'C-77', LastUpdated: '2024-05-01T10:00:00' },
+					{ CompanyCode: 'KCS002', OtherRef: '', LastUpdated: '' },
+				],
+			}),
 		).toEqual([
 			{ company_code: 'KCS001', other_ref: 'C-77', last_updated: '2024-05-01T10:00:00' },
 			{ company_code: 'KCS002', other_ref: null, last_updated: null },

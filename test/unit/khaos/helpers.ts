@@ -24,9 +24,30 @@ export function webOrder(overrides: Partial<WebOrder> = {}): WebOrder {
 			{ sku: 'AMU15/SMPU-SMPU-10', name: 'Strappy Sandal, size 10', qty: 2, unit_price: 30.25 },
 			{ sku: '00123', qty: 1, unit_price: 3.3 },
 		],
-		customer: { title: 'Mr', first_name: 'Mike', last_name: "O'Brien <&>", email: 'mike@example.test', phone: '01476 562447' },
-		invoice_address: { address_1: 'Century House', address_2: '84 Commercial Road', town: 'Grantham', county: 'Lincolnshire', postcode: 'NG31 6DB', country_code: 'GB' },
-		payments: [{ method: 'card', amount: 66.79, reference: 'pi_3P1', auth_code: 'AUTH42', card_type: 'Visa' }],
+		customer: {
+			title: 'Mr',
+			first_name: 'Mike',
+			last_name: "O'Brien <&>",
+			email: 'mike@example.test',
+			phone: '01476 562447',
+		},
+		invoice_address: {
+			address_1: 'Century House',
+			address_2: '84 Commercial Road',
+			town: 'Grantham',
+			county: 'Lincolnshire',
+			postcode: 'NG31 6DB',
+			country_code: 'GB',
+		},
+		payments: [
+			{
+				method: 'card',
+				amount: 66.79,
+				reference: 'pi_3P1',
+				auth_code: 'AUTH42',
+				card_type: 'Visa',
+			},
+		],
 		delivery: { method: 'Royal Mail 48', charge_gross: 2.99 },
 		...overrides,
 	};

@@ -10,15 +10,33 @@ import {
 	type WebOrder,
 } from '../../../lib/khaos/orders';
 import { khaosFlag, parseKhaosBoolean } from '../../../lib/khaos/values';
-import { childElement, childElements, childText, parseXml, type XmlElement } from '../../../lib/khaos/xml';
+import {
+	childElement,
+	childElements,
+	childText,
+	parseXml,
+	type XmlElement,
+} from '../../../lib/khaos/xml';
 import { fixture, webOrder } from './helpers';
 
 function salesOrders(orders: WebOrder[], options = {}): XmlElement[] {
-	return childElements(parseXml(buildImportOrdersXml(orders, { salesSource: 'INTERNET', websiteName: 'Shop', site: 'Main Site', ...options })), 'SALES_ORDER');
+	return childElements(
+		parseXml(
+			buildImportOrdersXml(orders, {
+				salesSource: 'INTERNET',
+				websiteName: 'Shop',
+				site: 'Main Site',
+				...options,
+			}),
+		),
+		'SALES_ORDER',
+	);
 }
 
 function at(root: XmlElement | undefined, path: string): XmlElement | undefined {
-	return path.split('/').reduce<XmlElement | undefined>((element, name) => childElement(element, name), root);
+	return path
+		.split('/')
+		.reduce<XmlElement | undefined>((element, name) => childElement(element, name), root);
 }
 
 function text(root: XmlElement | undefined, path: string): string {
@@ -44,7 +62,9 @@ describe('buildImportOrdersXml', () => {
 		expect(text(order, 'CUSTOMER_DETAIL/IS_NEW_CUSTOMER')).toBe('0');
 		expect(text(order, 'CUSTOMER_DETAIL/OTHER_REF')).toBe('C-77');
 		const invoice = at(order, 'CUSTOMER_DETAIL/ADDRESSES/INVADDR');
-		expect(Object.fromEntries(invoice?.children.map((child) => [child.name, child.text]) ?? [])).toEqual({
+		expect(
+			Object.fromEntries(invoice?.children.map((child) => [child.name, child.text]) ?? []),
+		).toEqual({
 			IADDRESS1: 'Century House',
 			IADDRESS2: '84 Commercial Road',
 			ITOWN: 'Grantham',
@@ -75,7 +95,9 @@ describe('buildImportOrdersXml', () => {
 
 	it('fills payments: a card payment already taken carries its auth code', () => {
 		const payment = at(order, 'PAYMENTS/PAYMENT_DETAIL');
-		expect(Object.fromEntries(payment?.children.map((child) => [child.name, child.text]) ?? [])).toEqual({
+		expect(
+			Object.fromEntries(payment?.children.map((child) => [child.name, child.text]) ?? []),
+		).toEqual({
 			PAYMENT_AMOUNT: '66.79',
 			PAYMENT_TYPE: '2',
 			CARD_TYPE: 'Visa',
@@ -87,7 +109,14 @@ describe('buildImportOrdersXml', () => {
 
 	it('sends gross prices as PRICE_GRS and net prices as PRICE_NET, by stock code', () => {
 		const items = childElements(at(order, 'ORDER_ITEMS'), 'ORDER_ITEM');
-		expect(items.map((item) => [childText(item, 'STOCK_CODE'), childText(item, 'MAPPING_TYPE'), childText(item, 'ORDER_QTY'), childText(item, 'PRICE_GRS')])).toEqual([
+		expect(
+			items.map((item) => [
+				childText(item, 'STOCK_CODE'),
+				childText(item, 'MAPPING_TYPE'),
+				childText(item, 'ORDER_QTY'),
+				childText(item, 'PRICE_GRS'),
+			]),
+		).toEqual([
 			['AMU15/SMPU-SMPU-10', '1', '2', '30.25'],
 			['00123', '1', '1', '3.30'],
 		]);
@@ -99,17 +128,44 @@ describe('buildImportOrdersXml', () => {
 	});
 
 	it("writes every element in the order of Khaos's KSDXMLImportFormat sample", () => {
-		const sample = childElement(parseXml(fixture('xml-examples/KSDXMLImportFormat.xml')), 'SALES_ORDER');
+		const sample = childElement(
+			parseXml(fixture('xml-examples/KSDXMLImportFormat.xml')),
+			'SALES_ORDER',
+		);
 		const [withDelivery] = salesOrders([
-			webOrder({ delivery_address: { name: 'Ann Other', address_1: '1 High St', town: 'Leeds', postcode: 'LS1 1AA', country_code: 'GB' }, notes: 'Leave in porch' }),
+			webOrder({
+				delivery_address: {
+					name: 'Ann Other',
+					address_1: '1 High St',
+					town: 'Leeds',
+					postcode: 'LS1 1AA',
+					country_code: 'GB',
+				},
+				notes: 'Leave in porch',
+			}),
 		]);
-		const paths = ['', 'CUSTOMER_DETAIL', 'CUSTOMER_DETAIL/ADDRESSES', 'CUSTOMER_DETAIL/ADDRESSES/INVADDR', 'CUSTOMER_DETAIL/ADDRESSES/DELADDR', 'PAYMENTS/PAYMENT_DETAIL', 'ORDER_HEADER', 'ORDER_ITEMS/ORDER_ITEM'];
+		const paths = [
+			'',
+			'CUSTOMER_DETAIL',
+			'CUSTOMER_DETAIL/ADDRESSES',
+			'CUSTOMER_DETAIL/ADDRESSES/INVADDR',
+			'CUSTOMER_DETAIL/ADDRESSES/DELADDR',
+			'PAYMENTS/PAYMENT_DETAIL',
+			'ORDER_HEADER',
+			'ORDER_ITEMS/ORDER_ITEM',
+		];
 		for (const path of paths) {
 			const expected = names(path ? at(sample, path) : sample);
 			const written = names(path ? at(withDelivery, path) : withDelivery);
 			const positions = written.map((name) => expected.indexOf(name));
-			expect({ path, unknown: written.filter((name) => !expected.includes(name)) }).toEqual({ path, unknown: [] });
-			expect({ path, positions }).toEqual({ path, positions: [...positions].sort((a, b) => a - b) });
+			expect({ path, unknown: written.filter((name) => !expected.includes(name)) }).toEqual({
+				path,
+				unknown: [],
+			});
+			expect({ path, positions }).toEqual({
+				path,
+				positions: [...positions].sort((a, b) => a - b),
+			});
 		}
 		expect(text(withDelivery, 'CUSTOMER_DETAIL/ADDRESSES/DELADDR/DFORENAME')).toBe('Ann');
 		expect(text(withDelivery, 'CUSTOMER_DETAIL/ADDRESSES/DELADDR/DSURNAME')).toBe('Other');
@@ -117,9 +173,14 @@ describe('buildImportOrdersXml', () => {
 	});
 
 	it('refuses to build a document holding an invalid order, naming the order and the field', () => {
-		const bad = webOrder({ order_id: 'WEB2', invoice_address: { ...webOrder().invoice_address, postcode: 'NG31 6DB XYZ' } });
+		const bad = webOrder({
+			order_id: 'WEB2',
+			invoice_address: { ...webOrder().invoice_address, postcode: 'NG31 6DB XYZ' },
+		});
 		expect(() => buildImportOrdersXml([webOrder(), bad])).toThrow(OrderValidationError);
-		expect(() => buildImportOrdersXml([bad])).toThrow('WEB2: invoice_address.postcode is 12 characters; Khaos allows 10');
+		expect(() => buildImportOrdersXml([bad])).toThrow(
+			'WEB2: invoice_address.postcode is 12 characters; Khaos allows 10',
+		);
 	});
 });
 
@@ -138,7 +199,9 @@ describe('validateOrder field limits', () => {
 	});
 
 	it('rejects a postcode over 10 characters rather than cut it', () => {
-		expect(errors(validateOrder(webOrder({ invoice_address: { ...address, postcode: 'NG31 6DB 12' } })))).toEqual(['invoice_address.postcode']);
+		expect(
+			errors(validateOrder(webOrder({ invoice_address: { ...address, postcode: 'NG31 6DB 12' } }))),
+		).toEqual(['invoice_address.postcode']);
 	});
 
 	it("rejects an order reference over the guide's 15 characters (the sample file says 50)", () => {
@@ -149,45 +212,116 @@ describe('validateOrder field limits', () => {
 
 	it('moves the overflow of a long address line into the next empty line, at a word boundary', () => {
 		const long = 'Unit 5, The Old Grain Store Industrial Estate';
-		const problems = validateOrder(webOrder({ invoice_address: { ...address, address_1: long, address_2: '' } }));
+		const problems = validateOrder(
+			webOrder({ invoice_address: { ...address, address_1: long, address_2: '' } }),
+		);
 		expect(errors(problems)).toEqual([]);
-		expect(warnings(problems)).toEqual([{ field: 'invoice_address.address_1', severity: 'warning', message: expect.stringContaining('"Industrial Estate" moved to address_2') }]);
-		const [order] = salesOrders([webOrder({ invoice_address: { ...address, address_1: long, address_2: '' } })]);
-		expect(text(order, 'CUSTOMER_DETAIL/ADDRESSES/INVADDR/IADDRESS1')).toBe('Unit 5, The Old Grain Store');
+		expect(warnings(problems)).toEqual([
+			{
+				field: 'invoice_address.address_1',
+				severity: 'warning',
+				message: expect.stringContaining('"Industrial Estate" moved to address_2'),
+			},
+		]);
+		const [order] = salesOrders([
+			webOrder({ invoice_address: { ...address, address_1: long, address_2: '' } }),
+		]);
+		expect(text(order, 'CUSTOMER_DETAIL/ADDRESSES/INVADDR/IADDRESS1')).toBe(
+			'Unit 5, The Old Grain Store',
+		);
 		expect(text(order, 'CUSTOMER_DETAIL/ADDRESSES/INVADDR/IADDRESS2')).toBe('Industrial Estate');
 	});
 
 	it('cuts an address line at a word boundary, with a warning, when the next line is taken', () => {
 		const [order] = salesOrders([
-			webOrder({ invoice_address: { ...address, address_1: 'Flat 12, Wellington Court Apartments East Wing', address_2: '84 Commercial Road', address_3: 'Spittlegate' } }),
+			webOrder({
+				invoice_address: {
+					...address,
+					address_1: 'Flat 12, Wellington Court Apartments East Wing',
+					address_2: '84 Commercial Road',
+					address_3: 'Spittlegate',
+				},
+			}),
 		]);
-		expect(text(order, 'CUSTOMER_DETAIL/ADDRESSES/INVADDR/IADDRESS1')).toBe('Flat 12, Wellington Court');
-		const problems = validateOrder(webOrder({ invoice_address: { ...address, address_1: 'Flat 12, Wellington Court Apartments East Wing', address_2: 'x', address_3: 'y' } }));
+		expect(text(order, 'CUSTOMER_DETAIL/ADDRESSES/INVADDR/IADDRESS1')).toBe(
+			'Flat 12, Wellington Court',
+		);
+		const problems = validateOrder(
+			webOrder({
+				invoice_address: {
+					...address,
+					address_1: 'Flat 12, Wellington Court Apartments East Wing',
+					address_2: 'x',
+					address_3: 'y',
+				},
+			}),
+		);
 		expect(warnings(problems)[0].message).toContain('lost: "Apartments East Wing"');
 	});
 
 	it('compacts a long phone number, drops it if still too long, and drops an over-long email', () => {
-		const [order] = salesOrders([webOrder({ customer: { ...webOrder().customer, phone: '+44 (0) 1476 562 447 ', email: `${'x'.repeat(45)}@example.test` } })]);
+		const [order] = salesOrders([
+			webOrder({
+				customer: {
+					...webOrder().customer,
+					phone: '+44 (0) 1476 562 447 ',
+					email: `${'x'.repeat(45)}@example.test`,
+				},
+			}),
+		]);
 		expect(text(order, 'CUSTOMER_DETAIL/ADDRESSES/INVADDR/ITEL')).toBe('+4401476562447');
 		expect(at(order, 'CUSTOMER_DETAIL/ADDRESSES/INVADDR/IEMAIL')?.text).toBe('mike@example.test');
-		const problems = validateOrder(webOrder({ email: undefined, customer: { ...webOrder().customer, phone: '+44 1476 562447 ext 1234 5678', email: `${'x'.repeat(45)}@example.test` } }));
-		expect(warnings(problems).map((problem) => problem.field)).toEqual(['customer.phone', 'customer.email']);
+		const problems = validateOrder(
+			webOrder({
+				email: undefined,
+				customer: {
+					...webOrder().customer,
+					phone: '+44 1476 562447 ext 1234 5678',
+					email: `${'x'.repeat(45)}@example.test`,
+				},
+			}),
+		);
+		expect(warnings(problems).map((problem) => problem.field)).toEqual([
+			'customer.phone',
+			'customer.email',
+		]);
 	});
 
 	it('rejects what Khaos cannot take: no lines, a refund, a bad quantity, an unknown country, no surname', () => {
 		expect(errors(validateOrder(webOrder({ lines: [] })))).toContain('lines');
 		expect(errors(validateOrder(webOrder({ is_refund: true })))).toEqual(['is_refund']);
-		expect(errors(validateOrder(webOrder({ lines: [{ sku: 'A', qty: 0, unit_price: 1 }] })))).toContain('lines[0].qty');
-		expect(errors(validateOrder(webOrder({ invoice_address: { ...address, country_code: 'XX' } })))).toEqual(['invoice_address.country_code']);
-		expect(errors(validateOrder(webOrder({ customer: { last_name: '' } })))).toEqual(['customer.last_name']);
-		expect(errors(validateOrder(webOrder({ purchase_date: 'yesterday' })))).toEqual(['purchase_date']);
-		expect(errors(validateOrder(webOrder({ lines: [{ sku: 'A', qty: 1, unit_price: 5, tax_code: 2 }], order_total: 7.99 })))).toEqual(['lines[0].tax_code']);
+		expect(
+			errors(validateOrder(webOrder({ lines: [{ sku: 'A', qty: 0, unit_price: 1 }] }))),
+		).toContain('lines[0].qty');
+		expect(
+			errors(validateOrder(webOrder({ invoice_address: { ...address, country_code: 'XX' } }))),
+		).toEqual(['invoice_address.country_code']);
+		expect(errors(validateOrder(webOrder({ customer: { last_name: '' } })))).toEqual([
+			'customer.last_name',
+		]);
+		expect(errors(validateOrder(webOrder({ purchase_date: 'yesterday' })))).toEqual([
+			'purchase_date',
+		]);
+		expect(
+			errors(
+				validateOrder(
+					webOrder({
+						lines: [{ sku: 'A', qty: 1, unit_price: 5, tax_code: 2 }],
+						order_total: 7.99,
+					}),
+				),
+			),
+		).toEqual(['lines[0].tax_code']);
 	});
 });
 
 describe('discounts (the guide: Khaos never applies them, prices sent are final)', () => {
 	it('folds a line discount into the unit price', () => {
-		const order = webOrder({ lines: [{ sku: 'A', qty: 2, unit_price: 10, discount: 4 }], order_total: 18.99, payments: [] });
+		const order = webOrder({
+			lines: [{ sku: 'A', qty: 2, unit_price: 10, discount: 4 }],
+			order_total: 18.99,
+			payments: [],
+		});
 		const [xml] = salesOrders([order]);
 		expect(text(xml, 'ORDER_ITEMS/ORDER_ITEM/PRICE_GRS')).toBe('8.00');
 		expect(validateOrder(order)).toEqual([]);
@@ -203,13 +337,28 @@ describe('discounts (the guide: Khaos never applies them, prices sent are final)
 			order_total: 38.99,
 		});
 		const [xml] = salesOrders([order]);
-		expect(childElements(at(xml, 'ORDER_ITEMS'), 'ORDER_ITEM').map((item) => childText(item, 'PRICE_GRS'))).toEqual(['27.00', '9.00']);
-		expect(warnings(validateOrder(order))).toEqual([expect.objectContaining({ field: 'discount_total', message: '4.00 of order discount was spread over the lines\' prices' })]);
+		expect(
+			childElements(at(xml, 'ORDER_ITEMS'), 'ORDER_ITEM').map((item) =>
+				childText(item, 'PRICE_GRS'),
+			),
+		).toEqual(['27.00', '9.00']);
+		expect(warnings(validateOrder(order))).toEqual([
+			expect.objectContaining({
+				field: 'discount_total',
+				message: "4.00 of order discount was spread over the lines' prices",
+			}),
+		]);
 	});
 
 	it('warns when a discount does not divide into whole pence per unit, and when totals disagree', () => {
-		const order = webOrder({ lines: [{ sku: 'A', qty: 3, unit_price: 10, discount: 1 }], order_total: 50 });
-		expect(warnings(validateOrder(order)).map((problem) => problem.field)).toEqual(['lines[0].discount', 'order_total']);
+		const order = webOrder({
+			lines: [{ sku: 'A', qty: 3, unit_price: 10, discount: 1 }],
+			order_total: 50,
+		});
+		expect(warnings(validateOrder(order)).map((problem) => problem.field)).toEqual([
+			'lines[0].discount',
+			'order_total',
+		]);
 	});
 });
 
@@ -217,7 +366,15 @@ describe('TOrderImportResult', () => {
 	it('reads imported and skipped orders and classifies the skips', () => {
 		const result = parseOrderImportResult({
 			ImportedCount: 1,
-			OrderImport: [{ SalesOrderCode: 'SO00042', AssociatedRef: 'WEB1001', Msg: '', URN: 'CUST01', OtherRef: 'C-77' }],
+			OrderImport: [
+				{
+					SalesOrderCode: 'SO00042',
+					AssociatedRef: 'WEB1001',
+					Msg: '',
+					URN: 'CUST01',
+					OtherRef: 'C-77',
+				},
+			],
 			OrderSkipped: [
 				{ OrderRef: 'WEB1000', SkipReason: 'Order WEB1000 has already been imported' },
 				{ OrderRef: 'WEB0999', SkipReason: 'Stock item XYZ not found' },
@@ -225,13 +382,27 @@ describe('TOrderImportResult', () => {
 		});
 		expect(result).toEqual({
 			importedCount: 1,
-			imported: [{ salesOrderCode: 'SO00042', associatedRef: 'WEB1001', msg: '', urn: 'CUST01', otherRef: 'C-77' }],
+			imported: [
+				{
+					salesOrderCode: 'SO00042',
+					associatedRef: 'WEB1001',
+					msg: '',
+					urn: 'CUST01',
+					otherRef: 'C-77',
+				},
+			],
 			skipped: [
-				{ orderRef: 'WEB1000', skipReason: 'Order WEB1000 has already been imported', kind: 'already_imported' },
+				{
+					orderRef: 'WEB1000',
+					skipReason: 'Order WEB1000 has already been imported',
+					kind: 'already_imported',
+				},
 				{ orderRef: 'WEB0999', skipReason: 'Stock item XYZ not found', kind: 'other' },
 			],
 		});
-		expect(parseOrderImportResult({ ImportedCount: 0, OrderImport: '', OrderSkipped: [] })).toEqual({ importedCount: 0, imported: [], skipped: [] });
+		expect(parseOrderImportResult({ ImportedCount: 0, OrderImport: '', OrderSkipped: [] })).toEqual(
+			{ importedCount: 0, imported: [], skipped: [] },
+		);
 	});
 
 	it.each([
@@ -246,12 +417,15 @@ describe('TOrderImportResult', () => {
 		expect(classifySkipReason(reason)).toBe('already_imported');
 	});
 
-	it.each(['Stock code HL0453 not found', 'Item is discontinued', 'Run to zero item would go below zero', 'Duplicate stock code on line 2', ''])(
-		'%j is another reason',
-		(reason) => {
-			expect(classifySkipReason(reason)).toBe('other');
-		},
-	);
+	it.each([
+		'Stock code HL0453 not found',
+		'Item is discontinued',
+		'Run to zero item would go below zero',
+		'Duplicate stock code on line 2',
+		'',
+	])('%j is another reason', (reason) => {
+		expect(classifySkipReason(reason)).toBe('other');
+	});
 });
 
 describe('payment types', () => {

@@ -15,7 +15,6 @@ import { mulberry32 } from '../../helpers/random';
 
 const SCENARIOS = 200;
 
-
 interface Truth {
 	price: number;
 	level: number;
@@ -46,7 +45,13 @@ function seedProducts(run: number): Record<string, Truth> {
 		code: parent,
 		desc: 'Shoe',
 		sellPrice: 10,
-		scs: { headings: ['Size'], children: [{ code: `${parent}-5`, suffixes: ['5'], level: 2 }, { code: `${parent}-6`, suffixes: ['6'], level: 3 }] },
+		scs: {
+			headings: ['Size'],
+			children: [
+				{ code: `${parent}-5`, suffixes: ['5'], level: 2 },
+				{ code: `${parent}-6`, suffixes: ['6'], level: 3 },
+			],
+		},
 	});
 	truth[parent] = { price: 10, level: 5, moves: `${parent}-5`, changed: false };
 	return truth;
@@ -74,7 +79,12 @@ test(`${SCENARIOS} random interleavings: every change emitted exactly once, none
 				const earlier = emitted.get(product.stock_code) ?? [];
 				const last = earlier[earlier.length - 1] ?? { price: 10, level: 5 };
 				// Never an old state again, never the same state twice.
-				expect({ context: context(), code: product.stock_code, newer: state.price >= last.price && state.level >= last.level, same: state.price === last.price && state.level === last.level }).toEqual({
+				expect({
+					context: context(),
+					code: product.stock_code,
+					newer: state.price >= last.price && state.level >= last.level,
+					same: state.price === last.price && state.level === last.level,
+				}).toEqual({
 					context: context(),
 					code: product.stock_code,
 					newer: true,
@@ -126,10 +136,18 @@ test(`${SCENARIOS} random interleavings: every change emitted exactly once, none
 		for (const code of codes) {
 			const states = emitted.get(code) ?? [];
 			if (!truth[code].changed) {
-				expect({ context: context(), code, states }).toEqual({ context: context(), code, states: [] });
+				expect({ context: context(), code, states }).toEqual({
+					context: context(),
+					code,
+					states: [],
+				});
 				continue;
 			}
-			expect({ context: context(), code, last: states[states.length - 1] }).toEqual({ context: context(), code, last: { price: truth[code].price, level: truth[code].level } });
+			expect({ context: context(), code, last: states[states.length - 1] }).toEqual({
+				context: context(),
+				code,
+				last: { price: truth[code].price, level: truth[code].level },
+			});
 		}
 	}
 }, 600_000);

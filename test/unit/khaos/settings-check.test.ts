@@ -10,7 +10,14 @@ function khaos(answers: Record<string, SoapValue | Error>): KhaosClient {
 			const answer = answers[method];
 			if (answer instanceof Error) throw answer;
 			if (answer === undefined) {
-				throw new KhaosFaultError({ method, faultCode: 'SOAP-ENV:Client', faultString: `No method named '${method}' is supported by interface 'IKosWeb'`, faultActor: '', detail: {}, httpStatus: 500 });
+				throw new KhaosFaultError({
+					method,
+					faultCode: 'SOAP-ENV:Client',
+					faultString: `No method named '${method}' is supported by interface 'IKosWeb'`,
+					faultActor: '',
+					detail: {},
+					httpStatus: 500,
+				});
 			}
 			return answer;
 		},
@@ -20,7 +27,10 @@ function khaos(answers: Record<string, SoapValue | Error>): KhaosClient {
 
 describe('checkSettings', () => {
 	it('names a sales source or site that does not exist, with what Khaos has', async () => {
-		const client = khaos({ GetSaleSource: ['Web', 'Shop'], GetSiteList: { List: [{ SiteID: 1, SiteName: 'Main Site' }], CurrentSiteID: 1 } });
+		const client = khaos({
+			GetSaleSource: ['Web', 'Shop'],
+			GetSiteList: { List: [{ SiteID: 1, SiteName: 'Main Site' }], CurrentSiteID: 1 },
+		});
 		expect(await checkSettings(client, { salesSource: 'Phone', siteId: 2 })).toEqual([
 			'Sales Source "Phone" does not exist in Khaos (its sales sources: Web, Shop)',
 			'Site ID 2 does not exist in Khaos (its sites: 1 Main Site; -1 means all)',
@@ -31,7 +41,16 @@ describe('checkSettings', () => {
 
 	it('skips a check an older web service cannot answer, but not an outage', async () => {
 		expect(await checkSettings(khaos({}), { salesSource: 'Web', siteId: 3 })).toEqual([]);
-		const down = new KhaosFaultError({ method: 'GetSaleSource', faultCode: 'SOAP-ENV:Server', faultString: 'Database connection lost', faultActor: '', detail: {}, httpStatus: 500 });
-		await expect(checkSettings(khaos({ GetSaleSource: down }), { salesSource: 'Web' })).rejects.toThrow('Database connection lost');
+		const down = new KhaosFaultError({
+			method: 'GetSaleSource',
+			faultCode: 'SOAP-ENV:Server',
+			faultString: 'Database connection lost',
+			faultActor: '',
+			detail: {},
+			httpStatus: 500,
+		});
+		await expect(
+			checkSettings(khaos({ GetSaleSource: down }), { salesSource: 'Web' }),
+		).rejects.toThrow('Database connection lost');
 	});
 });

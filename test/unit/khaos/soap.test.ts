@@ -1,7 +1,12 @@
 import nock, { connectionError, useNock } from '../../helpers/nock';
 
 import { KhaosFaultError, KhaosHttpError, KhaosNetworkError } from '../../../lib/khaos/errors';
-import { KhaosSoapClient, backoffDelay, formatSoapDateTime, type KhaosSoapClientOptions } from '../../../lib/khaos/soap';
+import {
+	KhaosSoapClient,
+	backoffDelay,
+	formatSoapDateTime,
+	type KhaosSoapClientOptions,
+} from '../../../lib/khaos/soap';
 import { escapeXmlText } from '../../../lib/khaos/xml';
 
 const HOST = 'https://khaos.example.test:8443';
@@ -19,7 +24,9 @@ function envelope(body: string): string {
 }
 
 function stringResponse(method: string, value: string): string {
-	return envelope(`<NS1:${method}Response xmlns:NS1="urn:IKosWebIntf-IKosWeb"><return xsi:type="xsd:string">${escapeXmlText(value)}</return></NS1:${method}Response>`);
+	return envelope(
+		`<NS1:${method}Response xmlns:NS1="urn:IKosWebIntf-IKosWeb"><return xsi:type="xsd:string">${escapeXmlText(value)}</return></NS1:${method}Response>`,
+	);
 }
 
 function fault(message: string): string {
@@ -46,7 +53,10 @@ const MULTIREF_IMPORT_RESULT = envelope(
 		'<SkipReason xsi:type="xsd:string">Order already imported</SkipReason></NS2:TOrderSkipped>',
 );
 
-function client(options: Partial<KhaosSoapClientOptions> = {}): { soap: KhaosSoapClient; delays: number[] } {
+function client(options: Partial<KhaosSoapClientOptions> = {}): {
+	soap: KhaosSoapClient;
+	delays: number[];
+} {
 	const delays: number[] = [];
 	const soap = new KhaosSoapClient({
 		url: `${HOST}/KhaosKSD.exe`,
@@ -104,27 +114,47 @@ describe('KhaosSoapClient requests', () => {
 				return true;
 			})
 			.reply(200, MULTIREF_IMPORT_RESULT);
-		await client().soap.call('ImportOrders', [['Orders', '<SALES_ORDERS><X>O&apos;Brien</X></SALES_ORDERS>', 'string']]);
-		expect(body).toContain('<Orders xsi:type="xsd:string">&lt;SALES_ORDERS&gt;&lt;X&gt;O&amp;apos;Brien&lt;/X&gt;&lt;/SALES_ORDERS&gt;</Orders>');
+		await client().soap.call('ImportOrders', [
+			['Orders', '<SALES_ORDERS><X>O&apos;Brien</X></SALES_ORDERS>', 'string'],
+		]);
+		expect(body).toContain(
+			'<Orders xsi:type="xsd:string">&lt;SALES_ORDERS&gt;&lt;X&gt;O&amp;apos;Brien&lt;/X&gt;&lt;/SALES_ORDERS&gt;</Orders>',
+		);
 		expect(body).not.toContain('CDATA');
 	});
 
 	it('returns a WideString result as the unescaped document', async () => {
-		const stock = '<STOCK_ITEMS><STOCK_ITEM><STOCK_CODE>00123</STOCK_CODE><STOCK_DESC>O\'Brien &amp; Sons</STOCK_DESC></STOCK_ITEM></STOCK_ITEMS>';
+		const stock =
+			"<STOCK_ITEMS><STOCK_ITEM><STOCK_CODE>00123</STOCK_CODE><STOCK_DESC>O'Brien &amp; Sons</STOCK_DESC></STOCK_ITEM></STOCK_ITEMS>";
 		nock(HOST).post(SOAP_PATH).reply(200, stringResponse('ExportStock', stock));
-		await expect(client().soap.call('ExportStock', [['StockCode', '00123', 'string']])).resolves.toBe(stock);
+		await expect(
+			client().soap.call('ExportStock', [['StockCode', '00123', 'string']]),
+		).resolves.toBe(stock);
 	});
 
 	it('posts to …/soap/IKosWeb when given the base .exe URL, and as-is when given the endpoint', async () => {
 		nock(HOST).post(SOAP_PATH).twice().reply(200, stringResponse('GetVersion', '8.200'));
-		await expect(client({ url: `${HOST}/KhaosKSD.exe/` }).soap.call('GetVersion')).resolves.toBe('8.200');
-		await expect(client({ url: `${HOST}${SOAP_PATH}` }).soap.call('GetVersion')).resolves.toBe('8.200');
+		await expect(client({ url: `${HOST}/KhaosKSD.exe/` }).soap.call('GetVersion')).resolves.toBe(
+			'8.200',
+		);
+		await expect(client({ url: `${HOST}${SOAP_PATH}` }).soap.call('GetVersion')).resolves.toBe(
+			'8.200',
+		);
 	});
 
 	it('follows a WSDL whose soap:address uses plain http', async () => {
-		nock(HOST).get(WSDL_PATH).reply(200, '<definitions><service><port><address location="http://khaos.example.test:8080/KhaosKSD.exe/soap/IKosWeb"/></port></service></definitions>');
-		nock('http://khaos.example.test:8080').post(SOAP_PATH).reply(200, stringResponse('GetVersion', '8.200'));
-		await expect(client({ url: `${HOST}${WSDL_PATH}` }).soap.call('GetVersion')).resolves.toBe('8.200');
+		nock(HOST)
+			.get(WSDL_PATH)
+			.reply(
+				200,
+				'<definitions><service><port><address location="http://khaos.example.test:8080/KhaosKSD.exe/soap/IKosWeb"/></port></service></definitions>',
+			);
+		nock('http://khaos.example.test:8080')
+			.post(SOAP_PATH)
+			.reply(200, stringResponse('GetVersion', '8.200'));
+		await expect(client({ url: `${HOST}${WSDL_PATH}` }).soap.call('GetVersion')).resolves.toBe(
+			'8.200',
+		);
 	});
 
 	it('reads the endpoint from the WSDL once and reuses it', async () => {
@@ -133,7 +163,10 @@ describe('KhaosSoapClient requests', () => {
 			'<service name="IKosWebservice"><port name="IKosWebPort" binding="IKosWebbinding">' +
 			'<soap:address location="https://khaos.example.test:8443/KhaosIDS.exe/soap/IKosWeb"/></port></service></definitions>';
 		nock(HOST).get(WSDL_PATH).once().reply(200, wsdl);
-		nock(HOST).post('/KhaosIDS.exe/soap/IKosWeb').twice().reply(200, stringResponse('GetVersion', '8.200'));
+		nock(HOST)
+			.post('/KhaosIDS.exe/soap/IKosWeb')
+			.twice()
+			.reply(200, stringResponse('GetVersion', '8.200'));
 		const { soap } = client({ url: `${HOST}${WSDL_PATH}` });
 		await expect(soap.endpointUrl()).resolves.toBe(`${HOST}/KhaosIDS.exe/soap/IKosWeb`);
 		await soap.call('GetVersion');
@@ -144,12 +177,20 @@ describe('KhaosSoapClient requests', () => {
 		const header = `Basic ${Buffer.from(`web:${PASSWORD}`).toString('base64')}`;
 		const wsdl = `<definitions><service><port><address location="${HOST}${SOAP_PATH}"/></port></service></definitions>`;
 		nock(HOST).get(WSDL_PATH).matchHeader('Authorization', header).reply(200, wsdl);
-		nock(HOST).post(SOAP_PATH).matchHeader('Authorization', header).reply(200, stringResponse('GetVersion', '8.200'));
-		await client({ url: `${HOST}${WSDL_PATH}`, auth: { type: 'basic', user: 'web', password: PASSWORD } }).soap.call('GetVersion');
+		nock(HOST)
+			.post(SOAP_PATH)
+			.matchHeader('Authorization', header)
+			.reply(200, stringResponse('GetVersion', '8.200'));
+		await client({
+			url: `${HOST}${WSDL_PATH}`,
+			auth: { type: 'basic', user: 'web', password: PASSWORD },
+		}).soap.call('GetVersion');
 	});
 
 	it('sends no Authorization header without auth', async () => {
-		nock(HOST, { badheaders: ['authorization'] }).post(SOAP_PATH).reply(200, stringResponse('GetVersion', '8.200'));
+		nock(HOST, { badheaders: ['authorization'] })
+			.post(SOAP_PATH)
+			.reply(200, stringResponse('GetVersion', '8.200'));
 		await client({ auth: { type: 'none' } }).soap.call('GetVersion');
 	});
 });
@@ -157,9 +198,19 @@ describe('KhaosSoapClient requests', () => {
 describe('KhaosSoapClient results', () => {
 	it('resolves Delphi multiRef structs and arrays into plain objects', async () => {
 		nock(HOST).post(SOAP_PATH).reply(200, MULTIREF_IMPORT_RESULT);
-		await expect(client().soap.call('ImportOrders', [['Orders', '<SALES_ORDERS/>', 'string']])).resolves.toEqual({
+		await expect(
+			client().soap.call('ImportOrders', [['Orders', '<SALES_ORDERS/>', 'string']]),
+		).resolves.toEqual({
 			ImportedCount: 1,
-			OrderImport: [{ SalesOrderCode: 'SO00042', AssociatedRef: 'WEB1001', Msg: '', URN: 'CUST01', OtherRef: 'C-77' }],
+			OrderImport: [
+				{
+					SalesOrderCode: 'SO00042',
+					AssociatedRef: 'WEB1001',
+					Msg: '',
+					URN: 'CUST01',
+					OtherRef: 'C-77',
+				},
+			],
 			OrderSkipped: [{ OrderRef: 'WEB1000', SkipReason: 'Order already imported' }],
 		});
 	});
@@ -178,14 +229,20 @@ describe('KhaosSoapClient results', () => {
 		);
 		nock(HOST).post(SOAP_PATH).reply(200, inline).post(SOAP_PATH).reply(200, empty);
 		const { soap } = client();
-		await expect(soap.call('GetStockList')).resolves.toEqual({ Count: 1, List: [{ StockCode: '00123', LastUpdated: '2024-05-01T10:00:00' }] });
+		await expect(soap.call('GetStockList')).resolves.toEqual({
+			Count: 1,
+			List: [{ StockCode: '00123', LastUpdated: '2024-05-01T10:00:00' }],
+		});
 		await expect(soap.call('GetStockList')).resolves.toEqual({ Count: 0, List: [] });
 	});
 });
 
 describe('KhaosSoapClient errors and retries', () => {
 	it("turns a SOAP Fault into KhaosFaultError with Khaos's message, without retrying", async () => {
-		nock(HOST).post(SOAP_PATH).once().reply(500, fault('Item HL0453 cannot be added: it is discontinued'));
+		nock(HOST)
+			.post(SOAP_PATH)
+			.once()
+			.reply(500, fault('Item HL0453 cannot be added: it is discontinued'));
 		const { soap, delays } = client();
 		const error = await soap.call('ExportStock').catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(KhaosFaultError);
@@ -209,27 +266,57 @@ describe('KhaosSoapClient errors and retries', () => {
 				'<ExceptionInheritance xsi:type="xsd:string">EDatabaseError,Exception</ExceptionInheritance>' +
 				'</NS1:EWebServiceError></detail></SOAP-ENV:Fault>',
 		);
-		nock(HOST).post(SOAP_PATH).reply(500, outage).post(SOAP_PATH).reply(200, stringResponse('GetVersion', '8.200'));
+		nock(HOST)
+			.post(SOAP_PATH)
+			.reply(500, outage)
+			.post(SOAP_PATH)
+			.reply(200, stringResponse('GetVersion', '8.200'));
 		const { soap, delays } = client();
 		await expect(soap.call('GetVersion')).resolves.toBe('8.200');
 		expect(delays).toHaveLength(1);
 
 		nock(HOST).post(SOAP_PATH).times(3).reply(500, outage);
 		const lasting = await soap.call('GetVersion').catch((caught: unknown) => caught);
-		expect(lasting).toMatchObject({ name: 'KhaosFaultError', faultString: 'Database connection lost', retryable: true, attempts: 3 });
+		expect(lasting).toMatchObject({
+			name: 'KhaosFaultError',
+			faultString: 'Database connection lost',
+			retryable: true,
+			attempts: 3,
+		});
 
-		nock(HOST).post(SOAP_PATH).once().reply(500, fault('Timeout expired. The timeout period elapsed prior to obtaining a connection from the pool'));
+		nock(HOST)
+			.post(SOAP_PATH)
+			.once()
+			.reply(
+				500,
+				fault(
+					'Timeout expired. The timeout period elapsed prior to obtaining a connection from the pool',
+				),
+			);
 		nock(HOST).post(SOAP_PATH).reply(200, stringResponse('GetVersion', '8.200'));
 		await expect(soap.call('GetVersion')).resolves.toBe('8.200');
 
 		nock(HOST).post(SOAP_PATH).once().reply(500, fault('Stock code NOPE not found'));
-		expect(await soap.call('GetVersion').catch((caught: unknown) => caught)).toMatchObject({ retryable: false, attempts: 1 });
+		expect(await soap.call('GetVersion').catch((caught: unknown) => caught)).toMatchObject({
+			retryable: false,
+			attempts: 1,
+		});
 	});
 
 	it('never retries an ImportOrders outage itself, but reports it retryable for the caller', async () => {
-		nock(HOST).post(SOAP_PATH).once().reply(500, fault('[DBNETLIB][ConnectionWrite (send()).]General network error. Check your network documentation.'));
+		nock(HOST)
+			.post(SOAP_PATH)
+			.once()
+			.reply(
+				500,
+				fault(
+					'[DBNETLIB][ConnectionWrite (send()).]General network error. Check your network documentation.',
+				),
+			);
 		const { soap, delays } = client();
-		const error = await soap.call('ImportOrders', [['Orders', '<SALES_ORDERS/>', 'string']]).catch((caught: unknown) => caught);
+		const error = await soap
+			.call('ImportOrders', [['Orders', '<SALES_ORDERS/>', 'string']])
+			.catch((caught: unknown) => caught);
 		expect(error).toMatchObject({ name: 'KhaosFaultError', retryable: true, attempts: 1 });
 		expect(delays).toEqual([]);
 	});
@@ -256,9 +343,14 @@ describe('KhaosSoapClient errors and retries', () => {
 	});
 
 	it('never retries 401, and never puts the password in the error', async () => {
-		nock(HOST).post(SOAP_PATH).once().reply(401, `bad password ${PASSWORD}`, { 'WWW-Authenticate': 'Basic realm="Khaos"' });
+		nock(HOST)
+			.post(SOAP_PATH)
+			.once()
+			.reply(401, `bad password ${PASSWORD}`, { 'WWW-Authenticate': 'Basic realm="Khaos"' });
 		const { soap, delays } = client({ auth: { type: 'basic', user: 'web', password: PASSWORD } });
-		const error = (await soap.call('GetVersion').catch((caught: unknown) => caught)) as KhaosHttpError;
+		const error = (await soap
+			.call('GetVersion')
+			.catch((caught: unknown) => caught)) as KhaosHttpError;
 		expect(error).toBeInstanceOf(KhaosHttpError);
 		expect(error.status).toBe(401);
 		expect(error.retryable).toBe(false);
@@ -270,11 +362,15 @@ describe('KhaosSoapClient errors and retries', () => {
 	it('masks only whole occurrences of a short password', async () => {
 		nock(HOST).post(SOAP_PATH).reply(500, fault('Website p not found for ExportWebCategories'));
 		const { soap } = client({ auth: { type: 'basic', user: 'web', password: 'p' } });
-		await expect(soap.call('ExportWebCategories')).rejects.toThrow('Khaos refused ExportWebCategories: Website *** not found for ExportWebCategories');
+		await expect(soap.call('ExportWebCategories')).rejects.toThrow(
+			'Khaos refused ExportWebCategories: Website *** not found for ExportWebCategories',
+		);
 	});
 
 	it('redacts the password even when Khaos echoes it in a fault', async () => {
-		nock(HOST).post(SOAP_PATH).reply(500, fault(`Login failed for web/${PASSWORD}`));
+		nock(HOST)
+			.post(SOAP_PATH)
+			.reply(500, fault(`Login failed for web/${PASSWORD}`));
 		const { soap } = client({ auth: { type: 'basic', user: 'web', password: PASSWORD } });
 		const error = (await soap.call('GetVersion').catch((caught: unknown) => caught)) as Error;
 		expect(error.message).toBe('Khaos refused GetVersion: Login failed for web/***');
@@ -283,7 +379,9 @@ describe('KhaosSoapClient errors and retries', () => {
 	it('never retries ImportOrders, even on a 503', async () => {
 		nock(HOST).post(SOAP_PATH).once().reply(503, 'down');
 		const { soap, delays } = client();
-		await expect(soap.call('ImportOrders', [['Orders', '<SALES_ORDERS/>', 'string']])).rejects.toMatchObject({ status: 503, attempts: 1 });
+		await expect(
+			soap.call('ImportOrders', [['Orders', '<SALES_ORDERS/>', 'string']]),
+		).rejects.toMatchObject({ status: 503, attempts: 1 });
 		expect(delays).toEqual([]);
 	});
 
@@ -299,8 +397,13 @@ describe('KhaosSoapClient errors and retries', () => {
 	});
 
 	it('reports a connection failure with its code once retries are spent', async () => {
-		nock(HOST).post(SOAP_PATH).times(3).replyWithError(connectionError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:8443'));
-		const error = await client().soap.call('GetVersion').catch((caught: unknown) => caught);
+		nock(HOST)
+			.post(SOAP_PATH)
+			.times(3)
+			.replyWithError(connectionError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:8443'));
+		const error = await client()
+			.soap.call('GetVersion')
+			.catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(KhaosNetworkError);
 		expect(error).toMatchObject({ code: 'ECONNREFUSED', retryable: true, attempts: 3 });
 		expect((error as Error).message).toContain('could not reach https://khaos.example.test:8443');
@@ -308,14 +411,20 @@ describe('KhaosSoapClient errors and retries', () => {
 
 	it('times out a request that gets no answer', async () => {
 		nock(HOST).post(SOAP_PATH).delay(300).reply(200, stringResponse('GetVersion', '8.200'));
-		const error = await client({ timeoutMs: 50, retry: { attempts: 1 } }).soap.call('GetVersion').catch((caught: unknown) => caught);
+		const error = await client({ timeoutMs: 50, retry: { attempts: 1 } })
+			.soap.call('GetVersion')
+			.catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(KhaosNetworkError);
 		expect(error).toMatchObject({ code: 'ETIMEDOUT', retryable: true });
 	});
 
 	it('refuses a response larger than the limit', async () => {
-		nock(HOST).post(SOAP_PATH).reply(200, stringResponse('ExportStock', 'x'.repeat(5000)));
-		await expect(client({ maxResponseBytes: 1000 }).soap.call('ExportStock')).rejects.toThrow('larger than 1000 bytes');
+		nock(HOST)
+			.post(SOAP_PATH)
+			.reply(200, stringResponse('ExportStock', 'x'.repeat(5000)));
+		await expect(client({ maxResponseBytes: 1000 }).soap.call('ExportStock')).rejects.toThrow(
+			'larger than 1000 bytes',
+		);
 	});
 
 	it('reports an HTML page answered with 200 as a protocol problem', async () => {
@@ -324,15 +433,21 @@ describe('KhaosSoapClient errors and retries', () => {
 	});
 
 	it('says an envelope with a DOCTYPE was refused for safety, not that there was none', async () => {
-		nock(HOST).post(SOAP_PATH).reply(200, `<!DOCTYPE x [<!ENTITY a "b">]>${stringResponse('GetVersion', '8.200')}`);
-		await expect(client().soap.call('GetVersion')).rejects.toThrow('Khaos GetVersion returned something unexpected: Khaos sent XML with a DOCTYPE; refused for safety');
+		nock(HOST)
+			.post(SOAP_PATH)
+			.reply(200, `<!DOCTYPE x [<!ENTITY a "b">]>${stringResponse('GetVersion', '8.200')}`);
+		await expect(client().soap.call('GetVersion')).rejects.toThrow(
+			'Khaos GetVersion returned something unexpected: Khaos sent XML with a DOCTYPE; refused for safety',
+		);
 	});
 });
 
 describe('backoff and dates', () => {
 	it('caps the exponential step and applies full jitter', () => {
 		const policy = { attempts: 5, baseMs: 500, maxMs: 3000 };
-		expect([1, 2, 3, 4].map((tries) => backoffDelay(tries, policy, 0.999999))).toEqual([499, 999, 1999, 2999]);
+		expect([1, 2, 3, 4].map((tries) => backoffDelay(tries, policy, 0.999999))).toEqual([
+			499, 999, 1999, 2999,
+		]);
 		expect(backoffDelay(4, policy, 0)).toBe(0);
 	});
 
@@ -340,7 +455,9 @@ describe('backoff and dates', () => {
 		expect(formatSoapDateTime('d', '2024-05-01')).toBe('2024-05-01T00:00:00');
 		expect(formatSoapDateTime('d', '2024-05-01 10:30')).toBe('2024-05-01T10:30:00');
 		expect(formatSoapDateTime('d', '2024-05-01T10:30:00+01:00')).toBe('2024-05-01T09:30:00');
-		expect(formatSoapDateTime('d', new Date(Date.UTC(2024, 4, 1, 8, 5, 9)))).toBe('2024-05-01T08:05:09');
+		expect(formatSoapDateTime('d', new Date(Date.UTC(2024, 4, 1, 8, 5, 9)))).toBe(
+			'2024-05-01T08:05:09',
+		);
 		expect(() => formatSoapDateTime('d', '01/05/2024')).toThrow('must be a date');
 	});
 });

@@ -39,7 +39,15 @@ describe('ExportOrderStatusEx', () => {
 			qty_sent: 90.5,
 			moved: true,
 		});
-		expect(status.invoices[0].boxes[0]).toMatchObject({ shipped: true, ship_date: '2009-01-02', consignment_ref: 'ABCD12234', items: [{ stock_code: 'ABC', qty_sent: 123.45 }, { stock_code: 'ABC', qty_sent: 123.45 }] });
+		expect(status.invoices[0].boxes[0]).toMatchObject({
+			shipped: true,
+			ship_date: '2009-01-02',
+			consignment_ref: 'ABCD12234',
+			items: [
+				{ stock_code: 'ABC', qty_sent: 123.45 },
+				{ stock_code: 'ABC', qty_sent: 123.45 },
+			],
+		});
 		expect(status.invoices[0].items).toHaveLength(2);
 	});
 
@@ -50,7 +58,13 @@ describe('ExportOrderStatusEx', () => {
 			'</INVOICES></ORDER_STATUS><ORDER_STATUS SORDER_CODE="SO10" ASSOCIATED_REF="WEB10"><COMPLETE>-1</COMPLETE><INVOICES>' +
 			'<INVOICE INVOICE_CODE="I3" INVOICE_STAGE_ID="71"/></INVOICES></ORDER_STATUS></STATUS_LIST>';
 		const [shipping, issued] = parseOrderStatusEx(xml);
-		expect(shipping).toMatchObject({ stage_id: 14, stage: 'shipping', complete: false, cancelled: false, cancellation: null });
+		expect(shipping).toMatchObject({
+			stage_id: 14,
+			stage: 'shipping',
+			complete: false,
+			cancelled: false,
+			cancellation: null,
+		});
 		expect(shipping.invoices[0].issue_date).toBe('2024-12-31');
 		expect(shipping.invoices[1].consignment_ref).toBeNull();
 		expect(issued).toMatchObject({ stage_id: 71, stage: 'issued', complete: true });
@@ -86,14 +100,28 @@ describe('ExportOrderStatus', () => {
 				stage_id: 10,
 				stage: 'released',
 				complete: true,
-				invoices: [expect.objectContaining({ invoice_code: 'I3243', stage_id: 10, consignment_ref: 'Z23214SHB' })],
+				invoices: [
+					expect.objectContaining({
+						invoice_code: 'I3243',
+						stage_id: 10,
+						consignment_ref: 'Z23214SHB',
+					}),
+				],
 			}),
-			expect.objectContaining({ sales_order_code: 'S2098', associated_ref: '69', stage_id: 11, stage: 'awaiting payment', complete: false, invoices: [] }),
+			expect.objectContaining({
+				sales_order_code: 'S2098',
+				associated_ref: '69',
+				stage_id: 11,
+				stage: 'awaiting payment',
+				complete: false,
+				invoices: [],
+			}),
 		]);
 	});
 
 	it('groups one order shipped on two invoices', () => {
-		const xml = '<ORDER_STATUSES><ORDER REF="W1" ID="S1" INVOICE="I1" COMPLETE="0" CONSIGNMENT="C1" URN="U">70</ORDER><ORDER REF="W1" ID="S1" INVOICE="I2" COMPLETE="-1" CONSIGNMENT="" URN="U">12</ORDER></ORDER_STATUSES>';
+		const xml =
+			'<ORDER_STATUSES><ORDER REF="W1" ID="S1" INVOICE="I1" COMPLETE="0" CONSIGNMENT="C1" URN="U">70</ORDER><ORDER REF="W1" ID="S1" INVOICE="I2" COMPLETE="-1" CONSIGNMENT="" URN="U">12</ORDER></ORDER_STATUSES>';
 		const [status] = parseOrderStatus(xml);
 		expect(status).toMatchObject({ stage_id: 12, stage: 'picking', complete: true });
 		expect(status.invoices.map((invoice) => invoice.invoice_code)).toEqual(['I1', 'I2']);

@@ -42,13 +42,21 @@ describe('buildXml and parseXml round trips', () => {
 	});
 
 	it('writes empty elements self-closed and leaves out null children and undefined attributes', () => {
-		const xml = buildXml(xmlElement('A', [xmlElement('B'), null, undefined, xmlElement('C', 0)], { X: undefined, Y: 1 }), { declaration: false });
+		const xml = buildXml(
+			xmlElement('A', [xmlElement('B'), null, undefined, xmlElement('C', 0)], {
+				X: undefined,
+				Y: 1,
+			}),
+			{ declaration: false },
+		);
 		expect(xml).toBe('<A Y="1"><B/><C>0</C></A>');
 	});
 
 	it('refuses element names that are not XML names', () => {
 		expect(() => buildXml(xmlElement('A B', 'x'))).toThrow('not a valid XML name');
-		expect(() => buildXml(xmlElement('A', 'x', { 'x="1" y': 'z' }))).toThrow('not a valid XML name');
+		expect(() => buildXml(xmlElement('A', 'x', { 'x="1" y': 'z' }))).toThrow(
+			'not a valid XML name',
+		);
 	});
 
 	it('escapes text with escapeXmlText on its own too', () => {
@@ -58,12 +66,16 @@ describe('buildXml and parseXml round trips', () => {
 
 describe('parseXml', () => {
 	it('keeps values as strings: stock codes keep their leading zeros', () => {
-		const root = parseXml('<ITEM><STOCK_CODE>00123</STOCK_CODE><PRICE>5.10</PRICE><FLAG>-1</FLAG></ITEM>');
+		const root = parseXml(
+			'<ITEM><STOCK_CODE>00123</STOCK_CODE><PRICE>5.10</PRICE><FLAG>-1</FLAG></ITEM>',
+		);
 		expect(root.children.map((child) => child.text)).toEqual(['00123', '5.10', '-1']);
 	});
 
 	it('decodes the five XML entities and numeric references, once, and nothing else', () => {
-		const root = parseXml('<A B="&#163;&amp;">&lt;&gt;&amp;&quot;&apos; &#163; &#xA3; &#x1F600; &#38;lt; &pound;</A>');
+		const root = parseXml(
+			'<A B="&#163;&amp;">&lt;&gt;&amp;&quot;&apos; &#163; &#xA3; &#x1F600; &#38;lt; &pound;</A>',
+		);
 		expect(root.text).toBe('<>&"\' £ £ 😀 &lt; &pound;');
 		expect(root.attributes.B).toBe('£&');
 	});
@@ -73,13 +85,17 @@ describe('parseXml', () => {
 	});
 
 	it('drops namespace prefixes from element and attribute names', () => {
-		const root = parseXml('<SOAP-ENV:Envelope xmlns:SOAP-ENV="x"><SOAP-ENV:Body><NS1:R xsi:type="t"/></SOAP-ENV:Body></SOAP-ENV:Envelope>');
+		const root = parseXml(
+			'<SOAP-ENV:Envelope xmlns:SOAP-ENV="x"><SOAP-ENV:Body><NS1:R xsi:type="t"/></SOAP-ENV:Body></SOAP-ENV:Envelope>',
+		);
 		expect(root.name).toBe('Envelope');
 		expect(childElement(childElement(root, 'Body'), 'R')?.attributes).toEqual({ type: 't' });
 	});
 
 	it('skips a byte order mark, the declaration and comments', () => {
-		const root = parseXml('\uFEFF<?xml version="1.0" encoding="utf-8"?><!-- c --><A><!-- d --><B>x</B></A>');
+		const root = parseXml(
+			'\uFEFF<?xml version="1.0" encoding="utf-8"?><!-- c --><A><!-- d --><B>x</B></A>',
+		);
 		expect(root.children.map((child) => child.name)).toEqual(['B']);
 	});
 
@@ -106,11 +122,18 @@ describe('parseXml refuses DOCTYPE and ENTITY declarations', () => {
 	afterEach(() => jest.restoreAllMocks());
 
 	it('refuses billion laughs with a clear message', () => {
-		expect(() => parseXml(billionLaughs)).toThrow('Khaos sent XML with a DOCTYPE; refused for safety');
+		expect(() => parseXml(billionLaughs)).toThrow(
+			'Khaos sent XML with a DOCTYPE; refused for safety',
+		);
 	});
 
 	it('refuses an external entity without reading the file', () => {
-		const spies = [jest.spyOn(fs, 'readFileSync'), jest.spyOn(fs, 'openSync'), jest.spyOn(fs, 'readFile'), jest.spyOn(fs, 'createReadStream')];
+		const spies = [
+			jest.spyOn(fs, 'readFileSync'),
+			jest.spyOn(fs, 'openSync'),
+			jest.spyOn(fs, 'readFile'),
+			jest.spyOn(fs, 'createReadStream'),
+		];
 		let message = '';
 		try {
 			parseXml(externalEntity);
@@ -124,7 +147,9 @@ describe('parseXml refuses DOCTYPE and ENTITY declarations', () => {
 
 	it('refuses a DOCTYPE in any case, and a stray ENTITY declaration', () => {
 		expect(() => parseXml('<!doctype a><a/>')).toThrow(KhaosXmlError);
-		expect(() => parseXml('<a><!ENTITY x "y"></a>')).toThrow('ENTITY declaration; refused for safety');
+		expect(() => parseXml('<a><!ENTITY x "y"></a>')).toThrow(
+			'ENTITY declaration; refused for safety',
+		);
 		expect(() => parseXml('<a/><!DOCTYPE a>')).toThrow('DOCTYPE; refused for safety');
 	});
 

@@ -11,9 +11,14 @@ export function random(seed: number): () => number {
 }
 
 /** A per-sale export in the Sample Superstore layout: the customer and the product on every row, Sales with 3 decimals. */
-export function superstoreLike(orders: number, seed = 9994): { csv: string; customers: Set<string>; products: Set<string>; rows: number } {
+export function superstoreLike(
+	orders: number,
+	seed = 9994,
+): { csv: string; customers: Set<string>; products: Set<string>; rows: number } {
 	const next = random(seed);
-	const lines = ['Row ID,Order ID,Order Date,Ship Mode,Customer ID,Customer Name,Segment,Country,City,State,Postal Code,Product ID,Category,Product Name,Sales,Quantity,Discount,Profit'];
+	const lines = [
+		'Row ID,Order ID,Order Date,Ship Mode,Customer ID,Customer Name,Segment,Country,City,State,Postal Code,Product ID,Category,Product Name,Sales,Quantity,Discount,Profit',
+	];
 	const customers = new Set<string>();
 	const products = new Set<string>();
 	let row = 0;

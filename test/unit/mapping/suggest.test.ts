@@ -7,7 +7,13 @@ import { FileReadError, readRows } from '../../../lib/files';
 import { readMappingWorkbook } from '../../../lib/mapping';
 import { suggestFromFile, suggestMapping, type Suggestion } from '../../../lib/mapping/suggest';
 import { mulberry32 } from '../../helpers/random';
-import { REPO, loadLayouts, precisionAndRecall, scoreLayout, type LayoutScore } from '../../helpers/suggest-layouts';
+import {
+	REPO,
+	loadLayouts,
+	precisionAndRecall,
+	scoreLayout,
+	type LayoutScore,
+} from '../../helpers/suggest-layouts';
 import { runMapping } from './run-mapping';
 
 const layouts = loadLayouts();
@@ -15,16 +21,23 @@ const layouts = loadLayouts();
 describe('Suggest Mapping on every real layout of the answer key', () => {
 	const scores: LayoutScore[] = [];
 
-	test.each(layouts.map((layout) => [layout.name, layout] as const))('%s: the feed, the grain and every field it fills are the correct mapping’s, dates in the right order', async (_, layout) => {
-		const score = await scoreLayout(layout);
-		scores.push(score);
-		expect(score.result.suggestion.feed.feed).toBe(layout.feed);
-		if (layout.rowGrain) expect(score.result.suggestion.feed.grain?.rowGrain).toBe(layout.rowGrain);
-		expect(score.verdicts.filter((verdict) => verdict.verdict === 'wrong')).toEqual([]);
-		expect(score.wrongDates).toEqual([]);
-		expect(score.ambiguousDates).toEqual([]);
-		for (const field of layout.mustStayEmpty ?? []) expect(score.result.suggestion.fields.find((each) => each.field === field)?.source).toBe('');
-	});
+	test.each(layouts.map((layout) => [layout.name, layout] as const))(
+		'%s: the feed, the grain and every field it fills are the correct mapping’s, dates in the right order',
+		async (_, layout) => {
+			const score = await scoreLayout(layout);
+			scores.push(score);
+			expect(score.result.suggestion.feed.feed).toBe(layout.feed);
+			if (layout.rowGrain)
+				expect(score.result.suggestion.feed.grain?.rowGrain).toBe(layout.rowGrain);
+			expect(score.verdicts.filter((verdict) => verdict.verdict === 'wrong')).toEqual([]);
+			expect(score.wrongDates).toEqual([]);
+			expect(score.ambiguousDates).toEqual([]);
+			for (const field of layout.mustStayEmpty ?? [])
+				expect(score.result.suggestion.fields.find((each) => each.field === field)?.source).toBe(
+					'',
+				);
+		},
+	);
 
 	test('over the whole set, precision is at least 95% and recall at least 85%', () => {
 		expect(scores).toHaveLength(layouts.length);
@@ -33,18 +46,24 @@ describe('Suggest Mapping on every real layout of the answer key', () => {
 		expect(recall).toBeGreaterThanOrEqual(0.85);
 	});
 
-	test.each(layouts.map((layout) => [layout.name, layout] as const))('%s: the suggested workbook, applied by Apply Mapping to the whole export, gives balanced records and no mapping fault', async (_, layout) => {
-		const path = join(REPO, layout.file);
-		const { workbook } = await suggestFromFile(readFileSync(path), 'export.csv');
-		const mapping = await readMappingWorkbook(workbook, 'shop-mapping.xlsx', layout.feed);
-		const run = await runMapping(readRows(readFileSync(path), { fileName: 'export.csv' }), mapping);
-		expect(run.summary.balanced).toBe(true);
-		expect(run.summary.rows_read).toBe(run.summary.rows_in_records + run.summary.rejected);
-		expect(run.summary.records).toBeGreaterThan(0);
-		// What is rejected is the till's data (a malformed email, a short row), never the mapping's.
-		expect(run.rejected.filter((rejection) => rejection.owner !== 'till data')).toEqual([]);
-		expect(run.summary.rejected).toBeLessThanOrEqual(Math.max(1, run.summary.rows_read / 10));
-	});
+	test.each(layouts.map((layout) => [layout.name, layout] as const))(
+		'%s: the suggested workbook, applied by Apply Mapping to the whole export, gives balanced records and no mapping fault',
+		async (_, layout) => {
+			const path = join(REPO, layout.file);
+			const { workbook } = await suggestFromFile(readFileSync(path), 'export.csv');
+			const mapping = await readMappingWorkbook(workbook, 'shop-mapping.xlsx', layout.feed);
+			const run = await runMapping(
+				readRows(readFileSync(path), { fileName: 'export.csv' }),
+				mapping,
+			);
+			expect(run.summary.balanced).toBe(true);
+			expect(run.summary.rows_read).toBe(run.summary.rows_in_records + run.summary.rejected);
+			expect(run.summary.records).toBeGreaterThan(0);
+			// What is rejected is the till's data (a malformed email, a short row), never the mapping's.
+			expect(run.rejected.filter((rejection) => rejection.owner !== 'till data')).toEqual([]);
+			expect(run.summary.rejected).toBeLessThanOrEqual(Math.max(1, run.summary.rows_read / 10));
+		},
+	);
 });
 
 async function suggestCsv(text: string, fileName = 'export.csv') {
@@ -56,58 +75,130 @@ function field(suggestion: Suggestion, name: string) {
 }
 
 describe('what Suggest Mapping will not guess', () => {
-	const superstoreHead = readFileSync(join(REPO, 'test/fixtures/suggest/superstore-2019.csv'), 'utf8').split('\r\n')[0];
+	const superstoreHead = readFileSync(
+		join(REPO, 'test/fixtures/suggest/superstore-2019.csv'),
+		'utf8',
+	).split('\r\n')[0];
 
 	test('dates whose days are all 12 or less are reported ambiguous, with no format, and the preview shows the fault Apply Mapping would raise', async () => {
-		const csv = ['Receipt No,Date,SKU,Qty,Unit Price', 'R1,03/04/2025,A-1,1,£2.00', 'R2,05/06/2025,A-2,2,£3.00', 'R3,11/12/2025,A-1,1,£2.00', 'R3,11/12/2025,A-3,1,£1.50'].join('\n');
+		const csv = [
+			'Receipt No,Date,SKU,Qty,Unit Price',
+			'R1,03/04/2025,A-1,1,£2.00',
+			'R2,05/06/2025,A-2,2,£3.00',
+			'R3,11/12/2025,A-1,1,£2.00',
+			'R3,11/12/2025,A-3,1,£1.50',
+		].join('\n');
 		const { suggestion, workbook, preview } = await suggestCsv(csv);
 		const date = field(suggestion, 'purchase_date');
 		expect(date.source).toBe('Date');
 		expect(date.format).toBe('');
 		expect(date.dateReading).toBe('ambiguous');
-		expect(suggestion.ambiguousDates).toEqual([{ field: 'purchase_date', column: 'Date', why: expect.stringMatching(/^ambiguous: day first and month first both read all 4 samples/) }]);
-		const sheet = XLSX.utils.sheet_to_json<string[]>(XLSX.read(workbook).Sheets.Transactions, { header: 1, defval: '' });
-		expect(sheet.find((row) => row[0] === 'purchase_date')!.slice(1, 4)).toEqual(['Date', 'datetime', '']);
+		expect(suggestion.ambiguousDates).toEqual([
+			{
+				field: 'purchase_date',
+				column: 'Date',
+				why: expect.stringMatching(/^ambiguous: day first and month first both read all 4 samples/),
+			},
+		]);
+		const sheet = XLSX.utils.sheet_to_json<string[]>(XLSX.read(workbook).Sheets.Transactions, {
+			header: 1,
+			defval: '',
+		});
+		expect(sheet.find((row) => row[0] === 'purchase_date')!.slice(1, 4)).toEqual([
+			'Date',
+			'datetime',
+			'',
+		]);
 		expect(preview.faults.join('\n')).toMatch(/purchase_date/);
 	});
 
 	test('a day above 12 in any sample settles the order: day first', async () => {
-		const csv = ['Receipt No,Date,SKU,Qty', 'R1,03/04/2025,A-1,1', 'R2,25/06/2025,A-2,2'].join('\n');
+		const csv = ['Receipt No,Date,SKU,Qty', 'R1,03/04/2025,A-1,1', 'R2,25/06/2025,A-2,2'].join(
+			'\n',
+		);
 		const { suggestion } = await suggestCsv(csv);
-		expect(field(suggestion, 'purchase_date')).toMatchObject({ format: 'd/M/yyyy', dateReading: 'day first' });
+		expect(field(suggestion, 'purchase_date')).toMatchObject({
+			format: 'd/M/yyyy',
+			dateReading: 'day first',
+		});
 	});
 
 	test('a rate column (Superstore’s Discount, 0.2) is not suggested as a money amount, and the consultant is told why', async () => {
-		const { suggestion } = await suggestFromFile(readFileSync(join(REPO, 'test/fixtures/suggest/superstore-2019.csv')), 'superstore.csv');
+		const { suggestion } = await suggestFromFile(
+			readFileSync(join(REPO, 'test/fixtures/suggest/superstore-2019.csv')),
+			'superstore.csv',
+		);
 		expect(superstoreHead).toContain('Discount');
 		expect(field(suggestion, 'lines.discount').source).toBe('');
-		expect(suggestion.warnings).toContainEqual(expect.stringMatching(/^a rate read as money: "Discount" looks like lines\.discount, but all \d+ values are rates between 0 and 1/));
-		expect(suggestion.leftEmpty.find((each) => each.field === 'lines.discount')?.why).toMatch(/rates between 0 and 1/);
+		expect(suggestion.warnings).toContainEqual(
+			expect.stringMatching(
+				/^a rate read as money: "Discount" looks like lines\.discount, but all \d+ values are rates between 0 and 1/,
+			),
+		);
+		expect(suggestion.leftEmpty.find((each) => each.field === 'lines.discount')?.why).toMatch(
+			/rates between 0 and 1/,
+		);
 	});
 
 	test('an export with no email or mobile says so (Square Item Detail, and a customer list with only IDs and names)', async () => {
-		const square = await suggestFromFile(readFileSync(join(REPO, 'test/fixtures/pos/square-item-detail.csv')), 'square.csv');
-		expect(square.suggestion.warnings).toContainEqual(expect.stringMatching(/^no email or mobile column/));
-		expect(square.preview.faults).toContainEqual(expect.stringMatching(/^no email or mobile column/));
-		const customers = await suggestCsv(['Customer No,First Name,Surname', 'C1,Jo,Bloggs', 'C2,Sam,Smith'].join('\n'));
+		const square = await suggestFromFile(
+			readFileSync(join(REPO, 'test/fixtures/pos/square-item-detail.csv')),
+			'square.csv',
+		);
+		expect(square.suggestion.warnings).toContainEqual(
+			expect.stringMatching(/^no email or mobile column/),
+		);
+		expect(square.preview.faults).toContainEqual(
+			expect.stringMatching(/^no email or mobile column/),
+		);
+		const customers = await suggestCsv(
+			['Customer No,First Name,Surname', 'C1,Jo,Bloggs', 'C2,Sam,Smith'].join('\n'),
+		);
 		expect(customers.suggestion.feed.feed).toBe('customer');
-		expect(customers.suggestion.warnings).toContainEqual(expect.stringMatching(/^no email or mobile column: Dotdigital contacts need an email or a mobile number/));
+		expect(customers.suggestion.warnings).toContainEqual(
+			expect.stringMatching(
+				/^no email or mobile column: Dotdigital contacts need an email or a mobile number/,
+			),
+		);
 	});
 
 	test('a required field with no candidate is left empty and listed, never filled with the least bad column', async () => {
-		const csv = ['Receipt No,Notes,Updated,SKU,Qty', 'R1,left at door,2026-06-01,A-1,1', 'R2,,2026-06-02,A-2,2'].join('\n');
-		const { suggestion, preview } = await suggestFromFile(Buffer.from(csv), 'export.csv', { feed: 'transaction' });
+		const csv = [
+			'Receipt No,Notes,Updated,SKU,Qty',
+			'R1,left at door,2026-06-01,A-1,1',
+			'R2,,2026-06-02,A-2,2',
+		].join('\n');
+		const { suggestion, preview } = await suggestFromFile(Buffer.from(csv), 'export.csv', {
+			feed: 'transaction',
+		});
 		expect(suggestion.feed.feed).toBe('transaction');
 		expect(field(suggestion, 'purchase_date').source).toBe('');
-		expect(suggestion.leftEmpty[0]).toMatchObject({ field: 'purchase_date', required: true, why: 'no column looks like it' });
-		expect(suggestion.warnings).toContainEqual('a required field with no candidate: purchase_date (no column looks like it)');
-		expect(preview.faults).toContainEqual('a required field with no candidate: purchase_date (no column looks like it)');
+		expect(suggestion.leftEmpty[0]).toMatchObject({
+			field: 'purchase_date',
+			required: true,
+			why: 'no column looks like it',
+		});
+		expect(suggestion.warnings).toContainEqual(
+			'a required field with no candidate: purchase_date (no column looks like it)',
+		);
+		expect(preview.faults).toContainEqual(
+			'a required field with no candidate: purchase_date (no column looks like it)',
+		);
 		expect(preview.records).toEqual([]);
 	});
 
 	test('a column of emails is suggested for email on its values even under an unknown header, and says so', async () => {
-		const { suggestion } = await suggestCsv(['Customer No,Contact,Surname', 'C1,jo@example.com,Bloggs', 'C2,sam@example.org,Smith'].join('\n'));
-		expect(field(suggestion, 'email')).toMatchObject({ source: 'Contact', why: expect.stringContaining('2/2 values are emails, though the header "Contact" is not a name seen for it') });
+		const { suggestion } = await suggestCsv(
+			['Customer No,Contact,Surname', 'C1,jo@example.com,Bloggs', 'C2,sam@example.org,Smith'].join(
+				'\n',
+			),
+		);
+		expect(field(suggestion, 'email')).toMatchObject({
+			source: 'Contact',
+			why: expect.stringContaining(
+				'2/2 values are emails, though the header "Contact" is not a name seen for it',
+			),
+		});
 	});
 });
 
@@ -116,25 +207,58 @@ describe('the suggested workbook', () => {
 		const bytes = readFileSync(join(REPO, 'test/fixtures/demo-shop/Customers_2026-11-21.csv'));
 		const { suggestion, workbook } = await suggestFromFile(bytes, 'Customers.csv');
 		const book = XLSX.read(workbook);
-		expect(book.SheetNames).toEqual(['Suggestion', 'Instructions', 'Customers', 'Products', 'Transactions', 'Settings', 'Value Maps']);
-		const rows = XLSX.utils.sheet_to_json<string[]>(book.Sheets.Customers, { header: 1, defval: '' });
+		expect(book.SheetNames).toEqual([
+			'Suggestion',
+			'Instructions',
+			'Customers',
+			'Products',
+			'Transactions',
+			'Settings',
+			'Value Maps',
+		]);
+		const rows = XLSX.utils.sheet_to_json<string[]>(book.Sheets.Customers, {
+			header: 1,
+			defval: '',
+		});
 		expect(rows[0].slice(-2)).toEqual(['Confidence', 'Why']);
 		const email = rows.find((row) => row[0] === 'email')!;
 		expect(email[1]).toBe('Email');
 		expect(email.at(-2)).toMatch(/^\d+%$/);
 		expect(email.at(-1)).toMatch(/^header "Email" ~ email .*values are emails$/);
-		expect(rows.find((row) => row[0] === 'gender')!.at(-1)).toBe('left empty: no column looks like it');
-		const mapping = await readMappingWorkbook(workbook, 'shop-mapping.xlsx', 'customer');
-		expect(mapping.fields.map(({ target, source, format }) => ({ target, source, format: format ?? '' }))).toEqual(
-			suggestion.fields.filter((each) => each.source).map(({ field: target, source, format }) => ({ target, source, format })),
+		expect(rows.find((row) => row[0] === 'gender')!.at(-1)).toBe(
+			'left empty: no column looks like it',
 		);
-		expect(mapping.settings).toMatchObject({ decimalSeparator: '.', delimiter: ',', encoding: 'utf-8' });
+		const mapping = await readMappingWorkbook(workbook, 'shop-mapping.xlsx', 'customer');
+		expect(
+			mapping.fields.map(({ target, source, format }) => ({
+				target,
+				source,
+				format: format ?? '',
+			})),
+		).toEqual(
+			suggestion.fields
+				.filter((each) => each.source)
+				.map(({ field: target, source, format }) => ({ target, source, format })),
+		);
+		expect(mapping.settings).toMatchObject({
+			decimalSeparator: '.',
+			delimiter: ',',
+			encoding: 'utf-8',
+		});
 	});
 
 	test('carries the currency found from the symbols, and leaves the time zone to the consultant', async () => {
-		const { suggestion, workbook } = await suggestFromFile(readFileSync(join(REPO, 'test/fixtures/demo-shop/Products_2026-11-21.csv')), 'Products.csv');
-		expect(suggestion.settings.find((setting) => setting.setting === 'Currency')).toMatchObject({ value: 'GBP' });
-		expect(suggestion.settings.find((setting) => setting.setting === 'Time zone')).toMatchObject({ value: '', why: expect.stringMatching(/^left to you/) });
+		const { suggestion, workbook } = await suggestFromFile(
+			readFileSync(join(REPO, 'test/fixtures/demo-shop/Products_2026-11-21.csv')),
+			'Products.csv',
+		);
+		expect(suggestion.settings.find((setting) => setting.setting === 'Currency')).toMatchObject({
+			value: 'GBP',
+		});
+		expect(suggestion.settings.find((setting) => setting.setting === 'Time zone')).toMatchObject({
+			value: '',
+			why: expect.stringMatching(/^left to you/),
+		});
 		const mapping = await readMappingWorkbook(workbook, 'shop-mapping.xlsx', 'product');
 		expect(mapping.settings.currency).toBe('GBP');
 		expect(mapping.settings.timeZone).toBe('UTC');
@@ -150,44 +274,77 @@ describe('the suggested workbook', () => {
 			['A2', day(1, 3), 'sam@example.org', 'SKU-1', 1, 9.99, 0.25],
 		];
 		XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows, { cellDates: true }), 'Sales');
-		const { suggestion, preview } = await suggestFromFile(XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer, 'sales.xlsx');
+		const { suggestion, preview } = await suggestFromFile(
+			XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer,
+			'sales.xlsx',
+		);
 		expect(suggestion.feed.feed).toBe('transaction');
-		expect(field(suggestion, 'purchase_date')).toMatchObject({ source: 'Order Date', format: '', dateReading: 'ISO or Excel dates' });
+		expect(field(suggestion, 'purchase_date')).toMatchObject({
+			source: 'Order Date',
+			format: '',
+			dateReading: 'ISO or Excel dates',
+		});
 		expect(field(suggestion, 'email').source).toBe('Customer Email');
 		expect(field(suggestion, 'lines.discount').source).toBe('');
-		expect(preview.summary).toMatchObject({ rows_read: 3, records: 2, rejected: 0, balanced: true });
+		expect(preview.summary).toMatchObject({
+			rows_read: 3,
+			records: 2,
+			rejected: 0,
+			balanced: true,
+		});
 	});
 
 	test('a decimal comma is found from the values and set', async () => {
-		const { suggestion, workbook } = await suggestCsv(['SKU;Description;Price;Stock', 'A-1;Mug;12,50;4', 'A-2;Bowl;7,25;10'].join('\n'));
+		const { suggestion, workbook } = await suggestCsv(
+			['SKU;Description;Price;Stock', 'A-1;Mug;12,50;4', 'A-2;Bowl;7,25;10'].join('\n'),
+		);
 		expect(field(suggestion, 'price').source).toBe('Price');
 		const mapping = await readMappingWorkbook(workbook, 'shop-mapping.xlsx', 'product');
 		expect(mapping.settings).toMatchObject({ decimalSeparator: ',', delimiter: ';' });
 	});
 
 	test('an empty export, or one with a header and no rows, is a clear error naming the file', async () => {
-		await expect(suggestCsv('', 'Customers.csv')).rejects.toThrow(new FileReadError('Customers.csv', 'the file is empty'));
+		await expect(suggestCsv('', 'Customers.csv')).rejects.toThrow(
+			new FileReadError('Customers.csv', 'the file is empty'),
+		);
 		const { suggestion } = await suggestCsv('Customer No,Email\n', 'Customers.csv');
-		expect(suggestion.fields.filter((each) => each.source)).toEqual([expect.objectContaining({ field: 'customer_id' }), expect.objectContaining({ field: 'email' })]);
+		expect(suggestion.fields.filter((each) => each.source)).toEqual([
+			expect.objectContaining({ field: 'customer_id' }),
+			expect.objectContaining({ field: 'email' }),
+		]);
 	});
 });
 
 describe('properties', () => {
-	const square = readFileSync(join(REPO, 'test/fixtures/pos/square-item-detail.csv'), 'utf8').split('\n').filter(Boolean);
+	const square = readFileSync(join(REPO, 'test/fixtures/pos/square-item-detail.csv'), 'utf8')
+		.split('\n')
+		.filter(Boolean);
 	const header = square[0].split(',');
 
 	function parse(lines: string[]) {
-		return lines.slice(1, 120).map((line) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((cell) => cell.replace(/,$/, '').replace(/^"|"$/g, '')));
+		return lines
+			.slice(1, 120)
+			.map((line) =>
+				line
+					.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!
+					.map((cell) => cell.replace(/,$/, '').replace(/^"|"$/g, '')),
+			);
 	}
 	const rows = parse(square);
 	const base = suggestMapping({ header, rows });
-	const mapped = (suggestion: Suggestion) => Object.fromEntries(suggestion.fields.filter((each) => each.source).map((each) => [each.field, each.source]));
+	const mapped = (suggestion: Suggestion) =>
+		Object.fromEntries(
+			suggestion.fields.filter((each) => each.source).map((each) => [each.field, each.source]),
+		);
 
 	test('the order of the columns does not change the suggestion', () => {
 		const random = mulberry32(18);
 		for (let round = 0; round < 20; round++) {
 			const order = header.map((_, index) => index).sort(() => random() - 0.5);
-			const shuffled = suggestMapping({ header: order.map((index) => header[index]), rows: rows.map((row) => order.map((index) => row[index])) });
+			const shuffled = suggestMapping({
+				header: order.map((index) => header[index]),
+				rows: rows.map((row) => order.map((index) => row[index])),
+			});
 			const expected = mapped(base);
 			// A joined source keeps the date column first whatever the order.
 			expect(mapped(shuffled)).toEqual(expected);
@@ -197,10 +354,14 @@ describe('properties', () => {
 	test('renaming columns to names no export uses never makes a field wrong: it reads only columns it read before, or is left empty', () => {
 		const random = mulberry32(1818);
 		for (let round = 0; round < 40; round++) {
-			const renamed = header.map((name) => (random() < 0.3 ? `Column ${Math.floor(random() * 1e6)}` : name));
+			const renamed = header.map((name) =>
+				random() < 0.3 ? `Column ${Math.floor(random() * 1e6)}` : name,
+			);
 			const suggestion = suggestMapping({ header: renamed, rows }, 'transaction');
 			for (const [target, source] of Object.entries(mapped(suggestion))) {
-				const before = (mapped(base)[target] ?? '').split(' + ').map((name) => renamed[header.indexOf(name)]);
+				const before = (mapped(base)[target] ?? '')
+					.split(' + ')
+					.map((name) => renamed[header.indexOf(name)]);
 				expect(before).toEqual(expect.arrayContaining(source.split(' + ')));
 			}
 		}
@@ -208,30 +369,72 @@ describe('properties', () => {
 
 	test('a column of numbers between 0 and 1 is never suggested for a money field, whatever it is called', () => {
 		const random = mulberry32(42);
-		const moneyHeaders = ['Discount', 'Tax', 'Price', 'Unit Price', 'Net Sales', 'Total', 'Gross Sales', 'Line Total'];
+		const moneyHeaders = [
+			'Discount',
+			'Tax',
+			'Price',
+			'Unit Price',
+			'Net Sales',
+			'Total',
+			'Gross Sales',
+			'Line Total',
+		];
 		for (let round = 0; round < 30; round++) {
 			const name = moneyHeaders[Math.floor(random() * moneyHeaders.length)];
-			const values = Array.from({ length: 20 }, () => (Math.round(random() * 100) / 100).toString());
+			const values = Array.from({ length: 20 }, () =>
+				(Math.round(random() * 100) / 100).toString(),
+			);
 			values[0] = '0.25';
-			const suggestion = suggestMapping({ header: ['Receipt No', 'Date', name], rows: values.map((value, index) => [`R${index}`, '2026-06-27', value]) }, 'transaction');
-			for (const each of suggestion.fields.filter((one) => one.type === 'money')) expect(each.source).not.toBe(name);
+			const suggestion = suggestMapping(
+				{
+					header: ['Receipt No', 'Date', name],
+					rows: values.map((value, index) => [`R${index}`, '2026-06-27', value]),
+				},
+				'transaction',
+			);
+			for (const each of suggestion.fields.filter((one) => one.type === 'money'))
+				expect(each.source).not.toBe(name);
 		}
 	});
 
 	test('dates: a day-first sample with a day above 12 is read day first; swapping day and month reads month first; with no day above 12 it is ambiguous', () => {
 		const random = mulberry32(7);
 		for (let round = 0; round < 30; round++) {
-			const dates = Array.from({ length: 8 }, () => [1 + Math.floor(random() * 28), 1 + Math.floor(random() * 12), 2000 + Math.floor(random() * 25)] as const);
-			const write = (first: number, second: number, year: number) => `${String(first).padStart(2, '0')}/${String(second).padStart(2, '0')}/${year}`;
+			const dates = Array.from(
+				{ length: 8 },
+				() =>
+					[
+						1 + Math.floor(random() * 28),
+						1 + Math.floor(random() * 12),
+						2000 + Math.floor(random() * 25),
+					] as const,
+			);
+			const write = (first: number, second: number, year: number) =>
+				`${String(first).padStart(2, '0')}/${String(second).padStart(2, '0')}/${year}`;
 			const anyDayAbove12 = dates.some(([day]) => day > 12);
 			const sameEveryWhere = dates.every(([day, month]) => day === month);
-			const dayFirst = suggestMapping({ header: ['Receipt No', 'Date'], rows: dates.map(([day, month, year], index) => [`R${index}`, write(day, month, year)]) }, 'transaction');
-			const monthFirst = suggestMapping({ header: ['Receipt No', 'Date'], rows: dates.map(([day, month, year], index) => [`R${index}`, write(month, day, year)]) }, 'transaction');
+			const dayFirst = suggestMapping(
+				{
+					header: ['Receipt No', 'Date'],
+					rows: dates.map(([day, month, year], index) => [`R${index}`, write(day, month, year)]),
+				},
+				'transaction',
+			);
+			const monthFirst = suggestMapping(
+				{
+					header: ['Receipt No', 'Date'],
+					rows: dates.map(([day, month, year], index) => [`R${index}`, write(month, day, year)]),
+				},
+				'transaction',
+			);
 			if (anyDayAbove12) {
 				expect(field(dayFirst, 'purchase_date').dateReading).toBe('day first');
 				expect(field(monthFirst, 'purchase_date').dateReading).toBe('month first');
 			} else if (!sameEveryWhere) {
-				expect(field(dayFirst, 'purchase_date')).toMatchObject({ dateReading: 'ambiguous', format: '' });
+				expect(field(dayFirst, 'purchase_date')).toMatchObject({
+					dateReading: 'ambiguous',
+					format: '',
+				});
 			}
 		}
 	});

@@ -1,14 +1,33 @@
-import { mappingFromFieldList, rowsFromObjects, type FieldListEntry, type MappingSettings, type ValueMapEntry } from '../../../lib/mapping';
+import {
+	mappingFromFieldList,
+	rowsFromObjects,
+	type FieldListEntry,
+	type MappingSettings,
+	type ValueMapEntry,
+} from '../../../lib/mapping';
 import { mapCsv, runMapping } from './run-mapping';
 
 /**
  * A customer mapping with an ID column, so that every row has an identifier, plus the entries under
  * test; and an email column the test files may leave out, as a customer mapping needs one.
  */
-function customers(entries: FieldListEntry[], settings: Partial<MappingSettings> = {}, valueMaps: ValueMapEntry[] = []) {
-	const contact: FieldListEntry[] = entries.some((entry) => entry.target === 'email' || entry.target === 'mobile') ? [] : [{ target: 'email', source: 'Email', mayBeAbsent: true }];
+function customers(
+	entries: FieldListEntry[],
+	settings: Partial<MappingSettings> = {},
+	valueMaps: ValueMapEntry[] = [],
+) {
+	const contact: FieldListEntry[] = entries.some(
+		(entry) => entry.target === 'email' || entry.target === 'mobile',
+	)
+		? []
+		: [{ target: 'email', source: 'Email', mayBeAbsent: true }];
 	const entriesMayBeAbsent = entries.map((entry) => ({ mayBeAbsent: true, ...entry }));
-	return mappingFromFieldList('customer', [{ target: 'customer_id', source: 'ID' }, ...entriesMayBeAbsent, ...contact], valueMaps, settings);
+	return mappingFromFieldList(
+		'customer',
+		[{ target: 'customer_id', source: 'ID' }, ...entriesMayBeAbsent, ...contact],
+		valueMaps,
+		settings,
+	);
 }
 
 describe('text fields', () => {
@@ -20,7 +39,10 @@ describe('text fields', () => {
 			{ target: 'town', source: 'Town' },
 			{ target: 'custom.code', source: 'Code', transform: 'lower' },
 		]);
-		const { records, rejected } = await mapCsv('ID,First,Last,Postcode,Town,Code\nC1,  jo  ,o\'BRIEN-SMITH,ng31 7fz,  Grantham ,ABC-Def\n', mapping);
+		const { records, rejected } = await mapCsv(
+			"ID,First,Last,Postcode,Town,Code\nC1,  jo  ,o'BRIEN-SMITH,ng31 7fz,  Grantham ,ABC-Def\n",
+			mapping,
+		);
 
 		expect(rejected).toEqual([]);
 		expect(records).toEqual([
@@ -37,19 +59,29 @@ describe('text fields', () => {
 	});
 
 	test('a postcode or ZIP with a leading zero is kept as written', async () => {
-		const { records } = await mapCsv('ID,ZIP\nC1,02134\n', customers([{ target: 'postcode', source: 'ZIP' }]));
+		const { records } = await mapCsv(
+			'ID,ZIP\nC1,02134\n',
+			customers([{ target: 'postcode', source: 'ZIP' }]),
+		);
 		expect(records[0].postcode).toBe('02134');
 	});
 });
 
 describe('email and phone fields', () => {
 	test('an email is trimmed and lowercased', async () => {
-		const { records } = await mapCsv('ID,Email\nC1, Jo.Bloggs@Example.COM \n', customers([{ target: 'email', source: 'Email' }]));
+		const { records } = await mapCsv(
+			'ID,Email\nC1, Jo.Bloggs@Example.COM \n',
+			customers([{ target: 'email', source: 'Email' }]),
+		);
 		expect(records[0].email).toBe('jo.bloggs@example.com');
 	});
 
 	test('a malformed email rejects the row, naming the line, column, value and the till data as the fix', async () => {
-		const { records, rejected } = await mapCsv('ID,Email\nC1,jo@\n', customers([{ target: 'email', source: 'Email' }]), 'customers.csv');
+		const { records, rejected } = await mapCsv(
+			'ID,Email\nC1,jo@\n',
+			customers([{ target: 'email', source: 'Email' }]),
+			'customers.csv',
+		);
 		expect(records).toEqual([]);
 		expect(rejected).toEqual([
 			{
@@ -70,19 +102,30 @@ describe('email and phone fields', () => {
 			{ target: 'mobile', source: 'Mobile' },
 			{ target: 'phone', source: 'Phone' },
 		]);
-		const { records } = await mapCsv('ID,Mobile,Phone\nC1,07700 900123,+1 (212) 555-7818\nC2,(07700) 900-124,01632 960001\n', mapping);
+		const { records } = await mapCsv(
+			'ID,Mobile,Phone\nC1,07700 900123,+1 (212) 555-7818\nC2,(07700) 900-124,01632 960001\n',
+			mapping,
+		);
 		expect(records.map(({ mobile, phone }) => ({ mobile, phone }))).toEqual([
 			{ mobile: '+447700900123', phone: '+12125557818' },
 			{ mobile: '+447700900124', phone: '+441632960001' },
 		]);
 
-		const american = await mapCsv('ID,Phone\nC1,2125557818\n', customers([{ target: 'phone', source: 'Phone' }], { defaultCountry: 'US' }));
+		const american = await mapCsv(
+			'ID,Phone\nC1,2125557818\n',
+			customers([{ target: 'phone', source: 'Phone' }], { defaultCountry: 'US' }),
+		);
 		expect(american.records[0].phone).toBe('+12125557818');
 	});
 
 	test('a number too short to be a phone number is rejected with phone.invalid', async () => {
-		const { rejected } = await mapCsv('ID,Phone\nC1,123\n', customers([{ target: 'phone', source: 'Phone' }]));
-		expect(rejected.map(({ rule, field, value, owner }) => ({ rule, field, value, owner }))).toEqual([{ rule: 'phone.invalid', field: 'phone', value: '123', owner: 'till data' }]);
+		const { rejected } = await mapCsv(
+			'ID,Phone\nC1,123\n',
+			customers([{ target: 'phone', source: 'Phone' }]),
+		);
+		expect(
+			rejected.map(({ rule, field, value, owner }) => ({ rule, field, value, owner })),
+		).toEqual([{ rule: 'phone.invalid', field: 'phone', value: '123', owner: 'till data' }]);
 	});
 });
 
@@ -98,7 +141,10 @@ describe('numbers and money', () => {
 		);
 
 	test('integers and numbers are read with thousands separators', async () => {
-		const { records, rejected } = await mapCsv('ID,Visits,Weight,Spend\nC1,"1,234",2.5,\nC2,7,-0.125,\n', mapping());
+		const { records, rejected } = await mapCsv(
+			'ID,Visits,Weight,Spend\nC1,"1,234",2.5,\nC2,7,-0.125,\n',
+			mapping(),
+		);
 		expect(rejected).toEqual([]);
 		expect(records.map((record) => record.custom)).toEqual([
 			{ visits: 1234, weight: 2.5 },
@@ -112,7 +158,9 @@ describe('numbers and money', () => {
 			mapping(),
 		);
 		expect(rejected).toEqual([]);
-		expect(records.map((record) => (record.custom as { spend: number }).spend)).toEqual([1149, -33.62, -33.62, 4250, -1, 19.99]);
+		expect(records.map((record) => (record.custom as { spend: number }).spend)).toEqual([
+			1149, -33.62, -33.62, 4250, -1, 19.99,
+		]);
 	});
 
 	test('a decimal comma is read only when the mapping says so; otherwise the row is rejected with a hint', async () => {
@@ -124,12 +172,20 @@ describe('numbers and money', () => {
 		const point = await mapCsv('ID,Spend\nC1,"12,50"\n', mapping());
 		expect(point.records).toEqual([]);
 		expect(point.rejected).toHaveLength(1);
-		expect(point.rejected[0]).toMatchObject({ field: 'custom.spend', column: 'Spend', rule: 'money.invalid', value: '12,50' });
+		expect(point.rejected[0]).toMatchObject({
+			field: 'custom.spend',
+			column: 'Spend',
+			rule: 'money.invalid',
+			value: '12,50',
+		});
 		expect(point.rejected[0].message).toContain("set the decimal separator to ','");
 	});
 
 	test('a fraction in an integer field and words in a number field are rejected with their own rules', async () => {
-		const { records, rejected } = await mapCsv('ID,Visits,Weight,Spend\nC1,2.5,,\nC2,,heavy,\nC3,,,ten pounds\n', mapping());
+		const { records, rejected } = await mapCsv(
+			'ID,Visits,Weight,Spend\nC1,2.5,,\nC2,,heavy,\nC3,,,ten pounds\n',
+			mapping(),
+		);
 		expect(records).toEqual([]);
 		expect(rejected.map(({ line, rule, value }) => ({ line, rule, value }))).toEqual([
 			{ line: 2, rule: 'integer.not_whole', value: '2.5' },
@@ -149,19 +205,35 @@ describe('dates and times', () => {
 			],
 			{ timeZone: 'Europe/London' },
 		);
-		const { records, rejected } = await mapCsv('ID,Born,Joined,Changed\nC1,17/04/1988,12/1/10 8:26,"27.06.2026, 13:01"\n', mapping);
+		const { records, rejected } = await mapCsv(
+			'ID,Born,Joined,Changed\nC1,17/04/1988,12/1/10 8:26,"27.06.2026, 13:01"\n',
+			mapping,
+		);
 		expect(rejected).toEqual([]);
-		expect(records[0]).toMatchObject({ birth_date: '1988-04-17', created_at: '2010-12-01T08:26:00+00:00', updated_at: '2026-06-27T13:01:00+01:00' });
+		expect(records[0]).toMatchObject({
+			birth_date: '1988-04-17',
+			created_at: '2010-12-01T08:26:00+00:00',
+			updated_at: '2026-06-27T13:01:00+01:00',
+		});
 	});
 
 	test('the settings date format applies to date fields without their own, with || between alternatives', async () => {
-		const mapping = customers([{ target: 'created_at', source: 'Joined' }], { dateFormat: 'dd/MM/yyyy HH:mm || dd/MM/yyyy', timeZone: 'America/New_York' });
+		const mapping = customers([{ target: 'created_at', source: 'Joined' }], {
+			dateFormat: 'dd/MM/yyyy HH:mm || dd/MM/yyyy',
+			timeZone: 'America/New_York',
+		});
 		const { records } = await mapCsv('ID,Joined\nC1,01/02/2026 09:30\nC2,27/06/2026\n', mapping);
-		expect(records.map((record) => record.created_at)).toEqual(['2026-02-01T09:30:00-05:00', '2026-06-27T00:00:00-04:00']);
+		expect(records.map((record) => record.created_at)).toEqual([
+			'2026-02-01T09:30:00-05:00',
+			'2026-06-27T00:00:00-04:00',
+		]);
 	});
 
 	test('a 12-hour time with AM/PM is read with the a token', async () => {
-		const mapping = customers([{ target: 'created_at', source: 'Joined', format: 'M/d/yy h:mm a' }], { timeZone: 'UTC' });
+		const mapping = customers(
+			[{ target: 'created_at', source: 'Joined', format: 'M/d/yy h:mm a' }],
+			{ timeZone: 'UTC' },
+		);
 		const { records } = await mapCsv('ID,Joined\nC1,10/8/26 5:18 PM\n', mapping);
 		expect(records[0].created_at).toBe('2026-10-08T17:18:00+00:00');
 	});
@@ -171,13 +243,23 @@ describe('dates and times', () => {
 			{ target: 'birth_date', source: 'Born' },
 			{ target: 'created_at', source: 'Joined' },
 		]);
-		const { records, rejected } = await runMapping(rowsFromObjects([{ ID: 'C1', Born: 32250, Joined: 45000.5 }]), mapping, 'items');
+		const { records, rejected } = await runMapping(
+			rowsFromObjects([{ ID: 'C1', Born: 32250, Joined: 45000.5 }]),
+			mapping,
+			'items',
+		);
 		expect(rejected).toEqual([]);
-		expect(records[0]).toMatchObject({ birth_date: '1988-04-17', created_at: '2023-03-15T12:00:00+00:00' });
+		expect(records[0]).toMatchObject({
+			birth_date: '1988-04-17',
+			created_at: '2023-03-15T12:00:00+00:00',
+		});
 	});
 
 	test('a date that could be read two ways is rejected, never guessed, and the mapping is named as the fix', async () => {
-		const { records, rejected } = await mapCsv('ID,Born\nC1,03/04/1988\n', customers([{ target: 'birth_date', source: 'Born' }]));
+		const { records, rejected } = await mapCsv(
+			'ID,Born\nC1,03/04/1988\n',
+			customers([{ target: 'birth_date', source: 'Born' }]),
+		);
 		expect(records).toEqual([]);
 		expect(rejected).toEqual([
 			expect.objectContaining({
@@ -193,19 +275,45 @@ describe('dates and times', () => {
 
 	test('a date that does not exist is rejected with the reason', async () => {
 		const mapping = customers([{ target: 'birth_date', source: 'Born', format: 'dd/MM/yyyy' }]);
-		const { rejected } = await mapCsv('ID,Born\nC1,31/02/1988\nC2,29/02/2023\nC3,1988-04-17\nC4,17/04/1988\nC5,18/04/1988\n', mapping);
-		expect(rejected.map(({ line, rule, message, owner }) => ({ line, rule, message, owner }))).toEqual([
-			{ line: 2, rule: 'date.impossible', message: '"31/02/1988" is not a real date (no 31st in February)', owner: 'till data' },
-			{ line: 3, rule: 'date.impossible', message: '"29/02/2023" is not a real date (no 29th in February 2023)', owner: 'till data' },
-			{ line: 4, rule: 'date.format_mismatch', message: '"1988-04-17" does not match the date format set in the mapping (dd/MM/yyyy)', owner: 'till data' },
+		const { rejected } = await mapCsv(
+			'ID,Born\nC1,31/02/1988\nC2,29/02/2023\nC3,1988-04-17\nC4,17/04/1988\nC5,18/04/1988\n',
+			mapping,
+		);
+		expect(
+			rejected.map(({ line, rule, message, owner }) => ({ line, rule, message, owner })),
+		).toEqual([
+			{
+				line: 2,
+				rule: 'date.impossible',
+				message: '"31/02/1988" is not a real date (no 31st in February)',
+				owner: 'till data',
+			},
+			{
+				line: 3,
+				rule: 'date.impossible',
+				message: '"29/02/2023" is not a real date (no 29th in February 2023)',
+				owner: 'till data',
+			},
+			{
+				line: 4,
+				rule: 'date.format_mismatch',
+				message: '"1988-04-17" does not match the date format set in the mapping (dd/MM/yyyy)',
+				owner: 'till data',
+			},
 		]);
 	});
 });
 
 describe('local times around the clock changes', () => {
 	test('a time the clocks skipped is impossible, and a time they passed twice is ambiguous: both are rejected with the reason', async () => {
-		const mapping = customers([{ target: 'created_at', source: 'Joined', format: 'yyyy-MM-dd HH:mm' }], { timeZone: 'Europe/London' });
-		const { records, rejected, summary } = await mapCsv('ID,Joined\nC1,2026-03-29 01:30\nC2,2026-10-25 01:30\nC3,2026-10-25 02:30\n', mapping);
+		const mapping = customers(
+			[{ target: 'created_at', source: 'Joined', format: 'yyyy-MM-dd HH:mm' }],
+			{ timeZone: 'Europe/London' },
+		);
+		const { records, rejected, summary } = await mapCsv(
+			'ID,Joined\nC1,2026-03-29 01:30\nC2,2026-10-25 01:30\nC3,2026-10-25 02:30\n',
+			mapping,
+		);
 		expect(records.map((record) => record.created_at)).toEqual(['2026-10-25T02:30:00+00:00']);
 		expect(rejected.map(({ line, rule, value }) => ({ line, rule, value }))).toEqual([
 			{ line: 2, rule: 'date.impossible', value: '2026-03-29 01:30' },
@@ -221,35 +329,60 @@ describe('local times around the clock changes', () => {
 describe('yes/no fields', () => {
 	test('Y/N, yes/no, true/false and 1/0 are read as booleans; anything else is rejected', async () => {
 		const mapping = customers([{ target: 'marketing_opt_in', source: 'Opt In' }]);
-		const { records, rejected } = await mapCsv('ID,Opt In\nC1,Y\nC2,no\nC3,TRUE\nC4,0\nC5,maybe\n', mapping);
+		const { records, rejected } = await mapCsv(
+			'ID,Opt In\nC1,Y\nC2,no\nC3,TRUE\nC4,0\nC5,maybe\n',
+			mapping,
+		);
 		expect(records.map((record) => record.marketing_opt_in)).toEqual([true, false, true, false]);
-		expect(rejected.map(({ line, rule, value }) => ({ line, rule, value }))).toEqual([{ line: 6, rule: 'boolean.invalid', value: 'maybe' }]);
+		expect(rejected.map(({ line, rule, value }) => ({ line, rule, value }))).toEqual([
+			{ line: 6, rule: 'boolean.invalid', value: 'maybe' },
+		]);
 	});
 });
 
 describe('combining and choosing columns', () => {
 	test('A + B joins columns with a space, skipping a blank one', async () => {
 		const mapping = customers([{ target: 'address_1', source: 'Address 1 + Address 2' }]);
-		const { records } = await mapCsv('ID,Address 1,Address 2\nC1,1 High Street,Flat 2\nC2,3 Low Road,\n', mapping);
-		expect(records.map((record) => record.address_1)).toEqual(['1 High Street Flat 2', '3 Low Road']);
+		const { records } = await mapCsv(
+			'ID,Address 1,Address 2\nC1,1 High Street,Flat 2\nC2,3 Low Road,\n',
+			mapping,
+		);
+		expect(records.map((record) => record.address_1)).toEqual([
+			'1 High Street Flat 2',
+			'3 Low Road',
+		]);
 	});
 
 	test('the Format of a joined text field is the joining text', async () => {
-		const mapping = customers([{ target: 'address_1', source: 'Address 1 + Address 2 + Town', format: ', ' }]);
-		const { records } = await mapCsv('ID,Address 1,Address 2,Town\nC1,1 High Street,Flat 2,Grantham\n', mapping);
+		const mapping = customers([
+			{ target: 'address_1', source: 'Address 1 + Address 2 + Town', format: ', ' },
+		]);
+		const { records } = await mapCsv(
+			'ID,Address 1,Address 2,Town\nC1,1 High Street,Flat 2,Grantham\n',
+			mapping,
+		);
 		expect(records[0].address_1).toBe('1 High Street, Flat 2, Grantham');
 	});
 
 	test('Date + Time joins two columns into one date-time', async () => {
-		const mapping = customers([{ target: 'created_at', source: 'Date + Time', format: 'yyyy-MM-dd HH:mm:ss' }], { timeZone: 'Europe/London' });
+		const mapping = customers(
+			[{ target: 'created_at', source: 'Date + Time', format: 'yyyy-MM-dd HH:mm:ss' }],
+			{ timeZone: 'Europe/London' },
+		);
 		const { records } = await mapCsv('ID,Date,Time\nC1,2026-01-15,09:05:00\n', mapping);
 		expect(records[0].created_at).toBe('2026-01-15T09:05:00+00:00');
 	});
 
 	test('A | B takes the first alternative that has a value, and a column missing from the export is skipped', async () => {
 		const mapping = customers([{ target: 'email', source: 'Work Email | Email | Email Address' }]);
-		const { records, summary } = await mapCsv('ID,Email,Email Address\nC1,,second@example.com\nC2,first@example.com,second@example.com\n', mapping);
-		expect(records.map((record) => record.email)).toEqual(['second@example.com', 'first@example.com']);
+		const { records, summary } = await mapCsv(
+			'ID,Email,Email Address\nC1,,second@example.com\nC2,first@example.com,second@example.com\n',
+			mapping,
+		);
+		expect(records.map((record) => record.email)).toEqual([
+			'second@example.com',
+			'first@example.com',
+		]);
 		expect(summary.missing_optional_fields).toEqual([]);
 	});
 
@@ -268,8 +401,18 @@ describe('full names', () => {
 			{ target: 'last_name', source: 'Customer Name', transform: 'last_name' },
 			{ target: 'full_name', source: 'Customer Name' },
 		]);
-		const { records } = await mapCsv('ID,Customer Name\nC1,Dr Jo van der Berg\nC2,"Smith, John"\nC3,Cher\n', mapping);
-		expect(records.map(({ title, first_name, last_name, full_name }) => ({ title, first_name, last_name, full_name }))).toEqual([
+		const { records } = await mapCsv(
+			'ID,Customer Name\nC1,Dr Jo van der Berg\nC2,"Smith, John"\nC3,Cher\n',
+			mapping,
+		);
+		expect(
+			records.map(({ title, first_name, last_name, full_name }) => ({
+				title,
+				first_name,
+				last_name,
+				full_name,
+			})),
+		).toEqual([
 			{ title: 'Dr', first_name: 'Jo', last_name: 'van der Berg', full_name: 'Dr Jo van der Berg' },
 			{ title: undefined, first_name: 'John', last_name: 'Smith', full_name: 'Smith, John' },
 			{ title: undefined, first_name: 'Cher', last_name: undefined, full_name: 'Cher' },
@@ -279,24 +422,47 @@ describe('full names', () => {
 });
 
 describe('value maps', () => {
-	const stores: ValueMapEntry[] = [{ name: 'Stores', pairs: 'LDN01 = London Oxford Street\nMAN02 = Manchester Arndale\nCLOSED =' }];
+	const stores: ValueMapEntry[] = [
+		{ name: 'Stores', pairs: 'LDN01 = London Oxford Street\nMAN02 = Manchester Arndale\nCLOSED =' },
+	];
 	const csv = 'ID,Store\nC1,LDN01\nC2, man02 \nC3,BRS03\nC4,CLOSED\n';
 
 	test('listed values are translated, case and spaces aside; unlisted ones are kept as written by default', async () => {
-		const { records, rejected } = await mapCsv(csv, customers([{ target: 'store_code', source: 'Store', valueMap: 'Stores' }], {}, stores));
+		const { records, rejected } = await mapCsv(
+			csv,
+			customers([{ target: 'store_code', source: 'Store', valueMap: 'Stores' }], {}, stores),
+		);
 		expect(rejected).toEqual([]);
-		expect(records.map((record) => record.store_code)).toEqual(['London Oxford Street', 'Manchester Arndale', 'BRS03', undefined]);
+		expect(records.map((record) => record.store_code)).toEqual([
+			'London Oxford Street',
+			'Manchester Arndale',
+			'BRS03',
+			undefined,
+		]);
 	});
 
 	test('"blank" leaves unlisted values out of the record', async () => {
-		const mapping = customers([{ target: 'store_code', source: 'Store', valueMap: 'Stores', unmatched: 'blank' }], {}, stores);
+		const mapping = customers(
+			[{ target: 'store_code', source: 'Store', valueMap: 'Stores', unmatched: 'blank' }],
+			{},
+			stores,
+		);
 		const { records } = await mapCsv(csv, mapping);
-		expect(records.map((record) => record.store_code)).toEqual(['London Oxford Street', 'Manchester Arndale', undefined, undefined]);
+		expect(records.map((record) => record.store_code)).toEqual([
+			'London Oxford Street',
+			'Manchester Arndale',
+			undefined,
+			undefined,
+		]);
 		expect('store_code' in records[2]).toBe(false);
 	});
 
 	test('"reject" rejects a row whose value the map does not list, as a mapping problem', async () => {
-		const mapping = customers([{ target: 'store_code', source: 'Store', valueMap: 'Stores', unmatched: 'reject' }], {}, stores);
+		const mapping = customers(
+			[{ target: 'store_code', source: 'Store', valueMap: 'Stores', unmatched: 'reject' }],
+			{},
+			stores,
+		);
 		const { records, rejected, summary } = await mapCsv(csv, mapping);
 		expect(records).toHaveLength(3);
 		expect(rejected).toEqual([
@@ -311,11 +477,22 @@ describe('value maps', () => {
 				owner: 'mapping',
 			},
 		]);
-		expect(summary).toMatchObject({ rows_read: 4, records: 3, rejected: 1, rows_in_records: 3, balanced: true, rejected_by_rule: { 'map.unmatched': 1 } });
+		expect(summary).toMatchObject({
+			rows_read: 4,
+			records: 3,
+			rejected: 1,
+			rows_in_records: 3,
+			balanced: true,
+			rejected_by_rule: { 'map.unmatched': 1 },
+		});
 	});
 
 	test('a mapped value is then read as the field type', async () => {
-		const mapping = customers([{ target: 'marketing_opt_in', source: 'Consent', valueMap: 'Consent' }], {}, [{ name: 'Consent', pairs: 'Opted in = Y\nOpted out = N' }]);
+		const mapping = customers(
+			[{ target: 'marketing_opt_in', source: 'Consent', valueMap: 'Consent' }],
+			{},
+			[{ name: 'Consent', pairs: 'Opted in = Y\nOpted out = N' }],
+		);
 		const { records } = await mapCsv('ID,Consent\nC1,Opted in\nC2,opted OUT\n', mapping);
 		expect(records.map((record) => record.marketing_opt_in)).toEqual([true, false]);
 	});
@@ -350,10 +527,12 @@ describe('defaults and blank cells', () => {
 			{ target: 'county', source: 'County' },
 		]);
 		const { records } = await mapCsv('ID,Town,County\nC1,,\nC2,Grantham,\n', mapping);
-		expect(records.map(({ customer_id, town, county }) => ({ customer_id, town, county }))).toEqual([
-			{ customer_id: 'C1', town: null, county: undefined },
-			{ customer_id: 'C2', town: 'Grantham', county: undefined },
-		]);
+		expect(records.map(({ customer_id, town, county }) => ({ customer_id, town, county }))).toEqual(
+			[
+				{ customer_id: 'C1', town: null, county: undefined },
+				{ customer_id: 'C2', town: 'Grantham', county: undefined },
+			],
+		);
 		expect('town' in records[0]).toBe(true);
 		expect('county' in records[0]).toBe(false);
 	});
@@ -363,7 +542,16 @@ describe('defaults and blank cells', () => {
 		const { records, rejected } = await mapCsv('ID,Email\nC1,\nC2,jo@example.com\n', mapping);
 		expect(records.map((record) => record.customer_id)).toEqual(['C2']);
 		expect(rejected).toEqual([
-			{ file: 'export.csv', line: 2, field: 'email', column: 'Email', rule: 'required.missing', value: '', message: 'email is empty', owner: 'till data' },
+			{
+				file: 'export.csv',
+				line: 2,
+				field: 'email',
+				column: 'Email',
+				rule: 'required.missing',
+				value: '',
+				message: 'email is empty',
+				owner: 'till data',
+			},
 		]);
 	});
 
@@ -372,7 +560,10 @@ describe('defaults and blank cells', () => {
 			{ target: 'email', source: 'Email' },
 			{ target: 'first_name', source: 'First' },
 		]);
-		const { records, rejected } = await mapCsv('ID,Email,First\n,,Jo\n,jo@example.com,Jo\n', mapping);
+		const { records, rejected } = await mapCsv(
+			'ID,Email,First\n,,Jo\n,jo@example.com,Jo\n',
+			mapping,
+		);
 		expect(records.map((record) => record.email)).toEqual(['jo@example.com']);
 		expect(rejected).toEqual([
 			{
@@ -382,7 +573,8 @@ describe('defaults and blank cells', () => {
 				column: '',
 				rule: 'record.no_identifier',
 				value: '',
-				message: 'The row has no customer ID, email or mobile number, so it cannot be matched to anyone',
+				message:
+					'The row has no customer ID, email or mobile number, so it cannot be matched to anyone',
 				owner: 'till data',
 			},
 		]);

@@ -17,7 +17,12 @@ import {
 } from '../../../lib/mapping/values';
 import type { CellValue } from '../../../lib/files';
 
-function expectRejected(raw: CellValue, type: FieldType, rule: string, options?: ValueOptions): string {
+function expectRejected(
+	raw: CellValue,
+	type: FieldType,
+	rule: string,
+	options?: ValueOptions,
+): string {
 	const result = coerceValue(raw, type, options);
 	expect(result).toEqual({ ok: false, rule, message: expect.any(String) });
 	const { message } = result as Extract<Coerced, { ok: false }>;
@@ -26,12 +31,16 @@ function expectRejected(raw: CellValue, type: FieldType, rule: string, options?:
 }
 
 function readFixture(name: string): Record<string, string>[] {
-	return parse(readFileSync(join(__dirname, '../../fixtures/pos', name)), { columns: true, bom: true }) as Record<string, string>[];
+	return parse(readFileSync(join(__dirname, '../../fixtures/pos', name)), {
+		columns: true,
+		bom: true,
+	}) as Record<string, string>[];
 }
 
 describe('isBlank', () => {
 	it('is true for nothing, empty text and whitespace only, NBSP included', () => {
-		for (const blank of [null, undefined, '', ' ', '\t\r\n', '\u00a0', ' \u00a0 ', '\ufeff']) expect(isBlank(blank)).toBe(true);
+		for (const blank of [null, undefined, '', ' ', '\t\r\n', '\u00a0', ' \u00a0 ', '\ufeff'])
+			expect(isBlank(blank)).toBe(true);
 	});
 
 	it('is false for text, numbers and booleans, zero and false included', () => {
@@ -40,20 +49,33 @@ describe('isBlank', () => {
 });
 
 describe('coerceValue with a blank cell', () => {
-	it.each(['text', 'email', 'phone', 'integer', 'number', 'money', 'date', 'datetime', 'boolean'] as FieldType[])(
-		'gives null for %s, never a default',
-		(type) => {
-			expect(coerceValue('', type)).toEqual({ ok: true, value: null });
-			expect(coerceValue('   ', type)).toEqual({ ok: true, value: null });
-			expect(coerceValue(null, type)).toEqual({ ok: true, value: null });
-			expect(coerceValue(undefined, type, { format: 'dd/MM/yyyy' })).toEqual({ ok: true, value: null });
-		},
-	);
+	it.each([
+		'text',
+		'email',
+		'phone',
+		'integer',
+		'number',
+		'money',
+		'date',
+		'datetime',
+		'boolean',
+	] as FieldType[])('gives null for %s, never a default', (type) => {
+		expect(coerceValue('', type)).toEqual({ ok: true, value: null });
+		expect(coerceValue('   ', type)).toEqual({ ok: true, value: null });
+		expect(coerceValue(null, type)).toEqual({ ok: true, value: null });
+		expect(coerceValue(undefined, type, { format: 'dd/MM/yyyy' })).toEqual({
+			ok: true,
+			value: null,
+		});
+	});
 });
 
 describe('text', () => {
 	it('trims and otherwise keeps the text as written', () => {
-		expect(coerceValue('  Matcha  Latte \u00a0', 'text')).toEqual({ ok: true, value: 'Matcha  Latte' });
+		expect(coerceValue('  Matcha  Latte \u00a0', 'text')).toEqual({
+			ok: true,
+			value: 'Matcha  Latte',
+		});
 		expect(coerceValue('12oz, Whole Milk, Cold Foam, Strawberry', 'text')).toEqual({
 			ok: true,
 			value: '12oz, Whole Milk, Cold Foam, Strawberry',
@@ -76,13 +98,22 @@ describe('text', () => {
 	});
 
 	it('applies the text case', () => {
-		expect(coerceValue(' matcha latte ', 'text', { textCase: 'upper' })).toEqual({ ok: true, value: 'MATCHA LATTE' });
-		expect(coerceValue('Matcha LATTE', 'text', { textCase: 'lower' })).toEqual({ ok: true, value: 'matcha latte' });
+		expect(coerceValue(' matcha latte ', 'text', { textCase: 'upper' })).toEqual({
+			ok: true,
+			value: 'MATCHA LATTE',
+		});
+		expect(coerceValue('Matcha LATTE', 'text', { textCase: 'lower' })).toEqual({
+			ok: true,
+			value: 'matcha latte',
+		});
 		expect(coerceValue("O'BRIEN-SMITH mcdonald", 'text', { textCase: 'title' })).toEqual({
 			ok: true,
 			value: "O'Brien-Smith Mcdonald",
 		});
-		expect(coerceValue('Matcha LATTE', 'text', { textCase: 'none' })).toEqual({ ok: true, value: 'Matcha LATTE' });
+		expect(coerceValue('Matcha LATTE', 'text', { textCase: 'none' })).toEqual({
+			ok: true,
+			value: 'Matcha LATTE',
+		});
 	});
 });
 
@@ -103,9 +134,18 @@ describe('titleCase', () => {
 
 describe('email', () => {
 	it('trims and lowercases valid addresses', () => {
-		expect(coerceValue(' John.Smith@Example.CO.UK ', 'email')).toEqual({ ok: true, value: 'john.smith@example.co.uk' });
-		expect(coerceValue('first+tag@shop-name.com', 'email')).toEqual({ ok: true, value: 'first+tag@shop-name.com' });
-		expect(coerceValue("o'brien@example.ie", 'email')).toEqual({ ok: true, value: "o'brien@example.ie" });
+		expect(coerceValue(' John.Smith@Example.CO.UK ', 'email')).toEqual({
+			ok: true,
+			value: 'john.smith@example.co.uk',
+		});
+		expect(coerceValue('first+tag@shop-name.com', 'email')).toEqual({
+			ok: true,
+			value: 'first+tag@shop-name.com',
+		});
+		expect(coerceValue("o'brien@example.ie", 'email')).toEqual({
+			ok: true,
+			value: "o'brien@example.ie",
+		});
 	});
 
 	it.each([
@@ -124,7 +164,9 @@ describe('email', () => {
 		'n/a',
 		'john@example.com, jane@example.com',
 	])('rejects %j', (raw) => {
-		expect(expectRejected(raw, 'email', 'email.invalid')).toBe(`"${raw}" is not a valid email address`);
+		expect(expectRejected(raw, 'email', 'email.invalid')).toBe(
+			`"${raw}" is not a valid email address`,
+		);
 	});
 
 	it('rejects workbook numbers', () => {
@@ -136,29 +178,50 @@ describe('phone', () => {
 	it('normalises UK numbers to E.164 with the default country GB', () => {
 		expect(coerceValue('07700 900123', 'phone')).toEqual({ ok: true, value: '+447700900123' });
 		expect(coerceValue('020 7946 0958', 'phone')).toEqual({ ok: true, value: '+442079460958' });
-		expect(coerceValue('+44 (0)7700 900123', 'phone')).toEqual({ ok: true, value: '+447700900123' });
+		expect(coerceValue('+44 (0)7700 900123', 'phone')).toEqual({
+			ok: true,
+			value: '+447700900123',
+		});
 		expect(coerceValue('0044 7700 900123', 'phone')).toEqual({ ok: true, value: '+447700900123' });
 	});
 
 	it('keeps international numbers in their own country whatever the default', () => {
 		expect(coerceValue('+33 1 46 62 7555', 'phone')).toEqual({ ok: true, value: '+33146627555' });
-		expect(coerceValue('+33 1 46 62 7555', 'phone', { defaultCountry: 'US' })).toEqual({ ok: true, value: '+33146627555' });
+		expect(coerceValue('+33 1 46 62 7555', 'phone', { defaultCountry: 'US' })).toEqual({
+			ok: true,
+			value: '+33146627555',
+		});
 		expect(coerceValue('+47 2267 3215', 'phone')).toEqual({ ok: true, value: '+4722673215' });
 	});
 
 	it('reads US numbers with the default country US', () => {
-		expect(coerceValue('2125557818', 'phone', { defaultCountry: 'US' })).toEqual({ ok: true, value: '+12125557818' });
-		expect(coerceValue('(650) 555-1386', 'phone', { defaultCountry: 'US' })).toEqual({ ok: true, value: '+16505551386' });
+		expect(coerceValue('2125557818', 'phone', { defaultCountry: 'US' })).toEqual({
+			ok: true,
+			value: '+12125557818',
+		});
+		expect(coerceValue('(650) 555-1386', 'phone', { defaultCountry: 'US' })).toEqual({
+			ok: true,
+			value: '+16505551386',
+		});
 	});
 
 	it('still reads workbook numbers that lost their leading zero', () => {
 		expect(coerceValue(7700900123, 'phone')).toEqual({ ok: true, value: '+447700900123' });
-		expect(coerceValue(2125557818, 'phone', { defaultCountry: 'US' })).toEqual({ ok: true, value: '+12125557818' });
+		expect(coerceValue(2125557818, 'phone', { defaultCountry: 'US' })).toEqual({
+			ok: true,
+			value: '+12125557818',
+		});
 	});
 
 	it('takes UK as GB and lower-case country codes', () => {
-		expect(coerceValue('07700 900123', 'phone', { defaultCountry: 'UK' })).toEqual({ ok: true, value: '+447700900123' });
-		expect(coerceValue('01 46 62 75 55', 'phone', { defaultCountry: 'fr' })).toEqual({ ok: true, value: '+33146627555' });
+		expect(coerceValue('07700 900123', 'phone', { defaultCountry: 'UK' })).toEqual({
+			ok: true,
+			value: '+447700900123',
+		});
+		expect(coerceValue('01 46 62 75 55', 'phone', { defaultCountry: 'fr' })).toEqual({
+			ok: true,
+			value: '+33146627555',
+		});
 	});
 
 	it('rejects numbers that cannot be phone numbers, naming the country they were read for', () => {
@@ -171,7 +234,9 @@ describe('phone', () => {
 	});
 
 	it('throws for a default country that does not exist', () => {
-		expect(() => coerceValue('07700 900123', 'phone', { defaultCountry: 'XX' })).toThrow(RangeError);
+		expect(() => coerceValue('07700 900123', 'phone', { defaultCountry: 'XX' })).toThrow(
+			RangeError,
+		);
 		expect(describeOptionProblem('phone', { defaultCountry: 'XX' })).toMatch(/"XX"/);
 		expect(describeOptionProblem('phone', { defaultCountry: 'UK' })).toBeUndefined();
 	});
@@ -185,8 +250,14 @@ describe('integer', () => {
 		expect(coerceValue('+7', 'integer')).toEqual({ ok: true, value: 7 });
 		expect(coerceValue('1,234', 'integer')).toEqual({ ok: true, value: 1234 });
 		expect(coerceValue('1,234,567', 'integer')).toEqual({ ok: true, value: 1234567 });
-		expect(coerceValue('1.234', 'integer', { decimalSeparator: ',' })).toEqual({ ok: true, value: 1234 });
-		expect(coerceValue('2,0', 'integer', { decimalSeparator: ',' })).toEqual({ ok: true, value: 2 });
+		expect(coerceValue('1.234', 'integer', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: 1234,
+		});
+		expect(coerceValue('2,0', 'integer', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: 2,
+		});
 		expect(coerceValue(42, 'integer')).toEqual({ ok: true, value: 42 });
 		expect(coerceValue(-0, 'integer')).toEqual({ ok: true, value: 0 });
 		expect(Object.is((coerceValue('-0', 'integer') as { value: number }).value, 0)).toBe(true);
@@ -198,14 +269,18 @@ describe('integer', () => {
 	});
 
 	it('rejects fractions as not whole', () => {
-		expect(expectRejected('1.5', 'integer', 'integer.not_whole')).toBe('"1.5" is not a whole number');
+		expect(expectRejected('1.5', 'integer', 'integer.not_whole')).toBe(
+			'"1.5" is not a whole number',
+		);
 		expectRejected(2.25, 'integer', 'integer.not_whole');
 		expectRejected('1,5', 'integer', 'integer.not_whole', { decimalSeparator: ',' });
 	});
 
 	it('rejects text, suggesting the decimal comma when the value would read with one', () => {
 		expect(expectRejected('abc', 'integer', 'integer.invalid')).toBe('"abc" is not a whole number');
-		expect(expectRejected('3 units', 'integer', 'integer.invalid')).toBe('"3 units" is not a whole number');
+		expect(expectRejected('3 units', 'integer', 'integer.invalid')).toBe(
+			'"3 units" is not a whole number',
+		);
 		expect(expectRejected('12,50', 'integer', 'integer.invalid')).toBe(
 			`"12,50" is not a whole number: if the file writes decimals with a comma, set the decimal separator to ',' in the mapping`,
 		);
@@ -224,10 +299,22 @@ describe('number', () => {
 		expect(coerceValue('-2.5', 'number')).toEqual({ ok: true, value: -2.5 });
 		expect(coerceValue('.5', 'number')).toEqual({ ok: true, value: 0.5 });
 		expect(coerceValue('1,234.5', 'number')).toEqual({ ok: true, value: 1234.5 });
-		expect(coerceValue('12,50', 'number', { decimalSeparator: ',' })).toEqual({ ok: true, value: 12.5 });
-		expect(coerceValue('1.234,56', 'number', { decimalSeparator: ',' })).toEqual({ ok: true, value: 1234.56 });
-		expect(coerceValue('1 234,56', 'number', { decimalSeparator: ',' })).toEqual({ ok: true, value: 1234.56 });
-		expect(coerceValue('1\u202f234,56', 'number', { decimalSeparator: ',' })).toEqual({ ok: true, value: 1234.56 });
+		expect(coerceValue('12,50', 'number', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: 12.5,
+		});
+		expect(coerceValue('1.234,56', 'number', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: 1234.56,
+		});
+		expect(coerceValue('1 234,56', 'number', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: 1234.56,
+		});
+		expect(coerceValue('1\u202f234,56', 'number', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: 1234.56,
+		});
 		expect(coerceValue(2765.9, 'number')).toEqual({ ok: true, value: 2765.9 });
 	});
 
@@ -263,7 +350,11 @@ describe('money', () => {
 	it('reads a thousands separator and a trailing space', () => {
 		expect(coerceValue('$1,149.00 ', 'money')).toEqual({ ok: true, value: 1149, currency: 'USD' });
 		expect(coerceValue('£4,250.00', 'money')).toEqual({ ok: true, value: 4250, currency: 'GBP' });
-		expect(coerceValue('\u00a0€1,000,000.5\u00a0', 'money')).toEqual({ ok: true, value: 1000000.5, currency: 'EUR' });
+		expect(coerceValue('\u00a0€1,000,000.5\u00a0', 'money')).toEqual({
+			ok: true,
+			value: 1000000.5,
+			currency: 'EUR',
+		});
 	});
 
 	it('reads negatives in brackets and with a sign either side of the symbol', () => {
@@ -284,17 +375,33 @@ describe('money', () => {
 	});
 
 	it('reads a decimal comma when the mapping says so', () => {
-		expect(coerceValue('12,50', 'money', { decimalSeparator: ',' })).toEqual({ ok: true, value: 12.5 });
-		expect(coerceValue('1.234,56', 'money', { decimalSeparator: ',' })).toEqual({ ok: true, value: 1234.56 });
-		expect(coerceValue('12,50 €', 'money', { decimalSeparator: ',' })).toEqual({ ok: true, value: 12.5, currency: 'EUR' });
-		expect(coerceValue('-1.234,5 EUR', 'money', { decimalSeparator: ',' })).toEqual({ ok: true, value: -1234.5, currency: 'EUR' });
+		expect(coerceValue('12,50', 'money', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: 12.5,
+		});
+		expect(coerceValue('1.234,56', 'money', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: 1234.56,
+		});
+		expect(coerceValue('12,50 €', 'money', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: 12.5,
+			currency: 'EUR',
+		});
+		expect(coerceValue('-1.234,5 EUR', 'money', { decimalSeparator: ',' })).toEqual({
+			ok: true,
+			value: -1234.5,
+			currency: 'EUR',
+		});
 	});
 
 	it('rejects a decimal comma when the mapping expects a point, saying what to change', () => {
 		expect(expectRejected('12,50', 'money', 'money.invalid')).toBe(
 			`"12,50" is not an amount of money: if the file writes decimals with a comma, set the decimal separator to ',' in the mapping`,
 		);
-		expect(expectRejected('€12,50', 'money', 'money.invalid')).toContain("set the decimal separator to ','");
+		expect(expectRejected('€12,50', 'money', 'money.invalid')).toContain(
+			"set the decimal separator to ','",
+		);
 	});
 
 	it('takes a comma before three digits as thousands', () => {
@@ -311,12 +418,23 @@ describe('money', () => {
 		expect(coerceValue(-2.675, 'money')).toEqual({ ok: true, value: -2.675 });
 	});
 
-	it.each(['abc', '$', '$5 EUR', '--5', '-(5.00)', '($5.00', '$5.00)', '5.00-', '$$5', 'USD5.00USD5', 'ten dollars'])(
-		'rejects %j',
-		(raw) => {
-			expect(expectRejected(raw, 'money', 'money.invalid')).toBe(`"${raw}" is not an amount of money`);
-		},
-	);
+	it.each([
+		'abc',
+		'$',
+		'$5 EUR',
+		'--5',
+		'-(5.00)',
+		'($5.00',
+		'$5.00)',
+		'5.00-',
+		'$$5',
+		'USD5.00USD5',
+		'ten dollars',
+	])('rejects %j', (raw) => {
+		expect(expectRejected(raw, 'money', 'money.invalid')).toBe(
+			`"${raw}" is not an amount of money`,
+		);
+	});
 
 	it('rejects workbook booleans', () => {
 		expectRejected(true, 'money', 'money.invalid');
@@ -363,15 +481,57 @@ describe('boolean', () => {
 
 describe('excelSerialToDateTime', () => {
 	it('reads the day and the time of day', () => {
-		expect(excelSerialToDateTime(45000.5)).toEqual({ year: 2023, month: 3, day: 15, hour: 12, minute: 0, second: 0 });
-		expect(excelSerialToDateTime(1)).toEqual({ year: 1900, month: 1, day: 1, hour: 0, minute: 0, second: 0 });
-		expect(excelSerialToDateTime(46200.75)).toEqual({ year: 2026, month: 6, day: 27, hour: 18, minute: 0, second: 0 });
+		expect(excelSerialToDateTime(45000.5)).toEqual({
+			year: 2023,
+			month: 3,
+			day: 15,
+			hour: 12,
+			minute: 0,
+			second: 0,
+		});
+		expect(excelSerialToDateTime(1)).toEqual({
+			year: 1900,
+			month: 1,
+			day: 1,
+			hour: 0,
+			minute: 0,
+			second: 0,
+		});
+		expect(excelSerialToDateTime(46200.75)).toEqual({
+			year: 2026,
+			month: 6,
+			day: 27,
+			hour: 18,
+			minute: 0,
+			second: 0,
+		});
 	});
 
 	it('keeps the Lotus leap-year bug: 60 is 29 February 1900 and 61 is 1 March', () => {
-		expect(excelSerialToDateTime(59)).toEqual({ year: 1900, month: 2, day: 28, hour: 0, minute: 0, second: 0 });
-		expect(excelSerialToDateTime(60)).toEqual({ year: 1900, month: 2, day: 29, hour: 0, minute: 0, second: 0 });
-		expect(excelSerialToDateTime(61)).toEqual({ year: 1900, month: 3, day: 1, hour: 0, minute: 0, second: 0 });
+		expect(excelSerialToDateTime(59)).toEqual({
+			year: 1900,
+			month: 2,
+			day: 28,
+			hour: 0,
+			minute: 0,
+			second: 0,
+		});
+		expect(excelSerialToDateTime(60)).toEqual({
+			year: 1900,
+			month: 2,
+			day: 29,
+			hour: 0,
+			minute: 0,
+			second: 0,
+		});
+		expect(excelSerialToDateTime(61)).toEqual({
+			year: 1900,
+			month: 3,
+			day: 1,
+			hour: 0,
+			minute: 0,
+			second: 0,
+		});
 	});
 
 	it('rounds to the second, carrying a whole day forward', () => {
@@ -383,7 +543,14 @@ describe('excelSerialToDateTime', () => {
 			minute: 1,
 			second: 9,
 		});
-		expect(excelSerialToDateTime(46200.9999999)).toEqual({ year: 2026, month: 6, day: 28, hour: 0, minute: 0, second: 0 });
+		expect(excelSerialToDateTime(46200.9999999)).toEqual({
+			year: 2026,
+			month: 6,
+			day: 28,
+			hour: 0,
+			minute: 0,
+			second: 0,
+		});
 	});
 });
 
@@ -394,7 +561,9 @@ describe('date', () => {
 			expect(coerceValue(' 2026-06-27 ', 'date')).toEqual({ ok: true, value: '2026-06-27' });
 			expect(coerceValue('2026-06-27T13:01:09', 'date')).toEqual({ ok: true, value: '2026-06-27' });
 			expect(coerceValue('2026-06-27 13:01:09', 'date')).toEqual({ ok: true, value: '2026-06-27' });
-			expect(coerceValue('2026-06-27T23:30:00-04:00', 'date', { timeZone: 'Europe/London' })).toEqual({
+			expect(
+				coerceValue('2026-06-27T23:30:00-04:00', 'date', { timeZone: 'Europe/London' }),
+			).toEqual({
 				ok: true,
 				value: '2026-06-27',
 			});
@@ -424,7 +593,9 @@ describe('date', () => {
 			expect(expectRejected('2026-02-30', 'date', 'date.impossible')).toBe(
 				'"2026-02-30" is not a real date (no 30th in February)',
 			);
-			expect(expectRejected('2026-13-01', 'date', 'date.impossible')).toBe('"2026-13-01" is not a real date (there is no month 13)');
+			expect(expectRejected('2026-13-01', 'date', 'date.impossible')).toBe(
+				'"2026-13-01" is not a real date (there is no month 13)',
+			);
 			expect(expectRejected('2026-04-31T10:00', 'datetime', 'date.impossible')).toBe(
 				'"2026-04-31T10:00" is not a real date (no 31st in April)',
 			);
@@ -437,8 +608,14 @@ describe('date', () => {
 
 	describe('with a format', () => {
 		it('reads the sales sample ORDERDATE, dropping the time for a date', () => {
-			expect(coerceValue('2/24/2003 0:00', 'date', { format: 'M/d/yyyy H:mm' })).toEqual({ ok: true, value: '2003-02-24' });
-			expect(coerceValue('10/10/2003 0:00', 'date', { format: 'M/d/yyyy H:mm' })).toEqual({ ok: true, value: '2003-10-10' });
+			expect(coerceValue('2/24/2003 0:00', 'date', { format: 'M/d/yyyy H:mm' })).toEqual({
+				ok: true,
+				value: '2003-02-24',
+			});
+			expect(coerceValue('10/10/2003 0:00', 'date', { format: 'M/d/yyyy H:mm' })).toEqual({
+				ok: true,
+				value: '2003-10-10',
+			});
 		});
 
 		it('reads 12/1/10 8:26 month first and 1/12/2010 day first, as told', () => {
@@ -446,11 +623,19 @@ describe('date', () => {
 				ok: true,
 				value: '2010-12-01T08:26:00+00:00',
 			});
-			expect(coerceValue('1/12/2010', 'date', { format: 'd/M/yyyy' })).toEqual({ ok: true, value: '2010-12-01' });
+			expect(coerceValue('1/12/2010', 'date', { format: 'd/M/yyyy' })).toEqual({
+				ok: true,
+				value: '2010-12-01',
+			});
 		});
 
 		it('reads dd.MM.yyyy, HH:mm in the POS time zone', () => {
-			expect(coerceValue('07.03.2026, 14:05', 'datetime', { format: 'dd.MM.yyyy, HH:mm', timeZone: 'Europe/Berlin' })).toEqual({
+			expect(
+				coerceValue('07.03.2026, 14:05', 'datetime', {
+					format: 'dd.MM.yyyy, HH:mm',
+					timeZone: 'Europe/Berlin',
+				}),
+			).toEqual({
 				ok: true,
 				value: '2026-03-07T14:05:00+01:00',
 			});
@@ -458,9 +643,18 @@ describe('date', () => {
 
 		it('reads a 12-hour clock with AM/PM in either case', () => {
 			const options: ValueOptions = { format: 'M/d/yy h:mm a', timeZone: 'America/New_York' };
-			expect(coerceValue('10/8/26 5:18 PM', 'datetime', options)).toEqual({ ok: true, value: '2026-10-08T17:18:00-04:00' });
-			expect(coerceValue('10/8/26 5:18 pm', 'datetime', options)).toEqual({ ok: true, value: '2026-10-08T17:18:00-04:00' });
-			expect(coerceValue('1/8/26 12:05 AM', 'datetime', options)).toEqual({ ok: true, value: '2026-01-08T00:05:00-05:00' });
+			expect(coerceValue('10/8/26 5:18 PM', 'datetime', options)).toEqual({
+				ok: true,
+				value: '2026-10-08T17:18:00-04:00',
+			});
+			expect(coerceValue('10/8/26 5:18 pm', 'datetime', options)).toEqual({
+				ok: true,
+				value: '2026-10-08T17:18:00-04:00',
+			});
+			expect(coerceValue('1/8/26 12:05 AM', 'datetime', options)).toEqual({
+				ok: true,
+				value: '2026-01-08T00:05:00-05:00',
+			});
 			expect(expectRejected('10/8/26 13:18 PM', 'datetime', 'date.impossible', options)).toBe(
 				'"10/8/26 13:18 PM" is not a real date (13 is not an hour on a 12-hour clock)',
 			);
@@ -469,8 +663,14 @@ describe('date', () => {
 		it('tries each format in turn', () => {
 			const options: ValueOptions = { format: 'dd/MM/yyyy || dd/MM/yyyy HH:mm' };
 			expect(coerceValue('27/06/2026', 'date', options)).toEqual({ ok: true, value: '2026-06-27' });
-			expect(coerceValue('27/06/2026 13:05', 'date', options)).toEqual({ ok: true, value: '2026-06-27' });
-			expect(coerceValue('27/06/2026 13:05', 'datetime', options)).toEqual({ ok: true, value: '2026-06-27T13:05:00+00:00' });
+			expect(coerceValue('27/06/2026 13:05', 'date', options)).toEqual({
+				ok: true,
+				value: '2026-06-27',
+			});
+			expect(coerceValue('27/06/2026 13:05', 'datetime', options)).toEqual({
+				ok: true,
+				value: '2026-06-27T13:05:00+00:00',
+			});
 		});
 
 		it('mixes ISO and excel with Luxon formats', () => {
@@ -481,10 +681,14 @@ describe('date', () => {
 		});
 
 		it('rejects values in another layout, naming the expected formats', () => {
-			expect(expectRejected('2026-06-27', 'date', 'date.format_mismatch', { format: 'dd/MM/yyyy' })).toBe(
-				'"2026-06-27" does not match the date format set in the mapping (dd/MM/yyyy)',
-			);
-			expect(expectRejected('27/06/26', 'date', 'date.format_mismatch', { format: 'dd/MM/yyyy || dd/MM/yyyy HH:mm' })).toBe(
+			expect(
+				expectRejected('2026-06-27', 'date', 'date.format_mismatch', { format: 'dd/MM/yyyy' }),
+			).toBe('"2026-06-27" does not match the date format set in the mapping (dd/MM/yyyy)');
+			expect(
+				expectRejected('27/06/26', 'date', 'date.format_mismatch', {
+					format: 'dd/MM/yyyy || dd/MM/yyyy HH:mm',
+				}),
+			).toBe(
 				'"27/06/26" does not match the date format set in the mapping (dd/MM/yyyy or dd/MM/yyyy HH:mm)',
 			);
 			expectRejected('7/6/2026', 'date', 'date.format_mismatch', { format: 'dd/MM/yyyy' });
@@ -502,32 +706,54 @@ describe('date', () => {
 			expect(expectRejected('29/02/2026', 'date', 'date.impossible', options)).toBe(
 				'"29/02/2026" is not a real date (no 29th in February 2026)',
 			);
-			expect(expectRejected('00/01/2026', 'date', 'date.impossible', options)).toBe('"00/01/2026" is not a real date (there is no day 0)');
-			expect(expectRejected('27/06/2026 24:30', 'datetime', 'date.impossible', { format: 'dd/MM/yyyy HH:mm' })).toBe(
-				'"27/06/2026 24:30" is not a real date (there is no hour 24)',
+			expect(expectRejected('00/01/2026', 'date', 'date.impossible', options)).toBe(
+				'"00/01/2026" is not a real date (there is no day 0)',
 			);
+			expect(
+				expectRejected('27/06/2026 24:30', 'datetime', 'date.impossible', {
+					format: 'dd/MM/yyyy HH:mm',
+				}),
+			).toBe('"27/06/2026 24:30" is not a real date (there is no hour 24)');
 			expect(coerceValue('29/02/2024', 'date', options)).toEqual({ ok: true, value: '2024-02-29' });
 		});
 
 		it('reads two-digit years the way Luxon does', () => {
-			expect(coerceValue('1/2/60', 'date', { format: 'd/M/yy' })).toEqual({ ok: true, value: '2060-02-01' });
-			expect(coerceValue('1/2/61', 'date', { format: 'd/M/yy' })).toEqual({ ok: true, value: '1961-02-01' });
+			expect(coerceValue('1/2/60', 'date', { format: 'd/M/yy' })).toEqual({
+				ok: true,
+				value: '2060-02-01',
+			});
+			expect(coerceValue('1/2/61', 'date', { format: 'd/M/yy' })).toEqual({
+				ok: true,
+				value: '1961-02-01',
+			});
 			expect(expectRejected('29/2/01', 'date', 'date.impossible', { format: 'd/M/yy' })).toBe(
 				'"29/2/01" is not a real date (no 29th in February 2001)',
 			);
 		});
 
 		it('reads English month names', () => {
-			expect(coerceValue('27 Jun 2026', 'date', { format: 'd MMM yyyy' })).toEqual({ ok: true, value: '2026-06-27' });
-			expect(coerceValue('27 june 2026', 'date', { format: 'd MMMM yyyy' })).toEqual({ ok: true, value: '2026-06-27' });
+			expect(coerceValue('27 Jun 2026', 'date', { format: 'd MMM yyyy' })).toEqual({
+				ok: true,
+				value: '2026-06-27',
+			});
+			expect(coerceValue('27 june 2026', 'date', { format: 'd MMMM yyyy' })).toEqual({
+				ok: true,
+				value: '2026-06-27',
+			});
 		});
 	});
 
 	describe('Excel serial numbers', () => {
 		it('reads a number cell as a serial whatever the format', () => {
 			expect(coerceValue(45000.5, 'date')).toEqual({ ok: true, value: '2023-03-15' });
-			expect(coerceValue(45000.5, 'date', { format: 'dd/MM/yyyy' })).toEqual({ ok: true, value: '2023-03-15' });
-			expect(coerceValue(45000.5, 'datetime')).toEqual({ ok: true, value: '2023-03-15T12:00:00+00:00' });
+			expect(coerceValue(45000.5, 'date', { format: 'dd/MM/yyyy' })).toEqual({
+				ok: true,
+				value: '2023-03-15',
+			});
+			expect(coerceValue(45000.5, 'datetime')).toEqual({
+				ok: true,
+				value: '2023-03-15T12:00:00+00:00',
+			});
 			expect(coerceValue(45000.5, 'datetime', { timeZone: 'Europe/London' })).toEqual({
 				ok: true,
 				value: '2023-03-15T12:00:00+00:00',
@@ -539,17 +765,23 @@ describe('date', () => {
 		});
 
 		it("reads numeric text as a serial when the format is 'excel'", () => {
-			expect(coerceValue('45000.5', 'datetime', { format: 'excel', timeZone: 'America/New_York' })).toEqual({
+			expect(
+				coerceValue('45000.5', 'datetime', { format: 'excel', timeZone: 'America/New_York' }),
+			).toEqual({
 				ok: true,
 				value: '2023-03-15T12:00:00-04:00',
 			});
-			expect(expectRejected('15/03/2023', 'date', 'date.format_mismatch', { format: 'excel' })).toBe(
+			expect(
+				expectRejected('15/03/2023', 'date', 'date.format_mismatch', { format: 'excel' }),
+			).toBe(
 				'"15/03/2023" does not match the date format set in the mapping (an Excel date number)',
 			);
 		});
 
 		it('rejects the 29 February 1900 that never was', () => {
-			expect(expectRejected(60, 'date', 'date.impossible')).toBe('"60" is 29 February 1900 in Excel, a day that never existed');
+			expect(expectRejected(60, 'date', 'date.impossible')).toBe(
+				'"60" is 29 February 1900 in Excel, a day that never existed',
+			);
 			expect(coerceValue(61, 'date')).toEqual({ ok: true, value: '1900-03-01' });
 		});
 
@@ -567,26 +799,48 @@ describe('date', () => {
 describe('datetime', () => {
 	it('gives ISO 8601 with the offset of the POS time zone, without milliseconds', () => {
 		const newYork: ValueOptions = { timeZone: 'America/New_York' };
-		expect(coerceValue('2026-06-27 13:01:09', 'datetime', newYork)).toEqual({ ok: true, value: '2026-06-27T13:01:09-04:00' });
-		expect(coerceValue('2026-06-27T13:01:09', 'datetime', newYork)).toEqual({ ok: true, value: '2026-06-27T13:01:09-04:00' });
-		expect(coerceValue('2026-01-27T13:01:09.789', 'datetime', newYork)).toEqual({ ok: true, value: '2026-01-27T13:01:09-05:00' });
-		expect(coerceValue('2026-06-27', 'datetime', newYork)).toEqual({ ok: true, value: '2026-06-27T00:00:00-04:00' });
-	});
-
-	it('moves times written with an offset into the POS time zone', () => {
-		expect(coerceValue('2026-06-27T17:01:09Z', 'datetime', { timeZone: 'America/New_York' })).toEqual({
+		expect(coerceValue('2026-06-27 13:01:09', 'datetime', newYork)).toEqual({
 			ok: true,
 			value: '2026-06-27T13:01:09-04:00',
 		});
-		expect(coerceValue('2026-06-27T13:01:09-04:00', 'datetime')).toEqual({ ok: true, value: '2026-06-27T17:01:09+00:00' });
-		expect(coerceValue('2026-06-27T18:01:09+01:00', 'datetime', { timeZone: 'Asia/Kathmandu' })).toEqual({
+		expect(coerceValue('2026-06-27T13:01:09', 'datetime', newYork)).toEqual({
+			ok: true,
+			value: '2026-06-27T13:01:09-04:00',
+		});
+		expect(coerceValue('2026-01-27T13:01:09.789', 'datetime', newYork)).toEqual({
+			ok: true,
+			value: '2026-01-27T13:01:09-05:00',
+		});
+		expect(coerceValue('2026-06-27', 'datetime', newYork)).toEqual({
+			ok: true,
+			value: '2026-06-27T00:00:00-04:00',
+		});
+	});
+
+	it('moves times written with an offset into the POS time zone', () => {
+		expect(
+			coerceValue('2026-06-27T17:01:09Z', 'datetime', { timeZone: 'America/New_York' }),
+		).toEqual({
+			ok: true,
+			value: '2026-06-27T13:01:09-04:00',
+		});
+		expect(coerceValue('2026-06-27T13:01:09-04:00', 'datetime')).toEqual({
+			ok: true,
+			value: '2026-06-27T17:01:09+00:00',
+		});
+		expect(
+			coerceValue('2026-06-27T18:01:09+01:00', 'datetime', { timeZone: 'Asia/Kathmandu' }),
+		).toEqual({
 			ok: true,
 			value: '2026-06-27T22:46:09+05:45',
 		});
 	});
 
 	it('uses +00:00 for UTC', () => {
-		expect(coerceValue('2026-06-27 13:01:09', 'datetime')).toEqual({ ok: true, value: '2026-06-27T13:01:09+00:00' });
+		expect(coerceValue('2026-06-27 13:01:09', 'datetime')).toEqual({
+			ok: true,
+			value: '2026-06-27T13:01:09+00:00',
+		});
 		expect(coerceValue('2026-06-27 13:01:09', 'datetime', { timeZone: 'UTC' })).toEqual({
 			ok: true,
 			value: '2026-06-27T13:01:09+00:00',
@@ -595,23 +849,51 @@ describe('datetime', () => {
 
 	it('follows daylight saving on both sides of the change', () => {
 		const options: ValueOptions = { format: 'dd/MM/yyyy HH:mm', timeZone: 'Europe/London' };
-		expect(coerceValue('29/03/2026 00:30', 'datetime', options)).toEqual({ ok: true, value: '2026-03-29T00:30:00+00:00' });
-		expect(coerceValue('29/03/2026 03:30', 'datetime', options)).toEqual({ ok: true, value: '2026-03-29T03:30:00+01:00' });
-		expect(coerceValue('25/10/2026 00:30', 'datetime', options)).toEqual({ ok: true, value: '2026-10-25T00:30:00+01:00' });
-		expect(coerceValue('25/10/2026 02:30', 'datetime', options)).toEqual({ ok: true, value: '2026-10-25T02:30:00+00:00' });
+		expect(coerceValue('29/03/2026 00:30', 'datetime', options)).toEqual({
+			ok: true,
+			value: '2026-03-29T00:30:00+00:00',
+		});
+		expect(coerceValue('29/03/2026 03:30', 'datetime', options)).toEqual({
+			ok: true,
+			value: '2026-03-29T03:30:00+01:00',
+		});
+		expect(coerceValue('25/10/2026 00:30', 'datetime', options)).toEqual({
+			ok: true,
+			value: '2026-10-25T00:30:00+01:00',
+		});
+		expect(coerceValue('25/10/2026 02:30', 'datetime', options)).toEqual({
+			ok: true,
+			value: '2026-10-25T02:30:00+00:00',
+		});
 	});
 
 	it('catches a change of offset in the middle of an hour (Lord Howe Island moves its clocks by half an hour)', () => {
 		const lordHowe: ValueOptions = { timeZone: 'Australia/Lord_Howe' };
-		expect(coerceValue('2026-10-03T15:40:00Z', 'datetime', lordHowe)).toEqual({ ok: true, value: '2026-10-04T02:40:00+11:00' });
-		expect(coerceValue('2026-10-03T15:10:00Z', 'datetime', lordHowe)).toEqual({ ok: true, value: '2026-10-04T01:40:00+10:30' });
-		expect(coerceValue('2026-10-04 01:45:00', 'datetime', lordHowe)).toEqual({ ok: true, value: '2026-10-04T01:45:00+10:30' });
-		expect(coerceValue('2026-10-04 02:45:00', 'datetime', lordHowe)).toEqual({ ok: true, value: '2026-10-04T02:45:00+11:00' });
+		expect(coerceValue('2026-10-03T15:40:00Z', 'datetime', lordHowe)).toEqual({
+			ok: true,
+			value: '2026-10-04T02:40:00+11:00',
+		});
+		expect(coerceValue('2026-10-03T15:10:00Z', 'datetime', lordHowe)).toEqual({
+			ok: true,
+			value: '2026-10-04T01:40:00+10:30',
+		});
+		expect(coerceValue('2026-10-04 01:45:00', 'datetime', lordHowe)).toEqual({
+			ok: true,
+			value: '2026-10-04T01:45:00+10:30',
+		});
+		expect(coerceValue('2026-10-04 02:45:00', 'datetime', lordHowe)).toEqual({
+			ok: true,
+			value: '2026-10-04T02:45:00+11:00',
+		});
 	});
 
 	it('throws for a time zone that does not exist', () => {
-		expect(() => coerceValue('2026-06-27', 'datetime', { timeZone: 'Mars/Olympus' })).toThrow(RangeError);
-		expect(describeOptionProblem('datetime', { timeZone: 'Mars/Olympus' })).toMatch(/"Mars\/Olympus"/);
+		expect(() => coerceValue('2026-06-27', 'datetime', { timeZone: 'Mars/Olympus' })).toThrow(
+			RangeError,
+		);
+		expect(describeOptionProblem('datetime', { timeZone: 'Mars/Olympus' })).toMatch(
+			/"Mars\/Olympus"/,
+		);
 	});
 });
 
@@ -626,7 +908,9 @@ describe('date formats set up wrongly', () => {
 	});
 
 	it('accept quoted literals', () => {
-		expect(coerceValue("2026-06-27 at 13:05", 'datetime', { format: "yyyy-MM-dd 'at' HH:mm" })).toEqual({
+		expect(
+			coerceValue('2026-06-27 at 13:05', 'datetime', { format: "yyyy-MM-dd 'at' HH:mm" }),
+		).toEqual({
 			ok: true,
 			value: '2026-06-27T13:05:00+00:00',
 		});
@@ -680,7 +964,8 @@ describe('mapValue', () => {
 		expect(mapValue('Disputed', statuses, 'reject')).toEqual({
 			ok: false,
 			rule: 'map.unmatched',
-			message: '"Disputed" is not in the value map for this field (it knows: Shipped,  On Hold , Cancelled)',
+			message:
+				'"Disputed" is not in the value map for this field (it knows: Shipped,  On Hold , Cancelled)',
 		});
 		expect(mapValue('  ', statuses, 'reject')).toEqual({ ok: true, value: null });
 	});
@@ -700,7 +985,11 @@ describe('real POS exports', () => {
 		const newYork: ValueOptions = { format: 'yyyy-MM-dd HH:mm:ss', timeZone: 'America/New_York' };
 		for (const row of rows) {
 			for (const column of ['Gross Sales', 'Discounts', 'Net Sales', 'Tax']) {
-				expect(coerceValue(row[column], 'money')).toEqual({ ok: true, value: expect.any(Number), currency: 'USD' });
+				expect(coerceValue(row[column], 'money')).toEqual({
+					ok: true,
+					value: expect.any(Number),
+					currency: 'USD',
+				});
 			}
 			expect(coerceValue(row.Qty, 'integer')).toEqual({ ok: true, value: expect.any(Number) });
 			expect(coerceValue(row.Date, 'date')).toEqual({ ok: true, value: row.Date });
@@ -713,7 +1002,11 @@ describe('real POS exports', () => {
 			ok: true,
 			value: '2026-06-27T13:01:09-04:00',
 		});
-		expect(coerceValue(rows[0]['Gross Sales'], 'money')).toEqual({ ok: true, value: 8, currency: 'USD' });
+		expect(coerceValue(rows[0]['Gross Sales'], 'money')).toEqual({
+			ok: true,
+			value: 8,
+			currency: 'USD',
+		});
 	});
 
 	it('reads every sales-sample ORDERDATE and every US phone number', () => {
@@ -730,23 +1023,36 @@ describe('real POS exports', () => {
 				});
 			}
 		}
-		expect(coerceValue(rows[0].ORDERDATE, 'date', { format: 'M/d/yyyy H:mm' })).toEqual({ ok: true, value: '2003-02-24' });
+		expect(coerceValue(rows[0].ORDERDATE, 'date', { format: 'M/d/yyyy H:mm' })).toEqual({
+			ok: true,
+			value: '2003-02-24',
+		});
 	});
 });
 
 describe('times around clock changes', () => {
 	it('rejects a time the clocks passed twice, and one they skipped, instead of guessing', () => {
-		expect(coerceValue('01/11/2026 01:30', 'datetime', { format: 'dd/MM/yyyy HH:mm', timeZone: 'America/New_York' })).toEqual({
+		expect(
+			coerceValue('01/11/2026 01:30', 'datetime', {
+				format: 'dd/MM/yyyy HH:mm',
+				timeZone: 'America/New_York',
+			}),
+		).toEqual({
 			ok: false,
 			rule: 'date.repeated_time',
-			message: '"01/11/2026 01:30" happened twice in America/New_York (at -04:00 and again at -05:00) when the clocks went back, so it is not clear which is meant',
+			message:
+				'"01/11/2026 01:30" happened twice in America/New_York (at -04:00 and again at -05:00) when the clocks went back, so it is not clear which is meant',
 		});
 		expect(coerceValue('2026-03-29 01:30', 'datetime', { timeZone: 'Europe/London' })).toEqual({
 			ok: false,
 			rule: 'date.impossible',
-			message: '"2026-03-29 01:30" never happened in Europe/London: the clocks went forward past it',
+			message:
+				'"2026-03-29 01:30" never happened in Europe/London: the clocks went forward past it',
 		});
-		expect(coerceValue('2026-03-29 02:30', 'datetime', { timeZone: 'Europe/London' })).toEqual({ ok: true, value: '2026-03-29T02:30:00+01:00' });
+		expect(coerceValue('2026-03-29 02:30', 'datetime', { timeZone: 'Europe/London' })).toEqual({
+			ok: true,
+			value: '2026-03-29T02:30:00+01:00',
+		});
 	});
 });
 
@@ -761,18 +1067,28 @@ describe('numeric date formats agree with Luxon around clock changes', () => {
 			['2026-03-07', '2026-04-07'],
 			['2026-10-03', '2026-11-03'],
 		]) {
-			for (let wall = Date.parse(`${from}T00:00:00Z`); wall < Date.parse(`${to}T00:00:00Z`); wall += 15 * 60_000) {
+			for (
+				let wall = Date.parse(`${from}T00:00:00Z`);
+				wall < Date.parse(`${to}T00:00:00Z`);
+				wall += 15 * 60_000
+			) {
 				const text = DateTime.fromMillis(wall, { zone: 'UTC' }).toFormat(format);
 				const luxon = DateTime.fromFormat(text, format, { zone });
 				const actual = coerceValue(text, 'datetime', { format, timeZone: zone });
 				const skipped = luxon.toFormat(format) !== text;
-				const repeated = [30, 60].some((minutes) => luxon.minus({ minutes }).toFormat(format) === text || luxon.plus({ minutes }).toFormat(format) === text);
+				const repeated = [30, 60].some(
+					(minutes) =>
+						luxon.minus({ minutes }).toFormat(format) === text ||
+						luxon.plus({ minutes }).toFormat(format) === text,
+				);
 				if (skipped || repeated) {
-					if (actual.ok || !['date.impossible', 'date.repeated_time'].includes(actual.rule)) mismatches.push(`${text}: ${JSON.stringify(actual)} should be rejected`);
+					if (actual.ok || !['date.impossible', 'date.repeated_time'].includes(actual.rule))
+						mismatches.push(`${text}: ${JSON.stringify(actual)} should be rejected`);
 					continue;
 				}
 				const expected = luxon.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
-				if (!actual.ok || actual.value !== expected) mismatches.push(`${text}: ${JSON.stringify(actual)} ≠ ${expected}`);
+				if (!actual.ok || actual.value !== expected)
+					mismatches.push(`${text}: ${JSON.stringify(actual)} ≠ ${expected}`);
 			}
 		}
 		expect(mismatches).toEqual([]);
@@ -781,10 +1097,30 @@ describe('numeric date formats agree with Luxon around clock changes', () => {
 
 describe('numeric date formats read what Luxon reads', () => {
 	const cases: Record<string, string[]> = {
-		'd/M/yyyy': ['1/2/2026', '01/02/2026', '31/12/2026', '1/2/26', '123/2/2026', '1-2-2026', '31/2/2026', ''],
-		'M/d/yy H:mm': ['12/1/10 8:26', '12/1/2010 8:26', '12/1/10 08:26', '12/1/10 8:6', '12/1/10 8:26:00'],
+		'd/M/yyyy': [
+			'1/2/2026',
+			'01/02/2026',
+			'31/12/2026',
+			'1/2/26',
+			'123/2/2026',
+			'1-2-2026',
+			'31/2/2026',
+			'',
+		],
+		'M/d/yy H:mm': [
+			'12/1/10 8:26',
+			'12/1/2010 8:26',
+			'12/1/10 08:26',
+			'12/1/10 8:6',
+			'12/1/10 8:26:00',
+		],
 		yyyyMMdd: ['20260627', '2026627', '202606270', '20261327'],
-		"yyyy-MM-dd'T'HH:mm": ['2026-06-27T14:05', '2026-06-27t14:05', '2026-06-27 14:05', '2026-6-27T14:05'],
+		"yyyy-MM-dd'T'HH:mm": [
+			'2026-06-27T14:05',
+			'2026-06-27t14:05',
+			'2026-06-27 14:05',
+			'2026-6-27T14:05',
+		],
 		'dd.MM.yyyy, HH:mm': ['27.06.2026, 14:05', '27.06.2026,14:05', '7.06.2026, 14:05'],
 		'dMyyyy HH:mm': ['2762026 14:05', '27062026 14:05', '1112026 14:05'],
 	};
@@ -795,14 +1131,23 @@ describe('numeric date formats read what Luxon reads', () => {
 			const luxon = DateTime.fromFormat(text, format, { zone: 'UTC' });
 			const actual = coerceValue(text, 'datetime', { format, timeZone: 'UTC' });
 			if (text === '') expect(actual).toEqual({ ok: true, value: null });
-			else if (luxon.isValid) expect([text, actual]).toEqual([text, { ok: true, value: luxon.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") }]);
+			else if (luxon.isValid)
+				expect([text, actual]).toEqual([
+					text,
+					{ ok: true, value: luxon.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") },
+				]);
 			else expect([text, actual.ok]).toEqual([text, false]);
 		}
 	});
 
 	it('differs from Luxon only where it is stricter or trims', () => {
 		// Luxon rolls 24:00 over to the next day; a till writing it is not guessed at.
-		expect(coerceValue('12/1/10 24:00', 'datetime', { format: 'M/d/yy H:mm', timeZone: 'UTC' })).toMatchObject({ ok: false, rule: 'date.impossible' });
-		expect(coerceValue(' 1/2/2026 ', 'date', { format: 'd/M/yyyy' })).toEqual({ ok: true, value: '2026-02-01' });
+		expect(
+			coerceValue('12/1/10 24:00', 'datetime', { format: 'M/d/yy H:mm', timeZone: 'UTC' }),
+		).toMatchObject({ ok: false, rule: 'date.impossible' });
+		expect(coerceValue(' 1/2/2026 ', 'date', { format: 'd/M/yyyy' })).toEqual({
+			ok: true,
+			value: '2026-02-01',
+		});
 	});
 });

@@ -8,5 +8,7 @@ import { mappingApplyProperties } from '../../../nodes/MappingApply/properties';
 test("Mapping Apply's Preset defaults to the first preset", () => {
 	const preset = mappingApplyProperties.find((property) => property.name === 'preset');
 	expect(preset?.default).toBe(PRESETS[0].id);
-	expect(preset?.options?.map((option) => (option as { value: string }).value)).toContain(preset?.default);
+	expect(preset?.options?.map((option) => (option as { value: string }).value)).toContain(
+		preset?.default,
+	);
 });

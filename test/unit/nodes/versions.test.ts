@@ -29,23 +29,32 @@ const VERSIONED: Record<string, INodeType> = {
 	SyncLedger: new SyncLedger(),
 };
 
-test.each(Object.entries(VERSIONED))('%s lists its versions, in order, starting at 1, and n8n loads version 1 of it', (_name, node) => {
-	const { version } = node.description;
-	expect(Array.isArray(version)).toBe(true);
-	const versions = version as number[];
-	expect(versions[0]).toBe(1);
-	expect([...versions].sort((a, b) => a - b)).toEqual(versions);
-	expect(NodeHelpers.getVersionedNodeType(node, 1)).toBe(node);
-	// Light versioning has no defaultVersion: new workflows get the last version listed.
-	expect(node.description.defaultVersion).toBeUndefined();
-});
+test.each(Object.entries(VERSIONED))(
+	'%s lists its versions, in order, starting at 1, and n8n loads version 1 of it',
+	(_name, node) => {
+		const { version } = node.description;
+		expect(Array.isArray(version)).toBe(true);
+		const versions = version as number[];
+		expect(versions[0]).toBe(1);
+		expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+		expect(NodeHelpers.getVersionedNodeType(node, 1)).toBe(node);
+		// Light versioning has no defaultVersion: new workflows get the last version listed.
+		expect(node.description.defaultVersion).toBeUndefined();
+	},
+);
 
 test('the package tells n8n about every node folder, and every node but POS File Trigger is versioned above', () => {
 	const root = join(__dirname, '..', '..', '..');
 	const folders = readdirSync(join(root, 'nodes'), { withFileTypes: true })
-		.filter((entry) => entry.isDirectory() && readdirSync(join(root, 'nodes', entry.name)).some((file) => file.endsWith('.node.ts')))
+		.filter(
+			(entry) =>
+				entry.isDirectory() &&
+				readdirSync(join(root, 'nodes', entry.name)).some((file) => file.endsWith('.node.ts')),
+		)
 		.map((entry) => entry.name);
-	const listed = packageJson.n8n.nodes.map((entry) => /^dist\/nodes\/([^/]+)\/\1\.node\.js$/.exec(entry)?.[1]);
+	const listed = packageJson.n8n.nodes.map(
+		(entry) => /^dist\/nodes\/([^/]+)\/\1\.node\.js$/.exec(entry)?.[1],
+	);
 	expect([...listed].sort()).toEqual([...folders].sort());
 	expect(folders.filter((folder) => !(folder in VERSIONED)).sort()).toEqual(['PosFileTrigger']);
 });

@@ -10,20 +10,37 @@ import { SyncStateError, SyncStateStore, guardSyncState } from '../../../lib/sta
 
 describe('guardSyncState', () => {
 	it('turns a failing write into a SyncStateError naming where the state is, owner "system"', async () => {
-		const store = SyncStateStore.open(join(mkdtempSync(join(tmpdir(), 'pos-sync-guard-')), 'state.sqlite'));
+		const store = SyncStateStore.open(
+			join(mkdtempSync(join(tmpdir(), 'pos-sync-guard-')), 'state.sqlite'),
+		);
 		const guarded = guardSyncState(store);
 		await guarded.close();
-		const failure = await guarded.recordLedgerSteps([{ executionId: '1', workflow: 'w', node: 'n', file: 'f.csv', recordedAt: new Date().toISOString(), counts: { step: 'inFlight', resource: 'contact', records: 1 } }]).then(
-			() => undefined,
-			(error: unknown) => error,
-		);
+		const failure = await guarded
+			.recordLedgerSteps([
+				{
+					executionId: '1',
+					workflow: 'w',
+					node: 'n',
+					file: 'f.csv',
+					recordedAt: new Date().toISOString(),
+					counts: { step: 'inFlight', resource: 'contact', records: 1 },
+				},
+			])
+			.then(
+				() => undefined,
+				(error: unknown) => error,
+			);
 		expect(failure).toBeInstanceOf(SyncStateError);
 		expect((failure as SyncStateError).owner).toBe('system');
-		expect((failure as SyncStateError).message).toContain(`Could not read or write the sync state (${store.where})`);
+		expect((failure as SyncStateError).message).toContain(
+			`Could not read or write the sync state (${store.where})`,
+		);
 	});
 
 	it('passes values and successful calls through unchanged', async () => {
-		const store = SyncStateStore.open(join(mkdtempSync(join(tmpdir(), 'pos-sync-guard-')), 'state.sqlite'));
+		const store = SyncStateStore.open(
+			join(mkdtempSync(join(tmpdir(), 'pos-sync-guard-')), 'state.sqlite'),
+		);
 		const guarded = guardSyncState(store);
 		try {
 			expect(guarded.backend).toBe('sqlite');

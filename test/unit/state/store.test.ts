@@ -7,12 +7,23 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-import { defaultStatePath, SyncStateStore, type LedgerStep, type SendingCounts, type StateLocation, type SyncState } from '../../../lib/state';
+import {
+	defaultStatePath,
+	SyncStateStore,
+	type LedgerStep,
+	type SendingCounts,
+	type StateLocation,
+	type SyncState,
+} from '../../../lib/state';
 import { postgresBackend, stateBackends } from '../../helpers/state-backends';
 
 it('the SQLite file lives in the n8n user folder unless POS_SYNC_STATE_DIR says otherwise', () => {
-	expect(defaultStatePath({ N8N_USER_FOLDER: '/data' })).toBe('/data/.n8n/pos-sync/pos-sync-state.sqlite');
-	expect(defaultStatePath({ N8N_USER_FOLDER: '/data', POS_SYNC_STATE_DIR: '/shared/state' })).toBe('/shared/state/pos-sync-state.sqlite');
+	expect(defaultStatePath({ N8N_USER_FOLDER: '/data' })).toBe(
+		'/data/.n8n/pos-sync/pos-sync-state.sqlite',
+	);
+	expect(defaultStatePath({ N8N_USER_FOLDER: '/data', POS_SYNC_STATE_DIR: '/shared/state' })).toBe(
+		'/shared/state/pos-sync-state.sqlite',
+	);
 });
 
 describe.each(stateBackends())('the sync state in $name', (backend) => {
@@ -64,39 +75,71 @@ describe.each(stateBackends())('the sync state in $name', (backend) => {
 			{ key: 'c@example.com', fingerprint: 'f3' },
 		]);
 		expect([...unchanged]).toEqual(['a@example.com']);
-		expect([...(await store.unchanged('acct|contact', [{ key: 'b@example.com', fingerprint: 'f2' }]))]).toEqual(['b@example.com']);
-		expect((await store.unchanged('other|contact', [{ key: 'a@example.com', fingerprint: 'f1' }])).size).toBe(0);
+		expect([
+			...(await store.unchanged('acct|contact', [{ key: 'b@example.com', fingerprint: 'f2' }])),
+		]).toEqual(['b@example.com']);
+		expect(
+			(await store.unchanged('other|contact', [{ key: 'a@example.com', fingerprint: 'f1' }])).size,
+		).toBe(0);
 		expect(await store.forgetFingerprints('acct|contact')).toBe(2);
-		expect((await store.unchanged('acct|contact', [{ key: 'a@example.com', fingerprint: 'f1' }])).size).toBe(0);
+		expect(
+			(await store.unchanged('acct|contact', [{ key: 'a@example.com', fingerprint: 'f1' }])).size,
+		).toBe(0);
 	});
 
 	it('looks up more keys than one statement takes', async () => {
 		const store = await open(backend.fresh());
-		const entries = Array.from({ length: 40_000 }, (_, index) => ({ key: `k${index}`, fingerprint: `f${index}` }));
+		const entries = Array.from({ length: 40_000 }, (_, index) => ({
+			key: `k${index}`,
+			fingerprint: `f${index}`,
+		}));
 		await store.commitFingerprints('s', entries);
 		expect((await store.unchanged('s', entries)).size).toBe(40_000);
-		await store.rememberIdentities(entries.map((entry) => ({ customerId: entry.key, email: `${entry.key}@example.com` })));
+		await store.rememberIdentities(
+			entries.map((entry) => ({ customerId: entry.key, email: `${entry.key}@example.com` })),
+		);
 		expect((await store.lookUpIdentities(entries.map((entry) => entry.key))).size).toBe(40_000);
 	}, 60_000);
 
 	it('keeps the register of contacts and the consent steps owed across a reopen, per account', async () => {
 		const location = backend.fresh();
 		const first = await open(location);
-		await first.rememberContacts('acct', [{ key: 'email:a@example.com', contactId: 7 }, { key: 'email:b@example.com' }]);
+		await first.rememberContacts('acct', [
+			{ key: 'email:a@example.com', contactId: 7 },
+			{ key: 'email:b@example.com' },
+		]);
 		await first.rememberContacts('acct', [{ key: 'email:a@example.com' }]);
 		await first.setContactsListedUntil('acct', 1_700_000_000_000);
 		// A listing that started earlier and finished later does not move the time back.
 		await first.setContactsListedUntil('acct', 1_600_000_000_000);
-		await first.oweConsent('acct', [{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 10 }]);
+		await first.oweConsent('acct', [
+			{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 10 },
+		]);
 		await first.oweConsent('acct', [
 			{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 20 },
-			{ key: '447700900123', identifier: 'mobileNumber', contactId: 9_000_000_001, sentAt: 1_700_000_000_123 },
+			{
+				key: '447700900123',
+				identifier: 'mobileNumber',
+				contactId: 9_000_000_001,
+				sentAt: 1_700_000_000_123,
+			},
 		]);
 		await first.close();
 
 		const store = await open(location);
 		// A contact id once known is kept when a later report does not carry one.
-		expect(await store.knownContacts('acct', ['email:a@example.com', 'email:b@example.com', 'email:c@example.com'])).toEqual(new Map([['email:a@example.com', 7], ['email:b@example.com', 0]]));
+		expect(
+			await store.knownContacts('acct', [
+				'email:a@example.com',
+				'email:b@example.com',
+				'email:c@example.com',
+			]),
+		).toEqual(
+			new Map([
+				['email:a@example.com', 7],
+				['email:b@example.com', 0],
+			]),
+		);
 		expect((await store.knownContacts('other', ['email:a@example.com'])).size).toBe(0);
 		expect(await store.contactsListedUntil('acct')).toBe(1_700_000_000_000);
 		expect(await store.contactsListedUntil('other')).toBeUndefined();
@@ -104,13 +147,20 @@ describe.each(stateBackends())('the sync state in $name', (backend) => {
 		expect(await store.owedConsent('acct')).toEqual(
 			expect.arrayContaining([
 				{ key: 'b@example.com', identifier: 'email', contactId: 0, sentAt: 10 },
-				{ key: '447700900123', identifier: 'mobileNumber', contactId: 9_000_000_001, sentAt: 1_700_000_000_123 },
+				{
+					key: '447700900123',
+					identifier: 'mobileNumber',
+					contactId: 9_000_000_001,
+					sentAt: 1_700_000_000_123,
+				},
 			]),
 		);
 		await store.settleConsent('acct', ['email:b@example.com', 'mobileNumber:447700900123']);
 		await store.forgetContacts('acct', ['email:a@example.com']);
 		expect(await store.owedConsent('acct')).toEqual([]);
-		expect([...(await store.knownContacts('acct', ['email:a@example.com', 'email:b@example.com'])).keys()]).toEqual(['email:b@example.com']);
+		expect([
+			...(await store.knownContacts('acct', ['email:a@example.com', 'email:b@example.com'])).keys(),
+		]).toEqual(['email:b@example.com']);
 	});
 
 	it('refuses a state written by a newer schema instead of guessing', async () => {
@@ -153,24 +203,46 @@ describe.each(stateBackends())('the sync state in $name', (backend) => {
 		`;
 		const run = (name: string) =>
 			new Promise<number>((resolve) => {
-				const child = spawn(process.execPath, ['-e', script(name)], { stdio: ['ignore', 'ignore', 'inherit'] });
+				const child = spawn(process.execPath, ['-e', script(name)], {
+					stdio: ['ignore', 'ignore', 'inherit'],
+				});
 				child.on('exit', (code) => resolve(code ?? 1));
 			});
 		expect(await Promise.all([run('one'), run('two')])).toEqual([0, 0]);
 
 		const store = await open(location);
 		if (store instanceof SyncStateStore) expect(store.integrityCheck()).toBe('ok');
-		const all = ['shared', 'one', 'two'].flatMap((name) => Array.from({ length: 10_000 }, (_, i) => ({ key: `${name}-${i}`, fingerprint: `f${Math.floor(i / 250)}` })));
+		const all = ['shared', 'one', 'two'].flatMap((name) =>
+			Array.from({ length: 10_000 }, (_, i) => ({
+				key: `${name}-${i}`,
+				fingerprint: `f${Math.floor(i / 250)}`,
+			})),
+		);
 		expect((await store.unchanged('shared', all)).size).toBe(30_000);
 		expect((await store.lookUpIdentities(all.map((entry) => entry.key))).size).toBe(30_000);
-		const contacts = await store.knownContacts('acct', all.map((entry) => `email:${entry.key}`));
+		const contacts = await store.knownContacts(
+			'acct',
+			all.map((entry) => `email:${entry.key}`),
+		);
 		expect(contacts.size).toBe(30_000);
 		// Each shared contact's id came from one of the processes, and is kept over the other's report without one.
-		expect([...contacts].filter(([key, id]) => key.startsWith('email:shared-') && id === 0)).toEqual([]);
-		const steps: LedgerStep[] = await store.ledgerSteps(new Date('2026-11-20T00:00:00Z'), new Date('2026-11-21T00:00:00Z'));
+		expect(
+			[...contacts].filter(([key, id]) => key.startsWith('email:shared-') && id === 0),
+		).toEqual([]);
+		const steps: LedgerStep[] = await store.ledgerSteps(
+			new Date('2026-11-20T00:00:00Z'),
+			new Date('2026-11-21T00:00:00Z'),
+		);
 		expect(steps).toHaveLength(1);
 		const counts = steps[0].counts as SendingCounts;
-		expect(counts).toMatchObject({ records: 240, accepted: 160, failed: 80, unchanged: 0, value_accepted: { GBP: 808 }, value_failed: { EUR: 16 } });
+		expect(counts).toMatchObject({
+			records: 240,
+			accepted: 160,
+			failed: 80,
+			unchanged: 0,
+			value_accepted: { GBP: 808 },
+			value_failed: { EUR: 16 },
+		});
 		expect(counts.failed_by_reason.invalidEmail).toMatchObject({ owner: 'till data', count: 80 });
 	}, 180_000);
 });
@@ -193,10 +265,14 @@ describe('the sync state in Postgres, for a database user with few rights', () =
 		const store = await backend.open(backend.as('shop_worker', 'unused', schema));
 		try {
 			await store.rememberIdentities([{ customerId: 'C1', email: 'amelia@example.com' }]);
-			expect(Object.fromEntries(await store.lookUpIdentities(['C1']))).toEqual({ C1: { email: 'amelia@example.com' } });
+			expect(Object.fromEntries(await store.lookUpIdentities(['C1']))).toEqual({
+				C1: { email: 'amelia@example.com' },
+			});
 		} finally {
 			await store.close();
 		}
-		await expect(backend.open(backend.as('shop_worker', 'unused', 'not_made_yet'))).rejects.toThrow(/permission denied for database n8n/);
+		await expect(backend.open(backend.as('shop_worker', 'unused', 'not_made_yet'))).rejects.toThrow(
+			/permission denied for database n8n/,
+		);
 	});
 });

@@ -8,7 +8,9 @@ import { basename, join } from 'node:path';
 
 const repo = join(__dirname, '..', '..', '..');
 const dir = join(repo, 'workflows-templates');
-const placeholders = JSON.parse(readFileSync(join(repo, 'scripts', 'template-placeholders.json'), 'utf8'));
+const placeholders = JSON.parse(
+	readFileSync(join(repo, 'scripts', 'template-placeholders.json'), 'utf8'),
+);
 const packageJson = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const ourNodeTypes = new Set(
 	(packageJson.n8n.nodes as string[]).map((path) => {
@@ -23,7 +25,11 @@ const templates = readdirSync(dir)
 
 describe('template workflows', () => {
 	it('are exactly what scripts/templates.mjs writes, nine of them', () => {
-		const result = spawnSync(process.execPath, [join(repo, 'scripts', 'templates.mjs'), '--check'], { encoding: 'utf8' });
+		const result = spawnSync(
+			process.execPath,
+			[join(repo, 'scripts', 'templates.mjs'), '--check'],
+			{ encoding: 'utf8' },
+		);
 		expect(result.status).toBe(0);
 		const check = JSON.parse(result.stdout);
 		expect(check.stale).toEqual([]);
@@ -31,26 +37,35 @@ describe('template workflows', () => {
 		expect(templates).toHaveLength(10);
 	});
 
-	it.each(templates)('$file uses installed node types, credentials by name, and connects only nodes it has', ({ workflow }) => {
-		const names = new Set(workflow.nodes.map((node: { name: string }) => node.name));
-		expect(names.size).toBe(workflow.nodes.length);
-		expect(new Set(workflow.nodes.map((node: { id: string }) => node.id)).size).toBe(workflow.nodes.length);
-		expect(workflow.settings.executionOrder).toBe('v1');
-		for (const node of workflow.nodes) {
-			if (node.type.startsWith('n8n-nodes-pos-sync.')) expect(ourNodeTypes).toContain(node.type);
-			else expect(node.type).toMatch(/^n8n-nodes-base\./);
-			for (const [type, reference] of Object.entries(node.credentials ?? {})) {
-				expect(reference).toEqual({ id: null, name: placeholders.credentials[type] });
+	it.each(templates)(
+		'$file uses installed node types, credentials by name, and connects only nodes it has',
+		({ workflow }) => {
+			const names = new Set(workflow.nodes.map((node: { name: string }) => node.name));
+			expect(names.size).toBe(workflow.nodes.length);
+			expect(new Set(workflow.nodes.map((node: { id: string }) => node.id)).size).toBe(
+				workflow.nodes.length,
+			);
+			expect(workflow.settings.executionOrder).toBe('v1');
+			for (const node of workflow.nodes) {
+				if (node.type.startsWith('n8n-nodes-pos-sync.')) expect(ourNodeTypes).toContain(node.type);
+				else expect(node.type).toMatch(/^n8n-nodes-base\./);
+				for (const [type, reference] of Object.entries(node.credentials ?? {})) {
+					expect(reference).toEqual({ id: null, name: placeholders.credentials[type] });
+				}
 			}
-		}
-		for (const [from, { main }] of Object.entries(workflow.connections as Record<string, { main: Array<Array<{ node: string }>> }>)) {
-			expect(names).toContain(from);
-			for (const target of main.flat()) expect(names).toContain(target.node);
-		}
-	});
+			for (const [from, { main }] of Object.entries(
+				workflow.connections as Record<string, { main: Array<Array<{ node: string }>> }>,
+			)) {
+				expect(names).toContain(from);
+				for (const target of main.flat()) expect(names).toContain(target.node);
+			}
+		},
+	);
 
 	it.each(templates)('$file says what to set up in a sticky note', ({ workflow }) => {
-		const notes = workflow.nodes.filter((node: { type: string }) => node.type === 'n8n-nodes-base.stickyNote');
+		const notes = workflow.nodes.filter(
+			(node: { type: string }) => node.type === 'n8n-nodes-base.stickyNote',
+		);
 		expect(notes.length).toBeGreaterThan(0);
 		expect(notes[0].parameters.content).toMatch(/\*\*Set up\*\*/);
 	});
