@@ -1,12 +1,7 @@
 /**
  * The consent changes as a file in the shop's folder, in the columns the till's import expects.
- * Written to a scratch name and linked into place, so the till never reads half a file, and never
- * over a file it has not imported yet.
+ * Written exactly once by consent-write.ts.
  */
-import { constants } from 'node:fs';
-import { link, mkdir, open, unlink } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-
 import { csvText } from '../files/csv-out';
 import type { ConsentChange } from './consent-back';
 
@@ -33,15 +28,17 @@ export const DEFAULT_CONSENT_COLUMNS: Record<ConsentField, string> = {
 /** How the statuses read in the file, for a till that wants its own words (e.g. "N" for both). */
 export type ConsentWords = Record<ConsentChange['status'], string>;
 
-export async function writeConsentFile(
-	folder: string,
-	name: string,
+export function checkConsentFileName(name: string): void {
+	if (/[\\/]/.test(name) || name.startsWith('.') || name.trim() === '')
+		throw new Error(`"${name}" is not a file name (no folders, not starting with a dot)`);
+}
+
+/** The file's text: a heading row, then one row per change. */
+export function consentFileText(
 	changes: readonly ConsentChange[],
 	columns: ConsentColumns,
 	words: ConsentWords,
-): Promise<string> {
-	if (/[\\/]/.test(name) || name.startsWith('.') || name.trim() === '')
-		throw new Error(`"${name}" is not a file name (no folders, not starting with a dot)`);
+): string {
 	const fields = CONSENT_FIELDS.filter((field) => (columns[field] ?? '').trim() !== '');
 	if (fields.length === 0)
 		throw new Error(
@@ -50,47 +47,8 @@ export async function writeConsentFile(
 	const rows = changes.map((change) =>
 		fields.map((field) => (field === 'status' ? words[change.status] : change[field])),
 	);
-	await mkdir(folder, { recursive: true });
-	const scratch = join(folder, `.${name}.${process.pid}.part`);
-	const handle = await open(
-		scratch,
-		constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
-		0o644,
+	return csvText(
+		fields.map((field) => columns[field]!.trim()),
+		rows,
 	);
-	try {
-		await handle.writeFile(
-			csvText(
-				fields.map((field) => columns[field]!.trim()),
-				rows,
-			),
-			'utf8',
-		);
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
-	try {
-		return await placeWithoutOverwriting(scratch, folder, name);
-	} finally {
-		await unlink(scratch).catch(() => undefined);
-	}
-}
-
-/** A file the till has not imported yet is never replaced: a name taken gets " (2)", " (3)" … */
-async function placeWithoutOverwriting(
-	scratch: string,
-	folder: string,
-	name: string,
-): Promise<string> {
-	const extension = extname(name);
-	const stem = name.slice(0, name.length - extension.length);
-	for (let copy = 1; ; copy++) {
-		const path = join(folder, copy === 1 ? name : `${stem} (${copy})${extension}`);
-		try {
-			await link(scratch, path);
-			return path;
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-		}
-	}
 }

@@ -9,11 +9,8 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { basename } from 'node:path';
 
 import { listConsentChanges, type ConsentBackStore } from '../../lib/dotdigital/consent-back';
-import {
-	DEFAULT_CONSENT_COLUMNS,
-	writeConsentFile,
-	type ConsentColumns,
-} from '../../lib/dotdigital/consent-file';
+import { DEFAULT_CONSENT_COLUMNS, type ConsentColumns } from '../../lib/dotdigital/consent-file';
+import { settleConsentWrite, writeConsentChanges } from '../../lib/dotdigital/consent-write';
 import { fileAccessPolicyFromEnv, folderAccessProblem } from '../../lib/files/access';
 import { emptyMap, type SendingCounts, type SyncState } from '../../lib/state';
 import { connectToDotdigital, dotdigitalNodeError } from '../DotdigitalUpsert/dotdigital-common';
@@ -124,51 +121,45 @@ export class DotdigitalConsentChanges implements INodeType {
 			state = await openState(this);
 			const store = consentStore(state);
 			const scope = `consent-back:${transport.account}`;
+			const fileProblem = (error: Error) =>
+				new NodeOperationError(
+					this.getNode(),
+					`The file for the till could not be written: ${error.message}`,
+					{ itemIndex: 0 },
+				);
+			// What a run that stopped half-way left behind is settled first, so each change is written once.
+			const settled = await settleConsentWrite(folder, store, scope).catch((error: Error) => {
+				throw fileProblem(error);
+			});
+			if (settled) await recordInLedger(this, state, [consentLedgerStep(settled)]);
 			const listing = await listConsentChanges(transport, store, scope).catch((error: unknown) => {
 				throw dotdigitalNodeError(this.getNode(), error, 0);
 			});
-			const fileName = String(this.getNodeParameter('fileName', 0));
-			let path: string | null = null;
-			if (listing.changes.length > 0) {
-				const columns = {
+			const format = {
+				columns: {
 					...DEFAULT_CONSENT_COLUMNS,
 					...(this.getNodeParameter('columns', 0, {}) as ConsentColumns),
-				};
-				const words = {
+				},
+				words: {
 					unsubscribed: String(this.getNodeParameter('unsubscribedWord', 0, 'unsubscribed')),
 					suppressed: String(this.getNodeParameter('suppressedWord', 0, 'suppressed')),
-				};
-				path = await writeConsentFile(folder, fileName, listing.changes, columns, words).catch(
-					(error: Error) => {
-						throw new NodeOperationError(
-							this.getNode(),
-							`The file for the till could not be written: ${error.message}`,
-							{ itemIndex: 0 },
-						);
-					},
-				);
-			}
-			// Only once the file is safely written: a run that stops before writes the same changes next time.
-			await store.commit(scope, listing.seen, listing.until);
+				},
+			};
+			const fileName = String(this.getNodeParameter('fileName', 0));
+			const path = await writeConsentChanges(folder, fileName, listing, format, store, scope).catch(
+				(error: Error) => {
+					throw fileProblem(error);
+				},
+			);
+			if (path)
+				await recordInLedger(this, state, [
+					consentLedgerStep({ file: basename(path), contacts: listing.changes.length }),
+				]);
 			const count = (status: string) =>
 				listing.changes.filter((change) => change.status === status).length;
-			if (path) {
-				const counts: SendingCounts = {
-					step: 'sending',
-					resource: 'consent',
-					records: listing.changes.length,
-					accepted: listing.changes.length,
-					failed: 0,
-					unchanged: 0,
-					failed_by_reason: emptyMap(),
-					value_accepted: emptyMap(),
-					value_failed: emptyMap(),
-					value_unchanged: emptyMap(),
-				};
-				await recordInLedger(this, state, [{ file: basename(path), counts }]);
-			}
 			const summary: IDataObject = {
 				file: path,
+				settledFromEarlierRun: settled?.file ?? null,
 				contacts: listing.changes.length,
 				unsubscribed: count('unsubscribed'),
 				suppressed: count('suppressed'),
@@ -199,4 +190,20 @@ function consentStore(state: SyncState): ConsentBackStore {
 			await state.setContactsListedUntil(scope, cursor);
 		},
 	};
+}
+
+function consentLedgerStep(written: { file: string; contacts: number }) {
+	const counts: SendingCounts = {
+		step: 'sending',
+		resource: 'consent',
+		records: written.contacts,
+		accepted: written.contacts,
+		failed: 0,
+		unchanged: 0,
+		failed_by_reason: emptyMap(),
+		value_accepted: emptyMap(),
+		value_failed: emptyMap(),
+		value_unchanged: emptyMap(),
+	};
+	return { file: written.file, counts };
 }

@@ -1,15 +1,31 @@
 /**
  * Consent back to the till against the fake Dotdigital (its GET /contacts/v3 with ~modified, as the
  * Contacts v3 OpenAPI file describes it) and a real sync state file: unsubscribes and suppressions come
- * out in the next run's file exactly once, and a run that stops before it commits loses nothing.
+ * out in the next run's file exactly once, and a run stopped at any step of its write (thrown, or the
+ * process killed) neither loses a change nor writes one twice, over the whole history of files.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DotdigitalTransport } from '../../../lib/dotdigital';
 import { listConsentChanges, type ConsentBackStore } from '../../../lib/dotdigital/consent-back';
-import { DEFAULT_CONSENT_COLUMNS, writeConsentFile } from '../../../lib/dotdigital/consent-file';
+import { DEFAULT_CONSENT_COLUMNS } from '../../../lib/dotdigital/consent-file';
+import {
+	settleConsentWrite,
+	writeConsentChanges,
+	type ConsentWriteStep,
+} from '../../../lib/dotdigital/consent-write';
 import { SyncStateStore } from '../../../lib/state';
 import { startFakeDotdigital, type FakeDotdigital } from '../../fakes/dotdigital';
 
@@ -56,23 +72,34 @@ async function setStatus(email: string, status: 'subscribed' | 'unsubscribed' | 
 	expect(response.status).toBeLessThan(300);
 }
 
-/** One scheduled run: list, write the file when there is something, then commit. */
-async function run(name: string, { crashBeforeCommit = false } = {}): Promise<string[]> {
-	const listing = await listConsentChanges(transport, store, SCOPE);
-	let lines: string[] = [];
-	if (listing.changes.length > 0) {
-		const path = await writeConsentFile(
-			join(dir, 'till'),
-			name,
-			listing.changes,
-			DEFAULT_CONSENT_COLUMNS,
-			{ unsubscribed: 'N', suppressed: 'S' },
-		);
-		lines = readFileSync(path, 'utf8').trimEnd().split('\r\n').slice(1);
-	}
-	if (!crashBeforeCommit) store.commit(SCOPE, listing.seen, listing.until);
-	return lines.map((line) => line.split(',').slice(0, 2).concat(line.split(',')[3]).join(','));
+const FORMAT = { columns: DEFAULT_CONSENT_COLUMNS, words: { unsubscribed: 'N', suppressed: 'S' } };
+const till = () => join(dir, 'till');
+
+class Crash extends Error {}
+
+/** Email, mobile and status of each line of a file the till would import. */
+function fileLines(path: string): string[] {
+	return readFileSync(path, 'utf8')
+		.trimEnd()
+		.split('\r\n')
+		.slice(1)
+		.map((line) => line.split(',').slice(0, 2).concat(line.split(',')[3]).join(','));
 }
+
+/** One scheduled run as the node makes it: settle, list, write and commit; stopped at `crashAt`. */
+async function run(name: string, crashAt?: ConsentWriteStep | 'listed'): Promise<string[]> {
+	await settleConsentWrite(till(), store, SCOPE);
+	const listing = await listConsentChanges(transport, store, SCOPE);
+	if (crashAt === 'listed') throw new Crash(crashAt);
+	const path = await writeConsentChanges(till(), name, listing, FORMAT, store, SCOPE, (step) => {
+		if (step === crashAt) throw new Crash(step);
+	});
+	return path ? fileLines(path) : [];
+}
+
+/** The till's files, not the sync's scratch or pending record. */
+const tillFiles = (folder: string) =>
+	existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.csv')) : [];
 
 test('unsubscribes and suppressions made in Dotdigital come out in the next file exactly once', async () => {
 	for (const email of ['ann@example.com', 'bob@example.com', 'cat@example.com', '=cmd@example.com'])
@@ -114,13 +141,111 @@ test('unsubscribes and suppressions made in Dotdigital come out in the next file
 	expect(readFileSync(join(dir, 'till', 'day-5.csv'), 'utf8')).toContain('bob@example.com');
 });
 
-test('a run that stops after writing its file but before committing loses nothing: the next run writes the same changes again', async () => {
-	await setStatus('eve@example.com', 'subscribed');
-	await setStatus('eve@example.com', 'unsubscribed');
-	expect(await run('crashed.csv', { crashBeforeCommit: true })).toEqual(['eve@example.com,,N']);
-	expect(await run('replay.csv')).toEqual(['eve@example.com,,N']);
-	expect(await run('after.csv')).toEqual([]);
-});
+const STEPS = ['listed', 'scratch', 'pending', 'renamed', 'committed'] as const;
+
+describe.each([false, true])(
+	'a run stopped at every step, the till taking files away: %s',
+	(takes) => {
+		test.each(STEPS)(
+			'stopped after "%s", then replayed: every change in exactly one file, none missing',
+			async (crashAt) => {
+				const imported = join(dir, 'imported');
+				mkdirSync(imported, { recursive: true });
+				/** The till imports whatever is in the folder; every file it ever got is in `imported`. */
+				const tillImports = () => {
+					for (const name of tillFiles(till()))
+						renameSync(join(till(), name), join(imported, name));
+				};
+				const history = () =>
+					[...tillFiles(imported).map((name) => join(imported, name))]
+						.concat(takes ? [] : tillFiles(till()).map((name) => join(till(), name)))
+						.flatMap(fileLines)
+						.sort();
+
+				for (const email of ['gil@example.com', 'hal@example.com', 'ivy@example.com'])
+					await setStatus(email, 'subscribed');
+				await setStatus('gil@example.com', 'unsubscribed');
+				await setStatus('hal@example.com', 'suppressed');
+				await expect(run('stopped.csv', crashAt)).rejects.toThrow(Crash);
+				if (takes) tillImports();
+				await setStatus('ivy@example.com', 'unsubscribed');
+				await run('replay.csv');
+				if (takes) tillImports();
+				expect(await run('after.csv')).toEqual([]);
+				if (takes) {
+					tillImports();
+					await setStatus('gil@example.com', 'subscribed');
+					await run('resubscribed.csv');
+					await setStatus('gil@example.com', 'unsubscribed');
+					await run('later.csv');
+					tillImports();
+				}
+
+				expect(history()).toEqual(
+					[
+						'gil@example.com,,N',
+						'hal@example.com,,S',
+						'ivy@example.com,,N',
+						...(takes ? ['gil@example.com,,N'] : []),
+					].sort(),
+				);
+				expect(readdirSync(till()).filter((name) => name.startsWith('.'))).toEqual([]);
+			},
+		);
+	},
+);
+
+const CHILD = join(__dirname, '..', '..', 'helpers', 'consent-back-child.cjs');
+
+/** The run in a process of its own, SIGKILLed as soon as it reports `killAt` done. */
+async function runInChild(name: string, killAt?: ConsentWriteStep): Promise<'killed' | 'done'> {
+	const jobFile = join(dir, `job-${name}.json`);
+	writeFileSync(
+		jobFile,
+		JSON.stringify({
+			user: fake.user,
+			password: fake.password,
+			baseUrl: fake.baseUrl,
+			statePath: join(dir, 'state.sqlite'),
+			folder: till(),
+			scope: SCOPE,
+			name,
+			format: FORMAT,
+			killAt,
+		}),
+	);
+	const child = spawn(process.execPath, [CHILD, jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+	let stderr = '';
+	let killed = false;
+	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	child.stdout.on('data', (chunk: Buffer) => {
+		if (killAt && chunk.toString().includes(`${killAt}\n`)) {
+			killed = true;
+			child.kill('SIGKILL');
+		}
+	});
+	const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+	if (killed) return 'killed';
+	if (code !== 0) throw new Error(`The child failed (${code}): ${stderr}`);
+	return 'done';
+}
+
+test.each(['scratch', 'pending', 'renamed', 'committed'] as const)(
+	'a run killed (SIGKILL) after "%s" is settled by the next: each change in exactly one file',
+	async (killAt) => {
+		await setStatus('jon@example.com', 'subscribed');
+		await setStatus('jon@example.com', 'unsubscribed');
+		await setStatus('kim@example.com', 'suppressed');
+		expect(await runInChild('killed.csv', killAt)).toBe('killed');
+		expect(await runInChild('replay.csv')).toBe('done');
+		expect(await runInChild('after.csv')).toBe('done');
+		const lines = tillFiles(till())
+			.flatMap((file) => fileLines(join(till(), file)))
+			.sort();
+		expect(lines).toEqual(['jon@example.com,,N', 'kim@example.com,,S']);
+		expect(readdirSync(till()).filter((name) => name.startsWith('.'))).toEqual([]);
+	},
+);
 
 test('the listing asks for the second the cursor falls in, and for a margin before it, never after', async () => {
 	await setStatus('fay@example.com', 'unsubscribed');
