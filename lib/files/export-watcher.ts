@@ -1,5 +1,5 @@
 import { ExportFolder, FolderError, type ExportFile } from './export-folder';
-import { FileLedger, type FeedPause, type LedgerState } from './ledger';
+import { FileRegister, type FeedPause, type RegisterState } from './file-register';
 
 export { dayInZone } from './feed-words';
 import {
@@ -27,7 +27,7 @@ export interface WatcherSettings {
 	timezone: string;
 	/** Names this trigger's state in the process (workflow and node), see `sharedStates`. */
 	stateKey: string;
-	ledgerSize?: number;
+	registerSize?: number;
 	/** "Send Failed Files Back": a new value sends every file in failed/ back once. */
 	sendFailedBack?: string;
 	/** Wait before the first retry of a file that failed on its content; each later wait is three times longer (at most an hour). */
@@ -99,10 +99,10 @@ export interface WatcherPorts {
 	emitAlert(alert: SyncGapAlert | FeedPauseAlert): void;
 	/** Records a problem as a failed execution while the trigger stays active. */
 	reportProblem(error: FolderError): void;
-	/** Leaves a trace of a file that is not handed over: a duplicate or a stray (ledger line and log). */
+	/** Leaves a trace of a file that is not handed over: a duplicate or a stray (sync ledger line and log). */
 	recordSkipped?(skipped: SkippedFile): Promise<void>;
 	loadState(): Promise<unknown>;
-	saveState(state: LedgerState): Promise<void>;
+	saveState(state: RegisterState): Promise<void>;
 	now?: () => Date;
 	sleep?: (ms: number) => Promise<void>;
 }
@@ -124,14 +124,14 @@ export interface CheckSummary {
 }
 
 interface SharedState {
-	ledger: FileLedger;
+	register: FileRegister;
 	/** sha256 of files whose executions are running. */
 	inFlight: Set<string>;
 }
 
 /**
  * Saving or re-publishing a workflow replaces its trigger while an execution the old one started may
- * still be running. Both must see the same ledger and the same files in flight, or the new one would
+ * still be running. Both must see the same register and the same files in flight, or the new one would
  * hand that file over again; so the state lives here, per workflow and node, for the process.
  */
 const sharedStates = new Map<string, SharedState>();
@@ -161,8 +161,8 @@ export class ExportWatcher {
 		this.closed = true;
 	}
 
-	private get ledger(): FileLedger | undefined {
-		return this.state?.ledger;
+	private get register(): FileRegister | undefined {
+		return this.state?.register;
 	}
 
 	private async loadState(): Promise<SharedState> {
@@ -171,7 +171,7 @@ export class ExportWatcher {
 		if (!state) {
 			const saved = await this.ports.loadState();
 			state = sharedStates.get(this.settings.stateKey) ?? {
-				ledger: new FileLedger(saved, this.now(), this.settings.ledgerSize),
+				register: new FileRegister(saved, this.now(), this.settings.registerSize),
 				inFlight: new Set(),
 			};
 			sharedStates.set(this.settings.stateKey, state);
@@ -181,7 +181,7 @@ export class ExportWatcher {
 	}
 
 	private async persist() {
-		if (this.ledger) await this.ports.saveState(this.ledger.toJSON());
+		if (this.register) await this.ports.saveState(this.register.toJSON());
 	}
 
 	/** One scheduled check. Overlapping calls return at once: a check can wait on long executions. */
@@ -204,7 +204,7 @@ export class ExportWatcher {
 	}
 
 	private async runCheck(): Promise<CheckSummary> {
-		const { ledger, inFlight } = await this.loadState();
+		const { register, inFlight } = await this.loadState();
 		const summary: CheckSummary = {
 			emitted: 0,
 			succeeded: 0,
@@ -218,14 +218,14 @@ export class ExportWatcher {
 			sentBack: [],
 			strays: [],
 		};
-		await this.sendFailedBackOnce(ledger, summary);
-		await this.reportStrays(ledger, summary);
+		await this.sendFailedBackOnce(register, summary);
+		await this.reportStrays(register, summary);
 		const listed = await this.folder.list();
-		ledger.prune(new Set(listed.map((file) => file.name)));
+		register.prune(new Set(listed.map((file) => file.name)));
 
 		const unseen = listed.filter((file) => {
-			const sha = ledger.knownSha(file);
-			return !sha || !ledger.isProcessed(sha);
+			const sha = register.knownSha(file);
+			return !sha || !register.isProcessed(sha);
 		});
 		const settled = await this.folder.settled(unseen, {
 			settleMs: this.settings.settleMs,
@@ -235,7 +235,7 @@ export class ExportWatcher {
 		summary.waitingToSettle = unseen.length - settled.length;
 
 		const now = this.now();
-		const pauseHolds = !!ledger.paused && now < new Date(ledger.paused.nextTryAt);
+		const pauseHolds = !!register.paused && now < new Date(register.paused.nextTryAt);
 		for (const settledFile of settled) {
 			if (this.closed) break;
 			if (pauseHolds || summary.paused) {
@@ -249,7 +249,7 @@ export class ExportWatcher {
 			if (!file) continue;
 			let sha256: string;
 			try {
-				sha256 = ledger.knownSha(file) ?? (await this.folder.sha256(file));
+				sha256 = register.knownSha(file) ?? (await this.folder.sha256(file));
 			} catch (error) {
 				if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
 				await this.settle(
@@ -261,9 +261,9 @@ export class ExportWatcher {
 				continue;
 			}
 			if (inFlight.has(sha256)) continue;
-			if (ledger.isProcessed(sha256)) {
-				const original = ledger.processedAs(sha256)!;
-				ledger.recordDuplicate(file, sha256, this.now());
+			if (register.isProcessed(sha256)) {
+				const original = register.processedAs(sha256)!;
+				register.recordDuplicate(file, sha256, this.now());
 				summary.skippedDuplicates++;
 				await this.skipped({
 					file: file.name,
@@ -277,13 +277,13 @@ export class ExportWatcher {
 					);
 				continue;
 			}
-			const retry = ledger.retryOf(sha256);
+			const retry = register.retryOf(sha256);
 			if (retry?.nextTryAt && this.now() < new Date(retry.nextTryAt)) {
 				summary.waitingToRetry++;
 				continue;
 			}
 			const attempt = (retry?.attempts ?? 0) + 1;
-			if (!retry && ledger.paused?.file !== file.name) ledger.noteNewFile(this.now());
+			if (!retry && register.paused?.file !== file.name) register.noteNewFile(this.now());
 			await this.persist();
 			summary.emitted++;
 			inFlight.add(sha256);
@@ -305,14 +305,14 @@ export class ExportWatcher {
 	}
 
 	/** Files that do not match the pattern are written down once each, so a stray PDF does not sit there unseen. */
-	private async reportStrays(ledger: FileLedger, summary: CheckSummary) {
+	private async reportStrays(register: FileRegister, summary: CheckSummary) {
 		const strays = await this.folder.strays();
 		const present = new Set(strays);
-		for (const name of ledger.straysReported)
-			if (!present.has(name)) ledger.straysReported.delete(name);
+		for (const name of register.straysReported)
+			if (!present.has(name)) register.straysReported.delete(name);
 		for (const name of strays) {
-			if (ledger.straysReported.has(name)) continue;
-			ledger.straysReported.add(name);
+			if (register.straysReported.has(name)) continue;
+			register.straysReported.add(name);
 			summary.strays.push(name);
 			await this.skipped({
 				file: name,
@@ -327,18 +327,18 @@ export class ExportWatcher {
 		await this.ports.recordSkipped?.(skipped).catch((error: Error) => {
 			this.ports.reportProblem(
 				new FolderError(
-					`${skipped.file} (${skipped.note}) could not be written to the ledger: ${error.message}`,
+					`${skipped.file} (${skipped.note}) could not be written to the sync ledger: ${error.message}`,
 				),
 			);
 		});
 	}
 
 	/** A new "Send Failed Files Back" setting moves every file in failed/ back into the folder, once. */
-	private async sendFailedBackOnce(ledger: FileLedger, summary: CheckSummary) {
+	private async sendFailedBackOnce(register: FileRegister, summary: CheckSummary) {
 		const wanted = this.settings.sendFailedBack?.trim();
-		if (!wanted || ledger.failedSentBackFor === wanted) return;
+		if (!wanted || register.failedSentBackFor === wanted) return;
 		summary.sentBack = await this.folder.sendFailedBack();
-		ledger.failedSentBackFor = wanted;
+		register.failedSentBackFor = wanted;
 		await this.persist();
 	}
 
@@ -363,7 +363,7 @@ export class ExportWatcher {
 		outcome: ExecutionOutcome,
 		summary: CheckSummary,
 	) {
-		const ledger = this.ledger!;
+		const register = this.register!;
 		const now = this.now();
 		let move: (() => Promise<string>) | undefined;
 		if (outcome.status === 'waiting') {
@@ -375,14 +375,14 @@ export class ExportWatcher {
 		}
 		this.resumeAfter(file, now);
 		if (outcome.status === 'succeeded') {
-			ledger.recordProcessed(file, sha256, now);
+			register.recordProcessed(file, sha256, now);
 			summary.succeeded++;
 			if (this.settings.moveProcessed)
 				move = () => this.folder.moveToProcessed(file, dayInZone(now, this.settings.timezone));
 		} else if (outcome.status === 'unreadable') {
 			summary.failed++;
 			summary.movedToFailed++;
-			ledger.recordGivenUp(file, sha256, now);
+			register.recordGivenUp(file, sha256, now);
 			move = async () => {
 				const moved = await this.folder.moveToFailed(
 					file,
@@ -395,12 +395,12 @@ export class ExportWatcher {
 			};
 		} else if (outcome.status === 'failed') {
 			summary.failed++;
-			const previous = ledger.retryOf(sha256)?.attempts ?? 0;
+			const previous = register.retryOf(sha256)?.attempts ?? 0;
 			const wait = Math.min(
 				(this.settings.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) * 3 ** previous,
 				MAX_RETRY_AFTER_MS,
 			);
-			const attempts = ledger.recordFailedAttempt(
+			const attempts = register.recordFailedAttempt(
 				file,
 				sha256,
 				outcome.error,
@@ -409,7 +409,7 @@ export class ExportWatcher {
 			);
 			if (attempts >= this.settings.maxAttempts) {
 				summary.movedToFailed++;
-				ledger.recordGivenUp(file, sha256, now);
+				register.recordGivenUp(file, sha256, now);
 				move = () =>
 					this.folder.moveToFailed(file, failureReason(file, sha256, attempts, outcome.error, now));
 			}
@@ -420,8 +420,8 @@ export class ExportWatcher {
 
 	/** Starts or extends a pause; the first try of a pause (or a new cause) is announced on the alerts output. */
 	private pause(file: ExportFile, outcome: { error: string; fault: SystemFault }, now: Date) {
-		const ledger = this.ledger!;
-		const current = ledger.paused;
+		const register = this.register!;
+		const current = register.paused;
 		const same = current?.cause === outcome.fault.cause;
 		const tries = same ? current.tries + 1 : 1;
 		const wait = Math.min(
@@ -436,7 +436,7 @@ export class ExportWatcher {
 			tries,
 			nextTryAt: new Date(now.getTime() + wait).toISOString(),
 		};
-		ledger.paused = pause;
+		register.paused = pause;
 		if (same) return;
 		this.ports.emitAlert({
 			alert: 'feed_paused',
@@ -452,10 +452,10 @@ export class ExportWatcher {
 	}
 
 	private resumeAfter(file: ExportFile, now: Date) {
-		const ledger = this.ledger!;
-		const pause = ledger.paused;
+		const register = this.register!;
+		const pause = register.paused;
 		if (!pause) return;
-		ledger.paused = null;
+		register.paused = null;
 		this.ports.emitAlert({
 			alert: 'feed_resumed',
 			feed: this.settings.feed,
@@ -469,15 +469,15 @@ export class ExportWatcher {
 	}
 
 	private async alertIfQuiet(): Promise<boolean> {
-		const ledger = this.ledger!;
+		const register = this.register!;
 		const expected = this.settings.expectedEveryMinutes;
-		if (expected <= 0 || ledger.gapAlertedAt) return false;
+		if (expected <= 0 || register.gapAlertedAt) return false;
 		const now = this.now();
-		const quietMs = now.getTime() - new Date(ledger.lastFileAt).getTime();
+		const quietMs = now.getTime() - new Date(register.lastFileAt).getTime();
 		if (quietMs < expected * 60_000) return false;
 		const quietMinutes = Math.round(quietMs / 6_000) / 10;
-		ledger.gapAlertedAt = now.toISOString();
-		const pause = ledger.paused;
+		register.gapAlertedAt = now.toISOString();
+		const pause = register.paused;
 		const quiet = `No new ${this.settings.feed} file has arrived in ${this.folder.folder} for ${describeWait(quietMs)} (expected at least every ${describeWait(expected * 60_000)}).`;
 		this.ports.emitAlert({
 			alert: 'sync_gap',
@@ -487,7 +487,7 @@ export class ExportWatcher {
 				? `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${quiet}`
 				: quiet,
 			...(pause ? { paused_because: pause.cause } : {}),
-			last_file_at: ledger.lastFileAt,
+			last_file_at: register.lastFileAt,
 			quiet_for_minutes: quietMinutes,
 			expected_every_minutes: expected,
 			expected_every: describeMinutes(expected),

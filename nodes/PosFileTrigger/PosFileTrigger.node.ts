@@ -21,7 +21,7 @@ import {
 import { DurationError, parseDurationMinutes } from '../../lib/files/duration';
 import { OutcomeJournal } from '../../lib/files/outcome-journal';
 import { systemFaultOf } from '../../lib/files/system-fault';
-import { FileLedger } from '../../lib/files/ledger';
+import { FileRegister } from '../../lib/files/file-register';
 import { describeExportFile, mimeTypeFor } from '../../lib/files/describe';
 import { FileReadError } from '../../lib/files/errors';
 import { defaultStatePath, openSyncState, stateLocation } from '../../lib/state';
@@ -311,10 +311,14 @@ export class PosFileTrigger implements INodeType {
 							description: problem.description,
 						}),
 					),
-				loadState: async () =>
-					FileLedger.merge(staticData.ledger, await journal.read(), new Date()).toJSON(),
+				loadState: async () => {
+					// Workflows saved before the rename keep the register under its old key, `ledger`.
+					const saved = staticData.fileRegister ?? staticData.ledger;
+					return FileRegister.merge(saved, await journal.read(), new Date()).toJSON();
+				},
 				saveState: async (state) => {
-					staticData.ledger = state as unknown as IDataObject;
+					staticData.fileRegister = state as unknown as IDataObject;
+					delete staticData.ledger;
 					await journal.write(state);
 				},
 			},
