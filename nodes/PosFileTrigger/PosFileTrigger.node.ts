@@ -13,11 +13,8 @@ import { dirname, join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../lib/files/access';
 import { ExportFolder, FolderError, type ExportFile } from '../../lib/files/export-folder';
-import {
-	ExportWatcher,
-	type ExecutionOutcome,
-	type FileToEmit,
-} from '../../lib/files/export-watcher';
+import { ExportWatcher } from '../../lib/files/export-watcher';
+import type { ExecutionOutcome, FileToEmit } from '../../lib/files/watcher-contract';
 import { DurationError, parseDurationMinutes } from '../../lib/files/duration';
 import { OutcomeJournal } from '../../lib/files/outcome-journal';
 import { systemFaultOf } from '../../lib/files/system-fault';

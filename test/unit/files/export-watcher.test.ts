@@ -4,15 +4,15 @@ import { join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
 import { ExportFolder, type FolderError } from '../../../lib/files/export-folder';
-import {
-	ExportWatcher,
-	type ExecutionOutcome,
-	type FileToEmit,
-	type FeedPauseAlert,
-	type SkippedFile,
-	type SyncGapAlert,
-	type WatcherSettings,
-} from '../../../lib/files/export-watcher';
+import { ExportWatcher } from '../../../lib/files/export-watcher';
+import type {
+	ExecutionOutcome,
+	FileToEmit,
+	FeedPauseAlert,
+	SkippedFile,
+	SyncGapAlert,
+	WatcherSettings,
+} from '../../../lib/files/watcher-contract';
 import type { RegisterState } from '../../../lib/files/file-register';
 import { writeFileAged } from '../../helpers/files';
 
