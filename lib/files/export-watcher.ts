@@ -2,15 +2,8 @@ import { ExportFolder, FolderError, type ExportFile } from './export-folder';
 import { FileRegister, type FeedPause } from './file-register';
 
 export { dayInZone } from './feed-words';
-import {
-	dateTimeInZone,
-	dayInZone,
-	describeMinutes,
-	describeWait,
-	feedName,
-	clockTime,
-	pauseHeadline,
-} from './feed-words';
+import { dateTimeInZone, dayInZone } from './feed-words';
+import { feedPausedAlert, feedResumedAlert, syncGapAlert, type FeedAt } from './feed-alerts';
 import type { SystemFault } from './system-fault';
 import type {
 	CheckSummary,
@@ -340,17 +333,7 @@ export class ExportWatcher {
 		};
 		register.paused = pause;
 		if (same) return;
-		this.ports.emitAlert({
-			alert: 'feed_paused',
-			feed: this.settings.feed,
-			folder: this.folder.folder,
-			message: `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${file.name} waits and keeps its attempts; it is tried again in ${describeWait(wait)}, then less and less often, and goes through by itself once the cause is fixed. (${outcome.error})`,
-			cause: pause.cause,
-			paused_since: pause.since,
-			file: file.name,
-			next_try_at: pause.nextTryAt,
-			detected_at: now.toISOString(),
-		});
+		this.ports.emitAlert(feedPausedAlert(this.feedAt(), file.name, pause, wait, now));
 	}
 
 	private resumeAfter(file: ExportFile, now: Date) {
@@ -358,16 +341,15 @@ export class ExportWatcher {
 		const pause = register.paused;
 		if (!pause) return;
 		register.paused = null;
-		this.ports.emitAlert({
-			alert: 'feed_resumed',
+		this.ports.emitAlert(feedResumedAlert(this.feedAt(), file.name, pause, now));
+	}
+
+	private feedAt(): FeedAt {
+		return {
 			feed: this.settings.feed,
 			folder: this.folder.folder,
-			message: `${feedName(this.settings.feed)} feed running again after "${pause.cause}" (paused since ${clockTime(new Date(pause.since), now, this.settings.timezone)}): ${file.name} was tried again.`,
-			cause: pause.cause,
-			paused_since: pause.since,
-			file: file.name,
-			detected_at: now.toISOString(),
-		});
+			timezone: this.settings.timezone,
+		};
 	}
 
 	private async alertIfQuiet(): Promise<boolean> {
@@ -377,24 +359,10 @@ export class ExportWatcher {
 		const now = this.now();
 		const quietMs = now.getTime() - new Date(register.lastFileAt).getTime();
 		if (quietMs < expected * 60_000) return false;
-		const quietMinutes = Math.round(quietMs / 6_000) / 10;
 		register.gapAlertedAt = now.toISOString();
-		const pause = register.paused;
-		const quiet = `No new ${this.settings.feed} file has arrived in ${this.folder.folder} for ${describeWait(quietMs)} (expected at least every ${describeWait(expected * 60_000)}).`;
-		this.ports.emitAlert({
-			alert: 'sync_gap',
-			feed: this.settings.feed,
-			folder: this.folder.folder,
-			message: pause
-				? `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${quiet}`
-				: quiet,
-			...(pause ? { paused_because: pause.cause } : {}),
-			last_file_at: register.lastFileAt,
-			quiet_for_minutes: quietMinutes,
-			expected_every_minutes: expected,
-			expected_every: describeMinutes(expected),
-			detected_at: now.toISOString(),
-		});
+		this.ports.emitAlert(
+			syncGapAlert(this.feedAt(), register.lastFileAt, quietMs, expected, register.paused, now),
+		);
 		return true;
 	}
 }
