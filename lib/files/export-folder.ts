@@ -5,7 +5,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import picomatch from 'picomatch';
 
 import { folderAccessProblem, type FileAccessPolicy } from './access';
-import type { FileIdentity } from './ledger';
+import type { FileIdentity } from './file-register';
 
 /** Names a writer uses while a file is still being written, and names that are not exports. */
 const IGNORED_NAME = /^(\.|~\$)|\.(tmp|temp|part|partial|crdownload|filepart|swp|lock)$/i;

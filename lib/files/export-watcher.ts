@@ -1,137 +1,32 @@
 import { ExportFolder, FolderError, type ExportFile } from './export-folder';
-import { FileLedger, type FeedPause, type LedgerState } from './ledger';
+import { FileRegister, type FeedPause } from './file-register';
 
 export { dayInZone } from './feed-words';
-import {
-	dateTimeInZone,
-	dayInZone,
-	describeMinutes,
-	describeWait,
-	feedName,
-	clockTime,
-	pauseHeadline,
-} from './feed-words';
+import { dateTimeInZone, dayInZone } from './feed-words';
+import { feedPausedAlert, feedResumedAlert, syncGapAlert, type FeedAt } from './feed-alerts';
 import type { SystemFault } from './system-fault';
-
-export interface WatcherSettings {
-	feed: string;
-	settleMs: number;
-	/** Failed executions a file gets before it is moved to failed/. */
-	maxAttempts: number;
-	/** At most this many files per check; 0 for no limit. */
-	maxFilesPerCheck: number;
-	moveProcessed: boolean;
-	/** Minutes without a new file before a sync-gap alert; 0 turns alerts off. */
-	expectedEveryMinutes: number;
-	/** IANA time zone for the processed/YYYY-MM-DD folder names. */
-	timezone: string;
-	/** Names this trigger's state in the process (workflow and node), see `sharedStates`. */
-	stateKey: string;
-	ledgerSize?: number;
-	/** "Send Failed Files Back": a new value sends every file in failed/ back once. */
-	sendFailedBack?: string;
-	/** Wait before the first retry of a file that failed on its content; each later wait is three times longer (at most an hour). */
-	retryAfterMs?: number;
-	/** Wait before trying a paused feed again; each later wait is twice as long (at most 15 minutes). */
-	pauseRetryAfterMs?: number;
-}
+import type {
+	CheckSummary,
+	ExecutionOutcome,
+	SkippedFile,
+	WatcherPorts,
+	WatcherSettings,
+} from './watcher-contract';
 
 const DEFAULT_RETRY_AFTER_MS = 20_000;
 const MAX_RETRY_AFTER_MS = 3_600_000;
 const DEFAULT_PAUSE_RETRY_AFTER_MS = 15_000;
 const MAX_PAUSE_RETRY_AFTER_MS = 15 * 60_000;
 
-export interface FileToEmit {
-	file: ExportFile;
-	sha256: string;
-	attempt: number;
-}
-
-export type ExecutionOutcome =
-	| { status: 'succeeded' }
-	| { status: 'failed'; error: string }
-	/** The file itself cannot be read (not a spreadsheet, empty, corrupt): retrying cannot help. */
-	| { status: 'unreadable'; error: string }
-	/** A fault that is nobody's data (a refused login, an outage): the feed waits and the file keeps its attempts. */
-	| { status: 'waiting'; error: string; fault: SystemFault };
-
-export interface SyncGapAlert {
-	alert: 'sync_gap';
-	feed: string;
-	folder: string;
-	message: string;
-	last_file_at: string;
-	quiet_for_minutes: number;
-	expected_every_minutes: number;
-	/** The same, in words: "26 hours". */
-	expected_every: string;
-	detected_at: string;
-	/** Set when the feed is quiet because it is paused. */
-	paused_because?: string;
-}
-
-/** The feed paused on a fault that is nobody's data, or went on again once it was fixed. */
-export interface FeedPauseAlert {
-	alert: 'feed_paused' | 'feed_resumed';
-	feed: string;
-	folder: string;
-	message: string;
-	cause: string;
-	paused_since: string;
-	/** The file that waits (paused) or went through (resumed). */
-	file: string;
-	next_try_at?: string;
-	detected_at: string;
-}
-
-export interface SkippedFile {
-	file: string;
-	reason: 'duplicate' | 'stray';
-	/** In words: "same content as Customers_1.csv, processed Sun 22 Nov 2026 09:12". */
-	note: string;
-	/** Names this one drop (name and modified time), so that it is written down once. */
-	key: string;
-}
-
-export interface WatcherPorts {
-	/** Starts one execution for a file and resolves when it has finished. */
-	emitFile(file: FileToEmit): Promise<ExecutionOutcome>;
-	emitAlert(alert: SyncGapAlert | FeedPauseAlert): void;
-	/** Records a problem as a failed execution while the trigger stays active. */
-	reportProblem(error: FolderError): void;
-	/** Leaves a trace of a file that is not handed over: a duplicate or a stray (ledger line and log). */
-	recordSkipped?(skipped: SkippedFile): Promise<void>;
-	loadState(): Promise<unknown>;
-	saveState(state: LedgerState): Promise<void>;
-	now?: () => Date;
-	sleep?: (ms: number) => Promise<void>;
-}
-
-export interface CheckSummary {
-	emitted: number;
-	succeeded: number;
-	failed: number;
-	movedToFailed: number;
-	skippedDuplicates: number;
-	waitingToSettle: number;
-	alerted: boolean;
-	/** Files that wait for their next attempt, or for a paused feed. */
-	waitingToRetry: number;
-	paused: boolean;
-	sentBack: string[];
-	/** Files not matching the pattern, reported at this check (each only once). */
-	strays: string[];
-}
-
 interface SharedState {
-	ledger: FileLedger;
+	register: FileRegister;
 	/** sha256 of files whose executions are running. */
 	inFlight: Set<string>;
 }
 
 /**
  * Saving or re-publishing a workflow replaces its trigger while an execution the old one started may
- * still be running. Both must see the same ledger and the same files in flight, or the new one would
+ * still be running. Both must see the same register and the same files in flight, or the new one would
  * hand that file over again; so the state lives here, per workflow and node, for the process.
  */
 const sharedStates = new Map<string, SharedState>();
@@ -161,8 +56,8 @@ export class ExportWatcher {
 		this.closed = true;
 	}
 
-	private get ledger(): FileLedger | undefined {
-		return this.state?.ledger;
+	private get register(): FileRegister | undefined {
+		return this.state?.register;
 	}
 
 	private async loadState(): Promise<SharedState> {
@@ -171,7 +66,7 @@ export class ExportWatcher {
 		if (!state) {
 			const saved = await this.ports.loadState();
 			state = sharedStates.get(this.settings.stateKey) ?? {
-				ledger: new FileLedger(saved, this.now(), this.settings.ledgerSize),
+				register: new FileRegister(saved, this.now(), this.settings.registerSize),
 				inFlight: new Set(),
 			};
 			sharedStates.set(this.settings.stateKey, state);
@@ -181,7 +76,7 @@ export class ExportWatcher {
 	}
 
 	private async persist() {
-		if (this.ledger) await this.ports.saveState(this.ledger.toJSON());
+		if (this.register) await this.ports.saveState(this.register.toJSON());
 	}
 
 	/** One scheduled check. Overlapping calls return at once: a check can wait on long executions. */
@@ -204,7 +99,7 @@ export class ExportWatcher {
 	}
 
 	private async runCheck(): Promise<CheckSummary> {
-		const { ledger, inFlight } = await this.loadState();
+		const { register, inFlight } = await this.loadState();
 		const summary: CheckSummary = {
 			emitted: 0,
 			succeeded: 0,
@@ -218,14 +113,14 @@ export class ExportWatcher {
 			sentBack: [],
 			strays: [],
 		};
-		await this.sendFailedBackOnce(ledger, summary);
-		await this.reportStrays(ledger, summary);
+		await this.sendFailedBackOnce(register, summary);
+		await this.reportStrays(register, summary);
 		const listed = await this.folder.list();
-		ledger.prune(new Set(listed.map((file) => file.name)));
+		register.prune(new Set(listed.map((file) => file.name)));
 
 		const unseen = listed.filter((file) => {
-			const sha = ledger.knownSha(file);
-			return !sha || !ledger.isProcessed(sha);
+			const sha = register.knownSha(file);
+			return !sha || !register.isProcessed(sha);
 		});
 		const settled = await this.folder.settled(unseen, {
 			settleMs: this.settings.settleMs,
@@ -235,7 +130,7 @@ export class ExportWatcher {
 		summary.waitingToSettle = unseen.length - settled.length;
 
 		const now = this.now();
-		const pauseHolds = !!ledger.paused && now < new Date(ledger.paused.nextTryAt);
+		const pauseHolds = !!register.paused && now < new Date(register.paused.nextTryAt);
 		for (const settledFile of settled) {
 			if (this.closed) break;
 			if (pauseHolds || summary.paused) {
@@ -249,7 +144,7 @@ export class ExportWatcher {
 			if (!file) continue;
 			let sha256: string;
 			try {
-				sha256 = ledger.knownSha(file) ?? (await this.folder.sha256(file));
+				sha256 = register.knownSha(file) ?? (await this.folder.sha256(file));
 			} catch (error) {
 				if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
 				await this.settle(
@@ -261,9 +156,9 @@ export class ExportWatcher {
 				continue;
 			}
 			if (inFlight.has(sha256)) continue;
-			if (ledger.isProcessed(sha256)) {
-				const original = ledger.processedAs(sha256)!;
-				ledger.recordDuplicate(file, sha256, this.now());
+			if (register.isProcessed(sha256)) {
+				const original = register.processedAs(sha256)!;
+				register.recordDuplicate(file, sha256, this.now());
 				summary.skippedDuplicates++;
 				await this.skipped({
 					file: file.name,
@@ -277,13 +172,13 @@ export class ExportWatcher {
 					);
 				continue;
 			}
-			const retry = ledger.retryOf(sha256);
+			const retry = register.retryOf(sha256);
 			if (retry?.nextTryAt && this.now() < new Date(retry.nextTryAt)) {
 				summary.waitingToRetry++;
 				continue;
 			}
 			const attempt = (retry?.attempts ?? 0) + 1;
-			if (!retry && ledger.paused?.file !== file.name) ledger.noteNewFile(this.now());
+			if (!retry && register.paused?.file !== file.name) register.noteNewFile(this.now());
 			await this.persist();
 			summary.emitted++;
 			inFlight.add(sha256);
@@ -305,14 +200,14 @@ export class ExportWatcher {
 	}
 
 	/** Files that do not match the pattern are written down once each, so a stray PDF does not sit there unseen. */
-	private async reportStrays(ledger: FileLedger, summary: CheckSummary) {
+	private async reportStrays(register: FileRegister, summary: CheckSummary) {
 		const strays = await this.folder.strays();
 		const present = new Set(strays);
-		for (const name of ledger.straysReported)
-			if (!present.has(name)) ledger.straysReported.delete(name);
+		for (const name of register.straysReported)
+			if (!present.has(name)) register.straysReported.delete(name);
 		for (const name of strays) {
-			if (ledger.straysReported.has(name)) continue;
-			ledger.straysReported.add(name);
+			if (register.straysReported.has(name)) continue;
+			register.straysReported.add(name);
 			summary.strays.push(name);
 			await this.skipped({
 				file: name,
@@ -327,18 +222,18 @@ export class ExportWatcher {
 		await this.ports.recordSkipped?.(skipped).catch((error: Error) => {
 			this.ports.reportProblem(
 				new FolderError(
-					`${skipped.file} (${skipped.note}) could not be written to the ledger: ${error.message}`,
+					`${skipped.file} (${skipped.note}) could not be written to the sync ledger: ${error.message}`,
 				),
 			);
 		});
 	}
 
 	/** A new "Send Failed Files Back" setting moves every file in failed/ back into the folder, once. */
-	private async sendFailedBackOnce(ledger: FileLedger, summary: CheckSummary) {
+	private async sendFailedBackOnce(register: FileRegister, summary: CheckSummary) {
 		const wanted = this.settings.sendFailedBack?.trim();
-		if (!wanted || ledger.failedSentBackFor === wanted) return;
+		if (!wanted || register.failedSentBackFor === wanted) return;
 		summary.sentBack = await this.folder.sendFailedBack();
-		ledger.failedSentBackFor = wanted;
+		register.failedSentBackFor = wanted;
 		await this.persist();
 	}
 
@@ -363,7 +258,7 @@ export class ExportWatcher {
 		outcome: ExecutionOutcome,
 		summary: CheckSummary,
 	) {
-		const ledger = this.ledger!;
+		const register = this.register!;
 		const now = this.now();
 		let move: (() => Promise<string>) | undefined;
 		if (outcome.status === 'waiting') {
@@ -375,14 +270,14 @@ export class ExportWatcher {
 		}
 		this.resumeAfter(file, now);
 		if (outcome.status === 'succeeded') {
-			ledger.recordProcessed(file, sha256, now);
+			register.recordProcessed(file, sha256, now);
 			summary.succeeded++;
 			if (this.settings.moveProcessed)
 				move = () => this.folder.moveToProcessed(file, dayInZone(now, this.settings.timezone));
 		} else if (outcome.status === 'unreadable') {
 			summary.failed++;
 			summary.movedToFailed++;
-			ledger.recordGivenUp(file, sha256, now);
+			register.recordGivenUp(file, sha256, now);
 			move = async () => {
 				const moved = await this.folder.moveToFailed(
 					file,
@@ -395,12 +290,12 @@ export class ExportWatcher {
 			};
 		} else if (outcome.status === 'failed') {
 			summary.failed++;
-			const previous = ledger.retryOf(sha256)?.attempts ?? 0;
+			const previous = register.retryOf(sha256)?.attempts ?? 0;
 			const wait = Math.min(
 				(this.settings.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) * 3 ** previous,
 				MAX_RETRY_AFTER_MS,
 			);
-			const attempts = ledger.recordFailedAttempt(
+			const attempts = register.recordFailedAttempt(
 				file,
 				sha256,
 				outcome.error,
@@ -409,7 +304,7 @@ export class ExportWatcher {
 			);
 			if (attempts >= this.settings.maxAttempts) {
 				summary.movedToFailed++;
-				ledger.recordGivenUp(file, sha256, now);
+				register.recordGivenUp(file, sha256, now);
 				move = () =>
 					this.folder.moveToFailed(file, failureReason(file, sha256, attempts, outcome.error, now));
 			}
@@ -420,8 +315,8 @@ export class ExportWatcher {
 
 	/** Starts or extends a pause; the first try of a pause (or a new cause) is announced on the alerts output. */
 	private pause(file: ExportFile, outcome: { error: string; fault: SystemFault }, now: Date) {
-		const ledger = this.ledger!;
-		const current = ledger.paused;
+		const register = this.register!;
+		const current = register.paused;
 		const same = current?.cause === outcome.fault.cause;
 		const tries = same ? current.tries + 1 : 1;
 		const wait = Math.min(
@@ -436,63 +331,38 @@ export class ExportWatcher {
 			tries,
 			nextTryAt: new Date(now.getTime() + wait).toISOString(),
 		};
-		ledger.paused = pause;
+		register.paused = pause;
 		if (same) return;
-		this.ports.emitAlert({
-			alert: 'feed_paused',
-			feed: this.settings.feed,
-			folder: this.folder.folder,
-			message: `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${file.name} waits and keeps its attempts; it is tried again in ${describeWait(wait)}, then less and less often, and goes through by itself once the cause is fixed. (${outcome.error})`,
-			cause: pause.cause,
-			paused_since: pause.since,
-			file: file.name,
-			next_try_at: pause.nextTryAt,
-			detected_at: now.toISOString(),
-		});
+		this.ports.emitAlert(feedPausedAlert(this.feedAt(), file.name, pause, wait, now));
 	}
 
 	private resumeAfter(file: ExportFile, now: Date) {
-		const ledger = this.ledger!;
-		const pause = ledger.paused;
+		const register = this.register!;
+		const pause = register.paused;
 		if (!pause) return;
-		ledger.paused = null;
-		this.ports.emitAlert({
-			alert: 'feed_resumed',
+		register.paused = null;
+		this.ports.emitAlert(feedResumedAlert(this.feedAt(), file.name, pause, now));
+	}
+
+	private feedAt(): FeedAt {
+		return {
 			feed: this.settings.feed,
 			folder: this.folder.folder,
-			message: `${feedName(this.settings.feed)} feed running again after "${pause.cause}" (paused since ${clockTime(new Date(pause.since), now, this.settings.timezone)}): ${file.name} was tried again.`,
-			cause: pause.cause,
-			paused_since: pause.since,
-			file: file.name,
-			detected_at: now.toISOString(),
-		});
+			timezone: this.settings.timezone,
+		};
 	}
 
 	private async alertIfQuiet(): Promise<boolean> {
-		const ledger = this.ledger!;
+		const register = this.register!;
 		const expected = this.settings.expectedEveryMinutes;
-		if (expected <= 0 || ledger.gapAlertedAt) return false;
+		if (expected <= 0 || register.gapAlertedAt) return false;
 		const now = this.now();
-		const quietMs = now.getTime() - new Date(ledger.lastFileAt).getTime();
+		const quietMs = now.getTime() - new Date(register.lastFileAt).getTime();
 		if (quietMs < expected * 60_000) return false;
-		const quietMinutes = Math.round(quietMs / 6_000) / 10;
-		ledger.gapAlertedAt = now.toISOString();
-		const pause = ledger.paused;
-		const quiet = `No new ${this.settings.feed} file has arrived in ${this.folder.folder} for ${describeWait(quietMs)} (expected at least every ${describeWait(expected * 60_000)}).`;
-		this.ports.emitAlert({
-			alert: 'sync_gap',
-			feed: this.settings.feed,
-			folder: this.folder.folder,
-			message: pause
-				? `${pauseHeadline(this.settings.feed, pause, this.settings.timezone)}. ${quiet}`
-				: quiet,
-			...(pause ? { paused_because: pause.cause } : {}),
-			last_file_at: ledger.lastFileAt,
-			quiet_for_minutes: quietMinutes,
-			expected_every_minutes: expected,
-			expected_every: describeMinutes(expected),
-			detected_at: now.toISOString(),
-		});
+		register.gapAlertedAt = now.toISOString();
+		this.ports.emitAlert(
+			syncGapAlert(this.feedAt(), register.lastFileAt, quietMs, expected, register.paused, now),
+		);
 		return true;
 	}
 }

@@ -1,6 +1,6 @@
-/** Times, lengths of time and feeds in the words the trigger's alerts and ledger lines use. */
+/** Times, lengths of time and feeds in the words the trigger's alerts and sync ledger lines use. */
 import { describeMinutes } from './duration';
-import type { FeedPause } from './ledger';
+import type { FeedPause } from './file-register';
 
 export { describeMinutes };
 

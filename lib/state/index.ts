@@ -4,5 +4,7 @@ export * from './backend';
 export * from './store';
 export * from './ledger';
 export * from './ledger-report';
+export * from './ledger-summary';
+export * from './ledger-totals';
 export { attemptsInWords } from './ledger-attempts';
 export * from './errors';

@@ -13,15 +13,12 @@ import { dirname, join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../lib/files/access';
 import { ExportFolder, FolderError, type ExportFile } from '../../lib/files/export-folder';
-import {
-	ExportWatcher,
-	type ExecutionOutcome,
-	type FileToEmit,
-} from '../../lib/files/export-watcher';
+import { ExportWatcher } from '../../lib/files/export-watcher';
+import type { ExecutionOutcome, FileToEmit } from '../../lib/files/watcher-contract';
 import { DurationError, parseDurationMinutes } from '../../lib/files/duration';
 import { OutcomeJournal } from '../../lib/files/outcome-journal';
 import { systemFaultOf } from '../../lib/files/system-fault';
-import { FileLedger } from '../../lib/files/ledger';
+import { FileRegister } from '../../lib/files/file-register';
 import { describeExportFile, mimeTypeFor } from '../../lib/files/describe';
 import { FileReadError } from '../../lib/files/errors';
 import { defaultStatePath, openSyncState, stateLocation } from '../../lib/state';
@@ -311,10 +308,14 @@ export class PosFileTrigger implements INodeType {
 							description: problem.description,
 						}),
 					),
-				loadState: async () =>
-					FileLedger.merge(staticData.ledger, await journal.read(), new Date()).toJSON(),
+				loadState: async () => {
+					// Workflows saved before the rename keep the register under its old key, `ledger`.
+					const saved = staticData.fileRegister ?? staticData.ledger;
+					return FileRegister.merge(saved, await journal.read(), new Date()).toJSON();
+				},
 				saveState: async (state) => {
-					staticData.ledger = state as unknown as IDataObject;
+					staticData.fileRegister = state as unknown as IDataObject;
+					delete staticData.ledger;
 					await journal.write(state);
 				},
 			},

@@ -174,7 +174,7 @@ describe('POS File Trigger in a real n8n', () => {
 		expect(existsSync(target)).toBe(false);
 	});
 
-	test('the same content dropped again under another name gives no execution, and a stray file is noted once; both leave a ledger line saying why', async () => {
+	test('the same content dropped again under another name gives no execution, and a stray file is noted once; both leave a sync ledger line saying why', async () => {
 		const today = new Date().toISOString().slice(0, 10);
 		copyFileSync(
 			join(customers, 'processed', today, 'Customers_2026-11-22.csv'),
@@ -345,7 +345,7 @@ describe('POS File Trigger across a restart', () => {
 		await server.instance.waitForExecutions(workflow, 2, { timeoutMs: 60_000 });
 		await sleep(QUIET_PERIOD_MS);
 		const executions = await server.instance.executions(workflow);
-		// Products_1.csv is still in the folder (moving is off): only the ledger keeps it from coming back.
+		// Products_1.csv is still in the folder (moving is off): only the file register keeps it from coming back.
 		expect(emittedNames(executions)).toEqual(['Products_1.csv', 'Products_2.csv']);
 		expect(executions.every((e) => e.status === 'success')).toBe(true);
 	});

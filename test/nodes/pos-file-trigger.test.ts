@@ -244,14 +244,16 @@ describe('POS File Trigger node', () => {
 			emitted[1].done!.resolve(run('error', 'Dotdigital rejected the batch'));
 			await until(
 				() =>
-					(staticData.ledger as any)?.retries &&
-					Object.keys((staticData.ledger as any).retries).length === 1,
+					(staticData.fileRegister as any)?.retries &&
+					Object.keys((staticData.fileRegister as any).retries).length === 1,
 				'the failure to be recorded',
 			);
 
-			const ledger = staticData.ledger as any;
-			expect(ledger.entries.map((e: any) => [e.name, e.outcome])).toEqual([['a.csv', 'processed']]);
-			expect(Object.values(ledger.retries)).toMatchObject([
+			const register = staticData.fileRegister as any;
+			expect(register.entries.map((e: any) => [e.name, e.outcome])).toEqual([
+				['a.csv', 'processed'],
+			]);
+			expect(Object.values(register.retries)).toMatchObject([
 				{
 					name: 'b.csv',
 					attempts: 1,
@@ -269,14 +271,49 @@ describe('POS File Trigger node', () => {
 						process.env.N8N_USER_FOLDER!,
 						'.n8n',
 						'pos-sync',
-						'trigger-ledgers',
+						'trigger-registers',
 						`${workflowId}-node-1.json`,
 					),
 					'utf8',
 				),
 			);
-			expect(journal).toEqual(ledger);
+			expect(journal).toEqual(register);
 		});
+	});
+
+	test('a workflow saved before the rename keeps its register (static data key `ledger`)', async () => {
+		const folder = folderWith({ 'a.csv': ['id\n1\n', 60] });
+		const before = context(baseParams(folder));
+		await whileActive(before.ctx, async () => {
+			await until(() => before.emitted.length === 1, 'the first file');
+			before.emitted[0].done!.resolve(run('success'));
+			await until(
+				() => (before.staticData.fileRegister as any)?.entries?.length === 1,
+				'a.csv to be registered',
+			);
+		});
+
+		// The same register as an older version saved it, in a workflow with no journal on disk.
+		const after = context(baseParams(folder));
+		after.staticData.ledger = before.staticData.fileRegister;
+		writeFileAged(join(folder, 'b.csv'), 'id\n2\n', 30);
+		await whileActive(after.ctx, async () => {
+			await until(() => after.emitted.length === 1, 'the new file');
+			expect(after.emitted[0].data[0][0].json.name).toBe('b.csv');
+			after.emitted[0].done!.resolve(run('success'));
+			await until(
+				() => (after.staticData.fileRegister as any)?.entries?.length === 2,
+				'b.csv to be registered',
+			);
+		});
+		expect(after.emitted).toHaveLength(1);
+		expect(after.staticData).not.toHaveProperty('ledger');
+		expect(
+			(after.staticData.fileRegister as any).entries.map((e: any) => [e.name, e.outcome]),
+		).toEqual([
+			['a.csv', 'processed'],
+			['b.csv', 'processed'],
+		]);
 	});
 
 	test('a run n8n could not start counts as a failed attempt, so the file cannot loop forever', async () => {
@@ -286,10 +323,10 @@ describe('POS File Trigger node', () => {
 			await until(() => emitted.length === 1, 'the file');
 			emitted[0].done!.resolve(undefined as unknown as IRun);
 			await until(
-				() => Object.keys((staticData.ledger as any)?.retries ?? {}).length === 1,
+				() => Object.keys((staticData.fileRegister as any)?.retries ?? {}).length === 1,
 				'the attempt to be counted',
 			);
-			expect(Object.values((staticData.ledger as any).retries)).toMatchObject([
+			expect(Object.values((staticData.fileRegister as any).retries)).toMatchObject([
 				{ attempts: 1, lastError: expect.stringMatching(/could not start/) },
 			]);
 		});
@@ -354,9 +391,9 @@ describe('POS File Trigger node', () => {
 				},
 			} as unknown as IRun);
 			await until(() => emitted.length === 2, 'the alert');
-			const ledger = staticData.ledger as any;
-			expect(ledger.retries).toEqual({});
-			expect(ledger.paused).toMatchObject({
+			const register = staticData.fileRegister as any;
+			expect(register.retries).toEqual({});
+			expect(register.paused).toMatchObject({
 				cause: 'Dotdigital refused the login',
 				file: 'a.csv',
 				tries: 1,

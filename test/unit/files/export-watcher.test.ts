@@ -4,16 +4,16 @@ import { join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
 import { ExportFolder, type FolderError } from '../../../lib/files/export-folder';
-import {
-	ExportWatcher,
-	type ExecutionOutcome,
-	type FileToEmit,
-	type FeedPauseAlert,
-	type SkippedFile,
-	type SyncGapAlert,
-	type WatcherSettings,
-} from '../../../lib/files/export-watcher';
-import type { LedgerState } from '../../../lib/files/ledger';
+import { ExportWatcher } from '../../../lib/files/export-watcher';
+import type {
+	ExecutionOutcome,
+	FileToEmit,
+	FeedPauseAlert,
+	SkippedFile,
+	SyncGapAlert,
+	WatcherSettings,
+} from '../../../lib/files/watcher-contract';
+import type { RegisterState } from '../../../lib/files/file-register';
 import { writeFileAged } from '../../helpers/files';
 
 interface Harness {
@@ -22,7 +22,7 @@ interface Harness {
 	alerts: Array<SyncGapAlert | FeedPauseAlert>;
 	problems: FolderError[];
 	skipped: SkippedFile[];
-	saved: LedgerState[];
+	saved: RegisterState[];
 	clock: { now: number };
 	/** What the next executions end with; a promise stands for one still running. */
 	outcomes: Array<ExecutionOutcome | Promise<ExecutionOutcome>>;
@@ -41,7 +41,7 @@ const settings: WatcherSettings = {
 	stateKey: 'unused',
 };
 
-function harness(overrides: Partial<WatcherSettings> = {}, initialState?: LedgerState): Harness {
+function harness(overrides: Partial<WatcherSettings> = {}, initialState?: RegisterState): Harness {
 	const dir = mkdtempSync(join(tmpdir(), 'watcher-'));
 	const h: Harness = {
 		dir,
@@ -103,7 +103,7 @@ describe('ExportWatcher', () => {
 		expect(h.emitted).toHaveLength(2);
 	});
 
-	test('after a restart, the saved ledger keeps anything from being emitted twice', async () => {
+	test('after a restart, the saved file register keeps anything from being emitted twice', async () => {
 		const h = harness();
 		drop(h, 'a.csv', 'a');
 		await (await h.watcher(1)).check();

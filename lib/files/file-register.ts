@@ -4,14 +4,14 @@
  * It is plain JSON, kept in the workflow's static data, so it must stay small: it is bounded.
  */
 
-export type LedgerOutcome = 'processed' | 'failed' | 'duplicate';
+export type RegisterOutcome = 'processed' | 'failed' | 'duplicate';
 
-export interface LedgerEntry {
+export interface RegisterEntry {
 	sha256: string;
 	name: string;
 	size: number;
 	mtimeMs: number;
-	outcome: LedgerOutcome;
+	outcome: RegisterOutcome;
 	at: string;
 }
 
@@ -38,10 +38,10 @@ export interface FeedPause {
 	nextTryAt: string;
 }
 
-export interface LedgerState {
+export interface RegisterState {
 	version: 1;
 	/** Oldest first. */
-	entries: LedgerEntry[];
+	entries: RegisterEntry[];
 	/** Files whose executions failed and that will be tried again, by sha256. */
 	retries: Record<string, RetryRecord>;
 	/** When a new file was last handed over, or when watching began. */
@@ -61,9 +61,9 @@ export interface FileIdentity {
 	mtimeMs: number;
 }
 
-export const DEFAULT_LEDGER_SIZE = 1000;
+export const DEFAULT_REGISTER_SIZE = 1000;
 
-export function emptyLedgerState(now: Date): LedgerState {
+export function emptyRegisterState(now: Date): RegisterState {
 	return {
 		version: 1,
 		entries: [],
@@ -73,8 +73,8 @@ export function emptyLedgerState(now: Date): LedgerState {
 	};
 }
 
-function isLedgerState(value: unknown): value is LedgerState {
-	const state = value as LedgerState | undefined;
+function isRegisterState(value: unknown): value is RegisterState {
+	const state = value as RegisterState | undefined;
 	return (
 		!!state &&
 		state.version === 1 &&
@@ -83,11 +83,11 @@ function isLedgerState(value: unknown): value is LedgerState {
 	);
 }
 
-export class FileLedger {
-	private readonly entries: LedgerEntry[];
+export class FileRegister {
+	private readonly entries: RegisterEntry[];
 	private readonly retries: Map<string, RetryRecord>;
-	private readonly bySha = new Map<string, LedgerEntry>();
-	private readonly byName = new Map<string, LedgerEntry>();
+	private readonly bySha = new Map<string, RegisterEntry>();
+	private readonly byName = new Map<string, RegisterEntry>();
 	lastFileAt: string;
 	gapAlertedAt: string | null;
 	paused: FeedPause | null;
@@ -97,9 +97,9 @@ export class FileLedger {
 	constructor(
 		state: unknown,
 		now: Date,
-		private readonly maxEntries = DEFAULT_LEDGER_SIZE,
+		private readonly maxEntries = DEFAULT_REGISTER_SIZE,
 	) {
-		const valid = isLedgerState(state) ? state : emptyLedgerState(now);
+		const valid = isRegisterState(state) ? state : emptyRegisterState(now);
 		this.entries = valid.entries.map((entry) => ({ ...entry }));
 		this.retries = new Map(
 			Object.entries(valid.retries).map(([sha, record]) => [sha, { ...record }]),
@@ -113,14 +113,19 @@ export class FileLedger {
 	}
 
 	/**
-	 * Combines two copies of the ledger (static data and the outcome journal): every outcome either
+	 * Combines two copies of the register (static data and the outcome journal): every outcome either
 	 * copy knows survives, and the later timestamps win.
 	 */
-	static merge(a: unknown, b: unknown, now: Date, maxEntries = DEFAULT_LEDGER_SIZE): FileLedger {
-		const first = isLedgerState(a) ? a : undefined;
-		const second = isLedgerState(b) ? b : undefined;
-		if (!first || !second) return new FileLedger(first ?? second, now, maxEntries);
-		const merged = new FileLedger(first, now, maxEntries);
+	static merge(
+		a: unknown,
+		b: unknown,
+		now: Date,
+		maxEntries = DEFAULT_REGISTER_SIZE,
+	): FileRegister {
+		const first = isRegisterState(a) ? a : undefined;
+		const second = isRegisterState(b) ? b : undefined;
+		if (!first || !second) return new FileRegister(first ?? second, now, maxEntries);
+		const merged = new FileRegister(first, now, maxEntries);
 		for (const entry of second.entries) {
 			const known = merged.bySha.get(entry.sha256);
 			if (!known || (known.outcome !== 'processed' && entry.at > known.at))
@@ -146,14 +151,14 @@ export class FileLedger {
 		return merged;
 	}
 
-	private index(entry: LedgerEntry) {
+	private index(entry: RegisterEntry) {
 		const current = this.bySha.get(entry.sha256);
 		if (entry.outcome !== 'duplicate' && (!current || current.outcome !== 'processed'))
 			this.bySha.set(entry.sha256, entry);
 		this.byName.set(entry.name, entry);
 	}
 
-	private append(entry: LedgerEntry) {
+	private append(entry: RegisterEntry) {
 		this.entries.push(entry);
 		this.index(entry);
 	}
@@ -243,7 +248,7 @@ export class FileLedger {
 	}
 
 	/**
-	 * Keeps the ledger bounded. The latest entry for each file still in the folder is always kept,
+	 * Keeps the register bounded. The latest entry for each file still in the folder is always kept,
 	 * or that file would be emitted again; of the rest, the oldest go first. (A POS that rewrites one
 	 * fixed name leaves one protected entry, not one per version.)
 	 */
@@ -272,7 +277,7 @@ export class FileLedger {
 		return this.entries.length;
 	}
 
-	toJSON(): LedgerState {
+	toJSON(): RegisterState {
 		return {
 			version: 1,
 			entries: this.entries.map((entry) => ({ ...entry })),
