@@ -10,12 +10,11 @@ import { join } from 'node:path';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { DotdigitalApi } from '../../credentials/DotdigitalApi.credentials';
 import { defaultStatePath } from '../../lib/state';
-import { DotdigitalUpsert } from '../../nodes/DotdigitalUpsert/DotdigitalUpsert.node';
 import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
 import { SyncLedger } from '../../nodes/SyncLedger/SyncLedger.node';
 import { startFakeDotdigital, type FakeDotdigital } from '../fakes/dotdigital';
+import { runDotdigitalUpsert } from './harness/dotdigital-upsert';
 import { errorOf, outputOf, runWorkflow } from './harness/engine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -58,32 +57,7 @@ afterEach(() => {
 });
 
 async function upsert(items: IDataObject[], parameters: INodeParameters) {
-	return await runWorkflow({
-		nodes: [
-			{
-				name: 'Input',
-				type: 'testInput',
-				parameters: { items: JSON.stringify(items.map((json) => ({ json }))) },
-			},
-			{
-				name: NODE,
-				type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
-				parameters,
-				credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } },
-			},
-		],
-		connections: { Input: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
-		nodeTypes: { dotdigitalUpsert: new DotdigitalUpsert() },
-		credentialTypes: { dotdigitalApi: new DotdigitalApi() },
-		credentials: {
-			dotdigitalApi: {
-				user: fake.user,
-				password: fake.password,
-				region: 'auto',
-				baseUrl: fake.regionUrl('r1'),
-			},
-		},
-	});
+	return await runDotdigitalUpsert(fake, items, parameters);
 }
 
 const customer = (index: number) => ({

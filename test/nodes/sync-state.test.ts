@@ -10,14 +10,13 @@ import { join } from 'node:path';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { DotdigitalApi } from '../../credentials/DotdigitalApi.credentials';
 import { readRows } from '../../lib/files';
 import { presetById } from '../../lib/mapping';
 import { defaultStatePath, SyncStateStore } from '../../lib/state';
-import { DotdigitalUpsert } from '../../nodes/DotdigitalUpsert/DotdigitalUpsert.node';
 import { startFakeDotdigital, type FakeDotdigital } from '../fakes/dotdigital';
 import { runMapping, SQUARE_SAMPLE } from '../unit/mapping/run-mapping';
-import { outputOf, runWorkflow } from './harness/engine';
+import { runDotdigitalUpsert } from './harness/dotdigital-upsert';
+import { outputOf } from './harness/engine';
 
 jest.setTimeout(180_000);
 
@@ -36,32 +35,7 @@ beforeEach(() => {
 });
 
 async function run(items: IDataObject[], parameters: INodeParameters) {
-	const result = await runWorkflow({
-		nodes: [
-			{
-				name: 'Input',
-				type: 'testInput',
-				parameters: { items: JSON.stringify(items.map((json) => ({ json }))) },
-			},
-			{
-				name: NODE,
-				type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
-				parameters,
-				credentials: { dotdigitalApi: { id: 'dd-1', name: 'Dotdigital (fake)' } },
-			},
-		],
-		connections: { Input: { main: [[{ node: NODE, type: 'main', index: 0 }]] } },
-		nodeTypes: { dotdigitalUpsert: new DotdigitalUpsert() },
-		credentialTypes: { dotdigitalApi: new DotdigitalApi() },
-		credentials: {
-			dotdigitalApi: {
-				user: fake.user,
-				password: fake.password,
-				region: 'auto',
-				baseUrl: fake.regionUrl('r1'),
-			},
-		},
-	});
+	const result = await runDotdigitalUpsert(fake, items, parameters);
 	return {
 		done: outputOf(result, NODE, 0),
 		failed: outputOf(result, NODE, 1),
