@@ -178,7 +178,7 @@ const templates = [
 					"New contacts get the till's opt-in; existing contacts' marketing status is never changed.",
 				],
 				[-520, -320],
-				{ width: 460, height: 520 },
+				{ width: 460, height: 580 },
 			);
 			t.note(
 				'When the feed goes quiet',
@@ -219,7 +219,7 @@ const templates = [
 					'**Schedule:** every day at 05:30, before the morning emails. Change **Check for Files** on the trigger.',
 				],
 				[-520, -320],
-				{ width: 460, height: 460 },
+				{ width: 460, height: 520 },
 			);
 		},
 	}),
@@ -254,7 +254,7 @@ const templates = [
 					"**Schedule:** every 45 minutes. Run the customers template first on the same day, so contacts carry the till's opt-in before their orders arrive.",
 				],
 				[-520, -320],
-				{ width: 460, height: 560 },
+				{ width: 460, height: 620 },
 			);
 		},
 	}),
@@ -293,7 +293,7 @@ const templates = [
 					'Sign-ups who did not opt in are added unsubscribed, so the programme never emails them.',
 				],
 				[-520, -320],
-				{ width: 460, height: 560 },
+				{ width: 460, height: 620 },
 			);
 		},
 	}),
@@ -319,7 +319,7 @@ function salesExportToDotdigital() {
 			'Each feed is reconciled on its own in the ledger, as `<file> (customers)`, `<file> (products)` and `<file> (transactions)`.',
 		],
 		[-560, -360],
-		{ width: 480, height: 560 },
+		{ width: 480, height: 600 },
 	);
 	const watch = t.node('New sales export', 'posFileTrigger@1.1', [0, 0], {
 		feed: 'transaction',
@@ -536,7 +536,7 @@ function khaosProductsToStore() {
 			'Products with **published: false** must be hidden (discontinued, not for the web, out of run-to-zero stock, or sizes Khaos could not give). **needs_web_review** with **review_reasons**: new to the store, or variants missing in Khaos.',
 		],
 		[-560, -340],
-		{ width: 460, height: 400 },
+		{ width: 460, height: 520 },
 	);
 	const changes = t.node(
 		'Khaos product changes',
@@ -691,7 +691,7 @@ function unsubscribesBackToTill() {
 			'3. Change the time on *Every morning at 06:00* if the till imports at another time.',
 		],
 		[-560, -320],
-		{ width: 480, height: 320 },
+		{ width: 480, height: 340 },
 	);
 	const daily = t.node('Every morning at 06:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], {
 		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 6 }] },

@@ -1,28 +1,16 @@
 /**
  * The n8n editor in a real browser (Debian's Chromium driven by playwright-core): a consultant logs
  * in, opens each template and sees every node drawn with its own icon, and finds each of our nodes by
- * name in the node creator. Screenshots go to .build/artifacts/editor/.
+ * name in the node creator, reads every sticky note whole, and picks an Insight collection. Screenshots go
+ * to .build/artifacts/editor/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { startFakeDotdigital, type FakeDotdigital } from '../fakes/dotdigital';
-import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
-import { startFakeStore, type FakeStore } from '../fakes/store';
-import { repoDir, startServer, type E2eServer } from './harness';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { setUpDemoShop } =
-	require('./harness/sandbox.cjs') as typeof import('./harness/sandbox.cjs');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureChromium } =
-	require('./harness/runtime.cjs') as typeof import('./harness/runtime.cjs');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { OWNER } = require('./harness/instance.cjs') as typeof import('./harness/instance.cjs');
-
-const ARTIFACTS = join(repoDir, '.build', 'artifacts', 'editor');
+import { repoDir } from './harness';
+import { ARTIFACTS, startEditor, type Editor } from './harness/editor';
 
 /** Our nodes as the node creator lists them, with the icon file each must be drawn with. */
 const OUR_NODES = (
@@ -46,47 +34,16 @@ const OUR_NODES = (
 		};
 	});
 
-let server: E2eServer;
-let fakes: [FakeDotdigital, FakeKhaos, FakeStore];
-let shop: Awaited<ReturnType<typeof setUpDemoShop>>;
-let browser: Browser;
+let editor: Editor;
 let page: Page;
 
 beforeAll(async () => {
-	const executablePath = await ensureChromium();
-	fakes = await Promise.all([startFakeDotdigital(), startFakeKhaos(), startFakeStore()]);
-	server = await startServer();
-	const [dotdigital, khaos, store] = fakes;
-	shop = await setUpDemoShop(server.instance, {
-		filesRoot: server.files,
-		fakes: { dotdigital, khaos, store },
-	});
-	mkdirSync(ARTIFACTS, { recursive: true });
-	browser = await chromium.launch({
-		executablePath,
-		headless: true,
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-dev-shm-usage',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--no-first-run',
-		],
-	});
-	page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-	await page.goto(`${server.instance.baseUrl}/signin`);
-	await page.fill('input[name=emailOrLdapLoginId]', OWNER.email);
-	await page.fill('input[name=password]', OWNER.password);
-	await page.click('[data-test-id=form-submit-button]');
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+	editor = await startEditor();
+	page = editor.page;
 }, 240_000);
 
 afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await Promise.all((fakes ?? []).map((fake) => fake?.stop()));
+	await editor?.stop();
 });
 
 interface DrawnNode {
@@ -117,8 +74,8 @@ async function drawnNodes(): Promise<DrawnNode[]> {
 
 describe('the editor in a real browser', () => {
 	it('draws every node of every template with its own icon', async () => {
-		for (const { file, id, workflow } of shop.workflows) {
-			await page.goto(`${server.instance.baseUrl}/workflow/${id}`);
+		for (const { file, id, workflow } of editor.shop.workflows) {
+			await page.goto(`${editor.server.instance.baseUrl}/workflow/${id}`);
 			const expected = workflow.nodes.filter(
 				(node: { type: string }) => node.type !== 'n8n-nodes-base.stickyNote',
 			);
@@ -157,7 +114,7 @@ describe('the editor in a real browser', () => {
 	}, 300_000);
 
 	it('finds each of our nodes by name in the node creator', async () => {
-		await page.goto(`${server.instance.baseUrl}/workflow/${shop.workflows[0].id}`);
+		await page.goto(`${editor.server.instance.baseUrl}/workflow/${editor.shop.workflows[0].id}`);
 		await page.locator('[data-test-id=canvas-node]').first().waitFor();
 		for (const node of OUR_NODES) {
 			await page
@@ -208,8 +165,57 @@ describe('the editor in a real browser', () => {
 		}
 	}, 180_000);
 
+	it('fits the text of every sticky note of every template in its box', async () => {
+		const cutOff: Array<Record<string, unknown>> = [];
+		let notes = 0;
+		for (const { file, id, workflow } of editor.shop.workflows) {
+			const expected = workflow.nodes.filter(
+				(node: { type: string }) => node.type === 'n8n-nodes-base.stickyNote',
+			).length;
+			await page.goto(`${editor.server.instance.baseUrl}/workflow/${id}`);
+			await page.locator('[data-test-id=canvas-node]').first().waitFor({ timeout: 30_000 });
+			const stickies = page.locator(
+				'[data-node-type="n8n-nodes-base.stickyNote"] [data-test-id=sticky]',
+			);
+			await page.waitForFunction(
+				`document.querySelectorAll('[data-node-type="n8n-nodes-base.stickyNote"] [data-test-id=sticky]').length === ${expected}`,
+				undefined,
+				{ timeout: 15_000 },
+			);
+			// n8n draws the note's text in a box of the note's size that cuts off what does not fit; the
+			// text is measured where it is drawn, in the note's own pixels (the canvas may be zoomed).
+			const measured = await stickies.evaluateAll((elements) =>
+				elements.map((sticky) => {
+					const page = globalThis as any;
+					const box = sticky.firstElementChild as any;
+					const drawn = box.getBoundingClientRect();
+					const scale = drawn.height / box.clientHeight;
+					const range = page.document.createRange();
+					range.selectNodeContents(box);
+					const text = range.getBoundingClientRect();
+					return {
+						note: sticky.closest('[data-node-name]')?.getAttribute('data-node-name'),
+						cutsOff: page.getComputedStyle(box).overflow === 'hidden',
+						textBottom: Math.round((text.bottom - drawn.top) / scale),
+						boxHeight: box.clientHeight,
+						textRight: Math.round((text.right - drawn.left) / scale),
+						boxWidth: box.clientWidth,
+					};
+				}),
+			);
+			for (const note of measured) {
+				notes += 1;
+				expect(note.cutsOff).toBe(true);
+				if (note.textBottom > note.boxHeight || note.textRight > note.boxWidth)
+					cutOff.push({ file, ...note });
+			}
+		}
+		expect(notes).toBeGreaterThan(0);
+		expect(cutOff).toEqual([]);
+	}, 300_000);
+
 	it("offers the account's Insight collections in Dotdigital Upsert's Collection picker", async () => {
-		const [dotdigital] = fakes;
+		const { dotdigital } = editor;
 		const login = `Basic ${Buffer.from(`${dotdigital.user}:${dotdigital.password}`).toString('base64')}`;
 		for (const [name, scope, type] of [
 			['Orders', 'contact', 'orders'],
@@ -221,13 +227,13 @@ describe('the editor in a real browser', () => {
 			);
 			expect(created.status).toBeLessThan(300);
 		}
-		const transactions = shop.workflows.find(
+		const transactions = editor.shop.workflows.find(
 			({ workflow }) =>
 				workflow.nodes.some((node: { name: string }) => node.name === 'Send to Dotdigital') &&
 				JSON.stringify(workflow).includes('"orderCollection"'),
 		);
 		expect(transactions).toBeDefined();
-		await page.goto(`${server.instance.baseUrl}/workflow/${transactions!.id}`);
+		await page.goto(`${editor.server.instance.baseUrl}/workflow/${transactions!.id}`);
 		await page
 			.locator('[data-test-id=canvas-node][data-node-name="Send to Dotdigital"]')
 			.dblclick();
