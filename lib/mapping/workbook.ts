@@ -56,8 +56,8 @@ const FIELD_COLUMNS: ReadonlyArray<{ key: FieldColumn; label: string }> = [
 /** Columns the template adds for the reader's benefit; the reader ignores them. */
 const HELP_COLUMNS = ['What it is', 'Example', 'Columns seen in real exports'];
 
-const SETTINGS_SHEET = 'Settings';
-const VALUE_MAPS_SHEET = 'Value Maps';
+export const SETTINGS_SHEET = 'Settings';
+export const VALUE_MAPS_SHEET = 'Value Maps';
 const INSTRUCTIONS_SHEET = 'Instructions';
 
 export const TEMPLATE_FILE_NAME = 'mapping-template.xlsx';
@@ -165,7 +165,7 @@ function writtenDefault(setting: (typeof SETTING_DEFINITIONS)[number]): string {
 	return String(value);
 }
 
-type Grid = string[][];
+export type Grid = string[][];
 
 /**
  * Reads the mapping for one feed from a filled-in workbook. A .csv file holds just the field
@@ -211,7 +211,7 @@ export async function readMappingWorkbook(
 	};
 }
 
-async function readSheets(bytes: Buffer, fileName: string): Promise<Map<string, Grid>> {
+export async function readSheets(bytes: Buffer, fileName: string): Promise<Map<string, Grid>> {
 	const sheets = new Map<string, Grid>();
 	if (/\.(csv|txt|tsv)$/i.test(fileName)) {
 		const grid: Grid = [];
@@ -247,12 +247,12 @@ function cellText(value: unknown): string {
 	return value === null || value === undefined ? '' : String(value);
 }
 
-function findSheet(names: string[], wanted: string): string | undefined {
+export function findSheet(names: string[], wanted: string): string | undefined {
 	return names.find((name) => name.trim().toLowerCase() === wanted.toLowerCase());
 }
 
 /** Column positions by reader key, from a header row matched by label (case and spacing ignored). */
-function columnPositions<K extends string>(
+export function columnPositions<K extends string>(
 	header: string[],
 	columns: ReadonlyArray<{ key: K; label: string }>,
 ): Map<K, number> {
@@ -350,7 +350,7 @@ function parseLabel<K extends string>(
 	);
 }
 
-function readSettings(
+export function readSettings(
 	grid: Grid,
 	problems: string[],
 ): Partial<Record<keyof MappingSettings, unknown>> {
@@ -371,7 +371,7 @@ function readSettings(
 	return written;
 }
 
-function readValueMaps(grid: Grid | undefined, problems: string[]): Mapping['valueMaps'] {
+export function readValueMaps(grid: Grid | undefined, problems: string[]): Mapping['valueMaps'] {
 	const maps: Record<string, Map<string, string>> = {};
 	if (!grid) return maps;
 	grid.slice(1).forEach((row, offset) => {

@@ -1,0 +1,153 @@
+/**
+ * The consent file's layout from the mapping workbook's "Consent File" sheet: any change list through
+ * any valid layout gives a file whose rows read back as the mapped values, and a layout that does not
+ * fit is refused as the mapping's fault, naming the sheet, row and column.
+ */
+import * as XLSX from 'xlsx';
+
+import type { ConsentChange } from '../../../lib/dotdigital/consent-back';
+import { CONSENT_FIELDS } from '../../../lib/dotdigital/consent-file';
+import {
+	CONSENT_FIELD_LABELS,
+	consentFileTextFromLayout,
+	readConsentLayout,
+} from '../../../lib/dotdigital/consent-layout';
+import { readRows } from '../../../lib/files';
+import { MappingError } from '../../../lib/mapping/mapping';
+
+const HEADER = [
+	'Column heading',
+	'Comes from',
+	'Fixed value',
+	'Value map',
+	'Not in the map',
+	'Date format',
+];
+
+function workbook(rows: string[][], extra: Record<string, string[][]> = {}): Buffer {
+	const book = XLSX.utils.book_new();
+	XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([HEADER, ...rows]), 'Consent File');
+	for (const [name, grid] of Object.entries(extra))
+		XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(grid), name);
+	return XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+}
+
+async function parse(text: string): Promise<string[][]> {
+	const rows: string[][] = [];
+	for await (const row of readRows(Buffer.from(text), { fileName: 'consent.csv' }))
+		if (row.kind !== 'skipped') rows.push(row.values.map(String));
+	return rows;
+}
+
+/** A small seeded generator, so a failure names the seed that made it. */
+function random(seed: number) {
+	let state = seed;
+	return () => {
+		state = (state * 1103515245 + 12345) % 2 ** 31;
+		return state / 2 ** 31;
+	};
+}
+
+const AWKWARD = [
+	'a@b.com',
+	'=SUM(A1)',
+	'+44 7700 900123',
+	'-1',
+	'@home',
+	'x,"y"',
+	'line\nbreak',
+	'',
+];
+
+describe('consent file layout from the mapping workbook', () => {
+	it('any change list through any valid layout reads back as the mapped values', async () => {
+		for (let seed = 1; seed <= 60; seed++) {
+			const next = random(seed);
+			const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+			const fields = CONSENT_FIELDS.filter(() => next() < 0.7);
+			if (!fields.includes('email')) fields.push('email');
+			const rows = fields.map((field, index) => [
+				`Col ${index} ${field}`,
+				CONSENT_FIELD_LABELS[field],
+				'',
+				field === 'status' ? 'Statuses' : '',
+				'',
+				field === 'changed_at' ? 'dd/MM/yyyy HH:mm' : '',
+			]);
+			rows.push(['Source', '', 'Dotdigital', '', '', '']);
+			const bytes = workbook(rows, {
+				'Value Maps': [
+					['Map', 'From', 'To'],
+					['Statuses', 'unsubscribed', 'N'],
+					['Statuses', 'suppressed', 'S'],
+				],
+			});
+			const layout = await readConsentLayout(bytes, 'shop-mapping.xlsx');
+			const changes: ConsentChange[] = Array.from({ length: Math.floor(next() * 6) }, (_, i) => ({
+				contact_id: 1 + i,
+				email: pick(AWKWARD),
+				mobile_number: pick(AWKWARD),
+				status: pick(['unsubscribed', 'suppressed'] as const),
+				changed_at: new Date(Date.UTC(2026, 0, 1 + i, 9, 30)).toISOString(),
+			}));
+			const parsed = await parse(consentFileTextFromLayout(changes, layout));
+			expect(parsed[0]).toEqual(rows.map((row) => row[0]));
+			changes.forEach((change, i) => {
+				const expected = fields.map((field) => {
+					if (field === 'status') return change.status === 'unsubscribed' ? 'N' : 'S';
+					if (field === 'changed_at') return `${String(1 + i).padStart(2, '0')}/01/2026 09:30`;
+					const text = String(change[field]);
+					return /^[=+\-@]/.test(text) ? `'${text}` : text;
+				});
+				expect({ seed, row: parsed[1 + i] }).toEqual({ seed, row: [...expected, 'Dotdigital'] });
+			});
+		}
+	});
+
+	it.each([
+		[
+			'an unknown field',
+			[['Email', 'Postcode', '', '', '', '']],
+			'Consent File sheet, row 2, column "Comes from": unknown field "Postcode"',
+		],
+		[
+			'a heading used twice',
+			[
+				['Email', 'Email', '', '', '', ''],
+				['email', 'Status', '', '', '', ''],
+			],
+			'Consent File sheet, row 3, column "Column heading": "email" is already used on row 2',
+		],
+		[
+			'no identifying column',
+			[['Status', 'Status', '', '', '', '']],
+			'no column comes from Email, Mobile number or Dotdigital contact id',
+		],
+		[
+			'a value map that is not there',
+			[
+				['Email', 'Email', '', '', '', ''],
+				['Opt in', 'Status', '', 'Words', '', ''],
+			],
+			'Consent File sheet, row 3, column "Value map": "Words" is not on the Value Maps sheet',
+		],
+		[
+			'a date format on another field',
+			[['Email', 'Email', '', '', '', 'dd/MM/yyyy']],
+			'Consent File sheet, row 2, column "Date format": only the Changed at column',
+		],
+	])('refuses %s as the mapping’s fault, naming where', async (_name, rows, message) => {
+		const refused = readConsentLayout(workbook(rows), 'shop-mapping.xlsx');
+		await expect(refused).rejects.toBeInstanceOf(MappingError);
+		await expect(refused).rejects.toThrow(message);
+	});
+
+	it('refuses a workbook with no Consent File sheet, naming the sheets it has', async () => {
+		const book = XLSX.utils.book_new();
+		XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['Field']]), 'Customers');
+		const bytes = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+		await expect(readConsentLayout(bytes, 'shop-mapping.xlsx')).rejects.toThrow(
+			'"shop-mapping.xlsx" has no "Consent File" sheet; its sheets are "Customers"',
+		);
+	});
+});
