@@ -26,6 +26,11 @@ import {
 	type ConsentColumns,
 	type ConsentWords,
 } from './consent-file';
+import { consentFileTextFromLayout, type ConsentLayout } from './consent-layout';
+
+/** The file's layout: headings and status words set on the node, or the mapping workbook's sheet. */
+export type ConsentFormat =
+	{ columns: ConsentColumns; words: ConsentWords } | { layout: ConsentLayout };
 
 /** Where a test stops a run, to prove the replay; each is called once the step is durable. */
 export type ConsentWriteStep = 'scratch' | 'pending' | 'renamed' | 'committed';
@@ -131,7 +136,7 @@ export async function writeConsentChanges(
 	folder: string,
 	name: string,
 	listing: ConsentListing,
-	format: { columns: ConsentColumns; words: ConsentWords },
+	format: ConsentFormat,
 	store: ConsentBackStore,
 	scope: string,
 	hook: ConsentWriteHook = () => undefined,
@@ -142,7 +147,10 @@ export async function writeConsentChanges(
 		return null;
 	}
 	checkConsentFileName(name);
-	const text = consentFileText(listing.changes, format.columns, format.words);
+	const text =
+		'layout' in format
+			? consentFileTextFromLayout(listing.changes, format.layout)
+			: consentFileText(listing.changes, format.columns, format.words);
 	await mkdir(folder, { recursive: true });
 	const { scratch, pending } = names(scope);
 	await writeDurably(join(folder, scratch), text);

@@ -10,9 +10,16 @@ import { basename } from 'node:path';
 
 import { listConsentChanges, type ConsentBackStore } from '../../lib/dotdigital/consent-back';
 import { DEFAULT_CONSENT_COLUMNS, type ConsentColumns } from '../../lib/dotdigital/consent-file';
+import {
+	CONSENT_SHEET,
+	readConsentLayout,
+	type ConsentLayout,
+} from '../../lib/dotdigital/consent-layout';
 import { settleConsentWrite, writeConsentChanges } from '../../lib/dotdigital/consent-write';
+import { MappingError } from '../../lib/mapping';
 import { fileAccessPolicyFromEnv, folderAccessProblem } from '../../lib/files/access';
 import { emptyMap, type SendingCounts, type SyncState } from '../../lib/state';
+import { readFileAtPath } from '../MappingApply/read-path';
 import { connectToDotdigital, dotdigitalNodeError } from '../DotdigitalUpsert/dotdigital-common';
 import { openState, recordInLedger } from '../shared/sync-state';
 
@@ -22,7 +29,7 @@ export class DotdigitalConsentChanges implements INodeType {
 		name: 'dotdigitalConsentChanges',
 		icon: { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' },
 		group: ['input'],
-		version: [1],
+		version: [1, 2],
 		subtitle: 'Unsubscribes back to the till',
 		description:
 			'Writes the contacts who unsubscribed or were suppressed in Dotdigital since the last run as a file for the till, each once',
@@ -43,6 +50,43 @@ export class DotdigitalConsentChanges implements INodeType {
 					'Full path of the folder the till imports opt-outs from. It is created when missing.',
 			},
 			{
+				displayName: 'Layout',
+				name: 'layout',
+				type: 'hidden',
+				default: 'here',
+				displayOptions: { show: { '@version': [1] } },
+			},
+			{
+				displayName: 'Layout',
+				name: 'layout',
+				type: 'options',
+				default: 'workbook',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+				options: [
+					{
+						name: 'From the Mapping Workbook',
+						value: 'workbook',
+						description: "The columns the Consent File sheet of the shop's mapping workbook lists",
+					},
+					{
+						name: 'Columns Set Here',
+						value: 'here',
+						description: 'The headings and status words set on this node',
+					},
+				],
+			},
+			{
+				displayName: 'Mapping Workbook',
+				name: 'mappingWorkbook',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { layout: ['workbook'] } },
+				placeholder: '/home/node/.n8n-files/pos/mapping/shop-mapping.xlsx',
+				description:
+					"Full path of the shop's mapping workbook; its Consent File sheet sets the file's columns. A layout that does not fit stops the run before Dotdigital is read.",
+			},
+			{
 				displayName: 'File Name',
 				name: 'fileName',
 				type: 'string',
@@ -52,6 +96,7 @@ export class DotdigitalConsentChanges implements INodeType {
 			},
 			{
 				displayName: 'Columns',
+				displayOptions: { show: { layout: ['here'] } },
 				name: 'columns',
 				type: 'collection',
 				placeholder: 'Change a Heading',
@@ -84,6 +129,7 @@ export class DotdigitalConsentChanges implements INodeType {
 			},
 			{
 				displayName: 'Unsubscribed Reads',
+				displayOptions: { show: { layout: ['here'] } },
 				name: 'unsubscribedWord',
 				type: 'string',
 				default: 'unsubscribed',
@@ -91,6 +137,7 @@ export class DotdigitalConsentChanges implements INodeType {
 			},
 			{
 				displayName: 'Suppressed Reads',
+				displayOptions: { show: { layout: ['here'] } },
 				name: 'suppressedWord',
 				type: 'string',
 				default: 'suppressed',
@@ -117,6 +164,7 @@ export class DotdigitalConsentChanges implements INodeType {
 					`n8n does not allow writing to "${folder}": ${refusal}`,
 					{ itemIndex: 0 },
 				);
+			const layout = await readLayout(this);
 			const transport = await connectToDotdigital(this);
 			state = await openState(this);
 			const store = consentStore(state);
@@ -135,16 +183,7 @@ export class DotdigitalConsentChanges implements INodeType {
 			const listing = await listConsentChanges(transport, store, scope).catch((error: unknown) => {
 				throw dotdigitalNodeError(this.getNode(), error, 0);
 			});
-			const format = {
-				columns: {
-					...DEFAULT_CONSENT_COLUMNS,
-					...(this.getNodeParameter('columns', 0, {}) as ConsentColumns),
-				},
-				words: {
-					unsubscribed: String(this.getNodeParameter('unsubscribedWord', 0, 'unsubscribed')),
-					suppressed: String(this.getNodeParameter('suppressedWord', 0, 'suppressed')),
-				},
-			};
+			const format = layout ? { layout } : formatSetHere(this);
 			const fileName = String(this.getNodeParameter('fileName', 0));
 			const path = await writeConsentChanges(folder, fileName, listing, format, store, scope).catch(
 				(error: Error) => {
@@ -179,6 +218,38 @@ export class DotdigitalConsentChanges implements INodeType {
 			await state?.close();
 		}
 	}
+}
+
+/** The layout from the mapping workbook, read before anything else so a bad one changes nothing. */
+async function readLayout(ctx: IExecuteFunctions): Promise<ConsentLayout | undefined> {
+	if (ctx.getNodeParameter('layout', 0, 'here') !== 'workbook') return undefined;
+	const path = String(ctx.getNodeParameter('mappingWorkbook', 0, '')).trim();
+	try {
+		const bytes = await readFileAtPath(ctx, path, 'the mapping workbook');
+		return await readConsentLayout(bytes, basename(path));
+	} catch (error) {
+		const message =
+			error instanceof MappingError
+				? error.message
+				: `Cannot read "${path}": ${(error as Error).message}`;
+		throw new NodeOperationError(ctx.getNode(), message, {
+			itemIndex: 0,
+			description: `Owner: mapping. Fix the ${CONSENT_SHEET} sheet of the mapping workbook "${path}"; nothing was read from Dotdigital or written.`,
+		});
+	}
+}
+
+function formatSetHere(ctx: IExecuteFunctions) {
+	return {
+		columns: {
+			...DEFAULT_CONSENT_COLUMNS,
+			...(ctx.getNodeParameter('columns', 0, {}) as ConsentColumns),
+		},
+		words: {
+			unsubscribed: String(ctx.getNodeParameter('unsubscribedWord', 0, 'unsubscribed')),
+			suppressed: String(ctx.getNodeParameter('suppressedWord', 0, 'suppressed')),
+		},
+	};
 }
 
 function consentStore(state: SyncState): ConsentBackStore {
