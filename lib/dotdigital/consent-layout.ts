@@ -22,10 +22,11 @@ import {
 	readValueMaps,
 } from '../mapping/workbook';
 import { csvText } from '../files/csv-out';
+import { CONSENT_SHEET } from '../mapping/consent-sheet';
 import type { ConsentChange } from './consent-back';
 import { CONSENT_FIELDS, type ConsentField } from './consent-file';
 
-export const CONSENT_SHEET = 'Consent File';
+export { CONSENT_SHEET } from '../mapping/consent-sheet';
 
 const LAYOUT_COLUMNS = [
 	{ key: 'heading', label: 'Column heading' },

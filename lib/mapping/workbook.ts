@@ -21,6 +21,7 @@ import {
 } from './mapping';
 import { normaliseColumnName } from './columns';
 import { columnsSeen } from './headers-seen';
+import { CONSENT_SHEET, CONSENT_SHEET_HEADER, CONSENT_SHEET_ROWS } from './consent-sheet';
 import { FEED_DEFINITIONS, FEEDS, type Feed } from './schema';
 import { SETTING_DEFINITIONS, settingsFrom } from './settings';
 
@@ -151,6 +152,11 @@ export function buildMappingTemplate(): Buffer {
 	]);
 	valueMaps['!cols'] = [{ wch: 20 }, { wch: 24 }, { wch: 40 }];
 	XLSX.utils.book_append_sheet(workbook, valueMaps, VALUE_MAPS_SHEET);
+	const consent = XLSX.utils.aoa_to_sheet([
+		[...CONSENT_SHEET_HEADER],
+		...CONSENT_SHEET_ROWS.map((row) => [...row]),
+	]);
+	XLSX.utils.book_append_sheet(workbook, consent, CONSENT_SHEET);
 
 	return XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
 }

@@ -13,6 +13,7 @@ import {
 	readConsentLayout,
 } from '../../../lib/dotdigital/consent-layout';
 import { readRows } from '../../../lib/files';
+import { buildMappingTemplate } from '../../../lib/mapping';
 import { MappingError } from '../../../lib/mapping/mapping';
 
 const HEADER = [
@@ -149,5 +150,20 @@ describe('consent file layout from the mapping workbook', () => {
 		await expect(readConsentLayout(bytes, 'shop-mapping.xlsx')).rejects.toThrow(
 			'"shop-mapping.xlsx" has no "Consent File" sheet; its sheets are "Customers"',
 		);
+	});
+
+	it("the template workbook's Consent File sheet writes the node's default columns", async () => {
+		const layout = await readConsentLayout(buildMappingTemplate(), 'mapping-template.xlsx');
+		const change: ConsentChange = {
+			contact_id: 7,
+			email: 'ann@example.com',
+			mobile_number: '',
+			status: 'unsubscribed',
+			changed_at: '2026-01-02T09:30:00.000Z',
+		};
+		expect(await parse(consentFileTextFromLayout([change], layout))).toEqual([
+			['Email', 'Mobile', 'Dotdigital ID', 'Status', 'Changed At'],
+			['ann@example.com', '', '7', 'unsubscribed', '2026-01-02T09:30:00.000Z'],
+		]);
 	});
 });
