@@ -21,7 +21,8 @@ import {
 	readSheets,
 	readValueMaps,
 } from '../mapping/workbook';
-import { csvText } from '../files/csv-out';
+import { csvText, encodeText } from '../files/csv-out';
+import type { Delimiter, TextEncoding } from '../files/detect';
 import { CONSENT_SHEET } from '../mapping/consent-sheet';
 import type { ConsentChange } from './consent-back';
 import { CONSENT_FIELDS, type ConsentField } from './consent-file';
@@ -63,6 +64,9 @@ export interface ConsentLayoutColumn {
 export interface ConsentLayout {
 	columns: ConsentLayoutColumn[];
 	timeZone: string;
+	/** The Settings sheet's Delimiter and Encoding, the till's own; a comma and UTF-8 when blank. */
+	delimiter: Delimiter;
+	encoding: TextEncoding;
 	origin: string;
 }
 
@@ -87,6 +91,8 @@ export async function readConsentLayout(bytes: Buffer, fileName: string): Promis
 	return {
 		columns,
 		timeZone: parsed.settings.timeZone || 'UTC',
+		delimiter: parsed.settings.delimiter ?? ',',
+		encoding: parsed.settings.encoding ?? 'utf-8',
 		origin: `the mapping workbook "${fileName}"`,
 	};
 }
@@ -181,15 +187,17 @@ export function consentCell(change: ConsentChange, column: ConsentLayoutColumn, 
 	return text;
 }
 
-/** The file's text in the mapped layout: a heading row, then one row per change. */
-export function consentFileTextFromLayout(
+/** The file in the mapped layout (a heading row, then one row per change), in the till's encoding. */
+export function consentFileFromLayout(
 	changes: readonly ConsentChange[],
 	layout: ConsentLayout,
-): string {
-	return csvText(
+): Buffer {
+	const text = csvText(
 		layout.columns.map((column) => column.heading),
 		changes.map((change) =>
 			layout.columns.map((column) => consentCell(change, column, layout.timeZone)),
 		),
+		layout.delimiter,
 	);
+	return encodeText(text, layout.encoding);
 }

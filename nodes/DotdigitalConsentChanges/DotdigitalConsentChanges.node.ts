@@ -8,18 +8,28 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { basename } from 'node:path';
 
-import { listConsentChanges, type ConsentBackStore } from '../../lib/dotdigital/consent-back';
+import {
+	listConsentChanges,
+	type ConsentBackStore,
+	type ConsentListing,
+} from '../../lib/dotdigital/consent-back';
 import { DEFAULT_CONSENT_COLUMNS, type ConsentColumns } from '../../lib/dotdigital/consent-file';
 import {
 	CONSENT_SHEET,
 	readConsentLayout,
 	type ConsentLayout,
 } from '../../lib/dotdigital/consent-layout';
-import { settleConsentWrite, writeConsentChanges } from '../../lib/dotdigital/consent-write';
+import {
+	lockConsentFolder,
+	settleConsentWrite,
+	writeConsentChanges,
+	type SettledWrite,
+} from '../../lib/dotdigital/consent-write';
+import { FolderBusyError, LOCK_DEFAULTS } from '../../lib/files/folder-lock';
 import { MappingError } from '../../lib/mapping';
 import { fileAccessPolicyFromEnv, folderAccessProblem } from '../../lib/files/access';
 import { emptyMap, type SendingCounts, type SyncState } from '../../lib/state';
-import { readFileAtPath } from '../MappingApply/read-path';
+import { readFileAtPath } from '../shared/read-path';
 import { connectToDotdigital, dotdigitalNodeError } from '../DotdigitalUpsert/dotdigital-common';
 import { openState, recordInLedger } from '../shared/sync-state';
 
@@ -175,21 +185,33 @@ export class DotdigitalConsentChanges implements INodeType {
 					`The file for the till could not be written: ${error.message}`,
 					{ itemIndex: 0 },
 				);
-			// What a run that stopped half-way left behind is settled first, so each change is written once.
-			const settled = await settleConsentWrite(folder, store, scope).catch((error: Error) => {
-				throw fileProblem(error);
+			const lock = await lockConsentFolder(folder, scope).catch((error: Error) => {
+				throw error instanceof FolderBusyError
+					? folderBusy(this, folder, error)
+					: fileProblem(error);
 			});
-			if (settled) await recordInLedger(this, state, [consentLedgerStep(settled)]);
-			const listing = await listConsentChanges(transport, store, scope).catch((error: unknown) => {
-				throw dotdigitalNodeError(this.getNode(), error, 0);
-			});
-			const format = layout ? { layout } : formatSetHere(this);
-			const fileName = String(this.getNodeParameter('fileName', 0));
-			const path = await writeConsentChanges(folder, fileName, listing, format, store, scope).catch(
-				(error: Error) => {
+			let settled: SettledWrite | null;
+			let listing: ConsentListing;
+			let path: string | null;
+			try {
+				// What a run that stopped half-way left behind is settled first, so each change is written once.
+				settled = await settleConsentWrite(folder, store, scope).catch((error: Error) => {
 					throw fileProblem(error);
-				},
-			);
+				});
+				if (settled) await recordInLedger(this, state, [consentLedgerStep(settled)]);
+				listing = await listConsentChanges(transport, store, scope).catch((error: unknown) => {
+					throw dotdigitalNodeError(this.getNode(), error, 0);
+				});
+				const format = layout ? { layout } : formatSetHere(this);
+				const fileName = String(this.getNodeParameter('fileName', 0));
+				path = await writeConsentChanges(folder, fileName, listing, format, store, scope).catch(
+					(error: Error) => {
+						throw fileProblem(error);
+					},
+				);
+			} finally {
+				await lock.release();
+			}
 			if (path)
 				await recordInLedger(this, state, [
 					consentLedgerStep({ file: basename(path), contacts: listing.changes.length }),
@@ -237,6 +259,23 @@ async function readLayout(ctx: IExecuteFunctions): Promise<ConsentLayout | undef
 			description: `Owner: mapping. Fix the ${CONSENT_SHEET} sheet of the mapping workbook "${path}"; nothing was read from Dotdigital or written.`,
 		});
 	}
+}
+
+function folderBusy(ctx: IExecuteFunctions, folder: string, busy: FolderBusyError) {
+	const holder = busy.holder
+		? `It started at ${busy.holder.since} (process ${busy.holder.pid} on ${busy.holder.host}). `
+		: '';
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Another run is writing the consent changes of this Dotdigital account to "${folder}"`,
+		{
+			itemIndex: 0,
+			description:
+				`Owner: system. ${holder}This run waited ${LOCK_DEFAULTS.waitMs / 1000} seconds for it, then stopped before reading Dotdigital, so no change is written twice: ` +
+				"the changes come out in that run's file, or in the next run's. Two workflows (or a test run and the schedule) writing the same folder for the same account should not run at the same time. " +
+				`A run that died leaves its lock behind; the next run takes it over once that process is gone, or after ${LOCK_DEFAULTS.staleMs / 60_000} minutes.`,
+		},
+	);
 }
 
 function formatSetHere(ctx: IExecuteFunctions) {

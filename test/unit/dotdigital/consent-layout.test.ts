@@ -9,10 +9,10 @@ import type { ConsentChange } from '../../../lib/dotdigital/consent-back';
 import { CONSENT_FIELDS } from '../../../lib/dotdigital/consent-file';
 import {
 	CONSENT_FIELD_LABELS,
-	consentFileTextFromLayout,
+	consentFileFromLayout,
 	readConsentLayout,
 } from '../../../lib/dotdigital/consent-layout';
-import { readRows } from '../../../lib/files';
+import { readRows, type Delimiter, type TextEncoding } from '../../../lib/files';
 import { buildMappingTemplate } from '../../../lib/mapping';
 import { MappingError } from '../../../lib/mapping/mapping';
 
@@ -33,9 +33,12 @@ function workbook(rows: string[][], extra: Record<string, string[][]> = {}): Buf
 	return XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
 }
 
-async function parse(text: string): Promise<string[][]> {
+async function parse(
+	bytes: Buffer,
+	options: { encoding?: TextEncoding; delimiter?: Delimiter } = {},
+): Promise<string[][]> {
 	const rows: string[][] = [];
-	for await (const row of readRows(Buffer.from(text), { fileName: 'consent.csv' }))
+	for await (const row of readRows(bytes, { fileName: 'consent.csv', ...options }))
 		if (row.kind !== 'skipped') rows.push(row.values.map(String));
 	return rows;
 }
@@ -57,11 +60,18 @@ const AWKWARD = [
 	'@home',
 	'x,"y"',
 	'line\nbreak',
+	'\tTab',
+	'a;b|c\td',
+	"O'Brien",
+	'Zoë Müller',
 	'',
 ];
 
+const DELIMITERS: Delimiter[] = [',', ';', '\t', '|'];
+const ENCODINGS: TextEncoding[] = ['utf-8', 'windows-1252', 'utf-16le', 'utf-16be'];
+
 describe('consent file layout from the mapping workbook', () => {
-	it('any change list through any valid layout reads back as the mapped values', async () => {
+	it('any change list through any valid layout, in any delimiter and encoding the Settings sheet names, reads back as the mapped values', async () => {
 		for (let seed = 1; seed <= 60; seed++) {
 			const next = random(seed);
 			const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
@@ -76,11 +86,18 @@ describe('consent file layout from the mapping workbook', () => {
 				field === 'changed_at' ? 'dd/MM/yyyy HH:mm' : '',
 			]);
 			rows.push(['Source', '', 'Dotdigital', '', '', '']);
+			const delimiter = pick(DELIMITERS);
+			const encoding = pick(ENCODINGS);
 			const bytes = workbook(rows, {
 				'Value Maps': [
 					['Map', 'From', 'To'],
 					['Statuses', 'unsubscribed', 'N'],
 					['Statuses', 'suppressed', 'S'],
+				],
+				Settings: [
+					['Setting', 'Value'],
+					['Delimiter', delimiter === '\t' ? 'Tab' : delimiter],
+					['Encoding', encoding.toUpperCase()],
 				],
 			});
 			const layout = await readConsentLayout(bytes, 'shop-mapping.xlsx');
@@ -91,17 +108,18 @@ describe('consent file layout from the mapping workbook', () => {
 				status: pick(['unsubscribed', 'suppressed'] as const),
 				changed_at: new Date(Date.UTC(2026, 0, 1 + i, 9, 30)).toISOString(),
 			}));
-			const parsed = await parse(consentFileTextFromLayout(changes, layout));
+			const parsed = await parse(consentFileFromLayout(changes, layout), { delimiter, encoding });
 			expect(parsed[0]).toEqual(rows.map((row) => row[0]));
 			changes.forEach((change, i) => {
 				const expected = fields.map((field) => {
 					if (field === 'status') return change.status === 'unsubscribed' ? 'N' : 'S';
 					if (field === 'changed_at') return `${String(1 + i).padStart(2, '0')}/01/2026 09:30`;
 					const text = String(change[field]);
-					return /^[=+\-@]/.test(text) ? `'${text}` : text;
+					return /^[=+\-@\t]/.test(text) ? `'${text}` : text;
 				});
 				expect({ seed, row: parsed[1 + i] }).toEqual({ seed, row: [...expected, 'Dotdigital'] });
 			});
+			expect({ seed, rows: parsed.length }).toEqual({ seed, rows: 1 + changes.length });
 		}
 	});
 
@@ -161,9 +179,62 @@ describe('consent file layout from the mapping workbook', () => {
 			status: 'unsubscribed',
 			changed_at: '2026-01-02T09:30:00.000Z',
 		};
-		expect(await parse(consentFileTextFromLayout([change], layout))).toEqual([
+		expect(await parse(consentFileFromLayout([change], layout))).toEqual([
 			['Email', 'Mobile', 'Dotdigital ID', 'Status', 'Changed At'],
 			['ann@example.com', '', '7', 'unsubscribed', '2026-01-02T09:30:00.000Z'],
 		]);
+	});
+	const zoe: ConsentChange = {
+		contact_id: 9,
+		email: 'zoë;1@example.com',
+		mobile_number: '=1+1',
+		status: 'suppressed',
+		changed_at: '2026-01-02T09:30:00.000Z',
+	};
+	const emailAndMobile = [
+		['E-mail', 'Email', '', '', '', ''],
+		['Tel', 'Mobile number', '', '', '', ''],
+	];
+
+	it("writes the Settings sheet's delimiter and encoding, byte for byte as the till reads them", async () => {
+		const layout = await readConsentLayout(
+			workbook(emailAndMobile, {
+				Settings: [
+					['Setting', 'Value'],
+					['Delimiter', 'Semicolon'],
+					['Encoding', 'Windows-1252'],
+				],
+			}),
+			'shop-mapping.xlsx',
+		);
+		expect(consentFileFromLayout([zoe], layout)).toEqual(
+			Buffer.concat([
+				Buffer.from('E-mail;Tel\r\n"zo'),
+				Buffer.from([0xeb]),
+				Buffer.from(';1@example.com";"\'=1+1"\r\n'),
+			]),
+		);
+	});
+
+	it('writes a comma and UTF-8 without a byte order mark when the Settings sheet leaves them blank', async () => {
+		const layout = await readConsentLayout(workbook(emailAndMobile), 'shop-mapping.xlsx');
+		expect(consentFileFromLayout([zoe], layout).toString('utf8')).toBe(
+			'E-mail,Tel\r\nzoë;1@example.com,"\'=1+1"\r\n',
+		);
+	});
+
+	it('refuses a value the encoding cannot hold rather than writing a question mark', async () => {
+		const layout = await readConsentLayout(
+			workbook(emailAndMobile, {
+				Settings: [
+					['Setting', 'Value'],
+					['Encoding', 'Windows-1252'],
+				],
+			}),
+			'shop-mapping.xlsx',
+		);
+		expect(() => consentFileFromLayout([{ ...zoe, email: 'ann@例え.jp' }], layout)).toThrow(
+			'"例" cannot be written in WINDOWS-1252',
+		);
 	});
 });
