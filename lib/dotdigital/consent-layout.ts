@@ -199,5 +199,12 @@ export function consentFileFromLayout(
 		),
 		layout.delimiter,
 	);
-	return encodeText(text, layout.encoding);
+	try {
+		return encodeText(text, layout.encoding);
+	} catch (error) {
+		throw new MappingError(
+			[`${SETTINGS_SHEET} sheet, Encoding: ${(error as Error).message}`],
+			layout.origin,
+		);
+	}
 }

@@ -183,7 +183,15 @@ export class DotdigitalConsentChanges implements INodeType {
 				new NodeOperationError(
 					this.getNode(),
 					`The file for the till could not be written: ${error.message}`,
-					{ itemIndex: 0 },
+					{
+						itemIndex: 0,
+						...(error instanceof MappingError
+							? {
+									description:
+										'Owner: mapping. Nothing was written and nothing is marked as sent: the same changes are listed again once the mapping workbook is fixed.',
+								}
+							: {}),
+					},
 				);
 			const lock = await lockConsentFolder(folder, scope).catch((error: Error) => {
 				throw error instanceof FolderBusyError
