@@ -687,7 +687,7 @@ function unsubscribesBackToTill() {
 			'',
 			'**Set up**',
 			`1. In *Unsubscribes and suppressions*, set **Shop Folder** to the folder the till imports from (now \`${POS_ROOT}/consent\`).`,
-			"2. Change the **Columns** headings and **Unsubscribed Reads** / **Suppressed Reads** to what the till's import expects.",
+			"2. Fill in the **Consent File** sheet of the shop's mapping workbook (`pos/mapping/shop-mapping.xlsx`): one row per column of the till's import, its heading and the field it comes from; a value map on the Value Maps sheet turns the status into the till's words (e.g. unsubscribed → N).",
 			'3. Change the time on *Every morning at 06:00* if the till imports at another time.',
 		],
 		[-560, -320],
@@ -698,9 +698,13 @@ function unsubscribesBackToTill() {
 	});
 	const changes = t.node(
 		'Unsubscribes and suppressions',
-		'dotdigitalConsentChanges',
+		'dotdigitalConsentChanges@2',
 		[240, 0],
-		{ folder: `${POS_ROOT}/consent` },
+		{
+			folder: `${POS_ROOT}/consent`,
+			layout: 'workbook',
+			mappingWorkbook: `${POS_ROOT}/mapping/shop-mapping.xlsx`,
+		},
 		{ credentials: credential('dotdigitalApi') },
 	);
 	t.connect(daily, changes);

@@ -9,7 +9,9 @@
  * 4. the statuses and the cursor are committed in the sync state;
  * 5. the pending record is removed.
  *
- * The next run first settles what a crash left behind. A pending record whose scratch file is gone was
+ * A run holds the folder's lock for its account from before the settling to after step 5
+ * (lockConsentFolder), so two runs at once never share the scratch file and pending record or list
+ * the same changes twice. The next run first settles what a crash left behind. A pending record whose scratch file is gone was
  * renamed (step 3 done), so it is committed, even if the till has already taken the file away; one
  * whose scratch file is still there was never placed, so both are removed and the changes are listed
  * again. A scratch file without a record is removed.
@@ -26,6 +28,12 @@ import {
 	type ConsentColumns,
 	type ConsentWords,
 } from './consent-file';
+import { consentFileFromLayout, type ConsentLayout } from './consent-layout';
+import { lockFolder, type FolderLock, type LockOptions } from '../files/folder-lock';
+
+/** The file's layout: headings and status words set on the node, or the mapping workbook's sheet. */
+export type ConsentFormat =
+	{ columns: ConsentColumns; words: ConsentWords } | { layout: ConsentLayout };
 
 /** Where a test stops a run, to prove the replay; each is called once the step is durable. */
 export type ConsentWriteStep = 'scratch' | 'pending' | 'renamed' | 'committed';
@@ -46,12 +54,26 @@ export interface SettledWrite {
 	contacts: number;
 }
 
-function names(scope: string): { scratch: string; pending: string } {
+function names(scope: string): { scratch: string; pending: string; lock: string } {
 	const tag = createHash('sha256').update(scope).digest('hex').slice(0, 12);
 	return {
 		scratch: `.pos-sync-consent-${tag}.part`,
 		pending: `.pos-sync-consent-${tag}.pending.json`,
+		lock: `.pos-sync-consent-${tag}.lock`,
 	};
+}
+
+/**
+ * Takes the folder's lock for the scope (one Dotdigital account), creating the folder when missing;
+ * throws FolderBusyError when another run still holds it after the wait.
+ */
+export async function lockConsentFolder(
+	folder: string,
+	scope: string,
+	options?: LockOptions,
+): Promise<FolderLock> {
+	await mkdir(folder, { recursive: true });
+	return lockFolder(join(folder, names(scope).lock), options);
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -64,14 +86,14 @@ async function exists(path: string): Promise<boolean> {
 	}
 }
 
-async function writeDurably(path: string, text: string): Promise<void> {
+async function writeDurably(path: string, content: string | Buffer): Promise<void> {
 	const handle = await open(
 		path,
 		constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
 		0o644,
 	);
 	try {
-		await handle.writeFile(text, 'utf8');
+		await handle.writeFile(content);
 		await handle.sync();
 	} finally {
 		await handle.close();
@@ -131,7 +153,7 @@ export async function writeConsentChanges(
 	folder: string,
 	name: string,
 	listing: ConsentListing,
-	format: { columns: ConsentColumns; words: ConsentWords },
+	format: ConsentFormat,
 	store: ConsentBackStore,
 	scope: string,
 	hook: ConsentWriteHook = () => undefined,
@@ -142,10 +164,13 @@ export async function writeConsentChanges(
 		return null;
 	}
 	checkConsentFileName(name);
-	const text = consentFileText(listing.changes, format.columns, format.words);
+	const content =
+		'layout' in format
+			? consentFileFromLayout(listing.changes, format.layout)
+			: consentFileText(listing.changes, format.columns, format.words);
 	await mkdir(folder, { recursive: true });
 	const { scratch, pending } = names(scope);
-	await writeDurably(join(folder, scratch), text);
+	await writeDurably(join(folder, scratch), content);
 	await hook('scratch');
 	const file = await freeName(folder, name);
 	const record: PendingWrite = {

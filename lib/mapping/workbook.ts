@@ -21,6 +21,7 @@ import {
 } from './mapping';
 import { normaliseColumnName } from './columns';
 import { columnsSeen } from './headers-seen';
+import { CONSENT_SHEET, CONSENT_SHEET_HEADER, CONSENT_SHEET_ROWS } from './consent-sheet';
 import { FEED_DEFINITIONS, FEEDS, type Feed } from './schema';
 import { SETTING_DEFINITIONS, settingsFrom } from './settings';
 
@@ -56,8 +57,8 @@ const FIELD_COLUMNS: ReadonlyArray<{ key: FieldColumn; label: string }> = [
 /** Columns the template adds for the reader's benefit; the reader ignores them. */
 const HELP_COLUMNS = ['What it is', 'Example', 'Columns seen in real exports'];
 
-const SETTINGS_SHEET = 'Settings';
-const VALUE_MAPS_SHEET = 'Value Maps';
+export const SETTINGS_SHEET = 'Settings';
+export const VALUE_MAPS_SHEET = 'Value Maps';
 const INSTRUCTIONS_SHEET = 'Instructions';
 
 export const TEMPLATE_FILE_NAME = 'mapping-template.xlsx';
@@ -151,6 +152,11 @@ export function buildMappingTemplate(): Buffer {
 	]);
 	valueMaps['!cols'] = [{ wch: 20 }, { wch: 24 }, { wch: 40 }];
 	XLSX.utils.book_append_sheet(workbook, valueMaps, VALUE_MAPS_SHEET);
+	const consent = XLSX.utils.aoa_to_sheet([
+		[...CONSENT_SHEET_HEADER],
+		...CONSENT_SHEET_ROWS.map((row) => [...row]),
+	]);
+	XLSX.utils.book_append_sheet(workbook, consent, CONSENT_SHEET);
 
 	return XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
 }
@@ -165,7 +171,7 @@ function writtenDefault(setting: (typeof SETTING_DEFINITIONS)[number]): string {
 	return String(value);
 }
 
-type Grid = string[][];
+export type Grid = string[][];
 
 /**
  * Reads the mapping for one feed from a filled-in workbook. A .csv file holds just the field
@@ -211,7 +217,7 @@ export async function readMappingWorkbook(
 	};
 }
 
-async function readSheets(bytes: Buffer, fileName: string): Promise<Map<string, Grid>> {
+export async function readSheets(bytes: Buffer, fileName: string): Promise<Map<string, Grid>> {
 	const sheets = new Map<string, Grid>();
 	if (/\.(csv|txt|tsv)$/i.test(fileName)) {
 		const grid: Grid = [];
@@ -247,12 +253,12 @@ function cellText(value: unknown): string {
 	return value === null || value === undefined ? '' : String(value);
 }
 
-function findSheet(names: string[], wanted: string): string | undefined {
+export function findSheet(names: string[], wanted: string): string | undefined {
 	return names.find((name) => name.trim().toLowerCase() === wanted.toLowerCase());
 }
 
 /** Column positions by reader key, from a header row matched by label (case and spacing ignored). */
-function columnPositions<K extends string>(
+export function columnPositions<K extends string>(
 	header: string[],
 	columns: ReadonlyArray<{ key: K; label: string }>,
 ): Map<K, number> {
@@ -350,7 +356,7 @@ function parseLabel<K extends string>(
 	);
 }
 
-function readSettings(
+export function readSettings(
 	grid: Grid,
 	problems: string[],
 ): Partial<Record<keyof MappingSettings, unknown>> {
@@ -371,7 +377,7 @@ function readSettings(
 	return written;
 }
 
-function readValueMaps(grid: Grid | undefined, problems: string[]): Mapping['valueMaps'] {
+export function readValueMaps(grid: Grid | undefined, problems: string[]): Mapping['valueMaps'] {
 	const maps: Record<string, Map<string, string>> = {};
 	if (!grid) return maps;
 	grid.slice(1).forEach((row, offset) => {

@@ -8,11 +8,28 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { basename } from 'node:path';
 
-import { listConsentChanges, type ConsentBackStore } from '../../lib/dotdigital/consent-back';
+import {
+	listConsentChanges,
+	type ConsentBackStore,
+	type ConsentListing,
+} from '../../lib/dotdigital/consent-back';
 import { DEFAULT_CONSENT_COLUMNS, type ConsentColumns } from '../../lib/dotdigital/consent-file';
-import { settleConsentWrite, writeConsentChanges } from '../../lib/dotdigital/consent-write';
+import {
+	CONSENT_SHEET,
+	readConsentLayout,
+	type ConsentLayout,
+} from '../../lib/dotdigital/consent-layout';
+import {
+	lockConsentFolder,
+	settleConsentWrite,
+	writeConsentChanges,
+	type SettledWrite,
+} from '../../lib/dotdigital/consent-write';
+import { FolderBusyError, LOCK_DEFAULTS } from '../../lib/files/folder-lock';
+import { MappingError } from '../../lib/mapping';
 import { fileAccessPolicyFromEnv, folderAccessProblem } from '../../lib/files/access';
 import { emptyMap, type SendingCounts, type SyncState } from '../../lib/state';
+import { readFileAtPath } from '../shared/read-path';
 import { connectToDotdigital, dotdigitalNodeError } from '../DotdigitalUpsert/dotdigital-common';
 import { openState, recordInLedger } from '../shared/sync-state';
 
@@ -22,7 +39,7 @@ export class DotdigitalConsentChanges implements INodeType {
 		name: 'dotdigitalConsentChanges',
 		icon: { light: 'file:dotdigital.svg', dark: 'file:dotdigital.dark.svg' },
 		group: ['input'],
-		version: [1],
+		version: [1, 2],
 		subtitle: 'Unsubscribes back to the till',
 		description:
 			'Writes the contacts who unsubscribed or were suppressed in Dotdigital since the last run as a file for the till, each once',
@@ -43,6 +60,43 @@ export class DotdigitalConsentChanges implements INodeType {
 					'Full path of the folder the till imports opt-outs from. It is created when missing.',
 			},
 			{
+				displayName: 'Layout',
+				name: 'layout',
+				type: 'hidden',
+				default: 'here',
+				displayOptions: { show: { '@version': [1] } },
+			},
+			{
+				displayName: 'Layout',
+				name: 'layout',
+				type: 'options',
+				default: 'workbook',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+				options: [
+					{
+						name: 'From the Mapping Workbook',
+						value: 'workbook',
+						description: "The columns the Consent File sheet of the shop's mapping workbook lists",
+					},
+					{
+						name: 'Columns Set Here',
+						value: 'here',
+						description: 'The headings and status words set on this node',
+					},
+				],
+			},
+			{
+				displayName: 'Mapping Workbook',
+				name: 'mappingWorkbook',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { layout: ['workbook'] } },
+				placeholder: '/home/node/.n8n-files/pos/mapping/shop-mapping.xlsx',
+				description:
+					"Full path of the shop's mapping workbook; its Consent File sheet sets the file's columns. A layout that does not fit stops the run before Dotdigital is read.",
+			},
+			{
 				displayName: 'File Name',
 				name: 'fileName',
 				type: 'string',
@@ -52,6 +106,7 @@ export class DotdigitalConsentChanges implements INodeType {
 			},
 			{
 				displayName: 'Columns',
+				displayOptions: { show: { layout: ['here'] } },
 				name: 'columns',
 				type: 'collection',
 				placeholder: 'Change a Heading',
@@ -84,6 +139,7 @@ export class DotdigitalConsentChanges implements INodeType {
 			},
 			{
 				displayName: 'Unsubscribed Reads',
+				displayOptions: { show: { layout: ['here'] } },
 				name: 'unsubscribedWord',
 				type: 'string',
 				default: 'unsubscribed',
@@ -91,6 +147,7 @@ export class DotdigitalConsentChanges implements INodeType {
 			},
 			{
 				displayName: 'Suppressed Reads',
+				displayOptions: { show: { layout: ['here'] } },
 				name: 'suppressedWord',
 				type: 'string',
 				default: 'suppressed',
@@ -117,6 +174,7 @@ export class DotdigitalConsentChanges implements INodeType {
 					`n8n does not allow writing to "${folder}": ${refusal}`,
 					{ itemIndex: 0 },
 				);
+			const layout = await readLayout(this);
 			const transport = await connectToDotdigital(this);
 			state = await openState(this);
 			const store = consentStore(state);
@@ -125,32 +183,43 @@ export class DotdigitalConsentChanges implements INodeType {
 				new NodeOperationError(
 					this.getNode(),
 					`The file for the till could not be written: ${error.message}`,
-					{ itemIndex: 0 },
+					{
+						itemIndex: 0,
+						...(error instanceof MappingError
+							? {
+									description:
+										'Owner: mapping. Nothing was written and nothing is marked as sent: the same changes are listed again once the mapping workbook is fixed.',
+								}
+							: {}),
+					},
 				);
-			// What a run that stopped half-way left behind is settled first, so each change is written once.
-			const settled = await settleConsentWrite(folder, store, scope).catch((error: Error) => {
-				throw fileProblem(error);
+			const lock = await lockConsentFolder(folder, scope).catch((error: Error) => {
+				throw error instanceof FolderBusyError
+					? folderBusy(this, folder, error)
+					: fileProblem(error);
 			});
-			if (settled) await recordInLedger(this, state, [consentLedgerStep(settled)]);
-			const listing = await listConsentChanges(transport, store, scope).catch((error: unknown) => {
-				throw dotdigitalNodeError(this.getNode(), error, 0);
-			});
-			const format = {
-				columns: {
-					...DEFAULT_CONSENT_COLUMNS,
-					...(this.getNodeParameter('columns', 0, {}) as ConsentColumns),
-				},
-				words: {
-					unsubscribed: String(this.getNodeParameter('unsubscribedWord', 0, 'unsubscribed')),
-					suppressed: String(this.getNodeParameter('suppressedWord', 0, 'suppressed')),
-				},
-			};
-			const fileName = String(this.getNodeParameter('fileName', 0));
-			const path = await writeConsentChanges(folder, fileName, listing, format, store, scope).catch(
-				(error: Error) => {
+			let settled: SettledWrite | null;
+			let listing: ConsentListing;
+			let path: string | null;
+			try {
+				// What a run that stopped half-way left behind is settled first, so each change is written once.
+				settled = await settleConsentWrite(folder, store, scope).catch((error: Error) => {
 					throw fileProblem(error);
-				},
-			);
+				});
+				if (settled) await recordInLedger(this, state, [consentLedgerStep(settled)]);
+				listing = await listConsentChanges(transport, store, scope).catch((error: unknown) => {
+					throw dotdigitalNodeError(this.getNode(), error, 0);
+				});
+				const format = layout ? { layout } : formatSetHere(this);
+				const fileName = String(this.getNodeParameter('fileName', 0));
+				path = await writeConsentChanges(folder, fileName, listing, format, store, scope).catch(
+					(error: Error) => {
+						throw fileProblem(error);
+					},
+				);
+			} finally {
+				await lock.release();
+			}
 			if (path)
 				await recordInLedger(this, state, [
 					consentLedgerStep({ file: basename(path), contacts: listing.changes.length }),
@@ -179,6 +248,55 @@ export class DotdigitalConsentChanges implements INodeType {
 			await state?.close();
 		}
 	}
+}
+
+/** The layout from the mapping workbook, read before anything else so a bad one changes nothing. */
+async function readLayout(ctx: IExecuteFunctions): Promise<ConsentLayout | undefined> {
+	if (ctx.getNodeParameter('layout', 0, 'here') !== 'workbook') return undefined;
+	const path = String(ctx.getNodeParameter('mappingWorkbook', 0, '')).trim();
+	try {
+		const bytes = await readFileAtPath(ctx, path, 'the mapping workbook');
+		return await readConsentLayout(bytes, basename(path));
+	} catch (error) {
+		const message =
+			error instanceof MappingError
+				? error.message
+				: `Cannot read "${path}": ${(error as Error).message}`;
+		throw new NodeOperationError(ctx.getNode(), message, {
+			itemIndex: 0,
+			description: `Owner: mapping. Fix the ${CONSENT_SHEET} sheet of the mapping workbook "${path}"; nothing was read from Dotdigital or written.`,
+		});
+	}
+}
+
+function folderBusy(ctx: IExecuteFunctions, folder: string, busy: FolderBusyError) {
+	const holder = busy.holder
+		? `It started at ${busy.holder.since} (process ${busy.holder.pid} on ${busy.holder.host}). `
+		: '';
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Another run is writing the consent changes of this Dotdigital account to "${folder}"`,
+		{
+			itemIndex: 0,
+			description:
+				`Owner: system. ${holder}This run waited ${LOCK_DEFAULTS.waitMs / 1000} seconds for it, then stopped before reading Dotdigital, so no change is written twice: ` +
+				"the changes come out in that run's file, or in the next run's. Two workflows (or a test run and the schedule) writing the same folder for the same account should not run at the same time. " +
+				`A run that died leaves its lock behind; the next run takes it over once that process is gone, or after ${LOCK_DEFAULTS.staleMs / 60_000} minutes.`,
+		},
+	);
+}
+
+function formatSetHere(ctx: IExecuteFunctions) {
+	return {
+		columns: {
+			...DEFAULT_CONSENT_COLUMNS,
+			...(ctx.getNodeParameter('columns', 0, {}) as ConsentColumns),
+		},
+		words: {
+			unsubscribed: String(ctx.getNodeParameter('unsubscribedWord', 0, 'unsubscribed')),
+			suppressed: String(ctx.getNodeParameter('suppressedWord', 0, 'suppressed')),
+		},
+	};
 }
 
 function consentStore(state: SyncState): ConsentBackStore {

@@ -15,7 +15,7 @@ import {
 	type MappingSettings,
 	type ValueMapEntry,
 } from '../../lib/mapping';
-import { readFileAtPath } from './read-path';
+import { readFileAtPath } from '../shared/read-path';
 
 /** Reads the node's mapping parameters into a checked Mapping, once per distinct mapping in a run. */
 export class MappingLoader {

@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { FileReadError } from '../../lib/files';
 import { FEEDS, FEED_DEFINITIONS, MappingError, type Feed } from '../../lib/mapping';
 import { suggestFromFile } from '../../lib/mapping/suggest';
-import { readFileAtPath } from './read-path';
+import { readFileAtPath } from '../shared/read-path';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const suggestOnly = { operation: ['suggest'] };

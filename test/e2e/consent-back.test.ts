@@ -3,8 +3,10 @@
  * suppressions made in Dotdigital come out in the next run's file for the till exactly once, and each
  * file has its line in the sync ledger.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import * as XLSX from 'xlsx';
 
 import { ledgerLines, SyncStateStore } from '../../lib/state';
 import { startFakeDotdigital, type FakeDotdigital } from '../fakes/dotdigital';
@@ -138,4 +140,89 @@ test("unsubscribes and suppressions made in Dotdigital come out in the next run'
 	} finally {
 		await store.close();
 	}
+}, 180_000);
+
+test("at version 2 the file follows the Consent File sheet of the shop's mapping workbook, and a layout that does not fit stops before Dotdigital is read", async () => {
+	const folder = join(server.files, 'pos', 'consent-v2');
+	const workbookPath = join(server.files, 'pos', 'mapping', 'consent-mapping.xlsx');
+	mkdirSync(dirname(workbookPath), { recursive: true });
+	const saveWorkbook = (fields: string[][]) => {
+		const book = XLSX.utils.book_new();
+		XLSX.utils.book_append_sheet(
+			book,
+			XLSX.utils.aoa_to_sheet([
+				['Column heading', 'Comes from', 'Fixed value', 'Value map'],
+				...fields,
+			]),
+			'Consent File',
+		);
+		XLSX.utils.book_append_sheet(
+			book,
+			XLSX.utils.aoa_to_sheet([
+				['Map', 'From', 'To'],
+				['Opt in', 'unsubscribed', 'N'],
+				['Opt in', 'suppressed', 'N'],
+			]),
+			'Value Maps',
+		);
+		writeFileSync(workbookPath, XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+	};
+	const credential = await server.instance.createCredential(
+		'Dotdigital (fake v2)',
+		'dotdigitalApi',
+		{
+			user: dotdigital.user,
+			password: dotdigital.password,
+			region: 'auto',
+			baseUrl: dotdigital.regionUrl('r1'),
+		},
+	);
+	const id = await server.instance.createWorkflow({
+		name: 'Unsubscribes back to the till (workbook)',
+		nodes: [
+			{
+				name: 'Run',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				name: 'Consent',
+				type: 'n8n-nodes-pos-sync.dotdigitalConsentChanges',
+				typeVersion: 2,
+				position: [300, 0],
+				parameters: {
+					folder,
+					fileName: '=unsubscribes-{{ $execution.id }}.csv',
+					layout: 'workbook',
+					mappingWorkbook: workbookPath,
+				},
+				credentials: { dotdigitalApi: credential },
+			},
+		],
+		connections: { Run: { main: [[{ node: 'Consent', type: 'main', index: 0 }]] } },
+	});
+
+	saveWorkbook([['Postcode', 'Postcode', '', '']]);
+	const callsBefore = dotdigital.calls().length;
+	const refused = await server.instance.runManually(id, 'Run');
+	expect(refused.data?.resultData?.error?.message).toContain(
+		'Consent File sheet, row 2, column "Comes from": unknown field "Postcode"',
+	);
+	expect(refused.data?.resultData?.error?.description).toContain('Owner: mapping.');
+	expect(dotdigital.calls().length).toBe(callsBefore);
+	expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
+
+	saveWorkbook([
+		['E-MAIL', 'Email', '', ''],
+		['OPT_IN', 'Status', '', 'Opt in'],
+		['SOURCE', '', 'Dotdigital', ''],
+	]);
+	await setStatus('dan@example.com', 'subscribed');
+	await setStatus('dan@example.com', 'unsubscribed');
+	const summary = nodeOutput(await server.instance.runManually(id, 'Run'), 'Consent')[0].json;
+	const lines = readFileSync(summary.file, 'utf8').split('\r\n').filter(Boolean);
+	expect(lines[0]).toBe('E-MAIL,OPT_IN,SOURCE');
+	expect(lines).toContain('dan@example.com,N,Dotdigital');
 }, 180_000);

@@ -1,10 +1,12 @@
 /**
  * Lets a plain Node child process (a crash test's victim) require the TypeScript sources directly,
  * transpiled on load with the project's own TypeScript, as jest does in the parent. Transpiled files
- * are cached by content, so the hundredth child starts as fast as a compiled one.
+ * are cached by content, so the hundredth child starts as fast as a compiled one; the first child
+ * after a source changed pays for transpiling (seconds on a busy machine), which is why the tests
+ * that spawn children warm the cache first.
  */
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
@@ -30,7 +32,10 @@ require.extensions['.ts'] = (module, filename) => {
 			},
 			fileName: filename,
 		}).outputText;
-		writeFileSync(cached, output);
+		// Children started together share the cache: a file appears whole or not at all.
+		const partial = `${cached}.${process.pid}.tmp`;
+		writeFileSync(partial, output);
+		renameSync(partial, cached);
 	}
 	module._compile(output, filename);
 };

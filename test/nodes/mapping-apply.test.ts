@@ -712,6 +712,7 @@ describe('Mapping Apply in the n8n engine', () => {
 			'Transactions',
 			'Settings',
 			'Value Maps',
+			'Consent File',
 		]);
 	});
 });

@@ -11,6 +11,10 @@ import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
 import { readMappingWorkbook } from '../../lib/mapping';
 import { FILES_FOLDER, binaryBuffer, errorOf, outputOf, runWorkflow } from './harness/engine';
 
+// The file's first run starts n8n's engine (binary data, the workbook library): about 2 s alone, past
+// jest's 5 s default on a busy 2-core machine (seen at a load average of 11).
+jest.setTimeout(60_000);
+
 const SQUARE = join(__dirname, '..', 'fixtures', 'pos', 'square-item-detail.csv');
 
 function fileItem(path: string, fileName: string): INodeExecutionData {

@@ -4,7 +4,7 @@
  * out in the next run's file exactly once, and a run stopped at any step of its write (thrown, or the
  * process killed) neither loses a change nor writes one twice, over the whole history of files.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
 	existsSync,
 	mkdirSync,
@@ -196,9 +196,40 @@ describe.each([false, true])(
 );
 
 const CHILD = join(__dirname, '..', '..', 'helpers', 'consent-back-child.cjs');
+/** Each test below starts up to four processes, one after another. */
+const CHILD_TEST_MS = 30_000;
 
-/** The run in a process of its own, SIGKILLed as soon as it reports `killAt` done. */
-async function runInChild(name: string, killAt?: ConsentWriteStep): Promise<'killed' | 'done'> {
+// The first child after a source changed transpiles lib into ts-register's cache: seconds on a busy
+// machine, paid here once rather than inside the first test's time limit.
+beforeAll(() => {
+	const warmed = spawnSync(process.execPath, [CHILD, '--load-only'], { encoding: 'utf8' });
+	expect(warmed.stderr).toBe('');
+	expect(warmed.status).toBe(0);
+}, 120_000);
+
+type ChildStep = ConsentWriteStep | 'locked';
+const running = new Set<ChildRun>();
+
+// A test that failed half-way leaves no child holding the folder (or jest waiting for it).
+afterEach(() => {
+	for (const run of running) run.kill();
+	running.clear();
+});
+interface ChildRun {
+	/** Resolves once the child has printed `step` (or exited without printing it). */
+	reached(step: ChildStep | 'ready'): Promise<boolean>;
+	kill(): void;
+	/** Lets a child started with `startOnGo` take the lock. */
+	go(): void;
+	/** How the child ended: 'busy' when it found the folder locked, 'killed', or 'done'. */
+	ended: Promise<'busy' | 'killed' | 'done'>;
+}
+
+/** The run in a process of its own; at `holdAt` it waits there, for the test to kill it. */
+function startChild(
+	name: string,
+	options: { holdAt?: ChildStep; waitMs?: number; startOnGo?: boolean } = {},
+): ChildRun {
 	const jobFile = join(dir, `job-${name}.json`);
 	writeFileSync(
 		jobFile,
@@ -211,24 +242,65 @@ async function runInChild(name: string, killAt?: ConsentWriteStep): Promise<'kil
 			scope: SCOPE,
 			name,
 			format: FORMAT,
-			killAt,
+			killAt: options.holdAt,
+			startOnGo: options.startOnGo,
+			lock: { waitMs: options.waitMs ?? 20_000, pollMs: 20 },
 		}),
 	);
-	const child = spawn(process.execPath, [CHILD, jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [CHILD, jobFile], { stdio: ['pipe', 'pipe', 'pipe'] });
+	let stdout = '';
 	let stderr = '';
 	let killed = false;
+	const waiting: Array<() => void> = [];
 	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	child.stdout.on('data', (chunk: Buffer) => {
-		if (killAt && chunk.toString().includes(`${killAt}\n`)) {
+		stdout += chunk.toString();
+		waiting.splice(0).forEach((wake) => wake());
+	});
+	const exited = new Promise<number | null>((resolve) =>
+		child.on('exit', (code) => {
+			waiting.splice(0).forEach((wake) => wake());
+			resolve(code);
+		}),
+	);
+	const printed = (step: string) => stdout.split('\n').includes(step);
+	const run: ChildRun = {
+		reached: async (step) => {
+			while (!printed(step) && child.exitCode === null && child.signalCode === null)
+				await new Promise<void>((wake) => waiting.push(wake));
+			return printed(step);
+		},
+		kill: () => {
 			killed = true;
 			child.kill('SIGKILL');
-		}
-	});
-	const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-	if (killed) return 'killed';
-	if (code !== 0) throw new Error(`The child failed (${code}): ${stderr}`);
-	return 'done';
+		},
+		go: () => child.stdin.end('go\n'),
+		ended: exited.then((code) => {
+			if (killed) return 'killed';
+			if (code !== 0) throw new Error(`The child failed (${code}): ${stderr}`);
+			return printed('busy') ? 'busy' : 'done';
+		}),
+	};
+	running.add(run);
+	void exited.then(() => running.delete(run));
+	return run;
 }
+
+/** The run in a process of its own, SIGKILLed as soon as it reports `killAt` done. */
+async function runInChild(
+	name: string,
+	killAt?: ConsentWriteStep,
+): Promise<'busy' | 'killed' | 'done'> {
+	const run = startChild(name, { holdAt: killAt });
+	if (killAt && (await run.reached(killAt))) run.kill();
+	return run.ended;
+}
+
+/** Every line of every file the till was given, sorted. */
+const allLines = () =>
+	tillFiles(till())
+		.flatMap((file) => fileLines(join(till(), file)))
+		.sort();
 
 test.each(['scratch', 'pending', 'renamed', 'committed'] as const)(
 	'a run killed (SIGKILL) after "%s" is settled by the next: each change in exactly one file',
@@ -239,12 +311,54 @@ test.each(['scratch', 'pending', 'renamed', 'committed'] as const)(
 		expect(await runInChild('killed.csv', killAt)).toBe('killed');
 		expect(await runInChild('replay.csv')).toBe('done');
 		expect(await runInChild('after.csv')).toBe('done');
-		const lines = tillFiles(till())
-			.flatMap((file) => fileLines(join(till(), file)))
-			.sort();
-		expect(lines).toEqual(['jon@example.com,,N', 'kim@example.com,,S']);
+		expect(allLines()).toEqual(['jon@example.com,,N', 'kim@example.com,,S']);
 		expect(readdirSync(till()).filter((name) => name.startsWith('.'))).toEqual([]);
 	},
+	CHILD_TEST_MS,
+);
+
+test(
+	'two runs at once for the same account and folder: every change in exactly one file',
+	async () => {
+		const expected: string[] = [];
+		for (let round = 1; round <= 3; round++) {
+			for (let n = 1; n <= 4; n++) {
+				const email = `r${round}n${n}@example.com`;
+				await setStatus(email, n % 2 ? 'unsubscribed' : 'suppressed');
+				expected.push(`${email},,${n % 2 ? 'N' : 'S'}`);
+			}
+			const runs = [1, 2].map(() => startChild(`round-${round}.csv`, { startOnGo: true }));
+			for (const run of runs) expect(await run.reached('ready')).toBe(true);
+			runs.forEach((run) => run.go());
+			expect(await Promise.all(runs.map((run) => run.ended))).toEqual(['done', 'done']);
+			expect(allLines()).toEqual([...expected].sort());
+		}
+		expect(tillFiles(till()).sort()).toEqual(['round-1.csv', 'round-2.csv', 'round-3.csv']);
+		expect(readdirSync(till()).filter((name) => name.startsWith('.'))).toEqual([]);
+	},
+	CHILD_TEST_MS,
+);
+
+test(
+	'a run that finds the folder locked waits, then stops without reading Dotdigital; once the holder dies the next run takes over',
+	async () => {
+		await setStatus('lea@example.com', 'unsubscribed');
+		await setStatus('max@example.com', 'suppressed');
+		const holder = startChild('held.csv', { holdAt: 'pending' });
+		expect(await holder.reached('pending')).toBe(true);
+		fake.resetCalls();
+		expect(await startChild('second.csv', { waitMs: 200 }).ended).toBe('busy');
+		expect(fake.calls()).toEqual([]);
+		expect(tillFiles(till())).toEqual([]);
+
+		holder.kill();
+		expect(await holder.ended).toBe('killed');
+		expect(await runInChild('third.csv')).toBe('done');
+		expect(tillFiles(till())).toEqual(['third.csv']);
+		expect(allLines()).toEqual(['lea@example.com,,N', 'max@example.com,,S']);
+		expect(readdirSync(till()).filter((name) => name.startsWith('.'))).toEqual([]);
+	},
+	CHILD_TEST_MS,
 );
 
 test('the listing asks for the second the cursor falls in, and for a margin before it, never after', async () => {

@@ -214,6 +214,7 @@ describe('the suggested workbook', () => {
 			'Transactions',
 			'Settings',
 			'Value Maps',
+			'Consent File',
 		]);
 		const rows = XLSX.utils.sheet_to_json<string[]>(book.Sheets.Customers, {
 			header: 1,

@@ -115,7 +115,7 @@ function sampleRows(path: string): Array<Record<string, string>> {
 describe('the mapping template', () => {
 	const workbook = openTemplate();
 
-	test('has the Instructions, Customers, Products, Transactions, Settings and Value Maps sheets, in that order', () => {
+	test('has the Instructions, Customers, Products, Transactions, Settings, Value Maps and Consent File sheets, in that order', () => {
 		expect(workbook.SheetNames).toEqual([
 			'Instructions',
 			'Customers',
@@ -123,6 +123,7 @@ describe('the mapping template', () => {
 			'Transactions',
 			'Settings',
 			'Value Maps',
+			'Consent File',
 		]);
 		expect(TEMPLATE_FILE_NAME).toBe('mapping-template.xlsx');
 	});
