@@ -149,19 +149,17 @@ describe('who fixes what', () => {
 		const finder = new CustomerFinder(client, 'code');
 		const stale = { email: '', status: 'unsubscribed', customerCode: 'ALICE1' };
 		// Read, then the customer is gone before the update: Method 2 creates nothing and says so.
-		jest
-			.spyOn(finder, 'find')
-			.mockResolvedValueOnce([
-				{
-					code: 'GONE1',
-					companyClass: 'Internet',
-					country: '',
-					countryCode: 'GB',
-					mailingStatus: 3,
-					emails: [],
-					hidden: false,
-				},
-			]);
+		jest.spyOn(finder, 'find').mockResolvedValueOnce([
+			{
+				code: 'GONE1',
+				companyClass: 'Internet',
+				country: '',
+				countryCode: 'GB',
+				mailingStatus: 3,
+				emails: [],
+				hidden: false,
+			},
+		]);
 		const failure = await ownerOf(() => applyConsentChange(client, finder, stale));
 		expect(failure).toEqual({
 			owner: 'till',
@@ -174,6 +172,7 @@ describe('who fixes what', () => {
 		fake.injectFault({ method: 'GetCompanyList', kind: 'http-401' });
 		expect(await ownerOf(() => apply('alice@example.com', 'unsubscribed'))).toMatchObject({
 			owner: 'system',
+			message: expect.stringMatching(/HTTP 401 .*check the user name and password/),
 		});
 		fake.injectFault({ method: 'ImportCompany', kind: 'http-503' });
 		expect(await ownerOf(() => apply('alice@example.com', 'unsubscribed'))).toMatchObject({
