@@ -3,10 +3,11 @@
  * changes Dotdigital Consent Changes lists, one item each, become mailing statuses in Khaos; one
  * item out per item in, paired; errors name the item and who fixes them; nobody is opted in.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { KhaosControlApi } from '../../credentials/KhaosControlApi.credentials';
 import type { ConsentChange } from '../../lib/dotdigital/consent-back';
+import { DEFAULT_MAILING_TARGETS } from '../../lib/khaos';
 import { KhaosOrder } from '../../nodes/KhaosOrder/KhaosOrder.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { customersXml } from '../helpers/khaos-customers';
@@ -195,4 +196,16 @@ test('the answer lost after Khaos wrote it: the item is done; the retried run wr
 	expect(outputOf(await run(items), NODE)[0].json.result).toBe('already_set');
 	expect(statuses('ALICE1')).toEqual(['3', '5']);
 	expect(fake.customerCodes()).toHaveLength(3);
+});
+
+test('the statuses offered are the no-marketing ones, defaulting to what the library writes', () => {
+	const options = new KhaosOrder().description.properties.find(
+		(property) => property.name === 'mailingOptions',
+	)?.options as INodeProperties[];
+	const setting = (name: string) => options.find((option) => option.name === name)!;
+	expect(setting('unsubscribedStatus').default).toBe(DEFAULT_MAILING_TARGETS.unsubscribed);
+	expect(setting('suppressedStatus').default).toBe(DEFAULT_MAILING_TARGETS.suppressed);
+	expect(
+		setting('suppressedStatus').options?.map((choice) => (choice as { value: number }).value),
+	).toEqual([4, 5, 6, 7, 8]);
 });

@@ -147,3 +147,18 @@ test('a document that is not XML, or a Method the guide does not list, is a SOAP
 		/Invalid Method 4/,
 	);
 });
+
+test('the admin API shows every mailing status each customer had, for a sandbox to check by eye', async () => {
+	await importCompany(
+		company('<COMPANY_CODE>K1</COMPANY_CODE><MAILING_STATUS>5</MAILING_STATUS>'),
+		2,
+	);
+	const history = (await (await fetch(`${fake.baseUrl}/__admin/mailing-history`)).json()) as Record<
+		string,
+		Array<{ status: string; how: string }>
+	>;
+	expect(history.K1.map((entry) => [entry.status, entry.how])).toEqual([
+		['3', 'seed'],
+		['5', 'updated'],
+	]);
+});
