@@ -725,7 +725,7 @@ function khaosMailingStep(t, changes) {
 			'',
 			'It finds the customer by any email on their Khaos record and only ever moves them to less mailing: Dotdigital owns consent, and Khaos never opts anyone in. If the run fails (Khaos down, a customer Khaos cannot update), fix the cause and **retry** the execution: what is already in Khaos is not written twice.',
 			'',
-			'Set its **Khaos Control** credential. Leave it off for a shop without Khaos.',
+			'When you switch it on, choose its **Khaos Control** credential (n8n links a switched-off node to none). Leave it off for a shop without Khaos.',
 		],
 		[240, 200],
 		{ width: 620, height: 300, color: 5 },
