@@ -689,9 +689,10 @@ function unsubscribesBackToTill() {
 			`1. In *Unsubscribes and suppressions*, set **Shop Folder** to the folder the till imports from (now \`${POS_ROOT}/consent\`).`,
 			"2. Fill in the **Consent File** sheet of the shop's mapping workbook (`pos/mapping/shop-mapping.xlsx`): one row per column of the till's import, its heading and the field it comes from; a value map on the Value Maps sheet turns the status into the till's words (e.g. unsubscribed → N).",
 			'3. Change the time on *Every morning at 06:00* if the till imports at another time.',
+			'4. Shop on Khaos Control? See *Shops with Khaos Control* below: one node to switch on.',
 		],
 		[-560, -320],
-		{ width: 480, height: 340 },
+		{ width: 480, height: 380 },
 	);
 	const daily = t.node('Every morning at 06:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], {
 		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 6 }] },
@@ -708,7 +709,46 @@ function unsubscribesBackToTill() {
 		{ credentials: credential('dotdigitalApi') },
 	);
 	t.connect(daily, changes);
+	khaosMailingStep(t, changes);
 	return t;
+}
+
+/**
+ * Optional, for shops on Khaos Control: the same changes as each customer's Khaos mailing status.
+ * Off (disabled) until a consultant switches it on; n8n's Split Out makes one item per change.
+ */
+function khaosMailingStep(t, changes) {
+	t.note(
+		'Shops with Khaos Control (optional)',
+		[
+			"*Mailing preference in Khaos* is **off** (disabled). For a shop on Khaos Control, select it and press **D** to switch it on: each unsubscribe and suppression then also sets the customer's **mailing status** in Khaos (5, order correspondence only, unless set otherwise in its Options).",
+			'',
+			'It finds the customer by any email on their Khaos record and only ever moves them to less mailing: Dotdigital owns consent, and Khaos never opts anyone in. If the run fails (Khaos down, a customer Khaos cannot update), fix the cause and **retry** the execution: what is already in Khaos is not written twice.',
+			'',
+			'When you switch it on, choose its **Khaos Control** credential (n8n links a switched-off node to none). Leave it off for a shop without Khaos.',
+		],
+		[240, 200],
+		{ width: 620, height: 300, color: 5 },
+	);
+	const split = t.node('One item per change', 'n8n-nodes-base.splitOut', [480, 0], {
+		fieldToSplitOut: 'changes',
+		options: {},
+	});
+	const khaos = t.node(
+		'Mailing preference in Khaos',
+		'khaosOrder',
+		[720, 0],
+		{
+			operation: 'updateMailingPreference',
+			email: '={{ $json.email }}',
+			consentStatus: '={{ $json.status }}',
+			findCustomerBy: 'email',
+			mailingOptions: {},
+		},
+		{ credentials: credential('khaosControlApi'), disabled: true },
+	);
+	t.connect(changes, split);
+	t.connect(split, khaos);
 }
 
 export const ALL = [

@@ -160,3 +160,28 @@ export { exportPriceList, exportPriceListEx, getPriceLists, parsePriceLists } fr
 export type { PriceListRow, PriceListType } from './price-lists';
 export { checkSettings, sendOrdersChecked } from './settings-check';
 export type { SettingsToCheck } from './settings-check';
+export {
+	MAILING_STATUS_NAMES,
+	NO_MARKETING_STATUSES,
+	buildMailingStatusXml,
+	isNoMarketingStatus,
+	parseCustomerImportResult,
+	parseMailingRecords,
+	raisesMailingStatus,
+} from './mailing-status';
+export type { CustomerImportResult, MailingRecord, NoMarketingStatus } from './mailing-status';
+export {
+	CustomerFinder,
+	DEFAULT_MAILING_TARGETS,
+	MailingUpdateError,
+	applyConsentChange,
+	mailingErrorOwner,
+} from './mailing-update';
+export type {
+	ConsentKind,
+	CustomerLookup,
+	MailingChange,
+	MailingOutcome,
+	MailingOwner,
+	MailingTargets,
+} from './mailing-update';

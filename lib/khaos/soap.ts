@@ -356,7 +356,7 @@ export function formatSoapDateTime(name: string, value: string | number | boolea
 // ---- response ----
 
 function readSoapResponse(method: string, response: HttpAnswer): SoapValue | undefined {
-	const envelope = tryParseEnvelope(method, response.body);
+	const envelope = tryParseEnvelope(method, response);
 	const body = childElement(envelope, 'Body');
 	const fault = childElement(body, 'Fault');
 	if (fault) throw faultError(method, fault, response.status);
@@ -373,13 +373,15 @@ function readSoapResponse(method: string, response: HttpAnswer): SoapValue | und
 	return result ? decodeValue(method, result, references, new Set()) : undefined;
 }
 
-function tryParseEnvelope(method: string, body: string): XmlElement | undefined {
+function tryParseEnvelope(method: string, response: HttpAnswer): XmlElement | undefined {
 	try {
-		const root = parseXml(body);
+		const root = parseXml(response.body);
 		return root.name === 'Envelope' ? root : undefined;
 	} catch (error) {
 		// Say so when the answer was refused for what it declares, not for being no envelope at all.
-		if (error instanceof KhaosXmlError && /refused for safety/.test(error.message))
+		// An HTTP error's page (IIS's 401 starts with a DOCTYPE) is the HTTP error it reports.
+		const ok = response.status >= 200 && response.status <= 299;
+		if (ok && error instanceof KhaosXmlError && /refused for safety/.test(error.message))
 			throw new KhaosProtocolError(method, error.message, { cause: error });
 		return undefined;
 	}

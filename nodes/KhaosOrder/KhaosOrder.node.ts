@@ -32,13 +32,19 @@ import {
 	testKhaosCredential,
 	type KhaosConnection,
 } from '../shared/khaos-common';
+import { updateMailingPreferences } from './mailing-preference';
 import { khaosOrderProperties } from './properties';
 
 /** Done and Failed, for Import Orders. */
 const IMPORT_OUTPUTS =
 	'[{ "type": "main", "displayName": "Done" }, { "type": "main", "displayName": "Failed" }]';
 
-type Operation = 'importOrders' | 'getStatus' | 'exportCustomers' | 'getDeletedCustomers';
+type Operation =
+	| 'importOrders'
+	| 'getStatus'
+	| 'exportCustomers'
+	| 'getDeletedCustomers'
+	| 'updateMailingPreference';
 
 export class KhaosOrder implements INodeType {
 	description: INodeTypeDescription = {
@@ -49,9 +55,9 @@ export class KhaosOrder implements INodeType {
 		version: [1],
 		subtitle:
 			'={{ { importOrders: "Import orders", getStatus: "Order status", exportCustomers: "Export customers", ' +
-			'getDeletedCustomers: "Deleted customers" }[$parameter["operation"]] }}',
+			'getDeletedCustomers: "Deleted customers", updateMailingPreference: "Mailing preference" }[$parameter["operation"]] }}',
 		description:
-			'Sends web orders into Khaos Control, reads back their status and tracking, and exports customers',
+			"Sends web orders into Khaos Control, reads back their status and tracking, exports customers, and records customers' unsubscribes",
 		defaults: { name: 'Khaos Order' },
 		inputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
@@ -75,6 +81,8 @@ export class KhaosOrder implements INodeType {
 		if (operation === 'importOrders') return await importOrders(this, connection);
 		if (operation === 'getStatus') return [await orderStatuses(this, connection)];
 		if (operation === 'getDeletedCustomers') return [await deletedCustomers(this, connection)];
+		if (operation === 'updateMailingPreference')
+			return [await updateMailingPreferences(this, connection)];
 		return [await exportCustomers(this, connection)];
 	}
 }

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { READ_ONCE_PER_RUN } from '../shared/once-per-run';
+import { mailingPreferenceProperties } from './mailing-preference';
 import { picker } from '../shared/pickers';
 
 const importOnly = { show: { operation: ['importOrders'] } };
@@ -39,6 +40,13 @@ export const khaosOrderProperties: INodeProperties[] = [
 				description:
 					'Send web orders into Khaos. Sending an order again is safe: Khaos imports it only once.',
 				action: 'Import orders',
+			},
+			{
+				name: 'Update Mailing Preference',
+				value: 'updateMailingPreference',
+				description:
+					'Record who unsubscribed or was suppressed in Dotdigital as not to be mailed in Khaos. Never opts anyone in.',
+				action: 'Update mailing preference',
 			},
 		],
 		default: 'importOrders',
@@ -267,4 +275,6 @@ export const khaosOrderProperties: INodeProperties[] = [
 		description: 'Last day to look at (UK time)',
 		displayOptions: { show: { operation: ['getDeletedCustomers'] } },
 	},
+
+	...mailingPreferenceProperties,
 ];

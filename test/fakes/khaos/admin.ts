@@ -9,6 +9,7 @@
  *   GET  calls                       request log (CallRecord[])
  *   POST reset
  *   GET  stock                       codes with level, status and dates
+ *   GET  mailing-history             every mailing status each customer ever had, by customer code
  *   POST stock   {action: 'add', item} | {action: 'update', code, patch} | {action: 'delete', code}
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -48,6 +49,8 @@ export async function handleAdmin(
 				return send(res, 200, fake.calls());
 			case 'GET stock':
 				return send(res, 200, backend.stockSummary());
+			case 'GET mailing-history':
+				return send(res, 200, fake.mailingHistory());
 			case 'POST advance':
 				fake.advanceOrder(
 					requireString(body, 'associatedRef'),

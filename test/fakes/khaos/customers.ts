@@ -8,11 +8,20 @@ export interface CustomerEntry {
 	lastUpdated: Date;
 }
 
+/** One mailing status a customer had, and how it came: seeded, on a new customer, or by an update. */
+export interface MailingHistoryEntry {
+	at: Date;
+	status: string;
+	how: 'seed' | 'created' | 'updated';
+}
+
 const norm = (value: string): string => value.trim().toUpperCase();
 const postcode = (value: string): string => value.replace(/\s+/g, '').toUpperCase();
 
 export class CustomerBook {
 	private readonly entries: CustomerEntry[] = [];
+	/** Every MAILING_STATUS each customer (by COMPANY_ID) ever had, in order. */
+	private readonly history = new Map<string, MailingHistoryEntry[]>();
 
 	constructor(
 		xml: string,
@@ -25,7 +34,49 @@ export class CustomerBook {
 				node: company,
 				lastUpdated: new Date(created.getTime() + 9 * 3_600_000),
 			});
+			this.noteMailing(company, 'seed', created);
 		}
+	}
+
+	/** Adds a customer made by an import; its COMPANY_ID is the next free one. */
+	add(node: XElement): CustomerEntry {
+		const entry: CustomerEntry = { node, lastUpdated: this.clock() };
+		this.entries.push(entry);
+		this.noteMailing(node, 'created', entry.lastUpdated);
+		return entry;
+	}
+
+	nextId(): number {
+		return (
+			this.entries.reduce(
+				(max, entry) => Math.max(max, Number(childText(entry.node, 'COMPANY_ID')) || 0),
+				0,
+			) + 1
+		);
+	}
+
+	/** Records the customer's MAILING_STATUS as it is now, when it differs from the last one recorded. */
+	noteMailing(node: XElement, how: MailingHistoryEntry['how'], at = this.clock()): void {
+		const id = childText(node, 'COMPANY_ID');
+		const list = this.history.get(id) ?? [];
+		const status = childText(node, 'MAILING_STATUS').trim();
+		if (list.length > 0 && list[list.length - 1].status === status) return;
+		list.push({ at, status, how });
+		this.history.set(id, list);
+	}
+
+	/** Every mailing status each customer ever had, by customer code. */
+	mailingHistory(): Record<string, MailingHistoryEntry[]> {
+		return Object.fromEntries(
+			this.entries.map((entry) => [
+				this.code(entry),
+				[...(this.history.get(childText(entry.node, 'COMPANY_ID')) ?? [])],
+			]),
+		);
+	}
+
+	now(): Date {
+		return this.clock();
 	}
 
 	code(entry: CustomerEntry): string {
@@ -100,11 +151,7 @@ export class CustomerBook {
 
 	/** A new customer from an order's CUSTOMER_DETAIL (flattened, addresses included). */
 	createFromOrder(detail: Record<string, string>): CustomerEntry {
-		const id =
-			this.entries.reduce(
-				(max, entry) => Math.max(max, Number(childText(entry.node, 'COMPANY_ID')) || 0),
-				0,
-			) + 1;
+		const id = this.nextId();
 		const wantedCode = (detail.COMPANY_CODE ?? '').trim();
 		const code =
 			wantedCode !== '' && this.lookup(wantedCode, 1).length === 0
@@ -187,8 +234,6 @@ export class CustomerBook {
 			leaf('COUNTRY', detail.ICOUNTRY_NAME || (detail.ICOUNTRY_CODE ? '' : 'United Kingdom')),
 			leaf('COUNTRY_CODE', detail.ICOUNTRY_CODE),
 		);
-		const entry: CustomerEntry = { node, lastUpdated: now };
-		this.entries.push(entry);
-		return entry;
+		return this.add(node);
 	}
 }

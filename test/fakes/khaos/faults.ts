@@ -1,7 +1,7 @@
 /** Injected failures, consumed in the order they were queued by the requests they match. */
 import type { FaultKind, FaultSpec } from './types';
 
-const KINDS: FaultKind[] = ['soap-fault', 'http-503', 'http-401', 'delay', 'reset'];
+const KINDS: FaultKind[] = ['soap-fault', 'http-503', 'http-401', 'delay', 'reset', 'drop-reply'];
 
 interface PendingFault {
 	spec: FaultSpec;

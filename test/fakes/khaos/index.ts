@@ -16,6 +16,7 @@ export type {
 	FakeStockPatch,
 	FaultKind,
 	FaultSpec,
+	MailingHistoryEntry,
 	StoredInvoice,
 	StoredOrder,
 	StoredOrderLine,

@@ -3,6 +3,7 @@
  * guide (Available Methods in the Web Service), typed as in the wire contract (WideString
  * xsd:string, Integer xsd:int, Boolean xsd:boolean true/false, DateTime xsd:dateTime).
  */
+import { IMPORT_COMPANY, importCompany } from './company-import';
 import { CustomerBook } from './customers';
 import { DELPHI_ZERO_DATE, parseSoapDateTime } from './dates';
 import { OrderBook } from './orders';
@@ -35,6 +36,7 @@ export interface MethodSpec {
 		| 'TStockList'
 		| 'TOrderImportResult'
 		| 'TCompanyList'
+		| 'TCustomerImportResult'
 		| 'TDataArray'
 		| 'TSiteList'
 		| 'TStockPotentialArray'
@@ -92,6 +94,7 @@ export const METHODS: Record<string, MethodSpec> = {
 		params: { CompanyCode: 'string', MappingType: 'int', LastUpdated: 'dateTime' },
 		returns: 'xsd:string',
 	},
+	ImportCompany: IMPORT_COMPANY,
 	...MORE_METHODS,
 };
 
@@ -444,6 +447,9 @@ export function invoke(state: KhaosState, call: SoapCall): string {
 			}
 			return stringResponse(call.method, customers.export(entries));
 		}
+
+		case 'ImportCompany':
+			return importCompany(customers, args.string('Customers'), args.int('Method', 0));
 	}
 	if (call.method in MORE_METHODS) return invokeMore(state, call, args);
 	throw new SoapFault(

@@ -112,6 +112,8 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 			case 'reset':
 				req.socket.destroy();
 				return true;
+			case 'drop-reply':
+				return false;
 		}
 	};
 
@@ -162,7 +164,10 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 			const call = readSoapCall(body, method);
 			record.params = call.params;
 			record.types = call.types;
-			sendText(res, 200, XML_TYPE, invoke(state, call));
+			const answer = invoke(state, call);
+			// The call was carried out; its answer never reaches the client.
+			if (fault?.kind === 'drop-reply') return void req.socket.destroy();
+			sendText(res, 200, XML_TYPE, answer);
 		} catch (error) {
 			sendFault(
 				res,
@@ -257,6 +262,8 @@ export async function startFakeKhaos(options: FakeKhaosOptions = {}): Promise<Fa
 				at: clock(),
 			});
 		},
+		customerCodes: () => state.customers.all().map((entry) => state.customers.code(entry)),
+		mailingHistory: () => state.customers.mailingHistory(),
 		injectFault: (spec) => faults.add(spec),
 		calls: () => structuredClone(log),
 		reset(): void {

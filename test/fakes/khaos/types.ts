@@ -1,4 +1,7 @@
 /** Public shapes of the fake Khaos server: options, admin API, what it stores. */
+import type { MailingHistoryEntry } from './customers';
+
+export type { MailingHistoryEntry };
 
 export interface FakeKhaosSeed {
 	/** KSDXMLStock documents (STOCK_ITEMS roots) and when their items were last revised. Replaces the default catalogue. */
@@ -149,7 +152,8 @@ export interface StoredOrder {
 	xml: string;
 }
 
-export type FaultKind = 'soap-fault' | 'http-503' | 'http-401' | 'delay' | 'reset';
+/** 'reset' drops the connection before the call is carried out, 'drop-reply' after: the call took effect, the answer is lost. */
+export type FaultKind = 'soap-fault' | 'http-503' | 'http-401' | 'delay' | 'reset' | 'drop-reply';
 
 export interface FaultSpec {
 	/** SOAP method name (as in SOAPAction), or 'wsdl' for the WSDL GET. Any SOAP call when left out. */
@@ -197,6 +201,10 @@ export interface FakeKhaos {
 	deleteStock(code: string): void;
 	/** Deletes a customer as Khaos does, for GetDeletedEntries; mergedInto names the customer it was merged into. */
 	deleteCustomer(code: string, mergedInto?: string): void;
+	/** Every customer's code, duplicates included, in the order Khaos holds them. */
+	customerCodes(): string[];
+	/** Every MAILING_STATUS each customer ever had (seeded, on creation, after each update), by customer code. */
+	mailingHistory(): Record<string, MailingHistoryEntry[]>;
 	injectFault(fault: FaultSpec): void;
 	calls(): CallRecord[];
 	reset(): void;

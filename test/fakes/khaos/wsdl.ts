@@ -48,6 +48,22 @@ const STRUCTS: Record<string, Array<[string, string]>> = {
 		['Count', 'xs:int'],
 		['List', 'ns1:TCompanyArray'],
 	],
+	TCustomerImportResult: [
+		['ImportedCount', 'xs:int'],
+		['CustomerImport', 'ns1:TCustomerImportArray'],
+		['CustomerSkipped', 'ns1:TCustomerSkippedArray'],
+	],
+	TCustomerImport: [
+		['URN', 'xs:string'],
+		['Action', 'xs:string'],
+		['OtherRef', 'xs:string'],
+		['PassedReference', 'xs:string'],
+	],
+	TCustomerSkipped: [
+		['CustomerRef', 'xs:string'],
+		['SkipReason', 'xs:string'],
+		['PassedReference', 'xs:string'],
+	],
 	TCompany: [
 		['CompanyCode', 'xs:string'],
 		['OtherRef', 'xs:string'],
@@ -60,6 +76,8 @@ const ARRAYS: Record<string, string> = {
 	TOrderImportArray: 'TOrderImport',
 	TOrderSkippedArray: 'TOrderSkipped',
 	TCompanyArray: 'TCompany',
+	TCustomerImportArray: 'TCustomerImport',
+	TCustomerSkippedArray: 'TCustomerSkipped',
 };
 
 export function wsdlDocument(endpointUrl: string): string {
