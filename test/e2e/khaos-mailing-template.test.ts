@@ -13,10 +13,10 @@ import type { ConsentChange } from '../../lib/dotdigital/consent-back';
 import { KhaosOrder } from '../../nodes/KhaosOrder/KhaosOrder.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { customersXml } from '../helpers/khaos-customers';
-import { outputOf, runWorkflow } from './harness/engine';
+import { outputOf, runWorkflow } from '../nodes/harness/engine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { runtimePaths } = require('../e2e/harness/runtime.cjs') as {
+const { runtimePaths } = require('./harness/runtime.cjs') as {
 	runtimePaths: () => { n8nDir: string };
 };
 const splitOutPath = join(
@@ -30,7 +30,7 @@ function loadSplitOut(): new () => INodeType {
 		return (require(splitOutPath) as { SplitOut: new () => INodeType }).SplitOut;
 	} catch {
 		throw new Error(
-			`n8n's Split Out node is not at ${splitOutPath}: run "npm run test:e2e" once, which installs the pinned n8n runtime`,
+			`n8n's Split Out node is not at ${splitOutPath}: run "npm test" once, which installs the pinned n8n runtime`,
 		);
 	}
 }
