@@ -30,7 +30,7 @@ import { MappingError } from '../../lib/mapping';
 import { fileAccessPolicyFromEnv, folderAccessProblem } from '../../lib/files/access';
 import { emptyMap, type SendingCounts, type SyncState } from '../../lib/state';
 import { readFileAtPath } from '../shared/read-path';
-import { connectToDotdigital, dotdigitalNodeError } from '../DotdigitalUpsert/dotdigital-common';
+import { connectToDotdigital, dotdigitalNodeError } from '../shared/dotdigital-common';
 import { openState, recordInLedger } from '../shared/sync-state';
 
 export class DotdigitalConsentChanges implements INodeType {

@@ -37,7 +37,7 @@ import {
 import { checkReadOncePerRun } from '../shared/once-per-run';
 import { pickedValue } from '../shared/pickers';
 import { dotdigitalListSearch, dotdigitalLoadOptions } from './dotdigital-pickers';
-import { connectToDotdigital, dotdigitalNodeError, errorJson } from './dotdigital-common';
+import { connectToDotdigital, dotdigitalNodeError, errorJson } from '../shared/dotdigital-common';
 import { RunReport } from './run-report';
 import { dotdigitalUpsertProperties } from './properties';
 

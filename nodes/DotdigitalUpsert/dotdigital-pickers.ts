@@ -11,7 +11,7 @@ import type {
 
 import { listAddressBooks, listCollections, listDataFields } from '../../lib/dotdigital';
 import { matching } from '../shared/pickers';
-import { connectToDotdigital, dotdigitalNodeError } from './dotdigital-common';
+import { connectToDotdigital, dotdigitalNodeError } from '../shared/dotdigital-common';
 
 export const dotdigitalListSearch = {
 	async searchDataFields(

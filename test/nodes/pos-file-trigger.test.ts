@@ -11,7 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as XLSX from 'xlsx';
 
 import { DotdigitalApiError } from '../../lib/dotdigital';
-import { dotdigitalNodeError } from '../../nodes/DotdigitalUpsert/dotdigital-common';
+import { dotdigitalNodeError } from '../../nodes/shared/dotdigital-common';
 import { PosFileTrigger } from '../../nodes/PosFileTrigger/PosFileTrigger.node';
 import { writeFileAged } from '../helpers/files';
 

@@ -13,11 +13,11 @@ import {
 	dotdigitalSystemFault,
 	type Region,
 } from '../../lib/dotdigital';
-import { withSystemFault } from '../shared/node-errors';
+import { withSystemFault } from './node-errors';
 
-import { n8nSend } from '../shared/http';
+import { n8nSend } from './http';
 
-export { errorJson } from '../shared/node-errors';
+export { errorJson } from './node-errors';
 
 export const DOTDIGITAL_CREDENTIAL_TYPE = 'dotdigitalApi';
 
