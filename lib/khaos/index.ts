@@ -123,9 +123,8 @@ export {
 	shiftKhaosTime,
 } from './feed-cursor';
 export type { DoneEntry, FeedCursor } from './feed-cursor';
+export { SEEN_CODES_LIMIT, SeenStockCodes } from './seen-stock-codes';
 export {
-	SEEN_CODES_LIMIT,
-	SeenStockCodes,
 	changedProducts,
 	currentPosition,
 	listChanges,
