@@ -1,6 +1,6 @@
 /**
  * The column names real POS and shop systems write for each canonical field: the one table of
- * this knowledge. The template workbook's "Columns seen in real exports" column and Suggest
+ * this knowledge (customers and products here, sales in headers-seen-sales.ts). The template workbook's "Columns seen in real exports" column and Suggest
  * Mapping's header matching both read it, so what a consultant is told and what the suggestion
  * knows cannot drift apart.
  *
@@ -11,14 +11,12 @@
  * (R-Series) and Lightspeed X-Series (Vend), Clover, Epos Now and Toast, the UCI "Online Retail"
  * invoice lines and Tableau's "Sample - Superstore".
  */
-import type { Feed } from './schema';
-
 /** A header and where it was seen. */
 export type HeaderSeen = readonly [header: string, seenIn: string];
 
-type FieldHeaders = Readonly<Record<string, readonly HeaderSeen[]>>;
+export type FieldHeaders = Readonly<Record<string, readonly HeaderSeen[]>>;
 
-const customer: FieldHeaders = {
+export const CUSTOMER_HEADERS_SEEN: FieldHeaders = {
 	customer_id: [
 		['Customer No', 'demo till'],
 		['Customer ID', 'Shopify customers, Clover customers, Superstore'],
@@ -176,7 +174,7 @@ const customer: FieldHeaders = {
 	],
 };
 
-const product: FieldHeaders = {
+export const PRODUCT_HEADERS_SEEN: FieldHeaders = {
 	sku: [
 		['SKU', 'demo till, Square, Clover'],
 		['Stock Code', 'UK tills'],
@@ -283,148 +281,4 @@ const product: FieldHeaders = {
 		['Updated At', 'tills'],
 		['Last Modified', 'tills'],
 	],
-};
-
-const transaction: FieldHeaders = {
-	order_id: [
-		['Receipt No', 'demo till'],
-		['Transaction ID', 'Square, Epos Now'],
-		['InvoiceNo', 'Online Retail'],
-		['Invoice', 'Online Retail (2010-2011 copy)'],
-		['Order Number', 'tills'],
-		['ORDERNUMBER', 'sales_data_sample'],
-		['Order ID', 'Superstore, Clover'],
-		['Order Id', 'Toast'],
-		['Receipt Number', 'Lightspeed X-Series'],
-		['Name', 'Shopify orders'],
-		['Invoice Number', 'tills'],
-	],
-	customer_id: [
-		['Customer No', 'demo till'],
-		['Customer ID', 'Square, Superstore'],
-		['CustomerID', 'Online Retail'],
-		['Customer Code', 'Lightspeed X-Series'],
-	],
-	email: [
-		['Email', 'demo till, Shopify orders'],
-		['Customer Email', 'tills'],
-		['Email Address', 'tills'],
-	],
-	store_code: [
-		['Store', 'demo till'],
-		['Location', 'Square, Toast'],
-		['Branch', 'tills'],
-		['Outlet', 'Lightspeed X-Series'],
-		['Register', 'Lightspeed X-Series'],
-	],
-	purchase_date: [
-		['Date', 'demo till, Square, Lightspeed X-Series'],
-		['Transaction Date', 'tills'],
-		['InvoiceDate', 'Online Retail'],
-		['ORDERDATE', 'sales_data_sample'],
-		['Order Date', 'Superstore, Clover, Toast'],
-		['Created at', 'Shopify orders'],
-		['Paid at', 'Shopify orders'],
-		['Sale Date', 'tills'],
-	],
-	currency: [['Currency', 'Shopify orders, Clover']],
-	status: [
-		['Status', 'Lightspeed X-Series'],
-		['STATUS', 'sales_data_sample'],
-		['Financial Status', 'Shopify orders'],
-		['Order Payment State', 'Clover'],
-	],
-	order_subtotal: [['Subtotal', 'Shopify orders']],
-	discount_total: [['Discount Amount', 'Shopify orders, Toast']],
-	tax_total: [
-		['Taxes', 'Shopify orders'],
-		['Tax Amount', 'Clover'],
-	],
-	delivery_total: [
-		['Shipping', 'Shopify orders'],
-		['Delivery', 'tills'],
-	],
-	order_total: [
-		['Total', 'Shopify orders, Toast'],
-		['Total Collected', 'Square Transactions'],
-		['Order Total', 'Clover'],
-		['Basket Total', 'tills'],
-	],
-	payment_method: [
-		['Card Brand', 'Square'],
-		['Payment Method', 'Shopify orders'],
-		['Tender', 'Clover'],
-		['Payment Type', 'tills'],
-	],
-	is_refund: [
-		['Refund', 'tills'],
-		['Is Refund', 'tills'],
-	],
-	'lines.sku': [
-		['SKU', 'demo till, Square, Toast'],
-		['StockCode', 'Online Retail'],
-		['Item Code', 'tills'],
-		['Lineitem sku', 'Shopify orders'],
-		['PRODUCTCODE', 'sales_data_sample'],
-		['Product ID', 'Superstore'],
-		['Sku', 'Lightspeed X-Series'],
-		['Stock Code', 'UK tills'],
-	],
-	'lines.name': [
-		['Description', 'demo till, Online Retail'],
-		['Item', 'Square Item Detail'],
-		['Item Name', 'Clover'],
-		['Lineitem name', 'Shopify orders'],
-		['Product Name', 'Superstore'],
-		['Menu Item', 'Toast'],
-	],
-	'lines.category': [
-		['Category', 'Square, Superstore'],
-		['PRODUCTLINE', 'sales_data_sample'],
-		['Sales Category', 'Toast'],
-		['Department', 'tills'],
-	],
-	'lines.qty': [
-		['Qty', 'demo till, Square, Toast'],
-		['Quantity', 'Online Retail, Superstore, Lightspeed X-Series'],
-		['QUANTITYORDERED', 'sales_data_sample'],
-		['Lineitem quantity', 'Shopify orders'],
-	],
-	'lines.unit_price': [
-		['Unit Price', 'demo till'],
-		['UnitPrice', 'Online Retail'],
-		['Price', 'Online Retail (2010-2011 copy)'],
-		['PRICEEACH', 'sales_data_sample'],
-		['Lineitem price', 'Shopify orders'],
-	],
-	'lines.gross_amount': [
-		['Gross Sales', 'Square'],
-		['Gross Price', 'Toast'],
-		['Gross Amount', 'tills'],
-	],
-	'lines.discount': [
-		['Discounts', 'Square'],
-		['Discount', 'Toast, Lightspeed X-Series'],
-		['Lineitem discount', 'Shopify orders'],
-		['Discount Amount', 'tills'],
-	],
-	'lines.tax': [
-		['Tax', 'Square, Toast'],
-		['VAT', 'UK tills'],
-		['Sales Tax', 'Lightspeed X-Series'],
-	],
-	'lines.line_total': [
-		['Line Total', 'demo till'],
-		['Net Sales', 'Square'],
-		['SALES', 'sales_data_sample'],
-		['Sales', 'Superstore'],
-		['Net Price', 'Toast'],
-		['Subtotal', 'Lightspeed X-Series'],
-	],
-};
-
-export const HEADERS_SEEN: Readonly<Record<Feed, FieldHeaders>> = {
-	customer,
-	product,
-	transaction,
 };

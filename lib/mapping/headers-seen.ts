@@ -1,10 +1,22 @@
 /**
- * The column names seen in real exports for a canonical field, from the table in
- * headers-seen-table.ts.
+ * The column names seen in real exports for a canonical field, from the tables in
+ * headers-seen-table.ts and headers-seen-sales.ts.
  */
 import { normaliseColumnName } from './columns';
-import { HEADERS_SEEN, type HeaderSeen } from './headers-seen-table';
+import { SALES_HEADERS_SEEN } from './headers-seen-sales';
+import {
+	CUSTOMER_HEADERS_SEEN,
+	PRODUCT_HEADERS_SEEN,
+	type FieldHeaders,
+	type HeaderSeen,
+} from './headers-seen-table';
 import type { Feed } from './schema';
+
+const HEADERS_SEEN: Readonly<Record<Feed, FieldHeaders>> = {
+	customer: CUSTOMER_HEADERS_SEEN,
+	product: PRODUCT_HEADERS_SEEN,
+	transaction: SALES_HEADERS_SEEN,
+};
 
 /** The headers seen for a field, most common first, without repeats that differ only in case. */
 export function headersSeen(feed: Feed, field: string): HeaderSeen[] {
