@@ -1,27 +1,15 @@
 import { createHash } from 'node:crypto';
 import { constants, type ReadStream } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import picomatch from 'picomatch';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 import { folderAccessProblem, type FileAccessPolicy } from './access';
+import * as moves from './export-moves';
+import { isIgnoredName, matcherFor } from './export-names';
 import type { FileIdentity } from './file-register';
+import { FolderError, folderErrorFrom } from './folder-error';
 
-/** Names a writer uses while a file is still being written, and names that are not exports. */
-const IGNORED_NAME = /^(\.|~\$)|\.(tmp|temp|part|partial|crdownload|filepart|swp|lock)$/i;
-
-export const PROCESSED_FOLDER = 'processed';
-export const FAILED_FOLDER = 'failed';
-
-export class FolderError extends Error {
-	constructor(
-		message: string,
-		readonly description?: string,
-	) {
-		super(message);
-		this.name = 'FolderError';
-	}
-}
+export { FolderError } from './folder-error';
 
 export interface ExportFile extends FileIdentity {
 	/** Where the bytes are read from: the file itself, or the in-folder target of a symlink. */
@@ -46,21 +34,6 @@ export interface SettleOptions {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export function isIgnoredName(name: string): boolean {
-	return IGNORED_NAME.test(name);
-}
-
-export function matcherFor(pattern: string): (name: string) => boolean {
-	const trimmed = pattern.trim() || '*';
-	if (trimmed.includes('/') || trimmed.includes('\\')) {
-		throw new FolderError(
-			`The file name pattern "${pattern}" contains a folder separator`,
-			'The pattern matches file names only, for example "Customers_*.csv". Put the folder in "Folder".',
-		);
-	}
-	return picomatch(trimmed, { nocase: true, dot: false });
-}
 
 /**
  * One watched folder: lists export files oldest first, decides when a file has finished being
@@ -297,110 +270,17 @@ export class ExportFolder {
 	}
 
 	/** Moves a processed file to processed/YYYY-MM-DD/ and returns where it went. */
-	async moveToProcessed(file: ExportFile, day: string): Promise<string> {
-		const target = await this.ensureSubfolder(PROCESSED_FOLDER, day);
-		return this.moveInto(file, target);
+	moveToProcessed(file: ExportFile, day: string): Promise<string> {
+		return moves.moveToProcessed(this.realFolder, file, day);
 	}
 
 	/** Moves a file that keeps failing to failed/, with a <name>.reason.txt beside it. */
-	async moveToFailed(file: ExportFile, reason: string): Promise<string> {
-		const target = await this.ensureSubfolder(FAILED_FOLDER);
-		const moved = await this.moveInto(file, target);
-		await writeNewFile(`${moved}.reason.txt`, reason.endsWith('\n') ? reason : `${reason}\n`);
-		return moved;
+	moveToFailed(file: ExportFile, reason: string): Promise<string> {
+		return moves.moveToFailed(this.realFolder, file, reason);
 	}
 
-	/**
-	 * Moves every file in failed/ back into the folder (under a free name) and removes its
-	 * .reason.txt, so that it is tried again with fresh attempts. Returns the names moved back.
-	 */
-	async sendFailedBack(): Promise<string[]> {
-		const failed = join(this.realFolder, FAILED_FOLDER);
-		const info = await lstat(failed).catch(() => undefined);
-		if (!info?.isDirectory() || info.isSymbolicLink()) return [];
-		const moved: string[] = [];
-		for (const entry of await readdir(failed, { withFileTypes: true })) {
-			if (!entry.isFile() || entry.name.endsWith('.reason.txt') || isIgnoredName(entry.name))
-				continue;
-			const target = await this.freeName(this.realFolder, entry.name);
-			await rename(join(failed, entry.name), target);
-			await unlink(join(failed, `${entry.name}.reason.txt`)).catch(() => undefined);
-			moved.push(basename(target));
-		}
-		return moved;
-	}
-
-	private async ensureSubfolder(...parts: string[]): Promise<string> {
-		let current = this.realFolder;
-		for (const part of parts) {
-			current = join(current, part);
-			await mkdir(current).catch((error: NodeJS.ErrnoException) => {
-				if (error.code !== 'EEXIST') throw error;
-			});
-			const info = await lstat(current);
-			if (info.isSymbolicLink() || !info.isDirectory()) {
-				throw new FolderError(
-					`"${current}" is not a plain folder`,
-					'processed/ and failed/ must be real folders inside the watched folder, not links.',
-				);
-			}
-		}
-		return current;
-	}
-
-	private async moveInto(file: ExportFile, folder: string): Promise<string> {
-		const candidate = await this.freeName(folder, file.name);
-		await rename(file.entryPath, candidate);
-		return candidate;
-	}
-
-	/** `name` in `folder`, or "name (2).ext", "name (3).ext" … if it is taken. */
-	private async freeName(folder: string, name: string): Promise<string> {
-		const extension = extname(name);
-		const stem = name.slice(0, name.length - extension.length);
-		for (let copy = 1; ; copy++) {
-			const candidate = join(folder, copy === 1 ? name : `${stem} (${copy})${extension}`);
-			const taken = await lstat(candidate).then(
-				() => true,
-				() => false,
-			);
-			if (!taken) return candidate;
-		}
-	}
-}
-
-/** Writes a file that must not exist yet; a link planted under its name is removed, never followed. */
-async function writeNewFile(path: string, content: string): Promise<void> {
-	const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-	const handle = await open(path, flags, 0o644).catch(async (error: NodeJS.ErrnoException) => {
-		if (error.code !== 'EEXIST') throw error;
-		await unlink(path);
-		return open(path, flags, 0o644);
-	});
-	try {
-		await handle.writeFile(content);
-	} finally {
-		await handle.close();
-	}
-}
-
-function folderErrorFrom(error: unknown, folder: string): FolderError {
-	const code = (error as NodeJS.ErrnoException).code;
-	switch (code) {
-		case 'ENOENT':
-			return new FolderError(
-				`The folder "${folder}" does not exist`,
-				'Check the path, and that the share or volume is mounted on the machine n8n runs on.',
-			);
-		case 'EACCES':
-		case 'EPERM':
-			return new FolderError(
-				`n8n cannot read the folder "${folder}"`,
-				'The user n8n runs as needs read and write permission on the folder.',
-			);
-		case 'ENOTDIR':
-			return new FolderError(`"${folder}" is not a folder`);
-		default:
-			return new FolderError(`The folder "${folder}" cannot be read: ${(error as Error).message}`);
+	/** Moves every file in failed/ back into the folder, to be tried again; returns the names moved back. */
+	sendFailedBack(): Promise<string[]> {
+		return moves.sendFailedBack(this.realFolder);
 	}
 }

@@ -5,6 +5,7 @@ import { CsvError, parse, type Info, type Options as CsvOptions } from 'csv-pars
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as iconv from 'iconv-lite';
 
+import { MAX_ROUGH_CHARACTERS, describeCsvProblem, roughValues } from './csv-problems';
 import { delimiterHint, isDelimiterHintRecord, type Delimiter, type TextEncoding } from './detect';
 import { FileReadError } from './errors';
 import {
@@ -15,6 +16,7 @@ import {
 	RAW_EXCERPT_CHARACTERS,
 	type DroppedLine,
 } from './line-index';
+import { readableBatches } from './readable-batches';
 import { RecordPositions, lineBreaksIn, splitRaw } from './record-positions';
 import type { CellValue, RowResult, SkippedRow } from './rows';
 
@@ -348,68 +350,9 @@ export function expectFieldCount(parser: unknown, count: number): void {
 	if (typeof state?.expectedRecordLength === 'number') state.expectedRecordLength = count;
 }
 
-/**
- * A readable stream's objects in batches: everything it holds each time it has something, so that
- * the reader pays one wait per batch rather than one per object.
- */
-export async function* readableBatches<T>(stream: Readable): AsyncGenerator<T[]> {
-	try {
-		for (;;) {
-			const batch: T[] = [];
-			for (let item = stream.read() as T | null; item !== null; item = stream.read() as T | null)
-				batch.push(item);
-			if (batch.length) {
-				yield batch;
-				continue;
-			}
-			if (stream.errored) throw stream.errored;
-			if (stream.readableEnded) return;
-			if (stream.destroyed) throw new Error('the file stopped before its end');
-			await nextReadableEvent(stream);
-		}
-	} finally {
-		// Stopped early by the reader, or failed: let the source close.
-		if (!stream.readableEnded) stream.destroy();
-	}
-}
-
-export function nextReadableEvent(stream: Readable): Promise<void> {
-	return new Promise((resolve) => {
-		const settle = () => {
-			for (const event of ['readable', 'end', 'error', 'close']) stream.off(event, settle);
-			resolve();
-		};
-		for (const event of ['readable', 'end', 'error', 'close']) stream.on(event, settle);
-	});
-}
-
 /** Adds `items` one by one: a run of bad records can be too long to spread into push(). */
 export function appendTo<T>(target: T[], items: readonly T[]): void {
 	for (const item of items) target.push(item);
-}
-
-export const MAX_ROUGH_CHARACTERS = 64 * 1024;
-
-/** A bad record's values as far as they can be told apart: split at delimiters outside quotes, quotes taken off. */
-export function roughValues(record: string, delimiter: string): string[] {
-	const values: string[] = [];
-	let current = '';
-	let quoted = false;
-	for (let at = 0; at < record.length; at++) {
-		const character = record[at];
-		if (character === '"') {
-			if (quoted && record[at + 1] === '"') {
-				current += '"';
-				at++;
-			} else quoted = !quoted;
-		} else if (!quoted && record.startsWith(delimiter, at)) {
-			values.push(current);
-			current = '';
-			at += delimiter.length - 1;
-		} else current += character;
-	}
-	values.push(current);
-	return values;
 }
 
 export function endSkipped(skipped: SkippedRow, lastLine: number): SkippedRow {
@@ -433,26 +376,6 @@ export function readHeaderOfText(text: string, delimiter: Delimiter, fileName: s
 		const reason = `the header row on line ${line} cannot be read: ${describeCsvProblem(error, undefined)}`;
 		throw new FileReadError(fileName, reason, { line, cause: error });
 	}
-}
-
-export function describeCsvProblem(error: CsvError, header: string[] | undefined): string {
-	const column = describeColumn(error.index, header);
-	switch (error.code) {
-		case 'INVALID_OPENING_QUOTE':
-			return `${column} has a quote (") in a value that is not enclosed in quotes`;
-		case 'CSV_INVALID_CLOSING_QUOTE':
-			return `${column} has text after the closing quote of a quoted value (a quote inside a quoted value must be doubled: "")`;
-		case 'CSV_QUOTE_NOT_CLOSED':
-			return `${column} opens a quote that is never closed, so the rest of the file was read as part of this record`;
-		default:
-			return error.message;
-	}
-}
-
-export function describeColumn(index: unknown, header: string[] | undefined): string {
-	if (typeof index !== 'number') return 'a value';
-	const name = header?.[index];
-	return name ? `column ${index + 1} ("${name}")` : `column ${index + 1}`;
 }
 
 export function isBlank(values: CellValue[]): boolean {

@@ -9,7 +9,7 @@ import { inflateRawSync } from 'node:zlib';
 import { chunked, csvSafeCodes } from './codes';
 import { KhaosProtocolError } from './errors';
 import type { KhaosSoapClient, SoapValue } from './soap';
-import { soapText } from './soap';
+import { soapText } from './soap-response';
 import { parseExportStock, type KhaosStockItem } from './stock';
 
 /** Largest unzipped document accepted, to keep memory bounded. */

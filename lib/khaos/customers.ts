@@ -7,7 +7,7 @@
  * marketing_opt_in, which Dotdigital Upsert uses for new contacts only: Dotdigital owns consent, so
  * it never resubscribes anyone. WEB_PASSWORD is never read.
  */
-import { soapList, soapText, type SoapValue } from './soap';
+import { soapList, soapText, type SoapValue } from './soap-response';
 import { nonBlank, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
 import {
 	attribute,

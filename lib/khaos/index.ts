@@ -41,24 +41,12 @@ export type {
 	WebOrderLine,
 	WebOrderPayment,
 } from './orders';
-export {
-	KHAOS_NAMESPACE,
-	KhaosSoapClient,
-	backoffDelay,
-	formatSoapDateTime,
-	isReadMethod,
-	soapList,
-	soapText,
-} from './soap';
-export type {
-	KhaosAuth,
-	KhaosSoapClientOptions,
-	RetryPolicy,
-	SoapParam,
-	SoapParamType,
-	SoapParamValue,
-	SoapValue,
-} from './soap';
+export { KhaosSoapClient, backoffDelay, isReadMethod } from './soap';
+export type { KhaosAuth, KhaosSoapClientOptions, RetryPolicy } from './soap';
+export { KHAOS_NAMESPACE, formatSoapDateTime } from './soap-envelope';
+export type { SoapParam, SoapParamType, SoapParamValue } from './soap-envelope';
+export { soapList, soapText } from './soap-response';
+export type { SoapValue } from './soap-response';
 export { parseOrderStatus, parseOrderStatusEx, stageLabel } from './status';
 export type { InvoiceBox, OrderInvoice, OrderStatus } from './status';
 export { parseExportStock } from './stock';
@@ -123,9 +111,8 @@ export {
 	shiftKhaosTime,
 } from './feed-cursor';
 export type { DoneEntry, FeedCursor } from './feed-cursor';
+export { SEEN_CODES_LIMIT, SeenStockCodes } from './seen-stock-codes';
 export {
-	SEEN_CODES_LIMIT,
-	SeenStockCodes,
 	changedProducts,
 	currentPosition,
 	listChanges,

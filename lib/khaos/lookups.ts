@@ -5,7 +5,7 @@
  */
 import type { KhaosClient } from './client';
 import { csvSafeCodes } from './codes';
-import { soapList, soapText, type SoapValue } from './soap';
+import { soapList, soapText, type SoapValue } from './soap-response';
 import { nonBlank, parseNumber } from './values';
 import { attribute, childElement, childElements, childText, descendants, parseXml } from './xml';
 

@@ -4,8 +4,9 @@
  * (where the parcel is).
  */
 import type { KhaosClient } from './client';
-import type { OrderProblem, WebOrder } from './orders';
+import type { OrderProblem } from './order-checks';
 import type { OrderStatus } from './status';
+import type { WebOrder } from './web-order';
 
 export interface WebOrderInputOptions {
 	/** Used when an order has no prices_include_tax of its own. */

@@ -1,5 +1,5 @@
 /** What ImportOrders answers (TOrderImportResult): the orders imported and the orders skipped, and why. */
-import { soapList, soapText, type SoapValue } from './soap';
+import { soapList, soapText, type SoapValue } from './soap-response';
 
 export type SkipKind = 'already_imported' | 'other';
 

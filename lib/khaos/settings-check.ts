@@ -8,7 +8,7 @@
 import type { KhaosClient, SendOrderResult, SendOrdersOptions } from './client';
 import { KhaosFaultError } from './errors';
 import { getCouriers, getSaleSources, getSiteList } from './lookups';
-import type { WebOrder } from './orders';
+import type { WebOrder } from './web-order';
 
 export interface SettingsToCheck {
 	salesSource?: string;

@@ -3,7 +3,7 @@
  * ExportWebCategories (KSDXMLWebCategories).
  */
 import { KhaosProtocolError } from './errors';
-import { soapList, soapText, type SoapValue } from './soap';
+import { soapList, soapText, type SoapValue } from './soap-response';
 import { nonBlank, parseKhaosBoolean, parseKhaosDate, parseNumber } from './values';
 import { attribute, childElement, childElements, childText, descendants, parseXml } from './xml';
 import type { XmlElement } from './xml';

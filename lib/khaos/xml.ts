@@ -184,6 +184,11 @@ export function xmlElement(
 	return { name, attributes, content: Array.isArray(content) ? content : [content as XmlContent] };
 }
 
+/** The element, or nothing when the value is blank. */
+export function optionalElement(name: string, value: string): XmlNode | undefined {
+	return value === '' ? undefined : xmlElement(name, value);
+}
+
 const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Drops characters XML 1.0 cannot represent (NUL and other controls, lone surrogates, U+FFFE/FFFF). */

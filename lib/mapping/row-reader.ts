@@ -1,23 +1,23 @@
 /**
  * Reads one row's mapped fields into a record's values, a line's and custom fields, with the
- * problems that reject it: every field's columns, type, format and transform worked out once per
- * file (a field plan), then applied to each row.
+ * problems that reject it: each field's plan (field-plan.ts), worked out once per file, applied
+ * to each row.
  */
 import type { CellValue } from '../files';
-import { isRequired, type ResolvedField } from './columns';
-import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, isLineField, type Feed } from './schema';
-import { RATE_KEYS, parseList } from './lines';
-import { evaluateFormula, parseFormula, type Formula } from './formula';
+import type { ResolvedField } from './columns';
+import { planField, type FieldPlan } from './field-plan';
+import { evaluateFormula, type Formula } from './formula';
+import { parseList } from './lines';
+import { customFieldName, MappingError, type Mapping } from './mapping';
 import { decimalOf, toNumber, type Decimal } from './money';
 import type { FixOwner, RowProblem } from './outcomes';
-import { customFieldName, MappingError, type FieldMapping, type Mapping } from './mapping';
+import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, type Feed } from './schema';
 import {
 	coerceValue,
 	describeOptionProblem,
 	isBlank,
 	mapValue,
 	splitFullName,
-	type Coerced,
 	type FieldType,
 	type ValueOptions,
 } from './values';
@@ -26,41 +26,6 @@ const OWNER_BY_RULE: Record<string, FixOwner> = {
 	'date.ambiguous': 'mapping',
 	'map.unmatched': 'mapping',
 };
-
-type Place = 'record' | 'line' | 'custom';
-
-/**
- * How one field is filled, worked out once per file. Every plan has every property, set in the
- * same order, so that the per-row code sees one object shape.
- */
-interface FieldPlan {
-	field: FieldMapping;
-	/** The ways to fill the field, in preference order; [] when it only takes its default. */
-	choices: number[][];
-	/** For each choice, its column name(s) as a rejection shows them: `First + Last`. */
-	choiceLabels: string[];
-	key: string;
-	place: Place;
-	joiner: string;
-	type: FieldType;
-	options: ValueOptions;
-	required: boolean;
-	transform: FieldMapping['transform'];
-	/** Whether the transform changes the value before it is coerced (a value map or a name split). */
-	reshapes: boolean;
-	/** The length digits are padded to with leading zeros; 0 when they are not. */
-	padWidth: number;
-	/** The formula of a calculated field; its columns are the plan's only choice. */
-	formula: Formula | undefined;
-	valueMap: ReadonlyMap<string, string> | undefined;
-	unmatched: NonNullable<FieldMapping['unmatched']>;
-	/** undefined when the default is blank. */
-	defaultValue: string | undefined;
-	clearWhenBlank: boolean;
-	/** The last value coerced and what came of it: rows of one order repeat its date, customer and store. */
-	lastRaw: CellValue | undefined;
-	lastResult: Coerced | undefined;
-}
 
 export interface MappedRow {
 	record: Record<string, unknown>;
@@ -86,7 +51,7 @@ export class RowReader {
 		unusedColumns: readonly number[],
 	) {
 		this.feed = mapping.feed;
-		this.plans = fields.map((entry) => this.plan(entry));
+		this.plans = fields.map((entry) => planField(entry, mapping, header));
 		const problems = this.plans.flatMap((plan) => {
 			const problem = describeOptionProblem(plan.type, plan.options);
 			return problem ? [`${plan.field.target}: ${problem}`] : [];
@@ -132,64 +97,6 @@ export class RowReader {
 			? mapped.custom?.[orderKey.slice(CUSTOM_PREFIX.length)]
 			: mapped.record[orderKey];
 		return value === undefined || value === null ? undefined : String(value);
-	}
-
-	private plan(entry: ResolvedField): FieldPlan {
-		const { field } = entry;
-		const { settings, valueMaps } = this.mapping;
-		const isCustom = field.target.startsWith(CUSTOM_PREFIX);
-		const place: Place = isCustom ? 'custom' : isLineField(field.target) ? 'line' : 'record';
-		const type = field.type;
-		const textCase =
-			field.transform === 'upper' || field.transform === 'lower' || field.transform === 'title'
-				? field.transform
-				: 'none';
-		const isDate = type === 'date' || type === 'datetime';
-		return {
-			field,
-			choices: entry.choices,
-			choiceLabels:
-				field.transform === 'calculate'
-					? [field.format ?? '']
-					: entry.choices.map((choice) =>
-							choice.map((position) => this.header[position]).join(' + '),
-						),
-			key: isCustom
-				? field.target.slice(CUSTOM_PREFIX.length)
-				: place === 'line'
-					? lineKey(field.target.slice('lines.'.length), type)
-					: field.target,
-			place,
-			joiner:
-				!isDate &&
-				field.transform !== 'pad_zeros' &&
-				field.format !== undefined &&
-				field.format !== ''
-					? field.format
-					: ' ',
-			type,
-			options: {
-				format: isDate ? field.format || settings.dateFormat : undefined,
-				decimalSeparator: settings.decimalSeparator,
-				defaultCountry: settings.defaultCountry,
-				timeZone: settings.timeZone,
-				textCase,
-			},
-			required: isRequired(field, this.mapping),
-			transform: field.transform,
-			reshapes: ['map', 'first_name', 'last_name', 'name_title'].includes(field.transform),
-			padWidth: field.transform === 'pad_zeros' ? Number(field.format) : 0,
-			formula: field.transform === 'calculate' ? parseFormula(field.format ?? '') : undefined,
-			valueMap: field.transform === 'map' && field.valueMap ? valueMaps[field.valueMap] : undefined,
-			unmatched: field.unmatched ?? 'keep',
-			defaultValue:
-				field.defaultValue !== undefined && !isBlank(field.defaultValue)
-					? field.defaultValue
-					: undefined,
-			clearWhenBlank: field.clearWhenBlank,
-			lastRaw: undefined,
-			lastResult: undefined,
-		};
 	}
 
 	/** Reads every mapped field of a row, with the problems that stop it becoming a record. */
@@ -425,11 +332,6 @@ function readChoice(values: CellValue[], choice: number[], joiner: string): Cell
 		if (value !== undefined && !isBlank(value)) parts.push(String(value).trim());
 	}
 	return parts.length ? parts.join(joiner) : undefined;
-}
-
-/** Where a line field is kept: a discount or tax given as a rate waits under its rate key until the line is finished. */
-function lineKey(name: string, type: FieldType): string {
-	return type === 'percent' && Object.hasOwn(RATE_KEYS, name) ? RATE_KEYS[name] : name;
 }
 
 function describeField(feed: Feed, target: string): string {

@@ -18,7 +18,7 @@ import {
 	type LedgerStep,
 	type StepCounts,
 } from './ledger';
-import { migrations } from './postgres-schema';
+import { migrate } from './postgres-schema';
 
 /** Rows per statement: arrays are one parameter each, so this bounds memory, not Postgres. */
 const SLICE = 10_000;
@@ -376,60 +376,4 @@ export class PostgresSyncState implements SyncState {
 
 function ledgerKey(step: LedgerStep): string {
 	return `${step.executionId}\n${step.node}\n${step.file}`;
-}
-
-/**
- * Brings the schema up to date; the first process to get there does it, the others wait for it. A
- * schema already up to date is only read, so a database user without the right to create may use a
- * schema made for it.
- */
-async function migrate(pool: Pool, schema: string): Promise<void> {
-	const steps = migrations(schema);
-	const newer = (version: number) =>
-		new Error(
-			`The schema ${schema} was written by a newer version of n8n-nodes-pos-sync (schema ${version})`,
-		);
-	const { rows: found } = await pool.query<{ version: number | null }>(
-		`SELECT CASE WHEN to_regclass($1) IS NULL THEN NULL ELSE 0 END AS version`,
-		[`"${schema}".schema_version`],
-	);
-	if (found[0]?.version !== null) {
-		const { rows } = await pool.query<{ version: number }>(
-			`SELECT version FROM "${schema}".schema_version`,
-		);
-		if ((rows[0]?.version ?? 0) > steps.length) throw newer(rows[0].version);
-		if (rows[0]?.version === steps.length) return;
-	}
-	const client = await pool.connect();
-	try {
-		await client.query('BEGIN');
-		await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-			`n8n-nodes-pos-sync schema ${schema}`,
-		]);
-		const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
-			schema,
-		]);
-		if (!rowCount) await client.query(`CREATE SCHEMA "${schema}"`);
-		await client.query(
-			`CREATE TABLE IF NOT EXISTS "${schema}".schema_version (version integer NOT NULL)`,
-		);
-		const { rows } = await client.query<{ version: number }>(
-			`SELECT version FROM "${schema}".schema_version`,
-		);
-		const version = rows[0]?.version ?? 0;
-		if (version > steps.length) throw newer(version);
-		for (let next = version; next < steps.length; next++) await client.query(steps[next]);
-		if (rows.length === 0)
-			await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES ($1)`, [
-				steps.length,
-			]);
-		else if (version < steps.length)
-			await client.query(`UPDATE "${schema}".schema_version SET version = $1`, [steps.length]);
-		await client.query('COMMIT');
-	} catch (error) {
-		await client.query('ROLLBACK').catch(() => undefined);
-		throw error;
-	} finally {
-		client.release();
-	}
 }

@@ -9,7 +9,8 @@ import { MappingError } from '../mapping';
 import type { CanonicalRecord } from '../outcomes';
 import type { Feed } from '../schema';
 import { readMappingWorkbook } from '../workbook';
-import { suggestMapping, type Suggestion } from './suggest';
+import { suggestMapping } from './suggest';
+import type { Suggestion } from './suggestion';
 import { suggestedWorkbook } from './workbook';
 
 export interface SuggestOptions {

@@ -1,11 +1,11 @@
-export {
-	suggestMapping,
-	type FeedGuess,
-	type FieldSuggestion,
-	type SampleInput,
-	type SettingSuggestion,
-	type Suggestion,
-} from './suggest';
+export { suggestMapping } from './suggest';
+export type {
+	FeedGuess,
+	FieldSuggestion,
+	SampleInput,
+	SettingSuggestion,
+	Suggestion,
+} from './suggestion';
 export { chooseDateFormat, type DateChoice } from './dates';
 export {
 	suggestFromFile,

@@ -9,7 +9,7 @@ import * as XLSX from 'xlsx';
 import { SETTING_DEFINITIONS } from '../settings';
 import { FEED_DEFINITIONS } from '../schema';
 import { buildMappingTemplate } from '../workbook';
-import type { Suggestion } from './suggest';
+import type { Suggestion } from './suggestion';
 
 export const SUGGESTION_SHEET = 'Suggestion';
 const SOURCE_COLUMN = 1;

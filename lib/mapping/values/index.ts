@@ -6,7 +6,7 @@ import { isSupportedCountry } from 'libphonenumber-js';
 
 import type { CellValue } from '../../files';
 import { coerceEmail, coercePhone, phoneCountry, unknownCountryMessage } from './contact';
-import { coerceDate, resolveZone } from './dates';
+import { coerceDate } from './dates';
 import { compileDateFormats } from './date-formats';
 import {
 	coerceBoolean,
@@ -27,6 +27,7 @@ import {
 	type ValueOptions,
 } from './result';
 import { coerceText } from './text';
+import { resolveZone } from './time-zones';
 
 export {
 	isBlank,
@@ -39,7 +40,7 @@ export {
 	type ValueOptions,
 } from './result';
 export { mapValue, numberToPlainText, splitFullName, titleCase } from './text';
-export { excelSerialToDateTime } from './dates';
+export { excelSerialToDateTime } from './calendar';
 
 export function coerceValue(
 	raw: CellValue | null | undefined,

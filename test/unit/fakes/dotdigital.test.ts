@@ -228,7 +228,7 @@ describe('fake Dotdigital API', () => {
 			expect(record.bytes).toBeGreaterThan(50 * 1024 * 1024);
 			expect(fake.activeImports().contacts).toBe(0);
 			expect((await call(fake, 'GET', '/v2/data-fields')).status).toBe(200);
-		});
+		}, 60_000);
 	});
 
 	describe('data fields (v2)', () => {

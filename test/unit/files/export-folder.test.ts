@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { fileAccessPolicyFromEnv } from '../../../lib/files/access';
-import { ExportFolder, FolderError, isIgnoredName } from '../../../lib/files/export-folder';
+import { ExportFolder, FolderError } from '../../../lib/files/export-folder';
+import { isIgnoredName } from '../../../lib/files/export-names';
 import { writeFileAged } from '../../helpers/files';
 
 const open = (folder: string, pattern = '*.csv') =>
