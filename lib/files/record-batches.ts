@@ -34,10 +34,17 @@ type BatchRecord = Record<string, unknown> & {
 
 /**
  * Collects one source's records. Until `threshold` records have come it holds them (`held`); past
- * it, every full batch goes to `flush` as NDJSON, and `finish` flushes the rest.
+ * it, each record is written as its NDJSON line as it comes, so the record itself is garbage at once
+ * (a record held until its batch is full outlives the young generation and costs the old one), and
+ * every full batch goes to `flush`; `finish` flushes the rest.
  */
 export class RecordBatcher<R extends BatchRecord> {
-	private readonly pending: R[] = [];
+	private held: R[] = [];
+	/** The open batch's NDJSON, off the heap: a line as a string would outlive the young generation too. */
+	private data = Buffer.alloc(0);
+	private bytes = 0;
+	private records = 0;
+	private open?: Omit<RecordBatchInfo, 'batch' | 'records'>;
 	private batches = 0;
 
 	constructor(
@@ -49,46 +56,68 @@ export class RecordBatcher<R extends BatchRecord> {
 
 	/** True once the source's records go in batches. */
 	get batched(): boolean {
-		return this.batches > 0;
+		return this.batches > 0 || this.records > 0;
 	}
 
 	async add(record: R): Promise<void> {
-		this.pending.push(record);
-		if (this.batched ? this.pending.length >= this.size : this.pending.length > this.threshold)
-			await this.flushFull();
+		if (!this.batched) {
+			this.held.push(record);
+			if (this.held.length <= this.threshold) return;
+			for (const earlier of this.held.splice(0)) await this.write(earlier);
+			return;
+		}
+		await this.write(record);
 	}
 
 	/** The records held for a small source (one item each); empty once the source went in batches. */
 	async finish(): Promise<R[]> {
-		if (!this.batched) return this.pending.splice(0);
-		if (this.pending.length > 0) await this.send(this.pending.splice(0));
+		if (!this.batched) return this.held.splice(0);
+		if (this.records > 0) await this.send();
 		return [];
 	}
 
-	private async flushFull(): Promise<void> {
-		while (this.pending.length >= this.size) await this.send(this.pending.splice(0, this.size));
+	private async write(record: R): Promise<void> {
+		const source = record._source;
+		const open = (this.open ??= {
+			file: source?.file ?? this.file,
+			...(source?.feed ? { feed: source.feed } : {}),
+			first_line: 0,
+			last_line: 0,
+		});
+		for (const line of source?.lines ?? []) {
+			open.first_line = open.first_line ? Math.min(open.first_line, line) : line;
+			open.last_line = Math.max(open.last_line, line);
+		}
+		const line = `${JSON.stringify(record)}\n`;
+		const length = Buffer.byteLength(line, 'utf8');
+		if (this.bytes + length > this.data.length) {
+			const larger = Buffer.allocUnsafe(
+				Math.max(this.data.length * 2, this.bytes + length, 1 << 20),
+			);
+			this.data.copy(larger, 0, 0, this.bytes);
+			this.data = larger;
+		}
+		this.bytes += this.data.write(line, this.bytes, 'utf8');
+		this.records += 1;
+		if (this.records >= this.size) await this.send();
 	}
 
-	private async send(records: R[]): Promise<void> {
-		this.batches += 1;
-		let first = Infinity;
-		let last = 0;
-		for (const record of records) {
-			for (const line of record._source?.lines ?? []) {
-				first = Math.min(first, line);
-				last = Math.max(last, line);
-			}
-		}
-		const feed = records[0]?._source?.feed;
+	private async send(): Promise<void> {
+		const { file, feed, first_line, last_line } = this.open!;
 		const info: RecordBatchInfo = {
-			file: records[0]?._source?.file ?? this.file,
+			file,
 			...(feed ? { feed } : {}),
-			batch: this.batches,
-			records: records.length,
-			first_line: last ? first : 0,
-			last_line: last,
+			batch: this.batches + 1,
+			records: this.records,
+			first_line,
+			last_line,
 		};
-		await this.flush(info, encodeBatch(records));
+		const data = Buffer.from(this.data.subarray(0, this.bytes));
+		this.bytes = 0;
+		this.records = 0;
+		this.open = undefined;
+		this.batches += 1;
+		await this.flush(info, data);
 	}
 }
 
