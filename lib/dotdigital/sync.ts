@@ -6,7 +6,8 @@
  * as if applied one after the other, orders and products as the last one. Every record with that key
  * gets the result. A till's placeholder email on 500 customers is then one contact, not 500 imports.
  */
-import { ContactSender, type ContactEntry, type ContactMode, type Keyed } from './contact-sync';
+import type { ContactEntry, ContactMode, Keyed } from './contact-plan';
+import { ContactSender } from './contact-sync';
 import {
 	consentSettingsProblem,
 	dataFieldTypeFor,
