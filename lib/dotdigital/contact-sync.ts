@@ -11,22 +11,14 @@
  *   goes, applied as soon as Dotdigital reports the contact created, and otherwise settled by the next
  *   listing, in this run or any later one.
  * - Every call after the first write is guarded: a record ends in Done or Failed with a reason.
+ *
+ * The requests themselves are in contact-import.ts (bulk) and contact-realtime.ts (real time).
  */
-import {
-	withoutOptIn,
-	type ContactRequest,
-	type MatchIdentifier,
-	type MergeOption,
-	type PreparedContact,
-} from './contacts';
-import { DotdigitalApiError } from './errors';
-import {
-	CLOCK_MARGIN_MS,
-	importBatches,
-	MAX_REQUEST_BYTES,
-	type ImportKind,
-	type ImportRunOptions,
-} from './imports';
+import type { ContactEntry, ContactSendSettings, Planned, Seen } from './contact-plan';
+import { importContacts } from './contact-import';
+import { RealtimeContacts } from './contact-realtime';
+import { withoutOptIn, type MatchIdentifier } from './contacts';
+import { CLOCK_MARGIN_MS, type ImportRunOptions } from './imports';
 import {
 	listContactsCreated,
 	listedKeys,
@@ -36,23 +28,8 @@ import {
 	type ListedContact,
 	type OwedConsent,
 } from './registry';
-import { callFailure, contactFailureOwner, isLoginRefused, type Results } from './sync-results';
+import type { Results } from './sync-results';
 import type { DotdigitalTransport } from './transport';
-
-export type ContactMode = 'bulk' | 'realtime';
-
-export interface ContactSendSettings {
-	mode: ContactMode;
-	mergeOption: MergeOption;
-	identifier: MatchIdentifier;
-}
-
-export interface Keyed {
-	index: number;
-	key: string;
-}
-
-export type ContactEntry = Keyed & PreparedContact;
 
 export interface ContactSenderOptions extends ImportRunOptions {
 	batchSize: number;
@@ -62,36 +39,22 @@ export interface ContactSenderOptions extends ImportRunOptions {
 	scope: string;
 }
 
-interface ContactImportStatus {
-	status?: string;
-	created?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
-	updated?: Array<{ contactId?: number; identifiers?: Record<string, unknown> }>;
-	failures?: Array<{
-		identifiers?: Record<string, unknown>;
-		failures?: Array<{ failureCode?: string; description?: string }>;
-	}>;
-}
-
-/** A contact as it goes out: `known` when Dotdigital holds it, and the request that suits that. */
-type Planned = ContactEntry & { known: boolean };
-
-/** What the calls learn on the way: the contacts Dotdigital created, and those sent more than once (from when). */
-interface Seen {
-	created: Set<number>;
-	repeated: Array<{ contact: Planned; since: number }>;
-}
-
 /** An owed consent step older than this has had every import it could come from finish or time out. */
 const OWED_STALE_MS = 60 * 60_000;
 const UNSUBSCRIBED = { email: { status: 'unsubscribed' as const } };
 
 export class ContactSender {
 	private check?: Promise<{ ok: true } | { ok: false; reason: string }>;
+	private readonly realtime: RealtimeContacts;
 
 	constructor(
 		private readonly transport: DotdigitalTransport,
 		private readonly options: ContactSenderOptions,
-	) {}
+	) {
+		this.realtime = new RealtimeContacts(transport, options.realtimeConcurrency, () =>
+			this.clock(),
+		);
+	}
 
 	/**
 	 * The keys among `keys` Dotdigital holds, with their contact ids (0 when not known). When the
@@ -189,8 +152,17 @@ export class ContactSender {
 		}
 		await registry.oweConsent(scope, owed);
 		const seen: Seen = { created: new Set(), repeated: [] };
-		if (settings.mode === 'realtime') await this.patchAll(planned, settings, results, seen);
-		else await this.importAll(planned, settings.mergeOption, results, seen);
+		if (settings.mode === 'realtime')
+			await this.realtime.patchAll(planned, settings, results, seen);
+		else
+			await importContacts(
+				this.transport,
+				this.options,
+				planned,
+				settings.mergeOption,
+				results,
+				seen,
+			);
 		await registry.rememberContacts(
 			scope,
 			planned.flatMap((contact) => {
@@ -364,16 +336,16 @@ export class ContactSender {
 		const results: Results = new Array(steps.length).fill(undefined);
 		try {
 			if (steps.length <= this.options.realtimeConcurrency * 4) {
-				await this.eachAtOnce(
+				await this.realtime.eachAtOnce(
 					steps,
 					async (step) => {
-						await this.patch(step, { channelProperties: UNSUBSCRIBED });
+						await this.realtime.patch(step, { channelProperties: UNSUBSCRIBED });
 						results[step.index] = { status: 'done', action: 'updated', key: step.key };
 					},
 					results,
 				);
 			} else {
-				await this.importAll(steps, 'overwriteIfNotEmpty', results, {
+				await importContacts(this.transport, this.options, steps, 'overwriteIfNotEmpty', results, {
 					created: new Set(),
 					repeated: [],
 				});
@@ -388,220 +360,6 @@ export class ContactSender {
 		return applied;
 	}
 
-	private async importAll(
-		contacts: readonly Planned[],
-		mergeOption: MergeOption,
-		results: Results,
-		seen: Seen,
-	): Promise<void> {
-		const kind: ImportKind<ContactImportStatus> = {
-			name: 'contact import',
-			submitPath: '/contacts/v3/import',
-			statusPath: (id) => `/contacts/v3/import/${encodeURIComponent(id)}`,
-			open: `{"mergeOption":${JSON.stringify(mergeOption)},"contacts":[`,
-			close: ']}',
-			maxRecords: this.options.batchSize,
-			maxBytes: MAX_REQUEST_BYTES,
-			concurrency: this.options.concurrency,
-			progress: (status) => {
-				const state = String(status?.status ?? '');
-				if (state === 'Finished') return 'done';
-				if (state === 'NotFinished' || state === 'NotStarted' || state === '') return 'pending';
-				return {
-					failed: `Dotdigital ended the contact import with status ${state}${state === 'ExceedsAllowedContactLimit' ? ' (the account has reached its contact limit)' : ''}`,
-				};
-			},
-		};
-		await importBatches(
-			this.transport,
-			kind,
-			contacts,
-			(contact) => JSON.stringify(contact.request),
-			results,
-			this.options,
-			(members, outcome) => {
-				const byKey = new Map(members.map((contact) => [contact.key, contact]));
-				const memberFor = (identifiers: Record<string, unknown> | undefined) =>
-					byKey.get(identifierKey(identifiers, members[0].request.matchIdentifier));
-				const settle = (
-					entries: ContactImportStatus['created'],
-					action: 'created' | 'updated',
-				): void => {
-					for (const entry of entries ?? []) {
-						const contact = memberFor(entry.identifiers);
-						if (!contact) continue;
-						results[contact.index] = {
-							status: 'done',
-							action,
-							key: contact.key,
-							contactId: entry.contactId,
-							importId: outcome.importId,
-						};
-						if (action === 'created') seen.created.add(contact.index);
-					}
-				};
-				settle(outcome.status.created, 'created');
-				settle(outcome.status.updated, 'updated');
-				if (outcome.repeatedSince !== undefined)
-					for (const contact of members)
-						seen.repeated.push({ contact, since: outcome.repeatedSince });
-				for (const entry of outcome.status.failures ?? []) {
-					const contact = memberFor(entry.identifiers);
-					if (!contact) continue;
-					const first = entry.failures?.[0];
-					const code = first?.failureCode ?? 'importFailure';
-					if (/^globallySuppressed$/i.test(code)) {
-						results[contact.index] = {
-							status: 'done',
-							action: 'suppressed',
-							key: contact.key,
-							importId: outcome.importId,
-						};
-						continue;
-					}
-					results[contact.index] = {
-						status: 'failed',
-						key: contact.key,
-						importId: outcome.importId,
-						code,
-						description:
-							(entry.failures ?? [])
-								.map((item) => item.description ?? item.failureCode)
-								.join('; ') || 'Dotdigital did not import the contact',
-						retryable: false,
-						owner: contactFailureOwner(code),
-					};
-				}
-			},
-		);
-	}
-
-	/** Real time: a few contacts at once, each created with POST when new, else PATCHed without a status. */
-	private patchAll(
-		contacts: readonly Planned[],
-		settings: ContactSendSettings,
-		results: Results,
-		seen: Seen,
-	): Promise<void> {
-		return this.eachAtOnce(
-			contacts,
-			(contact) => this.upsertOne(contact, settings, results, seen),
-			results,
-		);
-	}
-
-	private async upsertOne(
-		contact: Planned,
-		settings: ContactSendSettings,
-		results: Results,
-		seen: Seen,
-	): Promise<void> {
-		const sentAt = this.clock();
-		const { matchIdentifier, lists, channelProperties, consentRecords, ...data } = contact.request;
-		let createdByLostTry = false;
-		if (!contact.known) {
-			try {
-				const { body } = await this.transport.request<{ contactId?: number }>(
-					'POST',
-					'/contacts/v3',
-					{ call: 'create contact', body: { ...data, channelProperties, consentRecords, lists } },
-				);
-				results[contact.index] = {
-					status: 'done',
-					action: 'created',
-					key: contact.key,
-					contactId: body?.contactId,
-				};
-				seen.created.add(contact.index);
-				return;
-			} catch (error) {
-				// 409: it exists after all, made by someone else or by our own try whose answer was lost; update it as a known contact.
-				if (!(error instanceof DotdigitalApiError && error.status === 409)) throw error;
-				createdByLostTry = error.repeated;
-			}
-		}
-		const response = await this.patch(contact, data, settings.mergeOption);
-		const body = response.body as
-			{ contactId?: number; status?: string; created?: string } | undefined;
-		const createdHere =
-			response.status === 201 || (createdByLostTry && Date.parse(body?.created ?? '') >= sentAt);
-		const done = { status: 'done' as const, key: contact.key, contactId: body?.contactId };
-		if (body?.status === 'suppressed') {
-			results[contact.index] = { ...done, action: 'suppressed' };
-			return;
-		}
-		results[contact.index] = { ...done, action: createdHere ? 'created' : 'updated' };
-		if (response.status === 201) seen.created.add(contact.index);
-		if (response.status === 201 && withoutOptIn(contact)) return; // its status is set by `send`, and it gets no list
-		if (!lists) return;
-		try {
-			await this.patch(contact, { lists });
-		} catch (error) {
-			if (isLoginRefused(error)) throw error;
-			const failed = callFailure(error, contactFailureOwner);
-			results[contact.index] = {
-				...failed,
-				key: contact.key,
-				code: 'listsNotApplied',
-				description: `The contact was ${createdHere ? 'created' : 'updated'}, but could not be added to its lists: ${failed.description}`,
-				owner: 'mapping',
-			};
-		}
-	}
-
-	private patch(
-		contact: Pick<Planned, 'key' | 'request'>,
-		body: Partial<Omit<ContactRequest, 'matchIdentifier'>>,
-		mergeOption: MergeOption = 'overwriteIfNotEmpty',
-	) {
-		const mergeQuery = {
-			overwriteIfNotEmpty: 'overwrite-if-not-empty',
-			overwrite: 'overwrite',
-			overwriteIfEmpty: 'overwrite-if-empty',
-		}[mergeOption];
-		return this.transport.request<unknown>(
-			'PATCH',
-			`/contacts/v3/${contact.request.matchIdentifier}/${encodeURIComponent(contact.key)}`,
-			{
-				call: 'upsert contact',
-				query: { 'merge-option': mergeQuery },
-				body: { identifiers: contact.request.identifiers, ...body },
-			},
-		);
-	}
-
-	/** Runs `work` for each contact, a few at once; a failure becomes that contact's result, and a refused login stops the rest. */
-	private async eachAtOnce(
-		contacts: readonly Planned[],
-		work: (contact: Planned) => Promise<void>,
-		results: Results,
-	): Promise<void> {
-		let next = 0;
-		let refused: unknown;
-		const worker = async (): Promise<void> => {
-			while (next < contacts.length && refused === undefined) {
-				const contact = contacts[next++];
-				try {
-					await work(contact);
-				} catch (error) {
-					if (isLoginRefused(error)) refused = error;
-					else
-						results[contact.index] = {
-							key: contact.key,
-							...callFailure(error, contactFailureOwner),
-						};
-				}
-			}
-		};
-		await Promise.all(
-			Array.from({ length: Math.min(this.options.realtimeConcurrency, contacts.length) }, worker),
-		);
-		if (refused === undefined) return;
-		if (!contacts.some((contact) => results[contact.index]?.status === 'done')) throw refused;
-		for (const contact of contacts)
-			results[contact.index] ??= { key: contact.key, ...callFailure(refused, contactFailureOwner) };
-	}
-
 	private clock(): number {
 		return (this.transport.serverTime() ?? Date.now()) - CLOCK_MARGIN_MS;
 	}
@@ -609,16 +367,4 @@ export class ContactSender {
 
 function owedKey(entry: OwedConsent): string {
 	return registryKey(entry.identifier, entry.key);
-}
-
-/** The key a contact is matched on, from the identifiers Dotdigital reports (it reports all of them). */
-export function identifierKey(
-	identifiers: Record<string, unknown> | undefined,
-	matchIdentifier: MatchIdentifier,
-): string {
-	const value = identifiers?.[matchIdentifier];
-	if (value === undefined || value === null) return '';
-	return matchIdentifier === 'email'
-		? String(value).trim().toLowerCase()
-		: String(value).replace(/^\+/, '');
 }

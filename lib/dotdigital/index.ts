@@ -1,5 +1,7 @@
 /** The Dotdigital side of the package: transport, data fields, contacts, insight data and the sync that ties them together. */
 export * from './address-books';
+export { identifierKey } from './contact-import';
+export type { ContactEntry, ContactMode, ContactSendSettings, Keyed } from './contact-plan';
 export * from './contact-sync';
 export * from './contacts';
 export * from './data-fields';

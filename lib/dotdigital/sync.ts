@@ -5,8 +5,10 @@
  * Records that share a key (the same email twice, the same order twice) are sent once: contacts merged
  * as if applied one after the other, orders and products as the last one. Every record with that key
  * gets the result. A till's placeholder email on 500 customers is then one contact, not 500 imports.
+ * The grouping is in record-groups.ts; the insight import (orders, products) in insight-import.ts.
  */
-import { ContactSender, type ContactEntry, type ContactMode, type Keyed } from './contact-sync';
+import type { ContactEntry, ContactMode, Keyed } from './contact-plan';
+import { ContactSender } from './contact-sync';
 import {
 	consentSettingsProblem,
 	dataFieldTypeFor,
@@ -19,22 +21,13 @@ import {
 import { ensureDataFields, type DataField, type EnsureResult } from './data-fields';
 import { fingerprint, type DeltaOptions } from './delta';
 import { DotdigitalError } from './errors';
-import {
-	importBatches,
-	MAX_REQUEST_BYTES,
-	type ImportKind,
-	type ImportRunOptions,
-} from './imports';
+import type { ImportRunOptions } from './imports';
 import { ImportPace } from './pace';
-import {
-	collectionNameProblem,
-	orderRecord,
-	productRecord,
-	type InsightRecord,
-	type KeyedFailure,
-} from './insight';
+import { collectionNameProblem, orderRecord, productRecord, type InsightRecord } from './insight';
+import { sendInsight } from './insight-import';
+import { groupByKey, insightGroups, spread, type Group } from './record-groups';
 import { MemoryContactRegistry, type ContactRegistry } from './registry';
-import { failure, type FailureOwner, type RecordFailure, type RecordResult } from './results';
+import { failure, type RecordResult } from './results';
 import type { Results } from './sync-results';
 import type { DotdigitalTransport } from './transport';
 
@@ -63,11 +56,6 @@ export interface SyncOptions extends ImportRunOptions {
 	delta?: DeltaOptions;
 	/** Which contacts the account holds, and consent steps owed (the state store in the node); one run's memory when left out. */
 	registry?: ContactRegistry;
-}
-
-interface InsightImportStatus {
-	status?: string;
-	failures?: Array<{ key?: string; failureReason?: string; details?: unknown[] }>;
 }
 
 /** Order contacts that failed only in a way that leaves them in Dotdigital, able to hold orders. */
@@ -179,7 +167,7 @@ export class DotdigitalSync {
 		}));
 		if (settings.createMissingContacts)
 			orders = await this.withContacts(orders, settings.newContactConsent, entryResults);
-		await this.sendInsight(orders, collection, entryResults);
+		await sendInsight(this.transport, this.options, orders, collection, entryResults);
 		if (settings.createMissingContacts) {
 			// A contact the register believed Dotdigital held had been deleted there: forget it, create it, and send its orders again.
 			const orphans = orders.filter((order) => {
@@ -191,7 +179,9 @@ export class DotdigitalSync {
 					'email',
 					orphans.map((order) => order.record.contactIdentity?.value ?? ''),
 				);
-				await this.sendInsight(
+				await sendInsight(
+					this.transport,
+					this.options,
 					await this.withContacts(orphans, settings.newContactConsent, entryResults),
 					collection,
 					entryResults,
@@ -216,7 +206,9 @@ export class DotdigitalSync {
 			key: groups[index].key,
 			record: groups[index].value,
 		}));
-		await this.sendInsight(
+		await sendInsight(
+			this.transport,
+			this.options,
 			products,
 			{
 				collectionName: settings.collection,
@@ -316,139 +308,11 @@ export class DotdigitalSync {
 			return false;
 		});
 	}
-
-	private async sendInsight(
-		records: Array<Keyed & { record: InsightRecord }>,
-		collection: {
-			collectionName: string;
-			collectionScope: 'contact' | 'account';
-			collectionType: string;
-		},
-		results: Results,
-	): Promise<void> {
-		const kind: ImportKind<InsightImportStatus> = {
-			name: 'insight import',
-			submitPath: '/insightData/v3/import',
-			statusPath: (id) => `/insightData/v3/import/${encodeURIComponent(id)}`,
-			open: `${JSON.stringify(collection).slice(0, -1)},"records":[`,
-			close: ']}',
-			maxRecords: this.options.insightBatchSize,
-			maxBytes: MAX_REQUEST_BYTES,
-			concurrency: this.options.insightConcurrency,
-			progress: (status) => {
-				const state = String(status?.status ?? '');
-				if (state === 'Complete' || state === 'Finished') return 'done';
-				if (
-					state === 'NotStarted' ||
-					state === 'Processing' ||
-					state === 'NotFinished' ||
-					state === ''
-				)
-					return 'pending';
-				return {
-					failed: `Dotdigital ended the ${collection.collectionName} import with status ${state}`,
-				};
-			},
-		};
-		await importBatches(
-			this.transport,
-			kind,
-			records,
-			(entry) => JSON.stringify(entry.record),
-			results,
-			this.options,
-			(members, outcome) => {
-				const failed = new Map(
-					(outcome.status.failures ?? []).map((entry) => [String(entry.key ?? ''), entry]),
-				);
-				for (const member of members) {
-					const problem = failed.get(member.key);
-					results[member.index] = problem
-						? {
-								status: 'failed',
-								key: member.key,
-								importId: outcome.importId,
-								...insightFailure(problem, member.record),
-							}
-						: { status: 'done', action: 'imported', key: member.key, importId: outcome.importId };
-				}
-			},
-		);
-	}
 }
 
 function checkCollection(name: string): void {
 	const problem = collectionNameProblem(name);
 	if (problem) throw new DotdigitalError(problem, 'badCollectionName', false);
-}
-
-interface Group<T> {
-	key: string;
-	value: T;
-	/** Positions of the input records with this key. */
-	sources: number[];
-}
-
-/** Groups values by key in order of first appearance; `combine` makes a repeat's value from the one so far. */
-function groupByKey<T>(
-	each: (add: (source: number, key: string, value: T, combine: (earlier: T) => T) => void) => void,
-): Group<T>[] {
-	const groups = new Map<string, Group<T>>();
-	each((source, key, value, combine) => {
-		const group = groups.get(key);
-		if (!group) groups.set(key, { key, value, sources: [source] });
-		else {
-			group.value = combine(group.value);
-			group.sources.push(source);
-		}
-	});
-	return [...groups.values()];
-}
-
-/** Orders or products by key; a key that repeats keeps its last record, as Dotdigital would after sending each in turn. */
-function insightGroups(
-	records: ReadonlyArray<Record<string, unknown>>,
-	build: (record: Record<string, unknown>) => InsightRecord | KeyedFailure,
-	results: Results,
-): Group<InsightRecord>[] {
-	return groupByKey<InsightRecord>((add) =>
-		records.forEach((source, index) => {
-			const record = build(source);
-			if ('code' in record) results[index] = { status: 'failed', ...record };
-			else add(index, record.key, record, () => record);
-		}),
-	);
-}
-
-/** Gives every input record its group's result. */
-function spread<T>(groups: readonly Group<T>[], groupResults: Results, results: Results): Results {
-	groups.forEach((group, index) => {
-		for (const source of group.sources) results[source] = groupResults[index];
-	});
-	return results;
-}
-
-function insightFailure(
-	problem: { failureReason?: string; details?: unknown[] },
-	record: InsightRecord,
-): RecordFailure {
-	const reason = problem.failureReason ?? 'Unknown';
-	const details = (problem.details ?? []).map(String).join('; ');
-	if (/^Contact(Email|Id)DoesNotExist$|^InvalidContactIdentifier$/.test(reason)) {
-		return {
-			code: 'customerLookupFailed',
-			description: `There is no Dotdigital contact ${record.contactIdentity?.value ?? ''} for this order (${reason}); turn on "Create Missing Contacts First", or sync the customer first`,
-			retryable: false,
-			owner: 'till data',
-		};
-	}
-	const owner: FailureOwner = /^Json/.test(reason) ? 'mapping' : 'API';
-	return {
-		code: reason,
-		description: details ? `${reason}: ${details}` : reason,
-		retryable: reason === 'Unknown',
-		owner,
-	};
 }
 
 function finish(results: Results): RecordResult[] {

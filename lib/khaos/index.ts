@@ -1,13 +1,7 @@
 export { KhaosClient } from './client';
 export { chunked, csvSafeCodes } from './codes';
-export type {
-	ChunkOptions,
-	KhaosTransport,
-	OrderStatusQuery,
-	SendOrderResult,
-	SendOrdersOptions,
-	StockListQuery,
-} from './client';
+export type { ChunkOptions, KhaosTransport, OrderStatusQuery, StockListQuery } from './client';
+export type { SendOrderResult, SendOrdersOptions } from './send-orders';
 export { toAlpha3CountryCode } from './countries';
 export { parseCompanyList, parseExportCompany } from './customers';
 export type { CompanyListEntry, KhaosCustomer } from './customers';

@@ -5,9 +5,10 @@
  * Control"; an order naming one that does not is refused. Checking first gives a message that
  * names the value, before anything is sent.
  */
-import type { KhaosClient, SendOrderResult, SendOrdersOptions } from './client';
+import type { KhaosClient } from './client';
 import { KhaosFaultError } from './errors';
 import { getCouriers, getSaleSources, getSiteList } from './lookups';
+import type { SendOrderResult, SendOrdersOptions } from './send-orders';
 import type { WebOrder } from './web-order';
 
 export interface SettingsToCheck {

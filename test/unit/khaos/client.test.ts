@@ -1,4 +1,5 @@
-import { KhaosClient, type KhaosTransport, type SendOrderResult } from '../../../lib/khaos/client';
+import { KhaosClient, type KhaosTransport } from '../../../lib/khaos/client';
+import type { SendOrderResult } from '../../../lib/khaos/send-orders';
 import { KhaosFaultError, KhaosNetworkError } from '../../../lib/khaos/errors';
 import type { SoapParam, SoapValue } from '../../../lib/khaos/soap';
 import { buildXml, childText, descendants, parseXml, xmlElement } from '../../../lib/khaos/xml';
