@@ -4,7 +4,7 @@
  * them, with the last error's cause in words.
  */
 import { systemFaultOf } from '../files/system-fault';
-import type { LedgerLine } from './ledger-report';
+import type { LedgerLine } from './ledger-line';
 
 /** The run stopped before the file's records got anywhere: why, in words; undefined for a run that went through. */
 export function stopCause(line: LedgerLine): string | undefined {

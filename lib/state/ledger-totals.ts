@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 
 import { addMoney, emptyMap, type MoneyByCurrency, type ReasonCounts } from './ledger';
-import type { LedgerLine } from './ledger-report';
+import type { LedgerLine } from './ledger-line';
 
 export interface Totals {
 	files: number;
