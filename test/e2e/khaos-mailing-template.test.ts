@@ -14,6 +14,7 @@ import { KhaosOrder } from '../../nodes/KhaosOrder/KhaosOrder.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { customersXml } from '../helpers/khaos-customers';
 import { outputOf, runWorkflow } from '../nodes/harness/engine';
+import { fakeKhaosCredential } from '../nodes/harness/khaos';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runtimePaths } = require('./harness/runtime.cjs') as {
@@ -116,15 +117,7 @@ test("switched on, the consent node's changes become Khaos mailing statuses, one
 		nodeTypes: { splitOut: new SplitOut(), khaosOrder: new KhaosOrder() },
 		credentialTypes: { khaosControlApi: new KhaosControlApi() },
 		credentials: {
-			khaosControlApi: {
-				url: fake.wsdlUrl,
-				authentication: 'none',
-				allowSelfSigned: false,
-				siteId: -1,
-				stockMappingType: 1,
-				salesSource: '',
-				websiteName: 'Main Website',
-			},
+			khaosControlApi: fakeKhaosCredential(fake.wsdlUrl),
 		},
 	});
 	expect(outputOf(run, khaos.name).map((item) => [item.json.email, item.json.result])).toEqual([

@@ -12,6 +12,7 @@ import { KhaosOrder } from '../../nodes/KhaosOrder/KhaosOrder.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { customersXml } from '../helpers/khaos-customers';
 import { errorOf, outputOf, runWorkflow } from './harness/engine';
+import { fakeKhaosCredential } from './harness/khaos';
 
 const NODE = 'Khaos Order';
 
@@ -61,15 +62,7 @@ async function run(items: IDataObject[], parameters: INodeParameters = {}, conti
 		nodeTypes: { khaosOrder: new KhaosOrder() },
 		credentialTypes: { khaosControlApi: new KhaosControlApi() },
 		credentials: {
-			khaosControlApi: {
-				url: fake.wsdlUrl,
-				authentication: 'none',
-				allowSelfSigned: false,
-				siteId: -1,
-				stockMappingType: 1,
-				salesSource: '',
-				websiteName: 'Main Website',
-			},
+			khaosControlApi: fakeKhaosCredential(fake.wsdlUrl),
 		},
 	});
 }

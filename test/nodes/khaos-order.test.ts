@@ -13,6 +13,7 @@ import { KhaosClient, buildImportOrdersXml, type WebOrder } from '../../lib/khao
 import { KhaosOrder } from '../../nodes/KhaosOrder/KhaosOrder.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { errorOf, outputOf, runWorkflow } from './harness/engine';
+import { fakeKhaosCredential } from './harness/khaos';
 
 const NODE = 'Khaos Order';
 
@@ -52,15 +53,7 @@ async function run(
 		nodeTypes: { khaosOrder: new KhaosOrder() },
 		credentialTypes: { khaosControlApi: new KhaosControlApi() },
 		credentials: {
-			khaosControlApi: {
-				url: fake.wsdlUrl,
-				authentication: 'none',
-				allowSelfSigned: false,
-				siteId: -1,
-				stockMappingType: 1,
-				salesSource: '',
-				websiteName: 'Main Website',
-			},
+			khaosControlApi: fakeKhaosCredential(fake.wsdlUrl),
 		},
 	});
 }

@@ -10,6 +10,7 @@ import { KhaosOrder } from '../../nodes/KhaosOrder/KhaosOrder.node';
 import { KhaosProduct } from '../../nodes/KhaosProduct/KhaosProduct.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { errorOf, listSearch, outputOf, runWorkflow } from './harness/engine';
+import { fakeKhaosCredential } from './harness/khaos';
 
 const PASSWORD = 'Tr0ub4dor-and-3';
 let fake: FakeKhaos;
@@ -31,18 +32,7 @@ function login(
 	server: FakeKhaos,
 	overrides: ICredentialDataDecryptedObject = {},
 ): ICredentialDataDecryptedObject {
-	return {
-		url: server.wsdlUrl,
-		authentication: 'none',
-		user: '',
-		password: '',
-		allowSelfSigned: false,
-		siteId: -1,
-		stockMappingType: 1,
-		salesSource: '',
-		websiteName: 'Main Website',
-		...overrides,
-	};
+	return fakeKhaosCredential(server.wsdlUrl, overrides);
 }
 
 function pick(

@@ -18,6 +18,7 @@ import {
 } from '../../nodes/KhaosProductTrigger/KhaosProductTrigger.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { pollNode } from './harness/engine';
+import { fakeKhaosCredential } from './harness/khaos';
 
 const NODE = 'Khaos Product Trigger';
 const STATE = `node:${NODE}`;
@@ -68,15 +69,7 @@ async function poll(
 		nodeTypes: { khaosProductTrigger: new KhaosProductTrigger() },
 		credentialTypes: { khaosControlApi: new KhaosControlApi() },
 		credentials: {
-			khaosControlApi: {
-				url: server.wsdlUrl,
-				authentication: 'none',
-				allowSelfSigned: false,
-				siteId: -1,
-				stockMappingType: 1,
-				salesSource: '',
-				websiteName: 'Main Website',
-			},
+			khaosControlApi: fakeKhaosCredential(server.wsdlUrl),
 		},
 		mode,
 		staticData,

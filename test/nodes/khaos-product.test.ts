@@ -17,6 +17,7 @@ import { SeenStockCodes, formatCursor, parseCursor, type WebProduct } from '../.
 import { KhaosProduct } from '../../nodes/KhaosProduct/KhaosProduct.node';
 import { startFakeKhaos, type FakeKhaos } from '../fakes/khaos';
 import { errorOf, outputOf, runWorkflow } from './harness/engine';
+import { fakeKhaosCredential } from './harness/khaos';
 
 const NODE = 'Khaos Product';
 const PASSWORD = 'Tr0ub4dor-and-3';
@@ -40,18 +41,7 @@ function credential(
 	server: FakeKhaos,
 	overrides: ICredentialDataDecryptedObject = {},
 ): ICredentialDataDecryptedObject {
-	return {
-		url: server.wsdlUrl,
-		authentication: 'none',
-		user: '',
-		password: '',
-		allowSelfSigned: false,
-		siteId: -1,
-		stockMappingType: 1,
-		salesSource: '',
-		websiteName: 'Main Website',
-		...overrides,
-	};
+	return fakeKhaosCredential(server.wsdlUrl, overrides);
 }
 
 interface RunOptions {
