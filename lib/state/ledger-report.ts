@@ -213,7 +213,8 @@ function check(
 	}
 	if (inFlight > 0)
 		problems.push(
-			`${inFlight} records were sent to Dotdigital, outcome unknown: the run was stopped before Dotdigital answered, and the next run of the file will confirm them`,
+			`${inFlight} records were sent to Dotdigital, outcome unknown: ` +
+				'the run was stopped before Dotdigital answered, and the next run of the file will confirm them',
 		);
 	else if (mapping && !sending && !mapping.error && mapping.records > 0)
 		problems.push(`${mapping.records} records were mapped but never sent to Dotdigital`);
