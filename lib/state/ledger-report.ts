@@ -203,7 +203,8 @@ function check(
 	}
 	if (sending && sending.records !== sending.accepted + sending.failed + sending.unchanged) {
 		problems.push(
-			`Dotdigital Upsert got ${sending.records} records, but ${sending.accepted} were accepted, ${sending.failed} failed and ${sending.unchanged} were unchanged`,
+			`Dotdigital Upsert got ${sending.records} records, but ${sending.accepted} were accepted, ` +
+				`${sending.failed} failed and ${sending.unchanged} were unchanged`,
 		);
 	}
 	if (mapping && sending && mapping.records !== sending.records) {
