@@ -78,7 +78,9 @@ export class DotdigitalApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				'={{ ($credentials.baseUrl || ("https://" + ($credentials.region === "auto" ? "r1" : $credentials.region) + "-api.dotdigital.com")).replace(/\\/+$/, "") }}',
+				'={{ ($credentials.baseUrl || ("https://" + ' +
+				'($credentials.region === "auto" ? "r1" : $credentials.region) + "-api.dotdigital.com")' +
+				').replace(/\\/+$/, "") }}',
 			url: '/v2/account-info',
 		},
 		rules: [
@@ -87,7 +89,10 @@ export class DotdigitalApi implements ICredentialType {
 				properties: {
 					value: 401,
 					message:
-						'Dotdigital did not accept this API user and password. Check both in Dotdigital under Settings → Access → API users: the API user is an email address ending @apiconnector.com, and its password is the one set for the API user, not a login to Dotdigital.',
+						'Dotdigital did not accept this API user and password. ' +
+						'Check both in Dotdigital under Settings → Access → API users: ' +
+						'the API user is an email address ending @apiconnector.com, ' +
+						'and its password is the one set for the API user, not a login to Dotdigital.',
 				},
 			},
 			{
@@ -95,7 +100,9 @@ export class DotdigitalApi implements ICredentialType {
 				properties: {
 					value: 403,
 					message:
-						'Dotdigital knows this API user but refused it here: the account is hosted in another region. Set Region to Auto-Detect, or to the region shown in Dotdigital under Settings → Access → API users.',
+						'Dotdigital knows this API user but refused it here: the account is ' +
+						'hosted in another region. Set Region to Auto-Detect, or to the region ' +
+						'shown in Dotdigital under Settings → Access → API users.',
 				},
 			},
 			{

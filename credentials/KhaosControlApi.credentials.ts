@@ -32,7 +32,9 @@ export class KhaosControlApi implements ICredentialType {
 			required: true,
 			placeholder: 'e.g. https://khaos.example.com:8443/KhaosKSD.exe/wsdl/IKosWeb',
 			description:
-				'The address of the Khaos web service: its WSDL (ending /wsdl/IKosWeb) or its SOAP endpoint (ending /soap/IKosWeb). The .exe name differs between installs; ask whoever looks after your Khaos server.',
+				'The address of the Khaos web service: its WSDL (ending /wsdl/IKosWeb) ' +
+				'or its SOAP endpoint (ending /soap/IKosWeb). The .exe name differs ' +
+				'between installs; ask whoever looks after your Khaos server.',
 		},
 		{
 			displayName: 'Authentication',

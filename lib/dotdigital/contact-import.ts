@@ -43,7 +43,9 @@ export async function importContacts(
 			if (state === 'Finished') return 'done';
 			if (state === 'NotFinished' || state === 'NotStarted' || state === '') return 'pending';
 			return {
-				failed: `Dotdigital ended the contact import with status ${state}${state === 'ExceedsAllowedContactLimit' ? ' (the account has reached its contact limit)' : ''}`,
+				failed:
+					`Dotdigital ended the contact import with status ${state}` +
+					`${state === 'ExceedsAllowedContactLimit' ? ' (the account has reached its contact limit)' : ''}`,
 			};
 		},
 	};

@@ -138,7 +138,11 @@ export class ContactSender {
 					status: 'failed',
 					key: contact.key,
 					code: 'contactCheckFailed',
-					description: `Nothing was sent for this customer: Dotdigital could not be asked which contacts exist (${check.reason}), and a new contact without an opt-in must be created unsubscribed in the same request. The next run sends it.`,
+					description:
+						'Nothing was sent for this customer: ' +
+						`Dotdigital could not be asked which contacts exist (${check.reason}), ` +
+						'and a new contact without an opt-in must be created unsubscribed in the same request. ' +
+						'The next run sends it.',
 					retryable: true,
 					owner: 'API',
 				};
@@ -192,7 +196,8 @@ export class ContactSender {
 				key: contact.key,
 				code: 'consentNotApplied',
 				description:
-					'Dotdigital had deleted this contact and created it again, subscribed by default; setting it unsubscribed failed. The next run sets it before sending anything else.',
+					'Dotdigital had deleted this contact and created it again, subscribed by default; ' +
+					'setting it unsubscribed failed. The next run sets it before sending anything else.',
 				retryable: true,
 				owner: 'API',
 			};

@@ -77,7 +77,8 @@ export async function ensureDataFields(
 	});
 	if (missing.length > 0 && !options.create) {
 		throw new DotdigitalError(
-			`These data fields do not exist in Dotdigital: ${missing.map((field) => field.name).join(', ')}. Create them in Dotdigital, or turn on "Create Missing Data Fields".`,
+			`These data fields do not exist in Dotdigital: ${missing.map((field) => field.name).join(', ')}. ` +
+				'Create them in Dotdigital, or turn on "Create Missing Data Fields".',
 			'dataFieldMissing',
 			false,
 		);

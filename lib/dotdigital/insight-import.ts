@@ -87,7 +87,9 @@ function insightFailure(
 	if (/^Contact(Email|Id)DoesNotExist$|^InvalidContactIdentifier$/.test(reason)) {
 		return {
 			code: 'customerLookupFailed',
-			description: `There is no Dotdigital contact ${record.contactIdentity?.value ?? ''} for this order (${reason}); turn on "Create Missing Contacts First", or sync the customer first`,
+			description:
+				`There is no Dotdigital contact ${record.contactIdentity?.value ?? ''} for this order (${reason}); ` +
+				'turn on "Create Missing Contacts First", or sync the customer first',
 			retryable: false,
 			owner: 'till data',
 		};

@@ -60,7 +60,8 @@ const PLAIN_WORDS: Record<string, string> = {
 	consentNotApplied:
 		'Dotdigital had deleted this contact and made it again subscribed; setting it unsubscribed failed. The next run sets it before anything else.',
 	contactCheckFailed:
-		'Nothing was sent: Dotdigital could not be asked which contacts exist, and a new customer without an opt-in must be created unsubscribed. The next run sends it.',
+		'Nothing was sent: Dotdigital could not be asked which contacts exist, and a new ' +
+		'customer without an opt-in must be created unsubscribed. The next run sends it.',
 	customerLookupFailed:
 		'The order has no Dotdigital contact to belong to. Sync the customer first, or turn on Create Missing Contacts First.',
 	missingOrderId:
@@ -185,18 +186,45 @@ function sheetRow(number: number, values: ReadonlyArray<string | number>): strin
 
 const XLSX_PARTS = {
 	'[Content_Types].xml':
-		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+		'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+		'<Default Extension="rels" ' +
+		'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+		'<Default Extension="xml" ContentType="application/xml"/>' +
+		'<Override PartName="/xl/workbook.xml" ' +
+		'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
+		'<Override PartName="/xl/worksheets/sheet1.xml" ' +
+		'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' +
+		'</Types>',
 	'_rels/.rels':
-		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+		'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+		'<Relationship Id="rId1" ' +
+		'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" ' +
+		'Target="xl/workbook.xml"/>' +
+		'</Relationships>',
 	'xl/workbook.xml':
-		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Exceptions" sheetId="1" r:id="rId1"/></sheets></workbook>',
+		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+		'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' +
+		'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
+		'<sheets><sheet name="Exceptions" sheetId="1" r:id="rId1"/></sheets>' +
+		'</workbook>',
 	'xl/_rels/workbook.xml.rels':
-		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+		'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+		'<Relationship Id="rId1" ' +
+		'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" ' +
+		'Target="worksheets/sheet1.xml"/>' +
+		'</Relationships>',
 };
 
 /** The sheet's XML, a few thousand rows at a time. */
 function* sheetXml(rows: Iterable<ExceptionRow>): Generator<string> {
-	yield `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheetRow(1, EXCEPTION_COLUMNS)}`;
+	yield (
+		'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+		'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' +
+		sheetRow(1, EXCEPTION_COLUMNS)
+	);
 	let number = 1;
 	let chunk: string[] = [];
 	for (const row of rows) {

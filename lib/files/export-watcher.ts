@@ -386,6 +386,8 @@ function failureReason(
 		`Last error: ${error}`,
 		`sha256: ${sha256}`,
 		'',
-		'To try again, fix the cause, then in the POS File Trigger set Options > Send Failed Files Back to the current time and save the workflow (or move the file back into the watched folder by hand).',
+		'To try again, fix the cause, then in the POS File Trigger set Options > Send Failed ' +
+			'Files Back to the current time and save the workflow (or move the file back into the ' +
+			'watched folder by hand).',
 	].join('\n');
 }

@@ -21,7 +21,10 @@ export function feedPausedAlert(
 		alert: 'feed_paused',
 		feed: at.feed,
 		folder: at.folder,
-		message: `${pauseHeadline(at.feed, pause, at.timezone)}. ${file} waits and keeps its attempts; it is tried again in ${describeWait(waitMs)}, then less and less often, and goes through by itself once the cause is fixed. (${pause.error})`,
+		message:
+			`${pauseHeadline(at.feed, pause, at.timezone)}. ${file} waits and keeps its attempts; ` +
+			`it is tried again in ${describeWait(waitMs)}, then less and less often, ` +
+			`and goes through by itself once the cause is fixed. (${pause.error})`,
 		cause: pause.cause,
 		paused_since: pause.since,
 		file,
@@ -40,7 +43,9 @@ export function feedResumedAlert(
 		alert: 'feed_resumed',
 		feed: at.feed,
 		folder: at.folder,
-		message: `${feedName(at.feed)} feed running again after "${pause.cause}" (paused since ${clockTime(new Date(pause.since), now, at.timezone)}): ${file} was tried again.`,
+		message:
+			`${feedName(at.feed)} feed running again after "${pause.cause}" ` +
+			`(paused since ${clockTime(new Date(pause.since), now, at.timezone)}): ${file} was tried again.`,
 		cause: pause.cause,
 		paused_since: pause.since,
 		file,
@@ -56,7 +61,9 @@ export function syncGapAlert(
 	pause: FeedPause | null | undefined,
 	now: Date,
 ): SyncGapAlert {
-	const quiet = `No new ${at.feed} file has arrived in ${at.folder} for ${describeWait(quietMs)} (expected at least every ${describeWait(expectedEveryMinutes * 60_000)}).`;
+	const quiet =
+		`No new ${at.feed} file has arrived in ${at.folder} for ${describeWait(quietMs)} ` +
+		`(expected at least every ${describeWait(expectedEveryMinutes * 60_000)}).`;
 	return {
 		alert: 'sync_gap',
 		feed: at.feed,

@@ -54,8 +54,20 @@ export class KhaosFaultError extends KhaosError {
 
 const TRANSIENT_EXCEPTIONS =
 	/\b(EDatabaseError|EADOError|EOleException|EIdSocketError|EIdConnClosedGracefully|EIdReadTimeout|EIdConnectTimeout|ESocketError|EOutOfResources)\b/i;
-const TRANSIENT_MESSAGES =
-	/database connection|connection (?:was |has been )?(?:lost|reset|closed|refused|failure|timed out)|communication link failure|timeout expired|deadlock|server is (?:busy|not available|unavailable)|general network error|could not (?:open|establish) (?:a )?connection|try again later/i;
+const TRANSIENT_MESSAGES = new RegExp(
+	[
+		'database connection',
+		'connection (?:was |has been )?(?:lost|reset|closed|refused|failure|timed out)',
+		'communication link failure',
+		'timeout expired',
+		'deadlock',
+		'server is (?:busy|not available|unavailable)',
+		'general network error',
+		'could not (?:open|establish) (?:a )?connection',
+		'try again later',
+	].join('|'),
+	'i',
+);
 
 /** Whether a fault reports an outage (database or connection trouble on the Khaos side) rather than a refusal. */
 export function isTransientFault(fault: {

@@ -173,7 +173,9 @@ async function withKnownCodes(
 		} else if (templates.length > 0) {
 			results[entry.index] = failed(
 				entry,
-				`choose a size/colour: ${templates.join(', ')} ${templates.length > 1 ? 'are products' : 'is a product'} with sizes or colours, and an order line must name one of its variants`,
+				`choose a size/colour: ${templates.join(', ')} ` +
+					`${templates.length > 1 ? 'are products' : 'is a product'} with sizes or colours, ` +
+					'and an order line must name one of its variants',
 				false,
 			);
 		}

@@ -33,7 +33,8 @@ export async function checkSettings(
 		const sites = (await unlessMissing(getSiteList(client)))?.sites;
 		if (sites !== undefined && !sites.some((site) => site.site_id === settings.siteId)) {
 			problems.push(
-				`Site ID ${settings.siteId} does not exist in Khaos (its sites: ${sites.map((site) => `${site.site_id} ${site.site_name}`).join(', ') || 'none'}; -1 means all)`,
+				`Site ID ${settings.siteId} does not exist in Khaos ` +
+					`(its sites: ${sites.map((site) => `${site.site_id} ${site.site_name}`).join(', ') || 'none'}; -1 means all)`,
 			);
 		}
 	}

@@ -175,7 +175,9 @@ export class RowMapper {
 						column: '',
 						rule: 'order.incomplete',
 						value: orderKey,
-						message: `Order ${orderKey} is held back because its row on line ${badLine} was rejected (${message}); fix that row and the whole order goes through`,
+						message:
+							`Order ${orderKey} is held back because its row on line ${badLine} was rejected (${message}); ` +
+							'fix that row and the whole order goes through',
 						owner: 'till data',
 					},
 				};

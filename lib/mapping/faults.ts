@@ -90,7 +90,8 @@ function describeFault(tally: Tally, rowsRead: number, reading: FieldReading | u
 	const values = shown.length ? ` (for example ${shown.join(', ')})` : ' (the cells are blank)';
 	const advice = reading ? adviceFor(tally, samples, reading) : undefined;
 	return (
-		`the rule ${tally.rule} rejected ${share} of ${tally.field}${column}${values}. So many rows failing one rule means the mapping does not fit the file, so nothing from it was sent` +
+		`the rule ${tally.rule} rejected ${share} of ${tally.field}${column}${values}. ` +
+		'So many rows failing one rule means the mapping does not fit the file, so nothing from it was sent' +
 		(advice
 			? `: ${advice}`
 			: `: check that this column is the one for ${tally.field} and that its type suits it`)
@@ -111,7 +112,11 @@ function adviceFor(tally: Tally, samples: string[], reading: FieldReading): stri
 				(sample) => coerceValue(sample, type, { ...options, decimalSeparator: other }).ok,
 			)
 		) {
-			return `every sample reads with a decimal ${other === ',' ? 'comma: set Decimal separator to "Comma (12,50)"' : 'point: set Decimal separator to "Point (12.50)"'}`;
+			return `every sample reads with a decimal ${
+				other === ','
+					? 'comma: set Decimal separator to "Comma (12,50)"'
+					: 'point: set Decimal separator to "Point (12.50)"'
+			}`;
 		}
 	}
 	return undefined;
@@ -193,7 +198,10 @@ export function dateAdvice(
 		const choices = orders.map(
 			(order) => `${reading.find((candidate) => candidate.order === order)!.format} (${order})`,
 		);
-		return `every sample could be read as ${choices.join(' or as ')}, so the format cannot be chosen from these values; set the one the till uses as the field's Format`;
+		return (
+			`every sample could be read as ${choices.join(' or as ')}, ` +
+			"so the format cannot be chosen from these values; set the one the till uses as the field's Format"
+		);
 	}
 	return "no common date layout reads every sample; set the date format the till uses as the field's Format";
 }

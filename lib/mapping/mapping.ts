@@ -251,7 +251,9 @@ export function mappingProblems(mapping: Mapping): string[] {
 	);
 	if (split && perItem.length) {
 		problems.push(
-			`"${split.target}" is split into one line per item, so ${perItem.map((field) => field.target).join(', ')} cannot be read per line: map the basket's amounts to order fields (order_total, discount_total…)`,
+			`"${split.target}" is split into one line per item, ` +
+				`so ${perItem.map((field) => field.target).join(', ')} cannot be read per line: ` +
+				"map the basket's amounts to order fields (order_total, discount_total…)",
 		);
 	}
 	if (feed === 'transaction' && !seen.has(settings.orderKey))

@@ -225,7 +225,8 @@ export class RowReader {
 					name,
 					'calculate.not_a_number',
 					String(raw),
-					`"${String(raw)}" in ${name} is not a number, so ${plan.field.target} (${formula.columns.map((column) => `[${column}]`).join(', ')}) cannot be worked out`,
+					`"${String(raw)}" in ${name} is not a number, so ${plan.field.target} ` +
+						`(${formula.columns.map((column) => `[${column}]`).join(', ')}) cannot be worked out`,
 				);
 				return null;
 			}

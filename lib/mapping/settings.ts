@@ -47,7 +47,9 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
 		kind: 'text',
 		example: 'dd/MM/yyyy HH:mm',
 		description:
-			'How the till writes dates, for date fields without their own format: dd/MM/yyyy, M/d/yy H:mm, ISO… Separate alternatives with ||. Dates that could be read two ways are rejected, never guessed.',
+			'How the till writes dates, for date fields without their own format: dd/MM/yyyy, ' +
+			'M/d/yy H:mm, ISO… Separate alternatives with ||. Dates that could be read two ways ' +
+			'are rejected, never guessed.',
 	},
 	{
 		key: 'decimalSeparator',
@@ -92,7 +94,9 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
 		kind: 'text',
 		example: '',
 		description:
-			'Transactions: order numbers starting with this are refunds or cancellations (C in the Online Retail layout). Leave blank when refunds have no prefix: negative quantities are refunds anyway.',
+			'Transactions: order numbers starting with this are refunds or cancellations (C in the ' +
+			'Online Retail layout). Leave blank when refunds have no prefix: negative quantities ' +
+			'are refunds anyway.',
 	},
 	{
 		key: 'defaultCountry',

@@ -70,14 +70,20 @@ const INSTRUCTIONS = [
 	'The node reads it as it is: save it, point the node at it, and the next file uses it. Nobody needs to configure anything else.',
 	'',
 	'1. Open the sheet for the export you are mapping: Customers, Products or Transactions.',
-	'2. For each field you want, type the export’s column name in "Source column(s)", as it appears in the export’s header row (capitals, spaces, underscores and punctuation do not matter: Invoice No is InvoiceNo).',
+	'2. For each field you want, type the export’s column name in "Source column(s)", as ' +
+		'it appears in the export’s header row (capitals, spaces, underscores and punctuation ' +
+		'do not matter: Invoice No is InvoiceNo).',
 	'   • Several names separated by | are alternatives: "Email | E-mail Address" uses the first that has a value.',
 	'   • Names joined by + are put together: "Address 1 + Address 2". The Format column can give the joining text (a space by default).',
 	'   • Put a name containing | or + in double quotes: "Size+Fit".',
 	'3. Leave "Source column(s)" blank for fields your export does not have. Blank rows are ignored.',
 	`4. Type: ${FIELD_TYPES.join(', ')}. Leave blank for the field's usual type.`,
 	'   • money understands $1,149.00, (33.62) for a negative, £4,250.00 and, with the decimal comma setting, 12,50.',
-	'   • date and datetime need the Format the till uses, for example dd/MM/yyyy or M/d/yy H:mm (d = day, M = month, yy/yyyy = year, H = hour 0-23, h = hour 1-12 with a for AM/PM, mm = minutes, ss = seconds). Separate alternatives with ||. Excel dates need no format. A date that could be read two ways, or that does not exist, is rejected with a reason, never guessed.',
+	'   • date and datetime need the Format the till uses, for example dd/MM/yyyy or ' +
+		'M/d/yy H:mm (d = day, M = month, yy/yyyy = year, H = hour 0-23, h = hour 1-12 with a ' +
+		'for AM/PM, mm = minutes, ss = seconds). Separate alternatives with ||. Excel dates ' +
+		'need no format. A date that could be read two ways, or that does not exist, is ' +
+		'rejected with a reason, never guessed.',
 	'   • boolean understands Y/N, yes/no, true/false, 1/0 and -1/0. phone numbers are sent in international form (+44…) using the Default country setting.',
 	'   • percent reads a rate: 20%, 0.2 and 20 are all 20%. On lines.discount or lines.tax it is applied to the line: a 20% discount on a £10 line is £2.00.',
 	'5. Required: Yes rejects a row that has no value for the field. Default: the value used when the cell is blank.',
@@ -85,8 +91,13 @@ const INSTRUCTIONS = [
 	'   For a Value map, name a map from the Value Maps sheet (for example store codes → store names) and say what to do with values not in it.',
 	'   Pad with leading zeros puts back the zeros a number lost, to the length in Format: a US ZIP code 2134 with Format 5 is 02134.',
 	"   A list in one cell, on lines.sku or lines.name, makes one order line per item (quantity 1) of a basket written ['Ketchup', 'Milk'] or Ketchup, Milk.",
-	'   Calculate works a number out from other columns of the row with the formula in Format: columns in [square brackets], numbers, + - * / and brackets, for example [Line Total] / [Quantity] for lines.unit_price. Leave Source empty. A blank column leaves the field blank; a division by 0 rejects the row.',
-	'   Every column named must be in the export: a missing one stops the file before anything is sent, naming the closest columns found. Set "Column may be absent" to Yes for a column some exports leave out; the field is then left empty.',
+	'   Calculate works a number out from other columns of the row with the formula in ' +
+		'Format: columns in [square brackets], numbers, + - * / and brackets, for example ' +
+		'[Line Total] / [Quantity] for lines.unit_price. Leave Source empty. A blank column ' +
+		'leaves the field blank; a division by 0 rejects the row.',
+	'   Every column named must be in the export: a missing one stops the file before ' +
+		'anything is sent, naming the closest columns found. Set "Column may be absent" to Yes ' +
+		'for a column some exports leave out; the field is then left empty.',
 	'7. A blank cell never overwrites what Dotdigital or Khaos already holds. Set "Blank clears the field" to Yes only where a blank really means "remove it".',
 	'8. Extra fields: write custom.<name> in the Field column (for example custom.loyalty_tier).',
 	'9. Check the Settings sheet: delimiter, encoding, date format, decimal separator, row grain, order key and header row.',

@@ -203,7 +203,8 @@ function check(
 	}
 	if (sending && sending.records !== sending.accepted + sending.failed + sending.unchanged) {
 		problems.push(
-			`Dotdigital Upsert got ${sending.records} records, but ${sending.accepted} were accepted, ${sending.failed} failed and ${sending.unchanged} were unchanged`,
+			`Dotdigital Upsert got ${sending.records} records, but ${sending.accepted} were accepted, ` +
+				`${sending.failed} failed and ${sending.unchanged} were unchanged`,
 		);
 	}
 	if (mapping && sending && mapping.records !== sending.records) {
@@ -213,7 +214,8 @@ function check(
 	}
 	if (inFlight > 0)
 		problems.push(
-			`${inFlight} records were sent to Dotdigital, outcome unknown: the run was stopped before Dotdigital answered, and the next run of the file will confirm them`,
+			`${inFlight} records were sent to Dotdigital, outcome unknown: ` +
+				'the run was stopped before Dotdigital answered, and the next run of the file will confirm them',
 		);
 	else if (mapping && !sending && !mapping.error && mapping.records > 0)
 		problems.push(`${mapping.records} records were mapped but never sent to Dotdigital`);

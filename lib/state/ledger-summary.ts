@@ -179,7 +179,11 @@ function feedSentence(feed: string, totals: Totals): string {
 	const value = hasMoney(totals.value_in_file)
 		? `; orders worth ${formatMoney(totals.value_in_file)}, ${formatMoney(totals.value_sent)} sent`
 		: '';
-	return `${feed}: ${totals.files} ${plural(totals.files, 'file')}, ${totals.rows_read} rows → ${totals.records} records (${totals.rejected} rejected); ${totals.accepted} accepted, ${totals.unchanged} unchanged, ${totals.failed} failed${value}`;
+	return (
+		`${feed}: ${totals.files} ${plural(totals.files, 'file')}, ` +
+		`${totals.rows_read} rows → ${totals.records} records (${totals.rejected} rejected); ` +
+		`${totals.accepted} accepted, ${totals.unchanged} unchanged, ${totals.failed} failed${value}`
+	);
 }
 
 function summaryText(check: Omit<LedgerSummary, 'text' | 'html'>): string {
@@ -236,15 +240,49 @@ const CHART_PARTS: Array<{
 	{ key: 'rejected', colour: '#ef6c00', label: 'rejected' },
 ];
 
+const TABLE_TITLES = [
+	'Files',
+	'Rows',
+	'Records',
+	'Rejected',
+	'Accepted',
+	'Unchanged',
+	'Failed',
+	'Order value in files / sent',
+];
+
+/** A heading and a bulleted list; the items are HTML already. */
+function htmlList(title: string, items: string[]): string {
+	return (
+		`<h3 style="margin:16px 0 4px">${title}</h3><ul style="margin:0;padding-left:18px">` +
+		`${items.map((item) => `<li>${item}</li>`).join('')}</ul>`
+	);
+}
+
 function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 	const cell = 'style="padding:4px 8px;border-bottom:1px solid #eee;text-align:right"';
 	const head = 'style="padding:4px 8px;border-bottom:2px solid #ccc;text-align:right"';
 	const colour = check.status === 'balanced' ? '#2e7d32' : '#c62828';
 	const feeds = Object.entries(check.totals)
-		.map(
-			([feed, totals]) =>
-				`<tr><td ${cell.replace('right', 'left')}>${escapeHtml(feed)}</td>${[totals.files, totals.rows_read, totals.records, totals.rejected, totals.accepted, totals.unchanged, totals.failed].map((count) => `<td ${cell}>${count}</td>`).join('')}<td ${cell}>${hasMoney(totals.value_in_file) ? `${escapeHtml(formatMoney(totals.value_in_file))} / ${escapeHtml(formatMoney(totals.value_sent))}` : ''}</td></tr>`,
-		)
+		.map(([feed, totals]) => {
+			const counts = [
+				totals.files,
+				totals.rows_read,
+				totals.records,
+				totals.rejected,
+				totals.accepted,
+				totals.unchanged,
+				totals.failed,
+			];
+			const value = hasMoney(totals.value_in_file)
+				? `${escapeHtml(formatMoney(totals.value_in_file))} / ${escapeHtml(formatMoney(totals.value_sent))}`
+				: '';
+			return (
+				`<tr><td ${cell.replace('right', 'left')}>${escapeHtml(feed)}</td>` +
+				counts.map((count) => `<td ${cell}>${count}</td>`).join('') +
+				`<td ${cell}>${value}</td></tr>`
+			);
+		})
 		.join('');
 	const missing = check.missing_feeds
 		.map(
@@ -253,20 +291,47 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 		)
 		.join('');
 	const problems = check.not_balanced.length
-		? `<h3 style="margin:16px 0 4px">Files that do not balance</h3><ul style="margin:0;padding-left:18px">${check.not_balanced.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}, execution ${escapeHtml(entry.execution_id)}): ${[...entry.problems, attemptsInWords(entry)].filter(Boolean).map(escapeHtml).join('; ')}</li>`).join('')}</ul>`
+		? htmlList(
+				'Files that do not balance',
+				check.not_balanced.map(
+					(entry) =>
+						`<b>${escapeHtml(entry.file)}</b> ` +
+						`(${escapeHtml(entry.workflow)}, execution ${escapeHtml(entry.execution_id)}): ` +
+						[...entry.problems, attemptsInWords(entry)].filter(Boolean).map(escapeHtml).join('; '),
+				),
+			)
 		: '';
 	const skipped = check.skipped.length
-		? `<h3 style="margin:16px 0 4px">Files left alone</h3><ul style="margin:0;padding-left:18px">${check.skipped.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.feed)}): ${escapeHtml(entry.note)}</li>`).join('')}</ul>`
+		? htmlList(
+				'Files left alone',
+				check.skipped.map(
+					(entry) =>
+						`<b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.feed)}): ${escapeHtml(entry.note)}`,
+				),
+			)
 		: '';
 	const stopped = check.stopped.length
-		? `<h3 style="margin:16px 0 4px">Files that did not go through</h3><ul style="margin:0;padding-left:18px">${check.stopped.map((entry) => `<li><b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}): ${escapeHtml(attemptsInWords(entry))}</li>`).join('')}</ul>`
+		? htmlList(
+				'Files that did not go through',
+				check.stopped.map(
+					(entry) =>
+						`<b>${escapeHtml(entry.file)}</b> (${escapeHtml(entry.workflow)}): ` +
+						escapeHtml(attemptsInWords(entry)),
+				),
+			)
 		: '';
 	const exceptions = check.exceptions.length
 		? `<h3 style="margin:16px 0 4px">Records to fix</h3><table style="border-collapse:collapse">${check.exceptions
 				.slice(0, 10)
 				.map(
 					(group) =>
-						`<tr><td ${cell}>${group.count}</td><td style="padding:4px 8px;border-bottom:1px solid #eee">${escapeHtml(group.owner)}: ${escapeHtml(group.reason)}${group.example ? `<br><span style="color:#777">e.g. ${escapeHtml(group.example)}</span>` : ''}</td></tr>`,
+						`<tr><td ${cell}>${group.count}</td>` +
+						`<td style="padding:4px 8px;border-bottom:1px solid #eee">` +
+						`${escapeHtml(group.owner)}: ${escapeHtml(group.reason)}` +
+						(group.example
+							? `<br><span style="color:#777">e.g. ${escapeHtml(group.example)}</span>`
+							: '') +
+						'</td></tr>',
 				)
 				.join('')}</table>`
 		: '';
@@ -274,7 +339,9 @@ function summaryHtml(check: Omit<LedgerSummary, 'text' | 'html'>): string {
 		'<div style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;max-width:720px">',
 		`<h2 style="margin:0 0 4px;color:${colour}">${escapeHtml(check.subject)}</h2>`,
 		`<p style="margin:0 0 12px;color:#555">${escapeHtml(check.period.label)} (${escapeHtml(check.period.time_zone)})</p>`,
-		`<table style="border-collapse:collapse"><tr><th ${head.replace('right', 'left')}>Feed</th>${['Files', 'Rows', 'Records', 'Rejected', 'Accepted', 'Unchanged', 'Failed', 'Order value in files / sent'].map((title) => `<th ${head}>${title}</th>`).join('')}</tr>${feeds}${missing}</table>`,
+		`<table style="border-collapse:collapse"><tr><th ${head.replace('right', 'left')}>Feed</th>`,
+		TABLE_TITLES.map((title) => `<th ${head}>${title}</th>`).join(''),
+		`</tr>${feeds}${missing}</table>`,
 		problems,
 		stopped,
 		skipped,
@@ -294,17 +361,28 @@ function chartHtml(days: ReadonlyArray<{ date: string } & Totals>): string {
 		const cells = CHART_PARTS.filter((part) => day[part.key] > 0)
 			.map(
 				(part) =>
-					`<td width="${Math.max(1, Math.round((day[part.key] / largest) * CHART_WIDTH))}" height="12" bgcolor="${part.colour}" title="${day[part.key]} ${part.label}" style="background:${part.colour};font-size:1px;line-height:1px">&nbsp;</td>`,
+					`<td width="${Math.max(1, Math.round((day[part.key] / largest) * CHART_WIDTH))}" height="12" ` +
+					`bgcolor="${part.colour}" title="${day[part.key]} ${part.label}" ` +
+					`style="background:${part.colour};font-size:1px;line-height:1px">&nbsp;</td>`,
 			)
 			.join('');
 		const counts = CHART_PARTS.map((part) => day[part.key]).join(' / ');
 		const bar = cells
 			? `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse"><tr>${cells}</tr></table>`
 			: '';
-		return `<tr><td style="padding:2px 8px 2px 0;color:#555;white-space:nowrap">${escapeHtml(DateTime.fromISO(day.date).toFormat('ccc d LLL'))}</td><td width="${CHART_WIDTH}" style="padding:2px 0">${bar}</td><td style="padding:2px 0 2px 8px;color:#555;white-space:nowrap">${counts}</td></tr>`;
+		return (
+			'<tr><td style="padding:2px 8px 2px 0;color:#555;white-space:nowrap">' +
+			`${escapeHtml(DateTime.fromISO(day.date).toFormat('ccc d LLL'))}</td>` +
+			`<td width="${CHART_WIDTH}" style="padding:2px 0">${bar}</td>` +
+			`<td style="padding:2px 0 2px 8px;color:#555;white-space:nowrap">${counts}</td></tr>`
+		);
 	});
 	const legend = CHART_PARTS.map(
 		(part) => `<span style="color:${part.colour}">&#9632;</span> ${part.label}`,
 	).join(' &nbsp; ');
-	return `<h3 style="margin:16px 0 4px">Records per day</h3><p style="margin:0 0 4px;color:#555;font-size:12px">${legend}</p><table cellpadding="0" cellspacing="0" style="border-collapse:collapse">${rows.join('')}</table>`;
+	return (
+		'<h3 style="margin:16px 0 4px">Records per day</h3>' +
+		`<p style="margin:0 0 4px;color:#555;font-size:12px">${legend}</p>` +
+		`<table cellpadding="0" cellspacing="0" style="border-collapse:collapse">${rows.join('')}</table>`
+	);
 }

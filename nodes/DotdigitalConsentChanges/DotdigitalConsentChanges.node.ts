@@ -94,7 +94,8 @@ export class DotdigitalConsentChanges implements INodeType {
 				displayOptions: { show: { layout: ['workbook'] } },
 				placeholder: '/home/node/.n8n-files/pos/mapping/shop-mapping.xlsx',
 				description:
-					"Full path of the shop's mapping workbook; its Consent File sheet sets the file's columns. A layout that does not fit stops the run before Dotdigital is read.",
+					"Full path of the shop's mapping workbook; its Consent File sheet sets the file's " +
+					'columns. A layout that does not fit stops the run before Dotdigital is read.',
 			},
 			{
 				displayName: 'File Name',
@@ -102,7 +103,8 @@ export class DotdigitalConsentChanges implements INodeType {
 				type: 'string',
 				default: "=unsubscribes-{{ $now.toFormat('yyyy-MM-dd-HHmmss') }}.csv",
 				description:
-					'One file per run with changes; a run with none writes no file. A file of that name still in the folder is never replaced: the new one gets " (2)" added.',
+					'One file per run with changes; a run with none writes no file. ' +
+					'A file of that name still in the folder is never replaced: the new one gets " (2)" added.',
 			},
 			{
 				displayName: 'Columns',
@@ -279,9 +281,13 @@ function folderBusy(ctx: IExecuteFunctions, folder: string, busy: FolderBusyErro
 		{
 			itemIndex: 0,
 			description:
-				`Owner: system. ${holder}This run waited ${LOCK_DEFAULTS.waitMs / 1000} seconds for it, then stopped before reading Dotdigital, so no change is written twice: ` +
-				"the changes come out in that run's file, or in the next run's. Two workflows (or a test run and the schedule) writing the same folder for the same account should not run at the same time. " +
-				`A run that died leaves its lock behind; the next run takes it over once that process is gone, or after ${LOCK_DEFAULTS.staleMs / 60_000} minutes.`,
+				`Owner: system. ${holder}This run waited ${LOCK_DEFAULTS.waitMs / 1000} seconds for it, ` +
+				'then stopped before reading Dotdigital, so no change is written twice: ' +
+				"the changes come out in that run's file, or in the next run's. Two " +
+				'workflows (or a test run and the schedule) writing the same folder ' +
+				'for the same account should not run at the same time. ' +
+				'A run that died leaves its lock behind; the next run takes it over once that process is gone, ' +
+				`or after ${LOCK_DEFAULTS.staleMs / 60_000} minutes.`,
 		},
 	);
 }

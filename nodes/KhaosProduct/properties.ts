@@ -29,7 +29,9 @@ export const compressedOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to fetch lists, product data and categories zipped (GetStockListCompressed, ExportStockCompressed, ExportWebCategoriesCompressed), for large catalogues where plain transfers time out',
+		'Whether to fetch lists, product data and categories zipped (GetStockListCompressed, ' +
+		'ExportStockCompressed, ExportWebCategoriesCompressed), for large catalogues where plain ' +
+		'transfers time out',
 };
 
 export const khaosProductProperties: INodeProperties[] = [
@@ -88,7 +90,9 @@ export const khaosProductProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Products seen for the first time come out with needs_web_review set to true, so someone can check them on the web store. Only active workflows remember what they have seen: in test runs from the editor every product counts as new.',
+			'Products seen for the first time come out with needs_web_review set to true, so ' +
+			'someone can check them on the web store. Only active workflows remember what they ' +
+			'have seen: in test runs from the editor every product counts as new.',
 		name: 'firstSeenNotice',
 		type: 'notice',
 		default: '',
@@ -105,7 +109,9 @@ export const khaosProductProperties: INodeProperties[] = [
 		placeholder: 'e.g. 2024-05-01 or 2024-05-01T09:30:00',
 		description:
 			'A date, a date and time (Khaos time, which is UK time), or the cursor of a previous run. Products changed at or after it are returned.',
-		hint: 'Every product this returns carries a cursor: give it here next time to carry on exactly where this run stopped. No product means nothing changed; keep the cursor you had.',
+		hint:
+			'Every product this returns carries a cursor: give it here next time to carry on exactly ' +
+			'where this run stopped. No product means nothing changed; keep the cursor you had.',
 		displayOptions: { show: { operation: ['getChanged'] } },
 	},
 	{

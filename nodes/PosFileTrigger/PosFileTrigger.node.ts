@@ -35,7 +35,10 @@ const otherOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 3,
 		description:
-			'How many times a file is tried when its execution fails on the file itself, before it is moved to failed/ with a .reason.txt beside it. Tries are spaced out (20 seconds, then 1 minute, 3 minutes …). A refused login or an outage does not use up tries: the feed pauses and the file goes through once the cause is fixed.',
+			'How many times a file is tried when its execution fails on the file itself, before ' +
+			'it is moved to failed/ with a .reason.txt beside it. Tries are spaced out (20 ' +
+			'seconds, then 1 minute, 3 minutes …). A refused login or an outage does not use up ' +
+			'tries: the feed pauses and the file goes through once the cause is fixed.',
 	},
 	{
 		displayName: 'Max Files per Check',
@@ -67,7 +70,9 @@ const otherOptions: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		description:
-			'To try the files in failed/ again once their cause is fixed: set this to the current time and save the workflow. Every file in failed/ goes back into the folder once and is tried with fresh attempts. A later time sends back what has failed since.',
+			'To try the files in failed/ again once their cause is fixed: set this to the current ' +
+			'time and save the workflow. Every file in failed/ goes back into the folder once and ' +
+			'is tried with fresh attempts. A later time sends back what has failed since.',
 	},
 ];
 
@@ -88,7 +93,9 @@ const alertInWords: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. 26h, 1h 30m or 45m',
 	description:
-		'Sends one item to the Sync Gap Alerts output when no new file has arrived for this long, so someone can be told the feed went quiet. Write it in hours (h), minutes (m) or days (d). Empty turns this off.',
+		'Sends one item to the Sync Gap Alerts output when no new file has ' +
+		'arrived for this long, so someone can be told the feed went quiet. Write ' +
+		'it in hours (h), minutes (m) or days (d). Empty turns this off.',
 };
 
 /** Version 1 keeps its minutes field, so workflows saved with it keep their alert (n8n drops options a collection does not list); 1.1 takes "26h". */

@@ -18,7 +18,9 @@ export const syncLedgerProperties: INodeProperties[] = [
 				value: 'summary',
 				action: 'Get a summary of the period for the daily check or weekly review',
 				description:
-					'One item: whether every file balanced and every feed came, the counts per feed, the records to fix by owner, and a chart of the last days, as subject, text and HTML for an email',
+					'One item: whether every file balanced and every feed came, the ' +
+					'counts per feed, the records to fix by owner, and a chart of ' +
+					'the last days, as subject, text and HTML for an email',
 			},
 			{
 				name: 'Get Files',

@@ -31,7 +31,10 @@ export async function binaryFile(
 			{
 				itemIndex,
 				description: isQueueMode(process.env)
-					? `n8n runs in queue mode, and the process that received the file keeps its binary data where this process cannot read it (N8N_DEFAULT_BINARY_DATA_MODE=${store}). Set N8N_DEFAULT_BINARY_DATA_MODE=database (n8n's default in queue mode) or s3 on the main instance and every worker, then run the file again.`
+					? 'n8n runs in queue mode, and the process that received the file keeps its binary data ' +
+						`where this process cannot read it (N8N_DEFAULT_BINARY_DATA_MODE=${store}). ` +
+						"Set N8N_DEFAULT_BINARY_DATA_MODE=database (n8n's default in queue mode) or s3 " +
+						'on the main instance and every worker, then run the file again.'
 					: 'The file’s binary data is gone (n8n deletes it with old executions, or it was stored on another host). Run the file again from its trigger.',
 			},
 		);

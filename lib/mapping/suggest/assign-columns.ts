@@ -48,7 +48,11 @@ export function assign(feed: Feed, columns: ColumnProfile[]): Assignment {
 			const values = valueEvidence(field, column);
 			// With no values to check, only a name real exports use for the field itself will do.
 			if (named && named.score >= (column.values.length ? HEADER_THRESHOLD : 1)) {
-				const said = `header "${column.header}" ~ ${field.name} (${named.how === 'same name' ? `as in ${named.seenIn}` : `${named.how} "${named.header}", ${named.seenIn}`})`;
+				const how =
+					named.how === 'same name'
+						? `as in ${named.seenIn}`
+						: `${named.how} "${named.header}", ${named.seenIn}`;
+				const said = `header "${column.header}" ~ ${field.name} (${how})`;
 				if (!values.fits) {
 					if (values.rate)
 						rates.push({ field: field.name, column: column.header, why: values.words });

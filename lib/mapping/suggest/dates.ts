@@ -88,7 +88,9 @@ export function chooseDateFormat(
 			kind: 'ambiguous',
 			readings: firstOfEach,
 			hasTime,
-			description: `ambiguous: ${orders.join(' and ')} both read all ${values.length} samples (${firstOfEach.map(({ format }) => format).join(' or ')}), so the format is left for you to set`,
+			description:
+				`ambiguous: ${orders.join(' and ')} both read all ${values.length} samples ` +
+				`(${firstOfEach.map(({ format }) => format).join(' or ')}), so the format is left for you to set`,
 		};
 	}
 	return {

@@ -25,7 +25,8 @@ export function guessFeed(perFeed: Record<Feed, Assignment>): FeedGuess {
 	const others = FEEDS.filter((each) => each !== 'transaction' && scores[each] > 0);
 	if (sale && others.length) {
 		guess.evidence.push(
-			`the rows carry ${others.map((each) => FEED_DEFINITIONS[each].label.toLowerCase()).join(' and ')} columns too: suggest again with the feed set to map them from this export`,
+			`the rows carry ${others.map((each) => FEED_DEFINITIONS[each].label.toLowerCase()).join(' and ')} ` +
+				'columns too: suggest again with the feed set to map them from this export',
 		);
 	}
 	return guess;
@@ -91,7 +92,9 @@ export function rowGrain(chosen: Assignment, columns: ColumnProfile[]): FeedGues
 	if (lines.length)
 		return {
 			rowGrain: 'line',
-			evidence: `every "${column.header}" value is different in ${rows} rows, but the rows have item columns (${lines.join(', ')}): one item per order in this sample`,
+			evidence:
+				`every "${column.header}" value is different in ${rows} rows, ` +
+				`but the rows have item columns (${lines.join(', ')}): one item per order in this sample`,
 		};
 	return {
 		rowGrain: 'basket',

@@ -141,7 +141,12 @@ function settingsFrom(
 	settings.push({
 		setting: 'Time zone',
 		value: '',
-		why: `left to you: the file's times carry no time zone${zoneColumn ? ` that can be trusted as a zone name ("${zoneColumn.header}" says ${quoteExamples(zoneColumn)})` : ''}; set the shop's, e.g. Europe/London`,
+		why:
+			"left to you: the file's times carry no time zone" +
+			(zoneColumn
+				? ` that can be trusted as a zone name ("${zoneColumn.header}" says ${quoteExamples(zoneColumn)})`
+				: '') +
+			"; set the shop's, e.g. Europe/London",
 	});
 	return settings;
 }
@@ -163,7 +168,11 @@ function warningsFor(feed: Feed, chosen: Assignment, leftEmpty: Suggestion['left
 		);
 	if ((feed === 'customer' || feed === 'transaction') && !has('email') && !has('mobile')) {
 		warnings.push(
-			`no email or mobile column: ${feed === 'customer' ? 'Dotdigital contacts need an email or a mobile number, so these customers can only be matched by customer ID' : 'these orders can reach a Dotdigital contact only through the customer ID'}`,
+			'no email or mobile column: ' +
+				(feed === 'customer'
+					? 'Dotdigital contacts need an email or a mobile number, ' +
+						'so these customers can only be matched by customer ID'
+					: 'these orders can reach a Dotdigital contact only through the customer ID'),
 		);
 	}
 	for (const rate of chosen.rates)

@@ -60,7 +60,9 @@ export function suggestedWorkbook(suggestion: Suggestion, fileName: string): Buf
 
 	const about = XLSX.utils.aoa_to_sheet([
 		[
-			'Suggested by Mapping Apply → Suggest Mapping. Check every row of the mapped sheet, set what is left empty if the export has it, then save this workbook to the mapping folder.',
+			'Suggested by Mapping Apply → Suggest Mapping. Check every row of the mapped sheet, ' +
+				'set what is left empty if the export has it, then save this workbook to the mapping ' +
+				'folder.',
 		],
 		[],
 		['Export', fileName],
