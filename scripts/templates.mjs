@@ -299,7 +299,7 @@ const templates = [
 	}),
 ];
 
-/** One per-sale export → Mapping Apply (all three sheets of the workbook) → a Switch by feed → three Dotdigital Upserts. */
+/** One per-sale export → Mapping Apply (all three sheets of the workbook, one output per feed) → three Dotdigital Upserts. */
 function salesExportToDotdigital() {
 	const t = new Template(
 		'08-pos-sales-export-to-dotdigital.json',
@@ -308,7 +308,7 @@ function salesExportToDotdigital() {
 	t.note(
 		'One sales export → contacts, catalogue and orders',
 		[
-			"For tills that export **one file per day of sales** with the customer and the product on every row (like the Sample Superstore layout): the file is read once and mapped three ways, with the **Customers**, **Products** and **Transactions** sheets of the shop's mapping workbook.",
+			"For tills that export **one file per day of sales** with the customer and the product on every row (like the Sample Superstore layout): the file is read once and mapped three ways, with the **Customers**, **Products** and **Transactions** sheets of the shop's mapping workbook. **Map the rows** has *Split by Feed* on: its **Customers**, **Products** and **Orders** outputs go straight to the three **Send …** nodes.",
 			'Rows of the same customer become one contact and rows of the same SKU one product; each receipt becomes one order with its lines.',
 			'',
 			'**Set up**',
@@ -319,7 +319,7 @@ function salesExportToDotdigital() {
 			'Each feed is reconciled on its own in the ledger, as `<file> (customers)`, `<file> (products)` and `<file> (transactions)`.',
 		],
 		[-560, -360],
-		{ width: 480, height: 600 },
+		{ width: 480, height: 660 },
 	);
 	const watch = t.node('New sales export', 'posFileTrigger@1.1', [0, 0], {
 		feed: 'transaction',
@@ -336,38 +336,13 @@ function salesExportToDotdigital() {
 		mappingSource: 'workbook',
 		workbookLocation: 'path',
 		workbookPath: WORKBOOK,
+		splitByFeed: true,
 	});
 	t.connect(watch, map);
-	const rule = (feed, outputKey) => ({
-		outputKey,
-		renameOutput: true,
-		conditions: {
-			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-			conditions: [
-				{
-					leftValue: expr('$json._source.feed'),
-					rightValue: feed,
-					operator: { type: 'string', operation: 'equals' },
-				},
-			],
-			combinator: 'and',
-		},
-	});
-	const byFeed = t.node('By feed', 'n8n-nodes-base.switch@3.2', [480, 0], {
-		rules: {
-			values: [
-				rule('customer', 'Customers'),
-				rule('product', 'Products'),
-				rule('transaction', 'Orders'),
-			],
-		},
-		options: {},
-	});
-	t.connect(map, byFeed, 0);
 	const contacts = t.node(
 		'Send contacts',
 		'dotdigitalUpsert',
-		[720, -200],
+		[520, -200],
 		{
 			resource: 'contact',
 			operation: 'upsert',
@@ -383,7 +358,7 @@ function salesExportToDotdigital() {
 	const products = t.node(
 		'Send products',
 		'dotdigitalUpsert',
-		[720, 0],
+		[520, 0],
 		{
 			resource: 'product',
 			operation: 'upsert',
@@ -396,7 +371,7 @@ function salesExportToDotdigital() {
 	const orders = t.node(
 		'Send orders',
 		'dotdigitalUpsert',
-		[720, 200],
+		[520, 200],
 		{
 			resource: 'order',
 			operation: 'upsert',
@@ -407,10 +382,11 @@ function salesExportToDotdigital() {
 		},
 		{ credentials: credential('dotdigitalApi') },
 	);
-	t.connect(byFeed, contacts, 0);
-	t.connect(byFeed, products, 1);
-	t.connect(byFeed, orders, 2);
-	reportTail(t, { feed: 'sales', watch, map, send: contacts, x: 960, runs: true });
+	// Mapping Apply's Customers, Products and Orders outputs, after Records, Rejected and Summary.
+	t.connect(map, contacts, 3);
+	t.connect(map, products, 4);
+	t.connect(map, orders, 5);
+	reportTail(t, { feed: 'sales', watch, map, send: contacts, x: 760, runs: true });
 	t.connect(products, EXCEPTIONS_REPORT, 1, 1);
 	t.connect(orders, EXCEPTIONS_REPORT, 1, 1);
 	return t;

@@ -34,6 +34,7 @@ import { mappingCounts, orderValue, type MappingCounts } from '../../lib/state';
 import { binaryFile } from '../shared/binary-data';
 import { errorJson } from '../shared/node-errors';
 import { SYSTEM_OWNER, openState, recordInLedger, syncStateFault } from '../shared/sync-state';
+import { MAPPING_APPLY_OUTPUTS, RecordOutputs, splitsByFeed } from './feed-outputs';
 import { MappingLoader } from './mapping-loader';
 import { mappingApplyProperties } from './properties';
 import { suggestMappings } from './suggest-operation';
@@ -41,7 +42,7 @@ import { suggestMappings } from './suggest-operation';
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 interface Outputs {
-	records: INodeExecutionData[];
+	records: RecordOutputs;
 	rejected: INodeExecutionData[];
 	summaries: INodeExecutionData[];
 	/** Each source's counts, for the reconciliation ledger. */
@@ -63,9 +64,8 @@ export class MappingApply implements INodeType {
 		defaults: { name: 'Mapping Apply' },
 		inputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		// Three outputs (Records, Rejected, Summary), as n8n's own If and Switch nodes have several.
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Records', 'Rejected', 'Summary'],
+		// Records, Rejected, Summary, and with Split by Feed one output per feed after them.
+		outputs: MAPPING_APPLY_OUTPUTS,
 		properties: mappingApplyProperties,
 	};
 
@@ -107,7 +107,12 @@ export class MappingApply implements INodeType {
 			];
 		}
 
-		const outputs: Outputs = { records: [], rejected: [], summaries: [], ledger: [] };
+		const outputs: Outputs = {
+			records: new RecordOutputs(splitsByFeed(this)),
+			rejected: [],
+			summaries: [],
+			ledger: [],
+		};
 		const loader = new MappingLoader(this);
 		if (this.getNodeParameter('input', 0) === 'items') {
 			const file =
@@ -153,7 +158,12 @@ export class MappingApply implements INodeType {
 				});
 			}
 		}
-		return [outputs.records, outputs.rejected, outputs.summaries];
+		return [
+			outputs.records.records,
+			outputs.rejected,
+			outputs.summaries,
+			...outputs.records.feedOutputs(),
+		];
 	}
 }
 
@@ -170,7 +180,7 @@ async function mapSource(
 	itemOfLine: (line: number) => number,
 ) {
 	const paired = (lines: number[]) => [...new Set(lines.map(itemOfLine))].map((item) => ({ item }));
-	const batchItems: INodeExecutionData[] = [];
+	const batchItems: Array<{ item: INodeExecutionData; feed?: Feed }> = [];
 	const rejected: INodeExecutionData[] = [];
 	// One batcher per source (each feed of a several-feed file is a source of its own).
 	const sources = new Map<
@@ -186,12 +196,15 @@ async function mapSource(
 					`${name} batch ${info.batch}.ndjson`,
 					BATCH_MIME,
 				);
-				// A batch of one feed of several names it where a record would (`_source.feed`), for a Switch by feed.
+				// A batch of one feed of several names it where a record would (`_source.feed`).
 				const source = info.feed ? { _source: { file: info.file, feed: info.feed } } : {};
 				batchItems.push({
-					json: { record_batch: info as unknown as IDataObject, ...source },
-					binary: { [BATCH_PROPERTY]: binary },
-					pairedItem: { item: itemIndex },
+					item: {
+						json: { record_batch: info as unknown as IDataObject, ...source },
+						binary: { [BATCH_PROPERTY]: binary },
+						pairedItem: { item: itemIndex },
+					},
+					feed: info.feed as Feed | undefined,
 				});
 			});
 			source = { batcher, values: [] };
@@ -201,6 +214,8 @@ async function mapSource(
 	};
 	try {
 		const { mappings, rows } = await open();
+		// A record or batch names its feed only when the file gave several.
+		const feedOf = (feed: Feed | undefined) => feed ?? mappings[0].feed;
 		const run = applyMappings(rows, mappings, file);
 		let next = await run.next();
 		while (!next.done) {
@@ -225,12 +240,12 @@ async function mapSource(
 		// A small source keeps one item per record; a large one is already in batch items.
 		for (const source of sources.values()) {
 			for (const record of await source.batcher.finish())
-				outputs.records.push({
-					json: record as IDataObject,
-					pairedItem: paired(record._source.lines),
-				});
+				outputs.records.push(
+					{ json: record as IDataObject, pairedItem: paired(record._source.lines) },
+					feedOf(record._source.feed),
+				);
 		}
-		for (const item of batchItems) outputs.records.push(item);
+		for (const { item, feed } of batchItems) outputs.records.push(item, feedOf(feed));
 		for (const item of rejected) outputs.rejected.push(item);
 		// Each feed of the file is a source of its own in the Summary and the ledger.
 		next.value.forEach((summary, index) => {

@@ -1,5 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { splitByFeedProperty } from './feed-outputs';
 import { suggestProperties } from './suggest-operation';
 import {
 	FIELD_TYPES,
@@ -209,6 +210,7 @@ export const mappingApplyProperties: INodeProperties[] = [
 		description: 'What the rows are, and so which records come out',
 		displayOptions: { show: applyOnly },
 	},
+	splitByFeedProperty,
 	{
 		displayName: 'Rows Come From',
 		name: 'input',
