@@ -668,7 +668,7 @@ function unsubscribesBackToTill() {
 			'4. Shop on Khaos Control? See *Shops with Khaos Control* below: one node to switch on.',
 		],
 		[-560, -320],
-		{ width: 480, height: 380 },
+		{ width: 480, height: 440 },
 	);
 	const daily = t.node('Every morning at 06:00', 'n8n-nodes-base.scheduleTrigger@1.2', [0, 0], {
 		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 6 }] },
