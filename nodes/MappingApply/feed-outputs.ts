@@ -19,9 +19,11 @@ const outputList = (names: string[]) =>
 	JSON.stringify(names.map((displayName) => ({ type: 'main', displayName })));
 const USUAL = ['Records', 'Rejected', 'Summary'];
 
+const SPLIT = outputList([...USUAL, ...FEED_OUTPUTS.map(({ name }) => name)]);
+
 /** The node's outputs, worked out from its parameters as n8n's Switch does. */
 export const MAPPING_APPLY_OUTPUTS =
-	`={{ $parameter["splitByFeed"] === true && $parameter["feed"] === "all" ? ${outputList([...USUAL, ...FEED_OUTPUTS.map(({ name }) => name)])} : ${outputList(USUAL)} }}` as const;
+	`={{ $parameter["splitByFeed"] === true && $parameter["feed"] === "all" ? ${SPLIT} : ${outputList(USUAL)} }}` as const;
 
 export const splitByFeedProperty: INodeProperties = {
 	displayName: 'Split by Feed',
