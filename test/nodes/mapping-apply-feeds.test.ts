@@ -4,7 +4,6 @@
  * feed each past 5,000 records), while a workflow saved before the option keeps its three outputs and
  * what each holds.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
 	IExecuteFunctions,
@@ -15,13 +14,12 @@ import type {
 	INodeTypes,
 } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
-import * as XLSX from 'xlsx';
 
 import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
 import { RECORDS_PER_BATCH, readBatch } from '../../lib/files';
-import { buildMappingTemplate } from '../../lib/mapping';
 import { superstoreLike } from '../unit/mapping/generated';
 import { FILES_FOLDER, binaryBuffer, outputOf, runWorkflow } from './harness/engine';
+import { writeMappingWorkbook } from './harness/workbook';
 
 jest.setTimeout(120_000);
 
@@ -46,36 +44,18 @@ class PassOn implements INodeType {
 
 /** The shop's workbook with all three sheets filled in for the Superstore-like layout (with an Email column). */
 function superstoreWorkbook(): string {
-	const workbook = XLSX.read(buildMappingTemplate(), { type: 'buffer' });
-	const fill = (sheet: string, fields: Record<string, [string, string?]>) => {
-		const rows = XLSX.utils.sheet_to_json<string[]>(workbook.Sheets[sheet], {
-			header: 1,
-			defval: '',
-		});
-		for (const [field, [source, format = '']] of Object.entries(fields)) {
-			const index = rows.findIndex((row) => row[0] === field);
-			rows[index][1] = source;
-			rows[index][3] = format;
-		}
-		workbook.Sheets[sheet] = XLSX.utils.aoa_to_sheet(rows);
-	};
-	fill('Customers', {
-		customer_id: ['Customer ID'],
-		full_name: ['Customer Name'],
-		email: ['Email'],
+	return writeMappingWorkbook(join(FILES_FOLDER, 'feeds-mapping.xlsx'), {
+		Customers: { customer_id: ['Customer ID'], full_name: ['Customer Name'], email: ['Email'] },
+		Products: { sku: ['Product ID'], name: ['Product Name'], category: ['Category'] },
+		Transactions: {
+			order_id: ['Order ID'],
+			purchase_date: ['Order Date', 'M/d/yyyy'],
+			customer_id: ['Customer ID'],
+			'lines.sku': ['Product ID'],
+			'lines.qty': ['Quantity'],
+			'lines.line_total': ['Sales'],
+		},
 	});
-	fill('Products', { sku: ['Product ID'], name: ['Product Name'], category: ['Category'] });
-	fill('Transactions', {
-		order_id: ['Order ID'],
-		purchase_date: ['Order Date', 'M/d/yyyy'],
-		customer_id: ['Customer ID'],
-		'lines.sku': ['Product ID'],
-		'lines.qty': ['Quantity'],
-		'lines.line_total': ['Sales'],
-	});
-	const path = join(FILES_FOLDER, 'feeds-mapping.xlsx');
-	writeFileSync(path, XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
-	return path;
 }
 
 function fileItem(csv: string, fileName: string): INodeExecutionData {

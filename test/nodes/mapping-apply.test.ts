@@ -13,6 +13,7 @@ import { buildMappingTemplate } from '../../lib/mapping';
 import { SyncStateStore, defaultStatePath, type MappingCounts } from '../../lib/state';
 import { superstoreLike } from '../unit/mapping/generated';
 import { FILES_FOLDER, binaryBuffer, errorOf, outputOf, runWorkflow } from './harness/engine';
+import { writeMappingWorkbook } from './harness/workbook';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'pos');
 
@@ -495,36 +496,23 @@ describe('Mapping Apply in the n8n engine', () => {
 	});
 
 	it('maps one Superstore-like export into customers, products and orders at once, each its own source in the Summary and the ledger', async () => {
-		const workbook = XLSX.read(buildMappingTemplate(), { type: 'buffer' });
-		const fill = (sheet: string, fields: Record<string, [string, string?]>) => {
-			const rows = XLSX.utils.sheet_to_json<string[]>(workbook.Sheets[sheet], {
-				header: 1,
-				defval: '',
-			});
-			for (const [field, [source, format = '']] of Object.entries(fields)) {
-				const index = rows.findIndex((row) => row[0] === field);
-				rows[index][1] = source;
-				rows[index][3] = format;
-			}
-			workbook.Sheets[sheet] = XLSX.utils.aoa_to_sheet(rows);
-		};
-		fill('Customers', {
-			customer_id: ['Customer ID'],
-			full_name: ['Customer Name'],
-			postcode: ['Postal Code'],
-			email: ['Email'],
+		const path = writeMappingWorkbook(join(FILES_FOLDER, 'superstore-mapping.xlsx'), {
+			Customers: {
+				customer_id: ['Customer ID'],
+				full_name: ['Customer Name'],
+				postcode: ['Postal Code'],
+				email: ['Email'],
+			},
+			Products: { sku: ['Product ID'], name: ['Product Name'], category: ['Category'] },
+			Transactions: {
+				order_id: ['Order ID'],
+				purchase_date: ['Order Date', 'M/d/yyyy'],
+				customer_id: ['Customer ID'],
+				'lines.sku': ['Product ID'],
+				'lines.qty': ['Quantity'],
+				'lines.line_total': ['Sales'],
+			},
 		});
-		fill('Products', { sku: ['Product ID'], name: ['Product Name'], category: ['Category'] });
-		fill('Transactions', {
-			order_id: ['Order ID'],
-			purchase_date: ['Order Date', 'M/d/yyyy'],
-			customer_id: ['Customer ID'],
-			'lines.sku': ['Product ID'],
-			'lines.qty': ['Quantity'],
-			'lines.line_total': ['Sales'],
-		});
-		const path = join(FILES_FOLDER, 'superstore-mapping.xlsx');
-		writeFileSync(path, XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
 		const file = superstoreLike(200, 77);
 		const csv = file.csv
 			.replace('Customer Name,', 'Customer Name,Email,')
