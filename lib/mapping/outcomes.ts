@@ -1,5 +1,6 @@
 /** What mapping a row gives: a canonical record, or a rejection saying why and who fixes it. */
 import { FEED_DEFINITIONS, isLineField, type Feed } from './schema';
+import { newRecord } from './plain-record';
 
 /** Who fixes a rejected row: the shop, in the till's data, or the consultant, in the mapping. */
 export type FixOwner = 'till data' | 'mapping';
@@ -48,7 +49,7 @@ const KEY_ORDER: Record<Feed, string[]> = Object.fromEntries(
 
 /** The record with its fields in the schema's order, so every record reads the same way. */
 export function inCanonicalOrder(record: Record<string, unknown>, feed: Feed): CanonicalRecord {
-	const ordered: Record<string, unknown> = {};
+	const ordered = newRecord();
 	for (const key of KEY_ORDER[feed]) if (record[key] !== undefined) ordered[key] = record[key];
 	return ordered as CanonicalRecord;
 }

@@ -10,6 +10,7 @@ import { evaluateFormula, type Formula } from './formula';
 import { parseList } from './lines';
 import { customFieldName, MappingError, type Mapping } from './mapping';
 import { decimalOf, toNumber, type Decimal } from './money';
+import { newRecord } from './plain-record';
 import type { FixOwner, RowProblem } from './outcomes';
 import { CUSTOM_PREFIX, FEED_DEFINITIONS, fieldDefinition, type Feed } from './schema';
 import {
@@ -86,7 +87,7 @@ export class RowReader {
 	orderKeyFromValues(values: readonly CellValue[]): string | undefined {
 		const plan = this.orderKeyPlan;
 		if (!plan) return undefined;
-		const scratch: MappedRow = { record: {} };
+		const scratch: MappedRow = { record: newRecord() };
 		this.readField(plan, values as CellValue[], scratch);
 		return scratch.problems ? undefined : this.orderKeyOf(scratch);
 	}
@@ -101,13 +102,13 @@ export class RowReader {
 
 	/** Reads every mapped field of a row, with the problems that stop it becoming a record. */
 	read(values: CellValue[]): MappedRow {
-		const mapped: MappedRow = { record: {} };
+		const mapped: MappedRow = { record: newRecord() };
 		for (const plan of this.plans) this.readField(plan, values, mapped);
 		if (this.unusedColumns.length) {
 			for (const { position, key } of this.unusedColumns) {
 				const value = values[position];
 				if (value !== undefined && !isBlank(value))
-					(mapped.custom ??= {})[key] = typeof value === 'string' ? value.trim() : value;
+					(mapped.custom ??= newRecord())[key] = typeof value === 'string' ? value.trim() : value;
 			}
 		}
 		if (
@@ -317,8 +318,8 @@ export class RowReader {
 
 	private set(mapped: MappedRow, plan: FieldPlan, value: unknown) {
 		if (plan.place === 'record') mapped.record[plan.key] = value;
-		else if (plan.place === 'line') (mapped.line ??= {})[plan.key] = value;
-		else (mapped.custom ??= {})[plan.key] = value;
+		else if (plan.place === 'line') (mapped.line ??= newRecord())[plan.key] = value;
+		else (mapped.custom ??= newRecord())[plan.key] = value;
 	}
 }
 
