@@ -10,6 +10,7 @@
  *
  * PARTS=records,template,big picks the parts (all three by default); N8N_NODE_OPTIONS goes to n8n's
  * process as its NODE_OPTIONS (`--trace-gc`, say; POS_SYNC_KEEP_E2E=1 keeps its folder and n8n.log).
+ * BUILT_INS=0 leaves out the built-ins' run, to profile Mapping Apply alone.
  *
  * Nothing here passes or fails on speed: the targets are printed beside the figures.
  */
@@ -471,7 +472,7 @@ async function main(): Promise<void> {
 			for (let run = 1; run <= RECORDS_RUNS; run++)
 				ours.push(await recordsOnFreshServer(small, false, `run ${run} of ${RECORDS_RUNS}`));
 			mapped = median(ours);
-			built = await recordsOnFreshServer(small, true, 'once');
+			if (process.env.BUILT_INS !== '0') built = await recordsOnFreshServer(small, true, 'once');
 		}
 
 		// The customers template, trigger-started with n8n's default save settings.

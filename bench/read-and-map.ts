@@ -4,7 +4,8 @@
  * the same file, and how much memory each takes; and how fast readRows reads the same rows when
  * each ends in an extra comma. Then the two files whose records the engine must hold until the
  * file ends: a customer export of ROWS customers (1 row in 20 a later row of an earlier customer,
- * to be merged), and a transaction file whose orders' two rows lie half the file apart. Writes
+ * to be merged), also mapped in a process whose empty-object shape is as crowded as a freshly
+ * started n8n's, and a transaction file whose orders' two rows lie half the file apart. Writes
  * four files of ROWS rows (default 1,000,000) to the system temp folder, reads them, prints a table
  * and deletes the files.
  *
@@ -240,6 +241,15 @@ const READERS: Record<string, Reader> = {
 		read: (path) => countWithMapping(path, customerMapping()),
 		file: 'customers',
 	},
+	// A freshly started n8n has made objects of thousands of different first properties: V8 keeps
+	// them all as branches of the empty object's shape until a full garbage collection.
+	'customers: mapping, in a process like a fresh n8n': {
+		read: (path) => {
+			crowdTheEmptyObjectShape(3000);
+			return countWithMapping(path, customerMapping());
+		},
+		file: 'customers',
+	},
 	'orders half a file apart: csv-parse alone': {
 		read: countWithCsvParse,
 		file: 'transactions-spread',
@@ -249,6 +259,16 @@ const READERS: Record<string, Reader> = {
 		file: 'transactions-spread',
 	},
 };
+
+/** Objects begun as `{}` with `count` different first properties, kept alive. */
+const crowd: object[] = [];
+function crowdTheEmptyObjectShape(count: number): void {
+	for (let index = 0; index < count; index++) {
+		const value: Record<string, number> = {};
+		value[`property${index}`] = index;
+		crowd.push(value);
+	}
+}
 
 /** In the child process: reads the file with one reader and reports to the parent. */
 async function measureInThisProcess(reader: string, path: string): Promise<void> {
@@ -293,6 +313,11 @@ async function measureInChild(reader: string, path: string): Promise<Measurement
 const RATIOS = [
 	['csv-parse alone', 'readRows + mapping into orders', 'transactions'],
 	['customers: csv-parse alone', 'customers: readRows + mapping (merged)', 'customers'],
+	[
+		'customers: csv-parse alone',
+		'customers: mapping, in a process like a fresh n8n',
+		'customers in a process like a fresh n8n',
+	],
 	[
 		'orders half a file apart: csv-parse alone',
 		'orders half a file apart: mapping into orders',
