@@ -72,8 +72,18 @@ export class HeldRecords<V> {
 			if (!this.disk) {
 				for (const held of this.memory.values()) yield held.value;
 			} else {
-				this.spill();
-				for (const value of this.disk.all()) yield value as V;
+				// Records in memory come out in their places among those on disk, without a trip to disk;
+				// a record read back from disk is in memory, and its copy on disk is out of date.
+				const inMemory = [...this.memory.values()].sort((one, other) => one.place - other.place);
+				let next = 0;
+				for (const { place, value } of this.disk.all()) {
+					while (next < inMemory.length && inMemory[next].place < place)
+						yield inMemory[next++].value;
+					if (next < inMemory.length && inMemory[next].place === place)
+						yield inMemory[next++].value;
+					else yield decode(value) as V;
+				}
+				while (next < inMemory.length) yield inMemory[next++].value;
 			}
 		} finally {
 			this.close();
@@ -238,9 +248,10 @@ class SpillFile {
 		}
 	}
 
-	*all(): Generator<unknown, void, undefined> {
-		for (const row of this.db.prepare('SELECT value FROM held ORDER BY place').iterate())
-			yield decode((row as { value: string }).value);
+	/** Every record on disk as written, in place order. */
+	*all(): Generator<{ place: number; value: string }, void, undefined> {
+		for (const row of this.db.prepare('SELECT place, value FROM held ORDER BY place').iterate())
+			yield row as { place: number; value: string };
 	}
 
 	close(): void {
