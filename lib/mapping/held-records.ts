@@ -133,12 +133,17 @@ function encode(value: unknown): string {
 }
 
 function plainJson(value: unknown): boolean {
-	if (value === undefined) return false;
-	if (typeof value === 'number') return Number.isFinite(value);
-	if (value === null || typeof value !== 'object') return true;
-	for (const key in value) if (!plainJson((value as Record<string, unknown>)[key])) return false;
+	if (value === null || typeof value !== 'object') return plainValue(value);
+	for (const key in value) {
+		const item = (value as Record<string, unknown>)[key];
+		if (item !== null && typeof item === 'object' ? !plainJson(item) : !plainValue(item))
+			return false;
+	}
 	return true;
 }
+
+const plainValue = (value: unknown) =>
+	value !== undefined && (typeof value !== 'number' || Number.isFinite(value));
 
 function decode(text: string): unknown {
 	const value: unknown = JSON.parse(text);
