@@ -9,7 +9,8 @@
  *   npm run bench e2e          (BIG=0 leaves out the 1,000,000-customer run; ROWS=… for the smaller one)
  *
  * PARTS=records,template,big picks the parts (all three by default); N8N_NODE_OPTIONS goes to n8n's
- * process as its NODE_OPTIONS (`--trace-gc`, say; POS_SYNC_KEEP_E2E=1 keeps its folder and n8n.log).
+ * process as its NODE_OPTIONS (`--cpu-prof --cpu-prof-dir=/tmp/prof`, say; Node refuses `--trace-gc`
+ * there); POS_SYNC_KEEP_E2E=1 keeps its folder and n8n.log.
  * BUILT_INS=0 leaves out the built-ins' run, to profile Mapping Apply alone.
  *
  * Nothing here passes or fails on speed: the targets are printed beside the figures.
