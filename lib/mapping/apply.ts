@@ -37,8 +37,11 @@ export interface MappingRunOptions {
 	holding?: HoldingOptions;
 }
 
-/** Outcomes the end of a file completes are yielded this many at a time, never all at once. */
-export const OUTCOMES_PER_YIELD = 5000;
+/**
+ * Outcomes the end of a file completes are yielded this many at a time: few, so that they are passed
+ * on while young (see ROWS_HELD_IN_MEMORY).
+ */
+export const OUTCOMES_PER_YIELD = 500;
 
 /**
  * Maps rows (header first), yielding what they complete in batches: everything one input batch

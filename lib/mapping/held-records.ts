@@ -11,8 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
-/** Rows held in memory before the records go to disk: a few tens of MB of records. */
-export const ROWS_HELD_IN_MEMORY = 50_000;
+/**
+ * Rows held in memory before the records go to disk: few enough that the records die young. Held
+ * through two of V8's young-generation collections, they would move to the old generation and pile
+ * up there as garbage until a full collection, which in n8n (a heap of its own of about 300 MB) comes
+ * late: with 50,000 rows held, a 1,000,000-row file took n8n's RSS from 450 MB to 1.64 GB.
+ */
+export const ROWS_HELD_IN_MEMORY = 2000;
 
 export interface HoldingOptions {
 	/** Rows held in memory before the records go to disk. */

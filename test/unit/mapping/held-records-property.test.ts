@@ -12,6 +12,7 @@ import {
 } from '../../../lib/mapping';
 import { random } from './generated';
 import { csvRows } from './run-mapping';
+import { OUTCOMES_PER_YIELD } from '../../../lib/mapping/apply';
 
 let folder: string;
 beforeEach(() => {
@@ -169,7 +170,7 @@ describe('mapping a file whose held records go to disk', () => {
 			expect(leftInFolder()).toHaveLength(1);
 			break;
 		}
-		expect(records).toBe(5000);
+		expect(records).toBe(OUTCOMES_PER_YIELD);
 		expect(leftInFolder()).toEqual([]);
 	});
 });
