@@ -68,6 +68,7 @@ export class DotdigitalSync {
 		Pick<SyncOptions, 'delta'> &
 		ImportRunOptions;
 	private readonly contacts: ContactSender;
+	private dataFields?: Map<string, DataField>;
 
 	constructor(
 		readonly transport: DotdigitalTransport,
@@ -118,7 +119,10 @@ export class DotdigitalSync {
 		}));
 		const { fields } = await ensureDataFields(this.transport, wanted, {
 			create: settings.createMissingDataFields,
+			known: this.dataFields,
 		});
+		// Listed once per run: the later parts of a big file reuse what the first part found and made.
+		this.dataFields = fields;
 		const results: Results = new Array(records.length).fill(undefined);
 		const groups = groupByKey<PreparedContact>((add) =>
 			records.forEach((record, index) => {

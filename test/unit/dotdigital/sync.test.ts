@@ -236,6 +236,32 @@ describe('new contacts get their status in the request that creates them', () =>
 	});
 });
 
+describe('a big file sent in parts', () => {
+	it('lists the data fields once: later parts use the fields the first part found and made', async () => {
+		const { sync } = setUp();
+		const settings = {
+			...CONTACTS,
+			fieldMap: [...DEFAULT_FIELD_MAP, { field: 'loyalty_tier', dataField: 'TIER' }],
+			createMissingDataFields: true,
+		};
+		const part = (from: number) =>
+			customers(3, `part${from}-`).map((customer) => ({ ...customer, loyalty_tier: 'Gold' }));
+		const results = [
+			...(await sync.upsertContacts(part(1), settings)),
+			...(await sync.upsertContacts(part(2), settings)),
+		];
+		expect(results.every((result) => result.status === 'done')).toBe(true);
+		const fieldCalls = fake
+			.calls()
+			.filter((call) => call.path.endsWith('/v2/data-fields'))
+			.map((call) => call.method);
+		expect(fieldCalls.sort()).toEqual(['GET', 'POST']);
+		expect(fake.contact('email', 'part2-2@example.com')?.dataFields).toMatchObject({
+			TIER: 'Gold',
+		});
+	});
+});
+
 describe('the same customer more than once', () => {
 	it('is one contact in one import, as if the records were applied in turn, and every record gets its result', async () => {
 		const records = Array.from({ length: 30 }, (_, index) => ({
