@@ -26,7 +26,7 @@ import {
 	type SyncState,
 	withIndexedEmails,
 } from '../../lib/state';
-import { planRecordInput, readRecordChunks } from '../shared/record-input';
+import { checkRecordBatches, planRecordInput, readRecordChunks } from '../shared/record-input';
 import {
 	isSyncStateFault,
 	markInFlight,
@@ -107,6 +107,7 @@ export class DotdigitalUpsert implements INodeType {
 			return [await dataFields(this, new DotdigitalSync(transport, syncOptions))];
 
 		const plan = planRecordInput(items, FILE_WITHOUT_SOURCE);
+		if (plan.batched) await checkRecordBatches(this, items);
 		const report = new RunReport(resource, plan.batched, FILE_WITHOUT_SOURCE);
 		let state: SyncState | undefined;
 		let sync = new DotdigitalSync(transport, syncOptions);

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { BATCH_PROPERTY, readBatch, recordBatchInfo, type RecordBatchInfo } from '../../lib/files';
+import { withSystemFault } from './node-errors';
 
 /**
  * Records a node sends in one go: a batched file is sent this many records at a time, so memory stays
@@ -47,9 +48,23 @@ export function planRecordInput(
 }
 
 /**
- * The records, in order, `size` at a time: a batch is read and checked whole before any of its
- * records goes, and items of one record each all come in the first chunk (as the node has always
- * sent them, in one go).
+ * Reads every batch through once, so that a damaged one stops the run before any record is sent
+ * rather than part way through the file.
+ */
+export async function checkRecordBatches(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<void> {
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const info = batchOf(items[itemIndex]);
+		if (!info) continue;
+		for await (const record of recordsOfBatch(ctx, itemIndex, info)) void record;
+	}
+}
+
+/**
+ * The records, in order, `size` at a time (a batch may be split between two), with items of one
+ * record each all in the first chunk, as the node has always sent them, in one go.
  */
 export async function* readRecordChunks(
 	ctx: IExecuteFunctions,
@@ -65,7 +80,7 @@ export async function* readRecordChunks(
 			chunk.itemOf.push(itemIndex);
 			continue;
 		}
-		for (const record of await readOneBatch(ctx, itemIndex, info)) {
+		for await (const record of recordsOfBatch(ctx, itemIndex, info)) {
 			chunk.records.push(record);
 			chunk.itemOf.push(itemIndex);
 			if (chunk.records.length >= size) {
@@ -77,34 +92,53 @@ export async function* readRecordChunks(
 	if (chunk.records.length > 0) yield chunk;
 }
 
-async function readOneBatch(
+/** A batch's records; a batch that cannot be read, or holds another number of records than it says, is an error. */
+async function* recordsOfBatch(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	info: RecordBatchInfo,
-): Promise<Array<Record<string, unknown>>> {
-	const binary = ctx.getInputData()[itemIndex].binary![BATCH_PROPERTY];
+): AsyncGenerator<Record<string, unknown>> {
 	const name = `${info.file} batch ${info.batch}`;
-	const data = binary.id
-		? await ctx.helpers.getBinaryStream(binary.id)
-		: await ctx.helpers.getBinaryDataBuffer(itemIndex, BATCH_PROPERTY);
-	const records: Array<Record<string, unknown>> = [];
+	let count = 0;
 	try {
-		for await (const record of readBatch(data, name)) records.push(record);
+		const binary = ctx.getInputData()[itemIndex].binary![BATCH_PROPERTY];
+		const data = binary.id
+			? await ctx.helpers.getBinaryStream(binary.id)
+			: await ctx.helpers.getBinaryDataBuffer(itemIndex, BATCH_PROPERTY);
+		for await (const record of readBatch(data, name)) {
+			count += 1;
+			yield record;
+		}
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
+		throw unreadableBatch(
+			ctx,
 			itemIndex,
-			description:
-				'The batch Mapping Apply wrote is damaged; run the file through Mapping Apply again.',
-		});
-	}
-	if (records.length !== info.records) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The batch ${name} holds ${records.length} records, but Mapping Apply wrote ${info.records}`,
-			{ itemIndex, description: 'Run the file through Mapping Apply again.' },
+			`Cannot read the batch ${name}: ${(error as Error).message}`,
 		);
 	}
-	return records;
+	if (count !== info.records)
+		throw unreadableBatch(
+			ctx,
+			itemIndex,
+			`The batch ${name} holds ${count} records, but Mapping Apply wrote ${info.records}`,
+		);
+}
+
+/** Nobody's data: the file goes through when it is run again, so the POS File Trigger tries it again later. */
+function unreadableBatch(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+): NodeOperationError {
+	return withSystemFault(
+		new NodeOperationError(ctx.getNode(), message, {
+			itemIndex,
+			description:
+				"Owner: system. Nothing was sent: the records Mapping Apply handed on could not be read back from n8n's binary data storage. " +
+				'Running the file again writes them afresh; if it happens again, check the disk n8n keeps its binary data on.',
+		}),
+		{ system: "n8n's binary data storage", cause: 'a batch of records could not be read back' },
+	);
 }
 
 /** Where a record came from, as its Done item shows it. */

@@ -4,10 +4,16 @@
  * with the same consent, the same ledger lines, Failed one item per record in both; only Records and
  * Done are shaped differently (a batch item per 5,000 records, and Done as counts per file).
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { DotdigitalApi } from '../../credentials/DotdigitalApi.credentials';
-import { RECORDS_PER_BATCH } from '../../lib/files';
+import { BATCH_PROPERTY, RECORDS_PER_BATCH } from '../../lib/files';
 import { RECORDS_PER_SEND } from '../../nodes/shared/record-input';
 import {
 	defaultStatePath,
@@ -19,7 +25,7 @@ import { DotdigitalUpsert } from '../../nodes/DotdigitalUpsert/DotdigitalUpsert.
 import { MappingApply } from '../../nodes/MappingApply/MappingApply.node';
 import { DEFAULT_DATA_FIELDS } from '../fakes/dotdigital/state';
 import { startFakeDotdigital, type FakeDotdigital } from '../fakes/dotdigital';
-import { outputOf, runWorkflow } from './harness/engine';
+import { errorOf, outputOf, runWorkflow } from './harness/engine';
 
 jest.setTimeout(240_000);
 
@@ -84,8 +90,47 @@ const UPSERT: INodeParameters = {
 	dataFields: { field: [{ field: 'custom.points', dataField: 'POINTS' }] },
 };
 
-async function send(csv: string, fileName: string) {
-	const run = await runWorkflow({
+/**
+ * Passes Mapping Apply's items on with one batch cut off in the middle of a record, as a disk that
+ * lost the end of the file would leave it.
+ */
+class CutBatch implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Cut Batch',
+		name: 'cutBatch',
+		group: ['transform'],
+		version: 1,
+		description: 'Cuts one batch short',
+		defaults: { name: 'Cut Batch' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [{ displayName: 'Item', name: 'item', type: 'number', default: 0 }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const cut = this.getNodeParameter('item', 0) as number;
+		const items = this.getInputData();
+		const whole = await this.helpers.getBinaryDataBuffer(cut, BATCH_PROPERTY);
+		const half = await this.helpers.prepareBinaryData(
+			whole.subarray(0, Math.floor(whole.length / 2)),
+			'records.ndjson',
+			'application/x-ndjson',
+		);
+		return [
+			items.map((item, index) => ({
+				...item,
+				...(index === cut ? { binary: { [BATCH_PROPERTY]: half } } : {}),
+				pairedItem: { item: index },
+			})),
+		];
+	}
+}
+
+/** Runs the file through Mapping Apply and Dotdigital Upsert, with one batch cut short on the way when `cutItem` is given. */
+function mapAndSend(csv: string, fileName: string, cutItem?: number) {
+	const cutting = cutItem !== undefined;
+	const afterMapping = cutting ? 'Cut Batch' : 'Dotdigital Upsert';
+	return runWorkflow({
 		nodes: [
 			{
 				name: 'Input',
@@ -93,6 +138,15 @@ async function send(csv: string, fileName: string) {
 				parameters: { items: JSON.stringify([fileItem(csv, fileName)]) },
 			},
 			{ name: 'Mapping Apply', type: 'n8n-nodes-pos-sync.mappingApply', parameters: MAPPING },
+			...(cutting
+				? [
+						{
+							name: 'Cut Batch',
+							type: 'n8n-nodes-pos-sync.cutBatch',
+							parameters: { item: cutItem },
+						},
+					]
+				: []),
 			{
 				name: 'Dotdigital Upsert',
 				type: 'n8n-nodes-pos-sync.dotdigitalUpsert',
@@ -102,9 +156,16 @@ async function send(csv: string, fileName: string) {
 		],
 		connections: {
 			Input: { main: [[{ node: 'Mapping Apply', type: 'main', index: 0 }]] },
-			'Mapping Apply': { main: [[{ node: 'Dotdigital Upsert', type: 'main', index: 0 }]] },
+			'Mapping Apply': { main: [[{ node: afterMapping, type: 'main', index: 0 }]] },
+			...(cutting
+				? { 'Cut Batch': { main: [[{ node: 'Dotdigital Upsert', type: 'main', index: 0 }]] } }
+				: {}),
 		},
-		nodeTypes: { mappingApply: new MappingApply(), dotdigitalUpsert: new DotdigitalUpsert() },
+		nodeTypes: {
+			mappingApply: new MappingApply(),
+			dotdigitalUpsert: new DotdigitalUpsert(),
+			cutBatch: new CutBatch(),
+		},
 		credentialTypes: { dotdigitalApi: new DotdigitalApi() },
 		credentials: {
 			dotdigitalApi: {
@@ -115,6 +176,10 @@ async function send(csv: string, fileName: string) {
 			},
 		},
 	});
+}
+
+async function send(csv: string, fileName: string) {
+	const run = await mapAndSend(csv, fileName);
 	return {
 		records: outputOf(run, 'Mapping Apply', 0),
 		rejected: outputOf(run, 'Mapping Apply', 1),
@@ -229,7 +294,17 @@ describe('A file large enough to go in batches', () => {
 				_source: { file: 'big.csv', lines: [bigRows.refused[0] - FIRST_BIG_ROW + 2] },
 			},
 		});
-		expect(big.failed.map((item) => item.pairedItem)).toContainEqual({ item: batches.length - 1 });
+		// Each Failed item pairs with the batch its row is in, on both sides of the 24,000 sent in one go.
+		const batchOfLine = (line: number) =>
+			batches.findIndex((batch) => batch.first_line <= line && line <= batch.last_line);
+		expect(
+			big.failed.map((item) => ({
+				item: batchOfLine((item.json.record as { _source: { lines: number[] } })._source.lines[0]),
+			})),
+		).toEqual(big.failed.map((item) => item.pairedItem));
+		expect(new Set(big.failed.map((item) => (item.pairedItem as { item: number }).item))).toEqual(
+			new Set(batches.map((_, item) => item)),
+		);
 		// Done: one item for the file, its counts adding up with Failed to every record.
 		expect(big.done.map((item) => item.json)).toEqual([
 			{
@@ -243,6 +318,7 @@ describe('A file large enough to go in batches', () => {
 				unchanged: 0,
 			},
 		]);
+		expect(big.done[0].pairedItem).toEqual(batches.map((_, item) => ({ item })));
 		expect(big.summary).toMatchObject({
 			records,
 			done: bigRows.sent.length,
@@ -279,5 +355,22 @@ describe('A file large enough to go in batches', () => {
 			accepted: smallRows.sent.length,
 			failed: smallRows.refused.length,
 		});
+	});
+
+	it('a batch that cannot be read back stops the run before anything is sent, owned by system', async () => {
+		fake.reset();
+		// The 5th batch straddles the end of the first 24,000 records sent in one go.
+		const run = await mapAndSend(customersCsv(BIG, FIRST_BIG_ROW), 'cut.csv', 4);
+		const error = errorOf(run, 'Dotdigital Upsert');
+		expect(error.message).toMatch(/cut\.csv batch 5/);
+		expect(error.description).toMatch(/^Owner: system\. Nothing was sent/);
+		expect(error.context).toMatchObject({
+			posSyncSystemFault: { system: "n8n's binary data storage" },
+		});
+		expect(fake.calls().filter((call) => call.path.includes('/import'))).toEqual([]);
+		expect(fake.contacts()).toEqual([]);
+		const ledger = await ledgerOf('cut.csv');
+		expect(ledger.mapping).toMatchObject({ rows_read: BIG });
+		expect(ledger.sending).toBeUndefined();
 	});
 });
