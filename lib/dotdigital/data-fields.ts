@@ -95,12 +95,17 @@ export async function ensureDataFields(
 				body: created,
 			});
 			result.created.push(created);
+			fields.set(created.name, created);
 		} catch (error) {
 			if (!(error instanceof DotdigitalApiError && error.code === 'ERROR_NON_UNIQUE_DATAFIELD'))
 				throw error;
-			result.existing.push(created);
+			// Made by another run a moment ago, perhaps with another type: the type Dotdigital holds counts.
+			const made = (await listDataFields(transport)).get(created.name) ?? created;
+			result.existing.push(made);
+			if (made.type !== field.type)
+				result.otherType.push({ name: made.name, wanted: field.type, actual: made.type });
+			fields.set(created.name, made);
 		}
-		fields.set(created.name, created);
 	}
 	return { ...result, fields };
 }

@@ -262,6 +262,56 @@ describe('a big file sent in parts', () => {
 	});
 });
 
+describe('a data field another run makes at the same moment', () => {
+	it('is used with the type Dotdigital gave it, in this part and the next', async () => {
+		const { sync } = setUp();
+		const otherRun = new DotdigitalTransport(
+			{ user: fake.user, password: fake.password, region: 'r1', baseUrl: fake.baseUrl },
+			{ retry: { baseMs: 1, maxMs: 5 } },
+		);
+		let raced = false;
+		// Between this run's listing and its request to create the field, another run creates it as a number.
+		fake.setIntercept(async (call, phase) => {
+			if (
+				raced ||
+				phase !== 'received' ||
+				call.method !== 'POST' ||
+				!call.path.endsWith('/v2/data-fields')
+			)
+				return;
+			raced = true;
+			await otherRun.request('POST', '/v2/data-fields', {
+				call: 'create data field',
+				body: { name: 'LASTVISIT', type: 'Numeric', visibility: 'Private' },
+			});
+		});
+		try {
+			const settings = {
+				...CONTACTS,
+				fieldMap: [...DEFAULT_FIELD_MAP, { field: 'last_visit', dataField: 'LASTVISIT' }],
+				createMissingDataFields: true,
+			};
+			const part = (from: number) =>
+				customers(2, `visit${from}-`).map((customer) => ({
+					...customer,
+					last_visit: '2026-11-30',
+				}));
+			const results = [
+				...(await sync.upsertContacts(part(1), settings)),
+				...(await sync.upsertContacts(part(2), settings)),
+			];
+			expect(raced).toBe(true);
+			// A date cannot go in a number field: each record fails here, saying so, and nothing is sent.
+			expect(results.map((result) => result.status === 'failed' && result.code)).toEqual(
+				Array(4).fill('invalidDataFieldValue'),
+			);
+			expect(fake.calls().filter((call) => call.path.includes('/contacts/v3/import'))).toEqual([]);
+		} finally {
+			fake.setIntercept(undefined);
+		}
+	});
+});
+
 describe('the same customer more than once', () => {
 	it('is one contact in one import, as if the records were applied in turn, and every record gets its result', async () => {
 		const records = Array.from({ length: 30 }, (_, index) => ({
