@@ -10,6 +10,6 @@ const PlainRecord = function PlainRecord() {} as unknown as new () => Record<str
 PlainRecord.prototype = Object.prototype;
 
 /** An empty plain object, for a record or a part of one. */
-export function newRecord<T extends object = Record<string, unknown>>(): T {
-	return new PlainRecord() as T;
+export function newRecord(): Record<string, unknown> {
+	return new PlainRecord();
 }
