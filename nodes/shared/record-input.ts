@@ -110,10 +110,11 @@ async function* recordsOfBatch(
 			yield record;
 		}
 	} catch (error) {
+		const reason = (error as Error).message;
 		throw unreadableBatch(
 			ctx,
 			itemIndex,
-			`Cannot read the batch ${name}: ${(error as Error).message}`,
+			reason.includes(name) ? reason : `Cannot read the batch ${name}: ${reason}`,
 		);
 	}
 	if (count !== info.records)
